@@ -1,0 +1,43 @@
+package dovetail.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One user's Dovecot-compatible Maildir++ store. Folder names are what clients see: Unicode, levels
+ * separated by {@link #SEPARATOR}, the inbox is "INBOX". On disk they are modified UTF-7 Maildir++
+ * directories (see dovecot-maildir-format.md).
+ */
+public interface MailStore {
+  char SEPARATOR = '/';
+  String INBOX = "INBOX";
+
+  /** The Maildir root (the inbox's directory). */
+  Path root();
+
+  /** Every folder that exists (has a cur/ directory), INBOX first, then in name order. */
+  List<String> listFolders();
+
+  boolean exists(String folder);
+
+  /** @throws StoreException NOT_FOUND */
+  Mailbox open(String folder);
+
+  /** Creates a folder with a fresh UIDVALIDITY from dovecot-uidvalidity, and NEXTUID 1. */
+  Mailbox create(String folder);
+
+  /** Creates a folder with an explicit UIDVALIDITY and NEXTUID, as migration does. */
+  Mailbox create(String folder, long uidValidity, long nextUid);
+
+  /** Renames a folder and its children. INBOX cannot be renamed here. */
+  void rename(String from, String to);
+
+  /** Deletes a folder and its messages; its children stay. */
+  void delete(String folder);
+
+  /** Subscribed folder names, in file order. */
+  Set<String> subscriptions();
+
+  void setSubscribed(String folder, boolean subscribed);
+}

@@ -1,0 +1,55 @@
+package dovetail.store;
+
+import java.io.InputStream;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One folder of a user's store. Every read first syncs with the disk, so changes made by Dovecot or by
+ * another Dovetail process are seen. Instances are thread-safe.
+ */
+public interface Mailbox {
+
+  /** The folder name as clients see it, with '/' as separator; the inbox is "INBOX". */
+  String name();
+
+  MailboxStatus status();
+
+  /** All messages in ascending UID order. */
+  List<StoredMessage> messages();
+
+  Optional<StoredMessage> message(long uid);
+
+  /** The message's bytes, streamed from disk. Survives a concurrent flag change (the file is renamed). */
+  InputStream openContent(long uid);
+
+  MailboxTransaction begin();
+
+  /** One message in its own transaction. */
+  default StoredMessage append(MessageMeta meta, InputStream content) {
+    try (MailboxTransaction tx = begin()) {
+      tx.add(meta, content);
+      return tx.commit().get(0);
+    }
+  }
+
+  /** Replaces the flags and keywords of a message; returns the updated message. */
+  StoredMessage setFlags(long uid, Flags flags);
+
+  /** Removes messages; UIDs that are not present are ignored. */
+  void expunge(Collection<Long> uids);
+
+  /** Raises NEXTUID (the uidlist header N); never lowers it. */
+  void raiseNextUid(long nextUid);
+
+  /**
+   * Dovetail's own per-folder state (migration state, legacy UIDVALIDITY, ...), kept in a file beside
+   * Dovecot's that Dovecot ignores. Keys and values are single-line strings.
+   */
+  Map<String, String> dovetailState();
+
+  /** Atomically replaces Dovetail's per-folder state. */
+  void writeDovetailState(Map<String, String> state);
+}

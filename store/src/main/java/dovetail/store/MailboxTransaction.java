@@ -1,0 +1,34 @@
+package dovetail.store;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * A batch of new messages. {@link #add} streams each message into {@code tmp/} at once (it never holds
+ * the whole message in memory); {@link #commit} takes the uidlist lock, assigns or checks the UIDs, writes
+ * the uidlist and moves the files into {@code cur/}. Nothing becomes visible before commit. Closing an
+ * uncommitted transaction removes its temporary files.
+ */
+public interface MailboxTransaction extends AutoCloseable {
+
+  /** Streams {@code content} to a temporary file. An explicit UID must be above the previous one in this batch. */
+  void add(MessageMeta meta, InputStream content);
+
+  /** Raise the folder's NEXTUID (header N) as part of this commit; never lowers it. */
+  void raiseNextUid(long nextUid);
+
+  /** The number of messages added and not yet committed. */
+  int pending();
+
+  /**
+   * Makes the batch durable and visible, in the order it was added.
+   *
+   * @return the stored messages, with the UIDs they got
+   * @throws StoreException UID_CONFLICT when an explicit UID is below the folder's next UID
+   */
+  List<StoredMessage> commit();
+
+  /** Discards what was not committed. */
+  @Override
+  void close();
+}

@@ -1,0 +1,21 @@
+package dovetail.store;
+
+/** The closed set of store failures; each protocol maps them to its replies in one place. */
+public enum StoreError {
+  /** The folder or message does not exist. */
+  NOT_FOUND,
+  /** A folder with that name exists already. */
+  ALREADY_EXISTS,
+  /** The folder or user name cannot be stored (a '.' in a level, an empty level, path tricks). */
+  INVALID_NAME,
+  /** An explicit UID is below the folder's next UID, or UIDVALIDITY/UID values are out of range. */
+  UID_CONFLICT,
+  /** The folder already uses the 26 keyword letters that Maildir filenames offer. */
+  KEYWORD_LIMIT,
+  /** A control file (uidlist, keywords, subscriptions) is damaged in a way we refuse to guess about. */
+  CORRUPT,
+  /** The dovecot-uidlist.lock (or another dotlock) could not be taken in time. */
+  LOCK_TIMEOUT,
+  /** The file system failed. */
+  IO
+}
