@@ -1,0 +1,164 @@
+package dovetail.store.maildir;
+
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A Dovecot-style dotlock (src/lib/file-dotlock.c): the lock file is created with O_EXCL and holds
+ * {@code <pid>:<hostname>}. A lock is stale when its owner on this host is dead, or when neither it nor the
+ * file it protects changed for {@code staleAfter}. Dovecot applies the same rules to our locks, so Dovetail
+ * and a running Dovecot can write the same folder.
+ */
+final class Dotlock implements AutoCloseable {
+  private final Path lockFile;
+  private final Object fileKey;
+  private long lastTouch;
+
+  private Dotlock(Path lockFile, Object fileKey) {
+    this.lockFile = lockFile;
+    this.fileKey = fileKey;
+    this.lastTouch = System.nanoTime();
+  }
+
+  /**
+   * Takes the lock, waiting up to {@code timeout}.
+   *
+   * @param guarded the file the lock protects (its changes keep a lock fresh), may be missing
+   */
+  static Dotlock acquire(Path lockFile, Path guarded, Duration staleAfter, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long sleepMillis = 10;
+    while (true) {
+      Dotlock lock = tryCreate(lockFile);
+      if (lock != null) {
+        return lock;
+      }
+      if (isStale(lockFile, guarded, staleAfter)) {
+        deleteIfUnchanged(lockFile);
+        continue;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new StoreException(StoreError.LOCK_TIMEOUT, "timed out after " + timeout.toSeconds() + " s waiting for "
+            + lockFile + " (held by " + owner(lockFile) + ")");
+      }
+      sleep(sleepMillis + ThreadLocalRandom.current().nextLong(sleepMillis));
+      sleepMillis = Math.min(sleepMillis * 2, 500);
+    }
+  }
+
+  /** Takes the lock if it is free (or stale) right now; null when someone else holds it. */
+  static Dotlock tryAcquire(Path lockFile, Path guarded, Duration staleAfter) {
+    Dotlock lock = tryCreate(lockFile);
+    if (lock == null && isStale(lockFile, guarded, staleAfter)) {
+      deleteIfUnchanged(lockFile);
+      lock = tryCreate(lockFile);
+    }
+    return lock;
+  }
+
+  private static Dotlock tryCreate(Path lockFile) {
+    byte[] owner = (ProcessHandle.current().pid() + ":" + HostName.get()).getBytes(StandardCharsets.US_ASCII);
+    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(owner));
+      Object key = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+      return new Dotlock(lockFile, key);
+    } catch (FileAlreadyExistsException e) {
+      return null;
+    } catch (IOException e) {
+      throw new StoreException(StoreError.IO, "cannot create " + lockFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isStale(Path lockFile, Path guarded, Duration staleAfter) {
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(lockFile, BasicFileAttributes.class);
+      String content = Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
+      int colon = content.indexOf(':');
+      if (colon > 0 && content.substring(colon + 1).equals(HostName.get())) {
+        long pid = Long.parseLong(content.substring(0, colon));
+        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        // Our own pid can only be a lock this process leaked or a dead namesake: the in-process lock
+        // (FolderLocks) guarantees no thread of ours holds it while we are here.
+        if (!alive || pid == ProcessHandle.current().pid()) {
+          return true;
+        }
+      }
+      long now = System.currentTimeMillis();
+      long newest = attrs.lastModifiedTime().toMillis();
+      if (guarded != null && Files.exists(guarded)) {
+        newest = Math.max(newest, Files.getLastModifiedTime(guarded).toMillis());
+      }
+      return now - newest > staleAfter.toMillis();
+    } catch (NoSuchFileException e) {
+      return false; // released meanwhile: the next try takes it
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static void deleteIfUnchanged(Path lockFile) {
+    try {
+      Files.deleteIfExists(lockFile);
+    } catch (IOException e) {
+      throw new StoreException(StoreError.IO, "cannot remove stale lock " + lockFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String owner(Path lockFile) {
+    try {
+      return Files.readString(lockFile, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Keeps a long-held lock fresh (Dovecot touches every 10 s; stale after 120 s). */
+  void touchIfDue() {
+    if (System.nanoTime() - lastTouch < Duration.ofSeconds(10).toNanos()) {
+      return;
+    }
+    try {
+      Files.setLastModifiedTime(lockFile, FileTime.fromMillis(System.currentTimeMillis()));
+      lastTouch = System.nanoTime();
+    } catch (IOException e) {
+      throw new StoreException(StoreError.IO, "cannot refresh " + lockFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Releases the lock, unless someone replaced it (then it was taken from us as stale). */
+  @Override
+  public void close() {
+    try {
+      Object current = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
+      if (fileKey == null || fileKey.equals(current)) {
+        Files.deleteIfExists(lockFile);
+      }
+    } catch (NoSuchFileException e) {
+      // already gone
+    } catch (IOException e) {
+      throw new StoreException(StoreError.IO, "cannot release " + lockFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException(StoreError.LOCK_TIMEOUT, "interrupted while waiting for a lock");
+    }
+  }
+}

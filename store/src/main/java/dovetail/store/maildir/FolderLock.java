@@ -1,0 +1,105 @@
+package dovetail.store.maildir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The two locks of one folder: an in-process mutex (shared by every instance that opens the folder in this
+ * JVM) guarding the in-memory view, and the dovecot-uidlist.lock dotlock that writers across processes take.
+ * Writers hold both; the dotlock is taken once per outermost write (the mutex makes nesting safe).
+ */
+final class FolderLock {
+  static final String FILE = "dovecot-uidlist.lock";
+  /** MAILDIR_UIDLIST_LOCK_STALE_TIMEOUT in maildir-uidlist.c. */
+  static final Duration STALE_AFTER = Duration.ofSeconds(120);
+
+  private static final ConcurrentHashMap<Path, FolderLock> LOCKS = new ConcurrentHashMap<>();
+
+  private final ReentrantLock mutex = new ReentrantLock();
+  private final Path lockFile;
+  private final Path guarded;
+  private Dotlock dotlock;
+  private int writeDepth;
+
+  private FolderLock(Path dir) {
+    this.lockFile = dir.resolve(FILE);
+    this.guarded = dir.resolve("dovecot-uidlist");
+  }
+
+  static FolderLock of(Path dir) {
+    return LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), FolderLock::new);
+  }
+
+  <T> T read(Supplier<T> action) {
+    mutex.lock();
+    try {
+      return action.get();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  <T> T write(Duration timeout, Supplier<T> action) {
+    mutex.lock();
+    try {
+      if (writeDepth == 0) {
+        dotlock = Dotlock.acquire(lockFile, guarded, STALE_AFTER, timeout);
+      }
+      writeDepth++;
+      try {
+        return action.get();
+      } finally {
+        release();
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** Runs {@code action} with both locks if the dotlock is free now; returns false when it is not. */
+  boolean tryWrite(Runnable action) {
+    if (!mutex.tryLock()) {
+      return false;
+    }
+    try {
+      if (writeDepth == 0) {
+        dotlock = Dotlock.tryAcquire(lockFile, guarded, STALE_AFTER);
+        if (dotlock == null) {
+          return false;
+        }
+      }
+      writeDepth++;
+      try {
+        action.run();
+        return true;
+      } finally {
+        release();
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  boolean heldByCurrentThread() {
+    return mutex.isHeldByCurrentThread() && writeDepth > 0;
+  }
+
+  /** Called in long loops while holding the lock. */
+  void keepFresh() {
+    if (dotlock != null) {
+      dotlock.touchIfDue();
+    }
+  }
+
+  private void release() {
+    writeDepth--;
+    if (writeDepth == 0) {
+      Dotlock d = dotlock;
+      dotlock = null;
+      d.close();
+    }
+  }
+}

@@ -1,0 +1,366 @@
+package dovetail.store.maildir;
+
+import dovetail.store.Flags;
+import dovetail.store.Mailbox;
+import dovetail.store.MailboxStatus;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import dovetail.store.StoreOptions;
+import dovetail.store.StoredMessage;
+import dovetail.store.SystemFlag;
+import dovetail.store.Uids;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Maildir folder: reads through {@link MaildirSync}; every change happens with the folder's locks held
+ * ({@link FolderLock}), in the order Dovecot's maildir-save.c uses, so that a kill at any instant leaves a
+ * store that Dovecot and Dovetail both read without loss.
+ */
+final class MaildirFolder implements Mailbox {
+  private static final Logger LOG = LoggerFactory.getLogger(MaildirFolder.class);
+
+  private final String name;
+  private final Path dir;
+  private final Path root;
+  private final StoreOptions options;
+  private final Fsync fsync;
+  private final FolderLock lock;
+  private final MaildirSync sync;
+
+  MaildirFolder(String name, Path dir, Path root, StoreOptions options) {
+    this.name = name;
+    this.dir = dir;
+    this.root = root;
+    this.options = options;
+    this.fsync = new Fsync(options.fsync());
+    this.lock = FolderLock.of(dir);
+    this.sync = new MaildirSync(dir, w -> LOG.warn("{}", w));
+  }
+
+  Path directory() {
+    return dir;
+  }
+
+  Fsync fsync() {
+    return fsync;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public MailboxStatus status() {
+    return read(() -> {
+      int unseen = 0;
+      for (MaildirSync.Entry e : sync.view().values()) {
+        if (!e.message().flags().has(SystemFlag.SEEN)) {
+          unseen++;
+        }
+      }
+      UidlistHeader h = sync.header();
+      return new MailboxStatus(h.uidValidity(), sync.effectiveNextUid(), sync.view().size(), unseen, h.guid());
+    });
+  }
+
+  @Override
+  public List<StoredMessage> messages() {
+    return read(() -> {
+      List<StoredMessage> out = new ArrayList<>(sync.view().size());
+      for (MaildirSync.Entry e : sync.view().values()) {
+        out.add(e.message());
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Optional<StoredMessage> message(long uid) {
+    return read(() -> Optional.ofNullable(sync.view().get(uid)).map(MaildirSync.Entry::message));
+  }
+
+  @Override
+  public InputStream openContent(long uid) {
+    // A flag change renames the file between our lookup and the open: look up again once.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Path file = read(() -> {
+        MaildirSync.Entry e = sync.view().get(uid);
+        return e == null ? null : dir.resolve(e.relativePath());
+      });
+      if (file == null) {
+        break;
+      }
+      try {
+        return Files.newInputStream(file);
+      } catch (NoSuchFileException e) {
+        lock.read(() -> {
+          sync.invalidateDirectories();
+          return null;
+        });
+      } catch (IOException e) {
+        throw MaildirSync.io("cannot open " + file, e);
+      }
+    }
+    throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
+  }
+
+  @Override
+  public MailboxTransaction begin() {
+    return new MaildirSave(this);
+  }
+
+  @Override
+  public StoredMessage setFlags(long uid, Flags flags) {
+    return write(() -> {
+      MaildirSync.Entry e = sync.view().get(uid);
+      if (e == null) {
+        throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
+      }
+      String letters = letters(flags);
+      String oldName = e.relativePath().substring(4);
+      // Letters we do not know (neither system flags nor keywords) are kept, as Dovecot does.
+      for (char c : MaildirFilename.flagLetters(oldName).toCharArray()) {
+        if (SystemFlag.ofLetter(c) == null && !(c >= 'a' && c <= 'z')) {
+          letters += c;
+        }
+      }
+      String newName = MaildirFilename.withFlags(e.record().baseName(), letters);
+      if (!e.relativePath().equals("cur/" + newName)) {
+        try {
+          fsync.move(dir.resolve(e.relativePath()), dir.resolve("cur").resolve(newName));
+        } catch (IOException ex) {
+          throw MaildirSync.io("cannot rename " + e.relativePath(), ex);
+        }
+        sync.refresh(true);
+      }
+      return sync.view().get(uid).message();
+    });
+  }
+
+  @Override
+  public void expunge(Collection<Long> uids) {
+    write(() -> {
+      Set<Long> gone = new HashSet<>();
+      for (long uid : uids) {
+        MaildirSync.Entry e = sync.view().get(uid);
+        if (e == null) {
+          continue;
+        }
+        try {
+          Files.deleteIfExists(dir.resolve(e.relativePath()));
+        } catch (IOException ex) {
+          throw MaildirSync.io("cannot delete " + e.relativePath(), ex);
+        }
+        gone.add(uid);
+      }
+      if (!gone.isEmpty()) {
+        fsync.directory(dir.resolve("cur"));
+        sync.refresh(true);
+        rewriteUidlist(sync.header(), sync.effectiveNextUid());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void raiseNextUid(long nextUid) {
+    write(() -> {
+      raiseNextUidLocked(nextUid);
+      return null;
+    });
+  }
+
+  @Override
+  public Map<String, String> dovetailState() {
+    return DovetailStateFile.read(dir);
+  }
+
+  @Override
+  public void writeDovetailState(Map<String, String> state) {
+    lock.read(() -> {
+      DovetailStateFile.write(dir, state, fsync);
+      return null;
+    });
+  }
+
+  // ---- used by MaildirSave and MaildirMailStore, always with the write lock held ----
+
+  <T> T write(Supplier<T> action) {
+    return lock.write(options.lockTimeout(), () -> {
+      syncLocked();
+      return action.get();
+    });
+  }
+
+  MaildirSync sync() {
+    return sync;
+  }
+
+  void raiseNextUidLocked(long nextUid) {
+    if (nextUid > Uids.MAX_UID + 1) {
+      throw new StoreException(StoreError.UID_CONFLICT, "next UID out of range: " + nextUid);
+    }
+    if (nextUid > sync.header().nextUid()) {
+      rewriteUidlist(sync.header(), Math.max(nextUid, sync.effectiveNextUid()));
+    }
+  }
+
+  /** Letters for system flags and keywords; gives new keywords letters (rewriting dovecot-keywords). */
+  String letters(Flags flags) {
+    StringBuilder letters = new StringBuilder();
+    for (SystemFlag f : flags.system()) {
+      letters.append(f.letter());
+    }
+    if (!flags.keywords().isEmpty()) {
+      MaildirKeywords kw = sync.keywords();
+      if (kw.assign(flags.keywords(), name)) {
+        kw.write(dir, fsync);
+      }
+      letters.append(kw.lettersOrNull(flags.keywords()));
+    }
+    return letters.toString();
+  }
+
+  /**
+   * Replaces the uidlist (temp file plus rename), keeping only records whose file exists, with the header's
+   * N set to {@code nextUid} (never below a kept record).
+   */
+  void rewriteUidlist(UidlistHeader header, long nextUid) {
+    List<UidlistRecord> keep = new ArrayList<>();
+    long next = nextUid;
+    for (UidlistRecord r : sync.records()) {
+      if (sync.fileOf(r.baseName()) != null) {
+        keep.add(r);
+        next = Math.max(next, r.uid() + 1);
+      }
+    }
+    fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
+        Uidlist.format(header.withNextUid(next), keep));
+    sync.invalidateUidlist();
+    sync.refresh(true);
+  }
+
+  /** Appends records in one write (Dovecot's maildir_uidlist_sync_update); the header's N is left as it is. */
+  void appendRecords(List<UidlistRecord> added) {
+    fsync.append(dir.resolve("dovecot-uidlist"), Uidlist.formatRecords(added));
+  }
+
+  private <T> T read(Supplier<T> action) {
+    return lock.read(() -> {
+      sync.refresh(false);
+      if (sync.header() == null || !sync.unrecordedFiles().isEmpty() || !sync.recordsWithoutFiles().isEmpty()) {
+        // Files without records (another writer mid-commit, or an MDA), or no uidlist yet: settle it
+        // if the lock is free now; otherwise show what is recorded and let the writer finish.
+        lock.tryWrite(this::syncLocked);
+        if (sync.header() == null) {
+          throw new StoreException(StoreError.LOCK_TIMEOUT, "folder " + name + " has no dovecot-uidlist yet and "
+              + "its lock is held; try again");
+        }
+      }
+      return action.get();
+    });
+  }
+
+  /**
+   * With the write lock held: read everything, undo a commit that a crash cut between writing the uidlist
+   * and moving its files into cur/, create a missing uidlist, and give UIDs to files without records.
+   */
+  private void syncLocked() {
+    sync.refresh(true);
+    settleRecordsWithoutFiles();
+    if (sync.header() == null) {
+      createUidlist();
+    }
+    List<String> unrecorded = sync.unrecordedFiles();
+    if (!unrecorded.isEmpty()) {
+      assignUids(unrecorded);
+    }
+  }
+
+  /**
+   * Records whose file is in neither cur/ nor new/. If tmp/ still holds the file, a crash cut a commit
+   * between writing the uidlist and moving its files into cur/: that commit never returned, so it is undone
+   * and its UIDs are not burnt (a resumed migration stores the same messages under the same UIDs). Any
+   * other such record is a message expunged by a writer that did not rewrite the uidlist: dropped, with
+   * NEXTUID kept above it, as Dovecot does.
+   */
+  private void settleRecordsWithoutFiles() {
+    List<UidlistRecord> missing = sync.recordsWithoutFiles();
+    if (missing.isEmpty()) {
+      return;
+    }
+    Set<String> tmpNames = new HashSet<>();
+    try (var entries = Files.newDirectoryStream(dir.resolve("tmp"))) {
+      for (Path p : entries) {
+        tmpNames.add(p.getFileName().toString());
+      }
+    } catch (NoSuchFileException e) {
+      // no tmp/: nothing to undo
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot list " + dir.resolve("tmp"), e);
+    }
+    Set<UidlistRecord> undo = new HashSet<>();
+    for (UidlistRecord r : missing) {
+      if (tmpNames.contains(MaildirSave.tmpNameOf(r.baseName()))) {
+        undo.add(r);
+      }
+    }
+    long next = sync.header().nextUid();
+    for (UidlistRecord r : sync.records()) {
+      if (!undo.contains(r)) {
+        next = Math.max(next, r.uid() + 1);
+      }
+    }
+    for (UidlistRecord r : undo) {
+      try {
+        Files.deleteIfExists(dir.resolve("tmp").resolve(MaildirSave.tmpNameOf(r.baseName())));
+      } catch (IOException e) {
+        throw MaildirSync.io("cannot delete the temporary file of UID " + r.uid(), e);
+      }
+      LOG.warn("{}: undid UID {} of a commit interrupted before its file reached cur/", dir, r.uid());
+    }
+    rewriteUidlist(sync.header(), next);
+  }
+
+  private void createUidlist() {
+    long uidValidity = UidValidityFile.allocate(root, fsync);
+    LOG.info("{}: no dovecot-uidlist; creating one with UIDVALIDITY {}", dir, uidValidity);
+    fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
+        Uidlist.format(new UidlistHeader(uidValidity, 1, MaildirMailStore.newGuid(), List.of()), List.of()));
+    sync.invalidateUidlist();
+    sync.refresh(true);
+  }
+
+  /** Dovecot's rule for files found without a record: new UIDs, in maildir_filename_sort_cmp order. */
+  private void assignUids(List<String> relativePaths) {
+    TreeSet<String> bases = new TreeSet<>(MaildirFilename.DOVECOT_SORT_ORDER);
+    for (String rel : relativePaths) {
+      bases.add(MaildirFilename.baseName(rel.substring(4)));
+    }
+    long next = sync.effectiveNextUid();
+    List<UidlistRecord> added = new ArrayList<>();
+    for (String base : bases) {
+      added.add(new UidlistRecord(next++, Map.of(), base));
+    }
+    LOG.info("{}: {} file(s) without a uidlist record got UIDs {}..{}", dir, added.size(), added.get(0).uid(), next - 1);
+    appendRecords(added);
+    sync.refresh(true);
+  }
+}

@@ -1,0 +1,127 @@
+package dovetail.store.maildir;
+
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * dovecot-keywords (maildir-keywords.c): {@code <index> <name>} lines; index 0..25 is the filename letter
+ * 'a'..'z'. Read without a lock; changed only while the folder's uidlist lock is held.
+ */
+final class MaildirKeywords {
+  static final int MAX = 26;
+  static final String FILE = "dovecot-keywords";
+
+  private final String[] names = new String[MAX];
+
+  static MaildirKeywords read(Path folderDir) {
+    MaildirKeywords k = new MaildirKeywords();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(folderDir.resolve(FILE), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return k;
+    } catch (IOException e) {
+      throw new StoreException(StoreError.IO, "cannot read " + folderDir.resolve(FILE) + ": " + e.getMessage(), e);
+    }
+    for (String line : lines) {
+      int space = line.indexOf(' ');
+      if (space <= 0) {
+        continue; // Dovecot skips broken lines too
+      }
+      try {
+        int index = Integer.parseInt(line.substring(0, space));
+        String name = line.substring(space + 1);
+        if (index >= 0 && index < MAX && !name.isEmpty()) {
+          k.names[index] = name;
+        }
+      } catch (NumberFormatException e) {
+        // skip
+      }
+    }
+    return k;
+  }
+
+  /** Keyword names for the letters in a filename's flags; unknown letters are ignored, as by Dovecot. */
+  Set<String> namesOf(String flagLetters) {
+    Set<String> out = new TreeSet<>();
+    for (char c : flagLetters.toCharArray()) {
+      if (c >= 'a' && c <= 'z' && names[c - 'a'] != null) {
+        out.add(names[c - 'a']);
+      }
+    }
+    return out;
+  }
+
+  /** Letters for {@code keywords}, or null when one of them has no letter yet. */
+  String lettersOrNull(Collection<String> keywords) {
+    StringBuilder out = new StringBuilder();
+    for (String k : keywords) {
+      int index = indexOf(k);
+      if (index < 0) {
+        return null;
+      }
+      out.append((char) ('a' + index));
+    }
+    return out.toString();
+  }
+
+  /** Gives letters to new keywords; returns true when the file must be rewritten. */
+  boolean assign(Collection<String> keywords, String folder) {
+    boolean changed = false;
+    for (String k : keywords) {
+      if (indexOf(k) >= 0) {
+        continue;
+      }
+      int free = Arrays.asList(names).indexOf(null);
+      if (free < 0) {
+        throw new StoreException(StoreError.KEYWORD_LIMIT, "folder " + folder + " already uses all " + MAX
+            + " keyword letters; cannot store keyword " + k);
+      }
+      names[free] = k;
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** IMAP keywords are case-insensitive (RFC 3501 §2.3.2). */
+  private int indexOf(String keyword) {
+    for (int i = 0; i < MAX; i++) {
+      if (names[i] != null && names[i].equalsIgnoreCase(keyword)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Writes the file through dovecot-keywords.lock plus rename, as Dovecot does. */
+  void write(Path folderDir, Fsync fsync) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < MAX; i++) {
+      if (names[i] != null) {
+        out.append(i).append(' ').append(names[i]).append('\n');
+      }
+    }
+    fsync.replace(folderDir.resolve(FILE), folderDir.resolve(FILE + ".lock"), out.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  List<String> all() {
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+}

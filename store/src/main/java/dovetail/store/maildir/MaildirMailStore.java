@@ -1,0 +1,263 @@
+package dovetail.store.maildir;
+
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import dovetail.store.StoreOptions;
+import dovetail.store.Uids;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A user's Maildir++ store (mailbox-list-maildir.c for the folder list, maildir-storage.c for create/delete). */
+final class MaildirMailStore implements MailStore {
+  private static final Logger LOG = LoggerFactory.getLogger(MaildirMailStore.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final MaildirLayout layout;
+  private final StoreOptions options;
+  private final Fsync fsync;
+  private final ConcurrentHashMap<Path, MaildirFolder> open = new ConcurrentHashMap<>();
+
+  MaildirMailStore(Path root, StoreOptions options) {
+    this.layout = new MaildirLayout(root);
+    this.options = options;
+    this.fsync = new Fsync(options.fsync());
+    try {
+      for (String sub : new String[] {"tmp", "new", "cur"}) {
+        Files.createDirectories(root.resolve(sub));
+      }
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot create the Maildir at " + root, e);
+    }
+  }
+
+  static String newGuid() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  @Override
+  public Path root() {
+    return layout.root();
+  }
+
+  @Override
+  public List<String> listFolders() {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.root())) {
+      for (Path p : entries) {
+        String name = MaildirLayout.nameOf(p.getFileName().toString());
+        if (name != null && isFolderDirectory(p)) {
+          names.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot list " + layout.root(), e);
+    }
+    names.sort(Comparator.naturalOrder());
+    names.add(0, INBOX);
+    return names;
+  }
+
+  /** Dovecot: a folder exists when its cur/ does. A folder with messages but no cur/ is repaired on open. */
+  private static boolean isFolderDirectory(Path dir) {
+    return Files.isDirectory(dir.resolve("cur")) || Files.exists(dir.resolve("dovecot-uidlist"));
+  }
+
+  @Override
+  public boolean exists(String folder) {
+    return MaildirLayout.isInbox(folder) || isFolderDirectory(layout.directoryOf(folder));
+  }
+
+  @Override
+  public Mailbox open(String folder) {
+    Path dir = layout.directoryOf(folder);
+    if (!exists(folder)) {
+      throw new StoreException(StoreError.NOT_FOUND, "no folder " + folder);
+    }
+    if (!Files.isDirectory(dir.resolve("cur"))) {
+      // Documented repair: a folder that lost cur/ but still has its uidlist keeps its UIDs.
+      LOG.warn("{}: cur/ is missing; recreating it", dir);
+      createSubdirectories(dir);
+    }
+    return open.computeIfAbsent(dir, d -> new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options));
+  }
+
+  @Override
+  public Mailbox create(String folder) {
+    return createFolder(folder, 0, 1);
+  }
+
+  @Override
+  public Mailbox create(String folder, long uidValidity, long nextUid) {
+    if (uidValidity < 1 || uidValidity > Uids.MAX_UIDVALIDITY) {
+      throw new StoreException(StoreError.UID_CONFLICT, "UIDVALIDITY out of range: " + uidValidity);
+    }
+    if (nextUid < 1 || nextUid > Uids.MAX_UID + 1) {
+      throw new StoreException(StoreError.UID_CONFLICT, "next UID out of range: " + nextUid);
+    }
+    return createFolder(folder, uidValidity, nextUid);
+  }
+
+  private Mailbox createFolder(String folder, long uidValidity, long nextUid) {
+    MaildirLayout.validate(folder);
+    Path dir = layout.directoryOf(folder);
+    boolean inbox = MaildirLayout.isInbox(folder);
+    if (inbox) {
+      return createInbox(uidValidity, nextUid);
+    }
+    if (Files.isDirectory(dir.resolve("cur"))) {
+      throw new StoreException(StoreError.ALREADY_EXISTS, "folder " + folder + " exists already");
+    }
+    long v = uidValidity != 0 ? uidValidity : UidValidityFile.allocate(layout.root(), fsync);
+    if (uidValidity != 0) {
+      UidValidityFile.noteUsed(layout.root(), uidValidity, fsync);
+    }
+    try {
+      Files.createDirectories(dir);
+      Files.createDirectories(dir.resolve("tmp"));
+      Files.createDirectories(dir.resolve("new"));
+      Path marker = dir.resolve("maildirfolder");
+      if (!Files.exists(marker)) {
+        Files.createFile(marker);
+      }
+    } catch (FileAlreadyExistsException e) {
+      // fine
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot create folder " + folder, e);
+    }
+    fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
+        Uidlist.format(new UidlistHeader(v, nextUid, newGuid(), List.of()), List.of()));
+    // cur/ last: the folder exists for Dovecot only once it has its uidlist.
+    createSubdirectories(dir);
+    fsync.directory(layout.root());
+    return open(folder);
+  }
+
+  /**
+   * INBOX always exists (it is the root), so a plain create fails. With an explicit UIDVALIDITY, an INBOX
+   * that holds no message gets it, as migration needs; its old UIDs are gone, so no client can mix them up.
+   */
+  private Mailbox createInbox(long uidValidity, long nextUid) {
+    if (uidValidity == 0) {
+      throw new StoreException(StoreError.ALREADY_EXISTS, "INBOX exists already");
+    }
+    MaildirFolder inbox = (MaildirFolder) open(INBOX);
+    inbox.write(() -> {
+      if (!inbox.sync().records().isEmpty()) {
+        throw new StoreException(StoreError.ALREADY_EXISTS, "INBOX exists already and is not empty");
+      }
+      UidValidityFile.noteUsed(layout.root(), uidValidity, fsync);
+      fsync.replace(inbox.directory().resolve("dovecot-uidlist"), inbox.directory().resolve("dovecot-uidlist.tmp"),
+          Uidlist.format(new UidlistHeader(uidValidity, nextUid, newGuid(), List.of()), List.of()));
+      inbox.sync().invalidateUidlist();
+      inbox.sync().refresh(true);
+      return null;
+    });
+    return inbox;
+  }
+
+  private static void createSubdirectories(Path dir) {
+    try {
+      for (String sub : new String[] {"tmp", "new", "cur"}) {
+        Files.createDirectories(dir.resolve(sub));
+      }
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot create " + dir, e);
+    }
+  }
+
+  @Override
+  public void rename(String from, String to) {
+    if (MaildirLayout.isInbox(from) || MaildirLayout.isInbox(to)) {
+      throw new StoreException(StoreError.INVALID_NAME, "INBOX cannot be renamed");
+    }
+    MaildirLayout.validate(to);
+    if (!exists(from)) {
+      throw new StoreException(StoreError.NOT_FOUND, "no folder " + from);
+    }
+    if (exists(to)) {
+      throw new StoreException(StoreError.ALREADY_EXISTS, "folder " + to + " exists already");
+    }
+    String fromDir = MaildirLayout.directoryName(from);
+    String toDir = MaildirLayout.directoryName(to);
+    try {
+      // The folder itself, then its children (".From.x" -> ".To.x"), as Dovecot renames the hierarchy.
+      List<Path> children = new ArrayList<>();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.root(), fromDir + ".*")) {
+        entries.forEach(children::add);
+      }
+      Files.move(layout.root().resolve(fromDir), layout.root().resolve(toDir));
+      for (Path child : children) {
+        String rest = child.getFileName().toString().substring(fromDir.length());
+        Files.move(child, layout.root().resolve(toDir + rest));
+      }
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot rename " + from + " to " + to, e);
+    }
+    open.clear();
+  }
+
+  @Override
+  public void delete(String folder) {
+    if (MaildirLayout.isInbox(folder)) {
+      throw new StoreException(StoreError.INVALID_NAME, "INBOX cannot be deleted");
+    }
+    Path dir = layout.directoryOf(folder);
+    if (!exists(folder)) {
+      throw new StoreException(StoreError.NOT_FOUND, "no folder " + folder);
+    }
+    // Dovecot renames to .DOVECOT-TRASHED first, so a crash never leaves a half-deleted folder listed.
+    Path trash = layout.root().resolve(MaildirLayout.TRASHED);
+    try {
+      deleteTree(trash);
+      Files.move(dir, trash);
+      deleteTree(trash);
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot delete folder " + folder, e);
+    }
+    open.remove(dir);
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+        try {
+          Files.delete(q);
+        } catch (NoSuchFileException e) {
+          // gone already
+        }
+      }
+    }
+  }
+
+  @Override
+  public Set<String> subscriptions() {
+    return Subscriptions.read(layout.root());
+  }
+
+  @Override
+  public void setSubscribed(String folder, boolean subscribed) {
+    MaildirLayout.validate(folder);
+    Subscriptions.update(layout.root(), folder, subscribed, fsync);
+  }
+}

@@ -1,0 +1,203 @@
+package dovetail.store.maildir;
+
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import dovetail.store.StoredMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Saving messages (maildir-save.c). Each message streams into tmp/ at once, gets its mtime (INTERNALDATE)
+ * there, and is named {@code <base>} in tmp/ and {@code <base>,S=<size>,W=<vsize>:2,<flags>} in cur/.
+ * Commit, with the uidlist lock held: (1) UIDs are checked or assigned, (2) the records are appended to
+ * dovecot-uidlist in one write, (3) the files move from tmp/ to cur/, (4) NEXTUID is raised if asked.
+ * A crash between (2) and (3) is undone by the next writer (MaildirFolder#settleRecordsWithoutFiles).
+ */
+final class MaildirSave implements MailboxTransaction {
+  private final MaildirFolder folder;
+  private final List<Pending> pending = new ArrayList<>();
+  private long raiseNextUid;
+  private long lastExplicitUid;
+  private boolean closed;
+
+  private record Pending(MessageMeta meta, String tmpName, String baseName) {}
+
+  MaildirSave(MaildirFolder folder) {
+    this.folder = folder;
+  }
+
+  /** The tmp/ name of a base name that we wrote: the base without its ",S=…,W=…" sizes. */
+  static String tmpNameOf(String baseName) {
+    int comma = baseName.indexOf(',');
+    return comma < 0 ? baseName : baseName.substring(0, comma);
+  }
+
+  @Override
+  public void add(MessageMeta meta, InputStream content) {
+    checkOpen();
+    if (meta.uid() != 0) {
+      if (meta.uid() <= lastExplicitUid) {
+        throw new StoreException(StoreError.UID_CONFLICT, "explicit UIDs must increase within a transaction: "
+            + meta.uid() + " after " + lastExplicitUid);
+      }
+      lastExplicitUid = meta.uid();
+    }
+    String base = MaildirFilename.newBase(Instant.now().toEpochMilli() * 1000 + System.nanoTime() / 1000 % 1000);
+    Path tmp = folder.directory().resolve("tmp").resolve(base);
+    SizeCounter sizes = new SizeCounter();
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      byte[] buf = new byte[65536];
+      int n;
+      while ((n = content.read(buf)) > 0) {
+        sizes.update(buf, 0, n);
+        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+        while (bb.hasRemaining()) {
+          out.write(bb);
+        }
+      }
+      if (folder.fsync().files()) {
+        out.force(false);
+      }
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw MaildirSync.io("cannot write message to " + tmp, e);
+    } catch (RuntimeException e) {
+      deleteQuietly(tmp);
+      throw e;
+    }
+    try {
+      // INTERNALDATE is the mtime, whole seconds, set before Dovecot can first see the file.
+      Files.setLastModifiedTime(tmp, FileTime.from(meta.internalDate().truncatedTo(ChronoUnit.SECONDS)));
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw MaildirSync.io("cannot set the date of " + tmp, e);
+    }
+    pending.add(new Pending(meta, base, MaildirFilename.withSizes(base, sizes.size(), sizes.virtualSize())));
+  }
+
+  @Override
+  public void raiseNextUid(long nextUid) {
+    checkOpen();
+    raiseNextUid = Math.max(raiseNextUid, nextUid);
+  }
+
+  @Override
+  public int pending() {
+    return pending.size();
+  }
+
+  @Override
+  public List<StoredMessage> commit() {
+    checkOpen();
+    List<StoredMessage> stored = folder.write(() -> {
+      MaildirSync sync = folder.sync();
+      List<UidlistRecord> records = new ArrayList<>(pending.size());
+      Map<Long, String> finalNames = new HashMap<>();
+      long next = sync.effectiveNextUid();
+      // Keyword letters first: a KEYWORD_LIMIT failure must happen before anything is written.
+      TreeSet<String> allKeywords = new TreeSet<>();
+      for (Pending p : pending) {
+        allKeywords.addAll(p.meta().flags().keywords());
+      }
+      if (!allKeywords.isEmpty()) {
+        folder.letters(dovetail.store.Flags.NONE.withKeywords(allKeywords.toArray(String[]::new)));
+      }
+      for (Pending p : pending) {
+        long uid = p.meta().uid() == 0 ? next : p.meta().uid();
+        if (uid < next) {
+          throw new StoreException(StoreError.UID_CONFLICT, "UID " + uid + " is below the next UID " + next + " of "
+              + folder.name() + "; UIDs are never reused or mixed");
+        }
+        if (uid > dovetail.store.Uids.MAX_UID) {
+          throw new StoreException(StoreError.UID_CONFLICT, "UID out of range: " + uid);
+        }
+        next = uid + 1;
+        records.add(new UidlistRecord(uid, extensions(p.meta()), p.baseName()));
+        finalNames.put(uid, MaildirFilename.withFlags(p.baseName(), folder.letters(p.meta().flags())));
+      }
+      if (!records.isEmpty()) {
+        folder.appendRecords(records);
+        Path tmpDir = folder.directory().resolve("tmp");
+        Path curDir = folder.directory().resolve("cur");
+        for (int i = 0; i < records.size(); i++) {
+          try {
+            folder.fsync().move(tmpDir.resolve(pending.get(i).tmpName()), curDir.resolve(finalNames.get(records.get(i).uid())));
+          } catch (IOException e) {
+            throw MaildirSync.io("cannot move a saved message into cur/", e);
+          }
+        }
+        if (folder.fsync().files()) {
+          folder.fsync().directory(curDir);
+        }
+      }
+      sync.refresh(true);
+      if (raiseNextUid > 0) {
+        folder.raiseNextUidLocked(raiseNextUid);
+      }
+      List<StoredMessage> out = new ArrayList<>(records.size());
+      for (UidlistRecord r : records) {
+        MaildirSync.Entry e = sync.view().get(r.uid());
+        if (e == null) {
+          throw new StoreException(StoreError.IO, "UID " + r.uid() + " vanished right after its commit in " + folder.name());
+        }
+        out.add(e.message());
+      }
+      return out;
+    });
+    pending.clear();
+    raiseNextUid = 0;
+    return stored;
+  }
+
+  private static Map<Character, String> extensions(MessageMeta meta) {
+    Map<Character, String> ext = new HashMap<>();
+    if (meta.pop3Uidl() != null) {
+      ext.put('P', meta.pop3Uidl());
+    }
+    if (meta.pop3Order() > 0) {
+      ext.put('O', Long.toString(meta.pop3Order()));
+    }
+    return ext;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Pending p : pending) {
+      deleteQuietly(folder.directory().resolve("tmp").resolve(p.tmpName()));
+    }
+    pending.clear();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("transaction is closed");
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // a leftover in tmp/ is harmless: Dovecot removes old tmp files itself
+    }
+  }
+}

@@ -1,0 +1,415 @@
+package dovetail.store.maildir;
+
+import dovetail.store.Flags;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import dovetail.store.StoredMessage;
+import dovetail.store.SystemFlag;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Keeps one folder's in-memory picture of the disk (maildir-sync.c plus maildir-uidlist.c reading): the
+ * uidlist, read incrementally while it only grows, and the cur/ and new/ listings, rescanned when a
+ * directory changed. It only reads; writers (MaildirFolder) change the disk under the lock and then call
+ * {@link #refresh(boolean)}. Not thread-safe: the folder's mutex guards it.
+ */
+final class MaildirSync {
+  /** Directory mtimes this recent may hide a change in the same clock tick: rescan them next time too. */
+  private static final long DIRTY_WINDOW_MILLIS = 2000;
+
+  private final Path dir;
+  private final Path uidlistPath;
+  private final Consumer<String> warnings;
+
+  // dovecot-uidlist as last read
+  private Object uidlistKey;
+  private long uidlistSize = -1;
+  private long uidlistMtime;
+  private String headerLine;
+  private int consumed;
+  private int nextLineNumber;
+  private UidlistHeader header;
+  private final List<UidlistRecord> records = new ArrayList<>();
+
+  // cur/ and new/ as last listed: base name -> "cur/<file name>"
+  private long curMtime = -1;
+  private long newMtime = -1;
+  private Map<String, String> files = new HashMap<>();
+
+  private MaildirKeywords keywords;
+  private long keywordsMtime = -1;
+
+  private final Map<String, Instant> dates = new HashMap<>();
+  private final Map<String, Long> virtualSizes = new HashMap<>();
+  private TreeMap<Long, Entry> view = new TreeMap<>();
+
+  /** One visible message: its record, where its file is, and what clients see. */
+  record Entry(UidlistRecord record, String relativePath, StoredMessage message) {}
+
+  MaildirSync(Path dir, Consumer<String> warnings) {
+    this.dir = dir;
+    this.uidlistPath = dir.resolve("dovecot-uidlist");
+    this.warnings = warnings;
+  }
+
+  /** Re-reads what changed. {@code force} rescans the directories even when their mtimes look unchanged. */
+  void refresh(boolean force) {
+    boolean changed = readUidlist(force);
+    changed |= scanDirectories(force);
+    changed |= readKeywords();
+    if (changed || force) {
+      rebuildView();
+    }
+  }
+
+  UidlistHeader header() {
+    return header;
+  }
+
+  List<UidlistRecord> records() {
+    return Collections.unmodifiableList(records);
+  }
+
+  TreeMap<Long, Entry> view() {
+    return view;
+  }
+
+  MaildirKeywords keywords() {
+    return keywords;
+  }
+
+  /** max(N, highest record UID + 1), as Dovecot computes it. */
+  long effectiveNextUid() {
+    long last = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
+    return Math.max(header == null ? 1 : header.nextUid(), last + 1);
+  }
+
+  /** Files in cur/ or new/ that no record names. */
+  List<String> unrecordedFiles() {
+    Set<String> recorded = new HashSet<>();
+    for (UidlistRecord r : records) {
+      recorded.add(r.baseName());
+    }
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      if (!recorded.contains(f.getKey())) {
+        out.add(f.getValue());
+      }
+    }
+    return out;
+  }
+
+  /** Records whose file is in neither cur/ nor new/. */
+  List<UidlistRecord> recordsWithoutFiles() {
+    List<UidlistRecord> out = new ArrayList<>();
+    for (UidlistRecord r : records) {
+      if (!files.containsKey(r.baseName())) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** The current relative path ("cur/…" or "new/…") of a base name, or null. */
+  String fileOf(String baseName) {
+    return files.get(baseName);
+  }
+
+  /** Forget the uidlist so the next refresh reads it whole (after we replaced it). */
+  void invalidateUidlist() {
+    uidlistKey = null;
+    uidlistSize = -1;
+  }
+
+  void invalidateDirectories() {
+    curMtime = -1;
+    newMtime = -1;
+  }
+
+  private boolean readUidlist(boolean force) {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      boolean had = header != null;
+      header = null;
+      records.clear();
+      uidlistKey = null;
+      uidlistSize = -1;
+      return had;
+    } catch (IOException e) {
+      throw io("cannot stat " + uidlistPath, e);
+    }
+    Object key = attrs.fileKey();
+    long size = attrs.size();
+    long mtime = attrs.lastModifiedTime().toMillis();
+    if (!force && key != null && key.equals(uidlistKey) && size == uidlistSize && mtime == uidlistMtime) {
+      return false;
+    }
+    byte[] data = readAll(uidlistPath);
+    boolean appendedOnly = key != null && key.equals(uidlistKey) && data.length >= consumed && header != null
+        && startsWith(data, headerLine);
+    if (appendedOnly) {
+      byte[] tail = java.util.Arrays.copyOfRange(data, consumed, data.length);
+      long lastUid = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
+      List<UidlistRecord> added = new ArrayList<>();
+      int used = Uidlist.parseAppended(tail, 0, nextLineNumber, lastUid, added, uidlistPath.toString(), warnings);
+      nextLineNumber += countLines(tail, used);
+      consumed += used;
+      records.addAll(added);
+    } else {
+      Uidlist.Parsed parsed = Uidlist.parse(data, uidlistPath.toString(), warnings);
+      header = parsed.header();
+      records.clear();
+      records.addAll(dedupeByFile(parsed.records()));
+      consumed = parsed.consumed();
+      int lf = indexOf(data, (byte) '\n');
+      headerLine = new String(data, 0, lf + 1, StandardCharsets.UTF_8);
+      nextLineNumber = 1 + countLines(data, consumed);
+    }
+    uidlistKey = key;
+    uidlistSize = data.length;
+    uidlistMtime = mtime;
+    return true;
+  }
+
+  /** Dovecot: a file named by two records keeps the later UID ("Duplicate file entry"). */
+  private List<UidlistRecord> dedupeByFile(List<UidlistRecord> parsed) {
+    Map<String, UidlistRecord> byFile = new HashMap<>();
+    for (UidlistRecord r : parsed) {
+      UidlistRecord before = byFile.put(r.baseName(), r);
+      if (before != null) {
+        warnings.accept(uidlistPath + ": duplicate file entry " + r.baseName() + " (UIDs " + before.uid() + " and "
+            + r.uid() + "); the later UID wins");
+      }
+    }
+    if (byFile.size() == parsed.size()) {
+      return parsed;
+    }
+    List<UidlistRecord> out = new ArrayList<>();
+    for (UidlistRecord r : parsed) {
+      if (byFile.get(r.baseName()) == r) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  private boolean scanDirectories(boolean force) {
+    long cur = mtime(dir.resolve("cur"));
+    long neu = mtime(dir.resolve("new"));
+    if (!force && cur == curMtime && neu == newMtime) {
+      return false;
+    }
+    Map<String, String> listed = new HashMap<>(files.size() * 2 + 16);
+    list("cur", listed);
+    list("new", listed);
+    long now = System.currentTimeMillis();
+    // A change in the same clock tick as our listing would leave the mtime as it is: stay dirty a while.
+    curMtime = now - cur < DIRTY_WINDOW_MILLIS ? -1 : cur;
+    newMtime = now - neu < DIRTY_WINDOW_MILLIS ? -1 : neu;
+    boolean changed = !listed.equals(files);
+    files = listed;
+    return changed;
+  }
+
+  private void list(String sub, Map<String, String> into) {
+    Path d = dir.resolve(sub);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".")) {
+          continue; // Dovecot skips dot files in cur/ and new/
+        }
+        into.put(MaildirFilename.baseName(name), sub + "/" + name);
+      }
+    } catch (NoSuchFileException e) {
+      // a missing new/ is harmless; a missing cur/ is repaired when the folder is opened
+    } catch (IOException e) {
+      throw io("cannot list " + d, e);
+    }
+  }
+
+  private boolean readKeywords() {
+    long m = mtime(dir.resolve(MaildirKeywords.FILE));
+    if (keywords != null && m == keywordsMtime && m != -1 && System.currentTimeMillis() - m > DIRTY_WINDOW_MILLIS) {
+      return false;
+    }
+    keywords = MaildirKeywords.read(dir);
+    keywordsMtime = m;
+    return true;
+  }
+
+  private void rebuildView() {
+    TreeMap<Long, Entry> next = new TreeMap<>();
+    for (UidlistRecord r : records) {
+      String rel = files.get(r.baseName());
+      if (rel == null) {
+        continue;
+      }
+      Entry old = view.get(r.uid());
+      if (old != null && old.record() == r && old.relativePath().equals(rel)) {
+        next.put(r.uid(), old);
+        continue;
+      }
+      StoredMessage m = toMessage(r, rel);
+      if (m != null) {
+        next.put(r.uid(), new Entry(r, rel, m));
+      }
+    }
+    view = next;
+  }
+
+  private StoredMessage toMessage(UidlistRecord r, String rel) {
+    String fileName = rel.substring(rel.indexOf('/') + 1);
+    String letters = MaildirFilename.flagLetters(fileName);
+    Set<SystemFlag> system = EnumSet.noneOf(SystemFlag.class);
+    for (char c : letters.toCharArray()) {
+      SystemFlag f = SystemFlag.ofLetter(c);
+      if (f != null) {
+        system.add(f);
+      }
+    }
+    Flags flags = new Flags(system, keywords.namesOf(letters));
+    Path file = dir.resolve(rel);
+    Instant date = dates.get(r.baseName());
+    long size = MaildirFilename.sizeField(r.baseName(), 'S');
+    if (size < 0) {
+      size = parseLong(r.extension('S'));
+    }
+    try {
+      if (date == null || size < 0) {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        date = Instant.ofEpochSecond(a.lastModifiedTime().toMillis() / 1000);
+        dates.put(r.baseName(), date);
+        if (size < 0) {
+          size = a.size();
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return null; // renamed or expunged since the listing: the next refresh sees it
+    } catch (IOException e) {
+      throw io("cannot stat " + file, e);
+    }
+    long vsize = MaildirFilename.sizeField(r.baseName(), 'W');
+    if (vsize < 0) {
+      vsize = parseLong(r.extension('W'));
+    }
+    if (vsize < 0) {
+      vsize = virtualSizes.computeIfAbsent(r.baseName(), b -> countVirtualSize(file));
+    }
+    String guid = r.extension('G');
+    return new StoredMessage(r.uid(), flags, date, size, vsize, r.extension('P'), Math.max(0, parseLong(r.extension('O'))),
+        guid == null || guid.isEmpty() ? r.baseName() : guid, r.baseName());
+  }
+
+  private static long countVirtualSize(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      SizeCounter counter = new SizeCounter();
+      byte[] buf = new byte[65536];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        counter.update(buf, 0, n);
+      }
+      return counter.virtualSize();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long parseLong(String s) {
+    if (s == null || s.isEmpty()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static long mtime(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toMillis();
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (IOException e) {
+      throw io("cannot stat " + p, e);
+    }
+  }
+
+  private static byte[] readAll(Path p) {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, ch.size() + 4096));
+      while (ch.read(buf) > 0) {
+        if (!buf.hasRemaining()) {
+          ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2);
+          buf.flip();
+          bigger.put(buf);
+          buf = bigger;
+        }
+      }
+      return java.util.Arrays.copyOf(buf.array(), buf.position());
+    } catch (IOException e) {
+      throw io("cannot read " + p, e);
+    }
+  }
+
+  private static boolean startsWith(byte[] data, String prefix) {
+    byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+    if (data.length < p.length) {
+      return false;
+    }
+    for (int i = 0; i < p.length; i++) {
+      if (data[i] != p[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int countLines(byte[] data, int upTo) {
+    int n = 0;
+    for (int i = 0; i < upTo; i++) {
+      if (data[i] == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static int indexOf(byte[] data, byte b) {
+    for (int i = 0; i < data.length; i++) {
+      if (data[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  static StoreException io(String what, IOException e) {
+    return new StoreException(StoreError.IO, what + ": " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,196 @@
+package dovetail.store.maildir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.store.Flags;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import dovetail.store.StoreOptions;
+import dovetail.store.StoredMessage;
+import dovetail.store.SystemFlag;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MaildirStoreTest {
+  @TempDir Path root;
+
+  private static final Instant DATE = Instant.parse("2021-03-04T05:06:07Z");
+
+  private MailStore store() {
+    return MaildirStore.open(root, StoreOptions.DEFAULT);
+  }
+
+  private static InputStream bytes(String s) {
+    return new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static byte[] read(Mailbox box, long uid) throws IOException {
+    try (InputStream in = box.openContent(uid)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void explicitUidsFlagsKeywordsDatesAndPop3FieldsRoundTrip() throws IOException {
+    Mailbox box = store().create("Archive/2023", 7654321, 1);
+    String body = "Subject: five\nFrom: a@b\n\nbare LF body\n";
+    try (MailboxTransaction tx = box.begin()) {
+      tx.add(MessageMeta.withUid(5, DATE, Flags.of(SystemFlag.SEEN)).withPop3("UIDL-five", 2), bytes(body));
+      tx.add(MessageMeta.withUid(17, DATE.plusSeconds(60), Flags.of(SystemFlag.ANSWERED, SystemFlag.FLAGGED)
+          .withKeywords("$Forwarded", "Project-X")).withPop3("", 1), bytes("Subject: x\r\n\r\nbody\r\n"));
+      tx.raiseNextUid(50);
+      List<StoredMessage> stored = tx.commit();
+      assertEquals(List.of(5L, 17L), stored.stream().map(StoredMessage::uid).toList());
+    }
+    Mailbox again = store().open("Archive/2023");
+    assertEquals(7654321, again.status().uidValidity());
+    assertEquals(50, again.status().nextUid());
+    StoredMessage five = again.message(5).orElseThrow();
+    assertEquals(Set.of(SystemFlag.SEEN), five.flags().system());
+    assertEquals(DATE, five.internalDate());
+    assertEquals(body.length(), five.size());
+    assertEquals(body.length() + 4, five.virtualSize());
+    assertEquals("UIDL-five", five.effectivePop3Uidl());
+    assertEquals(2, five.pop3Order());
+    StoredMessage seventeen = again.message(17).orElseThrow();
+    assertEquals(Set.of("$Forwarded", "Project-X"), seventeen.flags().keywords());
+    assertEquals(seventeen.baseName(), seventeen.effectivePop3Uidl());
+    assertArrayEquals(body.getBytes(StandardCharsets.ISO_8859_1), read(again, 5));
+
+    Path dir = root.resolve(".Archive.2023");
+    List<String> uidlist = Files.readAllLines(dir.resolve("dovecot-uidlist"));
+    assertTrue(uidlist.get(0).matches("3 V7654321 N50 G[0-9a-f]{32}"), uidlist.get(0));
+    assertTrue(uidlist.get(1).matches("5 O2 PUIDL-five :\\d+\\.M\\d+P\\d+Q\\d+\\.[^,]+,S=38,W=42"), uidlist.get(1));
+    assertTrue(uidlist.get(2).matches("17 O1 P :.*"), uidlist.get(2));
+    assertEquals(List.of("0 $Forwarded", "1 Project-X"), Files.readAllLines(dir.resolve("dovecot-keywords")));
+    try (var files = Files.list(dir.resolve("cur"))) {
+      List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+      assertTrue(names.stream().anyMatch(n -> n.endsWith(",S=38,W=42:2,S")), names.toString());
+      assertTrue(names.stream().anyMatch(n -> n.endsWith(":2,FRab")), names.toString());
+    }
+    assertEquals(DATE.getEpochSecond(),
+        Files.getLastModifiedTime(dir.resolve("cur").resolve(five.baseName() + ":2,S")).toMillis() / 1000);
+    assertTrue(Files.exists(dir.resolve("maildirfolder")));
+  }
+
+  @Test
+  void nextUidIsAssignedAfterTheHighestAndExplicitUidsBelowItAreRefused() {
+    Mailbox box = store().create("Sent", 1000, 40);
+    StoredMessage a = box.append(MessageMeta.next(DATE, Flags.NONE), bytes("a\n"));
+    assertEquals(40, a.uid());
+    StoreException e = assertThrows(StoreException.class,
+        () -> box.append(MessageMeta.withUid(39, DATE, Flags.NONE), bytes("b\n")));
+    assertEquals(StoreError.UID_CONFLICT, e.error());
+    assertEquals(100, box.append(MessageMeta.withUid(100, DATE, Flags.NONE), bytes("c\n")).uid());
+    assertEquals(101, box.append(MessageMeta.next(DATE, Flags.NONE), bytes("d\n")).uid());
+    try (var tmp = Files.list(root.resolve(".Sent/tmp"))) {
+      assertEquals(0, tmp.count(), "a refused message leaves nothing in tmp/");
+    } catch (IOException ex) {
+      throw new AssertionError(ex);
+    }
+  }
+
+  @Test
+  void flagsChangeByRenameAndExpungeRemovesTheRecord() throws IOException {
+    Mailbox box = store().create("Work", 1, 1);
+    box.append(MessageMeta.next(DATE, Flags.NONE), bytes("one\n"));
+    box.append(MessageMeta.next(DATE, Flags.NONE), bytes("two\n"));
+    StoredMessage changed = box.setFlags(1, Flags.of(SystemFlag.DELETED, SystemFlag.SEEN).withKeywords("Later"));
+    assertEquals(Set.of(SystemFlag.DELETED, SystemFlag.SEEN), changed.flags().system());
+    assertEquals(Set.of("Later"), changed.flags().keywords());
+    assertArrayEquals("one\n".getBytes(), read(box, 1));
+    box.expunge(List.of(1L));
+    assertEquals(List.of(2L), box.messages().stream().map(StoredMessage::uid).toList());
+    assertEquals(3, store().open("Work").status().nextUid(), "an expunged UID is never reused");
+    List<String> lines = Files.readAllLines(root.resolve(".Work/dovecot-uidlist"));
+    assertEquals(2, lines.size());
+    assertTrue(lines.get(0).contains(" N3 "), lines.get(0));
+  }
+
+  @Test
+  void folderNamesUseModifiedUtf7AndMaildirPlusPlusDirectories() {
+    MailStore s = store();
+    s.create("Entwürfe");
+    s.create("Projekte/Bär");
+    s.create("Tom & Jerry");
+    assertTrue(Files.isDirectory(root.resolve(".Entw&APw-rfe/cur")));
+    assertTrue(Files.isDirectory(root.resolve(".Projekte.B&AOQ-r/cur")));
+    assertTrue(Files.isDirectory(root.resolve(".Tom &- Jerry/cur")));
+    assertEquals(List.of("INBOX", "Entwürfe", "Projekte/Bär", "Tom & Jerry"), store().listFolders());
+    assertThrows(StoreException.class, () -> s.create("a.b"));
+    assertThrows(StoreException.class, () -> s.create("a//b"));
+    assertEquals(StoreError.ALREADY_EXISTS, assertThrows(StoreException.class, () -> s.create("Entwürfe")).error());
+  }
+
+  @Test
+  void subscriptionsAreWrittenInVersion2Format() throws IOException {
+    MailStore s = store();
+    s.setSubscribed("INBOX", true);
+    s.setSubscribed("Archive/2023", true);
+    s.setSubscribed("Entwürfe", true);
+    assertEquals("V\t2\n\nINBOX\nArchive\t2023\nEntw&APw-rfe\n", Files.readString(root.resolve("subscriptions")));
+    s.setSubscribed("Archive/2023", false);
+    assertEquals(Set.of("INBOX", "Entwürfe"), store().subscriptions());
+  }
+
+  @Test
+  void renameMovesChildrenAndDeleteKeepsThem() {
+    MailStore s = store();
+    s.create("A");
+    s.create("A/B");
+    s.open("A").append(MessageMeta.next(DATE, Flags.NONE), bytes("x\n"));
+    s.rename("A", "Z");
+    assertEquals(List.of("INBOX", "Z", "Z/B"), s.listFolders());
+    assertEquals(1, s.open("Z").messages().size());
+    s.delete("Z");
+    assertEquals(List.of("INBOX", "Z/B"), s.listFolders());
+  }
+
+  @Test
+  void uidValidityFileKeepsTheHighestValueUsed() throws IOException {
+    MailStore s = store();
+    s.create("X", 0x74cbb1, 1);
+    assertEquals("0074cbb1", Files.readString(root.resolve("dovecot-uidvalidity")));
+    assertTrue(Files.exists(root.resolve("dovecot-uidvalidity.0074cbb1")));
+    Mailbox y = s.create("Y");
+    assertEquals(0x74cbb2, y.status().uidValidity());
+    assertEquals("0074cbb2", Files.readString(root.resolve("dovecot-uidvalidity")));
+    assertFalse(Files.exists(root.resolve("dovecot-uidvalidity.0074cbb1")));
+  }
+
+  @Test
+  void inboxTakesAnExplicitUidValidityWhileEmpty() {
+    MailStore s = store();
+    Mailbox inbox = s.create("INBOX", 1234567, 1);
+    assertEquals(1234567, inbox.status().uidValidity());
+    inbox.append(MessageMeta.withUid(5, DATE, Flags.NONE), bytes("x\n"));
+    assertEquals(StoreError.ALREADY_EXISTS, assertThrows(StoreException.class, () -> s.create("INBOX", 1, 1)).error());
+  }
+
+  @Test
+  void dovetailStateRoundTrips() {
+    Mailbox box = store().create("S", 9, 1);
+    assertEquals(Map.of(), box.dovetailState());
+    box.writeDovetailState(Map.of("state", "pending", "legacy.uidvalidity", "9"));
+    assertEquals(Map.of("state", "pending", "legacy.uidvalidity", "9"), store().open("S").dovetailState());
+  }
+}
