@@ -1,0 +1,28 @@
+package dovetail.conf;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** {@code passdb}: how Dovetail checks users' passwords. */
+public sealed interface Passdb permits Passdb.Legacy, Passdb.PasswdFile {
+
+    /** {@code legacy}: against the legacy server, with a local salted hash kept for later. */
+    record Legacy() implements Passdb {
+        @Override
+        public String toString() {
+            return "legacy";
+        }
+    }
+
+    /** {@code passwd-file:/path}: a Dovecot passwd-file. */
+    record PasswdFile(Path path) implements Passdb {
+        public PasswdFile {
+            Objects.requireNonNull(path, "path");
+        }
+
+        @Override
+        public String toString() {
+            return "passwd-file:" + path;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dovetail.conf;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything Dovetail reads from its configuration, typed and validated. Immutable.
+ * Load it with {@link ConfigLoader}.
+ *
+ * @param pop3UidlFormat {@code pop3_uidl_format}: UIDLs for messages that have none from the legacy server
+ * @param adminSocket    {@code admin_socket}: the admin endpoint's Unix domain socket
+ * @param warnings       one line each, "file:line: ignored: ...", in file order
+ */
+public record Settings(ImapcSettings imapc, Pop3cSettings pop3c, Pop3MigrationSettings pop3Migration,
+                       MigrationSettings migration, StoreSettings store, ListenerSettings listeners,
+                       TlsSettings tls, Passdb passdb, SweeperSettings sweeper, Path adminSocket,
+                       String pop3UidlFormat, List<String> warnings) {
+    public Settings {
+        Objects.requireNonNull(imapc, "imapc");
+        Objects.requireNonNull(pop3c, "pop3c");
+        Objects.requireNonNull(pop3Migration, "pop3Migration");
+        Objects.requireNonNull(migration, "migration");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(listeners, "listeners");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(passdb, "passdb");
+        Objects.requireNonNull(sweeper, "sweeper");
+        Objects.requireNonNull(adminSocket, "adminSocket");
+        Objects.requireNonNull(pop3UidlFormat, "pop3UidlFormat");
+        warnings = List.copyOf(warnings);
+    }
+
+    /** The settings of an empty configuration file. */
+    public static Settings defaults() {
+        return ConfigLoader.load(List.of());
+    }
+}

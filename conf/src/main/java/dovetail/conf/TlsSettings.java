@@ -1,0 +1,26 @@
+package dovetail.conf;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * TLS: Dovetail's own certificate ({@code ssl}, {@code ssl_cert}, {@code ssl_key}) and the CAs that verify
+ * legacy servers ({@code ssl_client_ca_dir}, {@code ssl_client_ca_file}; neither set = the JVM's defaults).
+ * Every path here named a readable file (or directory) when the settings were loaded.
+ */
+public record TlsSettings(SslMode mode, Optional<Path> cert, Optional<Path> key,
+                          Optional<Path> clientCaDir, Optional<Path> clientCaFile) {
+    public TlsSettings {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(cert, "cert");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(clientCaDir, "clientCaDir");
+        Objects.requireNonNull(clientCaFile, "clientCaFile");
+    }
+
+    /** True unless {@code ssl = no}; then cert and key are both present. */
+    public boolean enabled() {
+        return mode != SslMode.NO;
+    }
+}
