@@ -39,6 +39,21 @@ public final class MailBytes {
     return out.toByteArray();
   }
 
+  /**
+   * The bytes POP3 RETR delivers for a stored file (after dot-unstuffing): {@link #crlf} plus a final CRLF when
+   * the message does not end with a line end, since the terminating "." must start a line (RFC 1939 3).
+   */
+  public static byte[] pop3Retr(byte[] bytes) {
+    byte[] crlf = crlf(bytes);
+    if (crlf.length > 0 && crlf[crlf.length - 1] == '\n') {
+      return crlf;
+    }
+    byte[] out = java.util.Arrays.copyOf(crlf, crlf.length + 2);
+    out[crlf.length] = '\r';
+    out[crlf.length + 1] = '\n';
+    return out;
+  }
+
   /** RFC822.SIZE of a stored file, Dovecot's {@code ,W=}: the size with every bare LF counted as CRLF. */
   public static long virtualSize(byte[] bytes) {
     return crlf(bytes).length;
