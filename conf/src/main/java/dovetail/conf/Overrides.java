@@ -14,8 +14,8 @@ final class Overrides {
             int eq = override.indexOf('=');
             String key = eq < 0 ? override.trim() : override.substring(0, eq).trim();
             if (eq <= 0 || key.isEmpty()) {
-                throw new ConfigException("-o " + (key.isEmpty() ? "" : key + ": ") + "expected key=value, found '"
-                        + (KnownKeys.isSecret(key) ? key : override) + "'");
+                String where = key.isEmpty() ? "-o: " : Origin.OVERRIDE.prefix(key);
+                throw new ConfigException(where + "expected key=value, found '" + (eq < 0 ? override : "=...") + "'");
             }
             if (key.startsWith(PLUGIN_PREFIX)) key = key.substring(PLUGIN_PREFIX.length());
             sink.assign(ConfigParser.entry(key, override.substring(eq + 1).trim(), Origin.OVERRIDE));

@@ -391,7 +391,7 @@ class ErrorMessagesTest {
         assertEquals("-o imapc_features: unknown variable $nope (expected $ and a setting name; quote the value if "
                 + "'$' is meant literally)", error(file, "imapc_features=$nope"));
         assertEquals("-o imapc_host: expected key=value, found 'imapc_host'", error(file, "imapc_host"));
-        assertEquals("-o expected key=value, found '=x'", error(file, "=x"));
+        assertEquals("-o: expected key=value, found '=...'", error(file, "=x"));
     }
 
     @Test
