@@ -97,9 +97,11 @@ final class Assignments implements ConfigSink {
     private static String contents(String key, Path file, Origin origin) {
         try {
             String s = ConfigParser.read(file);
-            return s.endsWith("\r\n") ? s.substring(0, s.length() - 2) : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+            if (s.endsWith("\r\n")) return s.substring(0, s.length() - 2);
+            return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
         } catch (IOException e) {
-            throw ConfigException.at(origin, key, "expected a readable file, found " + file + ": " + IoErrors.reason(e));
+            throw ConfigException.at(origin, key,
+                    "expected a readable file, found " + file + ": " + IoErrors.reason(e));
         }
     }
 

@@ -104,7 +104,8 @@ final class ConfigParser {
         }
         if (rest.startsWith("=")) {
             if (key.isEmpty()) {
-                throw new ConfigException(origin.where() + ": expected a setting name before '=', found '" + line + "'");
+                throw new ConfigException(origin.where() + ": expected a setting name before '=', found '"
+                        + line + "'");
             }
             if (mode != Mode.IGNORED) sink.assign(entry(key, trimStart(rest.substring(1)), origin));
             return;
@@ -178,7 +179,8 @@ final class ConfigParser {
             files = glob(path);
             if (files.isEmpty()) {
                 if (optional) return;
-                throw ConfigException.at(origin, keyword, "expected at least one file matching " + path + ", found none");
+                throw ConfigException.at(origin, keyword,
+                        "expected at least one file matching " + path + ", found none");
             }
         } else {
             files = List.of(path);

@@ -5,7 +5,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 
-/** Dovecot time intervals: a whole number and an optional unit, e.g. {@code 30s}, {@code 5 mins}, {@code 72h}, {@code 3d}. */
+/**
+ * Dovecot time intervals: a whole number and an optional unit, e.g. {@code 30s}, {@code 5 mins}, {@code 72h},
+ * {@code 3d}.
+ */
 final class Durations {
     private static final List<String> MILLIS = List.of("msecs", "mseconds", "millisecs", "milliseconds");
     private static final List<String> SECONDS = List.of("secs", "seconds");

@@ -18,8 +18,6 @@ final class SettingsBinder {
             "starttls", LegacySsl.STARTTLS);
     private static final Map<String, LegacySsl> POP3C_SSL = choices("no", LegacySsl.NO, "pop3s", LegacySsl.IMPLICIT,
             "starttls", LegacySsl.STARTTLS);
-    private static final Map<String, SslMode> SSL = choices("no", SslMode.NO, "yes", SslMode.YES,
-            "required", SslMode.REQUIRED);
     private static final Map<String, FsyncMode> FSYNC = choices("optimized", FsyncMode.OPTIMIZED,
             "always", FsyncMode.ALWAYS, "never", FsyncMode.NEVER);
     private static final String THROTTLE = "throttle:";
@@ -31,8 +29,9 @@ final class SettingsBinder {
     }
 
     Settings bind() {
-        TlsSettings tls = tls();
-        return new Settings(imapc(), pop3c(), pop3Migration(), migration(), store(), listeners(tls), tls,
+        NetworkBinder network = new NetworkBinder(values);
+        TlsSettings tls = network.tls();
+        return new Settings(imapc(), pop3c(), pop3Migration(), migration(), store(), network.listeners(tls), tls,
                 passdb(), sweeper(), adminSocket(), pop3UidlFormat(), values.warnings());
     }
 
@@ -56,9 +55,9 @@ final class SettingsBinder {
                         ", or throttle:INIT:MAX:SHRINK-MIN"));
             }
         }
-        return new ImapcSettings(host(get("imapc_host")), port(get("imapc_port"), ssl == LegacySsl.IMPLICIT ? 993 : 143),
-                ssl, Values.bool(get("imapc_ssl_verify")), user(get("imapc_user")),
-                Values.optional(get("imapc_master_user")).map(u -> Values.template(get("imapc_master_user"))),
+        int port = port(get("imapc_port"), ssl == LegacySsl.IMPLICIT ? 993 : 143);
+        return new ImapcSettings(host(get("imapc_host")), port, ssl, Values.bool(get("imapc_ssl_verify")),
+                user(get("imapc_user")), masterUser(get("imapc_master_user")),
                 Values.optional(get("imapc_password")), features, throttle, get("imapc_list_prefix").text(),
                 Values.duration(get("imapc_cmd_timeout"), ChronoUnit.SECONDS),
                 Values.number(get("imapc_connection_retry_count"), 0, Integer.MAX_VALUE),
@@ -72,9 +71,9 @@ final class SettingsBinder {
         for (String word : Values.words(featureValue)) {
             features.add(feature(featureValue, word, Pop3cFeature.values(), Pop3cFeature::configName, ""));
         }
-        return new Pop3cSettings(host(get("pop3c_host")), port(get("pop3c_port"), ssl == LegacySsl.IMPLICIT ? 995 : 110),
-                ssl, Values.bool(get("pop3c_ssl_verify")), user(get("pop3c_user")),
-                Values.optional(get("pop3c_master_user")).map(u -> Values.template(get("pop3c_master_user"))),
+        int port = port(get("pop3c_port"), ssl == LegacySsl.IMPLICIT ? 995 : 110);
+        return new Pop3cSettings(host(get("pop3c_host")), port, ssl, Values.bool(get("pop3c_ssl_verify")),
+                user(get("pop3c_user")), masterUser(get("pop3c_master_user")),
                 Values.optional(get("pop3c_password")), features);
     }
 
@@ -114,81 +113,13 @@ final class SettingsBinder {
         return new StoreSettings(text, Values.choice(get("mail_fsync"), FSYNC));
     }
 
-    TlsSettings tls() {
-        SettingValue certValue = get("ssl_cert");
-        SettingValue keyValue = get("ssl_key");
-        Optional<Path> cert = pem(certValue);
-        Optional<Path> key = pem(keyValue);
-        if (cert.isPresent() && key.isEmpty()) throw certValue.error("expected ssl_key to be set too, found no ssl_key");
-        if (key.isPresent() && cert.isEmpty()) throw keyValue.error("expected ssl_cert to be set too, found no ssl_cert");
-        SettingValue sslValue = get("ssl");
-        SslMode mode = sslValue.assigned() ? Values.choice(sslValue, SSL) : cert.isPresent() ? SslMode.YES : SslMode.NO;
-        if (mode != SslMode.NO && cert.isEmpty()) {
-            throw sslValue.error("expected ssl_cert and ssl_key with ssl = " + sslValue.text()
-                    + ", found no ssl_cert");
-        }
-        return new TlsSettings(mode, cert, key, Values.directory(get("ssl_client_ca_dir")),
-                Values.readableFile(get("ssl_client_ca_file")));
-    }
-
-    /** ssl_cert / ssl_key: {@code <path} of a readable file, as in Dovecot; empty = not set. */
-    private static Optional<Path> pem(SettingValue v) {
-        if (v.isEmpty()) return Optional.empty();
-        if (!v.fileRef()) {
-            throw v.error("expected <path (a '<' and the PEM file's name, as in Dovecot), found " + v.shown());
-        }
-        return Values.readableFile(v);
-    }
-
-    ListenerSettings listeners(TlsSettings tls) {
-        List<SettingValue> used = new ArrayList<>();
-        Optional<Endpoint.Tcp> imap = distinct(Values.tcp(get("imap_listen")), get("imap_listen"), used);
-        Optional<Endpoint.Tcp> imaps = distinct(tlsListener(get("imaps_listen"), tls), get("imaps_listen"), used);
-        Optional<Endpoint.Tcp> pop3 = distinct(Values.tcp(get("pop3_listen")), get("pop3_listen"), used);
-        Optional<Endpoint.Tcp> pop3s = distinct(tlsListener(get("pop3s_listen"), tls), get("pop3s_listen"), used);
-        SettingValue lmtpValue = get("lmtp_listen");
-        Optional<Endpoint> lmtp = Values.tcpOrUnix(lmtpValue);
-        if (lmtp.isPresent() && lmtp.get() instanceof Endpoint.Tcp) distinct(Optional.of((Endpoint.Tcp) lmtp.get()), lmtpValue, used);
-        return new ListenerSettings(imap, imaps, pop3, pop3s, lmtp);
-    }
-
-    /** imaps/pop3s: on by default only with TLS; set explicitly without TLS is an error. */
-    private Optional<Endpoint.Tcp> tlsListener(SettingValue v, TlsSettings tls) {
-        if (!v.assigned() && !tls.enabled()) return Optional.empty();
-        Optional<Endpoint.Tcp> endpoint = Values.tcp(v);
-        if (endpoint.isPresent() && !tls.enabled()) {
-            SettingValue ssl = get("ssl");
-            throw v.error(ssl.assigned()
-                    ? "expected ssl = yes or required for a TLS listener, found ssl = no (" + ssl.origin().where() + ")"
-                    : "expected ssl_cert and ssl_key for a TLS listener, found no ssl_cert");
-        }
-        return endpoint;
-    }
-
-    /** Two listeners on one port (other than 0) of one address, or of a wildcard address, cannot both bind. */
-    private static Optional<Endpoint.Tcp> distinct(Optional<Endpoint.Tcp> endpoint, SettingValue v, List<SettingValue> used) {
-        if (endpoint.isEmpty() || endpoint.get().port() == 0) return endpoint;
-        Endpoint.Tcp e = endpoint.get();
-        for (SettingValue other : used) {
-            Endpoint.Tcp o = Values.tcp(other).orElseThrow();
-            if (o.port() == e.port() && (o.host().equals(e.host()) || wildcard(o.host()) || wildcard(e.host()))) {
-                throw v.error("expected a port that " + other.key() + " (" + o + ") does not use, found " + e);
-            }
-        }
-        used.add(v);
-        return endpoint;
-    }
-
-    private static boolean wildcard(String host) {
-        return host.equals("0.0.0.0") || host.equals("::");
-    }
-
     Passdb passdb() {
         SettingValue v = get("passdb");
         if (v.text().equals("legacy")) return new Passdb.Legacy();
         String prefix = "passwd-file:";
         if (v.text().startsWith(prefix) && v.text().length() > prefix.length()) {
-            return new Passdb.PasswdFile(Values.readableFile(v, Values.path(v, v.text().substring(prefix.length()).trim())));
+            Path file = Values.path(v, v.text().substring(prefix.length()).trim());
+            return new Passdb.PasswdFile(Values.readableFile(v, file));
         }
         throw v.error("expected legacy or passwd-file:/path, found " + (v.isEmpty() ? "nothing" : v.shown()));
     }
@@ -227,6 +158,11 @@ final class SettingsBinder {
         return v.isEmpty() ? "%u" : Values.template(v);
     }
 
+    /** imapc_master_user / pop3c_master_user: a template; empty = no master user. */
+    private static Optional<String> masterUser(SettingValue v) {
+        return v.isEmpty() ? Optional.empty() : Optional.of(Values.template(v));
+    }
+
     private static ImapcSettings.Throttle throttle(SettingValue v, String word) {
         String[] parts = word.substring(THROTTLE.length()).split(":", -1);
         String expected = "expected throttle:INIT:MAX:SHRINK-MIN in milliseconds, e.g. throttle:50:16000:500, found '"
@@ -252,7 +188,7 @@ final class SettingsBinder {
     }
 
     @SuppressWarnings("unchecked")
-    private static <E> Map<String, E> choices(Object... pairs) {
+    static <E> Map<String, E> choices(Object... pairs) {
         Map<String, E> m = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) m.put((String) pairs[i], (E) pairs[i + 1]);
         return m;

@@ -31,6 +31,24 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void configFileThatIsADirectorySaysCannotRead() {
+        assertEquals(dir + ": cannot read: Is a directory", error(dir));
+    }
+
+    @Test
+    void configFileThatIsNotUtf8SaysCannotRead() throws java.io.IOException {
+        Path file = java.nio.file.Files.write(dir.resolve("latin1.conf"), new byte[] {'a', ' ', '=', ' ', (byte) 0xE9});
+        assertEquals(file + ": cannot read: not valid UTF-8 text", error(file));
+    }
+
+    @Test
+    void includeOfADirectoryIsAnError() {
+        java.io.File sub = dir.resolve("conf.d").toFile();
+        sub.mkdirs();
+        assertEquals(f() + ":1: !include: cannot read " + sub + ": Is a directory", error(conf("!include conf.d")));
+    }
+
+    @Test
     void unknownKeyNamesFileLineAndSuggestsTheNearestKey() {
         assertEquals(f() + ":3: imapc_hots: unknown setting, expected a Dovetail or Dovecot 2.3 setting name "
                 + "(did you mean imapc_host?)", error(conf("# legacy", "", "imapc_hots = imap.example.com")));
