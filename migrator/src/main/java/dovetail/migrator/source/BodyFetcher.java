@@ -1,0 +1,127 @@
+package dovetail.migrator.source;
+
+import dovetail.migrator.source.FetchInbox.Piece;
+import dovetail.migrator.source.LegacyException.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.eclipse.angus.mail.iap.Response;
+
+/**
+ * Fetches bodies in pipelined batches: while the consumer stores batch n, the server is already
+ * answering batch n+1. Every message of a batch is asked for as {@code BODY.PEEK[]<0.first>}; those
+ * that fill the whole range continue as a {@link ChunkedBodyStream}. So small messages cost one
+ * command per batch, large ones stream with bounded memory, and RFC822.SIZE is never trusted.
+ */
+final class BodyFetcher {
+  private final FetchInbox inbox;
+  private final FetchLimits limits;
+  private final int firstPiece;
+
+  BodyFetcher(ImapConnection connection, FetchLimits limits) {
+    this.inbox = new FetchInbox(connection);
+    this.limits = limits;
+    this.firstPiece = limits.firstPieceBytes();
+  }
+
+  /** @param uids strictly ascending */
+  void fetch(long[] uids, BodyConsumer consumer) {
+    int batch = limits.batchMessages();
+    boolean finished = false;
+    try {
+      String next = send(uids, 0, batch);
+      for (int from = 0; from < uids.length; from += batch) {
+        String current = next;
+        int to = Math.min(uids.length, from + batch);
+        next = to < uids.length ? send(uids, to, to + batch) : null;
+        Response done = inbox.await(current);
+        if (!done.isOK() && (done.isBAD() || ImapFailures.isThrottle(done))) {
+          throw ImapFailures.fromResponse(done, Kind.PROTOCOL, "UID FETCH bodies");
+        }
+        for (int i = from; i < to; i++) {
+          deliver(uids[i], consumer);
+        }
+      }
+      finished = true;
+    } finally {
+      if (!finished) {
+        drainQuietly();
+      }
+    }
+  }
+
+  private String send(long[] uids, int from, int to) {
+    return inbox.requestPieces(UidSets.format(uids, from, Math.min(to, uids.length)), 0, firstPiece);
+  }
+
+  private void deliver(long uid, BodyConsumer consumer) {
+    Piece piece = inbox.take(uid, 0);
+    if (piece == null) {
+      piece = retryAlone(uid, consumer);
+      if (piece == null) {
+        return;
+      }
+    }
+    if (piece.data() == null) {
+      consumer.failed(uid, "the server sent NIL for BODY[]");
+      return;
+    }
+    boolean whole = piece.origin() < 0 || piece.length() < firstPiece;
+    if (whole) {
+      try {
+        consumer.accept(uid, piece.data().toByteArrayInputStream());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return;
+    }
+    ChunkedBodyStream stream = new ChunkedBodyStream(inbox, uid, piece.data(), limits.chunkBytes());
+    try {
+      consumer.accept(uid, stream);
+    } catch (IOException e) {
+      if (stream.sourceFailure() == null && stream.messageFailure() == null) {
+        throw new UncheckedIOException(e); // the consumer's own failure
+      }
+    } catch (RuntimeException e) {
+      if (stream.sourceFailure() == null && stream.messageFailure() == null) {
+        throw e;
+      }
+    } finally {
+      stream.close();
+    }
+    if (stream.sourceFailure() != null) {
+      throw stream.sourceFailure();
+    }
+    if (stream.messageFailure() != null) {
+      consumer.failed(uid, stream.messageFailure());
+    }
+  }
+
+  /**
+   * A message missing from a batch reply (the batch got NO, or the server skipped it): ask for it on
+   * its own, to tell one undeliverable message from its neighbours.
+   */
+  private Piece retryAlone(long uid, BodyConsumer consumer) {
+    Response done = inbox.await(inbox.requestPieces(Long.toString(uid), 0, firstPiece));
+    Piece piece = inbox.take(uid, 0);
+    if (piece != null) {
+      return piece;
+    }
+    if (!done.isOK() && (done.isBAD() || ImapFailures.isThrottle(done))) {
+      throw ImapFailures.fromResponse(done, Kind.PROTOCOL, "UID FETCH " + uid);
+    }
+    String unparsed = inbox.unparsedReason(uid);
+    consumer.failed(uid, unparsed != null ? "unparsable FETCH response: " + unparsed
+        : done.isOK() ? "the server returned no body (expunged?)"
+        : "the server refused: " + ImapFailures.text(done));
+    return null;
+  }
+
+  private void drainQuietly() {
+    try {
+      inbox.drain();
+    } catch (LegacyException e) {
+      // The connection is dead already; the exception in flight says why.
+    }
+  }
+}

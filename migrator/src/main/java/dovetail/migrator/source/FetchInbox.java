@@ -1,0 +1,94 @@
+package dovetail.migrator.source;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.UID;
+
+/**
+ * Routes the responses of pipelined {@code UID FETCH ... BODY.PEEK[]<offset.length>} commands. With
+ * several commands in flight, an untagged FETCH cannot be tied to a command (RFC 3501 5.5), so each
+ * body piece is filed under its UID and origin octet, and each tagged completion under its tag.
+ */
+final class FetchInbox {
+  /** One BODY[] piece. {@code origin} is -1 when the server ignored the partial range and sent it all. */
+  record Piece(ByteArray data, int origin) {
+    int length() {
+      return data == null ? 0 : data.getCount();
+    }
+  }
+
+  private record Key(long uid, long offset) {}
+
+  private final ImapConnection connection;
+  private final Map<Key, Piece> pieces = new HashMap<>();
+  private final Map<Long, String> unparsed = new HashMap<>();
+  private final Map<String, Response> completions = new HashMap<>();
+  private final Set<String> pending = new LinkedHashSet<>();
+
+  FetchInbox(ImapConnection connection) {
+    this.connection = connection;
+  }
+
+  /** Sends {@code UID FETCH <set> (UID BODY.PEEK[]<offset.length>)}; returns the tag. */
+  String requestPieces(String uidSet, long offset, int length) {
+    String tag = connection.send("UID FETCH " + uidSet + " (UID BODY.PEEK[]<" + offset + "." + length + ">)", null);
+    pending.add(tag);
+    return tag;
+  }
+
+  /** Reads until the command with this tag is complete; returns its tagged response. */
+  Response await(String tag) {
+    Response done;
+    while ((done = completions.remove(tag)) == null) {
+      route(connection.read());
+    }
+    pending.remove(tag);
+    return done;
+  }
+
+  /** The piece of {@code uid} that starts at {@code offset}, or null if the server sent none. */
+  Piece take(long uid, long offset) {
+    return pieces.remove(new Key(uid, offset));
+  }
+
+  /** Why a FETCH response about this UID could not be parsed, or null. */
+  String unparsedReason(long uid) {
+    return unparsed.get(uid);
+  }
+
+  /** Drops whatever is left of a message, e.g. a full body a server sent instead of a range. */
+  void forget(long uid) {
+    pieces.keySet().removeIf(k -> k.uid == uid);
+  }
+
+  /** Completes every command still in flight, so that the connection can take the next command. */
+  void drain() {
+    for (String tag : Set.copyOf(pending)) {
+      await(tag);
+    }
+    pieces.clear();
+    completions.clear();
+  }
+
+  private void route(Response r) {
+    if (r.isTagged()) {
+      completions.put(r.getTag(), r);
+    } else if (r instanceof UnparsedFetch u) {
+      unparsed.put(u.uid(), u.reason());
+    } else if (r instanceof FetchResponse f) {
+      UID uid = f.getItem(UID.class);
+      BODY body = f.getItem(BODY.class);
+      // Unsolicited FETCHes (flag changes by other sessions) carry no BODY: not ours.
+      if (uid != null && body != null && body.getSection().isEmpty()) {
+        long offset = Math.max(0, body.getOrigin());
+        pieces.put(new Key(uid.uid, offset), new Piece(body.getByteArray(), body.getOrigin()));
+      }
+    }
+  }
+}

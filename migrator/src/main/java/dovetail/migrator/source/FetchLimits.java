@@ -1,0 +1,44 @@
+package dovetail.migrator.source;
+
+/**
+ * How bodies are fetched. Memory stays bounded by about {@code bufferBytes} plus two chunks, whatever
+ * the messages' sizes or what RFC822.SIZE claims.
+ *
+ * @param batchMessages UIDs per UID FETCH command (mail_prefetch_count); one more batch is always in
+ *     flight while the consumer works, so the server never waits for us
+ * @param chunkBytes size of the partial fetches {@code BODY.PEEK[]<offset.chunk>} that stream a large
+ *     message
+ * @param bufferBytes bytes that the two batches in flight may hold; each message's first piece is at
+ *     most {@code bufferBytes / (2 * batchMessages)} (at least 64 KiB, at most chunkBytes)
+ */
+public record FetchLimits(int batchMessages, int chunkBytes, long bufferBytes) {
+  private static final int MIN_FIRST_PIECE = 64 * 1024;
+
+  public FetchLimits {
+    if (batchMessages < 1) {
+      throw new IllegalArgumentException("mail_prefetch_count: must be at least 1, was " + batchMessages);
+    }
+    if (chunkBytes < MIN_FIRST_PIECE) {
+      throw new IllegalArgumentException("chunk size must be at least 64 KiB, was " + chunkBytes);
+    }
+    if (bufferBytes < 2L * MIN_FIRST_PIECE) {
+      throw new IllegalArgumentException("buffer must be at least 128 KiB, was " + bufferBytes);
+    }
+  }
+
+  /** 50 messages per batch, 1 MiB chunks, 32 MiB of buffers. */
+  public static FetchLimits defaults() {
+    return new FetchLimits(50, 1 << 20, 32L << 20);
+  }
+
+  /** With mail_prefetch_count as the batch size (0, Dovecot's "no prefetch", means the default). */
+  public FetchLimits withBatchMessages(int count) {
+    return count <= 0 ? this : new FetchLimits(count, chunkBytes, bufferBytes);
+  }
+
+  /** The partial length asked for with each message of a batch. */
+  int firstPieceBytes() {
+    long perMessage = bufferBytes / (2L * batchMessages);
+    return (int) Math.max(MIN_FIRST_PIECE, Math.min(chunkBytes, perMessage));
+  }
+}

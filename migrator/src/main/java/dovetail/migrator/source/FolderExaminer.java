@@ -1,0 +1,94 @@
+package dovetail.migrator.source;
+
+import dovetail.migrator.source.LegacyException.Kind;
+import java.util.List;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ParsingException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
+import org.eclipse.angus.mail.imap.protocol.Status;
+import org.eclipse.angus.mail.imap.protocol.UID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** EXAMINE (read-only SELECT), plus STATUS for servers whose EXAMINE has no UIDNEXT (Courier). */
+final class FolderExaminer {
+  private static final Logger LOG = LoggerFactory.getLogger(FolderExaminer.class);
+
+  private FolderExaminer() {}
+
+  static FolderSnapshot examine(ImapConnection connection, String legacyName) {
+    // RFC 7162 3.1.8: the CONDSTORE select parameter makes the server report HIGHESTMODSEQ.
+    boolean condstore = connection.hasCapability("CONDSTORE");
+    Argument args = new Argument();
+    args.writeString(legacyName);
+    if (condstore) {
+      args.writeArgument(new Argument().writeAtom("CONDSTORE"));
+    }
+    connection.selecting();
+    List<Response> answer = connection.run("EXAMINE", args);
+    Response last = answer.get(answer.size() - 1);
+    if (!last.isOK()) {
+      throw ImapFailures.fromResponse(last, Kind.FOLDER_NOT_FOUND, "EXAMINE " + legacyName);
+    }
+    MailboxInfo info;
+    try {
+      info = new MailboxInfo(answer.toArray(new Response[0]));
+    } catch (ParsingException e) {
+      throw new LegacyException(Kind.PROTOCOL, "EXAMINE " + legacyName + ": unparsable answer: " + e.getMessage(), e);
+    }
+    if (info.uidvalidity <= 0) {
+      throw new LegacyException(Kind.PROTOCOL, "EXAMINE " + legacyName + ": the server sent no UIDVALIDITY");
+    }
+    long count = Math.max(0, connection.exists() >= 0 ? connection.exists() : info.total);
+    long uidNext = info.uidnext > 0 ? info.uidnext : statusUidNext(connection, legacyName);
+    if (uidNext <= 0) {
+      uidNext = lastUid(connection, legacyName, count) + 1;
+      LOG.warn("{}: {} reports UIDNEXT neither in EXAMINE nor in STATUS; using the highest UID + 1 = {}",
+          connection.peer(), legacyName, uidNext);
+    }
+    long modSeq = condstore && info.highestmodseq > 0 ? info.highestmodseq : 0;
+    connection.selected(info.uidvalidity, count);
+    return new FolderSnapshot(info.uidvalidity, uidNext, modSeq, count);
+  }
+
+  private static long statusUidNext(ImapConnection connection, String legacyName) {
+    Argument args = new Argument();
+    args.writeString(legacyName);
+    args.writeArgument(new Argument().writeAtom("UIDNEXT"));
+    List<Response> answer = connection.run("STATUS", args);
+    if (!answer.get(answer.size() - 1).isOK()) {
+      return -1;
+    }
+    for (Response r : answer) {
+      if (r instanceof IMAPResponse ir && ir.keyEquals("STATUS")) {
+        try {
+          return new Status(ir).uidnext;
+        } catch (ParsingException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The highest UID, from the last message's FETCH; 0 for an empty folder. */
+  private static long lastUid(ImapConnection connection, String legacyName, long count) {
+    if (count == 0) {
+      return 0;
+    }
+    List<Response> answer = connection.run("FETCH * (UID)", null);
+    long max = 0;
+    for (Response r : answer) {
+      if (r instanceof FetchResponse f && f.getItem(UID.class) != null) {
+        max = Math.max(max, f.getItem(UID.class).uid);
+      }
+    }
+    if (max == 0) {
+      throw new LegacyException(Kind.PROTOCOL, "cannot learn UIDNEXT of " + legacyName);
+    }
+    return max;
+  }
+}

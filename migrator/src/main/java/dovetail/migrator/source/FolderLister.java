@@ -1,0 +1,117 @@
+package dovetail.migrator.source;
+
+import dovetail.migrator.source.LegacyException.Kind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One LIST and one LSUB. Names are kept as raw octets: Angus's ListInfo decodes modified UTF-7 and
+ * loses names that are not valid, which real servers do have.
+ */
+final class FolderLister {
+  private static final Logger LOG = LoggerFactory.getLogger(FolderLister.class);
+  private static final String INBOX = "INBOX";
+
+  private FolderLister() {}
+
+  static List<LegacyFolder> list(ImapConnection connection) {
+    // RFC 6154 section 5.1: RETURN (SPECIAL-USE) needs LIST-EXTENDED (RFC 5258). Servers with
+    // SPECIAL-USE but without LIST-EXTENDED send the attributes on a plain LIST.
+    boolean extended = connection.hasCapability("SPECIAL-USE") && connection.hasCapability("LIST-EXTENDED");
+    String list = extended ? "LIST \"\" \"*\" RETURN (SPECIAL-USE)" : "LIST \"\" \"*\"";
+    List<Entry> listed = parse(check(connection.run(list, null), "LIST"), "LIST", connection);
+    List<Entry> lsubbed = parse(check(connection.run("LSUB \"\" \"*\"", null), "LSUB"), "LSUB", connection);
+
+    Set<String> subscribed = new HashSet<>();
+    Map<String, Entry> lsubOnly = new LinkedHashMap<>();
+    for (Entry e : lsubbed) {
+      // RFC 3501 6.3.9: an LSUB \Noselect only means that a child is subscribed.
+      if (!e.attributes.contains(LegacyFolder.NOSELECT.toLowerCase(Locale.ROOT))) {
+        subscribed.add(key(e.name));
+        lsubOnly.put(key(e.name), e);
+      }
+    }
+    List<LegacyFolder> folders = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Entry e : listed) {
+      if (seen.add(key(e.name))) {
+        folders.add(new LegacyFolder(e.name, e.separator, Set.copyOf(e.rawAttributes), subscribed.contains(key(e.name))));
+        lsubOnly.remove(key(e.name));
+      }
+    }
+    for (Entry e : lsubOnly.values()) {
+      Set<String> attributes = new TreeSet<>(e.rawAttributes);
+      attributes.add(LegacyFolder.NONEXISTENT);
+      folders.add(new LegacyFolder(e.name, e.separator, attributes, true));
+    }
+    return folders;
+  }
+
+  private static List<Response> check(List<Response> answer, String command) {
+    Response last = answer.get(answer.size() - 1);
+    if (!last.isOK()) {
+      throw ImapFailures.fromResponse(last, Kind.PROTOCOL, command);
+    }
+    return answer;
+  }
+
+  /** RFC 3501 7.2.2: mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox. */
+  private static List<Entry> parse(List<Response> answer, String key, ImapConnection connection) {
+    List<Entry> entries = new ArrayList<>();
+    for (Response r : answer) {
+      if (!(r instanceof IMAPResponse ir) || !ir.isUnTagged() || !ir.keyEquals(key)) {
+        continue;
+      }
+      String[] attributes = ir.readSimpleList();
+      ir.skipSpaces();
+      char separator = LegacyFolder.NO_SEPARATOR;
+      if (ir.peekByte() == '"') {
+        ir.readByte();
+        separator = (char) (ir.readByte() & 0xff);
+        if (separator == '\\') {
+          separator = (char) (ir.readByte() & 0xff);
+        }
+        ir.readByte(); // closing quote
+      } else {
+        ir.readAtom(); // NIL
+      }
+      String name = ir.readAtomString();
+      if (name == null || name.isEmpty()) {
+        LOG.warn("{}: unparsable {} response skipped", connection.peer(), key);
+        continue;
+      }
+      entries.add(new Entry(name, separator, attributes == null ? List.of() : Arrays.asList(attributes)));
+    }
+    return entries;
+  }
+
+  /** INBOX is case-insensitive (RFC 3501 5.1); every other name compares exactly. */
+  private static String key(String name) {
+    return name.equalsIgnoreCase(INBOX) ? INBOX : name;
+  }
+
+  private static final class Entry {
+    final String name;
+    final char separator;
+    final List<String> rawAttributes;
+    final Set<String> attributes = new HashSet<>();
+
+    Entry(String name, char separator, List<String> rawAttributes) {
+      this.name = name;
+      this.separator = separator;
+      this.rawAttributes = rawAttributes;
+      rawAttributes.forEach(a -> attributes.add(a.toLowerCase(Locale.ROOT)));
+    }
+  }
+}

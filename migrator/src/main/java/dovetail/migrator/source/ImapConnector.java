@@ -1,0 +1,144 @@
+package dovetail.migrator.source;
+
+import dovetail.migrator.source.LegacyException.Kind;
+import dovetail.migrator.source.LegacyImapEndpoint.MasterLoginStyle;
+import dovetail.migrator.source.LegacyImapEndpoint.SslMode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.util.MailLogger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a connection and logs in: TCP or IMAPS, STARTTLS when asked (and never a password in clear
+ * when STARTTLS was asked for but is not offered), then LOGIN or AUTHENTICATE PLAIN.
+ *
+ * <p>We drive Angus's {@code IMAPProtocol} directly instead of going through {@code IMAPStore}: the
+ * store keeps a pool that silently reconnects, which loses the selected folder behind our back, and it
+ * hides the send/read split that pipelining needs. The {@code mail.imap.*} properties are still what
+ * configure the socket.
+ */
+final class ImapConnector {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapConnector.class);
+  /** Angus's debug output goes nowhere; its java.util.logging records still follow the JUL config. */
+  private static final MailLogger ANGUS_LOG = new MailLogger(
+      ImapConnector.class, "DEBUG IMAP", false, new PrintStream(OutputStream.nullOutputStream()));
+
+  private final LegacyImapEndpoint endpoint;
+  private final Properties properties;
+
+  ImapConnector(LegacyImapEndpoint endpoint) {
+    this.endpoint = endpoint;
+    this.properties = properties(endpoint,
+        endpoint.sslMode() == SslMode.NONE ? null : TlsTrust.socketFactory(endpoint));
+  }
+
+  ImapConnection open(String user) {
+    String peer = endpoint.host() + ":" + endpoint.port();
+    WireProtocol wire;
+    try {
+      wire = new WireProtocol(endpoint.host(), endpoint.port(), properties,
+          endpoint.sslMode() == SslMode.IMAPS, ANGUS_LOG);
+    } catch (IOException e) {
+      throw ImapFailures.fromIo(e, peer + ": connect");
+    } catch (ProtocolException e) {
+      throw ImapFailures.fromProtocol(e, Kind.UNAVAILABLE, peer + ": greeting");
+    }
+    ImapConnection connection = new ImapConnection(wire, peer);
+    try {
+      if (endpoint.sslMode() == SslMode.STARTTLS) {
+        startTls(connection);
+      }
+      if (!wire.isAuthenticated()) { // PREAUTH greetings need no login
+        login(connection, user);
+      }
+      // Capabilities change after login (Dovecot adds SPECIAL-USE, CONDSTORE, ...): ask again.
+      wire.capability();
+      LOG.debug("{}: logged in for {}", peer, user);
+      return connection;
+    } catch (ProtocolException e) {
+      connection.close();
+      throw ImapFailures.fromProtocol(e, Kind.PROTOCOL, peer + ": CAPABILITY");
+    } catch (RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  private void startTls(ImapConnection connection) throws ProtocolException {
+    if (!connection.hasCapability("STARTTLS")) {
+      throw new LegacyException(Kind.TLS_FAILED, connection.peer()
+          + ": imapc_ssl = starttls, but the server does not offer STARTTLS; not sending the password in clear");
+    }
+    try {
+      connection.wire().startTLS();
+    } catch (ProtocolException e) {
+      LegacyException failure = ImapFailures.fromProtocol(e, Kind.TLS_FAILED, connection.peer() + ": STARTTLS");
+      throw failure.kind() == Kind.UNAVAILABLE
+          ? new LegacyException(Kind.TLS_FAILED, failure.getMessage(), e) : failure;
+    }
+    // RFC 3501 6.2.1: capabilities from before TLS must be forgotten.
+    connection.wire().capability();
+  }
+
+  private void login(ImapConnection connection, String user) {
+    String login = LoginName.expand(endpoint.userTemplate(), user);
+    String context = connection.peer() + ": login as " + login
+        + (endpoint.hasMasterUser() ? " via master user " + endpoint.masterUser() : "");
+    if (!endpoint.hasMasterUser()) {
+      plainLogin(connection, login, context);
+    } else if (endpoint.masterLoginStyle() == MasterLoginStyle.SEPARATOR) {
+      plainLogin(connection, LoginName.withMaster(login, endpoint.masterUser()), context);
+    } else {
+      // RFC 4616: authorization id = the user, authentication id = the master user.
+      authenticatePlain(connection, login, endpoint.masterUser(), context);
+    }
+  }
+
+  private void plainLogin(ImapConnection connection, String login, String context) {
+    if (connection.hasCapability("LOGINDISABLED")) {
+      authenticatePlain(connection, "", login, context);
+      return;
+    }
+    List<Response> answer = List.of(connection.wire().loginUtf8(login, endpoint.password()));
+    Response last = answer.get(answer.size() - 1);
+    if (!last.isOK()) {
+      throw ImapFailures.fromResponse(last, Kind.AUTH_FAILED, context);
+    }
+  }
+
+  private void authenticatePlain(ImapConnection connection, String authzid, String authcid, String context) {
+    if (!connection.hasCapability("AUTH=PLAIN")) {
+      throw new LegacyException(Kind.AUTH_FAILED, context + ": the server offers no AUTH=PLAIN"
+          + (connection.hasCapability("LOGINDISABLED") ? " and refuses LOGIN (LOGINDISABLED)" : ""));
+    }
+    try {
+      connection.wire().authplain(authzid, authcid, endpoint.password());
+    } catch (ProtocolException e) {
+      throw ImapFailures.fromProtocol(e, Kind.AUTH_FAILED, context);
+    }
+  }
+
+  /** The mail.imap.* settings of one endpoint; Angus's SocketFetcher reads them. */
+  static Properties properties(LegacyImapEndpoint endpoint, SSLSocketFactory tls) {
+    Properties p = new Properties();
+    p.setProperty("mail.imap.connectiontimeout", Long.toString(endpoint.connectTimeout().toMillis()));
+    p.setProperty("mail.imap.timeout", Long.toString(endpoint.commandTimeout().toMillis()));
+    p.setProperty("mail.imap.ssl.enable", Boolean.toString(endpoint.sslMode() == SslMode.IMAPS));
+    p.setProperty("mail.imap.starttls.enable", Boolean.toString(endpoint.sslMode() == SslMode.STARTTLS));
+    p.setProperty("mail.imap.starttls.required", Boolean.toString(endpoint.sslMode() == SslMode.STARTTLS));
+    p.setProperty("mail.imap.ssl.checkserveridentity", Boolean.toString(endpoint.sslVerify()));
+    // Keep passwords out of Angus's trace even if someone turns it on.
+    p.setProperty("mail.debug.auth", "false");
+    if (tls != null) {
+      p.put("mail.imap.ssl.socketFactory", tls);
+    }
+    return p;
+  }
+}

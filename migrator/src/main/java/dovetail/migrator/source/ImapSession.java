@@ -1,0 +1,92 @@
+package dovetail.migrator.source;
+
+import dovetail.migrator.source.LegacyException.Kind;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link LegacyImapSession} over one connection. It remembers which folder is selected and each
+ * folder's UIDVALIDITY, so that UIDs from two incarnations of a folder are never mixed.
+ */
+final class ImapSession implements LegacyImapSession {
+  private final ImapConnection connection;
+  private final LegacyImapEndpoint endpoint;
+  private final FetchLimits limits;
+  private final Map<String, Long> uidValidities = new HashMap<>();
+  private String selected;
+
+  ImapSession(ImapConnection connection, LegacyImapEndpoint endpoint, FetchLimits limits) {
+    this.connection = connection;
+    this.endpoint = endpoint;
+    this.limits = limits;
+  }
+
+  @Override
+  public List<LegacyFolder> listFolders() {
+    return FolderLister.list(connection);
+  }
+
+  @Override
+  public FolderSnapshot examine(String legacyName) {
+    Objects.requireNonNull(legacyName, "legacyName");
+    selected = null;
+    FolderSnapshot snapshot = FolderExaminer.examine(connection, legacyName);
+    Long known = uidValidities.putIfAbsent(legacyName, snapshot.uidValidity());
+    if (known != null && known != snapshot.uidValidity()) {
+      throw new LegacyException(Kind.UIDVALIDITY_CHANGED, "folder " + legacyName
+          + ": UIDVALIDITY changed from " + known + " to " + snapshot.uidValidity() + " during this session");
+    }
+    selected = legacyName;
+    return snapshot;
+  }
+
+  @Override
+  public List<LegacyMessageInfo> fetchMetadata(String legacyName, long fromUid) {
+    select(legacyName);
+    if (connection.exists() == 0) {
+      return List.of(); // some servers answer "1:*" on an empty folder with BAD
+    }
+    List<LegacyMessageInfo> result =
+        MetadataFetcher.fetch(connection, fromUid, endpoint.hasFeature("rfc822.size"));
+    checkUidValidity(legacyName);
+    return result;
+  }
+
+  @Override
+  public void fetchBodies(String legacyName, List<Long> uids, BodyConsumer consumer) {
+    Objects.requireNonNull(consumer, "consumer");
+    long[] sorted = uids.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+    if (sorted.length == 0) {
+      return;
+    }
+    if (sorted[0] < 1 || sorted[sorted.length - 1] > 0xffffffffL) {
+      throw new IllegalArgumentException("UIDs must be between 1 and 2^32-1");
+    }
+    select(legacyName);
+    new BodyFetcher(connection, limits).fetch(sorted, consumer);
+    checkUidValidity(legacyName);
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+
+  private void select(String legacyName) {
+    if (!legacyName.equals(selected)) {
+      examine(legacyName);
+    }
+  }
+
+  private void checkUidValidity(String legacyName) {
+    long changed = connection.changedUidValidity();
+    if (changed != 0) {
+      selected = null;
+      throw new LegacyException(Kind.UIDVALIDITY_CHANGED, "folder " + legacyName
+          + ": the server announced UIDVALIDITY " + changed + " after EXAMINE reported "
+          + uidValidities.get(legacyName));
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dovetail.migrator.source;
+
+import java.util.Objects;
+
+/** The Angus-backed {@link LegacyImapSource}. Immutable: the TLS trust is built once, here. */
+final class ImapSource implements LegacyImapSource {
+  private final LegacyImapEndpoint endpoint;
+  private final FetchLimits limits;
+  private final ImapConnector connector;
+
+  ImapSource(LegacyImapEndpoint endpoint, FetchLimits limits) {
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.connector = new ImapConnector(endpoint);
+  }
+
+  @Override
+  public LegacyImapSession open(String user) {
+    Objects.requireNonNull(user, "user");
+    return new ImapSession(connector.open(user), endpoint, limits);
+  }
+
+  @Override
+  public String toString() {
+    return "ImapSource[" + endpoint + ", " + limits + "]";
+  }
+}

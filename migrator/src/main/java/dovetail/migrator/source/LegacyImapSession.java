@@ -1,0 +1,42 @@
+package dovetail.migrator.source;
+
+import java.util.List;
+
+/**
+ * One logged-in connection to the legacy server. Read-only: nothing it does changes the legacy
+ * mailbox (EXAMINE, never SELECT; BODY.PEEK, never BODY). Every method throws {@link LegacyException};
+ * after UNAVAILABLE the session is dead and a new one must be opened.
+ */
+public interface LegacyImapSession extends AutoCloseable {
+  /**
+   * Every folder: one LIST (with RFC 6154 SPECIAL-USE attributes when the server offers them) and one
+   * LSUB, in the server's order; subscriptions to folders that LIST lacks come last, as
+   * {@code \NonExistent}.
+   */
+  List<LegacyFolder> listFolders();
+
+  /**
+   * EXAMINEs the folder (with CONDSTORE when offered). Later fetches on the same folder check that
+   * its UIDVALIDITY stays the same.
+   *
+   * @throws LegacyException FOLDER_NOT_FOUND, UIDVALIDITY_CHANGED if it differs from an earlier EXAMINE
+   *     of this session
+   */
+  FolderSnapshot examine(String legacyName);
+
+  /** Metadata of every message with UID >= fromUid, in UID order. */
+  List<LegacyMessageInfo> fetchMetadata(String legacyName, long fromUid);
+
+  /**
+   * The exact bytes of the given messages (sorted, duplicates dropped), in batches of
+   * {@link FetchLimits#batchMessages()} with BODY.PEEK so nothing gets \Seen. Every UID ends in exactly
+   * one call of {@link BodyConsumer#accept} or {@link BodyConsumer#failed}, unless this method throws.
+   * Runtime exceptions from the consumer propagate unchanged; its IOExceptions come out as
+   * {@link java.io.UncheckedIOException}.
+   */
+  void fetchBodies(String legacyName, List<Long> uids, BodyConsumer consumer);
+
+  /** LOGOUT, best effort; never throws. */
+  @Override
+  void close();
+}

@@ -1,0 +1,19 @@
+package dovetail.migrator.source;
+
+/**
+ * A legacy IMAP server as a read-only source of folders and messages. Thread-safe; each session is one
+ * connection and belongs to one thread at a time.
+ */
+public interface LegacyImapSource {
+  /**
+   * Connects and logs in as {@code user} (through the master user when the endpoint has one).
+   *
+   * @throws LegacyException AUTH_FAILED, UNAVAILABLE, THROTTLED, TLS_FAILED or PROTOCOL
+   */
+  LegacyImapSession open(String user);
+
+  /** The Jakarta Mail (Angus) implementation. */
+  static LegacyImapSource create(LegacyImapEndpoint endpoint, FetchLimits limits) {
+    return new ImapSource(endpoint, limits);
+  }
+}

@@ -1,0 +1,27 @@
+package dovetail.migrator.source;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A message's metadata from {@code UID FETCH (UID FLAGS INTERNALDATE RFC822.SIZE)}.
+ *
+ * @param uid the legacy UID
+ * @param systemFlags flags with a backslash ("\Seen", "\Answered", ...), as sent; never "\Recent",
+ *     which is session state, not message state (RFC 3501 2.3.2)
+ * @param keywords the other flags, as sent
+ * @param internalDate INTERNALDATE
+ * @param rfc822Size RFC822.SIZE, or -1 when imapc_features lacks "rfc822.size". Only a hint: some
+ *     servers (Exchange) report the stored size; the bytes delivered by fetchBodies win.
+ */
+public record LegacyMessageInfo(
+    long uid, Set<String> systemFlags, Set<String> keywords, Instant internalDate, long rfc822Size) {
+  public static final long SIZE_UNKNOWN = -1;
+
+  public LegacyMessageInfo {
+    systemFlags = Set.copyOf(systemFlags);
+    keywords = Set.copyOf(keywords);
+    Objects.requireNonNull(internalDate, "internalDate");
+  }
+}
