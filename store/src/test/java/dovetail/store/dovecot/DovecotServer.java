@@ -244,7 +244,33 @@ public final class DovecotServer implements AutoCloseable {
    * @throws IllegalStateException when doveadm exits with a non-zero status
    */
   public String doveadm(String... args) {
-    List<String> cmd = new ArrayList<>();
+    return runDoveadm(List.of(), args);
+  }
+
+  /**
+   * Runs doveadm for one user without the server (format document, section 13): as the mail uid, with USER and
+   * HOME set and no {@code -u}, so no userdb lookup is needed. For example
+   * {@code doveadmOffline("alice", "-f", "tab", "fetch", "uid flags", "mailbox", "INBOX", "all")}. Like any
+   * client, doveadm builds Dovecot's index files and applies Dovecot's repairs.
+   */
+  public String doveadmOffline(String user, String... args) {
+    if (!config.users.containsKey(user)) {
+      throw new IllegalArgumentException("no such user: " + user);
+    }
+    List<String> prefix = new ArrayList<>();
+    if (root) {
+      prefix.addAll(List.of("setpriv", "--reuid=" + mailUid, "--regid=" + mailGid, "--clear-groups"));
+    }
+    prefix.addAll(List.of("env", "USER=" + user, "HOME=" + home(user)));
+    String[] full = new String[args.length + 2];
+    full[0] = "-o";
+    full[1] = "stats_writer_socket_path=";
+    System.arraycopy(args, 0, full, 2, args.length);
+    return runDoveadm(prefix, full);
+  }
+
+  private String runDoveadm(List<String> prefix, String... args) {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(toolNextTo(dovecotBinary().orElseThrow(), "doveadm").toString());
     cmd.add("-c");
     cmd.add(confFile.toString());
@@ -275,9 +301,13 @@ public final class DovecotServer implements AutoCloseable {
     full[0] = "-f";
     full[1] = "tab";
     System.arraycopy(args, 0, full, 2, args.length);
-    String out = doveadm(full);
+    return parseTable(doveadm(full));
+  }
+
+  /** The rows of doveadm's {@code -f tab} output, keyed by its header row, in output order. */
+  public static List<Map<String, String>> parseTable(String tabOutput) {
     List<Map<String, String>> rows = new ArrayList<>();
-    String[] lines = out.split("\n");
+    String[] lines = tabOutput.split("\n");
     if (lines.length == 0 || lines[0].isEmpty()) {
       return rows;
     }

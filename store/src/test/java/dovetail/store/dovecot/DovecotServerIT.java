@@ -177,6 +177,10 @@ class DovecotServerIT {
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     assertTrue(second.log().contains("Killed with signal 15"));
     assertEquals(List.of(), second.logProblems(), "the shutdown warning is not a problem");
+    // doveadm without the server, as the mail user (no userdb lookup).
+    assertEquals(List.of(Map.of("mailbox", "INBOX", "messages", "0", "uidnext", "1")), DovecotServer.parseTable(
+        second.doveadmOffline("carol", "-f", "tab", "mailbox", "status", "messages uidnext", "INBOX")));
+    assertEquals(List.of(), second.logProblems(), "doveadm printed nothing on stderr");
     second.close(); // idempotent
   }
 
