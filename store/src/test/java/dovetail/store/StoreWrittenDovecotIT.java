@@ -344,6 +344,46 @@ class StoreWrittenDovecotIT {
     assertEquals(List.of(), dovecot.logProblems(), dovecot.log());
   }
 
+  /**
+   * After the read-only checks: Dovecot keeps writing the store's folders as if it had written them itself.
+   * New folders get the UIDVALIDITY after the store's dovecot-uidvalidity, APPEND continues at the
+   * stored NEXTUID, new keywords extend the store's dovecot-keywords, and the store reads all of it back.
+   */
+  @Test
+  @Order(200)
+  void dovecotContinuesWhereTheStoreLeftOff() throws IOException {
+    byte[] content = mail("after", "\r\n", "appended by Dovecot\r\n");
+    // The last UIDVALIDITY the store allocated: at least every value it used, as the format document asks.
+    long last = Long.parseLong(Files.readString(maildir.resolve("dovecot-uidvalidity")), 16);
+    assertTrue(last >= 7654321, "dovecot-uidvalidity " + last + " is below UIDVALIDITY 7654321, which the store used");
+    assertTrue(Files.exists(maildir.resolve(String.format("dovecot-uidvalidity.%08x", last))), "marker file");
+    ImapProbe.Appended appended;
+    ImapProbe.StatusInfo created;
+    try (ImapProbe imap = ImapProbe.login(dovecot, USER)) {
+      imap.create("Neu");
+      created = imap.status("Neu");
+      appended = imap.append("INBOX", content, List.of("\\Seen", "Fresh"), Instant.parse("2024-05-06T07:08:09Z"));
+      imap.addFlags("INBOX", 17, List.of("NewKeyword"));
+    }
+    assertEquals(last + 1, created.uidValidity(), "Dovecot takes the next value after dovecot-uidvalidity");
+    assertEquals(new ImapProbe.Appended(1234567, 101), appended);
+
+    MailStore store = MaildirStore.open(maildir, StoreOptions.DEFAULT);
+    assertTrue(store.listFolders().contains("Neu"), store.listFolders().toString());
+    assertEquals(last + 1, store.open("Neu").status().uidValidity());
+    Mailbox inbox = store.open("INBOX");
+    assertEquals(102, inbox.status().nextUid());
+    StoredMessage added = inbox.message(101).orElseThrow();
+    assertEquals(Flags.of(SystemFlag.SEEN).withKeywords("Fresh"), added.flags());
+    assertEquals(Instant.parse("2024-05-06T07:08:09Z"), added.internalDate());
+    try (InputStream in = inbox.openContent(101)) {
+      assertEquals(MailBytes.sha256(content), MailBytes.sha256(MailBytes.crlf(in.readAllBytes())));
+    }
+    assertEquals(ALL_BUT_DELETED.withKeywords("NewKeyword"), inbox.message(17).orElseThrow().flags());
+    assertEquals(Flags.NONE.withKeywords("$Label1"), inbox.message(70).orElseThrow().flags());
+    assertEquals(List.of(), dovecot.logProblems(), dovecot.log());
+  }
+
   // ------------------------------------------------------------------------------------------------
 
   /** What identifies a file's state: its bytes, inode and mtime. */
