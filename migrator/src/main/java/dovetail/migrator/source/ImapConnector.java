@@ -139,6 +139,9 @@ final class ImapConnector {
     if (tls != null) {
       p.put("mail.imap.ssl.socketFactory", tls);
     }
+    // Angus's default is to retry a failed connection with the JVM's default factory: a second
+    // connection with other trust than configured. A failure must stay a failure.
+    p.setProperty("mail.imap.socketFactory.fallback", "false");
     return p;
   }
 }

@@ -355,6 +355,22 @@ abstract class LegacyImapSourceContract {
     }
   }
 
+  @Test
+  void aFolderRecreatedDuringTheSessionIsUidValidityChanged() {
+    raw.create("Volatile");
+    raw.append("Volatile", "", null, Corpus.CLEAN);
+    try (LegacyImapSession session = open()) {
+      long before = session.examine("Volatile").uidValidity();
+      session.examine("INBOX");
+      raw.ok("DELETE \"Volatile\"");
+      raw.create("Volatile");
+      long after = rawUidValidity("Volatile");
+      org.junit.jupiter.api.Assumptions.assumeTrue(after != before, "the server reused the UIDVALIDITY");
+      LegacyException e = assertThrows(LegacyException.class, () -> session.fetchMetadata("Volatile", 1));
+      assertEquals(Kind.UIDVALIDITY_CHANGED, e.kind());
+    }
+  }
+
   // ------------------------------------------------------------------------------------------------
 
   protected void assertSameBytesAsTheServerSends(byte[] message) {

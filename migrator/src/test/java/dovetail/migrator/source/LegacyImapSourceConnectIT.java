@@ -1,0 +1,160 @@
+package dovetail.migrator.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.migrator.source.LegacyException.Kind;
+import dovetail.migrator.source.LegacyImapEndpoint.SslMode;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Connecting and logging in: refused, silent and throttling servers, and TLS against GreenMail's IMAPS
+ * listener (a self-signed certificate whose name is not a host name).
+ */
+class LegacyImapSourceConnectIT {
+  private static final String HOST = "127.0.0.1";
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void aServerThatIsDownIsUnavailable() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      port = s.getLocalPort();
+    }
+    LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint(port)).open("alice"));
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+  }
+
+  @Test
+  void aServerThatNeverGreetsTimesOutAsUnavailable() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      LegacyImapEndpoint endpoint = LegacyImapEndpoint.builder(HOST).port(silent.getLocalPort()).password("pw")
+          .timeouts(Duration.ofSeconds(2), Duration.ofMillis(500)).build();
+      LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint).open("alice"));
+      assertEquals(Kind.UNAVAILABLE, e.kind());
+      assertTrue(e.getMessage().contains("timed out"), e::getMessage);
+    }
+  }
+
+  @Test
+  void aByeGreetingAboutTooManyConnectionsIsThrottled() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      Thread greeter = new Thread(() -> {
+        try (Socket s = busy.accept(); OutputStream out = s.getOutputStream()) {
+          out.write("* BYE Too many simultaneous connections\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        } catch (Exception ignored) {
+          // The test's assertion says what matters.
+        }
+      });
+      greeter.start();
+      LegacyException e = assertThrows(LegacyException.class,
+          () -> source(endpoint(busy.getLocalPort())).open("alice"));
+      assertEquals(Kind.THROTTLED, e.kind());
+      greeter.join(5000);
+    }
+  }
+
+  @Test
+  void starttlsThatTheServerDoesNotOfferIsRefusedBeforeLogin() {
+    try (GreenMailFixture server = GreenMailFixture.imap()) {
+      LegacyImapEndpoint endpoint = server.endpoint().ssl(SslMode.STARTTLS, false).build();
+      LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint).open(server.user()));
+      assertEquals(Kind.TLS_FAILED, e.kind());
+      assertFalse(e.getMessage().contains(server.password()));
+    }
+  }
+
+  @Test
+  void imapsWithoutVerificationConnects() {
+    try (GreenMailFixture server = GreenMailFixture.imaps()) {
+      LegacyImapEndpoint endpoint = server.endpoint().ssl(SslMode.IMAPS, false).build();
+      try (LegacyImapSession session = source(endpoint).open(server.user())) {
+        assertEquals(0, session.examine("INBOX").messageCount());
+      }
+    }
+  }
+
+  @Test
+  void imapsWithAnUntrustedCertificateIsTlsFailed() {
+    try (GreenMailFixture server = GreenMailFixture.imaps()) {
+      LegacyImapEndpoint endpoint = server.endpoint().ssl(SslMode.IMAPS, true).build();
+      LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint).open(server.user()));
+      assertEquals(Kind.TLS_FAILED, e.kind());
+    }
+  }
+
+  @Test
+  void aCaFileMakesTheChainTrustedButTheHostNameIsStillChecked() throws Exception {
+    Path caFile = tmp.resolve("greenmail.pem");
+    Files.writeString(caFile, greenMailCertificatePem());
+    try (GreenMailFixture server = GreenMailFixture.imaps()) {
+      LegacyImapEndpoint endpoint = server.endpoint().ssl(SslMode.IMAPS, true).caFile(caFile).build();
+      LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint).open(server.user()));
+      assertEquals(Kind.TLS_FAILED, e.kind());
+      // Not "unable to find valid certification path": the CA file was used; the name is what fails.
+      assertFalse(e.getMessage().contains("PKIX"), e::getMessage);
+    }
+  }
+
+  @Test
+  void aCaFileWithoutCertificatesIsRejectedUpFront() throws Exception {
+    Path caFile = tmp.resolve("empty.pem");
+    Files.writeString(caFile, "not a certificate\n");
+    LegacyImapEndpoint endpoint = LegacyImapEndpoint.builder(HOST).ssl(SslMode.IMAPS, true).caFile(caFile).build();
+    LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint));
+    assertEquals(Kind.TLS_FAILED, e.kind());
+  }
+
+  @Test
+  void aCaDirectorySkipsFilesThatAreNotCertificates() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("certs"));
+    Files.writeString(dir.resolve("README"), "not a certificate\n");
+    Files.writeString(dir.resolve("greenmail.pem"), greenMailCertificatePem());
+    try (GreenMailFixture server = GreenMailFixture.imaps()) {
+      LegacyImapEndpoint endpoint = server.endpoint().ssl(SslMode.IMAPS, true).caDir(dir).build();
+      LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint).open(server.user()));
+      assertFalse(e.getMessage().contains("PKIX"), e::getMessage);
+    }
+  }
+
+  private static LegacyImapSource source(LegacyImapEndpoint endpoint) {
+    return LegacyImapSource.create(endpoint, FetchLimits.defaults());
+  }
+
+  private static LegacyImapEndpoint endpoint(int port) {
+    return LegacyImapEndpoint.builder(HOST).port(port).password("pw").features(Set.of())
+        .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)).build();
+  }
+
+  /** GreenMail's own self-signed certificate, from the keystore in its jar, as PEM. */
+  private static String greenMailCertificatePem() throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = com.icegreen.greenmail.util.GreenMail.class.getClassLoader()
+        .getResourceAsStream("greenmail.p12")) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    Certificate cert = ks.getCertificate(ks.aliases().nextElement());
+    return "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+  }
+}
