@@ -5,6 +5,7 @@ import dovetail.migrator.source.LegacyException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import org.eclipse.angus.mail.iap.Response;
 
 /**
@@ -27,19 +28,33 @@ final class BodyFetcher {
   /** @param uids strictly ascending */
   void fetch(long[] uids, BodyConsumer consumer) {
     int batch = limits.batchMessages();
+    ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+    int next = 0;
     boolean finished = false;
     try {
-      String next = send(uids, 0, batch);
-      for (int from = 0; from < uids.length; from += batch) {
-        String current = next;
-        int to = Math.min(uids.length, from + batch);
-        next = to < uids.length ? send(uids, to, to + batch) : null;
-        Response done = inbox.await(current);
+      while (next < uids.length || !inFlight.isEmpty()) {
+        // Top up before waiting, so the server always has queued work while we store.
+        while (inFlight.size() < FetchLimits.BATCHES_IN_FLIGHT && next < uids.length) {
+          int to = Math.min(uids.length, next + batch);
+          inFlight.add(new Batch(inbox.requestPieces(UidSets.format(uids, next, to), 0, firstPiece), next, to));
+          next = to;
+        }
+        Batch current = inFlight.poll();
+        Response done;
+        try {
+          done = inbox.await(current.tag);
+        } catch (LegacyException e) {
+          throw salvage(uids, current, consumer, e);
+        }
         if (!done.isOK() && (done.isBAD() || ImapFailures.isThrottle(done))) {
           throw ImapFailures.fromResponse(done, Kind.PROTOCOL, "UID FETCH bodies");
         }
-        for (int i = from; i < to; i++) {
-          deliver(uids[i], consumer);
+        for (int i = current.from; i < current.to; i++) {
+          try {
+            deliver(uids[i], consumer);
+          } catch (LegacyException e) {
+            throw inbox.connectionDead() ? e.about(uids[i]) : e;
+          }
         }
       }
       finished = true;
@@ -50,8 +65,30 @@ final class BodyFetcher {
     }
   }
 
-  private String send(long[] uids, int from, int to) {
-    return inbox.requestPieces(UidSets.format(uids, from, Math.min(to, uids.length)), 0, firstPiece);
+  private record Batch(String tag, int from, int to) {}
+
+  /**
+   * The connection died while a batch was coming in. Some servers do that on purpose for a message
+   * they cannot read (Dovecot: "BYE FETCH failed: Internal error"), so a reconnect that asks again
+   * would die again. Hand over what did arrive, in UID order up to the first gap, and name the UID
+   * at the gap, so that the caller can retry it on its own and give up on it if it kills again.
+   */
+  private LegacyException salvage(long[] uids, Batch batch, BodyConsumer consumer, LegacyException death) {
+    if (!inbox.connectionDead()) {
+      return death;
+    }
+    for (int i = batch.from; i < batch.to; i++) {
+      Piece piece = inbox.take(uids[i], 0);
+      if (piece == null || piece.data() == null || !(piece.origin() < 0 || piece.length() < firstPiece)) {
+        return death.about(uids[i]);
+      }
+      try {
+        consumer.accept(uids[i], piece.data().toByteArrayInputStream());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return death;
   }
 
   private void deliver(long uid, BodyConsumer consumer) {

@@ -67,6 +67,10 @@ final class FetchInbox {
     pieces.keySet().removeIf(k -> k.uid == uid);
   }
 
+  boolean connectionDead() {
+    return connection.isDead();
+  }
+
   /** Completes every command still in flight, so that the connection can take the next command. */
   void drain() {
     for (String tag : Set.copyOf(pending)) {

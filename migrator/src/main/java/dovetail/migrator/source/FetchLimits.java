@@ -13,6 +13,8 @@ package dovetail.migrator.source;
  */
 public record FetchLimits(int batchMessages, int chunkBytes, long bufferBytes) {
   private static final int MIN_FIRST_PIECE = 64 * 1024;
+  /** UID FETCH commands sent ahead of the one being stored: the server never waits for us. */
+  static final int BATCHES_IN_FLIGHT = 3;
 
   public FetchLimits {
     if (batchMessages < 1) {
@@ -38,7 +40,7 @@ public record FetchLimits(int batchMessages, int chunkBytes, long bufferBytes) {
 
   /** The partial length asked for with each message of a batch. */
   int firstPieceBytes() {
-    long perMessage = bufferBytes / (2L * batchMessages);
+    long perMessage = bufferBytes / ((long) BATCHES_IN_FLIGHT * batchMessages);
     return (int) Math.max(MIN_FIRST_PIECE, Math.min(chunkBytes, perMessage));
   }
 }

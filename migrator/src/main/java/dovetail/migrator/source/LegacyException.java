@@ -2,6 +2,7 @@ package dovetail.migrator.source;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The one exception of the legacy-source layer: a closed {@link Kind} that callers switch on (retry,
@@ -32,6 +33,7 @@ public final class LegacyException extends RuntimeException {
 
   private final Kind kind;
   private final Duration retryAfter;
+  private final long messageUid;
 
   public LegacyException(Kind kind, String message) {
     this(kind, message, null, null);
@@ -42,9 +44,19 @@ public final class LegacyException extends RuntimeException {
   }
 
   public LegacyException(Kind kind, String message, Duration retryAfter, Throwable cause) {
+    this(kind, message, retryAfter, cause, 0);
+  }
+
+  private LegacyException(Kind kind, String message, Duration retryAfter, Throwable cause, long messageUid) {
     super(message, cause);
     this.kind = kind;
     this.retryAfter = retryAfter;
+    this.messageUid = messageUid;
+  }
+
+  /** The same failure, tied to the message that was being fetched when it happened. */
+  public LegacyException about(long uid) {
+    return new LegacyException(kind, getMessage() + " (while fetching UID " + uid + ")", retryAfter, this, uid);
   }
 
   public Kind kind() {
@@ -54,6 +66,15 @@ public final class LegacyException extends RuntimeException {
   /** A delay the server suggested (Exchange: "Suggested Backoff Time: 262 milliseconds"). */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
+  }
+
+  /**
+   * The UID whose fetch was under way when the connection died, if any. A server that drops the
+   * connection on one message (Dovecot does, for a file it cannot read) will do it again: a caller
+   * that sees the same UID twice should record it as undeliverable and go on without it.
+   */
+  public OptionalLong messageUid() {
+    return messageUid > 0 ? OptionalLong.of(messageUid) : OptionalLong.empty();
   }
 
   @Override

@@ -9,11 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dovetail.migrator.source.LegacyException.Kind;
 import dovetail.migrator.source.LegacyImapEndpoint.MasterLoginStyle;
 import dovetail.store.dovecot.DovecotServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +95,56 @@ class DovecotLegacyImapSourceIT extends LegacyImapSourceContract {
       session.fetchBodies("INBOX", List.of(1L, 2L), got);
       assertEquals(2, got.bodies.size());
     }
+  }
+
+  @Test
+  void aMessageThatMakesTheServerHangUpIsNamedSoTheCallerCanSkipIt() throws Exception {
+    long before = raw.append("INBOX", "", null, Corpus.CLEAN);
+    long broken = raw.append("INBOX", "", null,
+        "From: x\r\nSubject: unreadable-on-disk\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
+    long after = raw.append("INBOX", "", null, Corpus.BARE_LF);
+    Path file = messageFile("unreadable-on-disk");
+    Files.setPosixFilePermissions(file, Set.of()); // Dovecot's mail process (not root) cannot open it
+
+    try {
+      // Dovecot ends the session over it: "BYE FETCH failed: Internal error occurred".
+      Collected got = new Collected();
+      try (LegacyImapSession session = open()) {
+        LegacyException e = assertThrows(LegacyException.class,
+            () -> session.fetchBodies("INBOX", List.of(before, broken, after), got));
+        assertEquals(Kind.UNAVAILABLE, e.kind());
+        assertEquals(OptionalLong.of(broken), e.messageUid(), e::getMessage);
+      }
+      assertEquals(List.of(before), got.order, "what arrived before the BYE is handed over");
+
+      // The caller's retry of that UID alone dies the same way, so it gives up on it and goes on.
+      try (LegacyImapSession session = open()) {
+        LegacyException again = assertThrows(LegacyException.class,
+            () -> session.fetchBodies("INBOX", List.of(broken), new Collected()));
+        assertEquals(OptionalLong.of(broken), again.messageUid());
+      }
+      Collected rest = new Collected();
+      try (LegacyImapSession session = open()) {
+        session.fetchBodies("INBOX", List.of(after), rest);
+      }
+      assertEquals(Set.of(after), rest.bodies.keySet());
+    } finally {
+      Files.setPosixFilePermissions(file, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+    }
+  }
+
+  private Path messageFile(String subject) throws Exception {
+    Path maildir = ((DovecotFixture) server).dovecot().maildir("alice");
+    for (String dir : List.of("new", "cur")) {
+      try (Stream<Path> files = Files.list(maildir.resolve(dir))) {
+        for (Path f : files.toList()) {
+          if (new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(subject)) {
+            return f;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no file with " + subject + " in " + maildir);
   }
 
   @Test

@@ -1,0 +1,108 @@
+package dovetail.migrator.source;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.migrator.source.LegacyException.Kind;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Quirks of servers we cannot run here, played from transcripts in src/test/resources (C:/S: lines).
+ * The transcript also checks that the source sends exactly the commands written in it.
+ */
+class TranscriptLegacyImapSourceIT {
+  /** 64 KiB pieces: the transcripts spell out {@code BODY.PEEK[]<0.65536>}. */
+  private static final FetchLimits LIMITS = new FetchLimits(10, 64 * 1024, 1 << 20);
+
+  @Test
+  void courierWithoutUidNextOnExamineIsAskedWithStatus() throws Exception {
+    try (TranscriptServer courier = new TranscriptServer("courier.transcript")) {
+      List<LegacyFolder> folders;
+      FolderSnapshot snapshot;
+      List<LegacyMessageInfo> infos;
+      Collected bodies = new Collected();
+      try (LegacyImapSession session = LegacyImapSource.create(courier.endpoint().build(), LIMITS).open("alice")) {
+        folders = session.listFolders();
+        snapshot = session.examine("INBOX.Sent");
+        infos = session.fetchMetadata("INBOX.Sent", 1);
+        session.fetchBodies("INBOX.Sent", List.of(5L, 16L), bodies);
+      }
+      assertEquals(List.of(), courier.mismatches());
+
+      assertEquals(new FolderSnapshot(1234567890, 17, 0, 2), snapshot);
+      assertEquals(List.of(5L, 16L), infos.stream().map(LegacyMessageInfo::uid).toList());
+      assertEquals(Set.of("\\Seen"), infos.get(0).systemFlags());
+      assertEquals(Instant.parse("2021-02-01T09:11:12Z"), infos.get(0).internalDate());
+      assertEquals(Set.of("$Label1"), infos.get(1).keywords());
+      assertEquals(99, infos.get(1).rfc822Size(), "RFC822.SIZE is passed on as a hint, even when it lies");
+      assertArrayEquals("Subject: a\r\n\r\nbody".getBytes(US_ASCII), bodies.bodies.get(5L));
+      assertArrayEquals("Subject: b".getBytes(US_ASCII), bodies.bodies.get(16L));
+
+      Map<String, LegacyFolder> byName = new TreeMap<>();
+      folders.forEach(f -> byName.put(f.legacyName(), f));
+      assertTrue(byName.get("INBOX.Sent").subscribed());
+      assertFalse(byName.get("INBOX.Archive").subscribed(), "LSUB \\Noselect: only a child is subscribed");
+      assertFalse(byName.get("INBOX.Archive").selectable());
+      assertTrue(byName.get("INBOX.Gone").subscribed());
+      assertTrue(byName.get("INBOX.Gone").attributes().contains(LegacyFolder.NONEXISTENT));
+      assertTrue(byName.containsKey("INBOX.Literal"), "a name sent as a literal");
+
+      FolderNameMapper mapper = new FolderNameMapper("INBOX");
+      Map<String, String> local = new TreeMap<>();
+      folders.forEach(f -> mapper.toLocal(f).ifPresent(n -> local.put(f.legacyName(), n)));
+      assertEquals("INBOX", local.get("INBOX"));
+      assertEquals("Entwürfe", local.get("INBOX.Entw&APw-rfe"));
+      assertEquals("Open&Jjo", local.get("INBOX.Open&Jjo"), "invalid modified UTF-7 is kept verbatim");
+      assertEquals("Archive/2024", local.get("INBOX.Archive.2024"));
+    }
+  }
+
+  @Test
+  void throttlingIsThrownAndNoMessageIsMarkedFailed() throws Exception {
+    try (TranscriptServer gmail = new TranscriptServer("throttled.transcript")) {
+      Collected got = new Collected();
+      try (LegacyImapSession session = LegacyImapSource.create(gmail.endpoint().build(), LIMITS).open("alice")) {
+        LegacyException e = assertThrows(LegacyException.class,
+            () -> session.fetchBodies("INBOX", List.of(10L, 11L, 12L), got));
+        assertEquals(Kind.THROTTLED, e.kind());
+      }
+      assertEquals(List.of(), got.order);
+      assertEquals(List.of(), gmail.mismatches());
+    }
+  }
+
+  @Test
+  void oddFetchAnswersAreDeliveredOrReportedAndAByeNamesTheMessage() throws Exception {
+    try (TranscriptServer quirky = new TranscriptServer("quirky-fetch.transcript")) {
+      Collected got = new Collected();
+      try (LegacyImapSession session = LegacyImapSource.create(quirky.endpoint().build(), LIMITS).open("alice")) {
+        session.fetchBodies("INBOX", List.of(1L, 2L, 3L), got);
+        assertEquals(List.of(1L, 2L, 3L), got.order);
+        assertArrayEquals("Subject: x".getBytes(US_ASCII), got.bodies.get(1L), "no origin: the whole body");
+        assertTrue(got.failures.get(2L).contains("NIL"), got.failures::toString);
+        assertArrayEquals(new byte[0], got.bodies.get(3L));
+
+        Collected next = new Collected();
+        LegacyException e = assertThrows(LegacyException.class,
+            () -> session.fetchBodies("INBOX", List.of(4L, 5L), next));
+        assertEquals(Kind.UNAVAILABLE, e.kind());
+        assertEquals(OptionalLong.of(5), e.messageUid());
+        assertArrayEquals("abcd".getBytes(US_ASCII), next.bodies.get(4L), "what came before the BYE is kept");
+        assertEquals(List.of(4L), next.order);
+        assertEquals(Kind.UNAVAILABLE,
+            assertThrows(LegacyException.class, () -> session.examine("INBOX")).kind(), "the session is dead");
+      }
+      assertEquals(List.of(), quirky.mismatches());
+    }
+  }
+}
