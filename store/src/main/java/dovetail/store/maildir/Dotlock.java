@@ -3,8 +3,6 @@ package dovetail.store.maildir;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -23,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * and a running Dovecot can write the same folder.
  */
 final class Dotlock implements AutoCloseable {
+  private static final java.util.concurrent.atomic.AtomicLong TEMP_COUNTER = new java.util.concurrent.atomic.AtomicLong();
   private final Path lockFile;
   private final Object fileKey;
   private long lastTouch;
@@ -69,16 +68,31 @@ final class Dotlock implements AutoCloseable {
     return lock;
   }
 
+  /**
+   * Writes {@code <pid>:<host>} to a temporary file and hard-links it to the lock name (Dovecot's
+   * dotlock_use_excl=no method): the lock never exists without its owner, even if we are killed mid-way.
+   */
   private static Dotlock tryCreate(Path lockFile) {
     byte[] owner = (ProcessHandle.current().pid() + ":" + HostName.get()).getBytes(StandardCharsets.US_ASCII);
-    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ch.write(ByteBuffer.wrap(owner));
+    Path temp = lockFile.resolveSibling(".temp." + HostName.forFilename() + "." + ProcessHandle.current().pid() + "."
+        + TEMP_COUNTER.incrementAndGet());
+    try {
+      Files.write(temp, owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try {
+        Files.createLink(lockFile, temp);
+      } catch (FileAlreadyExistsException e) {
+        return null;
+      }
       Object key = Files.readAttributes(lockFile, BasicFileAttributes.class).fileKey();
       return new Dotlock(lockFile, key);
-    } catch (FileAlreadyExistsException e) {
-      return null;
     } catch (IOException e) {
       throw new StoreException(StoreError.IO, "cannot create " + lockFile + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        // a stray temp file is harmless: nothing lists it
+      }
     }
   }
 
