@@ -37,7 +37,7 @@ final class DovetailStateFile {
     return state;
   }
 
-  static void write(Path folderDir, Map<String, String> state, Fsync fsync) {
+  static void write(Path folderDir, Map<String, String> state, FileWrites fsync) {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, String> e : new TreeMap<>(state).entrySet()) {
       String key = e.getKey();

@@ -39,16 +39,16 @@ final class MaildirFolder implements Mailbox {
   private final Path dir;
   private final Path root;
   private final StoreOptions options;
-  private final Fsync fsync;
+  private final FileWrites fsync;
   private final FolderLock lock;
   private final MaildirSync sync;
 
-  MaildirFolder(String name, Path dir, Path root, StoreOptions options) {
+  MaildirFolder(String name, Path dir, Path root, StoreOptions options, FileWrites fsync) {
     this.name = name;
     this.dir = dir;
     this.root = root;
     this.options = options;
-    this.fsync = new Fsync(options.fsync());
+    this.fsync = fsync;
     this.lock = FolderLock.of(dir);
     this.sync = new MaildirSync(dir, w -> LOG.warn("{}", w));
   }
@@ -57,7 +57,7 @@ final class MaildirFolder implements Mailbox {
     return dir;
   }
 
-  Fsync fsync() {
+  FileWrites fsync() {
     return fsync;
   }
 
@@ -209,6 +209,17 @@ final class MaildirFolder implements Mailbox {
     });
   }
 
+  /** Like {@link #write}, but leaves a missing uidlist missing (for giving INBOX its first UIDVALIDITY). */
+  <T> T writeBeforeUidlist(Supplier<T> action) {
+    return lock.write(options.lockTimeout(), () -> {
+      sync.refresh(true);
+      if (sync.header() != null) {
+        syncLocked();
+      }
+      return action.get();
+    });
+  }
+
   MaildirSync sync() {
     return sync;
   }
@@ -265,7 +276,8 @@ final class MaildirFolder implements Mailbox {
   private <T> T read(Supplier<T> action) {
     return lock.read(() -> {
       sync.refresh(false);
-      if (sync.header() == null || !sync.unrecordedFiles().isEmpty() || !sync.recordsWithoutFiles().isEmpty()) {
+      if (sync.header() == null || !sync.unrecordedFiles().isEmpty() || !sync.recordsWithoutFiles().isEmpty()
+          || sync.hasTrailingFragment()) {
         // Files without records (another writer mid-commit, or an MDA), or no uidlist yet: settle it
         // if the lock is free now; otherwise show what is recorded and let the writer finish.
         lock.tryWrite(this::syncLocked);
@@ -284,6 +296,11 @@ final class MaildirFolder implements Mailbox {
    */
   private void syncLocked() {
     sync.refresh(true);
+    if (sync.hasTrailingFragment()) {
+      // Appending after a line without LF would glue two records together: rewrite instead.
+      sync.adoptTrailingFragment();
+      rewriteUidlist(sync.header(), sync.effectiveNextUid());
+    }
     settleRecordsWithoutFiles();
     if (sync.header() == null) {
       createUidlist();
@@ -352,7 +369,12 @@ final class MaildirFolder implements Mailbox {
   private void assignUids(List<String> relativePaths) {
     TreeSet<String> bases = new TreeSet<>(MaildirFilename.DOVECOT_SORT_ORDER);
     for (String rel : relativePaths) {
-      bases.add(MaildirFilename.baseName(rel.substring(4)));
+      if (Files.isRegularFile(dir.resolve(rel), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        bases.add(MaildirFilename.baseName(rel.substring(4)));
+      }
+    }
+    if (bases.isEmpty()) {
+      return;
     }
     long next = sync.effectiveNextUid();
     List<UidlistRecord> added = new ArrayList<>();

@@ -105,7 +105,7 @@ final class MaildirKeywords {
   }
 
   /** Writes the file through dovecot-keywords.lock plus rename, as Dovecot does. */
-  void write(Path folderDir, Fsync fsync) {
+  void write(Path folderDir, FileWrites fsync) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < MAX; i++) {
       if (names[i] != null) {

@@ -8,7 +8,6 @@ import dovetail.store.StoreOptions;
 import dovetail.store.Uids;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,20 +29,14 @@ final class MaildirMailStore implements MailStore {
 
   private final MaildirLayout layout;
   private final StoreOptions options;
-  private final Fsync fsync;
+  private final FileWrites fsync;
   private final ConcurrentHashMap<Path, MaildirFolder> open = new ConcurrentHashMap<>();
 
   MaildirMailStore(Path root, StoreOptions options) {
     this.layout = new MaildirLayout(root);
     this.options = options;
-    this.fsync = new Fsync(options.fsync());
-    try {
-      for (String sub : new String[] {"tmp", "new", "cur"}) {
-        Files.createDirectories(root.resolve(sub));
-      }
-    } catch (IOException e) {
-      throw MaildirSync.io("cannot create the Maildir at " + root, e);
-    }
+    this.fsync = new FileWrites(options.fsync(), FileOwner.of(root));
+    createSubdirectories(root);
   }
 
   static String newGuid() {
@@ -96,7 +89,7 @@ final class MaildirMailStore implements MailStore {
       LOG.warn("{}: cur/ is missing; recreating it", dir);
       createSubdirectories(dir);
     }
-    return open.computeIfAbsent(dir, d -> new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options));
+    return open.computeIfAbsent(dir, d -> new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options, fsync));
   }
 
   @Override
@@ -129,19 +122,9 @@ final class MaildirMailStore implements MailStore {
     if (uidValidity != 0) {
       UidValidityFile.noteUsed(layout.root(), uidValidity, fsync);
     }
-    try {
-      Files.createDirectories(dir);
-      Files.createDirectories(dir.resolve("tmp"));
-      Files.createDirectories(dir.resolve("new"));
-      Path marker = dir.resolve("maildirfolder");
-      if (!Files.exists(marker)) {
-        Files.createFile(marker);
-      }
-    } catch (FileAlreadyExistsException e) {
-      // fine
-    } catch (IOException e) {
-      throw MaildirSync.io("cannot create folder " + folder, e);
-    }
+    fsync.createDirectories(dir.resolve("tmp"));
+    fsync.createDirectories(dir.resolve("new"));
+    fsync.createFile(dir.resolve("maildirfolder"));
     fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
         Uidlist.format(new UidlistHeader(v, nextUid, newGuid(), List.of()), List.of()));
     // cur/ last: the folder exists for Dovecot only once it has its uidlist.
@@ -159,8 +142,8 @@ final class MaildirMailStore implements MailStore {
       throw new StoreException(StoreError.ALREADY_EXISTS, "INBOX exists already");
     }
     MaildirFolder inbox = (MaildirFolder) open(INBOX);
-    inbox.write(() -> {
-      if (!inbox.sync().records().isEmpty()) {
+    inbox.writeBeforeUidlist(() -> {
+      if (!inbox.sync().records().isEmpty() || !inbox.sync().unrecordedFiles().isEmpty()) {
         throw new StoreException(StoreError.ALREADY_EXISTS, "INBOX exists already and is not empty");
       }
       UidValidityFile.noteUsed(layout.root(), uidValidity, fsync);
@@ -173,13 +156,9 @@ final class MaildirMailStore implements MailStore {
     return inbox;
   }
 
-  private static void createSubdirectories(Path dir) {
-    try {
-      for (String sub : new String[] {"tmp", "new", "cur"}) {
-        Files.createDirectories(dir.resolve(sub));
-      }
-    } catch (IOException e) {
-      throw MaildirSync.io("cannot create " + dir, e);
+  private void createSubdirectories(Path dir) {
+    for (String sub : new String[] {"tmp", "new", "cur"}) {
+      fsync.createDirectories(dir.resolve(sub));
     }
   }
 

@@ -73,6 +73,7 @@ final class MaildirSave implements MailboxTransaction {
       if (folder.fsync().files()) {
         out.force(false);
       }
+      folder.fsync().own(tmp);
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw MaildirSync.io("cannot write message to " + tmp, e);

@@ -137,6 +137,39 @@ final class MaildirSync {
     return files.get(baseName);
   }
 
+  /** True when the uidlist ends in a line without LF (an append cut short, or written by a careless tool). */
+  boolean hasTrailingFragment() {
+    return header != null && uidlistSize > consumed;
+  }
+
+  /**
+   * Reads the trailing fragment as a record if it is a whole, valid one whose file exists (only the LF is
+   * missing) and adds it to the records; returns it, or null when the fragment is dropped.
+   */
+  UidlistRecord adoptTrailingFragment() {
+    byte[] data = readAll(uidlistPath);
+    byte[] fragment = java.util.Arrays.copyOfRange(data, Math.min(consumed, data.length), data.length);
+    byte[] line = java.util.Arrays.copyOf(fragment, fragment.length + 1);
+    line[fragment.length] = '\n';
+    long lastUid = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
+    List<UidlistRecord> parsed = new ArrayList<>();
+    try {
+      Uidlist.parseAppended(line, 0, nextLineNumber, lastUid, parsed, uidlistPath.toString(), warnings);
+    } catch (StoreException e) {
+      warnings.accept(uidlistPath + ": dropping an unreadable last line without LF: '"
+          + new String(fragment, StandardCharsets.UTF_8) + "' (" + e.getMessage() + ")");
+      return null;
+    }
+    if (parsed.size() != 1 || !files.containsKey(parsed.get(0).baseName())) {
+      warnings.accept(uidlistPath + ": dropping a last line without LF that names no file: '"
+          + new String(fragment, StandardCharsets.UTF_8) + "'");
+      return null;
+    }
+    records.add(parsed.get(0));
+    warnings.accept(uidlistPath + ": kept UID " + parsed.get(0).uid() + " from a last line that lacked its LF");
+    return parsed.get(0);
+  }
+
   /** Forget the uidlist so the next refresh reads it whole (after we replaced it). */
   void invalidateUidlist() {
     uidlistKey = null;

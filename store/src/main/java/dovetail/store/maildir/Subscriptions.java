@@ -57,7 +57,7 @@ final class Subscriptions {
     return names;
   }
 
-  static void write(Path root, Set<String> names, Fsync fsync) {
+  static void write(Path root, Set<String> names, FileWrites fsync) {
     StringBuilder out = new StringBuilder(HEADER);
     for (String name : names) {
       String[] levels = MaildirLayout.isInbox(name) ? new String[] {MailStore.INBOX}
@@ -73,7 +73,7 @@ final class Subscriptions {
     fsync.replace(root.resolve(FILE), root.resolve(FILE + ".tmp"), out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  static void update(Path root, String folder, boolean subscribed, Fsync fsync) {
+  static void update(Path root, String folder, boolean subscribed, FileWrites fsync) {
     try (Dotlock lock = Dotlock.acquire(root.resolve(FILE + ".lock"), root.resolve(FILE), Duration.ofSeconds(30),
         Duration.ofSeconds(60))) {
       Set<String> names = read(root);

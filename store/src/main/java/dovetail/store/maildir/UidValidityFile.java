@@ -21,7 +21,7 @@ final class UidValidityFile {
   private UidValidityFile() {}
 
   /** A new UIDVALIDITY: the stored value + 1 (the current time when there is none). */
-  static synchronized long allocate(Path root, Fsync fsync) {
+  static synchronized long allocate(Path root, FileWrites fsync) {
     long last = read(root);
     long next = last == 0 ? System.currentTimeMillis() / 1000 : last + 1;
     if (next > 0xffffffffL) {
@@ -32,7 +32,7 @@ final class UidValidityFile {
   }
 
   /** Records that {@code used} was given to a folder: keeps the file at the maximum. */
-  static synchronized void noteUsed(Path root, long used, Fsync fsync) {
+  static synchronized void noteUsed(Path root, long used, FileWrites fsync) {
     long last = read(root);
     if (used > last) {
       store(root, last, used, fsync);
@@ -50,7 +50,7 @@ final class UidValidityFile {
     }
   }
 
-  private static void store(Path root, long previous, long value, Fsync fsync) {
+  private static void store(Path root, long previous, long value, FileWrites fsync) {
     String hex = HexFormat.of().toHexDigits((int) value);
     fsync.replace(root.resolve(FILE), root.resolve(FILE + ".tmp"), hex.getBytes(StandardCharsets.US_ASCII));
     try {
@@ -59,7 +59,7 @@ final class UidValidityFile {
       if (previous != 0 && Files.exists(old)) {
         Files.move(old, marker);
       } else if (!Files.exists(marker)) {
-        Files.createFile(marker);
+        fsync.createFile(marker);
       }
       Files.setPosixFilePermissions(marker, PosixFilePermissions.fromString("r--r--r--"));
     } catch (IOException e) {

@@ -193,4 +193,24 @@ class MaildirStoreTest {
     box.writeDovetailState(Map.of("state", "pending", "legacy.uidvalidity", "9"));
     assertEquals(Map.of("state", "pending", "legacy.uidvalidity", "9"), store().open("S").dovetailState());
   }
+
+  @Test
+  void asRootNewFilesTakeTheOwnerOfTheMaildirRoot() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "needs root to change owners (CI runs as root)");
+    Path home = root.resolve("home");
+    Files.createDirectories(home);
+    Files.setAttribute(home, "unix:uid", 65534);
+    Files.setAttribute(home, "unix:gid", 65534);
+    MailStore s = MaildirStore.open(home.resolve("Maildir"), StoreOptions.DEFAULT);
+    Mailbox box = s.create("Owned", 5, 1);
+    box.append(MessageMeta.next(DATE, Flags.NONE.withKeywords("K")), bytes("x\n"));
+    s.setSubscribed("Owned", true);
+    try (var walk = Files.walk(home.resolve("Maildir"))) {
+      for (Path p : walk.toList()) {
+        assertEquals(65534, Files.getAttribute(p, "unix:uid"), p.toString());
+        assertEquals(65534, Files.getAttribute(p, "unix:gid"), p.toString());
+      }
+    }
+  }
 }

@@ -12,12 +12,55 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** File writes that honour mail_fsync: whole-file replacement by temp file plus rename, and appends. */
-final class Fsync {
+/**
+ * Every way the store changes the disk: whole-file replacement by temp file plus rename, appends, renames
+ * and new directories, honouring mail_fsync and giving new files their {@link FileOwner}.
+ */
+final class FileWrites {
   private final FsyncMode mode;
+  private final FileOwner owner;
 
-  Fsync(FsyncMode mode) {
+  FileWrites(FsyncMode mode, FileOwner owner) {
     this.mode = mode;
+    this.owner = owner;
+  }
+
+  /** Creates {@code dir} and any missing parents, each owned like the store. */
+  void createDirectories(Path dir) {
+    try {
+      if (Files.isDirectory(dir)) {
+        return;
+      }
+      Path parent = dir.getParent();
+      if (parent != null) {
+        createDirectories(parent);
+      }
+      try {
+        Files.createDirectory(dir);
+        owner.apply(dir);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // created meanwhile by someone else
+      }
+    } catch (IOException e) {
+      throw new StoreException(StoreError.IO, "cannot create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates an empty file if it is missing. */
+  void createFile(Path file) {
+    try {
+      Files.createFile(file);
+      owner.apply(file);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // fine
+    } catch (IOException e) {
+      throw new StoreException(StoreError.IO, "cannot create " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Gives a file we just created the store's owner. */
+  void own(Path file) throws IOException {
+    owner.apply(file);
   }
 
   boolean files() {
@@ -34,6 +77,7 @@ final class Fsync {
           ch.force(false);
         }
       }
+      owner.apply(tmp);
       move(tmp, target);
     } catch (IOException e) {
       throw new StoreException(StoreError.IO, "cannot write " + target + ": " + e.getMessage(), e);

@@ -1,0 +1,164 @@
+package dovetail.store.maildir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import dovetail.store.StoreOptions;
+import dovetail.store.StoredMessage;
+import dovetail.store.SystemFlag;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damaged or foreign stores: each case gets a clear error or the documented repair, never a silent renumbering. */
+class MaildirRepairTest {
+  @TempDir Path root;
+  private Path folder;
+
+  @BeforeEach
+  void folderWithTwoMessages() throws IOException {
+    folder = root.resolve(".F");
+    for (String sub : new String[] {"cur", "new", "tmp"}) {
+      Files.createDirectories(folder.resolve(sub));
+    }
+    message("cur/100.M1P1.h,S=6,W=7:2,S", "one\r\n");
+    message("cur/200.M2P1.h,S=6,W=7:2,", "two\r\n");
+  }
+
+  private void message(String rel, String content) throws IOException {
+    Files.writeString(folder.resolve(rel), content);
+    Files.setLastModifiedTime(folder.resolve(rel), FileTime.fromMillis(1_500_000_000_000L));
+  }
+
+  private void uidlist(String text) throws IOException {
+    Files.writeString(folder.resolve("dovecot-uidlist"), text);
+  }
+
+  private Mailbox open() {
+    MailStore store = MaildirStore.open(root, StoreOptions.DEFAULT);
+    return store.open("F");
+  }
+
+  private List<Long> uids(Mailbox box) {
+    return box.messages().stream().map(StoredMessage::uid).toList();
+  }
+
+  @Test
+  void linesAppendedByDovecotAreReadWithAStaleHeaderN() throws IOException {
+    Path second = folder.resolve("cur/200.M2P1.h,S=6,W=7:2,");
+    Path aside = root.resolve("aside");
+    Files.move(second, aside);
+    uidlist("3 V7 N5 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n");
+    Mailbox box = open();
+    assertEquals(List.of(5L), uids(box));
+    // What Dovecot's save does: the file into cur/, then one record appended (same inode, header untouched).
+    Files.move(aside, second);
+    Files.writeString(folder.resolve("dovecot-uidlist"), "9 :200.M2P1.h,S=6,W=7\n", java.nio.file.StandardOpenOption.APPEND);
+    assertEquals(List.of(5L, 9L), uids(box));
+    assertEquals(10, box.status().nextUid(), "next UID = max(N, last + 1)");
+  }
+
+  @Test
+  void aCorruptHeaderIsAClearErrorAndTheFileIsLeftAlone() throws IOException {
+    String broken = "3 V0 N5 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n";
+    uidlist(broken);
+    StoreException e = assertThrows(StoreException.class, () -> open().messages());
+    assertEquals(StoreError.CORRUPT, e.error());
+    assertTrue(e.getMessage().contains("dovecot-uidlist: line 1: UIDVALIDITY (V) is missing or zero"), e.getMessage());
+    assertEquals(broken, Files.readString(folder.resolve("dovecot-uidlist")));
+  }
+
+  @Test
+  void aDuplicateUidIsAClearErrorNotARenumbering() throws IOException {
+    String dup = "3 V7 N5 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n5 :200.M2P1.h,S=6,W=7\n";
+    uidlist(dup);
+    StoreException e = assertThrows(StoreException.class, () -> open().messages());
+    assertEquals(StoreError.CORRUPT, e.error());
+    assertTrue(e.getMessage().contains("line 3: UIDs are not strictly increasing (5 after 5)"), e.getMessage());
+    assertEquals(dup, Files.readString(folder.resolve("dovecot-uidlist")));
+  }
+
+  @Test
+  void aTruncatedLastRecordThatIsWholeButForItsLfIsKept() throws IOException {
+    uidlist("3 V7 N5 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n9 :200.M2P1.h,S=6,W=7");
+    assertEquals(List.of(5L, 9L), uids(open()));
+    assertTrue(Files.readString(folder.resolve("dovecot-uidlist")).endsWith("9 :200.M2P1.h,S=6,W=7\n"));
+  }
+
+  @Test
+  void aCutLastRecordIsDroppedAndItsFileGetsTheNextUidAsDovecotWouldGiveIt() throws IOException {
+    uidlist("3 V7 N20 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n9 :200.M2P1");
+    assertEquals(List.of(5L, 20L), uids(open()));
+    List<String> lines = Files.readAllLines(folder.resolve("dovecot-uidlist"));
+    assertEquals(List.of("5 :100.M1P1.h,S=6,W=7", "20 :200.M2P1.h,S=6,W=7"), lines.subList(1, 3));
+  }
+
+  @Test
+  void aRecordWhoseFileVanishedIsExpungedAndAFileWithoutRecordGetsANewUid() throws IOException {
+    uidlist("3 V7 N10 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n7 :gone.M3P1.h,S=6,W=7\n");
+    Mailbox box = open();
+    assertEquals(List.of(5L, 10L), uids(box));
+    assertEquals(11, box.status().nextUid());
+    assertEquals(Set.of(), box.message(10).orElseThrow().flags().system());
+    assertEquals(Set.of(SystemFlag.SEEN), box.message(5).orElseThrow().flags().system());
+  }
+
+  @Test
+  void aFolderThatLostCurIsRepairedAndKeepsItsUids() throws IOException {
+    uidlist("3 V7 N5 G0123456789abcdef0123456789abcdef\n5 :300.M1P1.h,S=6,W=7\n");
+    Files.delete(folder.resolve("cur/100.M1P1.h,S=6,W=7:2,S"));
+    Files.delete(folder.resolve("cur/200.M2P1.h,S=6,W=7:2,"));
+    Files.delete(folder.resolve("cur"));
+    message("new/300.M1P1.h,S=6,W=7", "new\r\n");
+    Mailbox box = open();
+    assertTrue(Files.isDirectory(folder.resolve("cur")));
+    assertEquals(List.of(5L), uids(box));
+  }
+
+  @Test
+  void foreignFilesAreIgnoredOrTreatedAsDovecotTreatsThem() throws IOException {
+    uidlist("3 V7 N5 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n6 :200.M2P1.h,S=6,W=7\n");
+    Files.writeString(folder.resolve("cur/.DS_Store"), "junk");
+    Files.createDirectories(folder.resolve("cur/somedir"));
+    Files.writeString(folder.resolve("notes.txt"), "ignored");
+    Files.writeString(root.resolve("random-file"), "ignored");
+    Mailbox box = open();
+    assertEquals(List.of(5L, 6L), uids(box));
+    assertEquals(List.of("INBOX", "F"), MaildirStore.open(root, StoreOptions.DEFAULT).listFolders());
+  }
+
+  @Test
+  void anInvalidExtensionKeyIsDroppedAndTheRecordKept() throws IOException {
+    uidlist("3 V7 N5 G0123456789abcdef0123456789abcdef\n5 xfoo PUIDL1 :100.M1P1.h,S=6,W=7\n");
+    StoredMessage m = open().message(5).orElseThrow();
+    assertEquals("UIDL1", m.pop3Uidl());
+  }
+
+  @Test
+  void aVersion1CourierStyleUidlistIsRead() throws IOException {
+    uidlist("1 4711 300\n100 100.M1P1.h,S=6,W=7:2,S\n200 200.M2P1.h,S=6,W=7:2,\n");
+    Mailbox box = open();
+    assertEquals(4711, box.status().uidValidity());
+    assertEquals(List.of(100L, 200L), uids(box));
+    assertEquals(300, box.status().nextUid());
+  }
+
+  @Test
+  void aFolderWithoutUidlistGetsOneAndItsFilesGetUidsInDovecotOrder() throws IOException {
+    Mailbox box = open();
+    assertEquals(List.of(1L, 2L), uids(box));
+    assertEquals(6, box.message(1).orElseThrow().size());
+    assertTrue(box.message(1).orElseThrow().baseName().startsWith("100."), "sorted by the leading timestamp");
+  }
+}
