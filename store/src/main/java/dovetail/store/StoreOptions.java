@@ -1,5 +1,6 @@
 package dovetail.store;
 
+import dovetail.conf.FsyncMode;
 import java.time.Duration;
 
 /**

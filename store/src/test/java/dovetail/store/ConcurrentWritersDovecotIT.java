@@ -1,5 +1,6 @@
 package dovetail.store;
 
+import dovetail.conf.FsyncMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

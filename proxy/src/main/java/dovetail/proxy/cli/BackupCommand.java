@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
 final class BackupCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Option(names = {"-c", "--config"}, required = true, description = "configuration file")
-  java.nio.file.Path config;
+  @CommandLine.Mixin ConfigOptions config;
 
   @CommandLine.Option(names = "-u", required = true, description = "user")
   String user;
@@ -19,6 +18,7 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    config.load(spec.commandLine().getErr());
     return NotYetAvailable.report(spec);
   }
 }

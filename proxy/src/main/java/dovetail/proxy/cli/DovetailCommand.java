@@ -34,7 +34,7 @@ public final class DovetailCommand implements Runnable {
 
   /** One place that builds the command line, so tests run exactly what `main` runs. */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new DovetailCommand());
+    return new CommandLine(new DovetailCommand()).setExecutionExceptionHandler(new ConfigOptions.ErrorHandler());
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -8,14 +8,11 @@ import picocli.CommandLine.Command;
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Option(names = {"-c", "--config"}, required = true, description = "configuration file")
-  java.nio.file.Path config;
-
-  @CommandLine.Option(names = "-o", description = "override a setting: key=value")
-  java.util.List<String> overrides = new java.util.ArrayList<>();
+  @CommandLine.Mixin ConfigOptions config;
 
   @Override
   public Integer call() {
+    config.load(spec.commandLine().getErr());
     return NotYetAvailable.report(spec);
   }
 }

@@ -1,6 +1,6 @@
 package dovetail.store.maildir;
 
-import dovetail.store.FsyncMode;
+import dovetail.conf.FsyncMode;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.io.IOException;

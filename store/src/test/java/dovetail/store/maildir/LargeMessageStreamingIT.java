@@ -39,7 +39,7 @@ class LargeMessageStreamingIT {
 
   /** The child: append the generated message, then read it back, printing what the store reports. */
   public static void main(String[] args) throws Exception {
-    Mailbox box = MaildirStore.open(Path.of(args[0]), StoreOptions.DEFAULT.withFsync(dovetail.store.FsyncMode.NEVER))
+    Mailbox box = MaildirStore.open(Path.of(args[0]), StoreOptions.DEFAULT.withFsync(dovetail.conf.FsyncMode.NEVER))
         .create("Big", 1, 1);
     StoredMessage m = box.append(MessageMeta.next(Instant.now(), Flags.NONE), new GeneratedMessage(SIZE));
     try (InputStream in = box.openContent(m.uid())) {
