@@ -7,9 +7,12 @@ import java.io.InputStream;
 public interface BodyConsumer {
   /**
    * One message's exact bytes as the server sent them. The stream is only valid during the call; a
-   * large message is fetched piece by piece while it is read, so read it through once. An
-   * {@link IOException} that the stream throws because the server stopped delivering mid-message ends
-   * in {@link #failed} for that UID once this method has thrown it on.
+   * large message is fetched piece by piece while it is read, so read it through once.
+   *
+   * <p>When the server stops delivering a large message mid-way, the stream throws an IOException; let
+   * it propagate (or throw anything) and discard what was written. {@link #failed} then follows for the
+   * same UID, or, if the connection died, fetchBodies throws. Only in that case does a {@code failed}
+   * follow an {@code accept}.
    */
   void accept(long uid, InputStream body) throws IOException;
 

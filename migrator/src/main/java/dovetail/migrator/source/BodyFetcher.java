@@ -10,7 +10,7 @@ import org.eclipse.angus.mail.iap.Response;
 
 /**
  * Fetches bodies in pipelined batches: while the consumer stores batch n, the server is already
- * answering batch n+1. Every message of a batch is asked for as {@code BODY.PEEK[]<0.first>}; those
+ * answering batches n+1 and n+2. Every message of a batch is asked for as {@code BODY.PEEK[]<0.first>}; those
  * that fill the whole range continue as a {@link ChunkedBodyStream}. So small messages cost one
  * command per batch, large ones stream with bounded memory, and RFC822.SIZE is never trusted.
  */
@@ -27,7 +27,7 @@ final class BodyFetcher {
 
   /** @param uids strictly ascending */
   void fetch(long[] uids, BodyConsumer consumer) {
-    int batch = limits.batchMessages();
+    int batch = limits.effectiveBatch();
     ArrayDeque<Batch> inFlight = new ArrayDeque<>();
     int next = 0;
     boolean finished = false;

@@ -4,12 +4,14 @@ package dovetail.migrator.source;
  * How bodies are fetched. Memory stays bounded by about {@code bufferBytes} plus two chunks, whatever
  * the messages' sizes or what RFC822.SIZE claims.
  *
- * @param batchMessages UIDs per UID FETCH command (mail_prefetch_count); one more batch is always in
- *     flight while the consumer works, so the server never waits for us
+ * @param batchMessages UIDs per UID FETCH command (mail_prefetch_count). Two more batches are always
+ *     in flight while the consumer stores one, so the server never waits for us. Capped so that three
+ *     batches of 64 KiB first pieces fit into {@code bufferBytes} (170 with the default buffer).
  * @param chunkBytes size of the partial fetches {@code BODY.PEEK[]<offset.chunk>} that stream a large
  *     message
- * @param bufferBytes bytes that the two batches in flight may hold; each message's first piece is at
- *     most {@code bufferBytes / (2 * batchMessages)} (at least 64 KiB, at most chunkBytes)
+ * @param bufferBytes bytes that the three batches in flight may hold: each message's first piece is
+ *     {@code bufferBytes / (3 * batch)}, at least 64 KiB and at most chunkBytes; a message that fills it
+ *     continues in chunks
  */
 public record FetchLimits(int batchMessages, int chunkBytes, long bufferBytes) {
   private static final int MIN_FIRST_PIECE = 64 * 1024;
@@ -23,8 +25,8 @@ public record FetchLimits(int batchMessages, int chunkBytes, long bufferBytes) {
     if (chunkBytes < MIN_FIRST_PIECE) {
       throw new IllegalArgumentException("chunk size must be at least 64 KiB, was " + chunkBytes);
     }
-    if (bufferBytes < 2L * MIN_FIRST_PIECE) {
-      throw new IllegalArgumentException("buffer must be at least 128 KiB, was " + bufferBytes);
+    if (bufferBytes < (long) BATCHES_IN_FLIGHT * MIN_FIRST_PIECE) {
+      throw new IllegalArgumentException("buffer must be at least 192 KiB, was " + bufferBytes);
     }
   }
 
@@ -38,9 +40,15 @@ public record FetchLimits(int batchMessages, int chunkBytes, long bufferBytes) {
     return count <= 0 ? this : new FetchLimits(count, chunkBytes, bufferBytes);
   }
 
+  /** UIDs per command: batchMessages, unless three batches of minimal first pieces would not fit. */
+  int effectiveBatch() {
+    long fitting = bufferBytes / ((long) BATCHES_IN_FLIGHT * MIN_FIRST_PIECE);
+    return (int) Math.max(1, Math.min(batchMessages, fitting));
+  }
+
   /** The partial length asked for with each message of a batch. */
   int firstPieceBytes() {
-    long perMessage = bufferBytes / ((long) BATCHES_IN_FLIGHT * batchMessages);
+    long perMessage = bufferBytes / ((long) BATCHES_IN_FLIGHT * effectiveBatch());
     return (int) Math.max(MIN_FIRST_PIECE, Math.min(chunkBytes, perMessage));
   }
 }

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * that both saw every byte.
  */
 class BodyFetchThroughputIT {
+  /** mail_prefetch_count as the migration guide sets it; -Ddovetail.bench.batch=N to try others. */
+  private static final int BATCH = Integer.getInteger("dovetail.bench.batch", 20);
+  private static final int ROUNDS = 5;
 
   @TempDir
   Path tmp;
@@ -55,7 +58,9 @@ class BodyFetchThroughputIT {
       }
       double mb = total / 1e6;
       long[] bytes = new long[1];
-      for (int round = 0; round < 3; round++) { // the first rounds warm up the JIT
+      long bestRaw = Long.MAX_VALUE;
+      long bestOurs = Long.MAX_VALUE;
+      for (int round = 0; round < ROUNDS; round++) { // the first rounds warm up the JIT
         long t0 = System.nanoTime();
         Map<Long, byte[]> all = raw.fetchAllBodies("INBOX");
         long rawNanos = System.nanoTime() - t0;
@@ -64,7 +69,7 @@ class BodyFetchThroughputIT {
         t0 = System.nanoTime();
         bytes[0] = 0;
         try (LegacyImapSession session = LegacyImapSource.create(server.endpoint().build(),
-            FetchLimits.defaults().withBatchMessages(20)).open(server.user())) {
+            FetchLimits.defaults().withBatchMessages(BATCH)).open(server.user())) {
           List<Long> uids = new ArrayList<>();
           session.fetchMetadata("INBOX", 1).forEach(m -> uids.add(m.uid()));
           session.fetchBodies("INBOX", uids, new BodyConsumer() {
@@ -85,12 +90,16 @@ class BodyFetchThroughputIT {
           });
         }
         long ourNanos = System.nanoTime() - t0;
+        bestRaw = Math.min(bestRaw, rawNanos);
+        bestOurs = Math.min(bestOurs, ourNanos);
         System.out.printf("%s round %d: %d messages, %.1f MB; raw UID FETCH 1:* %.0f ms (%.0f MB/s); "
-                + "source (metadata + bodies, batches of 20) %.0f ms (%.0f MB/s); ratio %.2f%n",
+                + "source (metadata + bodies, batches of " + BATCH + ") %.0f ms (%.0f MB/s); ratio %.2f%n",
             name, round, small + large, mb, rawNanos / 1e6, mb / (rawNanos / 1e9), ourNanos / 1e6,
             mb / (ourNanos / 1e9), (double) ourNanos / rawNanos);
       }
       assertEquals(total, bytes[0], "every byte arrived (these messages are CRLF-clean)");
+      System.out.printf("%s best of %d: raw %.0f MB/s, source %.0f MB/s, ratio %.2f%n", name, ROUNDS,
+          mb / (bestRaw / 1e9), mb / (bestOurs / 1e9), (double) bestOurs / bestRaw);
     }
   }
 }

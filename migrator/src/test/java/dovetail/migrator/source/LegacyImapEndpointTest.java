@@ -51,8 +51,10 @@ class LegacyImapEndpointTest {
   @Test
   void firstPieceStaysWithinTheBuffer() {
     assertEquals(1 << 20, new FetchLimits(10, 1 << 20, 64L << 20).firstPieceBytes());
-    assertEquals(163_840, new FetchLimits(100, 1 << 20, 32_768_000L).firstPieceBytes());
-    assertEquals(64 * 1024, new FetchLimits(10_000, 1 << 20, 32L << 20).firstPieceBytes());
+    assertEquals(109_226, new FetchLimits(100, 1 << 20, 32_768_000L).firstPieceBytes());
+    FetchLimits huge = new FetchLimits(10_000, 1 << 20, 32L << 20);
+    assertEquals(170, huge.effectiveBatch(), "three batches of 64 KiB pieces must fit into 32 MiB");
+    assertEquals(65_793, huge.firstPieceBytes());
     assertEquals(FetchLimits.defaults(), FetchLimits.defaults().withBatchMessages(0));
     assertEquals(20, FetchLimits.defaults().withBatchMessages(20).batchMessages());
   }
