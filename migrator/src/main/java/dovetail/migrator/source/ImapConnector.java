@@ -55,9 +55,12 @@ final class ImapConnector {
       if (endpoint.sslMode() == SslMode.STARTTLS) {
         startTls(connection);
       }
-      if (!wire.isAuthenticated()) { // PREAUTH greetings need no login
-        login(connection, user);
+      if (wire.isAuthenticated()) {
+        // PREAUTH: the server picked the identity, so every user would get the same mailbox.
+        throw new LegacyException(Kind.PROTOCOL, peer + ": the server greeted with PREAUTH; "
+            + "refusing a session that cannot be tied to " + user);
       }
+      login(connection, user);
       // Capabilities change after login (Dovecot adds SPECIAL-USE, CONDSTORE, ...): ask again.
       wire.capability();
       LOG.debug("{}: logged in for {}", peer, user);

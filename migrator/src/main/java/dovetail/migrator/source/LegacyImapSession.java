@@ -31,8 +31,10 @@ public interface LegacyImapSession extends AutoCloseable {
    * The exact bytes of the given messages (sorted, duplicates dropped), in batches of
    * {@link FetchLimits#batchMessages()} with BODY.PEEK so nothing gets \Seen. Every UID ends in exactly
    * one call of {@link BodyConsumer#accept} or {@link BodyConsumer#failed}, unless this method throws.
-   * Runtime exceptions from the consumer propagate unchanged; its IOExceptions come out as
-   * {@link java.io.UncheckedIOException}.
+   * When it throws, the UIDs handed over so far form a prefix of the sorted list; if the connection
+   * died, {@link LegacyException#messageUid()} names the first UID that was not handed over (see
+   * there). Runtime exceptions from the consumer propagate unchanged; its IOExceptions come out as
+   * {@link java.io.UncheckedIOException}. The session stays usable after a consumer's exception.
    */
   void fetchBodies(String legacyName, List<Long> uids, BodyConsumer consumer);
 

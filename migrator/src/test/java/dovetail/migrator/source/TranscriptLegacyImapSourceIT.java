@@ -105,4 +105,14 @@ class TranscriptLegacyImapSourceIT {
       assertEquals(List.of(), quirky.mismatches());
     }
   }
+
+  @Test
+  void aPreauthGreetingIsRefusedBecauseItIgnoresTheUser() throws Exception {
+    try (TranscriptServer preauth = new TranscriptServer("preauth.transcript")) {
+      LegacyException e = assertThrows(LegacyException.class,
+          () -> LegacyImapSource.create(preauth.endpoint().build(), LIMITS).open("alice"));
+      assertEquals(Kind.PROTOCOL, e.kind());
+      assertEquals(List.of(), preauth.mismatches());
+    }
+  }
 }
