@@ -224,6 +224,11 @@ final class MaildirFolder implements Mailbox {
     return sync;
   }
 
+  /** Touches the dotlock in long loops so that nobody takes it as stale (Dovecot: every 10 s). */
+  void keepLockFresh() {
+    lock.keepFresh();
+  }
+
   void raiseNextUidLocked(long nextUid) {
     if (nextUid > Uids.MAX_UID + 1) {
       throw new StoreException(StoreError.UID_CONFLICT, "next UID out of range: " + nextUid);

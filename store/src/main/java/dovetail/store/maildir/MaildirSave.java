@@ -136,6 +136,7 @@ final class MaildirSave implements MailboxTransaction {
         Path tmpDir = folder.directory().resolve("tmp");
         Path curDir = folder.directory().resolve("cur");
         for (int i = 0; i < records.size(); i++) {
+          folder.keepLockFresh();
           try {
             folder.fsync().move(tmpDir.resolve(pending.get(i).tmpName()), curDir.resolve(finalNames.get(records.get(i).uid())));
           } catch (IOException e) {
