@@ -356,6 +356,22 @@ abstract class LegacyImapSourceContract {
   }
 
   @Test
+  void foldersWithSpacesAmpersandsAndNonAsciiNamesCanBeRead() {
+    String name = "Sent Items &- Entw&APw-rfe";
+    raw.create(name);
+    long uid = raw.append(name, "\\Seen", null, Corpus.CLEAN);
+    try (LegacyImapSession session = open()) {
+      LegacyFolder listed = find(session.listFolders(), name).orElseThrow();
+      assertEquals(Optional.of("Sent Items & Entwürfe"), new FolderNameMapper("").toLocal(listed));
+      assertEquals(1, session.examine(name).messageCount());
+      assertEquals(Set.of("\\Seen"), session.fetchMetadata(name, 1).get(0).systemFlags());
+      Collected got = new Collected();
+      session.fetchBodies(name, List.of(uid), got);
+      assertArrayEquals(Corpus.CLEAN, got.bodies.get(uid));
+    }
+  }
+
+  @Test
   void aFolderRecreatedDuringTheSessionIsUidValidityChanged() {
     raw.create("Volatile");
     raw.append("Volatile", "", null, Corpus.CLEAN);
