@@ -1,11 +1,12 @@
 package dovetail.store;
 
+import dovetail.conf.UserTemplate;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * Dovecot's {@code mail_location = maildir:/var/vmail/%d/%n/Maildir}: where each user's store lives.
- * Supports %u (full user), %n (user part), %d (domain part) and %%. Options after the path (":INDEX=...")
+ * Variables are conf's {@link UserTemplate} (%u, %n, %d, %%, ...). Options after the path (":INDEX=...")
  * that only move Dovecot's own index are accepted and ignored; options that move control files are refused,
  * because Dovetail keeps the control files beside the messages.
  */
@@ -39,26 +40,7 @@ public final class MailLocation {
   /** The user's Maildir root. User names that could escape the template's directory are refused. */
   public Path rootFor(String user) {
     checkUserName(user);
-    int at = user.lastIndexOf('@');
-    String local = at < 0 ? user : user.substring(0, at);
-    String domain = at < 0 ? "" : user.substring(at + 1);
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < template.length(); i++) {
-      char c = template.charAt(i);
-      if (c != '%' || i + 1 == template.length()) {
-        out.append(c);
-        continue;
-      }
-      char v = template.charAt(++i);
-      switch (v) {
-        case 'u' -> out.append(user);
-        case 'n' -> out.append(local);
-        case 'd' -> out.append(domain);
-        case '%' -> out.append('%');
-        default -> throw new IllegalArgumentException("unsupported variable %" + v + " in mail_location");
-      }
-    }
-    String path = out.toString();
+    String path = UserTemplate.expand(template, user);
     if (path.startsWith("~")) {
       throw new IllegalArgumentException("~ in mail_location needs a home directory; use an absolute path");
     }
@@ -74,6 +56,9 @@ public final class MailLocation {
       if (c < 0x21 || c == '/' || c == '\\' || c == 0x7f) {
         throw new StoreException(StoreError.INVALID_NAME, "invalid character in user name: " + user);
       }
+    }
+    if (user.indexOf('@') != user.lastIndexOf('@')) {
+      throw new StoreException(StoreError.INVALID_NAME, "more than one '@' in user name: " + user);
     }
     String local = user.contains("@") ? user.substring(0, user.lastIndexOf('@')) : user;
     String domain = user.contains("@") ? user.substring(user.lastIndexOf('@') + 1) : "x";

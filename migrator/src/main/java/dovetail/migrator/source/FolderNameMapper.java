@@ -77,7 +77,7 @@ public final class FolderNameMapper {
   }
 
   private static String decodeLevel(String level, String legacyName, char separator) {
-    String decoded = ModifiedUtf7.decode(level).orElseGet(() -> {
+    String decoded = Optional.ofNullable(dovetail.store.ModifiedUtf7.decodeOrNull(level)).orElseGet(() -> {
       String verbatim = verbatim(level);
       LOG.warn("legacy folder '{}': '{}' is not valid modified UTF-7 (RFC 3501 5.1.3); kept verbatim as '{}'",
           legacyName, level, verbatim);

@@ -18,9 +18,9 @@ class LoginNameTest {
   }
 
   @Test
-  void unknownVariablesStayAsTheyAre() {
-    assertEquals("%x-alice", LoginName.expand("%x-%u", "alice"));
-    assertEquals("%{nope}", LoginName.expand("%{nope}", "alice"));
+  void unknownVariablesAreRefused() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> LoginName.expand("%x-%u", "alice"));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> LoginName.expand("%{nope}", "alice"));
   }
 
   @Test
