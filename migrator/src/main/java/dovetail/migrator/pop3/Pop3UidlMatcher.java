@@ -1,5 +1,6 @@
 package dovetail.migrator.pop3;
 
+import dovetail.migrator.source.LegacyPop3Message;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -19,9 +20,6 @@ public final class Pop3UidlMatcher {
   /** An IMAP message: its UID and RFC822.SIZE. */
   public record ImapMessage(long uid, long size) {}
 
-  /** A POP3 message: its position (1-based), UIDL and LIST size. */
-  public record Pop3Message(int seq, String uidl, long size) {}
-
   /** Fetches headers (TOP n 0 / BODY.PEEK[HEADER]) only for the messages that sizes could not match. */
   public interface Headers {
     Map<Long, byte[]> imapHeaders(List<Long> uids);
@@ -38,17 +36,17 @@ public final class Pop3UidlMatcher {
    * @param withoutUidl IMAP UIDs with no POP3 message
    * @param matchedBySize how many pairs the size walk found
    */
-  public record Result(Map<Long, Match> byUid, List<Pop3Message> missingInImap, List<Long> withoutUidl, int matchedBySize) {}
+  public record Result(Map<Long, Match> byUid, List<LegacyPop3Message> missingInImap, List<Long> withoutUidl, int matchedBySize) {}
 
   private Pop3UidlMatcher() {}
 
-  public static Result match(List<ImapMessage> imap, List<Pop3Message> pop3, Headers headers, boolean skipSizeCheck) {
+  public static Result match(List<ImapMessage> imap, List<LegacyPop3Message> pop3, Headers headers, boolean skipSizeCheck) {
     Map<Long, Match> byUid = new LinkedHashMap<>();
     int count = Math.min(imap.size(), pop3.size());
     int bySize = 0;
     if (!skipSizeCheck) {
       while (bySize < count) {
-        Pop3Message p = pop3.get(bySize);
+        LegacyPop3Message p = pop3.get(bySize);
         if (p.size() != imap.get(bySize).size()) {
           break;
         }
@@ -60,8 +58,8 @@ public final class Pop3UidlMatcher {
       }
     }
     List<ImapMessage> imapRest = imap.subList(bySize, imap.size());
-    List<Pop3Message> pop3Rest = pop3.subList(bySize, pop3.size());
-    List<Pop3Message> missing = new ArrayList<>();
+    List<LegacyPop3Message> pop3Rest = pop3.subList(bySize, pop3.size());
+    List<LegacyPop3Message> missing = new ArrayList<>();
     if (!imapRest.isEmpty() && !pop3Rest.isEmpty()) {
       matchByHeaders(imapRest, pop3Rest, headers, byUid, missing);
     } else {
@@ -77,10 +75,10 @@ public final class Pop3UidlMatcher {
   }
 
   /** Equal hashes pair up in order: the n-th POP3 message with a hash takes the n-th IMAP message with it. */
-  private static void matchByHeaders(List<ImapMessage> imap, List<Pop3Message> pop3, Headers headers,
-      Map<Long, Match> byUid, List<Pop3Message> missing) {
+  private static void matchByHeaders(List<ImapMessage> imap, List<LegacyPop3Message> pop3, Headers headers,
+      Map<Long, Match> byUid, List<LegacyPop3Message> missing) {
     List<Long> uids = imap.stream().map(ImapMessage::uid).toList();
-    List<Integer> seqs = pop3.stream().map(Pop3Message::seq).toList();
+    List<Integer> seqs = pop3.stream().map(LegacyPop3Message::seq).toList();
     Map<Long, byte[]> imapHeaders = headers.imapHeaders(uids);
     Map<Integer, byte[]> pop3Headers = headers.pop3Headers(seqs);
     Map<String, Deque<Long>> uidsByHash = new HashMap<>();
@@ -90,7 +88,7 @@ public final class Pop3UidlMatcher {
         uidsByHash.computeIfAbsent(HeaderHash.of(h), k -> new ArrayDeque<>()).add(uid);
       }
     }
-    for (Pop3Message p : pop3) {
+    for (LegacyPop3Message p : pop3) {
       byte[] h = pop3Headers.get(p.seq());
       Deque<Long> candidates = h == null ? null : uidsByHash.get(HeaderHash.of(h));
       if (candidates == null || candidates.isEmpty()) {

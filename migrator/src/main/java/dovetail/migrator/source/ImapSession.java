@@ -70,6 +70,18 @@ final class ImapSession implements LegacyImapSession {
   }
 
   @Override
+  public Map<Long, byte[]> fetchHeaders(String legacyName, List<Long> uids) {
+    long[] sorted = uids.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+    if (sorted.length == 0) {
+      return Map.of();
+    }
+    select(legacyName);
+    Map<Long, byte[]> headers = HeaderFetcher.fetch(connection, sorted);
+    checkUidValidity(legacyName);
+    return headers;
+  }
+
+  @Override
   public void close() {
     connection.close();
   }

@@ -38,6 +38,12 @@ public interface LegacyImapSession extends AutoCloseable {
    */
   void fetchBodies(String legacyName, List<Long> uids, BodyConsumer consumer);
 
+  /**
+   * {@code BODY.PEEK[HEADER]} of the given messages (for POP3 UIDL matching); UIDs the server does not
+   * answer for are missing from the map.
+   */
+  java.util.Map<Long, byte[]> fetchHeaders(String legacyName, List<Long> uids);
+
   /** LOGOUT, best effort; never throws. */
   @Override
   void close();

@@ -29,25 +29,30 @@ final class TlsTrust {
   private TlsTrust() {}
 
   static SSLSocketFactory socketFactory(LegacyImapEndpoint endpoint) {
+    return socketFactory(endpoint.sslVerify(), endpoint.caFile(), endpoint.caDir());
+  }
+
+  /** The same for any legacy protocol (pop3c_ssl_verify shares ssl_client_ca_file / _dir with imapc). */
+  static SSLSocketFactory socketFactory(boolean verify, Path caFile, Path caDir) {
     try {
-      if (!endpoint.sslVerify()) {
+      if (!verify) {
         return context(new TrustManager[] {new TrustEverything()}).getSocketFactory();
       }
-      if (endpoint.caFile() == null && endpoint.caDir() == null) {
+      if (caFile == null && caDir == null) {
         return (SSLSocketFactory) SSLSocketFactory.getDefault();
       }
       List<Certificate> cas = new ArrayList<>();
-      if (endpoint.caFile() != null) {
-        cas.addAll(read(endpoint.caFile()));
+      if (caFile != null) {
+        cas.addAll(read(caFile));
         if (cas.isEmpty()) {
-          throw new LegacyException(Kind.TLS_FAILED, "ssl_client_ca_file: no PEM certificate in " + endpoint.caFile());
+          throw new LegacyException(Kind.TLS_FAILED, "ssl_client_ca_file: no PEM certificate in " + caFile);
         }
       }
-      if (endpoint.caDir() != null) {
-        cas.addAll(readDir(endpoint.caDir()));
+      if (caDir != null) {
+        cas.addAll(readDir(caDir));
       }
       if (cas.isEmpty()) {
-        throw new LegacyException(Kind.TLS_FAILED, "ssl_client_ca_dir: no PEM certificate in " + endpoint.caDir());
+        throw new LegacyException(Kind.TLS_FAILED, "ssl_client_ca_dir: no PEM certificate in " + caDir);
       }
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);

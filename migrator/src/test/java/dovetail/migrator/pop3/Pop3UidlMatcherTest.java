@@ -1,11 +1,11 @@
 package dovetail.migrator.pop3;
 
+import dovetail.migrator.source.LegacyPop3Message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.migrator.pop3.Pop3UidlMatcher.ImapMessage;
 import dovetail.migrator.pop3.Pop3UidlMatcher.Match;
-import dovetail.migrator.pop3.Pop3UidlMatcher.Pop3Message;
 import dovetail.migrator.pop3.Pop3UidlMatcher.Result;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ class Pop3UidlMatcherTest {
     FakeServerHeaders h = new FakeServerHeaders();
     Result r = Pop3UidlMatcher.match(
         List.of(new ImapMessage(5, 100), new ImapMessage(9, 200), new ImapMessage(12, 300)),
-        List.of(new Pop3Message(1, "u1", 100), new Pop3Message(2, "u2", 200), new Pop3Message(3, "u3", 300)), h, false);
+        List.of(new LegacyPop3Message(1, "u1", 100), new LegacyPop3Message(2, "u2", 200), new LegacyPop3Message(3, "u3", 300)), h, false);
     assertEquals(Map.of(5L, new Match("u1", 1), 9L, new Match("u2", 2), 12L, new Match("u3", 3)), r.byUid());
     assertEquals(3, r.matchedBySize());
     assertTrue(h.askedImap.isEmpty());
@@ -57,7 +57,7 @@ class Pop3UidlMatcherTest {
     h.pop3.put(3, "Return-Path: <x>\nSubject: b\n\n");
     Result r = Pop3UidlMatcher.match(
         List.of(new ImapMessage(5, 100), new ImapMessage(9, 200), new ImapMessage(12, 200)),
-        List.of(new Pop3Message(1, "u1", 100), new Pop3Message(2, "u2", 200), new Pop3Message(3, "u3", 200)), h, false);
+        List.of(new LegacyPop3Message(1, "u1", 100), new LegacyPop3Message(2, "u2", 200), new LegacyPop3Message(3, "u3", 200)), h, false);
     assertEquals(1, r.matchedBySize());
     assertEquals(new Match("u2", 2), r.byUid().get(12L));
     assertEquals(new Match("u3", 3), r.byUid().get(9L));
@@ -72,7 +72,7 @@ class Pop3UidlMatcherTest {
     h.pop3.put(1, "Subject: one\r\n\r\n");
     h.pop3.put(2, "Subject: two\r\n\r\n");
     Result r = Pop3UidlMatcher.match(List.of(new ImapMessage(1, 999), new ImapMessage(2, 20)),
-        List.of(new Pop3Message(1, "a", 10), new Pop3Message(2, "b", 20)), h, false);
+        List.of(new LegacyPop3Message(1, "a", 10), new LegacyPop3Message(2, "b", 20)), h, false);
     assertEquals(Map.of(1L, new Match("a", 1), 2L, new Match("b", 2)), r.byUid());
     assertEquals(0, r.matchedBySize());
   }
@@ -83,9 +83,9 @@ class Pop3UidlMatcherTest {
     h.imap.put(7L, "Subject: only imap\r\n\r\n");
     h.pop3.put(2, "Subject: only pop3\r\n\r\n");
     Result r = Pop3UidlMatcher.match(List.of(new ImapMessage(3, 10), new ImapMessage(7, 50)),
-        List.of(new Pop3Message(1, "a", 10), new Pop3Message(2, "b", 60)), h, false);
+        List.of(new LegacyPop3Message(1, "a", 10), new LegacyPop3Message(2, "b", 60)), h, false);
     assertEquals(Map.of(3L, new Match("a", 1)), r.byUid());
-    assertEquals(List.of(new Pop3Message(2, "b", 60)), r.missingInImap());
+    assertEquals(List.of(new LegacyPop3Message(2, "b", 60)), r.missingInImap());
     assertEquals(List.of(7L), r.withoutUidl());
   }
 
@@ -98,7 +98,7 @@ class Pop3UidlMatcherTest {
     }
     Result r = Pop3UidlMatcher.match(
         List.of(new ImapMessage(1, 5), new ImapMessage(2, 5), new ImapMessage(3, 5)),
-        List.of(new Pop3Message(1, "a", 5), new Pop3Message(2, "b", 5), new Pop3Message(3, "c", 5)), h, true);
+        List.of(new LegacyPop3Message(1, "a", 5), new LegacyPop3Message(2, "b", 5), new LegacyPop3Message(3, "c", 5)), h, true);
     assertEquals(Map.of(1L, new Match("a", 1), 2L, new Match("b", 2), 3L, new Match("c", 3)), r.byUid());
   }
 }

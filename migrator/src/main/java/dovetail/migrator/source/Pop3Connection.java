@@ -1,0 +1,124 @@
+package dovetail.migrator.source;
+
+import dovetail.migrator.source.LegacyException.Kind;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.UIDFolder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.eclipse.angus.mail.pop3.POP3Folder;
+import org.eclipse.angus.mail.pop3.POP3Message;
+import org.eclipse.angus.mail.pop3.POP3Store;
+
+/** {@link LegacyPop3Session} on Angus's POP3 store: the INBOX opened read-only, nothing ever deleted. */
+final class Pop3Connection implements LegacyPop3Session {
+  private final POP3Store store;
+  private final POP3Folder inbox;
+  private Message[] messages;
+
+  private Pop3Connection(POP3Store store, POP3Folder inbox) {
+    this.store = store;
+    this.inbox = inbox;
+  }
+
+  static Pop3Connection open(LegacyPop3Endpoint endpoint, String user) {
+    boolean ssl = endpoint.sslMode() == LegacyPop3Endpoint.SslMode.POP3S;
+    String protocol = ssl ? "pop3s" : "pop3";
+    Properties props = new Properties();
+    String p = "mail." + protocol + ".";
+    props.put(p + "connectiontimeout", Long.toString(endpoint.connectTimeout().toMillis()));
+    props.put(p + "timeout", Long.toString(endpoint.commandTimeout().toMillis()));
+    props.put(p + "socketFactory.fallback", "false");
+    if (endpoint.sslMode() != LegacyPop3Endpoint.SslMode.NONE) {
+      props.put(p + "ssl.socketFactory", TlsTrust.socketFactory(endpoint.sslVerify(), endpoint.caFile(), endpoint.caDir()));
+      props.put(p + "ssl.checkserveridentity", Boolean.toString(endpoint.sslVerify()));
+    }
+    if (endpoint.sslMode() == LegacyPop3Endpoint.SslMode.STARTTLS) {
+      props.put(p + "starttls.enable", "true");
+      props.put(p + "starttls.required", "true");
+    }
+    String login = LoginName.expand(endpoint.userTemplate(), user);
+    String authenticateAs = login;
+    if (!endpoint.masterUser().isEmpty()) {
+      // Dovecot's pop3c: AUTH PLAIN, authorization id = the user, authentication id = the master user.
+      props.put(p + "auth.mechanisms", "PLAIN");
+      props.put(p + "sasl.authorizationid", login);
+      authenticateAs = endpoint.masterUser();
+    }
+    String where = "POP3 " + endpoint.host() + ":" + endpoint.port() + " for " + user;
+    POP3Store store = null;
+    try {
+      store = (POP3Store) Session.getInstance(props).getStore(protocol);
+      store.connect(endpoint.host(), endpoint.port(), authenticateAs, endpoint.password());
+      POP3Folder inbox = (POP3Folder) store.getFolder("INBOX");
+      inbox.open(Folder.READ_ONLY);
+      return new Pop3Connection(store, inbox);
+    } catch (AuthenticationFailedException e) {
+      closeQuietly(store);
+      throw new LegacyException(Kind.AUTH_FAILED, where + ": login refused: " + e.getMessage());
+    } catch (MessagingException e) {
+      closeQuietly(store);
+      throw new LegacyException(Kind.UNAVAILABLE, where + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<LegacyPop3Message> list() {
+    try {
+      messages = inbox.getMessages();
+      FetchProfile profile = new FetchProfile();
+      profile.add(UIDFolder.FetchProfileItem.UID); // UIDL
+      profile.add(FetchProfile.Item.SIZE); // LIST
+      inbox.fetch(messages, profile);
+      List<LegacyPop3Message> out = new ArrayList<>(messages.length);
+      for (Message m : messages) {
+        out.add(new LegacyPop3Message(m.getMessageNumber(), inbox.getUID(m), m.getSize()));
+      }
+      return out;
+    } catch (MessagingException e) {
+      throw new LegacyException(Kind.UNAVAILABLE, "POP3 UIDL/LIST failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Map<Integer, byte[]> headers(List<Integer> seqs) {
+    Map<Integer, byte[]> out = new LinkedHashMap<>();
+    for (int seq : seqs) {
+      try (InputStream top = ((POP3Message) inbox.getMessage(seq)).top(0)) {
+        out.put(seq, top.readAllBytes());
+      } catch (MessagingException | IOException e) {
+        throw new LegacyException(Kind.UNAVAILABLE, "POP3 TOP " + seq + " 0 failed: " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    try {
+      inbox.close(false); // QUIT without expunging: nothing was marked deleted anyway
+    } catch (MessagingException | RuntimeException e) {
+      // closing is best effort
+    }
+    closeQuietly(store);
+  }
+
+  private static void closeQuietly(POP3Store store) {
+    try {
+      if (store != null) {
+        store.close();
+      }
+    } catch (MessagingException | RuntimeException e) {
+      // best effort
+    }
+  }
+}
