@@ -1,0 +1,52 @@
+package dovetail.migrator.copy;
+
+import dovetail.conf.Settings;
+import dovetail.migrator.source.LegacyImapEndpoint;
+import dovetail.migrator.source.LegacyImapSource;
+import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
+import dovetail.store.StoreOptions;
+import dovetail.store.maildir.MaildirStore;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The offline {@code backup} of one user ({@code doveadm backup -R -u USER imapc:}), assembled from the
+ * settings: the legacy source behind the per-host connection cap, the user's store from
+ * {@code mail_location}, and the options. The command line only adds the terminal.
+ */
+public final class Backup {
+  private final UserMigration migration;
+  private final String user;
+
+  private Backup(UserMigration migration, String user) {
+    this.migration = migration;
+    this.user = user;
+  }
+
+  /**
+   * @param limiter the process's connection cap ({@code legacy_max_connections})
+   * @throws IllegalArgumentException for a setting that makes the backup impossible; the message names it
+   */
+  public static Backup of(Settings settings, String user, boolean skipUndeliverable, ConnectionLimiter limiter,
+      Clock clock) {
+    LegacyImapEndpoint endpoint = LegacyEndpoints.imap(settings, user);
+    MailLocation location;
+    try {
+      location = MailLocation.parse(settings.store().mailLocation());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("mail_location: " + e.getMessage(), e);
+    }
+    MailStore store = MaildirStore.forUser(location, user,
+        StoreOptions.DEFAULT.withFsync(settings.store().fsync()));
+    LegacyImapSource source = limiter.limit(
+        LegacyImapSource.create(endpoint, LegacyEndpoints.fetchLimits(settings)), endpoint.host());
+    MigrationOptions options = LegacyEndpoints.options(settings).withSkipUndeliverable(skipUndeliverable);
+    return new Backup(new UserMigration(source, store, options, clock), user);
+  }
+
+  /** Runs the migration; see {@link UserMigration#run}. */
+  public UserResult run(List<String> folders, MigrationListener listener) {
+    return migration.run(user, folders, listener);
+  }
+}

@@ -1,0 +1,460 @@
+package dovetail.migrator.copy;
+
+import dovetail.migrator.copy.FolderResult.Outcome;
+import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.migrator.source.BodyConsumer;
+import dovetail.migrator.source.FolderSnapshot;
+import dovetail.migrator.source.LegacyException;
+import dovetail.migrator.source.LegacyException.Kind;
+import dovetail.migrator.source.LegacyImapSession;
+import dovetail.migrator.source.LegacyMessageInfo;
+import dovetail.store.Mailbox;
+import dovetail.store.MailboxStatus;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreException;
+import dovetail.store.StoredMessage;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One folder, one algorithm (DESIGN, "Migration semantics"): EXAMINE the legacy folder; refuse to go on
+ * if its UIDVALIDITY is not the one the local folder was created with; fetch the metadata of every
+ * message above the store's next UID (the resume point: everything below it is committed); fetch the
+ * bodies in pipelined batches and stream each into the store under its legacy UID, flags, keywords and
+ * INTERNALDATE; commit every {@code dsync_commit_msgs_interval} messages; finish with NEXTUID = the legacy
+ * UIDNEXT and state {@code complete}, recording the legacy UIDNEXT and HIGHESTMODSEQ.
+ *
+ * <p><b>Undeliverable messages.</b> A message the source will not deliver (NO, missing from the reply,
+ * NIL, broken mid-way, the connection dropped twice on it, or, with the empty-header workaround, empty
+ * twice) is fetched once more on its own. If it still fails, the folder <em>stops</em> there: what came
+ * before is committed, the folder becomes {@code partial} with {@code migration.failed.uid} and
+ * {@code .reason}, and the next run starts again at that very message. Going on past it would commit
+ * higher UIDs, and a store never takes a UID below its next UID: the message could then never be copied
+ * under its own UID. Only with {@link MigrationOptions#skipUndeliverable()} (the operator's consent) is
+ * such a message given up, recorded as {@code migration.skipped.<uid>}, and the folder completed without
+ * it. A message that was expunged on the legacy side meanwhile is simply gone, not undeliverable.
+ *
+ * <p><b>Exact copy.</b> The stored bytes are the bytes served; when RFC822.SIZE disagrees, the bytes win
+ * and a warning is logged.
+ *
+ * <p>One instance serves one folder for one run; {@link #run} may be called again with a new session after
+ * it threw UNAVAILABLE or THROTTLED, and remembers which message the connection died on.
+ */
+public final class FolderMigration {
+  private static final Logger LOG = LoggerFactory.getLogger(FolderMigration.class);
+
+  private final Mailbox mailbox;
+  private final MigrationOptions options;
+  private final RunProgress progress;
+  private final Clock clock;
+  private final Map<Long, Integer> connectionDeaths = new HashMap<>();
+  private final List<Undeliverable> skipped = new ArrayList<>();
+  private boolean sessionBroken;
+  private MessageFlags flags;
+
+  public FolderMigration(Mailbox mailbox, MigrationOptions options, MigrationListener listener, Clock clock) {
+    this(mailbox, options, new RunProgress(listener, clock), clock);
+    progress.enterFolder(mailbox.name());
+  }
+
+  FolderMigration(Mailbox mailbox, MigrationOptions options, RunProgress progress, Clock clock) {
+    this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
+    this.options = Objects.requireNonNull(options, "options");
+    this.progress = Objects.requireNonNull(progress, "progress");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Whether the session given to the last {@link #run} must not be used again (it returned normally but
+   * the connection died, or the server answered something unusable).
+   */
+  public boolean sessionBroken() {
+    return sessionBroken;
+  }
+
+  /**
+   * Migrates the folder, or what is left of it.
+   *
+   * @return COMPLETE, PARTIAL (stopped at an undeliverable message, or a store failure) or FAILED (the
+   *     legacy UIDVALIDITY changed, the legacy folder is gone)
+   * @throws LegacyException UNAVAILABLE or THROTTLED: what arrived whole is committed; call again with a
+   *     new session
+   */
+  public FolderResult run(LegacyImapSession session) {
+    sessionBroken = false;
+    String name = mailbox.name();
+    Map<String, String> state = mailbox.dovetailState();
+    FolderState current = FolderState.of(state).orElseThrow(() -> new IllegalStateException(
+        "folder " + name + " has no migration state: the user's skeleton must be built first"));
+    if (current == FolderState.COMPLETE) {
+      return result(Outcome.COMPLETE, "");
+    }
+    String legacyName = state.get(MigrationState.LEGACY_NAME);
+    long expected = parseLong(state.get(MigrationState.LEGACY_UIDVALIDITY));
+    if (legacyName == null || expected <= 0) {
+      return fail("its migration state lacks the legacy name or UIDVALIDITY; it cannot be matched to a legacy folder");
+    }
+    try {
+      return copyFolder(session, legacyName, expected);
+    } catch (LegacyException e) {
+      switch (e.kind()) {
+        case UNAVAILABLE, THROTTLED -> {
+          sessionBroken = true;
+          writeState(FolderState.PARTIAL, Map.of(MigrationState.ERROR, MigrationState.oneLine(e.getMessage())));
+          throw e;
+        }
+        case UIDVALIDITY_CHANGED -> {
+          sessionBroken = true;
+          return fail("the legacy UIDVALIDITY of '" + legacyName + "' changed during the migration; nothing was mixed: "
+              + e.getMessage());
+        }
+        case FOLDER_NOT_FOUND -> {
+          return fail("the legacy folder '" + legacyName + "' no longer exists: " + e.getMessage());
+        }
+        default -> {
+          sessionBroken = true;
+          return partial(null, "legacy server: " + e.getMessage());
+        }
+      }
+    } catch (StoreException e) {
+      return partial(null, "store: " + e.getMessage());
+    }
+  }
+
+  private FolderResult copyFolder(LegacyImapSession session, String legacyName, long expected) {
+    FolderSnapshot snapshot = session.examine(legacyName);
+    if (snapshot.uidValidity() != expected) {
+      return fail(uidValidityChanged(legacyName, expected, snapshot.uidValidity()));
+    }
+    MailboxStatus local = mailbox.status();
+    if (local.uidValidity() != expected) {
+      return fail("the local folder has UIDVALIDITY " + local.uidValidity() + " but was set up for the legacy UIDVALIDITY "
+          + expected + ": it was recreated outside the migration. Move it away to migrate it again");
+    }
+    Set<Long> given = new HashSet<>(skippedUids());
+    Map<String, String> starting = new HashMap<>();
+    starting.put(MigrationState.ERROR, null);
+    starting.put(MigrationState.FAILED_UID, null);
+    starting.put(MigrationState.FAILED_REASON, null);
+    writeState(FolderState.MIGRATING, starting);
+
+    // Resume point: every UID below the store's next UID is committed (DESIGN: "after the last committed UID").
+    List<LegacyMessageInfo> todo = new ArrayList<>(session.fetchMetadata(legacyName, local.nextUid()));
+    todo.removeIf(m -> given.contains(m.uid()));
+    if (flags == null) {
+      flags = new MessageFlags(mailbox.name(), local.messages() == 0 ? Set.of() : existingKeywords());
+    }
+    long highestUid = todo.isEmpty() ? 0 : todo.get(todo.size() - 1).uid();
+    progress.planned(todo.size(), plannedBytes(todo));
+
+    Undeliverable stop;
+    try (Committer committer = new Committer(mailbox, options.commitInterval())) {
+      try {
+        stop = copyMessages(session, legacyName, new ArrayDeque<>(todo), committer);
+      } catch (LegacyException e) {
+        committer.commit(); // what arrived whole is kept
+        stop = diedOn(e);
+        if (stop == null || options.skipUndeliverable()) {
+          if (stop != null) {
+            skip(stop);
+          }
+          throw e;
+        }
+        sessionBroken = true;
+      } catch (StoreException e) {
+        commitQuietly(committer, e);
+        throw e;
+      }
+      if (stop != null) {
+        committer.commit();
+        Map<String, String> updates = new HashMap<>();
+        updates.put(MigrationState.FAILED_UID, Long.toString(stop.uid()));
+        updates.put(MigrationState.FAILED_REASON, MigrationState.oneLine(stop.reason()));
+        return partial(stop, "stopped at UID " + stop.uid() + ", which the legacy server did not deliver ("
+            + stop.reason() + "); the next run retries it", updates);
+      }
+      // NEXTUID = the legacy UIDNEXT, in the same commit as the last messages.
+      long nextUid = Math.max(snapshot.uidNext(), highestUid + 1);
+      committer.finish(nextUid);
+      Map<String, String> updates = new HashMap<>();
+      updates.put(MigrationState.LEGACY_UIDNEXT, Long.toString(nextUid));
+      updates.put(MigrationState.LEGACY_HIGHESTMODSEQ, Long.toString(snapshot.highestModSeq()));
+      writeState(FolderState.COMPLETE, updates);
+      return result(Outcome.COMPLETE, "");
+    }
+  }
+
+  /** Streams the queued messages into the store; returns the message it stopped at, or null when done. */
+  private Undeliverable copyMessages(LegacyImapSession session, String legacyName, Deque<LegacyMessageInfo> queue,
+      Committer committer) {
+    while (!queue.isEmpty()) {
+      List<Long> uids = queue.stream().map(LegacyMessageInfo::uid).toList();
+      Interrupt interrupt = null;
+      try {
+        session.fetchBodies(legacyName, uids, new Consumer(queue, committer));
+      } catch (Interrupt i) {
+        interrupt = i;
+      }
+      if (interrupt == null) {
+        if (!queue.isEmpty()) {
+          throw new LegacyException(Kind.PROTOCOL, "the source handed over no body for UID " + queue.peek().uid());
+        }
+        return null;
+      }
+      LegacyMessageInfo info = queue.peek();
+      String failure = fetchAlone(session, legacyName, info, committer, interrupt.getMessage());
+      if (failure == null) {
+        queue.poll();
+        continue;
+      }
+      if (!stillOnLegacy(session, legacyName, info.uid())) {
+        LOG.info("{}: UID {} was expunged on the legacy server meanwhile; nothing to copy", mailbox.name(), info.uid());
+        queue.poll();
+        continue;
+      }
+      Undeliverable u = new Undeliverable(info.uid(), failure);
+      LOG.warn("{}: legacy UID {} could not be fetched twice: {}", mailbox.name(), info.uid(), failure);
+      if (!options.skipUndeliverable()) {
+        return u;
+      }
+      skip(u);
+      queue.poll();
+    }
+    return null;
+  }
+
+  /** Receives the pipelined bodies: the queue's head is always the next expected UID. */
+  private final class Consumer implements BodyConsumer {
+    private final Deque<LegacyMessageInfo> queue;
+    private final Committer committer;
+
+    Consumer(Deque<LegacyMessageInfo> queue, Committer committer) {
+      this.queue = queue;
+      this.committer = committer;
+    }
+
+    @Override
+    public void accept(long uid, InputStream body) throws java.io.IOException {
+      LegacyMessageInfo info = head(uid);
+      SourceStream in = new SourceStream(body);
+      if (options.emptyHeaderWorkaround() && info.rfc822Size() > 0) {
+        in.peek();
+        if (in.noHeader()) {
+          throw new Interrupt("the server sent " + (in.peek() == 0 ? "an empty body" : "a body without header")
+              + " although RFC822.SIZE is " + info.rfc822Size());
+        }
+      }
+      committer.add(meta(info), in);
+      queue.poll();
+      added(info, in.count());
+    }
+
+    @Override
+    public void failed(long uid, String reason) {
+      head(uid);
+      throw new Interrupt(reason);
+    }
+
+    private LegacyMessageInfo head(long uid) {
+      LegacyMessageInfo info = queue.peek();
+      if (info == null || info.uid() != uid) {
+        throw new IllegalStateException("the source handed over UID " + uid + " where UID "
+            + (info == null ? "none" : info.uid()) + " was due");
+      }
+      return info;
+    }
+  }
+
+  /**
+   * The second attempt for one message, on its own and in its own transaction, so that a body the
+   * empty-header workaround rejects can be thrown away. Returns null when stored, else why not.
+   */
+  private String fetchAlone(LegacyImapSession session, String legacyName, LegacyMessageInfo info,
+      Committer committer, String firstFailure) {
+    committer.commit();
+    String[] failure = {null};
+    long[] length = {-1};
+    boolean[] noHeader = {false};
+    try (MailboxTransaction one = mailbox.begin()) {
+      session.fetchBodies(legacyName, List.of(info.uid()), new BodyConsumer() {
+        @Override
+        public void accept(long uid, InputStream body) throws java.io.IOException {
+          SourceStream in = new SourceStream(body);
+          in.peek();
+          noHeader[0] = in.noHeader();
+          one.add(meta(info), in);
+          length[0] = in.count();
+        }
+
+        @Override
+        public void failed(long uid, String reason) {
+          failure[0] = reason;
+        }
+      });
+      if (failure[0] != null) {
+        return failure[0] + " (first attempt: " + firstFailure + ")";
+      }
+      if (length[0] < 0) {
+        return "no body on the second attempt (first attempt: " + firstFailure + ")";
+      }
+      if (options.emptyHeaderWorkaround() && noHeader[0] && info.rfc822Size() > 0 && length[0] != info.rfc822Size()) {
+        return "empty-header-workaround: twice " + (length[0] == 0 ? "an empty body" : length[0] + " bytes without header")
+            + " although RFC822.SIZE is " + info.rfc822Size();
+      }
+      one.commit();
+    }
+    added(info, length[0]);
+    return null;
+  }
+
+  private void added(LegacyMessageInfo info, long bytes) {
+    if (info.rfc822Size() >= 0 && info.rfc822Size() != bytes) {
+      LOG.warn("{}: legacy UID {}: RFC822.SIZE is {} but the server sent {} bytes; the bytes are stored as sent",
+          mailbox.name(), info.uid(), info.rfc822Size(), bytes);
+    }
+    progress.added(bytes);
+  }
+
+  /** Whether the legacy server still has the message (it may have been expunged since the metadata). */
+  private boolean stillOnLegacy(LegacyImapSession session, String legacyName, long uid) {
+    List<LegacyMessageInfo> from = session.fetchMetadata(legacyName, uid);
+    return !from.isEmpty() && from.get(0).uid() == uid;
+  }
+
+  /**
+   * The connection died. A server that drops it on one message (Dovecot does, for a file it cannot read)
+   * does so again: the second death on the same UID makes that message undeliverable.
+   */
+  private Undeliverable diedOn(LegacyException e) {
+    if (!RetryPolicy.retryable(e) || e.messageUid().isEmpty()) {
+      return null;
+    }
+    long uid = e.messageUid().getAsLong();
+    int deaths = connectionDeaths.merge(uid, 1, Integer::sum);
+    if (deaths < 2) {
+      return null;
+    }
+    return new Undeliverable(uid, "the legacy server dropped the connection twice while sending it: " + e.getMessage());
+  }
+
+  private MessageMeta meta(LegacyMessageInfo info) {
+    return MessageMeta.withUid(info.uid(), info.internalDate(), flags.of(info));
+  }
+
+  private Set<String> existingKeywords() {
+    Set<String> keywords = new HashSet<>();
+    for (StoredMessage m : mailbox.messages()) {
+      keywords.addAll(m.flags().keywords());
+    }
+    return keywords;
+  }
+
+  private static long plannedBytes(List<LegacyMessageInfo> todo) {
+    long sum = 0;
+    for (LegacyMessageInfo m : todo) {
+      if (m.rfc822Size() < 0) {
+        return -1;
+      }
+      sum += m.rfc822Size();
+    }
+    return sum;
+  }
+
+  private void skip(Undeliverable u) {
+    skipped.add(u);
+    writeState(FolderState.MIGRATING, Map.of(MigrationState.SKIPPED_PREFIX + u.uid(), MigrationState.oneLine(u.reason())));
+    LOG.warn("{}: legacy UID {} given up (skip undeliverable): {}", mailbox.name(), u.uid(), u.reason());
+  }
+
+  private List<Long> skippedUids() {
+    List<Long> uids = new ArrayList<>();
+    for (String key : mailbox.dovetailState().keySet()) {
+      if (key.startsWith(MigrationState.SKIPPED_PREFIX)) {
+        long uid = parseLong(key.substring(MigrationState.SKIPPED_PREFIX.length()));
+        if (uid > 0) {
+          uids.add(uid);
+        }
+      }
+    }
+    return uids;
+  }
+
+  static String uidValidityChanged(String legacyName, long expected, long now) {
+    return "the legacy UIDVALIDITY of '" + legacyName + "' changed from " + expected + " to " + now
+        + ": its UIDs are not the ones this folder holds, so nothing was copied or mixed."
+        + " Move the local folder away (or delete it) and run again to migrate it afresh";
+  }
+
+  private FolderResult fail(String reason) {
+    LOG.error("{}: migration stopped: {}", mailbox.name(), reason);
+    writeState(FolderState.FAILED, Map.of(MigrationState.ERROR, MigrationState.oneLine(reason)));
+    return result(Outcome.FAILED, reason);
+  }
+
+  private FolderResult partial(Undeliverable stop, String reason) {
+    return partial(stop, reason, new HashMap<>());
+  }
+
+  private FolderResult partial(Undeliverable stop, String reason, Map<String, String> updates) {
+    Map<String, String> all = new HashMap<>(updates);
+    all.put(MigrationState.ERROR, MigrationState.oneLine(reason));
+    try {
+      writeState(FolderState.PARTIAL, all);
+    } catch (StoreException e) {
+      LOG.warn("{}: cannot record the partial state: {}", mailbox.name(), e.getMessage());
+    }
+    List<Undeliverable> list = new ArrayList<>(skipped);
+    if (stop != null) {
+      list.add(stop);
+    }
+    return new FolderResult(mailbox.name(), Outcome.PARTIAL, progress.folderMessages(), progress.folderBytes(), list,
+        reason);
+  }
+
+  private FolderResult result(Outcome outcome, String reason) {
+    return new FolderResult(mailbox.name(), outcome, progress.folderMessages(), progress.folderBytes(), skipped,
+        reason);
+  }
+
+  private void writeState(FolderState state, Map<String, String> updates) {
+    Map<String, String> all = new HashMap<>(updates);
+    all.put(MigrationState.STATE, state.configName());
+    all.put(MigrationState.UPDATED, clock.instant().toString());
+    mailbox.writeDovetailState(MigrationState.merge(mailbox.dovetailState(), all));
+  }
+
+  private static void commitQuietly(Committer committer, RuntimeException cause) {
+    try {
+      committer.commit();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return s == null ? -1 : Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Stops a pipelined fetch at the queue's head, whose body did not arrive (or arrived unusable). */
+  private static final class Interrupt extends RuntimeException {
+    Interrupt(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+}

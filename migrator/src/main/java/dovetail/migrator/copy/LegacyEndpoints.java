@@ -1,0 +1,82 @@
+package dovetail.migrator.copy;
+
+import dovetail.conf.DsyncFeature;
+import dovetail.conf.ImapcFeature;
+import dovetail.conf.ImapcSettings;
+import dovetail.conf.Settings;
+import dovetail.conf.UserTemplate;
+import dovetail.migrator.source.FetchLimits;
+import dovetail.migrator.source.LegacyImapEndpoint;
+import dovetail.migrator.source.LegacyImapEndpoint.MasterLoginStyle;
+import dovetail.migrator.source.LegacyImapEndpoint.SslMode;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The one place where settings become a legacy endpoint and migration options. */
+public final class LegacyEndpoints {
+  /** TCP connect (and TLS handshake) timeout; Dovecot's imapc has no setting for it either. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+  private LegacyEndpoints() {}
+
+  /**
+   * The legacy IMAP server for {@code user}: {@code imapc_host/port/ssl/ssl_verify}, {@code ssl_client_ca_*},
+   * {@code imapc_user} (expanded by the source at login), {@code imapc_master_user} (a template, expanded
+   * here) with {@code imapc_password} as its password, or the user's own {@code imapc_password} without one,
+   * {@code imapc_features}, {@code imapc_list_prefix}, {@code imapc_cmd_timeout}. A master user logs in as
+   * Dovecot's imapc does: AUTHENTICATE PLAIN with the user as authorization id (RFC 4616).
+   *
+   * @throws IllegalArgumentException naming the setting, when imapc_host or imapc_password is missing
+   */
+  public static LegacyImapEndpoint imap(Settings settings, String user) {
+    ImapcSettings imapc = settings.imapc();
+    if (!imapc.configured()) {
+      throw new IllegalArgumentException("imapc_host is not set: there is no legacy IMAP server to migrate from");
+    }
+    String password = imapc.password().orElse("");
+    if (password.isEmpty()) {
+      throw new IllegalArgumentException("imapc_password is not set: give the " + (imapc.masterUser().isPresent()
+          ? "master user's" : "user's") + " password (for example -o imapc_password=...)");
+    }
+    Set<String> features = new TreeSet<>();
+    for (ImapcFeature f : imapc.features()) {
+      features.add(f.configName());
+    }
+    LegacyImapEndpoint.Builder b = LegacyImapEndpoint.builder(imapc.host())
+        .port(imapc.port())
+        .ssl(switch (imapc.ssl()) {
+          case NO -> SslMode.NONE;
+          case IMPLICIT -> SslMode.IMAPS;
+          case STARTTLS -> SslMode.STARTTLS;
+        }, imapc.sslVerify())
+        .userTemplate(imapc.user())
+        .password(password)
+        .features(features)
+        .listPrefix(imapc.listPrefix())
+        .timeouts(min(CONNECT_TIMEOUT, imapc.cmdTimeout()), imapc.cmdTimeout());
+    settings.tls().clientCaFile().ifPresent(b::caFile);
+    settings.tls().clientCaDir().ifPresent(b::caDir);
+    imapc.masterUser().filter(m -> !m.isEmpty())
+        .ifPresent(m -> b.masterUser(UserTemplate.expand(m, user), MasterLoginStyle.SASL));
+    return b.build();
+  }
+
+  /** Body fetching: {@code mail_prefetch_count} messages per pipelined batch (0: the source's default). */
+  public static FetchLimits fetchLimits(Settings settings) {
+    return FetchLimits.defaults().withBatchMessages(settings.migration().prefetchCount());
+  }
+
+  /** {@code dsync_commit_msgs_interval}, {@code dsync_features}, {@code imapc_list_prefix}, the retry settings. */
+  public static MigrationOptions options(Settings settings) {
+    ImapcSettings imapc = settings.imapc();
+    RetryPolicy retry = new RetryPolicy(imapc.connectionRetryCount(), imapc.connectionRetryInterval(), 10,
+        imapc.throttle().init(), imapc.throttle().max(), RetryPolicy.defaults().maxInterval());
+    return new MigrationOptions(settings.migration().commitInterval(),
+        settings.migration().has(DsyncFeature.EMPTY_HEADER_WORKAROUND), false, imapc.listPrefix(), retry);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,82 @@
+package dovetail.migrator.copy;
+
+import dovetail.migrator.source.LegacyMessageInfo;
+import dovetail.store.Flags;
+import dovetail.store.SystemFlag;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Legacy flags to store flags. What Maildir cannot hold is dropped with a warning, as Dovecot's own
+ * Maildir would have to: system flags other than RFC 3501's five, keywords that are not atoms, and
+ * keywords beyond the 26 letters a folder's filenames offer (MAILDIR_MAX_KEYWORDS in Dovecot's
+ * maildir-keywords.c).
+ */
+final class MessageFlags {
+  private static final Logger LOG = LoggerFactory.getLogger(MessageFlags.class);
+  static final int MAX_KEYWORDS = 26;
+
+  private final String folder;
+  private final Set<String> known = new HashSet<>();
+
+  /** @param existing keywords the folder's messages already use (they hold letters) */
+  MessageFlags(String folder, Set<String> existing) {
+    this.folder = folder;
+    known.addAll(existing);
+  }
+
+  Flags of(LegacyMessageInfo info) {
+    Set<SystemFlag> system = EnumSet.noneOf(SystemFlag.class);
+    for (String name : info.systemFlags()) {
+      SystemFlag flag = system(name);
+      if (flag != null) {
+        system.add(flag);
+      } else if (!name.equalsIgnoreCase("\\Recent")) {
+        LOG.warn("{}: UID {}: flag {} has no place in Maildir; not copied", folder, info.uid(), name);
+      }
+    }
+    Set<String> keywords = new TreeSet<>();
+    for (String k : info.keywords()) {
+      if (!validKeyword(k)) {
+        LOG.warn("{}: UID {}: keyword '{}' is not an IMAP atom; not copied", folder, info.uid(), k);
+      } else if (known.contains(k) || known.size() < MAX_KEYWORDS) {
+        known.add(k);
+        keywords.add(k);
+      } else {
+        LOG.warn("{}: UID {}: keyword '{}' not copied: the folder already uses the {} keywords Maildir can hold",
+            folder, info.uid(), k, MAX_KEYWORDS);
+      }
+    }
+    return new Flags(system, keywords);
+  }
+
+  private static SystemFlag system(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "\\seen" -> SystemFlag.SEEN;
+      case "\\answered" -> SystemFlag.ANSWERED;
+      case "\\flagged" -> SystemFlag.FLAGGED;
+      case "\\deleted" -> SystemFlag.DELETED;
+      case "\\draft" -> SystemFlag.DRAFT;
+      default -> null;
+    };
+  }
+
+  /** RFC 3501 flag-keyword = atom: no CTL, SP, ( ) { % * " \ ] and nothing above 0x7e. */
+  static boolean validKeyword(String k) {
+    if (k.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < k.length(); i++) {
+      char c = k.charAt(i);
+      if (c <= ' ' || c >= 0x7f || "(){%*\"\\]".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

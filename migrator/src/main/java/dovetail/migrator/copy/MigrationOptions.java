@@ -1,0 +1,56 @@
+package dovetail.migrator.copy;
+
+import java.util.Objects;
+
+/**
+ * How folders are copied.
+ *
+ * @param commitInterval commit every this many messages ({@code dsync_commit_msgs_interval}); 0 = only at
+ *     the end of a folder (and whenever the legacy connection fails)
+ * @param emptyHeaderWorkaround {@code dsync_features = empty-header-workaround}: a body that comes back
+ *     empty or without a header while RFC822.SIZE says otherwise is fetched once more, and then counts as
+ *     undeliverable
+ * @param skipUndeliverable give up on a message the source cannot deliver (after the retries) and go on
+ *     with the rest of the folder. Off by default: then the folder stops at that message, so that no UID
+ *     below the folder's last one can ever be missing. When on, the message's UID is lost for good
+ *     (a store never takes a UID below its next UID) and it is recorded as skipped.
+ * @param listPrefix {@code imapc_list_prefix}
+ * @param retry reconnects and backoff
+ */
+public record MigrationOptions(
+    int commitInterval, boolean emptyHeaderWorkaround, boolean skipUndeliverable, String listPrefix,
+    RetryPolicy retry) {
+
+  public MigrationOptions {
+    if (commitInterval < 0) {
+      throw new IllegalArgumentException("dsync_commit_msgs_interval must be >= 0");
+    }
+    listPrefix = listPrefix == null ? "" : listPrefix;
+    Objects.requireNonNull(retry, "retry");
+  }
+
+  /** Dovecot's defaults: commit every 100 messages, no workaround, stop at undeliverable messages. */
+  public static MigrationOptions defaults() {
+    return new MigrationOptions(100, false, false, "", RetryPolicy.defaults());
+  }
+
+  public MigrationOptions withCommitInterval(int value) {
+    return new MigrationOptions(value, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry);
+  }
+
+  public MigrationOptions withEmptyHeaderWorkaround(boolean value) {
+    return new MigrationOptions(commitInterval, value, skipUndeliverable, listPrefix, retry);
+  }
+
+  public MigrationOptions withSkipUndeliverable(boolean value) {
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, value, listPrefix, retry);
+  }
+
+  public MigrationOptions withListPrefix(String value) {
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, value, retry);
+  }
+
+  public MigrationOptions withRetry(RetryPolicy value) {
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, value);
+  }
+}

@@ -1,0 +1,21 @@
+package dovetail.migrator.copy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link UserSkeleton#build} did.
+ *
+ * @param folders every local folder that mirrors a selectable legacy folder: local name to legacy name,
+ *     INBOX first, then in the server's LIST order
+ * @param created the local folders this run created (or adopted) in state {@code pending}
+ * @param problems legacy folders that could not be mirrored, one line each (the name cannot be stored in
+ *     Maildir++, two legacy names map to one local name, ...). They are not migrated.
+ */
+public record SkeletonResult(Map<String, String> folders, List<String> created, List<String> problems) {
+  public SkeletonResult {
+    folders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(folders));
+    created = List.copyOf(created);
+    problems = List.copyOf(problems);
+  }
+}
