@@ -1,0 +1,142 @@
+package dovetail.migrator.copy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.conf.FsyncMode;
+import dovetail.migrator.copy.FolderResult.Outcome;
+import dovetail.migrator.source.LegacyException.Kind;
+import dovetail.store.MailStore;
+import dovetail.store.StoreOptions;
+import dovetail.store.maildir.MaildirStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A user's run: skeleton plus folders over one session, reconnects with backoff, folder selection. */
+class UserMigrationTest {
+  @TempDir Path tmp;
+  private MailStore store;
+  private FakeLegacy legacy;
+  private final List<Duration> sleeps = new ArrayList<>();
+  private final RetryPolicy retry = new RetryPolicy(2, Duration.ofMillis(100), 3, Duration.ofMillis(50),
+      Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+  @BeforeEach
+  void setUp() {
+    store = MaildirStore.open(tmp.resolve("Maildir"), StoreOptions.DEFAULT.withFsync(FsyncMode.NEVER));
+    legacy = new FakeLegacy('/');
+    FakeLegacy.Folder inbox = legacy.folder("INBOX", 100);
+    FakeLegacy.Folder sent = legacy.folder("Sent", 200);
+    legacy.folder("Empty", 300);
+    for (int i = 1; i <= 20; i++) {
+      inbox.add(i, FakeLegacy.message("Subject: in " + i + "\r\n\r\nx\r\n"));
+      sent.add(i * 2, FakeLegacy.message("Subject: sent " + i + "\r\n\r\ny\r\n"));
+    }
+  }
+
+  private UserResult run(List<String> folders) {
+    MigrationOptions options = MigrationOptions.defaults().withCommitInterval(4).withRetry(retry);
+    return new UserMigration(legacy, store, options, Clock.systemUTC(), sleeps::add).run("alice", folders,
+        MigrationListener.NONE);
+  }
+
+  @Test
+  void migratesEveryFolderThroughOneSession() {
+    UserResult r = run(List.of());
+    assertTrue(r.complete(), r.toString());
+    assertEquals(List.of("INBOX", "Sent", "Empty"), r.folders().stream().map(FolderResult::folder).toList());
+    assertEquals(40, r.messages());
+    assertEquals(1, legacy.sessionsOpened.get());
+    assertEquals(0, legacy.sessionsOpen.get(), "the session is closed");
+    assertEquals(41, store.open("Sent").status().nextUid());
+  }
+
+  @Test
+  void aDroppedConnectionIsReplacedAndTheRunCompletes() {
+    legacy.dieAfterBodies = 7;
+    UserResult r = run(List.of());
+    assertTrue(r.complete(), r.toString());
+    assertEquals(2, legacy.sessionsOpened.get());
+    assertEquals(List.of(Duration.ofMillis(100)), sleeps);
+    assertEquals(20, store.open("INBOX").status().messages());
+  }
+
+  @Test
+  void aServerThatStaysDownEndsTheRunWithAReasonAndTheRestNotAttempted() {
+    legacy.dieOn.put(5L, 1); // INBOX dies once at UID 5, then the server is gone
+    UserMigration migration = new UserMigration(new FakeDownAfterFirst(legacy), store,
+        MigrationOptions.defaults().withRetry(retry), Clock.systemUTC(), sleeps::add);
+    UserResult r = migration.run("alice", List.of(), MigrationListener.NONE);
+    assertFalse(r.complete());
+    assertTrue(r.abortReason().orElseThrow().contains("unavailable"), r.toString());
+    assertEquals(Outcome.PARTIAL, r.folders().get(0).outcome());
+    assertEquals(Outcome.NOT_ATTEMPTED, r.folders().get(1).outcome());
+    assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200)), sleeps, "exponential backoff, bounded");
+    assertEquals(4, store.open("INBOX").status().messages());
+  }
+
+  @Test
+  void throttlingWaitsAndRetries() {
+    legacy.openFailures = 2;
+    legacy.openFailureKind = Kind.THROTTLED;
+    UserResult r = run(List.of());
+    assertTrue(r.complete(), r.toString());
+    assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(100)), sleeps);
+  }
+
+  @Test
+  void aRefusedLoginEndsTheRunAtOnce() {
+    legacy.openFailures = 1;
+    legacy.openFailureKind = Kind.AUTH_FAILED;
+    UserResult r = run(List.of());
+    assertFalse(r.complete());
+    assertTrue(r.abortReason().orElseThrow().contains("refused the login"), r.toString());
+    assertEquals(List.of(), sleeps);
+  }
+
+  @Test
+  void namedFoldersOnlyAndUnknownNamesAreProblems() {
+    UserResult r = run(List.of("Sent", "Nope"));
+    assertFalse(r.complete());
+    assertEquals(List.of("Sent"), r.folders().stream().map(FolderResult::folder).toList());
+    assertEquals(List.of("no folder 'Nope' on the legacy server"), r.problems());
+    assertEquals("pending", store.open("INBOX").dovetailState().get(MigrationState.STATE), "skeleton only");
+    assertEquals(20, store.open("Sent").status().messages());
+  }
+
+  @Test
+  void aSecondRunOfACompleteUserReadsOnlyTheFolderList() {
+    assertTrue(run(List.of()).complete());
+    legacy.log.clear();
+    UserResult r = run(List.of());
+    assertTrue(r.complete());
+    assertEquals(0, r.messages());
+    assertEquals(List.of("LIST"), legacy.log);
+  }
+
+  /** The first session works until it dies; every later login finds the server down. */
+  private static final class FakeDownAfterFirst implements dovetail.migrator.source.LegacyImapSource {
+    private final FakeLegacy legacy;
+    private boolean used;
+
+    FakeDownAfterFirst(FakeLegacy legacy) {
+      this.legacy = legacy;
+    }
+
+    @Override
+    public dovetail.migrator.source.LegacyImapSession open(String user) {
+      if (used) {
+        throw new dovetail.migrator.source.LegacyException(Kind.UNAVAILABLE, "fake: connection refused");
+      }
+      used = true;
+      return legacy.open(user);
+    }
+  }
+}
