@@ -1,0 +1,74 @@
+package dovetail.proxy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.FolderResult.Outcome;
+import dovetail.migrator.copy.Progress;
+import dovetail.migrator.copy.Undeliverable;
+import dovetail.migrator.copy.UserResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BackupCommandTest {
+  @TempDir Path dir;
+
+  private int run(StringWriter out, StringWriter err, String... args) {
+    CommandLine cli = DovetailCommand.newCommandLine();
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(out));
+    return cli.execute(args);
+  }
+
+  @Test
+  void withoutALegacyServerItIsAConfigurationErrorNamingTheKey() throws IOException {
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "mail_location = maildir:" + dir + "/%n/Maildir\n");
+    StringWriter err = new StringWriter();
+    assertEquals(78, run(new StringWriter(), err, "backup", "-c", conf.toString(), "-u", "alice"));
+    assertTrue(err.toString().startsWith("dovetail backup: imapc_host"), err.toString());
+  }
+
+  @Test
+  void aMissingPasswordIsAConfigurationError() throws IOException {
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_master_user = master\nmail_location = maildir:" + dir
+        + "/%n/Maildir\n");
+    StringWriter err = new StringWriter();
+    assertEquals(78, run(new StringWriter(), err, "backup", "-c", conf.toString(), "-u", "alice"));
+    assertTrue(err.toString().contains("imapc_password"), err.toString());
+  }
+
+  @Test
+  void theTerminalShowsOneLinePerFolderAndASummary() {
+    StringWriter out = new StringWriter();
+    Clock clock = Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
+    BackupCommand.Terminal t = new BackupCommand.Terminal(new PrintWriter(out), false, clock);
+    t.progress(new Progress("INBOX", 1, 2, 50, 100, 5_000_000, 10_000_000, 50, 5_000_000, Duration.ofSeconds(5),
+        Duration.ofSeconds(5)));
+    t.folderFinished(new FolderResult("INBOX", Outcome.COMPLETE, 100, 10_000_000, List.of(), ""));
+    t.folderFinished(new FolderResult("Sent", Outcome.PARTIAL, 3, 3000, List.of(new Undeliverable(7, "NO")),
+        "stopped at UID 7"));
+    t.summary(new UserResult("alice", null, List.of(), List.of(), Optional.empty(), 103, 10_003_000,
+        Duration.ofSeconds(10)));
+    String text = out.toString();
+    assertTrue(text.contains("[1/2] INBOX: 50/100 msgs, 5.0/10.0 MB, 1.0 MB/s, 10 msgs/s, ETA 0:05"), text);
+    assertTrue(text.contains("INBOX: complete (100 msgs, 10.0 MB copied)"), text);
+    assertTrue(text.contains("Sent: PARTIAL: stopped at UID 7"), text);
+    assertTrue(text.contains("  ! undeliverable UID 7: NO"), text);
+    assertTrue(text.contains("alice: complete, 0/0 folders complete, 103 messages and 10.0 MB copied in 0:10"), text);
+  }
+}
