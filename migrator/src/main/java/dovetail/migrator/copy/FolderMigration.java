@@ -138,6 +138,9 @@ public final class FolderMigration {
     if (snapshot.uidValidity() != expected) {
       return fail(uidValidityChanged(legacyName, expected, snapshot.uidValidity()));
     }
+    // A no-op raise takes the folder's write lock, and whoever takes it first settles a commit that a kill
+    // cut short (MaildirFolder#settleRecordsWithoutFiles): only then is the next UID the exact resume point.
+    mailbox.raiseNextUid(1);
     MailboxStatus local = mailbox.status();
     if (local.uidValidity() != expected) {
       return fail("the local folder has UIDVALIDITY " + local.uidValidity() + " but was set up for the legacy UIDVALIDITY "
