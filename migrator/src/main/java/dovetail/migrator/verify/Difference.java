@@ -1,0 +1,32 @@
+package dovetail.migrator.verify;
+
+/** One way in which the store and the legacy server disagree. */
+public record Difference(String folder, long uid, Kind kind, String detail) {
+
+  public enum Kind {
+    /** The folder's migration is not complete (pending, partial, failed, ...). */
+    NOT_MIGRATED,
+    /** The legacy folder has another UIDVALIDITY than the one migrated (or is gone). */
+    UIDVALIDITY,
+    /** A legacy message below the migrated UIDNEXT is not in the store. */
+    MISSING_IN_STORE,
+    /** A store message below the migrated UIDNEXT is not on the legacy server (expunged there since?). */
+    NOT_ON_LEGACY,
+    /** A legacy message at or above the migrated UIDNEXT arrived after the migration. */
+    LATE_ON_LEGACY,
+    /** The bytes differ (sha256). */
+    CONTENT,
+    /** RFC822.SIZE differs. */
+    SIZE,
+    /** Flags or keywords differ (changed on either side since the migration). */
+    FLAGS,
+    /** INTERNALDATE differs. */
+    DATE
+  }
+
+  @Override
+  public String toString() {
+    return folder + (uid > 0 ? " UID " + uid : "") + ": " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        + (detail.isEmpty() ? "" : ": " + detail);
+  }
+}

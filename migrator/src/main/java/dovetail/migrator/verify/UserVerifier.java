@@ -1,0 +1,225 @@
+package dovetail.migrator.verify;
+
+import dovetail.conf.Settings;
+import dovetail.migrator.copy.LegacyEndpoints;
+import dovetail.migrator.copy.MigrationState;
+import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.migrator.source.BodyConsumer;
+import dovetail.migrator.source.FolderSnapshot;
+import dovetail.migrator.source.LegacyException;
+import dovetail.migrator.source.LegacyImapSession;
+import dovetail.migrator.source.LegacyImapSource;
+import dovetail.migrator.source.LegacyMessageInfo;
+import dovetail.migrator.verify.Difference.Kind;
+import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.StoredMessage;
+import dovetail.store.StoreOptions;
+import dovetail.store.SystemFlag;
+import dovetail.store.maildir.MaildirStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code dovetail verify}: compares every migrated folder with its legacy folder, message by message: UID,
+ * RFC822.SIZE, INTERNALDATE, flags and keywords, and the sha256 of the bytes. Messages at or above the
+ * UIDNEXT recorded at migration are new on one side and reported as such, not compared.
+ */
+public final class UserVerifier {
+  private final LegacyImapSource source;
+  private final MailStore store;
+
+  public UserVerifier(LegacyImapSource source, MailStore store) {
+    this.source = source;
+    this.store = store;
+  }
+
+  /** The verifier for {@code user} as the settings describe the legacy server and the store. */
+  public static UserVerifier of(Settings settings, String user) {
+    LegacyImapSource source = LegacyImapSource.create(LegacyEndpoints.imap(settings, user),
+        LegacyEndpoints.fetchLimits(settings));
+    MailStore store = MaildirStore.forUser(MailLocation.parse(settings.store().mailLocation()), user,
+        StoreOptions.DEFAULT.withFsync(settings.store().fsync()));
+    return new UserVerifier(source, store);
+  }
+
+  public VerifyReport verify(String user) {
+    List<Difference> differences = new ArrayList<>();
+    int folders = 0;
+    int compared = 0;
+    int localOnly = 0;
+    try (LegacyImapSession legacy = source.open(user)) {
+      for (String name : store.listFolders()) {
+        Mailbox box = store.open(name);
+        Map<String, String> state = box.dovetailState();
+        String legacyName = state.get(MigrationState.LEGACY_NAME);
+        if (legacyName == null) {
+          continue; // a folder created here, never on the legacy server
+        }
+        folders++;
+        Optional<FolderState> folderState = FolderState.of(state);
+        if (folderState.orElse(FolderState.PENDING) != FolderState.COMPLETE) {
+          differences.add(new Difference(name, 0, Kind.NOT_MIGRATED,
+              folderState.map(FolderState::configName).orElse("unknown")));
+          continue;
+        }
+        FolderCheck check = new FolderCheck(name, legacyName, box, state, differences);
+        check.run(legacy);
+        compared += check.compared;
+        localOnly += check.localOnly;
+      }
+    }
+    return new VerifyReport(differences, folders, compared, localOnly);
+  }
+
+  /** One folder's comparison. */
+  private static final class FolderCheck {
+    private final String name;
+    private final String legacyName;
+    private final Mailbox box;
+    private final Map<String, String> state;
+    private final List<Difference> out;
+    int compared;
+    int localOnly;
+
+    FolderCheck(String name, String legacyName, Mailbox box, Map<String, String> state, List<Difference> out) {
+      this.name = name;
+      this.legacyName = legacyName;
+      this.box = box;
+      this.state = state;
+      this.out = out;
+    }
+
+    void run(LegacyImapSession legacy) {
+      FolderSnapshot snapshot;
+      try {
+        snapshot = legacy.examine(legacyName);
+      } catch (LegacyException e) {
+        if (e.kind() != LegacyException.Kind.FOLDER_NOT_FOUND) {
+          throw e;
+        }
+        out.add(new Difference(name, 0, Kind.UIDVALIDITY, "the legacy folder " + legacyName + " is gone"));
+        return;
+      }
+      long migratedValidity = Long.parseLong(state.getOrDefault(MigrationState.LEGACY_UIDVALIDITY, "0"));
+      if (snapshot.uidValidity() != migratedValidity || box.status().uidValidity() != migratedValidity) {
+        out.add(new Difference(name, 0, Kind.UIDVALIDITY, "legacy " + snapshot.uidValidity() + ", migrated "
+            + migratedValidity + ", store " + box.status().uidValidity()));
+        return;
+      }
+      long boundary = Long.parseLong(state.getOrDefault(MigrationState.LEGACY_UIDNEXT, "0"));
+      TreeMap<Long, LegacyMessageInfo> remote = new TreeMap<>();
+      for (LegacyMessageInfo m : legacy.fetchMetadata(legacyName, 1)) {
+        remote.put(m.uid(), m);
+      }
+      TreeMap<Long, StoredMessage> local = new TreeMap<>();
+      for (StoredMessage m : box.messages()) {
+        if (m.uid() >= boundary) {
+          localOnly++;
+        } else {
+          local.put(m.uid(), m);
+        }
+      }
+      List<Long> both = new ArrayList<>();
+      for (LegacyMessageInfo r : remote.values()) {
+        if (r.uid() >= boundary) {
+          out.add(new Difference(name, r.uid(), Kind.LATE_ON_LEGACY, "arrived on the legacy server after the migration"));
+        } else if (!local.containsKey(r.uid())) {
+          out.add(new Difference(name, r.uid(), Kind.MISSING_IN_STORE, ""));
+        } else {
+          both.add(r.uid());
+          compareMetadata(r, local.get(r.uid()));
+        }
+      }
+      for (long uid : local.keySet()) {
+        if (!remote.containsKey(uid)) {
+          out.add(new Difference(name, uid, Kind.NOT_ON_LEGACY, ""));
+        }
+      }
+      compareContent(legacy, both, local);
+    }
+
+    private void compareMetadata(LegacyMessageInfo r, StoredMessage l) {
+      if (r.rfc822Size() >= 0 && r.rfc822Size() != l.virtualSize()) {
+        out.add(new Difference(name, r.uid(), Kind.SIZE, "legacy " + r.rfc822Size() + ", store " + l.virtualSize()));
+      }
+      if (r.internalDate().getEpochSecond() != l.internalDate().getEpochSecond()) {
+        out.add(new Difference(name, r.uid(), Kind.DATE, "legacy " + r.internalDate() + ", store " + l.internalDate()));
+      }
+      Set<String> legacyFlags = new TreeSet<>();
+      for (String f : r.systemFlags()) {
+        SystemFlag known = SystemFlag.ofImapName(f);
+        if (known != null) {
+          legacyFlags.add(known.imapName());
+        }
+      }
+      r.keywords().forEach(k -> legacyFlags.add(k.toLowerCase(Locale.ROOT)));
+      Set<String> storeFlags = new TreeSet<>();
+      l.flags().system().forEach(f -> storeFlags.add(f.imapName()));
+      l.flags().keywords().forEach(k -> storeFlags.add(k.toLowerCase(Locale.ROOT)));
+      if (!legacyFlags.equals(storeFlags)) {
+        out.add(new Difference(name, r.uid(), Kind.FLAGS, "legacy " + legacyFlags + ", store " + storeFlags));
+      }
+    }
+
+    private void compareContent(LegacyImapSession legacy, List<Long> uids, Map<Long, StoredMessage> local) {
+      Map<Long, String> legacyHashes = new HashMap<>();
+      legacy.fetchBodies(legacyName, uids, new BodyConsumer() {
+        @Override
+        public void accept(long uid, InputStream exactBytes) throws IOException {
+          legacyHashes.put(uid, sha256(exactBytes));
+        }
+
+        @Override
+        public void failed(long uid, String reason) {
+          out.add(new Difference(name, uid, Kind.CONTENT, "the legacy server did not deliver it: " + reason));
+        }
+      });
+      for (long uid : uids) {
+        String remote = legacyHashes.get(uid);
+        if (remote == null) {
+          continue;
+        }
+        String mine;
+        try (InputStream in = box.openContent(uid)) {
+          mine = sha256(in);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        compared++;
+        if (!remote.equals(mine)) {
+          out.add(new Difference(name, uid, Kind.CONTENT, "sha256 legacy " + remote + ", store " + mine));
+        }
+      }
+    }
+  }
+
+  static String sha256(InputStream in) throws IOException {
+    MessageDigest d;
+    try {
+      d = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    byte[] buf = new byte[65536];
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      d.update(buf, 0, n);
+    }
+    return HexFormat.of().formatHex(d.digest());
+  }
+}

@@ -1,0 +1,75 @@
+package dovetail.proxy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.store.Flags;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreOptions;
+import dovetail.store.SystemFlag;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.maildir.MaildirStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `backup` then `verify` as an operator types them, against real Dovecot as the legacy server. */
+class VerifyCommandDovecotIT {
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = DovetailCommand.newCommandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return new Run(cli.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void verifyPassesAfterBackupAndFailsWithTheDifferenceAfterALocalChange() throws IOException {
+    DovecotServer.assumeInstalled();
+    Path legacyDir = dir.resolve("legacy");
+    Mailbox legacyInbox = MaildirStore.open(DovecotServer.maildir(legacyDir, "alice"), StoreOptions.DEFAULT)
+        .create("INBOX", 777, 1);
+    for (long uid : new long[] {3, 8, 9}) {
+      legacyInbox.append(MessageMeta.withUid(uid, Instant.parse("2020-05-06T07:08:09Z"), Flags.of(SystemFlag.SEEN)),
+          new ByteArrayInputStream(("Subject: m" + uid + "\r\n\r\nbody " + uid + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+    }
+    try (DovecotServer legacy = DovecotServer.builder(legacyDir).user("alice", "alice-pw").masterUser("master", "m-pw")
+        .noSpecialUse().start()) {
+      Path conf = dir.resolve("dovetail.conf");
+      Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + legacy.imapPort() + "\n"
+          + "imapc_master_user = master\nimapc_password = m-pw\nimapc_features = rfc822.size\n"
+          + "mail_location = maildir:" + dir + "/store/%n/Maildir\nmail_fsync = never\n");
+      Run backup = run("backup", "-c", conf.toString(), "-u", "alice");
+      assertEquals(0, backup.exit(), backup.out() + backup.err());
+
+      Run same = run("verify", "-c", conf.toString(), "-u", "alice");
+      assertEquals(0, same.exit(), same.out() + same.err());
+      assertTrue(same.out().contains("alice: 1 folders, 3 messages compared, 0 new in the store since migration, 0 differences"),
+          same.out());
+
+      MailStore store = MaildirStore.open(dir.resolve("store/alice/Maildir"), StoreOptions.DEFAULT);
+      store.open("INBOX").setFlags(8, Flags.of(SystemFlag.SEEN, SystemFlag.FLAGGED));
+      Run different = run("verify", "-c", conf.toString(), "-u", "alice");
+      assertEquals(1, different.exit(), different.out() + different.err());
+      assertTrue(different.out().contains("INBOX UID 8: flags: legacy [\\Seen], store [\\Flagged, \\Seen]"), different.out());
+    }
+    Run down = run("verify", "-c", dir.resolve("dovetail.conf").toString(), "-u", "alice");
+    assertEquals(2, down.exit(), down.out() + down.err());
+    assertTrue(down.err().startsWith("dovetail verify: alice: "), down.err());
+  }
+}
