@@ -1,0 +1,97 @@
+package dovetail.migrator.copy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.conf.ConfigLoader;
+import dovetail.conf.FsyncMode;
+import dovetail.migrator.copy.FaultProxy.Fault;
+import dovetail.store.Flags;
+import dovetail.store.MailStore;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreOptions;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.maildir.MaildirStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A misbehaving network between Dovetail and real Dovecot: connections cut at random byte offsets,
+ * stalls, a slow drip, hang-ups after the greeting. Each run either completes or ends incomplete with a
+ * reason (exit 2), and a later run completes; in the end the store holds exactly what the legacy server has.
+ */
+class FaultInjectionDovecotIT {
+  private static final List<String> FOLDERS = List.of("INBOX", "Work", "Lists/Linux", "Big");
+  private static final int MAX_RUNS = 8;
+  @TempDir static Path shared;
+  private static DovecotServer legacy;
+  private static Map<String, Views.FolderView> expected;
+
+  @BeforeAll
+  static void startLegacy() {
+    legacy = DovecotLegacy.start(shared.resolve("legacy"), root -> {
+      KillCorpus.write(root, 60, 21);
+      MailStore store = MaildirStore.open(root, StoreOptions.DEFAULT.withFsync(FsyncMode.NEVER));
+      store.create("Big", 9, 1).append(MessageMeta.withUid(3, Instant.parse("2024-01-01T00:00:00Z"), Flags.NONE),
+          LegacyCorpus.bigMessage(1_500_000, 5));
+    }, "");
+    expected = DovecotLegacy.views(legacy, DovecotLegacy.USER, DovecotLegacy.identity(FOLDERS));
+  }
+
+  @AfterAll
+  static void stopLegacy() {
+    if (legacy != null) {
+      legacy.close();
+    }
+  }
+
+  private static IntFunction<Fault> schedule(Fault fault) {
+    return switch (fault) {
+      case STALL, DISCONNECT_AFTER_GREETING -> n -> n <= 2 ? fault : Fault.NONE;
+      default -> n -> fault;
+    };
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Fault.class, names = {"CUT_AT_RANDOM_OFFSET", "STALL", "SLOW_DRIP", "DISCONNECT_AFTER_GREETING"})
+  void theRunCompletesOrEndsWithAReasonAndALaterRunCompletes(Fault fault, @TempDir Path tmp) throws Exception {
+    long seed = System.nanoTime();
+    try (FaultProxy proxy = new FaultProxy(legacy.imapPort(), schedule(fault), 2_000_000, seed)) {
+      Path conf = DovecotLegacy.conf(tmp.resolve("dovetail.conf"), proxy.port(), "maildir:" + tmp + "/store/%n",
+          "imapc_cmd_timeout = 2 secs", "mail_prefetch_count = 8", "dsync_commit_msgs_interval = 10");
+      List<String> reasons = new ArrayList<>();
+      UserResult r = null;
+      for (int run = 1; run <= MAX_RUNS; run++) {
+        r = Backup.of(ConfigLoader.load(conf, List.of()), DovecotLegacy.USER, false, new ConnectionLimiter(2),
+            Clock.systemUTC()).run(List.of(), MigrationListener.NONE);
+        if (r.complete()) {
+          break;
+        }
+        String reason = r.abortReason().orElse(r.incomplete().isEmpty() ? "" : r.incomplete().get(0).reason());
+        assertTrue(reason.matches("(?s).*(unavailable|timed out|connection|BYE|dropped|closed|reset).*"),
+            "run " + run + " ended without a usable reason: " + r);
+        reasons.add(reason);
+      }
+      assertTrue(r.complete(), fault + ": not complete after " + MAX_RUNS + " runs (seed " + seed + "): " + reasons);
+      MailStore store = MaildirStore.open(tmp.resolve("store/alice"), StoreOptions.DEFAULT);
+      Map<String, Views.FolderView> migrated = new LinkedHashMap<>();
+      for (String folder : FOLDERS) {
+        migrated.put(folder, Views.store(store, folder));
+      }
+      Views.assertSame(expected, migrated);
+      System.out.println(fault + ": " + proxy.connections() + " connections, " + (reasons.size() + 1) + " runs (seed "
+          + seed + ")" + (reasons.isEmpty() ? "" : "; incomplete runs said: " + reasons));
+    }
+  }
+}

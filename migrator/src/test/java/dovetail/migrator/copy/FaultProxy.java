@@ -1,0 +1,173 @@
+package dovetail.migrator.copy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * A TCP proxy between Dovetail and the legacy server that misbehaves on purpose, one {@link Fault} per
+ * connection (OkHttp MockWebServer's SocketPolicy, as STYLE item 14 suggests). Faults act on what the
+ * server sends, where the bulk of the bytes flows. Listens on 127.0.0.1, a free port.
+ */
+final class FaultProxy implements AutoCloseable {
+  enum Fault {
+    /** Forwards faithfully. */
+    NONE,
+    /** Closes both sides after a random number of server bytes. */
+    CUT_AT_RANDOM_OFFSET,
+    /** Stops forwarding server bytes at a random offset and keeps the connection open: the client must time out. */
+    STALL,
+    /** Forwards the server's bytes in small pieces with pauses: a slow, but correct server. */
+    SLOW_DRIP,
+    /** Closes right after the greeting, before login completes. */
+    DISCONNECT_AFTER_GREETING
+  }
+
+  private final ServerSocket listener;
+  private final int targetPort;
+  private final IntFunction<Fault> faults;
+  private final long maxCutOffset;
+  private final Random random;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  /**
+   * @param faults the fault of the n-th connection (1-based)
+   * @param maxCutOffset cuts and stalls happen uniformly in [1, maxCutOffset] server bytes
+   */
+  FaultProxy(int targetPort, IntFunction<Fault> faults, long maxCutOffset, long seed) throws IOException {
+    this.targetPort = targetPort;
+    this.faults = faults;
+    this.maxCutOffset = maxCutOffset;
+    this.random = new Random(seed);
+    this.listener = new ServerSocket();
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    Thread acceptor = new Thread(this::acceptLoop, "fault-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  int connections() {
+    return connections.get();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        open.add(client);
+        open.add(server);
+        Fault fault = faults.apply(connections.incrementAndGet());
+        long offset;
+        synchronized (random) {
+          offset = 1 + (long) (random.nextDouble() * maxCutOffset);
+        }
+        start(() -> pump(client.getInputStream(), server.getOutputStream(), Fault.NONE, 0), client, server);
+        start(() -> pump(server.getInputStream(), client.getOutputStream(), fault, offset), client, server);
+      } catch (IOException e) {
+        if (!closed) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  private interface Pump {
+    void run() throws IOException, InterruptedException;
+  }
+
+  private void start(Pump pump, Socket a, Socket b) {
+    Thread t = new Thread(() -> {
+      try {
+        pump.run();
+      } catch (IOException | InterruptedException e) {
+        // a side closed
+      } finally {
+        closeQuietly(a);
+        closeQuietly(b);
+      }
+    }, "fault-proxy-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void pump(InputStream in, OutputStream out, Fault fault, long offset) throws IOException, InterruptedException {
+    byte[] buffer = new byte[16384];
+    long sent = 0;
+    Random local = new Random(offset);
+    while (true) {
+      int n = in.read(buffer);
+      if (n < 0) {
+        return;
+      }
+      switch (fault) {
+        case CUT_AT_RANDOM_OFFSET, STALL -> {
+          if (sent + n >= offset) {
+            out.write(buffer, 0, (int) (offset - sent));
+            out.flush();
+            if (fault == Fault.STALL) {
+              while (!closed && !Thread.currentThread().isInterrupted() && in.read(buffer) >= 0) {
+                // swallow what the server sends; the client hears nothing more
+              }
+            }
+            return;
+          }
+          out.write(buffer, 0, n);
+        }
+        case SLOW_DRIP -> {
+          for (int i = 0; i < n; ) {
+            int piece = Math.min(n - i, 1 + local.nextInt(200));
+            out.write(buffer, i, piece);
+            out.flush();
+            i += piece;
+            if (local.nextInt(30) == 0) {
+              Thread.sleep(1);
+            }
+          }
+        }
+        case DISCONNECT_AFTER_GREETING -> {
+          out.write(buffer, 0, n);
+          out.flush();
+          return;
+        }
+        case NONE -> out.write(buffer, 0, n);
+      }
+      out.flush();
+      sent += n;
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // closing
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // closing
+    }
+    open.forEach(FaultProxy::closeQuietly);
+  }
+}
