@@ -1,0 +1,74 @@
+package dovetail.proxy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.store.MailStore;
+import dovetail.store.StoreOptions;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.ImapProbe;
+import dovetail.store.maildir.MaildirStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `dovetail backup` end to end against real Dovecot 2.3 as the legacy server, with a master user. */
+class BackupCommandDovecotIT {
+  @TempDir Path tmp;
+
+  private int backup(Path conf, StringWriter out, StringWriter err, String... more) {
+    CommandLine cli = DovetailCommand.newCommandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    String[] args = new String[5 + more.length];
+    System.arraycopy(new String[] {"backup", "-c", conf.toString(), "-u", "alice"}, 0, args, 0, 5);
+    System.arraycopy(more, 0, args, 5, more.length);
+    return cli.execute(args);
+  }
+
+  @Test
+  void backupMigratesTheUserAndExitsZeroOnlyWhenComplete() throws Exception {
+    try (DovecotServer legacy = DovecotServer.builder(tmp.resolve("legacy")).user("alice", "secret")
+        .masterUser("master", "master-secret").autoCreateSpecialUse(false).start()) {
+      try (ImapProbe p = ImapProbe.login(legacy, "alice")) {
+        p.create("Projekte/Über");
+        p.subscribe("Projekte/Über");
+        for (int i = 0; i < 30; i++) {
+          p.append(i % 2 == 0 ? "INBOX" : "Projekte/Über", ("Subject: m" + i + "\r\n\r\nbody\r\n")
+              .getBytes(StandardCharsets.US_ASCII), List.of("\\Seen"), Instant.parse("2020-01-01T00:00:00Z"));
+        }
+      }
+      Path conf = tmp.resolve("dovetail.conf");
+      Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + legacy.imapPort() + "\n"
+          + "imapc_master_user = master\nimapc_password = master-secret\nimapc_features = rfc822.size\n"
+          + "mail_location = maildir:" + tmp + "/store/%n/Maildir\nmail_fsync = never\n");
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertEquals(0, backup(conf, out, err), out + "\n" + err);
+      String text = out.toString();
+      assertTrue(text.contains("folders: 2 to migrate, 2 created now"), text);
+      assertTrue(text.contains("INBOX: complete (15 msgs"), text);
+      assertTrue(text.contains("Projekte/Über: complete (15 msgs"), text);
+      assertTrue(text.contains("alice: complete, 2/2 folders complete, 30 messages"), text);
+      MailStore store = MaildirStore.open(tmp.resolve("store/alice/Maildir"), StoreOptions.DEFAULT);
+      assertEquals(15, store.open("Projekte/Über").status().messages());
+      assertTrue(store.subscriptions().contains("Projekte/Über"));
+
+      StringWriter again = new StringWriter();
+      assertEquals(0, backup(conf, again, new StringWriter()));
+      assertTrue(again.toString().contains("alice: complete, 2/2 folders complete, 0 messages"), again.toString());
+
+      StringWriter unknown = new StringWriter();
+      StringWriter unknownErr = new StringWriter();
+      assertEquals(2, backup(conf, unknown, unknownErr, "-f", "Nope"));
+      assertTrue(unknownErr.toString().contains("no folder 'Nope' on the legacy server"), unknownErr.toString());
+    }
+  }
+}
