@@ -1,0 +1,320 @@
+import dovetail.conf.FsyncMode;
+import dovetail.store.Flags;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreOptions;
+import dovetail.store.SystemFlag;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.maildir.MaildirStore;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The migration benchmark of issue 4. A real Dovecot 2.3 legacy server on loopback with a generated corpus
+ * (default 20,000 messages in 10 folders, median about 8 KB, a tail up to 5 MB), migrated by
+ * {@code java -jar proxy/target/dovetail.jar backup} into a fresh store on tmpfs, and compared with one raw
+ * connection doing {@code UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])} over every folder.
+ *
+ * <p>Run it through bench/run.sh. Arguments: {@code [--messages N] [--dir /dev/shm/dovetail-bench] [--runs 3]
+ * [--java-option OPTION]...} (options for the backup's JVM, e.g. a flight recording).
+ */
+public final class MigrationBench {
+  private static final String USER = "alice";
+  private static final int FOLDERS = 10;
+
+  public static void main(String[] args) throws Exception {
+    int messages = 20_000;
+    int runs = 3;
+    Path dir = Path.of("/dev/shm/dovetail-bench");
+    Path jar = Path.of("proxy/target/dovetail.jar");
+    List<String> javaOptions = new ArrayList<>();
+    boolean corpusOnly = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--messages" -> messages = Integer.parseInt(args[++i]);
+        case "--dir" -> dir = Path.of(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--jar" -> jar = Path.of(args[++i]);
+        case "--java-option" -> javaOptions.add(args[++i]);
+        case "--corpus-only" -> corpusOnly = true;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build with mvn -B -o -q install -DskipTests");
+    }
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    Path legacyDir = dir.resolve("legacy");
+    long t0 = System.nanoTime();
+    Corpus corpus = Corpus.write(DovecotServer.maildir(legacyDir, USER), messages);
+    System.out.printf(Locale.ROOT, "corpus: %d messages, %.1f MB in %d folders (median %.1f KB, largest %.1f MB), written in %.1f s%n",
+        corpus.messages, corpus.bytes / 1e6, FOLDERS, corpus.medianBytes / 1e3, corpus.largestBytes / 1e6, secondsSince(t0));
+    if (corpusOnly) {
+      System.out.println("corpus left in " + legacyDir + " (--corpus-only)");
+      return;
+    }
+
+    try (DovecotServer legacy = DovecotServer.builder(legacyDir).user(USER, "secret").masterUser("master", "master-secret")
+        .autoCreateSpecialUse(false).start()) {
+      // Dovecot builds its index and cache on first access: pay that outside the measurements.
+      RawFetch warm = RawFetch.run(legacy.imapPort(), corpus.folders);
+      System.out.printf(Locale.ROOT, "warm-up raw fetch: %.2f s, %d messages, %.1f MB%n", warm.seconds, warm.messages, warm.bytes / 1e6);
+
+      List<Double> raw = new ArrayList<>();
+      List<Double> dovetail = new ArrayList<>();
+      for (int run = 1; run <= runs; run++) {
+        RawFetch r = RawFetch.run(legacy.imapPort(), corpus.folders);
+        raw.add(r.seconds);
+        check(r.messages == corpus.messages, "raw fetch saw " + r.messages + " messages");
+        Path store = dir.resolve("store-" + run);
+        double seconds = backup(jar, javaOptions, dir.resolve("dovetail-" + run + ".conf"), legacy.imapPort(), store);
+        dovetail.add(seconds);
+        int migrated = count(store.resolve(USER).resolve("Maildir"), corpus.folders);
+        check(migrated == corpus.messages, "the store holds " + migrated + " messages");
+        System.out.printf(Locale.ROOT, "run %d: raw %.2f s, dovetail backup %.2f s (ratio %.2f)%n", run, r.seconds,
+            seconds, seconds / r.seconds);
+        deleteTree(store);
+      }
+      double rawBest = raw.stream().min(Comparator.naturalOrder()).orElseThrow();
+      double dovetailBest = dovetail.stream().min(Comparator.naturalOrder()).orElseThrow();
+      double rawMedian = median(raw);
+      double dovetailMedian = median(dovetail);
+      System.out.println();
+      System.out.printf(Locale.ROOT, "raw UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[]), one connection: median %.2f s, best %.2f s%n",
+          rawMedian, rawBest);
+      System.out.printf(Locale.ROOT, "dovetail backup (JVM start included):             median %.2f s, best %.2f s%n",
+          dovetailMedian, dovetailBest);
+      System.out.printf(Locale.ROOT, "dovetail: %.0f messages/s, %.1f MB/s; ratio to raw %.2fx (median), %.2fx (best of each)%n",
+          corpus.messages / dovetailMedian, corpus.bytes / 1e6 / dovetailMedian, dovetailMedian / rawMedian,
+          dovetailBest / rawBest);
+      List<String> problems = legacy.logProblems();
+      if (!problems.isEmpty()) {
+        System.out.println("legacy Dovecot log problems: " + problems);
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** {@code java -jar dovetail.jar backup}; returns its wall time. */
+  private static double backup(Path jar, List<String> javaOptions, Path conf, int port, Path store) throws Exception {
+    Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + port + "\nimapc_master_user = master\n"
+        + "imapc_password = master-secret\nimapc_features = rfc822.size\n"
+        + "mail_location = maildir:" + store + "/%n/Maildir\n");
+    Path log = conf.resolveSibling(conf.getFileName() + ".out");
+    long start = System.nanoTime();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(javaOptions);
+    command.addAll(List.of("-jar", jar.toString(), "backup", "-c", conf.toString(), "-u", USER));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    check(p.waitFor(30, TimeUnit.MINUTES), "backup did not finish");
+    double seconds = secondsSince(start);
+    String out = Files.readString(log);
+    check(p.exitValue() == 0, "backup exited with " + p.exitValue() + ":\n" + out);
+    out.lines().filter(l -> l.startsWith(USER + ": ")).forEach(l -> System.out.println("  " + l));
+    return seconds;
+  }
+
+  private static int count(Path root, List<String> folders) {
+    MailStore store = MaildirStore.open(root, StoreOptions.DEFAULT);
+    return folders.stream().mapToInt(f -> store.open(f).status().messages()).sum();
+  }
+
+  /** One connection, one UID FETCH per folder, every byte read and parsed (literals by their length). */
+  private static final class RawFetch {
+    int messages;
+    long bytes;
+    double seconds;
+
+    static RawFetch run(int port, List<String> folders) throws IOException {
+      RawFetch r = new RawFetch();
+      long start = System.nanoTime();
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        s.setTcpNoDelay(true);
+        InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
+        OutputStream out = s.getOutputStream();
+        readLine(in); // greeting
+        command(in, out, "a LOGIN " + USER + "*master master-secret", null);
+        int tag = 0;
+        for (String folder : folders) {
+          command(in, out, "s" + tag + " EXAMINE \"" + folder + "\"", null);
+          command(in, out, "f" + tag + " UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])", r);
+          tag++;
+        }
+        command(in, out, "z LOGOUT", null);
+      }
+      r.seconds = secondsSince(start);
+      return r;
+    }
+
+    private static void command(InputStream in, OutputStream out, String command, RawFetch counts) throws IOException {
+      String tag = command.substring(0, command.indexOf(' '));
+      out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      while (true) {
+        String line = readLine(in);
+        // A line that ends with a literal continues after the literal's bytes.
+        while (line.endsWith("}") && line.lastIndexOf('{') >= 0) {
+          long n = Long.parseLong(line.substring(line.lastIndexOf('{') + 1, line.length() - 1));
+          skip(in, n);
+          if (counts != null) {
+            counts.messages++;
+            counts.bytes += n;
+          }
+          line = readLine(in);
+        }
+        if (line.startsWith(tag + " ")) {
+          if (!line.startsWith(tag + " OK")) {
+            throw new IOException(command + ": " + line);
+          }
+          return;
+        }
+      }
+    }
+
+    private static void skip(InputStream in, long n) throws IOException {
+      byte[] buffer = new byte[1 << 16];
+      while (n > 0) {
+        int got = in.read(buffer, 0, (int) Math.min(buffer.length, n));
+        if (got < 0) {
+          throw new IOException("connection closed inside a literal");
+        }
+        n -= got;
+      }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+      ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+      int b;
+      while ((b = in.read()) >= 0 && b != '\n') {
+        line.write(b);
+      }
+      if (b < 0) {
+        throw new IOException("connection closed");
+      }
+      String s = line.toString(StandardCharsets.ISO_8859_1);
+      return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+  }
+
+  /** The generated mailbox: sizes drawn from a log-normal around 8 KB plus a thin tail up to 5 MB. */
+  private static final class Corpus {
+    final List<String> folders = new ArrayList<>();
+    int messages;
+    long bytes;
+    long medianBytes;
+    long largestBytes;
+
+    static Corpus write(Path root, int total) {
+      Corpus c = new Corpus();
+      Random random = new Random(42);
+      MailStore store = MaildirStore.open(root, StoreOptions.DEFAULT.withFsync(FsyncMode.NEVER));
+      List<Integer> sizes = new ArrayList<>();
+      byte[] pool = new byte[6 << 20];
+      for (int i = 0; i < pool.length; i++) {
+        pool[i] = (byte) "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charAt(random.nextInt(64));
+      }
+      for (int f = 0; f < FOLDERS; f++) {
+        String name = f == 0 ? "INBOX" : "Folder" + f;
+        c.folders.add(name);
+        Mailbox box = store.create(name, 1_000_000 + f, 1);
+        int count = total / FOLDERS + (f < total % FOLDERS ? 1 : 0);
+        long uid = 0;
+        try (MailboxTransaction tx = box.begin()) {
+          for (int i = 0; i < count; i++) {
+            uid += 1 + (random.nextInt(20) == 0 ? random.nextInt(3) : 0);
+            int size = random.nextInt(500) == 0 ? 500_000 + random.nextInt(4_500_000)
+                : (int) Math.min(5_000_000, Math.max(300, Math.exp(Math.log(8000) + 0.9 * random.nextGaussian())));
+            sizes.add(size);
+            c.bytes += size;
+            Set<SystemFlag> flags = EnumSet.noneOf(SystemFlag.class);
+            if (random.nextInt(10) < 8) {
+              flags.add(SystemFlag.SEEN);
+            }
+            if (random.nextInt(20) == 0) {
+              flags.add(SystemFlag.FLAGGED);
+            }
+            Flags all = new Flags(flags, random.nextInt(10) == 0 ? Set.of("$Forwarded") : Set.of());
+            tx.add(MessageMeta.withUid(uid, Instant.ofEpochSecond(1_400_000_000L + random.nextInt(300_000_000)), all),
+                message(size, random, pool));
+            if (tx.pending() >= 1000) {
+              tx.commit();
+            }
+          }
+          tx.raiseNextUid(uid + 1);
+          tx.commit();
+        }
+        c.messages += count;
+      }
+      sizes.sort(Comparator.naturalOrder());
+      c.medianBytes = sizes.get(sizes.size() / 2);
+      c.largestBytes = sizes.get(sizes.size() - 1);
+      return c;
+    }
+
+    private static InputStream message(int size, Random random, byte[] pool) {
+      byte[] head = ("From: sender" + random.nextInt(1000) + "@example.com\r\nTo: alice@example.com\r\nSubject: message "
+          + random.nextLong() + "\r\nDate: Mon, 1 Feb 2021 10:11:12 +0100\r\nMessage-ID: <" + random.nextLong()
+          + "@example.com>\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(size + 100);
+      out.writeBytes(head);
+      int offset = random.nextInt(pool.length - size - 1000);
+      while (out.size() < size) {
+        int line = Math.min(76, size - out.size());
+        out.write(pool, offset, line);
+        offset += line;
+        out.write('\r');
+        out.write('\n');
+      }
+      return new java.io.ByteArrayInputStream(out.toByteArray());
+    }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Comparator.naturalOrder());
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static double secondsSince(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalStateException(message);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

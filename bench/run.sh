@@ -1,0 +1,11 @@
+#!/bin/sh
+# The migration benchmark of issue 4, one command: bench/run.sh [--messages N] [--runs R] [--dir /dev/shm/...]
+# Builds Dovetail, starts a real Dovecot 2.3 legacy server with a generated corpus, runs
+# `java -jar proxy/target/dovetail.jar backup` into a store on tmpfs, and compares it with one raw connection
+# doing UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[]). Needs dovecot-imapd installed.
+set -eu
+cd "$(dirname "$0")/.."
+OFFLINE=${OFFLINE:--o}
+mvn -B -q $OFFLINE install -DskipTests
+mvn -B -q $OFFLINE -pl migrator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/target/bench.classpath"
+exec java -cp "$(cat target/bench.classpath)" bench/MigrationBench.java "$@"
