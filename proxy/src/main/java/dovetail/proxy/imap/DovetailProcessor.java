@@ -1,0 +1,61 @@
+package dovetail.proxy.imap;
+
+import dovetail.proxy.mailbox.MailboxBackend;
+import org.apache.james.imap.api.ImapConfiguration;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.CheckRequest;
+import org.apache.james.imap.message.request.IdleRequest;
+import org.apache.james.imap.message.request.NoopRequest;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.mailbox.MailboxSession;
+import reactor.core.publisher.Mono;
+
+/**
+ * In front of James's processor chain: what applies to every command, once. It gives processors the
+ * per-connection {@link SessionView}, notes sessions for the {@link FolderPoller}, and before NOOP, CHECK and
+ * IDLE looks for changes that other writers made to the selected folder, so they are reported at once.
+ */
+final class DovetailProcessor implements ImapProcessor {
+  private final ImapProcessor james;
+  private final PlaintextAuthRule rule;
+  private final MailboxBackend backend;
+  private final FolderPoller poller;
+
+  DovetailProcessor(ImapProcessor james, PlaintextAuthRule rule, MailboxBackend backend, FolderPoller poller) {
+    this.james = james;
+    this.rule = rule;
+    this.backend = backend;
+    this.poller = poller;
+  }
+
+  @Override
+  public void process(ImapMessage message, Responder responder, ImapSession session) {
+    processReactive(message, responder, session).block();
+  }
+
+  @Override
+  public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+    ImapSession view = SessionView.of(session, rule);
+    poller.watch(session);
+    return refreshFirst(message, session).then(Mono.defer(() -> james.processReactive(message, responder, view)));
+  }
+
+  private Mono<Void> refreshFirst(ImapMessage message, ImapSession session) {
+    if (!(message instanceof NoopRequest || message instanceof CheckRequest || message instanceof IdleRequest)) {
+      return Mono.empty();
+    }
+    SelectedMailbox selected = session.getSelected();
+    MailboxSession mailboxSession = session.getMailboxSession();
+    if (selected == null || mailboxSession == null) {
+      return Mono.empty();
+    }
+    return backend.refresh(mailboxSession, selected.getMailboxId());
+  }
+
+  @Override
+  public void configure(ImapConfiguration configuration) {
+    james.configure(configuration);
+  }
+}

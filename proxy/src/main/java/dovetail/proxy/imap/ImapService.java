@@ -1,0 +1,131 @@
+package dovetail.proxy.imap;
+
+import dovetail.conf.Endpoint;
+import dovetail.conf.SslMode;
+import dovetail.conf.TlsSettings;
+import dovetail.proxy.mailbox.MailboxBackend;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
+import org.apache.james.imap.main.DefaultImapDecoderFactory;
+import org.apache.james.imap.processor.main.DefaultImapProcessorFactory;
+import org.apache.james.imapserver.netty.IMAPServer;
+import org.apache.james.imapserver.netty.ImapMetrics;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
+
+/**
+ * James's IMAP server, standalone: one {@link IMAPServer} per listener ({@code imap_listen} with STARTTLS when TLS
+ * is on, {@code imaps_listen} with TLS from the first byte), configured in code and run over a
+ * {@link MailboxBackend}.
+ */
+public final class ImapService implements AutoCloseable {
+  /**
+   * Capabilities James would advertise that Dovetail does not honour: no ACLs or quotas on a Maildir store,
+   * no METADATA (no annotation store), no OBJECTID/SAVEDATE (no index), no CONDSTORE/QRESYNC until mod-sequences
+   * are proven against clients, no STATUS=SIZE until tested, and none of James's experimental extensions.
+   */
+  static final List<String> DISABLED_CAPABILITIES = List.of(
+      "ACL", "RIGHTS=", "LIST-MYRIGHTS", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "METADATA",
+      "ANNOTATE-EXPERIMENT-1", "OBJECTID", "SAVEDATE", "CONDSTORE", "QRESYNC", "XLIST", "X-GM-EXT-1", "STATUS=SIZE");
+
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /** A listener that runs, for logs and tests. */
+  public record Listener(String name, InetSocketAddress address, boolean implicitTls) {}
+
+  private final List<IMAPServer> servers = new ArrayList<>();
+  private final List<Listener> listeners = new ArrayList<>();
+  private ScheduledFuture<?> polling;
+
+  private ImapService() {}
+
+  /**
+   * Starts the listeners. On failure, whatever started is stopped again.
+   *
+   * @param pollInterval how often folders selected by some session are checked for other writers' changes
+   */
+  public static ImapService start(Optional<Endpoint.Tcp> imap, Optional<Endpoint.Tcp> imaps, TlsSettings tls,
+      MailboxBackend backend, ScheduledExecutorService scheduler, Duration pollInterval) throws Exception {
+    ImapService service = new ImapService();
+    try {
+      FolderPoller poller = new FolderPoller(backend);
+      PlaintextAuthRule rule = new PlaintextAuthRule(tls.mode() == SslMode.REQUIRED);
+      if (imap.isPresent()) {
+        service.add("imap", imap.get(), tls, false, backend, rule, poller);
+      }
+      if (imaps.isPresent()) {
+        service.add("imaps", imaps.get(), tls, true, backend, rule, poller);
+      }
+      long millis = pollInterval.toMillis();
+      service.polling = scheduler.scheduleWithFixedDelay(poller, millis, millis, TimeUnit.MILLISECONDS);
+      return service;
+    } catch (Exception e) {
+      service.close();
+      throw e;
+    }
+  }
+
+  private void add(String name, Endpoint.Tcp endpoint, TlsSettings tls, boolean implicitTls, MailboxBackend backend,
+      PlaintextAuthRule rule, FolderPoller poller) throws Exception {
+    ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(), backend.eventBus(),
+        backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
+    IMAPServer server = new IMAPServer(DefaultImapDecoderFactory.createDecoder(),
+        new DefaultImapEncoderFactory().buildImapEncoder(), new DovetailProcessor(james, rule, backend, poller),
+        new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
+    server.setFileSystem(new PathFileSystem());
+    server.configure(configuration(name, endpoint, tls, implicitTls));
+    // James parses "bind" as host:port and cannot take an IPv6 literal; bind exactly what the settings say.
+    server.setListenAddresses(new InetSocketAddress(endpoint.host(), endpoint.port()));
+    server.init();
+    servers.add(server);
+    for (InetSocketAddress address : server.getListenAddresses()) {
+      listeners.add(new Listener(name, address, implicitTls));
+    }
+  }
+
+  static BaseHierarchicalConfiguration configuration(String name, Endpoint.Tcp endpoint, TlsSettings tls,
+      boolean implicitTls) {
+    BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
+    c.addProperty("bind", (endpoint.host().indexOf(':') >= 0 ? "0.0.0.0" : endpoint.host()) + ":" + endpoint.port());
+    c.addProperty("jmxName", "dovetail-" + name + "-" + INSTANCES.incrementAndGet());
+    c.addProperty("helloName", "Dovetail");
+    c.addProperty("helloName[@autodetect]", false);
+    if (tls.enabled()) {
+      c.addProperty(implicitTls ? "tls[@socketTLS]" : "tls[@startTLS]", true);
+      c.addProperty("tls.privateKey", tls.key().orElseThrow().toAbsolutePath().toString());
+      c.addProperty("tls.certificates", tls.cert().orElseThrow().toAbsolutePath().toString());
+    }
+    // TLS-before-password is decided per connection by PlaintextAuthRule, through SessionView.
+    c.addProperty("auth.requireSSL", false);
+    c.addProperty("auth.plainAuthEnabled", true);
+    c.addProperty("disabledCaps", String.join("|", DISABLED_CAPABILITIES));
+    c.addProperty("enableIdle", true);
+    c.addProperty("provisionDefaultMailboxes", false);
+    return c;
+  }
+
+  public List<Listener> listeners() {
+    return List.copyOf(listeners);
+  }
+
+  /** Stops listening and closes connections. */
+  @Override
+  public void close() {
+    if (polling != null) {
+      polling.cancel(false);
+    }
+    for (IMAPServer server : servers) {
+      server.destroy();
+    }
+    servers.clear();
+  }
+}

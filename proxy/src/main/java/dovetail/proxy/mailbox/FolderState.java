@@ -1,0 +1,149 @@
+package dovetail.proxy.mailbox;
+
+import dovetail.store.Flags;
+import dovetail.store.Mailbox;
+import dovetail.store.StoredMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What Dovetail knows of one folder beyond the store: the mod-sequences (Dovecot keeps them in its index,
+ * which Maildir files do not carry) and the last state that this process has reported to IMAP sessions, so
+ * that changes made by other writers (Dovecot LDA, a migration) can be found and announced.
+ *
+ * <p>Mod-sequences: every message known when the folder is first opened here gets {@code base}, which is above
+ * any mod-sequence handed out before (the persisted {@value #HIGHEST_KEY}) and above the legacy server's
+ * HIGHESTMODSEQ ({@value #LEGACY_KEY}), so CONDSTORE clients resync rather than trust stale state. Values are
+ * reserved on disk in blocks of {@value #RESERVE}, so a restart never hands out a value twice.
+ */
+final class FolderState {
+  static final String HIGHEST_KEY = "modseq.highest";
+  static final String LEGACY_KEY = "legacy.highestmodseq";
+  static final long RESERVE = 1000;
+
+  /** What changed since the last look; messages in ascending UID order. */
+  record Changes(List<StoredMessage> added, Map<Long, StoredMessage> expunged, List<FlagChange> flags) {
+    boolean isEmpty() {
+      return added.isEmpty() && expunged.isEmpty() && flags.isEmpty();
+    }
+  }
+
+  record FlagChange(StoredMessage message, Flags before, long modSeq) {}
+
+  private boolean loaded;
+  private long base;
+  private long highest;
+  private long ceiling;
+  private final Map<Long, Long> modSeqs = new HashMap<>();
+  private final Map<Long, StoredMessage> known = new TreeMap<>();
+
+  /** Loads the state on first use. Call with the folder's monitor held (all methods are synchronized). */
+  synchronized void ensureLoaded(Mailbox folder) {
+    if (loaded) {
+      return;
+    }
+    Map<String, String> state = folder.dovetailState();
+    base = Math.max(number(state.get(HIGHEST_KEY)), number(state.get(LEGACY_KEY))) + 1;
+    highest = base;
+    ceiling = base - 1;
+    reserve(folder);
+    for (StoredMessage m : folder.messages()) {
+      known.put(m.uid(), m);
+    }
+    loaded = true;
+  }
+
+  synchronized long modSeq(long uid) {
+    return modSeqs.getOrDefault(uid, base);
+  }
+
+  synchronized long highest() {
+    return highest;
+  }
+
+  /** A new mod-sequence, above every one handed out. */
+  synchronized long next(Mailbox folder) {
+    highest++;
+    if (highest > ceiling) {
+      reserve(folder);
+    }
+    return highest;
+  }
+
+  /** Records a change made through this process, so that {@link #sync} does not report it again. */
+  synchronized void recordAdded(StoredMessage message, long modSeq) {
+    known.put(message.uid(), message);
+    modSeqs.put(message.uid(), modSeq);
+  }
+
+  synchronized void recordFlags(StoredMessage message, long modSeq) {
+    known.put(message.uid(), message);
+    modSeqs.put(message.uid(), modSeq);
+  }
+
+  synchronized void recordExpunged(Iterable<Long> uids) {
+    for (long uid : uids) {
+      known.remove(uid);
+      modSeqs.remove(uid);
+    }
+  }
+
+  /** Compares the store's current messages with what was last reported; new changes get new mod-sequences. */
+  synchronized Changes sync(Mailbox folder, List<StoredMessage> current) {
+    ensureLoaded(folder);
+    List<StoredMessage> added = new ArrayList<>();
+    List<FlagChange> flagChanges = new ArrayList<>();
+    Set<Long> present = new HashSet<>();
+    for (StoredMessage m : current) {
+      present.add(m.uid());
+      StoredMessage before = known.get(m.uid());
+      if (before == null) {
+        long modSeq = next(folder);
+        recordAdded(m, modSeq);
+        added.add(m);
+      } else if (!before.flags().equals(m.flags())) {
+        long modSeq = next(folder);
+        recordFlags(m, modSeq);
+        flagChanges.add(new FlagChange(m, before.flags(), modSeq));
+      }
+    }
+    Map<Long, StoredMessage> expunged = new TreeMap<>();
+    for (Map.Entry<Long, StoredMessage> e : known.entrySet()) {
+      if (!present.contains(e.getKey())) {
+        expunged.put(e.getKey(), e.getValue());
+      }
+    }
+    if (!expunged.isEmpty()) {
+      recordExpunged(new ArrayList<>(expunged.keySet()));
+      next(folder);
+    }
+    return new Changes(added, expunged, flagChanges);
+  }
+
+  /**
+   * Persists a new ceiling, merged into the folder's Dovetail state (keys written by others are kept).
+   * Read-modify-write without a lock: see the report on the store API (an atomic update is wanted).
+   */
+  private void reserve(Mailbox folder) {
+    ceiling = highest + RESERVE;
+    Map<String, String> state = new TreeMap<>(folder.dovetailState());
+    state.put(HIGHEST_KEY, Long.toString(ceiling));
+    folder.writeDovetailState(state);
+  }
+
+  private static long number(String value) {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

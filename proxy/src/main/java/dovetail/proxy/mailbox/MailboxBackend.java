@@ -1,0 +1,119 @@
+package dovetail.proxy.mailbox;
+
+import dovetail.store.MailStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.function.Function;
+import org.apache.james.events.EventBus;
+import org.apache.james.events.InVMEventBus;
+import org.apache.james.events.MemoryEventDeadLetters;
+import org.apache.james.events.RetryBackoffConfiguration;
+import org.apache.james.events.delivery.InVmEventDelivery;
+import org.apache.james.mailbox.AttachmentContentLoader;
+import org.apache.james.mailbox.Authenticator;
+import org.apache.james.mailbox.Authorizator;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.SessionProvider;
+import org.apache.james.mailbox.SubscriptionManager;
+import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MailboxId;
+import org.apache.james.mailbox.quota.QuotaManager;
+import org.apache.james.mailbox.quota.QuotaRootResolver;
+import org.apache.james.mailbox.store.SessionProviderImpl;
+import org.apache.james.mailbox.store.StoreMailboxAnnotationManager;
+import org.apache.james.mailbox.store.StoreRightManager;
+import org.apache.james.mailbox.store.StoreSubscriptionManager;
+import org.apache.james.mailbox.store.extractor.DefaultTextExtractor;
+import org.apache.james.mailbox.store.quota.DefaultUserQuotaRootResolver;
+import org.apache.james.mailbox.store.quota.NoMaxQuotaManager;
+import org.apache.james.mailbox.store.quota.NoQuotaManager;
+import org.apache.james.mailbox.store.quota.QuotaComponents;
+import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.logger.DefaultMetricFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The James mailbox side of Dovetail, assembled in one place: James's StoreMailboxManager (its 14 constructor
+ * arguments stay here) over mappers on the store, an in-VM event bus, no quota, and James's scanning search.
+ */
+public final class MailboxBackend {
+  /** Cached header/MIME scans; an entry is a few hundred bytes. */
+  private static final long SHAPE_CACHE_ENTRIES = 100_000;
+
+  private final MetricFactory metrics;
+  private final EventBus eventBus;
+  private final StoreMapperFactory mappers;
+  private final SessionProvider sessions;
+  private final DovetailMailboxManager mailboxManager;
+  private final StoreSubscriptionManager subscriptions;
+  private final QuotaComponents quota;
+
+  private MailboxBackend(Function<String, MailStore> stores, Authenticator authenticator, Authorizator authorizator,
+      Clock clock) {
+    metrics = new DefaultMetricFactory();
+    eventBus = new InVMEventBus(new InVmEventDelivery(metrics), RetryBackoffConfiguration.DEFAULT,
+        new MemoryEventDeadLetters());
+    mappers = new StoreMapperFactory(new UserMailboxes.Registry(stores), new ShapeCache(SHAPE_CACHE_ENTRIES),
+        new ExternalChanges(eventBus), clock);
+    sessions = new SessionProviderImpl(authenticator, authorizator);
+    StoreRightManager rights = new StoreRightManager(mappers, new UnionMailboxACLResolver(), eventBus);
+    quota = new QuotaComponents(new NoMaxQuotaManager(), new NoQuotaManager(),
+        new DefaultUserQuotaRootResolver(sessions, mappers));
+    AttachmentContentLoader noAttachments = (attachment, session) -> {
+      throw new IOException("attachments are not stored apart from their message");
+    };
+    SimpleMessageSearchIndex index = new SimpleMessageSearchIndex(mappers, mappers, new DefaultTextExtractor(), noAttachments);
+    mailboxManager = new DovetailMailboxManager(mappers, sessions, new StoreMessageId.Factory(),
+        new StoreMailboxAnnotationManager(mappers, rights), eventBus, rights, quota, index, clock);
+    subscriptions = new StoreSubscriptionManager(mappers, mappers, eventBus);
+  }
+
+  /**
+   * @param stores opens a user's store (called once per user and process)
+   * @param authenticator checks passwords (IMAP LOGIN, AUTHENTICATE PLAIN)
+   * @param authorizator whether one user may act as another (SASL authzid); Dovetail refuses unless a master user
+   */
+  public static MailboxBackend create(Function<String, MailStore> stores, Authenticator authenticator,
+      Authorizator authorizator, Clock clock) {
+    return new MailboxBackend(stores, authenticator, authorizator, clock);
+  }
+
+  public MailboxManager mailboxManager() {
+    return mailboxManager;
+  }
+
+  public SubscriptionManager subscriptionManager() {
+    return subscriptions;
+  }
+
+  public EventBus eventBus() {
+    return eventBus;
+  }
+
+  public QuotaManager quotaManager() {
+    return quota.getQuotaManager();
+  }
+
+  public QuotaRootResolver quotaRootResolver() {
+    return quota.getQuotaRootResolver();
+  }
+
+  public MetricFactory metrics() {
+    return metrics;
+  }
+
+  /**
+   * Looks at a folder now and announces other writers' changes to every session that has it selected. IMAP
+   * calls this on NOOP, CHECK and IDLE, and a timer calls it for folders in use.
+   */
+  public Mono<Void> refresh(MailboxSession session, MailboxId mailboxId) {
+    return Mono.fromCallable(() -> {
+      StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
+      mapper.refresh(mappers.getMailboxMapper(session).findMailboxById(mailboxId).block());
+      return true;
+    }).onErrorResume(MailboxException.class, e -> Mono.just(false)).then();
+  }
+}

@@ -1,0 +1,215 @@
+package dovetail.proxy.mailbox;
+
+import dovetail.store.MailStore;
+import dovetail.store.StoreException;
+import java.util.List;
+import java.util.Optional;
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.acl.ACLDiff;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.MailboxNameException;
+import org.apache.james.mailbox.exception.MailboxNotFoundException;
+import org.apache.james.mailbox.exception.UnsupportedRightException;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxACL;
+import org.apache.james.mailbox.model.MailboxConstants;
+import org.apache.james.mailbox.model.MailboxId;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.UidValidity;
+import org.apache.james.mailbox.model.search.MailboxQuery;
+import org.apache.james.mailbox.store.mail.MailboxMapper;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Folders of the session user's own store. A path or id of anyone else (another user, another namespace) finds
+ * nothing, so no command can name another user's folder; the store itself is opened per user, so even a
+ * mistake here could not reach another user's files.
+ */
+final class StoreMailboxMapper implements MailboxMapper {
+  private final UserMailboxes user;
+  private final Username owner;
+  private final char delimiter;
+
+  StoreMailboxMapper(UserMailboxes user, MailboxSession session) {
+    this.user = user;
+    this.owner = session.getUser();
+    this.delimiter = session.getPathDelimiter();
+  }
+
+  private boolean isOwn(MailboxPath path) {
+    return owner.equals(path.getUser()) && MailboxConstants.USER_NAMESPACE.equals(path.getNamespace());
+  }
+
+  private MailStore store() {
+    return user.store();
+  }
+
+  /** The James view of a store folder; opening it reads its UIDVALIDITY. */
+  Mailbox toJames(String storeName) {
+    long uidValidity = store().open(storeName).status().uidValidity();
+    return new Mailbox(MailboxPath.forUser(owner, FolderNames.toJames(storeName, delimiter)),
+        UidValidity.of(uidValidity), user.idOf(storeName));
+  }
+
+  private static <T> Mono<T> blocking(StoreCall<T> call) {
+    return Mono.fromCallable(call::call).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  @FunctionalInterface
+  private interface StoreCall<T> {
+    T call() throws MailboxException;
+  }
+
+  @Override
+  public Mono<Mailbox> create(MailboxPath path, UidValidity ignored) {
+    return blocking(() -> {
+      if (!isOwn(path)) {
+        throw new MailboxNameException("cannot create another user's folder");
+      }
+      String name = FolderNames.toStore(path.getName(), delimiter);
+      try {
+        store().create(name);
+        return toJames(name);
+      } catch (StoreException e) {
+        throw StoreErrors.toJames(e, path.getName());
+      }
+    });
+  }
+
+  @Override
+  public Mono<MailboxId> rename(Mailbox mailbox) {
+    return blocking(() -> {
+      if (!isOwn(mailbox.generateAssociatedPath())) {
+        throw new MailboxNameException("cannot rename to another user's folder");
+      }
+      StoreMailboxId id = (StoreMailboxId) mailbox.getMailboxId();
+      String from = user.nameOf(id).orElseThrow(() -> new MailboxNotFoundException(id));
+      String to = FolderNames.toStore(mailbox.getName(), delimiter);
+      if (!from.equals(to)) {
+        try {
+          store().rename(from, to);
+        } catch (StoreException e) {
+          throw StoreErrors.toJames(e, mailbox.getName());
+        }
+        user.renamed(from, to);
+      }
+      return id;
+    });
+  }
+
+  @Override
+  public Mono<Void> delete(Mailbox mailbox) {
+    return blocking(() -> {
+      StoreMailboxId id = (StoreMailboxId) mailbox.getMailboxId();
+      String name = user.nameOf(id).orElseThrow(() -> new MailboxNotFoundException(id));
+      try {
+        store().delete(name);
+      } catch (StoreException e) {
+        throw StoreErrors.toJames(e, mailbox.getName());
+      }
+      user.deleted(name);
+      return null;
+    }).then();
+  }
+
+  @Override
+  public Mono<Mailbox> findMailboxByPath(MailboxPath path) {
+    return blocking(() -> find(path).orElse(null));
+  }
+
+  private Optional<Mailbox> find(MailboxPath path) throws MailboxException {
+    if (!isOwn(path)) {
+      return Optional.empty();
+    }
+    String name;
+    try {
+      name = FolderNames.toStore(path.getName(), delimiter);
+    } catch (MailboxNameException e) {
+      return Optional.empty();
+    }
+    try {
+      return store().exists(name) ? Optional.of(toJames(name)) : Optional.empty();
+    } catch (StoreException e) {
+      if (e.error() == dovetail.store.StoreError.NOT_FOUND || e.error() == dovetail.store.StoreError.INVALID_NAME) {
+        return Optional.empty();
+      }
+      throw StoreErrors.toJames(e, path.getName());
+    }
+  }
+
+  @Override
+  public Mono<Mailbox> findMailboxById(MailboxId mailboxId) {
+    return blocking(() -> {
+      if (!(mailboxId instanceof StoreMailboxId id)) {
+        throw new MailboxNotFoundException(mailboxId);
+      }
+      String name = user.nameOf(id).orElseThrow(() -> new MailboxNotFoundException(mailboxId));
+      try {
+        if (!store().exists(name)) {
+          throw new MailboxNotFoundException(mailboxId);
+        }
+        return toJames(name);
+      } catch (StoreException e) {
+        throw StoreErrors.toJames(e, name);
+      }
+    });
+  }
+
+  /** No shared folders and no other users' folders, ever. */
+  @Override
+  public Flux<Mailbox> findNonPersonalMailboxes(Username userName, MailboxACL.Right right) {
+    return Flux.empty();
+  }
+
+  @Override
+  public Flux<Mailbox> findMailboxWithPathLike(MailboxQuery.UserBound query) {
+    if (!owner.equals(query.getFixedUser()) || !MailboxConstants.USER_NAMESPACE.equals(query.getFixedNamespace())) {
+      return Flux.empty();
+    }
+    return blocking(() -> {
+      List<String> names = store().listFolders();
+      return names.stream()
+          .filter(n -> query.isPathMatch(MailboxPath.forUser(owner, FolderNames.toJames(n, delimiter))))
+          .map(this::toJamesIfStillThere)
+          .flatMap(Optional::stream)
+          .toList();
+    }).flatMapMany(Flux::fromIterable);
+  }
+
+  /** A folder can vanish between listing and opening (another writer deleted it). */
+  private Optional<Mailbox> toJamesIfStillThere(String name) {
+    try {
+      return Optional.of(toJames(name));
+    } catch (StoreException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Mono<Boolean> hasChildren(Mailbox mailbox, char ignored) {
+    return blocking(() -> {
+      String name = FolderNames.toStore(mailbox.getName(), delimiter);
+      String prefix = name + MailStore.SEPARATOR;
+      return store().listFolders().stream().anyMatch(n -> n.startsWith(prefix));
+    });
+  }
+
+  @Override
+  public Mono<ACLDiff> updateACL(Mailbox mailbox, MailboxACL.ACLCommand command) {
+    return Mono.error(new UnsupportedRightException(MailboxACL.Right.Administer));
+  }
+
+  @Override
+  public Mono<ACLDiff> setACL(Mailbox mailbox, MailboxACL acl) {
+    return Mono.error(new UnsupportedRightException(MailboxACL.Right.Administer));
+  }
+
+  @Override
+  public Flux<Mailbox> list() {
+    return blocking(() -> store().listFolders().stream().map(this::toJamesIfStillThere).flatMap(Optional::stream).toList())
+        .flatMapMany(Flux::fromIterable);
+  }
+}

@@ -1,0 +1,384 @@
+package dovetail.proxy.mailbox;
+
+import dovetail.store.MailboxStatus;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreException;
+import dovetail.store.StoredMessage;
+import dovetail.store.SystemFlag;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.mail.Flags;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.Mailbox;
+import org.apache.james.mailbox.model.MailboxCounters;
+import org.apache.james.mailbox.model.MessageMetaData;
+import org.apache.james.mailbox.model.MessageRange;
+import org.apache.james.mailbox.model.UpdatedFlags;
+import org.apache.james.mailbox.store.FlagsUpdateCalculator;
+import org.apache.james.mailbox.store.mail.AbstractMessageMapper;
+import org.apache.james.mailbox.store.mail.ModSeqProvider;
+import org.apache.james.mailbox.store.mail.UidProvider;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import reactor.core.publisher.Flux;
+
+/**
+ * Messages of the session user's folders, read from and written to the store. The store assigns UIDs
+ * (APPEND, COPY and MOVE take the folder's next UID in one store transaction), so the UID that James suggests is
+ * ignored and the stored one returned, as the MessageMapper contract allows. Every listing first compares the
+ * folder with what was last reported, and announces other writers' changes (see {@link ExternalChanges}).
+ *
+ * <p>Writes hold the folder's {@link FolderState} monitor from the store commit until the change is recorded, so
+ * a concurrent look at the folder cannot report this session's change as another writer's.
+ */
+final class StoreMessageMapper extends AbstractMessageMapper {
+
+  private final UserMailboxes user;
+  private final ShapeCache shapes;
+  private final ExternalChanges changes;
+
+  StoreMessageMapper(MailboxSession session, UserMailboxes user, ShapeCache shapes, ExternalChanges changes,
+      UidProvider uids, ModSeqProvider modSeqs, Clock clock) {
+    super(session, uids, modSeqs, clock);
+    this.user = user;
+    this.shapes = shapes;
+    this.changes = changes;
+  }
+
+  private UserMailboxes.Folder folder(Mailbox mailbox) throws MailboxException {
+    return user.folder((StoreMailboxId) mailbox.getMailboxId());
+  }
+
+  /** The folder's messages now; changes by other writers are announced first. */
+  private List<StoredMessage> current(Mailbox mailbox, UserMailboxes.Folder f) throws MailboxException {
+    try {
+      List<StoredMessage> messages = f.mailbox().messages();
+      changes.publish(mailbox, f.state().sync(f.mailbox(), messages), f.state());
+      return messages;
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+  }
+
+  /** Looks for other writers' changes now (NOOP, IDLE, SELECT); see {@link ExternalChanges}. */
+  void refresh(Mailbox mailbox) throws MailboxException {
+    current(mailbox, folder(mailbox));
+  }
+
+  private StoreMailboxMessage wrap(StoredMessage m, UserMailboxes.Folder f) {
+    return new StoreMailboxMessage(m, f.id(), f.mailbox(), ModSeq.of(f.state().modSeq(m.uid())), shapes);
+  }
+
+  @Override
+  public Iterator<MailboxMessage> findInMailbox(Mailbox mailbox, MessageRange set, FetchType type, int limit)
+      throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    List<MailboxMessage> out = new ArrayList<>();
+    for (StoredMessage m : current(mailbox, f)) {
+      if (set.includes(MessageUid.of(m.uid()))) {
+        out.add(wrap(m, f));
+        if (limit > 0 && out.size() >= limit) {
+          break;
+        }
+      }
+    }
+    return out.iterator();
+  }
+
+  @Override
+  public List<MessageUid> retrieveMessagesMarkedForDeletion(Mailbox mailbox, MessageRange range) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    List<MessageUid> out = new ArrayList<>();
+    for (StoredMessage m : current(mailbox, f)) {
+      if (m.flags().has(SystemFlag.DELETED) && range.includes(MessageUid.of(m.uid()))) {
+        out.add(MessageUid.of(m.uid()));
+      }
+    }
+    return out;
+  }
+
+  private MailboxStatus status(Mailbox mailbox) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    try {
+      return f.mailbox().status();
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+  }
+
+  @Override
+  public long countMessagesInMailbox(Mailbox mailbox) throws MailboxException {
+    return status(mailbox).messages();
+  }
+
+  @Override
+  protected long countUnseenMessagesInMailbox(Mailbox mailbox) throws MailboxException {
+    return status(mailbox).unseen();
+  }
+
+  @Override
+  public MailboxCounters getMailboxCounters(Mailbox mailbox) throws MailboxException {
+    MailboxStatus status = status(mailbox);
+    return MailboxCounters.builder().mailboxId(mailbox.getMailboxId()).count(status.messages()).unseen(status.unseen()).build();
+  }
+
+  @Override
+  public void delete(Mailbox mailbox, MailboxMessage message) throws MailboxException {
+    deleteMessages(mailbox, List.of(message.getUid()));
+  }
+
+  @Override
+  public Map<MessageUid, MessageMetaData> deleteMessages(Mailbox mailbox, List<MessageUid> uids) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    Set<Long> wanted = new TreeSet<>();
+    uids.forEach(u -> wanted.add(u.asLong()));
+    Map<MessageUid, MessageMetaData> deleted = new LinkedHashMap<>();
+    try {
+      synchronized (f.state()) {
+        for (StoredMessage m : f.mailbox().messages()) {
+          if (wanted.contains(m.uid())) {
+            deleted.put(MessageUid.of(m.uid()), ExternalChanges.metaData(m, f.state().modSeq(m.uid())));
+          }
+        }
+        List<Long> present = deleted.keySet().stream().map(MessageUid::asLong).toList();
+        f.mailbox().expunge(present);
+        f.state().recordExpunged(present);
+        if (!present.isEmpty()) {
+          f.state().next(f.mailbox());
+        }
+      }
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+    return deleted;
+  }
+
+  @Override
+  public MessageUid findFirstUnseenMessageUid(Mailbox mailbox) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    for (StoredMessage m : current(mailbox, f)) {
+      if (!m.flags().has(SystemFlag.SEEN)) {
+        return MessageUid.of(m.uid());
+      }
+    }
+    return null;
+  }
+
+  /** \Recent lives in Dovecot's index, not in Maildir; Dovetail reports no message as recent. */
+  @Override
+  public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) {
+    return List.of();
+  }
+
+  @Override
+  public Iterator<UpdatedFlags> updateFlags(Mailbox mailbox, FlagsUpdateCalculator calculator, MessageRange set)
+      throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    List<UpdatedFlags> updated = new ArrayList<>();
+    try {
+      List<StoredMessage> messages = current(mailbox, f);
+      synchronized (f.state()) {
+        long modSeq = 0;
+        for (StoredMessage m : messages) {
+          if (!set.includes(MessageUid.of(m.uid()))) {
+            continue;
+          }
+          Flags before = FlagsMapping.toJames(m.flags());
+          Flags after = calculator.buildNewFlags(before);
+          after.remove(Flags.Flag.RECENT);
+          long messageModSeq = f.state().modSeq(m.uid());
+          if (UpdatedFlags.flagsChanged(before, after)) {
+            if (modSeq == 0) {
+              modSeq = f.state().next(f.mailbox());
+            }
+            StoredMessage changed = f.mailbox().setFlags(m.uid(), FlagsMapping.toStore(after));
+            f.state().recordFlags(changed, modSeq);
+            messageModSeq = modSeq;
+            after = FlagsMapping.toJames(changed.flags());
+          }
+          updated.add(UpdatedFlags.builder()
+              .uid(MessageUid.of(m.uid()))
+              .messageId(new StoreMessageId(m.guid()))
+              .modSeq(ModSeq.of(messageModSeq))
+              .oldFlags(before)
+              .newFlags(after)
+              .build());
+        }
+      }
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+    return updated.iterator();
+  }
+
+  @Override
+  public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    MessageMeta meta = MessageMeta.next(message.getInternalDate().toInstant(), FlagsMapping.toStore(message.createFlags()));
+    MessageMetaData result;
+    try (MailboxTransaction tx = f.mailbox().begin(); InputStream content = message.getFullContent()) {
+      tx.add(meta, content);
+      result = commit(f, tx).get(0);
+    } catch (IOException e) {
+      throw new MailboxException("cannot read the message to store", e);
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+    message.setUid(result.getUid());
+    message.setModSeq(result.getModSeq());
+    return result;
+  }
+
+  /** Commits and records the new messages under the folder's monitor; one mod-sequence for the batch. */
+  private static List<MessageMetaData> commit(UserMailboxes.Folder f, MailboxTransaction tx) {
+    synchronized (f.state()) {
+      List<StoredMessage> stored = tx.commit();
+      long modSeq = f.state().next(f.mailbox());
+      List<MessageMetaData> out = new ArrayList<>();
+      for (StoredMessage m : stored) {
+        f.state().recordAdded(m, modSeq);
+        out.add(ExternalChanges.metaData(m, modSeq));
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public MessageMetaData copy(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+    return copy(mailbox, List.of(original)).get(0);
+  }
+
+  /** COPY: the stored bytes (not the CRLF view), INTERNALDATE and flags, in one transaction on the target. */
+  @Override
+  public List<MessageMetaData> copy(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
+    if (originals.isEmpty()) {
+      return List.of();
+    }
+    UserMailboxes.Folder f = folder(mailbox);
+    try (MailboxTransaction tx = f.mailbox().begin()) {
+      for (MailboxMessage original : originals) {
+        Flags flags = original.createFlags();
+        flags.remove(Flags.Flag.RECENT);
+        MessageMeta meta = MessageMeta.next(original.getInternalDate().toInstant(), FlagsMapping.toStore(flags));
+        try (InputStream content = raw(original)) {
+          tx.add(meta, content);
+        }
+      }
+      return commit(f, tx);
+    } catch (IOException e) {
+      throw new MailboxException("cannot read a message to copy", e);
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+  }
+
+  private static InputStream raw(MailboxMessage original) throws IOException {
+    return original instanceof StoreMailboxMessage stored ? stored.openRaw() : original.getFullContent();
+  }
+
+  @Override
+  protected MessageMetaData copy(Mailbox mailbox, MessageUid uid, ModSeq modSeq, MailboxMessage original)
+      throws MailboxException {
+    return copy(mailbox, original);
+  }
+
+  @Override
+  public MessageMetaData move(Mailbox mailbox, MailboxMessage original) throws MailboxException {
+    return move(mailbox, List.of(original)).get(0);
+  }
+
+  /** MOVE: copy in one transaction, then expunge the originals in one. */
+  @Override
+  public List<MessageMetaData> move(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
+    List<MessageMetaData> moved = copy(mailbox, originals);
+    Map<StoreMailboxId, List<Long>> bySource = new LinkedHashMap<>();
+    for (MailboxMessage m : originals) {
+      bySource.computeIfAbsent((StoreMailboxId) m.getMailboxId(), k -> new ArrayList<>()).add(m.getUid().asLong());
+    }
+    for (Map.Entry<StoreMailboxId, List<Long>> e : bySource.entrySet()) {
+      UserMailboxes.Folder source = user.folder(e.getKey());
+      try {
+        synchronized (source.state()) {
+          source.mailbox().expunge(e.getValue());
+          source.state().recordExpunged(e.getValue());
+          source.state().next(source.mailbox());
+        }
+      } catch (StoreException ex) {
+        throw StoreErrors.toJames(ex, source.name());
+      }
+    }
+    return moved;
+  }
+
+  /** UIDNEXT is lastUid + 1, so lastUid is the store's NEXTUID - 1 (Dovecot's next_uid - 1). */
+  @Override
+  public Optional<MessageUid> getLastUid(Mailbox mailbox) throws MailboxException {
+    long next = status(mailbox).nextUid();
+    return next <= 1 ? Optional.empty() : Optional.of(MessageUid.of(next - 1));
+  }
+
+  @Override
+  public ModSeq getHighestModSeq(Mailbox mailbox) throws MailboxException {
+    return ModSeq.of(folder(mailbox).state().highest());
+  }
+
+  /** FLAGS: the system flags plus every keyword in use in the folder. */
+  @Override
+  public Flags getApplicableFlag(Mailbox mailbox) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    Flags flags = new Flags();
+    flags.add(Flags.Flag.ANSWERED);
+    flags.add(Flags.Flag.DELETED);
+    flags.add(Flags.Flag.DRAFT);
+    flags.add(Flags.Flag.FLAGGED);
+    flags.add(Flags.Flag.SEEN);
+    for (StoredMessage m : current(mailbox, f)) {
+      m.flags().keywords().forEach(flags::add);
+    }
+    return flags;
+  }
+
+  @Override
+  public Flux<MessageUid> listAllMessageUids(Mailbox mailbox) {
+    return Flux.defer(() -> {
+      try {
+        UserMailboxes.Folder f = folder(mailbox);
+        return Flux.fromIterable(current(mailbox, f)).map(m -> MessageUid.of(m.uid()));
+      } catch (MailboxException e) {
+        return Flux.error(e);
+      }
+    });
+  }
+
+  @Override
+  protected MessageMetaData save(Mailbox mailbox, MailboxMessage message) {
+    throw new UnsupportedOperationException("every write path is overridden");
+  }
+
+  @Override
+  protected void begin() {
+    // Each store operation is atomic on its own.
+  }
+
+  @Override
+  protected void commit() {
+    // Nothing pending.
+  }
+
+  @Override
+  protected void rollback() {
+    // Nothing pending.
+  }
+}

@@ -1,0 +1,127 @@
+package dovetail.proxy.mailbox;
+
+import dovetail.store.MailStore;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.MailboxNotFoundException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * One user's store and the per-process facts about its folders: their ids and {@link FolderState}s. Shared
+ * by every session of the user, so that they agree on ids (James routes events by mailbox id) and on
+ * mod-sequences.
+ */
+final class UserMailboxes {
+  private final String user;
+  private final MailStore store;
+  private final AtomicLong idSource;
+  private final Map<String, StoreMailboxId> idsByName = new HashMap<>();
+  private final Map<StoreMailboxId, String> namesById = new HashMap<>();
+  private final Map<StoreMailboxId, FolderState> states = new HashMap<>();
+
+  private UserMailboxes(String user, MailStore store, AtomicLong idSource) {
+    this.user = user;
+    this.store = store;
+    this.idSource = idSource;
+  }
+
+  String user() {
+    return user;
+  }
+
+  MailStore store() {
+    return store;
+  }
+
+  /** One folder, opened, with its state loaded. */
+  record Folder(StoreMailboxId id, String name, dovetail.store.Mailbox mailbox, FolderState state) {}
+
+  Folder folder(StoreMailboxId id) throws MailboxException {
+    String name = nameOf(id).orElseThrow(() -> new MailboxNotFoundException(id));
+    dovetail.store.Mailbox mailbox;
+    try {
+      mailbox = store.open(name);
+    } catch (StoreException e) {
+      if (e.error() == StoreError.NOT_FOUND) {
+        throw new MailboxNotFoundException(id);
+      }
+      throw StoreErrors.toJames(e, name);
+    }
+    FolderState state = stateOf(id);
+    state.ensureLoaded(mailbox);
+    return new Folder(id, name, mailbox, state);
+  }
+
+  synchronized StoreMailboxId idOf(String storeName) {
+    return idsByName.computeIfAbsent(storeName, n -> {
+      StoreMailboxId id = new StoreMailboxId(idSource.incrementAndGet());
+      namesById.put(id, n);
+      return id;
+    });
+  }
+
+  synchronized Optional<String> nameOf(StoreMailboxId id) {
+    return Optional.ofNullable(namesById.get(id));
+  }
+
+  synchronized FolderState stateOf(StoreMailboxId id) {
+    return states.computeIfAbsent(id, i -> new FolderState());
+  }
+
+  /** The store moved {@code from} and its children to {@code to}; their ids follow. */
+  synchronized void renamed(String from, String to) {
+    Map<String, StoreMailboxId> moved = new HashMap<>();
+    idsByName.entrySet().removeIf(e -> {
+      String name = e.getKey();
+      if (name.equals(from) || name.startsWith(from + MailStore.SEPARATOR)) {
+        moved.put(to + name.substring(from.length()), e.getValue());
+        return true;
+      }
+      return false;
+    });
+    moved.forEach((name, id) -> {
+      idsByName.put(name, id);
+      namesById.put(id, name);
+    });
+  }
+
+  /** The folder is gone; a folder created later under the same name is a new folder with a new id. */
+  synchronized void deleted(String name) {
+    StoreMailboxId id = idsByName.remove(name);
+    if (id != null) {
+      namesById.remove(id);
+      states.remove(id);
+    }
+  }
+
+  /** Every user's {@link UserMailboxes}, opened on first use. */
+  static final class Registry {
+    private final Function<String, MailStore> opener;
+    private final Map<String, UserMailboxes> users = new ConcurrentHashMap<>();
+    private final AtomicLong idSource = new AtomicLong();
+
+    Registry(Function<String, MailStore> opener) {
+      this.opener = opener;
+    }
+
+    UserMailboxes of(String user) {
+      return users.computeIfAbsent(user, u -> new UserMailboxes(u, opener.apply(u), idSource));
+    }
+
+    /** The folder behind an id, whoever owns it; for James parts that pass only a mailbox id. */
+    Folder folder(StoreMailboxId id) throws MailboxException {
+      for (UserMailboxes u : users.values()) {
+        if (u.nameOf(id).isPresent()) {
+          return u.folder(id);
+        }
+      }
+      throw new MailboxNotFoundException(id);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dovetail.proxy.imap;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A byte-exact IMAP test client: each response line with its literals inline, as ISO-8859-1 text so that every
+ * byte survives. Commands wait for their tagged reply; nothing is pipelined.
+ */
+final class RawImap implements AutoCloseable {
+  private Socket socket;
+  private InputStream in;
+  private OutputStream out;
+  private int tag;
+  final String greeting;
+
+  private RawImap(Socket socket) throws IOException {
+    use(socket);
+    this.greeting = readResponse();
+  }
+
+  static RawImap connect(int port) throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(20_000);
+    return new RawImap(s);
+  }
+
+  static RawImap connectTls(int port, SSLContext context) throws IOException {
+    SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    s.setSoTimeout(20_000);
+    s.startHandshake();
+    return new RawImap(s);
+  }
+
+  private void use(Socket s) throws IOException {
+    socket = s;
+    in = new java.io.BufferedInputStream(s.getInputStream());
+    out = s.getOutputStream();
+  }
+
+  /** STARTTLS, then the TLS handshake on the same connection. */
+  List<String> startTls(SSLContext context) throws IOException {
+    List<String> reply = command("STARTTLS");
+    if (last(reply).contains(" OK")) {
+      SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+      tls.setUseClientMode(true);
+      tls.startHandshake();
+      use(tls);
+    }
+    return reply;
+  }
+
+  /** Sends one command and returns every response line up to and including the tagged one. */
+  List<String> command(String command) throws IOException {
+    String t = "a" + (++tag);
+    out.write((t + " " + command + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      String line = readResponse();
+      lines.add(line);
+      if (line.startsWith(t + " ")) {
+        return lines;
+      }
+    }
+  }
+
+  /** APPEND with a synchronizing literal. */
+  List<String> append(String folder, String flags, byte[] message) throws IOException {
+    String t = "a" + (++tag);
+    out.write((t + " APPEND " + folder + " " + flags + " {" + message.length + "}\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    String cont = readResponse();
+    if (!cont.startsWith("+")) {
+      return List.of(cont);
+    }
+    out.write(message);
+    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      String line = readResponse();
+      lines.add(line);
+      if (line.startsWith(t + " ")) {
+        return lines;
+      }
+    }
+  }
+
+  static String last(List<String> lines) {
+    return lines.get(lines.size() - 1);
+  }
+
+  /** One response line, CRLF stripped, with any literals it announces read in full and kept inline. */
+  String readResponse() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    while (true) {
+      ByteArrayOutputStream part = new ByteArrayOutputStream();
+      int b;
+      while ((b = in.read()) >= 0) {
+        if (b == '\n') {
+          break;
+        }
+        part.write(b);
+      }
+      if (b < 0 && part.size() == 0) {
+        throw new IOException("connection closed; so far: " + line.toString(StandardCharsets.ISO_8859_1));
+      }
+      String text = part.toString(StandardCharsets.ISO_8859_1);
+      if (text.endsWith("\r")) {
+        text = text.substring(0, text.length() - 1);
+      }
+      line.write(text.getBytes(StandardCharsets.ISO_8859_1));
+      int open = text.lastIndexOf('{');
+      if (text.endsWith("}") && open >= 0) {
+        int size = Integer.parseInt(text.substring(open + 1, text.length() - 1).replace("+", ""));
+        line.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        line.write(in.readNBytes(size));
+        continue;
+      }
+      return line.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** The bytes of the first literal in a response line (e.g. BODY[] {n}). */
+  static byte[] literal(String line, String item) {
+    int at = line.indexOf(item + " {");
+    if (at < 0) {
+      throw new AssertionError("no " + item + " literal in: " + line);
+    }
+    int open = at + item.length() + 1;
+    int close = line.indexOf('}', open);
+    int size = Integer.parseInt(line.substring(open + 1, close));
+    int start = close + 3;
+    return line.substring(start, start + size).getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

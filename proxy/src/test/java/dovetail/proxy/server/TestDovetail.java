@@ -1,0 +1,131 @@
+package dovetail.proxy.server;
+
+import dovetail.conf.ConfigLoader;
+import dovetail.conf.Settings;
+import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
+import dovetail.store.StoreOptions;
+import dovetail.store.maildir.MaildirStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Dovetail server for tests: its own passwd-file, stores under a temp dir, listeners on 127.0.0.1 at free
+ * ports, a short failure delay and a short poll interval. Stopped by {@link #close()}.
+ */
+public final class TestDovetail implements AutoCloseable {
+  public static final Duration FAILURE_DELAY = Duration.ofMillis(400);
+  public static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+  private final Path dir;
+  private final DovetailServer server;
+  private final TestCertificates certificates;
+  private final Settings settings;
+
+  private TestDovetail(Path dir, DovetailServer server, TestCertificates certificates, Settings settings) {
+    this.dir = dir;
+    this.server = server;
+    this.certificates = certificates;
+    this.settings = settings;
+  }
+
+  public static Builder builder(Path dir) {
+    return new Builder(dir);
+  }
+
+  public int imapPort() {
+    return port("imap");
+  }
+
+  public int imapsPort() {
+    return port("imaps");
+  }
+
+  private int port(String name) {
+    return server.listeners().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow().address().getPort();
+  }
+
+  public TestCertificates certificates() {
+    return certificates;
+  }
+
+  public Path mailRoot() {
+    return dir.resolve("mail");
+  }
+
+  public Path configFile() {
+    return dir.resolve("dovetail.conf");
+  }
+
+  /** The user's store as another writer (Dovecot LDA, a migration) would open it: a separate instance. */
+  public MailStore store(String user) {
+    return MaildirStore.forUser(MailLocation.parse(settings.store().mailLocation()), user, StoreOptions.DEFAULT);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  public static final class Builder {
+    private final Path dir;
+    private final Map<String, String> users = new LinkedHashMap<>();
+    private String ssl = "no";
+    private final List<String> extra = new ArrayList<>();
+
+    private Builder(Path dir) {
+      this.dir = dir;
+    }
+
+    /** @param stored the passwd-file password field, e.g. {@code {PLAIN}secret} */
+    public Builder user(String name, String stored) {
+      users.put(name, stored);
+      return this;
+    }
+
+    /** {@code ssl = yes | required}: a fresh self-signed certificate, STARTTLS and an imaps listener. */
+    public Builder ssl(String mode) {
+      this.ssl = mode;
+      return this;
+    }
+
+    public Builder setting(String line) {
+      extra.add(line);
+      return this;
+    }
+
+    /** Writes the configuration (also kept as a file, for tests that run the command line) and starts. */
+    public TestDovetail start() throws Exception {
+      Files.createDirectories(dir);
+      StringBuilder passwd = new StringBuilder();
+      users.forEach((u, p) -> passwd.append(u).append(':').append(p).append("::::::\n"));
+      Path passwdFile = dir.resolve("passwd");
+      Files.writeString(passwdFile, passwd);
+      StringBuilder conf = new StringBuilder();
+      conf.append("imap_listen = 127.0.0.1:0\n");
+      conf.append("passdb = passwd-file:").append(passwdFile).append('\n');
+      conf.append("mail_location = maildir:").append(dir.resolve("mail")).append("/%n/Maildir\n");
+      conf.append("admin_socket = ").append(dir.resolve("admin.sock")).append('\n');
+      TestCertificates certs = null;
+      if (!ssl.equals("no")) {
+        certs = TestCertificates.generate(dir.resolve("tls"));
+        conf.append("ssl = ").append(ssl).append('\n');
+        conf.append("ssl_cert = <").append(certs.cert()).append('\n');
+        conf.append("ssl_key = <").append(certs.key()).append('\n');
+        conf.append("imaps_listen = 127.0.0.1:0\n");
+      }
+      extra.forEach(l -> conf.append(l).append('\n'));
+      Path file = dir.resolve("dovetail.conf");
+      Files.writeString(file, conf);
+      Settings settings = ConfigLoader.load(file, List.of());
+      DovetailServer server = DovetailServer.start(settings, Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL);
+      return new TestDovetail(dir, server, certs, settings);
+    }
+  }
+}
