@@ -2,6 +2,13 @@ package dovetail.proxy.imap;
 
 import dovetail.proxy.mailbox.MailboxBackend;
 import org.apache.james.imap.api.ImapConfiguration;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.main.DeniedAccessOnSharedMailboxException;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
@@ -14,10 +21,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * In front of James's processor chain: what applies to every command, once. It gives processors the
- * per-connection {@link SessionView}, notes sessions for the {@link FolderPoller}, and before NOOP, CHECK and
- * IDLE looks for changes that other writers made to the selected folder, so they are reported at once.
+ * per-connection {@link SessionView}, notes sessions for the {@link FolderPoller}, before NOOP, CHECK and
+ * IDLE looks for changes that other writers made to the selected folder, so they are reported at once, and
+ * answers a command whose processor failed without answering.
  */
 final class DovetailProcessor implements ImapProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(DovetailProcessor.class);
+  private static final StatusResponseFactory RESPONSES = new UnpooledStatusResponseFactory();
+
   private final ImapProcessor james;
   private final PlaintextAuthRule rule;
   private final MailboxBackend backend;
@@ -39,7 +50,30 @@ final class DovetailProcessor implements ImapProcessor {
   public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
     ImapSession view = SessionView.of(session, rule);
     poller.watch(session);
-    return refreshFirst(message, session).then(Mono.defer(() -> james.processReactive(message, responder, view)));
+    return refreshFirst(message, session)
+        .then(Mono.defer(() -> james.processReactive(message, responder, view)))
+        .onErrorResume(e -> answerEscapedError(message, responder, e));
+  }
+
+  /**
+   * A processor that throws instead of answering would leave the client waiting forever: James 3.8.1's
+   * ListProcessor does so for any reference in another namespace (PathConverter.retrieveUserName throws
+   * DeniedAccessOnSharedMailboxException outside the reactive chain, e.g. {@code LIST "#user" *}). Answer NO
+   * once, log the rest; the exception text never goes to the client.
+   */
+  private Mono<Void> answerEscapedError(ImapMessage message, Responder responder, Throwable e) {
+    if (!(message instanceof ImapRequest request)) {
+      return Mono.error(e);
+    }
+    if (e instanceof DeniedAccessOnSharedMailboxException) {
+      responder.respond(RESPONSES.taggedNo(request.getTag(), request.getCommand(), HumanReadableText.MAILBOX_NOT_FOUND));
+    } else {
+      LOG.warn("{} failed inside James: {}", request.getCommand().getName(), e.toString(), e);
+      responder.respond(RESPONSES.taggedNo(request.getTag(), request.getCommand(),
+          HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING));
+    }
+    responder.flush();
+    return Mono.empty();
   }
 
   private Mono<Void> refreshFirst(ImapMessage message, ImapSession session) {
