@@ -1,0 +1,251 @@
+package dovetail.proxy.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.Flags;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreOptions;
+import dovetail.store.StoredMessage;
+import dovetail.store.SystemFlag;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.maildir.MaildirStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real Dovecot 2.3 and Dovetail serve copies of one store that {@code store} wrote, odd but legal messages
+ * included. For every message, UID, FLAGS, INTERNALDATE, RFC822.SIZE, BODY[], BODY[HEADER], BODY[TEXT] and a
+ * partial BODY[]<0.20> must be byte-identical.
+ */
+class DovecotDifferentialIT {
+  private static final String USER = "alice";
+
+  /** Odd but legal messages; the name is for failure messages. */
+  static final Map<String, String> MESSAGES = new LinkedHashMap<>();
+
+  static {
+    MESSAGES.put("bare LF", "From: a@example.org\nSubject: bare LF\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nline 1\nline 2\n");
+    MESSAGES.put("CRLF", "From: a@example.org\r\nSubject: CRLF\r\n\r\nbody\r\n");
+    MESSAGES.put("mixed line ends", "Subject: mixed\r\nX-A: 1\n\r\nfirst\nsecond\r\nthird\n");
+    MESSAGES.put("header only, no empty line", "From: a@example.org\nSubject: header only\n");
+    MESSAGES.put("header only, no final newline", "From: a@example.org\nSubject: cut");
+    MESSAGES.put("empty body", "Subject: empty body\n\n");
+    MESSAGES.put("starts with an empty line", "\nbody without header\n");
+    MESSAGES.put("8-bit header", "From: J\u00fcrgen <j@example.org>\nSubject: Gr\u00fc\u00dfe \u2013 8 bit\n\nK\u00e4se\n");
+    MESSAGES.put("998-character line", "Subject: long\n\n" + "x".repeat(998) + "\n" + "y".repeat(998) + "\n");
+    MESSAGES.put("deep MIME", """
+        From: a@example.org
+        Subject: forwarded twice
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary="outer"
+
+        preamble
+        --outer
+        Content-Type: text/plain; charset=utf-8
+
+        see attached
+        --outer
+        Content-Type: message/rfc822
+
+        From: b@example.org
+        Subject: inner
+        Content-Type: multipart/alternative; boundary="inner"
+
+        --inner
+        Content-Type: text/plain
+
+        plain
+        --inner
+        Content-Type: message/rfc822
+
+        Subject: innermost
+
+        deepest
+        --inner--
+        --outer--
+        epilogue
+        """);
+    MESSAGES.put("trailing whitespace and tabs", "Subject: \t spaced \t\n\n \t\n");
+  }
+
+  @TempDir static Path tmp;
+  private static DovecotServer dovecot;
+  private static TestDovetail dovetail;
+  private static List<StoredMessage> stored;
+
+  @BeforeAll
+  static void sameStoreTwice() throws Exception {
+    DovecotServer.assumeInstalled();
+    Path work = tmp.resolve("dovecot");
+    Path maildir = DovecotServer.maildir(work, USER);
+    MailStore store = MaildirStore.open(maildir, StoreOptions.DEFAULT);
+    Mailbox inbox = store.create("INBOX", 31337, 1);
+    long uid = 3;
+    Instant date = Instant.parse("2019-06-07T08:09:10Z");
+    try (MailboxTransaction tx = inbox.begin()) {
+      int i = 0;
+      for (String content : MESSAGES.values()) {
+        Flags flags = switch (i++ % 4) {
+          case 0 -> Flags.NONE;
+          case 1 -> Flags.of(SystemFlag.SEEN);
+          case 2 -> Flags.of(SystemFlag.FLAGGED, SystemFlag.ANSWERED).withKeywords("$Label1");
+          default -> Flags.of(SystemFlag.DRAFT, SystemFlag.DELETED).withKeywords("Work", "$Forwarded");
+        };
+        tx.add(MessageMeta.withUid(uid, date.plusSeconds(uid * 3601), flags),
+            new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+        uid += 2;
+      }
+      tx.raiseNextUid(uid + 10);
+      tx.commit();
+    }
+    stored = inbox.messages();
+
+    dovetail = TestDovetail.builder(tmp.resolve("dovetail")).user(USER, "{PLAIN}secret").start();
+    copyTree(maildir, dovetail.mailRoot().resolve(USER).resolve("Maildir"));
+
+    dovecot = DovecotServer.builder(work).user(USER, "secret").autoCreateSpecialUse(false).start();
+    dovecot.chownStore(USER);
+  }
+
+  /** A copy that keeps mtimes (INTERNALDATE) and file names (flags, sizes). */
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (dovetail != null) {
+      dovetail.close();
+    }
+    if (dovecot != null) {
+      dovecot.close();
+    }
+  }
+
+  /** Everything one server says about one message, item by item. */
+  record Seen(String flags, String internalDate, String size, Map<String, byte[]> bodies) {}
+
+  private static final List<String> SECTIONS = List.of("BODY[]", "BODY[HEADER]", "BODY[TEXT]", "BODY[]<0>");
+  private static final Pattern FLAGS = Pattern.compile("FLAGS \\(([^)]*)\\)");
+  private static final Pattern DATE = Pattern.compile("INTERNALDATE \"([^\"]*)\"");
+  private static final Pattern SIZE = Pattern.compile("RFC822\\.SIZE (\\d+)");
+
+  private static Map<Long, Seen> fetchAll(int port, String password) throws IOException {
+    Map<Long, Seen> out = new LinkedHashMap<>();
+    try (RawImap imap = RawImap.connect(port)) {
+      assertTrue(RawImap.last(imap.command("LOGIN " + USER + " " + password)).contains(" OK "));
+      assertTrue(RawImap.last(imap.command("EXAMINE INBOX")).contains(" OK "));
+      for (StoredMessage m : stored) {
+        String meta = imap.command("UID FETCH " + m.uid() + " (UID FLAGS INTERNALDATE RFC822.SIZE)").get(0);
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        for (String section : List.of("BODY.PEEK[]", "BODY.PEEK[HEADER]", "BODY.PEEK[TEXT]", "BODY.PEEK[]<0.20>")) {
+          String line = imap.command("UID FETCH " + m.uid() + " " + section).get(0);
+          String item = section.replace(".PEEK", "").replace("<0.20>", "<0>");
+          bodies.put(item, RawImap.literal(line, item));
+        }
+        out.put(m.uid(), new Seen(flagSet(group(FLAGS, meta)), group(DATE, meta), group(SIZE, meta), bodies));
+      }
+    }
+    return out;
+  }
+
+  private static String group(Pattern p, String line) {
+    Matcher m = p.matcher(line);
+    assertTrue(m.find(), p + " in " + line);
+    return m.group(1);
+  }
+
+  /** \Recent is session state, not stored: it is left out. */
+  private static String flagSet(String flags) {
+    TreeSet<String> set = new TreeSet<>(Arrays.asList(flags.split(" ")));
+    set.remove("\\Recent");
+    set.remove("");
+    return String.join(" ", set);
+  }
+
+  @Test
+  void everyMessageIsServedByteForByteAsDovecotServesIt() throws IOException {
+    Map<Long, Seen> fromDovecot = fetchAll(dovecot.imapPort(), dovecot.password(USER));
+    Map<Long, Seen> fromDovetail = fetchAll(dovetail.imapPort(), "secret");
+    List<String> names = new ArrayList<>(MESSAGES.keySet());
+    List<String> differences = new ArrayList<>();
+    int i = 0;
+    for (StoredMessage m : stored) {
+      String name = names.get(i++) + " (UID " + m.uid() + ")";
+      Seen d = fromDovecot.get(m.uid());
+      Seen t = fromDovetail.get(m.uid());
+      compare(differences, name, "FLAGS", d.flags(), t.flags());
+      compare(differences, name, "INTERNALDATE", d.internalDate(), t.internalDate());
+      compare(differences, name, "RFC822.SIZE", d.size(), t.size());
+      for (String section : SECTIONS) {
+        compare(differences, name, section, new String(d.bodies().get(section), StandardCharsets.ISO_8859_1),
+            new String(t.bodies().get(section), StandardCharsets.ISO_8859_1));
+      }
+    }
+    assertEquals(List.of(), differences, String.join("\n", differences));
+    assertTrue(dovecot.logProblems().isEmpty(), dovecot.logProblems().toString());
+  }
+
+  private static void compare(List<String> out, String message, String item, String dovecotSays, String dovetailSays) {
+    if (!dovecotSays.equals(dovetailSays)) {
+      out.add(message + " " + item + ": Dovecot " + show(dovecotSays) + " / Dovetail " + show(dovetailSays));
+    }
+  }
+
+  private static String show(String s) {
+    String v = s.length() > 120 ? s.substring(0, 120) + "...(" + s.length() + ")" : s;
+    return "\"" + v.replace("\r", "\\r").replace("\n", "\\n") + "\"";
+  }
+
+  @Test
+  void uidsAndUidValidityAgree() throws IOException {
+    for (int port : new int[] {dovecot.imapPort(), dovetail.imapPort()}) {
+      try (RawImap imap = RawImap.connect(port)) {
+        imap.command("LOGIN " + USER + " " + (port == dovecot.imapPort() ? dovecot.password(USER) : "secret"));
+        List<String> examine = imap.command("EXAMINE INBOX");
+        String all = String.join("\n", examine);
+        assertTrue(all.contains("[UIDVALIDITY 31337]"), port + ": " + all);
+        long next = stored.get(stored.size() - 1).uid() + 12;
+        assertTrue(all.contains("[UIDNEXT " + next + "]"), port + ": " + all);
+        List<String> uids = imap.command("UID SEARCH ALL");
+        String expected = "* SEARCH " + String.join(" ", stored.stream().map(m -> Long.toString(m.uid())).toList());
+        assertEquals(expected, uids.get(0), "port " + port);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
