@@ -1,0 +1,91 @@
+package dovetail.proxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.cli.DovetailCommand;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code dovetail serve -c FILE}: where it listens, that it serves, and a clean stop on SIGTERM. */
+class ServeCommandIT {
+  private static final Pattern LISTENING = Pattern.compile("IMAP listening on .*:(\\d+)");
+
+  @TempDir Path dir;
+
+  private Path config(String passdb) throws Exception {
+    Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret\n");
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "imap_listen = 127.0.0.1:0\n"
+        + "passdb = " + passdb + "\n"
+        + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
+        + "admin_socket = " + dir.resolve("admin.sock") + "\n");
+    return conf;
+  }
+
+  @Test
+  void servesUntilSigtermThenStopsCleanly() throws Exception {
+    Path conf = config("passwd-file:" + dir.resolve("passwd"));
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), DovetailCommand.class.getName(),
+        "serve", "-c", conf.toString()).redirectErrorStream(true).start();
+    List<String> log = new ArrayList<>();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      int port = -1;
+      String line;
+      while (port < 0 && (line = out.readLine()) != null) {
+        log.add(line);
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+        }
+      }
+      assertTrue(port > 0, "logs where it listens:\n" + String.join("\n", log));
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        String greeting = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        assertTrue(greeting.startsWith("* OK"), greeting);
+        s.getOutputStream().write("a LOGIN alice secret\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "stopped after SIGTERM");
+      while ((line = out.readLine()) != null) {
+        log.add(line);
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    String all = String.join("\n", log);
+    assertEquals(143, p.exitValue(), all);
+    assertTrue(all.contains("stopping") && all.contains("stopped"), all);
+    assertTrue(log.stream().noneMatch(l -> l.contains("Exception")), all);
+    assertTrue(log.stream().noneMatch(l -> l.contains("secret")), "no password in the log:\n" + all);
+  }
+
+  @Test
+  void legacyPassdbIsRefusedWithOneLine() throws Exception {
+    Path conf = config("legacy");
+    StringWriter err = new StringWriter();
+    CommandLine cli = DovetailCommand.newCommandLine();
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(new StringWriter()));
+    assertEquals(78, cli.execute("serve", "-c", conf.toString()));
+    List<String> lines = err.toString().lines().toList();
+    assertEquals(1, lines.size(), err.toString());
+    assertTrue(lines.get(0).startsWith("dovetail: passdb = legacy is not available"), lines.get(0));
+  }
+}
