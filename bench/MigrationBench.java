@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * connection doing {@code UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])} over every folder.
  *
  * <p>Run it through bench/run.sh. Arguments: {@code [--messages N] [--dir /dev/shm/dovetail-bench] [--runs 3]
- * [--java-option OPTION]...} (options for the backup's JVM, e.g. a flight recording).
+ * [--java-option OPTION]... [--backup-option ARG]...} (options for the backup's JVM, e.g. a flight recording;
+ * arguments for the backup command, e.g. {@code -j 1}; {@code --setting "key = value"} adds a configuration line).
  */
 public final class MigrationBench {
   private static final String USER = "alice";
@@ -49,6 +50,8 @@ public final class MigrationBench {
     Path jar = Path.of("proxy/target/dovetail.jar");
     List<String> javaOptions = new ArrayList<>();
     boolean corpusOnly = false;
+    List<String> backupOptions = new ArrayList<>();
+    List<String> settings = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--messages" -> messages = Integer.parseInt(args[++i]);
@@ -57,6 +60,8 @@ public final class MigrationBench {
         case "--jar" -> jar = Path.of(args[++i]);
         case "--java-option" -> javaOptions.add(args[++i]);
         case "--corpus-only" -> corpusOnly = true;
+        case "--backup-option" -> backupOptions.add(args[++i]);
+        case "--setting" -> settings.add(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -88,7 +93,7 @@ public final class MigrationBench {
         raw.add(r.seconds);
         check(r.messages == corpus.messages, "raw fetch saw " + r.messages + " messages");
         Path store = dir.resolve("store-" + run);
-        double seconds = backup(jar, javaOptions, dir.resolve("dovetail-" + run + ".conf"), legacy.imapPort(), store);
+        double seconds = backup(jar, javaOptions, backupOptions, settings, dir.resolve("dovetail-" + run + ".conf"), legacy.imapPort(), store);
         dovetail.add(seconds);
         int migrated = count(store.resolve(USER).resolve("Maildir"), corpus.folders);
         check(migrated == corpus.messages, "the store holds " + migrated + " messages");
@@ -118,15 +123,17 @@ public final class MigrationBench {
   }
 
   /** {@code java -jar dovetail.jar backup}; returns its wall time. */
-  private static double backup(Path jar, List<String> javaOptions, Path conf, int port, Path store) throws Exception {
+  private static double backup(Path jar, List<String> javaOptions, List<String> backupOptions, List<String> settings,
+      Path conf, int port, Path store) throws Exception {
     Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + port + "\nimapc_master_user = master\n"
         + "imapc_password = master-secret\nimapc_features = rfc822.size\n"
-        + "mail_location = maildir:" + store + "/%n/Maildir\n");
+        + "mail_location = maildir:" + store + "/%n/Maildir\n" + String.join("\n", settings) + "\n");
     Path log = conf.resolveSibling(conf.getFileName() + ".out");
     long start = System.nanoTime();
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(javaOptions);
     command.addAll(List.of("-jar", jar.toString(), "backup", "-c", conf.toString(), "-u", USER));
+    command.addAll(backupOptions);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     check(p.waitFor(30, TimeUnit.MINUTES), "backup did not finish");
     double seconds = secondsSince(start);

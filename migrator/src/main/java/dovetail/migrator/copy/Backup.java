@@ -30,6 +30,15 @@ public final class Backup {
    */
   public static Backup of(Settings settings, String user, boolean skipUndeliverable, ConnectionLimiter limiter,
       Clock clock) {
+    return of(settings, user, o -> o.withSkipUndeliverable(skipUndeliverable), limiter, clock);
+  }
+
+  /**
+   * @param tune adjusts the options that come from the settings (the command line's switches)
+   * @throws IllegalArgumentException for a setting that makes the backup impossible; the message names it
+   */
+  public static Backup of(Settings settings, String user, java.util.function.UnaryOperator<MigrationOptions> tune,
+      ConnectionLimiter limiter, Clock clock) {
     LegacyImapEndpoint endpoint = LegacyEndpoints.imap(settings, user);
     MailLocation location;
     try {
@@ -41,7 +50,7 @@ public final class Backup {
         StoreOptions.DEFAULT.withFsync(settings.store().fsync()));
     LegacyImapSource source = limiter.limit(
         LegacyImapSource.create(endpoint, LegacyEndpoints.fetchLimits(settings)), endpoint.host());
-    MigrationOptions options = LegacyEndpoints.options(settings).withSkipUndeliverable(skipUndeliverable);
+    MigrationOptions options = tune.apply(LegacyEndpoints.options(settings));
     return new Backup(new UserMigration(source, store, options, clock), user);
   }
 

@@ -57,7 +57,7 @@ public final class FolderMigration {
 
   private final Mailbox mailbox;
   private final MigrationOptions options;
-  private final RunProgress progress;
+  private final RunProgress.Folder progress;
   private final Clock clock;
   private final Map<Long, Integer> connectionDeaths = new HashMap<>();
   private final List<Undeliverable> skipped = new ArrayList<>();
@@ -65,11 +65,10 @@ public final class FolderMigration {
   private MessageFlags flags;
 
   public FolderMigration(Mailbox mailbox, MigrationOptions options, MigrationListener listener, Clock clock) {
-    this(mailbox, options, new RunProgress(listener, clock), clock);
-    progress.enterFolder(mailbox.name());
+    this(mailbox, options, new RunProgress(listener, clock).enterFolder(mailbox.name()), clock);
   }
 
-  FolderMigration(Mailbox mailbox, MigrationOptions options, RunProgress progress, Clock clock) {
+  FolderMigration(Mailbox mailbox, MigrationOptions options, RunProgress.Folder progress, Clock clock) {
     this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
     this.options = Objects.requireNonNull(options, "options");
     this.progress = Objects.requireNonNull(progress, "progress");
@@ -422,12 +421,12 @@ public final class FolderMigration {
     if (stop != null) {
       list.add(stop);
     }
-    return new FolderResult(mailbox.name(), Outcome.PARTIAL, progress.folderMessages(), progress.folderBytes(), list,
+    return new FolderResult(mailbox.name(), Outcome.PARTIAL, progress.messages(), progress.bytes(), list,
         reason);
   }
 
   private FolderResult result(Outcome outcome, String reason) {
-    return new FolderResult(mailbox.name(), outcome, progress.folderMessages(), progress.folderBytes(), skipped,
+    return new FolderResult(mailbox.name(), outcome, progress.messages(), progress.bytes(), skipped,
         reason);
   }
 

@@ -73,7 +73,7 @@ public final class LegacyEndpoints {
     RetryPolicy retry = new RetryPolicy(imapc.connectionRetryCount(), imapc.connectionRetryInterval(), 10,
         imapc.throttle().init(), imapc.throttle().max(), RetryPolicy.defaults().maxInterval());
     return new MigrationOptions(settings.migration().commitInterval(),
-        settings.migration().has(DsyncFeature.EMPTY_HEADER_WORKAROUND), false, imapc.listPrefix(), retry);
+        settings.migration().has(DsyncFeature.EMPTY_HEADER_WORKAROUND), false, imapc.listPrefix(), retry, 1);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -16,10 +16,12 @@ import java.util.Objects;
  *     (a store never takes a UID below its next UID) and it is recorded as skipped.
  * @param listPrefix {@code imapc_list_prefix}
  * @param retry reconnects and backoff
+ * @param parallelFolders how many folders of one user are migrated at once, each over its own legacy
+ *     connection (they count against {@code legacy_max_connections}); 1 = one session for everything
  */
 public record MigrationOptions(
     int commitInterval, boolean emptyHeaderWorkaround, boolean skipUndeliverable, String listPrefix,
-    RetryPolicy retry) {
+    RetryPolicy retry, int parallelFolders) {
 
   public MigrationOptions {
     if (commitInterval < 0) {
@@ -27,30 +29,37 @@ public record MigrationOptions(
     }
     listPrefix = listPrefix == null ? "" : listPrefix;
     Objects.requireNonNull(retry, "retry");
+    if (parallelFolders < 1) {
+      throw new IllegalArgumentException("parallel folders must be at least 1, was " + parallelFolders);
+    }
   }
 
   /** Dovecot's defaults: commit every 100 messages, no workaround, stop at undeliverable messages. */
   public static MigrationOptions defaults() {
-    return new MigrationOptions(100, false, false, "", RetryPolicy.defaults());
+    return new MigrationOptions(100, false, false, "", RetryPolicy.defaults(), 1);
   }
 
   public MigrationOptions withCommitInterval(int value) {
-    return new MigrationOptions(value, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry);
+    return new MigrationOptions(value, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, parallelFolders);
   }
 
   public MigrationOptions withEmptyHeaderWorkaround(boolean value) {
-    return new MigrationOptions(commitInterval, value, skipUndeliverable, listPrefix, retry);
+    return new MigrationOptions(commitInterval, value, skipUndeliverable, listPrefix, retry, parallelFolders);
   }
 
   public MigrationOptions withSkipUndeliverable(boolean value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, value, listPrefix, retry);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, value, listPrefix, retry, parallelFolders);
   }
 
   public MigrationOptions withListPrefix(String value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, value, retry);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, value, retry, parallelFolders);
+  }
+
+  public MigrationOptions withParallelFolders(int value) {
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, value);
   }
 
   public MigrationOptions withRetry(RetryPolicy value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, value);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, value, parallelFolders);
   }
 }

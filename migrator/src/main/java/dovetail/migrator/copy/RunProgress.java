@@ -4,19 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** The counters behind {@link Progress}: one per run, shared by the folders it migrates. */
+/**
+ * The counters behind {@link Progress}: one per run, shared by the folders it migrates, possibly from
+ * several threads. Every listener call is made under this object's lock, so listeners need not be
+ * thread-safe.
+ */
 final class RunProgress {
   private final MigrationListener listener;
   private final Clock clock;
   private final Instant start;
-  private String folder = "";
-  private int folderIndex;
   private int folderCount;
-  private Instant folderStart;
-  private long messagesTotal;
-  private long bytesTotal;
-  private long messagesDone;
-  private long bytesDone;
+  private int folderIndex;
   private long runMessages;
   private long runBytes;
 
@@ -24,63 +22,90 @@ final class RunProgress {
     this.listener = listener;
     this.clock = clock;
     this.start = clock.instant();
-    this.folderStart = start;
   }
 
-  MigrationListener listener() {
-    return listener;
-  }
-
-  void folderCount(int count) {
+  synchronized void folderCount(int count) {
     folderCount = count;
   }
 
-  void enterFolder(String name) {
-    folder = name;
+  /** A folder starts; its counters report to this run. */
+  synchronized Folder enterFolder(String name) {
     folderIndex++;
     folderCount = Math.max(folderCount, folderIndex);
-    folderStart = clock.instant();
-    messagesTotal = bytesTotal = messagesDone = bytesDone = 0;
+    return new Folder(name, folderIndex, clock.instant());
   }
 
-  /** What is left to copy in the current folder (called again after a reconnect). */
-  void planned(long messages, long bytes) {
-    messagesTotal = messagesDone + messages;
-    bytesTotal = bytes < 0 ? -1 : bytesDone + bytes;
-    listener.folderStarted(folder, messages, bytes);
+  synchronized void skeletonReady(SkeletonResult skeleton, int folders) {
+    listener.skeletonReady(skeleton, folders);
   }
 
-  void added(long bytes) {
-    messagesDone++;
-    bytesDone += bytes;
-    runMessages++;
-    runBytes += bytes;
-    listener.progress(snapshot());
+  synchronized void folderFinished(FolderResult result) {
+    listener.folderFinished(result);
   }
 
-  long runMessages() {
+  synchronized void retrying(String reason, Duration delay, int attempt) {
+    listener.retrying(reason, delay, attempt);
+  }
+
+  synchronized long runMessages() {
     return runMessages;
   }
 
-  long runBytes() {
+  synchronized long runBytes() {
     return runBytes;
-  }
-
-  long folderMessages() {
-    return messagesDone;
-  }
-
-  long folderBytes() {
-    return bytesDone;
   }
 
   Duration elapsed() {
     return Duration.between(start, clock.instant());
   }
 
-  Progress snapshot() {
-    Instant now = clock.instant();
-    return new Progress(folder, folderIndex, folderCount, messagesDone, messagesTotal, bytesDone, bytesTotal,
-        runMessages, runBytes, Duration.between(start, now), Duration.between(folderStart, now));
+  /** One folder's counters. */
+  final class Folder {
+    private final String name;
+    private final int index;
+    private final Instant folderStart;
+    private long messagesTotal;
+    private long bytesTotal;
+    private long messagesDone;
+    private long bytesDone;
+
+    private Folder(String name, int index, Instant folderStart) {
+      this.name = name;
+      this.index = index;
+      this.folderStart = folderStart;
+    }
+
+    /** What is left to copy (called again after a reconnect). */
+    void planned(long messages, long bytes) {
+      synchronized (RunProgress.this) {
+        messagesTotal = messagesDone + messages;
+        bytesTotal = bytes < 0 ? -1 : bytesDone + bytes;
+        listener.folderStarted(name, messages, bytes);
+      }
+    }
+
+    void added(long bytes) {
+      synchronized (RunProgress.this) {
+        messagesDone++;
+        bytesDone += bytes;
+        runMessages++;
+        runBytes += bytes;
+        Instant now = clock.instant();
+        listener.progress(new Progress(name, index, folderCount, messagesDone, messagesTotal, bytesDone, bytesTotal,
+            runMessages, runBytes, Duration.between(start, now), Duration.between(folderStart, now)));
+      }
+    }
+
+    long messages() {
+      synchronized (RunProgress.this) {
+        return messagesDone;
+      }
+    }
+
+    long bytes() {
+      synchronized (RunProgress.this) {
+        return bytesDone;
+      }
+    }
   }
 }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * is replaced after a backoff; failures count only while nothing is copied in between (see
  * {@link RetryPolicy}). Folders already complete are not read from the legacy server again.
  *
- * <p>Not thread-safe: one run at a time per instance. Two processes migrating one folder at once do not
- * corrupt it (the store's explicit UIDs refuse the second copy of a UID), but one of them fails.
+ * <p>With {@link MigrationOptions#parallelFolders()} above 1, that many folders are copied at once, each
+ * over its own session (all of them behind the per-host connection cap); the skeleton always runs first,
+ * alone. Listener calls are serialized.
+ *
+ * <p>One run at a time per instance. Two processes migrating one folder at once do not corrupt it (the
+ * store's explicit UIDs refuse the second copy of a UID), but one of them fails.
  */
 public final class UserMigration {
   private static final Logger LOG = LoggerFactory.getLogger(UserMigration.class);
@@ -70,136 +76,209 @@ public final class UserMigration {
     return new Run(user, listener).execute(onlyFolders);
   }
 
-  /** The state of one run: its session, its failure count and its results. */
+  /** One run: the skeleton, then the folders, handed out to one or more workers. */
   private final class Run {
     private final String user;
-    private final MigrationListener listener;
     private final RunProgress progress;
-    private LegacyImapSession session;
-    private int failures;
-    private long lastProgressMark = -1;
-    private int foldersFinished;
+    private final AtomicReference<String> abort = new AtomicReference<>();
 
     Run(String user, MigrationListener listener) {
       this.user = user;
-      this.listener = listener;
       this.progress = new RunProgress(listener, clock);
     }
 
     UserResult execute(List<String> onlyFolders) {
       List<String> problems = new ArrayList<>();
-      List<FolderResult> results = new ArrayList<>();
       SkeletonResult skeleton = null;
-      String abort = null;
+      List<FolderResult> results = new ArrayList<>();
+      Worker first = new Worker();
       try {
-        skeleton = skeleton();
+        skeleton = first.skeleton();
         problems.addAll(skeleton.problems());
         List<String> targets = targets(skeleton, onlyFolders, problems);
         progress.folderCount(targets.size());
-        listener.skeletonReady(skeleton, targets.size());
-        for (String folder : targets) {
-          if (abort != null) {
-            results.add(FolderResult.notAttempted(folder, abort));
-            continue;
-          }
-          FolderResult r;
-          try {
-            r = migrate(folder);
-          } catch (Abort a) {
-            abort = a.getMessage();
-            r = new FolderResult(folder, progress.folderMessages() > 0 ? Outcome.PARTIAL : Outcome.NOT_ATTEMPTED,
-                progress.folderMessages(), progress.folderBytes(), List.of(), abort);
-          }
-          foldersFinished++;
-          listener.folderFinished(r);
-          results.add(r);
-        }
+        progress.skeletonReady(skeleton, targets.size());
+        results = migrateAll(targets, first);
       } catch (Abort a) {
-        abort = a.getMessage();
+        abort.compareAndSet(null, a.getMessage());
       } catch (StoreException e) {
-        abort = "store: " + e.getMessage();
+        abort.compareAndSet(null, "store: " + e.getMessage());
       } finally {
-        closeSession();
+        first.closeSession();
       }
-      return new UserResult(user, skeleton, results, problems, Optional.ofNullable(abort), progress.runMessages(),
+      return new UserResult(user, skeleton, results, problems, Optional.ofNullable(abort.get()), progress.runMessages(),
           progress.runBytes(), progress.elapsed());
     }
 
-    private SkeletonResult skeleton() {
-      UserSkeleton builder = new UserSkeleton(store, new FolderNameMapper(options.listPrefix()), clock);
-      while (true) {
-        try {
-          return builder.build(session());
-        } catch (LegacyException e) {
-          closeSession();
-          backOff(e);
-        }
-      }
-    }
-
-    private FolderResult migrate(String folder) {
-      progress.enterFolder(folder);
-      if (FolderState.of(store.open(folder).dovetailState()).orElse(null) == FolderState.COMPLETE) {
-        return new FolderResult(folder, Outcome.COMPLETE, 0, 0, List.of(), "");
-      }
-      FolderMigration migration = new FolderMigration(store.open(folder), options, progress, clock);
-      while (true) {
-        try {
-          FolderResult r = migration.run(session());
-          if (migration.sessionBroken()) {
-            closeSession();
+    /**
+     * Hands the folders out in order to {@code parallelFolders} workers, each with its own session (the first
+     * one keeps the skeleton's). Results come back in the order of {@code targets}.
+     */
+    private List<FolderResult> migrateAll(List<String> targets, Worker first) {
+      FolderResult[] results = new FolderResult[targets.size()];
+      AtomicInteger next = new AtomicInteger();
+      int workers = Math.max(1, Math.min(options.parallelFolders(), targets.size()));
+      List<Thread> threads = new ArrayList<>();
+      List<RuntimeException> crashes = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int w = 1; w < workers; w++) {
+        Thread t = new Thread(() -> {
+          Worker worker = new Worker();
+          try {
+            worker.drain(targets, next, results);
+          } catch (RuntimeException e) {
+            crashes.add(e);
+            abort.compareAndSet(null, "internal error: " + e);
+          } finally {
+            worker.closeSession();
           }
-          return r;
-        } catch (LegacyException e) {
-          closeSession();
-          backOff(e);
-        }
+        }, "migrate-" + user + "-" + w);
+        t.start();
+        threads.add(t);
       }
-    }
-
-    /** Waits before the next attempt, or gives up the run. */
-    private void backOff(LegacyException e) {
-      if (!RetryPolicy.retryable(e)) {
-        throw new Abort(describe(e));
-      }
-      long mark = progress.runMessages() + foldersFinished;
-      if (mark != lastProgressMark) {
-        failures = 0;
-        lastProgressMark = mark;
-      }
-      failures++;
-      int allowed = options.retry().allowed(e);
-      if (failures > allowed) {
-        throw new Abort("the legacy server is " + (e.kind() == LegacyException.Kind.THROTTLED ? "throttling" : "unavailable")
-            + " (" + failures + " attempts without progress): " + e.getMessage());
-      }
-      Duration delay = options.retry().delay(e, failures);
-      LOG.info("{}: legacy {}: {}; retry {} of {} in {} ms", user, e.kind(), e.getMessage(), failures, allowed,
-          delay.toMillis());
-      listener.retrying(e.getMessage(), delay, failures);
       try {
-        sleeper.sleep(delay);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new Abort("interrupted");
-      }
-    }
-
-    private LegacyImapSession session() {
-      if (session == null) {
-        session = source.open(user);
-      }
-      return session;
-    }
-
-    private void closeSession() {
-      if (session != null) {
-        try {
-          session.close();
-        } finally {
-          session = null;
+        first.drain(targets, next, results);
+      } finally {
+        for (Thread t : threads) {
+          joinUninterruptibly(t);
         }
       }
+      if (!crashes.isEmpty()) {
+        throw crashes.get(0);
+      }
+      return java.util.Arrays.asList(results);
+    }
+
+    /** One legacy session and its failure count; takes folders until none are left. */
+    private final class Worker {
+      private LegacyImapSession session;
+      private int failures;
+      private long lastProgressMark = -1;
+      /** 1 + messages of every folder this worker finished: with the current folder's count, the progress mark. */
+      private long finished;
+      private RunProgress.Folder current;
+
+      SkeletonResult skeleton() {
+        UserSkeleton builder = new UserSkeleton(store, new FolderNameMapper(options.listPrefix()), clock);
+        while (true) {
+          try {
+            return builder.build(session());
+          } catch (LegacyException e) {
+            closeSession();
+            backOff(e);
+          }
+        }
+      }
+
+      void drain(List<String> targets, AtomicInteger next, FolderResult[] results) {
+        int i;
+        while ((i = next.getAndIncrement()) < targets.size()) {
+          String folder = targets.get(i);
+          String stop = abort.get();
+          if (stop != null) {
+            results[i] = FolderResult.notAttempted(folder, stop);
+            continue;
+          }
+          RunProgress.Folder counters = progress.enterFolder(folder);
+          current = counters;
+          FolderResult r;
+          try {
+            r = migrate(folder, counters);
+          } catch (Abort a) {
+            abort.compareAndSet(null, a.getMessage());
+            r = new FolderResult(folder, counters.messages() > 0 ? Outcome.PARTIAL : Outcome.NOT_ATTEMPTED,
+                counters.messages(), counters.bytes(), List.of(), a.getMessage());
+          } catch (StoreException e) {
+            r = new FolderResult(folder, Outcome.PARTIAL, counters.messages(), counters.bytes(), List.of(),
+                "store: " + e.getMessage());
+          }
+          finished += 1 + counters.messages();
+          current = null;
+          results[i] = r;
+          progress.folderFinished(r);
+        }
+      }
+
+      private FolderResult migrate(String folder, RunProgress.Folder counters) {
+        if (FolderState.of(store.open(folder).dovetailState()).orElse(null) == FolderState.COMPLETE) {
+          return new FolderResult(folder, Outcome.COMPLETE, 0, 0, List.of(), "");
+        }
+        FolderMigration migration = new FolderMigration(store.open(folder), options, counters, clock);
+        while (true) {
+          try {
+            FolderResult r = migration.run(session());
+            if (migration.sessionBroken()) {
+              closeSession();
+            }
+            return r;
+          } catch (LegacyException e) {
+            closeSession();
+            backOff(e);
+          }
+        }
+      }
+
+      /** Waits before the next attempt, or gives up the run. Failures count while nothing was copied between them. */
+      private void backOff(LegacyException e) {
+        if (!RetryPolicy.retryable(e)) {
+          throw new Abort(describe(e));
+        }
+        if (abort.get() != null) {
+          throw new Abort(abort.get());
+        }
+        long mark = finished + (current == null ? 0 : current.messages());
+        if (mark != lastProgressMark) {
+          failures = 0;
+          lastProgressMark = mark;
+        }
+        failures++;
+        int allowed = options.retry().allowed(e);
+        if (failures > allowed) {
+          throw new Abort("the legacy server is " + (e.kind() == LegacyException.Kind.THROTTLED ? "throttling" : "unavailable")
+              + " (" + failures + " attempts without progress): " + e.getMessage());
+        }
+        Duration delay = options.retry().delay(e, failures);
+        LOG.info("{}: legacy {}: {}; retry {} of {} in {} ms", user, e.kind(), e.getMessage(), failures, allowed,
+            delay.toMillis());
+        progress.retrying(e.getMessage(), delay, failures);
+        try {
+          sleeper.sleep(delay);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new Abort("interrupted");
+        }
+      }
+
+      private LegacyImapSession session() {
+        if (session == null) {
+          session = source.open(user);
+        }
+        return session;
+      }
+
+      void closeSession() {
+        if (session != null) {
+          try {
+            session.close();
+          } finally {
+            session = null;
+          }
+        }
+      }
+    }
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -87,7 +87,7 @@ final class FakeLegacy implements LegacyImapSource {
   int dieAfterBodies;
   final AtomicInteger sessionsOpened = new AtomicInteger();
   final AtomicInteger sessionsOpen = new AtomicInteger();
-  final List<String> log = new ArrayList<>();
+  final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
 
   FakeLegacy(char separator) {
     this.separator = separator;

@@ -59,6 +59,43 @@ class UserMigrationTest {
   }
 
   @Test
+  void parallelFoldersUseOneSessionEachAndReportInFolderOrder() {
+    for (int f = 0; f < 6; f++) {
+      FakeLegacy.Folder extra = legacy.folder("Extra" + f, 400 + f);
+      for (int i = 1; i <= 30; i++) {
+        extra.add(i, FakeLegacy.message("Subject: extra " + i + "\r\n\r\nz\r\n"));
+      }
+    }
+    List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    MigrationListener listener = new MigrationListener() {
+      private int inside; // listener calls are serialized: never two at once
+
+      @Override
+      public void progress(Progress p) {
+        inside++;
+        if (inside != 1) {
+          throw new AssertionError("concurrent listener calls");
+        }
+        seen.add(p.folder());
+        inside--;
+      }
+    };
+    MigrationOptions options = MigrationOptions.defaults().withCommitInterval(7).withRetry(retry).withParallelFolders(3);
+    UserResult r = new UserMigration(legacy, store, options, Clock.systemUTC(), sleeps::add).run("alice", List.of(), listener);
+    assertTrue(r.complete(), r.toString());
+    assertEquals(List.of("INBOX", "Sent", "Empty", "Extra0", "Extra1", "Extra2", "Extra3", "Extra4", "Extra5"),
+        r.folders().stream().map(FolderResult::folder).toList());
+    assertEquals(220, r.messages());
+    assertEquals(220, seen.size());
+    assertEquals(3, legacy.sessionsOpened.get());
+    assertEquals(0, legacy.sessionsOpen.get());
+    for (int f = 0; f < 6; f++) {
+      assertEquals(30, store.open("Extra" + f).status().messages());
+      assertEquals(31, store.open("Extra" + f).status().nextUid());
+    }
+  }
+
+  @Test
   void aDroppedConnectionIsReplacedAndTheRunCompletes() {
     legacy.dieAfterBodies = 7;
     UserResult r = run(List.of());

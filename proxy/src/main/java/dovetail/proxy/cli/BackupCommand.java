@@ -44,6 +44,11 @@ final class BackupCommand implements Callable<Integer> {
       + "cannot deliver (after retries) and finish their folders without them; they are recorded and reported")
   boolean skipUndeliverable;
 
+  @CommandLine.Option(names = {"-j", "--parallel"}, paramLabel = "N", defaultValue = "2", description = "folders "
+      + "migrated at once, each over its own legacy connection (at most legacy_max_connections; default ${DEFAULT-VALUE}; "
+      + "1 = a single connection, as doveadm backup)")
+  int parallel;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -52,7 +57,11 @@ final class BackupCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     Backup backup;
     try {
-      backup = Backup.of(settings, user, skipUndeliverable,
+      if (parallel < 1) {
+        throw new IllegalArgumentException("--parallel must be at least 1");
+      }
+      int connections = Math.min(parallel, settings.migration().maxConnectionsPerHost());
+      backup = Backup.of(settings, user, o -> o.withSkipUndeliverable(skipUndeliverable).withParallelFolders(connections),
           new ConnectionLimiter(settings.migration().maxConnectionsPerHost()), clock);
     } catch (IllegalArgumentException e) {
       err.println("dovetail backup: " + e.getMessage());
