@@ -1,0 +1,184 @@
+package dovetail.proxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.cli.DovetailCommand;
+import dovetail.store.Flags;
+import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreOptions;
+import dovetail.store.maildir.MaildirStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server with a 64 MB heap serves a 100 MB message (bare LF line ends, so every byte goes through the CRLF
+ * view) and takes a 40 MB APPEND: both stream; neither is held in memory.
+ */
+class LargeMessageStreamingIT {
+  private static final int LINES = 100 * 1024 * 1024 / 77;
+  private static final String HEADER = "Subject: big\n\n";
+
+  @TempDir Path dir;
+
+  /** HEADER, then LINES lines of 76 'x' and a LF, generated on the fly. */
+  private static InputStream bigMessage() {
+    return new InputStream() {
+      private final byte[] header = HEADER.getBytes(StandardCharsets.US_ASCII);
+      private long pos;
+      private final long total = header.length + (long) LINES * 77;
+
+      @Override
+      public int read() {
+        if (pos >= total) {
+          return -1;
+        }
+        long p = pos++;
+        if (p < header.length) {
+          return header[(int) p];
+        }
+        return (p - header.length) % 77 == 76 ? '\n' : 'x';
+      }
+    };
+  }
+
+  @Test
+  void fetchAndAppendStreamWithASmallHeap() throws Exception {
+    Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret\n");
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "imap_listen = 127.0.0.1:0\npassdb = passwd-file:" + dir.resolve("passwd")
+        + "\nmail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\nadmin_socket = " + dir.resolve("a.sock") + "\n");
+    MailStore store = MaildirStore.forUser(MailLocation.parse("maildir:" + dir.resolve("mail") + "/%n/Maildir"), "alice",
+        StoreOptions.DEFAULT);
+    try (InputStream in = new BufferedInputStream(bigMessage(), 1 << 16)) {
+      store.open("INBOX").append(MessageMeta.next(Instant.now(), Flags.NONE), in);
+    }
+    long expected = HEADER.length() + 2L + (long) LINES * 78;
+
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Process server = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        DovetailCommand.class.getName(), "serve", "-c", conf.toString()).redirectErrorStream(true).start();
+    try {
+      int port = awaitPort(server);
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(60_000);
+        InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
+        OutputStream out = s.getOutputStream();
+        line(in);
+        send(out, "a LOGIN alice secret");
+        line(in);
+        send(out, "b SELECT INBOX");
+        while (!line(in).startsWith("b ")) {
+          // untagged SELECT data
+        }
+        send(out, "c UID FETCH 1 (RFC822.SIZE BODY.PEEK[])");
+        String fetch = line(in);
+        assertTrue(fetch.contains("RFC822.SIZE " + expected) && fetch.endsWith("{" + expected + "}"), fetch);
+        long lfs = 0;
+        byte[] buf = new byte[1 << 16];
+        long left = expected;
+        int previous = 0;
+        while (left > 0) {
+          int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+          assertTrue(n > 0, "the literal ended early, " + left + " bytes short");
+          for (int i = 0; i < n; i++) {
+            if (buf[i] == '\n') {
+              assertEquals('\r', i > 0 ? buf[i - 1] : previous, "every line ends with CRLF");
+              lfs++;
+            }
+          }
+          previous = buf[n - 1];
+          left -= n;
+        }
+        assertEquals(LINES + 2, lfs);
+        line(in);
+        assertTrue(line(in).startsWith("c OK"));
+
+        long appendSize = 40L * 1024 * 1024;
+        send(out, "d APPEND INBOX {" + appendSize + "}");
+        assertTrue(line(in).startsWith("+"));
+        byte[] chunk = ("y".repeat(1022) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        out.write("Subject: appended\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        long written = "Subject: appended\r\n\r\n".length();
+        while (written < appendSize) {
+          int n = (int) Math.min(chunk.length, appendSize - written);
+          out.write(chunk, 0, n);
+          written += n;
+        }
+        send(out, "");
+        String appended = line(in);
+        while (appended.startsWith("* ")) {
+          appended = line(in); // EXISTS for the selected folder
+        }
+        assertTrue(appended.startsWith("d OK") && appended.contains("APPENDUID"), appended);
+      }
+      assertEquals(2, store.open("INBOX").messages().size());
+      assertEquals(appendSizeOnDisk(store), 40L * 1024 * 1024);
+    } finally {
+      server.toHandle().destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+      server.destroyForcibly();
+    }
+  }
+
+  private static long appendSizeOnDisk(MailStore store) {
+    return store.open("INBOX").messages().get(1).size();
+  }
+
+  private static int awaitPort(Process server) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    Pattern listening = Pattern.compile("IMAP listening on .*:(\\d+)");
+    StringBuilder log = new StringBuilder();
+    String l;
+    while ((l = out.readLine()) != null) {
+      log.append(l).append('\n');
+      Matcher m = listening.matcher(l);
+      if (m.find()) {
+        Thread drain = new Thread(() -> {
+          try {
+            out.transferTo(java.io.Writer.nullWriter());
+          } catch (IOException e) {
+            // the server stopped
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("the server did not start:\n" + log);
+  }
+
+  private static void send(OutputStream out, String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      if (b != '\r') {
+        sb.append((char) b);
+      }
+    }
+    return sb.toString();
+  }
+}
