@@ -82,6 +82,7 @@ class DovecotBackupIT {
     assertEquals("complete", sent.get(MigrationState.STATE));
     assertEquals("\\Sent", sent.get(MigrationState.LEGACY_SPECIAL_USE));
     assertEquals("31", sent.get(MigrationState.LEGACY_UIDNEXT));
+    assertTrue(Long.parseLong(sent.get(MigrationState.LEGACY_HIGHESTMODSEQ)) > 0, "Dovecot offers CONDSTORE: " + sent);
   }
 
   @Test
