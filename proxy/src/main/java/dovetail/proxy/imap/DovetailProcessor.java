@@ -1,7 +1,9 @@
 package dovetail.proxy.imap;
 
 import dovetail.proxy.mailbox.MailboxBackend;
+import com.google.common.collect.ImmutableSet;
 import org.apache.james.imap.api.ImapConfiguration;
+import org.apache.james.imap.api.message.Capability;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
@@ -51,7 +53,7 @@ final class DovetailProcessor implements ImapProcessor {
     ImapSession view = SessionView.of(session, rule);
     poller.watch(session);
     return refreshFirst(message, session)
-        .then(Mono.defer(() -> james.processReactive(message, responder, view)))
+        .then(Mono.defer(() -> james.processReactive(message, new ModifiedCodeFix(responder, RESPONSES), view)))
         .onErrorResume(e -> answerEscapedError(message, responder, e));
   }
 
@@ -88,8 +90,27 @@ final class DovetailProcessor implements ImapProcessor {
     return backend.refresh(mailboxSession, selected.getMailboxId());
   }
 
+  /**
+   * James 3.8.1's IMAPServer never passes "condstore" from its configuration to ImapConfiguration
+   * (IMAPServer.getImapConfiguration), so CONDSTORE could never be advertised; the flag is set here.
+   */
   @Override
   public void configure(ImapConfiguration configuration) {
-    james.configure(configuration);
+    james.configure(withCondstore(configuration));
+  }
+
+  static ImapConfiguration withCondstore(ImapConfiguration c) {
+    ImapConfiguration.Builder b = ImapConfiguration.builder()
+        .enableIdle(c.isEnableIdle())
+        .idleTimeInterval(c.getIdleTimeInterval())
+        .idleTimeIntervalUnit(c.getIdleTimeIntervalUnit())
+        .concurrentRequests(c.getConcurrentRequests())
+        .maxQueueSize(c.getMaxQueueSize())
+        .disabledCaps(c.getDisabledCaps().stream().map(Capability::asString).collect(ImmutableSet.toImmutableSet()))
+        .isCondstoreEnable(true)
+        .isProvisionDefaultMailboxes(c.isProvisionDefaultMailboxes())
+        .withCustomProperties(c.getCustomProperties());
+    c.getAppendLimit().ifPresent(b::appendLimit);
+    return b.build();
   }
 }

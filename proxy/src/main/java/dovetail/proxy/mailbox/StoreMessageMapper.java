@@ -329,9 +329,12 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     return next <= 1 ? Optional.empty() : Optional.of(MessageUid.of(next - 1));
   }
 
+  /** Looks at the folder first, so that STATUS/SELECT HIGHESTMODSEQ covers other writers' changes (CONDSTORE). */
   @Override
   public ModSeq getHighestModSeq(Mailbox mailbox) throws MailboxException {
-    return ModSeq.of(folder(mailbox).state().highest());
+    UserMailboxes.Folder f = folder(mailbox);
+    current(mailbox, f);
+    return ModSeq.of(f.state().highest());
   }
 
   /** FLAGS: the system flags plus every keyword in use in the folder. */
