@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.AbstractMessageRangeRequest;
 import org.apache.james.imap.message.request.CheckRequest;
 import org.apache.james.imap.message.request.IdleRequest;
 import org.apache.james.imap.message.request.NoopRequest;
@@ -24,8 +25,9 @@ import reactor.core.publisher.Mono;
 /**
  * In front of James's processor chain: what applies to every command, once. It gives processors the
  * per-connection {@link SessionView}, notes sessions for the {@link FolderPoller}, before NOOP, CHECK and
- * IDLE looks for changes that other writers made to the selected folder, so they are reported at once, and
- * answers a command whose processor failed without answering.
+ * IDLE looks for changes that other writers made to the selected folder, so they are reported at once,
+ * corrects two response codes James gets wrong ({@link ResponseCodeFix}), and answers a command whose processor
+ * failed without answering.
  */
 final class DovetailProcessor implements ImapProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(DovetailProcessor.class);
@@ -52,8 +54,10 @@ final class DovetailProcessor implements ImapProcessor {
   public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
     ImapSession view = SessionView.of(session, rule);
     poller.watch(session);
+    String copySource = message instanceof AbstractMessageRangeRequest range
+        ? ResponseCodeFix.copySource(range, session.getSelected()) : null;
     return refreshFirst(message, session)
-        .then(Mono.defer(() -> james.processReactive(message, new ModifiedCodeFix(responder, RESPONSES), view)))
+        .then(Mono.defer(() -> james.processReactive(message, new ResponseCodeFix(responder, RESPONSES, copySource), view)))
         .onErrorResume(e -> answerEscapedError(message, responder, e));
   }
 

@@ -1,0 +1,132 @@
+package dovetail.proxy.imap;
+
+import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.james.imap.api.message.IdRange;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.message.response.StatusResponse.ResponseCode;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.message.request.AbstractMessageRangeRequest;
+import org.apache.james.mailbox.MessageUid;
+
+/**
+ * Rewrites two response codes that James 3.8.1 gets wrong, on their way to the client:
+ *
+ * <ul>
+ *   <li>{@code MODIFIED} (RFC 7162 §3.2): {@code ResponseCode.condStore} gives it the number 0, so a failed
+ *       conditional STORE says {@code OK [MODIFIED 0 2]}; the set must follow MODIFIED directly.
+ *   <li>{@code COPYUID} (RFC 4315 §3): AbstractMessageRangeProcessor puts the client's own set there, so
+ *       {@code COPY 1 X} answers with a sequence number and {@code UID COPY 1:* X} with
+ *       {@code 1:9223372036854775807}; the source set must be the UIDs that were copied, in the order of the
+ *       target set. They are resolved from the selected folder before the command runs.
+ * </ul>
+ *
+ * James's ResponseCode constructor is private, hence the reflection; if it ever fails, James's answer goes out
+ * unchanged.
+ */
+final class ResponseCodeFix implements ImapProcessor.Responder {
+  private static final Constructor<ResponseCode> CODE = codeConstructor();
+
+  private final ImapProcessor.Responder delegate;
+  private final StatusResponseFactory responses;
+  private final String copySource;
+
+  /** @param copySource the UID set a COPY/MOVE is about to copy, or null for other commands */
+  ResponseCodeFix(ImapProcessor.Responder delegate, StatusResponseFactory responses, String copySource) {
+    this.delegate = delegate;
+    this.responses = responses;
+    this.copySource = copySource;
+  }
+
+  private static Constructor<ResponseCode> codeConstructor() {
+    try {
+      Constructor<ResponseCode> c =
+          ResponseCode.class.getDeclaredConstructor(String.class, Collection.class, long.class, boolean.class);
+      c.setAccessible(true);
+      return c;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The UIDs of the selected folder's messages that a COPY or MOVE names, as a UID set; null if unknown. */
+  static String copySource(AbstractMessageRangeRequest request, SelectedMailbox selected) {
+    if (selected == null) {
+      return null;
+    }
+    List<Long> uids = new ArrayList<>();
+    long exists = selected.existsCount();
+    for (int msn = 1; msn <= exists; msn++) {
+      long position = msn;
+      MessageUid uid = selected.uid(msn).orElse(null);
+      if (uid == null) {
+        continue;
+      }
+      long key = request.isUseUids() ? uid.asLong() : position;
+      for (IdRange range : request.getIdSet()) {
+        if (range.getLowVal() <= key && key <= range.getHighVal()) {
+          uids.add(uid.asLong());
+          break;
+        }
+      }
+    }
+    return uids.isEmpty() ? null : uidSet(uids);
+  }
+
+  static String uidSet(List<Long> sorted) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < sorted.size()) {
+      int j = i;
+      while (j + 1 < sorted.size() && sorted.get(j + 1) == sorted.get(j) + 1) {
+        j++;
+      }
+      if (out.length() > 0) {
+        out.append(',');
+      }
+      out.append(sorted.get(i));
+      if (j > i) {
+        out.append(':').append(sorted.get(j));
+      }
+      i = j + 1;
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void respond(ImapResponseMessage message) {
+    delegate.respond(fixed(message));
+  }
+
+  ImapResponseMessage fixed(ImapResponseMessage message) {
+    if (CODE == null || !(message instanceof StatusResponse status) || status.getResponseCode() == null
+        || status.getServerResponseType() != StatusResponse.Type.OK || status.getTag() == null) {
+      return message;
+    }
+    ResponseCode code = status.getResponseCode();
+    try {
+      if ("MODIFIED".equals(code.getCode()) && code.getNumber() == 0) {
+        return responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey(),
+            CODE.newInstance("MODIFIED", code.getParameters(), (long) ResponseCode.NO_NUMBER, false));
+      }
+      if ("COPYUID".equals(code.getCode()) && copySource != null && code.getParameters().size() == 2) {
+        String target = new ArrayList<>(code.getParameters()).get(1);
+        return responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey(),
+            CODE.newInstance("COPYUID", List.of(copySource, target), code.getNumber(), false));
+      }
+    } catch (ReflectiveOperationException e) {
+      return message;
+    }
+    return message;
+  }
+
+  @Override
+  public void flush() {
+    delegate.flush();
+  }
+}
