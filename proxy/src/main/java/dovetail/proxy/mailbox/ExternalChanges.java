@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageUid;
@@ -32,14 +36,21 @@ public final class ExternalChanges {
   private static final MailboxSession.SessionId SESSION = MailboxSession.SessionId.of(-1);
 
   private final EventBus eventBus;
+  private final Map<MailboxId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
 
   public ExternalChanges(EventBus eventBus) {
     this.eventBus = eventBus;
   }
 
-  void publish(Mailbox mailbox, FolderState.Changes changes, FolderState state) {
+  /**
+   * Starts announcing the changes at once (listeners run on other threads), and returns when every session has
+   * received them. With no changes, returns when earlier announcements for the folder are received, so a NOOP
+   * that follows a listing never answers before the listing's news arrived.
+   */
+  Mono<Void> publish(Mailbox mailbox, FolderState.Changes changes, FolderState state) {
     if (changes.isEmpty()) {
-      return;
+      CompletableFuture<Void> pending = inFlight.get(mailbox.getMailboxId());
+      return pending == null ? Mono.empty() : Mono.fromFuture(pending);
     }
     LOG.debug("{}: {} new, {} expunged, {} flag changes by another writer", mailbox.getName(),
         changes.added().size(), changes.expunged().size(), changes.flags().size());
@@ -74,9 +85,16 @@ public final class ExternalChanges {
       flags = eventBus.dispatch(EventFactory.flagsUpdated().randomEventId().user(mailbox.getUser()).sessionId(SESSION)
           .mailbox(mailbox).updatedFlags(updated).build(), key);
     }
-    // Fire and forget: this runs inside mapper calls, which must not block on listeners.
-    Flux.concat(expunged, added, flags)
-        .subscribe(null, e -> LOG.warn("{}: could not announce changes by another writer: {}", mailbox.getName(), e.toString()));
+    CompletableFuture<Void> delivery = Flux.concat(expunged, added, flags).then()
+        .onErrorResume(e -> {
+          LOG.warn("{}: could not announce changes by another writer: {}", mailbox.getName(), e.toString());
+          return Mono.empty();
+        })
+        .toFuture();
+    MailboxId id = mailbox.getMailboxId();
+    inFlight.put(id, delivery);
+    delivery.whenComplete((ok, e) -> inFlight.remove(id, delivery));
+    return Mono.fromFuture(delivery);
   }
 
   static MessageMetaData metaData(StoredMessage m, long modSeq) {

@@ -34,6 +34,7 @@ import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.logger.DefaultMetricFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The James mailbox side of Dovetail, assembled in one place: James's StoreMailboxManager (its 14 constructor
@@ -112,8 +113,9 @@ public final class MailboxBackend {
   public Mono<Void> refresh(MailboxSession session, MailboxId mailboxId) {
     return Mono.fromCallable(() -> {
       StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
-      mapper.refresh(mappers.getMailboxMapper(session).findMailboxById(mailboxId).block());
-      return true;
-    }).onErrorResume(MailboxException.class, e -> Mono.just(false)).then();
+      return mapper.refresh(mappers.getMailboxMapper(session).findMailboxById(mailboxId).block());
+    }).subscribeOn(Schedulers.boundedElastic())
+        .flatMap(announced -> announced)
+        .onErrorResume(MailboxException.class, e -> Mono.empty());
   }
 }

@@ -33,6 +33,7 @@ import org.apache.james.mailbox.store.mail.ModSeqProvider;
 import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Messages of the session user's folders, read from and written to the store. The store assigns UIDs
@@ -61,20 +62,25 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     return user.folder((StoreMailboxId) mailbox.getMailboxId());
   }
 
-  /** The folder's messages now; changes by other writers are announced first. */
+  /** The folder's messages now; changes by other writers are being announced (see {@link ExternalChanges}). */
   private List<StoredMessage> current(Mailbox mailbox, UserMailboxes.Folder f) throws MailboxException {
+    return look(mailbox, f).messages();
+  }
+
+  private record Look(List<StoredMessage> messages, Mono<Void> announced) {}
+
+  private Look look(Mailbox mailbox, UserMailboxes.Folder f) throws MailboxException {
     try {
       List<StoredMessage> messages = f.mailbox().messages();
-      changes.publish(mailbox, f.state().sync(f.mailbox(), messages), f.state());
-      return messages;
+      return new Look(messages, changes.publish(mailbox, f.state().sync(f.mailbox(), messages), f.state()));
     } catch (StoreException e) {
       throw StoreErrors.toJames(e, f.name());
     }
   }
 
-  /** Looks for other writers' changes now (NOOP, IDLE, SELECT); see {@link ExternalChanges}. */
-  void refresh(Mailbox mailbox) throws MailboxException {
-    current(mailbox, folder(mailbox));
+  /** Looks for other writers' changes now (NOOP, IDLE, the poller); completes when sessions have them. */
+  Mono<Void> refresh(Mailbox mailbox) throws MailboxException {
+    return look(mailbox, folder(mailbox)).announced();
   }
 
   private StoreMailboxMessage wrap(StoredMessage m, UserMailboxes.Folder f) {

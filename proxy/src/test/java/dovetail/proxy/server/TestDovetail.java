@@ -77,6 +77,7 @@ public final class TestDovetail implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> users = new LinkedHashMap<>();
     private String ssl = "no";
+    private String mailLocation;
     private final List<String> extra = new ArrayList<>();
 
     private Builder(Path dir) {
@@ -95,6 +96,12 @@ public final class TestDovetail implements AutoCloseable {
       return this;
     }
 
+    /** Serve another store, e.g. a running Dovecot's: {@code maildir:/work/home/%n/Maildir}. */
+    public Builder mailLocation(String location) {
+      this.mailLocation = location;
+      return this;
+    }
+
     public Builder setting(String line) {
       extra.add(line);
       return this;
@@ -110,7 +117,8 @@ public final class TestDovetail implements AutoCloseable {
       StringBuilder conf = new StringBuilder();
       conf.append("imap_listen = 127.0.0.1:0\n");
       conf.append("passdb = passwd-file:").append(passwdFile).append('\n');
-      conf.append("mail_location = maildir:").append(dir.resolve("mail")).append("/%n/Maildir\n");
+      conf.append("mail_location = ").append(mailLocation != null ? mailLocation
+          : "maildir:" + dir.resolve("mail") + "/%n/Maildir").append('\n');
       conf.append("admin_socket = ").append(dir.resolve("admin.sock")).append('\n');
       TestCertificates certs = null;
       if (!ssl.equals("no")) {
