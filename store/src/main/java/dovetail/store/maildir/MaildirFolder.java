@@ -128,30 +128,44 @@ final class MaildirFolder implements Mailbox {
 
   @Override
   public StoredMessage setFlags(long uid, Flags flags) {
-    return write(() -> {
-      MaildirSync.Entry e = sync.view().get(uid);
-      if (e == null) {
-        throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
+    return write(() -> setFlagsLocked(uid, flags, true));
+  }
+
+  private StoredMessage setFlagsLocked(long uid, Flags flags, boolean mayRetry) {
+    MaildirSync.Entry e = sync.view().get(uid);
+    if (e == null) {
+      throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
+    }
+    String letters = letters(flags);
+    String oldName = e.relativePath().substring(4);
+    // Letters we do not know (neither system flags nor keywords) are kept, as Dovecot does.
+    for (char c : MaildirFilename.flagLetters(oldName).toCharArray()) {
+      if (SystemFlag.ofLetter(c) == null && !(c >= 'a' && c <= 'z')) {
+        letters += c;
       }
-      String letters = letters(flags);
-      String oldName = e.relativePath().substring(4);
-      // Letters we do not know (neither system flags nor keywords) are kept, as Dovecot does.
-      for (char c : MaildirFilename.flagLetters(oldName).toCharArray()) {
-        if (SystemFlag.ofLetter(c) == null && !(c >= 'a' && c <= 'z')) {
-          letters += c;
-        }
-      }
-      String newName = MaildirFilename.withFlags(e.record().baseName(), letters);
-      if (!e.relativePath().equals("cur/" + newName)) {
-        try {
-          fsync.move(dir.resolve(e.relativePath()), dir.resolve("cur").resolve(newName));
-        } catch (IOException ex) {
-          throw MaildirSync.io("cannot rename " + e.relativePath(), ex);
-        }
+    }
+    String newName = MaildirFilename.withFlags(e.record().baseName(), letters);
+    if (!e.relativePath().equals("cur/" + newName)) {
+      long before = sync.curMtime();
+      try {
+        fsync.move(dir.resolve(e.relativePath()), dir.resolve("cur").resolve(newName));
+      } catch (java.nio.file.NoSuchFileException gone) {
+        // Renamed meanwhile by a writer that takes no lock (Dovecot changes flags that way): look again.
         sync.refresh(true);
+        if (sync.view().get(uid) == null) {
+          throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
+        }
+        if (!mayRetry) {
+          throw MaildirSync.io("cannot rename " + e.relativePath(), gone);
+        }
+        return setFlagsLocked(uid, flags, false);
+      } catch (IOException ex) {
+        throw MaildirSync.io("cannot rename " + e.relativePath(), ex);
       }
-      return sync.view().get(uid).message();
-    });
+      sync.noteOwnRenames(Map.of(e.record().baseName(), e.relativePath()),
+          Map.of(e.record().baseName(), "cur/" + newName), before);
+    }
+    return sync.view().get(uid).message();
   }
 
   @Override
@@ -270,7 +284,7 @@ final class MaildirFolder implements Mailbox {
     fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
         Uidlist.format(header.withNextUid(next), keep));
     sync.invalidateUidlist();
-    sync.refresh(true);
+    sync.refresh(false);
   }
 
   /** Appends records in one write (Dovecot's maildir_uidlist_sync_update); the header's N is left as it is. */
@@ -300,7 +314,10 @@ final class MaildirFolder implements Mailbox {
    * and moving its files into cur/, create a missing uidlist, and give UIDs to files without records.
    */
   private void syncLocked() {
-    sync.refresh(true);
+    sync.refresh(false);
+    if (!sync.recordsWithoutFiles().isEmpty() || !sync.unrecordedFiles().isEmpty()) {
+      sync.refresh(true); // list the directories before acting on what seems to be missing
+    }
     if (sync.hasTrailingFragment()) {
       // Appending after a line without LF would glue two records together: rewrite instead.
       sync.adoptTrailingFragment();

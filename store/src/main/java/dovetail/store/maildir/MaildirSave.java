@@ -135,7 +135,10 @@ final class MaildirSave implements MailboxTransaction {
         folder.appendRecords(records);
         Path tmpDir = folder.directory().resolve("tmp");
         Path curDir = folder.directory().resolve("cur");
+        long curMtimeBefore = sync.curMtime();
+        Map<String, String> added = new HashMap<>();
         for (int i = 0; i < records.size(); i++) {
+          added.put(records.get(i).baseName(), "cur/" + finalNames.get(records.get(i).uid()));
           folder.keepLockFresh();
           try {
             folder.fsync().move(tmpDir.resolve(pending.get(i).tmpName()), curDir.resolve(finalNames.get(records.get(i).uid())));
@@ -146,8 +149,8 @@ final class MaildirSave implements MailboxTransaction {
         if (folder.fsync().files()) {
           folder.fsync().directory(curDir);
         }
+        sync.noteOwnRenames(Map.of(), added, curMtimeBefore);
       }
-      sync.refresh(true);
       if (raiseNextUid > 0) {
         folder.raiseNextUidLocked(raiseNextUid);
       }

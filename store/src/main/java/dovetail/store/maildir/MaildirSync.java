@@ -36,8 +36,13 @@ import java.util.function.Consumer;
  * {@link #refresh(boolean)}. Not thread-safe: the folder's mutex guards it.
  */
 final class MaildirSync {
-  /** Directory mtimes this recent may hide a change in the same clock tick: rescan them next time too. */
-  private static final long DIRTY_WINDOW_MILLIS = 2000;
+  /**
+   * Directory mtimes this recent may hide a change in the same clock tick (Linux file times follow the
+   * coarse clock, a few milliseconds a tick): rescan such a directory next time too.
+   */
+  private static final long DIRTY_WINDOW_MILLIS = 100;
+  /** Lock-free writers (Dovecot renames files to change flags) are caught by a full rescan this often. */
+  private static final long FULL_SCAN_EVERY_MILLIS = 10_000;
 
   private final Path dir;
   private final Path uidlistPath;
@@ -52,11 +57,18 @@ final class MaildirSync {
   private int nextLineNumber;
   private UidlistHeader header;
   private final List<UidlistRecord> records = new ArrayList<>();
+  private final Map<String, UidlistRecord> recordsByBase = new HashMap<>();
 
   // cur/ and new/ as last listed: base name -> "cur/<file name>"
   private long curMtime = -1;
   private long newMtime = -1;
   private Map<String, String> files = new HashMap<>();
+  private long lastFullScan;
+
+  // what the view was built from: a full rebuild when anything but appends changed
+  private boolean viewStale = true;
+  private int viewRecords;
+  private final List<String> filesAdded = new ArrayList<>();
 
   private MaildirKeywords keywords;
   private long keywordsMtime = -1;
@@ -76,12 +88,12 @@ final class MaildirSync {
 
   /** Re-reads what changed. {@code force} rescans the directories even when their mtimes look unchanged. */
   void refresh(boolean force) {
-    boolean changed = readUidlist(force);
-    changed |= scanDirectories(force);
-    changed |= readKeywords();
-    if (changed || force) {
-      rebuildView();
+    readUidlist();
+    scanDirectories(force);
+    if (readKeywords()) {
+      viewStale = true;
     }
+    updateView();
   }
 
   UidlistHeader header() {
@@ -108,13 +120,12 @@ final class MaildirSync {
 
   /** Files in cur/ or new/ that no record names. */
   List<String> unrecordedFiles() {
-    Set<String> recorded = new HashSet<>();
-    for (UidlistRecord r : records) {
-      recorded.add(r.baseName());
+    if (files.size() <= view.size() && view.size() == recordsByBase.size()) {
+      return List.of(); // every file is in the view, so every file has a record
     }
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, String> f : files.entrySet()) {
-      if (!recorded.contains(f.getKey())) {
+      if (!recordsByBase.containsKey(f.getKey())) {
         out.add(f.getValue());
       }
     }
@@ -123,6 +134,9 @@ final class MaildirSync {
 
   /** Records whose file is in neither cur/ nor new/. */
   List<UidlistRecord> recordsWithoutFiles() {
+    if (view.size() == records.size()) {
+      return List.of(); // every record is in the view, so every record has its file
+    }
     List<UidlistRecord> out = new ArrayList<>();
     for (UidlistRecord r : records) {
       if (!files.containsKey(r.baseName())) {
@@ -166,6 +180,7 @@ final class MaildirSync {
       return null;
     }
     records.add(parsed.get(0));
+    recordsByBase.put(parsed.get(0).baseName(), parsed.get(0));
     warnings.accept(uidlistPath + ": kept UID " + parsed.get(0).uid() + " from a last line that lacked its LF");
     return parsed.get(0);
   }
@@ -181,25 +196,56 @@ final class MaildirSync {
     newMtime = -1;
   }
 
-  private boolean readUidlist(boolean force) {
+  /**
+   * Our own renames in cur/ (new messages, flag changes), applied without listing the directory again.
+   * If nobody else changed cur/ since our last listing (its mtime is still the one we listed), the new
+   * mtime is taken as listed; otherwise the next refresh lists cur/ again.
+   *
+   * @param curMtimeBefore cur/'s mtime read (under the lock) just before our renames
+   */
+  void noteOwnRenames(Map<String, String> removedBaseToPath, Map<String, String> addedBaseToPath, long curMtimeBefore) {
+    readUidlist();
+    for (Map.Entry<String, String> e : removedBaseToPath.entrySet()) {
+      files.remove(e.getKey(), e.getValue());
+      if (!addedBaseToPath.containsKey(e.getKey())) {
+        viewStale = true; // a message left; a renamed one is replaced in place below
+      }
+    }
+    for (Map.Entry<String, String> e : addedBaseToPath.entrySet()) {
+      files.put(e.getKey(), e.getValue());
+      filesAdded.add(e.getKey());
+    }
+    curMtime = curMtime != -1 && curMtime == curMtimeBefore ? mtime(dir.resolve("cur")) : -1;
+    updateView();
+  }
+
+  long curMtime() {
+    return mtime(dir.resolve("cur"));
+  }
+
+  private void readUidlist() {
     BasicFileAttributes attrs;
     try {
       attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      boolean had = header != null;
+      if (header != null) {
+        viewStale = true;
+      }
       header = null;
       records.clear();
+      recordsByBase.clear();
       uidlistKey = null;
       uidlistSize = -1;
-      return had;
+      return;
     } catch (IOException e) {
       throw io("cannot stat " + uidlistPath, e);
     }
     Object key = attrs.fileKey();
     long size = attrs.size();
     long mtime = attrs.lastModifiedTime().toMillis();
-    if (!force && key != null && key.equals(uidlistKey) && size == uidlistSize && mtime == uidlistMtime) {
-      return false;
+    // The uidlist only grows in place or is replaced by rename, so (inode, size, mtime) tells every change.
+    if (key != null && key.equals(uidlistKey) && size == uidlistSize && mtime == uidlistMtime) {
+      return;
     }
     byte[] data = readAll(uidlistPath);
     boolean appendedOnly = key != null && key.equals(uidlistKey) && data.length >= consumed && header != null
@@ -211,12 +257,27 @@ final class MaildirSync {
       int used = Uidlist.parseAppended(tail, 0, nextLineNumber, lastUid, added, uidlistPath.toString(), warnings);
       nextLineNumber += countLines(tail, used);
       consumed += used;
-      records.addAll(added);
+      for (UidlistRecord r : added) {
+        UidlistRecord before = recordsByBase.put(r.baseName(), r);
+        if (before != null) {
+          // Dovecot: the later UID of a file named twice wins ("Duplicate file entry").
+          warnings.accept(uidlistPath + ": duplicate file entry " + r.baseName() + " (UIDs " + before.uid() + " and "
+              + r.uid() + "); the later UID wins");
+          records.remove(before);
+          viewStale = true;
+        }
+        records.add(r);
+      }
     } else {
       Uidlist.Parsed parsed = Uidlist.parse(data, uidlistPath.toString(), warnings);
       header = parsed.header();
       records.clear();
       records.addAll(dedupeByFile(parsed.records()));
+      recordsByBase.clear();
+      for (UidlistRecord r : records) {
+        recordsByBase.put(r.baseName(), r);
+      }
+      viewStale = true;
       consumed = parsed.consumed();
       int lf = indexOf(data, (byte) '\n');
       headerLine = new String(data, 0, lf + 1, StandardCharsets.UTF_8);
@@ -225,7 +286,6 @@ final class MaildirSync {
     uidlistKey = key;
     uidlistSize = data.length;
     uidlistMtime = mtime;
-    return true;
   }
 
   /** Dovecot: a file named by two records keeps the later UID ("Duplicate file entry"). */
@@ -250,22 +310,24 @@ final class MaildirSync {
     return out;
   }
 
-  private boolean scanDirectories(boolean force) {
+  private void scanDirectories(boolean force) {
     long cur = mtime(dir.resolve("cur"));
     long neu = mtime(dir.resolve("new"));
-    if (!force && cur == curMtime && neu == newMtime) {
-      return false;
+    long now = System.currentTimeMillis();
+    if (!force && cur == curMtime && neu == newMtime && now - lastFullScan < FULL_SCAN_EVERY_MILLIS) {
+      return;
     }
     Map<String, String> listed = new HashMap<>(files.size() * 2 + 16);
     list("cur", listed);
     list("new", listed);
-    long now = System.currentTimeMillis();
     // A change in the same clock tick as our listing would leave the mtime as it is: stay dirty a while.
     curMtime = now - cur < DIRTY_WINDOW_MILLIS ? -1 : cur;
     newMtime = now - neu < DIRTY_WINDOW_MILLIS ? -1 : neu;
-    boolean changed = !listed.equals(files);
-    files = listed;
-    return changed;
+    lastFullScan = now;
+    if (!listed.equals(files)) {
+      files = listed;
+      viewStale = true;
+    }
   }
 
   private void list(String sub, Map<String, String> into) {
@@ -295,6 +357,40 @@ final class MaildirSync {
     return true;
   }
 
+  /** Rebuilds the view when anything but appends changed; otherwise adds the appended records and files. */
+  private void updateView() {
+    if (viewStale) {
+      rebuildView();
+      return;
+    }
+    for (int i = viewRecords; i < records.size(); i++) {
+      addToView(records.get(i));
+    }
+    viewRecords = records.size();
+    for (String base : filesAdded) {
+      UidlistRecord r = recordsByBase.get(base);
+      if (r != null) {
+        addToView(r);
+      }
+    }
+    filesAdded.clear();
+  }
+
+  private void addToView(UidlistRecord r) {
+    String rel = files.get(r.baseName());
+    if (rel == null) {
+      return;
+    }
+    Entry old = view.get(r.uid());
+    if (old != null && old.record() == r && old.relativePath().equals(rel)) {
+      return;
+    }
+    StoredMessage m = toMessage(r, rel);
+    if (m != null) {
+      view.put(r.uid(), new Entry(r, rel, m));
+    }
+  }
+
   private void rebuildView() {
     TreeMap<Long, Entry> next = new TreeMap<>();
     for (UidlistRecord r : records) {
@@ -313,6 +409,9 @@ final class MaildirSync {
       }
     }
     view = next;
+    viewRecords = records.size();
+    filesAdded.clear();
+    viewStale = false;
   }
 
   private StoredMessage toMessage(UidlistRecord r, String rel) {
