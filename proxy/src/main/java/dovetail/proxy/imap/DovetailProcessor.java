@@ -58,7 +58,8 @@ final class DovetailProcessor implements ImapProcessor {
         ? ResponseCodeFix.copySource(range, session.getSelected()) : null;
     return refreshFirst(message, session)
         .then(Mono.defer(() -> james.processReactive(message, new ResponseCodeFix(responder, RESPONSES, copySource), view)))
-        .onErrorResume(e -> answerEscapedError(message, responder, e));
+        .onErrorResume(e -> answerEscapedError(message, responder, e))
+        .doFinally(signal -> PipelinedStateDecoder.done(session));
   }
 
   /**

@@ -33,10 +33,16 @@ public final class ImapService implements AutoCloseable {
    * no METADATA (no annotation store), no OBJECTID/SAVEDATE (no index), no QRESYNC (VANISHED needs a record of
    * expunged UIDs by mod-sequence, which is not kept yet), no STATUS=SIZE until tested, and none of James's
    * experimental extensions. CONDSTORE is offered: see FolderState for how mod-sequences are kept.
+   *
+   * <p>LITERAL+ is withheld: James 3.8.1's ImapRequestFrameDecoder (imap4 module) switches its line framer off
+   * only when a command turns out to need a literal, after the framer has already cut the bytes that follow
+   * into lines; a pipelined non-synchronizing literal's lines are then parsed as commands and its command is
+   * never answered. With synchronizing literals the client waits for "+", so the bytes arrive after the switch.
+   * Dovetail's own frame decoder will lift this.
    */
   static final List<String> DISABLED_CAPABILITIES = List.of(
       "ACL", "RIGHTS=", "LIST-MYRIGHTS", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "METADATA",
-      "ANNOTATE-EXPERIMENT-1", "OBJECTID", "SAVEDATE", "QRESYNC", "XLIST", "X-GM-EXT-1", "STATUS=SIZE");
+      "ANNOTATE-EXPERIMENT-1", "OBJECTID", "SAVEDATE", "QRESYNC", "XLIST", "X-GM-EXT-1", "STATUS=SIZE", "LITERAL+");
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -79,7 +85,7 @@ public final class ImapService implements AutoCloseable {
       PlaintextAuthRule rule, FolderPoller poller) throws Exception {
     ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(), backend.eventBus(),
         backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
-    IMAPServer server = new IMAPServer(DefaultImapDecoderFactory.createDecoder(),
+    IMAPServer server = new IMAPServer(new PipelinedStateDecoder(DefaultImapDecoderFactory.createDecoder()),
         new DefaultImapEncoderFactory().buildImapEncoder(), new DovetailProcessor(james, rule, backend, poller),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.setFileSystem(new PathFileSystem());
