@@ -2,6 +2,9 @@ package dovetail.migrator.copy;
 
 import dovetail.conf.Settings;
 import dovetail.migrator.source.LegacyImapEndpoint;
+import dovetail.migrator.source.LegacyPop3Endpoint;
+import dovetail.migrator.source.LegacyPop3Endpoint;
+import java.util.Optional;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
@@ -9,6 +12,7 @@ import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The offline {@code backup} of one user ({@code doveadm backup -R -u USER imapc:}), assembled from the
@@ -51,6 +55,10 @@ public final class Backup {
     LegacyImapSource source = limiter.limit(
         LegacyImapSource.create(endpoint, LegacyEndpoints.fetchLimits(settings)), endpoint.host());
     MigrationOptions options = tune.apply(LegacyEndpoints.options(settings));
+    Optional<LegacyPop3Endpoint> pop3 = LegacyEndpoints.pop3(settings, user);
+    if (pop3.isPresent()) {
+      options = options.withPop3Uidls(new Pop3UidlAssignment(pop3.get(), settings.pop3Migration(), user));
+    }
     return new Backup(new UserMigration(source, store, options, clock), user);
   }
 

@@ -63,6 +63,7 @@ public final class FolderMigration {
   private final List<Undeliverable> skipped = new ArrayList<>();
   private boolean sessionBroken;
   private MessageFlags flags;
+  private Map<Long, Pop3Uidls.Uidl> uidls = Map.of();
 
   public FolderMigration(Mailbox mailbox, MigrationOptions options, MigrationListener listener, Clock clock) {
     this(mailbox, options, new RunProgress(listener, clock).enterFolder(mailbox.name()), clock);
@@ -157,6 +158,15 @@ public final class FolderMigration {
     todo.removeIf(m -> given.contains(m.uid()));
     if (flags == null) {
       flags = new MessageFlags(mailbox.name(), local.messages() == 0 ? Set.of() : existingKeywords());
+    }
+    if (options.pop3Uidls().appliesTo(mailbox.name()) && !todo.isEmpty()) {
+      // POP3 matching needs the whole maildrop, also what an earlier run committed.
+      List<LegacyMessageInfo> all = local.nextUid() <= 1 ? todo : session.fetchMetadata(legacyName, 1);
+      try {
+        uidls = options.pop3Uidls().assign(session, legacyName, all);
+      } catch (Pop3Uidls.MismatchException e) {
+        return fail("POP3 UIDLs: " + e.getMessage());
+      }
     }
     long highestUid = todo.isEmpty() ? 0 : todo.get(todo.size() - 1).uid();
     progress.planned(todo.size(), plannedBytes(todo));
@@ -352,7 +362,9 @@ public final class FolderMigration {
   }
 
   private MessageMeta meta(LegacyMessageInfo info) {
-    return MessageMeta.withUid(info.uid(), info.internalDate(), flags.of(info));
+    MessageMeta meta = MessageMeta.withUid(info.uid(), info.internalDate(), flags.of(info));
+    Pop3Uidls.Uidl uidl = uidls.get(info.uid());
+    return uidl == null ? meta : meta.withPop3(uidl.uidl(), uidl.order());
   }
 
   private Set<String> existingKeywords() {

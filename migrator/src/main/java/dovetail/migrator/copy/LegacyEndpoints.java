@@ -3,10 +3,12 @@ package dovetail.migrator.copy;
 import dovetail.conf.DsyncFeature;
 import dovetail.conf.ImapcFeature;
 import dovetail.conf.ImapcSettings;
+import dovetail.conf.Pop3cSettings;
 import dovetail.conf.Settings;
 import dovetail.conf.UserTemplate;
 import dovetail.migrator.source.FetchLimits;
 import dovetail.migrator.source.LegacyImapEndpoint;
+import dovetail.migrator.source.LegacyPop3Endpoint;
 import dovetail.migrator.source.LegacyImapEndpoint.MasterLoginStyle;
 import dovetail.migrator.source.LegacyImapEndpoint.SslMode;
 import java.time.Duration;
@@ -62,6 +64,32 @@ public final class LegacyEndpoints {
     return b.build();
   }
 
+  /**
+   * The legacy POP3 server for {@code user}'s UIDLs, or empty when {@code pop3c_host} or
+   * {@code pop3_migration_mailbox} is not set (then no UIDLs are carried over, as without Dovecot's plugin).
+   */
+  public static java.util.Optional<LegacyPop3Endpoint> pop3(Settings settings, String user) {
+    Pop3cSettings pop3c = settings.pop3c();
+    if (!pop3c.configured() || settings.pop3Migration().mailbox().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String password = pop3c.password().orElse("");
+    if (password.isEmpty()) {
+      throw new IllegalArgumentException("pop3c_password is not set: give the " + (pop3c.masterUser().isPresent()
+          ? "master user's" : "user's") + " password");
+    }
+    LegacyPop3Endpoint.SslMode ssl = switch (pop3c.ssl()) {
+      case NO -> LegacyPop3Endpoint.SslMode.NONE;
+      case IMPLICIT -> LegacyPop3Endpoint.SslMode.POP3S;
+      case STARTTLS -> LegacyPop3Endpoint.SslMode.STARTTLS;
+    };
+    Duration timeout = settings.imapc().cmdTimeout();
+    return java.util.Optional.of(new LegacyPop3Endpoint(pop3c.host(), pop3c.port(), ssl, pop3c.sslVerify(),
+        settings.tls().clientCaFile().orElse(null), settings.tls().clientCaDir().orElse(null), pop3c.user(),
+        pop3c.masterUser().map(m -> UserTemplate.expand(m, user)).orElse(""), password,
+        min(CONNECT_TIMEOUT, timeout), timeout));
+  }
+
   /** Body fetching: {@code mail_prefetch_count} messages per pipelined batch (0: the source's default). */
   public static FetchLimits fetchLimits(Settings settings) {
     return FetchLimits.defaults().withBatchMessages(settings.migration().prefetchCount());
@@ -73,7 +101,8 @@ public final class LegacyEndpoints {
     RetryPolicy retry = new RetryPolicy(imapc.connectionRetryCount(), imapc.connectionRetryInterval(), 10,
         imapc.throttle().init(), imapc.throttle().max(), RetryPolicy.defaults().maxInterval());
     return new MigrationOptions(settings.migration().commitInterval(),
-        settings.migration().has(DsyncFeature.EMPTY_HEADER_WORKAROUND), false, imapc.listPrefix(), retry, 1);
+        settings.migration().has(DsyncFeature.EMPTY_HEADER_WORKAROUND), false, imapc.listPrefix(), retry, 1,
+        Pop3Uidls.NONE);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -16,12 +16,13 @@ import java.util.Objects;
  *     (a store never takes a UID below its next UID) and it is recorded as skipped.
  * @param listPrefix {@code imapc_list_prefix}
  * @param retry reconnects and backoff
+ * @param pop3Uidls POP3 UIDLs and order for the folders they apply to (pop3c_* and pop3_migration_*)
  * @param parallelFolders how many folders of one user are migrated at once, each over its own legacy
  *     connection (they count against {@code legacy_max_connections}); 1 = one session for everything
  */
 public record MigrationOptions(
     int commitInterval, boolean emptyHeaderWorkaround, boolean skipUndeliverable, String listPrefix,
-    RetryPolicy retry, int parallelFolders) {
+    RetryPolicy retry, int parallelFolders, Pop3Uidls pop3Uidls) {
 
   public MigrationOptions {
     if (commitInterval < 0) {
@@ -29,6 +30,7 @@ public record MigrationOptions(
     }
     listPrefix = listPrefix == null ? "" : listPrefix;
     Objects.requireNonNull(retry, "retry");
+    pop3Uidls = pop3Uidls == null ? Pop3Uidls.NONE : pop3Uidls;
     if (parallelFolders < 1) {
       throw new IllegalArgumentException("parallel folders must be at least 1, was " + parallelFolders);
     }
@@ -36,30 +38,35 @@ public record MigrationOptions(
 
   /** Dovecot's defaults: commit every 100 messages, no workaround, stop at undeliverable messages. */
   public static MigrationOptions defaults() {
-    return new MigrationOptions(100, false, false, "", RetryPolicy.defaults(), 1);
+    return new MigrationOptions(100, false, false, "", RetryPolicy.defaults(), 1, Pop3Uidls.NONE);
   }
 
   public MigrationOptions withCommitInterval(int value) {
-    return new MigrationOptions(value, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, parallelFolders);
+    return new MigrationOptions(value, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, parallelFolders, pop3Uidls);
   }
 
   public MigrationOptions withEmptyHeaderWorkaround(boolean value) {
-    return new MigrationOptions(commitInterval, value, skipUndeliverable, listPrefix, retry, parallelFolders);
+    return new MigrationOptions(commitInterval, value, skipUndeliverable, listPrefix, retry, parallelFolders, pop3Uidls);
   }
 
   public MigrationOptions withSkipUndeliverable(boolean value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, value, listPrefix, retry, parallelFolders);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, value, listPrefix, retry, parallelFolders, pop3Uidls);
   }
 
   public MigrationOptions withListPrefix(String value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, value, retry, parallelFolders);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, value, retry, parallelFolders, pop3Uidls);
   }
 
   public MigrationOptions withParallelFolders(int value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, value);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, value, pop3Uidls);
   }
 
   public MigrationOptions withRetry(RetryPolicy value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, value, parallelFolders);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, value, parallelFolders, pop3Uidls);
+  }
+
+  public MigrationOptions withPop3Uidls(Pop3Uidls value) {
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, parallelFolders,
+        value);
   }
 }
