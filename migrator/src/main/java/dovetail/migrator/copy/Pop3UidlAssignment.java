@@ -54,17 +54,7 @@ public final class Pop3UidlAssignment implements Pop3Uidls {
     Pop3UidlMatcher.Result result;
     try (LegacyPop3Session pop3 = LegacyPop3Session.open(endpoint, user)) {
       List<LegacyPop3Message> listing = pop3.list();
-      result = Pop3UidlMatcher.match(imap, listing, new Pop3UidlMatcher.Headers() {
-        @Override
-        public Map<Long, byte[]> imapHeaders(List<Long> uids) {
-          return imapHeaders;
-        }
-
-        @Override
-        public Map<Integer, byte[]> pop3Headers(List<Integer> seqs) {
-          return pop3.headers(seqs);
-        }
-      }, skipSizes);
+      result = Pop3UidlMatcher.match(imap, listing, Pop3UidlMatcher.Headers.of(imapHeaders, pop3::headers), skipSizes);
     }
     if (!result.missingInImap().isEmpty() && !rules.ignoreMissingUidls()) {
       LegacyPop3Message first = result.missingInImap().get(0);

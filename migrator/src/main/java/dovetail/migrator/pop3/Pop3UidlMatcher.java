@@ -25,6 +25,21 @@ public final class Pop3UidlMatcher {
     Map<Long, byte[]> imapHeaders(List<Long> uids);
 
     Map<Integer, byte[]> pop3Headers(List<Integer> seqs);
+
+    /** IMAP headers fetched beforehand (all IMAP work comes first); POP3 headers asked for when needed. */
+    static Headers of(Map<Long, byte[]> imapHeaders, java.util.function.Function<List<Integer>, Map<Integer, byte[]>> pop3) {
+      return new Headers() {
+        @Override
+        public Map<Long, byte[]> imapHeaders(List<Long> uids) {
+          return imapHeaders;
+        }
+
+        @Override
+        public Map<Integer, byte[]> pop3Headers(List<Integer> seqs) {
+          return pop3.apply(seqs);
+        }
+      };
+    }
   }
 
   /** A matched pair's POP3 side: the UIDL and POP3 position to store as P and O. */

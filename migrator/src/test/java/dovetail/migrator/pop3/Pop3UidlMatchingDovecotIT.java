@@ -87,17 +87,7 @@ class Pop3UidlMatchingDovecotIT {
         List<LegacyPop3Message> listing = pop3.list();
         assertEquals(List.of("000000110012d687", "UIDL-five", "same-a", "same-b"),
             listing.stream().map(LegacyPop3Message::uidl).toList(), "Dovecot's POP3 order follows O");
-        Result result = Pop3UidlMatcher.match(imapMessages, listing, new Pop3UidlMatcher.Headers() {
-          @Override
-          public Map<Long, byte[]> imapHeaders(List<Long> uids) {
-            return imapHeaders;
-          }
-
-          @Override
-          public Map<Integer, byte[]> pop3Headers(List<Integer> seqs) {
-            return pop3.headers(seqs);
-          }
-        }, false);
+        Result result = Pop3UidlMatcher.match(imapMessages, listing, Pop3UidlMatcher.Headers.of(imapHeaders, pop3::headers), false);
         assertEquals(Map.of(5L, new Match("UIDL-five", 2), 17L, new Match("000000110012d687", 1),
             100L, new Match("same-a", 3), 101L, new Match("same-b", 4)), result.byUid());
         assertEquals(List.of(), result.missingInImap());
