@@ -35,6 +35,26 @@ final class FolderState {
 
   record FlagChange(StoredMessage message, Flags before, long modSeq) {}
 
+  private static final Changes NO_CHANGES = new Changes(List.of(), Map.of(), List.of());
+
+  /**
+   * The common case, cheaply: the store hands out the same StoredMessage objects while a message is unchanged,
+   * so one pass of identity checks in UID order shows that nothing happened.
+   */
+  private boolean unchanged(List<StoredMessage> current) {
+    if (current.size() != known.size()) {
+      return false;
+    }
+    int i = 0;
+    for (StoredMessage k : known.values()) {
+      StoredMessage c = current.get(i++);
+      if (c != k && !(c.uid() == k.uid() && c.flags().equals(k.flags()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean loaded;
   private long base;
   private long highest;
@@ -96,6 +116,9 @@ final class FolderState {
   /** Compares the store's current messages with what was last reported; new changes get new mod-sequences. */
   synchronized Changes sync(Mailbox folder, List<StoredMessage> current) {
     ensureLoaded(folder);
+    if (unchanged(current)) {
+      return NO_CHANGES;
+    }
     List<StoredMessage> added = new ArrayList<>();
     List<FlagChange> flagChanges = new ArrayList<>();
     Set<Long> present = new HashSet<>();
