@@ -89,7 +89,29 @@ final class MaildirMailStore implements MailStore {
       LOG.warn("{}: cur/ is missing; recreating it", dir);
       createSubdirectories(dir);
     }
-    return open.computeIfAbsent(dir, d -> new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options, fsync));
+    return open.computeIfAbsent(dir, d -> {
+      removeOldTemporaryFiles(d.resolve("tmp"));
+      return new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options, fsync);
+    });
+  }
+
+  /**
+   * Files left in tmp/ by writers that died (Dovecot: after 36 hours, maildir_tmp_cleanup). The age is the
+   * ctime, since a message in tmp/ already carries its INTERNALDATE as mtime.
+   */
+  private static void removeOldTemporaryFiles(Path tmp) {
+    long cutoff = System.currentTimeMillis() - java.time.Duration.ofHours(36).toMillis();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+      for (Path p : entries) {
+        Object ctime = Files.getAttribute(p, "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (ctime instanceof java.nio.file.attribute.FileTime t && t.toMillis() < cutoff && Files.isRegularFile(p)) {
+          Files.deleteIfExists(p);
+          LOG.info("{}: removed {} left behind more than 36 hours ago", tmp, p.getFileName());
+        }
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // best effort, as in Dovecot: a leftover only costs disk space
+    }
   }
 
   @Override

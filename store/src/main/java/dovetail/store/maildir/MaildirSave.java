@@ -50,12 +50,9 @@ final class MaildirSave implements MailboxTransaction {
   @Override
   public void add(MessageMeta meta, InputStream content) {
     checkOpen();
-    if (meta.uid() != 0) {
-      if (meta.uid() <= lastExplicitUid) {
-        throw new StoreException(StoreError.UID_CONFLICT, "explicit UIDs must increase within a transaction: "
-            + meta.uid() + " after " + lastExplicitUid);
-      }
-      lastExplicitUid = meta.uid();
+    if (meta.uid() != 0 && meta.uid() <= lastExplicitUid) {
+      throw new StoreException(StoreError.UID_CONFLICT, "explicit UIDs must increase within a transaction: "
+          + meta.uid() + " after " + lastExplicitUid);
     }
     String base = MaildirFilename.newBase(Instant.now().toEpochMilli() * 1000 + System.nanoTime() / 1000 % 1000);
     Path tmp = folder.directory().resolve("tmp").resolve(base);
@@ -89,6 +86,9 @@ final class MaildirSave implements MailboxTransaction {
       throw MaildirSync.io("cannot set the date of " + tmp, e);
     }
     pending.add(new Pending(meta, base, MaildirFilename.withSizes(base, sizes.size(), sizes.virtualSize())));
+    if (meta.uid() != 0) {
+      lastExplicitUid = meta.uid(); // only once the message is written: a failed add can be retried
+    }
   }
 
   @Override

@@ -161,4 +161,13 @@ class MaildirRepairTest {
     assertEquals(6, box.message(1).orElseThrow().size());
     assertTrue(box.message(1).orElseThrow().baseName().startsWith("100."), "sorted by the leading timestamp");
   }
+
+  @Test
+  void aRecentFileInTmpIsNeverRemovedEvenWithAnOldMtime() throws IOException {
+    uidlist("3 V7 N5 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n6 :200.M2P1.h,S=6,W=7\n");
+    Path inFlight = folder.resolve("tmp/1500000000.M1P99Q1.h");
+    message("tmp/1500000000.M1P99Q1.h", "being written\r\n"); // mtime = its INTERNALDATE, years ago
+    open().messages();
+    assertTrue(Files.exists(inFlight), "a message another writer is saving must survive");
+  }
 }
