@@ -75,8 +75,13 @@ final class RawImap implements AutoCloseable {
 
   /** APPEND with a synchronizing literal. */
   List<String> append(String folder, String flags, byte[] message) throws IOException {
+    return append(folder, flags, message, "APPEND");
+  }
+
+  /** APPEND, or a command shaped like it (REPLACE msn mailbox), with a synchronizing literal. */
+  List<String> append(String folder, String flags, byte[] message, String verb) throws IOException {
     String t = "a" + (++tag);
-    out.write((t + " APPEND " + folder + " " + flags + " {" + message.length + "}\r\n").getBytes(StandardCharsets.UTF_8));
+    out.write((t + " " + verb + " " + folder + " " + flags + " {" + message.length + "}\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
     String cont = readResponse();
     if (!cont.startsWith("+")) {
