@@ -67,6 +67,7 @@ final class MaildirSync {
 
   // what the view was built from: a full rebuild when anything but appends changed
   private boolean viewStale = true;
+  private int fullRebuilds;
   private int viewRecords;
   private final List<String> filesAdded = new ArrayList<>();
 
@@ -106,6 +107,11 @@ final class MaildirSync {
 
   TreeMap<Long, Entry> view() {
     return view;
+  }
+
+  /** How often the whole view was rebuilt (a read of an unchanged folder must not rebuild it). */
+  int fullRebuilds() {
+    return fullRebuilds;
   }
 
   MaildirKeywords keywords() {
@@ -349,8 +355,9 @@ final class MaildirSync {
 
   private boolean readKeywords() {
     long m = mtime(dir.resolve(MaildirKeywords.FILE));
-    if (keywords != null && m == keywordsMtime && m != -1 && System.currentTimeMillis() - m > DIRTY_WINDOW_MILLIS) {
-      return false;
+    boolean stillMissing = m == -1 && keywordsMtime == -1;
+    if (keywords != null && m == keywordsMtime && (stillMissing || System.currentTimeMillis() - m > DIRTY_WINDOW_MILLIS)) {
+      return false; // unchanged, or still absent: no reread and no rebuild of the view
     }
     keywords = MaildirKeywords.read(dir);
     keywordsMtime = m;
@@ -409,6 +416,7 @@ final class MaildirSync {
       }
     }
     view = next;
+    fullRebuilds++;
     viewRecords = records.size();
     filesAdded.clear();
     viewStale = false;

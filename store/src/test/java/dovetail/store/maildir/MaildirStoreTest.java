@@ -213,4 +213,20 @@ class MaildirStoreTest {
       }
     }
   }
+
+  @Test
+  void readingAnUnchangedFolderDoesNotRebuildItsView() {
+    Mailbox box = store().create("Plain", 3, 1);
+    for (int i = 0; i < 3; i++) {
+      box.append(MessageMeta.next(DATE, Flags.NONE), bytes("m" + i + "\n"));
+    }
+    box.messages();
+    MaildirSync sync = ((MaildirFolder) box).sync();
+    int before = sync.fullRebuilds();
+    for (int i = 0; i < 20; i++) {
+      box.messages();
+      box.status();
+    }
+    assertEquals(before, sync.fullRebuilds(), "no dovecot-keywords file must not count as a change on every read");
+  }
 }
