@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -185,8 +184,7 @@ final class MaildirSync {
           + new String(fragment, StandardCharsets.UTF_8) + "'");
       return null;
     }
-    records.add(parsed.get(0));
-    recordsByBase.put(parsed.get(0).baseName(), parsed.get(0));
+    addRecord(parsed.get(0));
     warnings.accept(uidlistPath + ": kept UID " + parsed.get(0).uid() + " from a last line that lacked its LF");
     return parsed.get(0);
   }
@@ -263,26 +261,13 @@ final class MaildirSync {
       int used = Uidlist.parseAppended(tail, 0, nextLineNumber, lastUid, added, uidlistPath.toString(), warnings);
       nextLineNumber += countLines(tail, used);
       consumed += used;
-      for (UidlistRecord r : added) {
-        UidlistRecord before = recordsByBase.put(r.baseName(), r);
-        if (before != null) {
-          // Dovecot: the later UID of a file named twice wins ("Duplicate file entry").
-          warnings.accept(uidlistPath + ": duplicate file entry " + r.baseName() + " (UIDs " + before.uid() + " and "
-              + r.uid() + "); the later UID wins");
-          records.remove(before);
-          viewStale = true;
-        }
-        records.add(r);
-      }
+      added.forEach(this::addRecord);
     } else {
       Uidlist.Parsed parsed = Uidlist.parse(data, uidlistPath.toString(), warnings);
       header = parsed.header();
       records.clear();
-      records.addAll(dedupeByFile(parsed.records()));
       recordsByBase.clear();
-      for (UidlistRecord r : records) {
-        recordsByBase.put(r.baseName(), r);
-      }
+      parsed.records().forEach(this::addRecord);
       viewStale = true;
       consumed = parsed.consumed();
       int lf = indexOf(data, (byte) '\n');
@@ -295,25 +280,15 @@ final class MaildirSync {
   }
 
   /** Dovecot: a file named by two records keeps the later UID ("Duplicate file entry"). */
-  private List<UidlistRecord> dedupeByFile(List<UidlistRecord> parsed) {
-    Map<String, UidlistRecord> byFile = new HashMap<>();
-    for (UidlistRecord r : parsed) {
-      UidlistRecord before = byFile.put(r.baseName(), r);
-      if (before != null) {
-        warnings.accept(uidlistPath + ": duplicate file entry " + r.baseName() + " (UIDs " + before.uid() + " and "
-            + r.uid() + "); the later UID wins");
-      }
+  private void addRecord(UidlistRecord r) {
+    UidlistRecord before = recordsByBase.put(r.baseName(), r);
+    if (before != null) {
+      warnings.accept(uidlistPath + ": duplicate file entry " + r.baseName() + " (UIDs " + before.uid() + " and "
+          + r.uid() + "); the later UID wins");
+      records.remove(before);
+      viewStale = true;
     }
-    if (byFile.size() == parsed.size()) {
-      return parsed;
-    }
-    List<UidlistRecord> out = new ArrayList<>();
-    for (UidlistRecord r : parsed) {
-      if (byFile.get(r.baseName()) == r) {
-        out.add(r);
-      }
-    }
-    return out;
+    records.add(r);
   }
 
   private void scanDirectories(boolean force) {

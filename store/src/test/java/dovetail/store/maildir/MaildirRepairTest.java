@@ -170,4 +170,11 @@ class MaildirRepairTest {
     open().messages();
     assertTrue(Files.exists(inFlight), "a message another writer is saving must survive");
   }
+
+  @Test
+  void aFileNamedByTwoRecordsKeepsTheLaterUidAsInDovecot() throws IOException {
+    uidlist("3 V7 N5 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n6 :200.M2P1.h,S=6,W=7\n"
+        + "8 :100.M1P1.h,S=6,W=7\n");
+    assertEquals(List.of(6L, 8L), uids(open()));
+  }
 }
