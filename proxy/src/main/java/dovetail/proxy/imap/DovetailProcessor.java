@@ -56,10 +56,11 @@ final class DovetailProcessor implements ImapProcessor {
     poller.watch(session);
     String copySource = message instanceof AbstractMessageRangeRequest range
         ? ResponseCodeFix.copySource(range, session.getSelected()) : null;
+    PipelinedStateDecoder.Completion tracked = PipelinedStateDecoder.track(session, responder);
     return refreshFirst(message, session)
-        .then(Mono.defer(() -> james.processReactive(message, new ResponseCodeFix(responder, RESPONSES, copySource), view)))
-        .onErrorResume(e -> answerEscapedError(message, responder, e))
-        .doFinally(signal -> PipelinedStateDecoder.done(session));
+        .then(Mono.defer(() -> james.processReactive(message, new ResponseCodeFix(tracked, RESPONSES, copySource), view)))
+        .onErrorResume(e -> answerEscapedError(message, tracked, e))
+        .doFinally(signal -> tracked.done());
   }
 
   /**

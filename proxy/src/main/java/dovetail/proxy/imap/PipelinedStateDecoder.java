@@ -2,9 +2,13 @@ package dovetail.proxy.imap;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.ImapSessionState;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.decode.ImapDecoder;
 import org.apache.james.imap.decode.ImapRequestLineReader;
@@ -42,9 +46,45 @@ final class PipelinedStateDecoder implements ImapDecoder {
     return message;
   }
 
-  /** Called when a decoded command has been processed. */
-  static void done(ImapSession session) {
-    inFlight(session).decrementAndGet();
+  /**
+   * The responder for one decoded command: the command stops counting as in flight just before its tagged
+   * response is written, not after, since a client may send its next command the moment it reads that
+   * response (a LOGIN retried after a failed one must be judged against the real state). {@code done} answers
+   * whether this call was the one that completed the command, for callers that must complete it otherwise.
+   */
+  static Completion track(ImapSession session, ImapProcessor.Responder responder) {
+    return new Completion(session, responder);
+  }
+
+  static final class Completion implements ImapProcessor.Responder {
+    private final ImapSession session;
+    private final ImapProcessor.Responder delegate;
+    private final AtomicBoolean completed = new AtomicBoolean();
+
+    private Completion(ImapSession session, ImapProcessor.Responder delegate) {
+      this.session = session;
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void respond(ImapResponseMessage message) {
+      if (message instanceof StatusResponse status && status.getTag() != null) {
+        done();
+      }
+      delegate.respond(message);
+    }
+
+    @Override
+    public void flush() {
+      delegate.flush();
+    }
+
+    /** Marks the command processed, once. */
+    void done() {
+      if (completed.compareAndSet(false, true)) {
+        inFlight(session).decrementAndGet();
+      }
+    }
   }
 
   private static AtomicInteger inFlight(ImapSession session) {
