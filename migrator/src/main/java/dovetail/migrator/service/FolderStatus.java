@@ -1,0 +1,20 @@
+package dovetail.migrator.service;
+
+import java.util.Optional;
+
+/**
+ * One folder's migration.
+ *
+ * @param folder        the local name
+ * @param state         pending, migrating, partial, complete, failed; "local" for a folder created in Dovetail
+ * @param messagesDone  messages in the store
+ * @param messagesTotal messages the legacy folder had when its migration started; -1 when not known yet
+ * @param bytesDone     bytes in the store
+ * @param bytesTotal    bytes (RFC822.SIZE) the legacy folder had; -1 when not known yet
+ * @param skipped       messages recorded as undeliverable by the source
+ * @param error         the last error, if any
+ * @param messagesPerSecond the rate of the migration running now; 0 when none runs
+ * @param etaSeconds    seconds left at that rate; -1 when unknown
+ */
+public record FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
+    long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds) {}

@@ -1,0 +1,64 @@
+package dovetail.migrator.service;
+
+import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.MigrationListener;
+import dovetail.migrator.copy.UserResult;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The running server's migrations, shared by the on-access hook, the sweeper and the admin endpoint. At most one
+ * migration runs per (user, folder): a second caller joins the one in progress. Every method that touches the
+ * legacy server blocks; callers must not call them on a non-blocking (event loop) thread.
+ */
+public interface Migrations {
+
+  /** True when the user's folders were already mirrored from the legacy server (cheap: reads the store). */
+  boolean hasSkeleton(String user);
+
+  /**
+   * Builds the user's skeleton (every legacy folder, subscriptions, special-use, in state pending) unless it
+   * exists. Concurrent callers for one user share one build.
+   *
+   * @throws MigrationUnavailableException when the legacy server cannot be reached or refuses the login
+   */
+  void ensureSkeleton(String user) throws MigrationUnavailableException;
+
+  /** True when the local folder exists and is not complete (pending, migrating, partial). Cheap. */
+  boolean needsMigration(String user, String folder);
+
+  /**
+   * Migrates one local folder, or joins its migration in progress, and waits for the end. A folder that is
+   * complete, or that is not a migrated folder (created locally), returns at once with a COMPLETE result.
+   *
+   * @param listener receives this migration's progress (also when joining one already running)
+   * @throws MigrationUnavailableException when the legacy server failed; the folder stays resumable
+   */
+  FolderResult ensureFolder(String user, String folder, MigrationListener listener)
+      throws MigrationUnavailableException;
+
+  /**
+   * The user logged in to Dovetail. The password, if given, may serve this user's migrations while the
+   * process lives (never written anywhere); the user becomes known to the sweeper and goes first.
+   */
+  void loggedIn(String user, Optional<String> password);
+
+  /** The user's last session ended. */
+  void loggedOut(String user);
+
+  /**
+   * Admin: migrates the user's remaining folders now (or only {@code folders}), ahead of the sweeper. The
+   * user becomes known. The future ends when every folder asked for has had its run.
+   */
+  CompletableFuture<UserResult> migrateUser(String user, List<String> folders);
+
+  /** The user's folders, their states and counters, with live progress for the folders migrating now. */
+  UserStatus status(String user);
+
+  /** Every user the process knows: sweeper_users, the users found in the store, logins, admin commands. */
+  List<String> knownUsers();
+
+  /** The background sweeper. */
+  SweeperControl sweeper();
+}
