@@ -26,6 +26,7 @@ import reactor.core.publisher.Mono;
  * In front of James's processor chain: what applies to every command, once. It gives processors the
  * per-connection {@link SessionView}, notes sessions for the {@link FolderPoller}, before NOOP, CHECK and
  * IDLE looks for changes that other writers made to the selected folder, so they are reported at once,
+ * migrates the folder a command needs first ({@link MigrateOnAccess}),
  * corrects two response codes James gets wrong ({@link ResponseCodeFix}), and answers a command whose processor
  * failed without answering.
  */
@@ -37,12 +38,16 @@ final class DovetailProcessor implements ImapProcessor {
   private final PlaintextAuthRule rule;
   private final MailboxBackend backend;
   private final FolderPoller poller;
+  private final MigrateOnAccess onAccess;
 
-  DovetailProcessor(ImapProcessor james, PlaintextAuthRule rule, MailboxBackend backend, FolderPoller poller) {
+  /** @param onAccess on-access migration, or null when there is no legacy server */
+  DovetailProcessor(ImapProcessor james, PlaintextAuthRule rule, MailboxBackend backend, FolderPoller poller,
+      MigrateOnAccess onAccess) {
     this.james = james;
     this.rule = rule;
     this.backend = backend;
     this.poller = poller;
+    this.onAccess = onAccess;
   }
 
   @Override
@@ -58,7 +63,10 @@ final class DovetailProcessor implements ImapProcessor {
         ? ResponseCodeFix.copySource(range, session.getSelected()) : null;
     PipelinedStateDecoder.Completion tracked = PipelinedStateDecoder.track(session, responder);
     return refreshFirst(message, session)
-        .then(Mono.defer(() -> james.processReactive(message, new ResponseCodeFix(tracked, RESPONSES, copySource), view)))
+        .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, tracked)))
+        .flatMap(proceed -> proceed
+            ? james.processReactive(message, new ResponseCodeFix(tracked, RESPONSES, copySource), view)
+            : Mono.<Void>empty())
         .onErrorResume(e -> answerEscapedError(message, tracked, e))
         .doFinally(signal -> tracked.done());
   }

@@ -5,7 +5,9 @@ import dovetail.conf.SslMode;
 import dovetail.conf.TlsSettings;
 import dovetail.proxy.mailbox.MailboxBackend;
 import java.net.InetSocketAddress;
+import dovetail.migrator.service.Migrations;
 import java.time.Duration;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +55,9 @@ public final class ImapService implements AutoCloseable {
   private final List<Listener> listeners = new ArrayList<>();
   private ScheduledFuture<?> polling;
 
+  /** A waiting client hears of its migration at least every other interval (5 s: under RFC 3501's 30 min). */
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
   private ImapService() {}
 
   /**
@@ -62,15 +67,28 @@ public final class ImapService implements AutoCloseable {
    */
   public static ImapService start(Optional<Endpoint.Tcp> imap, Optional<Endpoint.Tcp> imaps, TlsSettings tls,
       MailboxBackend backend, ScheduledExecutorService scheduler, Duration pollInterval) throws Exception {
+    return start(imap, imaps, tls, backend, scheduler, pollInterval, Optional.empty());
+  }
+
+  /**
+   * @param migrations the legacy server's migrations, when there is one: folders are then migrated on access
+   *     ({@link MigrateOnAccess}), with progress lines every {@link #PROGRESS_INTERVAL}
+   */
+  public static ImapService start(Optional<Endpoint.Tcp> imap, Optional<Endpoint.Tcp> imaps, TlsSettings tls,
+      MailboxBackend backend, ScheduledExecutorService scheduler, Duration pollInterval,
+      Optional<Migrations> migrations) throws Exception {
     ImapService service = new ImapService();
     try {
       FolderPoller poller = new FolderPoller(backend);
+      MigrateOnAccess onAccess = migrations
+          .map(m -> new MigrateOnAccess(m, scheduler, PROGRESS_INTERVAL, new UnpooledStatusResponseFactory()))
+          .orElse(null);
       PlaintextAuthRule rule = new PlaintextAuthRule(tls.mode() == SslMode.REQUIRED);
       if (imap.isPresent()) {
-        service.add("imap", imap.get(), tls, false, backend, rule, poller);
+        service.add("imap", imap.get(), tls, false, backend, rule, poller, onAccess);
       }
       if (imaps.isPresent()) {
-        service.add("imaps", imaps.get(), tls, true, backend, rule, poller);
+        service.add("imaps", imaps.get(), tls, true, backend, rule, poller, onAccess);
       }
       long millis = pollInterval.toMillis();
       service.polling = scheduler.scheduleWithFixedDelay(poller, millis, millis, TimeUnit.MILLISECONDS);
@@ -82,11 +100,11 @@ public final class ImapService implements AutoCloseable {
   }
 
   private void add(String name, Endpoint.Tcp endpoint, TlsSettings tls, boolean implicitTls, MailboxBackend backend,
-      PlaintextAuthRule rule, FolderPoller poller) throws Exception {
+      PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess) throws Exception {
     ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(), backend.eventBus(),
         backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     IMAPServer server = new IMAPServer(new PipelinedStateDecoder(DefaultImapDecoderFactory.createDecoder()),
-        new DefaultImapEncoderFactory().buildImapEncoder(), new DovetailProcessor(james, rule, backend, poller),
+        new DefaultImapEncoderFactory().buildImapEncoder(), new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.setFileSystem(new PathFileSystem());
     server.configure(configuration(name, endpoint, tls, implicitTls));

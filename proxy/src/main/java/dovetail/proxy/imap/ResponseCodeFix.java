@@ -54,6 +54,21 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
     }
   }
 
+  /**
+   * A bare response code such as {@code UNAVAILABLE} (RFC 5530); James's createExtension would prefix "X".
+   * Falls back to that only if the reflective constructor is unavailable.
+   */
+  static ResponseCode plain(String name) {
+    if (CODE != null) {
+      try {
+        return CODE.newInstance(name, List.of(), (long) ResponseCode.NO_NUMBER, false);
+      } catch (ReflectiveOperationException e) {
+        // fall through
+      }
+    }
+    return ResponseCode.createExtension(name);
+  }
+
   /** The UIDs of the selected folder's messages that a COPY or MOVE names, as a UID set; null if unknown. */
   static String copySource(AbstractMessageRangeRequest request, SelectedMailbox selected) {
     if (selected == null) {

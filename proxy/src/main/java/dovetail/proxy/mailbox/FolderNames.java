@@ -9,10 +9,10 @@ import org.apache.james.mailbox.exception.MailboxNameException;
  * separates levels with {@link MailStore#SEPARATOR}. A Maildir++ level cannot contain '.', so the mapping is
  * one to one; a James name with the store's separator in a level cannot be stored and is refused.
  */
-final class FolderNames {
+public final class FolderNames {
   private FolderNames() {}
 
-  static String toStore(String jamesName, char delimiter) throws MailboxNameException {
+  public static String toStore(String jamesName, char delimiter) throws MailboxNameException {
     if (jamesName.equalsIgnoreCase(MailStore.INBOX)) {
       return MailStore.INBOX;
     }

@@ -1,0 +1,189 @@
+package dovetail.proxy.imap;
+
+import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.MigrationListener;
+import dovetail.migrator.copy.Progress;
+import dovetail.migrator.service.MigrationUnavailableException;
+import dovetail.migrator.service.Migrations;
+import dovetail.proxy.mailbox.FolderNames;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.ImapSessionState;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapProcessor.Responder;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
+import org.apache.james.imap.message.request.AppendRequest;
+import org.apache.james.imap.message.request.CopyRequest;
+import org.apache.james.imap.message.request.MoveRequest;
+import org.apache.james.imap.message.request.StatusRequest;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.exception.MailboxNameException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The on-access hook: before a command that needs a folder's messages (SELECT, EXAMINE, STATUS, APPEND, and the
+ * target of COPY/MOVE) runs, that folder is migrated from the legacy server, or the migration already running for
+ * it is joined. Before the first command of an authenticated session, the user's skeleton is built, so LIST and
+ * LSUB answer from the store. While the client waits it receives untagged {@code * OK} progress lines; when the
+ * legacy server fails, the command is answered {@code NO [UNAVAILABLE]} and nothing else runs.
+ *
+ * <p>It lives in front of James's processors rather than in the MailboxMapper (where DESIGN.md first placed it)
+ * because only here is the client's connection at hand, for progress lines and the UNAVAILABLE answer.
+ */
+final class MigrateOnAccess {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrateOnAccess.class);
+  private static final String SKELETON_READY = MigrateOnAccess.class.getName() + ".skeleton";
+
+  private final Migrations migrations;
+  private final ScheduledExecutorService ticker;
+  private final Duration progressInterval;
+  private final StatusResponseFactory responses;
+
+  /**
+   * @param progressInterval how often a waiting client hears of the migration (a line at least every other
+   *     interval even without progress, so that it never waits silently for long)
+   */
+  MigrateOnAccess(Migrations migrations, ScheduledExecutorService ticker, Duration progressInterval,
+      StatusResponseFactory responses) {
+    this.migrations = migrations;
+    this.ticker = ticker;
+    this.progressInterval = progressInterval;
+    this.responses = responses;
+  }
+
+  /**
+   * Emits true when the command may run; false when it was answered here (NO [UNAVAILABLE]). Blocking work runs on
+   * Reactor's bounded-elastic threads, never on the connection's event loop.
+   */
+  Mono<Boolean> prepare(ImapMessage message, ImapSession session, Responder responder) {
+    MailboxSession mailboxSession = session.getMailboxSession();
+    if (mailboxSession == null || session.getState() == ImapSessionState.NON_AUTHENTICATED
+        || session.getState() == ImapSessionState.LOGOUT || !(message instanceof ImapRequest request)) {
+      return Mono.just(true);
+    }
+    String user = mailboxSession.getUser().asString();
+    Optional<String> folder = folderOf(message, mailboxSession);
+    boolean skeletonKnown = Boolean.TRUE.equals(session.getAttribute(SKELETON_READY));
+    if (skeletonKnown && folder.isEmpty()) {
+      return Mono.just(true);
+    }
+    return Mono.fromCallable(() -> {
+      try {
+        if (!skeletonKnown) {
+          migrations.ensureSkeleton(user);
+          session.setAttribute(SKELETON_READY, Boolean.TRUE);
+        }
+        if (folder.isPresent() && migrations.needsMigration(user, folder.get())) {
+          return migrate(user, folder.get(), request, responder);
+        }
+        return true;
+      } catch (MigrationUnavailableException e) {
+        LOG.warn("{} needs the legacy server, which failed: {}", request.getCommand().getName(), e.getMessage());
+        refuse(request, responder, e.getMessage());
+        return false;
+      }
+    }).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private boolean migrate(String user, String folder, ImapRequest request, Responder responder)
+      throws MigrationUnavailableException {
+    ProgressLines lines = new ProgressLines(folder, responder);
+    ScheduledFuture<?> tick = ticker.scheduleAtFixedRate(lines::tick, progressInterval.toMillis(),
+        progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+    FolderResult result;
+    try {
+      result = migrations.ensureFolder(user, folder, lines);
+    } finally {
+      tick.cancel(false);
+      lines.close();
+    }
+    if (result.complete()) {
+      return true;
+    }
+    refuse(request, responder, "Folder " + folder + " is not fully migrated yet (" + result.reason()
+        + "); it will be retried");
+    return false;
+  }
+
+  private void refuse(ImapRequest request, Responder responder, String reason) {
+    responder.respond(responses.taggedNo(request.getTag(), request.getCommand(),
+        new HumanReadableText("org.apache.james.imap.dovetail.unavailable", reason),
+        ResponseCodeFix.plain("UNAVAILABLE")));
+    responder.flush();
+  }
+
+  /** The local folder a command needs migrated first, if any. */
+  private static Optional<String> folderOf(ImapMessage message, MailboxSession session) {
+    String name = null;
+    if (message instanceof AbstractMailboxSelectionRequest select) {
+      name = select.getMailboxName();
+    } else if (message instanceof StatusRequest status) {
+      name = status.getMailboxName();
+    } else if (message instanceof AppendRequest append) {
+      name = append.getMailboxName();
+    } else if (message instanceof CopyRequest copy) {
+      name = copy.getMailboxName();
+    } else if (message instanceof MoveRequest move) {
+      name = move.getMailboxName();
+    }
+    if (name == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(FolderNames.toStore(name, session.getPathDelimiter()));
+    } catch (MailboxNameException e) {
+      return Optional.empty(); // not a name the store can hold: James refuses the command itself
+    }
+  }
+
+  /** Untagged progress lines for one waiting command: on news, and as a keep-alive when there is none. */
+  private final class ProgressLines implements MigrationListener {
+    private final String folder;
+    private final Responder responder;
+    private volatile Progress latest;
+    private Progress lastSent;
+    private int quietTicks;
+    private boolean closed;
+
+    ProgressLines(String folder, Responder responder) {
+      this.folder = folder;
+      this.responder = responder;
+    }
+
+    @Override
+    public void progress(Progress progress) {
+      latest = progress;
+    }
+
+    /** No line after this returns: the command's own responses follow. */
+    synchronized void close() {
+      closed = true;
+    }
+
+    synchronized void tick() {
+      if (closed) {
+        return;
+      }
+      Progress now = latest;
+      if (now == lastSent && ++quietTicks < 2) {
+        return;
+      }
+      quietTicks = 0;
+      lastSent = now;
+      String text = now == null ? "Migrating " + folder + " from the legacy server, please wait"
+          : "Migrating " + folder + ": " + now.messagesDone() + "/" + now.messagesTotal() + " messages";
+      responder.respond(responses.untaggedOk(new HumanReadableText("org.apache.james.imap.dovetail.progress", text)));
+      responder.flush();
+    }
+  }
+}
