@@ -1,8 +1,17 @@
 package dovetail.store;
 
 import dovetail.conf.UserTemplate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Dovecot's {@code mail_location = maildir:/var/vmail/%d/%n/Maildir}: where each user's store lives.
@@ -45,6 +54,118 @@ public final class MailLocation {
       throw new IllegalArgumentException("~ in mail_location needs a home directory; use an absolute path");
     }
     return Path.of(path.replaceAll("/+", "/")).normalize();
+  }
+
+  /**
+   * The users whose store exists: the template's directories are walked, each level that holds a variable
+   * ({@code /var/vmail/%d/%n/Maildir}, {@code /srv/%u/Maildir}) read for the names it can stand for. A user
+   * is listed when its Maildir root is a directory and {@link #rootFor} leads back to exactly that directory
+   * (a user without domain under {@code %d/%n} lives one level higher, as Dovecot's expansion puts it).
+   * Sorted; empty for a {@code ~} template.
+   */
+  public List<String> users() {
+    if (template.startsWith("~")) {
+      return List.of();
+    }
+    List<String> levels = new ArrayList<>();
+    for (String level : template.split("/+")) {
+      if (!level.isEmpty()) {
+        // The markers survive %L/%U, so the template's own grammar (conf) finds the variables.
+        levels.add(UserTemplate.expand(level, NAME + "@" + DOMAIN));
+      }
+    }
+    TreeSet<String> users = new TreeSet<>();
+    walk(Path.of("/"), levels, 0, null, null, users);
+    return List.copyOf(users);
+  }
+
+  private static final char NAME = '\u0001';
+  private static final char DOMAIN = '\u0002';
+
+  private void walk(Path dir, List<String> levels, int i, String name, String domain, TreeSet<String> out) {
+    if (i == levels.size()) {
+      if (name == null || !Files.isDirectory(dir)) {
+        return;
+      }
+      String user = domain == null || domain.isEmpty() ? name : name + "@" + domain;
+      if (user.isEmpty()) {
+        return;
+      }
+      try {
+        if (rootFor(user).equals(dir.normalize())) {
+          out.add(user);
+        }
+      } catch (StoreException | IllegalArgumentException notAUser) {
+        // a directory whose name no user could have
+      }
+      return;
+    }
+    String level = levels.get(i);
+    if (level.indexOf(NAME) < 0 && level.indexOf(DOMAIN) < 0) {
+      walk(dir.resolve(level), levels, i + 1, name, domain, out);
+      return;
+    }
+    if (level.equals(String.valueOf(DOMAIN)) && (domain == null || domain.isEmpty())) {
+      walk(dir, levels, i + 1, name, "", out); // "%d/" of a user without domain expands to nothing
+    }
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    Level pattern = Level.of(level);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path entry : entries) {
+        Matcher m = pattern.regex().matcher(entry.getFileName().toString());
+        String[] bound = {name, domain};
+        if (m.matches() && pattern.bind(m, bound)) {
+          walk(entry, levels, i + 1, bound[0], bound[1], out);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /**
+   * One directory level of the template as a regex, its groups in order, each the user part ('n') or the
+   * domain part ('d'); %u is "name" or "name@domain".
+   */
+  private record Level(Pattern regex, String parts) {
+    static Level of(String level) {
+      StringBuilder regex = new StringBuilder();
+      StringBuilder parts = new StringBuilder();
+      String both = NAME + "@" + DOMAIN;
+      for (int i = 0; i < level.length(); i++) {
+        char c = level.charAt(i);
+        if (level.startsWith(both, i)) {
+          regex.append("([^@]+)(?:@(.+))?");
+          parts.append("nd");
+          i += both.length() - 1;
+        } else if (c == NAME) {
+          regex.append("([^@]+)");
+          parts.append('n');
+        } else if (c == DOMAIN) {
+          regex.append("(.*)");
+          parts.append('d');
+        } else {
+          regex.append(Pattern.quote(String.valueOf(c)));
+        }
+      }
+      return new Level(Pattern.compile(regex.toString()), parts.toString());
+    }
+
+    /** Adds the match's values to {name, domain}; false when a value disagrees with an earlier level's. */
+    boolean bind(Matcher m, String[] bound) {
+      for (int g = 0; g < parts.length(); g++) {
+        int slot = parts.charAt(g) == 'n' ? 0 : 1;
+        String value = m.group(g + 1) == null ? "" : m.group(g + 1);
+        if (bound[slot] == null) {
+          bound[slot] = value;
+        } else if (!bound[slot].equalsIgnoreCase(value)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   public static void checkUserName(String user) {

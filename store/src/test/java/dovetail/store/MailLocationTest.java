@@ -3,8 +3,12 @@ package dovetail.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MailLocationTest {
   private final MailLocation location = MailLocation.parse("maildir:/var/vmail/%d/%n/Maildir:INDEX=/var/index/%u");
@@ -27,5 +31,35 @@ class MailLocationTest {
     assertThrows(IllegalArgumentException.class, () -> MailLocation.parse("mbox:~/mail"));
     assertThrows(IllegalArgumentException.class, () -> MailLocation.parse("maildir:/m/%u:CONTROL=/c/%u"));
     assertThrows(IllegalArgumentException.class, () -> MailLocation.parse("maildir:relative/%u"));
+  }
+
+  @Test
+  void usersAreFoundByWalkingTheDirectoriesOfDomainAndUserParts(@TempDir Path tmp) throws IOException {
+    MailLocation byDomain = MailLocation.parse("maildir:" + tmp + "/vmail/%d/%n/Maildir");
+    for (String user : List.of("alice@example.org", "bob@example.org", "carol@example.net", "dave")) {
+      Files.createDirectories(byDomain.rootFor(user));
+    }
+    Files.createDirectories(tmp.resolve("vmail/example.org/nomaildir")); // no Maildir: no store
+    Files.createFile(tmp.resolve("vmail/example.org/file"));
+    assertEquals(List.of("alice@example.org", "bob@example.org", "carol@example.net", "dave"), byDomain.users());
+  }
+
+  @Test
+  void usersAreFoundUnderAWholeUserNameAndWithModifiers(@TempDir Path tmp) throws IOException {
+    MailLocation whole = MailLocation.parse("maildir:" + tmp + "/srv/%u/Maildir");
+    Files.createDirectories(whole.rootFor("alice@example.org"));
+    Files.createDirectories(whole.rootFor("bob"));
+    Files.createDirectories(tmp.resolve("srv/.hidden/Maildir")); // not a user name
+    assertEquals(List.of("alice@example.org", "bob"), whole.users());
+
+    MailLocation lower = MailLocation.parse("maildir:" + tmp + "/low/%Ld/x-%Ln:LAYOUT=maildir++");
+    Files.createDirectories(lower.rootFor("Eve@Example.COM"));
+    Files.createDirectories(tmp.resolve("low/example.com/other")); // no "x-" prefix
+    assertEquals(List.of("eve@example.com"), lower.users());
+  }
+
+  @Test
+  void noUsersWhenTheBaseDirectoryIsMissing(@TempDir Path tmp) {
+    assertEquals(List.of(), MailLocation.parse("maildir:" + tmp + "/none/%d/%n").users());
   }
 }

@@ -3,8 +3,6 @@ package dovetail.migrator.copy;
 import dovetail.conf.Settings;
 import dovetail.migrator.source.LegacyImapEndpoint;
 import dovetail.migrator.source.LegacyPop3Endpoint;
-import dovetail.migrator.source.LegacyPop3Endpoint;
-import java.util.Optional;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
@@ -44,22 +42,36 @@ public final class Backup {
   public static Backup of(Settings settings, String user, java.util.function.UnaryOperator<MigrationOptions> tune,
       ConnectionLimiter limiter, Clock clock) {
     LegacyImapEndpoint endpoint = LegacyEndpoints.imap(settings, user);
+    Optional<LegacyPop3Endpoint> pop3 = LegacyEndpoints.pop3(settings, user);
+    return new Backup(migration(settings, user, endpoint, pop3, store(settings, user), tune, limiter, clock), user);
+  }
+
+  /** The user's store from {@code mail_location} and {@code mail_fsync}. */
+  public static MailStore store(Settings settings, String user) {
     MailLocation location;
     try {
       location = MailLocation.parse(settings.store().mailLocation());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("mail_location: " + e.getMessage(), e);
     }
-    MailStore store = MaildirStore.forUser(location, user,
-        StoreOptions.DEFAULT.withFsync(settings.store().fsync()));
+    return MaildirStore.forUser(location, user, StoreOptions.DEFAULT.withFsync(settings.store().fsync()));
+  }
+
+  /**
+   * A user's migration from the settings, with the legacy logins chosen by the caller (the running server
+   * picks the master user or a password seen at login) and the caller's store: the source behind the
+   * per-host cap, the options, and POP3 UIDL matching when {@code pop3} is given.
+   */
+  public static UserMigration migration(Settings settings, String user, LegacyImapEndpoint endpoint,
+      Optional<LegacyPop3Endpoint> pop3, MailStore store, java.util.function.UnaryOperator<MigrationOptions> tune,
+      ConnectionLimiter limiter, Clock clock) {
     LegacyImapSource source = limiter.limit(
         LegacyImapSource.create(endpoint, LegacyEndpoints.fetchLimits(settings)), endpoint.host());
     MigrationOptions options = tune.apply(LegacyEndpoints.options(settings));
-    Optional<LegacyPop3Endpoint> pop3 = LegacyEndpoints.pop3(settings, user);
     if (pop3.isPresent()) {
       options = options.withPop3Uidls(new Pop3UidlAssignment(pop3.get(), settings.pop3Migration(), user));
     }
-    return new Backup(new UserMigration(source, store, options, clock), user);
+    return new UserMigration(source, store, options, clock);
   }
 
   /** Runs the migration; see {@link UserMigration#run}. */

@@ -73,7 +73,21 @@ public final class UserMigration {
    *     always built whole.
    */
   public UserResult run(String user, List<String> onlyFolders, MigrationListener listener) {
-    return new Run(user, listener).execute(onlyFolders);
+    return new Run(user, listener).execute(onlyFolders, true, true);
+  }
+
+  /** Builds (or completes) the user's skeleton only, with the same session retries as {@link #run}. */
+  public UserResult buildSkeleton(String user, MigrationListener listener) {
+    return new Run(user, listener).execute(List.of(), true, false);
+  }
+
+  /**
+   * Migrates the named local folders of a user whose skeleton exists, without LIST and LSUB: the running
+   * server migrates one folder at a time, and a skeleton per folder would cost two round trips each. Every
+   * folder must have a migration state. The result's skeleton is null.
+   */
+  public UserResult runFolders(String user, List<String> localFolders, MigrationListener listener) {
+    return new Run(user, listener).execute(localFolders, false, true);
   }
 
   /** One run: the skeleton, then the folders, handed out to one or more workers. */
@@ -87,17 +101,22 @@ public final class UserMigration {
       this.progress = new RunProgress(listener, clock);
     }
 
-    UserResult execute(List<String> onlyFolders) {
+    UserResult execute(List<String> onlyFolders, boolean withSkeleton, boolean withFolders) {
       List<String> problems = new ArrayList<>();
       SkeletonResult skeleton = null;
       List<FolderResult> results = new ArrayList<>();
       Worker first = new Worker();
       try {
-        skeleton = first.skeleton();
-        problems.addAll(skeleton.problems());
-        List<String> targets = targets(skeleton, onlyFolders, problems);
-        progress.folderCount(targets.size());
-        progress.skeletonReady(skeleton, targets.size());
+        List<String> targets = List.copyOf(onlyFolders);
+        if (withSkeleton) {
+          skeleton = first.skeleton();
+          problems.addAll(skeleton.problems());
+          targets = withFolders ? targets(skeleton, onlyFolders, problems) : List.of();
+          progress.folderCount(targets.size());
+          progress.skeletonReady(skeleton, targets.size());
+        } else {
+          progress.folderCount(targets.size());
+        }
         results = migrateAll(targets, first);
       } catch (Abort a) {
         abort.compareAndSet(null, a.getMessage());

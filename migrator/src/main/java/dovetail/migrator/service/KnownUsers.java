@@ -1,0 +1,62 @@
+package dovetail.migrator.service;
+
+import dovetail.store.MailLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The users the process knows (DESIGN, "Sweeper"): the {@code sweeper_users} file (read again on every call,
+ * so an operator may add users while the server runs), the users whose store exists, and the users seen at
+ * a login or in an admin command. In that order, without repeats.
+ */
+final class KnownUsers {
+  private static final Logger LOG = LoggerFactory.getLogger(KnownUsers.class);
+
+  private final Optional<Path> usersFile;
+  private final MailLocation location;
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+  KnownUsers(Optional<Path> usersFile, MailLocation location) {
+    this.usersFile = usersFile;
+    this.location = location;
+  }
+
+  void add(String user) {
+    seen.add(user);
+  }
+
+  List<String> all() {
+    Set<String> users = new LinkedHashSet<>(fromFile());
+    try {
+      users.addAll(location.users());
+    } catch (UncheckedIOException e) {
+      LOG.warn("cannot list the users in {}: {}", location, e.getMessage());
+    }
+    users.addAll(new java.util.TreeSet<>(seen));
+    return List.copyOf(users);
+  }
+
+  /** One address per line; blank lines and lines starting with '#' are skipped. */
+  private List<String> fromFile() {
+    if (usersFile.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return Files.readAllLines(usersFile.get(), StandardCharsets.UTF_8).stream().map(String::trim)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    } catch (IOException e) {
+      LOG.warn("sweeper_users: cannot read {}: {}", usersFile.get(), e.getMessage());
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,609 @@
+package dovetail.migrator.service;
+
+import dovetail.conf.Settings;
+import dovetail.migrator.copy.Backup;
+import dovetail.migrator.copy.ConnectionLimiter;
+import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.FolderResult.Outcome;
+import dovetail.migrator.copy.MigrationListener;
+import dovetail.migrator.copy.MigrationState;
+import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.migrator.copy.UserMigration;
+import dovetail.migrator.copy.UserResult;
+import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks.
+ * Skeletons are built once per user ({@link ServiceState#SKELETON_BUILT} in INBOX's state says so across
+ * restarts); a folder migration runs on the service's own threads, so a caller that gives up does not stop
+ * it for the others. Folders are copied by {@link UserMigration#runFolders} (no LIST/LSUB per folder), with
+ * its reconnects and backoff, behind the shared per-host connection cap.
+ *
+ * <p>Read-only questions (hasSkeleton, status, the sweeper's scan) look at {@code mail_location} first and do
+ * not create a store for a user who has none.
+ */
+public final class MigrationService implements Migrations, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
+
+  /**
+   * What tests and the wiring may tune.
+   *
+   * @param rescanPeriod how long the sweeper waits between rounds (admin commands shorten it)
+   * @param closeWait how long {@link #close} waits for running migrations to stop
+   * @param observer receives the events of every migration (metrics, logs, tests)
+   */
+  public record Options(Duration rescanPeriod, Duration closeWait, MigrationListener observer) {
+    public Options {
+      Objects.requireNonNull(rescanPeriod, "rescanPeriod");
+      Objects.requireNonNull(closeWait, "closeWait");
+      Objects.requireNonNull(observer, "observer");
+    }
+
+    public static Options defaults() {
+      return new Options(Duration.ofMinutes(10), Duration.ofSeconds(30), MigrationListener.NONE);
+    }
+
+    public Options withRescanPeriod(Duration value) {
+      return new Options(value, closeWait, observer);
+    }
+
+    public Options withObserver(MigrationListener value) {
+      return new Options(rescanPeriod, closeWait, value);
+    }
+  }
+
+  private record Key(String user, String folder) {}
+
+  /** Ends a migration at the next message when the service closes; what was committed stays. */
+  private static final class Stopped extends RuntimeException {
+    Stopped() {
+      super("Dovetail is shutting down", null, false, false);
+    }
+  }
+
+  private final Settings settings;
+  private final Function<String, MailStore> stores;
+  private final MailLocation location;
+  private final ConnectionLimiter limiter;
+  private final Clock clock;
+  private final Options options;
+  private final LegacyLogins logins;
+  private final KnownUsers known;
+  private final Map<Key, FolderRun> running = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> skeletons = new ConcurrentHashMap<>();
+  private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
+  private final ExecutorService executor;
+  private final RateLimiter sweeperRate;
+  private final RateMeter sweeperMeter;
+  private final Sweeper sweeper;
+  private volatile boolean closing;
+
+  private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
+      Options options) {
+    this.settings = settings;
+    this.stores = stores;
+    this.location = MailLocation.parse(settings.store().mailLocation());
+    this.limiter = limiter;
+    this.clock = clock;
+    this.options = options;
+    this.logins = new LegacyLogins(settings);
+    this.known = new KnownUsers(settings.sweeper().usersFile(), location);
+    AtomicInteger n = new AtomicInteger();
+    this.executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "dovetail-migration-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.sweeperRate = RateLimiter.perSecond(settings.sweeper().rate());
+    this.sweeperMeter = new RateMeter(clock);
+    this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
+        new SweeperWork(), executor, user -> sessions.containsKey(user));
+  }
+
+  /**
+   * Starts the service (and the sweeper when {@code sweeper = yes}).
+   *
+   * @param stores the caller's per-user stores, so the front-ends and the migrations share them; they must lie
+   *     where {@code mail_location} says
+   * @param limiter the process's {@code legacy_max_connections} cap
+   * @throws IllegalArgumentException when {@code mail_location} cannot be used
+   */
+  public static MigrationService create(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter,
+      Clock clock, Options options) {
+    MigrationService service = new MigrationService(settings, stores, limiter, clock, options);
+    service.sweeper.start();
+    return service;
+  }
+
+  public static MigrationService create(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter,
+      Clock clock) {
+    return create(settings, stores, limiter, clock, Options.defaults());
+  }
+
+  /** With each user's store opened from {@code mail_location}. */
+  public static MigrationService create(Settings settings, ConnectionLimiter limiter, Clock clock) {
+    return create(settings, user -> Backup.store(settings, user), limiter, clock);
+  }
+
+  // ---------------------------------------------------------------------------------------------- skeleton
+
+  @Override
+  public boolean hasSkeleton(String user) {
+    if (!storeExists(user)) {
+      return false;
+    }
+    MailStore store = stores.apply(user);
+    return store.exists(MailStore.INBOX)
+        && store.open(MailStore.INBOX).dovetailState().containsKey(ServiceState.SKELETON_BUILT);
+  }
+
+  @Override
+  public void ensureSkeleton(String user) throws MigrationUnavailableException {
+    if (hasSkeleton(user)) {
+      return;
+    }
+    CompletableFuture<Void> build = skeletons.computeIfAbsent(user, u -> {
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      submit(() -> buildSkeleton(u, f), f);
+      return f;
+    });
+    await(build);
+  }
+
+  private void buildSkeleton(String user, CompletableFuture<Void> done) {
+    try {
+      if (!hasSkeleton(user)) {
+        checkOpen();
+        LegacyLogins.Endpoints login = logins.forUser(user); // before the store: no store for a user we cannot serve
+        MailStore store = stores.apply(user);
+        UserResult r = migration(user, login, store).buildSkeleton(user, options.observer());
+        if (r.abortReason().isPresent()) {
+          throw new MigrationUnavailableException("the folders of " + user + " cannot be read from the legacy server now: "
+              + r.abortReason().get());
+        }
+        r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
+        Mailbox inbox = store.open(MailStore.INBOX);
+        inbox.writeDovetailState(ServiceState.merged(inbox.dovetailState(),
+            Map.of(ServiceState.SKELETON_BUILT, clock.instant().toString())));
+        LOG.info("{}: skeleton built: {} folders, {} new", user, r.skeleton().folders().size(),
+            r.skeleton().created().size());
+      }
+      skeletons.remove(user, done);
+      done.complete(null);
+    } catch (Throwable t) {
+      skeletons.remove(user, done);
+      done.completeExceptionally(t);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- folders
+
+  @Override
+  public boolean needsMigration(String user, String folder) {
+    if (!storeExists(user)) {
+      return false;
+    }
+    MailStore store = stores.apply(user);
+    if (!store.exists(folder)) {
+      return false;
+    }
+    Optional<FolderState> state = FolderState.of(store.open(folder).dovetailState());
+    return state.isPresent() && resumable(state.get());
+  }
+
+  @Override
+  public FolderResult ensureFolder(String user, String folder, MigrationListener listener)
+      throws MigrationUnavailableException {
+    return ensureFolder(user, folder, listener, FolderRun.Origin.ON_ACCESS);
+  }
+
+  private FolderResult ensureFolder(String user, String folder, MigrationListener listener, FolderRun.Origin origin)
+      throws MigrationUnavailableException {
+    ensureSkeleton(user);
+    MailStore store = stores.apply(user);
+    if (!store.exists(folder)) {
+      return nothingToDo(folder); // not a legacy folder; the caller answers as for any missing folder
+    }
+    Optional<FolderState> state = FolderState.of(store.open(folder).dovetailState());
+    if (state.isEmpty() || state.get() == FolderState.COMPLETE) {
+      return nothingToDo(folder);
+    }
+    Key key = new Key(user, store.open(folder).name());
+    boolean[] created = {false};
+    FolderRun run = running.computeIfAbsent(key, k -> {
+      created[0] = true;
+      return new FolderRun(k.user(), k.folder(), origin);
+    });
+    run.join(listener, origin);
+    if (created[0]) {
+      submit(() -> migrate(run), run.result());
+    }
+    try {
+      return await(run.result());
+    } finally {
+      run.leave(listener);
+    }
+  }
+
+  private void migrate(FolderRun run) {
+    String user = run.user();
+    String folder = run.folder();
+    Instant start = clock.instant();
+    try {
+      checkOpen();
+      LegacyLogins.Endpoints login = logins.forUser(user);
+      MailStore store = stores.apply(user);
+      UserResult r = migration(user, login, store).runFolders(user, List.of(folder), new RunListener(run, store));
+      if (r.abortReason().isPresent()) {
+        String reason = r.abortReason().get();
+        recordError(store, folder, reason);
+        throw new MigrationUnavailableException("'" + folder + "' cannot be migrated now: " + reason);
+      }
+      FolderResult result = r.folders().get(0);
+      LOG.info("{}: {}: {} ({} messages, {} bytes in {} ms){}", user, folder, result.outcome(), result.messages(),
+          result.bytes(), Duration.between(start, clock.instant()).toMillis(),
+          result.reason().isEmpty() ? "" : ": " + result.reason());
+      running.remove(new Key(user, folder), run);
+      run.result().complete(result);
+    } catch (Stopped s) {
+      running.remove(new Key(user, folder), run);
+      run.result().completeExceptionally(new MigrationUnavailableException(s.getMessage()));
+    } catch (Throwable t) {
+      running.remove(new Key(user, folder), run);
+      run.result().completeExceptionally(t);
+    }
+  }
+
+  private UserMigration migration(String user, LegacyLogins.Endpoints login, MailStore store) {
+    return Backup.migration(settings, user, login.imap(), login.pop3(), store, o -> o, limiter, clock);
+  }
+
+  /** The run's own listener: totals into the store, the sweeper's rate, shutdown, the observer, then every joiner. */
+  private final class RunListener implements MigrationListener {
+    private final FolderRun run;
+    private final MailStore store;
+    private final MigrationListener fanOut;
+
+    RunListener(FolderRun run, MailStore store) {
+      this.run = run;
+      this.store = store;
+      this.fanOut = run.fanOut();
+    }
+
+    @Override
+    public void folderStarted(String folder, long messages, long bytes) {
+      recordTotals(store.open(folder), messages, bytes);
+      options.observer().folderStarted(folder, messages, bytes);
+      fanOut.folderStarted(folder, messages, bytes);
+    }
+
+    @Override
+    public void progress(dovetail.migrator.copy.Progress progress) {
+      if (closing) {
+        throw new Stopped();
+      }
+      if (run.sweeperInvolved()) {
+        sweeperMeter.mark();
+      }
+      if (run.sweeperOnly()) {
+        try {
+          sweeperRate.acquire();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new Stopped();
+        }
+      }
+      options.observer().progress(progress);
+      fanOut.progress(progress);
+    }
+
+    @Override
+    public void folderFinished(FolderResult result) {
+      options.observer().folderFinished(result);
+      fanOut.folderFinished(result);
+    }
+
+    @Override
+    public void retrying(String reason, Duration delay, int attempt) {
+      options.observer().retrying(reason, delay, attempt);
+      fanOut.retrying(reason, delay, attempt);
+    }
+  }
+
+  /** The legacy totals when a migration (re)starts: what is stored plus what is still to copy. */
+  private void recordTotals(Mailbox box, long toCopy, long bytesToCopy) {
+    long stored = 0;
+    long storedBytes = 0;
+    for (var m : box.messages()) {
+      stored++;
+      storedBytes += m.virtualSize();
+    }
+    Map<String, String> updates = new HashMap<>();
+    updates.put(ServiceState.LEGACY_MESSAGES, Long.toString(stored + toCopy));
+    updates.put(ServiceState.LEGACY_BYTES, bytesToCopy < 0 ? null : Long.toString(storedBytes + bytesToCopy));
+    box.writeDovetailState(ServiceState.merged(box.dovetailState(), updates));
+  }
+
+  /** A run that could not even start (no login) leaves its reason where status finds it. */
+  private static void recordError(MailStore store, String folder, String reason) {
+    try {
+      Mailbox box = store.open(folder);
+      Map<String, String> updates = new HashMap<>();
+      updates.put(MigrationState.ERROR, reason.replaceAll("[\\r\\n\\t]+", " "));
+      box.writeDovetailState(ServiceState.merged(box.dovetailState(), updates));
+    } catch (RuntimeException e) {
+      LOG.warn("{}: cannot record the error: {}", folder, e.toString());
+    }
+  }
+
+  private static FolderResult nothingToDo(String folder) {
+    return new FolderResult(folder, Outcome.COMPLETE, 0, 0, List.of(), "");
+  }
+
+  private static boolean resumable(FolderState s) {
+    return s == FolderState.PENDING || s == FolderState.MIGRATING || s == FolderState.PARTIAL;
+  }
+
+  // ---------------------------------------------------------------------------------------------- users
+
+  @Override
+  public void loggedIn(String user, Optional<String> password) {
+    password.ifPresent(p -> logins.remember(user, p));
+    sessions.merge(user, 1, Integer::sum);
+    known.add(user);
+    sweeper.offer(user);
+  }
+
+  @Override
+  public void loggedOut(String user) {
+    sessions.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+  }
+
+  @Override
+  public CompletableFuture<UserResult> migrateUser(String user, List<String> folders) {
+    known.add(user);
+    sweeper.wake();
+    CompletableFuture<UserResult> result = new CompletableFuture<>();
+    submit(() -> result.complete(migrateRemaining(user, folders, FolderRun.Origin.ADMIN, null)), result);
+    return result;
+  }
+
+  /**
+   * The user's remaining folders (or the named ones), one after the other through {@link #ensureFolder}, so
+   * that admin and sweeper join what a client started. Stops at the first folder the legacy server cannot serve.
+   *
+   * @param gate the sweeper, asked before each folder; null for admin work
+   */
+  private UserResult migrateRemaining(String user, List<String> folders, FolderRun.Origin origin, Sweeper gate) {
+    Instant start = clock.instant();
+    List<String> problems = new ArrayList<>();
+    List<FolderResult> results = new ArrayList<>();
+    String abort = null;
+    long messages = 0;
+    long bytes = 0;
+    try {
+      ensureSkeleton(user);
+      MailStore store = stores.apply(user);
+      List<String> targets = folders.isEmpty() ? remaining(store, origin) : named(store, folders, problems);
+      for (String folder : targets) {
+        if (abort == null && gate != null && !gate.awaitTurn()) {
+          abort = "the sweeper stopped";
+        }
+        if (abort != null) {
+          results.add(new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(), abort));
+          continue;
+        }
+        try {
+          FolderResult r = ensureFolder(user, folder, MigrationListener.NONE, origin);
+          results.add(r);
+          messages += r.messages();
+          bytes += r.bytes();
+        } catch (MigrationUnavailableException e) {
+          abort = e.getMessage();
+          results.add(new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(), abort));
+        }
+      }
+    } catch (MigrationUnavailableException e) {
+      abort = e.getMessage();
+    }
+    return new UserResult(user, null, results, problems, Optional.ofNullable(abort), messages, bytes,
+        Duration.between(start, clock.instant()));
+  }
+
+  /** Pending, migrating and partial folders; for an admin, failed ones too (a retry an operator asked for). */
+  private static List<String> remaining(MailStore store, FolderRun.Origin origin) {
+    List<String> out = new ArrayList<>();
+    for (String folder : store.listFolders()) {
+      Optional<FolderState> s = FolderState.of(store.open(folder).dovetailState());
+      if (s.isPresent() && (resumable(s.get()) || (origin == FolderRun.Origin.ADMIN && s.get() == FolderState.FAILED))) {
+        out.add(folder);
+      }
+    }
+    return out;
+  }
+
+  /** Folders asked for by local name, or by their legacy name. */
+  private static List<String> named(MailStore store, List<String> asked, List<String> problems) {
+    List<String> out = new ArrayList<>();
+    List<String> all = store.listFolders();
+    for (String name : asked) {
+      String local = name.equalsIgnoreCase(MailStore.INBOX) ? MailStore.INBOX : all.contains(name) ? name : null;
+      for (int i = 0; local == null && i < all.size(); i++) {
+        if (name.equals(store.open(all.get(i)).dovetailState().get(MigrationState.LEGACY_NAME))) {
+          local = all.get(i);
+        }
+      }
+      if (local == null) {
+        problems.add("no folder '" + name + "'");
+      } else if (!out.contains(local)) {
+        out.add(local);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public UserStatus status(String user) {
+    if (!storeExists(user)) {
+      return new UserStatus(user, false, List.of());
+    }
+    Map<String, FolderRun> live = new HashMap<>();
+    running.forEach((k, run) -> {
+      if (k.user().equals(user)) {
+        live.put(k.folder(), run);
+      }
+    });
+    return StatusReader.read(user, stores.apply(user), hasSkeleton(user), live);
+  }
+
+  @Override
+  public List<String> knownUsers() {
+    return known.all();
+  }
+
+  @Override
+  public SweeperControl sweeper() {
+    return sweeper;
+  }
+
+  /** Waits until {@code n} callers have joined the folder's running migration (tests; call it during the run). */
+  void awaitJoiners(String user, String folder, int n) throws InterruptedException {
+    running.get(new Key(user, folder)).awaitJoiners(n);
+  }
+
+  /** Waits until the sweeper has ended {@code n} rounds (tests). */
+  void awaitSweeperRounds(int n) throws InterruptedException {
+    sweeper.awaitRounds(n);
+  }
+
+  /** The sweeper's view of the service. */
+  private final class SweeperWork implements Sweeper.Work {
+    @Override
+    public Sweeper.Round round() {
+      List<String> toSweep = new ArrayList<>();
+      int complete = 0;
+      for (String user : known.all()) {
+        try {
+          if (hasWork(user)) {
+            toSweep.add(user);
+          } else {
+            complete++;
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("sweeper: {} skipped: {}", user, e.toString());
+        }
+      }
+      return new Sweeper.Round(toSweep, complete);
+    }
+
+    private boolean hasWork(String user) {
+      if (!hasSkeleton(user)) {
+        return true;
+      }
+      return !remaining(stores.apply(user), FolderRun.Origin.SWEEPER).isEmpty();
+    }
+
+    @Override
+    public boolean sweep(String user, Sweeper gate) {
+      UserResult r = migrateRemaining(user, List.of(), FolderRun.Origin.SWEEPER, gate);
+      if (r.abortReason().isPresent()) {
+        LOG.info("sweeper: {}: not now: {}", user, r.abortReason().get());
+      } else if (r.messages() > 0 || !r.incomplete().isEmpty()) {
+        LOG.info("sweeper: {}: {} folders, {} messages, {} incomplete", user, r.folders().size(), r.messages(),
+            r.incomplete().size());
+      }
+      return r.complete() && !hasWork(user);
+    }
+
+    @Override
+    public double rate() {
+      return sweeperMeter.perSecond();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- plumbing
+
+  /** Stops taking work and tells running migrations to stop at their next message (tests call it alone). */
+  void beginClose() {
+    closing = true;
+    sweeper.close();
+  }
+
+  /** Stops the sweeper, ends running migrations at their next message, and waits up to closeWait for them. */
+  @Override
+  public void close() {
+    beginClose();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(options.closeWait().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("migrations still running after {}; not waiting longer", options.closeWait());
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void checkOpen() throws MigrationUnavailableException {
+    if (closing) {
+      throw new MigrationUnavailableException("Dovetail is shutting down");
+    }
+  }
+
+  private void submit(Runnable task, CompletableFuture<?> onRejected) {
+    try {
+      executor.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      onRejected.completeExceptionally(new MigrationUnavailableException("Dovetail is shutting down"));
+    }
+  }
+
+  private boolean storeExists(String user) {
+    return Files.isDirectory(location.rootFor(user));
+  }
+
+  private static <T> T await(Future<T> f) throws MigrationUnavailableException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MigrationUnavailableException("interrupted while waiting for the migration");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof MigrationUnavailableException u) {
+        throw new MigrationUnavailableException(u.getMessage(), u); // this caller's stack, the same text
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+}

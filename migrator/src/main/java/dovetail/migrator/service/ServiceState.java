@@ -1,0 +1,32 @@
+package dovetail.migrator.service;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The keys the service adds to a folder's Dovetail state, beside {@link dovetail.migrator.copy.MigrationState}'s.
+ * Everything the service must remember across restarts is here, in the store; nothing is kept elsewhere.
+ */
+final class ServiceState {
+  /** In INBOX's state: when the user's skeleton was last built whole (ISO-8601). Its presence is hasSkeleton. */
+  static final String SKELETON_BUILT = "skeleton.built";
+  /** Messages the legacy folder had when its migration (last) started: those stored plus those still to copy. */
+  static final String LEGACY_MESSAGES = "legacy.messages";
+  /** Their bytes (RFC822.SIZE of those to copy, stored sizes of the others); absent when the server gave no sizes. */
+  static final String LEGACY_BYTES = "legacy.bytes";
+
+  private ServiceState() {}
+
+  /** {@code existing} with {@code updates} applied; a null value removes its key. */
+  static Map<String, String> merged(Map<String, String> existing, Map<String, String> updates) {
+    Map<String, String> out = new TreeMap<>(existing);
+    updates.forEach((k, v) -> {
+      if (v == null) {
+        out.remove(k);
+      } else {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+package dovetail.migrator.service;
+
+import dovetail.migrator.copy.MigrationState;
+import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.migrator.copy.Progress;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.StoredMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A user's {@link UserStatus}: the store's per-folder state, plus the live progress of the folders migrating now. */
+final class StatusReader {
+  private StatusReader() {}
+
+  /** @param running the migrations of this user in progress, by local folder */
+  static UserStatus read(String user, MailStore store, boolean skeleton, Map<String, FolderRun> running) {
+    List<FolderStatus> folders = new ArrayList<>();
+    for (String name : store.listFolders()) {
+      folders.add(folder(store.open(name), running.get(name)));
+    }
+    return new UserStatus(user, skeleton, folders);
+  }
+
+  static FolderStatus folder(Mailbox box, FolderRun run) {
+    Map<String, String> state = box.dovetailState();
+    Optional<FolderState> migration = FolderState.of(state);
+    String name = migration.map(FolderState::configName).orElse("local");
+    long messages = 0;
+    long bytes = 0;
+    for (StoredMessage m : box.messages()) {
+      messages++;
+      bytes += m.virtualSize();
+    }
+    long messagesTotal = number(state.get(ServiceState.LEGACY_MESSAGES));
+    long bytesTotal = number(state.get(ServiceState.LEGACY_BYTES));
+    if (migration.isEmpty() || migration.get() == FolderState.COMPLETE) {
+      // Complete (or never migrated): nothing is left, whatever the totals said when it started.
+      messagesTotal = messagesTotal < 0 ? messages : messagesTotal;
+      bytesTotal = bytesTotal < 0 ? bytes : bytesTotal;
+    }
+    int skipped = (int) state.keySet().stream().filter(k -> k.startsWith(MigrationState.SKIPPED_PREFIX)).count();
+    Optional<String> error = Optional.ofNullable(state.get(MigrationState.ERROR))
+        .or(() -> Optional.ofNullable(state.get(MigrationState.FAILED_REASON)));
+    double rate = 0;
+    long eta = -1;
+    Optional<Progress> live = run == null ? Optional.empty() : run.lastProgress();
+    if (live.isPresent()) {
+      name = FolderState.MIGRATING.configName();
+      rate = live.get().messagesPerSecond();
+      eta = live.get().folderEta().map(d -> d.toSeconds()).orElse(-1L);
+    }
+    return new FolderStatus(box.name(), name, messages, messagesTotal, bytes, bytesTotal, skipped, error, rate, eta);
+  }
+
+  private static long number(String s) {
+    try {
+      return s == null ? -1 : Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package dovetail.migrator.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background sweeper (DESIGN, "Sweeper"). In rounds: it asks which known users still have work, then
+ * {@code sweeper_concurrency} workers take them one by one, users logged in right now first, and migrate
+ * their remaining folders through the service, so a folder that a client or an admin is migrating already
+ * is joined, not copied twice. After a round it waits for the rescan period, or less when an admin command
+ * asks for a rescan. Pausing stops it taking new folders; running folders finish. It keeps no state of its
+ * own: what is left is read from the store, so a restart resumes.
+ */
+final class Sweeper implements SweeperControl {
+  private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
+
+  /** What the sweeper does, provided by the service. */
+  interface Work {
+    /** The known users, split into those with work left (in order) and the number already complete. */
+    Round round();
+
+    /**
+     * Migrates the user's remaining folders, asking {@code gate} before each one.
+     *
+     * @return true when the user is complete afterwards
+     */
+    boolean sweep(String user, Sweeper gate);
+
+    /** Messages per second of the sweeper's migrations, recently. */
+    double rate();
+  }
+
+  record Round(List<String> toSweep, int complete) {}
+
+  private final boolean enabled;
+  private final int concurrency;
+  private final Duration period;
+  private final Work work;
+  private final Executor executor;
+  private final Predicate<String> loggedIn;
+  private final List<String> queue = new ArrayList<>();
+  private final Set<String> active = new LinkedHashSet<>();
+  private Thread coordinator;
+  private boolean paused;
+  private boolean closed;
+  private boolean rescan;
+  private int complete;
+  private int rounds;
+
+  Sweeper(boolean enabled, int concurrency, Duration period, Work work, Executor executor, Predicate<String> loggedIn) {
+    this.enabled = enabled;
+    this.concurrency = Math.max(1, concurrency);
+    this.period = period;
+    this.work = work;
+    this.executor = executor;
+    this.loggedIn = loggedIn;
+  }
+
+  /** Starts the first round now, when {@code sweeper = yes}. */
+  synchronized void start() {
+    if (enabled && coordinator == null && !closed) {
+      coordinator = new Thread(this::loop, "dovetail-sweeper");
+      coordinator.setDaemon(true);
+      coordinator.start();
+    }
+  }
+
+  @Override
+  public synchronized void pause() {
+    paused = true;
+    LOG.info("sweeper paused");
+  }
+
+  @Override
+  public synchronized void resume() {
+    paused = false;
+    notifyAll();
+    LOG.info("sweeper resumed");
+  }
+
+  @Override
+  public synchronized SweeperStatus status() {
+    return new SweeperStatus(enabled, paused, List.copyOf(active), List.copyOf(queue), complete, work.rate());
+  }
+
+  /** A rescan as soon as the current round ends (admin commands). */
+  synchronized void wake() {
+    rescan = true;
+    notifyAll();
+  }
+
+  /** A user who logged in: queued now if a round is running, else swept in a new round. */
+  synchronized void offer(String user) {
+    if (coordinator == null || active.contains(user) || queue.contains(user)) {
+      return;
+    }
+    if (active.isEmpty()) {
+      wake();
+    } else {
+      queue.add(user);
+    }
+  }
+
+  /**
+   * Waits while paused; false when the sweeper is closing, and the worker must stop.
+   */
+  synchronized boolean awaitTurn() {
+    while (paused && !closed) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return !closed;
+  }
+
+  /** Waits until {@code n} rounds have ended (tests). */
+  synchronized void awaitRounds(int n) throws InterruptedException {
+    while (rounds < n && !closed) {
+      wait();
+    }
+  }
+
+  synchronized void close() {
+    closed = true;
+    queue.clear();
+    notifyAll();
+    if (coordinator != null) {
+      coordinator.interrupt();
+    }
+  }
+
+  private void loop() {
+    try {
+      while (awaitTurn()) {
+        Round round = work.round();
+        synchronized (this) {
+          complete = round.complete();
+          queue.clear();
+          queue.addAll(round.toSweep());
+        }
+        if (!round.toSweep().isEmpty()) {
+          LOG.info("sweeper: {} users to migrate, {} complete", round.toSweep().size(), round.complete());
+        }
+        runWorkers();
+        synchronized (this) {
+          rounds++;
+          notifyAll();
+          long until = System.nanoTime() + period.toNanos();
+          while (!closed && !rescan && until - System.nanoTime() > 0) {
+            wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+          }
+          rescan = false;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("sweeper stopped: {}", e.toString(), e);
+    }
+  }
+
+  private void runWorkers() throws InterruptedException {
+    int workers;
+    synchronized (this) {
+      workers = Math.min(concurrency, queue.size());
+    }
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(workers);
+    for (int i = 0; i < workers; i++) {
+      executor.execute(() -> {
+        try {
+          String user;
+          while ((user = next()) != null) {
+            sweepOne(user);
+          }
+        } finally {
+          done.countDown();
+        }
+      });
+    }
+    done.await();
+  }
+
+  private void sweepOne(String user) {
+    boolean userComplete = false;
+    try {
+      userComplete = work.sweep(user, this);
+    } catch (RuntimeException e) {
+      LOG.warn("sweeper: {}: {}", user, e.toString(), e);
+    } finally {
+      synchronized (this) {
+        active.remove(user);
+        if (userComplete) {
+          complete++;
+        }
+      }
+    }
+  }
+
+  /** The next user: the first one logged in right now, else the first in line. */
+  private synchronized String next() {
+    if (closed || queue.isEmpty()) {
+      return null;
+    }
+    int pick = 0;
+    for (int i = 0; i < queue.size(); i++) {
+      if (loggedIn.test(queue.get(i))) {
+        pick = i;
+        break;
+      }
+    }
+    String user = queue.remove(pick);
+    active.add(user);
+    return user;
+  }
+}
