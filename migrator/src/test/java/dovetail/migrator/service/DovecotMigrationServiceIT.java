@@ -1,5 +1,6 @@
 package dovetail.migrator.service;
 
+import dovetail.store.dovecot.Forwarder;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dovetail.migrator.service;
+package dovetail.store.dovecot;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,14 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its port while the legacy server behind it is stopped and restarted on another one. It counts the
  * connections, which is how a test sees how many legacy sessions the service opened.
  */
-final class Forwarder implements AutoCloseable {
+public final class Forwarder implements AutoCloseable {
   private final ServerSocket listener;
   private final AtomicInteger connections = new AtomicInteger();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile int target;
   private volatile boolean closed;
 
-  Forwarder(int target) throws IOException {
+  public Forwarder(int target) throws IOException {
     this.target = target;
     this.listener = new ServerSocket();
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -32,15 +32,15 @@ final class Forwarder implements AutoCloseable {
     t.start();
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
-  int connections() {
+  public int connections() {
     return connections.get();
   }
 
-  void retarget(int port) {
+  public void retarget(int port) {
     target = port;
   }
 
@@ -93,6 +93,12 @@ final class Forwarder implements AutoCloseable {
     } catch (IOException ignored) {
       // closing anyway
     }
+  }
+
+  /** Closes every forwarded connection now, as a legacy server that dies would; new ones still reach the target. */
+  public void cutAll() {
+    open.forEach(Forwarder::closeQuietly);
+    open.clear();
   }
 
   @Override
