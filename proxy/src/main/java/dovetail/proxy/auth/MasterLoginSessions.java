@@ -7,6 +7,7 @@ import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.exception.BadCredentialsException;
 import org.apache.james.mailbox.exception.ForbiddenDelegationException;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.UserDoesNotExistException;
 
 /**
  * James's session provider with Dovecot's two master-user logins on top:
@@ -71,7 +72,7 @@ final class MasterLoginSessions implements SessionProvider {
         String given = givenUser.asString();
         if (!masters.isMaster(given)) {
           failed.refuse(given, "not a master user, may not log in as " + otherUser.asString());
-          throw new ForbiddenDelegationException(givenUser, otherUser);
+          throw new BadCredentialsException();
         }
         return asMaster(given, password, otherUser.asString());
       }
@@ -94,6 +95,12 @@ final class MasterLoginSessions implements SessionProvider {
       failed.refuse(master + " (master user, for " + user + ")", "not a valid user name");
       throw new BadCredentialsException();
     }
-    return james.authenticate(Username.of(master)).as(target);
+    try {
+      return james.authenticate(Username.of(master)).as(target);
+    } catch (UserDoesNotExistException | ForbiddenDelegationException e) {
+      // Answered like a wrong password, so that a master login cannot be used to probe for user names.
+      failed.refuse(master + " (master user, for " + user + ")", "no such user");
+      throw new BadCredentialsException();
+    }
   }
 }
