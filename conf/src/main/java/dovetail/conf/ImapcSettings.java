@@ -11,13 +11,22 @@ import java.util.Set;
  * @param host       {@code imapc_host}; empty when not set (see {@link #configured()})
  * @param user       {@code imapc_user}, a {@link UserTemplate} such as {@code %u}
  * @param masterUser {@code imapc_master_user}; with it Dovetail logs in as {@code user} authorised by the master
+ * @param masterLogin {@code imapc_master_login}: how the master user logs in as the user
  * @param features   {@code imapc_features} without the throttle word
  * @param throttle   from {@code throttle:INIT:MAX:SHRINK-MIN} in {@code imapc_features}, or Dovecot's defaults
  */
 public record ImapcSettings(String host, int port, LegacySsl ssl, boolean sslVerify, String user,
                             Optional<String> masterUser, Optional<String> password, Set<ImapcFeature> features,
                             Throttle throttle, String listPrefix, Duration cmdTimeout, int connectionRetryCount,
-                            Duration connectionRetryInterval, Duration maxIdleTime) {
+                            Duration connectionRetryInterval, Duration maxIdleTime, MasterLogin masterLogin) {
+
+    /** {@code imapc_master_login}: how {@code imapc_master_user} logs in on behalf of a user. */
+    public enum MasterLogin {
+        /** {@code sasl}: AUTHENTICATE PLAIN, authorization id = the user, authentication id = the master (RFC 4616). */
+        SASL,
+        /** {@code separator}: {@code LOGIN user*master password}, as Dovecot's auth_master_user_separator expects. */
+        SEPARATOR
+    }
 
     /** How Dovecot backs off when the server answers [THROTTLED]: start, maximum, and the least it shrinks to. */
     public record Throttle(Duration init, Duration max, Duration shrinkMin) {
@@ -44,6 +53,7 @@ public record ImapcSettings(String host, int port, LegacySsl ssl, boolean sslVer
         Objects.requireNonNull(cmdTimeout, "cmdTimeout");
         Objects.requireNonNull(connectionRetryInterval, "connectionRetryInterval");
         Objects.requireNonNull(maxIdleTime, "maxIdleTime");
+        Objects.requireNonNull(masterLogin, "masterLogin");
     }
 
     /** True when {@code imapc_host} is set. */
@@ -59,7 +69,7 @@ public record ImapcSettings(String host, int port, LegacySsl ssl, boolean sslVer
     @Override
     public String toString() {
         return "ImapcSettings[host=" + host + ", port=" + port + ", ssl=" + ssl + ", sslVerify=" + sslVerify
-                + ", user=" + user + ", masterUser=" + masterUser.orElse("") + ", password="
+                + ", user=" + user + ", masterUser=" + masterUser.orElse("") + ", masterLogin=" + masterLogin + ", password="
                 + (password.isPresent() ? "(set)" : "(none)") + ", features=" + features + ", throttle=" + throttle
                 + ", listPrefix=" + listPrefix + ", cmdTimeout=" + cmdTimeout + ", connectionRetryCount="
                 + connectionRetryCount + ", connectionRetryInterval=" + connectionRetryInterval

@@ -29,7 +29,7 @@ final class KnownKeys {
     private static final Set<String> DOVECOT = Set.copyOf(Arrays.asList("""
             acl acl_shared_dict auth_anonymous_username auth_cache_negative_ttl auth_cache_size auth_cache_ttl
             auth_cache_verify_password_with_worker auth_debug auth_debug_passwords auth_default_realm
-            auth_failure_delay auth_gssapi_hostname auth_krb5_keytab auth_master_user_separator
+            auth_failure_delay auth_gssapi_hostname auth_krb5_keytab
             auth_mechanisms auth_policy_check_after_auth auth_policy_check_before_auth auth_policy_hash_mech
             auth_policy_hash_nonce auth_policy_hash_truncate auth_policy_log_only auth_policy_reject_on_fail
             auth_policy_report_after_auth auth_policy_request_attributes auth_policy_server_api_header
@@ -128,6 +128,7 @@ final class KnownKeys {
         m.put("ssl_client_ca_file", "");
         m.put("imapc_user", "%u");
         m.put("imapc_master_user", "");
+        m.put("imapc_master_login", "sasl");
         m.put("imapc_password", "");
         m.put("imapc_features", "");
         m.put("imapc_list_prefix", "");
@@ -171,6 +172,8 @@ final class KnownKeys {
         m.put("ssl_cert", "");
         m.put("ssl_key", "");
         m.put("passdb", "legacy");
+        m.put("master_passdb", "");
+        m.put("auth_master_user_separator", "*");
         m.put("sweeper", "yes");
         m.put("sweeper_users", "");
         m.put("sweeper_concurrency", "4");

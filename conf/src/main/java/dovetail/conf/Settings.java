@@ -8,13 +8,14 @@ import java.util.Objects;
  * Everything Dovetail reads from its configuration, typed and validated. Immutable.
  * Load it with {@link ConfigLoader}.
  *
+ * @param masterUsers    {@code master_passdb} and {@code auth_master_user_separator}: who may log in as any user
  * @param pop3UidlFormat {@code pop3_uidl_format}: UIDLs for messages that have none from the legacy server
  * @param adminSocket    {@code admin_socket}: the admin endpoint's Unix domain socket
  * @param warnings       one line each, "file:line: ignored: ...", in file order
  */
 public record Settings(ImapcSettings imapc, Pop3cSettings pop3c, Pop3MigrationSettings pop3Migration,
                        MigrationSettings migration, StoreSettings store, ListenerSettings listeners,
-                       TlsSettings tls, Passdb passdb, SweeperSettings sweeper, Path adminSocket,
+                       TlsSettings tls, Passdb passdb, MasterUsers masterUsers, SweeperSettings sweeper, Path adminSocket,
                        String pop3UidlFormat, List<String> warnings) {
     public Settings {
         Objects.requireNonNull(imapc, "imapc");
@@ -25,6 +26,7 @@ public record Settings(ImapcSettings imapc, Pop3cSettings pop3c, Pop3MigrationSe
         Objects.requireNonNull(listeners, "listeners");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(passdb, "passdb");
+        Objects.requireNonNull(masterUsers, "masterUsers");
         Objects.requireNonNull(sweeper, "sweeper");
         Objects.requireNonNull(adminSocket, "adminSocket");
         Objects.requireNonNull(pop3UidlFormat, "pop3UidlFormat");

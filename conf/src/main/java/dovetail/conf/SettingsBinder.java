@@ -20,6 +20,8 @@ final class SettingsBinder {
             "starttls", LegacySsl.STARTTLS);
     private static final Map<String, FsyncMode> FSYNC = choices("optimized", FsyncMode.OPTIMIZED,
             "always", FsyncMode.ALWAYS, "never", FsyncMode.NEVER);
+    private static final Map<String, ImapcSettings.MasterLogin> MASTER_LOGIN = choices(
+            "sasl", ImapcSettings.MasterLogin.SASL, "separator", ImapcSettings.MasterLogin.SEPARATOR);
     private static final String THROTTLE = "throttle:";
 
     private final Assignments values;
@@ -32,7 +34,7 @@ final class SettingsBinder {
         NetworkBinder network = new NetworkBinder(values);
         TlsSettings tls = network.tls();
         return new Settings(imapc(), pop3c(), pop3Migration(), migration(), store(), network.listeners(tls), tls,
-                passdb(), sweeper(), adminSocket(), pop3UidlFormat(), values.warnings());
+                passdb(), masterUsers(), sweeper(), adminSocket(), pop3UidlFormat(), values.warnings());
     }
 
     private SettingValue get(String key) {
@@ -61,7 +63,8 @@ final class SettingsBinder {
                 Values.optional(get("imapc_password")), features, throttle, get("imapc_list_prefix").text(),
                 Values.duration(get("imapc_cmd_timeout"), ChronoUnit.SECONDS),
                 Values.number(get("imapc_connection_retry_count"), 0, Integer.MAX_VALUE),
-                Values.duration(get("imapc_connection_retry_interval"), ChronoUnit.MILLIS), maxIdleTime);
+                Values.duration(get("imapc_connection_retry_interval"), ChronoUnit.MILLIS), maxIdleTime,
+                Values.choice(get("imapc_master_login"), MASTER_LOGIN));
     }
 
     Pop3cSettings pop3c() {
@@ -122,6 +125,28 @@ final class SettingsBinder {
             return new Passdb.PasswdFile(Values.readableFile(v, file));
         }
         throw v.error("expected legacy or passwd-file:/path, found " + (v.isEmpty() ? "nothing" : v.shown()));
+    }
+
+    MasterUsers masterUsers() {
+        SettingValue v = get("master_passdb");
+        Optional<Path> file = Optional.empty();
+        if (!v.isEmpty()) {
+            String prefix = "passwd-file:";
+            if (!v.text().startsWith(prefix) || v.text().length() == prefix.length()) {
+                throw v.error("expected passwd-file:/path (or nothing: no master users), found " + v.shown());
+            }
+            file = Optional.of(Values.readableFile(v, Values.path(v, v.text().substring(prefix.length()).trim())));
+        }
+        SettingValue separator = get("auth_master_user_separator");
+        // Dovecot looks only at the first character (auth-request-fields.c); more is surely a mistake here.
+        if (separator.text().length() > 1 || (!separator.isEmpty() && !isSeparator(separator.text().charAt(0)))) {
+            throw separator.error("expected one character such as *, or nothing, found " + separator.shown());
+        }
+        return new MasterUsers(file, separator.text());
+    }
+
+    private static boolean isSeparator(char c) {
+        return c > ' ' && c < 0x7f && c != '"' && c != '\\';
     }
 
     SweeperSettings sweeper() {

@@ -19,6 +19,8 @@ import java.util.TreeSet;
 public final class LegacyEndpoints {
   /** TCP connect (and TLS handshake) timeout; Dovecot's imapc has no setting for it either. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+  /** Connect and answer timeout when a login waits on the legacy server's verdict (passdb = legacy). */
+  static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(15);
 
   private LegacyEndpoints() {}
 
@@ -27,7 +29,8 @@ public final class LegacyEndpoints {
    * {@code imapc_user} (expanded by the source at login), {@code imapc_master_user} (a template, expanded
    * here) with {@code imapc_password} as its password, or the user's own {@code imapc_password} without one,
    * {@code imapc_features}, {@code imapc_list_prefix}, {@code imapc_cmd_timeout}. A master user logs in as
-   * Dovecot's imapc does: AUTHENTICATE PLAIN with the user as authorization id (RFC 4616).
+   * {@code imapc_master_login} says: {@code sasl} (Dovecot's imapc: AUTHENTICATE PLAIN with the user as
+   * authorization id, RFC 4616) or {@code separator} ({@code LOGIN user*master}).
    *
    * @throws IllegalArgumentException naming the setting, when imapc_host or imapc_password is missing
    */
@@ -41,6 +44,35 @@ public final class LegacyEndpoints {
       throw new IllegalArgumentException("imapc_password is not set: give the " + (imapc.masterUser().isPresent()
           ? "master user's" : "user's") + " password (for example -o imapc_password=...)");
     }
+    LegacyImapEndpoint.Builder b = server(settings, password)
+        .timeouts(min(CONNECT_TIMEOUT, imapc.cmdTimeout()), imapc.cmdTimeout());
+    MasterLoginStyle style = switch (imapc.masterLogin()) {
+      case SASL -> MasterLoginStyle.SASL;
+      case SEPARATOR -> MasterLoginStyle.SEPARATOR;
+    };
+    imapc.masterUser().filter(m -> !m.isEmpty())
+        .ifPresent(m -> b.masterUser(UserTemplate.expand(m, user), style));
+    return b.build();
+  }
+
+  /**
+   * The legacy IMAP server as {@code passdb = legacy} uses it: to check a password that a user just gave, by
+   * logging in with it under the user's own login name ({@code imapc_user}), never through the master user.
+   * The timeouts are short: a client is waiting for its LOGIN.
+   *
+   * @throws IllegalArgumentException when imapc_host is missing
+   */
+  public static LegacyImapEndpoint userLogin(Settings settings, String userPassword) {
+    if (!settings.imapc().configured()) {
+      throw new IllegalArgumentException("imapc_host is not set: passdb = legacy needs the legacy IMAP server");
+    }
+    Duration timeout = min(LOGIN_TIMEOUT, settings.imapc().cmdTimeout());
+    return server(settings, userPassword).timeouts(timeout, timeout).build();
+  }
+
+  /** Host, port, TLS, imapc_user, features and prefix: what every login to the legacy server shares. */
+  private static LegacyImapEndpoint.Builder server(Settings settings, String password) {
+    ImapcSettings imapc = settings.imapc();
     Set<String> features = new TreeSet<>();
     for (ImapcFeature f : imapc.features()) {
       features.add(f.configName());
@@ -55,13 +87,10 @@ public final class LegacyEndpoints {
         .userTemplate(imapc.user())
         .password(password)
         .features(features)
-        .listPrefix(imapc.listPrefix())
-        .timeouts(min(CONNECT_TIMEOUT, imapc.cmdTimeout()), imapc.cmdTimeout());
+        .listPrefix(imapc.listPrefix());
     settings.tls().clientCaFile().ifPresent(b::caFile);
     settings.tls().clientCaDir().ifPresent(b::caDir);
-    imapc.masterUser().filter(m -> !m.isEmpty())
-        .ifPresent(m -> b.masterUser(UserTemplate.expand(m, user), MasterLoginStyle.SASL));
-    return b.build();
+    return b;
   }
 
   /**

@@ -52,14 +52,13 @@ public final class MailboxBackend {
   private final StoreSubscriptionManager subscriptions;
   private final QuotaComponents quota;
 
-  private MailboxBackend(Function<String, MailStore> stores, Authenticator authenticator, Authorizator authorizator,
-      Clock clock) {
+  private MailboxBackend(Function<String, MailStore> stores, SessionProvider sessions, Clock clock) {
     metrics = new DefaultMetricFactory();
     eventBus = new InVMEventBus(new InVmEventDelivery(metrics), RetryBackoffConfiguration.DEFAULT,
         new MemoryEventDeadLetters());
     mappers = new StoreMapperFactory(new UserMailboxes.Registry(stores), new ShapeCache(SHAPE_CACHE_ENTRIES),
         new ExternalChanges(eventBus), clock);
-    sessions = new SessionProviderImpl(authenticator, authorizator);
+    this.sessions = sessions;
     StoreRightManager rights = new StoreRightManager(mappers, new UnionMailboxACLResolver(), eventBus);
     quota = new QuotaComponents(new NoMaxQuotaManager(), new NoQuotaManager(),
         new DefaultUserQuotaRootResolver(sessions, mappers));
@@ -79,7 +78,12 @@ public final class MailboxBackend {
    */
   public static MailboxBackend create(Function<String, MailStore> stores, Authenticator authenticator,
       Authorizator authorizator, Clock clock) {
-    return new MailboxBackend(stores, authenticator, authorizator, clock);
+    return create(stores, new SessionProviderImpl(authenticator, authorizator), clock);
+  }
+
+  /** @param sessions logs users in (see dovetail.proxy.auth.Authentication: master users need their own) */
+  public static MailboxBackend create(Function<String, MailStore> stores, SessionProvider sessions, Clock clock) {
+    return new MailboxBackend(stores, sessions, clock);
   }
 
   public MailboxManager mailboxManager() {

@@ -1,9 +1,8 @@
 package dovetail.proxy.server;
 
-import dovetail.conf.Passdb;
 import dovetail.conf.Settings;
-import dovetail.proxy.auth.OwnUserOnly;
-import dovetail.proxy.auth.PasswdFileAuthenticator;
+import dovetail.proxy.auth.Authentication;
+import dovetail.proxy.auth.LoginListener;
 import dovetail.proxy.imap.ImapService;
 import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.store.MailLocation;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.apache.james.mailbox.Authenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +43,6 @@ public final class DovetailServer implements AutoCloseable {
   /** @throws StartupException for a setting this build cannot serve (one line for the operator) */
   public static DovetailServer start(Settings settings, Clock clock, Duration failureDelay, Duration pollInterval)
       throws Exception {
-    Authenticator authenticator = authenticator(settings.passdb(), failureDelay);
     MailLocation location;
     try {
       location = MailLocation.parse(settings.store().mailLocation());
@@ -53,8 +50,14 @@ public final class DovetailServer implements AutoCloseable {
       throw new StartupException("mail_location: " + e.getMessage());
     }
     StoreOptions options = StoreOptions.DEFAULT.withFsync(settings.store().fsync());
-    MailboxBackend backend = MailboxBackend.create(user -> MaildirStore.forUser(location, user, options), authenticator,
-        new OwnUserOnly(), clock);
+    Authentication authentication;
+    try {
+      authentication = Authentication.create(settings, failureDelay, LoginListener.NONE);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
+    }
+    MailboxBackend backend = MailboxBackend.create(user -> MaildirStore.forUser(location, user, options),
+        authentication.sessionProvider(), clock);
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "dovetail-poller");
       t.setDaemon(true);
@@ -72,14 +75,6 @@ public final class DovetailServer implements AutoCloseable {
       scheduler.shutdownNow();
       throw e;
     }
-  }
-
-  private static Authenticator authenticator(Passdb passdb, Duration failureDelay) {
-    if (passdb instanceof Passdb.PasswdFile file) {
-      return new PasswdFileAuthenticator(file.path(), failureDelay);
-    }
-    throw new StartupException("passdb = " + passdb + " is not available in this build yet; "
-        + "use passdb = passwd-file:/path (Dovecot's passwd-file format)");
   }
 
   public List<ImapService.Listener> listeners() {

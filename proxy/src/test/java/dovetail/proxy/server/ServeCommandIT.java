@@ -77,7 +77,7 @@ class ServeCommandIT {
   }
 
   @Test
-  void legacyPassdbIsRefusedWithOneLine() throws Exception {
+  void legacyPassdbWithoutALegacyServerIsRefusedWithOneLine() throws Exception {
     Path conf = config("legacy");
     StringWriter err = new StringWriter();
     CommandLine cli = DovetailCommand.newCommandLine();
@@ -86,6 +86,6 @@ class ServeCommandIT {
     assertEquals(78, cli.execute("serve", "-c", conf.toString()));
     List<String> lines = err.toString().lines().toList();
     assertEquals(1, lines.size(), err.toString());
-    assertTrue(lines.get(0).startsWith("dovetail: passdb = legacy is not available"), lines.get(0));
+    assertTrue(lines.get(0).startsWith("dovetail: passdb = legacy needs imapc_host"), lines.get(0));
   }
 }

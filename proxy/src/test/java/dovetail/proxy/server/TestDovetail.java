@@ -76,6 +76,8 @@ public final class TestDovetail implements AutoCloseable {
   public static final class Builder {
     private final Path dir;
     private final Map<String, String> users = new LinkedHashMap<>();
+    private final Map<String, String> masterUsers = new LinkedHashMap<>();
+    private String legacy;
     private String ssl = "no";
     private String mailLocation;
     private final List<String> extra = new ArrayList<>();
@@ -87,6 +89,21 @@ public final class TestDovetail implements AutoCloseable {
     /** @param stored the passwd-file password field, e.g. {@code {PLAIN}secret} */
     public Builder user(String name, String stored) {
       users.put(name, stored);
+      return this;
+    }
+
+    /**
+     * {@code passdb = legacy} against the legacy IMAP server at 127.0.0.1:{@code port} (users added with
+     * {@link #user} are then ignored). More imapc settings go through {@link #setting}.
+     */
+    public Builder legacyPassdb(int port) {
+      this.legacy = "passdb = legacy\nimapc_host = 127.0.0.1\nimapc_port = " + port + "\n";
+      return this;
+    }
+
+    /** A master user in {@code master_passdb} (its own passwd-file), e.g. {@code masterUser("admin", "{PLAIN}pw")}. */
+    public Builder masterUser(String name, String stored) {
+      masterUsers.put(name, stored);
       return this;
     }
 
@@ -116,7 +133,18 @@ public final class TestDovetail implements AutoCloseable {
       Files.writeString(passwdFile, passwd);
       StringBuilder conf = new StringBuilder();
       conf.append("imap_listen = 127.0.0.1:0\n");
-      conf.append("passdb = passwd-file:").append(passwdFile).append('\n');
+      if (legacy != null) {
+        conf.append(legacy);
+      } else {
+        conf.append("passdb = passwd-file:").append(passwdFile).append('\n');
+      }
+      if (!masterUsers.isEmpty()) {
+        StringBuilder masters = new StringBuilder();
+        masterUsers.forEach((u, p) -> masters.append(u).append(':').append(p).append("::::::\n"));
+        Path mastersFile = dir.resolve("master-users");
+        Files.writeString(mastersFile, masters);
+        conf.append("master_passdb = passwd-file:").append(mastersFile).append('\n');
+      }
       conf.append("mail_location = ").append(mailLocation != null ? mailLocation
           : "maildir:" + dir.resolve("mail") + "/%n/Maildir").append('\n');
       conf.append("admin_socket = ").append(dir.resolve("admin.sock")).append('\n');

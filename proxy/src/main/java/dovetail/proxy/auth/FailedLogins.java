@@ -1,0 +1,32 @@
+package dovetail.proxy.auth;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every refused login gets, whichever passdb refused it: one log line with the user and the reason (never
+ * the password), then an answer only after {@code delay}, as Dovecot's auth_failure_delay does, to slow password
+ * guessing. James calls authenticators on a thread that may block (LOGIN runs on Reactor's bounded-elastic
+ * scheduler, AUTHENTICATE on the server's handler executor), so the delay is a plain sleep.
+ */
+final class FailedLogins {
+  private static final Logger LOG = LoggerFactory.getLogger(FailedLogins.class);
+
+  private final Duration delay;
+
+  FailedLogins(Duration delay) {
+    this.delay = delay;
+  }
+
+  /** Logs and waits; always false, so that a check can end with {@code return failed.refuse(...)}. */
+  boolean refuse(String user, String reason) {
+    LOG.warn("authentication failed for user {}: {}", user, reason);
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+}

@@ -1,0 +1,98 @@
+package dovetail.proxy.auth;
+
+import dovetail.migrator.source.LegacyException;
+import dovetail.store.MailLocation;
+import dovetail.store.StoreException;
+import java.io.IOException;
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.Authenticator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code passdb = legacy}: the legacy server is the judge of a user's password for as long as it answers.
+ *
+ * <ol>
+ *   <li>A password that the legacy server accepted within the last few minutes ({@link RecentLogins}) is accepted
+ *       without asking again.
+ *   <li>Otherwise the legacy server is asked ({@link LegacyPasswordCheck}). Yes: accepted, remembered, and a salted
+ *       slow hash is stored in the user's Maildir ({@link StoredPasswordHash}) unless the stored one already
+ *       matches. No: refused, whatever the stored hash says, since the password may have changed there.
+ *   <li>When the legacy server cannot answer (connection refused, timeout, TLS failure, BYE, [UNAVAILABLE]), the
+ *       stored hash decides, and the log says so. A user who never logged in while it answered has no hash and is
+ *       refused.
+ * </ol>
+ */
+final class LegacyAuthenticator implements Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(LegacyAuthenticator.class);
+
+  private final LegacyPasswordCheck legacy;
+  private final RecentLogins recent;
+  private final StoredPasswordHash stored;
+  private final FailedLogins failed;
+  private final SuccessfulLogins succeeded;
+
+  LegacyAuthenticator(LegacyPasswordCheck legacy, RecentLogins recent, StoredPasswordHash stored,
+      FailedLogins failed, SuccessfulLogins succeeded) {
+    this.legacy = legacy;
+    this.recent = recent;
+    this.stored = stored;
+    this.failed = failed;
+    this.succeeded = succeeded;
+  }
+
+  @Override
+  public boolean isAuthentic(Username username, CharSequence passwordChars) {
+    String user = username.asString();
+    String password = passwordChars.toString();
+    try {
+      MailLocation.checkUserName(user);
+    } catch (StoreException e) {
+      return failed.refuse(user, "not a valid user name");
+    }
+    if (password.isEmpty()) {
+      return failed.refuse(user, "empty password");
+    }
+    if (recent.matches(user, password)) {
+      return succeeded.accept(user, password, " (accepted by the legacy server recently)");
+    }
+    try {
+      legacy.check(user, password);
+    } catch (LegacyException e) {
+      if (e.kind() == LegacyException.Kind.AUTH_FAILED) {
+        return failed.refuse(user, "the legacy server refused the password (" + e.getMessage() + ")");
+      }
+      return fallBack(user, password, e);
+    }
+    recent.remember(user, password);
+    keepHash(user, password);
+    return succeeded.accept(user, password, " (checked by the legacy server)");
+  }
+
+  private boolean fallBack(String user, String password, LegacyException why) {
+    LOG.warn("legacy server unreachable for user {} ({}: {}); checking the password against the stored hash",
+        user, why.kind(), why.getMessage());
+    try {
+      return switch (stored.verify(user, password)) {
+        case MATCH -> succeeded.accept(user, password, " with the stored hash (legacy server unreachable)");
+        case MISMATCH -> failed.refuse(user, "legacy server unreachable, and the password does not match the "
+            + "stored hash (or there is none)");
+        case UNSUPPORTED -> failed.refuse(user, "legacy server unreachable, and the stored hash is unreadable");
+      };
+    } catch (IOException | StoreException e) {
+      return failed.refuse(user, "legacy server unreachable, and the stored hash cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** A failure to write the hash costs only the fallback later; the login itself stands. */
+  private void keepHash(String user, String password) {
+    try {
+      if (stored.verify(user, password) != PasswordSchemes.Result.MATCH) {
+        stored.write(user, password);
+      }
+    } catch (IOException | StoreException e) {
+      LOG.warn("user {}: cannot store the password hash for logins while the legacy server is unreachable: {}",
+          user, e.getMessage());
+    }
+  }
+}

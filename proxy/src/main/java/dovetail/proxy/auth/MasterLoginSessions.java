@@ -1,0 +1,106 @@
+package dovetail.proxy.auth;
+
+import java.util.function.Predicate;
+import org.apache.james.core.Username;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.SessionProvider;
+import org.apache.james.mailbox.exception.BadCredentialsException;
+import org.apache.james.mailbox.exception.ForbiddenDelegationException;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.UserDoesNotExistException;
+
+/**
+ * James's session provider with Dovecot's two master-user logins on top:
+ *
+ * <ul>
+ *   <li>{@code LOGIN user*master password} (auth_master_user_separator): James would take "user*master" for a user
+ *       name, so it is split here, at the first separator as Dovecot does (auth-request-fields.c);
+ *   <li>SASL PLAIN with an authorization id: James asks {@link #authenticate(Username, String)}{@code .as(user)}
+ *       with the master user as the authentication id.
+ * </ul>
+ *
+ * Either way the master user's password is checked against {@code master_passdb} only (never the users' passdb),
+ * then James's own provider asks the {@link MasterUserAuthorizator} and opens a session whose user is the target
+ * user and whose logged-in user is the master. Every other login goes to James's provider unchanged.
+ */
+final class MasterLoginSessions implements SessionProvider {
+  private final SessionProvider james;
+  private final MasterPasswords masters;
+  private final String separator;
+  private final FailedLogins failed;
+
+  /** @param separator auth_master_user_separator, one character, or "" for none */
+  MasterLoginSessions(SessionProvider james, MasterPasswords masters, String separator, FailedLogins failed) {
+    this.james = james;
+    this.masters = masters;
+    this.separator = separator;
+    this.failed = failed;
+  }
+
+  @Override
+  public MailboxSession createSystemSession(Username user) {
+    return james.createSystemSession(user);
+  }
+
+  @Override
+  public AuthorizationStep authenticate(Username givenUser) {
+    return james.authenticate(givenUser);
+  }
+
+  @Override
+  public AuthorizationStep authenticate(Username givenUser, String password) {
+    return new AuthorizationStep() {
+      @Override
+      public MailboxSession withoutDelegation() throws MailboxException {
+        String given = givenUser.asString();
+        int at = separator.isEmpty() ? -1 : given.indexOf(separator);
+        if (at < 0) {
+          return james.authenticate(givenUser, password).withoutDelegation();
+        }
+        // A name with the separator is a master login or nothing: never a user name to hand to the passdb.
+        String user = given.substring(0, at);
+        String master = given.substring(at + 1);
+        if (user.isEmpty() || master.isEmpty()) {
+          failed.refuse(given, "empty user or master user name around '" + separator + "'");
+          throw new BadCredentialsException();
+        }
+        return asMaster(master, password, user);
+      }
+
+      @Override
+      public MailboxSession as(Username otherUser) throws MailboxException {
+        String given = givenUser.asString();
+        if (!masters.isMaster(given)) {
+          failed.refuse(given, "not a master user, may not log in as " + otherUser.asString());
+          throw new BadCredentialsException();
+        }
+        return asMaster(given, password, otherUser.asString());
+      }
+
+      @Override
+      public MailboxSession forMatchingUser(Predicate<Username> otherUser) throws MailboxException {
+        return james.authenticate(givenUser, password).forMatchingUser(otherUser);
+      }
+    };
+  }
+
+  private MailboxSession asMaster(String master, String password, String user) throws MailboxException {
+    if (!masters.check(master, password, user)) {
+      throw new BadCredentialsException();
+    }
+    Username target;
+    try {
+      target = Username.of(user);
+    } catch (IllegalArgumentException e) {
+      failed.refuse(master + " (master user, for " + user + ")", "not a valid user name");
+      throw new BadCredentialsException();
+    }
+    try {
+      return james.authenticate(Username.of(master)).as(target);
+    } catch (UserDoesNotExistException | ForbiddenDelegationException e) {
+      // Answered like a wrong password, so that a master login cannot be used to probe for user names.
+      failed.refuse(master + " (master user, for " + user + ")", "no such user");
+      throw new BadCredentialsException();
+    }
+  }
+}
