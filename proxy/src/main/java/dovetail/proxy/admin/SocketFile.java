@@ -55,7 +55,7 @@ final class SocketFile implements AutoCloseable {
     Path inside = dir.resolve("s");
     ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      channel.bind(UnixDomainSocketAddress.of(inside));
+      bind(channel, inside, socket);
       Files.setPosixFilePermissions(inside, SOCKET_MODE);
       Files.move(inside, socket, StandardCopyOption.ATOMIC_MOVE);
       Object key = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
@@ -66,6 +66,16 @@ final class SocketFile implements AutoCloseable {
       throw e;
     } finally {
       Files.deleteIfExists(dir);
+    }
+  }
+
+  private static void bind(ServerSocketChannel channel, Path inside, Path socket) throws IOException {
+    try {
+      channel.bind(UnixDomainSocketAddress.of(inside));
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      // Java's message ("path too long") names neither path; the operator needs to know which setting to change.
+      throw new IOException("cannot bind the admin socket " + socket + " (bound first as " + inside + "): "
+          + e.getMessage(), e);
     }
   }
 
@@ -91,6 +101,11 @@ final class SocketFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Two servers started at the same instant could both pass this check, and the second rename would win; that is
+   * an operator's mistake this does not try to make safe. What it prevents is the common one: a second
+   * {@code serve} with the same configuration taking the socket away from the first.
+   */
   private static void refuseIfInUse(Path socket) throws IOException {
     if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       return;

@@ -90,6 +90,16 @@ class AdminServerIT {
   }
 
   @Test
+  void aSocketPathTooLongForTheSystemIsOneErrorNamingIt() throws IOException {
+    Path socket = dir.resolve("d".repeat(60)).resolve("a".repeat(60) + ".sock");
+    IOException e = assertThrows(IOException.class, () -> AdminServer.start(socket, FixedMigrations.aliceAndBob()));
+    assertTrue(e.getMessage().startsWith("cannot bind the admin socket " + socket), e.getMessage());
+    try (Stream<Path> left = Files.list(socket.getParent())) {
+      assertEquals(List.of(), left.toList(), "no private directory left behind");
+    }
+  }
+
+  @Test
   void badRequestsGetErrorsAndTheSameConnectionGoesOn() throws IOException {
     Path socket = dir.resolve("admin.sock");
     try (AdminServer server = AdminServer.start(socket, FixedMigrations.aliceAndBob());
