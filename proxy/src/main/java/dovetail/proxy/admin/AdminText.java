@@ -1,0 +1,147 @@
+package dovetail.proxy.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The readable forms of the admin answers (besides {@link StatusTable}): migrate progress and outcome, sweeper. */
+public final class AdminText {
+  private static final int SHOW_QUEUED = 5;
+  private static final List<String> NOT_DONE = List.of("pending", "migrating", "partial", "failed", "local");
+
+  private AdminText() {}
+
+  /** One line per {@code migrate --wait} progress report. */
+  public static String progress(JsonNode p) {
+    JsonNode s = p.path("summary");
+    if (!p.path("skeleton").asBoolean() && s.path("folders").asLong() == 0) {
+      return p.path("user").asText() + ": reading the folder list from the legacy server";
+    }
+    StringBuilder line = new StringBuilder(p.path("user").asText()).append(": ")
+        .append(s.path("complete").asLong()).append('/').append(s.path("folders").asLong())
+        .append(" folders complete; ").append(messages(s)).append(", ").append(bytes(s.path("bytes_done").asLong()));
+    for (JsonNode f : p.path("migrating")) {
+      line.append("; migrating ").append(f.path("folder").asText()).append(' ').append(messages(f));
+    }
+    return line.append(rateAndEta(s)).toString();
+  }
+
+  /** The end of {@code migrate --wait}: one line per folder, the problems, and a summary line. */
+  public static List<String> migrated(JsonNode r) {
+    List<String> lines = new ArrayList<>();
+    long complete = 0;
+    for (JsonNode f : r.path("folders")) {
+      String outcome = f.path("outcome").asText();
+      complete += outcome.equals("complete") ? 1 : 0;
+      String reason = f.path("reason").asText();
+      lines.add("  " + f.path("folder").asText() + ": " + outcome.replace('_', ' ')
+          + (reason.isEmpty() ? "" : ": " + reason) + " (" + f.path("messages").asLong() + " messages, "
+          + bytes(f.path("bytes").asLong()) + " copied)");
+      for (JsonNode u : f.path("undeliverable")) {
+        lines.add("    ! " + u.asText());
+      }
+    }
+    for (JsonNode problem : r.path("problems")) {
+      lines.add("  ! " + problem.asText());
+    }
+    if (r.hasNonNull("abort_reason")) {
+      lines.add("  stopped: " + r.path("abort_reason").asText());
+    }
+    lines.add(r.path("user").asText() + ": " + (r.path("complete").asBoolean() ? "complete" : "INCOMPLETE") + ", "
+        + complete + "/" + r.path("folders").size() + " folders complete, " + r.path("messages").asLong()
+        + " messages and " + bytes(r.path("bytes").asLong()) + " copied in "
+        + duration(Math.round(r.path("elapsed_seconds").asDouble())));
+    return lines;
+  }
+
+  /** The answer to {@code migrate} without {@code --wait}. */
+  public static String started(JsonNode r) {
+    String user = r.path("user").asText();
+    List<String> folders = new ArrayList<>();
+    r.path("folders").forEach(f -> folders.add(f.asText()));
+    return user + ": migration started (" + (folders.isEmpty() ? "all remaining folders" : String.join(", ", folders))
+        + "); follow it with `dovetail status -u " + user + "`";
+  }
+
+  public static String sweeper(JsonNode s) {
+    String state = !s.path("enabled").asBoolean() ? "disabled (sweeper = no)"
+        : s.path("paused").asBoolean() ? "paused" : "running";
+    List<String> active = new ArrayList<>();
+    s.path("active").forEach(u -> active.add(u.asText()));
+    List<String> next = new ArrayList<>();
+    s.path("queued").forEach(u -> next.add(u.asText()));
+    int queued = next.size();
+    String shown = String.join(", ", next.subList(0, Math.min(SHOW_QUEUED, queued)))
+        + (queued > SHOW_QUEUED ? ", ..." : "");
+    return "sweeper: " + state + "; active: " + (active.isEmpty() ? "none" : String.join(", ", active)) + "; "
+        + queued + " queued" + (queued > 0 ? " (next: " + shown + ")" : "") + "; " + s.path("completed").asLong()
+        + " users complete; " + rate(s.path("messages_per_second").asDouble());
+  }
+
+  /**
+   * A summary line: {@code label: 3/12 folders complete, 1 migrating, ...; 4100/12000 messages, 41.0 MB; ...}.
+   */
+  static String summary(String label, JsonNode s) {
+    StringBuilder line = new StringBuilder(label).append(": ").append(s.path("complete").asLong()).append('/')
+        .append(s.path("folders").asLong()).append(" folders complete");
+    for (String state : NOT_DONE) {
+      long n = s.path(state).asLong();
+      if (n > 0) {
+        line.append(", ").append(n).append(' ').append(state);
+      }
+    }
+    line.append("; ").append(messages(s)).append(", ").append(bytes(s.path("bytes_done").asLong()));
+    if (s.path("bytes_total").asLong() >= 0) {
+      line.append(" of ").append(bytes(s.path("bytes_total").asLong()));
+    }
+    if (s.path("errors").asLong() > 0) {
+      line.append("; ").append(s.path("errors").asLong()).append(" with errors");
+    }
+    if (s.path("skipped").asLong() > 0) {
+      line.append("; ").append(s.path("skipped").asLong()).append(" messages skipped");
+    }
+    return line.append(rateAndEta(s)).toString();
+  }
+
+  private static String rateAndEta(JsonNode s) {
+    long left = s.path("pending").asLong() + s.path("migrating").asLong() + s.path("partial").asLong();
+    if (left == 0) {
+      return "";
+    }
+    double rate = s.path("messages_per_second").asDouble();
+    long eta = s.path("eta_seconds").asLong();
+    return (rate > 0 ? "; " + rate(rate) : "") + "; ETA " + (eta < 0 ? "unknown" : duration(eta));
+  }
+
+  /** {@code 4100/12000 messages}, or {@code 4100/? messages} while the total is not known. */
+  static String messages(JsonNode n) {
+    long total = n.path("messages_total").asLong();
+    return n.path("messages_done").asLong() + "/" + (total < 0 ? "?" : Long.toString(total)) + " messages";
+  }
+
+  static String rate(double messagesPerSecond) {
+    return String.format(Locale.ROOT, "%.0f msg/s", messagesPerSecond);
+  }
+
+  /** Decimal units, as {@code backup} prints them. */
+  static String bytes(long bytes) {
+    if (bytes < 1000) {
+      return bytes + " B";
+    }
+    String[] units = {"kB", "MB", "GB", "TB"};
+    double v = bytes / 1000.0;
+    int i = 0;
+    while (v >= 1000 && i < units.length - 1) {
+      v /= 1000;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+  }
+
+  static String duration(long seconds) {
+    return seconds >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
+  }
+}

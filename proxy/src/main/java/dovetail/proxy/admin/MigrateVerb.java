@@ -1,0 +1,92 @@
+package dovetail.proxy.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dovetail.migrator.copy.UserResult;
+import dovetail.migrator.service.MigrationUnavailableException;
+import dovetail.migrator.service.Migrations;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code migrate user [folders] [wait]}: starts the user's migration ahead of the sweeper. With {@code wait} it
+ * polls the user's status while the run goes on and sends a progress line whenever it changed, then the outcome.
+ * The run belongs to the server: a client that goes away (Ctrl-C) stops watching, not migrating.
+ */
+final class MigrateVerb implements AdminVerb {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrateVerb.class);
+  static final String FAILED = "the migration stopped on an unexpected error; the server log has the details";
+  static final String CANCELLED = "the migration was cancelled (is the server stopping?)";
+
+  private final Migrations migrations;
+  private final Duration pollEvery;
+
+  MigrateVerb(Migrations migrations, Duration pollEvery) {
+    this.migrations = migrations;
+    this.pollEvery = pollEvery;
+  }
+
+  @Override
+  public void answer(Request request, Replies replies) throws BadRequest, IOException, InterruptedException {
+    String user = request.requiredText("user");
+    List<String> folders = request.texts("folders");
+    boolean wait = request.flag("wait");
+    LOG.info("admin: migrate {}", folders.isEmpty() ? "all folders" : folders);
+    CompletableFuture<UserResult> run = migrations.migrateUser(user, folders);
+    if (!wait) {
+      run.whenComplete((r, e) -> logEnd(user, r, e));
+      replies.result(AdminJson.started(user, folders));
+      return;
+    }
+    ObjectNode last = null;
+    while (true) {
+      try {
+        UserResult result = run.get(pollEvery.toMillis(), TimeUnit.MILLISECONDS);
+        logEnd(user, result, null);
+        replies.result(AdminJson.migrated(result));
+        return;
+      } catch (TimeoutException stillRunning) {
+        ObjectNode now = AdminJson.progress(migrations.status(user));
+        if (!now.equals(last)) {
+          replies.progress(now);
+          last = now;
+        }
+      } catch (ExecutionException e) {
+        answerFailure(user, e.getCause(), replies);
+        return;
+      } catch (CancellationException e) {
+        replies.error(CANCELLED);
+        return;
+      }
+    }
+  }
+
+  /** The legacy server being unavailable is an incomplete run, not an error of the admin endpoint. */
+  private static void answerFailure(String user, Throwable cause, Replies replies) throws IOException {
+    if (cause instanceof MigrationUnavailableException) {
+      LOG.warn("admin: migration of {} incomplete: {}", user, cause.getMessage());
+      replies.result(AdminJson.aborted(user, cause.getMessage()));
+      return;
+    }
+    LOG.error("admin: migration of {} failed", user, cause);
+    replies.error(FAILED);
+  }
+
+  private static void logEnd(String user, UserResult r, Throwable e) {
+    if (e != null) {
+      LOG.error("admin: migration of {} failed", user, e);
+    } else if (r.complete()) {
+      LOG.info("admin: migration of {} complete: {} messages, {} bytes", user, r.messages(), r.bytes());
+    } else {
+      LOG.warn("admin: migration of {} incomplete: {}", user, r.abortReason().orElse(r.incomplete().size()
+          + " folders not complete"));
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dovetail.proxy.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code dovetail status} without {@code --json}: per user a table (folder, state, messages done/total, bytes, a
+ * progress bar, errors, rate, ETA), the folders' error texts, and a summary line; then a total when several users
+ * are shown.
+ */
+public final class StatusTable {
+  private static final String[] HEADER = {"FOLDER", "STATE", "MESSAGES", "BYTES", "PROGRESS", "ERRORS", "RATE", "ETA"};
+  /** Numbers line up on the right. */
+  private static final boolean[] RIGHT = {false, false, true, true, false, false, true, true};
+  private static final int BAR = 20;
+  private static final String NONE = "-";
+
+  private StatusTable() {}
+
+  /** The lines for a status document (see {@link AdminJson#status}). */
+  public static List<String> render(JsonNode doc, boolean oneUser) {
+    List<String> lines = new ArrayList<>();
+    JsonNode users = doc.path("users");
+    if (users.isEmpty()) {
+      lines.add("no users known yet (sweeper_users, logins and migrate commands add them)");
+    }
+    for (JsonNode user : users) {
+      if (!lines.isEmpty()) {
+        lines.add("");
+      }
+      renderUser(user, lines);
+    }
+    if (!oneUser && users.size() != 1) {
+      JsonNode total = doc.path("total");
+      if (!lines.isEmpty()) {
+        lines.add("");
+      }
+      lines.add(AdminText.summary("total (" + total.path("users").asLong() + " users, "
+          + total.path("users_complete").asLong() + " complete)", total));
+    }
+    return lines;
+  }
+
+  private static void renderUser(JsonNode user, List<String> lines) {
+    String name = user.path("user").asText();
+    lines.add(name);
+    if (user.path("folders").isEmpty()) {
+      lines.add(user.path("skeleton").asBoolean() ? "  (no folders)"
+          : "  not migrated yet: no folders mirrored from the legacy server");
+      return;
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(HEADER);
+    List<String> errors = new ArrayList<>();
+    for (JsonNode f : user.path("folders")) {
+      rows.add(row(f));
+      if (f.hasNonNull("error")) {
+        errors.add("  ! " + f.path("folder").asText() + ": " + f.path("error").asText());
+      }
+    }
+    lines.addAll(align(rows));
+    lines.addAll(errors);
+    lines.add(AdminText.summary(name, user.path("summary")));
+  }
+
+  private static String[] row(JsonNode f) {
+    String state = f.path("state").asText();
+    boolean running = state.equals("migrating");
+    long eta = f.path("eta_seconds").asLong();
+    long bytesTotal = f.path("bytes_total").asLong();
+    String bytes = AdminText.bytes(f.path("bytes_done").asLong())
+        + (bytesTotal >= 0 && !state.equals("local") ? "/" + AdminText.bytes(bytesTotal) : "");
+    long messagesTotal = f.path("messages_total").asLong();
+    String messages = f.path("messages_done").asLong() + (state.equals("local") ? ""
+        : "/" + (messagesTotal < 0 ? "?" : Long.toString(messagesTotal)));
+    return new String[] {
+        f.path("folder").asText(),
+        state,
+        messages,
+        bytes,
+        state.equals("local") ? NONE : bar(state, f.path("messages_done").asLong(), messagesTotal),
+        errors(f),
+        running && f.path("messages_per_second").asDouble() > 0
+            ? AdminText.rate(f.path("messages_per_second").asDouble()) : NONE,
+        running && eta >= 0 ? AdminText.duration(eta) : NONE};
+  }
+
+  /** {@code [#######.............]  34%}; the share is unknown ({@code ?}) while the legacy total is. */
+  static String bar(String state, long done, long total) {
+    double share;
+    if (state.equals("complete")) {
+      share = 1;
+    } else if (total < 0) {
+      return "[" + ".".repeat(BAR) + "]    ?";
+    } else {
+      share = total == 0 ? 0 : Math.min(1, (double) done / total);
+    }
+    int filled = (int) Math.floor(share * BAR);
+    return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] "
+        + String.format(Locale.ROOT, "%3d%%", (int) Math.floor(share * 100));
+  }
+
+  private static String errors(JsonNode f) {
+    List<String> parts = new ArrayList<>();
+    if (f.hasNonNull("error")) {
+      parts.add("error");
+    }
+    long skipped = f.path("skipped").asLong();
+    if (skipped > 0) {
+      parts.add(skipped + " skipped");
+    }
+    return parts.isEmpty() ? NONE : String.join(", ", parts);
+  }
+
+  private static List<String> align(List<String[]> rows) {
+    int[] width = new int[HEADER.length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].codePointCount(0, r[i].length()));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder("  ");
+      for (int i = 0; i < r.length; i++) {
+        String pad = " ".repeat(width[i] - r[i].codePointCount(0, r[i].length()));
+        line.append(RIGHT[i] ? pad + r[i] : r[i] + pad).append(i < r.length - 1 ? "  " : "");
+      }
+      out.add(line.toString().stripTrailing());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,267 @@
+package dovetail.proxy.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.UserResult;
+import dovetail.migrator.service.MigrationUnavailableException;
+import dovetail.migrator.service.UserStatus;
+import dovetail.proxy.cli.DovetailCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The admin commands, run as `main` runs them, against a real AdminServer on a temporary socket. */
+class AdminCommandsIT {
+  @TempDir Path dir;
+  private AdminServer server;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private Path serve(FixedMigrations migrations) throws IOException {
+    server = AdminServer.start(dir.resolve("admin.sock"), migrations, Duration.ofMillis(5));
+    return server.socket();
+  }
+
+  private int run(String... args) {
+    CommandLine cli = DovetailCommand.newCommandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  private List<String> outLines() {
+    return out.toString().lines().toList();
+  }
+
+  @Test
+  void statusPrintsATablePerUserWithProgressBarsErrorsAndSummaries() throws IOException {
+    Path socket = serve(FixedMigrations.aliceAndBob());
+    assertEquals(0, run("status", "--socket", socket.toString()), err.toString());
+    List<String> lines = outLines();
+    String text = out.toString();
+    assertEquals("alice", lines.get(0));
+    assertTrue(lines.get(1).matches("\\s+FOLDER\\s+STATE\\s+MESSAGES\\s+BYTES\\s+PROGRESS\\s+ERRORS\\s+RATE\\s+ETA"),
+        text);
+    assertRow(lines, "INBOX", "complete", "1200/1200", "12.3 MB/12.3 MB", "[####################] 100%", "-",
+        "-", "-");
+    assertRow(lines, "Archive/2019", "migrating", "4100/12000", "41.0 MB/120.0 MB", "[######..............]  34%",
+        "-", "100 msg/s", "1:19");
+    assertRow(lines, "Trash", "failed", "10/50", "100.0 kB/500.0 kB", "[####................]  20%", "error", "-",
+        "-");
+    assertRow(lines, "Drafts", "pending", "0/?", "0 B", "[....................]    ?", "-", "-", "-");
+    assertTrue(lines.contains("  ! Trash: legacy UIDVALIDITY changed"), text);
+    assertTrue(lines.contains("alice: 1/4 folders complete, 1 pending, 1 migrating, 1 failed; 5310/? messages, "
+        + "53.4 MB; 1 with errors; 100 msg/s; ETA unknown"), text);
+    int bob = lines.indexOf("bob");
+    assertTrue(bob > 0, text);
+    assertEquals("  not migrated yet: no folders mirrored from the legacy server", lines.get(bob + 1));
+    assertEquals(bob + 2, lines.size() - 2, "bob has no summary line of zeros: a blank line, then the total");
+    assertEquals("total (2 users, 0 complete): 1/4 folders complete, 1 pending, 1 migrating, 1 failed; 5310/? "
+        + "messages, 53.4 MB; 1 with errors; 100 msg/s; ETA unknown", lines.get(lines.size() - 1));
+    assertEquals("", err.toString());
+  }
+
+  /** Each cell of a row, in column order, separated by at least two spaces. */
+  private static void assertRow(List<String> lines, String... cells) {
+    String row = lines.stream().filter(l -> l.startsWith("  " + cells[0] + " ")).findFirst().orElseThrow();
+    StringBuilder pattern = new StringBuilder("\\s*");
+    for (String c : cells) {
+      pattern.append(java.util.regex.Pattern.quote(c)).append("\\s*");
+    }
+    assertTrue(row.matches(pattern.toString()), row);
+  }
+
+  @Test
+  void statusJsonIsTheDocumentedDocument() throws IOException {
+    Path socket = serve(FixedMigrations.aliceAndBob());
+    assertEquals(0, run("status", "--socket", socket.toString(), "-u", "alice", "--json"), err.toString());
+    JsonNode doc = AdminProtocol.JSON.readTree(out.toString());
+    assertEquals(1, doc.path("version").asInt());
+    assertEquals(1, doc.path("users").size());
+    JsonNode alice = doc.path("users").path(0);
+    assertEquals("alice", alice.path("user").asText());
+    assertTrue(alice.path("skeleton").asBoolean());
+    assertFalse(alice.path("complete").asBoolean());
+    JsonNode archive = alice.path("folders").path(1);
+    assertEquals("Archive/2019", archive.path("folder").asText());
+    assertEquals("migrating", archive.path("state").asText());
+    assertEquals(4100, archive.path("messages_done").asLong());
+    assertEquals(12000, archive.path("messages_total").asLong());
+    assertEquals(41_000_000, archive.path("bytes_done").asLong());
+    assertEquals(120_000_000, archive.path("bytes_total").asLong());
+    assertEquals(0, archive.path("skipped").asInt());
+    assertTrue(archive.path("error").isNull());
+    assertEquals(100.0, archive.path("messages_per_second").asDouble());
+    assertEquals(79, archive.path("eta_seconds").asLong());
+    assertEquals("legacy UIDVALIDITY changed", alice.path("folders").path(2).path("error").asText());
+    JsonNode summary = alice.path("summary");
+    assertEquals(4, summary.path("folders").asInt());
+    assertEquals(1, summary.path("complete").asInt());
+    assertEquals(1, summary.path("pending").asInt());
+    assertEquals(5310, summary.path("messages_done").asLong());
+    assertEquals(-1, summary.path("messages_total").asLong(), "Drafts' total is not known yet");
+    assertEquals(1, summary.path("errors").asInt());
+    assertEquals(-1, summary.path("eta_seconds").asLong());
+    assertEquals(1, doc.path("total").path("users").asInt());
+  }
+
+  @Test
+  void migrateWaitPrintsProgressAndTheOutcomeAndExits0WhenComplete() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    migrations.steps.add(new UserStatus("alice", false, List.of()));
+    migrations.steps.add(new UserStatus("alice", true, List.of(
+        FixedMigrations.folder("INBOX", "migrating", 1, 3, 100, 300, Optional.empty(), 2, 1))));
+    Path socket = serve(migrations);
+    assertEquals(0, run("migrate", "--socket", socket.toString(), "-u", "alice", "-f", "INBOX", "--wait"),
+        err.toString());
+    assertEquals(List.of(
+        "alice: reading the folder list from the legacy server",
+        "alice: 0/1 folders complete; 1/3 messages, 100 B; migrating INBOX 1/3 messages; 2 msg/s; ETA 0:01",
+        "  INBOX: complete (3 messages, 300 B copied)",
+        "alice: complete, 1/1 folders complete, 3 messages and 300 B copied in 0:42"), outLines());
+    assertEquals(List.of("alice [INBOX]"), migrations.migrateCalls);
+  }
+
+  @Test
+  void migrateWaitExits1WhenTheMigrationEndsIncomplete() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    UserResult partial = FixedMigrations.result("alice", FixedMigrations.complete("INBOX", 3, 300),
+        new FolderResult("Sent", FolderResult.Outcome.PARTIAL, 1, 10, List.of(), "legacy server went away"));
+    migrations.outcome = () -> CompletableFuture.completedFuture(partial);
+    Path socket = serve(migrations);
+    assertEquals(1, run("migrate", "--socket", socket.toString(), "-u", "alice", "--wait"), err.toString());
+    assertTrue(out.toString().contains("  Sent: partial: legacy server went away (1 messages, 10 B copied)"),
+        out.toString());
+    assertTrue(out.toString().contains("alice: INCOMPLETE, 1/2 folders complete"), out.toString());
+  }
+
+  @Test
+  void aLegacyServerThatIsUnavailableMakesMigrateWaitIncompleteNotAnError() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    migrations.outcome = () -> CompletableFuture.failedFuture(
+        new MigrationUnavailableException("legacy server unavailable: connection refused"));
+    Path socket = serve(migrations);
+    assertEquals(1, run("migrate", "--socket", socket.toString(), "-u", "alice", "--wait"), err.toString());
+    assertTrue(out.toString().contains("  stopped: legacy server unavailable: connection refused"), out.toString());
+  }
+
+  @Test
+  void migrateExits2WhenTheServerAnswersAnError() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    migrations.outcome = () -> CompletableFuture.failedFuture(new IllegalStateException("bug"));
+    Path socket = serve(migrations);
+    assertEquals(2, run("migrate", "--socket", socket.toString(), "-u", "alice", "--wait"));
+    assertEquals("dovetail migrate: " + MigrateVerb.FAILED, err.toString().trim());
+  }
+
+  @Test
+  void migrateWithoutWaitReturnsOnceTheRunStarted() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    migrations.outcome = CompletableFuture::new; // still running when the command returns
+    Path socket = serve(migrations);
+    assertEquals(0, run("migrate", "--socket", socket.toString(), "-u", "bob", "-f", "INBOX", "-f", "Sent"),
+        err.toString());
+    assertEquals("bob: migration started (INBOX, Sent); follow it with `dovetail status -u bob`",
+        out.toString().trim());
+    assertEquals(List.of("bob [INBOX, Sent]"), migrations.migrateCalls);
+  }
+
+  @Test
+  void sweeperPausesResumesAndReports() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    Path socket = serve(migrations);
+    assertEquals(0, run("sweeper", "--socket", socket.toString(), "pause"), err.toString());
+    assertTrue(migrations.sweeper.paused);
+    assertEquals("sweeper: paused; active: alice; 2 queued (next: bob, carol); 7 users complete; 42 msg/s",
+        out.toString().trim());
+    assertEquals(0, run("sweeper", "--socket", socket.toString(), "resume"), err.toString());
+    assertFalse(migrations.sweeper.paused);
+    assertEquals(0, run("sweeper", "--socket", socket.toString(), "status"), err.toString());
+    assertTrue(out.toString().trim().endsWith("sweeper: running; active: alice; 2 queued (next: bob, carol); "
+        + "7 users complete; 42 msg/s"), out.toString());
+  }
+
+  @Test
+  void anUnknownSweeperActionIsAUsageError() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    Path socket = serve(migrations);
+    assertEquals(2, run("sweeper", "--socket", socket.toString(), "stop"));
+    assertTrue(err.toString().contains("expected pause, resume or status, found 'stop'"), err.toString());
+    assertFalse(migrations.sweeper.paused);
+  }
+
+  @Test
+  void withoutARunningServerEveryCommandExits2WithTheHint() throws IOException {
+    Path missing = dir.resolve("nobody-here.sock");
+    Path stale = dir.resolve("stale.sock");
+    try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      dead.bind(UnixDomainSocketAddress.of(stale));
+    }
+    for (Path socket : List.of(missing, stale)) {
+      for (String[] args : List.of(new String[] {"status"}, new String[] {"status", "--json"},
+          new String[] {"migrate", "-u", "alice", "--wait"}, new String[] {"sweeper", "status"})) {
+        StringWriter e = new StringWriter();
+        CommandLine cli = DovetailCommand.newCommandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(e));
+        String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+            java.util.stream.Stream.of("--socket", socket.toString())).toArray(String[]::new);
+        assertEquals(2, cli.execute(full), String.join(" ", full));
+        assertTrue(e.toString().startsWith("dovetail " + args[0] + ": cannot reach the Dovetail server at " + socket
+            + ": is `dovetail serve` running?"), e.toString());
+      }
+    }
+    assertEquals("", out.toString());
+  }
+
+  @Test
+  void theSocketIsFoundThroughTheConfigurationFile() throws IOException {
+    Path socket = serve(FixedMigrations.aliceAndBob());
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "# the running server's settings\nadmin_socket = " + socket + "\n");
+    assertEquals(0, run("sweeper", "-c", conf.toString(), "status"), err.toString());
+    assertTrue(out.toString().startsWith("sweeper: running"), out.toString());
+  }
+
+  @Test
+  void aConfigurationMistakeExits78WithOneLine() throws IOException {
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "admin_socket =\n");
+    assertEquals(78, run("status", "-c", conf.toString()));
+    String text = err.toString().trim();
+    assertEquals(1, text.lines().count(), text);
+    assertTrue(text.startsWith("dovetail: " + conf + ":1: admin_socket: "), text);
+  }
+
+  @Test
+  void socketAndConfigurationTogetherAreAUsageError() throws IOException {
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "admin_socket = /nowhere/admin.sock\n");
+    assertEquals(2, run("status", "-c", conf.toString(), "--socket", dir.resolve("x.sock").toString()));
+    assertTrue(err.toString().contains("--socket excludes -c and -o"), err.toString());
+  }
+}

@@ -1,0 +1,83 @@
+package dovetail.proxy.admin;
+
+import static dovetail.proxy.admin.FixedMigrations.folder;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dovetail.migrator.service.UserStatus;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AdminJsonTest {
+
+  @Test
+  void theEtaIsWhatIsLeftOfTheUnfinishedFoldersAtTheirCombinedRate() {
+    UserStatus u = new UserStatus("alice", true, List.of(
+        folder("A", "migrating", 100, 200, 0, 0, Optional.empty(), 10, 10),
+        folder("B", "migrating", 50, 100, 0, 0, Optional.empty(), 5, 10),
+        folder("C", "failed", 0, 1000, 0, 0, Optional.of("uidvalidity"), 0, -1),
+        folder("D", "complete", 7, 7, 0, 0, Optional.empty(), 0, -1)));
+    JsonNode s = AdminJson.user(u).path("summary");
+    // 100 + 50 messages left at 15 msg/s; the failed folder waits for an operator and is not counted.
+    assertEquals(10, s.path("eta_seconds").asLong());
+    assertEquals(15.0, s.path("messages_per_second").asDouble());
+    assertEquals(157, s.path("messages_done").asLong());
+    assertEquals(1307, s.path("messages_total").asLong());
+  }
+
+  @Test
+  void localFoldersCountAsFoldersButNotAsMigrationWork() {
+    UserStatus u = new UserStatus("alice", true, List.of(
+        folder("INBOX", "complete", 3, 3, 30, 30, Optional.empty(), 0, -1),
+        folder("Notes", "local", 5, -1, 50, -1, Optional.empty(), 0, -1)));
+    JsonNode doc = AdminJson.user(u);
+    JsonNode s = doc.path("summary");
+    assertEquals(2, s.path("folders").asInt());
+    assertEquals(1, s.path("local").asInt());
+    assertEquals(3, s.path("messages_done").asLong());
+    assertEquals(3, s.path("messages_total").asLong());
+    assertEquals(0, s.path("eta_seconds").asLong(), "nothing left");
+    assertEquals(false, doc.path("complete").asBoolean(), "as UserStatus.complete() says for a local folder");
+  }
+
+  @Test
+  void nothingRunningMeansAnUnknownEta() {
+    UserStatus u = new UserStatus("alice", true, List.of(
+        folder("INBOX", "partial", 3, 10, 30, 100, Optional.of("legacy server unavailable"), 0, -1)));
+    assertEquals(-1, AdminJson.user(u).path("summary").path("eta_seconds").asLong());
+  }
+
+  @Test
+  void theStatusDocumentTotalsEveryUser() {
+    UserStatus alice = new UserStatus("alice", true, List.of(
+        folder("INBOX", "complete", 3, 3, 30, 30, Optional.empty(), 0, -1)));
+    UserStatus bob = new UserStatus("bob", true, List.of(
+        folder("INBOX", "pending", 0, 4, 0, 40, Optional.empty(), 0, -1)));
+    JsonNode total = AdminJson.status(List.of(alice, bob)).path("total");
+    assertEquals(2, total.path("users").asInt());
+    assertEquals(1, total.path("users_complete").asInt());
+    assertEquals(7, total.path("messages_total").asLong());
+    assertEquals(70, total.path("bytes_total").asLong());
+    assertEquals(1, total.path("pending").asInt());
+  }
+
+  @Test
+  void progressBarsShowTheShareOrAQuestionMark() {
+    assertEquals("[##########..........]  50%", StatusTable.bar("migrating", 5, 10));
+    assertEquals("[####################] 100%", StatusTable.bar("complete", 0, 0));
+    assertEquals("[....................]   0%", StatusTable.bar("pending", 0, 0));
+    assertEquals("[....................]    ?", StatusTable.bar("pending", 0, -1));
+    assertEquals("[####################] 100%", StatusTable.bar("migrating", 12, 10), "more than announced");
+  }
+
+  @Test
+  void aLocalFolderHasNoTotalAndNoBar() {
+    JsonNode doc = AdminJson.status(List.of(new UserStatus("alice", true, List.of(
+        folder("Notes", "local", 5, -1, 50, -1, Optional.empty(), 0, -1)))));
+    List<String> lines = StatusTable.render(doc, true);
+    String row = lines.stream().filter(l -> l.startsWith("  Notes")).findFirst().orElseThrow();
+    assertTrue(row.matches("\\s+Notes\\s+local\\s+5\\s+50 B\\s+-\\s+-\\s+-\\s+-"), row);
+  }
+}
