@@ -55,9 +55,6 @@ public final class ImapService implements AutoCloseable {
   private final List<Listener> listeners = new ArrayList<>();
   private ScheduledFuture<?> polling;
 
-  /** A waiting client hears of its migration at least every other interval (5 s: under RFC 3501's 30 min). */
-  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
-
   private ImapService() {}
 
   /**
@@ -67,21 +64,22 @@ public final class ImapService implements AutoCloseable {
    */
   public static ImapService start(Optional<Endpoint.Tcp> imap, Optional<Endpoint.Tcp> imaps, TlsSettings tls,
       MailboxBackend backend, ScheduledExecutorService scheduler, Duration pollInterval) throws Exception {
-    return start(imap, imaps, tls, backend, scheduler, pollInterval, Optional.empty());
+    return start(imap, imaps, tls, backend, scheduler, pollInterval, Optional.empty(), Duration.ZERO);
   }
 
   /**
    * @param migrations the legacy server's migrations, when there is one: folders are then migrated on access
-   *     ({@link MigrateOnAccess}), with progress lines every {@link #PROGRESS_INTERVAL}
+   *     ({@link MigrateOnAccess})
+   * @param progressInterval how often a client waiting on a migration hears of it
    */
   public static ImapService start(Optional<Endpoint.Tcp> imap, Optional<Endpoint.Tcp> imaps, TlsSettings tls,
       MailboxBackend backend, ScheduledExecutorService scheduler, Duration pollInterval,
-      Optional<Migrations> migrations) throws Exception {
+      Optional<Migrations> migrations, Duration progressInterval) throws Exception {
     ImapService service = new ImapService();
     try {
       FolderPoller poller = new FolderPoller(backend);
       MigrateOnAccess onAccess = migrations
-          .map(m -> new MigrateOnAccess(m, scheduler, PROGRESS_INTERVAL, new UnpooledStatusResponseFactory()))
+          .map(m -> new MigrateOnAccess(m, scheduler, progressInterval, new UnpooledStatusResponseFactory()))
           .orElse(null);
       PlaintextAuthRule rule = new PlaintextAuthRule(tls.mode() == SslMode.REQUIRED);
       if (imap.isPresent()) {

@@ -1,10 +1,25 @@
 package dovetail.proxy.mailbox;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.james.mailbox.model.MailboxACL;
+import org.apache.james.mailbox.model.MailboxCounters;
+import org.apache.james.mailbox.model.MailboxMetaData;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.UidValidity;
+import org.apache.james.mailbox.model.search.MailboxQuery;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import java.util.EnumSet;
 import javax.mail.Flags;
 import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageId;
@@ -46,14 +61,67 @@ final class DovetailMailboxManager extends StoreMailboxManager {
     return CAPABILITIES;
   }
 
+  /**
+   * Dovecot lists a folder's missing parent (".Projekte.Über" without ".Projekte" on disk) as
+   * {@code \Noselect \HasChildren}; James lists only folders that exist, so a client would lose the level. The
+   * parents that match the query are added here, where LIST gets its folders.
+   */
+  @Override
+  public Flux<MailboxMetaData> search(MailboxQuery query, MailboxSearchFetchType fetchType, MailboxSession session) {
+    Flux<MailboxMetaData> found = super.search(query, fetchType, session);
+    if (!query.isPrivateMailboxes(session)) {
+      return found;
+    }
+    MailboxQuery everything = MailboxQuery.privateMailboxesBuilder(session).matchesAllMailboxNames().build();
+    return super.search(everything, MailboxSearchFetchType.Minimal, session)
+        .map(MailboxMetaData::getPath)
+        .collect(Collectors.toSet())
+        .flatMapMany(existing -> found.concatWith(Flux.fromIterable(missingParents(existing, query, session))))
+        .sort(MailboxMetaData.COMPARATOR);
+  }
+
+  private static List<MailboxMetaData> missingParents(Set<MailboxPath> existing, MailboxQuery query,
+      MailboxSession session) {
+    Set<MailboxPath> parents = new TreeSet<>(Comparator.comparing(MailboxPath::getName));
+    for (MailboxPath path : existing) {
+      for (MailboxPath parent : path.getParents(session.getPathDelimiter())) {
+        if (!existing.contains(parent) && query.isPathMatch(parent)) {
+          parents.add(parent);
+        }
+      }
+    }
+    List<MailboxMetaData> out = new ArrayList<>();
+    for (MailboxPath parent : parents) {
+      Mailbox placeholder = new Mailbox(parent, UidValidity.of(1), StoreMailboxId.NONE);
+      out.add(new MailboxMetaData(placeholder, session.getPathDelimiter(), MailboxMetaData.Children.HAS_CHILDREN,
+          MailboxMetaData.Selectability.NOSELECT, MailboxACL.EMPTY, MailboxCounters.empty(StoreMailboxId.NONE)));
+    }
+    return out;
+  }
+
   @Override
   protected StoreMessageManager createMessageManager(Mailbox mailbox, MailboxSession session) {
-    return new DovetailMessageManager(this, mailbox, new MessageStorer.WithoutAttachment(getMapperFactory(),
-        getMessageIdFactory(), new MessageFactory.StoreMessageFactory(), getThreadIdGuessingAlgorithm(), clock));
+    MessageStorer storer = new MessageStorer.WithoutAttachment(getMapperFactory(), getMessageIdFactory(),
+        new MessageFactory.StoreMessageFactory(), getThreadIdGuessingAlgorithm(), clock);
+    return mailbox.getMailboxId().equals(StoreMailboxId.NONE)
+        ? new MissingParent(this, mailbox, storer) : new DovetailMessageManager(this, mailbox, storer);
+  }
+
+  /** A missing parent listed as \Noselect: it has no status, so LIST-STATUS sends none for it (RFC 5819). */
+  static final class MissingParent extends DovetailMessageManager {
+    MissingParent(DovetailMailboxManager manager, Mailbox mailbox, MessageStorer storer) {
+      super(manager, mailbox, storer);
+    }
+
+    @Override
+    public Mono<MessageManager.MailboxMetaData> getMetaDataReactive(MessageManager.MailboxMetaData.RecentMode recentMode,
+        MailboxSession session, EnumSet<MessageManager.MailboxMetaData.Item> items) {
+      return Mono.empty();
+    }
   }
 
   /** Keywords are stored (Maildir keyword letters), so any user flag is permanent: PERMANENTFLAGS has \*. */
-  static final class DovetailMessageManager extends StoreMessageManager {
+  static class DovetailMessageManager extends StoreMessageManager {
     DovetailMessageManager(DovetailMailboxManager manager, Mailbox mailbox, MessageStorer storer) {
       super(DEFAULT_NO_MESSAGE_CAPABILITIES, manager.getMapperFactory(), manager.getMessageSearchIndex(),
           manager.getEventBus(), manager.getLocker(), mailbox, manager.getQuotaComponents().getQuotaManager(),

@@ -8,6 +8,9 @@ import org.apache.james.mailbox.model.MailboxId;
  * and follow a folder through renames made here. Nothing persists them.
  */
 public final class StoreMailboxId implements MailboxId {
+  /** The id of a folder that does not exist: a missing parent listed as \Noselect. No folder has it. */
+  static final StoreMailboxId NONE = new StoreMailboxId(0);
+
   private final long value;
 
   StoreMailboxId(long value) {

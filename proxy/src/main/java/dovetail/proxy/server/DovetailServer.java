@@ -1,24 +1,33 @@
 package dovetail.proxy.server;
 
 import dovetail.conf.Settings;
+import dovetail.migrator.copy.ConnectionLimiter;
+import dovetail.migrator.service.MigrationService;
+import dovetail.migrator.service.Migrations;
+import dovetail.proxy.admin.AdminServer;
 import dovetail.proxy.auth.Authentication;
 import dovetail.proxy.auth.LoginListener;
 import dovetail.proxy.imap.ImapService;
 import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running server, wired by hand in one place: settings to store, authentication, the James mailbox backend
- * and the IMAP listeners. Clock, failure delay and poll interval come in from outside so tests can control them.
+ * The running server, wired by hand in one place: settings to stores, authentication, the migration service
+ * (when there is a legacy server), the James mailbox backend, the IMAP listeners and the admin socket. What
+ * tests need to control comes in through {@link Tuning}.
  */
 public final class DovetailServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DovetailServer.class);
@@ -27,22 +36,47 @@ public final class DovetailServer implements AutoCloseable {
   public static final Duration FAILURE_DELAY = Duration.ofSeconds(2);
   /** How often folders selected by a session are checked for changes by other writers. */
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+  /** A client waiting on a migration hears of it at least every other interval. */
+  public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+  /**
+   * What a test may change about a running server.
+   *
+   * @param migration the migration service's options (sweeper rescan period, an observer of every migration)
+   */
+  public record Tuning(Clock clock, Duration failureDelay, Duration pollInterval, Duration progressInterval,
+      MigrationService.Options migration) {
+    public static Tuning defaults() {
+      return new Tuning(Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL, PROGRESS_INTERVAL,
+          MigrationService.Options.defaults());
+    }
+  }
 
   private final ScheduledExecutorService scheduler;
   private final ImapService imap;
+  private final Optional<MigrationService> migrations;
+  private final Optional<AdminServer> admin;
 
-  private DovetailServer(ScheduledExecutorService scheduler, ImapService imap) {
+  private DovetailServer(ScheduledExecutorService scheduler, ImapService imap, Optional<MigrationService> migrations,
+      Optional<AdminServer> admin) {
     this.scheduler = scheduler;
     this.imap = imap;
+    this.migrations = migrations;
+    this.admin = admin;
   }
 
   public static DovetailServer start(Settings settings) throws Exception {
-    return start(settings, Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL);
+    return start(settings, Tuning.defaults());
+  }
+
+  public static DovetailServer start(Settings settings, Clock clock, Duration failureDelay, Duration pollInterval)
+      throws Exception {
+    Tuning d = Tuning.defaults();
+    return start(settings, new Tuning(clock, failureDelay, pollInterval, d.progressInterval(), d.migration()));
   }
 
   /** @throws StartupException for a setting this build cannot serve (one line for the operator) */
-  public static DovetailServer start(Settings settings, Clock clock, Duration failureDelay, Duration pollInterval)
-      throws Exception {
+  public static DovetailServer start(Settings settings, Tuning tuning) throws Exception {
     MailLocation location;
     try {
       location = MailLocation.parse(settings.store().mailLocation());
@@ -50,28 +84,46 @@ public final class DovetailServer implements AutoCloseable {
       throw new StartupException("mail_location: " + e.getMessage());
     }
     StoreOptions options = StoreOptions.DEFAULT.withFsync(settings.store().fsync());
-    Authentication authentication;
-    try {
-      authentication = Authentication.create(settings, failureDelay, LoginListener.NONE);
-    } catch (IllegalArgumentException e) {
-      throw new StartupException(e.getMessage());
-    }
-    MailboxBackend backend = MailboxBackend.create(user -> MaildirStore.forUser(location, user, options),
-        authentication.sessionProvider(), clock);
+    // One store object per user, shared by the front-end and the migrations.
+    ConcurrentHashMap<String, MailStore> opened = new ConcurrentHashMap<>();
+    Function<String, MailStore> stores = user -> opened.computeIfAbsent(user,
+        u -> MaildirStore.forUser(location, u, options));
+    Optional<MigrationService> migrations = Optional.empty();
+    Optional<AdminServer> admin = Optional.empty();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "dovetail-poller");
+      Thread t = new Thread(r, "dovetail-ticker");
       t.setDaemon(true);
       return t;
     });
     try {
+      if (settings.imapc().configured()) {
+        migrations = Optional.of(MigrationService.create(settings, stores,
+            new ConnectionLimiter(settings.migration().maxConnectionsPerHost()), tuning.clock(), tuning.migration()));
+      }
+      Optional<MigrationService> service = migrations;
+      LoginListener onLogin = (user, password) -> service.ifPresent(m -> m.loggedIn(user, Optional.of(password)));
+      Authentication authentication;
+      try {
+        authentication = Authentication.create(settings, tuning.failureDelay(), onLogin);
+      } catch (IllegalArgumentException e) {
+        throw new StartupException(e.getMessage());
+      }
+      MailboxBackend backend = MailboxBackend.create(stores, authentication.sessionProvider(), tuning.clock());
       ImapService imap = ImapService.start(settings.listeners().imap(), settings.listeners().imaps(), settings.tls(),
-          backend, scheduler, pollInterval);
+          backend, scheduler, tuning.pollInterval(), migrations.map(m -> (Migrations) m), tuning.progressInterval());
       for (ImapService.Listener l : imap.listeners()) {
         LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT), l.address(),
             l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STARTTLS)" : "");
       }
-      return new DovetailServer(scheduler, imap);
-    } catch (Exception e) {
+      if (migrations.isPresent()) {
+        admin = Optional.of(AdminServer.start(settings.adminSocket(), migrations.get()));
+        LOG.info("admin socket {}", settings.adminSocket());
+      } else {
+        LOG.info("no legacy server (imapc_host): serving the store only, without migrations or admin socket");
+      }
+      return new DovetailServer(scheduler, imap, migrations, admin);
+    } catch (Exception | Error e) {
+      migrations.ifPresent(MigrationService::close);
       scheduler.shutdownNow();
       throw e;
     }
@@ -81,9 +133,16 @@ public final class DovetailServer implements AutoCloseable {
     return imap.listeners();
   }
 
+  /** The migration service, when a legacy server is configured. */
+  public Optional<Migrations> migrations() {
+    return migrations.map(m -> m);
+  }
+
   @Override
   public void close() {
+    admin.ifPresent(AdminServer::close);
     imap.close();
+    migrations.ifPresent(MigrationService::close);
     scheduler.shutdownNow();
   }
 

@@ -38,7 +38,8 @@ class LegacyPassdbDovecotIT {
   void dovecotChecksThePasswordAndLaterServesTheStoreIgnoringTheHashFile() throws Exception {
     Path judgeDir = dir.resolve("judge");
     Path hash = DovecotServer.maildir(judgeDir, "alice").resolve(StoredPasswordHash.FILE);
-    try (DovecotServer legacy = DovecotServer.builder(dir.resolve("legacy")).user("alice", "Dove-Secret-5").start();
+    try (DovecotServer legacy = DovecotServer.builder(dir.resolve("legacy")).user("alice", "Dove-Secret-5")
+             .autoCreateSpecialUse(false).start(); // the login builds the skeleton: INBOX only
          TestDovetail dovetail = dovetail(legacy, judgeDir).start()) {
       assertEquals(Kind.AUTH_FAILED, FrontEndClient.refusal(
           () -> FrontEndClient.folders(dovetail.imapPort(), "alice", "Wrong-Guess-42")));

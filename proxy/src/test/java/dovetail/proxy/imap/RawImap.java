@@ -73,6 +73,12 @@ final class RawImap implements AutoCloseable {
     }
   }
 
+  /** Sends one line (CRLF added) without waiting: the caller reads the responses with {@link #readResponse}. */
+  void send(String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
   /** APPEND with a synchronizing literal. */
   List<String> append(String folder, String flags, byte[] message) throws IOException {
     return append(folder, flags, message, "APPEND");

@@ -2,6 +2,8 @@ package dovetail.proxy.server;
 
 import dovetail.conf.ConfigLoader;
 import dovetail.conf.Settings;
+import dovetail.migrator.copy.MigrationListener;
+import dovetail.migrator.service.MigrationService;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
@@ -81,6 +83,8 @@ public final class TestDovetail implements AutoCloseable {
     private String ssl = "no";
     private String mailLocation;
     private final List<String> extra = new ArrayList<>();
+    private Duration progressInterval = DovetailServer.PROGRESS_INTERVAL;
+    private MigrationService.Options migration = MigrationService.Options.defaults().withRescanPeriod(Duration.ofMillis(200));
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -116,6 +120,18 @@ public final class TestDovetail implements AutoCloseable {
     /** Serve another store, e.g. a running Dovecot's: {@code maildir:/work/home/%n/Maildir}. */
     public Builder mailLocation(String location) {
       this.mailLocation = location;
+      return this;
+    }
+
+    /** How often a client waiting on a migration hears of it. */
+    public Builder progressInterval(Duration interval) {
+      this.progressInterval = interval;
+      return this;
+    }
+
+    /** Sees every migration's events on the migrating thread (a test may hold a migration there). */
+    public Builder migrationObserver(MigrationListener observer) {
+      this.migration = migration.withObserver(observer);
       return this;
     }
 
@@ -160,7 +176,8 @@ public final class TestDovetail implements AutoCloseable {
       Path file = dir.resolve("dovetail.conf");
       Files.writeString(file, conf);
       Settings settings = ConfigLoader.load(file, List.of());
-      DovetailServer server = DovetailServer.start(settings, Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL);
+      DovetailServer server = DovetailServer.start(settings,
+          new DovetailServer.Tuning(Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL, progressInterval, migration));
       return new TestDovetail(dir, server, certs, settings);
     }
   }

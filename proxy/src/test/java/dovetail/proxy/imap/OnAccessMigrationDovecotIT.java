@@ -1,0 +1,245 @@
+package dovetail.proxy.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.migrator.copy.MigrationListener;
+import dovetail.migrator.copy.Progress;
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.MailStore;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.Forwarder;
+import dovetail.store.dovecot.ImapProbe;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On-access migration through the IMAP front-end, with real Dovecot 2.3 as the legacy server (master user) behind
+ * a forwarder that can take it away. Clients are real (Jakarta Mail through ImapProbe, and raw sockets).
+ */
+class OnAccessMigrationDovecotIT {
+  private static final String STATE = "migration.state";
+
+  @TempDir static Path dir;
+  private static DovecotServer legacy;
+  private static Forwarder forwarder;
+  private static TestDovetail dovetail;
+  /** Holds the "Slow" folder's migration at its 50th message until a client has heard progress. */
+  private static final CountDownLatch progressHeard = new CountDownLatch(1);
+
+  @BeforeAll
+  static void start() throws Exception {
+    DovecotServer.assumeInstalled();
+    legacy = DovecotServer.builder(dir.resolve("legacy")).user("alice", "secret").user("bob", "secret")
+        .user("carol", "secret").user("dave", "secret").masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
+    for (String user : List.of("alice", "bob", "carol", "dave")) {
+      try (ImapProbe p = ImapProbe.login(legacy, user)) {
+        p.create("Work");
+        p.create("Projekte/Über");
+        p.create("Slow");
+        p.subscribe("Work");
+        for (int i = 0; i < 30; i++) {
+          p.append("INBOX", message(user, "inbox " + i), i % 3 == 0 ? List.of("\\Seen") : List.of(),
+              Instant.parse("2021-03-04T05:06:07Z").plusSeconds(i * 3600L));
+          p.append("Work", message(user, "work " + i), List.of("\\Flagged", "$Project"),
+              Instant.parse("2022-01-01T00:00:00Z").plusSeconds(i));
+        }
+        for (int i = 0; i < 12; i++) {
+          p.append("Projekte/Über", message(user, "über " + i), List.of(), Instant.parse("2023-05-05T05:05:05Z"));
+        }
+        for (int i = 0; i < 120; i++) {
+          p.append("Slow", message(user, "slow " + i), List.of(), Instant.parse("2024-01-01T00:00:00Z"));
+        }
+        p.expunge("INBOX", List.of(4L, 5L, 17L)); // UID gaps
+      }
+    }
+    forwarder = new Forwarder(legacy.imapPort());
+    dovetail = TestDovetail.builder(dir.resolve("dovetail"))
+        .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret").user("dave", "{PLAIN}secret")
+        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
+        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        .setting("sweeper = no").setting("mail_fsync = never")
+        .progressInterval(java.time.Duration.ofMillis(100))
+        .migrationObserver(new MigrationListener() {
+          @Override
+          public void progress(Progress progress) {
+            if (progress.folder().equals("Slow") && progress.messagesDone() == 50) {
+              await(progressHeard);
+            }
+          }
+        })
+        .start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    progressHeard.countDown();
+    if (dovetail != null) {
+      dovetail.close();
+    }
+    if (forwarder != null) {
+      forwarder.close();
+    }
+    if (legacy != null) {
+      legacy.close();
+    }
+  }
+
+  @Test
+  void listShowsEveryLegacyFolderWhileOnlyTheSkeletonExists() throws Exception {
+    Set<String> legacyNames = new TreeSet<>();
+    try (ImapProbe p = ImapProbe.login(legacy, "dave")) {
+      p.list().forEach(e -> legacyNames.add(e.name().replace(e.separator(), '/') + " " + e.attributes()));
+    }
+    try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "dave", "secret")) {
+      Set<String> names = new TreeSet<>();
+      client.list().forEach(e -> names.add(e.name().replace(e.separator(), '/') + " " + e.attributes()));
+      assertEquals(legacyNames, names);
+      assertEquals(List.of("Work"), client.lsub());
+    }
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      imap.command("LOGIN dave secret");
+      List<String> top = imap.command("LIST \"\" %");
+      assertTrue(top.contains("* LIST (\\Noselect \\HasChildren) \".\" \"Projekte\""), top.toString());
+      List<String> withStatus = imap.command("LIST \"\" * RETURN (STATUS (MESSAGES))");
+      assertTrue(RawImap.last(withStatus).contains(" OK "), withStatus.toString());
+      assertTrue(withStatus.stream().noneMatch(l -> l.startsWith("* STATUS \"Projekte\" ")), "no STATUS for a \\Noselect");
+    }
+    MailStore store = dovetail.store("dave");
+    for (String folder : List.of("INBOX", "Work", "Projekte/Über", "Slow")) {
+      assertEquals("pending", store.open(folder).dovetailState().get(STATE), folder);
+      assertEquals(0, store.open(folder).status().messages(), folder);
+    }
+  }
+
+  @Test
+  void selectMigratesThatFolderWithTheLegacyUidsFlagsAndDatesAndLeavesTheOthersPending() throws Exception {
+    ImapProbe.FolderState expected;
+    try (ImapProbe p = ImapProbe.login(legacy, "alice")) {
+      expected = p.examine("INBOX");
+    }
+    ImapProbe.FolderState got;
+    try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "alice", "secret")) {
+      got = client.examine("INBOX");
+    }
+    assertEquals(expected.uidValidity(), got.uidValidity());
+    assertEquals(expected.uidNext(), got.uidNext());
+    assertEquals(describe(expected), describe(got));
+    MailStore store = dovetail.store("alice");
+    assertEquals("complete", store.open("INBOX").dovetailState().get(STATE));
+    assertEquals("pending", store.open("Work").dovetailState().get(STATE));
+    assertEquals("pending", store.open("Projekte/Über").dovetailState().get(STATE));
+  }
+
+  @Test
+  void tenClientsSelectingOneUnmigratedFolderAtOnceAllSeeTheLegacyUids() throws Exception {
+    ImapProbe.FolderState expected;
+    try (ImapProbe p = ImapProbe.login(legacy, "carol")) {
+      expected = p.examine("Work");
+    }
+    ExecutorService clients = Executors.newFixedThreadPool(10);
+    try {
+      List<Future<ImapProbe.FolderState>> seen = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        seen.add(clients.submit(() -> {
+          try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "carol", "secret")) {
+            return client.examine("Work");
+          }
+        }));
+      }
+      for (Future<ImapProbe.FolderState> f : seen) {
+        ImapProbe.FolderState got = f.get(120, TimeUnit.SECONDS);
+        assertEquals(expected.uidValidity(), got.uidValidity());
+        assertEquals(describe(expected), describe(got));
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    assertEquals(30, dovetail.store("carol").open("Work").messages().size(), "each message stored once");
+  }
+
+  @Test
+  void aClientWaitingOnAMigrationHearsProgressLinesThenGetsTheFolder() throws Exception {
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(imap.command("LOGIN alice secret")).contains(" OK "));
+      imap.send("s1 SELECT Slow");
+      List<String> lines = new ArrayList<>();
+      String line;
+      int progress = 0;
+      while (!(line = imap.readResponse()).startsWith("s1 ")) {
+        lines.add(line);
+        if (line.startsWith("* OK Migrating Slow")) {
+          progress++;
+          if (progress == 2) {
+            progressHeard.countDown(); // the migration may go on now
+          }
+        }
+      }
+      assertTrue(line.startsWith("s1 OK"), line + " after " + lines);
+      assertTrue(progress >= 2, lines.toString());
+      assertTrue(lines.contains("* 120 EXISTS"), lines.toString());
+    }
+  }
+
+  @Test
+  void aLegacyServerThatIsGoneGivesNoUnavailableAndTheFolderCompletesWhenItIsBack() throws Exception {
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(imap.command("LOGIN bob secret")).contains(" OK "));
+      imap.command("LIST \"\" *"); // the skeleton exists before the legacy server goes away
+      forwarder.retarget(closedPort());
+      forwarder.cutAll();
+      String refused = RawImap.last(imap.command("SELECT \"Projekte.&ANw-ber\""));
+      assertTrue(refused.contains(" NO [UNAVAILABLE] "), refused);
+      assertTrue(RawImap.last(imap.command("NOOP")).contains(" OK "), "the session goes on");
+      forwarder.retarget(legacy.imapPort());
+      String selected = RawImap.last(imap.command("SELECT \"Projekte.&ANw-ber\""));
+      assertTrue(selected.contains(" OK "), selected);
+    }
+    try (ImapProbe p = ImapProbe.login(legacy, "bob");
+        ImapProbe client = ImapProbe.login(dovetail.imapPort(), "bob", "secret")) {
+      assertEquals(describe(p.examine("Projekte/Über")), describe(client.examine("Projekte.Über")));
+    }
+  }
+
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** UID, flags, INTERNALDATE, size and sha256 of every message, in UID order. */
+  private static List<String> describe(ImapProbe.FolderState state) {
+    return state.messages().stream()
+        .map(m -> m.uid() + " " + new TreeSet<>(m.flags()) + " " + m.internalDate() + " " + m.size() + " " + m.sha256())
+        .toList();
+  }
+
+  private static byte[] message(String user, String subject) {
+    return ("From: legacy@example.org\r\nTo: " + user + "@example.org\r\nSubject: " + subject
+        + "\r\nMessage-ID: <" + subject.hashCode() + "." + user + "@example.org>\r\n\r\nbody of " + subject + "\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
