@@ -29,10 +29,10 @@ final class MigrateCommand implements Callable<Integer> {
 
   @CommandLine.Mixin AdminSocketOptions admin;
 
-  @CommandLine.Option(names = "-u", required = true, description = "user")
+  @CommandLine.Option(names = "-u", required = true, paramLabel = "USER", description = "user")
   String user;
 
-  @CommandLine.Option(names = "-f", description = "folder (repeatable; default: every folder not yet complete)")
+  @CommandLine.Option(names = "-f", paramLabel = "FOLDER", description = "folder (repeatable; default: every folder not yet complete)")
   List<String> folders = new ArrayList<>();
 
   @CommandLine.Option(names = "--wait", description = "wait until the migration is done, showing its progress")
