@@ -4,6 +4,7 @@ import dovetail.conf.Endpoint;
 import dovetail.conf.SslMode;
 import dovetail.conf.TlsSettings;
 import dovetail.proxy.mailbox.MailboxBackend;
+import dovetail.proxy.search.SortExtension;
 import java.net.InetSocketAddress;
 import dovetail.migrator.service.Migrations;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
-import org.apache.james.imap.main.DefaultImapDecoderFactory;
 import org.apache.james.imap.processor.main.DefaultImapProcessorFactory;
 import org.apache.james.imapserver.netty.IMAPServer;
 import org.apache.james.imapserver.netty.ImapMetrics;
@@ -101,8 +101,10 @@ public final class ImapService implements AutoCloseable {
       PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess) throws Exception {
     ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(), backend.eventBus(),
         backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
-    IMAPServer server = new IMAPServer(new PipelinedStateDecoder(DefaultImapDecoderFactory.createDecoder()),
-        new DefaultImapEncoderFactory().buildImapEncoder(), new DovetailProcessor(james, rule, backend, poller, onAccess),
+    james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
+    IMAPServer server = new IMAPServer(new PipelinedStateDecoder(SortExtension.decoder()),
+        SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder()),
+        new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.setFileSystem(new PathFileSystem());
     server.configure(configuration(name, endpoint, tls, implicitTls));

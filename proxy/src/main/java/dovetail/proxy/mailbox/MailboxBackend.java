@@ -1,8 +1,10 @@
 package dovetail.proxy.mailbox;
 
+import dovetail.proxy.search.StoreSearchIndex;
 import dovetail.store.MailStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.function.Function;
 import org.apache.james.events.EventBus;
 import org.apache.james.events.InVMEventBus;
@@ -30,7 +32,6 @@ import org.apache.james.mailbox.store.quota.DefaultUserQuotaRootResolver;
 import org.apache.james.mailbox.store.quota.NoMaxQuotaManager;
 import org.apache.james.mailbox.store.quota.NoQuotaManager;
 import org.apache.james.mailbox.store.quota.QuotaComponents;
-import org.apache.james.mailbox.store.search.SimpleMessageSearchIndex;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.logger.DefaultMetricFactory;
 import reactor.core.publisher.Mono;
@@ -38,7 +39,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The James mailbox side of Dovetail, assembled in one place: James's StoreMailboxManager (its 14 constructor
- * arguments stay here) over mappers on the store, an in-VM event bus, no quota, and James's scanning search.
+ * arguments stay here) over mappers on the store, an in-VM event bus, no quota, and Dovetail's scanning search.
  */
 public final class MailboxBackend {
   /** Cached header/MIME scans; an entry is a few hundred bytes. */
@@ -65,7 +66,8 @@ public final class MailboxBackend {
     AttachmentContentLoader noAttachments = (attachment, session) -> {
       throw new IOException("attachments are not stored apart from their message");
     };
-    SimpleMessageSearchIndex index = new SimpleMessageSearchIndex(mappers, mappers, new DefaultTextExtractor(), noAttachments);
+    // Dovetail's own search (James's narrows OR/NOT to a UID set, and dates Date: headers in UTC); days as Dovecot's.
+    StoreSearchIndex index = new StoreSearchIndex(mappers, new DefaultTextExtractor(), noAttachments, ZoneId.systemDefault());
     mailboxManager = new DovetailMailboxManager(mappers, sessions, new StoreMessageId.Factory(),
         new StoreMailboxAnnotationManager(mappers, rights), eventBus, rights, quota, index, clock);
     subscriptions = new StoreSubscriptionManager(mappers, mappers, eventBus);

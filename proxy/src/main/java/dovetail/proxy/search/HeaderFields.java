@@ -1,0 +1,80 @@
+package dovetail.proxy.search;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The header section of a message, read once, for the first occurrence of a field (RFC 5256 sorts on the first
+ * Subject, From, To, Cc and Date, as Dovecot does). Values are unfolded (RFC 5322 §2.2.3) and kept raw otherwise:
+ * encoded words are decoded by the caller that needs it.
+ */
+final class HeaderFields {
+  private final String text;
+
+  private HeaderFields(String text) {
+    this.text = text;
+  }
+
+  /** Reads up to the empty line that ends the header (or the end of the stream). */
+  static HeaderFields read(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    boolean lineStart = true;
+    boolean crAtLineStart = false;
+    int b;
+    while ((b = in.read()) >= 0) {
+      if (lineStart && b == '\n') {
+        break; // the empty line (LF or CRLF) that ends the header
+      }
+      if (lineStart && b == '\r' && !crAtLineStart) {
+        crAtLineStart = true;
+        continue;
+      }
+      if (crAtLineStart) {
+        out.write('\r');
+        crAtLineStart = false;
+      }
+      out.write(b);
+      lineStart = b == '\n';
+    }
+    return new HeaderFields(decode(out.toByteArray()));
+  }
+
+  static HeaderFields of(String text) {
+    return new HeaderFields(text);
+  }
+
+  /** 8-bit header bytes are taken as UTF-8 when they are valid UTF-8, else as Latin-1 (every byte kept). */
+  private static String decode(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** The unfolded value of the first field with this name (case-insensitive), without the leading blank. */
+  Optional<String> first(String name) {
+    String wanted = name.toLowerCase(Locale.ROOT) + ":";
+    String[] lines = text.split("\r?\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (!lines[i].toLowerCase(Locale.ROOT).startsWith(wanted)) {
+        continue;
+      }
+      StringBuilder value = new StringBuilder(lines[i].substring(wanted.length()));
+      while (i + 1 < lines.length && !lines[i + 1].isEmpty()
+          && (lines[i + 1].charAt(0) == ' ' || lines[i + 1].charAt(0) == '\t')) {
+        value.append(lines[++i]);
+      }
+      return Optional.of(value.toString().replace("\r", "").strip());
+    }
+    return Optional.empty();
+  }
+}
