@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
-import org.apache.james.imap.main.DefaultImapDecoderFactory;
 import org.apache.james.imap.processor.main.DefaultImapProcessorFactory;
 import org.apache.james.imapserver.netty.IMAPServer;
 import org.apache.james.imapserver.netty.ImapMetrics;
@@ -103,7 +102,8 @@ public final class ImapService implements AutoCloseable {
       PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess) throws Exception {
     ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(), backend.eventBus(),
         backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
-    IMAPServer server = new IMAPServer(new PipelinedStateDecoder(DefaultImapDecoderFactory.createDecoder()),
+    james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
+    IMAPServer server = new IMAPServer(new PipelinedStateDecoder(MailboxNameGuard.decoder()),
         new DefaultImapEncoderFactory().buildImapEncoder(), new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.setFileSystem(new PathFileSystem());
