@@ -42,6 +42,11 @@ final class MimeParser {
 
   private final List<String> boundaries = new ArrayList<>();
 
+  // Where the last header that a boundary cut ended: before its last line end, and after it.
+  private long headerCutAt = -1;
+  private long headerLineEnd;
+  private long headerLineEnds;
+
   private MimeParser(InputStream in) {
     this.in = in;
   }
@@ -64,6 +69,13 @@ final class MimeParser {
     } else if (part.type.is("message", "rfc822") && depth < MAX_DEPTH) {
       part.message = new MimePart(part.bodyStart);
       entity(part.message, ContentType.DEFAULT, depth + 1);
+      if (headerCutAt == part.message.bodyStart && part.message.end == part.message.bodyStart) {
+        // A carried message that is all header, cut by a boundary: Dovecot ends the message/rfc822 part after
+        // the header's last line end, though the message's own header stops before it.
+        part.end = headerLineEnd;
+        part.bodyLines = headerLineEnds - bodyLines;
+        return;
+      }
     } else {
       while (next() && !atBoundary()) {
         contentLine();
@@ -83,21 +95,28 @@ final class MimeParser {
   private void header(MimePart part) throws IOException {
     StringBuilder field = null;
     while (next() && !atBoundary()) {
-      boolean empty = lineLength == eolLength;
-      consumeWhole();
-      if (empty) {
+      if (lineLength == eolLength) {
+        consumeWhole();
         break;
       }
+      // Should a boundary end the header, the line end before it is the boundary's (as for content).
+      contentLine();
       String text = new String(kept, 0, keptLength, StandardCharsets.ISO_8859_1);
       if ((text.startsWith(" ") || text.startsWith("\t")) && field != null) {
-        field.append(text);
+        // Unfolded as Dovecot shows it in ENVELOPE: the line end and the indentation become one space.
+        field.append(' ').append(text.stripLeading());
         continue;
       }
       store(part, field);
       field = new StringBuilder(text);
     }
     store(part, field);
-    part.bodyStart = hasLine ? lineStart : offset;
+    part.bodyStart = hasLine ? cut : offset;
+    if (hasLine && field != null) {
+      headerCutAt = cut;
+      headerLineEnd = lineStart;
+      headerLineEnds = lineEnds;
+    }
   }
 
   private static void store(MimePart part, StringBuilder field) {
@@ -183,7 +202,7 @@ final class MimeParser {
     lineEnds += eolLength > 0 ? 1 : 0;
   }
 
-  /** A header or boundary line: it keeps its line end. */
+  /** A boundary line or the empty line after a header: it keeps its line end. */
   private void consumeWhole() {
     lineEnds += eolLength > 0 ? 1 : 0;
     cut = lineStart + lineLength;
