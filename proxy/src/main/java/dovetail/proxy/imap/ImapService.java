@@ -3,12 +3,11 @@ package dovetail.proxy.imap;
 import dovetail.conf.Endpoint;
 import dovetail.conf.SslMode;
 import dovetail.conf.TlsSettings;
+import dovetail.migrator.service.Migrations;
 import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.proxy.search.SortExtension;
 import java.net.InetSocketAddress;
-import dovetail.migrator.service.Migrations;
 import java.time.Duration;
-import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +16,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.decode.ImapDecoder;
+import org.apache.james.imap.decode.main.DefaultImapDecoder;
 import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.imap.processor.main.DefaultImapProcessorFactory;
 import org.apache.james.imapserver.netty.IMAPServer;
 import org.apache.james.imapserver.netty.ImapMetrics;
@@ -102,7 +105,11 @@ public final class ImapService implements AutoCloseable {
     ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(), backend.eventBus(),
         backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
-    IMAPServer server = new IMAPServer(new PipelinedStateDecoder(SortExtension.decoder()),
+    james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
+    StatusResponseFactory responses = new UnpooledStatusResponseFactory();
+    ImapDecoder decoder = new DefaultImapDecoder(responses,
+        MailboxNameGuard.guarding(SortExtension.parsers(responses), responses));
+    IMAPServer server = new IMAPServer(new PipelinedStateDecoder(decoder),
         SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder()),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());

@@ -23,7 +23,8 @@ import org.apache.james.mailbox.MessageUid;
  *   <li>{@code COPYUID} (RFC 4315 §3): AbstractMessageRangeProcessor puts the client's own set there, so
  *       {@code COPY 1 X} answers with a sequence number and {@code UID COPY 1:* X} with
  *       {@code 1:9223372036854775807}; the source set must be the UIDs that were copied, in the order of the
- *       target set. They are resolved from the selected folder before the command runs.
+ *       target set. They are resolved from the selected folder before the command runs. After MOVE the code
+ *       is in an untagged OK ({@link MoveCopyUidFirst}), and is corrected there.
  * </ul>
  *
  * James's ResponseCode constructor is private, hence the reflection; if it ever fails, James's answer goes out
@@ -120,24 +121,30 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
 
   ImapResponseMessage fixed(ImapResponseMessage message) {
     if (CODE == null || !(message instanceof StatusResponse status) || status.getResponseCode() == null
-        || status.getServerResponseType() != StatusResponse.Type.OK || status.getTag() == null) {
+        || status.getServerResponseType() != StatusResponse.Type.OK) {
       return message;
     }
     ResponseCode code = status.getResponseCode();
     try {
-      if ("MODIFIED".equals(code.getCode()) && code.getNumber() == 0) {
-        return responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey(),
+      if ("MODIFIED".equals(code.getCode()) && code.getNumber() == 0 && status.getTag() != null) {
+        return withCode(status,
             CODE.newInstance("MODIFIED", code.getParameters(), (long) ResponseCode.NO_NUMBER, false));
       }
+      // Tagged after COPY; untagged, before the EXPUNGE responses, after MOVE (see MoveCopyUidFirst).
       if ("COPYUID".equals(code.getCode()) && copySource != null && code.getParameters().size() == 2) {
         String target = new ArrayList<>(code.getParameters()).get(1);
-        return responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey(),
-            CODE.newInstance("COPYUID", List.of(copySource, target), code.getNumber(), false));
+        return withCode(status, CODE.newInstance("COPYUID", List.of(copySource, target), code.getNumber(), false));
       }
     } catch (ReflectiveOperationException e) {
       return message;
     }
     return message;
+  }
+
+  private StatusResponse withCode(StatusResponse status, ResponseCode code) {
+    return status.getTag() == null
+        ? responses.untaggedOk(status.getTextKey(), code)
+        : responses.taggedOk(status.getTag(), status.getCommand(), status.getTextKey(), code);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dovetail.proxy.search;
 
 import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.decode.ImapCommandParserFactory;
 import org.apache.james.imap.decode.ImapDecoder;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.decode.main.DefaultImapDecoder;
 import org.apache.james.imap.encode.ImapEncoder;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
@@ -14,7 +16,12 @@ public final class SortExtension {
   /** James's decoder with the SORT and UID SORT parsers. */
   public static ImapDecoder decoder() {
     UnpooledStatusResponseFactory responses = new UnpooledStatusResponseFactory();
-    return new DefaultImapDecoder(responses, new SortParsers(responses));
+    return new DefaultImapDecoder(responses, parsers(responses));
+  }
+
+  /** James's command parsers with SORT and UID SORT added. */
+  public static ImapCommandParserFactory parsers(StatusResponseFactory responses) {
+    return new SortParsers(responses);
   }
 
   /** Answers SORT requests and adds SORT to CAPABILITY; the rest goes to {@code james}. */

@@ -38,8 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real Dovecot 2.3 and Dovetail serve copies of one store that {@code store} wrote, odd but legal messages
- * included. For every message, UID, FLAGS, INTERNALDATE, RFC822.SIZE, BODY[], BODY[HEADER], BODY[TEXT] and a
- * partial BODY[]<0.20> must be byte-identical.
+ * included, forwarded messages (message/rfc822, nested twice) and comment-style addresses among them. For every
+ * message, UID, FLAGS, INTERNALDATE, RFC822.SIZE, BODY[], BODY[HEADER], BODY[TEXT], a partial BODY[]<0.20>, the
+ * numbered sections of {@link #PART_SECTIONS} (n, n.m, n.HEADER, n.TEXT, n.MIME, header fields, partials) must be
+ * byte-identical, and ENVELOPE, BODY and BODYSTRUCTURE equal (media types, subtypes and encodings compared without
+ * case: see {@link ImapItems#structureCase}). The few differences that remain are listed, with their reasons, in
+ * {@link #KNOWN_DIFFERENCES}.
  */
 class DovecotDifferentialIT {
   private static final String USER = "alice";
@@ -90,7 +94,112 @@ class DovecotDifferentialIT {
         epilogue
         """);
     MESSAGES.put("trailing whitespace and tabs", "Subject: \t spaced \t\n\n \t\n");
+    MESSAGES.put("comment-style addresses", """
+        From: a@example.org (Alice Example)
+        Sender: "Sam" <s@example.org>
+        To: "Bob" <b@example.org>, c@example.org (Carl (the) Third), undisclosed-recipients:;
+        Cc: group: d@example.org (Dee), e@example.org;
+        Reply-To: <@relay.example.org:r@example.org>
+        Message-ID: <id1@example.org>
+        In-Reply-To: <id0@example.org>
+        Date: Tue, 2 Jan 2024 10:00:00 +0100
+        Subject: =?utf-8?q?encoded?= words
+
+        body
+        """);
+    MESSAGES.put("single forward", """
+        From: x@example.org
+        Subject: single fwd
+        MIME-Version: 1.0
+        Content-Type: message/rfc822
+
+        From: y@example.org (Why Not)
+        Subject: inner single
+
+        inner body
+        """);
+    MESSAGES.put("forward of a forward", """
+        From: x@example.org
+        Subject: fwd of fwd
+        Content-Type: multipart/mixed; boundary=a1
+
+        --a1
+        Content-Type: text/plain; charset="iso-8859-1"
+        Content-Transfer-Encoding: quoted-printable
+        Content-Disposition: inline
+
+        top text
+        --a1
+        Content-Type: message/rfc822
+        Content-Description: first forward
+        Content-Disposition: attachment; filename="fwd.eml"
+
+        From: y@example.org
+        Subject:   folded
+          subject line
+        Content-Type: multipart/mixed; boundary=b2
+
+        --b2
+        Content-Type: text/html
+
+        <p>middle</p>
+        --b2
+        Content-Type: message/rfc822
+
+        From: z@example.org (Zed)
+        Subject: bottom
+        Content-Type: multipart/alternative; boundary=c3
+
+        --c3
+        Content-Type: text/plain
+
+        bottom plain
+        --c3
+        Content-Type: text/html; charset=utf-8
+
+        <b>bottom</b>
+        --c3--
+        --b2--
+
+        --a1
+        Content-Type: application/octet-stream; name=x.bin
+        Content-Transfer-Encoding: base64
+        Content-ID: <part3@example.org>
+        Content-Language: en, de
+
+        AAECAw==
+        --a1--
+        """);
+    MESSAGES.put("nested multipart directly", """
+        Subject: nested
+        Content-Type: multipart/mixed; boundary="x"
+
+        --x
+        Content-Type: multipart/alternative; boundary="y"
+
+        --y
+
+        implicit text
+        --y
+        Content-Type: text/html
+
+        <i>html</i>
+        --y--
+        epilogue of y
+        --x
+        Content-Type: message/rfc822
+
+        Subject: no body
+        --x--
+        """);
   }
+
+  /** The numbered sections asked of every message: parts, their headers, texts and MIME headers. */
+  static final List<String> PART_SECTIONS = List.of("1", "2", "3", "4", "1.1", "1.2", "2.1", "2.2", "2.3", "2.2.1",
+      "2.2.2", "2.1.1", "3.1", "1.HEADER", "1.TEXT", "1.MIME", "2.HEADER", "2.TEXT", "2.MIME", "3.MIME",
+      "1.1.HEADER", "1.1.TEXT", "2.1.MIME", "2.2.HEADER", "2.2.TEXT", "2.2.MIME", "2.2.1.MIME", "2.2.2.HEADER",
+      "2.2.2.TEXT", "2.2.2.1", "2.2.2.2", "2.2.2.MIME", "HEADER.FIELDS (FROM SUBJECT)", "1.HEADER.FIELDS (SUBJECT)",
+      "2.HEADER.FIELDS.NOT (FROM)", "2.2<3.4>", "2.HEADER<0.10>");
 
   @TempDir static Path tmp;
   private static DovecotServer dovecot;
@@ -156,7 +265,8 @@ class DovecotDifferentialIT {
   }
 
   /** Everything one server says about one message, item by item. */
-  record Seen(String flags, String internalDate, String size, Map<String, byte[]> bodies) {}
+  record Seen(String flags, String internalDate, String size, Map<String, byte[]> bodies, Map<String, byte[]> parts,
+      String envelope, String bodyStructure, String body) {}
 
   private static final List<String> SECTIONS = List.of("BODY[]", "BODY[HEADER]", "BODY[TEXT]", "BODY[]<0>");
   private static final Pattern FLAGS = Pattern.compile("FLAGS \\(([^)]*)\\)");
@@ -176,7 +286,20 @@ class DovecotDifferentialIT {
           String item = section.replace(".PEEK", "").replace("<0.20>", "<0>");
           bodies.put(item, RawImap.literal(line, item));
         }
-        out.put(m.uid(), new Seen(flagSet(group(FLAGS, meta)), group(DATE, meta), group(SIZE, meta), bodies));
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        for (String section : PART_SECTIONS) {
+          String line = imap.command("UID FETCH " + m.uid() + " BODY.PEEK[" + section.replaceFirst("<.*", "") + "]"
+              + (section.contains("<") ? section.substring(section.indexOf('<')) : "")).get(0);
+          String item = "BODY[" + section.replaceFirst("<.*", "") + "]"
+              + (section.contains("<") ? section.substring(section.indexOf('<'), section.indexOf('.', section.indexOf('<'))) + ">" : "");
+          // Dovecot leaves out the "<origin>" when the part is empty; the bytes are what is compared.
+          parts.put(section, line.contains(item + " {") ? RawImap.literal(line, item)
+              : RawImap.literal(line, item.replaceFirst("<.*", "")));
+        }
+        out.put(m.uid(), new Seen(flagSet(group(FLAGS, meta)), group(DATE, meta), group(SIZE, meta), bodies, parts,
+            ImapItems.item(imap.command("UID FETCH " + m.uid() + " ENVELOPE").get(0), "ENVELOPE"),
+            ImapItems.item(imap.command("UID FETCH " + m.uid() + " BODYSTRUCTURE").get(0), "BODYSTRUCTURE"),
+            ImapItems.item(imap.command("UID FETCH " + m.uid() + " BODY").get(0), "BODY")));
       }
     }
     return out;
@@ -214,10 +337,32 @@ class DovecotDifferentialIT {
         compare(differences, name, section, new String(d.bodies().get(section), StandardCharsets.ISO_8859_1),
             new String(t.bodies().get(section), StandardCharsets.ISO_8859_1));
       }
+      for (String section : PART_SECTIONS) {
+        compare(differences, name, "BODY[" + section + "]", new String(d.parts().get(section), StandardCharsets.ISO_8859_1),
+            new String(t.parts().get(section), StandardCharsets.ISO_8859_1));
+      }
+      compare(differences, name, "ENVELOPE", ImapItems.normalized(d.envelope()), ImapItems.normalized(t.envelope()));
+      compare(differences, name, "BODYSTRUCTURE", ImapItems.structureCase(d.bodyStructure()),
+          ImapItems.structureCase(t.bodyStructure()));
+      compare(differences, name, "BODY", ImapItems.structureCase(d.body()), ImapItems.structureCase(t.body()));
     }
-    assertEquals(List.of(), differences, String.join("\n", differences));
+    assertEquals(new TreeSet<>(KNOWN_DIFFERENCES.keySet()), keys(differences), String.join("\n", differences));
     assertTrue(dovecot.logProblems().isEmpty(), dovecot.logProblems().toString());
   }
+
+  /**
+   * Where Dovetail knowingly answers otherwise than Dovecot ("message name (UID n) ITEM"), each with its reason.
+   * Any other difference fails the test, and so does a listed difference that went away.
+   */
+  static final Map<String, String> KNOWN_DIFFERENCES = Map.of(
+      "8-bit header (UID 17) ENVELOPE",
+      "James 3.8.1's ImapResponseComposer writes quoted strings in US-ASCII, so each 8-bit octet of Subject and the"
+          + " display name becomes '?'; Dovecot sends the octets (in a literal). Needs Dovetail's own response"
+          + " encoder; BODY[HEADER] serves the octets unchanged.",
+      "nested multipart directly (UID 31) BODY[2.HEADER.FIELDS.NOT (FROM)]",
+      "The carried message is all header and a boundary ends it without an empty line; Dovecot's header filter"
+          + " reads on past the part into the next boundary line (--x--). Dovetail stops at the part's end, as"
+          + " BODY[2.HEADER] (the same on both) does.");
 
   private static void compare(List<String> out, String message, String item, String dovecotSays, String dovetailSays) {
     if (!dovecotSays.equals(dovetailSays)) {
@@ -225,8 +370,16 @@ class DovecotDifferentialIT {
     }
   }
 
+  private static TreeSet<String> keys(List<String> differences) {
+    TreeSet<String> keys = new TreeSet<>();
+    for (String d : differences) {
+      keys.add(d.substring(0, d.indexOf(": Dovecot ")));
+    }
+    return keys;
+  }
+
   private static String show(String s) {
-    String v = s.length() > 120 ? s.substring(0, 120) + "...(" + s.length() + ")" : s;
+    String v = s.length() > 2000 ? s.substring(0, 2000) + "...(" + s.length() + ")" : s;
     return "\"" + v.replace("\r", "\\r").replace("\n", "\\n") + "\"";
   }
 

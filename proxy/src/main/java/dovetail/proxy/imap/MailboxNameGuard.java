@@ -1,0 +1,68 @@
+package dovetail.proxy.imap;
+
+import java.nio.charset.CharacterCodingException;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.display.ModifiedUtf7;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.decode.ImapCommandParser;
+import org.apache.james.imap.decode.ImapCommandParserFactory;
+import org.apache.james.imap.decode.ImapDecoder;
+import org.apache.james.imap.decode.main.DefaultImapDecoder;
+import org.apache.james.imap.decode.parser.ImapParserFactory;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
+
+/**
+ * James 3.8.1's decoder with mailbox names that are not valid modified UTF-7 (RFC 3501 §5.1.3) answered
+ * {@code NO}, as Dovecot answers them. James decodes a mailbox argument while parsing (ImapRequestLineReader.mailbox
+ * through ModifiedUtf7), and its charset throws {@link Error} wrapping a {@link CharacterCodingException}: nothing
+ * between the parser and Netty catches an Error, so the connection was dropped. Each command parser is wrapped
+ * here, where the tag is still known.
+ */
+final class MailboxNameGuard {
+  /** Dovecot's text (imap-commands-util.c), so that logs and clients read the same on both servers. */
+  static final HumanReadableText INVALID_NAME =
+      new HumanReadableText("dovetail.imap.INVALID_MUTF7", "Mailbox name is not valid mUTF-7");
+
+  private MailboxNameGuard() {}
+
+  static ImapDecoder decoder() {
+    StatusResponseFactory responses = new UnpooledStatusResponseFactory();
+    return new DefaultImapDecoder(responses, guarding(new ImapParserFactory(responses), responses));
+  }
+
+  /** Every parser of {@code parsers}, guarded. */
+  static ImapCommandParserFactory guarding(ImapCommandParserFactory parsers, StatusResponseFactory responses) {
+    return name -> guard(parsers.getParser(name), responses);
+  }
+
+  private static ImapCommandParser guard(ImapCommandParser parser, StatusResponseFactory responses) {
+    if (parser == null) {
+      return null;
+    }
+    return (request, tag, session) -> {
+      try {
+        return parser.parse(request, tag, session);
+      } catch (Error e) {
+        if (!(e.getCause() instanceof CharacterCodingException)) {
+          throw e;
+        }
+        ImapMessage no = responses.taggedNo(tag, null, INVALID_NAME);
+        return no;
+      }
+    };
+  }
+
+  /** Whether a name or LIST pattern is valid modified UTF-7, judged by the same decoder James uses. */
+  static boolean isValid(String name) {
+    try {
+      ModifiedUtf7.decodeModifiedUTF7(name);
+      return true;
+    } catch (Error e) {
+      if (e.getCause() instanceof CharacterCodingException) {
+        return false;
+      }
+      throw e;
+    }
+  }
+}
