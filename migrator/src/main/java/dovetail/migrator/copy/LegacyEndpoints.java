@@ -35,11 +35,20 @@ public final class LegacyEndpoints {
    * @throws IllegalArgumentException naming the setting, when imapc_host or imapc_password is missing
    */
   public static LegacyImapEndpoint imap(Settings settings, String user) {
+    return imap(settings, user, java.util.Optional.empty());
+  }
+
+  /**
+   * As {@link #imap(Settings, String)}, but without a master user the login uses {@code ownPassword} (the password
+   * the user gave at a Dovetail login, held in memory) in place of {@code imapc_password}, when given.
+   */
+  public static LegacyImapEndpoint imap(Settings settings, String user, java.util.Optional<String> ownPassword) {
     ImapcSettings imapc = settings.imapc();
     if (!imapc.configured()) {
       throw new IllegalArgumentException("imapc_host is not set: there is no legacy IMAP server to migrate from");
     }
-    String password = imapc.password().orElse("");
+    boolean master = imapc.masterUser().filter(m -> !m.isEmpty()).isPresent();
+    String password = (master ? imapc.password() : ownPassword.or(imapc::password)).orElse("");
     if (password.isEmpty()) {
       throw new IllegalArgumentException("imapc_password is not set: give the " + (imapc.masterUser().isPresent()
           ? "master user's" : "user's") + " password (for example -o imapc_password=...)");
@@ -98,11 +107,18 @@ public final class LegacyEndpoints {
    * {@code pop3_migration_mailbox} is not set (then no UIDLs are carried over, as without Dovecot's plugin).
    */
   public static java.util.Optional<LegacyPop3Endpoint> pop3(Settings settings, String user) {
+    return pop3(settings, user, java.util.Optional.empty());
+  }
+
+  /** As {@link #pop3(Settings, String)}, with the user's own password in place of pop3c_password without a master. */
+  public static java.util.Optional<LegacyPop3Endpoint> pop3(Settings settings, String user,
+      java.util.Optional<String> ownPassword) {
     Pop3cSettings pop3c = settings.pop3c();
     if (!pop3c.configured() || settings.pop3Migration().mailbox().isEmpty()) {
       return java.util.Optional.empty();
     }
-    String password = pop3c.password().orElse("");
+    boolean master = pop3c.masterUser().filter(m -> !m.isEmpty()).isPresent();
+    String password = (master ? pop3c.password() : ownPassword.or(pop3c::password)).orElse("");
     if (password.isEmpty()) {
       throw new IllegalArgumentException("pop3c_password is not set: give the " + (pop3c.masterUser().isPresent()
           ? "master user's" : "user's") + " password");
