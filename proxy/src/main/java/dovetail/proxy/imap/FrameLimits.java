@@ -12,8 +12,12 @@ package dovetail.proxy.imap;
  * @param readAhead bytes a client may send ahead of the command being run before the server stops reading
  */
 record FrameLimits(int maxLine, int maxCommand, long maxMessageLiteral, int inMemoryLiteral, int readAhead) {
-  /** 64 KiB lines, 1 MiB commands, 1 GiB messages (in memory up to 256 KiB), 256 KiB read-ahead. */
-  static final FrameLimits DEFAULT = new FrameLimits(64 * 1024, 1024 * 1024, 1L << 30, 256 * 1024, 256 * 1024);
+  /**
+   * 64 KiB lines, 1 MiB commands, 100,000,000-byte messages (in memory up to 256 KiB), 256 KiB read-ahead. The
+   * message limit is below James's own: StoreMessageManager (mailbox-store 3.8.1) reads a message through a
+   * 100 MiB mime4j LimitedInputStream and fails a larger APPEND only after it has been received.
+   */
+  static final FrameLimits DEFAULT = new FrameLimits(64 * 1024, 1024 * 1024, 100_000_000, 256 * 1024, 256 * 1024);
 
   FrameLimits {
     if (maxLine <= 0 || maxCommand < maxLine || maxMessageLiteral <= 0 || inMemoryLiteral < 0 || readAhead <= 0) {

@@ -219,9 +219,16 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    // A client that went away mid-literal leaves no temp file behind.
+    // Nothing that was still waiting is run for a client that has gone, and a literal it was sending leaves no
+    // temp file behind.
+    closing = true;
     framer.discard();
     super.channelInactive(ctx);
+  }
+
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    in.skipBytes(in.readableBytes());
   }
 
   @Override
