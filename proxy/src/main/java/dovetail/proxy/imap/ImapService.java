@@ -39,15 +39,12 @@ public final class ImapService implements AutoCloseable {
    * expunged UIDs by mod-sequence, which is not kept yet), no STATUS=SIZE until tested, and none of James's
    * experimental extensions. CONDSTORE is offered: see FolderState for how mod-sequences are kept.
    *
-   * <p>LITERAL+ is withheld: James 3.8.1's ImapRequestFrameDecoder (imap4 module) switches its line framer off
-   * only when a command turns out to need a literal, after the framer has already cut the bytes that follow
-   * into lines; a pipelined non-synchronizing literal's lines are then parsed as commands and its command is
-   * never answered. With synchronizing literals the client waits for "+", so the bytes arrive after the switch.
-   * Dovetail's own frame decoder will lift this.
+   * <p>LITERAL+ is offered: {@link DovetailImapServer} frames commands with Dovetail's own decoder, so a
+   * non-synchronizing literal's bytes are never read as commands (James 3.8.1's ImapRequestFrameDecoder did).
    */
   static final List<String> DISABLED_CAPABILITIES = List.of(
       "ACL", "RIGHTS=", "LIST-MYRIGHTS", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "METADATA",
-      "ANNOTATE-EXPERIMENT-1", "OBJECTID", "SAVEDATE", "QRESYNC", "XLIST", "X-GM-EXT-1", "STATUS=SIZE", "LITERAL+");
+      "ANNOTATE-EXPERIMENT-1", "OBJECTID", "SAVEDATE", "QRESYNC", "XLIST", "X-GM-EXT-1", "STATUS=SIZE");
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -109,7 +106,7 @@ public final class ImapService implements AutoCloseable {
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     ImapDecoder decoder = new DefaultImapDecoder(responses,
         MailboxNameGuard.guarding(SortExtension.parsers(responses), responses));
-    IMAPServer server = new IMAPServer(new PipelinedStateDecoder(decoder),
+    IMAPServer server = new DovetailImapServer(new PipelinedStateDecoder(decoder),
         SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder()),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
@@ -140,6 +137,8 @@ public final class ImapService implements AutoCloseable {
     c.addProperty("auth.requireSSL", false);
     c.addProperty("auth.plainAuthEnabled", true);
     c.addProperty("disabledCaps", String.join("|", DISABLED_CAPABILITIES));
+    // Advertised as APPENDLIMIT=n (RFC 7889): the largest message literal DovetailImapServer's framing accepts.
+    c.addProperty("literalSizeLimit", String.valueOf(FrameLimits.DEFAULT.maxMessageLiteral()));
     c.addProperty("enableIdle", true);
     c.addProperty("provisionDefaultMailboxes", false);
     return c;

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AdvertisedExtensionsIT {
   static final Set<String> ADVERTISED = new TreeSet<>(List.of("IMAP4REV1", "SPECIAL-USE", "UNSELECT", "ENABLE",
       "CHILDREN", "UIDPLUS", "IDLE", "MOVE", "LIST-EXTENDED", "ESEARCH", "NAMESPACE", "LIST-STATUS", "SEARCHRES",
-      "SASL-IR", "WITHIN", "CONDSTORE", "AUTH=PLAIN", "I18NLEVEL=1", "APPENDLIMIT", "ID", "REPLACE",
-      "SORT", "SORT=DISPLAY")); // SORT: SortDovecotDifferentialIT
+      "SASL-IR", "WITHIN", "CONDSTORE", "AUTH=PLAIN", "I18NLEVEL=1", "APPENDLIMIT=100000000", "ID", "REPLACE",
+      "LITERAL+", "SORT", "SORT=DISPLAY")); // SORT: SortDovecotDifferentialIT
 
   @TempDir static Path dir;
   private static TestDovetail dovetail;

@@ -1,0 +1,31 @@
+package dovetail.proxy.imap;
+
+/**
+ * How much one IMAP command may hold, so that memory per connection stays bounded whatever a client sends.
+ *
+ * @param maxLine longest line (tag, command, arguments) before a literal or the end, as Dovecot's
+ *     imap_max_line_length (64 KiB); a longer line ends the connection
+ * @param maxCommand all of a command's bytes except APPEND message literals (lines and small literals such as a
+ *     quoted password or a SEARCH string), which are held in memory
+ * @param maxMessageLiteral largest APPEND message literal; a larger one is refused before any byte is read
+ * @param inMemoryLiteral a message literal up to this size stays in memory; a larger one is spooled to a temp file
+ * @param readAhead bytes a client may send ahead of the command being run before the server stops reading
+ */
+record FrameLimits(int maxLine, int maxCommand, long maxMessageLiteral, int inMemoryLiteral, int readAhead) {
+  /**
+   * 64 KiB lines, 1 MiB commands, 100,000,000-byte messages (in memory up to 256 KiB), 256 KiB read-ahead. The
+   * message limit is below James's own: StoreMessageManager (mailbox-store 3.8.1) reads a message through a
+   * 100 MiB mime4j LimitedInputStream and fails a larger APPEND only after it has been received.
+   */
+  static final FrameLimits DEFAULT = new FrameLimits(64 * 1024, 1024 * 1024, 100_000_000, 256 * 1024, 256 * 1024);
+
+  FrameLimits {
+    if (maxLine <= 0 || maxCommand < maxLine || maxMessageLiteral <= 0 || inMemoryLiteral < 0 || readAhead <= 0) {
+      throw new IllegalArgumentException("inconsistent frame limits");
+    }
+    // James's ImapRequestLineReader.read takes an int size.
+    if (maxMessageLiteral > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a literal cannot exceed " + Integer.MAX_VALUE + " bytes");
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dovetail.proxy.imap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.decode.DecodingException;
+import org.apache.james.imap.decode.ImapRequestLineReader;
+import org.apache.james.imap.message.Literal;
+
+/**
+ * James's decoders read a command through an {@link ImapRequestLineReader}; this one reads a {@link CommandFrame}
+ * that is already complete, so a decoder never waits for bytes, never asks the client for a literal (the framer
+ * did that), and whatever it leaves unread belongs to this command only.
+ */
+final class FrameReader extends ImapRequestLineReader {
+  private final CommandFrame frame;
+  private int part;
+  private int offset;
+
+  FrameReader(CommandFrame frame) {
+    this.frame = frame;
+  }
+
+  @Override
+  public char nextChar() throws DecodingException {
+    if (!nextSeen) {
+      nextChar = (char) (take() & 0xff);
+      nextSeen = true;
+    }
+    return nextChar;
+  }
+
+  private byte take() throws DecodingException {
+    while (part < frame.parts().size()) {
+      if (!(frame.parts().get(part) instanceof CommandFrame.Text text)) {
+        // Literal bytes are taken whole by read(), never as characters of the command line.
+        throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Unexpected literal.");
+      }
+      if (offset < text.bytes().length) {
+        return text.bytes()[offset++];
+      }
+      part++;
+      offset = 0;
+    }
+    throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Unexpected end of command.");
+  }
+
+  /**
+   * The literal that the framer found where the decoder now stands. With {@code extraCRLF} (APPEND's message) the
+   * end of the command is checked here, at once, rather than when the message is read.
+   */
+  @Override
+  public Literal read(int size, boolean extraCRLF) throws DecodingException {
+    nextSeen = false;
+    nextChar = 0;
+    if (part < frame.parts().size() && frame.parts().get(part) instanceof CommandFrame.Text text
+        && offset == text.bytes().length) {
+      part++;
+      offset = 0;
+    }
+    if (part >= frame.parts().size() || !(frame.parts().get(part) instanceof CommandFrame.Literal literal)
+        || literal.size() != size) {
+      throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Literal does not match its announcement.");
+    }
+    part++;
+    offset = 0;
+    if (extraCRLF) {
+      eol();
+    }
+    return new Literal() {
+      @Override
+      public long size() {
+        return literal.size();
+      }
+
+      @Override
+      public InputStream getInputStream() throws IOException {
+        return literal.open();
+      }
+    };
+  }
+
+  /** The framer has already sent "+" for a synchronizing literal, when the client needed it. */
+  @Override
+  protected void commandContinuationRequest() {
+  }
+}

@@ -1,0 +1,245 @@
+package dovetail.proxy.imap;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.ImapSessionState;
+import org.apache.james.imap.api.Tag;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.decode.ImapDecoder;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
+import org.apache.james.imapserver.netty.NettyConstants;
+import org.apache.james.protocols.netty.LineHandlerAware;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dovetail's replacement for James's line framer and ImapRequestFrameDecoder: it cuts the input into whole
+ * commands with a {@link CommandFramer}, has James's {@link ImapDecoder} decode each one from its frame, and
+ * hands on one command at a time: the next is framed only once the one before has been processed (signalled by
+ * {@link CommandCompletion}). So a pipelined command is decoded against the state that the commands before it
+ * left, its synchronizing literal is asked for ("+") after their responses, and bytes that a client sends ahead
+ * wait in a buffer of bounded size (reading pauses beyond {@link FrameLimits#readAhead()}).
+ *
+ * <p>While a processor has pushed a line handler (IDLE waiting for DONE, AUTHENTICATE for the client's answer),
+ * whole lines go to it instead. After STARTTLS nothing may follow in plain text: bytes that were sent with it, or
+ * arrive before TLS is on, close the connection (RFC 3207 §6 and CVE-2011-0411, STARTTLS command injection).
+ */
+final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandlerAware {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapFrameDecoder.class);
+  private static final StatusResponseFactory RESPONSES = new UnpooledStatusResponseFactory();
+  private static final byte[] CONTINUE = "+ OK\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final ImapDecoder decoder;
+  private final CommandCompletion completion;
+  private final FrameLimits limits;
+  private final CommandFramer framer;
+  private final Deque<ChannelInboundHandlerAdapter> lineHandlers = new ConcurrentLinkedDeque<>();
+
+  private ChannelHandlerContext context;
+  private boolean processing;
+  private boolean startTlsPending;
+  private boolean closing;
+  private CommandFrame current;
+
+  ImapFrameDecoder(ImapDecoder decoder, CommandCompletion completion, FrameLimits limits, Path spoolDir) {
+    this.decoder = decoder;
+    this.completion = completion;
+    this.limits = limits;
+    this.framer = new CommandFramer(limits, spoolDir);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    context = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (startTlsPending && msg instanceof ByteBuf bytes && bytes.isReadable() && ctx.pipeline().get(SslHandler.class) == null) {
+      bytes.release();
+      close(ctx, null);
+      return;
+    }
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws IOException {
+    while (in.isReadable()) {
+      if (closing) {
+        in.skipBytes(in.readableBytes());
+        return;
+      }
+      ChannelInboundHandlerAdapter lineHandler = lineHandlers.peekFirst();
+      if (lineHandler != null) {
+        if (!toLineHandler(ctx, in, lineHandler)) {
+          return;
+        }
+        continue;
+      }
+      if (processing || !ctx.channel().isWritable()) {
+        if (in.readableBytes() >= limits.readAhead()) {
+          ctx.channel().config().setAutoRead(false);
+        }
+        return;
+      }
+      CommandFramer.Step step = framer.next(in);
+      if (step instanceof CommandFramer.NeedMore) {
+        return;
+      } else if (step instanceof CommandFramer.Continue) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
+      } else if (step instanceof CommandFramer.Refuse refuse) {
+        ByteBuf reply = Unpooled.copiedBuffer(refuse.reply(), StandardCharsets.US_ASCII);
+        if (refuse.close()) {
+          close(ctx, reply);
+        } else {
+          ctx.writeAndFlush(reply);
+        }
+      } else if (step instanceof CommandFramer.Complete complete) {
+        handOn(ctx, complete.frame(), in, out);
+        return;
+      }
+    }
+  }
+
+  /** Gives the line handler one whole line; false if there is none yet. */
+  private boolean toLineHandler(ChannelHandlerContext ctx, ByteBuf in, ChannelInboundHandlerAdapter handler)
+      throws IOException {
+    int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+    if (lf < 0) {
+      if (in.readableBytes() > limits.maxLine()) {
+        close(ctx, Unpooled.copiedBuffer("* BYE Line too long\r\n", StandardCharsets.US_ASCII));
+      }
+      return false;
+    }
+    ByteBuf line = in.readRetainedSlice(lf - in.readerIndex() + 1);
+    try {
+      handler.channelRead(ctx, line);
+    } catch (Exception e) {
+      throw new IOException(e);
+    } finally {
+      line.release();
+    }
+    return true;
+  }
+
+  private void handOn(ChannelHandlerContext ctx, CommandFrame frame, ByteBuf in, List<Object> out) {
+    ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+    if (session == null || session.getState() == ImapSessionState.LOGOUT) {
+      frame.close();
+      close(ctx, null);
+      return;
+    }
+    boolean startTls = frame.command().equals("STARTTLS");
+    if (startTls && in.isReadable()) {
+      LOG.info("closing a connection that sent more after STARTTLS without waiting");
+      frame.close();
+      close(ctx, null);
+      return;
+    }
+    ImapMessage message = decode(frame, session);
+    processing = true;
+    startTlsPending = startTls;
+    current = frame;
+    completion.expect(message, this::processed);
+    out.add(message);
+  }
+
+  private ImapMessage decode(CommandFrame frame, ImapSession session) {
+    try {
+      return decoder.decode(new FrameReader(frame), session);
+    } catch (RuntimeException e) {
+      // A decoder that throws must not cost the connection its place in the command stream.
+      LOG.warn("decoding {} failed: {}", frame.command(), e.toString());
+      String tag = frame.tag();
+      return tag.equals("*") ? RESPONSES.untaggedBad(HumanReadableText.ILLEGAL_ARGUMENTS)
+          : RESPONSES.taggedBad(new Tag(tag), null, HumanReadableText.ILLEGAL_ARGUMENTS);
+    }
+  }
+
+  /** Called from any thread once the command handed on has been processed. */
+  private void processed() {
+    context.executor().execute(() -> {
+      processing = false;
+      startTlsPending = false;
+      if (current != null) {
+        current.close();
+        current = null;
+      }
+      resume();
+    });
+  }
+
+  /** Takes up bytes that waited, on the event loop. */
+  private void resume() {
+    ChannelHandlerContext ctx = context;
+    if (!ctx.channel().isActive() || ctx.isRemoved()) {
+      return;
+    }
+    ctx.channel().config().setAutoRead(true);
+    try {
+      channelRead(ctx, Unpooled.EMPTY_BUFFER);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
+    }
+  }
+
+  private void close(ChannelHandlerContext ctx, ByteBuf lastWords) {
+    closing = true;
+    framer.discard();
+    ctx.writeAndFlush(lastWords == null ? Unpooled.EMPTY_BUFFER : lastWords).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().isWritable()) {
+      ctx.executor().execute(this::resume);
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    framer.discard();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    // Nothing that was still waiting is run for a client that has gone, and a literal it was sending leaves no
+    // temp file behind.
+    closing = true;
+    framer.discard();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    in.skipBytes(in.readableBytes());
+  }
+
+  @Override
+  public void pushLineHandler(ChannelInboundHandlerAdapter handler) {
+    lineHandlers.addFirst(handler);
+    context.executor().execute(this::resume);
+  }
+
+  @Override
+  public void popLineHandler() {
+    lineHandlers.pollFirst();
+    context.executor().execute(this::resume);
+  }
+}
