@@ -7,17 +7,15 @@ import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dovetail.store.ModifiedUtf7;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.util.List;
 import java.util.Properties;
 
 /**
  * The demo's legacy server: GreenMail on loopback (free ports), holding {@link DemoCorpus}'s users and mail.
- * Folder names are given to GreenMail in modified UTF-7, as a real server stores and lists them.
+ * GreenMail keeps folder names in Unicode and lists them in modified UTF-7, as a real server does.
  */
 public final class DemoLegacy implements AutoCloseable {
   public static final String HOST = "127.0.0.1";
@@ -64,17 +62,9 @@ public final class DemoLegacy implements AutoCloseable {
     }
   }
 
-  /** "Projekte/Übersicht" as the legacy server names it: "Projekte.&ANw-bersicht". */
+  /** "Projekte/Übersicht" as GreenMail names it: "Projekte.Übersicht" (it encodes names in modified UTF-7 itself). */
   private static String legacyName(String folder) {
-    List<String> levels = List.of(folder.split("/"));
-    StringBuilder out = new StringBuilder();
-    for (String level : levels) {
-      if (out.length() > 0) {
-        out.append(SEPARATOR);
-      }
-      out.append(ModifiedUtf7.encode(level));
-    }
-    return out.toString();
+    return folder.replace('/', SEPARATOR);
   }
 
   public int imapPort() {
