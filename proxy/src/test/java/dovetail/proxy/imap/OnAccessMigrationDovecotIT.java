@@ -41,13 +41,16 @@ class OnAccessMigrationDovecotIT {
   private static TestDovetail dovetail;
   /** Holds the "Slow" folder's migration at its 50th message until a client has heard progress. */
   private static final CountDownLatch progressHeard = new CountDownLatch(1);
+  /** Erin's "Deep" migration signals its 40th message, then waits until the test has cut the legacy server. */
+  private static final CountDownLatch deepReached = new CountDownLatch(1);
+  private static final CountDownLatch deepRelease = new CountDownLatch(1);
 
   @BeforeAll
   static void start() throws Exception {
     DovecotServer.assumeInstalled();
     legacy = DovecotServer.builder(dir.resolve("legacy")).user("alice", "secret").user("bob", "secret")
-        .user("carol", "secret").user("dave", "secret").masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
-    for (String user : List.of("alice", "bob", "carol", "dave")) {
+        .user("carol", "secret").user("dave", "secret").user("erin", "secret").user("frank", "secret").masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
       try (ImapProbe p = ImapProbe.login(legacy, user)) {
         p.create("Work");
         p.create("Projekte/Über");
@@ -68,18 +71,31 @@ class OnAccessMigrationDovecotIT {
         p.expunge("INBOX", List.of(4L, 5L, 17L)); // UID gaps
       }
     }
+    try (ImapProbe p = ImapProbe.login(legacy, "erin")) {
+      p.create("Deep");
+      for (int i = 0; i < 100; i++) {
+        p.append("Deep", message("erin", "deep " + i), i % 2 == 0 ? List.of("\\Answered") : List.of(),
+            Instant.parse("2019-09-09T09:09:09Z").plusSeconds(i));
+      }
+    }
     forwarder = new Forwarder(legacy.imapPort());
     dovetail = TestDovetail.builder(dir.resolve("dovetail"))
-        .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret").user("dave", "{PLAIN}secret")
+        .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret").user("dave", "{PLAIN}secret").user("erin", "{PLAIN}secret")
+        .user("frank", "{PLAIN}secret")
         .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
         .setting("sweeper = no").setting("mail_fsync = never")
+        .setting("mail_prefetch_count = 10") // bodies come in batches of 10, so a cut at message 40 interrupts
         .progressInterval(java.time.Duration.ofMillis(100))
         .migrationObserver(new MigrationListener() {
           @Override
           public void progress(Progress progress) {
             if (progress.folder().equals("Slow") && progress.messagesDone() == 50) {
               await(progressHeard);
+            }
+            if (progress.folder().equals("Deep") && progress.messagesDone() == 40) {
+              deepReached.countDown();
+              await(deepRelease);
             }
           }
         })
@@ -89,6 +105,7 @@ class OnAccessMigrationDovecotIT {
   @AfterAll
   static void stop() throws Exception {
     progressHeard.countDown();
+    deepRelease.countDown();
     if (dovetail != null) {
       dovetail.close();
     }
@@ -201,12 +218,18 @@ class OnAccessMigrationDovecotIT {
     try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
       assertTrue(RawImap.last(imap.command("LOGIN bob secret")).contains(" OK "));
       imap.command("LIST \"\" *"); // the skeleton exists before the legacy server goes away
-      forwarder.retarget(closedPort());
-      forwarder.cutAll();
-      String refused = RawImap.last(imap.command("SELECT \"Projekte.&ANw-ber\""));
+      String refused;
+      List<String> noop;
+      try {
+        forwarder.retarget(closedPort());
+        forwarder.cutAll();
+        refused = RawImap.last(imap.command("SELECT \"Projekte.&ANw-ber\""));
+        noop = imap.command("NOOP");
+      } finally {
+        forwarder.retarget(legacy.imapPort());
+      }
       assertTrue(refused.contains(" NO [UNAVAILABLE] "), refused);
-      assertTrue(RawImap.last(imap.command("NOOP")).contains(" OK "), "the session goes on");
-      forwarder.retarget(legacy.imapPort());
+      assertTrue(RawImap.last(noop).contains(" OK "), "the session goes on: " + noop);
       String selected = RawImap.last(imap.command("SELECT \"Projekte.&ANw-ber\""));
       assertTrue(selected.contains(" OK "), selected);
     }
@@ -214,6 +237,91 @@ class OnAccessMigrationDovecotIT {
         ImapProbe client = ImapProbe.login(dovetail.imapPort(), "bob", "secret")) {
       assertEquals(describe(p.examine("Projekte/Über")), describe(client.examine("Projekte.Über")));
     }
+  }
+
+  /**
+   * The legacy server goes away in the middle of a folder's migration, while the same user works in another
+   * folder: the waiting SELECT gets NO [UNAVAILABLE], the other folder stays usable, and a later SELECT completes
+   * the folder with nothing lost, duplicated or renumbered.
+   */
+  @Test
+  void aLegacyServerThatDiesMidMigrationGivesNoUnavailableAndALaterSelectCompletesWithoutLoss() throws Exception {
+    try (RawImap waiting = RawImap.connect(dovetail.imapPort()); RawImap other = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(waiting.command("LOGIN erin secret")).contains(" OK "));
+      assertTrue(RawImap.last(other.command("LOGIN erin secret")).contains(" OK "));
+      waiting.send("d1 SELECT Deep");
+      assertTrue(deepReached.await(60, TimeUnit.SECONDS), "the migration of Deep reached its 40th message");
+      List<String> inbox = other.command("SELECT INBOX");
+      assertTrue(RawImap.last(inbox).contains(" OK "), "another folder is usable meanwhile: " + inbox);
+      assertTrue(RawImap.last(other.command("FETCH 1:* (FLAGS)")).contains(" OK "));
+      String line;
+      try {
+        forwarder.retarget(closedPort());
+        forwarder.cutAll();
+        deepRelease.countDown();
+        while (!(line = waiting.readResponse()).startsWith("d1 ")) {
+          // progress lines
+        }
+      } finally {
+        forwarder.retarget(legacy.imapPort());
+      }
+      assertTrue(line.contains(" NO [UNAVAILABLE] "), line);
+      String selected = RawImap.last(waiting.command("SELECT Deep"));
+      assertTrue(selected.contains(" OK "), selected);
+    }
+    try (ImapProbe p = ImapProbe.login(legacy, "erin");
+        ImapProbe client = ImapProbe.login(dovetail.imapPort(), "erin", "secret")) {
+      ImapProbe.FolderState expected = p.examine("Deep");
+      ImapProbe.FolderState got = client.examine("Deep");
+      assertEquals(expected.uidValidity(), got.uidValidity());
+      assertEquals(expected.uidNext(), got.uidNext());
+      assertEquals(describe(expected), describe(got));
+    }
+  }
+
+  /**
+   * A CONDSTORE client that cached the legacy folder (UIDVALIDITY, UIDs, HIGHESTMODSEQ) reconnects to Dovetail:
+   * the UIDVALIDITY and every cached UID are still valid, so nothing is downloaded again, and HIGHESTMODSEQ is
+   * above the legacy one, so the client resyncs flags instead of trusting its stale state.
+   */
+  @Test
+  void aCondstoreClientThatCachedTheLegacyFolderKeepsItsUidsAndResyncsFlags() throws Exception {
+    long legacyModSeq;
+    List<String> legacyUids;
+    String legacyValidity;
+    try (RawImap l = RawImap.connect(legacy.imapPort())) {
+      l.command("LOGIN frank secret");
+      List<String> select = l.command("SELECT Work (CONDSTORE)");
+      legacyModSeq = number(select, "HIGHESTMODSEQ");
+      legacyValidity = Long.toString(number(select, "UIDVALIDITY"));
+      legacyUids = searchLines(l.command("UID SEARCH ALL"));
+    }
+    try (RawImap d = RawImap.connect(dovetail.imapPort())) {
+      d.command("LOGIN frank secret");
+      List<String> select = d.command("SELECT Work (CONDSTORE)");
+      assertTrue(RawImap.last(select).contains(" OK "), select.toString());
+      assertEquals(legacyValidity, Long.toString(number(select, "UIDVALIDITY")));
+      assertTrue(number(select, "HIGHESTMODSEQ") > legacyModSeq, select + " vs legacy " + legacyModSeq);
+      assertEquals(legacyUids, searchLines(d.command("UID SEARCH ALL")), "every cached UID is still valid");
+      List<String> changed = d.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + legacyModSeq + ")");
+      assertEquals(30, changed.stream().filter(l -> l.contains(" FETCH (")).count(), changed.toString());
+    }
+  }
+
+  private static List<String> searchLines(List<String> lines) {
+    return lines.stream().filter(l -> l.startsWith("* SEARCH")).toList();
+  }
+
+  /** The number after {@code code} in a response code such as [HIGHESTMODSEQ 123]. */
+  private static long number(List<String> lines, String code) {
+    for (String l : lines) {
+      int i = l.indexOf("[" + code + " ");
+      if (i >= 0) {
+        String rest = l.substring(i + code.length() + 2);
+        return Long.parseLong(rest.substring(0, rest.indexOf(']')));
+      }
+    }
+    throw new AssertionError("no " + code + " in " + lines);
   }
 
   private static int closedPort() throws java.io.IOException {
