@@ -69,10 +69,17 @@ final class StoreMessageMapper extends AbstractMessageMapper {
 
   private record Look(List<StoredMessage> messages, Mono<Void> announced) {}
 
+  /**
+   * Reads the folder and announces what changed since the last look. One look at a time per folder, from reading
+   * to registering the announcement: otherwise a NOOP could run between the poller's finding a change and its
+   * registering the announcement, see nothing new and nothing in flight, and answer before the news arrived.
+   */
   private Look look(Mailbox mailbox, UserMailboxes.Folder f) throws MailboxException {
     try {
-      List<StoredMessage> messages = f.mailbox().messages();
-      return new Look(messages, changes.publish(mailbox, f.state().sync(f.mailbox(), messages), f.state()));
+      synchronized (f.state()) {
+        List<StoredMessage> messages = f.mailbox().messages();
+        return new Look(messages, changes.publish(mailbox, f.state().sync(f.mailbox(), messages), f.state()));
+      }
     } catch (StoreException e) {
       throw StoreErrors.toJames(e, f.name());
     }
