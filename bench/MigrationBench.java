@@ -66,7 +66,7 @@ public final class MigrationBench {
       }
     }
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build with mvn -B -o -q install -DskipTests");
+      throw new IllegalStateException(jar + " is missing: build with bench/run.sh or mvn -B -o -q package -DskipTests");
     }
     deleteTree(dir);
     Files.createDirectories(dir);
