@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * {@code java -jar proxy/target/dovetail.jar backup} into a fresh store on tmpfs, and compared with one raw
  * connection doing {@code UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])} over every folder.
  *
- * <p>Run it through bench/run.sh. Arguments: {@code [--messages N] [--dir /dev/shm/dovetail-bench] [--runs 3]
+ * <p>Run it through bench/run.sh. Arguments: {@code [--messages N] [--dir /dev/shm/dovetail-bench-PID] [--runs 3]
  * [--java-option OPTION]... [--backup-option ARG]...} (options for the backup's JVM, e.g. a flight recording;
  * arguments for the backup command, e.g. {@code -j 1}; {@code --setting "key = value"} adds a configuration line).
  */
@@ -46,7 +46,8 @@ public final class MigrationBench {
   public static void main(String[] args) throws Exception {
     int messages = 20_000;
     int runs = 3;
-    Path dir = Path.of("/dev/shm/dovetail-bench");
+    // A directory of its own per run, so that two benches on one machine do not delete each other's files.
+    Path dir = Path.of("/dev/shm/dovetail-bench-" + ProcessHandle.current().pid());
     Path jar = Path.of("proxy/target/dovetail.jar");
     List<String> javaOptions = new ArrayList<>();
     boolean corpusOnly = false;
@@ -66,7 +67,7 @@ public final class MigrationBench {
       }
     }
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build with mvn -B -o -q install -DskipTests");
+      throw new IllegalStateException(jar + " is missing: build with bench/run.sh or mvn -B -o -q package -DskipTests");
     }
     deleteTree(dir);
     Files.createDirectories(dir);

@@ -6,6 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 OFFLINE=${OFFLINE:--o}
-mvn -B -q $OFFLINE install -DskipTests
-mvn -B -q $OFFLINE -pl migrator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/target/bench.classpath"
-exec java -cp "$(cat target/bench.classpath)" bench/MigrationBench.java "$@"
+# package, not install: the bench runs this tree's jars (the reactor resolves the modules' own target/).
+mvn -B -q $OFFLINE package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath
+exec java -cp "$(cat migrator/target/bench.classpath)" bench/MigrationBench.java "$@"

@@ -273,6 +273,18 @@ public final class FolderMigration {
       added(info, in.count());
     }
 
+    /** A body that arrived whole is written on the committer's writer thread while the next ones are read. */
+    @Override
+    public void acceptWhole(long uid, byte[] data, int offset, int length) {
+      LegacyMessageInfo info = head(uid);
+      if (options.emptyHeaderWorkaround() && info.rfc822Size() > 0 && noHeader(data, offset, length)) {
+        throw new Interrupt("the server sent " + (length == 0 ? "an empty body" : "a body without header")
+            + " although RFC822.SIZE is " + info.rfc822Size());
+      }
+      committer.addWhole(meta(info), data, offset, length, () -> added(info, length));
+      queue.poll();
+    }
+
     @Override
     public void failed(long uid, String reason) {
       head(uid);
@@ -329,6 +341,11 @@ public final class FolderMigration {
     }
     added(info, length[0]);
     return null;
+  }
+
+  /** As {@link SourceStream#noHeader}: empty, or starting with a blank line. */
+  private static boolean noHeader(byte[] data, int offset, int length) {
+    return length == 0 || data[offset] == '\n' || (length >= 2 && data[offset] == '\r' && data[offset + 1] == '\n');
   }
 
   private void added(LegacyMessageInfo info, long bytes) {

@@ -1,5 +1,6 @@
 package dovetail.migrator.source;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -15,6 +16,15 @@ public interface BodyConsumer {
    * follow an {@code accept}.
    */
   void accept(long uid, InputStream body) throws IOException;
+
+  /**
+   * One message's exact bytes, whole in memory: {@code data[offset, offset + length)}. The array is not
+   * used by the source again, so the consumer may keep it after the call (e.g. to write it on another
+   * thread). By default it is handed to {@link #accept(long, InputStream)}.
+   */
+  default void acceptWhole(long uid, byte[] data, int offset, int length) throws IOException {
+    accept(uid, new ByteArrayInputStream(data, offset, length));
+  }
 
   /**
    * The server would not deliver this message (NO to FETCH, missing from the reply, NIL body, broken

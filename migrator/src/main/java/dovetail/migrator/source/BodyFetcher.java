@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
 
 /**
@@ -106,7 +107,9 @@ final class BodyFetcher {
     boolean whole = piece.origin() < 0 || piece.length() < firstPiece;
     if (whole) {
       try {
-        consumer.accept(uid, piece.data().toByteArrayInputStream());
+        // Each response has a buffer of its own (Angus reuses none here), so the consumer may keep it.
+        ByteArray data = piece.data();
+        consumer.acceptWhole(uid, data.getBytes(), data.getStart(), data.getCount());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -223,6 +223,21 @@ final class MaildirFolder implements Mailbox {
     });
   }
 
+  /**
+   * Like {@link #write}, for a save commit: the full sync (listing cur/ and new/) only when someone else
+   * changed the uidlist since our last commit ({@link MaildirSync#refreshAfterOwnCommit}).
+   */
+  <T> T writeForSave(Supplier<T> action) {
+    return lock.write(options.lockTimeout(), () -> {
+      if (!sync.refreshAfterOwnCommit()) {
+        syncLocked();
+      }
+      T result = action.get();
+      sync.noteOwnCommit();
+      return result;
+    });
+  }
+
   /** Like {@link #write}, but leaves a missing uidlist missing (for giving INBOX its first UIDVALIDITY). */
   <T> T writeBeforeUidlist(Supplier<T> action) {
     return lock.write(options.lockTimeout(), () -> {

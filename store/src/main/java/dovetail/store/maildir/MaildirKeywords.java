@@ -115,6 +115,17 @@ final class MaildirKeywords {
     fsync.replace(folderDir.resolve(FILE), folderDir.resolve(FILE + ".lock"), out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Whether both give every letter the same name (a reread that changed nothing keeps the view). */
+  boolean sameAs(MaildirKeywords other) {
+    return other != null && Arrays.equals(names, other.names);
+  }
+
+  MaildirKeywords copy() {
+    MaildirKeywords k = new MaildirKeywords();
+    System.arraycopy(names, 0, k.names, 0, MAX);
+    return k;
+  }
+
   List<String> all() {
     List<String> out = new ArrayList<>();
     for (String n : names) {

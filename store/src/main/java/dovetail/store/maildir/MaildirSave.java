@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,7 +36,10 @@ final class MaildirSave implements MailboxTransaction {
   private long lastExplicitUid;
   private boolean closed;
 
-  private record Pending(MessageMeta meta, String tmpName, String baseName) {}
+  /** Copy buffer, one per transaction (a transaction is used by one thread). */
+  private byte[] buffer;
+
+  private record Pending(MessageMeta meta, String tmpName, String baseName, Instant date) {}
 
   MaildirSave(MaildirFolder folder) {
     this.folder = folder;
@@ -58,7 +62,7 @@ final class MaildirSave implements MailboxTransaction {
     Path tmp = folder.directory().resolve("tmp").resolve(base);
     SizeCounter sizes = new SizeCounter();
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      byte[] buf = new byte[65536];
+      byte[] buf = buffer();
       int n;
       while ((n = content.read(buf)) > 0) {
         sizes.update(buf, 0, n);
@@ -78,17 +82,27 @@ final class MaildirSave implements MailboxTransaction {
       deleteQuietly(tmp);
       throw e;
     }
+    Instant date = meta.internalDate().truncatedTo(ChronoUnit.SECONDS);
     try {
-      // INTERNALDATE is the mtime, whole seconds, set before Dovecot can first see the file.
-      Files.setLastModifiedTime(tmp, FileTime.from(meta.internalDate().truncatedTo(ChronoUnit.SECONDS)));
+      // INTERNALDATE is the mtime, whole seconds, set before Dovecot can first see the file. The atime is
+      // now, as Dovecot's utime() sets it; giving both saves reading the old atime first.
+      Files.getFileAttributeView(tmp, BasicFileAttributeView.class).setTimes(FileTime.from(date),
+          FileTime.from(Instant.now()), null);
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw MaildirSync.io("cannot set the date of " + tmp, e);
     }
-    pending.add(new Pending(meta, base, MaildirFilename.withSizes(base, sizes.size(), sizes.virtualSize())));
+    pending.add(new Pending(meta, base, MaildirFilename.withSizes(base, sizes.size(), sizes.virtualSize()), date));
     if (meta.uid() != 0) {
       lastExplicitUid = meta.uid(); // only once the message is written: a failed add can be retried
     }
+  }
+
+  private byte[] buffer() {
+    if (buffer == null) {
+      buffer = new byte[65536];
+    }
+    return buffer;
   }
 
   @Override
@@ -105,7 +119,7 @@ final class MaildirSave implements MailboxTransaction {
   @Override
   public List<StoredMessage> commit() {
     checkOpen();
-    List<StoredMessage> stored = folder.write(() -> {
+    List<StoredMessage> stored = folder.writeForSave(() -> {
       MaildirSync sync = folder.sync();
       List<UidlistRecord> records = new ArrayList<>(pending.size());
       Map<Long, String> finalNames = new HashMap<>();
@@ -139,6 +153,7 @@ final class MaildirSave implements MailboxTransaction {
         Map<String, String> added = new HashMap<>();
         for (int i = 0; i < records.size(); i++) {
           added.put(records.get(i).baseName(), "cur/" + finalNames.get(records.get(i).uid()));
+          sync.noteOwnDate(records.get(i).baseName(), pending.get(i).date());
           folder.keepLockFresh();
           try {
             folder.fsync().move(tmpDir.resolve(pending.get(i).tmpName()), curDir.resolve(finalNames.get(records.get(i).uid())));

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -51,6 +52,10 @@ final class MaildirSync {
   private Object uidlistKey;
   private long uidlistSize = -1;
   private long uidlistMtime;
+  /** (inode, size, mtime) of the uidlist right after our own last commit appended to it, else null. */
+  private Object ownKey;
+  private long ownSize = -1;
+  private long ownMtime;
   private String headerLine;
   private int consumed;
   private int nextLineNumber;
@@ -66,11 +71,16 @@ final class MaildirSync {
 
   // what the view was built from: a full rebuild when anything but appends changed
   private boolean viewStale = true;
+  /** dovecot-keywords changed since the view was built: no entry may be reused as it is. */
+  private boolean keywordsChanged;
   private int fullRebuilds;
+  private int directoryListings;
   private int viewRecords;
   private final List<String> filesAdded = new ArrayList<>();
 
   private MaildirKeywords keywords;
+  /** The file as last read: {@link #keywords} may gain letters in memory before the file is rewritten. */
+  private MaildirKeywords keywordsAsRead;
   private long keywordsMtime = -1;
 
   private final Map<String, Instant> dates = new HashMap<>();
@@ -90,9 +100,7 @@ final class MaildirSync {
   void refresh(boolean force) {
     readUidlist();
     scanDirectories(force);
-    if (readKeywords()) {
-      viewStale = true;
-    }
+    readKeywords();
     updateView();
   }
 
@@ -111,6 +119,11 @@ final class MaildirSync {
   /** How often the whole view was rebuilt (a read of an unchanged folder must not rebuild it). */
   int fullRebuilds() {
     return fullRebuilds;
+  }
+
+  /** How often cur/ and new/ were listed (a commit after our own must not list them). */
+  int directoryListings() {
+    return directoryListings;
   }
 
   MaildirKeywords keywords() {
@@ -219,8 +232,52 @@ final class MaildirSync {
       files.put(e.getKey(), e.getValue());
       filesAdded.add(e.getKey());
     }
-    curMtime = curMtime != -1 && curMtime == curMtimeBefore ? mtime(dir.resolve("cur")) : -1;
+    long after = mtime(dir.resolve("cur"));
+    // As in scanDirectories: an mtime this recent may hide a lockless rename in the same tick.
+    boolean settled = System.currentTimeMillis() - after >= DIRTY_WINDOW_MILLIS;
+    curMtime = curMtime != -1 && curMtime == curMtimeBefore && settled ? after : -1;
     updateView();
+  }
+
+  /** Remembers the uidlist as it is right after our own commit (called with the write lock held). */
+  void noteOwnCommit() {
+    readUidlist();
+    ownKey = hasTrailingFragment() ? null : uidlistKey;
+    ownSize = uidlistSize;
+    ownMtime = uidlistMtime;
+  }
+
+  /**
+   * For a save commit, with the write lock held: if nobody changed the uidlist since our own last commit
+   * appended to it, nobody else committed, crashed mid-commit or rewrote it in between, so the directories
+   * need no listing (Dovecot's save also syncs the uidlist only, MAILDIR_UIDLIST_SYNC_PARTIAL). Returns
+   * false when a full sync is needed. Without this a commit lists cur/ each time (our own renames keep its
+   * mtime within the dirty window), which makes a folder's migration quadratic in its size.
+   */
+  boolean refreshAfterOwnCommit() {
+    Object key = ownKey;
+    ownKey = null; // good for one commit: noteOwnCommit sets it again once that commit is through
+    if (key == null) {
+      return false;
+    }
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
+    } catch (IOException e) {
+      return false; // gone or unreadable: the full sync reports it
+    }
+    if (!key.equals(attrs.fileKey()) || attrs.size() != ownSize || attrs.lastModifiedTime().toMillis() != ownMtime
+        || !key.equals(uidlistKey) || ownSize != uidlistSize) {
+      return false;
+    }
+    readKeywords();
+    updateView();
+    return true;
+  }
+
+  /** The mtime we gave a file we saved, so that building its view entry needs no stat. */
+  void noteOwnDate(String baseName, Instant date) {
+    dates.put(baseName, date);
   }
 
   long curMtime() {
@@ -251,18 +308,20 @@ final class MaildirSync {
     if (key != null && key.equals(uidlistKey) && size == uidlistSize && mtime == uidlistMtime) {
       return;
     }
-    byte[] data = readAll(uidlistPath);
-    boolean appendedOnly = key != null && key.equals(uidlistKey) && data.length >= consumed && header != null
-        && startsWith(data, headerLine);
-    if (appendedOnly) {
-      byte[] tail = java.util.Arrays.copyOfRange(data, consumed, data.length);
+    byte[] tail = key != null && key.equals(uidlistKey) && size >= consumed && header != null
+        ? appendedTail() : null;
+    int length;
+    if (tail != null) {
       long lastUid = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
       List<UidlistRecord> added = new ArrayList<>();
       int used = Uidlist.parseAppended(tail, 0, nextLineNumber, lastUid, added, uidlistPath.toString(), warnings);
       nextLineNumber += countLines(tail, used);
+      length = consumed + tail.length;
       consumed += used;
       added.forEach(this::addRecord);
     } else {
+      byte[] data = readAll(uidlistPath);
+      length = data.length;
       Uidlist.Parsed parsed = Uidlist.parse(data, uidlistPath.toString(), warnings);
       header = parsed.header();
       records.clear();
@@ -275,8 +334,39 @@ final class MaildirSync {
       nextLineNumber = 1 + countLines(data, consumed);
     }
     uidlistKey = key;
-    uidlistSize = data.length;
+    uidlistSize = length;
     uidlistMtime = mtime;
+  }
+
+  /**
+   * The bytes after what was consumed, if the file still starts with the header line we parsed (it only
+   * grew by appends); null when it was rewritten in place and must be read whole. Reading only the tail
+   * keeps a commit's cost independent of the folder's size.
+   */
+  private byte[] appendedTail() {
+    try (FileChannel ch = FileChannel.open(uidlistPath, StandardOpenOption.READ)) {
+      byte[] head = headerLine.getBytes(StandardCharsets.UTF_8);
+      if (ch.size() < consumed || !Arrays.equals(readAt(ch, 0, head.length), head)) {
+        return null;
+      }
+      return readAt(ch, consumed, (int) Math.min(Integer.MAX_VALUE - 8, ch.size() - consumed));
+    } catch (NoSuchFileException e) {
+      return null; // replaced meanwhile: the whole read below reports it
+    } catch (IOException e) {
+      throw io("cannot read " + uidlistPath, e);
+    }
+  }
+
+  /** Up to {@code length} bytes at {@code position}; fewer when the file ends sooner. */
+  private static byte[] readAt(FileChannel ch, long position, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, position + buf.position());
+      if (n < 0) {
+        break;
+      }
+    }
+    return buf.position() == length ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
   }
 
   /** Dovecot: a file named by two records keeps the later UID ("Duplicate file entry"). */
@@ -298,6 +388,7 @@ final class MaildirSync {
     if (!force && cur == curMtime && neu == newMtime && now - lastFullScan < FULL_SCAN_EVERY_MILLIS) {
       return;
     }
+    directoryListings++;
     Map<String, String> listed = new HashMap<>(files.size() * 2 + 16);
     list("cur", listed);
     list("new", listed);
@@ -328,15 +419,22 @@ final class MaildirSync {
     }
   }
 
-  private boolean readKeywords() {
+  /** Rereads dovecot-keywords if it may have changed; a real change makes the view stale. */
+  private void readKeywords() {
     long m = mtime(dir.resolve(MaildirKeywords.FILE));
     boolean stillMissing = m == -1 && keywordsMtime == -1;
     if (keywords != null && m == keywordsMtime && (stillMissing || System.currentTimeMillis() - m > DIRTY_WINDOW_MILLIS)) {
-      return false; // unchanged, or still absent: no reread and no rebuild of the view
+      return; // unchanged, or still absent: no reread and no rebuild of the view
     }
-    keywords = MaildirKeywords.read(dir);
+    MaildirKeywords read = MaildirKeywords.read(dir);
     keywordsMtime = m;
-    return true;
+    // A recent file is reread each time (its mtime may hide a change), but only a change rebuilds the view.
+    if (!read.sameAs(keywordsAsRead)) {
+      viewStale = true;
+      keywordsChanged = true;
+    }
+    keywordsAsRead = read.copy();
+    keywords = read;
   }
 
   /** Rebuilds the view when anything but appends changed; otherwise adds the appended records and files. */
@@ -364,7 +462,7 @@ final class MaildirSync {
       return;
     }
     Entry old = view.get(r.uid());
-    if (old != null && old.record() == r && old.relativePath().equals(rel)) {
+    if (old != null && old.record().equals(r) && old.relativePath().equals(rel)) {
       return;
     }
     StoredMessage m = toMessage(r, rel);
@@ -380,8 +478,8 @@ final class MaildirSync {
       if (rel == null) {
         continue;
       }
-      Entry old = view.get(r.uid());
-      if (old != null && old.record() == r && old.relativePath().equals(rel)) {
+      Entry old = keywordsChanged ? null : view.get(r.uid());
+      if (old != null && old.record().equals(r) && old.relativePath().equals(rel)) {
         next.put(r.uid(), old);
         continue;
       }
@@ -392,6 +490,7 @@ final class MaildirSync {
     }
     view = next;
     fullRebuilds++;
+    keywordsChanged = false;
     viewRecords = records.size();
     filesAdded.clear();
     viewStale = false;
@@ -490,19 +589,6 @@ final class MaildirSync {
     } catch (IOException e) {
       throw io("cannot read " + p, e);
     }
-  }
-
-  private static boolean startsWith(byte[] data, String prefix) {
-    byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
-    if (data.length < p.length) {
-      return false;
-    }
-    for (int i = 0; i < p.length; i++) {
-      if (data[i] != p[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static int countLines(byte[] data, int upTo) {

@@ -7,13 +7,19 @@ final class SizeCounter {
   private boolean lastWasCr;
 
   void update(byte[] buf, int off, int len) {
-    for (int i = off; i < off + len; i++) {
-      byte b = buf[i];
-      if (b == '\n' && !lastWasCr) {
-        bareLfs++;
-      }
-      lastWasCr = b == '\r';
+    if (len <= 0) {
+      return;
     }
+    int end = off + len;
+    long lfs = buf[off] == '\n' && !lastWasCr ? 1 : 0;
+    // Compare with the byte before instead of carrying state: a tight loop that the JIT compiles well.
+    for (int i = off + 1; i < end; i++) {
+      if (buf[i] == '\n' && buf[i - 1] != '\r') {
+        lfs++;
+      }
+    }
+    bareLfs += lfs;
+    lastWasCr = buf[end - 1] == '\r';
     size += len;
   }
 

@@ -130,17 +130,14 @@ final class Uidlist {
       throw corrupt(path, lineNumber, "record has no ' :<filename>'");
     }
     String baseName = MaildirFilename.baseName(line.substring(colon + 2));
-    String[] fields = line.substring(0, colon).split(" +");
-    long uid = parseNumber(fields[0], path, lineNumber, "uid");
+    List<String> fields = fields(line, colon);
+    long uid = parseNumber(fields.isEmpty() ? "" : fields.get(0), path, lineNumber, "uid");
     if (uid == 0 || uid > Uids.MAX_UID) {
       throw corrupt(path, lineNumber, "UID out of range: " + uid);
     }
     Map<Character, String> extensions = new HashMap<>();
-    for (int i = 1; i < fields.length; i++) {
-      String field = fields[i];
-      if (field.isEmpty()) {
-        continue;
-      }
+    for (int i = 1; i < fields.size(); i++) {
+      String field = fields.get(i);
       char key = field.charAt(0);
       if (key < 'A' || key > 'Z') {
         // Dovecot drops such a token and keeps the rest of the record.
@@ -153,6 +150,28 @@ final class Uidlist {
       throw corrupt(path, lineNumber, "record has an empty filename");
     }
     return new UidlistRecord(uid, extensions, baseName);
+  }
+
+  /** The space-separated fields of {@code line} before {@code end} (what split(" +") gives, without a regex). */
+  private static List<String> fields(String line, int end) {
+    List<String> out = new ArrayList<>(4);
+    if (end > 0 && line.charAt(0) == ' ') {
+      out.add(""); // as split does: a leading space makes an empty (invalid) UID field
+    }
+    int i = 0;
+    while (i < end) {
+      while (i < end && line.charAt(i) == ' ') {
+        i++;
+      }
+      int start = i;
+      while (i < end && line.charAt(i) != ' ') {
+        i++;
+      }
+      if (i > start) {
+        out.add(line.substring(start, i));
+      }
+    }
+    return out;
   }
 
   private static UidlistRecord parseV1Record(String line, String path, int lineNumber) {

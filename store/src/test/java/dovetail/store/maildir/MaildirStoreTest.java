@@ -229,4 +229,72 @@ class MaildirStoreTest {
     }
     assertEquals(before, sync.fullRebuilds(), "no dovecot-keywords file must not count as a change on every read");
   }
+
+  @Test
+  void commitsAfterOurOwnNeitherListTheDirectoriesNorRebuildTheView() throws IOException {
+    Mailbox box = store().create("Busy", 3, 1);
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE.withKeywords("$Forwarded")), bytes("m1\r\n"));
+    // The second commit reads the dovecot-keywords that the first one created (a real change, once).
+    box.append(MessageMeta.withUid(2, DATE.plusSeconds(2), Flags.of(SystemFlag.SEEN).withKeywords("$Forwarded")),
+        bytes("m2\r\n"));
+    MaildirSync sync = ((MaildirFolder) box).sync();
+    int listings = sync.directoryListings();
+    int rebuilds = sync.fullRebuilds();
+    for (long uid = 3; uid <= 30; uid++) {
+      try (MailboxTransaction tx = box.begin()) {
+        tx.add(MessageMeta.withUid(uid, DATE.plusSeconds(uid), Flags.of(SystemFlag.SEEN).withKeywords("$Forwarded")),
+            bytes("m" + uid + "\r\n"));
+        assertEquals(List.of(uid), tx.commit().stream().map(StoredMessage::uid).toList());
+      }
+    }
+    // Listing cur/ on each commit would make a folder's migration quadratic in its size.
+    assertEquals(listings, sync.directoryListings(), "a commit after our own commit must not list cur/ and new/");
+    assertEquals(rebuilds, sync.fullRebuilds(), "a commit must not rebuild the folder's whole view");
+    Mailbox again = store().open("Busy");
+    assertEquals(30, again.messages().size());
+    for (long uid = 1; uid <= 30; uid++) {
+      StoredMessage m = again.message(uid).orElseThrow();
+      assertEquals(Set.of("$Forwarded"), m.flags().keywords());
+      assertEquals(DATE.plusSeconds(uid == 1 ? 0 : uid), m.internalDate());
+      assertArrayEquals(("m" + uid + "\r\n").getBytes(StandardCharsets.US_ASCII), read(again, uid));
+    }
+  }
+
+  @Test
+  void aCommitAfterAnotherWritersCrashedCommitSettlesItFirst() throws IOException {
+    Mailbox box = store().create("Shared", 3, 1);
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE), bytes("ours 1\r\n"));
+    // Another writer appended UID 2 and was killed before moving its file from tmp/ into cur/.
+    Path dir = root.resolve(".Shared");
+    Files.writeString(dir.resolve("tmp").resolve("1600000000.M1P99.other"), "theirs\r\n");
+    Files.writeString(dir.resolve("dovecot-uidlist"), "2 :1600000000.M1P99.other,S=8,W=8\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    // Our next commit must see that change (and undo that commit), not trust what it knew after its own.
+    box.append(MessageMeta.withUid(2, DATE, Flags.NONE), bytes("ours 2\r\n"));
+    Mailbox again = store().open("Shared");
+    assertEquals(List.of(1L, 2L), again.messages().stream().map(StoredMessage::uid).toList());
+    assertArrayEquals("ours 2\r\n".getBytes(StandardCharsets.US_ASCII), read(again, 2));
+    assertFalse(Files.exists(dir.resolve("tmp").resolve("1600000000.M1P99.other")));
+    long records = Files.readAllLines(dir.resolve("dovecot-uidlist")).stream().filter(l -> l.startsWith("2 ")).count();
+    assertEquals(1, records, "UID 2 must be recorded exactly once");
+  }
+
+  @Test
+  void anUnchangedKeywordsFileReadAgainKeepsTheViewAndAChangedOneUpdatesTheFlags() throws IOException {
+    Mailbox box = store().create("Tags", 3, 1);
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE.withKeywords("Alpha")), bytes("m\r\n"));
+    box.messages();
+    MaildirSync sync = ((MaildirFolder) box).sync();
+    int rebuilds = sync.fullRebuilds();
+    Path keywords = root.resolve(".Tags").resolve(MaildirKeywords.FILE);
+    for (int i = 0; i < 5; i++) {
+      // A fresh mtime forces a reread (it may hide a change in the same clock tick).
+      Files.setLastModifiedTime(keywords, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(i + 1)));
+      assertEquals(Set.of("Alpha"), box.message(1).orElseThrow().flags().keywords());
+    }
+    assertEquals(rebuilds, sync.fullRebuilds(), "rereading an unchanged dovecot-keywords must not rebuild the view");
+    Files.writeString(keywords, "0 Beta\n");
+    Files.setLastModifiedTime(keywords, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(10)));
+    assertEquals(Set.of("Beta"), box.message(1).orElseThrow().flags().keywords());
+  }
 }
