@@ -63,6 +63,8 @@ public final class FolderMigration {
   private final List<Undeliverable> skipped = new ArrayList<>();
   private boolean sessionBroken;
   private MessageFlags flags;
+  /** How many of flags.dropped() the folder's state already counts. */
+  private long recordedDrops;
   private Map<Long, Pop3Uidls.Uidl> uidls = Map.of();
 
   public FolderMigration(Mailbox mailbox, MigrationOptions options, MigrationListener listener, Clock clock) {
@@ -455,12 +457,27 @@ public final class FolderMigration {
   }
 
   private FolderResult result(Outcome outcome, String reason) {
+    List<String> warnings = flags == null || flags.dropped() == 0 ? List.of()
+        : List.of(flags.dropped() + " flag(s) not copied, Maildir cannot hold them: "
+            + String.join(" ", flags.droppedNames()));
     return new FolderResult(mailbox.name(), outcome, progress.messages(), progress.bytes(), skipped,
-        reason);
+        reason, warnings);
   }
 
   private void writeState(FolderState state, Map<String, String> updates) {
     Map<String, String> all = new HashMap<>(updates);
+    if (flags != null && flags.dropped() > recordedDrops) {
+      Map<String, String> before = mailbox.dovetailState();
+      long earlier = Math.max(0, parseLong(before.get(MigrationState.FLAGS_DROPPED)));
+      all.put(MigrationState.FLAGS_DROPPED, Long.toString(earlier + flags.dropped() - recordedDrops));
+      java.util.TreeSet<String> names = new java.util.TreeSet<>(flags.droppedNames());
+      String old = before.get(MigrationState.FLAGS_DROPPED_NAMES);
+      if (old != null && !old.isBlank()) {
+        names.addAll(List.of(old.trim().split(" ")));
+      }
+      all.put(MigrationState.FLAGS_DROPPED_NAMES, String.join(" ", names));
+      recordedDrops = flags.dropped();
+    }
     all.put(MigrationState.STATE, state.configName());
     all.put(MigrationState.UPDATED, clock.instant().toString());
     mailbox.writeDovetailState(MigrationState.merge(mailbox.dovetailState(), all));

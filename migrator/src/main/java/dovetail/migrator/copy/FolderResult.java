@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param undeliverable the message the folder stopped at (PARTIAL), or the messages given up with
  *     the operator's consent (COMPLETE); empty otherwise
  * @param reason why the folder is not complete; empty when it is
+ * @param warnings what this run copied only in part, e.g. flags Maildir cannot hold; empty when nothing
  */
 public record FolderResult(
-    String folder, Outcome outcome, long messages, long bytes, List<Undeliverable> undeliverable, String reason) {
+    String folder, Outcome outcome, long messages, long bytes, List<Undeliverable> undeliverable, String reason,
+    List<String> warnings) {
 
   /** The outcome of a run for one folder. */
   public enum Outcome {
@@ -34,6 +36,12 @@ public record FolderResult(
     Objects.requireNonNull(outcome, "outcome");
     undeliverable = List.copyOf(undeliverable);
     reason = reason == null ? "" : reason;
+    warnings = List.copyOf(warnings);
+  }
+
+  public FolderResult(
+      String folder, Outcome outcome, long messages, long bytes, List<Undeliverable> undeliverable, String reason) {
+    this(folder, outcome, messages, bytes, undeliverable, reason, List.of());
   }
 
   public boolean complete() {

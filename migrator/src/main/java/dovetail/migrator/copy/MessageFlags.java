@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Legacy flags to store flags. What Maildir cannot hold is dropped with a warning, as Dovecot's own
+ * Legacy flags to store flags. What Maildir cannot hold is dropped with a warning and counted (the folder's
+ * state and the run's summary report it), as Dovecot's own
  * Maildir would have to: system flags other than RFC 3501's five, keywords that are not atoms, and
  * keywords beyond the 26 letters a folder's filenames offer (MAILDIR_MAX_KEYWORDS in Dovecot's
  * maildir-keywords.c).
@@ -23,6 +24,8 @@ final class MessageFlags {
 
   private final String folder;
   private final Set<String> known = new HashSet<>();
+  private long dropped;
+  private final Set<String> droppedNames = new TreeSet<>();
 
   /** @param existing keywords the folder's messages already use (they hold letters) */
   MessageFlags(String folder, Set<String> existing) {
@@ -38,21 +41,41 @@ final class MessageFlags {
         system.add(flag);
       } else if (!name.equalsIgnoreCase("\\Recent")) {
         LOG.warn("{}: UID {}: flag {} has no place in Maildir; not copied", folder, info.uid(), name);
+        drop(name);
       }
     }
     Set<String> keywords = new TreeSet<>();
     for (String k : info.keywords()) {
       if (!validKeyword(k)) {
         LOG.warn("{}: UID {}: keyword '{}' is not an IMAP atom; not copied", folder, info.uid(), k);
+        drop(k);
       } else if (known.contains(k) || known.size() < MAX_KEYWORDS) {
         known.add(k);
         keywords.add(k);
       } else {
         LOG.warn("{}: UID {}: keyword '{}' not copied: the folder already uses the {} keywords Maildir can hold",
             folder, info.uid(), k, MAX_KEYWORDS);
+        drop(k);
       }
     }
     return new Flags(system, keywords);
+  }
+
+  private void drop(String name) {
+    dropped++;
+    if (droppedNames.size() < 20) {
+      droppedNames.add(name);
+    }
+  }
+
+  /** Flags and keywords not copied so far (one per message they were on), so that the run can report them. */
+  long dropped() {
+    return dropped;
+  }
+
+  /** The names of the first 20 distinct flags and keywords not copied, sorted. */
+  java.util.List<String> droppedNames() {
+    return java.util.List.copyOf(droppedNames);
   }
 
   private static SystemFlag system(String name) {

@@ -37,6 +37,10 @@ public final class MigrationState {
   public static final String SKIPPED_PREFIX = "migration.skipped.";
   /** When the state last changed (ISO-8601 instant). */
   public static final String UPDATED = "migration.updated";
+  /** Flag or keyword instances that Maildir could not hold and that were not copied (all runs). */
+  public static final String FLAGS_DROPPED = "migration.flags.dropped";
+  /** Their names (the first few), space-separated. */
+  public static final String FLAGS_DROPPED_NAMES = "migration.flags.dropped.names";
 
   private MigrationState() {}
 

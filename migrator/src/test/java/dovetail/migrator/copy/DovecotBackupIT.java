@@ -72,7 +72,7 @@ class DovecotBackupIT {
           DovecotLegacy.identity(LegacyCorpus.FOLDERS)));
       try (ImapProbe l = ImapProbe.login(legacy, DovecotLegacy.USER); ImapProbe j = ImapProbe.login(judge, DovecotLegacy.USER)) {
         assertEquals(new HashSet<>(l.lsub()), new HashSet<>(j.lsub()), "subscriptions");
-        assertEquals(new HashSet<>(l.list()), new HashSet<>(j.list()), "LIST, with \\Noselect parents and special-use");
+        assertEquals(listed(l), listed(j), "LIST, with \\Noselect parents and special-use");
       }
       assertEquals(List.of(), judge.logProblems(), "Dovecot found nothing to repair in the migrated store");
     }
@@ -120,5 +120,19 @@ class DovecotBackupIT {
     MailStore store = MaildirStore.open(tmp.resolve("alice"), StoreOptions.DEFAULT);
     assertEquals("pending", store.open("INBOX").dovetailState().get(MigrationState.STATE));
     assertEquals("complete", store.open("Entwürfe").dovetailState().get(MigrationState.STATE));
+  }
+
+  /**
+   * LIST entries without \\Marked and \\UnMarked: Dovecot adds those from its list index when it happens to hold the
+   * folder's counts ("new mail since the last look"), which depends on what was opened before, not on the store.
+   */
+  private static java.util.Set<String> listed(ImapProbe probe) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (ImapProbe.ListEntry e : probe.list()) {
+      java.util.Set<String> attributes = new java.util.TreeSet<>(e.attributes());
+      attributes.removeIf(a -> a.equalsIgnoreCase("\\Marked") || a.equalsIgnoreCase("\\UnMarked"));
+      out.add(e.name() + " " + e.separator() + " " + attributes);
+    }
+    return out;
   }
 }

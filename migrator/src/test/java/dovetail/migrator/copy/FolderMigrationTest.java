@@ -291,9 +291,15 @@ class FolderMigrationTest {
       inbox.add(100 + i, FakeLegacy.message("Subject: k" + i + "\r\n\r\n").flags(Set.of(), Set.of("kw" + i)));
     }
     skeleton();
-    assertEquals(Outcome.COMPLETE, run().outcome());
+    FolderResult result = run();
+    assertEquals(Outcome.COMPLETE, result.outcome());
     long withKeyword = store.open("INBOX").messages().stream().filter(m -> !m.flags().keywords().isEmpty()).count();
     assertEquals(25, withKeyword, "UID 3's two keywords and 24 new ones fill the 26 letters");
+    assertEquals(List.of("6 flag(s) not copied, Maildir cannot hold them: kw24 kw25 kw26 kw27 kw28 kw29"),
+        result.warnings(), "nothing is dropped silently");
+    assertEquals("6", store.open("INBOX").dovetailState().get(MigrationState.FLAGS_DROPPED));
+    assertEquals("kw24 kw25 kw26 kw27 kw28 kw29",
+        store.open("INBOX").dovetailState().get(MigrationState.FLAGS_DROPPED_NAMES));
   }
 
   @Test

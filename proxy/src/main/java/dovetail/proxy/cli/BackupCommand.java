@@ -154,6 +154,9 @@ final class BackupCommand implements Callable<Integer> {
       for (var u : r.undeliverable()) {
         out.println("  ! " + (r.complete() ? "skipped " : "undeliverable ") + u);
       }
+      for (String w : r.warnings()) {
+        out.println("  ! " + w);
+      }
       out.flush();
     }
 

@@ -73,9 +73,14 @@ class OnAccessMigrationDovecotIT {
     }
     try (ImapProbe p = ImapProbe.login(legacy, "erin")) {
       p.create("Deep");
+      // 100 x 200 kB, of which the forwarder lets only about 60 through before the cut (see the test).
       for (int i = 0; i < 100; i++) {
-        p.append("Deep", message("erin", "deep " + i), i % 2 == 0 ? List.of("\\Answered") : List.of(),
-            Instant.parse("2019-09-09T09:09:09Z").plusSeconds(i));
+        StringBuilder large = new StringBuilder(new String(message("erin", "deep " + i), StandardCharsets.UTF_8));
+        while (large.length() < 200 * 1024) {
+          large.append("more of deep message ").append(i).append("\r\n");
+        }
+        p.append("Deep", large.toString().getBytes(StandardCharsets.UTF_8),
+            i % 2 == 0 ? List.of("\\Answered") : List.of(), Instant.parse("2019-09-09T09:09:09Z").plusSeconds(i));
       }
     }
     forwarder = new Forwarder(legacy.imapPort());
@@ -249,6 +254,7 @@ class OnAccessMigrationDovecotIT {
     try (RawImap waiting = RawImap.connect(dovetail.imapPort()); RawImap other = RawImap.connect(dovetail.imapPort())) {
       assertTrue(RawImap.last(waiting.command("LOGIN erin secret")).contains(" OK "));
       assertTrue(RawImap.last(other.command("LOGIN erin secret")).contains(" OK "));
+      forwarder.stallAfter(12 << 20); // about 60 of Deep's 100 messages can arrive before the cut
       waiting.send("d1 SELECT Deep");
       assertTrue(deepReached.await(60, TimeUnit.SECONDS), "the migration of Deep reached its 40th message");
       List<String> inbox = other.command("SELECT INBOX");
@@ -263,6 +269,7 @@ class OnAccessMigrationDovecotIT {
           // progress lines
         }
       } finally {
+        forwarder.flowing();
         forwarder.retarget(legacy.imapPort());
       }
       assertTrue(line.contains(" NO [UNAVAILABLE] "), line);

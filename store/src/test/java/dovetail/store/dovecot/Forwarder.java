@@ -22,6 +22,8 @@ public final class Forwarder implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile int target;
   private volatile boolean closed;
+  private long fromServer;
+  private long stallAt = Long.MAX_VALUE;
 
   public Forwarder(int target) throws IOException {
     this.target = target;
@@ -62,21 +64,47 @@ public final class Forwarder implements AutoCloseable {
       }
       open.add(client);
       open.add(server);
-      pump(client, server);
-      pump(server, client);
+      pump(client, server, false);
+      pump(server, client, true);
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  /**
+   * Lets the legacy server send only {@code bytes} more (over all connections), then holds what it sends until
+   * {@link #cutAll()} or {@link #flowing()}: a client cannot have read a large folder ahead before a test cuts it.
+   */
+  public synchronized void stallAfter(long bytes) {
+    stallAt = fromServer + bytes;
+  }
+
+  /** Undoes {@link #stallAfter}. */
+  public synchronized void flowing() {
+    stallAt = Long.MAX_VALUE;
+    notifyAll();
+  }
+
+  /** Waits until {@code n} more server bytes may pass; false when the connection was cut meanwhile. */
+  private synchronized boolean mayPass(int n, Socket to) throws InterruptedException {
+    while (fromServer + n > stallAt && !to.isClosed()) {
+      wait(50);
+    }
+    fromServer += n;
+    return !to.isClosed();
+  }
+
+  private void pump(Socket from, Socket to, boolean fromLegacy) {
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[1 << 16];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) > 0) {
+          if (fromLegacy && !mayPass(n, to)) {
+            break;
+          }
           out.write(buffer, 0, n);
           out.flush();
         }
-      } catch (IOException ignored) {
+      } catch (IOException | InterruptedException ignored) {
         // one side went away
       } finally {
         closeQuietly(from);
