@@ -129,13 +129,13 @@ public final class LateMailMerge {
       Pop3Uidls.Uidl uidl) {
     boolean renumbered = false;
     long target = info.uid();
+    String moved = null;
     if (info.uid() < mailbox.status().nextUid()) {
       Optional<StoredMessage> occupant = mailbox.message(info.uid());
-      if (occupant.isPresent()) {
-        renumber(occupant.get());
-        renumbered = true;
-      }
+      long renumberedTo = occupant.isPresent() ? renumber(occupant.get()) : 0;
+      renumbered = occupant.isPresent();
       target = mailbox.status().nextUid();
+      moved = target + (renumbered ? " " + renumberedTo : "");
     }
     MessageMeta meta = MessageMeta.withUid(target, info.internalDate(), flags.of(info));
     if (uidl != null) {
@@ -178,6 +178,9 @@ public final class LateMailMerge {
     after.put(LateMailState.PENDING, null);
     after.put(MigrationState.LEGACY_UIDNEXT, Long.toString(info.uid() + 1));
     after.put(LateMailState.MERGED, Long.toString(count(LateMailState.MERGED) + 1));
+    if (moved != null) {
+      after.put(LateMailState.MOVED_PREFIX + info.uid(), moved);
+    }
     record(after);
     LOG.info("{}: late legacy UID {} merged as UID {}", mailbox.name(), info.uid(), target);
     return new Step(renumbered, length[0], null);
@@ -188,7 +191,7 @@ public final class LateMailMerge {
    * the old UID expunged. The copy commits first, so a kill in between leaves two copies, never none; the
    * pending note lets the next check expunge the old one.
    */
-  private void renumber(StoredMessage old) {
+  private long renumber(StoredMessage old) {
     long fresh = mailbox.status().nextUid();
     record(Map.of(LateMailState.PENDING, "renumber " + old.uid() + " " + fresh));
     MessageMeta meta = new MessageMeta(fresh, old.internalDate(), old.flags(), old.pop3Uidl(), old.pop3Order());
@@ -198,6 +201,7 @@ public final class LateMailMerge {
       throw new UncheckedIOException(e);
     }
     finishRenumber(old.uid(), fresh);
+    return fresh;
   }
 
   private void finishRenumber(long oldUid, long newUid) {

@@ -16,6 +16,11 @@ public final class LateMailState {
   /** Why the last check did not merge (legacy UIDVALIDITY changed, ...); absent after a good check. */
   public static final String ERROR = "sync.error";
   /**
+   * Prefix of {@code sync.moved.<legacyUid>=<localUid>[ <renumberedLocalUid>]}: a late message that could not keep
+   * its legacy UID, where it went, and where the local message that held the UID went (for {@code verify}).
+   */
+  public static final String MOVED_PREFIX = "sync.moved.";
+  /**
    * A step in flight, written before its commit so that a kill between the commit and the state write is
    * settled on the next check instead of copying twice: {@code late <legacyUid> <localUid>} or
    * {@code renumber <oldUid> <newUid>}.

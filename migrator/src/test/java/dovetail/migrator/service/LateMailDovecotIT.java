@@ -14,6 +14,8 @@ import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.LateMailMerge;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.MigrationState;
+import dovetail.migrator.verify.Difference;
+import dovetail.migrator.verify.UserVerifier;
 import dovetail.store.Flags;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
@@ -142,6 +144,16 @@ class LateMailDovecotIT {
       assertEquals("Clash late legacy", subject(after, merged.uid()));
       assertEquals(3 + 2, after.messages().size(), "nothing lost, nothing doubled");
       assertEquals(1, byName(service.status(USER), "Clash").lateMerged());
+
+      // verify explains where both went instead of calling the legacy message missing.
+      List<Difference> clashDiffs = UserVerifier.of(settings, USER).verify(USER).differences().stream()
+          .filter(d -> d.folder().equals("Clash")).toList();
+      assertEquals(1, clashDiffs.size(), clashDiffs.toString());
+      Difference d = clashDiffs.get(0);
+      assertEquals(Difference.Kind.RENUMBERED, d.kind());
+      assertEquals(legacyUid, d.uid());
+      assertTrue(d.detail().contains("merged as UID " + merged.uid()) && d.detail().contains("renumbered to UID "
+          + renumbered.uid()), d.detail());
     }
   }
 
