@@ -26,6 +26,7 @@ import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
+import dovetail.store.dovecot.Pop3Probe;
 import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -195,6 +196,24 @@ class LateMailDovecotIT {
       StoredMessage m = store(settings).open("Swept").message(legacyUid).orElseThrow(
           () -> new AssertionError("the sweeper did not merge the late message"));
       assertTrue(m.flags().has(SystemFlag.SEEN));
+    }
+  }
+
+  @Test
+  void aLateInboxMessageKeepsTheLegacyPop3Uidl(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h", "pop3c_host = 127.0.0.1",
+        "pop3c_port = " + legacy.pop3Port(), "pop3c_master_user = " + MASTER, "pop3c_password = " + MASTER_PASSWORD,
+        "plugin {\n  pop3_migration_mailbox = POP3-MIGRATION-NS/INBOX\n}");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "INBOX");
+      long legacyUid = appendOnLegacy("INBOX", "INBOX late 1", List.of());
+      List<String> legacyUidls = Pop3Probe.uidls(legacy, USER);
+      assertEquals(4, legacyUidls.size(), legacyUidls.toString());
+
+      assertEquals(1, service.syncLateMail(USER, List.of("INBOX")).merged());
+      StoredMessage late = store(settings).open("INBOX").message(legacyUid).orElseThrow();
+      assertEquals(legacyUidls.get(3), late.pop3Uidl(), "the legacy POP3 server's UIDL of the late message");
+      assertEquals(4, late.pop3Order());
     }
   }
 
