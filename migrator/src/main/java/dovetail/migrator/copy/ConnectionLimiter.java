@@ -87,6 +87,11 @@ public final class ConnectionLimiter {
     }
 
     @Override
+    public dovetail.migrator.source.LegacyFolderStatus status(String legacyName) {
+      return session.status(legacyName);
+    }
+
+    @Override
     public List<LegacyMessageInfo> fetchMetadata(String legacyName, long fromUid) {
       return session.fetchMetadata(legacyName, fromUid);
     }

@@ -1,5 +1,6 @@
 package dovetail.migrator.service;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,16 @@ import java.util.Optional;
  * @param error         the last error, if any
  * @param messagesPerSecond the rate of the migration running now; 0 when none runs
  * @param etaSeconds    seconds left at that rate; -1 when unknown
+ * @param legacyChecked when the legacy folder was last checked for late mail (issue #8); empty when never
+ * @param lateMerged    late legacy messages merged into the folder after its migration
  */
 public record FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
-    long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds) {}
+    long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds,
+    Optional<Instant> legacyChecked, long lateMerged) {
+  /** Without late-mail checks. */
+  public FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
+      long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds) {
+    this(folder, state, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error, messagesPerSecond,
+        etaSeconds, Optional.empty(), 0);
+  }
+}

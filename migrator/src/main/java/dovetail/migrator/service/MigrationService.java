@@ -77,6 +77,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   private record Key(String user, String folder) {}
 
+  /** A SELECT checks a folder for late legacy mail at most this often (issue #8). */
+  private static final Duration LATE_MAIL_ON_ACCESS_EVERY = Duration.ofMinutes(1);
+  /** How long a SELECT waits for that check before it goes on without it (the check goes on). */
+  private static final Duration LATE_MAIL_ON_ACCESS_WAIT = Duration.ofSeconds(10);
+
   /** Ends a migration at the next message when the service closes; what was committed stays. */
   private static final class Stopped extends RuntimeException {
     Stopped() {
@@ -99,6 +104,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final RateLimiter sweeperRate;
   private final RateMeter sweeperMeter;
   private final Sweeper sweeper;
+  private final LateMailSync lateMail;
   private volatile boolean closing;
 
   private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
@@ -121,6 +127,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     this.sweeperMeter = new RateMeter(clock);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
         new SweeperWork(), executor, user -> sessions.containsKey(user));
+    this.lateMail = new LateMailSync(settings, stores, logins, limiter, clock, this::alone, LATE_MAIL_ON_ACCESS_EVERY);
   }
 
   /**
@@ -479,6 +486,73 @@ public final class MigrationService implements Migrations, AutoCloseable {
     return StatusReader.read(user, stores.apply(user), hasSkeleton(user), live);
   }
 
+  // ---------------------------------------------------------------------------------------------- late mail
+
+  @Override
+  public LateMailReport syncLateMail(String user, List<String> folders) throws MigrationUnavailableException {
+    checkOpen();
+    if (!hasSkeleton(user)) {
+      throw new MigrationUnavailableException(user + " has no migrated folders");
+    }
+    MailStore store = stores.apply(user);
+    List<String> problems = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    for (String folder : folders.isEmpty() ? store.listFolders() : named(store, folders, problems)) {
+      Optional<FolderState> s = FolderState.of(store.open(folder).dovetailState());
+      if (s.isPresent() && s.get() == FolderState.COMPLETE) {
+        targets.add(folder);
+      } else if (!folders.isEmpty()) {
+        problems.add("'" + folder + "' is " + s.map(FolderState::configName).orElse("local")
+            + ", not a complete migrated folder");
+      }
+    }
+    return lateMail.check(user, targets, problems);
+  }
+
+  @Override
+  public void lateMailOnAccess(String user, String folder) {
+    try {
+      if (closing || !storeExists(user) || !stores.apply(user).exists(folder)
+          || !lateMail.takeOnAccess(user, stores.apply(user).open(folder))) {
+        return;
+      }
+      CompletableFuture<LateMailReport> check = new CompletableFuture<>();
+      submit(() -> {
+        try {
+          check.complete(lateMail.check(user, List.of(folder), List.of()));
+        } catch (Throwable t) {
+          check.completeExceptionally(t);
+        }
+      }, check);
+      check.get(LATE_MAIL_ON_ACCESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) { // the client goes on with what the store has; the check itself may still finish
+      LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, e.toString());
+    }
+  }
+
+  /** Runs {@code work} as the folder's only run: after a migration running now, and with none starting meanwhile. */
+  private <T> T alone(String user, String folder, java.util.function.Supplier<T> work)
+      throws MigrationUnavailableException {
+    Key key = new Key(user, folder);
+    FolderRun mine = new FolderRun(user, folder, FolderRun.Origin.ADMIN);
+    for (FolderRun other = running.putIfAbsent(key, mine); other != null; other = running.putIfAbsent(key, mine)) {
+      try {
+        await(other.result());
+      } catch (MigrationUnavailableException | RuntimeException e) {
+        // that run's own caller hears of its failure; this one only waited for its end
+      }
+      checkOpen();
+    }
+    try {
+      return work.get();
+    } finally {
+      running.remove(key, mine);
+      mine.result().complete(nothingToDo(folder));
+    }
+  }
+
   @Override
   public List<String> knownUsers() {
     return known.all();
@@ -541,6 +615,26 @@ public final class MigrationService implements Migrations, AutoCloseable {
     @Override
     public double rate() {
       return sweeperMeter.perSecond();
+    }
+
+    /** Each round ends with the late-mail check of every folder inside the window (issue #8). */
+    @Override
+    public void afterRound() {
+      for (String user : known.all()) {
+        try {
+          if (closing) {
+            return;
+          }
+          if (hasSkeleton(user)) {
+            List<String> due = lateMail.due(stores.apply(user));
+            if (!due.isEmpty()) {
+              lateMail.check(user, due, List.of());
+            }
+          }
+        } catch (MigrationUnavailableException | RuntimeException e) {
+          LOG.debug("sweeper: {}: late mail not checked: {}", user, e.toString());
+        }
+      }
     }
   }
 

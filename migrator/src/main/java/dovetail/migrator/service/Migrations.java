@@ -59,6 +59,23 @@ public interface Migrations {
   /** Every user the process knows: sweeper_users, the users found in the store, logins, admin commands. */
   List<String> knownUsers();
 
+  /**
+   * Admin ({@code dovetail sync -1}): checks the user's complete folders (or only {@code folders}) for late legacy
+   * mail now and merges it (issue #8), even outside {@code legacy_sync_window}. Blocks until done.
+   *
+   * @throws MigrationUnavailableException when the user has no migrated folders or no legacy credentials
+   */
+  default LateMailReport syncLateMail(String user, List<String> folders) throws MigrationUnavailableException {
+    throw new MigrationUnavailableException("this server does not merge late legacy mail");
+  }
+
+  /**
+   * A client opens the folder: inside {@code legacy_sync_window}, and at most once a minute per folder, the legacy
+   * folder is checked for late mail first. Never throws: a legacy server that is down is logged, and the client
+   * goes on with what the store has. Cheap when nothing is due.
+   */
+  default void lateMailOnAccess(String user, String folder) {}
+
   /** The background sweeper. */
   SweeperControl sweeper();
 }

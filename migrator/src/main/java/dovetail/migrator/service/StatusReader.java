@@ -1,11 +1,14 @@
 package dovetail.migrator.service;
 
+import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.Progress;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.StoredMessage;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,8 @@ final class StatusReader {
     }
     int skipped = (int) state.keySet().stream().filter(k -> k.startsWith(MigrationState.SKIPPED_PREFIX)).count();
     Optional<String> error = Optional.ofNullable(state.get(MigrationState.ERROR))
-        .or(() -> Optional.ofNullable(state.get(MigrationState.FAILED_REASON)));
+        .or(() -> Optional.ofNullable(state.get(MigrationState.FAILED_REASON)))
+        .or(() -> Optional.ofNullable(state.get(LateMailState.ERROR)));
     double rate = 0;
     long eta = -1;
     Optional<Progress> live = run == null ? Optional.empty() : run.lastProgress();
@@ -52,7 +56,15 @@ final class StatusReader {
       rate = live.get().messagesPerSecond();
       eta = live.get().folderEta().map(d -> d.toSeconds()).orElse(-1L);
     }
-    return new FolderStatus(box.name(), name, messages, messagesTotal, bytes, bytesTotal, skipped, error, rate, eta);
+    Optional<Instant> checked;
+    try {
+      checked = Optional.ofNullable(state.get(LateMailState.CHECKED)).map(Instant::parse);
+    } catch (DateTimeParseException e) {
+      checked = Optional.empty();
+    }
+    long late = Math.max(0, number(state.get(LateMailState.MERGED)));
+    return new FolderStatus(box.name(), name, messages, messagesTotal, bytes, bytesTotal, skipped, error, rate, eta,
+        checked, late);
   }
 
   private static long number(String s) {

@@ -35,6 +35,9 @@ final class Sweeper implements SweeperControl {
 
     /** Messages per second of the sweeper's migrations, recently. */
     double rate();
+
+    /** Work at the end of each round, after the migrations (the late-mail checks of issue #8). */
+    default void afterRound() {}
   }
 
   record Round(List<String> toSweep, int complete) {}
@@ -152,6 +155,9 @@ final class Sweeper implements SweeperControl {
           LOG.info("sweeper: {} users to migrate, {} complete", round.toSweep().size(), round.complete());
         }
         runWorkers();
+        if (awaitTurn()) {
+          work.afterRound();
+        }
         synchronized (this) {
           rounds++;
           notifyAll();

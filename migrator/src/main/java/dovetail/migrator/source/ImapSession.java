@@ -43,6 +43,12 @@ final class ImapSession implements LegacyImapSession {
   }
 
   @Override
+  public LegacyFolderStatus status(String legacyName) {
+    Objects.requireNonNull(legacyName, "legacyName");
+    return StatusQuery.status(connection, legacyName);
+  }
+
+  @Override
   public List<LegacyMessageInfo> fetchMetadata(String legacyName, long fromUid) {
     select(legacyName);
     if (connection.exists() == 0) {

@@ -24,6 +24,17 @@ public interface LegacyImapSession extends AutoCloseable {
    */
   FolderSnapshot examine(String legacyName);
 
+  /**
+   * {@code STATUS (UIDVALIDITY UIDNEXT MESSAGES)} of a folder, without selecting it: whether mail arrived since a
+   * recorded UIDNEXT. A session that cannot send STATUS answers from {@link #examine}.
+   *
+   * @throws LegacyException FOLDER_NOT_FOUND
+   */
+  default LegacyFolderStatus status(String legacyName) {
+    FolderSnapshot s = examine(legacyName);
+    return new LegacyFolderStatus(s.uidValidity(), s.uidNext(), s.messageCount());
+  }
+
   /** Metadata of every message with UID >= fromUid, in UID order. */
   List<LegacyMessageInfo> fetchMetadata(String legacyName, long fromUid);
 

@@ -14,6 +14,11 @@ public record Difference(String folder, long uid, Kind kind, String detail) {
     NOT_ON_LEGACY,
     /** A legacy message at or above the migrated UIDNEXT arrived after the migration. */
     LATE_ON_LEGACY,
+    /**
+     * A late legacy message (cut-over window) was merged under another UID, because its legacy UID was below the
+     * store's NEXTUID or named a local message (which was renumbered too); the detail says where each went.
+     */
+    RENUMBERED,
     /** The bytes differ (sha256). */
     CONTENT,
     /** RFC822.SIZE differs. */

@@ -1,6 +1,7 @@
 package dovetail.migrator.verify;
 
 import dovetail.conf.Settings;
+import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.LegacyEndpoints;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
@@ -138,6 +139,8 @@ public final class UserVerifier {
       for (LegacyMessageInfo r : remote.values()) {
         if (r.uid() >= boundary) {
           out.add(new Difference(name, r.uid(), Kind.LATE_ON_LEGACY, "arrived on the legacy server after the migration"));
+        } else if (!local.containsKey(r.uid()) && state.containsKey(LateMailState.MOVED_PREFIX + r.uid())) {
+          out.add(renumbered(r.uid(), state.get(LateMailState.MOVED_PREFIX + r.uid())));
         } else if (!local.containsKey(r.uid())) {
           out.add(new Difference(name, r.uid(), Kind.MISSING_IN_STORE, ""));
         } else {
@@ -151,6 +154,28 @@ public final class UserVerifier {
         }
       }
       compareContent(legacy, both, local);
+    }
+
+    /** Issue #8: where a late legacy message went, and the local message that had its UID. */
+    private Difference renumbered(long legacyUid, String moved) {
+      String[] uids = moved.trim().split(" ");
+      boolean present = box.message(parse(uids[0])).isPresent();
+      if (!present) {
+        return new Difference(name, legacyUid, Kind.MISSING_IN_STORE, "merged late as UID " + uids[0]
+            + ", which the store no longer has (expunged since?)");
+      }
+      return new Difference(name, legacyUid, Kind.RENUMBERED, "arrived on the legacy server after the migration and "
+          + "was merged as UID " + uids[0] + (uids.length > 1 ? "; a local message held UID " + legacyUid
+          + " and was renumbered to UID " + uids[1] + ", so that no UID names two messages"
+          : "; the store had used UID " + legacyUid + " already"));
+    }
+
+    private static long parse(String s) {
+      try {
+        return Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        return -1;
+      }
     }
 
     private void compareMetadata(LegacyMessageInfo r, StoredMessage l) {

@@ -3,8 +3,10 @@ package dovetail.proxy.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.LateMailMerge;
 import dovetail.migrator.copy.UserResult;
 import dovetail.migrator.service.FolderStatus;
+import dovetail.migrator.service.LateMailReport;
 import dovetail.migrator.service.SweeperStatus;
 import dovetail.migrator.service.UserStatus;
 import java.util.List;
@@ -56,7 +58,31 @@ final class AdminJson {
     } else {
       n.putNull("error");
     }
-    return n.put("messages_per_second", round(f.messagesPerSecond())).put("eta_seconds", f.etaSeconds());
+    n.put("messages_per_second", round(f.messagesPerSecond())).put("eta_seconds", f.etaSeconds());
+    // Issue #8, the cut-over window: when the legacy folder was last checked for late mail, and what it brought.
+    if (f.legacyChecked().isPresent()) {
+      n.put("legacy_checked", f.legacyChecked().get().toString());
+    } else {
+      n.putNull("legacy_checked");
+    }
+    return n.put("late_merged", f.lateMerged());
+  }
+
+  /** The answer to {@code sync}: per folder checked, what was merged. */
+  static ObjectNode synced(LateMailReport r) {
+    ObjectNode n = AdminProtocol.JSON.createObjectNode().put("user", r.user()).put("merged", r.merged());
+    ArrayNode folders = n.putArray("folders");
+    for (LateMailMerge.Result f : r.folders()) {
+      folders.addObject().put("folder", f.folder()).put("checked", f.checked()).put("merged", f.merged())
+          .put("renumbered", f.renumbered()).put("bytes", f.bytes()).put("problem", f.problem());
+    }
+    r.problems().forEach(n.putArray("problems")::add);
+    if (r.abortReason().isPresent()) {
+      n.put("abort_reason", r.abortReason().get());
+    } else {
+      n.putNull("abort_reason");
+    }
+    return n;
   }
 
   /** A {@code migrate --wait} progress line: the user's totals and the folders migrating now. */

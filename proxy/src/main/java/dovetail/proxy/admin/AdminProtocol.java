@@ -22,6 +22,7 @@ final class AdminProtocol {
   static final String MIGRATE = "migrate";
   static final String STATUS = "status";
   static final String SWEEPER = "sweeper";
+  static final String SYNC = "sync";
 
   /** A request longer than this is refused: the peer is not speaking this protocol. */
   static final int MAX_REQUEST_BYTES = 64 * 1024;
@@ -39,6 +40,12 @@ final class AdminProtocol {
   static ObjectNode status(Optional<String> user) {
     ObjectNode r = JSON.createObjectNode().put(VERB, STATUS);
     user.ifPresent(u -> r.put("user", u));
+    return r;
+  }
+
+  static ObjectNode sync(String user, List<String> folders) {
+    ObjectNode r = JSON.createObjectNode().put(VERB, SYNC).put("user", user);
+    folders.forEach(r.putArray("folders")::add);
     return r;
   }
 

@@ -55,6 +55,30 @@ public final class AdminText {
     return lines;
   }
 
+  /** The answer to {@code sync}: one line per folder checked, the problems, and a summary line. */
+  public static List<String> synced(JsonNode r) {
+    List<String> lines = new ArrayList<>();
+    long renumbered = 0;
+    for (JsonNode f : r.path("folders")) {
+      renumbered += f.path("renumbered").asLong();
+      String problem = f.path("problem").asText();
+      lines.add("  " + f.path("folder").asText() + ": " + (f.path("checked").asBoolean() ? "checked" : "not checked")
+          + ", " + f.path("merged").asLong() + " late messages merged"
+          + (f.path("renumbered").asLong() > 0 ? ", " + f.path("renumbered").asLong() + " local renumbered" : "")
+          + (problem.isEmpty() ? "" : "; " + problem));
+    }
+    for (JsonNode problem : r.path("problems")) {
+      lines.add("  ! " + problem.asText());
+    }
+    if (r.hasNonNull("abort_reason")) {
+      lines.add("  stopped: " + r.path("abort_reason").asText());
+    }
+    lines.add(r.path("user").asText() + ": " + r.path("merged").asLong() + " late messages merged from the legacy "
+        + "server into " + r.path("folders").size() + " folders checked" + (renumbered > 0 ? ", " + renumbered
+        + " local messages renumbered" : ""));
+    return lines;
+  }
+
   /** The answer to {@code migrate} without {@code --wait}. */
   public static String started(JsonNode r) {
     String user = r.path("user").asText();

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** The verbs the admin socket answers, by name. A new verb (issue #8's {@code sync}) is one more entry here. */
+/** The verbs the admin socket answers, by name. A new verb is one more entry here. */
 final class AdminVerbs {
   private final Map<String, AdminVerb> byName;
 
@@ -13,7 +13,8 @@ final class AdminVerbs {
     this.byName = Map.of(
         AdminProtocol.MIGRATE, new MigrateVerb(migrations, pollEvery),
         AdminProtocol.STATUS, new StatusVerb(migrations),
-        AdminProtocol.SWEEPER, new SweeperVerb(migrations));
+        AdminProtocol.SWEEPER, new SweeperVerb(migrations),
+        AdminProtocol.SYNC, new SyncVerb(migrations));
   }
 
   Optional<AdminVerb> find(String name) {

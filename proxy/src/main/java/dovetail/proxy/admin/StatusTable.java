@@ -54,14 +54,20 @@ public final class StatusTable {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
     List<String> errors = new ArrayList<>();
+    List<String> late = new ArrayList<>();
     for (JsonNode f : user.path("folders")) {
       rows.add(row(f));
       if (f.hasNonNull("error")) {
         errors.add("  ! " + f.path("folder").asText() + ": " + f.path("error").asText());
       }
+      if (f.hasNonNull("legacy_checked")) {
+        late.add("  late mail: " + f.path("folder").asText() + ": " + f.path("late_merged").asLong()
+            + " merged, legacy last checked " + f.path("legacy_checked").asText());
+      }
     }
     lines.addAll(align(rows));
     lines.addAll(errors);
+    lines.addAll(late);
     lines.add(AdminText.summary(name, user.path("summary")));
   }
 

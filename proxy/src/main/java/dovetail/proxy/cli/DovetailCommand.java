@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       MigrateCommand.class,
       StatusCommand.class,
       SweeperCommand.class,
+      SyncCommand.class,
       VerifyCommand.class,
       CommandLine.HelpCommand.class
     })

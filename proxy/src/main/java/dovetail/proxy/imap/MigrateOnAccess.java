@@ -86,6 +86,10 @@ final class MigrateOnAccess {
         if (folder.isPresent() && migrations.needsMigration(user, folder.get())) {
           return migrate(user, folder.get(), request, responder);
         }
+        if (folder.isPresent() && message instanceof AbstractMailboxSelectionRequest) {
+          // Issue #8: inside the cut-over window, late legacy mail first (rate-limited; never fails the SELECT).
+          migrations.lateMailOnAccess(user, folder.get());
+        }
         return true;
       } catch (MigrationUnavailableException e) {
         LOG.warn("{} needs the legacy server, which failed: {}", request.getCommand().getName(), e.getMessage());

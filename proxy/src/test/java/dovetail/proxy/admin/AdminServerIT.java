@@ -111,7 +111,7 @@ class AdminServerIT {
       client.send("{\"user\":\"alice\"}");
       assertError("missing \"verb\"", client.read());
       client.send("{\"verb\":\"frobnicate\"}");
-      assertError("unknown verb 'frobnicate'; expected one of migrate, status, sweeper", client.read());
+      assertError("unknown verb 'frobnicate'; expected one of migrate, status, sweeper, sync", client.read());
       client.send("{\"verb\":\"migrate\"}");
       assertError("missing \"user\"", client.read());
       client.send("{\"verb\":\"migrate\",\"user\":\"alice\",\"folders\":\"INBOX\"}");

@@ -1,0 +1,311 @@
+package dovetail.migrator.copy;
+
+import dovetail.migrator.source.BodyConsumer;
+import dovetail.migrator.source.LegacyFolderStatus;
+import dovetail.migrator.source.LegacyException;
+import dovetail.migrator.source.LegacyImapSession;
+import dovetail.migrator.source.LegacyMessageInfo;
+import dovetail.store.Mailbox;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import dovetail.store.StoredMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One check of a complete folder for late legacy mail (issue #8, {@code doveadm sync -1}): mail that reached the
+ * legacy folder after it was migrated. A cheap {@code STATUS} first; only when the legacy UIDNEXT moved past the
+ * recorded {@link MigrationState#LEGACY_UIDNEXT} are the messages at or above it fetched and added, one commit
+ * each, in legacy UID order.
+ *
+ * <p><b>UIDs</b> (RFC 3501 2.3.1.1: strictly ascending). A late message keeps its legacy UID when that UID is
+ * still at or above the local NEXTUID; otherwise it gets the next local UID. When its legacy UID already names a
+ * different local message (a delivery or APPEND since the migration), that local message is renumbered too:
+ * copied under a new UID with its flags, then expunged. So no UID names two different messages for a client that
+ * cached either server's state; this is dsync's rule (Dovecot's dsync-mailbox-import.c renumbers both sides of a
+ * UID conflict).
+ *
+ * <p>Legacy expunges and flag changes are not applied: the store is the master after migration.
+ */
+public final class LateMailMerge {
+  private static final Logger LOG = LoggerFactory.getLogger(LateMailMerge.class);
+
+  /** What one check did. */
+  public record Result(String folder, boolean checked, int merged, int renumbered, long bytes, String problem) {
+    static Result notChecked(String folder, String problem) {
+      return new Result(folder, false, 0, 0, 0, problem);
+    }
+  }
+
+  private final Mailbox mailbox;
+  private final Pop3Uidls pop3;
+  private final Clock clock;
+
+  public LateMailMerge(Mailbox mailbox, Pop3Uidls pop3, Clock clock) {
+    this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
+    this.pop3 = Objects.requireNonNull(pop3, "pop3");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Checks and merges.
+   *
+   * @throws LegacyException UNAVAILABLE and the like; what was merged before stays, and is recorded
+   */
+  public Result run(LegacyImapSession session) {
+    Map<String, String> state = mailbox.dovetailState();
+    String legacyName = state.get(MigrationState.LEGACY_NAME);
+    long uidValidity = number(state.get(MigrationState.LEGACY_UIDVALIDITY));
+    long recorded = number(state.get(MigrationState.LEGACY_UIDNEXT));
+    if (legacyName == null || uidValidity <= 0 || recorded <= 0) {
+      return Result.notChecked(mailbox.name(), "its state lacks the legacy name, UIDVALIDITY or UIDNEXT");
+    }
+    LegacyFolderStatus status = session.status(legacyName);
+    if (status.uidValidity() > 0 && status.uidValidity() != uidValidity) {
+      String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
+          + "; its late mail cannot be told from the migrated mail and is not merged";
+      record(Map.of(LateMailState.ERROR, why));
+      LOG.warn("{}: {}", mailbox.name(), why);
+      return Result.notChecked(mailbox.name(), why);
+    }
+    if (status.uidNext() <= recorded && mailbox.dovetailState().get(LateMailState.PENDING) == null) {
+      record(cleared());
+      return new Result(mailbox.name(), true, 0, 0, 0, "");
+    }
+    List<LegacyMessageInfo> late = new ArrayList<>(session.fetchMetadata(legacyName, recorded));
+    settlePending(late);
+    Map<Long, Pop3Uidls.Uidl> uidls = uidls(session, legacyName, late);
+    MessageFlags flags = new MessageFlags(mailbox.name(), keywords());
+    int merged = 0;
+    int renumbered = 0;
+    long bytes = 0;
+    for (LegacyMessageInfo info : late) {
+      Step step = null;
+      for (int attempt = 1; step == null; attempt++) {
+        try {
+          step = merge(session, legacyName, info, flags, uidls.get(info.uid()));
+        } catch (StoreException e) {
+          // A local delivery took the UID between our look and our commit: look again.
+          if (e.error() != StoreError.UID_CONFLICT || attempt >= 3) {
+            throw e;
+          }
+        }
+      }
+      if (step.problem() != null) {
+        record(Map.of(LateMailState.ERROR, MigrationState.oneLine(step.problem())));
+        return new Result(mailbox.name(), true, merged, renumbered, bytes, step.problem());
+      }
+      renumbered += step.renumbered() ? 1 : 0;
+      if (step.bytes() >= 0) {
+        merged++;
+        bytes += step.bytes();
+      }
+    }
+    Map<String, String> done = cleared();
+    done.put(MigrationState.LEGACY_UIDNEXT, Long.toString(Math.max(status.uidNext(),
+        number(mailbox.dovetailState().get(MigrationState.LEGACY_UIDNEXT)))));
+    record(done);
+    return new Result(mailbox.name(), true, merged, renumbered, bytes, "");
+  }
+
+  private record Step(boolean renumbered, long bytes, String problem) {}
+
+  /** One late message: the local occupant of its UID renumbered if need be, then the message added. */
+  private Step merge(LegacyImapSession session, String legacyName, LegacyMessageInfo info, MessageFlags flags,
+      Pop3Uidls.Uidl uidl) {
+    boolean renumbered = false;
+    long target = info.uid();
+    String moved = null;
+    if (info.uid() < mailbox.status().nextUid()) {
+      Optional<StoredMessage> occupant = mailbox.message(info.uid());
+      long renumberedTo = occupant.isPresent() ? renumber(occupant.get()) : 0;
+      renumbered = occupant.isPresent();
+      target = mailbox.status().nextUid();
+      moved = target + (renumbered ? " " + renumberedTo : "");
+    }
+    MessageMeta meta = MessageMeta.withUid(target, info.internalDate(), flags.of(info));
+    if (uidl != null) {
+      meta = meta.withPop3(uidl.uidl(), uidl.order());
+    }
+    record(Map.of(LateMailState.PENDING, "late " + info.uid() + " " + target));
+    long[] length = {-1};
+    String[] failure = {null};
+    try (MailboxTransaction tx = mailbox.begin()) {
+      MessageMeta m = meta;
+      session.fetchBodies(legacyName, List.of(info.uid()), new BodyConsumer() {
+        @Override
+        public void accept(long uid, InputStream body) throws IOException {
+          SourceStream in = new SourceStream(body);
+          tx.add(m, in);
+          length[0] = in.count();
+        }
+
+        @Override
+        public void failed(long uid, String reason) {
+          failure[0] = reason;
+        }
+      });
+      if (length[0] < 0 && !stillOnLegacy(session, legacyName, info.uid())) {
+        Map<String, String> gone = cleared();
+        gone.put(MigrationState.LEGACY_UIDNEXT, Long.toString(info.uid() + 1));
+        record(gone);
+        LOG.info("{}: late legacy UID {} was expunged on the legacy server before it was fetched", mailbox.name(),
+            info.uid());
+        return new Step(renumbered, -1, null);
+      }
+      if (length[0] < 0) {
+        record(cleared());
+        return new Step(renumbered, 0, "late legacy UID " + info.uid() + " could not be fetched ("
+            + (failure[0] == null ? "no body" : failure[0]) + "); the next check tries again");
+      }
+      tx.commit();
+    }
+    Map<String, String> after = new HashMap<>();
+    after.put(LateMailState.PENDING, null);
+    after.put(MigrationState.LEGACY_UIDNEXT, Long.toString(info.uid() + 1));
+    after.put(LateMailState.MERGED, Long.toString(count(LateMailState.MERGED) + 1));
+    if (moved != null) {
+      after.put(LateMailState.MOVED_PREFIX + info.uid(), moved);
+    }
+    record(after);
+    LOG.info("{}: late legacy UID {} merged as UID {}", mailbox.name(), info.uid(), target);
+    return new Step(renumbered, length[0], null);
+  }
+
+  /**
+   * Gives a local message a new UID: a copy under the next UID with the same flags, date and POP3 identity, then
+   * the old UID expunged. The copy commits first, so a kill in between leaves two copies, never none; the
+   * pending note lets the next check expunge the old one.
+   */
+  private long renumber(StoredMessage old) {
+    long fresh = mailbox.status().nextUid();
+    record(Map.of(LateMailState.PENDING, "renumber " + old.uid() + " " + fresh));
+    MessageMeta meta = new MessageMeta(fresh, old.internalDate(), old.flags(), old.pop3Uidl(), old.pop3Order());
+    try (InputStream in = mailbox.openContent(old.uid())) {
+      mailbox.append(meta, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    finishRenumber(old.uid(), fresh);
+    return fresh;
+  }
+
+  private void finishRenumber(long oldUid, long newUid) {
+    mailbox.expunge(List.of(oldUid));
+    Map<String, String> after = new HashMap<>();
+    after.put(LateMailState.PENDING, null);
+    after.put(LateMailState.RENUMBERED, Long.toString(count(LateMailState.RENUMBERED) + 1));
+    record(after);
+    LOG.info("{}: local UID {} renumbered to UID {}: a late legacy message had its UID", mailbox.name(), oldUid,
+        newUid);
+  }
+
+  /**
+   * A step a kill interrupted. A renumbering whose copy committed is finished; a late message whose commit went
+   * through (the message at the noted UID has the legacy date and size) is not fetched again.
+   */
+  private void settlePending(List<LegacyMessageInfo> late) {
+    String pending = mailbox.dovetailState().get(LateMailState.PENDING);
+    if (pending == null || pending.isBlank()) {
+      return;
+    }
+    String[] p = pending.trim().split(" ");
+    long a = p.length == 3 ? number(p[1]) : -1;
+    long b = p.length == 3 ? number(p[2]) : -1;
+    if (p[0].equals("renumber") && a > 0 && b > 0 && mailbox.message(b).isPresent()) {
+      finishRenumber(a, b);
+      return;
+    }
+    if (p[0].equals("late") && a > 0 && b > 0 && !late.isEmpty() && late.get(0).uid() == a) {
+      Optional<StoredMessage> stored = mailbox.message(b);
+      LegacyMessageInfo info = late.get(0);
+      if (stored.isPresent() && stored.get().internalDate().getEpochSecond() == info.internalDate().getEpochSecond()
+          && (info.rfc822Size() < 0 || info.rfc822Size() == stored.get().virtualSize())) {
+        late.remove(0);
+        Map<String, String> after = new HashMap<>();
+        after.put(LateMailState.PENDING, null);
+        after.put(MigrationState.LEGACY_UIDNEXT, Long.toString(a + 1));
+        after.put(LateMailState.MERGED, Long.toString(count(LateMailState.MERGED) + 1));
+        record(after);
+        return;
+      }
+    }
+    record(cleared());
+  }
+
+  private static boolean stillOnLegacy(LegacyImapSession session, String legacyName, long uid) {
+    List<LegacyMessageInfo> from = session.fetchMetadata(legacyName, uid);
+    return !from.isEmpty() && from.get(0).uid() == uid;
+  }
+
+  /** POP3 UIDLs of the late messages, when the folder has them; without them when the maildrops do not match. */
+  private Map<Long, Pop3Uidls.Uidl> uidls(LegacyImapSession session, String legacyName, List<LegacyMessageInfo> late) {
+    if (late.isEmpty() || !pop3.appliesTo(mailbox.name())) {
+      return Map.of();
+    }
+    try {
+      // The matcher needs the whole legacy maildrop, not only the late part.
+      Map<Long, Pop3Uidls.Uidl> all = pop3.assign(session, legacyName, session.fetchMetadata(legacyName, 1));
+      Set<Long> wanted = new HashSet<>();
+      late.forEach(m -> wanted.add(m.uid()));
+      Map<Long, Pop3Uidls.Uidl> out = new HashMap<>();
+      all.forEach((uid, uidl) -> {
+        if (wanted.contains(uid)) {
+          out.put(uid, uidl);
+        }
+      });
+      return out;
+    } catch (Pop3Uidls.MismatchException | LegacyException e) {
+      LOG.warn("{}: late messages merged without their legacy POP3 UIDLs: {}", mailbox.name(), e.getMessage());
+      return Map.of();
+    }
+  }
+
+  private Set<String> keywords() {
+    Set<String> keywords = new HashSet<>();
+    for (StoredMessage m : mailbox.messages()) {
+      keywords.addAll(m.flags().keywords());
+    }
+    return keywords;
+  }
+
+  private Map<String, String> cleared() {
+    Map<String, String> m = new HashMap<>();
+    m.put(LateMailState.ERROR, null);
+    m.put(LateMailState.PENDING, null);
+    return m;
+  }
+
+  private long count(String key) {
+    return Math.max(0, number(mailbox.dovetailState().get(key)));
+  }
+
+  /** Merges {@code updates} into the state and stamps the check. */
+  private void record(Map<String, String> updates) {
+    Map<String, String> all = new HashMap<>(updates);
+    all.put(LateMailState.CHECKED, clock.instant().toString());
+    mailbox.writeDovetailState(MigrationState.merge(mailbox.dovetailState(), all));
+  }
+
+  private static long number(String s) {
+    try {
+      return s == null ? -1 : Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

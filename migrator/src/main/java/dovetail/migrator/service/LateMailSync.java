@@ -1,0 +1,179 @@
+package dovetail.migrator.service;
+
+import dovetail.conf.Settings;
+import dovetail.migrator.copy.ConnectionLimiter;
+import dovetail.migrator.copy.LateMailMerge;
+import dovetail.migrator.copy.LateMailState;
+import dovetail.migrator.copy.LegacyEndpoints;
+import dovetail.migrator.copy.MigrationState;
+import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.migrator.copy.Pop3UidlAssignment;
+import dovetail.migrator.copy.Pop3Uidls;
+import dovetail.migrator.source.LegacyException;
+import dovetail.migrator.source.LegacyImapSession;
+import dovetail.migrator.source.LegacyImapSource;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cut-over window (issue #8): which complete folders are still checked for late legacy mail, and the checks
+ * themselves, one legacy session per user, opened only when some folder needs it. A folder is checked while
+ * {@code legacy_sync_window} has not passed since its migration completed; after that no connection is made for
+ * it (the admin's {@code sync} may still ask explicitly). Each check runs as the folder's one run, through the
+ * service's per-folder map, so it never overlaps a migration of the same folder.
+ */
+final class LateMailSync {
+  private static final Logger LOG = LoggerFactory.getLogger(LateMailSync.class);
+
+  /** Runs work as the folder's only run (the service's per-folder map). */
+  interface FolderLock {
+    <T> T alone(String user, String folder, Supplier<T> work) throws MigrationUnavailableException;
+  }
+
+  private record Key(String user, String folder) {}
+
+  private final Settings settings;
+  private final Function<String, MailStore> stores;
+  private final LegacyLogins logins;
+  private final ConnectionLimiter limiter;
+  private final Clock clock;
+  private final FolderLock lock;
+  private final Duration onAccessEvery;
+  private final Map<Key, Instant> lastOnAccess = new ConcurrentHashMap<>();
+
+  LateMailSync(Settings settings, Function<String, MailStore> stores, LegacyLogins logins, ConnectionLimiter limiter,
+      Clock clock, FolderLock lock, Duration onAccessEvery) {
+    this.settings = settings;
+    this.stores = stores;
+    this.logins = logins;
+    this.limiter = limiter;
+    this.clock = clock;
+    this.lock = lock;
+    this.onAccessEvery = onAccessEvery;
+  }
+
+  Duration window() {
+    return settings.migration().syncWindow();
+  }
+
+  /** The folders of a user that automatic checks look at now: complete, and inside the window. */
+  List<String> due(MailStore store) {
+    List<String> out = new ArrayList<>();
+    if (window().isZero() || window().isNegative()) {
+      return out;
+    }
+    for (String folder : store.listFolders()) {
+      if (inWindow(store.open(folder))) {
+        out.add(folder);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether an on-access check of the folder is due: inside the window, and not checked on access in the last
+   * {@code onAccessEvery}. Marks the check as taken.
+   */
+  boolean takeOnAccess(String user, Mailbox box) {
+    if (window().isZero() || !inWindow(box)) {
+      return false;
+    }
+    Instant now = clock.instant();
+    Key key = new Key(user, box.name());
+    Instant[] taken = {null};
+    lastOnAccess.compute(key, (k, last) -> {
+      if (last == null || !now.isBefore(last.plus(onAccessEvery))) {
+        taken[0] = now;
+        return now;
+      }
+      return last;
+    });
+    return taken[0] != null;
+  }
+
+  /**
+   * Checks the given local folders (all must exist), over one legacy session opened on the first need.
+   *
+   * @throws MigrationUnavailableException when there are no credentials for the user
+   */
+  LateMailReport check(String user, List<String> folders, List<String> problems) throws MigrationUnavailableException {
+    MailStore store = stores.apply(user);
+    List<LateMailMerge.Result> results = new ArrayList<>();
+    if (folders.isEmpty()) {
+      return new LateMailReport(user, results, problems, Optional.empty());
+    }
+    LegacyLogins.Endpoints login = logins.forUser(user);
+    Pop3Uidls pop3 = login.pop3().<Pop3Uidls>map(p -> new Pop3UidlAssignment(p, settings.pop3Migration(), user))
+        .orElse(Pop3Uidls.NONE);
+    LegacyImapSource source = limiter.limit(
+        LegacyImapSource.create(login.imap(), LegacyEndpoints.fetchLimits(settings)), login.imap().host());
+    LegacyImapSession session = null;
+    try {
+      for (String folder : folders) {
+        Mailbox box = store.open(folder);
+        if (session == null) {
+          session = source.open(user);
+        }
+        LegacyImapSession s = session;
+        LateMailMerge.Result r = lock.alone(user, box.name(), () -> new LateMailMerge(box, pop3, clock).run(s));
+        if (r.merged() > 0 || !r.problem().isEmpty()) {
+          LOG.info("{}: {}: {} late legacy messages merged, {} local renumbered{}", user, box.name(), r.merged(),
+              r.renumbered(), r.problem().isEmpty() ? "" : "; " + r.problem());
+        }
+        results.add(r);
+      }
+      return new LateMailReport(user, results, problems, Optional.empty());
+    } catch (LegacyException | StoreException e) {
+      LOG.warn("{}: late mail not checked: {}", user, e.getMessage());
+      return new LateMailReport(user, results, problems, Optional.of(e.getMessage()));
+    } catch (IllegalStateException e) { // interrupted while waiting for a connection
+      return new LateMailReport(user, results, problems, Optional.of(e.getMessage()));
+    } finally {
+      if (session != null) {
+        session.close();
+      }
+    }
+  }
+
+  /**
+   * Complete, migrated, and inside the window counted from its completion. The completion time is recorded
+   * when missing (taken from the migration's last state change, which completion was).
+   */
+  private boolean inWindow(Mailbox box) {
+    Map<String, String> state = box.dovetailState();
+    if (FolderState.of(state).orElse(null) != FolderState.COMPLETE || state.get(MigrationState.LEGACY_UIDNEXT) == null) {
+      return false;
+    }
+    Instant completed = instant(state.get(LateMailState.COMPLETED));
+    if (completed == null) {
+      completed = Optional.ofNullable(instant(state.get(MigrationState.UPDATED))).orElseGet(clock::instant);
+      Map<String, String> updates = new HashMap<>();
+      updates.put(LateMailState.COMPLETED, completed.toString());
+      box.writeDovetailState(ServiceState.merged(box.dovetailState(), updates));
+    }
+    return clock.instant().isBefore(completed.plus(window()));
+  }
+
+  private static Instant instant(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package dovetail.migrator.service;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.conf.ConfigLoader;
+import dovetail.conf.FsyncMode;
+import dovetail.conf.Settings;
+import dovetail.migrator.copy.Backup;
+import dovetail.migrator.copy.ConnectionLimiter;
+import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.LateMailMerge;
+import dovetail.migrator.copy.MigrationListener;
+import dovetail.migrator.copy.MigrationState;
+import dovetail.migrator.verify.Difference;
+import dovetail.migrator.verify.UserVerifier;
+import dovetail.store.Flags;
+import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreOptions;
+import dovetail.store.StoredMessage;
+import dovetail.store.SystemFlag;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.ImapProbe;
+import dovetail.store.dovecot.Pop3Probe;
+import dovetail.store.maildir.MaildirStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cut-over window (issue #8) against real Dovecot 2.3 as the legacy server (master user): mail APPENDed on the
+ * legacy server after a folder was migrated is merged with its legacy UID when the rule allows; a local message that
+ * took that UID meanwhile is renumbered, and so is the late one; outside the window no legacy connection is made;
+ * the sweeper merges within its rescan period. Each test uses its own legacy folder, so they do not meet.
+ */
+class LateMailDovecotIT {
+  private static final String USER = "erin";
+  private static final String MASTER = "master";
+  private static final String MASTER_PASSWORD = "master-secret";
+  private static final List<String> FOLDERS = List.of("INBOX", "Keep", "Clash", "Closed", "Swept");
+  @TempDir static Path shared;
+  private static DovecotServer legacy;
+
+  @BeforeAll
+  static void startLegacy() {
+    DovecotServer.assumeInstalled();
+    Path dir = shared.resolve("legacy");
+    MailStore store = MaildirStore.open(DovecotServer.maildir(dir, USER), StoreOptions.DEFAULT.withFsync(FsyncMode.NEVER));
+    int n = 0;
+    for (String folder : FOLDERS) {
+      Mailbox box = store.create(folder, 500 + n++, 1);
+      try (MailboxTransaction tx = box.begin()) {
+        for (long uid = 1; uid <= 3; uid++) {
+          tx.add(MessageMeta.withUid(uid, Instant.parse("2024-05-01T10:00:00Z").plusSeconds(uid), Flags.of(SystemFlag.SEEN)),
+              body(folder + " old " + uid));
+        }
+        tx.commit();
+      }
+    }
+    legacy = DovecotServer.builder(dir).user(USER, "erin-pw").masterUser(MASTER, MASTER_PASSWORD)
+        .autoCreateSpecialUse(false).start();
+  }
+
+  @AfterAll
+  static void stopLegacy() {
+    if (legacy != null) {
+      legacy.close();
+    }
+  }
+
+  @Test
+  void lateLegacyMailIsMergedUnderItsLegacyUidWhenNoLocalMessageHasIt(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Keep");
+      long recorded = Long.parseLong(store(settings).open("Keep").dovetailState().get(MigrationState.LEGACY_UIDNEXT));
+      long legacyUid = appendOnLegacy("Keep", "Keep late 1", List.of("\\Flagged", "Work"));
+      assertEquals(recorded, legacyUid, "the legacy server numbers on from where the migration stopped");
+
+      LateMailReport report = service.syncLateMail(USER, List.of("Keep"));
+      assertEquals(Optional.empty(), report.abortReason());
+      assertEquals(1, report.merged(), report.toString());
+      Mailbox keep = store(settings).open("Keep");
+      StoredMessage late = keep.message(legacyUid).orElseThrow(() -> new AssertionError("not under its legacy UID"));
+      assertEquals("Keep late 1", subject(keep, late.uid()));
+      assertTrue(late.flags().has(SystemFlag.FLAGGED), late.flags().toString());
+      assertEquals(Set.of("Work"), late.flags().keywords());
+      assertEquals(legacyUid + 1, keep.status().nextUid());
+
+      FolderStatus status = byName(service.status(USER), "Keep");
+      assertEquals(1, status.lateMerged());
+      assertTrue(status.legacyChecked().isPresent(), status.toString());
+
+      LateMailReport again = service.syncLateMail(USER, List.of("Keep"));
+      assertEquals(0, again.merged(), "a second check finds nothing new: " + again);
+      assertEquals(4, store(settings).open("Keep").messages().size());
+    }
+  }
+
+  @Test
+  void aLocalMessageHoldingTheLateMessagesUidIsRenumberedAndSoIsTheLateMessage(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Clash");
+      Mailbox clash = store(settings).open("Clash");
+      // A delivery to Dovetail takes the next UID, the one the legacy server hands out next as well.
+      StoredMessage local = clash.append(MessageMeta.next(Instant.parse("2024-06-01T08:00:00Z"),
+          Flags.of(SystemFlag.ANSWERED).withKeywords("Local")), body("Clash local delivery"));
+      long legacyUid = appendOnLegacy("Clash", "Clash late legacy", List.of());
+      assertEquals(local.uid(), legacyUid, "the test needs the two servers to hand out the same UID");
+
+      LateMailReport report = service.syncLateMail(USER, List.of());
+      LateMailMerge.Result r = report.folders().stream().filter(f -> f.folder().equals("Clash")).findFirst().orElseThrow();
+      assertEquals(1, r.merged(), report.toString());
+      assertEquals(1, r.renumbered(), report.toString());
+
+      Mailbox after = store(settings).open("Clash");
+      assertTrue(after.message(legacyUid).isEmpty(), "UID " + legacyUid + " names neither message any more");
+      List<StoredMessage> above = after.messages().stream().filter(m -> m.uid() > legacyUid).toList();
+      assertEquals(2, above.size(), above.toString());
+      StoredMessage renumbered = above.get(0);
+      StoredMessage merged = above.get(1);
+      assertEquals("Clash local delivery", subject(after, renumbered.uid()));
+      assertEquals(Flags.of(SystemFlag.ANSWERED).withKeywords("Local"), renumbered.flags(), "flags kept");
+      assertEquals(local.internalDate(), renumbered.internalDate());
+      assertEquals("Clash late legacy", subject(after, merged.uid()));
+      assertEquals(3 + 2, after.messages().size(), "nothing lost, nothing doubled");
+      assertEquals(1, byName(service.status(USER), "Clash").lateMerged());
+
+      // verify explains where both went instead of calling the legacy message missing.
+      List<Difference> clashDiffs = UserVerifier.of(settings, USER).verify(USER).differences().stream()
+          .filter(d -> d.folder().equals("Clash")).toList();
+      assertEquals(1, clashDiffs.size(), clashDiffs.toString());
+      Difference d = clashDiffs.get(0);
+      assertEquals(Difference.Kind.RENUMBERED, d.kind());
+      assertEquals(legacyUid, d.uid());
+      assertTrue(d.detail().contains("merged as UID " + merged.uid()) && d.detail().contains("renumbered to UID "
+          + renumbered.uid()), d.detail());
+    }
+  }
+
+  @Test
+  void outsideTheWindowNoLegacyConnectionIsMadeAndNothingIsFetched(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 1h");
+    MovableClock clock = new MovableClock(Instant.now());
+    try (MigrationService service = MigrationService.create(settings, user -> Backup.store(settings, user),
+        new ConnectionLimiter(4), clock, MigrationService.Options.defaults())) {
+      migrate(service, "Closed");
+      long legacyUid = appendOnLegacy("Closed", "Closed late", List.of());
+
+      clock.advance(Duration.ofHours(1).plusSeconds(1));
+      long logins = legacyLogins();
+      assertTrue(logins > 0, "the log shows the migration's logins, so it would show another one");
+      service.lateMailOnAccess(USER, "Closed");
+      assertEquals(logins, legacyLogins(), "no legacy login after the window closed");
+      assertTrue(store(settings).open("Closed").message(legacyUid).isEmpty());
+      assertTrue(byName(service.status(USER), "Closed").legacyChecked().isEmpty());
+
+      // The same folder, the same late message, inside the window: the access does fetch it (the test can fail).
+      clock.advance(Duration.ofHours(-1));
+      service.lateMailOnAccess(USER, "Closed");
+      assertTrue(store(settings).open("Closed").message(legacyUid).isPresent(), "merged inside the window");
+    }
+  }
+
+  @Test
+  void theSweeperMergesLateMailWithinItsRescanPeriod(@TempDir Path tmp) throws Exception {
+    Path users = Files.writeString(tmp.resolve("users.txt"), USER + "\n");
+    Settings settings = settings(tmp, "sweeper = yes", "sweeper_users = " + users, "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, user -> Backup.store(settings, user),
+        new ConnectionLimiter(4), Clock.systemUTC(), MigrationService.Options.defaults()
+            .withRescanPeriod(Duration.ofMillis(200)))) {
+      service.awaitSweeperRounds(1);
+      assertTrue(service.status(USER).complete(), service.status(USER).toString());
+      long legacyUid = appendOnLegacy("Swept", "Swept late", List.of("\\Seen"));
+      service.awaitSweeperRounds(3); // the round running when the APPEND happened may have checked just before it
+      StoredMessage m = store(settings).open("Swept").message(legacyUid).orElseThrow(
+          () -> new AssertionError("the sweeper did not merge the late message"));
+      assertTrue(m.flags().has(SystemFlag.SEEN));
+    }
+  }
+
+  @Test
+  void aLateInboxMessageKeepsTheLegacyPop3Uidl(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h", "pop3c_host = 127.0.0.1",
+        "pop3c_port = " + legacy.pop3Port(), "pop3c_master_user = " + MASTER, "pop3c_password = " + MASTER_PASSWORD,
+        "plugin {\n  pop3_migration_mailbox = POP3-MIGRATION-NS/INBOX\n}");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "INBOX");
+      long legacyUid = appendOnLegacy("INBOX", "INBOX late 1", List.of());
+      List<String> legacyUidls = Pop3Probe.uidls(legacy, USER);
+      assertEquals(4, legacyUidls.size(), legacyUidls.toString());
+
+      assertEquals(1, service.syncLateMail(USER, List.of("INBOX")).merged());
+      StoredMessage late = store(settings).open("INBOX").message(legacyUid).orElseThrow();
+      assertEquals(legacyUidls.get(3), late.pop3Uidl(), "the legacy POP3 server's UIDL of the late message");
+      assertEquals(4, late.pop3Order());
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  private static void migrate(MigrationService service, String folder) throws Exception {
+    service.ensureSkeleton(USER);
+    FolderResult r = service.ensureFolder(USER, folder, MigrationListener.NONE);
+    assertTrue(r.complete(), r.toString());
+  }
+
+  private static long appendOnLegacy(String folder, String subject, List<String> flags) throws IOException {
+    try (ImapProbe imap = ImapProbe.login(legacy, USER)) {
+      byte[] bytes = body(subject).readAllBytes();
+      return imap.append(folder, bytes, flags, Instant.parse("2024-07-01T09:00:00Z")).uid();
+    }
+  }
+
+  /** Logins of the user at the legacy server so far, from Dovecot's own log. */
+  private static long legacyLogins() {
+    return legacy.log().lines().filter(l -> l.contains("Login: user=<" + USER + ">")).count();
+  }
+
+  private static MailStore store(Settings settings) {
+    return Backup.store(settings, USER);
+  }
+
+  private static String subject(Mailbox box, long uid) throws IOException {
+    try (InputStream in = box.openContent(uid)) {
+      String text = new String(in.readAllBytes(), US_ASCII);
+      return text.lines().filter(l -> l.startsWith("Subject: ")).findFirst().orElse("").substring(9);
+    }
+  }
+
+  private static ByteArrayInputStream body(String subject) {
+    String text = "From: someone@example.com\r\nSubject: " + subject + "\r\nMessage-ID: <"
+        + subject.replace(' ', '.') + "@example.com>\r\n\r\nbody of " + subject + "\r\n";
+    return new ByteArrayInputStream(text.getBytes(US_ASCII));
+  }
+
+  private static FolderStatus byName(UserStatus s, String folder) {
+    return s.folders().stream().filter(f -> f.folder().equals(folder)).findFirst().orElseThrow();
+  }
+
+  private static Settings settings(Path tmp, String... extra) throws Exception {
+    StringBuilder c = new StringBuilder();
+    c.append("imapc_host = 127.0.0.1\nimapc_port = ").append(legacy.imapPort()).append('\n');
+    c.append("imapc_master_user = ").append(MASTER).append("\nimapc_password = ").append(MASTER_PASSWORD).append('\n');
+    c.append("imapc_features = rfc822.size\n");
+    c.append("mail_location = maildir:").append(tmp).append("/store/%n\nmail_fsync = never\n");
+    for (String line : extra) {
+      c.append(line).append('\n');
+    }
+    Path conf = tmp.resolve("dovetail.conf");
+    Files.writeString(conf, c.toString());
+    return ConfigLoader.load(conf, List.of());
+  }
+
+  /** A clock the test moves. */
+  private static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+}

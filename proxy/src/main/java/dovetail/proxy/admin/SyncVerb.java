@@ -1,0 +1,40 @@
+package dovetail.proxy.admin;
+
+import dovetail.migrator.service.LateMailReport;
+import dovetail.migrator.service.MigrationUnavailableException;
+import dovetail.migrator.service.Migrations;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sync user [folders]} ({@code dovetail sync -1}, issue #8): checks the user's migrated folders for mail that
+ * reached the legacy server after their migration, merges it now, and answers what came. It waits for the end; the
+ * checks are one STATUS per folder, plus the late messages.
+ */
+final class SyncVerb implements AdminVerb {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncVerb.class);
+
+  private final Migrations migrations;
+
+  SyncVerb(Migrations migrations) {
+    this.migrations = migrations;
+  }
+
+  @Override
+  public void answer(Request request, Replies replies) throws BadRequest, IOException {
+    String user = request.requiredText("user");
+    List<String> folders = request.texts("folders");
+    LOG.info("admin: sync {}", folders.isEmpty() ? "all migrated folders" : folders);
+    LateMailReport report;
+    try {
+      report = migrations.syncLateMail(user, folders);
+    } catch (MigrationUnavailableException e) {
+      throw new BadRequest(e.getMessage());
+    }
+    LOG.info("admin: sync of {}: {} late messages merged{}", user, report.merged(),
+        report.abortReason().map(r -> "; stopped: " + r).orElse(""));
+    replies.result(AdminJson.synced(report));
+  }
+}

@@ -1,0 +1,168 @@
+package dovetail.proxy.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.Forwarder;
+import dovetail.store.dovecot.ImapProbe;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The cut-over window (issue #8) through the running server, with real Dovecot 2.3 as the legacy server (master
+ * user) behind a forwarder: a SELECT inside the window brings mail that reached the legacy folder after its
+ * migration, under its legacy UID; a SELECT while the legacy server is down still opens the folder; and
+ * {@code dovetail sync -1} merges through the admin socket, which {@code status} then shows.
+ */
+class LateMailAccessDovecotIT {
+  @TempDir static Path dir;
+  private static DovecotServer legacy;
+  private static Forwarder forwarder;
+  private static TestDovetail dovetail;
+
+  @BeforeAll
+  static void start() throws Exception {
+    DovecotServer.assumeInstalled();
+    legacy = DovecotServer.builder(dir.resolve("legacy")).user("alice", "secret").user("bob", "secret")
+        .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
+    for (String user : List.of("alice", "bob")) {
+      try (ImapProbe p = ImapProbe.login(legacy, user)) {
+        for (String folder : List.of("Late", "Down", "Cmd")) {
+          p.create(folder);
+          for (int i = 0; i < 3; i++) {
+            p.append(folder, message(user, folder + " old " + i), List.of("\\Seen"), Instant.parse("2024-02-02T02:02:02Z"));
+          }
+        }
+      }
+    }
+    forwarder = new Forwarder(legacy.imapPort());
+    dovetail = TestDovetail.builder(dir.resolve("dovetail"))
+        .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret")
+        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
+        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        .setting("sweeper = no").setting("mail_fsync = never").setting("legacy_sync_window = 72h")
+        .start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (dovetail != null) {
+      dovetail.close();
+    }
+    if (forwarder != null) {
+      forwarder.close();
+    }
+    if (legacy != null) {
+      legacy.close();
+    }
+  }
+
+  @Test
+  void aSelectInsideTheWindowBringsLateLegacyMailUnderItsLegacyUid() throws Exception {
+    try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "alice", "secret")) {
+      assertEquals(3, client.examine("Late").messages().size(), "migrated on first access");
+      long uid = appendOnLegacy("alice", "Late", "Late late 1");
+
+      ImapProbe.FolderState after = client.examine("Late");
+      assertEquals(4, after.messages().size(), after.toString());
+      ImapProbe.ImapMessage late = after.byUid(uid);
+      assertTrue(new String(late.body(), StandardCharsets.US_ASCII).contains("Subject: Late late 1"));
+      assertEquals(uid + 1, after.uidNext());
+    }
+  }
+
+  @Test
+  void aSelectWhileTheLegacyServerIsDownStillOpensTheFolder() throws Exception {
+    try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "alice", "secret")) {
+      assertEquals(3, client.examine("Down").messages().size());
+      appendOnLegacy("alice", "Down", "Down late 1");
+      forwarder.retarget(deadPort());
+      try {
+        assertEquals(3, client.examine("Down").messages().size(), "the store's folder, without the late mail");
+      } finally {
+        forwarder.retarget(legacy.imapPort());
+      }
+    }
+    assertTrue(dovetail.store("alice").open("Down").dovetailState().get("sync.merged") == null, "nothing merged");
+  }
+
+  @Test
+  void syncDashOneMergesThroughTheAdminSocketAndStatusShowsIt() throws Exception {
+    try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "bob", "secret")) {
+      assertEquals(3, client.examine("Cmd").messages().size());
+    }
+    long first = appendOnLegacy("bob", "Cmd", "Cmd late 1");
+    long second = appendOnLegacy("bob", "Cmd", "Cmd late 2");
+    Path socket = dir.resolve("dovetail").resolve("admin.sock");
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(out, err, "sync", "-1", "--socket", socket.toString(), "-u", "bob", "-f", "Cmd"),
+        out + " / " + err);
+    assertTrue(out.toString().contains("Cmd: checked, 2 late messages merged"), out.toString());
+    assertTrue(dovetail.store("bob").open("Cmd").message(first).isPresent());
+    assertTrue(dovetail.store("bob").open("Cmd").message(second).isPresent());
+
+    StringWriter json = new StringWriter();
+    assertEquals(0, run(json, err, "status", "--socket", socket.toString(), "-u", "bob", "--json"), err.toString());
+    JsonNode cmd = null;
+    for (JsonNode f : new ObjectMapper().readTree(json.toString()).path("users").get(0).path("folders")) {
+      if (f.path("folder").asText().equals("Cmd")) {
+        cmd = f;
+      }
+    }
+    assertEquals(2, cmd.path("late_merged").asLong(), cmd.toString());
+    assertTrue(cmd.hasNonNull("legacy_checked"), cmd.toString());
+    StringWriter table = new StringWriter();
+    assertEquals(0, run(table, err, "status", "--socket", socket.toString(), "-u", "bob"), err.toString());
+    assertTrue(table.toString().contains("late mail: Cmd: 2 merged, legacy last checked "), table.toString());
+
+    StringWriter none = new StringWriter();
+    assertEquals(2, run(none, err, "sync", "-1", "--socket", socket.toString(), "-u", "nobody"),
+        "a user without migrated folders is refused: " + none);
+  }
+
+  private static int run(StringWriter out, StringWriter err, String... args) {
+    CommandLine cli = DovetailCommand.newCommandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  private static long appendOnLegacy(String user, String folder, String subject) {
+    try (ImapProbe p = ImapProbe.login(legacy, user)) {
+      return p.append(folder, message(user, subject), List.of(), Instant.parse("2024-08-08T08:08:08Z")).uid();
+    }
+  }
+
+  /** A port nothing listens on: the legacy server is down. */
+  private static int deadPort() throws Exception {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return s.getLocalPort();
+    }
+  }
+
+  private static byte[] message(String user, String subject) {
+    return ("From: someone@example.com\r\nTo: " + user + "@example.com\r\nSubject: " + subject + "\r\nMessage-ID: <"
+        + subject.replace(' ', '.') + "." + user + "@example.com>\r\n\r\nbody of " + subject + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+}
