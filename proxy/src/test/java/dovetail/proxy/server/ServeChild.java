@@ -41,8 +41,14 @@ public final class ServeChild implements AutoCloseable {
   }
 
   public static ServeChild start(Path conf) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), DovetailCommand.class.getName(), "serve", "-c",
+    return start(conf, List.of("-Xmx256m"));
+  }
+
+  /** @param jvmOptions e.g. a heap size or a flight recording */
+  public static ServeChild start(Path conf, List<String> jvmOptions) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DovetailCommand.class.getName(), "serve", "-c",
         conf.toString()));
     try {
       return new ServeChild(new ProcessBuilder(command).redirectErrorStream(true).start());
