@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  * legacy connections at a time ({@code sweeper_concurrency = 2}, one folder per user at a time).
  *
  * <p>Arguments: {@code [--folder-messages 10000] [--runs 3] [--users 20] [--user-messages 1000] [--sweep-runs 2]
- * [--dir /dev/shm/dovetail-on-access] [--only a|b]}.
+ * [--dir /dev/shm/dovetail-on-access] [--only a|b] [--setting "key = value"]...} (a setting is added to Dovetail's
+ * configuration, e.g. {@code dsync_commit_msgs_interval = 2000}).
  */
 public final class OnAccessBench {
   private static final String PASSWORD = "secret";
@@ -57,6 +58,7 @@ public final class OnAccessBench {
     int userMessages = 1_000;
     int sweepRuns = 2;
     String only = "";
+    List<String> settings = new ArrayList<>();
     Path dir = Path.of("/dev/shm/dovetail-on-access");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -67,6 +69,7 @@ public final class OnAccessBench {
         case "--sweep-runs" -> sweepRuns = Integer.parseInt(args[++i]);
         case "--dir" -> dir = Path.of(args[++i]);
         case "--only" -> only = args[++i];
+        case "--setting" -> settings.add(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -92,10 +95,10 @@ public final class OnAccessBench {
     sweepUsers.forEach(u -> builder.user(u, PASSWORD));
     try (DovecotServer legacy = builder.start()) {
       if (!only.equals("b")) {
-        onAccess(legacy, dir, big, runs);
+        onAccess(legacy, dir, big, runs, settings);
       }
       if (!only.equals("a")) {
-        sweeper(legacy, dir, sweepUsers, each, sweepRuns);
+        sweeper(legacy, dir, sweepUsers, each, sweepRuns, settings);
       }
       List<String> problems = legacy.logProblems();
       if (!problems.isEmpty()) {
@@ -108,7 +111,8 @@ public final class OnAccessBench {
 
   // ------------------------------------------------------------------------------------------------ (a)
 
-  private static void onAccess(DovecotServer legacy, Path dir, MigrationBench.Corpus big, int runs) throws Exception {
+  private static void onAccess(DovecotServer legacy, Path dir, MigrationBench.Corpus big, int runs, List<String> settings)
+      throws Exception {
     // Dovecot builds its index and cache on first access: pay that outside the measurements, for both users.
     MigrationBench.RawFetch.run(legacy.imapPort(), List.of("INBOX"));
     List<Double> raw = new ArrayList<>();
@@ -118,7 +122,7 @@ public final class OnAccessBench {
       MigrationBench.RawFetch r = MigrationBench.RawFetch.run(legacy.imapPort(), List.of("INBOX"));
       check(r.messages == big.messages, "the raw fetch saw " + r.messages + " messages");
       Path store = dir.resolve("store-a");
-      Path conf = config(dir, legacy.imapPort(), store, "sweeper = no");
+      Path conf = config(dir, legacy.imapPort(), store, settings, "sweeper = no");
       double bob;
       double alice;
       try (ServeChild server = ServeChild.start(conf, List.of())) {
@@ -178,13 +182,14 @@ public final class OnAccessBench {
 
   // ------------------------------------------------------------------------------------------------ (b)
 
-  private static void sweeper(DovecotServer legacy, Path dir, List<String> users, MigrationBench.Corpus each, int runs)
-      throws Exception {
+  private static void sweeper(DovecotServer legacy, Path dir, List<String> users, MigrationBench.Corpus each, int runs,
+      List<String> settings) throws Exception {
     Path usersFile = Files.write(dir.resolve("users.txt"), users);
     Path store = dir.resolve("store-b");
     long messages = (long) each.messages * users.size();
     double megabytes = each.bytes * users.size() / 1e6;
-    Path conf = config(dir, legacy.imapPort(), store, "sweeper = yes\nsweeper_concurrency = 2\nsweeper_users = " + usersFile);
+    Path conf = config(dir, legacy.imapPort(), store, settings,
+        "sweeper = yes\nsweeper_concurrency = 2\nsweeper_users = " + usersFile);
     // Dovecot builds every user's index on first access: an untimed backup pass pays for it.
     double warmUp = backup(conf, users);
     check(count(store, users) == messages, "the warm-up backup stored " + count(store, users) + " messages");
@@ -264,12 +269,13 @@ public final class OnAccessBench {
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  private static Path config(Path dir, int legacyPort, Path store, String extra) throws IOException {
+  private static Path config(Path dir, int legacyPort, Path store, List<String> settings, String extra)
+      throws IOException {
     return Files.writeString(dir.resolve("dovetail.conf"), "imap_listen = 127.0.0.1:0\npassdb = legacy\n"
         + "imapc_host = 127.0.0.1\nimapc_port = " + legacyPort + "\nimapc_master_user = master\n"
         + "imapc_password = master-secret\nimapc_features = rfc822.size\n"
         + "mail_location = maildir:" + store + "/%n/Maildir\nadmin_socket = " + dir.resolve("admin.sock") + "\n"
-        + extra + "\n");
+        + extra + "\n" + String.join("\n", settings) + "\n");
   }
 
   private static long count(Path store, List<String> users) {
@@ -299,7 +305,8 @@ public final class OnAccessBench {
   private static double median(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(Comparator.naturalOrder());
-    return sorted.get(sorted.size() / 2);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static double seconds(long start) {

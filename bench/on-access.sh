@@ -1,6 +1,6 @@
 #!/bin/sh
 # The benchmark of issue 5, one command: bench/on-access.sh [--folder-messages N] [--runs R] [--users U]
-#   [--user-messages M] [--sweep-runs S] [--only a|b]
+#   [--user-messages M] [--sweep-runs S] [--only a|b] [--setting "key = value"]...
 # (a) the first SELECT of an unmigrated folder through `dovetail serve` against a raw UID FETCH of that folder from
 # the legacy Dovecot; (b) the sweeper over many users against `backup` of the same users. Needs dovecot-imapd.
 # It builds in the reactor (no `mvn install`), and compiles this bench with MigrationBench.java, whose corpus and
