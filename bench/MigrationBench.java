@@ -150,7 +150,7 @@ public final class MigrationBench {
   }
 
   /** One connection, one UID FETCH per folder, every byte read and parsed (literals by their length). */
-  private static final class RawFetch {
+  static final class RawFetch {
     int messages;
     long bytes;
     double seconds;
@@ -227,7 +227,7 @@ public final class MigrationBench {
   }
 
   /** The generated mailbox: sizes drawn from a log-normal around 8 KB plus a thin tail up to 5 MB. */
-  private static final class Corpus {
+  static final class Corpus {
     final List<String> folders = new ArrayList<>();
     int messages;
     long bytes;
@@ -235,6 +235,11 @@ public final class MigrationBench {
     long largestBytes;
 
     static Corpus write(Path root, int total) {
+      return write(root, total, FOLDERS);
+    }
+
+    /** {@code folderCount} folders (the first is INBOX) sharing {@code total} messages. */
+    static Corpus write(Path root, int total, int folderCount) {
       Corpus c = new Corpus();
       Random random = new Random(42);
       MailStore store = MaildirStore.open(root, StoreOptions.DEFAULT.withFsync(FsyncMode.NEVER));
@@ -243,11 +248,11 @@ public final class MigrationBench {
       for (int i = 0; i < pool.length; i++) {
         pool[i] = (byte) "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charAt(random.nextInt(64));
       }
-      for (int f = 0; f < FOLDERS; f++) {
+      for (int f = 0; f < folderCount; f++) {
         String name = f == 0 ? "INBOX" : "Folder" + f;
         c.folders.add(name);
         Mailbox box = store.create(name, 1_000_000 + f, 1);
-        int count = total / FOLDERS + (f < total % FOLDERS ? 1 : 0);
+        int count = total / folderCount + (f < total % folderCount ? 1 : 0);
         long uid = 0;
         try (MailboxTransaction tx = box.begin()) {
           for (int i = 0; i < count; i++) {
@@ -315,7 +320,7 @@ public final class MigrationBench {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,0 +1,162 @@
+package dovetail.proxy.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.server.LegacyMailboxes;
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.dovecot.DovecotServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code dovetail migrate|status|verify} as an operator types them, against the real service of a running server,
+ * with real Dovecot 2.3 as the legacy server. Dovetail knows only the legacy master user's password and the sweeper
+ * is off, so what migrates carol, who never logged in, is the admin command, with the master user.
+ */
+class AdminEndToEndDovecotIT {
+  private static final Map<String, Integer> CAROL = LegacyMailboxes.counts("INBOX", 40, "Sent", 25, "Archive/2024", 30);
+
+  @TempDir static Path dir;
+  private static DovecotServer legacy;
+  private static TestDovetail dovetail;
+
+  private record Run(int exit, String out, String err) {
+    JsonNode json() throws IOException {
+      return AdminProtocol.JSON.readTree(out);
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    DovecotServer.assumeInstalled();
+    Path legacyDir = dir.resolve("legacy");
+    LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "carol"), CAROL, 7);
+    legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw")
+        .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
+    dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
+        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        .setting("imapc_features = rfc822.size").setting("sweeper = no").setting("mail_fsync = never")
+        .setting("dsync_commit_msgs_interval = 10").start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (dovetail != null) {
+      dovetail.close();
+    }
+    if (legacy != null) {
+      legacy.close();
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = DovetailCommand.newCommandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static JsonNode status(String user) throws IOException {
+    Run status = run("status", "-c", dovetail.configFile().toString(), "-u", user, "--json");
+    assertEquals(0, status.exit(), status.err());
+    JsonNode doc = status.json();
+    assertEquals(1, doc.path("users").size(), status.out());
+    assertEquals(user, doc.path("users").path(0).path("user").asText());
+    return doc.path("users").path(0);
+  }
+
+  private static Map<String, JsonNode> folders(JsonNode user) {
+    Map<String, JsonNode> out = new HashMap<>();
+    user.path("folders").forEach(f -> out.put(f.path("folder").asText(), f));
+    return out;
+  }
+
+  @Test
+  void migrateWaitCompletesAUserWhoNeverLoggedInAndStatusFollowsEveryStep() throws Exception {
+    String conf = dovetail.configFile().toString();
+    JsonNode before = status("carol");
+    assertFalse(before.path("skeleton").asBoolean(), before.toString());
+    assertFalse(before.path("complete").asBoolean(), before.toString());
+    assertEquals(0, before.path("summary").path("messages_done").asLong(), before.toString());
+    assertFalse(Files.exists(dovetail.mailRoot().resolve("carol")), "status creates no store");
+
+    Run inbox = run("migrate", "-c", conf, "-u", "carol", "-f", "INBOX", "--wait");
+    assertEquals(0, inbox.exit(), inbox.out() + inbox.err());
+    assertTrue(inbox.out().contains("  INBOX: complete (40 messages"), inbox.out());
+    JsonNode mid = status("carol");
+    assertTrue(mid.path("skeleton").asBoolean(), mid.toString());
+    assertFalse(mid.path("complete").asBoolean(), mid.toString());
+    Map<String, JsonNode> midFolders = folders(mid);
+    assertEquals("complete", midFolders.get("INBOX").path("state").asText());
+    assertEquals(40, midFolders.get("INBOX").path("messages_done").asLong());
+    assertEquals(40, midFolders.get("INBOX").path("messages_total").asLong());
+    for (String pending : new String[] {"Sent", "Archive/2024"}) {
+      assertEquals("pending", midFolders.get(pending).path("state").asText(), mid.toString());
+      assertEquals(0, midFolders.get(pending).path("messages_done").asLong(), pending);
+      assertEquals(-1, midFolders.get(pending).path("messages_total").asLong(), pending + ": not known before it starts");
+    }
+    assertEquals(2, mid.path("summary").path("pending").asInt(), mid.toString());
+
+    Run all = run("migrate", "-c", conf, "-u", "carol", "--wait");
+    assertEquals(0, all.exit(), all.out() + all.err());
+    assertTrue(all.out().contains("  Sent: complete (25 messages"), all.out());
+    assertTrue(all.out().contains("  Archive/2024: complete (30 messages"), all.out());
+    assertTrue(all.out().lines().anyMatch(l -> l.startsWith("carol: complete, 2/2 folders complete, 55 messages")), all.out());
+    JsonNode after = status("carol");
+    assertTrue(after.path("complete").asBoolean(), after.toString());
+    for (Map.Entry<String, Integer> f : CAROL.entrySet()) {
+      JsonNode folder = folders(after).get(f.getKey());
+      assertEquals("complete", folder.path("state").asText(), f.getKey());
+      assertEquals(f.getValue().longValue(), folder.path("messages_done").asLong(), f.getKey());
+      assertEquals(f.getValue().longValue(), folder.path("messages_total").asLong(), f.getKey());
+      assertEquals(folder.path("bytes_total").asLong(), folder.path("bytes_done").asLong(), f.getKey());
+      assertTrue(folder.path("error").isNull(), folder.toString());
+    }
+    assertEquals(95, after.path("summary").path("messages_done").asLong());
+
+    Run verify = run("verify", "-c", conf, "-u", "carol");
+    assertEquals(0, verify.exit(), verify.out() + verify.err());
+    assertTrue(verify.out().contains("carol: 3 folders, 95 messages compared, 0 new in the store since migration, "
+        + "0 differences"), verify.out());
+  }
+
+  @Test
+  void migrateWaitForAUserTheLegacyServerDoesNotKnowExits1AndSaysWhy() throws Exception {
+    Run r = run("migrate", "-c", dovetail.configFile().toString(), "-u", "nobody", "--wait");
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("  stopped: "), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("nobody: INCOMPLETE")), r.out());
+    JsonNode status = status("nobody");
+    assertFalse(status.path("skeleton").asBoolean(), status.toString());
+    assertFalse(status.path("complete").asBoolean(), status.toString());
+  }
+
+  @Disabled("main-code defect: MigrationService.buildSkeleton calls stores.apply(user) (MaildirMailStore's "
+      + "constructor creates the Maildir directories) before the legacy login is tried, so a user the legacy server "
+      + "refuses (a typo in `migrate -u`) gets a store; KnownUsers then lists that user from mail_location for good, "
+      + "and the sweeper retries the refused master login every round")
+  @Test
+  void aUserTheLegacyServerRefusedLeavesNoStoreBehind() throws Exception {
+    Run r = run("migrate", "-c", dovetail.configFile().toString(), "-u", "nosuchuser", "--wait");
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertFalse(Files.exists(dovetail.mailRoot().resolve("nosuchuser")), "no store for a user the legacy server refused");
+  }
+}

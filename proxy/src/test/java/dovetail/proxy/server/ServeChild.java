@@ -1,0 +1,122 @@
+package dovetail.proxy.server;
+
+import dovetail.proxy.cli.DovetailCommand;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code dovetail serve -c FILE} in a child JVM on the test classpath, its output collected as it comes, so that a
+ * test can kill it with SIGKILL (a crash no shutdown hook sees) and start it again on the same store.
+ */
+public final class ServeChild implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("IMAP listening on .*:(\\d+)");
+
+  private final Process process;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+
+  private ServeChild(Process process) {
+    this.process = process;
+    this.reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          lines.add(line);
+        }
+      } catch (IOException e) {
+        // the process was killed
+      }
+    }, "serve-child-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  public static ServeChild start(Path conf) {
+    return start(conf, List.of("-Xmx256m"));
+  }
+
+  /** @param jvmOptions e.g. a heap size or a flight recording */
+  public static ServeChild start(Path conf, List<String> jvmOptions) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DovetailCommand.class.getName(), "serve", "-c",
+        conf.toString()));
+    try {
+      return new ServeChild(new ProcessBuilder(command).redirectErrorStream(true).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The IMAP port from the "IMAP listening on" log line (imap_listen = 127.0.0.1:0). */
+  public int awaitImapPort(int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      for (String line : lines) {
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("serve exited with " + process.exitValue() + " before listening:\n" + output());
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("serve did not listen within " + seconds + " s:\n" + output());
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** kill -9: Process.destroyForcibly sends SIGKILL on Linux. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("serve survived SIGKILL for 60 s");
+    }
+    reader.join(5000);
+  }
+
+  /** SIGTERM, as an operator stops it; the exit code (143 after a clean stop). */
+  public int stop() throws InterruptedException {
+    process.toHandle().destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("serve did not stop within 60 s of SIGTERM:\n" + output());
+    }
+    reader.join(5000);
+    return process.exitValue();
+  }
+
+  public List<String> lines() {
+    return List.copyOf(lines);
+  }
+
+  public String output() {
+    return String.join("\n", lines);
+  }
+
+  /** The last lines, for failure messages. */
+  public String tail(int n) {
+    List<String> all = lines();
+    return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
