@@ -26,7 +26,8 @@ import reactor.core.publisher.Mono;
  * In front of James's processor chain: what applies to every command, once. It gives processors the
  * per-connection {@link SessionView}, notes sessions for the {@link FolderPoller}, before NOOP, CHECK and
  * IDLE looks for changes that other writers made to the selected folder, so they are reported at once,
- * migrates the folder a command needs first ({@link MigrateOnAccess}),
+ * migrates the folder a command needs first ({@link MigrateOnAccess}), answers CLOSE after EXAMINE without
+ * expunging ({@link ReadOnlyClose}),
  * corrects two response codes James gets wrong ({@link ResponseCodeFix}), and answers a command whose processor
  * failed without answering.
  */
@@ -39,6 +40,7 @@ final class DovetailProcessor implements ImapProcessor {
   private final MailboxBackend backend;
   private final FolderPoller poller;
   private final MigrateOnAccess onAccess;
+  private final ReadOnlyClose readOnlyClose = new ReadOnlyClose(RESPONSES);
 
   /** @param onAccess on-access migration, or null when there is no legacy server */
   DovetailProcessor(ImapProcessor james, PlaintextAuthRule rule, MailboxBackend backend, FolderPoller poller,
@@ -64,6 +66,7 @@ final class DovetailProcessor implements ImapProcessor {
     PipelinedStateDecoder.Completion tracked = PipelinedStateDecoder.track(session, responder);
     return refreshFirst(message, session)
         .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, tracked)))
+        .flatMap(proceed -> proceed ? readOnlyClose.before(message, session, tracked) : Mono.just(false))
         .flatMap(proceed -> proceed
             ? james.processReactive(message, new ResponseCodeFix(tracked, RESPONSES, copySource), view)
             : Mono.<Void>empty())

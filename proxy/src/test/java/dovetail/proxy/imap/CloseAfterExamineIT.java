@@ -12,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CloseAfterExamineIT {
   @TempDir Path dir;
 
-  @Disabled("main-code defect: James 3.8.1's CloseProcessor expunges whenever the user has the expunge right, "
-      + "without looking at whether the mailbox was EXAMINEd (SelectedMailbox read-only); Dovetail uses it as is")
   @Test
   void closeAfterExamineRemovesNothing() throws Exception {
     try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start()) {
