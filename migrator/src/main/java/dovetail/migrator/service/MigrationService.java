@@ -3,13 +3,17 @@ package dovetail.migrator.service;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.ConnectionLimiter;
-import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.FolderResult.Outcome;
+import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.LegacyEndpoints;
 import dovetail.migrator.copy.MigrationListener;
-import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.UserMigration;
 import dovetail.migrator.copy.UserResult;
+import dovetail.migrator.source.LegacyException;
+import dovetail.migrator.source.LegacyImapSession;
+import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
@@ -185,6 +189,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
       if (!hasSkeleton(user)) {
         checkOpen();
         LegacyLogins.Endpoints login = logins.forUser(user); // before the store: no store for a user we cannot serve
+        if (!storeExists(user)) {
+          checkLogin(user, login);
+        }
         MailStore store = stores.apply(user);
         UserResult r = migration(user, login, store).buildSkeleton(user, options.observer());
         if (r.abortReason().isPresent()) {
@@ -203,6 +210,20 @@ public final class MigrationService implements Migrations, AutoCloseable {
     } catch (Throwable t) {
       skeletons.remove(user, done);
       done.completeExceptionally(t);
+    }
+  }
+
+  /**
+   * One login before a user's store is made: a user the legacy server refuses (a typo in {@code migrate -u}) gets
+   * no store, so it does not become a "known user" that the sweeper would try again every round.
+   */
+  private void checkLogin(String user, LegacyLogins.Endpoints login) throws MigrationUnavailableException {
+    LegacyImapSource source = limiter.limit(
+        LegacyImapSource.create(login.imap(), LegacyEndpoints.fetchLimits(settings)), login.imap().host());
+    try (LegacyImapSession session = source.open(user)) {
+      LOG.debug("{}: the legacy server accepts the login", user);
+    } catch (LegacyException e) {
+      throw new MigrationUnavailableException("the legacy server did not let " + user + " log in: " + e.getMessage(), e);
     }
   }
 
