@@ -26,7 +26,6 @@ import org.apache.james.protocols.pop3.core.QuitCmdHandler;
 import org.apache.james.protocols.pop3.core.RetrCmdHandler;
 import org.apache.james.protocols.pop3.core.RsetCmdHandler;
 import org.apache.james.protocols.pop3.core.StatCmdHandler;
-import org.apache.james.protocols.pop3.core.StlsCmdHandler;
 import org.apache.james.protocols.pop3.core.TopCmdHandler;
 import org.apache.james.protocols.pop3.core.UidlCmdHandler;
 import org.apache.james.protocols.pop3.core.UnknownCmdHandler;
@@ -66,7 +65,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new ExtraCapabilities(),
         new UserCommand(rule),
         new PassCommand(rule, sessions, inboxes),
-        new StlsCmdHandler(metrics),
+        new StlsCommand(metrics),
         new StatCmdHandler(metrics),
         new ListCmdHandler(metrics),
         new UidlCmdHandler(metrics),

@@ -4,28 +4,59 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** A POP3 session over a plain socket, byte for byte: what a client sends and the server's exact replies. */
 final class RawPop3 implements AutoCloseable {
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
+  private Socket socket;
+  private InputStream in;
+  private OutputStream out;
   final String greeting;
 
   private RawPop3(Socket socket) throws IOException {
-    this.socket = socket;
-    socket.setSoTimeout(30_000);
-    this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
+    use(socket);
     this.greeting = line();
+  }
+
+  private void use(Socket s) throws IOException {
+    this.socket = s;
+    s.setSoTimeout(30_000);
+    this.in = s.getInputStream();
+    this.out = s.getOutputStream();
   }
 
   static RawPop3 connect(int port) throws IOException {
     return new RawPop3(new Socket("127.0.0.1", port));
+  }
+
+  /** Connects to {@code host} from {@code from} (a local address), e.g. to be seen as a remote client. */
+  static RawPop3 connect(InetAddress host, int port, InetAddress from) throws IOException {
+    return new RawPop3(new Socket(host, port, from, 0));
+  }
+
+  /** TLS from the first byte (pop3s). */
+  static RawPop3 connectTls(int port, SSLContext trust) throws IOException {
+    SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port);
+    s.startHandshake();
+    return new RawPop3(s);
+  }
+
+  /** STLS (RFC 2595 section 4), then the TLS handshake on the same connection; returns the STLS reply. */
+  String startTls(SSLContext trust) throws IOException {
+    String reply = command("STLS");
+    if (reply.startsWith("+OK")) {
+      SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket(socket,
+          socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+      s.startHandshake();
+      use(s);
+    }
+    return reply;
   }
 
   /** Sends a command and returns the one-line reply. */
