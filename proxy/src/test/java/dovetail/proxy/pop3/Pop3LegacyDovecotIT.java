@@ -52,14 +52,14 @@ class Pop3LegacyDovecotIT {
     Path legacyDir = dir.resolve("legacy");
     DovecotServer.Builder b = DovecotServer.builder(legacyDir).pop3UidlFormat("%08Xu%08Xv")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false);
-    for (String user : List.of("alice", "bob", "carol", "dave")) {
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
       corpus(DovecotServer.maildir(legacyDir, user));
       b.user(user, PASSWORD);
     }
     legacy = b.start();
     dovetail = TestDovetail.builder(dir.resolve("dovetail"))
         .user("alice", "{PLAIN}" + PASSWORD).user("bob", "{PLAIN}" + PASSWORD).user("carol", "{PLAIN}" + PASSWORD)
-        .user("dave", "{PLAIN}" + PASSWORD)
+        .user("dave", "{PLAIN}" + PASSWORD).user("erin", "{PLAIN}" + PASSWORD)
         // The store where a Dovecot "judge" (DovecotServer's layout) can serve it too.
         .mailLocation("maildir:" + dir.resolve("judge").resolve("home") + "/%n/Maildir")
         .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
@@ -171,6 +171,19 @@ class Pop3LegacyDovecotIT {
     try (ImapProbe imap = ImapProbe.login(dovetail.imapPort(), "bob", PASSWORD)) {
       assertEquals(start.size() - 1, imap.examine("INBOX").messages().size(), "IMAP sees it gone");
     }
+  }
+
+  @Test
+  void fetchmailKeepingMailOnTheServerFetchesNothingAgainAfterTheCutOverAndANewMessageOnce() throws Exception {
+    Fetchmail.assumeInstalled();
+    Fetchmail fetchmail = new Fetchmail(dir.resolve("fetchmail-erin"));
+    assertEquals(6, fetchmail.poll(legacy.pop3Port(), "erin", PASSWORD), "the legacy server: everything, once");
+    assertEquals(0, fetchmail.poll(legacy.pop3Port(), "erin", PASSWORD), "and it remembers the UIDLs");
+    assertEquals(0, fetchmail.poll(dovetail.pop3Port(), "erin", PASSWORD), "after the cut-over: nothing again");
+    dovetail.store("erin").open("INBOX").append(MessageMeta.next(Instant.parse("2024-02-03T04:05:06Z"), Flags.NONE),
+        new ByteArrayInputStream("Subject: after the cut-over\r\n\r\nnew\r\n".getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(1, fetchmail.poll(dovetail.pop3Port(), "erin", PASSWORD), "a new message, once");
+    assertEquals(0, fetchmail.poll(dovetail.pop3Port(), "erin", PASSWORD));
   }
 
   @Test
