@@ -53,12 +53,22 @@ final class PassCommand implements CommandHandler<POP3Session> {
     return login(session, session.getUsername(), password);
   }
 
-  /** Shared with AUTH PLAIN. */
+  /** How a login proves itself: PASS with the USER name, or AUTH PLAIN, possibly as another user. */
+  @FunctionalInterface
+  interface Credentials {
+    MailboxSession authenticate(SessionProvider sessions) throws MailboxException;
+  }
+
   Response login(POP3Session session, Username given, String password) {
+    return login(session, given.asString(), s -> s.authenticate(given, password).withoutDelegation());
+  }
+
+  /** Shared with AUTH PLAIN: authenticates, opens the maildrop (INBOX migrated first) and enters TRANSACTION. */
+  Response login(POP3Session session, String loginName, Credentials credentials) {
     session.setHandlerState(POP3Session.AUTHENTICATION_READY);
     MailboxSession mailboxSession;
     try {
-      mailboxSession = sessions.authenticate(given, password).withoutDelegation();
+      mailboxSession = credentials.authenticate(sessions);
     } catch (MailboxException e) {
       return Pop3Replies.AUTH_FAILED; // logged and delayed by the authenticator
     }
@@ -77,7 +87,7 @@ final class PassCommand implements CommandHandler<POP3Session> {
     session.setUserMailbox(drop);
     session.setAttachment(POP3Session.DELETED_UID_LIST, new ArrayList<>(), State.Transaction);
     session.setHandlerState(POP3Session.TRANSACTION);
-    LOG.info("POP3 login: {}", given.asString());
+    LOG.info("POP3 login: {}", loginName);
     return new POP3Response(POP3Response.OK_RESPONSE, "Logged in.");
   }
 

@@ -57,6 +57,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
   }
 
   private ProtocolHandlerChainImpl chain() throws WiringException {
+    PassCommand pass = new PassCommand(rule, sessions, inboxes);
     ProtocolHandlerChainImpl chain = new ProtocolHandlerChainImpl();
     chain.addAll(List.<ProtocolHandler>of(
         new WelcomeMessageHandler(),
@@ -64,7 +65,8 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new CapaCmdHandler(metrics),
         new ExtraCapabilities(),
         new UserCommand(rule),
-        new PassCommand(rule, sessions, inboxes),
+        pass,
+        new AuthCommand(rule, pass),
         new StlsCommand(metrics),
         new StatCmdHandler(metrics),
         new ListCmdHandler(metrics),

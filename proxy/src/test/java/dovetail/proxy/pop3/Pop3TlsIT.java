@@ -2,9 +2,16 @@ package dovetail.proxy.pop3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.proxy.server.TestDovetail;
+import dovetail.store.Flags;
+import dovetail.store.MessageMeta;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -30,7 +37,9 @@ class Pop3TlsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").ssl("required")
+    dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").user("bob", "{PLAIN}bobs")
+        .user("carol", "{PLAIN}carols")
+        .masterUser("admin", "{PLAIN}admin-secret").ssl("required")
         .setting("pop3_listen = 0.0.0.0:0").start();
     trust = dovetail.certificates().clientContext();
   }
@@ -94,6 +103,55 @@ class Pop3TlsIT {
       assertTrue(pop.command("USER alice").startsWith("+OK"));
       assertTrue(pop.command("PASS secret").startsWith("+OK"));
     }
+  }
+
+  @Test
+  void authPlainWithAnInitialResponseOrAfterAContinuation() throws Exception {
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.multiline("CAPA").contains("SASL PLAIN"));
+      assertEquals("-ERR [AUTH] Authentication failed.", pop.command("AUTH PLAIN " + plain("", "alice", "nope")));
+      assertTrue(pop.command("AUTH PLAIN " + plain("", "alice", "secret")).startsWith("+OK"));
+      assertTrue(pop.command("STAT").startsWith("+OK"));
+    }
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertEquals("+ ", pop.command("AUTH PLAIN"));
+      assertTrue(pop.command(plain("alice", "alice", "secret")).startsWith("+OK"));
+    }
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertEquals("+ ", pop.command("AUTH PLAIN"));
+      assertTrue(pop.command("*").startsWith("-ERR"), "the client may cancel");
+      assertTrue(pop.command("STAT").startsWith("-ERR"));
+    }
+  }
+
+  @Test
+  void aMasterUserOpensAnotherUsersMaildropButNoUserMay() throws Exception {
+    dovetail.store("carol").open("INBOX").append(MessageMeta.next(Instant.EPOCH, Flags.NONE),
+        new ByteArrayInputStream("Subject: for carol\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
+    String carolStat;
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      pop.command("USER carol");
+      pop.command("PASS carols");
+      carolStat = pop.command("STAT");
+    }
+    assertNotEquals("+OK 0 0", carolStat);
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.command("USER carol*admin").startsWith("+OK"));
+      assertTrue(pop.command("PASS admin-secret").startsWith("+OK"));
+      assertEquals(carolStat, pop.command("STAT"), "carol's maildrop");
+    }
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.command("AUTH PLAIN " + plain("carol", "admin", "admin-secret")).startsWith("+OK"));
+      assertEquals(carolStat, pop.command("STAT"), "carol's maildrop");
+    }
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertEquals("-ERR [AUTH] Authentication failed.", pop.command("AUTH PLAIN " + plain("carol", "bob", "bobs")));
+    }
+  }
+
+  private static String plain(String authzid, String authcid, String password) {
+    return Base64.getEncoder().encodeToString((authzid + "\0" + authcid + "\0" + password)
+        .getBytes(StandardCharsets.UTF_8));
   }
 
   private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
