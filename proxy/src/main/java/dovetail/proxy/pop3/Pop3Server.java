@@ -23,8 +23,6 @@ import org.apache.james.protocols.pop3.core.DeleCmdHandler;
 import org.apache.james.protocols.pop3.core.ListCmdHandler;
 import org.apache.james.protocols.pop3.core.NoopCmdHandler;
 import org.apache.james.protocols.pop3.core.QuitCmdHandler;
-import org.apache.james.protocols.pop3.core.RetrCmdHandler;
-import org.apache.james.protocols.pop3.core.RsetCmdHandler;
 import org.apache.james.protocols.pop3.core.StatCmdHandler;
 import org.apache.james.protocols.pop3.core.TopCmdHandler;
 import org.apache.james.protocols.pop3.core.UidlCmdHandler;
@@ -71,10 +69,10 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new StatCmdHandler(metrics),
         new ListCmdHandler(metrics),
         new UidlCmdHandler(metrics),
-        new RetrCmdHandler(metrics),
+        new RetrCommand(metrics),
         new TopCmdHandler(metrics),
         new DeleCmdHandler(metrics),
-        new RsetCmdHandler(metrics),
+        new RsetCommand(metrics),
         new NoopCmdHandler(metrics),
         new QuitCmdHandler(metrics),
         new UnknownCmdHandler()));

@@ -52,7 +52,7 @@ class Pop3LegacyDovecotIT {
     Path legacyDir = dir.resolve("legacy");
     DovecotServer.Builder b = DovecotServer.builder(legacyDir).pop3UidlFormat("%08Xu%08Xv")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false);
-    for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
       corpus(DovecotServer.maildir(legacyDir, user));
       b.user(user, PASSWORD);
     }
@@ -60,6 +60,7 @@ class Pop3LegacyDovecotIT {
     dovetail = TestDovetail.builder(dir.resolve("dovetail"))
         .user("alice", "{PLAIN}" + PASSWORD).user("bob", "{PLAIN}" + PASSWORD).user("carol", "{PLAIN}" + PASSWORD)
         .user("dave", "{PLAIN}" + PASSWORD).user("erin", "{PLAIN}" + PASSWORD)
+        .user("frank", "{PLAIN}" + PASSWORD)
         // The store where a Dovecot "judge" (DovecotServer's layout) can serve it too.
         .mailLocation("maildir:" + dir.resolve("judge").resolve("home") + "/%n/Maildir")
         .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
@@ -184,6 +185,29 @@ class Pop3LegacyDovecotIT {
         new ByteArrayInputStream("Subject: after the cut-over\r\n\r\nnew\r\n".getBytes(StandardCharsets.US_ASCII)));
     assertEquals(1, fetchmail.poll(dovetail.pop3Port(), "erin", PASSWORD), "a new message, once");
     assertEquals(0, fetchmail.poll(dovetail.pop3Port(), "erin", PASSWORD));
+  }
+
+  @Test
+  void retrMarksMessagesSeenAtQuitAsDovecotDoesButTopAndRsetDoNot() throws Exception {
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      pop.command("USER frank");
+      assertTrue(pop.command("PASS " + PASSWORD).startsWith("+OK"));
+      pop.rawMultiline("RETR 1");
+      assertTrue(pop.command("RSET").startsWith("+OK"));
+      pop.rawMultiline("RETR 2"); // UID 5
+      pop.rawMultiline("TOP 3 0"); // UID 1
+      pop.rawMultiline("RETR 4"); // UID 7
+      assertTrue(pop.command("DELE 4").startsWith("+OK"));
+      assertTrue(pop.command("QUIT").startsWith("+OK"));
+    }
+    try (ImapProbe imap = ImapProbe.login(dovetail.imapPort(), "frank", PASSWORD)) {
+      ImapProbe.FolderState inbox = imap.examine("INBOX");
+      assertEquals(List.of(1L, 2L, 5L, 8L, 9L), inbox.uids(), "UID 7 was deleted");
+      for (long uid : List.of(1L, 2L, 8L, 9L)) {
+        assertTrue(!inbox.byUid(uid).flags().contains("\\Seen"), "UID " + uid + ": " + inbox.byUid(uid).flags());
+      }
+      assertTrue(inbox.byUid(5).flags().contains("\\Seen"), inbox.byUid(5).flags().toString());
+    }
   }
 
   @Test
