@@ -1,6 +1,7 @@
 package dovetail.proxy.pop3;
 
 import dovetail.proxy.imap.PlaintextAuthRule;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Set;
@@ -79,7 +80,7 @@ final class PassCommand implements CommandHandler<POP3Session> {
       session.setAttachment(POP3Session.UID_LIST, drop.getMessages(), State.Transaction);
     } catch (InboxAccess.Unavailable e) {
       return Pop3Replies.temporaryFailure(e.getMessage());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.error("POP3: INBOX of {} cannot be listed: {}", user, e.getMessage());
       return Pop3Replies.temporaryFailure("INBOX cannot be listed now");
     }

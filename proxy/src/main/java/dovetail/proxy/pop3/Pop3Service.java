@@ -4,6 +4,7 @@ import dovetail.conf.Endpoint;
 import dovetail.conf.SslMode;
 import dovetail.conf.TlsSettings;
 import dovetail.migrator.service.Migrations;
+import dovetail.proxy.imap.PathFileSystem;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import dovetail.store.MailStore;
 import java.net.InetSocketAddress;
@@ -66,7 +67,7 @@ public final class Pop3Service implements AutoCloseable {
 
   private void add(String name, Endpoint.Tcp endpoint, TlsSettings tls, boolean implicitTls, Pop3Server server)
       throws Exception {
-    server.setFileSystem(new dovetail.proxy.imap.PathFileSystem());
+    server.setFileSystem(new PathFileSystem()); // reads ssl_cert and ssl_key as IMAP does
     server.configure(configuration(name, endpoint, tls, implicitTls));
     server.setListenAddresses(new InetSocketAddress(endpoint.host(), endpoint.port()));
     server.init();
