@@ -70,6 +70,7 @@ public final class Demo implements AutoCloseable {
         + "passdb = legacy\n"
         + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
         + "imap_listen = " + IMAP_LISTEN + "\n"
+        + "pop3_listen = 127.0.0.1:10110\n"
         + "admin_socket = " + dir.resolve("admin.sock") + "\n"
         + "# Off, so that folders visibly migrate when a client opens them; `dovetail migrate` forces a user.\n"
         + "sweeper = no\n"

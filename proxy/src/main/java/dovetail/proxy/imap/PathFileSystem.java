@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.apache.james.filesystem.api.FileSystem;
 
 /** James reads the PEM files named by ssl_cert and ssl_key through this: plain absolute paths, nothing else. */
-final class PathFileSystem implements FileSystem {
+public final class PathFileSystem implements FileSystem {
   private static Path path(String name) {
     String plain = name.startsWith("file://") ? name.substring("file://".length()) : name;
     return Path.of(plain);

@@ -8,9 +8,9 @@ import java.util.Optional;
  * (a connection from the same host is considered secure). With {@code ssl = yes} or {@code no}, plaintext
  * LOGIN is allowed.
  */
-record PlaintextAuthRule(boolean tlsRequired) {
+public record PlaintextAuthRule(boolean tlsRequired) {
   /** Whether a password may be sent on this connection now. An unknown address counts as remote. */
-  boolean allows(boolean tlsActive, Optional<InetAddress> client) {
+  public boolean allows(boolean tlsActive, Optional<InetAddress> client) {
     return !tlsRequired || tlsActive || client.map(InetAddress::isLoopbackAddress).orElse(false);
   }
 }

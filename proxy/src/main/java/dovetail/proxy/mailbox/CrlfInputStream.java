@@ -8,14 +8,14 @@ import java.io.InputStream;
  * Turns every bare LF into CRLF, as Dovecot does when it serves a Maildir file (its istream-crlf): the
  * bytes a client fetches, and RFC822.SIZE (the `,W=` virtual size), count a bare LF as two bytes.
  */
-final class CrlfInputStream extends FilterInputStream {
+public final class CrlfInputStream extends FilterInputStream {
   private final byte[] raw = new byte[16384];
   private int rawPos;
   private int rawLen;
   private int previous = -1;
   private boolean pendingLf;
 
-  CrlfInputStream(InputStream in) {
+  public CrlfInputStream(InputStream in) {
     super(in);
   }
 

@@ -9,6 +9,7 @@ import dovetail.proxy.auth.Authentication;
 import dovetail.proxy.auth.LoginListener;
 import dovetail.proxy.imap.ImapService;
 import dovetail.proxy.mailbox.MailboxBackend;
+import dovetail.proxy.pop3.Pop3Service;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
@@ -54,13 +55,15 @@ public final class DovetailServer implements AutoCloseable {
 
   private final ScheduledExecutorService scheduler;
   private final ImapService imap;
+  private final Pop3Service pop3;
   private final Optional<MigrationService> migrations;
   private final Optional<AdminServer> admin;
 
-  private DovetailServer(ScheduledExecutorService scheduler, ImapService imap, Optional<MigrationService> migrations,
-      Optional<AdminServer> admin) {
+  private DovetailServer(ScheduledExecutorService scheduler, ImapService imap, Pop3Service pop3,
+      Optional<MigrationService> migrations, Optional<AdminServer> admin) {
     this.scheduler = scheduler;
     this.imap = imap;
+    this.pop3 = pop3;
     this.migrations = migrations;
     this.admin = admin;
   }
@@ -115,13 +118,23 @@ public final class DovetailServer implements AutoCloseable {
         LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT), l.address(),
             l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STARTTLS)" : "");
       }
+      Pop3Service pop3;
+      try {
+        pop3 = Pop3Service.start(settings.listeners().pop3(), settings.listeners().pop3s(), settings.tls(),
+            authentication.sessionProvider(), stores, migrations.map(m -> (Migrations) m), settings.pop3UidlFormat());
+      } catch (Exception e) {
+        imap.close();
+        throw e instanceof IllegalArgumentException ? new StartupException(e.getMessage()) : e;
+      }
+      pop3.listeners().forEach(l -> LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT),
+          l.address(), l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STLS)" : ""));
       if (migrations.isPresent()) {
         admin = Optional.of(AdminServer.start(settings.adminSocket(), migrations.get()));
         LOG.info("admin socket {}", settings.adminSocket());
       } else {
         LOG.info("no legacy server (imapc_host): serving the store only, without migrations or admin socket");
       }
-      return new DovetailServer(scheduler, imap, migrations, admin);
+      return new DovetailServer(scheduler, imap, pop3, migrations, admin);
     } catch (Exception | Error e) {
       migrations.ifPresent(MigrationService::close);
       scheduler.shutdownNow();
@@ -133,6 +146,10 @@ public final class DovetailServer implements AutoCloseable {
     return imap.listeners();
   }
 
+  public List<Pop3Service.Listener> pop3Listeners() {
+    return pop3.listeners();
+  }
+
   /** The migration service, when a legacy server is configured. */
   public Optional<Migrations> migrations() {
     return migrations.map(m -> m);
@@ -142,6 +159,7 @@ public final class DovetailServer implements AutoCloseable {
   public void close() {
     admin.ifPresent(AdminServer::close);
     imap.close();
+    pop3.close();
     migrations.ifPresent(MigrationService::close);
     scheduler.shutdownNow();
   }

@@ -49,6 +49,16 @@ public final class TestDovetail implements AutoCloseable {
     return port("imaps");
   }
 
+  public int pop3Port() {
+    return server.pop3Listeners().stream().filter(l -> l.name().equals("pop3")).findFirst().orElseThrow().address()
+        .getPort();
+  }
+
+  public int pop3sPort() {
+    return server.pop3Listeners().stream().filter(l -> l.name().equals("pop3s")).findFirst().orElseThrow().address()
+        .getPort();
+  }
+
   private int port(String name) {
     return server.listeners().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow().address().getPort();
   }
@@ -148,7 +158,7 @@ public final class TestDovetail implements AutoCloseable {
       Path passwdFile = dir.resolve("passwd");
       Files.writeString(passwdFile, passwd);
       StringBuilder conf = new StringBuilder();
-      conf.append("imap_listen = 127.0.0.1:0\n");
+      conf.append("imap_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\n");
       if (legacy != null) {
         conf.append(legacy);
       } else {
@@ -170,7 +180,7 @@ public final class TestDovetail implements AutoCloseable {
         conf.append("ssl = ").append(ssl).append('\n');
         conf.append("ssl_cert = <").append(certs.cert()).append('\n');
         conf.append("ssl_key = <").append(certs.key()).append('\n');
-        conf.append("imaps_listen = 127.0.0.1:0\n");
+        conf.append("imaps_listen = 127.0.0.1:0\npop3s_listen = 127.0.0.1:0\n");
       }
       extra.forEach(l -> conf.append(l).append('\n'));
       Path file = dir.resolve("dovetail.conf");

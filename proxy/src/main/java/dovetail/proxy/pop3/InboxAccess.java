@@ -1,0 +1,70 @@
+package dovetail.proxy.pop3;
+
+import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.MigrationListener;
+import dovetail.migrator.service.MigrationUnavailableException;
+import dovetail.migrator.service.Migrations;
+import dovetail.store.MailStore;
+import dovetail.store.StoreException;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a user's maildrop after login. With a legacy server, INBOX is migrated first (with UIDL matching when
+ * pop3c_* is set), so that the first POP3 listing already shows the legacy UIDLs: a client that keeps mail on
+ * the server must never see a UIDL it does not know for a message it already has.
+ */
+final class InboxAccess {
+  private static final Logger LOG = LoggerFactory.getLogger(InboxAccess.class);
+
+  /** The maildrop cannot be opened now; the message is for the client (no internals). */
+  static final class Unavailable extends Exception {
+    Unavailable(String message) {
+      super(message);
+    }
+  }
+
+  private final Function<String, MailStore> stores;
+  private final Optional<Migrations> migrations;
+  private final UidlFormat uidlFormat;
+
+  InboxAccess(Function<String, MailStore> stores, Optional<Migrations> migrations, UidlFormat uidlFormat) {
+    this.stores = stores;
+    this.migrations = migrations;
+    this.uidlFormat = uidlFormat;
+  }
+
+  Maildrop open(String user) throws Unavailable {
+    if (migrations.isPresent()) {
+      migrateInbox(user, migrations.get());
+    }
+    try {
+      MailStore store = stores.apply(user);
+      // Dovecot creates a missing INBOX on first access; without a legacy server that is all there is to do.
+      return new Maildrop(store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX) : store.create(MailStore.INBOX),
+          uidlFormat);
+    } catch (StoreException e) {
+      LOG.error("POP3: INBOX of {} cannot be opened: {}", user, e.getMessage());
+      throw new Unavailable("INBOX cannot be opened now");
+    }
+  }
+
+  private static void migrateInbox(String user, Migrations m) throws Unavailable {
+    try {
+      m.ensureSkeleton(user);
+      if (!m.needsMigration(user, MailStore.INBOX)) {
+        return;
+      }
+      FolderResult result = m.ensureFolder(user, MailStore.INBOX, MigrationListener.NONE);
+      if (!result.complete()) {
+        LOG.warn("POP3: INBOX of {} is not fully migrated ({}): {}", user, result.outcome(), result.reason());
+        throw new Unavailable("INBOX is not fully migrated yet; try again later");
+      }
+    } catch (MigrationUnavailableException e) {
+      LOG.warn("POP3: INBOX of {} needs the legacy server, which failed: {}", user, e.getMessage());
+      throw new Unavailable("The legacy mail server is unavailable; try again later");
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dovetail.proxy.pop3;
+
+import dovetail.proxy.mailbox.CrlfInputStream;
+import dovetail.store.Flags;
+import dovetail.store.Mailbox;
+import dovetail.store.StoreException;
+import dovetail.store.StoredMessage;
+import dovetail.store.SystemFlag;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A user's INBOX as James's POP3 handlers see it (the "custom mailbox adapter" of DESIGN.md): the listing in
+ * POP3 order with the stored UIDLs, message bytes streamed from disk as IMAP serves them (every bare LF as CRLF,
+ * so RETR equals BODY[] and LIST equals RFC822.SIZE), and the UPDATE state at QUIT: DELE's expunge, and \Seen
+ * on every message RETR sent (not TOP), as Dovecot's pop3 does unless pop3_no_flag_updates (pop3-commands.c
+ * client_update_mails), so that IMAP shows POP3-downloaded mail as read.
+ */
+final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox {
+  private final Mailbox inbox;
+  private final UidlFormat uidlFormat;
+  /** Taken once, at login: message numbers stay fixed for the session (RFC 1939 section 5), as in Dovecot. */
+  private List<org.apache.james.protocols.pop3.mailbox.MessageMetaData> listing;
+  private final Set<Long> retrieved = new LinkedHashSet<>();
+
+  Maildrop(Mailbox inbox, UidlFormat uidlFormat) {
+    this.inbox = inbox;
+    this.uidlFormat = uidlFormat;
+  }
+
+  @Override
+  public synchronized List<org.apache.james.protocols.pop3.mailbox.MessageMetaData> getMessages()
+      throws IOException {
+    if (listing != null) {
+      return listing;
+    }
+    try {
+      long uidValidity = inbox.status().uidValidity();
+      List<org.apache.james.protocols.pop3.mailbox.MessageMetaData> out = new ArrayList<>();
+      for (StoredMessage m : DropOrder.sort(inbox.messages())) {
+        out.add(new DropEntry(m.uid(), uidl(uidValidity, m), m.virtualSize()));
+      }
+      listing = List.copyOf(out);
+      return listing;
+    } catch (StoreException e) {
+      throw new IOException("INBOX cannot be listed: " + e.error(), e);
+    }
+  }
+
+  /** The stored P (its base filename when P is empty, as Dovecot's maildir does), else pop3_uidl_format. */
+  private String uidl(long uidValidity, StoredMessage m) {
+    String stored = m.effectivePop3Uidl();
+    return stored != null ? stored : uidlFormat.expand(uidValidity, m);
+  }
+
+  @Override
+  public InputStream getMessage(String uid) throws IOException {
+    try {
+      return new CrlfInputStream(inbox.openContent(Long.parseLong(uid)));
+    } catch (StoreException e) {
+      throw new IOException("message " + uid + " cannot be read: " + e.error(), e);
+    }
+  }
+
+  /** RETR sent this message: it becomes \Seen at QUIT. */
+  synchronized void retrieved(long uid) {
+    retrieved.add(uid);
+  }
+
+  /** RSET: nothing was retrieved after all. */
+  synchronized void forgetRetrieved() {
+    retrieved.clear();
+  }
+
+  /** James calls this only at QUIT in the TRANSACTION state (RFC 1939 UPDATE state). */
+  @Override
+  public synchronized void remove(String... uids) throws IOException {
+    List<Long> expunge = new ArrayList<>();
+    for (String uid : uids) {
+      expunge.add(Long.parseLong(uid));
+    }
+    try {
+      if (!expunge.isEmpty()) {
+        inbox.expunge(expunge);
+      }
+      for (long uid : retrieved) {
+        if (!expunge.contains(uid)) {
+          markSeen(uid);
+        }
+      }
+    } catch (StoreException e) {
+      throw new IOException("QUIT's update failed: " + e.error(), e);
+    }
+  }
+
+  private void markSeen(long uid) {
+    inbox.message(uid).filter(m -> !m.flags().has(SystemFlag.SEEN)).ifPresent(m -> {
+      EnumSet<SystemFlag> system = m.flags().system().isEmpty() ? EnumSet.noneOf(SystemFlag.class)
+          : EnumSet.copyOf(m.flags().system());
+      system.add(SystemFlag.SEEN);
+      inbox.setFlags(uid, new Flags(system, m.flags().keywords()));
+    });
+  }
+
+  @Override
+  public String getIdentifier() throws IOException {
+    return inbox.name();
+  }
+
+  @Override
+  public void close() {
+    // The store's folder objects hold no per-session resources.
+  }
+}

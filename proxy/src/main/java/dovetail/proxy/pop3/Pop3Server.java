@@ -1,0 +1,127 @@
+package dovetail.proxy.pop3;
+
+import dovetail.proxy.imap.PlaintextAuthRule;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.List;
+import org.apache.james.mailbox.SessionProvider;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.protocols.api.ProtocolConfiguration;
+import org.apache.james.protocols.api.handler.CommandDispatcher;
+import org.apache.james.protocols.api.handler.ProtocolHandler;
+import org.apache.james.protocols.api.handler.ProtocolHandlerChainImpl;
+import org.apache.james.protocols.api.handler.WiringException;
+import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
+import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
+import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
+import org.apache.james.protocols.netty.BasicChannelInboundHandler;
+import org.apache.james.protocols.netty.ChannelHandlerFactory;
+import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
+import org.apache.james.protocols.pop3.POP3Protocol;
+import org.apache.james.protocols.pop3.POP3Session;
+import org.apache.james.protocols.pop3.core.CapaCmdHandler;
+import org.apache.james.protocols.pop3.core.DeleCmdHandler;
+import org.apache.james.protocols.pop3.core.ListCmdHandler;
+import org.apache.james.protocols.pop3.core.NoopCmdHandler;
+import org.apache.james.protocols.pop3.core.QuitCmdHandler;
+import org.apache.james.protocols.pop3.core.StatCmdHandler;
+import org.apache.james.protocols.pop3.core.TopCmdHandler;
+import org.apache.james.protocols.pop3.core.UidlCmdHandler;
+import org.apache.james.protocols.pop3.core.UnknownCmdHandler;
+import org.apache.james.protocols.pop3.core.WelcomeMessageHandler;
+
+/**
+ * One POP3 listener: James's protocols-pop3 handlers over Netty, with TLS configured exactly as the IMAP
+ * listeners (James's configurable server reads the same PEM keys). Dovetail supplies only USER, PASS and the
+ * maildrop ({@link Maildrop}); the message commands are James's, which dot-stuff and stream RETR and TOP.
+ */
+final class Pop3Server extends AbstractConfigurableAsyncServer {
+  private final PlaintextAuthRule rule;
+  private final SessionProvider sessions;
+  private final InboxAccess inboxes;
+  private final MetricFactory metrics;
+  private POP3Protocol protocol;
+
+  Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, InboxAccess inboxes, MetricFactory metrics) {
+    this.rule = rule;
+    this.sessions = sessions;
+    this.inboxes = inboxes;
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void preInit() throws Exception {
+    super.preInit();
+    protocol = new POP3Protocol(chain(), new Greeting(getHelloName()));
+  }
+
+  private ProtocolHandlerChainImpl chain() throws WiringException {
+    PassCommand pass = new PassCommand(rule, sessions, inboxes);
+    ProtocolHandlerChainImpl chain = new ProtocolHandlerChainImpl();
+    chain.addAll(List.<ProtocolHandler>of(
+        new WelcomeMessageHandler(),
+        new CommandDispatcher<POP3Session>(),
+        new CapaCmdHandler(metrics),
+        new ExtraCapabilities(),
+        new UserCommand(rule),
+        pass,
+        new AuthCommand(rule, pass),
+        new StlsCommand(metrics),
+        new StatCmdHandler(metrics),
+        new ListCmdHandler(metrics),
+        new UidlCmdHandler(metrics),
+        new RetrCommand(metrics),
+        new TopCmdHandler(metrics),
+        new DeleCmdHandler(metrics),
+        new RsetCommand(metrics),
+        new NoopCmdHandler(metrics),
+        new QuitCmdHandler(metrics),
+        new UnknownCmdHandler()));
+    chain.wireExtensibleHandlers();
+    return chain;
+  }
+
+  /** No JMX: Dovetail reports through its logs and the admin socket. */
+  @Override
+  protected void registerMBean() {}
+
+  @Override
+  protected void unregisterMBean() {}
+
+  @Override
+  protected int getDefaultPort() {
+    return 110;
+  }
+
+  @Override
+  public String getServiceType() {
+    return "POP3 Service";
+  }
+
+  @Override
+  protected String getDefaultJMXName() {
+    return "dovetail-pop3";
+  }
+
+  @Override
+  protected ChannelInboundHandlerAdapter createCoreHandler() {
+    return new BasicChannelInboundHandler(new ProtocolMDCContextFactory.Standard(), protocol, getEncryption(), false);
+  }
+
+  @Override
+  protected ChannelHandlerFactory createFrameHandlerFactory() {
+    // Lines after STLS must not be read before the TLS handshake (no command injection across STLS).
+    return new AllButStartTlsLineChannelHandlerFactory("stls", AbstractChannelPipelineFactory.MAX_LINE_LENGTH);
+  }
+
+  private record Greeting(String getHelloName) implements ProtocolConfiguration {
+    @Override
+    public String getGreeting() {
+      return null;
+    }
+
+    @Override
+    public String getSoftwareName() {
+      return "Dovetail";
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dovetail.proxy.pop3;
+
+import dovetail.conf.Endpoint;
+import dovetail.conf.SslMode;
+import dovetail.conf.TlsSettings;
+import dovetail.migrator.service.Migrations;
+import dovetail.proxy.imap.PathFileSystem;
+import dovetail.proxy.imap.PlaintextAuthRule;
+import dovetail.store.MailStore;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.james.mailbox.SessionProvider;
+import org.apache.james.metrics.logger.DefaultMetricFactory;
+
+/**
+ * The POP3 front-end: {@code pop3_listen} (STLS when TLS is on) and {@code pop3s_listen} (TLS from the first
+ * byte), serving each user's INBOX from the store with the same authentication as IMAP.
+ */
+public final class Pop3Service implements AutoCloseable {
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** RFC 1939 section 3: an autologout timer of at least 10 minutes. */
+  private static final int IDLE_TIMEOUT_SECONDS = 600;
+  /** Logins may wait on an INBOX migration; more handler threads than James's 16 keep others going meanwhile. */
+  private static final int HANDLER_THREADS = 64;
+
+  /** A listener that runs, for logs and tests. */
+  public record Listener(String name, InetSocketAddress address, boolean implicitTls) {}
+
+  private final List<Pop3Server> servers = new ArrayList<>();
+  private final List<Listener> listeners = new ArrayList<>();
+
+  private Pop3Service() {}
+
+  /**
+   * Starts the listeners. On failure, whatever started is stopped again.
+   *
+   * @param sessions the authentication IMAP uses (passwd-file or legacy, master users)
+   * @param stores each user's store
+   * @param migrations the legacy server's migrations, when there is one: INBOX is migrated at login
+   * @param uidlFormat pop3_uidl_format, for messages without a stored UIDL
+   * @throws IllegalArgumentException naming pop3_uidl_format when it uses a variable this build cannot expand
+   */
+  public static Pop3Service start(Optional<Endpoint.Tcp> pop3, Optional<Endpoint.Tcp> pop3s, TlsSettings tls,
+      SessionProvider sessions, Function<String, MailStore> stores, Optional<Migrations> migrations,
+      String uidlFormat) throws Exception {
+    InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat));
+    PlaintextAuthRule rule = new PlaintextAuthRule(tls.mode() == SslMode.REQUIRED);
+    Pop3Service service = new Pop3Service();
+    try {
+      if (pop3.isPresent()) {
+        service.add("pop3", pop3.get(), tls, false, new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory()));
+      }
+      if (pop3s.isPresent()) {
+        service.add("pop3s", pop3s.get(), tls, true, new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory()));
+      }
+      return service;
+    } catch (Exception e) {
+      service.close();
+      throw e;
+    }
+  }
+
+  private void add(String name, Endpoint.Tcp endpoint, TlsSettings tls, boolean implicitTls, Pop3Server server)
+      throws Exception {
+    server.setFileSystem(new PathFileSystem()); // reads ssl_cert and ssl_key as IMAP does
+    server.configure(configuration(name, endpoint, tls, implicitTls));
+    server.setListenAddresses(new InetSocketAddress(endpoint.host(), endpoint.port()));
+    server.init();
+    servers.add(server);
+    for (InetSocketAddress address : server.getListenAddresses()) {
+      listeners.add(new Listener(name, address, implicitTls));
+    }
+  }
+
+  private static BaseHierarchicalConfiguration configuration(String name, Endpoint.Tcp endpoint, TlsSettings tls,
+      boolean implicitTls) {
+    BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
+    c.addProperty("bind", (endpoint.host().indexOf(':') >= 0 ? "0.0.0.0" : endpoint.host()) + ":" + endpoint.port());
+    c.addProperty("jmxName", "dovetail-" + name + "-" + INSTANCES.incrementAndGet());
+    c.addProperty("helloName", "Dovetail");
+    c.addProperty("helloName[@autodetect]", false);
+    c.addProperty("connectiontimeout", IDLE_TIMEOUT_SECONDS);
+    c.addProperty("maxExecutorCount", HANDLER_THREADS);
+    if (tls.enabled()) {
+      c.addProperty(implicitTls ? "tls[@socketTLS]" : "tls[@startTLS]", true);
+      c.addProperty("tls.privateKey", tls.key().orElseThrow().toAbsolutePath().toString());
+      c.addProperty("tls.certificates", tls.cert().orElseThrow().toAbsolutePath().toString());
+    }
+    return c;
+  }
+
+  public List<Listener> listeners() {
+    return List.copyOf(listeners);
+  }
+
+  /** Stops listening and closes connections. */
+  @Override
+  public void close() {
+    for (Pop3Server server : servers) {
+      server.destroy();
+    }
+    servers.clear();
+  }
+}

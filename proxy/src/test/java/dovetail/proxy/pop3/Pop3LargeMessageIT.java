@@ -1,0 +1,156 @@
+package dovetail.proxy.pop3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.cli.DovetailCommand;
+import dovetail.store.Flags;
+import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
+import dovetail.store.MessageMeta;
+import dovetail.store.StoreOptions;
+import dovetail.store.maildir.MaildirStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dovetail serve} with a 64 MB heap answers RETR of a 200 MB message (bare LF line ends, so every byte
+ * goes through the CRLF view): the message streams from disk and is never held in memory.
+ */
+class Pop3LargeMessageIT {
+  private static final int LINES = 200 * 1024 * 1024 / 77;
+  private static final String HEADER = "Subject: big\n\n";
+
+  @TempDir Path dir;
+
+  /** HEADER, then LINES lines of 76 'x' and a LF, generated on the fly. */
+  private static InputStream bigMessage() {
+    return new InputStream() {
+      private final byte[] header = HEADER.getBytes(StandardCharsets.US_ASCII);
+      private long pos;
+      private final long total = header.length + (long) LINES * 77;
+
+      @Override
+      public int read() {
+        if (pos >= total) {
+          return -1;
+        }
+        long p = pos++;
+        if (p < header.length) {
+          return header[(int) p];
+        }
+        return (p - header.length) % 77 == 76 ? '\n' : 'x';
+      }
+    };
+  }
+
+  @Test
+  void retrOfA200MbMessageStreamsWithA64MbHeap() throws Exception {
+    Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret\n");
+    Path conf = dir.resolve("dovetail.conf");
+    String location = "maildir:" + dir.resolve("mail") + "/%n/Maildir";
+    Files.writeString(conf, "imap_listen =\npop3_listen = 127.0.0.1:0\npassdb = passwd-file:" + dir.resolve("passwd")
+        + "\nmail_location = " + location + "\nadmin_socket = " + dir.resolve("a.sock") + "\n");
+    MailStore store = MaildirStore.forUser(MailLocation.parse(location), "alice", StoreOptions.DEFAULT);
+    try (InputStream in = new BufferedInputStream(bigMessage(), 1 << 16)) {
+      store.open("INBOX").append(MessageMeta.next(Instant.now(), Flags.NONE), in);
+    }
+    long expected = HEADER.length() + 2L + (long) LINES * 78;
+
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Process server = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        DovetailCommand.class.getName(), "serve", "-c", conf.toString()).redirectErrorStream(true).start();
+    try (Socket s = new Socket("127.0.0.1", awaitPort(server))) {
+      s.setSoTimeout(60_000);
+      InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
+      OutputStream out = s.getOutputStream();
+      assertTrue(line(in).startsWith("+OK"));
+      send(out, "USER alice");
+      assertTrue(line(in).startsWith("+OK"));
+      send(out, "PASS secret");
+      assertTrue(line(in).startsWith("+OK"));
+      send(out, "LIST 1");
+      assertEquals("+OK 1 " + expected, line(in), "LIST is the CRLF size, as RFC822.SIZE");
+      send(out, "RETR 1");
+      assertTrue(line(in).startsWith("+OK"));
+      long bytes = 0;
+      long lfs = 0;
+      int previous = '\n';
+      int c;
+      // Up to the terminating ".": no line of this message starts with a dot, so none is stuffed.
+      while ((c = in.read()) >= 0 && !(c == '.' && previous == '\n')) {
+        if (c == '\n') {
+          assertEquals('\r', previous, "every line ends with CRLF");
+          lfs++;
+        }
+        previous = c;
+        bytes++;
+      }
+      assertEquals(expected, bytes);
+      assertEquals(LINES + 2, lfs);
+      assertEquals("", line(in), "the terminating line is exactly '.'");
+      send(out, "QUIT");
+      assertTrue(line(in).startsWith("+OK"));
+      assertTrue(server.isAlive(), "the server did not run out of memory");
+    } finally {
+      server.toHandle().destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+      server.destroyForcibly();
+    }
+  }
+
+  private static int awaitPort(Process server) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    Pattern listening = Pattern.compile("POP3 listening on .*:(\\d+)");
+    StringBuilder log = new StringBuilder();
+    String l;
+    while ((l = out.readLine()) != null) {
+      log.append(l).append('\n');
+      Matcher m = listening.matcher(l);
+      if (m.find()) {
+        Thread drain = new Thread(() -> {
+          try {
+            out.transferTo(java.io.Writer.nullWriter());
+          } catch (IOException e) {
+            // the server stopped
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("the server did not start:\n" + log);
+  }
+
+  private static void send(OutputStream out, String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      if (b != '\r') {
+        sb.append((char) b);
+      }
+    }
+    return sb.toString();
+  }
+}

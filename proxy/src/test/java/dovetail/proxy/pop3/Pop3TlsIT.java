@@ -1,0 +1,169 @@
+package dovetail.proxy.pop3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.Flags;
+import dovetail.store.MessageMeta;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS and passwords on the POP3 listeners with {@code ssl = required}: STLS on pop3_listen, TLS from the first
+ * byte on pop3s_listen, and no USER/PASS before TLS from a remote address (loopback counts as secure, as in
+ * Dovecot). pop3_listen is on the wildcard address here so that a client can come from a non-loopback address.
+ */
+class Pop3TlsIT {
+  @TempDir static Path dir;
+  private static TestDovetail dovetail;
+  private static SSLContext trust;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").user("bob", "{PLAIN}bobs")
+        .user("carol", "{PLAIN}carols")
+        .masterUser("admin", "{PLAIN}admin-secret").ssl("required")
+        .setting("pop3_listen = 0.0.0.0:0").start();
+    trust = dovetail.certificates().clientContext();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (dovetail != null) {
+      dovetail.close();
+    }
+  }
+
+  @Test
+  void capaBeforeLoginOffersStlsUserTopAndUidl() throws Exception {
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.greeting.startsWith("+OK"), pop.greeting);
+      List<String> capa = pop.multiline("CAPA");
+      assertTrue(capa.containsAll(List.of("STLS", "USER", "TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE")),
+          capa.toString());
+    }
+  }
+
+  @Test
+  void stlsUpgradesTheConnectionAndThenTheLoginWorks() throws Exception {
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.startTls(trust).startsWith("+OK"));
+      List<String> capa = pop.multiline("CAPA");
+      assertFalse(capa.contains("STLS"), "no second STLS: " + capa);
+      assertTrue(pop.command("USER alice").startsWith("+OK"));
+      assertTrue(pop.command("PASS secret").startsWith("+OK"));
+      assertEquals("+OK 0 0", pop.command("STAT"));
+    }
+  }
+
+  @Test
+  void pop3sSpeaksTlsFromTheFirstByte() throws Exception {
+    try (RawPop3 pop = RawPop3.connectTls(dovetail.pop3sPort(), trust)) {
+      assertTrue(pop.greeting.startsWith("+OK"), pop.greeting);
+      assertTrue(pop.command("USER alice").startsWith("+OK"));
+      assertTrue(pop.command("PASS secret").startsWith("+OK"));
+    }
+  }
+
+  @Test
+  void aRemoteClientMayNotSendItsPasswordBeforeTls() throws Exception {
+    InetAddress self = nonLoopbackAddress().orElse(null);
+    Assumptions.assumeTrue(self != null, "no non-loopback IPv4 address on this host");
+    try (RawPop3 pop = RawPop3.connect(self, dovetail.pop3Port(), self)) {
+      assertEquals("-ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.",
+          pop.command("USER alice"));
+      assertTrue(pop.command("PASS secret").startsWith("-ERR"));
+      assertTrue(pop.command("STAT").startsWith("-ERR"), "not logged in");
+      assertTrue(pop.startTls(trust).startsWith("+OK"));
+      assertTrue(pop.command("USER alice").startsWith("+OK"));
+      assertTrue(pop.command("PASS secret").startsWith("+OK"));
+    }
+  }
+
+  @Test
+  void sslRequiredStillAllowsUserAndPassFromLoopback() throws Exception {
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.command("USER alice").startsWith("+OK"));
+      assertTrue(pop.command("PASS secret").startsWith("+OK"));
+    }
+  }
+
+  @Test
+  void authPlainWithAnInitialResponseOrAfterAContinuation() throws Exception {
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.multiline("CAPA").contains("SASL PLAIN"));
+      assertEquals("-ERR [AUTH] Authentication failed.", pop.command("AUTH PLAIN " + plain("", "alice", "nope")));
+      assertTrue(pop.command("AUTH PLAIN " + plain("", "alice", "secret")).startsWith("+OK"));
+      assertTrue(pop.command("STAT").startsWith("+OK"));
+    }
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertEquals("+ ", pop.command("AUTH PLAIN"));
+      assertTrue(pop.command(plain("alice", "alice", "secret")).startsWith("+OK"));
+    }
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertEquals("+ ", pop.command("AUTH PLAIN"));
+      assertTrue(pop.command("*").startsWith("-ERR"), "the client may cancel");
+      assertTrue(pop.command("STAT").startsWith("-ERR"));
+    }
+  }
+
+  @Test
+  void aMasterUserOpensAnotherUsersMaildropButNoUserMay() throws Exception {
+    dovetail.store("carol").open("INBOX").append(MessageMeta.next(Instant.EPOCH, Flags.NONE),
+        new ByteArrayInputStream("Subject: for carol\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
+    String carolStat;
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      pop.command("USER carol");
+      pop.command("PASS carols");
+      carolStat = pop.command("STAT");
+    }
+    assertNotEquals("+OK 0 0", carolStat);
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.command("USER carol*admin").startsWith("+OK"));
+      assertTrue(pop.command("PASS admin-secret").startsWith("+OK"));
+      assertEquals(carolStat, pop.command("STAT"), "carol's maildrop");
+    }
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertTrue(pop.command("AUTH PLAIN " + plain("carol", "admin", "admin-secret")).startsWith("+OK"));
+      assertEquals(carolStat, pop.command("STAT"), "carol's maildrop");
+    }
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      assertEquals("-ERR [AUTH] Authentication failed.", pop.command("AUTH PLAIN " + plain("carol", "bob", "bobs")));
+    }
+  }
+
+  private static String plain(String authzid, String authcid, String password) {
+    return Base64.getEncoder().encodeToString((authzid + "\0" + authcid + "\0" + password)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
+    for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      Optional<InetAddress> a = nic.inetAddresses().filter(x -> x instanceof Inet4Address).findFirst();
+      if (a.isPresent()) {
+        return a;
+      }
+    }
+    return Optional.empty();
+  }
+}
