@@ -82,6 +82,11 @@ public final class Demo implements AutoCloseable {
         .address().getPort();
   }
 
+  private String pop3Ports() {
+    List<String> ports = server.pop3Listeners().stream().map(l -> DemoLegacy.HOST + ":" + l.address().getPort()).toList();
+    return ports.isEmpty() ? "off" : String.join(", ", ports);
+  }
+
   public Path config() {
     return config;
   }
@@ -101,6 +106,7 @@ public final class Demo implements AutoCloseable {
         "  Legacy server (GreenMail): IMAP " + DemoLegacy.HOST + ":" + legacy.imapPort() + ", users "
             + String.join(", ", corpus.users()) + ", password " + pw,
         "  Dovetail IMAP:             " + DemoLegacy.HOST + ":" + port + " (no TLS on loopback), same users",
+        "  Dovetail POP3:             " + pop3Ports(),
         "  Store (Dovecot Maildir):   " + storeRoot(),
         "  Configuration:             " + config,
         "",
