@@ -24,20 +24,20 @@ import java.util.TreeSet;
  * A folder as a client sees it, from either side: the legacy server over IMAP, the migrated store
  * through Dovecot over IMAP, or the store directly. Two views are equal when nothing a client can see
  * differs: UIDVALIDITY, UIDNEXT, and per UID the flags, keywords, INTERNALDATE, RFC822.SIZE and the
- * sha256 of BODY[].
+ * sha256 of BODY[]. Public: the service tests compare with it too.
  */
-final class Views {
+public final class Views {
   private Views() {}
 
-  record MessageView(long uid, Set<String> flags, Instant internalDate, long size, String sha256) {}
+  public record MessageView(long uid, Set<String> flags, Instant internalDate, long size, String sha256) {}
 
-  record FolderView(long uidValidity, long uidNext, List<MessageView> messages) {
-    List<Long> uids() {
+  public record FolderView(long uidValidity, long uidNext, List<MessageView> messages) {
+    public List<Long> uids() {
       return messages.stream().map(MessageView::uid).toList();
     }
   }
 
-  static FolderView imap(ImapProbe probe, String folder) {
+  public static FolderView imap(ImapProbe probe, String folder) {
     ImapProbe.FolderState s = probe.examine(folder);
     List<MessageView> messages = new ArrayList<>();
     for (ImapProbe.ImapMessage m : s.messages()) {
@@ -46,7 +46,7 @@ final class Views {
     return new FolderView(s.uidValidity(), s.uidNext(), messages);
   }
 
-  static FolderView store(MailStore store, String folder) {
+  public static FolderView store(MailStore store, String folder) {
     Mailbox box = store.open(folder);
     List<MessageView> messages = new ArrayList<>();
     for (StoredMessage m : box.messages()) {
@@ -66,7 +66,7 @@ final class Views {
   }
 
   /** The same view without RFC822.SIZE, for servers that report it wrongly (the sha256 still covers the bytes). */
-  static FolderView withoutSizes(FolderView v) {
+  public static FolderView withoutSizes(FolderView v) {
     return new FolderView(v.uidValidity(), v.uidNext(), v.messages().stream()
         .map(m -> new MessageView(m.uid(), m.flags(), m.internalDate(), -1, m.sha256())).toList());
   }
@@ -81,15 +81,24 @@ final class Views {
   static void assertSame(Map<String, FolderView> legacy, Map<String, FolderView> migrated) {
     assertEquals(legacy.keySet(), migrated.keySet(), "folders");
     for (String folder : legacy.keySet()) {
-      FolderView l = legacy.get(folder);
-      FolderView m = migrated.get(folder);
-      assertEquals(l.uidValidity(), m.uidValidity(), folder + ": UIDVALIDITY");
-      assertEquals(l.uidNext(), m.uidNext(), folder + ": UIDNEXT");
-      assertEquals(l.uids(), m.uids(), folder + ": UIDs");
-      for (int i = 0; i < l.messages().size(); i++) {
-        assertEquals(l.messages().get(i), m.messages().get(i), folder + ": message " + l.messages().get(i).uid());
-      }
+      assertSame(legacy.get(folder), migrated.get(folder), folder);
     }
+  }
+
+  /** One folder; {@code folder} names it in failures. Equal UID lists mean no duplicate and no gap. */
+  public static void assertSame(FolderView legacy, FolderView migrated, String folder) {
+    assertEquals(legacy.uidValidity(), migrated.uidValidity(), folder + ": UIDVALIDITY");
+    assertEquals(legacy.uidNext(), migrated.uidNext(), folder + ": UIDNEXT");
+    assertEquals(legacy.uids(), migrated.uids(), folder + ": UIDs");
+    for (int i = 0; i < legacy.messages().size(); i++) {
+      assertEquals(legacy.messages().get(i), migrated.messages().get(i),
+          folder + ": message " + legacy.messages().get(i).uid());
+    }
+  }
+
+  /** {@link #assertSame(FolderView, FolderView, String)} on everything but RFC822.SIZE. */
+  public static void assertSameButSizes(FolderView legacy, FolderView migrated, String folder) {
+    assertSame(withoutSizes(legacy), withoutSizes(migrated), folder);
   }
 
   static String imapName(SystemFlag f) {

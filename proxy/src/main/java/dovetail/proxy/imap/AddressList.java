@@ -39,14 +39,12 @@ final class AddressList {
       if (i >= s.length()) {
         return out;
       }
-      if (peek(',')) {
-        i++;
+      if (take(',')) {
         continue;
       }
       int start = i;
       String phrase = phrase();
-      if (peek(':')) {
-        i++;
+      if (take(':')) {
         out.add(new Addr(null, null, phrase.isEmpty() ? "" : phrase, null));
         while (true) {
           skip();
@@ -54,8 +52,7 @@ final class AddressList {
             i = Math.min(i + 1, s.length());
             break;
           }
-          if (peek(',')) {
-            i++;
+          if (take(',')) {
             continue;
           }
           out.add(mailbox());
@@ -73,19 +70,13 @@ final class AddressList {
     int start = i;
     lastComment = null;
     String phrase = phrase();
-    if (peek('<')) {
-      i++;
-      Addr a = angle(phrase.isEmpty() ? null : phrase);
-      return a;
+    if (take('<')) {
+      return angle(phrase.isEmpty() ? null : phrase);
     }
     i = start;
     lastComment = null;
-    String local = localPart();
-    String domain = null;
-    if (peek('@')) {
-      i++;
-      domain = domain();
-    }
+    String local = dotAtoms('"');
+    String domain = take('@') ? dotAtoms('[') : null;
     skip();
     String name = lastComment;
     // Whatever is left of this address up to the next ',' is not part of it.
@@ -106,17 +97,11 @@ final class AddressList {
           r.append(c);
         }
       }
-      if (peek(':')) {
-        i++;
-      }
+      take(':');
       route = r.toString();
     }
-    String local = localPart();
-    String domain = null;
-    if (peek('@')) {
-      i++;
-      domain = domain();
-    }
+    String local = dotAtoms('"');
+    String domain = take('@') ? dotAtoms('[') : null;
     while (i < s.length() && !peek('>')) {
       i++;
     }
@@ -158,7 +143,11 @@ final class AddressList {
     }
   }
 
-  private String localPart() {
+  /**
+   * A local part ({@code open} '"': quoted strings within) or a domain ({@code open} '[': a domain literal): atoms
+   * and dots, white space and comments left out.
+   */
+  private String dotAtoms(char open) {
     StringBuilder out = new StringBuilder();
     while (true) {
       skip();
@@ -166,8 +155,8 @@ final class AddressList {
         return out.toString();
       }
       char c = s.charAt(i);
-      if (c == '"') {
-        out.append(quoted());
+      if (c == open) {
+        out.append(c == '"' ? quoted() : domainLiteral());
       } else if (isAtom(c) || c == '.') {
         out.append(c);
         i++;
@@ -177,26 +166,13 @@ final class AddressList {
     }
   }
 
-  private String domain() {
-    StringBuilder out = new StringBuilder();
-    while (true) {
-      skip();
-      if (i >= s.length()) {
-        return out.toString();
-      }
-      char c = s.charAt(i);
-      if (c == '[') {
-        int end = s.indexOf(']', i);
-        end = end < 0 ? s.length() : end + 1;
-        out.append(s, i, end);
-        i = end;
-      } else if (isAtom(c) || c == '.') {
-        out.append(c);
-        i++;
-      } else {
-        return out.toString();
-      }
-    }
+  /** [dtext], brackets kept; an unclosed one runs to the end. */
+  private String domainLiteral() {
+    int end = s.indexOf(']', i);
+    end = end < 0 ? s.length() : end + 1;
+    String literal = s.substring(i, end);
+    i = end;
+    return literal;
   }
 
   private String quoted() {
@@ -254,6 +230,15 @@ final class AddressList {
 
   private boolean peek(char c) {
     return i < s.length() && s.charAt(i) == c;
+  }
+
+  /** Consumes {@code c} if it is next. */
+  private boolean take(char c) {
+    if (peek(c)) {
+      i++;
+      return true;
+    }
+    return false;
   }
 
   private static boolean isAtom(char c) {

@@ -3,24 +3,16 @@ package dovetail.proxy.imap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.server.TestDovetail;
 import dovetail.store.Flags;
-import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
-import dovetail.store.StoreOptions;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
-import dovetail.store.dovecot.DovecotServer;
-import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +22,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link #KNOWN_DIFFERENCES}.
  */
 class DovecotDifferentialIT {
-  private static final String USER = "alice";
-
   /** Odd but legal messages; the name is for failure messages. */
   static final Map<String, String> MESSAGES = new LinkedHashMap<>();
 
@@ -202,65 +191,39 @@ class DovecotDifferentialIT {
       "2.HEADER.FIELDS.NOT (FROM)", "2.2<3.4>", "2.HEADER<0.10>");
 
   @TempDir static Path tmp;
-  private static DovecotServer dovecot;
-  private static TestDovetail dovetail;
+  private static DovecotTwin twin;
   private static List<StoredMessage> stored;
 
   @BeforeAll
   static void sameStoreTwice() throws Exception {
-    DovecotServer.assumeInstalled();
-    Path work = tmp.resolve("dovecot");
-    Path maildir = DovecotServer.maildir(work, USER);
-    MailStore store = MaildirStore.open(maildir, StoreOptions.DEFAULT);
-    Mailbox inbox = store.create("INBOX", 31337, 1);
-    long uid = 3;
-    Instant date = Instant.parse("2019-06-07T08:09:10Z");
-    try (MailboxTransaction tx = inbox.begin()) {
-      int i = 0;
-      for (String content : MESSAGES.values()) {
-        Flags flags = switch (i++ % 4) {
-          case 0 -> Flags.NONE;
-          case 1 -> Flags.of(SystemFlag.SEEN);
-          case 2 -> Flags.of(SystemFlag.FLAGGED, SystemFlag.ANSWERED).withKeywords("$Label1");
-          default -> Flags.of(SystemFlag.DRAFT, SystemFlag.DELETED).withKeywords("Work", "$Forwarded");
-        };
-        tx.add(MessageMeta.withUid(uid, date.plusSeconds(uid * 3601), flags),
-            new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
-        uid += 2;
-      }
-      tx.raiseNextUid(uid + 10);
-      tx.commit();
-    }
-    stored = inbox.messages();
-
-    dovetail = TestDovetail.builder(tmp.resolve("dovetail")).user(USER, "{PLAIN}secret").start();
-    copyTree(maildir, dovetail.mailRoot().resolve(USER).resolve("Maildir"));
-
-    dovecot = DovecotServer.builder(work).user(USER, "secret").autoCreateSpecialUse(false).start();
-    dovecot.chownStore(USER);
-  }
-
-  /** A copy that keeps mtimes (INTERNALDATE) and file names (flags, sizes). */
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+    twin = DovecotTwin.start(tmp, store -> {
+      Mailbox inbox = store.create("INBOX", 31337, 1);
+      long uid = 3;
+      Instant date = Instant.parse("2019-06-07T08:09:10Z");
+      try (MailboxTransaction tx = inbox.begin()) {
+        int i = 0;
+        for (String content : MESSAGES.values()) {
+          Flags flags = switch (i++ % 4) {
+            case 0 -> Flags.NONE;
+            case 1 -> Flags.of(SystemFlag.SEEN);
+            case 2 -> Flags.of(SystemFlag.FLAGGED, SystemFlag.ANSWERED).withKeywords("$Label1");
+            default -> Flags.of(SystemFlag.DRAFT, SystemFlag.DELETED).withKeywords("Work", "$Forwarded");
+          };
+          tx.add(MessageMeta.withUid(uid, date.plusSeconds(uid * 3601), flags),
+              new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+          uid += 2;
         }
+        tx.raiseNextUid(uid + 10);
+        tx.commit();
       }
-    }
+      stored = inbox.messages();
+    });
   }
 
   @AfterAll
-  static void stop() {
-    if (dovetail != null) {
-      dovetail.close();
-    }
-    if (dovecot != null) {
-      dovecot.close();
+  static void stop() throws IOException {
+    if (twin != null) {
+      twin.close();
     }
   }
 
@@ -273,10 +236,9 @@ class DovecotDifferentialIT {
   private static final Pattern DATE = Pattern.compile("INTERNALDATE \"([^\"]*)\"");
   private static final Pattern SIZE = Pattern.compile("RFC822\\.SIZE (\\d+)");
 
-  private static Map<Long, Seen> fetchAll(int port, String password) throws IOException {
+  private static Map<Long, Seen> fetchAll(DovecotTwin.Server server) throws IOException {
     Map<Long, Seen> out = new LinkedHashMap<>();
-    try (RawImap imap = RawImap.connect(port)) {
-      assertTrue(RawImap.last(imap.command("LOGIN " + USER + " " + password)).contains(" OK "));
+    try (RawImap imap = server.login()) {
       assertTrue(RawImap.last(imap.command("EXAMINE INBOX")).contains(" OK "));
       for (StoredMessage m : stored) {
         String meta = imap.command("UID FETCH " + m.uid() + " (UID FLAGS INTERNALDATE RFC822.SIZE)").get(0);
@@ -321,8 +283,8 @@ class DovecotDifferentialIT {
 
   @Test
   void everyMessageIsServedByteForByteAsDovecotServesIt() throws IOException {
-    Map<Long, Seen> fromDovecot = fetchAll(dovecot.imapPort(), dovecot.password(USER));
-    Map<Long, Seen> fromDovetail = fetchAll(dovetail.imapPort(), "secret");
+    Map<Long, Seen> fromDovecot = fetchAll(twin.dovecot());
+    Map<Long, Seen> fromDovetail = fetchAll(twin.dovetail());
     List<String> names = new ArrayList<>(MESSAGES.keySet());
     List<String> differences = new ArrayList<>();
     int i = 0;
@@ -347,7 +309,7 @@ class DovecotDifferentialIT {
       compare(differences, name, "BODY", ImapItems.structureCase(d.body()), ImapItems.structureCase(t.body()));
     }
     assertEquals(new TreeSet<>(KNOWN_DIFFERENCES.keySet()), keys(differences), String.join("\n", differences));
-    assertTrue(dovecot.logProblems().isEmpty(), dovecot.logProblems().toString());
+    assertTrue(twin.dovecotLogProblems().isEmpty(), twin.dovecotLogProblems().toString());
   }
 
   /**
@@ -385,19 +347,16 @@ class DovecotDifferentialIT {
 
   @Test
   void uidsAndUidValidityAgree() throws IOException {
-    for (int port : new int[] {dovecot.imapPort(), dovetail.imapPort()}) {
-      try (RawImap imap = RawImap.connect(port)) {
-        imap.command("LOGIN " + USER + " " + (port == dovecot.imapPort() ? dovecot.password(USER) : "secret"));
+    for (DovecotTwin.Server server : List.of(twin.dovecot(), twin.dovetail())) {
+      try (RawImap imap = server.login()) {
         List<String> examine = imap.command("EXAMINE INBOX");
         String all = String.join("\n", examine);
-        assertTrue(all.contains("[UIDVALIDITY 31337]"), port + ": " + all);
+        assertTrue(all.contains("[UIDVALIDITY 31337]"), server.name() + ": " + all);
         long next = stored.get(stored.size() - 1).uid() + 12;
-        assertTrue(all.contains("[UIDNEXT " + next + "]"), port + ": " + all);
+        assertTrue(all.contains("[UIDNEXT " + next + "]"), server.name() + ": " + all);
         List<String> uids = imap.command("UID SEARCH ALL");
         String expected = "* SEARCH " + String.join(" ", stored.stream().map(m -> Long.toString(m.uid())).toList());
-        assertEquals(expected, uids.get(0), "port " + port);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        assertEquals(expected, uids.get(0), server.name());
       }
     }
   }

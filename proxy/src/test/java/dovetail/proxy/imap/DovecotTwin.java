@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.proxy.server.TestDovetail;
@@ -23,8 +24,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One INBOX written by {@code store}, served by real Dovecot and by Dovetail from two copies, with one logged-in
- * session on each that has the INBOX selected. A transcript runs on both and the untagged replies are compared.
+ * One store written by {@code store}, served by real Dovecot and by Dovetail from two copies. Tests either talk to
+ * each {@link Server} themselves, or run commands through {@link #run}, on one logged-in session per server that
+ * has the INBOX selected (opened on first use).
  */
 final class DovecotTwin implements AutoCloseable {
   static final String USER = "alice";
@@ -32,55 +34,92 @@ final class DovecotTwin implements AutoCloseable {
   /** A message to put in the store: its UID, INTERNALDATE, flags and bytes. */
   record Message(long uid, Instant internalDate, Flags flags, String content) {}
 
-  private final DovecotServer dovecot;
-  private final TestDovetail dovetail;
-  final RawImap onDovecot;
-  final RawImap onDovetail;
-
-  private DovecotTwin(DovecotServer dovecot, TestDovetail dovetail, RawImap onDovecot, RawImap onDovetail) {
-    this.dovecot = dovecot;
-    this.dovetail = dovetail;
-    this.onDovecot = onDovecot;
-    this.onDovetail = onDovetail;
+  /** What goes into the store before either server starts. */
+  interface Fill {
+    void into(MailStore store) throws IOException;
   }
 
-  /** Call from @BeforeAll: skips the test class when Dovecot is not installed. */
+  /** One of the two servers, and the password USER logs in with there. */
+  record Server(String name, int imapPort, String password) {
+    RawImap login() throws IOException {
+      RawImap imap = RawImap.connect(imapPort);
+      assertTrue(RawImap.last(imap.command("LOGIN " + USER + " " + password)).contains(" OK "), name);
+      return imap;
+    }
+  }
+
+  private final DovecotServer dovecot;
+  private final TestDovetail dovetail;
+  private RawImap onDovecot;
+  private RawImap onDovetail;
+
+  private DovecotTwin(DovecotServer dovecot, TestDovetail dovetail) {
+    this.dovecot = dovecot;
+    this.dovetail = dovetail;
+  }
+
+  /** An INBOX (UIDVALIDITY 4242) with these messages. Call from @BeforeAll: skips when Dovecot is not installed. */
   static DovecotTwin start(Path tmp, List<Message> messages) throws Exception {
+    return start(tmp, store -> {
+      Mailbox inbox = store.create("INBOX", 4242, 1);
+      try (MailboxTransaction tx = inbox.begin()) {
+        for (Message m : messages) {
+          tx.add(MessageMeta.withUid(m.uid(), m.internalDate(), m.flags()),
+              new ByteArrayInputStream(m.content().getBytes(StandardCharsets.UTF_8)));
+        }
+        tx.raiseNextUid(messages.get(messages.size() - 1).uid() + 1);
+        tx.commit();
+      }
+    });
+  }
+
+  /** Whatever {@code fill} writes, on both servers. Skips the test when Dovecot is not installed. */
+  static DovecotTwin start(Path tmp, Fill fill) throws Exception {
     DovecotServer.assumeInstalled();
     Path work = tmp.resolve("dovecot");
     Path maildir = DovecotServer.maildir(work, USER);
-    MailStore store = MaildirStore.open(maildir, StoreOptions.DEFAULT);
-    Mailbox inbox = store.create("INBOX", 4242, 1);
-    try (MailboxTransaction tx = inbox.begin()) {
-      for (Message m : messages) {
-        tx.add(MessageMeta.withUid(m.uid(), m.internalDate(), m.flags()),
-            new ByteArrayInputStream(m.content().getBytes(StandardCharsets.UTF_8)));
-      }
-      tx.raiseNextUid(messages.get(messages.size() - 1).uid() + 1);
-      tx.commit();
-    }
+    fill.into(MaildirStore.open(maildir, StoreOptions.DEFAULT));
     TestDovetail dovetail = TestDovetail.builder(tmp.resolve("dovetail")).user(USER, "{PLAIN}secret").start();
-    DovecotServer dovecot = null;
     try {
       copyTree(maildir, dovetail.mailRoot().resolve(USER).resolve("Maildir"));
-      dovecot = DovecotServer.builder(work).user(USER, "secret").autoCreateSpecialUse(false).start();
-      dovecot.chownStore(USER);
-      RawImap a = login(dovecot.imapPort(), dovecot.password(USER));
-      RawImap b = login(dovetail.imapPort(), "secret");
-      return new DovecotTwin(dovecot, dovetail, a, b);
+      DovecotServer dovecot = DovecotServer.builder(work).user(USER, "secret").autoCreateSpecialUse(false).start();
+      try {
+        dovecot.chownStore(USER);
+        return new DovecotTwin(dovecot, dovetail);
+      } catch (Exception e) {
+        dovecot.close();
+        throw e;
+      }
     } catch (Exception e) {
       dovetail.close();
-      if (dovecot != null) {
-        dovecot.close();
-      }
       throw e;
     }
   }
 
-  private static RawImap login(int port, String password) throws IOException {
-    RawImap imap = RawImap.connect(port);
-    assertTrue(RawImap.last(imap.command("LOGIN " + USER + " " + password)).contains(" OK "));
-    assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+  Server dovecot() {
+    return new Server("Dovecot", dovecot.imapPort(), dovecot.password(USER));
+  }
+
+  Server dovetail() {
+    return new Server("Dovetail", dovetail.imapPort(), "secret");
+  }
+
+  /** The Dovetail session with the INBOX selected. */
+  RawImap onDovetail() throws IOException {
+    openSessions();
+    return onDovetail;
+  }
+
+  private void openSessions() throws IOException {
+    if (onDovecot == null) {
+      onDovecot = selectInbox(dovecot());
+      onDovetail = selectInbox(dovetail());
+    }
+  }
+
+  private static RawImap selectInbox(Server server) throws IOException {
+    RawImap imap = server.login();
+    assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "), server.name());
     return imap;
   }
 
@@ -111,7 +150,20 @@ final class DovecotTwin implements AutoCloseable {
   }
 
   Replies run(String command) throws IOException {
+    openSessions();
     return new Replies(command, essence(onDovecot.command(command)), essence(onDovetail.command(command)));
+  }
+
+  /** Runs each command on both sessions; fails listing every command whose replies differ. */
+  void assertAgree(List<String> commands) throws IOException {
+    List<String> differences = new ArrayList<>();
+    for (String command : commands) {
+      Replies r = run(command);
+      if (!r.agree()) {
+        differences.add(r.toString());
+      }
+    }
+    assertEquals(List.of(), differences, String.join("\n", differences));
   }
 
   /** Untagged lines that start with one of the given words (e.g. "* SEARCH"), and the tagged status word. */
@@ -133,9 +185,14 @@ final class DovecotTwin implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    onDovecot.close();
-    onDovetail.close();
-    dovetail.close();
-    dovecot.close();
+    try {
+      if (onDovecot != null) {
+        onDovecot.close();
+        onDovetail.close();
+      }
+    } finally {
+      dovetail.close();
+      dovecot.close();
+    }
   }
 }

@@ -4,25 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.server.ChildServer;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +42,8 @@ class LargeLiteralIT {
         + "\nmail_location = " + location + "\nadmin_socket = " + dir.resolve("a.sock") + "\n");
     MailStore store = MaildirStore.forUser(MailLocation.parse(location), "alice", StoreOptions.DEFAULT);
 
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process server = new ProcessBuilder(java, "-Xmx64m", "-Djava.io.tmpdir=" + spool, "-cp",
-        System.getProperty("java.class.path"), DovetailCommand.class.getName(), "serve", "-c", conf.toString())
-        .redirectErrorStream(true).start();
-    try {
-      int port = awaitPort(server);
+    try (ChildServer server = ChildServer.start(conf, "-Xmx64m", "-Djava.io.tmpdir=" + spool)) {
+      int port = server.imapPort();
       try (PipelineWire w = new PipelineWire(port).loginAndSelect("alice", "secret", "INBOX")) {
         String head = "Subject: big\r\n\r\n";
         w.send("a1 APPEND INBOX {" + BIG + "+}\r\n" + head);
@@ -96,10 +85,6 @@ class LargeLiteralIT {
       }
       assertTrue(server.isAlive(), "the server is still up");
       assertEquals(1, store.open("INBOX").messages().size(), "the vanished client's message was not stored");
-    } finally {
-      server.toHandle().destroy();
-      server.waitFor(30, TimeUnit.SECONDS);
-      server.destroyForcibly();
     }
   }
 
@@ -116,29 +101,5 @@ class LargeLiteralIT {
       }
       Thread.sleep(50);
     }
-  }
-
-  private static int awaitPort(Process server) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    Pattern listening = Pattern.compile("IMAP listening on .*:(\\d+)");
-    StringBuilder log = new StringBuilder();
-    String l;
-    while ((l = out.readLine()) != null) {
-      log.append(l).append('\n');
-      Matcher m = listening.matcher(l);
-      if (m.find()) {
-        Thread drain = new Thread(() -> {
-          try {
-            out.transferTo(java.io.Writer.nullWriter());
-          } catch (IOException e) {
-            // the server stopped
-          }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new AssertionError("the server did not start:\n" + log);
   }
 }

@@ -75,17 +75,6 @@ class SortDovecotDifferentialIT {
     }
   }
 
-  private static void agree(List<String> commands) throws Exception {
-    List<String> differences = new ArrayList<>();
-    for (String command : commands) {
-      DovecotTwin.Replies r = twin.run(command);
-      if (!r.agree()) {
-        differences.add(r.toString());
-      }
-    }
-    assertEquals(List.of(), differences, String.join("\n", differences));
-  }
-
   @Test
   void everyCriterionAloneAndReversed() throws Exception {
     List<String> commands = new ArrayList<>();
@@ -94,12 +83,12 @@ class SortDovecotDifferentialIT {
       commands.add("SORT (REVERSE " + c + ") UTF-8 ALL");
       commands.add("UID SORT (" + c + ") US-ASCII ALL");
     }
-    agree(commands);
+    twin.assertAgree(commands);
   }
 
   @Test
   void combinedCriteriaAndSearchKeys() throws Exception {
-    agree(List.of("SORT (SUBJECT DATE) UTF-8 ALL", "SORT (REVERSE SUBJECT REVERSE DATE) UTF-8 ALL",
+    twin.assertAgree(List.of("SORT (SUBJECT DATE) UTF-8 ALL", "SORT (REVERSE SUBJECT REVERSE DATE) UTF-8 ALL",
         "SORT (FROM REVERSE SIZE) UTF-8 UNSEEN", "UID SORT (ARRIVAL SUBJECT) UTF-8 NOT 2,4",
         "SORT (DATE) UTF-8 SUBJECT hello", "SORT (SIZE ARRIVAL) UTF-8 1:5", "SORT (REVERSE ARRIVAL) UTF-8 OR 1 UID 9",
         "SORT (TO CC) UTF-8 SEEN", "SORT (SUBJECT) UTF-8 SENTSINCE 1-Jan-2024", "UID SORT (DISPLAYFROM) UTF-8 UID 1:20",
@@ -111,7 +100,7 @@ class SortDovecotDifferentialIT {
 
   @Test
   void malformedSortsAreRefusedAsDovecotRefusesThem() throws Exception {
-    agree(List.of("SORT (FOO) UTF-8 ALL", "SORT () UTF-8 ALL", "SORT (DATE) NO-SUCH-CHARSET ALL",
+    twin.assertAgree(List.of("SORT (FOO) UTF-8 ALL", "SORT () UTF-8 ALL", "SORT (DATE) NO-SUCH-CHARSET ALL",
         "SORT (REVERSE) UTF-8 ALL", "SORT DATE UTF-8 ALL"));
   }
 
@@ -119,7 +108,7 @@ class SortDovecotDifferentialIT {
   void baseSubjectsIgnoreReplyAndForwardMarkers() throws Exception {
     // hello / Re: hello / [fwd: RE: Hello] / Fwd: [list] Hello (fwd) / [fwd: [fwd: Re: Hello (fwd)]] share a base
     // subject and so stay in sequence order among themselves.
-    String sorted = twin.onDovetail.command("SORT (SUBJECT) UTF-8 SUBJECT hello").get(0);
+    String sorted = twin.onDovetail().command("SORT (SUBJECT) UTF-8 SUBJECT hello").get(0);
     assertEquals("* SORT 1 2 3 4 17", sorted);
   }
 

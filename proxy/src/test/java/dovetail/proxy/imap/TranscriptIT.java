@@ -2,28 +2,21 @@ package dovetail.proxy.imap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dovetail.proxy.server.TestDovetail;
 import dovetail.store.Flags;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
-import dovetail.store.StoreOptions;
-import dovetail.store.dovecot.DovecotServer;
-import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,25 +30,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * OK. Both servers must give exactly the transcript's answers.
  */
 class TranscriptIT {
-  private static final String USER = "alice";
-
   @TempDir Path tmp;
 
   @ParameterizedTest
   @ValueSource(strings = {"invalid-names-and-list-options.txt", "move-copyuid-first.txt"})
   void dovecotAndDovetailAnswerAsTheTranscriptSays(String name) throws Exception {
-    DovecotServer.assumeInstalled();
     List<String> script = script(name);
-    Path work = tmp.resolve("dovecot");
-    Path maildir = DovecotServer.maildir(work, USER);
-    fill(MaildirStore.open(maildir, StoreOptions.DEFAULT));
-    try (TestDovetail dovetail = TestDovetail.builder(tmp.resolve("dovetail")).user(USER, "{PLAIN}secret").start()) {
-      copyTree(maildir, dovetail.mailRoot().resolve(USER).resolve("Maildir"));
-      try (DovecotServer dovecot = DovecotServer.builder(work).user(USER, "secret").autoCreateSpecialUse(false).start()) {
-        dovecot.chownStore(USER);
-        assertEquals(script, run(script, dovecot.imapPort(), dovecot.password(USER)), "Dovecot");
-        assertEquals(script, run(script, dovetail.imapPort(), "secret"), "Dovetail");
-      }
+    try (DovecotTwin twin = DovecotTwin.start(tmp, TranscriptIT::fill)) {
+      assertEquals(script, run(script, twin.dovecot()), "Dovecot");
+      assertEquals(script, run(script, twin.dovetail()), "Dovetail");
     }
   }
 
@@ -80,9 +63,9 @@ class TranscriptIT {
     }
   }
 
-  private static List<String> run(List<String> script, int port, String password) throws IOException {
+  private static List<String> run(List<String> script, DovecotTwin.Server server) throws IOException {
     List<String> seen = new ArrayList<>();
-    try (RawImap imap = RawImap.connect(port)) {
+    try (RawImap imap = RawImap.connect(server.imapPort())) {
       for (int i = 0; i < script.size(); i++) {
         String line = script.get(i);
         if (!line.startsWith("C: ")) {
@@ -90,7 +73,7 @@ class TranscriptIT {
         }
         String command = line.substring(3);
         seen.add(line);
-        List<String> answer = imap.command(command.equals("LOGIN") ? "LOGIN " + USER + " " + password : command);
+        List<String> answer = imap.command(command.equals("LOGIN") ? "LOGIN " + DovecotTwin.USER + " " + server.password() : command);
         boolean anyUntagged = i + 1 < script.size() && script.get(i + 1).equals("S: *");
         if (anyUntagged) {
           seen.add("S: *");
@@ -125,18 +108,5 @@ class TranscriptIT {
     }
     m = TAGGED.matcher(response);
     return m.matches() ? m.group(1) : response;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 }
