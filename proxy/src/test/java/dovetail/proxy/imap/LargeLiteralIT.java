@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.server.ChildServer;
+import dovetail.proxy.server.ServeChild;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
@@ -42,8 +42,8 @@ class LargeLiteralIT {
         + "\nmail_location = " + location + "\nadmin_socket = " + dir.resolve("a.sock") + "\n");
     MailStore store = MaildirStore.forUser(MailLocation.parse(location), "alice", StoreOptions.DEFAULT);
 
-    try (ChildServer server = ChildServer.start(conf, "-Xmx64m", "-Djava.io.tmpdir=" + spool)) {
-      int port = server.imapPort();
+    try (ServeChild server = ServeChild.start(conf, List.of("-Xmx64m", "-Djava.io.tmpdir=" + spool))) {
+      int port = server.awaitImapPort(60);
       try (PipelineWire w = new PipelineWire(port).loginAndSelect("alice", "secret", "INBOX")) {
         String head = "Subject: big\r\n\r\n";
         w.send("a1 APPEND INBOX {" + BIG + "+}\r\n" + head);

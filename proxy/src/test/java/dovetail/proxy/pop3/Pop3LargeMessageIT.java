@@ -3,7 +3,7 @@ package dovetail.proxy.pop3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.server.ServeChild;
 import dovetail.store.Flags;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
@@ -11,20 +11,15 @@ import dovetail.store.MessageMeta;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,10 +67,8 @@ class Pop3LargeMessageIT {
     }
     long expected = HEADER.length() + 2L + (long) LINES * 78;
 
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process server = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-        DovetailCommand.class.getName(), "serve", "-c", conf.toString()).redirectErrorStream(true).start();
-    try (Socket s = new Socket("127.0.0.1", awaitPort(server))) {
+    try (ServeChild server = ServeChild.start(conf, List.of("-Xmx64m"));
+        Socket s = new Socket("127.0.0.1", server.awaitPop3Port(60))) {
       s.setSoTimeout(60_000);
       InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
       OutputStream out = s.getOutputStream();
@@ -107,35 +100,7 @@ class Pop3LargeMessageIT {
       send(out, "QUIT");
       assertTrue(line(in).startsWith("+OK"));
       assertTrue(server.isAlive(), "the server did not run out of memory");
-    } finally {
-      server.toHandle().destroy();
-      server.waitFor(30, TimeUnit.SECONDS);
-      server.destroyForcibly();
     }
-  }
-
-  private static int awaitPort(Process server) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    Pattern listening = Pattern.compile("POP3 listening on .*:(\\d+)");
-    StringBuilder log = new StringBuilder();
-    String l;
-    while ((l = out.readLine()) != null) {
-      log.append(l).append('\n');
-      Matcher m = listening.matcher(l);
-      if (m.find()) {
-        Thread drain = new Thread(() -> {
-          try {
-            out.transferTo(java.io.Writer.nullWriter());
-          } catch (IOException e) {
-            // the server stopped
-          }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new AssertionError("the server did not start:\n" + log);
   }
 
   private static void send(OutputStream out, String line) throws IOException {

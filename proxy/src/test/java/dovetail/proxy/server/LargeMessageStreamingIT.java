@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +66,8 @@ class LargeMessageStreamingIT {
     }
     long expected = HEADER.length() + 2L + (long) LINES * 78;
 
-    try (ChildServer server = ChildServer.start(conf, "-Xmx64m")) {
-      int port = server.imapPort();
+    try (ServeChild server = ServeChild.start(conf, List.of("-Xmx64m"))) {
+      int port = server.awaitImapPort(60);
       try (Socket s = new Socket("127.0.0.1", port)) {
         s.setSoTimeout(60_000);
         InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);

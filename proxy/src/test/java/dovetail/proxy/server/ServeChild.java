@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * test can kill it with SIGKILL (a crash no shutdown hook sees) and start it again on the same store.
  */
 public final class ServeChild implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("IMAP listening on .*:(\\d+)");
+  private static final Pattern IMAP = Pattern.compile("IMAP listening on .*:(\\d+)");
+  private static final Pattern POP3 = Pattern.compile("POP3 listening on .*:(\\d+)");
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -59,10 +60,19 @@ public final class ServeChild implements AutoCloseable {
 
   /** The IMAP port from the "IMAP listening on" log line (imap_listen = 127.0.0.1:0). */
   public int awaitImapPort(int seconds) throws InterruptedException {
+    return awaitPort(IMAP, seconds);
+  }
+
+  /** The POP3 port from the "POP3 listening on" log line (pop3_listen = 127.0.0.1:0). */
+  public int awaitPop3Port(int seconds) throws InterruptedException {
+    return awaitPort(POP3, seconds);
+  }
+
+  private int awaitPort(Pattern listening, int seconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
-      for (String line : lines) {
-        Matcher m = LISTENING.matcher(line);
+      for (String line : lines()) {
+        Matcher m = listening.matcher(line);
         if (m.find()) {
           return Integer.parseInt(m.group(1));
         }
