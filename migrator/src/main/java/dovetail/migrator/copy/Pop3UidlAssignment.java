@@ -56,16 +56,23 @@ public final class Pop3UidlAssignment implements Pop3Uidls {
       List<LegacyPop3Message> listing = pop3.list();
       result = Pop3UidlMatcher.match(imap, listing, Pop3UidlMatcher.Headers.of(imapHeaders, pop3::headers), skipSizes);
     }
-    if (!result.missingInImap().isEmpty() && !rules.ignoreMissingUidls()) {
+    // As Dovecot's plugin: a POP3 message without an IMAP twin stops the folder unless ignore_missing_uidls, or
+    // ignore_extra_uidls when every IMAP message was matched (POP3 merely has more, e.g. a mail delivered meanwhile).
+    // An IMAP message without a POP3 twin keeps no UIDL and is served under pop3_uidl_format; that never stops it.
+    if (!result.missingInImap().isEmpty()) {
       LegacyPop3Message first = result.missingInImap().get(0);
-      throw new MismatchException(result.missingInImap().size() + " POP3 messages have no IMAP message in "
-          + legacyName + " (first: POP3 message " + first.seq() + ", UIDL " + first.uidl()
-          + "); set pop3_migration_ignore_missing_uidls = yes to migrate anyway");
+      boolean allImapFound = result.withoutUidl().isEmpty();
+      String text = result.missingInImap().size() + " POP3 messages have no IMAP message in " + legacyName
+          + " (first: POP3 message " + first.seq() + ", UIDL " + first.uidl() + ")";
+      if (!rules.ignoreMissingUidls() && !(allImapFound && rules.ignoreExtraUidls())) {
+        throw new MismatchException(text + "; set pop3_migration_ignore_missing_uidls = yes"
+            + (allImapFound ? " or pop3_migration_ignore_extra_uidls = yes" : "") + " to migrate anyway");
+      }
+      LOG.warn("{}: {}; migrating anyway, as configured", user, text);
     }
-    if (!result.withoutUidl().isEmpty() && !rules.ignoreExtraUidls()) {
-      throw new MismatchException(result.withoutUidl().size() + " IMAP messages in " + legacyName
-          + " have no POP3 UIDL (first: UID " + result.withoutUidl().get(0)
-          + "); set pop3_migration_ignore_extra_uidls = yes to migrate anyway");
+    if (!result.withoutUidl().isEmpty()) {
+      LOG.info("{}: {} IMAP messages in {} have no POP3 twin (first: UID {}); they keep no legacy UIDL", user,
+          result.withoutUidl().size(), legacyName, result.withoutUidl().get(0));
     }
     Map<Long, Uidl> out = new HashMap<>();
     for (Map.Entry<Long, Match> e : result.byUid().entrySet()) {

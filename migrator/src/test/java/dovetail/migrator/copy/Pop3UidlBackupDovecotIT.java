@@ -97,9 +97,29 @@ class Pop3UidlBackupDovecotIT {
       assertEquals(0, MaildirStore.open(work.resolve("a/store/home/alice/Maildir"), StoreOptions.DEFAULT)
           .open("INBOX").messages().size(), "nothing was copied without UIDLs");
 
+      assertTrue(refused.toString().contains(" or pop3_migration_ignore_extra_uidls = yes"), refused.toString());
+
       UserResult allowed = backup(conf(work.resolve("b"), imapSide.imapPort(), pop3Side.pop3Port(),
           "pop3_migration_ignore_missing_uidls = yes"));
       assertTrue(allowed.complete(), allowed.toString());
+      // Every IMAP message found and POP3 merely has more: Dovecot's ignore_extra_uidls is enough too.
+      UserResult extra = backup(conf(work.resolve("c"), imapSide.imapPort(), pop3Side.pop3Port(),
+          "pop3_migration_ignore_extra_uidls = yes"));
+      assertTrue(extra.complete(), extra.toString());
+    }
+  }
+
+  @Test
+  void anImapMessageWithoutPop3TwinIsMigratedWithoutALegacyUidlAsDovecotDoes() {
+    try (DovecotServer imapSide = DovecotLegacy.start(work.resolve("imap-side"), root -> corpus(root, true), "");
+        DovecotServer pop3Side = DovecotLegacy.start(work.resolve("pop3-side"), root -> corpus(root, false), "")) {
+      UserResult result = backup(conf(work.resolve("a"), imapSide.imapPort(), pop3Side.pop3Port()));
+      assertTrue(result.complete(), result.toString());
+      Mailbox inbox = MaildirStore.open(work.resolve("a/store/home/alice/Maildir"), StoreOptions.DEFAULT).open("INBOX");
+      assertEquals(5, inbox.messages().size());
+      dovetail.store.StoredMessage only = inbox.messages().stream().filter(m -> m.uid() == 30).findFirst().orElseThrow();
+      assertEquals(null, only.pop3Uidl(), "no legacy UIDL for a message POP3 never showed");
+      assertEquals("uidl-a", inbox.messages().stream().filter(m -> m.uid() == 20).findFirst().orElseThrow().pop3Uidl());
     }
   }
 }
