@@ -44,7 +44,7 @@ class LateMailAccessDovecotIT {
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     for (String user : List.of("alice", "bob")) {
       try (ImapProbe p = ImapProbe.login(legacy, user)) {
-        for (String folder : List.of("Late", "Down", "Cmd")) {
+        for (String folder : List.of("Late", "Down", "Cmd", "Idle")) {
           p.create(folder);
           for (int i = 0; i < 3; i++) {
             p.append(folder, message(user, folder + " old " + i), List.of("\\Seen"), Instant.parse("2024-02-02T02:02:02Z"));
@@ -137,6 +137,34 @@ class LateMailAccessDovecotIT {
     StringWriter none = new StringWriter();
     assertEquals(2, run(none, err, "sync", "-1", "--socket", socket.toString(), "-u", "nobody"),
         "a user without migrated folders is refused: " + none);
+  }
+
+  @Test
+  void aClientInIdleSeesLateLegacyMailArriveWhenItIsMerged() throws Exception {
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(imap.command("LOGIN alice secret")).contains(" OK "));
+      assertTrue(RawImap.last(imap.command("SELECT Idle")).contains(" OK "), "migrated on first access");
+      long uid = appendOnLegacy("alice", "Idle", "Idle late 1");
+      imap.send("i1 IDLE");
+      assertTrue(imap.readResponse().startsWith("+"), "idling");
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertEquals(0, run(out, err, "sync", "-1", "--socket", dir.resolve("dovetail").resolve("admin.sock").toString(),
+          "-u", "alice", "-f", "Idle"), out + " / " + err);
+      List<String> seen = new java.util.ArrayList<>();
+      String line;
+      while (!(line = imap.readResponse()).equals("* 4 EXISTS")) { // RawImap's read times out after 20 s
+        seen.add(line);
+      }
+      imap.send("DONE");
+      String done;
+      while (!(done = imap.readResponse()).startsWith("i1 ")) {
+        seen.add(done);
+      }
+      assertTrue(done.startsWith("i1 OK"), done + " after " + seen);
+      List<String> fetched = imap.command("UID FETCH " + uid + " (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+      assertTrue(fetched.get(0).contains("Idle late 1"), "under its legacy UID: " + fetched);
+    }
   }
 
   private static int run(StringWriter out, StringWriter err, String... args) {
