@@ -87,7 +87,9 @@ class UserMigrationTest {
         r.folders().stream().map(FolderResult::folder).toList());
     assertEquals(220, r.messages());
     assertEquals(220, seen.size());
-    assertEquals(3, legacy.sessionsOpened.get());
+    // One session per worker at most; a worker that finds every folder taken opens none (fast folders).
+    assertTrue(legacy.sessionsOpened.get() >= 1 && legacy.sessionsOpened.get() <= 3,
+        "sessions opened: " + legacy.sessionsOpened.get());
     assertEquals(0, legacy.sessionsOpen.get());
     for (int f = 0; f < 6; f++) {
       assertEquals(30, store.open("Extra" + f).status().messages());
