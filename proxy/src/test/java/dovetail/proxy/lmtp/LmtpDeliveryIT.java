@@ -205,8 +205,8 @@ class LmtpDeliveryIT {
   }
 
   @Test
-  void aHundredMegabyteMessageStreamsThroughBoundedMemory() throws Exception {
-    // The server here shares the test JVM's heap; the child-JVM check with a small -Xmx is in LmtpCrashIT.
+  void aHundredMegabyteMessageIsDeliveredWhole() throws Exception {
+    // The child-JVM run, and the known memory limit, are in LmtpCrashIT.
     try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) {
       c.command("LHLO mta");
       c.command("MAIL FROM:<a@b>");
