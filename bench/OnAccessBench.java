@@ -271,7 +271,7 @@ public final class OnAccessBench {
 
   private static Path config(Path dir, int legacyPort, Path store, List<String> settings, String extra)
       throws IOException {
-    return Files.writeString(dir.resolve("dovetail.conf"), "imap_listen = 127.0.0.1:0\npop3_listen =\npassdb = legacy\n"
+    return Files.writeString(dir.resolve("dovetail.conf"), "imap_listen = 127.0.0.1:0\npop3_listen =\nlmtp_listen =\npassdb = legacy\n"
         + "imapc_host = 127.0.0.1\nimapc_port = " + legacyPort + "\nimapc_master_user = master\n"
         + "imapc_password = master-secret\nimapc_features = rfc822.size\n"
         + "mail_location = maildir:" + store + "/%n/Maildir\nadmin_socket = " + dir.resolve("admin.sock") + "\n"

@@ -110,6 +110,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final Sweeper sweeper;
   private final LateMailSync lateMail;
   private volatile boolean closing;
+  private final FolderCompleteListeners completed = new FolderCompleteListeners();
 
   private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
       Options options) {
@@ -291,6 +292,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
         throw new MigrationUnavailableException("'" + folder + "' cannot be migrated now: " + reason);
       }
       FolderResult result = r.folders().get(0);
+      if (result.outcome() == Outcome.COMPLETE) {
+        completed.fire(user, folder); // before the waiters wake: they then see what the listeners added
+      }
       LOG.info("{}: {}: {} ({} messages, {} bytes in {} ms){}", user, folder, result.outcome(), result.messages(),
           result.bytes(), Duration.between(start, clock.instant()).toMillis(),
           result.reason().isEmpty() ? "" : ": " + result.reason());
@@ -582,6 +586,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
   @Override
   public SweeperControl sweeper() {
     return sweeper;
+  }
+
+  /** Runs {@code listener} on the migration's thread each time a folder's migration completes here. */
+  public void onFolderComplete(FolderCompleteListeners.Listener listener) {
+    completed.add(listener);
   }
 
   /** Waits until {@code n} callers have joined the folder's running migration (tests; call it during the run). */

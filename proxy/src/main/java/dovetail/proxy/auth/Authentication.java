@@ -27,11 +27,19 @@ public final class Authentication {
   private final Authenticator authenticator;
   private final Authorizator authorizator;
   private final SessionProvider sessions;
+  private final Predicate<String> listedUsers;
 
-  private Authentication(Authenticator authenticator, Authorizator authorizator, SessionProvider sessions) {
+  private Authentication(Authenticator authenticator, Authorizator authorizator, SessionProvider sessions,
+      Predicate<String> listedUsers) {
     this.authenticator = authenticator;
     this.authorizator = authorizator;
     this.sessions = sessions;
+    this.listedUsers = listedUsers;
+  }
+
+  /** The users a passwd-file passdb lists (LMTP's recipient check); none for passdb = legacy. */
+  public Predicate<String> listedUsers() {
+    return listedUsers;
   }
 
   /**
@@ -62,7 +70,8 @@ public final class Authentication {
     Authorizator authorizator = new MasterUserAuthorizator(masters, userExists);
     SessionProvider sessions = new MasterLoginSessions(new SessionProviderImpl(users, authorizator), masters,
         settings.masterUsers().separator(), failed);
-    return new Authentication(users, authorizator, sessions);
+    return new Authentication(users, authorizator, sessions,
+        settings.passdb() instanceof Passdb.PasswdFile ? userExists : name -> false);
   }
 
   /** The users' passdb (IMAP LOGIN, AUTHENTICATE PLAIN, and later POP3 USER/PASS). */

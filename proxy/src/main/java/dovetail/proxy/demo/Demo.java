@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 public final class Demo implements AutoCloseable {
   /** The contract's demo ports (DESIGN.md); {@code -o imap_listen=...} overrides them. */
   static final String IMAP_LISTEN = "127.0.0.1:10143";
+  static final String LMTP_LISTEN = "127.0.0.1:10024";
 
   private final DemoLegacy legacy;
   private final Path dir;
@@ -71,6 +72,7 @@ public final class Demo implements AutoCloseable {
         + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
         + "imap_listen = " + IMAP_LISTEN + "\n"
         + "pop3_listen = 127.0.0.1:10110\n"
+        + "lmtp_listen = " + LMTP_LISTEN + "\n"
         + "admin_socket = " + dir.resolve("admin.sock") + "\n"
         + "# Off, so that folders visibly migrate when a client opens them; `dovetail migrate` forces a user.\n"
         + "sweeper = no\n"

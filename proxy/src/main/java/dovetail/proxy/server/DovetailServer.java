@@ -1,5 +1,6 @@
 package dovetail.proxy.server;
 
+import dovetail.conf.FsyncMode;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.ConnectionLimiter;
 import dovetail.migrator.service.MigrationService;
@@ -8,12 +9,14 @@ import dovetail.proxy.admin.AdminServer;
 import dovetail.proxy.auth.Authentication;
 import dovetail.proxy.auth.LoginListener;
 import dovetail.proxy.imap.ImapService;
+import dovetail.proxy.lmtp.LmtpService;
 import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.proxy.pop3.Pop3Service;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -58,9 +61,11 @@ public final class DovetailServer implements AutoCloseable {
   private final Pop3Service pop3;
   private final Optional<MigrationService> migrations;
   private final Optional<AdminServer> admin;
+  private final Optional<LmtpService> lmtp;
 
   private DovetailServer(ScheduledExecutorService scheduler, ImapService imap, Pop3Service pop3,
-      Optional<MigrationService> migrations, Optional<AdminServer> admin) {
+      Optional<MigrationService> migrations, Optional<AdminServer> admin, Optional<LmtpService> lmtp) {
+    this.lmtp = lmtp;
     this.scheduler = scheduler;
     this.imap = imap;
     this.pop3 = pop3;
@@ -93,6 +98,9 @@ public final class DovetailServer implements AutoCloseable {
         u -> MaildirStore.forUser(location, u, options));
     Optional<MigrationService> migrations = Optional.empty();
     Optional<AdminServer> admin = Optional.empty();
+    Optional<LmtpService> lmtp = Optional.empty();
+    ImapService imap = null;
+    Pop3Service pop3 = null;
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "dovetail-ticker");
       t.setDaemon(true);
@@ -112,34 +120,68 @@ public final class DovetailServer implements AutoCloseable {
         throw new StartupException(e.getMessage());
       }
       MailboxBackend backend = MailboxBackend.create(stores, authentication.sessionProvider(), tuning.clock());
-      ImapService imap = ImapService.start(settings.listeners().imap(), settings.listeners().imaps(), settings.tls(),
+      imap = ImapService.start(settings.listeners().imap(), settings.listeners().imaps(), settings.tls(),
           backend, scheduler, tuning.pollInterval(), migrations.map(m -> (Migrations) m), tuning.progressInterval());
       for (ImapService.Listener l : imap.listeners()) {
         LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT), l.address(),
             l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STARTTLS)" : "");
       }
-      Pop3Service pop3;
       try {
         pop3 = Pop3Service.start(settings.listeners().pop3(), settings.listeners().pop3s(), settings.tls(),
             authentication.sessionProvider(), stores, migrations.map(m -> (Migrations) m), settings.pop3UidlFormat());
-      } catch (Exception e) {
-        imap.close();
-        throw e instanceof IllegalArgumentException ? new StartupException(e.getMessage()) : e;
+      } catch (IllegalArgumentException e) {
+        throw new StartupException(e.getMessage());
       }
       pop3.listeners().forEach(l -> LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT),
           l.address(), l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STLS)" : ""));
+      lmtp = startLmtp(settings, location, stores, migrations, authentication, tuning);
       if (migrations.isPresent()) {
         admin = Optional.of(AdminServer.start(settings.adminSocket(), migrations.get()));
         LOG.info("admin socket {}", settings.adminSocket());
       } else {
         LOG.info("no legacy server (imapc_host): serving the store only, without migrations or admin socket");
       }
-      return new DovetailServer(scheduler, imap, pop3, migrations, admin);
+      return new DovetailServer(scheduler, imap, pop3, migrations, admin, lmtp);
     } catch (Exception | Error e) {
+      lmtp.ifPresent(LmtpService::close);
+      if (pop3 != null) {
+        pop3.close();
+      }
+      if (imap != null) {
+        imap.close();
+      }
       migrations.ifPresent(MigrationService::close);
       scheduler.shutdownNow();
       throw e;
     }
+  }
+
+  /** LMTP delivery (lmtp_listen); its spool is drained when INBOX's migration completes, and at start. */
+  private static Optional<LmtpService> startLmtp(Settings settings, MailLocation location,
+      Function<String, MailStore> stores, Optional<MigrationService> migrations, Authentication authentication,
+      Tuning tuning) throws Exception {
+    Optional<LmtpService> lmtp;
+    try {
+      lmtp = LmtpService.start(settings.listeners().lmtp(), new LmtpService.Wiring(location, stores,
+          migrations.map(m -> (Migrations) m), authentication.listedUsers(), settings.store().fsync() != FsyncMode.NEVER,
+          Path.of(System.getProperty("java.io.tmpdir")), tuning.clock()));
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
+    }
+    if (lmtp.isPresent() && migrations.isPresent()) {
+      LmtpService l = lmtp.get();
+      migrations.get().onFolderComplete(l::folderComplete);
+      Thread drain = new Thread(() -> l.drainAll(migrations.get().knownUsers()), "dovetail-lmtp-drain");
+      drain.setDaemon(true);
+      drain.start();
+    }
+    lmtp.ifPresent(l -> LOG.info("LMTP listening on {}", l.listeners().get(0)));
+    return lmtp;
+  }
+
+  /** The LMTP listener, when lmtp_listen is set. */
+  public Optional<LmtpService> lmtp() {
+    return lmtp;
   }
 
   public List<ImapService.Listener> listeners() {
@@ -158,6 +200,7 @@ public final class DovetailServer implements AutoCloseable {
   @Override
   public void close() {
     admin.ifPresent(AdminServer::close);
+    lmtp.ifPresent(LmtpService::close);
     imap.close();
     pop3.close();
     migrations.ifPresent(MigrationService::close);

@@ -18,7 +18,8 @@ class DemoIT {
   void aClientSeesTheSampleFoldersAndOpeningOneMigratesItFromGreenMail() throws Exception {
     DemoCorpus corpus = new DemoCorpus(List.of("alice", "bob"), 0.05);
     Path dir;
-    try (Demo demo = Demo.start(corpus, List.of("imap_listen=127.0.0.1:0", "pop3_listen=127.0.0.1:0"))) {
+    try (Demo demo = Demo.start(corpus, List.of("imap_listen=127.0.0.1:0", "pop3_listen=127.0.0.1:0",
+        "lmtp_listen=127.0.0.1:0"))) {
       dir = demo.config().getParent();
       assertTrue(demo.instructions().contains("port " + demo.imapPort()), demo.instructions());
       try (ImapProbe client = ImapProbe.login(demo.imapPort(), "alice", corpus.password())) {

@@ -38,7 +38,7 @@ class LargeLiteralIT {
     Path conf = dir.resolve("dovetail.conf");
     Path spool = Files.createDirectory(dir.resolve("tmp"));
     String location = "maildir:" + dir.resolve("mail") + "/%n/Maildir";
-    Files.writeString(conf, "imap_listen = 127.0.0.1:0\npop3_listen =\npassdb = passwd-file:" + dir.resolve("passwd")
+    Files.writeString(conf, "imap_listen = 127.0.0.1:0\npop3_listen =\nlmtp_listen = 127.0.0.1:0\npassdb = passwd-file:" + dir.resolve("passwd")
         + "\nmail_location = " + location + "\nadmin_socket = " + dir.resolve("a.sock") + "\n");
     MailStore store = MaildirStore.forUser(MailLocation.parse(location), "alice", StoreOptions.DEFAULT);
 

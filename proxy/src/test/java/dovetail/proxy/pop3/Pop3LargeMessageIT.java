@@ -59,7 +59,7 @@ class Pop3LargeMessageIT {
     Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret\n");
     Path conf = dir.resolve("dovetail.conf");
     String location = "maildir:" + dir.resolve("mail") + "/%n/Maildir";
-    Files.writeString(conf, "imap_listen =\npop3_listen = 127.0.0.1:0\npassdb = passwd-file:" + dir.resolve("passwd")
+    Files.writeString(conf, "imap_listen =\npop3_listen = 127.0.0.1:0\nlmtp_listen =\npassdb = passwd-file:" + dir.resolve("passwd")
         + "\nmail_location = " + location + "\nadmin_socket = " + dir.resolve("a.sock") + "\n");
     MailStore store = MaildirStore.forUser(MailLocation.parse(location), "alice", StoreOptions.DEFAULT);
     try (InputStream in = new BufferedInputStream(bigMessage(), 1 << 16)) {

@@ -57,7 +57,7 @@ class LargeMessageStreamingIT {
   void fetchAndAppendStreamWithASmallHeap() throws Exception {
     Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret\n");
     Path conf = dir.resolve("dovetail.conf");
-    Files.writeString(conf, "imap_listen = 127.0.0.1:0\npop3_listen =\npassdb = passwd-file:" + dir.resolve("passwd")
+    Files.writeString(conf, "imap_listen = 127.0.0.1:0\npop3_listen =\nlmtp_listen = 127.0.0.1:0\npassdb = passwd-file:" + dir.resolve("passwd")
         + "\nmail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\nadmin_socket = " + dir.resolve("a.sock") + "\n");
     MailStore store = MaildirStore.forUser(MailLocation.parse("maildir:" + dir.resolve("mail") + "/%n/Maildir"), "alice",
         StoreOptions.DEFAULT);

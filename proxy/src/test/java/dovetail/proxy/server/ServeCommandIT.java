@@ -31,7 +31,7 @@ class ServeCommandIT {
   private Path config(String passdb) throws Exception {
     Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret\n");
     Path conf = dir.resolve("dovetail.conf");
-    Files.writeString(conf, "imap_listen = 127.0.0.1:0\npop3_listen =\n"
+    Files.writeString(conf, "imap_listen = 127.0.0.1:0\npop3_listen =\nlmtp_listen = 127.0.0.1:0\n"
         + "passdb = " + passdb + "\n"
         + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
         + "admin_socket = " + dir.resolve("admin.sock") + "\n");

@@ -122,7 +122,7 @@ class SweeperCrashDovecotIT {
   private Path config(int legacyPort, String rate) throws Exception {
     Path users = Files.writeString(dir.resolve("users.txt"), "# the sweeper's users\n" + String.join("\n", USERS) + "\n");
     return Files.writeString(dir.resolve("dovetail.conf"), String.join("\n",
-        "imap_listen = 127.0.0.1:0", "pop3_listen =",
+        "imap_listen = 127.0.0.1:0", "pop3_listen =", "lmtp_listen =",
         "passdb = legacy",
         "imapc_host = 127.0.0.1",
         "imapc_port = " + legacyPort,

@@ -45,6 +45,14 @@ public final class TestDovetail implements AutoCloseable {
     return port("imap");
   }
 
+  public int lmtpPort() {
+    return server.lmtp().orElseThrow().listeners().get(0).getPort();
+  }
+
+  public DovetailServer server() {
+    return server;
+  }
+
   public int imapsPort() {
     return port("imaps");
   }
@@ -159,6 +167,7 @@ public final class TestDovetail implements AutoCloseable {
       Files.writeString(passwdFile, passwd);
       StringBuilder conf = new StringBuilder();
       conf.append("imap_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\n");
+      conf.append("lmtp_listen = 127.0.0.1:0\n");
       if (legacy != null) {
         conf.append(legacy);
       } else {

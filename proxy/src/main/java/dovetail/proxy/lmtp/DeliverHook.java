@@ -1,0 +1,83 @@
+package dovetail.proxy.lmtp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import org.apache.james.core.MailAddress;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.lmtp.hook.DeliverToRecipientHook;
+import org.apache.james.protocols.smtp.MailEnvelope;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After DATA, once per recipient (LMTP, RFC 2033 section 4.2): the message with the headers Dovecot's LMTP adds
+ * (Return-Path, Delivered-To, Received; lmtp-local.c and lmtp-commands.c), line ends as Dovecot saves them
+ * ({@link LfInputStream}), into the store or the spool. A failure is that recipient's 451; the others keep theirs.
+ */
+final class DeliverHook implements DeliverToRecipientHook {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliverHook.class);
+  private static final DateTimeFormatter RFC5322 = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+  private final InboxDelivery delivery;
+  private final Clock clock;
+  private final String hostname;
+
+  DeliverHook(InboxDelivery delivery, Clock clock, String hostname) {
+    this.delivery = delivery;
+    this.clock = clock;
+    this.hostname = hostname;
+  }
+
+  @Override
+  public HookResult deliver(SMTPSession session, MailAddress recipient, MailEnvelope envelope) {
+    String user = session.getAttachment(RecipientHook.USERS, ProtocolSession.State.Transaction)
+        .map(m -> m.get(recipient.asString())).orElse(null);
+    if (user == null) {
+      return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + recipient.asString() + "> Temporary failure");
+    }
+    try {
+      InboxDelivery.Placement p = delivery.deliver(user, () -> content(session, recipient, envelope));
+      LOG.info("{}: session {}: delivered to INBOX ({})", user, session.getSessionID(),
+          p == InboxDelivery.Placement.STORED ? "stored" : "spooled until INBOX is migrated");
+      return reply(HookReturnCode.ok(), "250", "2.0.0 <" + recipient.asString() + "> Saved");
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: session {}: delivery failed: {}", user, session.getSessionID(), e.toString());
+      return reply(HookReturnCode.denySoft(), "451", "4.2.0 <" + recipient.asString() + "> Temporary failure");
+    }
+  }
+
+  private InputStream content(SMTPSession session, MailAddress recipient, MailEnvelope envelope) {
+    String sender = envelope.getMaybeSender().asString("");
+    String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("unknown");
+    String ip = session.getRemoteAddress() == null ? "local" : session.getRemoteAddress().getAddress().getHostAddress();
+    String headers = "Return-Path: <" + sender + ">\r\n"
+        + "Delivered-To: " + recipient.asString() + "\r\n"
+        + "Received: from " + helo + " ([" + ip + "])\r\n"
+        + "\tby " + hostname + " with LMTP id " + session.getSessionID() + "\r\n"
+        + "\tfor <" + recipient.asString() + ">; " + RFC5322.format(clock.instant().atZone(ZoneId.systemDefault()))
+        + "\r\n";
+    try {
+      InputStream body = new BufferedInputStream(envelope.getMessageInputStream(), 65536);
+      return new LfInputStream(new SequenceInputStream(
+          new ByteArrayInputStream(headers.getBytes(StandardCharsets.UTF_8)), body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static HookResult reply(HookReturnCode code, String smtp, String text) {
+    return HookResult.builder().hookReturnCode(code).smtpReturnCode(smtp).smtpDescription(text).build();
+  }
+}

@@ -1,0 +1,208 @@
+package dovetail.proxy.lmtp;
+
+import dovetail.conf.Endpoint;
+import dovetail.migrator.service.Migrations;
+import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.james.metrics.logger.DefaultMetricFactory;
+import org.apache.james.protocols.api.OidcSASLConfiguration;
+import org.apache.james.protocols.api.handler.CommandDispatcher;
+import org.apache.james.protocols.api.handler.ProtocolHandler;
+import org.apache.james.protocols.lmtp.LMTPConfiguration;
+import org.apache.james.protocols.lmtp.core.LhloCmdHandler;
+import org.apache.james.protocols.lmtp.core.WelcomeMessageHandler;
+import org.apache.james.protocols.netty.NettyServer;
+import org.apache.james.protocols.smtp.SMTPProtocol;
+import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
+import org.apache.james.protocols.smtp.core.MailCmdHandler;
+import org.apache.james.protocols.smtp.core.NoopCmdHandler;
+import org.apache.james.protocols.smtp.core.QuitCmdHandler;
+import org.apache.james.protocols.smtp.core.RcptCmdHandler;
+import org.apache.james.protocols.smtp.core.RsetCmdHandler;
+import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
+import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LMTP listener (lmtp_listen): James's low-level protocols-lmtp on a NettyServer, with Dovetail's recipient
+ * check and delivery hook (DESIGN: not james-server-protocols-lmtp, which brings the whole mailet server). It also
+ * drains, at start, the spools of users whose INBOX was migrated before a crash let the drain run.
+ */
+public final class LmtpService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LmtpService.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final NettyServer server;
+  private final InboxDelivery delivery;
+  private final Path tempDir;
+
+  private LmtpService(NettyServer server, InboxDelivery delivery, Path tempDir) {
+    this.server = server;
+    this.delivery = delivery;
+    this.tempDir = tempDir;
+  }
+
+  /**
+   * What LMTP needs from the rest of the server.
+   *
+   * @param passwdUsers users the passdb lists (passwd-file), besides those with a store
+   * @param fsync whether spool writes are fsynced (mail_fsync other than never)
+   * @param tempDir under which this listener makes its own directory for DATA in transit (removed at close)
+   */
+  public record Wiring(MailLocation location, Function<String, MailStore> stores, Optional<Migrations> migrations,
+      Predicate<String> passwdUsers, boolean fsync, Path tempDir, Clock clock) {}
+
+  /**
+   * @throws IllegalArgumentException for {@code lmtp_listen = unix:...}, which this build cannot serve yet
+   */
+  public static Optional<LmtpService> start(Optional<Endpoint> endpoint, Wiring w) throws Exception {
+    if (endpoint.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(endpoint.get() instanceof Endpoint.Tcp tcp)) {
+      throw new IllegalArgumentException("lmtp_listen: a Unix socket is not supported yet; use host:port "
+          + "(e.g. lmtp_listen = 127.0.0.1:24 and Postfix's lmtp:inet:127.0.0.1:24)");
+    }
+    Path received = Files.createTempDirectory(w.tempDir(), "dovetail-lmtp-");
+    InboxDelivery delivery = new InboxDelivery(w.stores(), w.migrations(), w.fsync(), w.clock());
+    UserLookup lookup = new UserLookup(w.location(), w.passwdUsers(), w.migrations());
+    String hostname = hostname();
+    SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(new DefaultMetricFactory(), false);
+    chain.addAll(handlers(received));
+    chain.add(new RecipientHook(lookup));
+    chain.add(new DeliverHook(delivery, w.clock(), hostname));
+    chain.wireExtensibleHandlers();
+    NettyServer server = new NettyServer.Factory().protocol(new SMTPProtocol(chain, new Config(hostname))).build();
+    server.setListenAddresses(new InetSocketAddress(tcp.host(), tcp.port()));
+    server.setTimeout(300); // Dovecot's LMTP waits 5 minutes for a client line as well
+    setJmxName(server, "dovetail-lmtp-" + INSTANCES.incrementAndGet());
+    try {
+      server.bind();
+    } catch (Exception e) {
+      clean(received);
+      throw e;
+    }
+    return Optional.of(new LmtpService(server, delivery, received));
+  }
+
+  private static List<ProtocolHandler> handlers(Path tempDir) {
+    DefaultMetricFactory metrics = new DefaultMetricFactory();
+    List<ProtocolHandler> h = new ArrayList<>();
+    h.add(new CommandDispatcher<>());
+    h.add(new LhloCmdHandler(metrics));
+    h.add(new MailCmdHandler(metrics));
+    h.add(new NoopCmdHandler());
+    h.add(new QuitCmdHandler(metrics));
+    h.add(new RcptCmdHandler(metrics));
+    h.add(new RsetCmdHandler());
+    h.add(new VrfyCmdHandler());
+    h.add(new FileDataCmdHandler(metrics, tempDir));
+    h.add(new MailSizeEsmtpExtension());
+    h.add(new WelcomeMessageHandler());
+    h.add(new DataEndHandler());
+    h.add(new DisconnectCleanup());
+    h.add(new UnknownCmdHandler(metrics));
+    return h;
+  }
+
+  /**
+   * Appends the spooled deliveries of {@code user} if INBOX is migrated; the migration service calls it when a
+   * folder completes, and {@link #drainAll} at start.
+   */
+  public void folderComplete(String user, String folder) {
+    if (MailStore.INBOX.equals(folder)) {
+      delivery.drain(user);
+    }
+  }
+
+  /** Drains every listed user whose INBOX is migrated (after a crash between a migration and its drain). */
+  public void drainAll(List<String> users) {
+    for (String user : users) {
+      try {
+        delivery.drain(user);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: INBOX: spooled deliveries not appended yet: {}", user, e.toString());
+      }
+    }
+  }
+
+  public List<InetSocketAddress> listeners() {
+    return server.getListenAddresses();
+  }
+
+  @Override
+  public void close() {
+    server.unbind();
+    clean(tempDir);
+  }
+
+  /** Messages in transit: never acknowledged, so never promised to anyone. */
+  private static void clean(Path dir) {
+    try (var files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      LOG.warn("LMTP temporary directory {} not removed: {}", dir, e.toString());
+    }
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static void setJmxName(NettyServer server, String name) throws ReflectiveOperationException {
+    var field = org.apache.james.protocols.netty.AbstractAsyncServer.class.getDeclaredField("jmxName");
+    field.setAccessible(true);
+    field.set(server, name);
+  }
+
+  /** LMTP as Dovecot offers it: no AUTH, no relaying, no size limit of its own. */
+  private static final class Config extends LMTPConfiguration {
+    private final String hostname;
+
+    Config(String hostname) {
+      super("Dovetail");
+      this.hostname = hostname;
+    }
+
+    @Override
+    public String getHelloName() {
+      return hostname;
+    }
+
+    @Override
+    public long getMaxMessageSize() {
+      return 0;
+    }
+
+    @Override
+    public boolean isPlainAuthEnabled() {
+      return false;
+    }
+
+    @Override
+    public Optional<OidcSASLConfiguration> saslConfiguration() {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dovetail.proxy.lmtp;
+
+import dovetail.migrator.service.MigrationUnavailableException;
+import dovetail.migrator.service.Migrations;
+import dovetail.store.MailLocation;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.apache.james.core.MailAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which Dovetail user an LMTP recipient is. The full address is tried first, then its local part (as Dovecot's
+ * {@code auth_username_format} often strips the domain). A user is known when the store has one, the passwd-file
+ * lists one, or the legacy server lets the master user in as that user (the skeleton is built then, which is the
+ * first step of that user's migration anyway).
+ */
+final class UserLookup {
+  private static final Logger LOG = LoggerFactory.getLogger(UserLookup.class);
+  /** Names that stay inside mail_location's directory and mean the same to every MTA. */
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_+=-][A-Za-z0-9._+=-]*(@[A-Za-z0-9.-]+)?");
+
+  enum Verdict { KNOWN, UNKNOWN, TEMPORARY }
+
+  record Result(Verdict verdict, String user, String detail) {}
+
+  private final MailLocation location;
+  private final Predicate<String> passwdUsers;
+  private final Optional<Migrations> migrations;
+
+  UserLookup(MailLocation location, Predicate<String> passwdUsers, Optional<Migrations> migrations) {
+    this.location = location;
+    this.passwdUsers = passwdUsers;
+    this.migrations = migrations;
+  }
+
+  Result find(MailAddress address) {
+    List<String> candidates = new ArrayList<>();
+    String full = address.getLocalPart() + "@" + address.getDomain().asString().toLowerCase(Locale.ROOT);
+    for (String c : List.of(full, address.getLocalPart())) {
+      if (SAFE.matcher(c).matches() && !c.contains("..") && !candidates.contains(c)) {
+        candidates.add(c);
+      }
+    }
+    for (String c : candidates) {
+      if (Files.isDirectory(location.rootFor(c)) || passwdUsers.test(c)) {
+        return new Result(Verdict.KNOWN, c, "");
+      }
+    }
+    if (migrations.isEmpty()) {
+      return new Result(Verdict.UNKNOWN, null, "no such user");
+    }
+    String temporary = null;
+    for (String c : candidates) {
+      try {
+        migrations.get().ensureSkeleton(c);
+        return new Result(Verdict.KNOWN, c, "");
+      } catch (MigrationUnavailableException e) {
+        // The migrator says "refused the login" when the legacy server answered the master login with NO:
+        // that user does not exist there. Anything else (unreachable, throttled, shutting down) is temporary.
+        if (e.getMessage() == null || !e.getMessage().contains("refused the login")) {
+          temporary = e.getMessage();
+        }
+        LOG.debug("{}: not verified on the legacy server: {}", c, e.getMessage());
+      } catch (RuntimeException e) {
+        temporary = e.toString();
+        LOG.warn("{}: cannot verify the user: {}", c, e.toString());
+      }
+    }
+    return temporary != null
+        ? new Result(Verdict.TEMPORARY, null, "cannot verify the user now")
+        : new Result(Verdict.UNKNOWN, null, "no such user");
+  }
+}
