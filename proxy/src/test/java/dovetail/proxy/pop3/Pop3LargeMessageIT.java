@@ -3,6 +3,7 @@ package dovetail.proxy.pop3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.proxy.server.GeneratedMessage;
 import dovetail.proxy.server.ServeChild;
 import dovetail.store.Flags;
 import dovetail.store.MailLocation;
@@ -29,30 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Pop3LargeMessageIT {
   private static final int LINES = 200 * 1024 * 1024 / 77;
-  private static final String HEADER = "Subject: big\n\n";
+  private static final String HEADER = GeneratedMessage.HEADER;
 
   @TempDir Path dir;
-
-  /** HEADER, then LINES lines of 76 'x' and a LF, generated on the fly. */
-  private static InputStream bigMessage() {
-    return new InputStream() {
-      private final byte[] header = HEADER.getBytes(StandardCharsets.US_ASCII);
-      private long pos;
-      private final long total = header.length + (long) LINES * 77;
-
-      @Override
-      public int read() {
-        if (pos >= total) {
-          return -1;
-        }
-        long p = pos++;
-        if (p < header.length) {
-          return header[(int) p];
-        }
-        return (p - header.length) % 77 == 76 ? '\n' : 'x';
-      }
-    };
-  }
 
   @Test
   void retrOfA200MbMessageStreamsWithA64MbHeap() throws Exception {
@@ -62,7 +42,7 @@ class Pop3LargeMessageIT {
     Files.writeString(conf, "imap_listen =\npop3_listen = 127.0.0.1:0\nlmtp_listen =\npassdb = passwd-file:" + dir.resolve("passwd")
         + "\nmail_location = " + location + "\nadmin_socket = " + dir.resolve("a.sock") + "\n");
     MailStore store = MaildirStore.forUser(MailLocation.parse(location), "alice", StoreOptions.DEFAULT);
-    try (InputStream in = new BufferedInputStream(bigMessage(), 1 << 16)) {
+    try (InputStream in = new BufferedInputStream(GeneratedMessage.of(LINES), 1 << 16)) {
       store.open("INBOX").append(MessageMeta.next(Instant.now(), Flags.NONE), in);
     }
     long expected = HEADER.length() + 2L + (long) LINES * 78;

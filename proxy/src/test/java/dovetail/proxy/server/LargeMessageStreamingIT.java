@@ -28,30 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LargeMessageStreamingIT {
   private static final int LINES = 100 * 1024 * 1024 / 77;
-  private static final String HEADER = "Subject: big\n\n";
+  private static final String HEADER = GeneratedMessage.HEADER;
 
   @TempDir Path dir;
-
-  /** HEADER, then LINES lines of 76 'x' and a LF, generated on the fly. */
-  private static InputStream bigMessage() {
-    return new InputStream() {
-      private final byte[] header = HEADER.getBytes(StandardCharsets.US_ASCII);
-      private long pos;
-      private final long total = header.length + (long) LINES * 77;
-
-      @Override
-      public int read() {
-        if (pos >= total) {
-          return -1;
-        }
-        long p = pos++;
-        if (p < header.length) {
-          return header[(int) p];
-        }
-        return (p - header.length) % 77 == 76 ? '\n' : 'x';
-      }
-    };
-  }
 
   @Test
   void fetchAndAppendStreamWithASmallHeap() throws Exception {
@@ -61,7 +40,7 @@ class LargeMessageStreamingIT {
         + "\nmail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\nadmin_socket = " + dir.resolve("a.sock") + "\n");
     MailStore store = MaildirStore.forUser(MailLocation.parse("maildir:" + dir.resolve("mail") + "/%n/Maildir"), "alice",
         StoreOptions.DEFAULT);
-    try (InputStream in = new BufferedInputStream(bigMessage(), 1 << 16)) {
+    try (InputStream in = new BufferedInputStream(GeneratedMessage.of(LINES), 1 << 16)) {
       store.open("INBOX").append(MessageMeta.next(Instant.now(), Flags.NONE), in);
     }
     long expected = HEADER.length() + 2L + (long) LINES * 78;
