@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class UserMigration {
   private static final Logger LOG = LoggerFactory.getLogger(UserMigration.class);
+  /** How an abort reason starts when the legacy server answered the login with NO. */
+  public static final String LOGIN_REFUSED = "the legacy server refused the login: ";
 
   /** How the run waits before a reconnect; tests pass one that does not sleep. */
   interface Sleeper {
@@ -329,7 +331,7 @@ public final class UserMigration {
 
   private static String describe(LegacyException e) {
     return switch (e.kind()) {
-      case AUTH_FAILED -> "the legacy server refused the login: " + e.getMessage();
+      case AUTH_FAILED -> LOGIN_REFUSED + e.getMessage();
       case TLS_FAILED -> "TLS to the legacy server failed: " + e.getMessage();
       default -> "legacy server: " + e.getMessage();
     };

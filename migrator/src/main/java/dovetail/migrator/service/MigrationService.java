@@ -197,7 +197,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
         UserResult r = migration(user, login, store).buildSkeleton(user, options.observer());
         if (r.abortReason().isPresent()) {
           throw new MigrationUnavailableException("the folders of " + user + " cannot be read from the legacy server now: "
-              + r.abortReason().get());
+              + r.abortReason().get(), null, r.abortReason().get().startsWith(UserMigration.LOGIN_REFUSED));
         }
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
         Mailbox inbox = store.open(MailStore.INBOX);
@@ -224,7 +224,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
     try (LegacyImapSession session = source.open(user)) {
       LOG.debug("{}: the legacy server accepts the login", user);
     } catch (LegacyException e) {
-      throw new MigrationUnavailableException("the legacy server did not let " + user + " log in: " + e.getMessage(), e);
+      throw new MigrationUnavailableException("the legacy server did not let " + user + " log in: " + e.getMessage(), e,
+          e.kind() == LegacyException.Kind.AUTH_FAILED);
     }
   }
 
@@ -719,7 +720,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof MigrationUnavailableException u) {
-        throw new MigrationUnavailableException(u.getMessage(), u); // this caller's stack, the same text
+        throw new MigrationUnavailableException(u.getMessage(), u, u.loginRefused()); // this caller's stack, same text
       }
       if (cause instanceof RuntimeException r) {
         throw r;

@@ -61,9 +61,9 @@ final class UserLookup {
         migrations.get().ensureSkeleton(c);
         return new Result(Verdict.KNOWN, c, "");
       } catch (MigrationUnavailableException e) {
-        // The migrator says "refused the login" when the legacy server answered the master login with NO:
-        // that user does not exist there. Anything else (unreachable, throttled, shutting down) is temporary.
-        if (e.getMessage() == null || !e.getMessage().contains("refused the login")) {
+        // A login the legacy server answered with NO: that user does not exist there. Anything else (unreachable,
+        // throttled, shutting down) is temporary.
+        if (!e.loginRefused()) {
           temporary = e.getMessage();
         }
         LOG.debug("{}: not verified on the legacy server: {}", c, e.getMessage());
