@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.proxy.server.GeneratedMessage;
+import dovetail.proxy.server.RawLines;
 import dovetail.proxy.server.ServeChild;
 import dovetail.store.Flags;
 import dovetail.store.MailLocation;
@@ -52,15 +53,15 @@ class Pop3LargeMessageIT {
       s.setSoTimeout(60_000);
       InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
       OutputStream out = s.getOutputStream();
-      assertTrue(line(in).startsWith("+OK"));
-      send(out, "USER alice");
-      assertTrue(line(in).startsWith("+OK"));
-      send(out, "PASS secret");
-      assertTrue(line(in).startsWith("+OK"));
-      send(out, "LIST 1");
-      assertEquals("+OK 1 " + expected, line(in), "LIST is the CRLF size, as RFC822.SIZE");
-      send(out, "RETR 1");
-      assertTrue(line(in).startsWith("+OK"));
+      assertTrue(RawLines.line(in).startsWith("+OK"));
+      RawLines.send(out, "USER alice");
+      assertTrue(RawLines.line(in).startsWith("+OK"));
+      RawLines.send(out, "PASS secret");
+      assertTrue(RawLines.line(in).startsWith("+OK"));
+      RawLines.send(out, "LIST 1");
+      assertEquals("+OK 1 " + expected, RawLines.line(in), "LIST is the CRLF size, as RFC822.SIZE");
+      RawLines.send(out, "RETR 1");
+      assertTrue(RawLines.line(in).startsWith("+OK"));
       long bytes = 0;
       long lfs = 0;
       int previous = '\n';
@@ -76,26 +77,9 @@ class Pop3LargeMessageIT {
       }
       assertEquals(expected, bytes);
       assertEquals(LINES + 2, lfs);
-      assertEquals("", line(in), "the terminating line is exactly '.'");
-      send(out, "QUIT");
-      assertTrue(line(in).startsWith("+OK"));
+      assertEquals("", RawLines.line(in), "the terminating line is exactly '.'");
+      RawLines.send(out, "QUIT");
+      assertTrue(RawLines.line(in).startsWith("+OK"));
       assertTrue(server.isAlive(), "the server did not run out of memory");
     }
-  }
-
-  private static void send(OutputStream out, String line) throws IOException {
-    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-  }
-
-  private static String line(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int b;
-    while ((b = in.read()) >= 0 && b != '\n') {
-      if (b != '\r') {
-        sb.append((char) b);
-      }
-    }
-    return sb.toString();
-  }
-}
+  }}

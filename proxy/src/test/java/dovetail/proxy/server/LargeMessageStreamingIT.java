@@ -51,15 +51,15 @@ class LargeMessageStreamingIT {
         s.setSoTimeout(60_000);
         InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
         OutputStream out = s.getOutputStream();
-        line(in);
-        send(out, "a LOGIN alice secret");
-        line(in);
-        send(out, "b SELECT INBOX");
-        while (!line(in).startsWith("b ")) {
+        RawLines.line(in);
+        RawLines.send(out, "a LOGIN alice secret");
+        RawLines.line(in);
+        RawLines.send(out, "b SELECT INBOX");
+        while (!RawLines.line(in).startsWith("b ")) {
           // untagged SELECT data
         }
-        send(out, "c UID FETCH 1 (RFC822.SIZE BODY.PEEK[])");
-        String fetch = line(in);
+        RawLines.send(out, "c UID FETCH 1 (RFC822.SIZE BODY.PEEK[])");
+        String fetch = RawLines.line(in);
         assertTrue(fetch.contains("RFC822.SIZE " + expected) && fetch.endsWith("{" + expected + "}"), fetch);
         long lfs = 0;
         byte[] buf = new byte[1 << 16];
@@ -78,12 +78,12 @@ class LargeMessageStreamingIT {
           left -= n;
         }
         assertEquals(LINES + 2, lfs);
-        line(in);
-        assertTrue(line(in).startsWith("c OK"));
+        RawLines.line(in);
+        assertTrue(RawLines.line(in).startsWith("c OK"));
 
         long appendSize = 40L * 1024 * 1024;
-        send(out, "d APPEND INBOX {" + appendSize + "}");
-        assertTrue(line(in).startsWith("+"));
+        RawLines.send(out, "d APPEND INBOX {" + appendSize + "}");
+        assertTrue(RawLines.line(in).startsWith("+"));
         byte[] chunk = ("y".repeat(1022) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         out.write("Subject: appended\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         long written = "Subject: appended\r\n\r\n".length();
@@ -92,10 +92,10 @@ class LargeMessageStreamingIT {
           out.write(chunk, 0, n);
           written += n;
         }
-        send(out, "");
-        String appended = line(in);
+        RawLines.send(out, "");
+        String appended = RawLines.line(in);
         while (appended.startsWith("* ")) {
-          appended = line(in); // EXISTS for the selected folder
+          appended = RawLines.line(in); // EXISTS for the selected folder
         }
         assertTrue(appended.startsWith("d OK") && appended.contains("APPENDUID"), appended);
       }
@@ -106,21 +106,4 @@ class LargeMessageStreamingIT {
 
   private static long appendSizeOnDisk(MailStore store) {
     return store.open("INBOX").messages().get(1).size();
-  }
-
-  private static void send(OutputStream out, String line) throws IOException {
-    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-  }
-
-  private static String line(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int b;
-    while ((b = in.read()) >= 0 && b != '\n') {
-      if (b != '\r') {
-        sb.append((char) b);
-      }
-    }
-    return sb.toString();
-  }
-}
+  }}
