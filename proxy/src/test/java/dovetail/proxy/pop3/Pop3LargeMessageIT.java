@@ -13,11 +13,9 @@ import dovetail.store.MessageMeta;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
 import java.io.BufferedInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -82,4 +80,5 @@ class Pop3LargeMessageIT {
       assertTrue(RawLines.line(in).startsWith("+OK"));
       assertTrue(server.isAlive(), "the server did not run out of memory");
     }
-  }}
+  }
+}

@@ -106,4 +106,5 @@ class LargeMessageStreamingIT {
 
   private static long appendSizeOnDisk(MailStore store) {
     return store.open("INBOX").messages().get(1).size();
-  }}
+  }
+}
