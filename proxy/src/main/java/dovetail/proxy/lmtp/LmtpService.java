@@ -39,9 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The LMTP listener (lmtp_listen, TCP or a Unix socket): James's low-level protocols-lmtp on {@link LmtpServer}, with
- * Dovetail's recipient check and delivery hook (DESIGN: not james-server-protocols-lmtp, which brings the whole mailet server). It also
- * drains, at start, the spools of users whose INBOX was migrated before a crash let the drain run.
+ * The LMTP listener (lmtp_listen, TCP or a Unix socket): James's low-level protocols-lmtp on {@link LmtpServer},
+ * with Dovetail's recipient check and delivery hook (DESIGN: not james-server-protocols-lmtp, which brings the whole
+ * mailet server). It also drains, at start, the spools of users whose INBOX was migrated before a crash let the
+ * drain run.
  */
 public final class LmtpService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LmtpService.class);
