@@ -167,6 +167,7 @@ final class KnownKeys {
         m.put("pop3_listen", "0.0.0.0:110");
         m.put("pop3s_listen", "0.0.0.0:995");
         m.put("lmtp_listen", "127.0.0.1:24");
+        m.put("lmtp_socket_mode", "0660");
         m.put("admin_socket", "/run/dovetail/admin.sock");
         m.put("ssl", "no");
         m.put("ssl_cert", "");

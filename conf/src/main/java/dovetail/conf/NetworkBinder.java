@@ -1,10 +1,13 @@
 package dovetail.conf;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * TLS and listeners, and the rules between them: imaps/pop3s listen by default only when TLS is on, an explicit
@@ -67,7 +70,26 @@ final class NetworkBinder {
         SettingValue lmtpValue = get("lmtp_listen");
         Optional<Endpoint> lmtp = Values.tcpOrUnix(lmtpValue);
         if (lmtp.orElse(null) instanceof Endpoint.Tcp tcp) distinct(Optional.of(tcp), lmtpValue, used);
-        return new ListenerSettings(imap, imaps, pop3, pop3s, lmtp);
+        return new ListenerSettings(imap, imaps, pop3, pop3s, lmtp, socketMode(get("lmtp_socket_mode")));
+    }
+
+    /** An octal file mode such as 0660 that lets the owner read and write (bind needs no more; x bits mean nothing). */
+    private static Set<PosixFilePermission> socketMode(SettingValue v) {
+        if (!v.text().matches("0?[0-7]{3}")) {
+            throw v.error("expected an octal mode such as 0660 or 0600, found " + v.shown());
+        }
+        int mode = Integer.parseInt(v.text(), 8);
+        if ((mode & 0600) != 0600 || (mode & 0111) != 0) {
+            throw v.error("expected a mode with rw for the owner and no x bits (0600, 0660, 0666), found " + v.shown());
+        }
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, high bit first
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (1 << (bits.length - 1 - i))) != 0) {
+                set.add(bits[i]);
+            }
+        }
+        return set;
     }
 
     /** imaps/pop3s: on by default only with TLS; set explicitly without TLS is an error. */

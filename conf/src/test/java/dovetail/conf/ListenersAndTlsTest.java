@@ -6,6 +6,7 @@ import static dovetail.conf.ConfigFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,20 @@ class ListenersAndTlsTest {
     void lmtpMayListenOnAUnixSocket() {
         assertEquals(Optional.of(new Endpoint.Unix(Path.of("/run/dovetail/lmtp"))),
                 parse("lmtp_listen = unix:/run/dovetail/lmtp").listeners().lmtp());
+    }
+
+    @Test
+    void lmtpSocketModeIsOctalWithOwnerReadWriteAndDefaultsTo0660() {
+        assertEquals(PosixFilePermissions.fromString("rw-rw----"), parse().listeners().lmtpSocketMode());
+        assertEquals(PosixFilePermissions.fromString("rw-------"),
+                parse("lmtp_socket_mode = 0600").listeners().lmtpSocketMode());
+        assertEquals(PosixFilePermissions.fromString("rw-rw-rw-"),
+                parse("lmtp_socket_mode = 666").listeners().lmtpSocketMode());
+        Path conf = dir.resolve("dovetail.conf");
+        assertEquals(conf + ":1: lmtp_socket_mode: expected an octal mode such as 0660 or 0600, found 'rw'",
+                ConfigFiles.error(write(conf, "lmtp_socket_mode = rw")));
+        assertEquals(conf + ":1: lmtp_socket_mode: expected a mode with rw for the owner and no x bits (0600, 0660, "
+                + "0666), found '0440'", ConfigFiles.error(write(conf, "lmtp_socket_mode = 0440")));
     }
 
     @Test

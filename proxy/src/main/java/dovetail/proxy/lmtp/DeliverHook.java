@@ -61,10 +61,14 @@ final class DeliverHook implements DeliverToRecipientHook {
   private InputStream content(SMTPSession session, MailAddress recipient, MailEnvelope envelope) {
     String sender = envelope.getMaybeSender().asString("");
     String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection).orElse("unknown");
-    String ip = session.getRemoteAddress() == null ? "local" : session.getRemoteAddress().getAddress().getHostAddress();
+    // Over the Unix socket there is no client IP, and Dovecot's Received line then has none
+    // (smtp-server-transaction.c, smtp_server_transaction_write_trace_record).
+    boolean unix = session.getAttachment(SessionHandler.UNIX_SOCKET, ProtocolSession.State.Connection).isPresent();
+    String from = unix || session.getRemoteAddress() == null ? helo
+        : helo + " ([" + session.getRemoteAddress().getAddress().getHostAddress() + "])";
     String headers = "Return-Path: <" + sender + ">\r\n"
         + "Delivered-To: " + recipient.asString() + "\r\n"
-        + "Received: from " + helo + " ([" + ip + "])\r\n"
+        + "Received: from " + from + "\r\n"
         + "\tby " + hostname + " with LMTP id " + session.getSessionID() + "\r\n"
         + "\tfor <" + recipient.asString() + ">; " + RFC5322.format(clock.instant().atZone(ZoneId.systemDefault()))
         + "\r\n";

@@ -4,16 +4,18 @@ import dovetail.conf.Endpoint;
 import dovetail.migrator.service.Migrations;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.james.metrics.logger.DefaultMetricFactory;
@@ -23,7 +25,6 @@ import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.lmtp.LMTPConfiguration;
 import org.apache.james.protocols.lmtp.core.LhloCmdHandler;
 import org.apache.james.protocols.lmtp.core.WelcomeMessageHandler;
-import org.apache.james.protocols.netty.NettyServer;
 import org.apache.james.protocols.smtp.SMTPProtocol;
 import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
 import org.apache.james.protocols.smtp.core.MailCmdHandler;
@@ -38,19 +39,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The LMTP listener (lmtp_listen): James's low-level protocols-lmtp on a NettyServer, with Dovetail's recipient
- * check and delivery hook (DESIGN: not james-server-protocols-lmtp, which brings the whole mailet server). It also
- * drains, at start, the spools of users whose INBOX was migrated before a crash let the drain run.
+ * The LMTP listener (lmtp_listen, TCP or a Unix socket): James's low-level protocols-lmtp on {@link LmtpServer},
+ * with Dovetail's recipient check and delivery hook (DESIGN: not james-server-protocols-lmtp, which brings the whole
+ * mailet server). It also drains, at start, the spools of users whose INBOX was migrated before a crash let the
+ * drain run.
  */
 public final class LmtpService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LmtpService.class);
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-  private final NettyServer server;
+  private final LmtpServer server;
   private final InboxDelivery delivery;
   private final Path tempDir;
 
-  private LmtpService(NettyServer server, InboxDelivery delivery, Path tempDir) {
+  private LmtpService(LmtpServer server, InboxDelivery delivery, Path tempDir) {
     this.server = server;
     this.delivery = delivery;
     this.tempDir = tempDir;
@@ -62,23 +63,20 @@ public final class LmtpService implements AutoCloseable {
    * @param passwdUsers users the passdb lists (passwd-file), besides those with a store
    * @param fsync whether spool writes are fsynced (mail_fsync other than never)
    * @param tempDir under which this listener makes its own directory for DATA in transit (removed at close)
+   * @param socketMode the socket file's mode for {@code lmtp_listen = unix:PATH} (lmtp_socket_mode)
    */
   public record Wiring(MailLocation location, Function<String, MailStore> stores, Optional<Migrations> migrations,
-      Predicate<String> passwdUsers, boolean fsync, Path tempDir, Clock clock) {}
+      Predicate<String> passwdUsers, boolean fsync, Path tempDir, Clock clock, Set<PosixFilePermission> socketMode) {}
 
   /**
-   * @throws IllegalArgumentException for {@code lmtp_listen = unix:...}, which this build cannot serve yet
+   * @throws IllegalArgumentException for {@code lmtp_listen = unix:...} where the native transport cannot load
    */
   public static Optional<LmtpService> start(Optional<Endpoint> endpoint, Wiring w) throws Exception {
     if (endpoint.isEmpty()) {
       return Optional.empty();
     }
-    if (!(endpoint.get() instanceof Endpoint.Tcp tcp)) {
-      throw new IllegalArgumentException("lmtp_listen: a Unix socket is not supported yet; use host:port "
-          + "(e.g. lmtp_listen = 127.0.0.1:24 and Postfix's lmtp:inet:127.0.0.1:24)");
-    }
     Path received = Files.createTempDirectory(w.tempDir(), "dovetail-lmtp-");
-    InboxDelivery delivery = new InboxDelivery(w.stores(), w.migrations(), w.fsync(), w.clock());
+    InboxDelivery delivery = new InboxDelivery(w.stores(), w.migrations(), w.passwdUsers(), w.fsync(), w.clock());
     UserLookup lookup = new UserLookup(w.location(), w.passwdUsers(), w.migrations());
     String hostname = hostname();
     SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(new DefaultMetricFactory(), false);
@@ -86,17 +84,15 @@ public final class LmtpService implements AutoCloseable {
     chain.add(new RecipientHook(lookup));
     chain.add(new DeliverHook(delivery, w.clock(), hostname));
     chain.wireExtensibleHandlers();
-    NettyServer server = new NettyServer.Factory().protocol(new SMTPProtocol(chain, new Config(hostname))).build();
-    server.setListenAddresses(new InetSocketAddress(tcp.host(), tcp.port()));
-    server.setTimeout(300); // Dovecot's LMTP waits 5 minutes for a client line as well
-    setJmxName(server, "dovetail-lmtp-" + INSTANCES.incrementAndGet());
     try {
-      server.bind();
-    } catch (Exception e) {
+      // Dovecot's LMTP waits 5 minutes for a client line as well.
+      LmtpServer server = LmtpServer.bind(endpoint.get(), new SMTPProtocol(chain, new Config(hostname)), 300,
+          w.socketMode());
+      return Optional.of(new LmtpService(server, delivery, received));
+    } catch (Exception | Error e) {
       clean(received);
       throw e;
     }
-    return Optional.of(new LmtpService(server, delivery, received));
   }
 
   private static List<ProtocolHandler> handlers(Path tempDir) {
@@ -140,13 +136,19 @@ public final class LmtpService implements AutoCloseable {
     }
   }
 
+  /** The TCP address bound, for tests that listen on port 0; empty on a Unix socket. */
   public List<InetSocketAddress> listeners() {
-    return server.getListenAddresses();
+    return server.address() instanceof InetSocketAddress a ? List.of(a) : List.of();
+  }
+
+  /** Where it listens, for the log: {@code host:port} or the socket file. */
+  public String address() {
+    return server.address() instanceof DomainSocketAddress unix ? "unix:" + unix.path() : server.address().toString();
   }
 
   @Override
   public void close() {
-    server.unbind();
+    server.close();
     clean(tempDir);
   }
 
@@ -168,12 +170,6 @@ public final class LmtpService implements AutoCloseable {
     } catch (IOException e) {
       return "localhost";
     }
-  }
-
-  private static void setJmxName(NettyServer server, String name) throws ReflectiveOperationException {
-    var field = org.apache.james.protocols.netty.AbstractAsyncServer.class.getDeclaredField("jmxName");
-    field.setAccessible(true);
-    field.set(server, name);
   }
 
   /** LMTP as Dovecot offers it: no AUTH, no relaying, no size limit of its own. */

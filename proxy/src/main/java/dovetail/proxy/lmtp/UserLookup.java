@@ -47,8 +47,15 @@ final class UserLookup {
         candidates.add(c);
       }
     }
+    // The passwd-file names users; a store directory only suggests one: with mail_location's %n, the full address
+    // and its local part share a directory, and the user must be the same one at every delivery (one lock, one spool).
     for (String c : candidates) {
-      if (Files.isDirectory(location.rootFor(c)) || passwdUsers.test(c)) {
+      if (passwdUsers.test(c)) {
+        return new Result(Verdict.KNOWN, c, "");
+      }
+    }
+    for (String c : candidates) {
+      if (Files.isDirectory(location.rootFor(c))) {
         return new Result(Verdict.KNOWN, c, "");
       }
     }

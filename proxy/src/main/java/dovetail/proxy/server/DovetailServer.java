@@ -164,7 +164,7 @@ public final class DovetailServer implements AutoCloseable {
     try {
       lmtp = LmtpService.start(settings.listeners().lmtp(), new LmtpService.Wiring(location, stores,
           migrations.map(m -> (Migrations) m), authentication.listedUsers(), settings.store().fsync() != FsyncMode.NEVER,
-          Path.of(System.getProperty("java.io.tmpdir")), tuning.clock()));
+          Path.of(System.getProperty("java.io.tmpdir")), tuning.clock(), settings.listeners().lmtpSocketMode()));
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage());
     }
@@ -175,7 +175,7 @@ public final class DovetailServer implements AutoCloseable {
       drain.setDaemon(true);
       drain.start();
     }
-    lmtp.ifPresent(l -> LOG.info("LMTP listening on {}", l.listeners().get(0)));
+    lmtp.ifPresent(l -> LOG.info("LMTP listening on {}", l.address()));
     return lmtp;
   }
 

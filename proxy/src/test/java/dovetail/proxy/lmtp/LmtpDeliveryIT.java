@@ -204,41 +204,6 @@ class LmtpDeliveryIT {
     }
   }
 
-  @Test
-  void aHundredMegabyteMessageIsDeliveredWhole() throws Exception {
-    // The child-JVM run, and the known memory limit, are in LmtpCrashIT.
-    try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) {
-      c.command("LHLO mta");
-      c.command("MAIL FROM:<a@b>");
-      c.command("RCPT TO:<dan>");
-      c.command("DATA");
-      byte[] line = ("x".repeat(998) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-      c.send("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      byte[] chunk = new byte[line.length * 1000];
-      for (int i = 0; i < 1000; i++) {
-        System.arraycopy(line, 0, chunk, i * line.length, line.length);
-      }
-      for (int i = 0; i < 100; i++) {
-        c.send(chunk);
-      }
-      c.send(".\r\n".getBytes(StandardCharsets.US_ASCII));
-      assertTrue(c.reply().startsWith("250"));
-    }
-    StoredMessage big = inbox("dan").stream().filter(m -> m.virtualSize() > 100_000_000L).findFirst().orElseThrow();
-    assertEquals(100_000_000L + "Subject: big\r\n\r\n".length(), bodyAndHeaderSize(big));
-  }
-
-  /** The delivered message's virtual size without the headers Dovetail added (Return-Path, Delivered-To, Received). */
-  private static long bodyAndHeaderSize(StoredMessage m) throws Exception {
-    try (InputStream in = dovetail.store("dan").open(MailStore.INBOX).openContent(m.uid())) {
-      byte[] head = in.readNBytes(4096);
-      String h = new String(head, StandardCharsets.ISO_8859_1);
-      int start = h.indexOf("Subject: big");
-      long addedLines = h.substring(0, start).chars().filter(c -> c == '\n').count();
-      return m.virtualSize() - start - addedLines;
-    }
-  }
-
   static boolean installed(String tool) {
     try {
       return new ProcessBuilder(tool, "--version").redirectErrorStream(true).start().waitFor(20, TimeUnit.SECONDS);

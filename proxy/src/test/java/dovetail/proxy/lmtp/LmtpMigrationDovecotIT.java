@@ -1,6 +1,7 @@
 package dovetail.proxy.lmtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.migrator.copy.MigrationListener;
@@ -52,7 +53,7 @@ class LmtpMigrationDovecotIT {
   static void start() throws Exception {
     DovecotServer.assumeInstalled();
     legacy = DovecotServer.builder(dir.resolve("legacy")).user("alice", "secret").user("bob", "secret")
-        .user("carol", "secret").user("dave", "secret").user("erin", "secret")
+        .user("carol", "secret").user("dave", "secret").user("erin", "secret").user("gina", "secret")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
       try (ImapProbe p = ImapProbe.login(legacy, user)) {
@@ -68,6 +69,7 @@ class LmtpMigrationDovecotIT {
     forwarder = new Forwarder(legacy.imapPort());
     dovetail = TestDovetail.builder(dir.resolve("dovetail"))
         .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret")
+        .user("frank", "{PLAIN}secret") // in the passwd-file only: no legacy account
         .mailLocation("maildir:" + dir.resolve("twin").resolve("home") + "/%n/Maildir")
         .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
@@ -247,5 +249,52 @@ class LmtpMigrationDovecotIT {
       }
     }
     assertTrue(twin.logProblems().isEmpty(), twin.logProblems().toString());
+  }
+
+  @Test
+  void aRecipientCheckWaitingOnTheLegacyServerHoldsOnlyItsOwnSession() throws Exception {
+    migrations().ensureFolder("alice", MailStore.INBOX, MigrationListener.NONE);
+    int before = dovetail.store("alice").open(MailStore.INBOX).messages().size();
+    forwarder.stallAfter(0); // the legacy server's bytes are held: gina's check cannot finish
+    try (LmtpClient slow = new LmtpClient(dovetail.lmtpPort())) {
+      slow.command("LHLO slow.example.org");
+      slow.command("MAIL FROM:<a@b>");
+      int connections = forwarder.connections();
+      slow.send("RCPT TO:<gina@example.org>\r\n".getBytes(StandardCharsets.US_ASCII));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (forwarder.connections() == connections && System.nanoTime() < deadline) {
+        Thread.sleep(20); // until the check has reached the legacy server
+      }
+      assertTrue(forwarder.connections() > connections, "gina's check opened a legacy connection");
+      // Another MTA session, meanwhile: greeting, recipient check and delivery to a migrated user all go through.
+      try (LmtpClient other = new LmtpClient(dovetail.lmtpPort())) {
+        other.command("LHLO fast.example.org");
+        List<String> r = other.deliver("s@example.org", List.of("alice"), "Subject: not held up\r\n\r\nx\r\n");
+        assertEquals(List.of("250", "250", "354", "250"), r.stream().map(l -> l.substring(0, 3)).toList(), r.toString());
+      }
+      assertFalse(slow.replyWaiting(), "gina's RCPT is still waiting on the legacy server");
+      forwarder.flowing();
+      assertTrue(slow.reply().startsWith("250"), "gina exists on the legacy server");
+    } finally {
+      forwarder.flowing();
+    }
+    List<StoredMessage> alice = dovetail.store("alice").open(MailStore.INBOX).messages();
+    assertEquals(before + 1, alice.size());
+    assertEquals("not held up", subjects("alice", alice).get(before));
+  }
+
+  @Test
+  void aPasswdFileUserWithoutALegacyAccountGetsMailInTheStoreNotTheSpool() throws Exception {
+    try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) {
+      c.command("LHLO mta");
+      for (int i = 0; i < 2; i++) {
+        List<String> r = c.deliver("s@example.org", List.of("frank@example.org"), "Subject: new " + i + "\r\n\r\nx\r\n");
+        assertTrue(r.get(r.size() - 1).startsWith("250 2.0.0"), r.toString());
+      }
+    }
+    assertEquals(0, spooled("frank"));
+    List<StoredMessage> msgs = dovetail.store("frank").open(MailStore.INBOX).messages();
+    assertEquals(List.of("new 0", "new 1"), subjects("frank", msgs));
+    assertEquals(List.of(1L, 2L), msgs.stream().map(StoredMessage::uid).toList());
   }
 }

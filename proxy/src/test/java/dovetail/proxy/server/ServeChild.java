@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 public final class ServeChild implements AutoCloseable {
   private static final Pattern IMAP = Pattern.compile("IMAP listening on .*:(\\d+)");
   private static final Pattern POP3 = Pattern.compile("POP3 listening on .*:(\\d+)");
+  private static final Pattern LMTP = Pattern.compile("LMTP listening on .*:(\\d+)");
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -66,6 +67,11 @@ public final class ServeChild implements AutoCloseable {
   /** The POP3 port from the "POP3 listening on" log line (pop3_listen = 127.0.0.1:0). */
   public int awaitPop3Port(int seconds) throws InterruptedException {
     return awaitPort(POP3, seconds);
+  }
+
+  /** The LMTP port from the "LMTP listening on" log line (lmtp_listen = 127.0.0.1:0). */
+  public int awaitLmtpPort(int seconds) throws InterruptedException {
+    return awaitPort(LMTP, seconds);
   }
 
   private int awaitPort(Pattern listening, int seconds) throws InterruptedException {

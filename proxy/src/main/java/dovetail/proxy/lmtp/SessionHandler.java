@@ -1,0 +1,70 @@
+package dovetail.proxy.lmtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.unix.DomainSocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.apache.james.protocols.api.Protocol;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.netty.BasicChannelInboundHandler;
+import org.apache.james.protocols.netty.NettyProtocolTransport;
+import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
+
+/**
+ * James's connection handler (commands, hooks, per-recipient replies), run on the session's own executor, with two
+ * additions: each handled line is reported to the {@link ReadThrottle}, and a Unix-socket client gets a session
+ * (James's transport assumes an IP address and fails on anything else).
+ */
+final class SessionHandler extends BasicChannelInboundHandler {
+  /** Set on sessions that came in over the Unix socket: they have no client IP (Dovecot omits it from Received). */
+  static final ProtocolSession.AttachmentKey<Boolean> UNIX_SOCKET =
+      ProtocolSession.AttachmentKey.of("dovetail-lmtp-unix", Boolean.class);
+
+  private final ReadThrottle throttle;
+
+  SessionHandler(Protocol protocol, ReadThrottle throttle) {
+    super(new ProtocolMDCContextFactory.Standard(), protocol, null, false);
+    this.throttle = throttle;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    int bytes = msg instanceof ByteBuf b ? b.readableBytes() : 0;
+    try {
+      super.channelRead(ctx, msg);
+    } finally {
+      throttle.handled(bytes);
+    }
+  }
+
+  @Override
+  protected ProtocolSession createSession(ChannelHandlerContext ctx) {
+    if (!(ctx.channel() instanceof DomainSocketChannel)) {
+      return super.createSession(ctx);
+    }
+    ProtocolSession session = protocol.newSession(new UnixTransport(ctx.channel()));
+    session.setAttachment(UNIX_SOCKET, Boolean.TRUE, ProtocolSession.State.Connection);
+    return session;
+  }
+
+  /** The loopback address stands in for the peer of a Unix socket wherever James needs an IP (its logs, MDC). */
+  private static final class UnixTransport extends NettyProtocolTransport {
+    private static final InetSocketAddress LOCAL = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    UnixTransport(Channel channel) {
+      super(channel, null, false);
+    }
+
+    @Override
+    public InetSocketAddress getRemoteAddress() {
+      return LOCAL;
+    }
+
+    @Override
+    public InetSocketAddress getLocalAddress() {
+      return LOCAL;
+    }
+  }
+}
