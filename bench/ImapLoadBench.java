@@ -277,6 +277,10 @@ public final class ImapLoadBench {
       this.primeSeconds = primeSeconds;
     }
 
+    double cpuPerOperationMillis() {
+      return 1000 * serverCpu / Math.max(1, log.all().count);
+    }
+
     double opsPerSecond(LatencyLog.Series s) {
       return s.count / (double) seconds;
     }
@@ -291,8 +295,7 @@ public final class ImapLoadBench {
       LatencyLog.Series all = log.all();
       line("all", all);
       System.out.printf(Locale.ROOT, "CPU in the window: server %.1f s (%.2f cores, %.2f ms per operation), client %.1f s "
-          + "(%.2f cores)%n", serverCpu, serverCpu / seconds, 1000 * serverCpu / Math.max(1, all.count), clientCpu,
-          clientCpu / seconds);
+          + "(%.2f cores)%n", serverCpu, serverCpu / seconds, cpuPerOperationMillis(), clientCpu, clientCpu / seconds);
       log.errors.forEach(e -> System.out.println("  failure: " + e));
     }
 
@@ -331,6 +334,9 @@ public final class ImapLoadBench {
           LatencyLog.quantile(b.sorted(), 0.5) / 1e6, lastDovetail.opsPerSecond(b) / Math.max(1e-9, last.opsPerSecond(a)));
     }
     ratios.sort(Comparator.naturalOrder());
+    System.out.printf(Locale.ROOT, "server CPU per operation, last run: dovecot %.2f ms, dovetail %.2f ms (%.1fx)%n",
+        last.cpuPerOperationMillis(), lastDovetail.cpuPerOperationMillis(),
+        lastDovetail.cpuPerOperationMillis() / last.cpuPerOperationMillis());
     System.out.printf(Locale.ROOT, "throughput ratio dovetail / dovecot: median %.2f (target >= 0.70)%n",
         ratios.get(ratios.size() / 2));
   }

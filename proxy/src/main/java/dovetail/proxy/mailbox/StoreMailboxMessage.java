@@ -2,6 +2,7 @@ package dovetail.proxy.mailbox;
 
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -223,7 +224,30 @@ final class StoreMailboxMessage implements MailboxMessage {
 
   @Override
   public InputStream getHeaderContent() throws IOException {
-    return new BoundedInputStream(getFullContent(), getHeaderOctets());
+    byte[] header;
+    try {
+      header = shapes.header(mailboxId, stored, this::readHeader);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return header != null ? new ByteArrayInputStream(header) : new BoundedInputStream(getFullContent(), getHeaderOctets());
+  }
+
+  /** The header's bytes for {@link ShapeCache#header}, or null if it is too long to keep. */
+  private byte[] readHeader() {
+    long octets = getHeaderOctets();
+    if (octets > ShapeCache.MAX_KEPT_HEADER) {
+      return null;
+    }
+    try (InputStream in = getFullContent()) {
+      byte[] header = in.readNBytes((int) octets);
+      if (header.length != octets) {
+        throw new IOException("message " + stored.uid() + " is shorter than its header");
+      }
+      return header;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
