@@ -233,18 +233,10 @@ final class StoreMailboxMessage implements MailboxMessage {
     return header != null ? new ByteArrayInputStream(header) : new BoundedInputStream(getFullContent(), getHeaderOctets());
   }
 
-  /** The header's bytes for {@link ShapeCache#header}, or null if it is too long to keep. */
+  /** The header's bytes for {@link ShapeCache#header} (the body is not read), or null if it is too long to keep. */
   private byte[] readHeader() {
-    long octets = getHeaderOctets();
-    if (octets > ShapeCache.MAX_KEPT_HEADER) {
-      return null;
-    }
     try (InputStream in = getFullContent()) {
-      byte[] header = in.readNBytes((int) octets);
-      if (header.length != octets) {
-        throw new IOException("message " + stored.uid() + " is shorter than its header");
-      }
-      return header;
+      return MessageShape.header(in, ShapeCache.MAX_KEPT_HEADER);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
