@@ -338,8 +338,9 @@ public final class ImapLoadBench {
     System.out.printf(Locale.ROOT, "server CPU per operation, last run: dovecot %.2f ms, dovetail %.2f ms (%.1fx)%n",
         last.cpuPerOperationMillis(), lastDovetail.cpuPerOperationMillis(),
         lastDovetail.cpuPerOperationMillis() / last.cpuPerOperationMillis());
-    System.out.printf(Locale.ROOT, "throughput ratio dovetail / dovecot: median %.2f (target >= 0.70)%n",
-        ratios.get(ratios.size() / 2));
+    int n = ratios.size();
+    double median = n % 2 == 1 ? ratios.get(n / 2) : (ratios.get(n / 2 - 1) + ratios.get(n / 2)) / 2;
+    System.out.printf(Locale.ROOT, "throughput ratio dovetail / dovecot: median %.2f (target >= 0.70)%n", median);
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
