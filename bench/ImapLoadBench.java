@@ -247,11 +247,11 @@ public final class ImapLoadBench {
     };
     try {
       t.port = child.awaitImapPort(60);
+      check(t.processes().size() == 1, "cannot find the serve process");
     } catch (Throwable e) {
-      child.close();
+      child.close(); // SIGKILL: a failed start must not leave a server behind
       throw e;
     }
-    check(t.processes().size() == 1, "cannot find the serve process");
     return t;
   }
 
