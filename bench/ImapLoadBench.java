@@ -225,6 +225,8 @@ public final class ImapLoadBench {
         + "mail_location = maildir:" + store + "/%n/Maildir\nadmin_socket = " + dir.resolve("admin.sock") + "\n"
         + String.join("\n", o.settings) + "\n");
     ServeChild child = ServeChild.start(conf, o.javaOptions);
+    // Ctrl-C on the bench must not leave the server running (DovecotServer has the same hook).
+    Runtime.getRuntime().addShutdownHook(new Thread(child::close, "stop-serve"));
     Target t = new Target() {
       @Override
       List<ProcessHandle> processes() {
