@@ -44,6 +44,8 @@ import reactor.core.scheduler.Schedulers;
 public final class MailboxBackend {
   /** Cached header/MIME scans; an entry is a few hundred bytes. */
   private static final long SHAPE_CACHE_ENTRIES = 100_000;
+  /** Cached header bytes (for SEARCH on header fields): 32 MB, some 30,000 ordinary headers. */
+  private static final long HEADER_CACHE_BYTES = 32L << 20;
 
   private final MetricFactory metrics;
   private final EventBus eventBus;
@@ -57,8 +59,8 @@ public final class MailboxBackend {
     metrics = new DefaultMetricFactory();
     eventBus = new InVMEventBus(new InVmEventDelivery(metrics), RetryBackoffConfiguration.DEFAULT,
         new MemoryEventDeadLetters());
-    mappers = new StoreMapperFactory(new UserMailboxes.Registry(stores), new ShapeCache(SHAPE_CACHE_ENTRIES),
-        new ExternalChanges(eventBus), clock);
+    mappers = new StoreMapperFactory(new UserMailboxes.Registry(stores),
+        new ShapeCache(SHAPE_CACHE_ENTRIES, HEADER_CACHE_BYTES), new ExternalChanges(eventBus), clock);
     this.sessions = sessions;
     StoreRightManager rights = new StoreRightManager(mappers, new UnionMailboxACLResolver(), eventBus);
     quota = new QuotaComponents(new NoMaxQuotaManager(), new NoQuotaManager(),

@@ -1,8 +1,10 @@
 package dovetail.proxy.mailbox;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Locale;
 import org.apache.james.mailbox.store.mail.model.impl.Properties;
 import org.apache.james.mailbox.store.mail.model.impl.PropertyBuilder;
@@ -56,6 +58,28 @@ record MessageShape(long headerOctets, String mediaType, String subType, Long te
     finder.drainIfHeaderOpen();
     properties.setTextualLineCount(lines);
     return new MessageShape(finder.headerOctets(), mediaType, subType, lines, properties.build());
+  }
+
+  /**
+   * The header alone, ending where {@link #scan} ends it, read without the body: for SEARCH on header fields, which
+   * must not read (and count the lines of) a whole message to find its header.
+   *
+   * @param crlfContent the message as clients see it; closed by the caller
+   * @return the header's bytes, or null if it is longer than {@code max}
+   */
+  static byte[] header(InputStream crlfContent, int max) throws IOException {
+    HeaderEndFinder finder = new HeaderEndFinder(crlfContent);
+    ByteArrayOutputStream kept = new ByteArrayOutputStream(Math.min(max + 1, 4096));
+    byte[] buf = new byte[4096];
+    while (finder.headerEnd < 0 && kept.size() <= max) {
+      int n = finder.read(buf, 0, Math.min(buf.length, max + 1 - kept.size()));
+      if (n < 0) {
+        break; // no empty line: the whole message is header
+      }
+      kept.write(buf, 0, n);
+    }
+    long octets = finder.headerOctets();
+    return octets > max ? null : Arrays.copyOf(kept.toByteArray(), (int) octets);
   }
 
   private static void describe(PropertyBuilder p, MaximalBodyDescriptor d, String mediaType, String subType) {

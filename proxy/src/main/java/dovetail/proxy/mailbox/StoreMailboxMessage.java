@@ -2,6 +2,7 @@ package dovetail.proxy.mailbox;
 
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -223,7 +224,22 @@ final class StoreMailboxMessage implements MailboxMessage {
 
   @Override
   public InputStream getHeaderContent() throws IOException {
-    return new BoundedInputStream(getFullContent(), getHeaderOctets());
+    byte[] header;
+    try {
+      header = shapes.header(mailboxId, stored, this::readHeader);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return header != null ? new ByteArrayInputStream(header) : new BoundedInputStream(getFullContent(), getHeaderOctets());
+  }
+
+  /** The header's bytes for {@link ShapeCache#header} (the body is not read), or null if it is too long to keep. */
+  private byte[] readHeader() {
+    try (InputStream in = getFullContent()) {
+      return MessageShape.header(in, ShapeCache.MAX_KEPT_HEADER);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
