@@ -110,6 +110,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final Sweeper sweeper;
   private final LateMailSync lateMail;
   private volatile boolean closing;
+  /** See {@link #refusedLoginMeansNoAccount}. */
+  private volatile boolean masterLoginWorked;
   private final FolderCompleteListeners completed = new FolderCompleteListeners();
 
   private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
@@ -173,6 +175,22 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   @Override
+  public boolean refusedLoginMeansNoAccount() {
+    if (!masterLoginWorked && settings.imapc().masterUser().filter(m -> !m.isEmpty()).isPresent()) {
+      // No skeleton built in this process yet (e.g. after a restart, all built before): one login proves it.
+      known.all().stream().filter(this::hasSkeleton).findFirst().ifPresent(user -> {
+        try {
+          checkLogin(user, logins.forUser(user));
+          masterLoginWorked = true;
+        } catch (MigrationUnavailableException e) {
+          LOG.info("the master user cannot log in to the legacy server as {} now: {}", user, e.getMessage());
+        }
+      });
+    }
+    return masterLoginWorked;
+  }
+
+  @Override
   public void ensureSkeleton(String user) throws MigrationUnavailableException {
     if (hasSkeleton(user)) {
       return;
@@ -199,6 +217,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
           throw new MigrationUnavailableException("the folders of " + user + " cannot be read from the legacy server now: "
               + r.abortReason().get(), null, r.abortReason().get().startsWith(UserMigration.LOGIN_REFUSED));
         }
+        if (login.imap().hasMasterUser()) {
+          masterLoginWorked = true;
+        }
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
         Mailbox inbox = store.open(MailStore.INBOX);
         inbox.writeDovetailState(ServiceState.merged(inbox.dovetailState(),
@@ -223,6 +244,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
         LegacyImapSource.create(login.imap(), LegacyEndpoints.fetchLimits(settings)), login.imap().host());
     try (LegacyImapSession session = source.open(user)) {
       LOG.debug("{}: the legacy server accepts the login", user);
+      if (login.imap().hasMasterUser()) {
+        masterLoginWorked = true;
+      }
     } catch (LegacyException e) {
       throw new MigrationUnavailableException("the legacy server did not let " + user + " log in: " + e.getMessage(), e,
           e.kind() == LegacyException.Kind.AUTH_FAILED);

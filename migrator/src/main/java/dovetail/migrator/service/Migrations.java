@@ -25,6 +25,15 @@ public interface Migrations {
    */
   void ensureSkeleton(String user) throws MigrationUnavailableException;
 
+  /**
+   * True once a master-user login to the legacy server succeeded in this process. Only then does a refused login
+   * say that the account does not exist there, rather than that the credentials are wrong (Dovecot answers both
+   * with the same NO).
+   */
+  default boolean refusedLoginMeansNoAccount() {
+    return false;
+  }
+
   /** True when the local folder exists and is not complete (pending, migrating, partial). Cheap. */
   boolean needsMigration(String user, String folder);
 

@@ -115,7 +115,8 @@ final class InboxDelivery {
 
   /**
    * A passwd-file user without a skeleton is asked about on the legacy server once: if it refuses the login as that
-   * user, there is nothing to migrate and never will be, so the mail goes to the store's INBOX rather than into a
+   * user while the master user is known to work (so the refusal is not a wrong imapc_password), there is nothing to
+   * migrate and never will be, so the mail goes to the store's INBOX rather than into a
    * spool that no migration would drain. If it lets the user in, the skeleton is built and the usual rule applies;
    * if it cannot tell now, the message is spooled and the question comes again with the next delivery or drain.
    */
@@ -130,7 +131,7 @@ final class InboxDelivery {
       migrations.get().ensureSkeleton(user);
       return false;
     } catch (MigrationUnavailableException e) {
-      if (!e.loginRefused()) {
+      if (!e.loginRefused() || !migrations.get().refusedLoginMeansNoAccount()) {
         LOG.info("{}: no skeleton yet, the legacy server cannot tell now ({}): spooling", user, e.getMessage());
         return false;
       }

@@ -285,6 +285,7 @@ class LmtpMigrationDovecotIT {
 
   @Test
   void aPasswdFileUserWithoutALegacyAccountGetsMailInTheStoreNotTheSpool() throws Exception {
+    migrations().ensureSkeleton("alice"); // whatever ran before: alice is a user with a skeleton, for the proof login
     try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) {
       c.command("LHLO mta");
       for (int i = 0; i < 2; i++) {
@@ -296,5 +297,26 @@ class LmtpMigrationDovecotIT {
     List<StoredMessage> msgs = dovetail.store("frank").open(MailStore.INBOX).messages();
     assertEquals(List.of("new 0", "new 1"), subjects("frank", msgs));
     assertEquals(List.of(1L, 2L), msgs.stream().map(StoredMessage::uid).toList());
+  }
+
+  @Test
+  void aRefusalIsNoProofOfNoAccountWhileTheMasterPasswordIsWrong() throws Exception {
+    try (TestDovetail wrong = TestDovetail.builder(dir.resolve("wrong-master"))
+        .user("henry", "{PLAIN}secret") // in the passwd-file only
+        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
+        .setting("imapc_master_user = master").setting("imapc_password = not-the-master-password")
+        .setting("sweeper = no").start();
+        LmtpClient c = new LmtpClient(wrong.lmtpPort())) {
+      c.command("LHLO mta");
+      List<String> r = c.deliver("s@example.org", List.of("henry@example.org"), "Subject: kept\r\n\r\nx\r\n");
+      assertTrue(r.get(r.size() - 1).startsWith("250 2.0.0"), r.toString());
+      // Every login is refused, so the refusal says nothing about henry: the mail waits in the spool, and no INBOX
+      // with a UIDVALIDITY of its own is made that would stand in the way of a legacy INBOX.
+      assertFalse(wrong.server().migrations().orElseThrow().refusedLoginMeansNoAccount());
+      assertFalse(Files.exists(wrong.store("henry").root().resolve("dovecot-uidlist")), "an INBOX UIDVALIDITY was fixed");
+      try (var files = Files.list(wrong.store("henry").root().resolve(UserSpool.DIR))) {
+        assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".eml")).count());
+      }
+    }
   }
 }
