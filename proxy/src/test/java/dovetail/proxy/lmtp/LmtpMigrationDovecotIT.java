@@ -313,6 +313,10 @@ class LmtpMigrationDovecotIT {
       // Every login is refused, so the refusal says nothing about henry: the mail waits in the spool, and no INBOX
       // with a UIDVALIDITY of its own is made that would stand in the way of a legacy INBOX.
       assertFalse(wrong.server().migrations().orElseThrow().refusedLoginMeansNoAccount());
+      // Nor about a recipient the legacy server would not know either: a retry later, not a bounce now.
+      c.command("MAIL FROM:<s@example.org>");
+      String rcpt = c.command("RCPT TO:<nobody@example.org>");
+      assertTrue(rcpt.startsWith("451 4."), rcpt);
       assertFalse(Files.exists(wrong.store("henry").root().resolve("dovecot-uidlist")), "an INBOX UIDVALIDITY was fixed");
       try (var files = Files.list(wrong.store("henry").root().resolve(UserSpool.DIR))) {
         assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".eml")).count());
