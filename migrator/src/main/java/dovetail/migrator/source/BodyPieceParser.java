@@ -13,9 +13,7 @@ import org.eclipse.angus.mail.iap.ByteArray;
  * know) is not ours: {@link #parse} returns false and the caller hands the response to Angus.
  */
 final class BodyPieceParser {
-  private byte[] bytes;
-  private int pos;
-  private int end;
+  private final RawCursor in = new RawCursor();
   private long uid;
   private int origin;
   private int dataStart;
@@ -23,26 +21,20 @@ final class BodyPieceParser {
 
   /** True when {@code raw} is a body FETCH of the usual shape; its parts are then in the getters. */
   boolean parse(ByteArray raw) {
-    bytes = raw.getBytes();
-    pos = raw.getStart();
-    end = pos + raw.getCount() - 2; // the final CRLF
     uid = -1;
     origin = -1;
     dataStart = -1;
-    if (end <= pos || bytes[end] != '\r' || bytes[end + 1] != '\n'
-        || !word("* ") || number(10) <= 0 || !word(" FETCH (")) {
+    if (!in.reset(raw) || !in.fetchStart()) {
       return false;
     }
-    while (true) {
-      if (!item()) {
-        return false;
-      }
-      if (pos < end && bytes[pos] == ' ') {
-        pos++;
+    while (item()) {
+      if (in.peek() == ' ') {
+        in.skip(1);
       } else {
-        return pos == end - 1 && bytes[pos] == ')' && uid > 0 && dataStart >= 0;
+        return in.atClosingParen() && uid > 0 && dataStart >= 0;
       }
     }
+    return false;
   }
 
   long uid() {
@@ -54,79 +46,38 @@ final class BodyPieceParser {
     return origin;
   }
 
-  /** The body bytes, in the raw response's own array: {@code bytes[dataStart, dataStart + dataLength)}. */
+  /** The body bytes, in the raw response's own array. */
   ByteArray data() {
-    return new ByteArray(bytes, dataStart, dataLength);
+    return new ByteArray(in.bytes(), dataStart, dataLength);
   }
 
   private boolean item() {
-    if (word("UID ")) {
-      uid = number(10);
+    if (in.word("UID ")) {
+      uid = in.number(10);
       return uid > 0;
     }
-    if (word("BODY[]")) {
-      if (pos < end && bytes[pos] == '<') {
-        pos++;
-        long o = number(10);
-        if (o < 0 || o > Integer.MAX_VALUE || !word(">")) {
+    if (in.word("BODY[]")) {
+      if (in.word("<")) {
+        long o = in.number(10);
+        if (o < 0 || o > Integer.MAX_VALUE || !in.word(">")) {
           return false;
         }
         origin = (int) o;
       }
-      return word(" {") && literal();
+      return in.word(" {") && literal();
     }
-    if (word("FLAGS (") || word("MODSEQ (")) {
-      // Atoms only: a quote, literal or nested list would be something we do not know.
-      while (pos < end && bytes[pos] != ')') {
-        byte c = bytes[pos++];
-        if (c == '(' || c == '"' || c == '{') {
-          return false;
-        }
-      }
-      return word(")");
-    }
-    return false;
+    return (in.word("FLAGS (") || in.word("MODSEQ (")) && in.skipAtomList();
   }
 
   /** After "{": {@code len}CRLF and len bytes, which the framing has already read into the array. */
   private boolean literal() {
-    long length = number(10);
-    if (length < 0 || !word("}\r\n") || length > end - pos) {
+    long length = in.number(10);
+    if (length < 0 || !in.word("}\r\n") || length > in.remaining()) {
       return false;
     }
-    dataStart = pos;
+    dataStart = in.position();
     dataLength = (int) length;
-    pos += dataLength;
+    in.skip(dataLength);
     return true;
-  }
-
-  /** Matches ASCII text, letters in any case (IMAP atoms are case-insensitive), and steps over it. */
-  private boolean word(String text) {
-    int n = text.length();
-    if (end - pos < n) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      int c = bytes[pos + i];
-      int want = text.charAt(i);
-      if (c != want && !(want >= 'A' && want <= 'Z' && c == want + ('a' - 'A'))) {
-        return false;
-      }
-    }
-    pos += n;
-    return true;
-  }
-
-  /** Up to {@code maxDigits} digits as a number, or -1 when there is none or too many. */
-  private long number(int maxDigits) {
-    long value = 0;
-    int start = pos;
-    while (pos < end && bytes[pos] >= '0' && bytes[pos] <= '9') {
-      if (pos - start == maxDigits) {
-        return -1;
-      }
-      value = value * 10 + (bytes[pos++] - '0');
-    }
-    return pos == start ? -1 : value;
   }
 }
