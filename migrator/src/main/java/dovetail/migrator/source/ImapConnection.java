@@ -82,7 +82,7 @@ final class ImapConnection implements AutoCloseable {
 
   /**
    * Reads the next response without parsing it, for callers that recognize their own responses
-   * ({@link BodyPieceParser}); whatever they do not recognize goes to {@link #parse}.
+   * ({@link BodyPieceParser}, {@link MetadataParser}); whatever they do not recognize goes to {@link #parse}.
    */
   ByteArray readRaw() {
     alive();
