@@ -38,6 +38,9 @@ import java.util.stream.Stream;
  * <p>Run it through bench/run.sh. Arguments: {@code [--messages N] [--dir /dev/shm/dovetail-bench-PID] [--runs 3]
  * [--java-option OPTION]... [--backup-option ARG]...} (options for the backup's JVM, e.g. a flight recording;
  * arguments for the backup command, e.g. {@code -j 1}; {@code --setting "key = value"} adds a configuration line).
+ * {@code --baseline-jar OTHER.jar} times a second build in every run too, in alternating order, so that two
+ * builds are compared under the same machine load. With /usr/bin/time, each backup's CPU seconds (user + sys)
+ * are printed as well: on a shared machine they vary much less than wall time.
  */
 public final class MigrationBench {
   private static final String USER = "alice";
@@ -49,6 +52,7 @@ public final class MigrationBench {
     // A directory of its own per run, so that two benches on one machine do not delete each other's files.
     Path dir = Path.of("/dev/shm/dovetail-bench-" + ProcessHandle.current().pid());
     Path jar = Path.of("proxy/target/dovetail.jar");
+    Path baselineJar = null;
     List<String> javaOptions = new ArrayList<>();
     boolean corpusOnly = false;
     List<String> backupOptions = new ArrayList<>();
@@ -59,6 +63,7 @@ public final class MigrationBench {
         case "--dir" -> dir = Path.of(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--jar" -> jar = Path.of(args[++i]);
+        case "--baseline-jar" -> baselineJar = Path.of(args[++i]);
         case "--java-option" -> javaOptions.add(args[++i]);
         case "--corpus-only" -> corpusOnly = true;
         case "--backup-option" -> backupOptions.add(args[++i]);
@@ -88,32 +93,47 @@ public final class MigrationBench {
       System.out.printf(Locale.ROOT, "warm-up raw fetch: %.2f s, %d messages, %.1f MB%n", warm.seconds, warm.messages, warm.bytes / 1e6);
 
       List<Double> raw = new ArrayList<>();
-      List<Double> dovetail = new ArrayList<>();
+      List<Timing> dovetail = new ArrayList<>();
+      List<Timing> baseline = new ArrayList<>();
       for (int run = 1; run <= runs; run++) {
         RawFetch r = RawFetch.run(legacy.imapPort(), corpus.folders);
         raw.add(r.seconds);
         check(r.messages == corpus.messages, "raw fetch saw " + r.messages + " messages");
-        Path store = dir.resolve("store-" + run);
-        double seconds = backup(jar, javaOptions, backupOptions, settings, dir.resolve("dovetail-" + run + ".conf"), legacy.imapPort(), store);
-        dovetail.add(seconds);
-        int migrated = count(store.resolve(USER).resolve("Maildir"), corpus.folders);
-        check(migrated == corpus.messages, "the store holds " + migrated + " messages");
-        System.out.printf(Locale.ROOT, "run %d: raw %.2f s, dovetail backup %.2f s (ratio %.2f)%n", run, r.seconds,
-            seconds, seconds / r.seconds);
-        deleteTree(store);
+        Timing base = null;
+        if (baselineJar != null && run % 2 == 1) {
+          base = migrate(baselineJar, javaOptions, backupOptions, settings, dir, "base-" + run, legacy.imapPort(), corpus);
+        }
+        Timing t = migrate(jar, javaOptions, backupOptions, settings, dir, "run-" + run, legacy.imapPort(), corpus);
+        if (baselineJar != null && run % 2 == 0) {
+          base = migrate(baselineJar, javaOptions, backupOptions, settings, dir, "base-" + run, legacy.imapPort(), corpus);
+        }
+        dovetail.add(t);
+        System.out.printf(Locale.ROOT, "run %d: raw %.2f s, dovetail backup %.2f s (ratio %.2f, CPU %.2f s)%s%n", run, r.seconds,
+            t.seconds, t.seconds / r.seconds, t.cpuSeconds,
+            base == null ? "" : String.format(Locale.ROOT, "; baseline %.2f s (ratio %.2f, CPU %.2f s)", base.seconds,
+                base.seconds / r.seconds, base.cpuSeconds));
+        if (base != null) {
+          baseline.add(base);
+        }
       }
       double rawBest = raw.stream().min(Comparator.naturalOrder()).orElseThrow();
-      double dovetailBest = dovetail.stream().min(Comparator.naturalOrder()).orElseThrow();
+      double dovetailBest = dovetail.stream().mapToDouble(Timing::seconds).min().orElseThrow();
       double rawMedian = median(raw);
-      double dovetailMedian = median(dovetail);
+      double dovetailMedian = median(dovetail.stream().map(Timing::seconds).toList());
       System.out.println();
       System.out.printf(Locale.ROOT, "raw UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[]), one connection: median %.2f s, best %.2f s%n",
           rawMedian, rawBest);
-      System.out.printf(Locale.ROOT, "dovetail backup (JVM start included):             median %.2f s, best %.2f s%n",
-          dovetailMedian, dovetailBest);
+      System.out.printf(Locale.ROOT, "dovetail backup (JVM start included):             median %.2f s, best %.2f s, CPU median %.2f s%n",
+          dovetailMedian, dovetailBest, median(dovetail.stream().map(Timing::cpuSeconds).toList()));
       System.out.printf(Locale.ROOT, "dovetail: %.0f messages/s, %.1f MB/s; ratio to raw %.2fx (median), %.2fx (best of each)%n",
           corpus.messages / dovetailMedian, corpus.bytes / 1e6 / dovetailMedian, dovetailMedian / rawMedian,
           dovetailBest / rawBest);
+      if (!baseline.isEmpty()) {
+        double baseMedian = median(baseline.stream().map(Timing::seconds).toList());
+        System.out.printf(Locale.ROOT, "baseline %s: median %.2f s (ratio to raw %.2fx), best %.2f s, CPU median %.2f s%n",
+            baselineJar, baseMedian, baseMedian / rawMedian, baseline.stream().mapToDouble(Timing::seconds).min().orElseThrow(),
+            median(baseline.stream().map(Timing::cpuSeconds).toList()));
+      }
       List<String> problems = legacy.logProblems();
       if (!problems.isEmpty()) {
         System.out.println("legacy Dovecot log problems: " + problems);
@@ -123,25 +143,50 @@ public final class MigrationBench {
     }
   }
 
-  /** {@code java -jar dovetail.jar backup}; returns its wall time. */
-  private static double backup(Path jar, List<String> javaOptions, List<String> backupOptions, List<String> settings,
+  /** Wall and CPU seconds (user + sys; NaN without /usr/bin/time) of one backup process. */
+  record Timing(double seconds, double cpuSeconds) {}
+
+  /** One backup into a fresh store, checked and deleted afterwards. */
+  private static Timing migrate(Path jar, List<String> javaOptions, List<String> backupOptions, List<String> settings,
+      Path dir, String name, int port, Corpus corpus) throws Exception {
+    Path store = dir.resolve("store-" + name);
+    Timing t = backup(jar, javaOptions, backupOptions, settings, dir.resolve("dovetail-" + name + ".conf"), port, store);
+    int migrated = count(store.resolve(USER).resolve("Maildir"), corpus.folders);
+    check(migrated == corpus.messages, "the store holds " + migrated + " messages");
+    deleteTree(store);
+    return t;
+  }
+
+  /** {@code java -jar dovetail.jar backup}; returns its wall time and, with /usr/bin/time, its CPU time. */
+  private static Timing backup(Path jar, List<String> javaOptions, List<String> backupOptions, List<String> settings,
       Path conf, int port, Path store) throws Exception {
     Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + port + "\nimapc_master_user = master\n"
         + "imapc_password = master-secret\nimapc_features = rfc822.size\n"
         + "mail_location = maildir:" + store + "/%n/Maildir\n" + String.join("\n", settings) + "\n");
     Path log = conf.resolveSibling(conf.getFileName() + ".out");
-    long start = System.nanoTime();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    Path cpu = conf.resolveSibling(conf.getFileName() + ".cpu");
+    Path time = Path.of("/usr/bin/time");
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(time)) {
+      command.addAll(List.of(time.toString(), "-f", "%U %S", "-o", cpu.toString()));
+    }
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
     command.addAll(List.of("-jar", jar.toString(), "backup", "-c", conf.toString(), "-u", USER));
     command.addAll(backupOptions);
+    long start = System.nanoTime();
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     check(p.waitFor(30, TimeUnit.MINUTES), "backup did not finish");
     double seconds = secondsSince(start);
     String out = Files.readString(log);
     check(p.exitValue() == 0, "backup exited with " + p.exitValue() + ":\n" + out);
     out.lines().filter(l -> l.startsWith(USER + ": ")).forEach(l -> System.out.println("  " + l));
-    return seconds;
+    double cpuSeconds = Double.NaN;
+    if (Files.exists(cpu)) {
+      String[] userSys = Files.readString(cpu).trim().split("\\s+");
+      cpuSeconds = Double.parseDouble(userSys[userSys.length - 2]) + Double.parseDouble(userSys[userSys.length - 1]);
+    }
+    return new Timing(seconds, cpuSeconds);
   }
 
   private static int count(Path root, List<String> folders) {

@@ -13,7 +13,8 @@ import org.eclipse.angus.mail.imap.protocol.UID;
 /**
  * Routes the responses of pipelined {@code UID FETCH ... BODY.PEEK[]<offset.length>} commands. With
  * several commands in flight, an untagged FETCH cannot be tied to a command (RFC 3501 5.5), so each
- * body piece is filed under its UID and origin octet, and each tagged completion under its tag.
+ * body piece is filed under its UID and origin octet, and each tagged completion under its tag. Body
+ * pieces of the usual shape are read by {@link BodyPieceParser}; Angus parses everything else.
  */
 final class FetchInbox {
   /** One BODY[] piece. {@code origin} is -1 when the server ignored the partial range and sent it all. */
@@ -30,6 +31,7 @@ final class FetchInbox {
   private final Map<Long, String> unparsed = new HashMap<>();
   private final Map<String, Response> completions = new HashMap<>();
   private final Set<String> pending = new LinkedHashSet<>();
+  private final BodyPieceParser bodies = new BodyPieceParser();
 
   FetchInbox(ImapConnection connection) {
     this.connection = connection;
@@ -46,7 +48,15 @@ final class FetchInbox {
   Response await(String tag) {
     Response done;
     while ((done = completions.remove(tag)) == null) {
-      route(connection.read());
+      ByteArray raw = connection.readRaw();
+      if (bodies.parse(raw)) {
+        file(bodies.uid(), bodies.origin(), bodies.data());
+      } else {
+        Response r = connection.parse(raw);
+        if (r != null) {
+          route(r);
+        }
+      }
     }
     pending.remove(tag);
     return done;
@@ -90,9 +100,12 @@ final class FetchInbox {
       BODY body = f.getItem(BODY.class);
       // Unsolicited FETCHes (flag changes by other sessions) carry no BODY: not ours.
       if (uid != null && body != null && body.getSection().isEmpty()) {
-        long offset = Math.max(0, body.getOrigin());
-        pieces.put(new Key(uid.uid, offset), new Piece(body.getByteArray(), body.getOrigin()));
+        file(uid.uid, body.getOrigin(), body.getByteArray());
       }
     }
+  }
+
+  private void file(long uid, int origin, ByteArray data) {
+    pieces.put(new Key(uid, Math.max(0, origin)), new Piece(data, origin));
   }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.LiteralException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
@@ -72,17 +73,48 @@ final class ImapConnection implements AutoCloseable {
       } catch (IOException e) {
         throw die(ImapFailures.fromIo(e, peer));
       } catch (ProtocolException e) {
-        // The whole response was consumed before parsing failed, so the stream is still in step.
-        // A FETCH lost this way surfaces as a missing message, which is reported, not dropped.
-        LOG.warn("{}: ignoring an unparsable response: {}", peer, e.getMessage());
+        unparsable(e);
         continue;
       }
-      if (r.isBYE()) {
-        throw die(ImapFailures.fromResponse(r, Kind.UNAVAILABLE, peer));
-      }
-      watch(r);
-      return r;
+      return checked(r);
     }
+  }
+
+  /**
+   * Reads the next response without parsing it, for callers that recognize their own responses
+   * ({@link BodyPieceParser}, {@link MetadataParser}); whatever they do not recognize goes to {@link #parse}.
+   */
+  ByteArray readRaw() {
+    alive();
+    try {
+      return wire.readRaw();
+    } catch (IOException e) {
+      throw die(ImapFailures.fromIo(e, peer));
+    }
+  }
+
+  /** A response from {@link #readRaw} as {@link #read} would have returned it, or null when it does not parse. */
+  Response parse(ByteArray raw) {
+    try {
+      return checked(wire.parse(raw));
+    } catch (IOException | ProtocolException e) {
+      unparsable(e);
+      return null;
+    }
+  }
+
+  private void unparsable(Exception e) {
+    // The whole response was consumed before parsing failed, so the stream is still in step.
+    // A FETCH lost this way surfaces as a missing message, which is reported, not dropped.
+    LOG.warn("{}: ignoring an unparsable response: {}", peer, e.getMessage());
+  }
+
+  private Response checked(Response r) {
+    if (r.isBYE()) {
+      throw die(ImapFailures.fromResponse(r, Kind.UNAVAILABLE, peer));
+    }
+    watch(r);
+    return r;
   }
 
   /** Sends one command and reads up to its tagged completion, which is the last element. */

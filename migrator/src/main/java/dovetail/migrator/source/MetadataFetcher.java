@@ -3,10 +3,11 @@ package dovetail.migrator.source;
 import dovetail.migrator.source.LegacyException.Kind;
 import jakarta.mail.Flags;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
+import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
@@ -16,7 +17,8 @@ import org.eclipse.angus.mail.imap.protocol.UID;
 
 /**
  * {@code UID FETCH n:* (UID FLAGS INTERNALDATE RFC822.SIZE)}, read response by response so that a
- * folder of 100,000 messages never sits in memory as 100,000 raw responses.
+ * folder of 100,000 messages never sits in memory as 100,000 raw responses. The usual answers are
+ * read by {@link MetadataParser}; Angus parses the rest.
  */
 final class MetadataFetcher {
   private MetadataFetcher() {}
@@ -25,11 +27,14 @@ final class MetadataFetcher {
     long from = Math.max(1, fromUid);
     String items = withSize ? "(UID FLAGS INTERNALDATE RFC822.SIZE)" : "(UID FLAGS INTERNALDATE)";
     String tag = connection.send("UID FETCH " + from + ":* " + items, null);
-    TreeMap<Long, LegacyMessageInfo> byUid = new TreeMap<>();
+    MetadataParser lean = new MetadataParser(withSize);
+    List<LegacyMessageInfo> infos = new ArrayList<>();
     List<String> unparsed = new ArrayList<>();
     while (true) {
-      Response r = connection.read();
-      if (r.isTagged() && tag.equals(r.getTag())) {
+      ByteArray raw = connection.readRaw();
+      LegacyMessageInfo info = lean.parse(raw);
+      Response r = info == null ? connection.parse(raw) : null;
+      if (r != null && r.isTagged() && tag.equals(r.getTag())) {
         if (!r.isOK()) {
           throw ImapFailures.fromResponse(r, Kind.PROTOCOL, "UID FETCH metadata");
         }
@@ -37,18 +42,32 @@ final class MetadataFetcher {
           // Loud, not silent: a message without metadata would otherwise never be migrated.
           throw new LegacyException(Kind.PROTOCOL, "UID FETCH metadata: unparsable responses: " + unparsed);
         }
-        return new ArrayList<>(byUid.values());
+        return byUid(infos);
       }
       if (r instanceof UnparsedFetch u && (u.uid() < 0 || u.uid() >= from)) {
         unparsed.add("UID " + u.uid() + " (" + u.reason() + ")");
       } else if (r instanceof FetchResponse f) {
-        LegacyMessageInfo info = toInfo(f, withSize);
-        // RFC 3501 6.4.8: "n:*" always includes the highest UID, even when it is below n.
-        if (info != null && info.uid() >= from) {
-          byUid.put(info.uid(), info);
-        }
+        info = toInfo(f, withSize);
+      }
+      // RFC 3501 6.4.8: "n:*" always includes the highest UID, even when it is below n.
+      if (info != null && info.uid() >= from) {
+        infos.add(info);
       }
     }
+  }
+
+  /** In UID order, one per UID (the last one sent wins). Servers answer in order already. */
+  private static List<LegacyMessageInfo> byUid(List<LegacyMessageInfo> infos) {
+    infos.sort(Comparator.comparingLong(LegacyMessageInfo::uid)); // stable, linear on sorted input
+    List<LegacyMessageInfo> result = new ArrayList<>(infos.size());
+    for (LegacyMessageInfo info : infos) {
+      if (!result.isEmpty() && result.get(result.size() - 1).uid() == info.uid()) {
+        result.set(result.size() - 1, info);
+      } else {
+        result.add(info);
+      }
+    }
+    return result;
   }
 
   /** Null for an unsolicited FETCH (a flag change announced by the server) that lacks our items. */

@@ -1,24 +1,31 @@
 package dovetail.migrator.source;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.ParsingException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.iap.ResponseInputStream;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.util.MailLogger;
 
 /**
- * Angus's IMAP protocol object, widened by two things. FETCH responses that do not parse are kept
- * (see {@link UnparsedFetch}). And a LOGIN that sends the strings as UTF-8 (Angus's
+ * Angus's IMAP protocol object, widened by three things. FETCH responses that do not parse are kept
+ * (see {@link UnparsedFetch}). A response can be read raw and parsed later, or not at all (see
+ * {@link BodyPieceParser}). And a LOGIN that sends the strings as UTF-8 (Angus's
  * own sends only the low byte of each char) with the wire trace suspended, so that the password never
  * reaches a log even when someone turns protocol tracing on.
  */
 final class WireProtocol extends IMAPProtocol {
+  /** While {@link #parse} runs: the raw response that Angus's parser reads instead of the socket. */
+  private ResponseInputStream replay;
+
   WireProtocol(String host, int port, Properties props, boolean ssl, MailLogger logger)
       throws IOException, ProtocolException {
     super("imap", host, port, props, ssl, logger);
@@ -36,6 +43,30 @@ final class WireProtocol extends IMAPProtocol {
     } catch (ParsingException e) {
       return new UnparsedFetch(r, e.getMessage());
     }
+  }
+
+  /**
+   * The next response's bytes as they came (literals inline, the final CRLF included), in an array of
+   * its own, so that a caller may keep parts of it.
+   */
+  ByteArray readRaw() throws IOException {
+    return getInputStream().readResponse(null);
+  }
+
+  /** Angus's parse of a response from {@link #readRaw}, as {@link #readResponse} would have given it. */
+  Response parse(ByteArray raw) throws IOException, ProtocolException {
+    replay = new ResponseInputStream(new ByteArrayInputStream(raw.getBytes(), raw.getStart(), raw.getCount()));
+    try {
+      return readResponse();
+    } finally {
+      replay = null;
+    }
+  }
+
+  /** Where Angus's response parser takes its bytes from: the replay during {@link #parse}, else the socket. */
+  @Override
+  protected ResponseInputStream getInputStream() {
+    return replay != null ? replay : super.getInputStream();
   }
 
   Response[] loginUtf8(String user, String password) {
