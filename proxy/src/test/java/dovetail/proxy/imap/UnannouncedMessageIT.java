@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +53,32 @@ class UnannouncedMessageIT {
       List<String> noop = exchange(a, "a2 NOOP", view);
       assertTrue(noop.contains("* 2 EXPUNGE"), "NOOP reports the expunge: " + noop);
       assertEquals(2, view.count());
+    }
+  }
+
+  @Test
+  void aSessionInIdleHearsOfAnotherSessionsChangesInOrder() throws Exception {
+    seed("Idling", 2);
+    try (PipelineWire a = server.connection(); PipelineWire b = server.session("Idling")) {
+      ClientView view = select(a, "Idling");
+      a.send("i IDLE\r\n");
+      assertTrue(a.line().startsWith("+ "), "IDLE continues");
+      String m = "Subject: new\r\n\r\nx\r\n";
+      exchange(b, "b1 APPEND Idling {" + m.length() + "+}\r\n" + m, null);
+      exchange(b, "b2 STORE 1 +FLAGS.SILENT (\\Deleted)", null);
+      exchange(b, "b3 EXPUNGE", null);
+
+      List<String> heard = new ArrayList<>();
+      while (!heard.contains("* 1 EXPUNGE") || view.count() != 2) {
+        String line = a.line();
+        heard.add(line);
+        view.read(line, String.join("\n", heard));
+      }
+      a.send("DONE\r\n");
+      assertTrue(a.untilTagged("i").stream().anyMatch(l -> l.startsWith("i OK")));
+      List<String> uids = exchange(a, "a1 FETCH 1:* (UID)", view);
+      assertTrue(uids.contains("* 1 FETCH (UID 2)") && uids.contains("* 2 FETCH (UID 3)"),
+          "sequence numbers follow what IDLE reported: " + uids);
     }
   }
 
