@@ -168,29 +168,31 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
 
   /**
    * Lets a session in IDLE send what changed. James's IdleProcessor answers each call with a whole round of
-   * unsolicited responses; rounds run one after another, never side by side, and a round that starts after
-   * several events covers them all.
+   * unsolicited responses; rounds run one after another, never side by side (two at once could both send one
+   * EXPUNGE, or an EXISTS counted before the other's EXPUNGE), and a round that starts after several events covers
+   * them all. Each round asks for the listener afresh: once IDLE is over (DONE), nothing more is sent outside a
+   * command.
    */
   private void tellIdle(Event event) {
     EventListener.ReactiveEventListener listener = idle.get();
     if (listener != null && listener.isHandling(event) && idleWork.getAndIncrement() == 0) {
-      idleRound(listener, event);
+      idleRound(event);
     }
   }
 
-  private void idleRound(EventListener.ReactiveEventListener listener, Event event) {
+  private void idleRound(Event event) {
     int rounds = idleWork.get();
-    Mono.defer(() -> Mono.from(listener.reactiveEvent(event)))
+    EventListener.ReactiveEventListener listener = idle.get();
+    Mono<Void> round = listener == null ? Mono.empty() : Mono.defer(() -> Mono.from(listener.reactiveEvent(event)))
         .onErrorResume(e -> {
           LOG.warn("cannot tell a session in IDLE what changed in {}: {}", mailboxId.serialize(), e.toString());
           return Mono.empty();
-        })
-        .doFinally(signal -> {
-          if (idleWork.addAndGet(-rounds) > 0) {
-            idleRound(listener, event);
-          }
-        })
-        .subscribe();
+        });
+    round.doFinally(signal -> {
+      if (idleWork.addAndGet(-rounds) > 0) {
+        idleRound(event);
+      }
+    }).subscribe();
   }
 
   @Override

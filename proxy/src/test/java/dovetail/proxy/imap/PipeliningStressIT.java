@@ -157,8 +157,8 @@ class PipeliningStressIT {
       this.seed = seed;
       this.folder = folder;
       this.view = checkView ? new ClientView("session " + id + ", seed " + seed) : null;
-      this.wire = server.connection();
-      exchange(List.of("LOGIN " + SharedFolderServer.credentials()));
+      this.wire = server.dovetail().connection();
+      exchange(List.of("LOGIN " + server.dovetail().credentials()));
       exchange(List.of("SELECT " + folder));
     }
 

@@ -3,17 +3,12 @@ package dovetail.proxy.imap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.store.Flags;
-import dovetail.store.Mailbox;
-import dovetail.store.MessageMeta;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A session's sequence numbers change only when it is told (RFC 3501 §5.2, §7.4.1; Dovecot syncs its view only when
@@ -21,26 +16,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * names it by sequence number; James 3.8.1's SelectedMailboxImpl added it to the view as soon as the event arrived,
  * so "FETCH 1:*" and "SEARCH ALL" answered for message n+1 while the client still believed there were n ("* 2
  * FETCH" before "* 2 EXISTS"). And a message another session expunged keeps its sequence number until the EXPUNGE
- * is sent, which may not happen during FETCH, STORE or SEARCH. Dovetail's {@link FolderView} keeps the view.
+ * is sent, which may not happen during FETCH, STORE or SEARCH. Dovetail's {@link FolderView} keeps the view. Each
+ * case runs against Dovetail and against real Dovecot (skipped when it is not installed): both must pass.
  */
 class UnannouncedMessageIT {
   @RegisterExtension static final SharedFolderServer server = new SharedFolderServer();
 
-  @Test
-  void aFetchNeverNamesAMessageBeforeItsExists() throws Exception {
-    newMessageSeenBy("FETCH 1:* (FLAGS)", "Fetched");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Dovetail", "Dovecot"})
+  void aFetchNeverNamesAMessageBeforeItsExists(String name) throws Exception {
+    newMessageSeenBy(server.named(name), "FETCH 1:* (FLAGS)", "Fetched");
   }
 
-  @Test
-  void aSearchNeverNamesAMessageBeforeItsExists() throws Exception {
-    newMessageSeenBy("SEARCH ALL", "Searched");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Dovetail", "Dovecot"})
+  void aSearchNeverNamesAMessageBeforeItsExists(String name) throws Exception {
+    newMessageSeenBy(server.named(name), "SEARCH ALL", "Searched");
   }
 
-  @Test
-  void anExpungeByAnotherSessionWaitsUntilACommandMayReportIt() throws Exception {
-    seed("Expunged", 3);
-    try (PipelineWire a = server.connection(); PipelineWire b = server.session("Expunged")) {
-      ClientView view = select(a, "Expunged");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Dovetail", "Dovecot"})
+  void anExpungeByAnotherSessionWaitsUntilACommandMayReportIt(String name) throws Exception {
+    SharedFolderServer.Target target = server.named(name);
+    target.seed("Expunged", 3);
+    try (PipelineWire a = target.connection(); PipelineWire b = target.session("Expunged")) {
+      ClientView view = select(target, a, "Expunged");
       assertEquals(3, view.count());
       exchange(b, "b1 STORE 2 +FLAGS.SILENT (\\Deleted)", null);
       exchange(b, "b2 EXPUNGE", null);
@@ -56,11 +56,13 @@ class UnannouncedMessageIT {
     }
   }
 
-  @Test
-  void aSessionInIdleHearsOfAnotherSessionsChangesInOrder() throws Exception {
-    seed("Idling", 2);
-    try (PipelineWire a = server.connection(); PipelineWire b = server.session("Idling")) {
-      ClientView view = select(a, "Idling");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"Dovetail", "Dovecot"})
+  void aSessionInIdleHearsOfAnotherSessionsChangesInOrder(String name) throws Exception {
+    SharedFolderServer.Target target = server.named(name);
+    target.seed("Idling", 2);
+    try (PipelineWire a = target.connection(); PipelineWire b = target.session("Idling")) {
+      ClientView view = select(target, a, "Idling");
       a.send("i IDLE\r\n");
       assertTrue(a.line().startsWith("+ "), "IDLE continues");
       String m = "Subject: new\r\n\r\nx\r\n";
@@ -82,10 +84,10 @@ class UnannouncedMessageIT {
     }
   }
 
-  private void newMessageSeenBy(String command, String folder) throws IOException {
-    seed(folder, 1);
-    try (PipelineWire a = server.connection(); PipelineWire b = server.session(folder)) {
-      ClientView view = select(a, folder);
+  private void newMessageSeenBy(SharedFolderServer.Target target, String command, String folder) throws IOException {
+    target.seed(folder, 1);
+    try (PipelineWire a = target.connection(); PipelineWire b = target.session(folder)) {
+      ClientView view = select(target, a, folder);
       assertEquals(1, view.count());
       String m = "Subject: x\r\n\r\nx\r\n";
       exchange(b, "b1 APPEND " + folder + " {" + m.length() + "+}\r\n" + m, null);
@@ -95,17 +97,10 @@ class UnannouncedMessageIT {
     }
   }
 
-  private static void seed(String folder, int messages) throws IOException {
-    Mailbox box = server.create(folder);
-    for (int i = 0; i < messages; i++) {
-      box.append(MessageMeta.next(Instant.now(), Flags.NONE),
-          new ByteArrayInputStream(("Subject: m" + i + "\r\n\r\nx\r\n").getBytes(StandardCharsets.US_ASCII)));
-    }
-  }
-
-  private static ClientView select(PipelineWire wire, String folder) throws IOException {
-    exchange(wire, "l LOGIN " + SharedFolderServer.credentials(), null);
-    ClientView view = new ClientView("session a");
+  private static ClientView select(SharedFolderServer.Target target, PipelineWire wire, String folder)
+      throws IOException {
+    exchange(wire, "l LOGIN " + target.credentials(), null);
+    ClientView view = new ClientView("session a on " + target.name());
     exchange(wire, "s SELECT " + folder, view);
     return view;
   }
