@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * In front of James's processor chain: what applies to every command, once. It gives processors the
- * per-connection {@link SessionView}, notes sessions for the {@link FolderPoller}, before NOOP, CHECK and
+ * per-connection {@link SessionView} and {@link FolderViewSession} (the selected folder as the client knows it,
+ * {@link FolderView}), notes sessions for the {@link FolderPoller}, before NOOP, CHECK and
  * IDLE looks for changes that other writers made to the selected folder, so they are reported at once,
  * migrates the folder a command needs first ({@link MigrateOnAccess}), answers CLOSE after EXAMINE without
  * expunging ({@link ReadOnlyClose}),
@@ -59,19 +60,18 @@ final class DovetailProcessor implements ImapProcessor {
 
   @Override
   public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
-    ImapSession view = SessionView.of(session, rule);
+    ImapSession view = FolderViewSession.of(session, SessionView.of(session, rule), backend.eventBus());
     poller.watch(session);
     String copySource = message instanceof AbstractMessageRangeRequest range
         ? ResponseCodeFix.copySource(range, session.getSelected()) : null;
-    PipelinedStateDecoder.Completion tracked = PipelinedStateDecoder.track(session, responder);
     return refreshFirst(message, session)
-        .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, tracked)))
-        .flatMap(proceed -> proceed ? readOnlyClose.before(message, session, tracked) : Mono.just(false))
+        .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, responder)))
+        .flatMap(proceed -> proceed ? readOnlyClose.before(message, session, responder) : Mono.just(false))
         .flatMap(proceed -> proceed
-            ? james.processReactive(message, new ResponseCodeFix(tracked, RESPONSES, copySource), view)
+            ? james.processReactive(message,
+                new ResponseCodeFix(new ViewResponder(message, responder, session), RESPONSES, copySource), view)
             : Mono.<Void>empty())
-        .onErrorResume(e -> answerEscapedError(message, tracked, e))
-        .doFinally(signal -> tracked.done());
+        .onErrorResume(e -> answerEscapedError(message, responder, e));
   }
 
   /**

@@ -99,14 +99,16 @@ public final class ImapService implements AutoCloseable {
 
   private void add(String name, Endpoint.Tcp endpoint, TlsSettings tls, boolean implicitTls, MailboxBackend backend,
       PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess) throws Exception {
-    ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(), backend.eventBus(),
+    // SelectionEventBus: SELECT's own selected mailbox stays silent, a FolderView takes its place (FolderViewSession).
+    ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(),
+        new SelectionEventBus(backend.eventBus()),
         backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     ImapDecoder decoder = new DefaultImapDecoder(responses,
         MailboxNameGuard.guarding(SortExtension.parsers(responses), responses));
-    IMAPServer server = new DovetailImapServer(new PipelinedStateDecoder(decoder),
+    IMAPServer server = new DovetailImapServer(decoder,
         SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder()),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
