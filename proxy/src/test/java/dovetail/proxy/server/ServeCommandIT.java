@@ -56,6 +56,13 @@ class ServeCommandIT {
         }
       }
       assertTrue(port > 0, "logs where it listens:\n" + String.join("\n", log));
+      // SIGTERM stops cleanly once serve says it runs (its shutdown hook is in place from then on).
+      boolean running = false;
+      while (!running && (line = out.readLine()) != null) {
+        log.add(line);
+        running = line.contains("Dovetail is running");
+      }
+      assertTrue(running, String.join("\n", log));
       try (Socket s = new Socket("127.0.0.1", port)) {
         String greeting = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
         assertTrue(greeting.startsWith("* OK"), greeting);
