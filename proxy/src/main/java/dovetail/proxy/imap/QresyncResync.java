@@ -4,7 +4,6 @@ import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.proxy.mailbox.UidSet;
 import dovetail.store.Uids;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.PrimitiveIterator;
 import java.util.stream.LongStream;
 import javax.mail.Flags;
@@ -24,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import org.apache.james.imap.main.PathConverter;
 import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
 import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest.ClientSpecifiedUidValidity;
 import org.apache.james.imap.message.request.ExamineRequest;
@@ -76,15 +76,31 @@ final class QresyncResync implements ImapProcessor {
   public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
     boolean enabled = EnableProcessor.getEnabledCapabilities(session).contains(ImapConstants.SUPPORTS_QRESYNC);
     // Without ENABLE QRESYNC (or without CHANGEDSINCE), James answers BAD as the RFC asks.
-    if (enabled && message instanceof AbstractMailboxSelectionRequest select
-        && !select.getLastKnownUidValidity().isUnknown()) {
-      return select(select, responder, session);
+    if (message instanceof AbstractMailboxSelectionRequest select) {
+      return announceFirst(select, session).then(enabled && !select.getLastKnownUidValidity().isUnknown()
+          ? select(select, responder, session) : james.processReactive(message, responder, session));
     }
     if (enabled && message instanceof FetchRequest fetch && fetch.isUseUids() && fetch.getFetch().getVanished()
         && fetch.getFetch().getChangedSince() != -1) {
       return fetchVanished(fetch, responder, session);
     }
     return james.processReactive(message, responder, session);
+  }
+
+  /**
+   * Announces other writers' changes to the folder before James's SelectedMailboxImpl registers for events: it
+   * registers, then lists the folder, and that listing's look would announce changes its own UID list already
+   * has (a second VANISHED or EXPUNGE for a UID the session never numbered).
+   */
+  private Mono<Void> announceFirst(AbstractMailboxSelectionRequest select, ImapSession session) {
+    MailboxSession mailboxSession = session.getMailboxSession();
+    if (mailboxSession == null) {
+      return Mono.empty();
+    }
+    return Mono.fromCallable(() -> mailboxes.getMailbox(
+            PathConverter.forSession(session).buildFullPath(select.getMailboxName()), mailboxSession).getId())
+        .flatMap(id -> backend.refresh(mailboxSession, id))
+        .onErrorResume(e -> Mono.empty()); // James's SELECT meets the same problem and answers it
   }
 
   private Mono<Void> select(AbstractMailboxSelectionRequest select, Responder responder, ImapSession session) {
@@ -149,8 +165,8 @@ final class QresyncResync implements ImapProcessor {
     selected.msn(uid).ifPresent(msn -> {
       Flags flags = m.getFlags();
       flags.remove(Flags.Flag.RECENT);
-      responder.respond(new FetchResponse(msn, flags, uid, Optional.empty(), m.getModSeq(), null, null, null, null,
-          null, null, null, null));
+      responder.respond(new FetchResponse(msn, flags, uid, null, m.getModSeq(), null, null, null, null, null, null,
+          null, null));
     });
   }
 
