@@ -4,6 +4,7 @@ import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.proxy.mailbox.UidSet;
 import dovetail.store.Uids;
 import java.util.Arrays;
+import java.util.List;
 import java.util.PrimitiveIterator;
 import java.util.stream.LongStream;
 import javax.mail.Flags;
@@ -38,6 +39,7 @@ import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.ComposedMessageIdWithMetaData;
+import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageRange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -77,8 +79,10 @@ final class QresyncResync implements ImapProcessor {
     boolean enabled = EnableProcessor.getEnabledCapabilities(session).contains(ImapConstants.SUPPORTS_QRESYNC);
     // Without ENABLE QRESYNC (or without CHANGEDSINCE), James answers BAD as the RFC asks.
     if (message instanceof AbstractMailboxSelectionRequest select) {
-      return announceFirst(select, session).then(enabled && !select.getLastKnownUidValidity().isUnknown()
-          ? select(select, responder, session) : james.processReactive(message, responder, session));
+      return announceFirst(select, session)
+          .doOnNext(target -> closedFirst(enabled, target, session, responder))
+          .then(Mono.defer(() -> enabled && !select.getLastKnownUidValidity().isUnknown()
+              ? select(select, responder, session) : james.processReactive(message, responder, session)));
     }
     if (enabled && message instanceof FetchRequest fetch && fetch.isUseUids() && fetch.getFetch().getVanished()
         && fetch.getFetch().getChangedSince() != -1) {
@@ -92,15 +96,26 @@ final class QresyncResync implements ImapProcessor {
    * registers, then lists the folder, and that listing's look would announce changes its own UID list already
    * has (a second VANISHED or EXPUNGE for a UID the session never numbered).
    */
-  private Mono<Void> announceFirst(AbstractMailboxSelectionRequest select, ImapSession session) {
+  private Mono<MailboxId> announceFirst(AbstractMailboxSelectionRequest select, ImapSession session) {
     MailboxSession mailboxSession = session.getMailboxSession();
     if (mailboxSession == null) {
       return Mono.empty();
     }
     return Mono.fromCallable(() -> mailboxes.getMailbox(
             PathConverter.forSession(session).buildFullPath(select.getMailboxName()), mailboxSession).getId())
-        .flatMap(id -> backend.refresh(mailboxSession, id))
+        .flatMap(id -> backend.refresh(mailboxSession, id).thenReturn(id))
         .onErrorResume(e -> Mono.empty()); // James's SELECT meets the same problem and answers it
+  }
+
+  /**
+   * RFC 7162 §3.2.11: a SELECT or EXAMINE closes the selected mailbox, the same one included, and says so with
+   * [CLOSED]. James 3.8.1 says it only for another mailbox.
+   */
+  private static void closedFirst(boolean enabled, MailboxId target, ImapSession session, Responder responder) {
+    SelectedMailbox selected = session.getSelected();
+    if (enabled && selected != null && selected.getMailboxId().equals(target)) {
+      responder.respond(RESPONSES.untaggedOk(HumanReadableText.QRESYNC_CLOSED, StatusResponse.ResponseCode.closed()));
+    }
   }
 
   private Mono<Void> select(AbstractMailboxSelectionRequest select, Responder responder, ImapSession session) {
@@ -148,13 +163,17 @@ final class QresyncResync implements ImapProcessor {
       long knownUpTo = lastMatchingUid(select.getKnownSequenceSet(), select.getKnownUidSet(), selected);
       vanished.remove(1, knownUpTo);
       respondVanished(vanished, selected, responder);
-      for (UidSet.Range r : scope.ranges()) {
-        MessageRange range = MessageRange.range(MessageUid.of(r.low()), MessageUid.of(r.high()));
-        Flux.from(mailbox.listMessagesMetadata(range, mailboxSession))
-            .filter(m -> m.getModSeq().asLong() > since)
-            .toIterable()
-            .forEach(m -> respondFlags(m, selected, responder));
+      List<UidSet.Range> ranges = scope.ranges();
+      if (ranges.isEmpty()) {
+        return;
       }
+      // One listing, whatever the number of ranges the client sent.
+      MessageRange range = MessageRange.range(MessageUid.of(ranges.get(0).low()),
+          MessageUid.of(ranges.get(ranges.size() - 1).high()));
+      Flux.from(mailbox.listMessagesMetadata(range, mailboxSession))
+          .filter(m -> m.getModSeq().asLong() > since && scope.contains(m.getComposedMessageId().getUid().asLong()))
+          .toIterable()
+          .forEach(m -> respondFlags(m, selected, responder));
     } catch (MailboxException e) {
       throw new IllegalStateException(e);
     }
@@ -205,7 +224,9 @@ final class QresyncResync implements ImapProcessor {
       }
       UidSet scope = new UidSet();
       for (IdRange r : fetch.getIdSet()) {
-        scope.add(Math.max(1, r.getLowVal()), Math.min(Uids.MAX_UID, r.getHighVal()));
+        long a = r.getLowVal();
+        long b = r.getHighVal();
+        scope.add(Math.max(1, Math.min(a, b)), Math.min(Uids.MAX_UID, Math.max(a, b))); // 5:3 is 3:5
       }
       try {
         UidSet vanished = backend.expungedSince(session.getMailboxSession(), selected.getMailboxId(),
@@ -240,7 +261,9 @@ final class QresyncResync implements ImapProcessor {
   private static UidSet toSet(UidRange[] ranges) {
     UidSet set = new UidSet();
     for (UidRange r : ranges) {
-      set.add(r.getLowVal().asLong(), Math.min(Uids.MAX_UID, r.getHighVal().asLong()));
+      long a = r.getLowVal().asLong();
+      long b = r.getHighVal().asLong();
+      set.add(Math.max(1, Math.min(a, b)), Math.min(Uids.MAX_UID, Math.max(a, b)));
     }
     return set;
   }

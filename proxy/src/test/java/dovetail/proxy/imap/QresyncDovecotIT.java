@@ -142,6 +142,10 @@ class QresyncDovecotIT {
       List<String> dovetailSeen = ok(dt.command("NOOP"));
       assertEquals(Set.of(3L), vanished(dovecotOwn, false), dovecotOwn.toString());
       assertEquals(Set.of(3L), vanished(dovetailSeen, false), "Dovetail's client: " + dovetailSeen);
+      for (RawImap imap : List.of(dt, dc)) {
+        List<String> reopened = ok(imap.command("EXAMINE INBOX"));
+        assertTrue(reopened.stream().anyMatch(l -> l.startsWith("* OK [CLOSED]")), "the same mailbox: " + reopened);
+      }
       for (List<String> lines : List.of(own, seen, dovecotOwn, dovetailSeen)) {
         assertFalse(QresyncReplies.hasExpunge(lines), lines.toString());
       }

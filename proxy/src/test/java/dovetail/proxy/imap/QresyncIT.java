@@ -114,6 +114,12 @@ class QresyncIT {
       List<String> seqMatch = ok(a.command("SELECT INBOX (QRESYNC (" + uidValidity + " 1 1:7 (1,3 1,4)))"));
       assertEquals(Set.of(5L, 6L), vanished(seqMatch, true), seqMatch.toString());
 
+      List<String> examine = ok(a.command("EXAMINE INBOX (QRESYNC (" + uidValidity + " " + cached + "))"));
+      assertEquals(Set.of(5L, 6L), vanished(examine, true), examine.toString());
+      assertEquals(Set.of(3L, 4L), flagFetches(examine).keySet(), examine.toString());
+      assertTrue(examine.stream().anyMatch(l -> l.contains("[CLOSED]")), "leaving INBOX for INBOX read-only: " + examine);
+      ok(a.command("SELECT INBOX"));
+
       List<String> otherValidity = ok(a.command("SELECT INBOX (QRESYNC (" + (uidValidity + 1) + " " + cached + "))"));
       assertEquals(Set.of(), vanished(otherValidity, true), otherValidity.toString());
       assertEquals(Map.of(), flagFetches(otherValidity), otherValidity.toString());
@@ -121,7 +127,7 @@ class QresyncIT {
       List<String> fetch = ok(a.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + cached + " VANISHED)"));
       assertEquals(Set.of(5L, 6L), vanished(fetch, true), fetch.toString());
       assertEquals(Set.of(3L, 4L), flagFetches(fetch).keySet(), fetch.toString());
-      List<String> narrow = ok(a.command("UID FETCH 6:7 (FLAGS) (CHANGEDSINCE " + cached + " VANISHED)"));
+      List<String> narrow = ok(a.command("UID FETCH 7:6 (FLAGS) (CHANGEDSINCE " + cached + " VANISHED)"));
       assertEquals(Set.of(6L), vanished(narrow, true), narrow.toString());
       assertEquals(Map.of(), flagFetches(narrow), narrow.toString());
 
