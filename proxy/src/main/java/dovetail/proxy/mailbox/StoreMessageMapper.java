@@ -160,14 +160,14 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     Map<MessageUid, MessageMetaData> deleted = new LinkedHashMap<>();
     try {
       synchronized (f.state()) {
-        for (StoredMessage m : f.mailbox().messages()) {
-          if (wanted.contains(m.uid())) {
-            deleted.put(MessageUid.of(m.uid()), ExternalChanges.metaData(m, f.state().modSeq(m.uid())));
-          }
+        List<StoredMessage> present = f.mailbox().messages().stream().filter(m -> wanted.contains(m.uid())).toList();
+        List<Long> presentUids = present.stream().map(StoredMessage::uid).toList();
+        f.mailbox().expunge(presentUids);
+        // The expunge's own mod-sequence, as for other writers' expunges (see ExternalChanges).
+        long expungedAt = f.state().recordExpunged(f.mailbox(), presentUids);
+        for (StoredMessage m : present) {
+          deleted.put(MessageUid.of(m.uid()), ExternalChanges.metaData(m, expungedAt));
         }
-        List<Long> present = deleted.keySet().stream().map(MessageUid::asLong).toList();
-        f.mailbox().expunge(present);
-        f.state().recordExpunged(f.mailbox(), present);
       }
     } catch (StoreException e) {
       throw StoreErrors.toJames(e, f.name());
