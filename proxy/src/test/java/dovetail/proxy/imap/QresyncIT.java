@@ -172,6 +172,11 @@ class QresyncIT {
       assertFalse(QresyncReplies.hasExpunge(own), own.toString());
       assertTrue(RawImap.last(own).contains("[HIGHESTMODSEQ "), own.toString());
 
+      store.create("Trash");
+      List<String> moved = ok(a.command("UID MOVE 3 Trash"));
+      assertEquals(Set.of(3L), vanished(moved, false), "MOVE: " + moved);
+      assertFalse(QresyncReplies.hasExpunge(moved), moved.toString());
+
       List<String> plain = ok(b.command("NOOP"));
       assertTrue(plain.contains("* 1 EXPUNGE"), "a session without QRESYNC still gets EXPUNGE: " + plain);
     }
