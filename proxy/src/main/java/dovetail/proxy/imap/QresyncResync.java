@@ -14,7 +14,6 @@ import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.message.IdRange;
 import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.UidRange;
-import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.display.HumanReadableText;
@@ -266,49 +265,5 @@ final class QresyncResync implements ImapProcessor {
       set.add(Math.max(1, Math.min(a, b)), Math.min(Uids.MAX_UID, Math.max(a, b)));
     }
     return set;
-  }
-
-  /** Passes every response on at once except the command's tagged one, which waits for {@link #release()}. */
-  private static final class TaggedLast implements Responder {
-    private final Responder delegate;
-    private StatusResponse tagged;
-    private boolean released;
-
-    TaggedLast(Responder delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public synchronized void respond(ImapResponseMessage message) {
-      if (!released && message instanceof StatusResponse status && status.getTag() != null) {
-        tagged = status;
-        return;
-      }
-      delegate.respond(message);
-    }
-
-    @Override
-    public synchronized void flush() {
-      delegate.flush();
-    }
-
-    synchronized void replace(StatusResponse response) {
-      tagged = response;
-    }
-
-    synchronized boolean succeeded() {
-      return tagged != null && tagged.getServerResponseType() == StatusResponse.Type.OK;
-    }
-
-    synchronized void release() {
-      if (released) {
-        return;
-      }
-      released = true;
-      if (tagged != null) {
-        delegate.respond(tagged);
-      }
-      delegate.flush();
-    }
   }
 }
