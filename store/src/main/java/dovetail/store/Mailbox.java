@@ -52,4 +52,11 @@ public interface Mailbox {
 
   /** Atomically replaces Dovetail's per-folder state. */
   void writeDovetailState(Map<String, String> state);
+
+  /**
+   * Where a Dovetail-owned side file of this folder lives: {@code dovetail-<suffix>} beside dovetail-state, which
+   * Dovecot ignores as it ignores dovetail-state. For state that is not key=value (e.g. the expunge record); the
+   * caller reads and writes it. {@code suffix} is lower-case letters and '-'.
+   */
+  java.nio.file.Path dovetailFile(String suffix);
 }

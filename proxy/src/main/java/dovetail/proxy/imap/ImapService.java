@@ -35,16 +35,16 @@ import org.apache.james.metrics.api.NoopGaugeRegistry;
 public final class ImapService implements AutoCloseable {
   /**
    * Capabilities James would advertise that Dovetail does not honour: no ACLs or quotas on a Maildir store,
-   * no METADATA (no annotation store), no OBJECTID/SAVEDATE (no index), no QRESYNC (VANISHED needs a record of
-   * expunged UIDs by mod-sequence, which is not kept yet), no STATUS=SIZE until tested, and none of James's
-   * experimental extensions. CONDSTORE is offered: see FolderState for how mod-sequences are kept.
+   * no METADATA (no annotation store), no OBJECTID/SAVEDATE (no index), no STATUS=SIZE until tested, and none of
+   * James's experimental extensions. CONDSTORE and QRESYNC are offered: see FolderState for how mod-sequences and
+   * expunges are kept, and {@link QresyncResync} for the resynchronisation James 3.8.1 gets wrong.
    *
    * <p>LITERAL+ is offered: {@link DovetailImapServer} frames commands with Dovetail's own decoder, so a
    * non-synchronizing literal's bytes are never read as commands (James 3.8.1's ImapRequestFrameDecoder did).
    */
   static final List<String> DISABLED_CAPABILITIES = List.of(
       "ACL", "RIGHTS=", "LIST-MYRIGHTS", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "METADATA",
-      "ANNOTATE-EXPERIMENT-1", "OBJECTID", "SAVEDATE", "QRESYNC", "XLIST", "X-GM-EXT-1", "STATUS=SIZE");
+      "ANNOTATE-EXPERIMENT-1", "OBJECTID", "SAVEDATE", "XLIST", "X-GM-EXT-1", "STATUS=SIZE");
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -105,6 +105,7 @@ public final class ImapService implements AutoCloseable {
         backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
+    james = new QresyncResync(james, backend);
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     ImapDecoder decoder = new DefaultImapDecoder(responses,
         MailboxNameGuard.guarding(SortExtension.parsers(responses), responses));

@@ -2,6 +2,7 @@ package dovetail.proxy.mailbox;
 
 import dovetail.store.Flags;
 import dovetail.store.Mailbox;
+import dovetail.store.MailboxStatus;
 import dovetail.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,11 @@ import java.util.TreeMap;
  * any mod-sequence handed out before (the persisted {@value #HIGHEST_KEY}) and above the legacy server's
  * HIGHESTMODSEQ ({@value #LEGACY_KEY}), so CONDSTORE clients resync rather than trust stale state. Values are
  * reserved on disk in blocks of {@value #RESERVE}, so a restart never hands out a value twice.
+ *
+ * <p>Expunges: every expunge (ours or another writer's) gets a mod-sequence of its own and goes into the folder's
+ * {@link ExpungeLog}, for QRESYNC's VANISHED. When the folder is loaded, every UID below NEXTUID that is neither
+ * present nor on record (expunged while Dovetail was not running, or before the record existed) is recorded at
+ * {@code base}: a client that synced before this load hears of it, one that synced after does not.
  */
 final class FolderState {
   static final String HIGHEST_KEY = "modseq.highest";
@@ -61,6 +67,7 @@ final class FolderState {
   private long ceiling;
   private final Map<Long, Long> modSeqs = new HashMap<>();
   private final Map<Long, StoredMessage> known = new TreeMap<>();
+  private final ExpungeLog expunges = new ExpungeLog();
 
   /** Loads the state on first use. Call with the folder's monitor held (all methods are synchronized). */
   synchronized void ensureLoaded(Mailbox folder) {
@@ -72,10 +79,24 @@ final class FolderState {
     highest = base;
     ceiling = base - 1;
     reserve(folder);
+    // NEXTUID first: a UID below it that a concurrent writer is adding is then already in the listing.
+    MailboxStatus status = folder.status();
+    UidSet missing = UidSet.of(1, status.nextUid() - 1);
     for (StoredMessage m : folder.messages()) {
       known.put(m.uid(), m);
+      missing.remove(m.uid(), m.uid());
     }
+    expunges.load(folder, status.uidValidity());
+    for (UidSet.Range r : expunges.all().ranges()) {
+      missing.remove(r.low(), r.high());
+    }
+    expunges.record(folder, base, missing);
     loaded = true;
+  }
+
+  /** The UIDs expunged at a mod-sequence above {@code modSeq} (QRESYNC's VANISHED (EARLIER)). */
+  synchronized UidSet expungedSince(long modSeq) {
+    return expunges.since(modSeq);
   }
 
   synchronized long modSeq(long uid) {
@@ -106,11 +127,18 @@ final class FolderState {
     modSeqs.put(message.uid(), modSeq);
   }
 
-  synchronized void recordExpunged(Iterable<Long> uids) {
+  /** Records an expunge at a new mod-sequence (none for no UIDs); returns the folder's highest mod-sequence. */
+  synchronized long recordExpunged(Mailbox folder, Iterable<Long> uids) {
+    UidSet gone = new UidSet();
     for (long uid : uids) {
       known.remove(uid);
       modSeqs.remove(uid);
+      gone.add(uid, uid);
     }
+    if (!gone.isEmpty()) {
+      expunges.record(folder, next(folder), gone);
+    }
+    return highest;
   }
 
   /** Compares the store's current messages with what was last reported; new changes get new mod-sequences. */
@@ -141,10 +169,7 @@ final class FolderState {
         expunged.put(e.getKey(), e.getValue());
       }
     }
-    if (!expunged.isEmpty()) {
-      recordExpunged(new ArrayList<>(expunged.keySet()));
-      next(folder);
-    }
+    recordExpunged(folder, new ArrayList<>(expunged.keySet()));
     return new Changes(added, expunged, flagChanges);
   }
 

@@ -115,6 +115,15 @@ public final class MailboxBackend {
   }
 
   /**
+   * QRESYNC (RFC 7162): the UIDs of a folder that were expunged at a mod-sequence above {@code modSeq}, by this
+   * process or by another writer. Looks at the folder first, so an expunge made by Dovecot a moment ago counts.
+   */
+  public UidSet expungedSince(MailboxSession session, MailboxId mailboxId, long modSeq) throws MailboxException {
+    StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
+    return mapper.expungedSince(mappers.getMailboxMapper(session).findMailboxById(mailboxId).block(), modSeq);
+  }
+
+  /**
    * Looks at a folder now and announces other writers' changes to every session that has it selected. IMAP
    * calls this on NOOP, CHECK and IDLE, and a timer calls it for folders in use.
    */

@@ -160,16 +160,13 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     Map<MessageUid, MessageMetaData> deleted = new LinkedHashMap<>();
     try {
       synchronized (f.state()) {
-        for (StoredMessage m : f.mailbox().messages()) {
-          if (wanted.contains(m.uid())) {
-            deleted.put(MessageUid.of(m.uid()), ExternalChanges.metaData(m, f.state().modSeq(m.uid())));
-          }
-        }
-        List<Long> present = deleted.keySet().stream().map(MessageUid::asLong).toList();
-        f.mailbox().expunge(present);
-        f.state().recordExpunged(present);
-        if (!present.isEmpty()) {
-          f.state().next(f.mailbox());
+        List<StoredMessage> present = f.mailbox().messages().stream().filter(m -> wanted.contains(m.uid())).toList();
+        List<Long> presentUids = present.stream().map(StoredMessage::uid).toList();
+        f.mailbox().expunge(presentUids);
+        // The expunge's own mod-sequence, as for other writers' expunges (see ExternalChanges).
+        long expungedAt = f.state().recordExpunged(f.mailbox(), presentUids);
+        for (StoredMessage m : present) {
+          deleted.put(MessageUid.of(m.uid()), ExternalChanges.metaData(m, expungedAt));
         }
       }
     } catch (StoreException e) {
@@ -325,8 +322,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       try {
         synchronized (source.state()) {
           source.mailbox().expunge(e.getValue());
-          source.state().recordExpunged(e.getValue());
-          source.state().next(source.mailbox());
+          source.state().recordExpunged(source.mailbox(), e.getValue());
         }
       } catch (StoreException ex) {
         throw StoreErrors.toJames(ex, source.name());
@@ -348,6 +344,13 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     UserMailboxes.Folder f = folder(mailbox);
     current(mailbox, f);
     return ModSeq.of(f.state().highest());
+  }
+
+  /** QRESYNC: the UIDs expunged at a mod-sequence above {@code modSeq}, other writers' expunges included. */
+  UidSet expungedSince(Mailbox mailbox, long modSeq) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    current(mailbox, f);
+    return f.state().expungedSince(modSeq);
   }
 
   /** FLAGS: the system flags plus every keyword in use in the folder. */

@@ -27,7 +27,7 @@ class AdvertisedExtensionsIT {
   static final Set<String> ADVERTISED = new TreeSet<>(List.of("IMAP4REV1", "SPECIAL-USE", "UNSELECT", "ENABLE",
       "CHILDREN", "UIDPLUS", "IDLE", "MOVE", "LIST-EXTENDED", "ESEARCH", "NAMESPACE", "LIST-STATUS", "SEARCHRES",
       "SASL-IR", "WITHIN", "CONDSTORE", "AUTH=PLAIN", "I18NLEVEL=1", "APPENDLIMIT=100000000", "ID", "REPLACE",
-      "LITERAL+", "SORT", "SORT=DISPLAY")); // SORT: SortDovecotDifferentialIT
+      "LITERAL+", "SORT", "SORT=DISPLAY", "QRESYNC")); // SORT: SortDovecotDifferentialIT; QRESYNC: QresyncIT
 
   @TempDir static Path dir;
   private static TestDovetail dovetail;

@@ -12,6 +12,7 @@ import dovetail.store.SystemFlag;
 import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -76,5 +77,76 @@ class FolderStateTest {
     assertTrue(changes.flags().get(0).modSeq() > before);
     assertTrue(state.modSeq(3) > before);
     assertTrue(state.sync(inbox, inbox.messages()).isEmpty(), "reported once");
+  }
+
+  @Test
+  void expungesAreRecordedWithTheirModSeqAndOldGapsAtTheLoadBase() throws Exception {
+    Mailbox inbox = folderWithTwoMessages(Map.of());
+    inbox.append(MessageMeta.next(Instant.now(), Flags.NONE), new ByteArrayInputStream("\r\nthird\r\n".getBytes(StandardCharsets.US_ASCII)));
+    inbox.expunge(List.of(1L)); // before Dovetail ever looked
+    FolderState state = new FolderState();
+    state.ensureLoaded(inbox);
+    long loaded = state.highest();
+    assertEquals(UidSet.parse("1"), state.expungedSince(0));
+    assertTrue(state.expungedSince(loaded).isEmpty(), "a client that synced after the load knew UID 1 was gone");
+    long at = state.recordExpunged(inbox, List.of(2L));
+    inbox.expunge(List.of(3L)); // another writer
+    state.sync(inbox, inbox.messages());
+    assertEquals(UidSet.parse("2:3"), state.expungedSince(loaded));
+    assertEquals(UidSet.parse("3"), state.expungedSince(at));
+
+    FolderState restarted = new FolderState();
+    restarted.ensureLoaded(inbox);
+    assertEquals(UidSet.parse("3"), restarted.expungedSince(at), "the record survives a restart");
+    assertEquals(UidSet.parse("1:3"), restarted.expungedSince(0));
+  }
+
+  @Test
+  void aLineCutShortByACrashIsIgnoredAndItsUidsReportedToEveryOlderClient() throws Exception {
+    Mailbox inbox = folderWithTwoMessages(Map.of());
+    FolderState state = new FolderState();
+    state.ensureLoaded(inbox);
+    long loaded = state.highest();
+    state.recordExpunged(inbox, List.of(1L));
+    inbox.expunge(List.of(1L));
+    long beforeTwo = state.highest();
+    state.recordExpunged(inbox, List.of(2L));
+    inbox.expunge(List.of(2L));
+    Path file = inbox.dovetailFile(ExpungeLog.SUFFIX);
+    String text = Files.readString(file);
+    Files.writeString(file, text.substring(0, text.length() - 2)); // "<modseq> 2\n" loses its end
+
+    FolderState restarted = new FolderState();
+    restarted.ensureLoaded(inbox);
+    assertEquals(UidSet.parse("1:2"), restarted.expungedSince(loaded));
+    assertEquals(UidSet.parse("2"), restarted.expungedSince(beforeTwo), "UID 2 is found missing at the load");
+    assertTrue(restarted.expungedSince(restarted.highest()).isEmpty());
+  }
+
+  @Test
+  void aRecordForAnotherUidValidityIsDiscarded() throws Exception {
+    Mailbox inbox = folderWithTwoMessages(Map.of());
+    Files.writeString(inbox.dovetailFile(ExpungeLog.SUFFIX), "dovetail-expunged 1 12345\n5 1:2\n");
+    FolderState state = new FolderState();
+    state.ensureLoaded(inbox);
+    assertTrue(state.expungedSince(0).isEmpty(), state.expungedSince(0).toString());
+    state.recordExpunged(inbox, List.of(1L));
+    assertTrue(Files.readString(inbox.dovetailFile(ExpungeLog.SUFFIX)).startsWith("dovetail-expunged 1 99\n"));
+  }
+
+  @Test
+  void compactionMergesOldEntriesUpwardsAndKeepsEveryUid() {
+    Mailbox inbox = folderWithTwoMessages(Map.of());
+    FolderState state = new FolderState();
+    state.ensureLoaded(inbox);
+    long first = state.highest();
+    for (long uid = 100; uid < 100 + ExpungeLog.MAX_ENTRIES + 5; uid++) {
+      state.recordExpunged(inbox, List.of(uid));
+    }
+    FolderState restarted = new FolderState();
+    restarted.ensureLoaded(inbox);
+    UidSet all = restarted.expungedSince(first);
+    assertTrue(all.intersect(UidSet.of(100, 100 + ExpungeLog.MAX_ENTRIES + 4)).equals(UidSet.of(100, 100 + ExpungeLog.MAX_ENTRIES + 4)),
+        all.toString());
   }
 }

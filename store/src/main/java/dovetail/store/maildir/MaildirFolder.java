@@ -207,6 +207,14 @@ final class MaildirFolder implements Mailbox {
   }
 
   @Override
+  public Path dovetailFile(String suffix) {
+    if (!suffix.matches("[a-z][a-z-]*") || suffix.equals("state")) {
+      throw new IllegalArgumentException("not a Dovetail side-file suffix: " + suffix);
+    }
+    return dir.resolve("dovetail-" + suffix);
+  }
+
+  @Override
   public void writeDovetailState(Map<String, String> state) {
     lock.read(() -> {
       DovetailStateFile.write(dir, state, fsync);
