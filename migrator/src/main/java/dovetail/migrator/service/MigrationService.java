@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +114,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private volatile boolean closing;
   /** See {@link #refusedLoginMeansNoAccount}. */
   private volatile boolean masterLoginWorked;
+  private volatile Predicate<String> localAccounts = user -> false;
+  /** Local accounts found to have nothing on the legacy server (see {@link #ensureSkeleton}). */
+  private final Set<String> localOnly = ConcurrentHashMap.newKeySet();
   private final FolderCompleteListeners completed = new FolderCompleteListeners();
 
   private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
@@ -164,8 +169,20 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------- skeleton
 
+  /**
+   * The users Dovetail itself lists (a passwd-file passdb). Such a user whom the legacy server refuses, while a master
+   * login is known to work, has nothing to migrate: see {@link #ensureSkeleton}.
+   */
+  public void localAccounts(Predicate<String> listed) {
+    this.localAccounts = listed;
+  }
+
   @Override
   public boolean hasSkeleton(String user) {
+    return localOnly.contains(user) || skeletonOnDisk(user);
+  }
+
+  private boolean skeletonOnDisk(String user) {
     if (!storeExists(user)) {
       return false;
     }
@@ -178,7 +195,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   public boolean refusedLoginMeansNoAccount() {
     if (!masterLoginWorked && settings.imapc().masterUser().filter(m -> !m.isEmpty()).isPresent()) {
       // No skeleton built in this process yet (e.g. after a restart, all built before): one login proves it.
-      known.all().stream().filter(this::hasSkeleton).findFirst().ifPresent(user -> {
+      known.all().stream().filter(this::skeletonOnDisk).findFirst().ifPresent(user -> {
         try {
           checkLogin(user, logins.forUser(user));
           masterLoginWorked = true;
@@ -200,7 +217,22 @@ public final class MigrationService implements Migrations, AutoCloseable {
       submit(() -> buildSkeleton(u, f), f);
       return f;
     });
-    await(build);
+    try {
+      await(build);
+    } catch (MigrationUnavailableException e) {
+      if (!e.loginRefused() || !localAccounts.test(user) || !refusedLoginMeansNoAccount()) {
+        throw e;
+      }
+      // A local account the legacy server does not know: its store is all there is. Kept in memory only, so that a
+      // legacy account that turns up later (a fixed setting) is still migrated after a restart.
+      MailStore store = stores.apply(user);
+      if (!store.exists(MailStore.INBOX)) {
+        store.create(MailStore.INBOX);
+      }
+      if (localOnly.add(user)) {
+        LOG.info("{}: listed locally, unknown to the legacy server: nothing to migrate", user);
+      }
+    }
   }
 
   private void buildSkeleton(String user, CompletableFuture<Void> done) {

@@ -12,11 +12,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,19 +35,15 @@ final class InboxDelivery {
 
   private final Function<String, MailStore> stores;
   private final Optional<Migrations> migrations;
-  private final Predicate<String> passwdUsers;
-  /** Users found to have no legacy account; the answer holds while the process (and its settings) lives. */
-  private final Set<String> localOnly = ConcurrentHashMap.newKeySet();
   private final boolean fsync;
   private final Clock clock;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Map<String, UserSpool> spools = new ConcurrentHashMap<>();
 
-  InboxDelivery(Function<String, MailStore> stores, Optional<Migrations> migrations, Predicate<String> passwdUsers,
+  InboxDelivery(Function<String, MailStore> stores, Optional<Migrations> migrations,
       boolean fsync, Clock clock) {
     this.stores = stores;
     this.migrations = migrations;
-    this.passwdUsers = passwdUsers;
     this.fsync = fsync;
     this.clock = clock;
   }
@@ -99,46 +93,31 @@ final class InboxDelivery {
     }
   }
 
-  /** INBOX when a message may be appended to it now: migrated, or not a migrated folder at all. */
+  /**
+   * INBOX when a message may be appended to it now: migrated, or not a migrated folder at all. A user without a
+   * skeleton is asked about on the legacy server (the skeleton is built, or the user turns out to be a local account
+   * with nothing to migrate); if it cannot tell now, the message is spooled and the question comes again with the
+   * next delivery or drain.
+   */
   private Optional<Mailbox> readyInbox(String user, MailStore store) {
-    if (migrations.isEmpty() || localOnly(user)) {
+    if (migrations.isEmpty()) {
       return Optional.of(store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX) : store.create(MailStore.INBOX));
     }
-    if (!migrations.get().hasSkeleton(user) || !store.exists(MailStore.INBOX)) {
+    if (!migrations.get().hasSkeleton(user)) {
+      try {
+        migrations.get().ensureSkeleton(user);
+      } catch (MigrationUnavailableException e) {
+        LOG.info("{}: no skeleton yet, the legacy server cannot tell now ({}): spooling", user, e.getMessage());
+        return Optional.empty();
+      }
+    }
+    if (!store.exists(MailStore.INBOX)) {
       return Optional.empty();
     }
     Mailbox inbox = store.open(MailStore.INBOX);
     Optional<FolderState> state = FolderState.of(inbox.dovetailState());
     // Anything but complete may still receive legacy UIDs below its NEXTUID: such an INBOX takes no new UID yet.
     return state.isEmpty() || state.get() == FolderState.COMPLETE ? Optional.of(inbox) : Optional.empty();
-  }
-
-  /**
-   * A passwd-file user without a skeleton is asked about on the legacy server once: if it refuses the login as that
-   * user while the master user is known to work (so the refusal is not a wrong imapc_password), there is nothing to
-   * migrate and never will be, so the mail goes to the store's INBOX rather than into a
-   * spool that no migration would drain. If it lets the user in, the skeleton is built and the usual rule applies;
-   * if it cannot tell now, the message is spooled and the question comes again with the next delivery or drain.
-   */
-  private boolean localOnly(String user) {
-    if (localOnly.contains(user)) {
-      return true;
-    }
-    if (!passwdUsers.test(user) || migrations.get().hasSkeleton(user)) {
-      return false;
-    }
-    try {
-      migrations.get().ensureSkeleton(user);
-      return false;
-    } catch (MigrationUnavailableException e) {
-      if (!e.loginRefused() || !migrations.get().refusedLoginMeansNoAccount()) {
-        LOG.info("{}: no skeleton yet, the legacy server cannot tell now ({}): spooling", user, e.getMessage());
-        return false;
-      }
-      LOG.info("{}: listed in the passwd-file, unknown to the legacy server: delivering to the store", user);
-      localOnly.add(user);
-      return true;
-    }
   }
 
   private UserSpool spool(String user, MailStore store) {

@@ -76,7 +76,7 @@ public final class LmtpService implements AutoCloseable {
       return Optional.empty();
     }
     Path received = Files.createTempDirectory(w.tempDir(), "dovetail-lmtp-");
-    InboxDelivery delivery = new InboxDelivery(w.stores(), w.migrations(), w.passwdUsers(), w.fsync(), w.clock());
+    InboxDelivery delivery = new InboxDelivery(w.stores(), w.migrations(), w.fsync(), w.clock());
     UserLookup lookup = new UserLookup(w.location(), w.passwdUsers(), w.migrations());
     String hostname = hostname();
     SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(new DefaultMetricFactory(), false);

@@ -119,6 +119,7 @@ public final class DovetailServer implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }
+      migrations.ifPresent(m -> m.localAccounts(authentication.listedUsers()));
       MailboxBackend backend = MailboxBackend.create(stores, authentication.sessionProvider(), tuning.clock());
       imap = ImapService.start(settings.listeners().imap(), settings.listeners().imaps(), settings.tls(),
           backend, scheduler, tuning.pollInterval(), migrations.map(m -> (Migrations) m), tuning.progressInterval());

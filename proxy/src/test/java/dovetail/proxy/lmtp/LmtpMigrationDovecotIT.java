@@ -297,6 +297,10 @@ class LmtpMigrationDovecotIT {
     List<StoredMessage> msgs = dovetail.store("frank").open(MailStore.INBOX).messages();
     assertEquals(List.of("new 0", "new 1"), subjects("frank", msgs));
     assertEquals(List.of(1L, 2L), msgs.stream().map(StoredMessage::uid).toList());
+    // The same rule holds for the user's own IMAP session: nothing to migrate, the store's INBOX is served.
+    try (ImapProbe frank = ImapProbe.login(dovetail.imapPort(), "frank", "secret")) {
+      assertEquals(List.of(1L, 2L), frank.examine("INBOX").uids());
+    }
   }
 
   @Test
