@@ -107,7 +107,7 @@ public final class ImapService implements AutoCloseable {
     ImapDecoder decoder = new DefaultImapDecoder(responses,
         MailboxNameGuard.guarding(SortExtension.parsers(responses), responses));
     IMAPServer server = new DovetailImapServer(new PipelinedStateDecoder(decoder),
-        SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder()),
+        EightBitStrings.encoder(SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder())),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.setFileSystem(new PathFileSystem());
