@@ -105,7 +105,7 @@ public final class ImapService implements AutoCloseable {
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     ImapDecoder decoder = new DefaultImapDecoder(responses,
-        MailboxNameGuard.guarding(SortExtension.parsers(responses), responses));
+        MailboxNameGuard.guarding(LoginParser.over(SortExtension.parsers(responses), responses), responses));
     IMAPServer server = new DovetailImapServer(new PipelinedStateDecoder(decoder),
         EightBitStrings.encoder(SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder())),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
