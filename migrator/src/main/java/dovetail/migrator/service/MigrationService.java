@@ -201,7 +201,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
         }
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
         Mailbox inbox = store.open(MailStore.INBOX);
-        inbox.writeDovetailState(ServiceState.merged(inbox.dovetailState(),
+        inbox.updateDovetailState(s -> ServiceState.merged(s,
             Map.of(ServiceState.SKELETON_BUILT, clock.instant().toString())));
         LOG.info("{}: skeleton built: {} folders, {} new", user, r.skeleton().folders().size(),
             r.skeleton().created().size());
@@ -377,7 +377,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     Map<String, String> updates = new HashMap<>();
     updates.put(ServiceState.LEGACY_MESSAGES, Long.toString(stored + toCopy));
     updates.put(ServiceState.LEGACY_BYTES, bytesToCopy < 0 ? null : Long.toString(storedBytes + bytesToCopy));
-    box.writeDovetailState(ServiceState.merged(box.dovetailState(), updates));
+    box.updateDovetailState(s -> ServiceState.merged(s, updates));
   }
 
   /** A run that could not even start (no login) leaves its reason where status finds it. */
@@ -386,7 +386,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
       Mailbox box = store.open(folder);
       Map<String, String> updates = new HashMap<>();
       updates.put(MigrationState.ERROR, reason.replaceAll("[\\r\\n\\t]+", " "));
-      box.writeDovetailState(ServiceState.merged(box.dovetailState(), updates));
+      box.updateDovetailState(s -> ServiceState.merged(s, updates));
     } catch (RuntimeException e) {
       LOG.warn("{}: cannot record the error: {}", folder, e.toString());
     }
