@@ -245,6 +245,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   @Override
+  public List<String> foldersNeedingMigration(String user) {
+    return storeExists(user) ? stores.apply(user).listFolders().stream().filter(f -> needsMigration(user, f)).toList()
+        : List.of();
+  }
+
+  @Override
   public FolderResult ensureFolder(String user, String folder, MigrationListener listener)
       throws MigrationUnavailableException {
     return ensureFolder(user, folder, listener, FolderRun.Origin.ON_ACCESS);
