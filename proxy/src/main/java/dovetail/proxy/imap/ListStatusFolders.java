@@ -44,8 +44,9 @@ final class ListStatusFolders {
 
   private static Pattern regex(String pattern, char delimiter) {
     StringBuilder r = new StringBuilder();
-    String p = pattern.toUpperCase(Locale.ROOT).startsWith("INBOX")
-        && (pattern.length() == 5 || pattern.charAt(5) == delimiter) ? MailStore.INBOX + pattern.substring(5) : pattern;
+    // INBOX is named in any case; a folder that merely starts with those letters may be matched too (it is only
+    // migrated a little earlier than the sweeper would).
+    String p = pattern.toUpperCase(Locale.ROOT).startsWith("INBOX") ? MailStore.INBOX + pattern.substring(5) : pattern;
     StringBuilder literal = new StringBuilder();
     for (char c : p.toCharArray()) {
       if (c == '*' || c == '%') {
