@@ -3,7 +3,6 @@ package dovetail.proxy.imap;
 import dovetail.store.MailStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import org.apache.james.imap.api.display.ModifiedUtf7;
 import org.apache.james.imap.message.request.ListRequest;
@@ -31,24 +30,17 @@ final class ListStatusFolders {
     List<String> out = new ArrayList<>();
     for (String folder : storeFolders) {
       String name = folder.replace(MailStore.SEPARATOR, delimiter);
-      if (wanted.matcher(name).matches() || isInbox(folder) && wanted.matcher(MailStore.INBOX).matches()) {
+      if (wanted.matcher(name).matches()) {
         out.add(folder);
       }
     }
     return out;
   }
 
-  private static boolean isInbox(String folder) {
-    return folder.equals(MailStore.INBOX);
-  }
-
   private static Pattern regex(String pattern, char delimiter) {
     StringBuilder r = new StringBuilder();
-    // INBOX is named in any case; a folder that merely starts with those letters may be matched too (it is only
-    // migrated a little earlier than the sweeper would).
-    String p = pattern.toUpperCase(Locale.ROOT).startsWith("INBOX") ? MailStore.INBOX + pattern.substring(5) : pattern;
     StringBuilder literal = new StringBuilder();
-    for (char c : p.toCharArray()) {
+    for (char c : pattern.toCharArray()) {
       if (c == '*' || c == '%') {
         r.append(Pattern.quote(literal.toString()));
         literal.setLength(0);
@@ -58,6 +50,8 @@ final class ListStatusFolders {
       }
     }
     r.append(Pattern.quote(literal.toString()));
-    return Pattern.compile(r.toString(), Pattern.DOTALL);
+    // Without case, so that INBOX matches however it is written; another folder that differs only in case is
+    // matched too, and is only migrated a little before the sweeper would have.
+    return Pattern.compile(r.toString(), Pattern.DOTALL | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   }
 }
