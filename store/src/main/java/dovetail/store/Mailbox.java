@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * One folder of a user's store. Every read first syncs with the disk, so changes made by Dovecot or by
@@ -50,8 +51,17 @@ public interface Mailbox {
    */
   Map<String, String> dovetailState();
 
-  /** Atomically replaces Dovetail's per-folder state. */
+  /**
+   * Atomically replaces Dovetail's per-folder state. A writer that keeps others' keys must use
+   * {@link #updateDovetailState} instead: a read followed by this write can lose a concurrent update.
+   */
   void writeDovetailState(Map<String, String> state);
+
+  /**
+   * Replaces Dovetail's per-folder state with {@code change} applied to the current state (given unmodifiable),
+   * as one step against every other update of it, in this process or another; returns the state written.
+   */
+  Map<String, String> updateDovetailState(UnaryOperator<Map<String, String>> change);
 
   /**
    * Where a Dovetail-owned side file of this folder lives: {@code dovetail-<suffix>} beside dovetail-state, which

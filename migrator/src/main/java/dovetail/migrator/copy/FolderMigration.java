@@ -480,7 +480,7 @@ public final class FolderMigration {
     }
     all.put(MigrationState.STATE, state.configName());
     all.put(MigrationState.UPDATED, clock.instant().toString());
-    mailbox.writeDovetailState(MigrationState.merge(mailbox.dovetailState(), all));
+    mailbox.updateDovetailState(s -> MigrationState.merge(s, all));
   }
 
   private static void commitQuietly(Committer committer, RuntimeException cause) {

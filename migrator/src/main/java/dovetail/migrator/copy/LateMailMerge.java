@@ -298,7 +298,7 @@ public final class LateMailMerge {
   private void record(Map<String, String> updates) {
     Map<String, String> all = new HashMap<>(updates);
     all.put(LateMailState.CHECKED, clock.instant().toString());
-    mailbox.writeDovetailState(MigrationState.merge(mailbox.dovetailState(), all));
+    mailbox.updateDovetailState(s -> MigrationState.merge(s, all));
   }
 
   private static long number(String s) {

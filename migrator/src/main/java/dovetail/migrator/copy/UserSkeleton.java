@@ -180,7 +180,7 @@ public final class UserSkeleton {
     updates.put(MigrationState.LEGACY_UIDVALIDITY, Long.toString(uidValidity));
     updates.put(MigrationState.LEGACY_SPECIAL_USE, folder.specialUse().orElse(null));
     updates.put(MigrationState.UPDATED, clock.instant().toString());
-    mailbox.writeDovetailState(MigrationState.merge(mailbox.dovetailState(), updates));
+    mailbox.updateDovetailState(s -> MigrationState.merge(s, updates));
     LOG.debug("folder '{}' set up from legacy '{}' (UIDVALIDITY {})", local, folder.legacyName(), uidValidity);
     return null;
   }

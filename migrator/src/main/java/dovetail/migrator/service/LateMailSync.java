@@ -164,7 +164,7 @@ final class LateMailSync {
       completed = Optional.ofNullable(instant(state.get(MigrationState.UPDATED))).orElseGet(clock::instant);
       Map<String, String> updates = new HashMap<>();
       updates.put(LateMailState.COMPLETED, completed.toString());
-      box.writeDovetailState(ServiceState.merged(box.dovetailState(), updates));
+      box.updateDovetailState(s -> ServiceState.merged(s, updates));
     }
     return clock.instant().isBefore(completed.plus(window()));
   }

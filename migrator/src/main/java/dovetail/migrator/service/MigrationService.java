@@ -254,7 +254,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
         }
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
         Mailbox inbox = store.open(MailStore.INBOX);
-        inbox.writeDovetailState(ServiceState.merged(inbox.dovetailState(),
+        inbox.updateDovetailState(s -> ServiceState.merged(s,
             Map.of(ServiceState.SKELETON_BUILT, clock.instant().toString())));
         LOG.info("{}: skeleton built: {} folders, {} new", user, r.skeleton().folders().size(),
             r.skeleton().created().size());
@@ -298,6 +298,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
     Optional<FolderState> state = FolderState.of(store.open(folder).dovetailState());
     return state.isPresent() && resumable(state.get());
+  }
+
+  @Override
+  public List<String> foldersNeedingMigration(String user) {
+    return storeExists(user) ? stores.apply(user).listFolders().stream().filter(f -> needsMigration(user, f)).toList()
+        : List.of();
   }
 
   @Override
@@ -433,7 +439,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     Map<String, String> updates = new HashMap<>();
     updates.put(ServiceState.LEGACY_MESSAGES, Long.toString(stored + toCopy));
     updates.put(ServiceState.LEGACY_BYTES, bytesToCopy < 0 ? null : Long.toString(storedBytes + bytesToCopy));
-    box.writeDovetailState(ServiceState.merged(box.dovetailState(), updates));
+    box.updateDovetailState(s -> ServiceState.merged(s, updates));
   }
 
   /** A run that could not even start (no login) leaves its reason where status finds it. */
@@ -442,7 +448,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
       Mailbox box = store.open(folder);
       Map<String, String> updates = new HashMap<>();
       updates.put(MigrationState.ERROR, reason.replaceAll("[\\r\\n\\t]+", " "));
-      box.writeDovetailState(ServiceState.merged(box.dovetailState(), updates));
+      box.updateDovetailState(s -> ServiceState.merged(s, updates));
     } catch (RuntimeException e) {
       LOG.warn("{}: cannot record the error: {}", folder, e.toString());
     }

@@ -37,6 +37,11 @@ public interface Migrations {
   /** True when the local folder exists and is not complete (pending, migrating, partial). Cheap. */
   boolean needsMigration(String user, String folder);
 
+  /** The user's local folders for which {@link #needsMigration} is true. */
+  default List<String> foldersNeedingMigration(String user) {
+    return status(user).folders().stream().map(FolderStatus::folder).filter(f -> needsMigration(user, f)).toList();
+  }
+
   /**
    * Migrates one local folder, or joins its migration in progress, and waits for the end. A folder that is
    * complete, or that is not a migrated folder (created locally), returns at once with a COMPLETE result.

@@ -108,9 +108,9 @@ public final class ImapService implements AutoCloseable {
     james = new QresyncResync(james, backend);
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     ImapDecoder decoder = new DefaultImapDecoder(responses,
-        MailboxNameGuard.guarding(SortExtension.parsers(responses), responses));
+        MailboxNameGuard.guarding(LoginParser.over(SortExtension.parsers(responses), responses), responses));
     IMAPServer server = new DovetailImapServer(decoder,
-        SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder()),
+        EightBitStrings.encoder(SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder())),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.setFileSystem(new PathFileSystem());

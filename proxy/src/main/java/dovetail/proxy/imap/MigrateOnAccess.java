@@ -21,6 +21,7 @@ import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
 import org.apache.james.imap.message.request.AppendRequest;
 import org.apache.james.imap.message.request.CopyRequest;
+import org.apache.james.imap.message.request.ListRequest;
 import org.apache.james.imap.message.request.MoveRequest;
 import org.apache.james.imap.message.request.StatusRequest;
 import org.apache.james.mailbox.MailboxSession;
@@ -31,8 +32,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The on-access hook: before a command that needs a folder's messages (SELECT, EXAMINE, STATUS, APPEND, and the
- * target of COPY/MOVE) runs, that folder is migrated from the legacy server, or the migration already running for
+ * The on-access hook: before a command that needs a folder's messages (SELECT, EXAMINE, STATUS, APPEND, the
+ * target of COPY/MOVE, and each folder of a LIST that returns STATUS) runs, that folder is migrated from the legacy server, or the migration already running for
  * it is joined. Before the first command of an authenticated session, the user's skeleton is built, so LIST and
  * LSUB answer from the store. While the client waits it receives untagged {@code * OK} progress lines; when the
  * legacy server fails, the command is answered {@code NO [UNAVAILABLE]} and nothing else runs.
@@ -74,7 +75,8 @@ final class MigrateOnAccess {
     String user = mailboxSession.getUser().asString();
     Optional<String> folder = folderOf(message, mailboxSession);
     boolean skeletonKnown = Boolean.TRUE.equals(session.getAttribute(SKELETON_READY));
-    if (skeletonKnown && folder.isEmpty()) {
+    boolean listStatus = message instanceof ListRequest list && list.getStatusDataItems().isPresent();
+    if (skeletonKnown && folder.isEmpty() && !listStatus) {
       return Mono.just(true);
     }
     return Mono.fromCallable(() -> {
@@ -82,6 +84,17 @@ final class MigrateOnAccess {
         if (!skeletonKnown) {
           migrations.ensureSkeleton(user);
           session.setAttribute(SKELETON_READY, Boolean.TRUE);
+        }
+        if (listStatus) {
+          // STATUS of each listed folder: pending ones migrate first, as for STATUS itself, so that neither their
+          // counts nor their mod-sequence base are taken from a folder that is still empty.
+          for (String each : ListStatusFolders.of((ListRequest) message, mailboxSession.getPathDelimiter(),
+              migrations.foldersNeedingMigration(user))) {
+            if (!migrate(user, each, request, responder)) {
+              return false;
+            }
+          }
+          return true;
         }
         if (folder.isPresent() && migrations.needsMigration(user, folder.get())) {
           return migrate(user, folder.get(), request, responder);

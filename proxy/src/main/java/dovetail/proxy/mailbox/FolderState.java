@@ -174,14 +174,16 @@ final class FolderState {
   }
 
   /**
-   * Persists a new ceiling, merged into the folder's Dovetail state (keys written by others are kept).
-   * Read-modify-write without a lock: see the report on the store API (an atomic update is wanted).
+   * Persists a new ceiling, merged into the folder's Dovetail state as one atomic update, so that keys written
+   * meanwhile by others (the migration's progress) are kept; a ceiling already recorded higher is never lowered.
    */
   private void reserve(Mailbox folder) {
     ceiling = highest + RESERVE;
-    Map<String, String> state = new TreeMap<>(folder.dovetailState());
-    state.put(HIGHEST_KEY, Long.toString(ceiling));
-    folder.writeDovetailState(state);
+    folder.updateDovetailState(before -> {
+      Map<String, String> state = new TreeMap<>(before);
+      state.put(HIGHEST_KEY, Long.toString(Math.max(ceiling, number(before.get(HIGHEST_KEY)))));
+      return state;
+    });
   }
 
   private static long number(String value) {

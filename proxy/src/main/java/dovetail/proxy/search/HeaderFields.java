@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -62,9 +64,20 @@ final class HeaderFields {
 
   /** The unfolded value of the first field with this name (case-insensitive), without the leading blank. */
   Optional<String> first(String name) {
+    List<String> values = values(name, true);
+    return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /** The unfolded values of every field with this name, in header order. */
+  List<String> all(String name) {
+    return values(name, false);
+  }
+
+  private List<String> values(String name, boolean firstOnly) {
     String wanted = name.toLowerCase(Locale.ROOT) + ":";
     String[] lines = text.split("\r?\n", -1);
-    for (int i = 0; i < lines.length; i++) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < lines.length && !(firstOnly && !out.isEmpty()); i++) {
       if (!lines[i].toLowerCase(Locale.ROOT).startsWith(wanted)) {
         continue;
       }
@@ -73,8 +86,8 @@ final class HeaderFields {
           && (lines[i + 1].charAt(0) == ' ' || lines[i + 1].charAt(0) == '\t')) {
         value.append(lines[++i]);
       }
-      return Optional.of(value.toString().replace("\r", "").strip());
+      out.add(value.toString().replace("\r", "").strip());
     }
-    return Optional.empty();
+    return out;
   }
 }

@@ -27,6 +27,7 @@ import org.apache.james.mailbox.store.search.MessageSearches;
  *   <li>AND, OR and NOT are evaluated here, so that every leaf below them is evaluated here too;</li>
  *   <li>UID sets (SEARCH turns sequence sets into them);</li>
  *   <li>dates of the Date: header (SENT*): the sender's own calendar date, not the UTC one (RFC 3501 §6.4.4);</li>
+ *   <li>header contents (SUBJECT, FROM, HEADER ...): raw 8-bit text as UTF-8, see {@link HeaderSearch};</li>
  *   <li>INTERNALDATE by day (BEFORE/ON/SINCE): the day in the server's time zone, as Dovecot compares it
  *       (index-search.c adds the local UTC offset before comparing with the search date).</li>
  * </ul>
@@ -77,6 +78,15 @@ final class SearchMatcher {
         && d.getDateResultion() == DateResolution.Day) {
       return compare(sentDay(h.getHeaderName(), m), d);
     }
+    if (c instanceof SearchQuery.SubjectCriterion s) {
+      return HeaderSearch.contains(header(m), "Subject", s.getSubject());
+    }
+    if (c instanceof SearchQuery.HeaderCriterion h && h.getOperator() instanceof SearchQuery.ContainsOperator o) {
+      return HeaderSearch.contains(header(m), h.getHeaderName(), o.getValue());
+    }
+    if (c instanceof SearchQuery.HeaderCriterion h && h.getOperator() instanceof SearchQuery.AddressOperator a) {
+      return HeaderSearch.contains(header(m), h.getHeaderName(), a.getAddress());
+    }
     if (c instanceof SearchQuery.InternalDateCriterion i && i.getOperator().getDateResultion() == DateResolution.Day) {
       return compare(m.getInternalDate().toInstant().atZone(serverZone).toLocalDate(), i.getOperator());
     }
@@ -116,8 +126,12 @@ final class SearchMatcher {
   }
 
   private static LocalDate sentDay(String header, MailboxMessage m) throws MailboxException {
+    return header(m).first(header).flatMap(SentDate::parse).map(SentDate::day).orElse(NO_SENT_DATE);
+  }
+
+  private static HeaderFields header(MailboxMessage m) throws MailboxException {
     try (InputStream in = m.getHeaderContent()) {
-      return HeaderFields.read(in).first(header).flatMap(SentDate::parse).map(SentDate::day).orElse(NO_SENT_DATE);
+      return HeaderFields.read(in);
     } catch (IOException e) {
       throw new MailboxException("cannot read the header of message " + m.getUid(), e);
     }

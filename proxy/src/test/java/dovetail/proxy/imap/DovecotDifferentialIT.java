@@ -317,10 +317,6 @@ class DovecotDifferentialIT {
    * Any other difference fails the test, and so does a listed difference that went away.
    */
   static final Map<String, String> KNOWN_DIFFERENCES = Map.of(
-      "8-bit header (UID 17) ENVELOPE",
-      "James 3.8.1's ImapResponseComposer writes quoted strings in US-ASCII, so each 8-bit octet of Subject and the"
-          + " display name becomes '?'; Dovecot sends the octets (in a literal). Needs Dovetail's own response"
-          + " encoder; BODY[HEADER] serves the octets unchanged.",
       "nested multipart directly (UID 31) BODY[2.HEADER.FIELDS.NOT (FROM)]",
       "The carried message is all header and a boundary ends it without an empty line; Dovecot's header filter"
           + " reads on past the part into the next boundary line (--x--). Dovetail stops at the part's end, as"

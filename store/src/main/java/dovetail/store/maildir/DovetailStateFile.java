@@ -3,20 +3,36 @@ package dovetail.store.maildir;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * Dovetail's own per-folder state, {@code dovetail-state} beside dovecot-uidlist. Dovecot's Maildir++ list
  * only treats root entries that start with '.' as folders and only reads cur/ and new/ as mail, so it ignores
  * this file. Format: {@code key=value} lines, sorted; replaced whole by temp file plus rename.
+ *
+ * <p>Several writers update it (the migration's progress, the IMAP front-end's mod-sequence ceiling, the service's
+ * counts), each as read, change, write. {@link #update} makes that one step: an in-process lock per folder, then an
+ * exclusive lock on {@code dovetail-state.lock} for another process (backup beside serve). Readers need no lock:
+ * the rename makes every version whole.
  */
 final class DovetailStateFile {
   static final String FILE = "dovetail-state";
+  static final String LOCK_FILE = "dovetail-state.lock";
+
+  /** One lock per folder directory for the whole JVM: a file lock is held per process, not per thread. */
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
   private DovetailStateFile() {}
 
@@ -37,7 +53,27 @@ final class DovetailStateFile {
     return state;
   }
 
-  static void write(Path folderDir, Map<String, String> state, FileWrites fsync) {
+  /**
+   * Replaces the state with {@code change} applied to the current one, with every other update of this folder's
+   * state (in this process or another) kept out until it is written. Returns the state written.
+   */
+  static Map<String, String> update(Path folderDir, UnaryOperator<Map<String, String>> change, FileWrites fsync) {
+    ReentrantLock lock = LOCKS.computeIfAbsent(folderDir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+    lock.lock();
+    try (FileChannel channel = FileChannel.open(folderDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+        FileLock held = channel.lock()) {
+      Map<String, String> next = new TreeMap<>(change.apply(Collections.unmodifiableMap(read(folderDir))));
+      write(folderDir, next, fsync);
+      return next;
+    } catch (IOException e) {
+      throw new StoreException(StoreError.IO, "cannot lock " + folderDir.resolve(LOCK_FILE) + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void write(Path folderDir, Map<String, String> state, FileWrites fsync) {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, String> e : new TreeMap<>(state).entrySet()) {
       String key = e.getKey();

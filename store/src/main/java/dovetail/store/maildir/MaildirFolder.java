@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,10 +217,12 @@ final class MaildirFolder implements Mailbox {
 
   @Override
   public void writeDovetailState(Map<String, String> state) {
-    lock.read(() -> {
-      DovetailStateFile.write(dir, state, fsync);
-      return null;
-    });
+    DovetailStateFile.update(dir, before -> state, fsync);
+  }
+
+  @Override
+  public Map<String, String> updateDovetailState(UnaryOperator<Map<String, String>> change) {
+    return DovetailStateFile.update(dir, change, fsync);
   }
 
   // ---- used by MaildirSave and MaildirMailStore, always with the write lock held ----
