@@ -1,9 +1,6 @@
 package dovetail.proxy.imap;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import org.apache.james.imap.api.process.ImapSession;
 
 /**
@@ -12,14 +9,13 @@ import org.apache.james.imap.api.process.ImapSession;
  * decides it per connection, so James's own LOGIN/AUTHENTICATE refusal and LOGINDISABLED follow the rule.
  * Everything else goes to the real session.
  */
-final class SessionView implements InvocationHandler {
+final class SessionView extends SessionOverlay {
   private static final String ATTRIBUTE = SessionView.class.getName();
 
-  private final ImapSession target;
   private final boolean tlsRequired;
 
   private SessionView(ImapSession target, boolean tlsRequired) {
-    this.target = target;
+    super(target);
     this.tlsRequired = tlsRequired;
   }
 
@@ -28,19 +24,11 @@ final class SessionView implements InvocationHandler {
     if (!rule.tlsRequired()) {
       return session;
     }
-    Object existing = session.getAttribute(ATTRIBUTE);
-    if (existing instanceof ImapSession view) {
-      return view;
-    }
-    boolean required = !rule.allows(false, ClientAddress.of(session));
-    ImapSession view = (ImapSession) Proxy.newProxyInstance(ImapSession.class.getClassLoader(),
-        new Class<?>[] {ImapSession.class}, new SessionView(session, required));
-    session.setAttribute(ATTRIBUTE, view);
-    return view;
+    return once(session, ATTRIBUTE, () -> new SessionView(session, !rule.allows(false, ClientAddress.of(session))));
   }
 
   @Override
-  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+  Object overlay(Method method, Object[] args) {
     switch (method.getName()) {
       case "isSSLRequired":
         return tlsRequired;
@@ -48,18 +36,8 @@ final class SessionView implements InvocationHandler {
         return tlsRequired && !target.isTLSActive();
       case "isPlainAuthDisallowed":
         return !target.isPlainAuthEnabled() || (tlsRequired && !target.isTLSActive());
-      case "equals":
-        return args[0] == proxy || target.equals(args[0]);
-      case "hashCode":
-        return target.hashCode();
-      case "toString":
-        return target.toString();
       default:
-        try {
-          return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-          throw e.getCause();
-        }
+        return PASS;
     }
   }
 }
