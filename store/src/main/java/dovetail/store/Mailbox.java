@@ -17,6 +17,11 @@ public interface Mailbox {
 
   MailboxStatus status();
 
+  /** The folder's UIDVALIDITY, as {@link #status()} has it, without listing or counting its messages. */
+  default long uidValidity() {
+    return status().uidValidity();
+  }
+
   /** All messages in ascending UID order. */
   List<StoredMessage> messages();
 

@@ -80,6 +80,13 @@ final class MaildirFolder implements Mailbox {
     });
   }
 
+  /** Only the uidlist's header (a stat when it did not change); a folder without one takes the full read. */
+  @Override
+  public long uidValidity() {
+    UidlistHeader h = lock.read(sync::refreshUidlist);
+    return h != null ? h.uidValidity() : status().uidValidity();
+  }
+
   @Override
   public List<StoredMessage> messages() {
     return read(() -> {
