@@ -29,6 +29,7 @@ import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.Content;
 import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.Headers;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
@@ -56,7 +57,7 @@ final class FetchItemsFix implements ImapProcessor {
   /** A message by folder, UID and the store's GUID (a recreated folder reuses UIDs, not GUIDs). */
   private record Key(MailboxId mailbox, long uid, Object messageId) {}
 
-  private record Stored(Key key, Content content) {}
+  private record Stored(Key key, Content content, Headers headers) {}
 
   /** Messages looked up in one store read while completing a FETCH (their content is opened only when read). */
   private static final int LOOKUP_WINDOW = 500;
@@ -125,6 +126,8 @@ final class FetchItemsFix implements ImapProcessor {
     private final FetchData asked;
     private final ImapSession session;
     private final java.util.Set<Integer> completed = new java.util.HashSet<>();
+    /** Only ENVELOPE is Dovetail's: the message's header answers it, the body need not be parsed. */
+    private final boolean headerOnly;
     /** Looked up ahead of their responses: one folder read per window, not one per message. */
     private final Map<Long, Stored> ahead = new HashMap<>();
     private long aheadFrom = 1;
@@ -135,6 +138,8 @@ final class FetchItemsFix implements ImapProcessor {
       this.request = request;
       this.asked = request.getFetch();
       this.session = session;
+      this.headerOnly = asked.contains(Item.ENVELOPE) && !asked.contains(Item.BODY)
+          && !asked.contains(Item.BODY_STRUCTURE) && asked.getBodyElements().stream().allMatch(BodySections::jamesServesIt);
     }
 
     @Override
@@ -158,7 +163,7 @@ final class FetchItemsFix implements ImapProcessor {
         return r;
       }
       BodySections.Source source = stored.content()::getInputStream;
-      MimePart root = tree(stored.key(), source);
+      MimePart root = headerOnly ? headerTree(stored) : tree(stored.key(), source);
       List<FetchResponse.BodyElement> elements = new ArrayList<>();
       for (BodyFetchElement e : asked.getBodyElements()) {
         if (BodySections.jamesServesIt(e)) {
@@ -205,7 +210,8 @@ final class FetchItemsFix implements ImapProcessor {
       while (it.hasNext()) {
         MessageResult result = it.next();
         long u = result.getUid().asLong();
-        ahead.put(u, new Stored(new Key(selected.getMailboxId(), u, result.getMessageId()), result.getFullContent()));
+        ahead.put(u, new Stored(new Key(selected.getMailboxId(), u, result.getMessageId()), result.getFullContent(),
+            result.getHeaders()));
       }
     }
 
@@ -225,6 +231,20 @@ final class FetchItemsFix implements ImapProcessor {
 
     private static boolean holds(IdRange range, long id) {
       return range.getLowVal() <= id && id <= range.getHighVal();
+    }
+
+    /**
+     * The message's header parsed alone (kept headers come from memory, see ShapeCache): its fields are the
+     * same as in the whole message's tree, which is used when it is cached anyway.
+     */
+    private MimePart headerTree(Stored stored) throws IOException {
+      MimePart cached = trees.getIfPresent(stored.key());
+      if (cached != null) {
+        return cached;
+      }
+      try (InputStream in = stored.headers().getInputStream()) {
+        return MimeParser.parse(in);
+      }
     }
 
     private MimePart tree(Key key, BodySections.Source source) {
