@@ -22,7 +22,7 @@ public interface Mailbox {
     return status().uidValidity();
   }
 
-  /** All messages in ascending UID order. */
+  /** All messages in ascending UID order; the list is unmodifiable. */
   List<StoredMessage> messages();
 
   Optional<StoredMessage> message(long uid);

@@ -42,6 +42,9 @@ final class FolderState {
    * so one pass of identity checks in UID order shows that nothing happened.
    */
   private boolean unchanged(List<StoredMessage> current) {
+    if (current == lastUnchanged) {
+      return true; // the store hands out the same (unmodifiable) list while its view is unchanged
+    }
     if (current.size() != known.size()) {
       return false;
     }
@@ -52,8 +55,12 @@ final class FolderState {
         return false;
       }
     }
+    lastUnchanged = current;
     return true;
   }
+
+  /** The store's list that {@link #unchanged} last matched; forgotten when {@link #known} changes. */
+  private List<StoredMessage> lastUnchanged;
 
   private boolean loaded;
   private long base;
@@ -97,16 +104,19 @@ final class FolderState {
 
   /** Records a change made through this process, so that {@link #sync} does not report it again. */
   synchronized void recordAdded(StoredMessage message, long modSeq) {
+    lastUnchanged = null;
     known.put(message.uid(), message);
     modSeqs.put(message.uid(), modSeq);
   }
 
   synchronized void recordFlags(StoredMessage message, long modSeq) {
+    lastUnchanged = null;
     known.put(message.uid(), message);
     modSeqs.put(message.uid(), modSeq);
   }
 
   synchronized void recordExpunged(Iterable<Long> uids) {
+    lastUnchanged = null;
     for (long uid : uids) {
       known.remove(uid);
       modSeqs.remove(uid);

@@ -89,13 +89,7 @@ final class MaildirFolder implements Mailbox {
 
   @Override
   public List<StoredMessage> messages() {
-    return read(() -> {
-      List<StoredMessage> out = new ArrayList<>(sync.view().size());
-      for (MaildirSync.Entry e : sync.view().values()) {
-        out.add(e.message());
-      }
-      return out;
-    });
+    return read(sync::messages);
   }
 
   @Override

@@ -99,6 +99,8 @@ final class MaildirSync {
   private final Map<String, Instant> dates = new HashMap<>();
   private final Map<String, Long> virtualSizes = new HashMap<>();
   private TreeMap<Long, Entry> view = new TreeMap<>();
+  /** The view's messages as an unmodifiable list, made once per change of the view (null: to be made). */
+  private List<StoredMessage> messages;
 
   /** One visible message: its record, where its file is, and what clients see. */
   record Entry(UidlistRecord record, String relativePath, StoredMessage message) {}
@@ -133,6 +135,21 @@ final class MaildirSync {
 
   TreeMap<Long, Entry> view() {
     return view;
+  }
+
+  /**
+   * The view's messages in UID order, unmodifiable. The same instance while the view does not change, so a
+   * caller may tell "nothing changed" by identity, and a read of an unchanged folder copies nothing.
+   */
+  List<StoredMessage> messages() {
+    if (messages == null) {
+      List<StoredMessage> out = new ArrayList<>(view.size());
+      for (Entry e : view.values()) {
+        out.add(e.message());
+      }
+      messages = Collections.unmodifiableList(out);
+    }
+    return messages;
   }
 
   /** How often the whole view was rebuilt (a read of an unchanged folder must not rebuild it). */
@@ -490,6 +507,7 @@ final class MaildirSync {
     StoredMessage m = toMessage(r, rel);
     if (m != null) {
       view.put(r.uid(), new Entry(r, rel, m));
+      messages = null;
     }
   }
 
@@ -511,6 +529,7 @@ final class MaildirSync {
       }
     }
     view = next;
+    messages = null;
     fullRebuilds++;
     keywordsChanged = false;
     viewRecords = records.size();
