@@ -201,7 +201,7 @@ final class FetchItemsFix implements ImapProcessor {
      */
     private void lookAhead(SelectedMailbox selected, MailboxSession mailboxSession, long uid, int msn)
         throws MailboxException, IOException {
-      long to = Math.min(uid + LOOKUP_WINDOW - 1, lastRequestedUid(selected, uid, msn));
+      long to = Math.max(uid, Math.min(uid + LOOKUP_WINDOW - 1, lastRequestedUid(selected, uid, msn)));
       ahead.clear();
       aheadFrom = uid;
       aheadTo = to;
