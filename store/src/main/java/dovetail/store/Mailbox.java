@@ -18,7 +18,12 @@ public interface Mailbox {
 
   MailboxStatus status();
 
-  /** All messages in ascending UID order. */
+  /** The folder's UIDVALIDITY, as {@link #status()} has it, without listing or counting its messages. */
+  default long uidValidity() {
+    return status().uidValidity();
+  }
+
+  /** All messages in ascending UID order; the list is unmodifiable. */
   List<StoredMessage> messages();
 
   Optional<StoredMessage> message(long uid);

@@ -7,12 +7,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.message.BodyFetchElement;
 import org.apache.james.imap.api.message.FetchData;
 import org.apache.james.imap.api.message.FetchData.Item;
+import org.apache.james.imap.api.message.IdRange;
 import org.apache.james.imap.api.message.SectionType;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.process.ImapProcessor;
@@ -26,6 +29,7 @@ import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.Content;
 import org.apache.james.mailbox.model.FetchGroup;
+import org.apache.james.mailbox.model.Headers;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
@@ -53,7 +57,10 @@ final class FetchItemsFix implements ImapProcessor {
   /** A message by folder, UID and the store's GUID (a recreated folder reuses UIDs, not GUIDs). */
   private record Key(MailboxId mailbox, long uid, Object messageId) {}
 
-  private record Stored(Key key, Content content) {}
+  private record Stored(Key key, Content content, Headers headers) {}
+
+  /** Messages looked up in one store read while completing a FETCH (their content is opened only when read). */
+  private static final int LOOKUP_WINDOW = 500;
 
   private final ImapProcessor james;
   private final MailboxManager mailboxes;
@@ -72,7 +79,7 @@ final class FetchItemsFix implements ImapProcessor {
     }
     FetchData asked = request.getFetch();
     FetchRequest forJames = new FetchRequest(request.isUseUids(), request.getIdSet(), forJames(asked), request.getTag());
-    return james.processReactive(forJames, new Completing(responder, asked, session), session);
+    return james.processReactive(forJames, new Completing(responder, request, session), session);
   }
 
   private static boolean replacesSomething(FetchData fetch) {
@@ -115,14 +122,24 @@ final class FetchItemsFix implements ImapProcessor {
   /** Completes each FETCH response with the items James was not asked for. */
   private final class Completing implements Responder {
     private final Responder delegate;
+    private final FetchRequest request;
     private final FetchData asked;
     private final ImapSession session;
     private final java.util.Set<Integer> completed = new java.util.HashSet<>();
+    /** Only ENVELOPE is Dovetail's: the message's header answers it, the body need not be parsed. */
+    private final boolean headerOnly;
+    /** Looked up ahead of their responses: one folder read per window, not one per message. */
+    private final Map<Long, Stored> ahead = new HashMap<>();
+    private long aheadFrom = 1;
+    private long aheadTo;
 
-    Completing(Responder delegate, FetchData asked, ImapSession session) {
+    Completing(Responder delegate, FetchRequest request, ImapSession session) {
       this.delegate = delegate;
-      this.asked = asked;
+      this.request = request;
+      this.asked = request.getFetch();
       this.session = session;
+      this.headerOnly = asked.contains(Item.ENVELOPE) && !asked.contains(Item.BODY)
+          && !asked.contains(Item.BODY_STRUCTURE) && asked.getBodyElements().stream().allMatch(BodySections::jamesServesIt);
     }
 
     @Override
@@ -141,12 +158,12 @@ final class FetchItemsFix implements ImapProcessor {
     }
 
     private FetchResponse complete(FetchResponse r) throws IOException, MailboxException {
-      Stored stored = stored(r.getUid());
+      Stored stored = stored(r.getUid(), r.getMessageNumber().asInt());
       if (stored == null) {
         return r;
       }
       BodySections.Source source = stored.content()::getInputStream;
-      MimePart root = tree(stored.key(), source);
+      MimePart root = headerOnly ? headerTree(stored) : tree(stored.key(), source);
       List<FetchResponse.BodyElement> elements = new ArrayList<>();
       for (BodyFetchElement e : asked.getBodyElements()) {
         if (BodySections.jamesServesIt(e)) {
@@ -164,19 +181,70 @@ final class FetchItemsFix implements ImapProcessor {
           r.getEmailId(), r.getThreadId());
     }
 
-    private Stored stored(MessageUid uid) throws MailboxException, IOException {
+    private Stored stored(MessageUid uid, int msn) throws MailboxException, IOException {
       SelectedMailbox selected = session.getSelected();
       MailboxSession mailboxSession = session.getMailboxSession();
       if (selected == null || mailboxSession == null) {
         return null;
       }
-      MessageResultIterator it = mailboxes.getMailbox(selected.getMailboxId(), mailboxSession)
-          .getMessages(MessageRange.one(uid), FetchGroup.FULL_CONTENT, mailboxSession);
-      if (!it.hasNext()) {
-        return null;
+      long u = uid.asLong();
+      if (u < aheadFrom || u > aheadTo) {
+        lookAhead(selected, mailboxSession, u, msn);
       }
-      MessageResult result = it.next();
-      return new Stored(new Key(selected.getMailboxId(), uid.asLong(), result.getMessageId()), result.getFullContent());
+      Stored stored = ahead.remove(u);
+      return stored != null && stored.key().mailbox().equals(selected.getMailboxId()) ? stored : null;
+    }
+
+    /**
+     * Looks up the messages from {@code uid} to the end of the requested range that holds it (at most
+     * {@link #LOOKUP_WINDOW} UIDs): a message missing from the answer is gone, as a lookup of it alone would say.
+     */
+    private void lookAhead(SelectedMailbox selected, MailboxSession mailboxSession, long uid, int msn)
+        throws MailboxException, IOException {
+      long to = Math.max(uid, Math.min(uid + LOOKUP_WINDOW - 1, lastRequestedUid(selected, uid, msn)));
+      ahead.clear();
+      aheadFrom = uid;
+      aheadTo = to;
+      MessageResultIterator it = mailboxes.getMailbox(selected.getMailboxId(), mailboxSession)
+          .getMessages(MessageRange.range(MessageUid.of(uid), MessageUid.of(to)), FetchGroup.FULL_CONTENT, mailboxSession);
+      while (it.hasNext()) {
+        MessageResult result = it.next();
+        long u = result.getUid().asLong();
+        ahead.put(u, new Stored(new Key(selected.getMailboxId(), u, result.getMessageId()), result.getFullContent(),
+            result.getHeaders()));
+      }
+    }
+
+    /** The highest UID of the requested range that holds this message ({@code uid} itself when none does). */
+    private long lastRequestedUid(SelectedMailbox selected, long uid, int msn) {
+      for (IdRange range : request.getIdSet()) {
+        if (request.isUseUids() && holds(range, uid)) {
+          return range.getHighVal();
+        }
+        if (!request.isUseUids() && holds(range, msn)) {
+          long last = Math.min(range.getHighVal(), selected.existsCount());
+          return last > Integer.MAX_VALUE ? uid : selected.uid((int) last).map(MessageUid::asLong).orElse(uid);
+        }
+      }
+      return uid;
+    }
+
+    private static boolean holds(IdRange range, long id) {
+      return range.getLowVal() <= id && id <= range.getHighVal();
+    }
+
+    /**
+     * The message's header parsed alone (kept headers come from memory, see ShapeCache): its fields are the
+     * same as in the whole message's tree, which is used when it is cached anyway.
+     */
+    private MimePart headerTree(Stored stored) throws IOException {
+      MimePart cached = trees.getIfPresent(stored.key());
+      if (cached != null) {
+        return cached;
+      }
+      try (InputStream in = stored.headers().getInputStream()) {
+        return MimeParser.parse(in);
+      }
     }
 
     private MimePart tree(Key key, BodySections.Source source) {

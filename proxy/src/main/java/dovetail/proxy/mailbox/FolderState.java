@@ -48,6 +48,9 @@ final class FolderState {
    * so one pass of identity checks in UID order shows that nothing happened.
    */
   private boolean unchanged(List<StoredMessage> current) {
+    if (current == lastUnchanged) {
+      return true; // the store hands out the same (unmodifiable) list while its view is unchanged
+    }
     if (current.size() != known.size()) {
       return false;
     }
@@ -58,8 +61,12 @@ final class FolderState {
         return false;
       }
     }
+    lastUnchanged = current;
     return true;
   }
+
+  /** The store's list that {@link #unchanged} last matched; forgotten when {@link #known} changes. */
+  private List<StoredMessage> lastUnchanged;
 
   private boolean loaded;
   private long base;
@@ -118,17 +125,20 @@ final class FolderState {
 
   /** Records a change made through this process, so that {@link #sync} does not report it again. */
   synchronized void recordAdded(StoredMessage message, long modSeq) {
+    lastUnchanged = null;
     known.put(message.uid(), message);
     modSeqs.put(message.uid(), modSeq);
   }
 
   synchronized void recordFlags(StoredMessage message, long modSeq) {
+    lastUnchanged = null;
     known.put(message.uid(), message);
     modSeqs.put(message.uid(), modSeq);
   }
 
   /** Records an expunge at a new mod-sequence (none for no UIDs); returns the folder's highest mod-sequence. */
   synchronized long recordExpunged(Mailbox folder, Iterable<Long> uids) {
+    lastUnchanged = null;
     UidSet gone = new UidSet();
     for (long uid : uids) {
       known.remove(uid);

@@ -47,9 +47,9 @@ final class StoreMailboxMapper implements MailboxMapper {
     return user.store();
   }
 
-  /** The James view of a store folder; opening it reads its UIDVALIDITY. */
+  /** The James view of a store folder; its UIDVALIDITY comes from the uidlist header alone (no listing). */
   Mailbox toJames(String storeName) {
-    long uidValidity = store().open(storeName).status().uidValidity();
+    long uidValidity = store().open(storeName).uidValidity();
     return new Mailbox(MailboxPath.forUser(owner, FolderNames.toJames(storeName, delimiter)),
         UidValidity.of(uidValidity), user.idOf(storeName));
   }

@@ -99,7 +99,11 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       throws MailboxException {
     UserMailboxes.Folder f = folder(mailbox);
     List<MailboxMessage> out = new ArrayList<>();
-    for (StoredMessage m : current(mailbox, f)) {
+    List<StoredMessage> all = current(mailbox, f);
+    long to = set.getUidTo().asLong();
+    // The list is in UID order: start at the range's first UID rather than walk the whole folder.
+    for (int i = firstAtOrAbove(all, set.getUidFrom().asLong()); i < all.size() && all.get(i).uid() <= to; i++) {
+      StoredMessage m = all.get(i);
       if (set.includes(MessageUid.of(m.uid()))) {
         out.add(wrap(m, f));
         if (limit > 0 && out.size() >= limit) {
@@ -108,6 +112,21 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       }
     }
     return out.iterator();
+  }
+
+  /** The index of the first message whose UID is {@code uid} or above (messages in ascending UID order). */
+  private static int firstAtOrAbove(List<StoredMessage> messages, long uid) {
+    int low = 0;
+    int high = messages.size();
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (messages.get(mid).uid() < uid) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
   }
 
   @Override

@@ -81,15 +81,16 @@ final class MaildirFolder implements Mailbox {
     });
   }
 
+  /** Only the uidlist's header (a stat when it did not change); a folder without one takes the full read. */
+  @Override
+  public long uidValidity() {
+    UidlistHeader h = lock.read(sync::refreshUidlist);
+    return h != null ? h.uidValidity() : status().uidValidity();
+  }
+
   @Override
   public List<StoredMessage> messages() {
-    return read(() -> {
-      List<StoredMessage> out = new ArrayList<>(sync.view().size());
-      for (MaildirSync.Entry e : sync.view().values()) {
-        out.add(e.message());
-      }
-      return out;
-    });
+    return read(sync::messages);
   }
 
   @Override

@@ -34,6 +34,15 @@ import java.util.function.Consumer;
  * uidlist, read incrementally while it only grows, and the cur/ and new/ listings, rescanned when a
  * directory changed. It only reads; writers (MaildirFolder) change the disk under the lock and then call
  * {@link #refresh(boolean)}. Not thread-safe: the folder's mutex guards it.
+ *
+ * <p>When cur/ and new/ are listed again (Dovecot's bound, maildir-sync.c): a directory's mtime tells
+ * that someone changed it, except for a change in the same clock tick as the mtime we already know. So
+ * a read lists them when an mtime differs from the one we last listed or caused ourselves; and while
+ * the directories are "dirty" (an mtime was within {@link #DIRTY_WINDOW_MILLIS} of the listing, or our
+ * own renames set it) at most once per {@link #DIRTY_RELIST_MILLIS}, so another writer's change in the
+ * same tick as ours shows up within about a second. Our own renames, appends and expunges update the
+ * listing directly and never by themselves make a read list the directories. {@code refresh(true)} lists
+ * them unconditionally, for callers that need certainty (a file renamed under us: look again).
  */
 final class MaildirSync {
   /**
@@ -41,6 +50,8 @@ final class MaildirSync {
    * coarse clock, a few milliseconds a tick): rescan such a directory next time too.
    */
   private static final long DIRTY_WINDOW_MILLIS = 100;
+  /** A dirty directory (see the class comment) is listed again at most this often (MAILDIR_SYNC_SECS). */
+  private static final long DIRTY_RELIST_MILLIS = 1_000;
   /** Lock-free writers (Dovecot renames files to change flags) are caught by a full rescan this often. */
   private static final long FULL_SCAN_EVERY_MILLIS = 10_000;
 
@@ -67,7 +78,9 @@ final class MaildirSync {
   private long curMtime = -1;
   private long newMtime = -1;
   private Map<String, String> files = new HashMap<>();
-  private long lastFullScan;
+  private long lastListing;
+  /** cur/ or new/ may hide a change that we have not listed (see the class comment). */
+  private boolean dirty = true;
 
   // what the view was built from: a full rebuild when anything but appends changed
   private boolean viewStale = true;
@@ -86,6 +99,8 @@ final class MaildirSync {
   private final Map<String, Instant> dates = new HashMap<>();
   private final Map<String, Long> virtualSizes = new HashMap<>();
   private TreeMap<Long, Entry> view = new TreeMap<>();
+  /** The view's messages as an unmodifiable list, made once per change of the view (null: to be made). */
+  private List<StoredMessage> messages;
 
   /** One visible message: its record, where its file is, and what clients see. */
   record Entry(UidlistRecord record, String relativePath, StoredMessage message) {}
@@ -104,6 +119,12 @@ final class MaildirSync {
     updateView();
   }
 
+  /** Re-reads the uidlist only (its header and new records); the directories wait for the next refresh. */
+  UidlistHeader refreshUidlist() {
+    readUidlist();
+    return header;
+  }
+
   UidlistHeader header() {
     return header;
   }
@@ -114,6 +135,21 @@ final class MaildirSync {
 
   TreeMap<Long, Entry> view() {
     return view;
+  }
+
+  /**
+   * The view's messages in UID order, unmodifiable. The same instance while the view does not change, so a
+   * caller may tell "nothing changed" by identity, and a read of an unchanged folder copies nothing.
+   */
+  List<StoredMessage> messages() {
+    if (messages == null) {
+      List<StoredMessage> out = new ArrayList<>(view.size());
+      for (Entry e : view.values()) {
+        out.add(e.message());
+      }
+      messages = Collections.unmodifiableList(out);
+    }
+    return messages;
   }
 
   /** How often the whole view was rebuilt (a read of an unchanged folder must not rebuild it). */
@@ -216,7 +252,8 @@ final class MaildirSync {
   /**
    * Our own renames in cur/ (new messages, flag changes), applied without listing the directory again.
    * If nobody else changed cur/ since our last listing (its mtime is still the one we listed), the new
-   * mtime is taken as listed; otherwise the next refresh lists cur/ again.
+   * mtime is taken as listed, and the directory is dirty (another writer may have renamed in the same
+   * tick): it is listed again within {@link #DIRTY_RELIST_MILLIS}. Otherwise the next refresh lists cur/.
    *
    * @param curMtimeBefore cur/'s mtime read (under the lock) just before our renames
    */
@@ -233,9 +270,8 @@ final class MaildirSync {
       filesAdded.add(e.getKey());
     }
     long after = mtime(dir.resolve("cur"));
-    // As in scanDirectories: an mtime this recent may hide a lockless rename in the same tick.
-    boolean settled = System.currentTimeMillis() - after >= DIRTY_WINDOW_MILLIS;
-    curMtime = curMtime != -1 && curMtime == curMtimeBefore && settled ? after : -1;
+    curMtime = curMtime != -1 && curMtime == curMtimeBefore ? after : -1;
+    dirty = true; // a lockless rename in the same tick as ours leaves no trace in the mtime
     updateView();
   }
 
@@ -385,7 +421,9 @@ final class MaildirSync {
     long cur = mtime(dir.resolve("cur"));
     long neu = mtime(dir.resolve("new"));
     long now = System.currentTimeMillis();
-    if (!force && cur == curMtime && neu == newMtime && now - lastFullScan < FULL_SCAN_EVERY_MILLIS) {
+    boolean changed = cur != curMtime || neu != newMtime;
+    boolean recheck = dirty && now - lastListing >= DIRTY_RELIST_MILLIS;
+    if (!force && !changed && !recheck && now - lastListing < FULL_SCAN_EVERY_MILLIS) {
       return;
     }
     directoryListings++;
@@ -393,9 +431,10 @@ final class MaildirSync {
     list("cur", listed);
     list("new", listed);
     // A change in the same clock tick as our listing would leave the mtime as it is: stay dirty a while.
-    curMtime = now - cur < DIRTY_WINDOW_MILLIS ? -1 : cur;
-    newMtime = now - neu < DIRTY_WINDOW_MILLIS ? -1 : neu;
-    lastFullScan = now;
+    curMtime = cur;
+    newMtime = neu;
+    dirty = now - cur < DIRTY_WINDOW_MILLIS || now - neu < DIRTY_WINDOW_MILLIS;
+    lastListing = now;
     if (!listed.equals(files)) {
       files = listed;
       viewStale = true;
@@ -468,6 +507,7 @@ final class MaildirSync {
     StoredMessage m = toMessage(r, rel);
     if (m != null) {
       view.put(r.uid(), new Entry(r, rel, m));
+      messages = null;
     }
   }
 
@@ -489,6 +529,7 @@ final class MaildirSync {
       }
     }
     view = next;
+    messages = null;
     fullRebuilds++;
     keywordsChanged = false;
     viewRecords = records.size();

@@ -297,4 +297,55 @@ class MaildirStoreTest {
     Files.setLastModifiedTime(keywords, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(10)));
     assertEquals(Set.of("Beta"), box.message(1).orElseThrow().flags().keywords());
   }
+
+  @Test
+  void readsBetweenOurOwnFlagChangesListTheDirectoriesAtMostOncePerSecond() {
+    Mailbox box = store().create("Flagged", 3, 1);
+    for (long uid = 1; uid <= 3; uid++) {
+      box.append(MessageMeta.withUid(uid, DATE, Flags.NONE), bytes("m" + uid + "\r\n"));
+    }
+    box.messages();
+    MaildirSync sync = ((MaildirFolder) box).sync();
+    int listings = sync.directoryListings();
+    long start = System.nanoTime();
+    for (int i = 0; i < 40; i++) {
+      long uid = 1 + i % 3;
+      box.setFlags(uid, i % 2 == 0 ? Flags.of(SystemFlag.FLAGGED) : Flags.NONE);
+      assertEquals(i % 2 == 0, box.message(uid).orElseThrow().flags().has(SystemFlag.FLAGGED));
+      box.messages();
+    }
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    // Our renames keep cur/ dirty; only the once-a-second recheck (and the 10 s full scan) may list it.
+    assertTrue(sync.directoryListings() - listings <= 2 + seconds,
+        (sync.directoryListings() - listings) + " listings in " + seconds + " s for 40 reads after our own renames");
+  }
+
+  @Test
+  void anotherWritersRenameIsSeenByTheNextReadWhenItMovedTheMtime() throws IOException {
+    Mailbox box = store().create("Shared", 3, 1);
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE), bytes("m1\r\n"));
+    box.setFlags(1, Flags.of(SystemFlag.SEEN));
+    assertEquals(Flags.of(SystemFlag.SEEN), box.message(1).orElseThrow().flags());
+    Path cur = root.resolve(".Shared/cur");
+    Path file;
+    try (var files = Files.list(cur)) {
+      file = files.findFirst().orElseThrow();
+    }
+    // A lockless writer (Dovecot) adds \Flagged by renaming; its mtime is not the one our rename left.
+    Files.move(file, cur.resolve(file.getFileName().toString().replace(":2,S", ":2,FS")));
+    Files.setLastModifiedTime(cur, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+    assertEquals(Flags.of(SystemFlag.FLAGGED, SystemFlag.SEEN), box.message(1).orElseThrow().flags());
+  }
+
+  @Test
+  void uidValidityReadsTheUidlistHeaderWithoutListingTheFolder() {
+    Mailbox box = store().create("Valid", 4242, 1);
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE), bytes("m1\r\n"));
+    box.messages();
+    MaildirSync sync = ((MaildirFolder) box).sync();
+    int listings = sync.directoryListings();
+    assertEquals(4242, box.uidValidity());
+    assertEquals(listings, sync.directoryListings());
+    assertEquals(box.status().uidValidity(), store().open("Valid").uidValidity());
+  }
 }
