@@ -18,6 +18,8 @@ final class ImapWire implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
   private final byte[] skipBuffer = new byte[1 << 16];
+  /** The last line sent, for the report when a reply never comes. */
+  private String lastSent = "";
   private byte[] lineBuffer = new byte[1024];
   private int tagCounter;
   /** Literal bytes received since the last {@link #takeLiteralBytes()}. */
@@ -91,14 +93,26 @@ final class ImapWire implements AutoCloseable {
   }
 
   private void send(String line) throws IOException {
+    lastSent = line.length() > 200 ? line.substring(0, 200) + "..." : line;
     out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
   private Reply readUntilTagged(String tag, boolean keepLines) throws IOException {
     List<String> kept = keepLines ? new ArrayList<>() : List.of();
+    java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
     while (true) {
-      String line = readLine();
+      String line;
+      try {
+        line = readLine();
+      } catch (java.net.SocketTimeoutException e) {
+        // A server that never answers: say which command it left hanging and what it sent last.
+        throw new java.net.SocketTimeoutException("no tagged reply to \"" + lastSent + "\"; last lines: " + recent);
+      }
+      if (recent.size() == 5) {
+        recent.removeFirst();
+      }
+      recent.addLast(line.length() > 200 ? line.substring(0, 200) + "..." : line);
       // A line that ends with a literal announcement continues after the literal's bytes.
       while (line.endsWith("}") && line.lastIndexOf('{') >= 0) {
         long n = Long.parseLong(line.substring(line.lastIndexOf('{') + 1, line.length() - 1));
