@@ -55,9 +55,13 @@ final class ImapWire implements AutoCloseable {
   Reply commandWithLiteral(String commandBeforeLiteral, byte[] literal) throws IOException {
     String tag = nextTag();
     send(tag + " " + commandBeforeLiteral + " {" + literal.length + "}");
+    // Untagged data may come first (RFC 3501 §7: a server may send it at any time): wait for "+" or the tagged NO.
     String line = readLine();
-    if (!line.startsWith("+")) {
-      return new Reply(line, List.of());
+    while (!line.startsWith("+")) {
+      if (line.startsWith(tag + " ")) {
+        return new Reply(line, List.of());
+      }
+      line = readLine();
     }
     out.write(literal);
     out.write('\r');

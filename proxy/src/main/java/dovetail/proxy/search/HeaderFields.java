@@ -1,6 +1,5 @@
 package dovetail.proxy.search;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -9,8 +8,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The header section of a message, read once, for the first occurrence of a field (RFC 5256 sorts on the first
@@ -18,6 +17,7 @@ import java.util.Optional;
  * encoded words are decoded by the caller that needs it.
  */
 final class HeaderFields {
+  private static final Pattern LINE_END = Pattern.compile("\r?\n");
   private final String text;
 
   private HeaderFields(String text) {
@@ -26,26 +26,18 @@ final class HeaderFields {
 
   /** Reads up to the empty line that ends the header (or the end of the stream). */
   static HeaderFields read(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] bytes = in.readAllBytes(); // a header stream: the header, perhaps with its empty line
+    int end = 0;
     boolean lineStart = true;
-    boolean crAtLineStart = false;
-    int b;
-    while ((b = in.read()) >= 0) {
-      if (lineStart && b == '\n') {
-        break; // the empty line (LF or CRLF) that ends the header
+    while (end < bytes.length) {
+      byte b = bytes[end];
+      if (lineStart && (b == '\n' || b == '\r' && (end + 1 == bytes.length || bytes[end + 1] == '\n'))) {
+        break; // the empty line (LF or CRLF) that ends the header; a CR alone at the very end goes too
       }
-      if (lineStart && b == '\r' && !crAtLineStart) {
-        crAtLineStart = true;
-        continue;
-      }
-      if (crAtLineStart) {
-        out.write('\r');
-        crAtLineStart = false;
-      }
-      out.write(b);
       lineStart = b == '\n';
+      end++;
     }
-    return new HeaderFields(decode(out.toByteArray()));
+    return new HeaderFields(decode(bytes, end));
   }
 
   static HeaderFields of(String text) {
@@ -53,12 +45,16 @@ final class HeaderFields {
   }
 
   /** 8-bit header bytes are taken as UTF-8 when they are valid UTF-8, else as Latin-1 (every byte kept). */
-  private static String decode(byte[] bytes) {
-    try {
+  private static String decode(byte[] bytes, int length) {
+    String fast = new String(bytes, 0, length, StandardCharsets.UTF_8); // intrinsic ASCII path: most headers
+    if (fast.indexOf('\uFFFD') < 0) {
+      return fast;
+    }
+    try { // a replacement character: invalid UTF-8, or a real U+FFFD; only a strict decoder tells which
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length)).toString();
     } catch (CharacterCodingException e) {
-      return new String(bytes, StandardCharsets.ISO_8859_1);
+      return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
     }
   }
 
@@ -74,11 +70,11 @@ final class HeaderFields {
   }
 
   private List<String> values(String name, boolean firstOnly) {
-    String wanted = name.toLowerCase(Locale.ROOT) + ":";
-    String[] lines = text.split("\r?\n", -1);
+    String wanted = name + ":";
+    String[] lines = LINE_END.split(text, -1);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < lines.length && !(firstOnly && !out.isEmpty()); i++) {
-      if (!lines[i].toLowerCase(Locale.ROOT).startsWith(wanted)) {
+      if (!lines[i].regionMatches(true, 0, wanted, 0, wanted.length())) {
         continue;
       }
       StringBuilder value = new StringBuilder(lines[i].substring(wanted.length()));
