@@ -1,6 +1,7 @@
 package dovetail.proxy.lmtp;
 
 import dovetail.conf.Endpoint;
+import dovetail.proxy.server.UnixSocketFile;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -99,7 +100,7 @@ final class LmtpServer implements AutoCloseable {
         return new LmtpServer(io, sessions, ch, Optional.empty());
       }
       Channel[] bound = new Channel[1];
-      UnixSocketFile file = UnixSocketFile.bind(((Endpoint.Unix) endpoint).path(), socketMode,
+      UnixSocketFile file = UnixSocketFile.bind("lmtp_listen", ((Endpoint.Unix) endpoint).path(), socketMode,
           path -> bound[0] = bootstrap.bind(new DomainSocketAddress(path.toFile())).sync().channel());
       return new LmtpServer(io, sessions, bound[0], Optional.of(file));
     } catch (Exception | Error e) {

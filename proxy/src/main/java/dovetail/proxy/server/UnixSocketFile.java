@@ -1,4 +1,4 @@
-package dovetail.proxy.lmtp;
+package dovetail.proxy.server;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -18,19 +18,19 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The LMTP socket's file (lmtp_listen = unix:PATH), with the mode of lmtp_socket_mode from the first instant. The
- * same steps as the admin socket's (admin.SocketFile, which binds a JDK channel; this one binds Netty's): bind(2)
- * makes the file with 0777 minus the umask, so the socket is bound inside a fresh 0700 directory beside the target,
- * given its mode, and renamed onto the target, which also replaces a stale socket file in one step. The group is the
- * process's, or the parent directory's when that directory is setgid (as /var/spool/postfix/private often is not,
- * so such a directory is the operator's choice to make).
+ * A listening Unix socket's file (admin_socket, lmtp_listen = unix:PATH) with its mode from the first instant.
+ * Java cannot set the umask, and bind(2) creates the file with 0777 minus the umask; a chmod after it would leave a
+ * window in which any local user could connect. So the socket is bound inside a fresh 0700 directory beside the
+ * target (connect(2) needs search permission on every directory of the path), given its mode, and renamed onto the
+ * target: rename(2) is atomic and replaces a stale socket file in the same step, and never crosses file systems.
+ * The group is the process's, or the parent directory's when that directory is setgid.
  */
-final class UnixSocketFile implements AutoCloseable {
+public final class UnixSocketFile implements AutoCloseable {
   private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Binds a listening socket at the path given. */
-  interface Binder {
+  public interface Binder {
     void bind(Path path) throws Exception;
   }
 
@@ -44,13 +44,17 @@ final class UnixSocketFile implements AutoCloseable {
 
   /**
    * A socket file at {@code target} that nobody answers on is replaced; one with a live server behind it, or a file
-   * that is not a socket, is refused. The parent directory is created if missing.
+   * that is not a socket, is refused. The parent directory is created if missing. Two servers started at the same
+   * instant could both pass that check (the second rename wins): an operator's mistake this does not make safe.
+   *
+   * @param setting the setting that names the path, for the operator's error messages
    */
-  static UnixSocketFile bind(Path target, Set<PosixFilePermission> mode, Binder binder) throws Exception {
+  public static UnixSocketFile bind(String setting, Path target, Set<PosixFilePermission> mode, Binder binder)
+      throws Exception {
     Path socket = target.toAbsolutePath().normalize();
-    Path parent = Objects.requireNonNull(socket.getParent(), "lmtp_listen: the socket has no parent directory");
+    Path parent = Objects.requireNonNull(socket.getParent(), setting + ": the socket has no parent directory");
     Files.createDirectories(parent);
-    refuseIfInUse(socket);
+    refuseIfInUse(setting, socket);
     Path dir = privateDirectory(parent);
     Path inside = dir.resolve("s");
     try {
@@ -65,7 +69,7 @@ final class UnixSocketFile implements AutoCloseable {
     }
   }
 
-  Path path() {
+  public Path path() {
     return path;
   }
 
@@ -82,15 +86,15 @@ final class UnixSocketFile implements AutoCloseable {
     }
   }
 
-  private static void refuseIfInUse(Path socket) throws IOException {
+  private static void refuseIfInUse(String setting, Path socket) throws IOException {
     if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
-      throw new IOException("lmtp_listen: " + socket + " exists and is not a socket; remove it or choose another path");
+      throw new IOException(setting + ": " + socket + " exists and is not a socket; remove it or choose another path");
     }
     try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-      throw new IOException("lmtp_listen: another server answers on " + socket + "; is Dovetail already running?");
+      throw new IOException(setting + ": another server answers on " + socket + "; is Dovetail already running?");
     } catch (java.net.SocketException nobodyThere) {
       // connection refused: left over from a server that stopped without removing it
     }
@@ -101,7 +105,7 @@ final class UnixSocketFile implements AutoCloseable {
     while (true) {
       byte[] random = new byte[4];
       RANDOM.nextBytes(random);
-      Path dir = parent.resolve(".lmtp-" + HexFormat.of().formatHex(random));
+      Path dir = parent.resolve(".sock-" + HexFormat.of().formatHex(random));
       try {
         return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
       } catch (FileAlreadyExistsException taken) {
