@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  */
 final class HeaderFields {
   private static final Pattern LINE_END = Pattern.compile("\r?\n");
-  private final String text;
+  /** The header's lines, split once: a SEARCH with several header keys asks for several fields. */
+  private final String[] lines;
 
   private HeaderFields(String text) {
-    this.text = text;
+    this.lines = LINE_END.split(text, -1);
   }
 
   /** Reads up to the empty line that ends the header (or the end of the stream). */
@@ -71,7 +72,6 @@ final class HeaderFields {
 
   private List<String> values(String name, boolean firstOnly) {
     String wanted = name + ":";
-    String[] lines = LINE_END.split(text, -1);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < lines.length && !(firstOnly && !out.isEmpty()); i++) {
       if (!lines[i].regionMatches(true, 0, wanted, 0, wanted.length())) {

@@ -1,5 +1,6 @@
 package dovetail.proxy.search;
 
+import java.util.regex.Pattern;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 
@@ -10,6 +11,7 @@ import org.apache.james.mime4j.codec.DecoderUtil;
  * as US-ASCII, so a raw UTF-8 Subject never matched.
  */
 final class HeaderSearch {
+  private static final Pattern BLANKS = Pattern.compile("[ \\t]+");
   private HeaderSearch() {}
 
   /** RFC 3501: an empty string matches every message that has the field. */
@@ -25,6 +27,7 @@ final class HeaderSearch {
 
   /** Encoded words decoded; runs of white space (left by unfolding) read as one space, as Dovecot's decoder does. */
   private static String decoded(String value) {
-    return DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT).replaceAll("[ \\t]+", " ");
+    String decoded = DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT);
+    return BLANKS.matcher(decoded).replaceAll(" ");
   }
 }
