@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The IMAP load benchmark of issue 3: N concurrent clients ({@link LoadClient}) run the same seeded mix of SELECT,
@@ -169,7 +167,7 @@ public final class ImapLoadBench {
     DovecotServer.Builder builder = DovecotServer.builder(dir).autoCreateSpecialUse(false);
     for (String user : o.users) {
       builder.user(user, PASSWORD);
-      copyTree(template, DovecotServer.maildir(dir, user));
+      MigrationBench.copyTree(template, DovecotServer.maildir(dir, user));
     }
     DovecotServer server = builder.start();
     Target t = new Target() {
@@ -215,7 +213,7 @@ public final class ImapLoadBench {
     Path store = dir.resolve("store");
     StringBuilder passwd = new StringBuilder();
     for (String user : o.users) {
-      copyTree(template, store.resolve(user).resolve("Maildir"));
+      MigrationBench.copyTree(template, store.resolve(user).resolve("Maildir"));
       passwd.append(user).append(":{PLAIN}").append(PASSWORD).append('\n');
     }
     Path passwdFile = Files.writeString(dir.resolve("passwd"), passwd);
@@ -418,19 +416,6 @@ public final class ImapLoadBench {
 
   private static double clientCpuSeconds() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.sorted(Comparator.naturalOrder()).toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {

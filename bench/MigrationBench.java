@@ -365,6 +365,20 @@ public final class MigrationBench {
     }
   }
 
+  /** Copies a directory tree, keeping file times (Maildir dates live in mtimes). */
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.sorted(Comparator.naturalOrder()).toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
   static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

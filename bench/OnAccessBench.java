@@ -16,14 +16,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The benchmark of issue 5, on the corpus and the raw client of {@link MigrationBench} (issue 4), with a real
@@ -81,10 +79,10 @@ public final class OnAccessBench {
     }
     long t0 = System.nanoTime();
     MigrationBench.Corpus big = MigrationBench.Corpus.write(DovecotServer.maildir(legacyDir, "alice"), folderMessages, 1);
-    copyTree(DovecotServer.maildir(legacyDir, "alice"), DovecotServer.maildir(legacyDir, "bob"));
+    MigrationBench.copyTree(DovecotServer.maildir(legacyDir, "alice"), DovecotServer.maildir(legacyDir, "bob"));
     MigrationBench.Corpus each = MigrationBench.Corpus.write(DovecotServer.maildir(legacyDir, sweepUsers.get(0)), userMessages);
     for (String u : sweepUsers.subList(1, users)) {
-      copyTree(DovecotServer.maildir(legacyDir, sweepUsers.get(0)), DovecotServer.maildir(legacyDir, u));
+      MigrationBench.copyTree(DovecotServer.maildir(legacyDir, sweepUsers.get(0)), DovecotServer.maildir(legacyDir, u));
     }
     System.out.printf(Locale.ROOT, "corpus: alice and bob: INBOX of %d messages, %.1f MB; %d users of %d messages, %.1f MB each "
         + "(10 folders); written in %.1f s%n", big.messages, big.bytes / 1e6, users, each.messages, each.bytes / 1e6,
@@ -287,19 +285,6 @@ public final class OnAccessBench {
       }
     }
     return n;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.sorted(Comparator.naturalOrder()).toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 
   private static double median(List<Double> values) {
