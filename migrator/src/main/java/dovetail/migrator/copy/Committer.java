@@ -39,11 +39,16 @@ final class Committer implements AutoCloseable {
 
   /**
    * Adds a body that is whole in {@code data} (which the caller no longer touches) on the writer thread;
-   * {@code stored} runs there once it is added. A failure is thrown by a later call of this committer.
+   * there, {@code release} runs once the bytes are written (the array may then be reused) and
+   * {@code stored} once it is added. A failure is thrown by a later call of this committer.
    */
-  void addWhole(MessageMeta meta, byte[] data, int offset, int length, Runnable stored) {
+  void addWhole(MessageMeta meta, byte[] data, int offset, int length, Runnable release, Runnable stored) {
     writer.submit(length, () -> {
-      addNow(meta, new ByteArrayInputStream(data, offset, length));
+      try {
+        addNow(meta, new ByteArrayInputStream(data, offset, length));
+      } finally {
+        release.run();
+      }
       stored.run();
     });
   }

@@ -277,13 +277,13 @@ public final class FolderMigration {
 
     /** A body that arrived whole is written on the committer's writer thread while the next ones are read. */
     @Override
-    public void acceptWhole(long uid, byte[] data, int offset, int length) {
+    public void acceptWhole(long uid, byte[] data, int offset, int length, Runnable release) {
       LegacyMessageInfo info = head(uid);
       if (options.emptyHeaderWorkaround() && info.rfc822Size() > 0 && noHeader(data, offset, length)) {
         throw new Interrupt("the server sent " + (length == 0 ? "an empty body" : "a body without header")
             + " although RFC822.SIZE is " + info.rfc822Size());
       }
-      committer.addWhole(meta(info), data, offset, length, () -> added(info, length));
+      committer.addWhole(meta(info), data, offset, length, release, () -> added(info, length));
       queue.poll();
     }
 

@@ -18,12 +18,17 @@ public interface BodyConsumer {
   void accept(long uid, InputStream body) throws IOException;
 
   /**
-   * One message's exact bytes, whole in memory: {@code data[offset, offset + length)}. The array is not
-   * used by the source again, so the consumer may keep it after the call (e.g. to write it on another
-   * thread). By default it is handed to {@link #accept(long, InputStream)}.
+   * One message's exact bytes, whole in memory: {@code data[offset, offset + length)}. The consumer may
+   * keep reading the array after the call (e.g. write it on another thread); it runs {@code release}
+   * once it no longer does, and the source may then reuse the array (not running it costs only a fresh
+   * allocation later). By default the bytes go to {@link #accept(long, InputStream)}, and then back.
    */
-  default void acceptWhole(long uid, byte[] data, int offset, int length) throws IOException {
-    accept(uid, new ByteArrayInputStream(data, offset, length));
+  default void acceptWhole(long uid, byte[] data, int offset, int length, Runnable release) throws IOException {
+    try {
+      accept(uid, new ByteArrayInputStream(data, offset, length));
+    } finally {
+      release.run();
+    }
   }
 
   /**

@@ -20,8 +20,8 @@ final class BodyFetcher {
   private final FetchLimits limits;
   private final int firstPiece;
 
-  BodyFetcher(ImapConnection connection, FetchLimits limits) {
-    this.inbox = new FetchInbox(connection);
+  BodyFetcher(ImapConnection connection, FetchLimits limits, BodyBuffers buffers) {
+    this.inbox = new FetchInbox(connection, buffers);
     this.limits = limits;
     this.firstPiece = limits.firstPieceBytes();
   }
@@ -87,6 +87,8 @@ final class BodyFetcher {
         consumer.accept(uids[i], piece.data().toByteArrayInputStream());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } finally {
+        inbox.release(piece);
       }
     }
     return death;
@@ -107,15 +109,15 @@ final class BodyFetcher {
     boolean whole = piece.origin() < 0 || piece.length() < firstPiece;
     if (whole) {
       try {
-        // Each response has a buffer of its own (Angus reuses none here), so the consumer may keep it.
         ByteArray data = piece.data();
-        consumer.acceptWhole(uid, data.getBytes(), data.getStart(), data.getCount());
+        Piece owned = piece;
+        consumer.acceptWhole(uid, data.getBytes(), data.getStart(), data.getCount(), () -> inbox.release(owned));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       return;
     }
-    ChunkedBodyStream stream = new ChunkedBodyStream(inbox, uid, piece.data(), limits.chunkBytes());
+    ChunkedBodyStream stream = new ChunkedBodyStream(inbox, uid, piece, limits.chunkBytes());
     try {
       consumer.accept(uid, stream);
     } catch (IOException e) {

@@ -20,6 +20,7 @@ final class ChunkedBodyStream extends InputStream {
   private final FetchInbox inbox;
   private final long uid;
   private final int chunk;
+  private Piece current;
   private byte[] buffer;
   private int position;
   private int end;
@@ -28,10 +29,12 @@ final class ChunkedBodyStream extends InputStream {
   private LegacyException sourceFailure;
   private String messageFailure;
 
-  ChunkedBodyStream(FetchInbox inbox, long uid, ByteArray first, int chunk) {
+  ChunkedBodyStream(FetchInbox inbox, long uid, Piece firstPiece, int chunk) {
+    ByteArray first = firstPiece.data();
     this.inbox = inbox;
     this.uid = uid;
     this.chunk = chunk;
+    this.current = firstPiece;
     this.buffer = first.getBytes();
     this.position = first.getStart();
     this.end = position + first.getCount();
@@ -79,6 +82,8 @@ final class ChunkedBodyStream extends InputStream {
       inFlight = null;
     }
     inbox.forget(uid);
+    inbox.release(current);
+    current = null;
     buffer = null;
     position = end = 0;
   }
@@ -132,6 +137,8 @@ final class ChunkedBodyStream extends InputStream {
       throw new IOException(messageFailure);
     }
     ByteArray data = piece.data();
+    inbox.release(current);
+    current = piece;
     buffer = data.getBytes();
     position = data.getStart();
     end = position + data.getCount();

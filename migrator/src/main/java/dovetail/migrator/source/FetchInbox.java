@@ -15,6 +15,9 @@ import org.eclipse.angus.mail.imap.protocol.UID;
  * several commands in flight, an untagged FETCH cannot be tied to a command (RFC 3501 5.5), so each
  * body piece is filed under its UID and origin octet, and each tagged completion under its tag. Body
  * pieces of the usual shape are read by {@link BodyPieceParser}; Angus parses everything else.
+ *
+ * <p>Responses are read into one reused array; a body piece is copied from there into an array from
+ * {@link BodyBuffers}, which whoever consumes the piece gives back ({@link #release}).
  */
 final class FetchInbox {
   /** One BODY[] piece. {@code origin} is -1 when the server ignored the partial range and sent it all. */
@@ -32,9 +35,14 @@ final class FetchInbox {
   private final Map<String, Response> completions = new HashMap<>();
   private final Set<String> pending = new LinkedHashSet<>();
   private final BodyPieceParser bodies = new BodyPieceParser();
+  private final BodyBuffers buffers;
+  private ByteArray received = new ByteArray(RECEIVE_BYTES);
 
-  FetchInbox(ImapConnection connection) {
+  private static final int RECEIVE_BYTES = 64 * 1024;
+
+  FetchInbox(ImapConnection connection, BodyBuffers buffers) {
     this.connection = connection;
+    this.buffers = buffers;
   }
 
   /** Sends {@code UID FETCH <set> (UID BODY.PEEK[]<offset.length>)}; returns the tag. */
@@ -48,9 +56,9 @@ final class FetchInbox {
   Response await(String tag) {
     Response done;
     while ((done = completions.remove(tag)) == null) {
-      ByteArray raw = connection.readRaw();
+      ByteArray raw = connection.readRaw(received);
       if (bodies.parse(raw)) {
-        file(bodies.uid(), bodies.origin(), bodies.data());
+        file(bodies.uid(), bodies.origin(), keep(bodies.data()));
       } else {
         Response r = connection.parse(raw);
         if (r != null) {
@@ -60,6 +68,26 @@ final class FetchInbox {
     }
     pending.remove(tag);
     return done;
+  }
+
+  /**
+   * The body bytes out of the reused receive array: copied into a pooled array, or, when larger than
+   * any pooled array (a server that ignored the range), the receive array itself, replaced by a new one.
+   */
+  private ByteArray keep(ByteArray body) {
+    if (body.getCount() > BodyBuffers.LARGEST) {
+      received = new ByteArray(RECEIVE_BYTES);
+      return body;
+    }
+    byte[] copy = buffers.copyOf(body.getBytes(), body.getStart(), body.getCount());
+    return new ByteArray(copy, 0, body.getCount());
+  }
+
+  /** Gives a piece's array back for reuse, once its bytes are no longer read. */
+  void release(Piece piece) {
+    if (piece != null && piece.data() != null) {
+      buffers.release(piece.data().getBytes());
+    }
   }
 
   /** The piece of {@code uid} that starts at {@code offset}, or null if the server sent none. */

@@ -85,9 +85,14 @@ final class ImapConnection implements AutoCloseable {
    * ({@link BodyPieceParser}, {@link MetadataParser}); whatever they do not recognize goes to {@link #parse}.
    */
   ByteArray readRaw() {
+    return readRaw(null);
+  }
+
+  /** As {@link #readRaw()}, into {@code reuse} when not null (its bytes are valid until the next read into it). */
+  ByteArray readRaw(ByteArray reuse) {
     alive();
     try {
-      return wire.readRaw();
+      return reuse == null ? wire.readRaw() : wire.readRaw(reuse);
     } catch (IOException e) {
       throw die(ImapFailures.fromIo(e, peer));
     }

@@ -14,6 +14,8 @@ final class ImapSession implements LegacyImapSession {
   private final ImapConnection connection;
   private final LegacyImapEndpoint endpoint;
   private final FetchLimits limits;
+  /** Body arrays reused from one fetch to the next (as many bytes as the fetches in flight may hold). */
+  private final BodyBuffers bodyBuffers;
   private final Map<String, Long> uidValidities = new HashMap<>();
   private String selected;
 
@@ -21,6 +23,7 @@ final class ImapSession implements LegacyImapSession {
     this.connection = connection;
     this.endpoint = endpoint;
     this.limits = limits;
+    this.bodyBuffers = new BodyBuffers(limits.bufferBytes());
   }
 
   @Override
@@ -71,7 +74,7 @@ final class ImapSession implements LegacyImapSession {
       throw new IllegalArgumentException("UIDs must be between 1 and 2^32-1");
     }
     select(legacyName);
-    new BodyFetcher(connection, limits).fetch(sorted, consumer);
+    new BodyFetcher(connection, limits, bodyBuffers).fetch(sorted, consumer);
     checkUidValidity(legacyName);
   }
 

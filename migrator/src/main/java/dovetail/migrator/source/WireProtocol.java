@@ -53,6 +53,11 @@ final class WireProtocol extends IMAPProtocol {
     return getInputStream().readResponse(null);
   }
 
+  /** Like {@link #readRaw()}, into {@code reuse} (grown when too small): valid until the next read into it. */
+  ByteArray readRaw(ByteArray reuse) throws IOException {
+    return getInputStream().readResponse(reuse);
+  }
+
   /** Angus's parse of a response from {@link #readRaw}, as {@link #readResponse} would have given it. */
   Response parse(ByteArray raw) throws IOException, ProtocolException {
     replay = new ResponseInputStream(new ByteArrayInputStream(raw.getBytes(), raw.getStart(), raw.getCount()));

@@ -47,10 +47,18 @@ class CommitterTest {
 
   /** The body in the middle of a larger array, as a response buffer holds it. */
   private static void addWhole(Committer c, long uid, List<Long> stored) {
+    addWhole(c, uid, stored, new ArrayList<>());
+  }
+
+  /** As above; the release scribbles over the array, as its next use would, and records the UID. */
+  private static void addWhole(Committer c, long uid, List<Long> stored, List<Long> released) {
     byte[] b = body(uid);
     byte[] buffer = new byte[b.length + 20];
     System.arraycopy(b, 0, buffer, 7, b.length);
-    c.addWhole(meta(uid), buffer, 7, b.length, () -> stored.add(uid));
+    c.addWhole(meta(uid), buffer, 7, b.length, () -> {
+      java.util.Arrays.fill(buffer, (byte) 'Z');
+      released.add(uid);
+    }, () -> stored.add(uid));
   }
 
   private static byte[] content(Mailbox box, long uid) throws IOException {
@@ -63,13 +71,14 @@ class CommitterTest {
   void wholeAndStreamedBodiesAreStoredInTheirOrderAndCommittedEveryInterval() throws IOException {
     Mailbox box = folder();
     List<Long> stored = Collections.synchronizedList(new ArrayList<>());
+    List<Long> released = Collections.synchronizedList(new ArrayList<>());
     try (Committer c = new Committer(box, 3)) {
       for (long uid = 1; uid <= 10; uid++) {
         if (uid == 5) {
           c.add(meta(uid), new ByteArrayInputStream(body(uid))); // a streamed one waits for those before it
           stored.add(uid);
         } else {
-          addWhole(c, uid, stored);
+          addWhole(c, uid, stored, released);
         }
       }
       assertEquals(9, c.committedMessages(), "three commits of three");
@@ -77,6 +86,8 @@ class CommitterTest {
       assertEquals(10, c.committedMessages());
     }
     assertEquals(LongStream.rangeClosed(1, 10).boxed().toList(), stored);
+    assertEquals(List.of(1L, 2L, 3L, 4L, 6L, 7L, 8L, 9L, 10L), released, "each array given back once, after its write "
+        + "(the release scribbles over it: the stored bytes below prove it came after)");
     assertEquals(LongStream.rangeClosed(1, 10).boxed().toList(), box.messages().stream().map(StoredMessage::uid).toList());
     assertEquals(40, box.status().nextUid());
     for (long uid = 1; uid <= 10; uid++) {
