@@ -40,7 +40,10 @@ import java.util.stream.Stream;
  * arguments for the backup command, e.g. {@code -j 1}; {@code --setting "key = value"} adds a configuration line).
  * {@code --baseline-jar OTHER.jar} times a second build in every run too, in alternating order, so that two
  * builds are compared under the same machine load. With /usr/bin/time, each backup's CPU seconds (user + sys)
- * are printed as well: on a shared machine they vary much less than wall time.
+ * are printed as well: on a shared machine they vary much less than wall time. {@code --wrap "perf stat -o F"}
+ * puts a command in front of the backup's java (a profiler); {@code --floor DIR} also times
+ * {@code bench/FloorCopy.java} (compiled into DIR by run.sh), the least a Java program must do to land the corpus
+ * in Maildir files, as a yardstick for what part of the ratio is the JVM and the file system's.
  */
 public final class MigrationBench {
   private static final String USER = "alice";
@@ -57,6 +60,8 @@ public final class MigrationBench {
     boolean corpusOnly = false;
     List<String> backupOptions = new ArrayList<>();
     List<String> settings = new ArrayList<>();
+    Path floorClasses = null;
+    List<String> wrapper = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--messages" -> messages = Integer.parseInt(args[++i]);
@@ -68,6 +73,8 @@ public final class MigrationBench {
         case "--corpus-only" -> corpusOnly = true;
         case "--backup-option" -> backupOptions.add(args[++i]);
         case "--setting" -> settings.add(args[++i]);
+        case "--floor" -> floorClasses = Path.of(args[++i]);
+        case "--wrap" -> wrapper.addAll(List.of(args[++i].trim().split("\\s+")));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -95,21 +102,28 @@ public final class MigrationBench {
       List<Double> raw = new ArrayList<>();
       List<Timing> dovetail = new ArrayList<>();
       List<Timing> baseline = new ArrayList<>();
+      List<Double> floor = new ArrayList<>();
       for (int run = 1; run <= runs; run++) {
         RawFetch r = RawFetch.run(legacy.imapPort(), corpus.folders);
         raw.add(r.seconds);
         check(r.messages == corpus.messages, "raw fetch saw " + r.messages + " messages");
         Timing base = null;
         if (baselineJar != null && run % 2 == 1) {
-          base = migrate(baselineJar, javaOptions, backupOptions, settings, dir, "base-" + run, legacy.imapPort(), corpus);
+          base = migrate(baselineJar, javaOptions, backupOptions, settings, wrapper, dir, "base-" + run, legacy.imapPort(), corpus);
         }
-        Timing t = migrate(jar, javaOptions, backupOptions, settings, dir, "run-" + run, legacy.imapPort(), corpus);
+        Timing t = migrate(jar, javaOptions, backupOptions, settings, wrapper, dir, "run-" + run, legacy.imapPort(), corpus);
         if (baselineJar != null && run % 2 == 0) {
-          base = migrate(baselineJar, javaOptions, backupOptions, settings, dir, "base-" + run, legacy.imapPort(), corpus);
+          base = migrate(baselineJar, javaOptions, backupOptions, settings, wrapper, dir, "base-" + run, legacy.imapPort(), corpus);
         }
         dovetail.add(t);
-        System.out.printf(Locale.ROOT, "run %d: raw %.2f s, dovetail backup %.2f s (ratio %.2f, CPU %.2f s)%s%n", run, r.seconds,
-            t.seconds, t.seconds / r.seconds, t.cpuSeconds,
+        String floorText = "";
+        if (floorClasses != null) {
+          double f = FloorRun.seconds(floorClasses, dir.resolve("floor-" + run), legacy.imapPort(), corpus);
+          floor.add(f);
+          floorText = String.format(Locale.ROOT, "; floor %.2f s (ratio %.2f)", f, f / r.seconds);
+        }
+        System.out.printf(Locale.ROOT, "run %d: raw %.2f s, dovetail backup %.2f s (ratio %.2f, CPU %.2f s)%s%s%n", run,
+            r.seconds, t.seconds, t.seconds / r.seconds, t.cpuSeconds, floorText,
             base == null ? "" : String.format(Locale.ROOT, "; baseline %.2f s (ratio %.2f, CPU %.2f s)", base.seconds,
                 base.seconds / r.seconds, base.cpuSeconds));
         if (base != null) {
@@ -128,6 +142,11 @@ public final class MigrationBench {
       System.out.printf(Locale.ROOT, "dovetail: %.0f messages/s, %.1f MB/s; ratio to raw %.2fx (median), %.2fx (best of each)%n",
           corpus.messages / dovetailMedian, corpus.bytes / 1e6 / dovetailMedian, dovetailMedian / rawMedian,
           dovetailBest / rawBest);
+      if (!floor.isEmpty()) {
+        double floorMedian = median(floor);
+        System.out.printf(Locale.ROOT, "floor (bench/FloorCopy.java: a bare Java fetch-and-write, no uidlist, flags, sizes or "
+            + "resume, cold JVM, 2 connections): median %.2f s, ratio to raw %.2fx%n", floorMedian, floorMedian / rawMedian);
+      }
       if (!baseline.isEmpty()) {
         double baseMedian = median(baseline.stream().map(Timing::seconds).toList());
         System.out.printf(Locale.ROOT, "baseline %s: median %.2f s (ratio to raw %.2fx), best %.2f s, CPU median %.2f s%n",
@@ -148,9 +167,10 @@ public final class MigrationBench {
 
   /** One backup into a fresh store, checked and deleted afterwards. */
   private static Timing migrate(Path jar, List<String> javaOptions, List<String> backupOptions, List<String> settings,
-      Path dir, String name, int port, Corpus corpus) throws Exception {
+      List<String> wrapper, Path dir, String name, int port, Corpus corpus) throws Exception {
     Path store = dir.resolve("store-" + name);
-    Timing t = backup(jar, javaOptions, backupOptions, settings, dir.resolve("dovetail-" + name + ".conf"), port, store);
+    Timing t = backup(jar, javaOptions, backupOptions, settings, wrapper, dir.resolve("dovetail-" + name + ".conf"), port,
+        store);
     int migrated = count(store.resolve(USER).resolve("Maildir"), corpus.folders);
     check(migrated == corpus.messages, "the store holds " + migrated + " messages");
     deleteTree(store);
@@ -159,7 +179,7 @@ public final class MigrationBench {
 
   /** {@code java -jar dovetail.jar backup}; returns its wall time and, with /usr/bin/time, its CPU time. */
   private static Timing backup(Path jar, List<String> javaOptions, List<String> backupOptions, List<String> settings,
-      Path conf, int port, Path store) throws Exception {
+      List<String> wrapper, Path conf, int port, Path store) throws Exception {
     Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + port + "\nimapc_master_user = master\n"
         + "imapc_password = master-secret\nimapc_features = rfc822.size\n"
         + "mail_location = maildir:" + store + "/%n/Maildir\n" + String.join("\n", settings) + "\n");
@@ -170,6 +190,7 @@ public final class MigrationBench {
     if (Files.isExecutable(time)) {
       command.addAll(List.of(time.toString(), "-f", "%U %S", "-o", cpu.toString()));
     }
+    command.addAll(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
     command.addAll(List.of("-jar", jar.toString(), "backup", "-c", conf.toString(), "-u", USER));
@@ -187,6 +208,23 @@ public final class MigrationBench {
       cpuSeconds = Double.parseDouble(userSys[userSys.length - 2]) + Double.parseDouble(userSys[userSys.length - 1]);
     }
     return new Timing(seconds, cpuSeconds);
+  }
+
+  /** Runs bench/FloorCopy (compiled by run.sh) into {@code store} in a JVM of its own; wall seconds. */
+  static final class FloorRun {
+    static double seconds(Path classes, Path store, int port, Corpus corpus) throws Exception {
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", classes.toString(), "FloorCopy", Integer.toString(port), store.toString(), USER, "2"));
+      command.addAll(corpus.folders);
+      long start = System.nanoTime();
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      check(p.waitFor() == 0, "FloorCopy failed: " + out);
+      double seconds = secondsSince(start);
+      check(out.equals(Integer.toString(corpus.messages)), "FloorCopy copied " + out + " messages");
+      deleteTree(store);
+      return seconds;
+    }
   }
 
   private static int count(Path root, List<String> folders) {
