@@ -1,0 +1,128 @@
+package dovetail.proxy.launch;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A JVM of its own for a short offline command ({@code backup}, {@code verify}), started with
+ * {@code -XX:TieredStopAtLevel=1}: such a run lasts seconds to minutes and is bound by sockets and file
+ * writes, so C2's compilations (1.3-1.9 s of CPU in a 20,000-message backup, on a 2-core machine competing
+ * with the copy and the legacy server) never pay for themselves; C1's code is enough (bench/README.md).
+ * The flags cannot travel in the jar's manifest, and the contract is {@code java -jar dovetail.jar backup},
+ * hence the relaunch: this JVM starts the second one with its own JVM options plus ours (before them, so
+ * that an operator's own flag wins), passes the terminal through, returns its exit code, forwards a
+ * SIGTERM, and the second JVM stops at once when this one is killed. {@code -Ddovetail.batchJvm=false}
+ * keeps everything in one JVM.
+ */
+final class BatchJvm {
+  static final Set<String> COMMANDS = Set.of("backup", "verify");
+  static final List<String> OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+  /** Set to "false" by an operator: no second JVM. */
+  static final String SWITCH = "dovetail.batchJvm";
+  /** Set in the second JVM: the pid of the JVM that launched it. */
+  static final String LAUNCHER_PID = "dovetail.batchJvm.launcher";
+  private static final long WATCH_MILLIS = 100;
+
+  private final List<String> command;
+
+  private BatchJvm(List<String> command) {
+    this.command = command;
+  }
+
+  /** The relaunch for these arguments, or empty when this command runs here. */
+  static Optional<BatchJvm> forCommand(String[] args) {
+    if (args.length == 0 || !COMMANDS.contains(args[0]) || "false".equals(System.getProperty(SWITCH))) {
+      return Optional.empty();
+    }
+    return ProcessHandle.current().info().arguments()
+        .flatMap(argv -> command(Arrays.asList(argv), List.of(args)))
+        .map(BatchJvm::new);
+  }
+
+  /**
+   * The second JVM's command line. {@code argv} is this JVM's (after the executable): JVM options,
+   * {@code -jar JAR} or the main class, then {@code appArgs}. Empty when it is not of that shape (an
+   * argument file, another main class): then the command runs here.
+   */
+  static Optional<List<String>> command(List<String> argv, List<String> appArgs) {
+    int launch = argv.size() - appArgs.size(); // the first application argument
+    if (launch < 1 || !argv.subList(launch, argv.size()).equals(appArgs)) {
+      return Optional.empty();
+    }
+    boolean viaJar = launch >= 2 && argv.get(launch - 2).equals("-jar");
+    boolean viaClass = argv.get(launch - 1).equals(Launcher.class.getName());
+    if (!viaJar && !viaClass) {
+      return Optional.empty(); // started some other way: nothing we can repeat safely
+    }
+    int jvmOptions = viaJar ? launch - 2 : launch - 1;
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(OPTIONS);
+    command.addAll(argv.subList(0, jvmOptions));
+    command.add("-D" + LAUNCHER_PID + "=" + ProcessHandle.current().pid());
+    command.addAll(argv.subList(jvmOptions, argv.size()));
+    return Optional.of(List.copyOf(command));
+  }
+
+  /** Runs the second JVM on this terminal; returns its exit code. */
+  int run() {
+    Process child;
+    try {
+      child = new ProcessBuilder(command).inheritIO().start();
+    } catch (IOException e) {
+      System.err.println("dovetail: cannot start " + command.get(0) + ": " + e.getMessage());
+      return 1;
+    }
+    // SIGTERM/SIGINT here: the second JVM gets a SIGTERM and is waited for, so it stops as it would alone.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      child.destroy();
+      waitFor(child);
+    }, "batch-jvm-stop"));
+    return waitFor(child);
+  }
+
+  static boolean isBatchJvm() {
+    return System.getProperty(LAUNCHER_PID) != null;
+  }
+
+  /**
+   * In the second JVM: when the launcher is gone without stopping us (kill -9), stop at once, as if the
+   * kill had reached this JVM too; a crash must not leave a migration running in the background.
+   */
+  static void stopWithLauncher() {
+    Optional<ProcessHandle> launcher;
+    try {
+      launcher = ProcessHandle.of(Long.parseLong(System.getProperty(LAUNCHER_PID)));
+    } catch (NumberFormatException e) {
+      return;
+    }
+    Thread watch = new Thread(() -> {
+      while (launcher.map(ProcessHandle::isAlive).orElse(false)) {
+        try {
+          Thread.sleep(WATCH_MILLIS);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      System.err.println("dovetail: the launching process is gone; stopping now");
+      Runtime.getRuntime().halt(137);
+    }, "batch-jvm-watch");
+    watch.setDaemon(true);
+    watch.start();
+  }
+
+  private static int waitFor(Process child) {
+    while (true) {
+      try {
+        return child.waitFor();
+      } catch (InterruptedException e) {
+        // keep waiting: leaving before the second JVM would orphan it
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dovetail.proxy.launch;
+
+import dovetail.proxy.cli.DovetailCommand;
+import java.util.Optional;
+
+/**
+ * The jar's entry point ({@code java -jar proxy/target/dovetail.jar COMMAND}). The short offline commands
+ * run in a second JVM started with options for short runs ({@link BatchJvm}); every other command, and
+ * that second JVM itself, runs {@link DovetailCommand} here.
+ */
+public final class Launcher {
+  private Launcher() {}
+
+  public static void main(String[] args) {
+    if (BatchJvm.isBatchJvm()) {
+      BatchJvm.stopWithLauncher();
+    } else {
+      Optional<BatchJvm> batch = BatchJvm.forCommand(args);
+      if (batch.isPresent()) {
+        System.exit(batch.get().run());
+      }
+    }
+    DovetailCommand.main(args);
+  }
+}

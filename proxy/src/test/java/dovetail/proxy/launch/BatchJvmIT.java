@@ -1,0 +1,206 @@
+package dovetail.proxy.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import dovetail.store.MailStore;
+import dovetail.store.StoreOptions;
+import dovetail.store.maildir.MaildirStore;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar dovetail.jar backup} as an operator runs it: the work happens in a second JVM with the
+ * short-run options, the terminal and the exit code pass through, and the second JVM never outlives the
+ * first (SIGKILL or SIGTERM of the launcher). The jar is a manifest-only jar over the test classpath whose
+ * Main-Class is the Launcher, as in proxy/target/dovetail.jar (which is built after the tests).
+ */
+class BatchJvmIT {
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+  @TempDir Path dir;
+  private final List<Process> started = new ArrayList<>();
+  private ServerSocket silent;
+  private final List<Socket> held = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws IOException {
+    for (Process p : started) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    for (Socket s : held) {
+      s.close();
+    }
+    if (silent != null) {
+      silent.close();
+    }
+  }
+
+  /** A jar like proxy/target/dovetail.jar: Main-Class Launcher, the test classpath as its Class-Path. */
+  private Path launcherJar() throws IOException {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Launcher.class.getName());
+    String classPath = List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
+        .map(p -> Path.of(p).toAbsolutePath().toUri().toString())
+        .collect(Collectors.joining(" "));
+    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+    Path jar = dir.resolve("dovetail.jar");
+    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
+      j.flush();
+    }
+    return jar;
+  }
+
+  private Process start(List<String> jvmOptions, String... appArgs) throws IOException {
+    List<String> command = new ArrayList<>(List.of(JAVA));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", launcherJar().toString()));
+    command.addAll(List.of(appArgs));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
+        .start();
+    started.add(p);
+    return p;
+  }
+
+  private String output() throws IOException {
+    return Files.readString(dir.resolve("out.txt"));
+  }
+
+  private Path conf(int port, String password) throws IOException {
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + port + "\nimapc_password = " + password + "\n"
+        + "mail_location = maildir:" + dir.resolve("store") + "/%n/Maildir\n");
+    return conf;
+  }
+
+  /** A legacy server that accepts and never greets: the backup waits in the second JVM for as long as we like. */
+  private int silentLegacy() throws IOException {
+    silent = new ServerSocket();
+    silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    Thread accept = new Thread(() -> {
+      try {
+        while (true) {
+          Socket s = silent.accept();
+          synchronized (held) {
+            held.add(s);
+          }
+        }
+      } catch (IOException e) {
+        // closed by the test
+      }
+    }, "silent-legacy");
+    accept.setDaemon(true);
+    accept.start();
+    return silent.getLocalPort();
+  }
+
+  private static ProcessHandle awaitChild(Process launcher) throws InterruptedException {
+    for (int i = 0; i < 600; i++) {
+      List<ProcessHandle> children = launcher.children().toList();
+      if (!children.isEmpty()) {
+        return children.get(0);
+      }
+      assertTrue(launcher.isAlive(), "the launcher ended without starting a second JVM");
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no second JVM after 30 s");
+  }
+
+  private static List<String> arguments(ProcessHandle p) {
+    return List.of(p.info().arguments().orElseThrow());
+  }
+
+  @Test
+  void aBackupRunsInTheSecondJvmAndItsOutputAndExitCodeComeBack() throws Exception {
+    GreenMail legacy = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+    legacy.start();
+    try {
+      GreenMailUser alice = legacy.setUser("alice@example.com", "alice", "secret");
+      for (int i = 1; i <= 3; i++) {
+        alice.deliver(GreenMailUtil.newMimeMessage("Subject: " + i + "\r\n\r\nbody " + i + "\r\n"));
+      }
+      Process p = start(List.of("-Xmx256m"), "backup", "-c", conf(legacy.getImap().getPort(), "secret").toString(),
+          "-u", "alice");
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "backup did not finish");
+      assertEquals(0, p.exitValue(), output());
+      assertTrue(output().contains("alice: complete"), output());
+      MailStore store = MaildirStore.open(dir.resolve("store/alice/Maildir"), StoreOptions.DEFAULT);
+      assertEquals(3, store.open("INBOX").status().messages());
+    } finally {
+      legacy.stop();
+    }
+  }
+
+  @Test
+  void aConfigurationMistakeKeepsItsExitCode() throws Exception {
+    Process p = start(List.of(), "backup", "-c", dir.resolve("missing.conf").toString(), "-u", "alice");
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(78, p.exitValue(), output());
+    assertTrue(output().contains("missing.conf"), output());
+  }
+
+  @Test
+  void theSecondJvmHasOurOptionsThenTheOperatorsAndDiesWithAKilledLauncher() throws Exception {
+    Process launcher = start(List.of("-Xmx200m", "-Ddovetail.test.marker=1"), "backup", "-c",
+        conf(silentLegacy(), "x").toString(), "-u", "alice");
+    ProcessHandle child = awaitChild(launcher);
+    List<String> args = arguments(child);
+    int ours = args.indexOf("-XX:TieredStopAtLevel=1");
+    assertTrue(ours >= 0 && ours < args.indexOf("-Xmx200m") && args.contains("-Ddovetail.test.marker=1"), args.toString());
+    assertEquals(List.of("backup", "-c", dir.resolve("dovetail.conf").toString(), "-u", "alice"),
+        args.subList(args.size() - 5, args.size()));
+
+    launcher.destroyForcibly(); // SIGKILL: no hook of the launcher runs
+    assertTrue(launcher.waitFor(30, TimeUnit.SECONDS));
+    child.onExit().get(30, TimeUnit.SECONDS); // the second JVM notices and stops by itself
+    assertFalse(child.isAlive());
+  }
+
+  @Test
+  void aSigtermOfTheLauncherStopsTheSecondJvmBeforeTheLauncherEnds() throws Exception {
+    Process launcher = start(List.of(), "backup", "-c", conf(silentLegacy(), "x").toString(), "-u", "alice");
+    ProcessHandle child = awaitChild(launcher);
+    launcher.destroy(); // SIGTERM
+    assertTrue(launcher.waitFor(60, TimeUnit.SECONDS));
+    assertFalse(child.isAlive(), "the launcher waits for the second JVM");
+    assertEquals(143, launcher.exitValue());
+  }
+
+  @Test
+  void batchJvmFalseKeepsTheBackupInTheOneJvm() throws Exception {
+    Process launcher = start(List.of("-Ddovetail.batchJvm=false"), "backup", "-c", conf(silentLegacy(), "x").toString(),
+        "-u", "alice");
+    for (int i = 0; i < 600 && held.isEmpty(); i++) {
+      Thread.sleep(50);
+    }
+    synchronized (held) {
+      assertFalse(held.isEmpty(), "the backup never connected");
+    }
+    assertEquals(0, launcher.children().count(), "the connection came from the launcher's own JVM");
+  }
+}

@@ -1,0 +1,61 @@
+package dovetail.proxy.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchJvmTest {
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final String PID = "-D" + BatchJvm.LAUNCHER_PID + "=" + ProcessHandle.current().pid();
+
+  private static List<String> expected(List<String> operatorOptions, List<String> launch, List<String> appArgs) {
+    List<String> c = new ArrayList<>(List.of(JAVA));
+    c.addAll(BatchJvm.OPTIONS);
+    c.addAll(operatorOptions); // after ours: HotSpot takes the last of two equal flags, so the operator's wins
+    c.add(PID);
+    c.addAll(launch);
+    c.addAll(appArgs);
+    return c;
+  }
+
+  @Test
+  void aJarLaunchIsRepeatedWithOurOptionsBeforeTheOperatorsOwn() {
+    List<String> app = List.of("backup", "-c", "d.conf", "-u", "alice");
+    List<String> argv = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=4", "-jar", "proxy/target/dovetail.jar"));
+    argv.addAll(app);
+    assertEquals(expected(List.of("-Xmx256m", "-XX:TieredStopAtLevel=4"), List.of("-jar", "proxy/target/dovetail.jar"), app),
+        BatchJvm.command(argv, app).orElseThrow());
+  }
+
+  @Test
+  void aMainClassLaunchKeepsItsClassPath() {
+    List<String> app = List.of("verify", "-c", "d.conf", "-u", "bob");
+    List<String> argv = new ArrayList<>(List.of("-cp", "a.jar:b.jar", Launcher.class.getName()));
+    argv.addAll(app);
+    assertEquals(expected(List.of("-cp", "a.jar:b.jar"), List.of(Launcher.class.getName()), app),
+        BatchJvm.command(argv, app).orElseThrow());
+  }
+
+  @Test
+  void aCommandLineOfAnotherShapeRunsHere() {
+    List<String> app = List.of("backup", "-u", "alice");
+    assertTrue(BatchJvm.command(List.of("@args-file"), app).isEmpty(), "an argument file hides the application arguments");
+    assertTrue(BatchJvm.command(List.of("-cp", "x.jar", "other.Main", "backup", "-u", "alice"), app).isEmpty(),
+        "another main class");
+    assertTrue(BatchJvm.command(List.of("-jar", "x.jar", "backup", "-u", "carol"), app).isEmpty(),
+        "the tail is not the application's arguments (e.g. a truncated command line)");
+  }
+
+  @Test
+  void onlyTheShortOfflineCommandsGetASecondJvm() {
+    assertTrue(BatchJvm.forCommand(new String[] {"serve", "-c", "x"}).isEmpty());
+    assertTrue(BatchJvm.forCommand(new String[] {"demo"}).isEmpty());
+    assertTrue(BatchJvm.forCommand(new String[0]).isEmpty());
+    // This test JVM was not started through the Launcher: backup would run here too.
+    assertTrue(BatchJvm.forCommand(new String[] {"backup", "-u", "alice"}).isEmpty());
+  }
+}
