@@ -30,4 +30,32 @@ class SizeCounterTest {
       assertEquals(data.length + bareLfs, counter.virtualSize(), "round " + round);
     }
   }
+
+  /** Long pieces at odd offsets, and bytes that differ from CR or LF in one bit: the word-wise count must not care. */
+  @Test
+  void countsExactlyInLongPiecesWithLookalikeBytes() {
+    Random random = new Random(11);
+    byte[] alphabet = {'\r', '\n', 'a', 0x0B, 0x0C, 0x09, 0x0E, 0x1A, 0x1D, (byte) 0x8A, (byte) 0x8D, (byte) 0xFF, 0x00};
+    for (int round = 0; round < 500; round++) {
+      byte[] data = new byte[random.nextInt(2000)];
+      long bareLfs = 0;
+      for (int i = 0; i < data.length; i++) {
+        data[i] = alphabet[random.nextInt(alphabet.length)];
+        if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
+          bareLfs++;
+        }
+      }
+      int start = random.nextInt(9);
+      byte[] shifted = new byte[start + data.length];
+      System.arraycopy(data, 0, shifted, start, data.length);
+      SizeCounter counter = new SizeCounter();
+      int at = 0;
+      while (at < data.length) {
+        int n = Math.min(data.length - at, random.nextInt(120));
+        counter.update(shifted, start + at, n);
+        at += n;
+      }
+      assertEquals(data.length + bareLfs, counter.virtualSize(), "round " + round);
+    }
+  }
 }
