@@ -16,8 +16,8 @@ import java.util.Set;
  * The flags cannot travel in the jar's manifest, and the contract is {@code java -jar dovetail.jar backup},
  * hence the relaunch: this JVM starts the second one with its own JVM options plus ours (before them, so
  * that an operator's own flag wins), passes the terminal through, returns its exit code, forwards a
- * SIGTERM, and the second JVM stops at once when this one is killed. {@code -Ddovetail.batchJvm=false}
- * keeps everything in one JVM.
+ * SIGTERM, and the second JVM stops at once when this one is killed. Started from a jar, it also maps the
+ * jar's {@link ClassArchive}. {@code -Ddovetail.batchJvm=false} keeps everything in one JVM.
  */
 final class BatchJvm {
   static final Set<String> COMMANDS = Set.of("backup", "verify");
@@ -29,9 +29,11 @@ final class BatchJvm {
   private static final long WATCH_MILLIS = 100;
 
   private final List<String> command;
+  private final Optional<ClassArchive> archive;
 
-  private BatchJvm(List<String> command) {
+  private BatchJvm(List<String> command, Optional<ClassArchive> archive) {
     this.command = command;
+    this.archive = archive;
   }
 
   /** The relaunch for these arguments, or empty when this command runs here. */
@@ -39,9 +41,10 @@ final class BatchJvm {
     if (args.length == 0 || !COMMANDS.contains(args[0]) || "false".equals(System.getProperty(SWITCH))) {
       return Optional.empty();
     }
-    return ProcessHandle.current().info().arguments()
-        .flatMap(argv -> command(Arrays.asList(argv), List.of(args)))
-        .map(BatchJvm::new);
+    List<String> argv = ProcessHandle.current().info().arguments().map(Arrays::asList).orElse(List.of());
+    Optional<ClassArchive> archive = jar(argv, List.of(args)).flatMap(ClassArchive::forJar);
+    return command(argv, List.of(args), archive.map(ClassArchive::options).orElse(List.of()))
+        .map(command -> new BatchJvm(command, archive));
   }
 
   /**
@@ -49,24 +52,39 @@ final class BatchJvm {
    * {@code -jar JAR} or the main class, then {@code appArgs}. Empty when it is not of that shape (an
    * argument file, another main class): then the command runs here.
    */
-  static Optional<List<String>> command(List<String> argv, List<String> appArgs) {
-    int launch = argv.size() - appArgs.size(); // the first application argument
-    if (launch < 1 || !argv.subList(launch, argv.size()).equals(appArgs)) {
+  static Optional<List<String>> command(List<String> argv, List<String> appArgs, List<String> archiveOptions) {
+    int launch = launchEnd(argv, appArgs);
+    if (launch < 0) {
       return Optional.empty();
     }
     boolean viaJar = launch >= 2 && argv.get(launch - 2).equals("-jar");
-    boolean viaClass = argv.get(launch - 1).equals(Launcher.class.getName());
-    if (!viaJar && !viaClass) {
-      return Optional.empty(); // started some other way: nothing we can repeat safely
-    }
     int jvmOptions = viaJar ? launch - 2 : launch - 1;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(OPTIONS);
+    command.addAll(archiveOptions);
     command.addAll(argv.subList(0, jvmOptions));
     command.add("-D" + LAUNCHER_PID + "=" + ProcessHandle.current().pid());
     command.addAll(argv.subList(jvmOptions, argv.size()));
     return Optional.of(List.copyOf(command));
+  }
+
+  /** The jar of a {@code -jar JAR} launch. */
+  static Optional<Path> jar(List<String> argv, List<String> appArgs) {
+    int launch = launchEnd(argv, appArgs);
+    return launch >= 2 && argv.get(launch - 2).equals("-jar") ? Optional.of(Path.of(argv.get(launch - 1)))
+        : Optional.empty();
+  }
+
+  /** Where the application's arguments start in {@code argv}, or -1 when argv is not of a known shape. */
+  private static int launchEnd(List<String> argv, List<String> appArgs) {
+    int launch = argv.size() - appArgs.size();
+    if (launch < 1 || !argv.subList(launch, argv.size()).equals(appArgs)) {
+      return -1;
+    }
+    boolean viaJar = launch >= 2 && argv.get(launch - 2).equals("-jar");
+    boolean viaClass = argv.get(launch - 1).equals(Launcher.class.getName());
+    return viaJar || viaClass ? launch : -1;
   }
 
   /** Runs the second JVM on this terminal; returns its exit code. */
@@ -83,7 +101,9 @@ final class BatchJvm {
       child.destroy();
       waitFor(child);
     }, "batch-jvm-stop"));
-    return waitFor(child);
+    int exit = waitFor(child);
+    archive.ifPresent(a -> a.settle(exit));
+    return exit;
   }
 
   static boolean isBatchJvm() {

@@ -25,9 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code java -jar dovetail.jar backup} as an operator runs it: the work happens in a second JVM with the
  * short-run options, the terminal and the exit code pass through, and the second JVM never outlives the
- * first (SIGKILL or SIGTERM of the launcher). The jar is a manifest-only jar over the test classpath whose
- * Main-Class is the Launcher, as in proxy/target/dovetail.jar (which is built after the tests).
+ * first (SIGKILL or SIGTERM of the launcher), and a complete run leaves a class-data archive that the next
+ * run maps. The jar is a manifest-only jar whose Main-Class is the Launcher, as in proxy/target/dovetail.jar
+ * (built after the tests), over the test classpath with its class directories packed into jars (the JVM
+ * archives classes from jars only). The archive cache is the test's own directory.
  */
 class BatchJvmIT {
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -60,24 +62,52 @@ class BatchJvmIT {
     }
   }
 
-  /** A jar like proxy/target/dovetail.jar: Main-Class Launcher, the test classpath as its Class-Path. */
+  /** A jar like proxy/target/dovetail.jar: Main-Class Launcher, the test classpath (as jars) as its Class-Path. */
   private Path launcherJar() throws IOException {
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Launcher.class.getName());
-    String classPath = List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
-        .map(p -> Path.of(p).toAbsolutePath().toUri().toString())
-        .collect(Collectors.joining(" "));
-    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
     Path jar = dir.resolve("dovetail.jar");
+    if (Files.exists(jar)) {
+      return jar;
+    }
+    List<String> classPath = new ArrayList<>();
+    int n = 0;
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path p = Path.of(entry).toAbsolutePath();
+      if (Files.isDirectory(p)) {
+        Path packed = dir.resolve("lib").resolve((n++) + ".jar");
+        pack(p, packed);
+        p = packed;
+      }
+      classPath.add(p.toUri().toString());
+    }
+    Manifest manifest = manifest(String.join(" ", classPath));
     try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
       j.flush();
     }
     return jar;
   }
 
+  private static Manifest manifest(String classPath) {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Launcher.class.getName());
+    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
+    return manifest;
+  }
+
+  private static void pack(Path classes, Path jar) throws IOException {
+    Files.createDirectories(jar.getParent());
+    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out);
+        var files = Files.walk(classes)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+        j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
+        Files.copy(f, j);
+        j.closeEntry();
+      }
+    }
+  }
+
   private Process start(List<String> jvmOptions, String... appArgs) throws IOException {
-    List<String> command = new ArrayList<>(List.of(JAVA));
+    List<String> command = new ArrayList<>(List.of(JAVA, "-D" + ClassArchive.DIRECTORY + "=" + dir.resolve("cache")));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", launcherJar().toString()));
     command.addAll(List.of(appArgs));
@@ -154,6 +184,32 @@ class BatchJvmIT {
     } finally {
       legacy.stop();
     }
+  }
+
+  @Test
+  void aCompleteBackupLeavesAClassArchiveThatTheNextRunMapsQuietly() throws Exception {
+    GreenMail legacy = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+    legacy.start();
+    try {
+      GreenMailUser alice = legacy.setUser("alice@example.com", "alice", "secret");
+      alice.deliver(GreenMailUtil.newMimeMessage("Subject: 1\r\n\r\nbody\r\n"));
+      Process p = start(List.of(), "backup", "-c", conf(legacy.getImap().getPort(), "secret").toString(), "-u", "alice");
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "backup did not finish");
+      assertEquals(0, p.exitValue(), output());
+      assertFalse(output().contains("[warning]") || output().contains("cds"), "nothing about archives on the terminal: "
+          + output());
+    } finally {
+      legacy.stop();
+    }
+    List<Path> archives;
+    try (var files = Files.list(dir.resolve("cache"))) {
+      archives = files.filter(f -> f.toString().endsWith(".jsa")).toList();
+    }
+    assertEquals(1, archives.size(), archives.toString());
+
+    Process launcher = start(List.of(), "backup", "-c", conf(silentLegacy(), "x").toString(), "-u", "alice");
+    List<String> args = arguments(awaitChild(launcher));
+    assertTrue(args.contains("-XX:SharedArchiveFile=" + archives.get(0)), args.toString());
   }
 
   @Test

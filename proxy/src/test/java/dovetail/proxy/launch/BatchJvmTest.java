@@ -13,8 +13,14 @@ class BatchJvmTest {
   private static final String PID = "-D" + BatchJvm.LAUNCHER_PID + "=" + ProcessHandle.current().pid();
 
   private static List<String> expected(List<String> operatorOptions, List<String> launch, List<String> appArgs) {
+    return expected(List.of(), operatorOptions, launch, appArgs);
+  }
+
+  private static List<String> expected(List<String> archive, List<String> operatorOptions, List<String> launch,
+      List<String> appArgs) {
     List<String> c = new ArrayList<>(List.of(JAVA));
     c.addAll(BatchJvm.OPTIONS);
+    c.addAll(archive);
     c.addAll(operatorOptions); // after ours: HotSpot takes the last of two equal flags, so the operator's wins
     c.add(PID);
     c.addAll(launch);
@@ -28,7 +34,19 @@ class BatchJvmTest {
     List<String> argv = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=4", "-jar", "proxy/target/dovetail.jar"));
     argv.addAll(app);
     assertEquals(expected(List.of("-Xmx256m", "-XX:TieredStopAtLevel=4"), List.of("-jar", "proxy/target/dovetail.jar"), app),
-        BatchJvm.command(argv, app).orElseThrow());
+        BatchJvm.command(argv, app, List.of()).orElseThrow());
+  }
+
+  @Test
+  void theClassArchiveOptionsComeWithOursAndOnlyAJarLaunchHasAJar() {
+    List<String> app = List.of("backup", "-u", "alice");
+    List<String> argv = new ArrayList<>(List.of("-Xmx1g", "-jar", "d.jar"));
+    argv.addAll(app);
+    List<String> archive = List.of("-XX:SharedArchiveFile=/c/a.jsa", ClassArchive.QUIET);
+    assertEquals(expected(archive, List.of("-Xmx1g"), List.of("-jar", "d.jar"), app),
+        BatchJvm.command(argv, app, archive).orElseThrow());
+    assertEquals(Path.of("d.jar"), BatchJvm.jar(argv, app).orElseThrow());
+    assertTrue(BatchJvm.jar(List.of("-cp", "d.jar", Launcher.class.getName(), "backup", "-u", "alice"), app).isEmpty());
   }
 
   @Test
@@ -37,16 +55,16 @@ class BatchJvmTest {
     List<String> argv = new ArrayList<>(List.of("-cp", "a.jar:b.jar", Launcher.class.getName()));
     argv.addAll(app);
     assertEquals(expected(List.of("-cp", "a.jar:b.jar"), List.of(Launcher.class.getName()), app),
-        BatchJvm.command(argv, app).orElseThrow());
+        BatchJvm.command(argv, app, List.of()).orElseThrow());
   }
 
   @Test
   void aCommandLineOfAnotherShapeRunsHere() {
     List<String> app = List.of("backup", "-u", "alice");
-    assertTrue(BatchJvm.command(List.of("@args-file"), app).isEmpty(), "an argument file hides the application arguments");
-    assertTrue(BatchJvm.command(List.of("-cp", "x.jar", "other.Main", "backup", "-u", "alice"), app).isEmpty(),
+    assertTrue(BatchJvm.command(List.of("@args-file"), app, List.of()).isEmpty(), "an argument file hides the application arguments");
+    assertTrue(BatchJvm.command(List.of("-cp", "x.jar", "other.Main", "backup", "-u", "alice"), app, List.of()).isEmpty(),
         "another main class");
-    assertTrue(BatchJvm.command(List.of("-jar", "x.jar", "backup", "-u", "carol"), app).isEmpty(),
+    assertTrue(BatchJvm.command(List.of("-jar", "x.jar", "backup", "-u", "carol"), app, List.of()).isEmpty(),
         "the tail is not the application's arguments (e.g. a truncated command line)");
   }
 
