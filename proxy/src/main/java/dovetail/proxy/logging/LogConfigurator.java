@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * Dovetail's logging, set up in code: exactly what logback.xml (beside it in the jar) says, without reading XML.
- * Joran, logback's XML configurator, costs about 550 classes and a third of the start-up of a short command such
- * as {@code backup} (issue #4). Registered in META-INF/services, so logback asks it first.
+ * Joran, logback's XML configurator, and the JDK's XML parser cost about 520 classes at the start of every command,
+ * {@code backup} included (issue #4). Registered in META-INF/services, so logback asks it first.
  *
  * <p>It steps aside for any configuration logback would prefer to our logback.xml: an operator's
  * {@code -Dlogback.configurationFile=...} (or {@code logback.scmoFile}), and a test's logback-test.xml (or .scmo)
