@@ -43,8 +43,8 @@ class DovetailCommandTest {
       }
       assertEquals(Set.of(name), DovetailCommand.newCommandLine(name).getSubcommands().keySet());
       for (String[] args : List.of(new String[] {name, "--help"}, new String[] {name, "--no-such-option"})) {
-        assertEquals(execute(DovetailCommand.newCommandLine(), args), execute(DovetailCommand.newCommandLine(args), args),
-            String.join(" ", args));
+        assertEquals(execute(DovetailCommand.newCommandLine(), args),
+            execute(DovetailCommand.newCommandLine(args), args), String.join(" ", args));
       }
     }
   }

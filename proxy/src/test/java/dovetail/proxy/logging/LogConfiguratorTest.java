@@ -63,7 +63,8 @@ class LogConfiguratorTest {
         Map.of("sessionId", "SID-ugcktojrmbpj"), Map.of("user", "bob", "session", "own", "sessionId", "james"),
         Map.of("user", "ünïcode"));
     List<String> loggers = List.of("dovetail.proxy.pop3.PassCommand", "dovetail.migrator.service.MigrationService",
-        "Short", "org.apache.james.imap.processor.base.AbstractProcessor", "a.very.long.package.name.with.many.parts.X");
+        "Short", "org.apache.james.imap.processor.base.AbstractProcessor",
+        "a.very.long.package.name.with.many.parts.X");
     int compared = 0;
     for (Map<String, String> mdc : mdcs) {
       for (String logger : loggers) {
@@ -130,6 +131,7 @@ class LogConfiguratorTest {
   }
 
   private static String time() {
-    return DateTimeFormatter.ofPattern("HH:mm:ss.SSS").format(Instant.ofEpochMilli(TIME).atZone(ZoneId.systemDefault()));
+    return DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+        .format(Instant.ofEpochMilli(TIME).atZone(ZoneId.systemDefault()));
   }
 }
