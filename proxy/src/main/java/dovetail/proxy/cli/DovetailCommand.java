@@ -1,5 +1,6 @@
 package dovetail.proxy.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,19 +9,11 @@ import picocli.CommandLine.Command;
     name = "dovetail",
     mixinStandardHelpOptions = true,
     versionProvider = DovetailCommand.Version.class,
-    description = "Zero-downtime IMAP/POP3 migration server over a Dovecot-compatible Maildir store.",
-    subcommands = {
-      ServeCommand.class,
-      DemoCommand.class,
-      BackupCommand.class,
-      MigrateCommand.class,
-      StatusCommand.class,
-      SweeperCommand.class,
-      SyncCommand.class,
-      VerifyCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Zero-downtime IMAP/POP3 migration server over a Dovecot-compatible Maildir store.")
 public final class DovetailCommand implements Runnable {
+  /** The commands, in the order `dovetail --help` lists them (picocli's `help` comes last). */
+  private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, DemoCommand.class, BackupCommand.class,
+      MigrateCommand.class, StatusCommand.class, SweeperCommand.class, SyncCommand.class, VerifyCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -30,12 +23,35 @@ public final class DovetailCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(newCommandLine().execute(args));
+    System.exit(newCommandLine(args).execute(args));
   }
 
-  /** One place that builds the command line, so tests run exactly what `main` runs. */
-  public static CommandLine newCommandLine() {
-    return new CommandLine(new DovetailCommand()).setExecutionExceptionHandler(new ConfigOptions.ErrorHandler());
+  /**
+   * The command line for these arguments; one place that builds it, so tests run exactly what `main` runs. When the
+   * first argument names a command, only that command is built: picocli builds every command it is given (reflection
+   * over its options, the command object, its static fields), and `backup` should not pay for the other seven at
+   * start-up (issue #4). Anything else (`--help`, `help COMMAND`, a mistyped command that deserves a suggestion, no
+   * arguments) gets every command.
+   */
+  public static CommandLine newCommandLine(String... args) {
+    CommandLine cli = new CommandLine(new DovetailCommand());
+    Class<?> named = args.length == 0 ? null : named(args[0]);
+    if (named != null) {
+      cli.addSubcommand(named);
+    } else {
+      COMMANDS.forEach(cli::addSubcommand);
+      cli.addSubcommand(CommandLine.HelpCommand.class);
+    }
+    return cli.setExecutionExceptionHandler(new ConfigOptions.ErrorHandler());
+  }
+
+  private static Class<?> named(String word) {
+    for (Class<?> command : COMMANDS) {
+      if (command.getAnnotation(Command.class).name().equals(word)) {
+        return command;
+      }
+    }
+    return null;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

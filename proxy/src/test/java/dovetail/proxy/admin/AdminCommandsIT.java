@@ -47,7 +47,7 @@ class AdminCommandsIT {
   }
 
   private int run(String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine();
+    CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli.execute(args);
@@ -225,11 +225,11 @@ class AdminCommandsIT {
       for (String[] args : List.of(new String[] {"status"}, new String[] {"status", "--json"},
           new String[] {"migrate", "-u", "alice", "--wait"}, new String[] {"sweeper", "status"})) {
         StringWriter e = new StringWriter();
-        CommandLine cli = DovetailCommand.newCommandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(e));
         String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
             java.util.stream.Stream.of("--socket", socket.toString())).toArray(String[]::new);
+        CommandLine cli = DovetailCommand.newCommandLine(full);
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(e));
         assertEquals(2, cli.execute(full), String.join(" ", full));
         assertTrue(e.toString().startsWith("dovetail " + args[0] + ": cannot reach the Dovetail server at " + socket
             + ": is `dovetail serve` running?"), e.toString());

@@ -66,7 +66,7 @@ class AdminEndToEndDovecotIT {
   private static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine();
+    CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int exit = cli.execute(args);

@@ -24,12 +24,12 @@ class BackupCommandDovecotIT {
   @TempDir Path tmp;
 
   private int backup(Path conf, StringWriter out, StringWriter err, String... more) {
-    CommandLine cli = DovetailCommand.newCommandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
     String[] args = new String[5 + more.length];
     System.arraycopy(new String[] {"backup", "-c", conf.toString(), "-u", "alice"}, 0, args, 0, 5);
     System.arraycopy(more, 0, args, 5, more.length);
+    CommandLine cli = DovetailCommand.newCommandLine(args);
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
     return cli.execute(args);
   }
 

@@ -27,7 +27,7 @@ class BackupCommandTest {
   @TempDir Path dir;
 
   private int run(StringWriter out, StringWriter err, String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine();
+    CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(out));
     return cli.execute(args);

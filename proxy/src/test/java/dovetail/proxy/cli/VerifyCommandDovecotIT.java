@@ -32,7 +32,7 @@ class VerifyCommandDovecotIT {
   private static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine();
+    CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return new Run(cli.execute(args), out.toString(), err.toString());

@@ -168,7 +168,7 @@ class LateMailAccessDovecotIT {
   }
 
   private static int run(StringWriter out, StringWriter err, String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine();
+    CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli.execute(args);

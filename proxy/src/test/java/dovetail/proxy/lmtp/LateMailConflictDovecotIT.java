@@ -84,7 +84,7 @@ class LateMailConflictDovecotIT {
   }
 
   private static int run(StringWriter out, String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine();
+    CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(out));
     return cli.execute(args);

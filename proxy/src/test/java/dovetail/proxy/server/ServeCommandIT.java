@@ -87,10 +87,11 @@ class ServeCommandIT {
   void legacyPassdbWithoutALegacyServerIsRefusedWithOneLine() throws Exception {
     Path conf = config("legacy");
     StringWriter err = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine();
+    String[] args = {"serve", "-c", conf.toString()};
+    CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(new StringWriter()));
-    assertEquals(78, cli.execute("serve", "-c", conf.toString()));
+    assertEquals(78, cli.execute(args));
     List<String> lines = err.toString().lines().toList();
     assertEquals(1, lines.size(), err.toString());
     assertTrue(lines.get(0).startsWith("dovetail: passdb = legacy needs imapc_host"), lines.get(0));
