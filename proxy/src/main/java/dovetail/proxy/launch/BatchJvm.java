@@ -41,10 +41,14 @@ final class BatchJvm {
     if (args.length == 0 || !COMMANDS.contains(args[0]) || "false".equals(System.getProperty(SWITCH))) {
       return Optional.empty();
     }
-    List<String> argv = ProcessHandle.current().info().arguments().map(Arrays::asList).orElse(List.of());
-    Optional<ClassArchive> archive = jar(argv, List.of(args)).flatMap(ClassArchive::forJar);
-    return command(argv, List.of(args), archive.map(ClassArchive::options).orElse(List.of()))
-        .map(command -> new BatchJvm(command, archive));
+    // No lambdas on this path: each first use of one links a call site, and this JVM lives only to start another.
+    Optional<String[]> arguments = ProcessHandle.current().info().arguments();
+    List<String> argv = arguments.isPresent() ? Arrays.asList(arguments.get()) : List.of();
+    Optional<Path> jar = jar(argv, List.of(args));
+    Optional<ClassArchive> archive = jar.isPresent() ? ClassArchive.forJar(jar.get()) : Optional.empty();
+    Optional<List<String>> command = command(argv, List.of(args), archive.isPresent() ? archive.get().options()
+        : List.of());
+    return command.isPresent() ? Optional.of(new BatchJvm(command.get(), archive)) : Optional.empty();
   }
 
   /**
@@ -96,14 +100,28 @@ final class BatchJvm {
       System.err.println("dovetail: cannot start " + command.get(0) + ": " + e.getMessage());
       return 1;
     }
-    // SIGTERM/SIGINT here: the second JVM gets a SIGTERM and is waited for, so it stops as it would alone.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runtime.getRuntime().addShutdownHook(new StopChild(child));
+    int exit = waitFor(child);
+    if (archive.isPresent()) {
+      archive.get().settle(exit);
+    }
+    return exit;
+  }
+
+  /** SIGTERM/SIGINT here: the second JVM gets a SIGTERM and is waited for, so it stops as it would alone. */
+  private static final class StopChild extends Thread {
+    private final Process child;
+
+    StopChild(Process child) {
+      super("batch-jvm-stop");
+      this.child = child;
+    }
+
+    @Override
+    public void run() {
       child.destroy();
       waitFor(child);
-    }, "batch-jvm-stop"));
-    int exit = waitFor(child);
-    archive.ifPresent(a -> a.settle(exit));
-    return exit;
+    }
   }
 
   static boolean isBatchJvm() {
