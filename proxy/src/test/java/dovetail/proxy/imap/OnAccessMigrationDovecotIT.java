@@ -260,11 +260,15 @@ class OnAccessMigrationDovecotIT {
     try (RawImap waiting = RawImap.connect(dovetail.imapPort()); RawImap other = RawImap.connect(dovetail.imapPort())) {
       assertTrue(RawImap.last(waiting.command("LOGIN erin secret")).contains(" OK "));
       assertTrue(RawImap.last(other.command("LOGIN erin secret")).contains(" OK "));
+      // INBOX is migrated first: the forwarder's byte budget below is shared by all connections, and Deep's
+      // read-ahead may use it all before an INBOX migration started meanwhile gets its bytes.
+      assertTrue(RawImap.last(other.command("SELECT INBOX")).contains(" OK "));
       forwarder.stallAfter(12 << 20); // about 60 of Deep's 100 messages can arrive before the cut
       waiting.send("d1 SELECT Deep");
       assertTrue(deepReached.await(60, TimeUnit.SECONDS), "the migration of Deep reached its 40th message");
       List<String> inbox = other.command("SELECT INBOX");
-      assertTrue(RawImap.last(inbox).contains(" OK "), "another folder is usable meanwhile: " + inbox);
+      assertTrue(RawImap.last(inbox).contains(" OK "), "another folder is usable meanwhile, while Deep's migration "
+          + "waits on the legacy server: " + inbox);
       assertTrue(RawImap.last(other.command("FETCH 1:* (FLAGS)")).contains(" OK "));
       String line;
       try {
