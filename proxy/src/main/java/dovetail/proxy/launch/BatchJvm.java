@@ -93,14 +93,18 @@ final class BatchJvm {
 
   /** Runs the second JVM on this terminal; returns its exit code. */
   int run() {
+    StopChild stop = new StopChild();
+    Runtime.getRuntime().addShutdownHook(stop); // before the start: a SIGTERM may come at any moment
     Process child;
     try {
-      child = new ProcessBuilder(command).inheritIO().start();
+      child = stop.start(new ProcessBuilder(command).inheritIO());
     } catch (IOException e) {
       System.err.println("dovetail: cannot start " + command.get(0) + ": " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new StopChild(child));
+    if (child == null) {
+      return 143; // stopped before the second JVM started; the JVM is exiting on the signal anyway
+    }
     int exit = waitFor(child);
     if (archive.isPresent()) {
       archive.get().settle(exit);
@@ -108,19 +112,37 @@ final class BatchJvm {
     return exit;
   }
 
-  /** SIGTERM/SIGINT here: the second JVM gets a SIGTERM and is waited for, so it stops as it would alone. */
+  /**
+   * SIGTERM/SIGINT here: the second JVM gets a SIGTERM and is waited for, so it stops as it would alone; or, when
+   * the signal comes first, it is never started.
+   */
   private static final class StopChild extends Thread {
-    private final Process child;
+    private Process child;
+    private boolean stopping;
 
-    StopChild(Process child) {
+    StopChild() {
       super("batch-jvm-stop");
-      this.child = child;
+    }
+
+    synchronized Process start(ProcessBuilder second) throws IOException {
+      if (stopping) {
+        return null;
+      }
+      child = second.start();
+      return child;
     }
 
     @Override
     public void run() {
-      child.destroy();
-      waitFor(child);
+      Process started;
+      synchronized (this) {
+        stopping = true;
+        started = child;
+      }
+      if (started != null) {
+        started.destroy();
+        waitFor(started);
+      }
     }
   }
 
