@@ -48,6 +48,7 @@ import java.util.stream.Stream;
 public final class MigrationBench {
   private static final String USER = "alice";
   private static final int FOLDERS = 10;
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   public static void main(String[] args) throws Exception {
     int messages = 20_000;
@@ -198,7 +199,7 @@ public final class MigrationBench {
       command.addAll(List.of(time.toString(), "-f", "%U %S", "-o", cpu.toString()));
     }
     command.addAll(wrapper);
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(JAVA);
     command.addAll(javaOptions);
     command.addAll(List.of("-jar", jar.toString(), "backup", "-c", conf.toString(), "-u", USER));
     command.addAll(backupOptions);
@@ -220,7 +221,7 @@ public final class MigrationBench {
   /** Runs bench/FloorCopy (compiled by run.sh) into {@code store} in a JVM of its own; wall seconds. */
   static final class FloorRun {
     static double seconds(Path classes, Path store, int port, Corpus corpus) throws Exception {
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      List<String> command = new ArrayList<>(List.of(JAVA,
           "-cp", classes.toString(), "FloorCopy", Integer.toString(port), store.toString(), USER, "2"));
       command.addAll(corpus.folders);
       long start = System.nanoTime();

@@ -61,8 +61,7 @@ final class BatchJvm {
     if (launch < 0) {
       return Optional.empty();
     }
-    boolean viaJar = launch >= 2 && argv.get(launch - 2).equals("-jar");
-    int jvmOptions = viaJar ? launch - 2 : launch - 1;
+    int jvmOptions = viaJar(argv, launch) ? launch - 2 : launch - 1;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(OPTIONS);
@@ -76,8 +75,7 @@ final class BatchJvm {
   /** The jar of a {@code -jar JAR} launch. */
   static Optional<Path> jar(List<String> argv, List<String> appArgs) {
     int launch = launchEnd(argv, appArgs);
-    return launch >= 2 && argv.get(launch - 2).equals("-jar") ? Optional.of(Path.of(argv.get(launch - 1)))
-        : Optional.empty();
+    return launch >= 0 && viaJar(argv, launch) ? Optional.of(Path.of(argv.get(launch - 1))) : Optional.empty();
   }
 
   /** Where the application's arguments start in {@code argv}, or -1 when argv is not of a known shape. */
@@ -86,9 +84,13 @@ final class BatchJvm {
     if (launch < 1 || !argv.subList(launch, argv.size()).equals(appArgs)) {
       return -1;
     }
-    boolean viaJar = launch >= 2 && argv.get(launch - 2).equals("-jar");
     boolean viaClass = argv.get(launch - 1).equals(Launcher.class.getName());
-    return viaJar || viaClass ? launch : -1;
+    return viaJar(argv, launch) || viaClass ? launch : -1;
+  }
+
+  /** Whether {@code -jar JAR} comes just before the application's arguments, which start at {@code launch}. */
+  private static boolean viaJar(List<String> argv, int launch) {
+    return launch >= 2 && argv.get(launch - 2).equals("-jar");
   }
 
   /** Runs the second JVM on this terminal; returns its exit code. */
