@@ -214,11 +214,10 @@ class ConcurrentWritersDovecotIT {
     assertTrue(storeReads.get() > 10 && statusReads.get() > 10,
         "readers ran during the writes: " + storeReads + " store reads, " + statusReads + " IMAP STATUS");
 
-    // Dovecot is asked afresh, from the files. Its index can keep a keyword as "unknown-1" for good: a Dovecot
-    // session that syncs without the uidlist lock may see a message that another Dovecot session has just moved
-    // into new/ and listed in the uidlist, before that session writes the letter's line to dovecot-keywords
-    // (maildir-save.c writes the keywords in maildir_sync_index_commit, after the uidlist, before unlocking).
-    // That race is Dovecot's own; what the store must get right is the files, and they decide here.
+    // Dovecot is asked afresh, from the files: what the store must get right is the files, and they decide here.
+    // (This test once found "1 unknown-1" in dovecot-keywords itself: the store rewrote the file within the second
+    // in which a Dovecot session had read it, so Dovecot kept its old list and wrote it back. The store now moves
+    // the file's mtime on at every rewrite, as Dovecot does; MaildirStoreTest.everyRewriteOfTheKeywordsFile...)
     forgetDovecotIndex(maildir.resolve(".Shared"));
     FolderState imap;
     try (ImapProbe probe = ImapProbe.login(dovecot, USER)) {

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every way the store changes the disk: whole-file replacement by temp file plus rename, appends, renames
@@ -69,7 +71,21 @@ final class FileWrites {
 
   /** Writes {@code data} to {@code tmp}, syncs it, and renames it over {@code target}. */
   void replace(Path target, Path tmp, byte[] data) {
+    replace(target, tmp, data, false);
+  }
+
+  /**
+   * As {@link #replace(Path, Path, byte[])}, and the new file's mtime is above the old file's, in whole seconds,
+   * even when both are written within one second: Dovecot rereads such a file only when its mtime differs from
+   * the one it read (maildir-keywords.c, "mtime must grow every time"), and writes back what it holds otherwise.
+   */
+  void replaceWithGrowingMtime(Path target, Path tmp, byte[] data) {
+    replace(target, tmp, data, true);
+  }
+
+  private void replace(Path target, Path tmp, byte[] data, boolean mtimeMustGrow) {
     try {
+      long oldSeconds = mtimeMustGrow ? mtimeSeconds(target) : -1;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
         writeFully(ch, data);
@@ -77,10 +93,22 @@ final class FileWrites {
           ch.force(false);
         }
       }
+      if (oldSeconds >= 0 && mtimeSeconds(tmp) <= oldSeconds) {
+        Files.setLastModifiedTime(tmp, FileTime.from(oldSeconds + 1, TimeUnit.SECONDS));
+      }
       owner.apply(tmp);
       move(tmp, target);
     } catch (IOException e) {
       throw new StoreException(StoreError.IO, "cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A file's mtime in whole seconds, or -1 when it does not exist. */
+  private static long mtimeSeconds(Path file) throws IOException {
+    try {
+      return Files.getLastModifiedTime(file).to(TimeUnit.SECONDS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return -1;
     }
   }
 

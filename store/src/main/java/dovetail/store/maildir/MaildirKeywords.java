@@ -104,7 +104,7 @@ final class MaildirKeywords {
     return -1;
   }
 
-  /** Writes the file through dovecot-keywords.lock plus rename, as Dovecot does. */
+  /** Writes the file through dovecot-keywords.lock plus rename, its mtime growing each time, as Dovecot does. */
   void write(Path folderDir, FileWrites fsync) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < MAX; i++) {
@@ -112,7 +112,8 @@ final class MaildirKeywords {
         out.append(i).append(' ').append(names[i]).append('\n');
       }
     }
-    fsync.replace(folderDir.resolve(FILE), folderDir.resolve(FILE + ".lock"), out.toString().getBytes(StandardCharsets.UTF_8));
+    fsync.replaceWithGrowingMtime(folderDir.resolve(FILE), folderDir.resolve(FILE + ".lock"),
+        out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Whether both give every letter the same name (a reread that changed nothing keeps the view). */

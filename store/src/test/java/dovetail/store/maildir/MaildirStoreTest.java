@@ -279,6 +279,23 @@ class MaildirStoreTest {
     assertEquals(1, records, "UID 2 must be recorded exactly once");
   }
 
+  /**
+   * Dovecot rereads dovecot-keywords only when its mtime (whole seconds) differs from the one it read, and writes
+   * back what it holds otherwise: a rewrite within the same second must still move the mtime on, as Dovecot's own
+   * does. Without it a Dovecot session overwrote a keyword of ours with "unknown-1" (ConcurrentWritersDovecotIT).
+   */
+  @Test
+  void everyRewriteOfTheKeywordsFileMovesItsMtimeOn() throws IOException {
+    Mailbox box = store().create("Kw", 3, 1);
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE.withKeywords("Alpha")), bytes("m1\r\n"));
+    Path keywords = root.resolve(".Kw").resolve(MaildirKeywords.FILE);
+    long readAt = Instant.now().plusSeconds(100).getEpochSecond(); // as if last written (and read) in a later second
+    Files.setLastModifiedTime(keywords, java.nio.file.attribute.FileTime.from(readAt, java.util.concurrent.TimeUnit.SECONDS));
+    box.append(MessageMeta.withUid(2, DATE, Flags.NONE.withKeywords("Beta")), bytes("m2\r\n"));
+    assertEquals(List.of("0 Alpha", "1 Beta"), Files.readAllLines(keywords));
+    assertEquals(readAt + 1, Files.getLastModifiedTime(keywords).to(java.util.concurrent.TimeUnit.SECONDS));
+  }
+
   @Test
   void anUnchangedKeywordsFileReadAgainKeepsTheViewAndAChangedOneUpdatesTheFlags() throws IOException {
     Mailbox box = store().create("Tags", 3, 1);
