@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The floor of the migration benchmark: the least a Java program must do to land the corpus in Maildir
- * files, in a cold JVM. Per folder, one {@code UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])}; each
+ * files, in a cold JVM with the compiler setting of backup's own JVM (C1 only, the proxy's BatchJvm). Per
+ * folder, one {@code UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])}; each
  * literal streams through one buffer into a new file in tmp/, which gets fdatasync, an mtime and a rename
  * into cur/ (the per-message steps of Dovecot's own save). Nothing else: no uidlist, no flags or keywords, no
  * metadata pass, no sizes, no resume, no parsing beyond the literal lengths. Folders are split over as many

@@ -153,7 +153,7 @@ public final class MigrationBench {
       if (!floor.isEmpty()) {
         double floorMedian = median(floor);
         System.out.printf(Locale.ROOT, "floor (bench/FloorCopy.java: a bare Java fetch-and-write, no uidlist, flags, sizes or "
-            + "resume, cold JVM, 2 connections): median %.2f s, ratio to raw %.2fx%n", floorMedian, floorMedian / rawMedian);
+            + "resume, cold JVM with backup's C1-only setting, 2 connections): median %.2f s, ratio to raw %.2fx%n", floorMedian, floorMedian / rawMedian);
       }
       if (!baseline.isEmpty()) {
         double baseMedian = median(baseline.stream().map(Timing::seconds).toList());
@@ -221,7 +221,8 @@ public final class MigrationBench {
   /** Runs bench/FloorCopy (compiled by run.sh) into {@code store} in a JVM of its own; wall seconds. */
   static final class FloorRun {
     static double seconds(Path classes, Path store, int port, Corpus corpus) throws Exception {
-      List<String> command = new ArrayList<>(List.of(JAVA,
+      // C1 only, as the Launcher runs backup's JVM (BatchJvm.OPTIONS): the floor gets the same compiler.
+      List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1",
           "-cp", classes.toString(), "FloorCopy", Integer.toString(port), store.toString(), USER, "2"));
       command.addAll(corpus.folders);
       long start = System.nanoTime();

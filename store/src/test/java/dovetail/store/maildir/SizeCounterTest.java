@@ -58,4 +58,35 @@ class SizeCounterTest {
       assertEquals(data.length + bareLfs, counter.virtualSize(), "round " + round);
     }
   }
+
+  /** Pieces long enough that the per-lane sums must be folded (every byte a bare LF fills a lane in 255 words). */
+  @Test
+  void countsEveryBareLfInLongDensePieces() {
+    byte[] allLf = new byte[100_003];
+    java.util.Arrays.fill(allLf, (byte) '\n');
+    SizeCounter only = new SizeCounter();
+    only.update(allLf, 0, allLf.length);
+    assertEquals(2L * allLf.length, only.virtualSize());
+
+    Random random = new Random(13);
+    byte[] alphabet = {'\n', '\n', '\n', '\r', 'a'};
+    for (int round = 0; round < 20; round++) {
+      byte[] data = new byte[30_000 + random.nextInt(40_000)];
+      long bareLfs = 0;
+      for (int i = 0; i < data.length; i++) {
+        data[i] = alphabet[random.nextInt(alphabet.length)];
+        if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
+          bareLfs++;
+        }
+      }
+      SizeCounter counter = new SizeCounter();
+      int at = 0;
+      while (at < data.length) {
+        int n = Math.min(data.length - at, 1 + random.nextInt(20_000));
+        counter.update(data, at, n);
+        at += n;
+      }
+      assertEquals(data.length + bareLfs, counter.virtualSize(), "round " + round);
+    }
+  }
 }
