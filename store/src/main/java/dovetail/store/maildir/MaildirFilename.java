@@ -30,12 +30,14 @@ final class MaildirFilename {
 
   /** A ",X=<n>" field of the base name, or -1 when absent or not a number. */
   static long sizeField(String baseName, char key) {
-    String marker = "," + key + "=";
-    int at = baseName.indexOf(marker);
+    int at = -1;
+    do {
+      at = baseName.indexOf(',', at + 1);
+    } while (at >= 0 && !(at + 2 < baseName.length() && baseName.charAt(at + 1) == key && baseName.charAt(at + 2) == '='));
     if (at < 0) {
       return -1;
     }
-    int start = at + marker.length();
+    int start = at + 3;
     int end = start;
     while (end < baseName.length() && Character.isDigit(baseName.charAt(end))) {
       end++;

@@ -5,8 +5,10 @@ import dovetail.store.MessageMeta;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -62,13 +64,15 @@ final class MaildirSave implements MailboxTransaction {
     Path tmp = folder.directory().resolve("tmp").resolve(base);
     SizeCounter sizes = new SizeCounter();
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      byte[] buf = buffer();
-      int n;
-      while ((n = content.read(buf)) > 0) {
-        sizes.update(buf, 0, n);
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-        while (bb.hasRemaining()) {
-          out.write(bb);
+      if (content instanceof ByteArrayInputStream whole) {
+        // A body already in memory goes out of its own array in one write, not through the copy buffer.
+        whole.transferTo(new CountingChannelOutput(sizes, out));
+      } else {
+        byte[] buf = buffer();
+        int n;
+        while ((n = content.read(buf)) > 0) {
+          sizes.update(buf, 0, n);
+          writeFully(out, buf, 0, n);
         }
       }
       if (folder.fsync().files()) {
@@ -98,6 +102,35 @@ final class MaildirSave implements MailboxTransaction {
     }
   }
 
+  private static void writeFully(FileChannel out, byte[] data, int offset, int length) throws IOException {
+    ByteBuffer bb = ByteBuffer.wrap(data, offset, length);
+    while (bb.hasRemaining()) {
+      out.write(bb);
+    }
+  }
+
+  /** Counts the sizes of what passes and writes it to the file. */
+  private static final class CountingChannelOutput extends OutputStream {
+    private final SizeCounter sizes;
+    private final FileChannel out;
+
+    CountingChannelOutput(SizeCounter sizes, FileChannel out) {
+      this.sizes = sizes;
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] data, int offset, int length) throws IOException {
+      sizes.update(data, offset, length);
+      writeFully(out, data, offset, length);
+    }
+  }
+
   private byte[] buffer() {
     if (buffer == null) {
       buffer = new byte[65536];
@@ -122,7 +155,7 @@ final class MaildirSave implements MailboxTransaction {
     List<StoredMessage> stored = folder.writeForSave(() -> {
       MaildirSync sync = folder.sync();
       List<UidlistRecord> records = new ArrayList<>(pending.size());
-      Map<Long, String> finalNames = new HashMap<>();
+      String[] finalNames = new String[pending.size()];
       long next = sync.effectiveNextUid();
       // Keyword letters first: a KEYWORD_LIMIT failure must happen before anything is written.
       TreeSet<String> allKeywords = new TreeSet<>();
@@ -142,8 +175,8 @@ final class MaildirSave implements MailboxTransaction {
           throw new StoreException(StoreError.UID_CONFLICT, "UID out of range: " + uid);
         }
         next = uid + 1;
+        finalNames[records.size()] = MaildirFilename.withFlags(p.baseName(), folder.letters(p.meta().flags()));
         records.add(new UidlistRecord(uid, extensions(p.meta()), p.baseName()));
-        finalNames.put(uid, MaildirFilename.withFlags(p.baseName(), folder.letters(p.meta().flags())));
       }
       if (!records.isEmpty()) {
         folder.appendRecords(records);
@@ -152,11 +185,11 @@ final class MaildirSave implements MailboxTransaction {
         long curMtimeBefore = sync.curMtime();
         Map<String, String> added = new HashMap<>();
         for (int i = 0; i < records.size(); i++) {
-          added.put(records.get(i).baseName(), "cur/" + finalNames.get(records.get(i).uid()));
+          added.put(records.get(i).baseName(), "cur/" + finalNames[i]);
           sync.noteOwnDate(records.get(i).baseName(), pending.get(i).date());
           folder.keepLockFresh();
           try {
-            folder.fsync().move(tmpDir.resolve(pending.get(i).tmpName()), curDir.resolve(finalNames.get(records.get(i).uid())));
+            folder.fsync().move(tmpDir.resolve(pending.get(i).tmpName()), curDir.resolve(finalNames[i]));
           } catch (IOException e) {
             throw MaildirSync.io("cannot move a saved message into cur/", e);
           }
@@ -185,6 +218,9 @@ final class MaildirSave implements MailboxTransaction {
   }
 
   private static Map<Character, String> extensions(MessageMeta meta) {
+    if (meta.pop3Uidl() == null && meta.pop3Order() <= 0) {
+      return Map.of();
+    }
     Map<Character, String> ext = new HashMap<>();
     if (meta.pop3Uidl() != null) {
       ext.put('P', meta.pop3Uidl());

@@ -548,14 +548,15 @@ final class MaildirSync {
       }
     }
     Flags flags = new Flags(system, keywords.namesOf(letters));
-    Path file = dir.resolve(rel);
     Instant date = dates.get(r.baseName());
     long size = MaildirFilename.sizeField(r.baseName(), 'S');
     if (size < 0) {
       size = parseLong(r.extension('S'));
     }
+    Path file = null; // resolved only when the file must be read: our own saves need neither stat nor read
     try {
       if (date == null || size < 0) {
+        file = dir.resolve(rel);
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         date = Instant.ofEpochSecond(a.lastModifiedTime().toMillis() / 1000);
         dates.put(r.baseName(), date);
@@ -573,7 +574,8 @@ final class MaildirSync {
       vsize = parseLong(r.extension('W'));
     }
     if (vsize < 0) {
-      vsize = virtualSizes.computeIfAbsent(r.baseName(), b -> countVirtualSize(file));
+      Path path = file != null ? file : dir.resolve(rel);
+      vsize = virtualSizes.computeIfAbsent(r.baseName(), b -> countVirtualSize(path));
     }
     String guid = r.extension('G');
     return new StoredMessage(r.uid(), flags, date, size, vsize, r.extension('P'), Math.max(0, parseLong(r.extension('O'))),

@@ -10,7 +10,8 @@ import java.util.TreeMap;
  */
 record UidlistRecord(long uid, Map<Character, String> extensions, String baseName) {
   UidlistRecord {
-    extensions = java.util.Collections.unmodifiableMap(new TreeMap<>(extensions));
+    // Most records have no extensions (every migrated message without POP3 data): no map for those.
+    extensions = extensions.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(extensions));
   }
 
   String extension(char key) {
