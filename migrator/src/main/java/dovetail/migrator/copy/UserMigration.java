@@ -140,13 +140,15 @@ public final class UserMigration {
       AtomicInteger next = new AtomicInteger();
       int workers = Math.max(1, Math.min(options.parallelFolders(), targets.size()));
       List<Thread> threads = new ArrayList<>();
-      List<RuntimeException> crashes = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Throwable> crashes = java.util.Collections.synchronizedList(new ArrayList<>());
       for (int w = 1; w < workers; w++) {
         Thread t = new Thread(() -> {
           Worker worker = new Worker();
           try {
             worker.drain(targets, next, results);
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) {
+            // An Error too (OutOfMemoryError): else the thread dies alone, its folder has no result, and the
+            // run fails later on that gap instead of on the cause.
             crashes.add(e);
             abort.compareAndSet(null, "internal error: " + e);
           } finally {
@@ -164,7 +166,11 @@ public final class UserMigration {
         }
       }
       if (!crashes.isEmpty()) {
-        throw crashes.get(0);
+        Throwable crash = crashes.get(0);
+        if (crash instanceof Error e) {
+          throw e;
+        }
+        throw (RuntimeException) crash;
       }
       return java.util.Arrays.asList(results);
     }

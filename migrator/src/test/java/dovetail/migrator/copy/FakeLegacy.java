@@ -85,6 +85,8 @@ final class FakeLegacy implements LegacyImapSource {
   Kind openFailureKind = Kind.UNAVAILABLE;
   /** The connection dies after this many more bodies (0 = never). */
   int dieAfterBodies;
+  /** Runs at the start of every metadata fetch (a test holds one worker there while another does something). */
+  volatile Runnable beforeMetadata = () -> {};
   final AtomicInteger sessionsOpened = new AtomicInteger();
   final AtomicInteger sessionsOpen = new AtomicInteger();
   final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -146,6 +148,7 @@ final class FakeLegacy implements LegacyImapSource {
 
     @Override
     public List<LegacyMessageInfo> fetchMetadata(String legacyName, long fromUid) {
+      beforeMetadata.run();
       alive();
       log.add("FETCH META " + legacyName + " " + fromUid);
       Folder f = folders.get(legacyName);

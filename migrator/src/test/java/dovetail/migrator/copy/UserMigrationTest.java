@@ -2,11 +2,13 @@ package dovetail.migrator.copy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.conf.FsyncMode;
 import dovetail.migrator.copy.FolderResult.Outcome;
 import dovetail.migrator.source.LegacyException.Kind;
+import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
@@ -15,6 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,6 +163,37 @@ class UserMigrationTest {
     assertTrue(r.complete());
     assertEquals(0, r.messages());
     assertEquals(List.of("LIST"), legacy.log);
+  }
+
+  /** An Error in a second worker (an OutOfMemoryError, say) is what the run throws, not a gap in the results. */
+  @Test
+  void anErrorInAParallelWorkerIsTheRunsFailure() {
+    AtomicInteger opens = new AtomicInteger();
+    CountDownLatch secondWorkerFailed = new CountDownLatch(1);
+    // The first worker waits in its first folder, so that the second surely takes a folder and logs in.
+    legacy.beforeMetadata = () -> {
+      try {
+        secondWorkerFailed.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    LegacyImapSource secondOpenFails = user -> {
+      if (opens.incrementAndGet() == 2) {
+        secondWorkerFailed.countDown();
+        throw new WorkerError();
+      }
+      return legacy.open(user);
+    };
+    MigrationOptions options = MigrationOptions.defaults().withRetry(retry).withParallelFolders(2);
+    UserMigration migration = new UserMigration(secondOpenFails, store, options, Clock.systemUTC(), sleeps::add);
+    assertThrows(WorkerError.class, () -> migration.run("alice", List.of(), MigrationListener.NONE));
+  }
+
+  private static final class WorkerError extends Error {
+    WorkerError() {
+      super("test: a worker thread fails with an Error");
+    }
   }
 
   /** The first session works until it dies; every later login finds the server down. */
