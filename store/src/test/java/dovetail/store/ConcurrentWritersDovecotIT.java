@@ -78,7 +78,7 @@ class ConcurrentWritersDovecotIT {
     MaildirStore.open(maildir, StoreOptions.DEFAULT).create(FOLDER, 4242, 1);
     dovecot = DovecotServer.builder(work).user(USER, "secret").autoCreateSpecialUse(false).start();
 
-    Mailbox box = MaildirStore.open(maildir, new StoreOptions(FsyncMode.OPTIMIZED, Duration.ofSeconds(60)))
+    Mailbox box = MaildirStore.open(maildir, new StoreOptions(FsyncMode.OPTIMIZED, Duration.ofSeconds(60), StoreOptions.KeepFolders.WHILE_MEMORY_ALLOWS))
         .open(FOLDER);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     CountDownLatch go = new CountDownLatch(1);

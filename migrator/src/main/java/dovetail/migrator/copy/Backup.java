@@ -46,7 +46,10 @@ public final class Backup {
     return new Backup(migration(settings, user, endpoint, pop3, store(settings, user), tune, limiter, clock), user);
   }
 
-  /** The user's store from {@code mail_location} and {@code mail_fsync}. */
+  /**
+   * The user's store from {@code mail_location} and {@code mail_fsync}, keeping a folder's view only while it is
+   * used: the offline run goes through each folder once, so its memory follows the largest folder, not the user.
+   */
   public static MailStore store(Settings settings, String user) {
     MailLocation location;
     try {
@@ -54,7 +57,8 @@ public final class Backup {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("mail_location: " + e.getMessage(), e);
     }
-    return MaildirStore.forUser(location, user, StoreOptions.DEFAULT.withFsync(settings.store().fsync()));
+    return MaildirStore.forUser(location, user, StoreOptions.DEFAULT.withFsync(settings.store().fsync())
+        .withKeepFolders(StoreOptions.KeepFolders.WHILE_USED));
   }
 
   /**

@@ -53,8 +53,9 @@ public final class UserVerifier {
   public static UserVerifier of(Settings settings, String user) {
     LegacyImapSource source = LegacyImapSource.create(LegacyEndpoints.imap(settings, user),
         LegacyEndpoints.fetchLimits(settings));
+    // Each folder is compared once: keep its view only while it is compared (see Backup#store).
     MailStore store = MaildirStore.forUser(MailLocation.parse(settings.store().mailLocation()), user,
-        StoreOptions.DEFAULT.withFsync(settings.store().fsync()));
+        StoreOptions.DEFAULT.withFsync(settings.store().fsync()).withKeepFolders(StoreOptions.KeepFolders.WHILE_USED));
     return new UserVerifier(source, store);
   }
 

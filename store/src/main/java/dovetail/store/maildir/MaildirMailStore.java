@@ -1,5 +1,7 @@
 package dovetail.store.maildir;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.StoreError;
@@ -17,7 +19,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +31,21 @@ final class MaildirMailStore implements MailStore {
   private final MaildirLayout layout;
   private final StoreOptions options;
   private final FileWrites fsync;
-  private final ConcurrentHashMap<Path, MaildirFolder> open = new ConcurrentHashMap<>();
+  /**
+   * The folders opened, each with its in-memory view. Held softly or weakly (StoreOptions.keepFolders): a folder
+   * that nobody uses any more is dropped when memory runs short, or at once, and read from disk again when next
+   * opened, so a user with more messages than the heap can hold the views of is still migrated folder by folder
+   * (with every view kept, a backup of 100,000 messages ran out of a 128 MB heap after eight folders).
+   */
+  private final Cache<Path, MaildirFolder> open;
 
   MaildirMailStore(Path root, StoreOptions options) {
     this.layout = new MaildirLayout(root);
     this.options = options;
     this.fsync = new FileWrites(options.fsync(), FileOwner.of(root));
+    this.open = options.keepFolders() == StoreOptions.KeepFolders.WHILE_USED
+        ? Caffeine.newBuilder().weakValues().build()
+        : Caffeine.newBuilder().softValues().build();
     createSubdirectories(root);
   }
 
@@ -89,7 +99,7 @@ final class MaildirMailStore implements MailStore {
       LOG.warn("{}: cur/ is missing; recreating it", dir);
       createSubdirectories(dir);
     }
-    return open.computeIfAbsent(dir, d -> {
+    return open.get(dir, d -> {
       removeOldTemporaryFiles(d.resolve("tmp"));
       return new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options, fsync);
     });
@@ -212,7 +222,7 @@ final class MaildirMailStore implements MailStore {
     } catch (IOException e) {
       throw MaildirSync.io("cannot rename " + from + " to " + to, e);
     }
-    open.clear();
+    open.invalidateAll();
   }
 
   @Override
@@ -233,7 +243,7 @@ final class MaildirMailStore implements MailStore {
     } catch (IOException e) {
       throw MaildirSync.io("cannot delete folder " + folder, e);
     }
-    open.remove(dir);
+    open.invalidate(dir);
   }
 
   private static void deleteTree(Path p) throws IOException {

@@ -365,4 +365,29 @@ class MaildirStoreTest {
     assertEquals(listings, sync.directoryListings());
     assertEquals(box.status().uidValidity(), store().open("Valid").uidValidity());
   }
+
+  /**
+   * Whatever the store keeps of folders nobody uses, a folder in use is the one every open returns (its view, its
+   * pending state), and a folder opened afresh, after a store forgot it, shows what was committed.
+   */
+  @Test
+  void aFolderInUseIsTheOneEveryOpenReturnsAndAFreshOneSeesTheCommits() throws IOException {
+    for (StoreOptions.KeepFolders keep : StoreOptions.KeepFolders.values()) {
+      Path dir = root.resolve(keep.name());
+      MailStore store = MaildirStore.open(dir, StoreOptions.DEFAULT.withKeepFolders(keep));
+      Mailbox inUse = store.create("Work", 4242, 1);
+      try (MailboxTransaction tx = inUse.begin()) {
+        tx.add(MessageMeta.withUid(3, DATE, Flags.NONE), bytes("Subject: three\r\n\r\nx\r\n"));
+        tx.commit();
+      }
+      System.gc();
+      assertTrue(inUse == store.open("Work"), keep + ": the folder in use");
+      inUse = null;
+      System.gc();
+      Mailbox again = MaildirStore.open(dir, StoreOptions.DEFAULT.withKeepFolders(keep)).open("Work");
+      assertEquals(List.of(3L), again.messages().stream().map(StoredMessage::uid).toList(), keep.name());
+      assertArrayEquals("Subject: three\r\n\r\nx\r\n".getBytes(StandardCharsets.ISO_8859_1), read(again, 3));
+      assertEquals(4242, store.open("Work").status().uidValidity(), keep.name());
+    }
+  }
 }
