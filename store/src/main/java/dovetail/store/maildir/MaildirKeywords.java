@@ -54,13 +54,16 @@ final class MaildirKeywords {
 
   /** Keyword names for the letters in a filename's flags; unknown letters are ignored, as by Dovecot. */
   Set<String> namesOf(String flagLetters) {
-    Set<String> out = new TreeSet<>();
+    Set<String> out = null; // most messages have no keyword: no set for them
     for (char c : flagLetters.toCharArray()) {
       if (c >= 'a' && c <= 'z' && names[c - 'a'] != null) {
+        if (out == null) {
+          out = new TreeSet<>();
+        }
         out.add(names[c - 'a']);
       }
     }
-    return out;
+    return out == null ? Set.of() : out;
   }
 
   /** Letters for {@code keywords}, or null when one of them has no letter yet. */

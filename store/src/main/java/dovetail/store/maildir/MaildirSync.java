@@ -449,7 +449,10 @@ final class MaildirSync {
         if (name.startsWith(".")) {
           continue; // Dovecot skips dot files in cur/ and new/
         }
-        into.put(MaildirFilename.baseName(name), sub + "/" + name);
+        String base = MaildirFilename.baseName(name);
+        UidlistRecord recorded = recordsByBase.get(base);
+        // The record's string as the key when there is one: one copy of each base name in memory, not two.
+        into.put(recorded != null ? recorded.baseName() : base, sub + "/" + name);
       }
     } catch (NoSuchFileException e) {
       // a missing new/ is harmless; a missing cur/ is repaired when the folder is opened
