@@ -14,8 +14,10 @@ public record Flags(Set<SystemFlag> system, Set<String> keywords) {
    * most have no keywords, so fresh sets per message were about 130 bytes of each message's view.
    */
   private static final List<Set<SystemFlag>> SYSTEM_SETS = systemSets();
+  /** The Flags without keywords, one per combination of system flags, for {@link #of(Set, Set)}. */
+  private static final List<Flags> WITHOUT_KEYWORDS = SYSTEM_SETS.stream().map(s -> new Flags(s, Set.of())).toList();
 
-  public static final Flags NONE = new Flags(EnumSet.noneOf(SystemFlag.class), Set.of());
+  public static final Flags NONE = WITHOUT_KEYWORDS.get(0);
 
   public Flags {
     system = SYSTEM_SETS.get(mask(system));
@@ -53,7 +55,12 @@ public record Flags(Set<SystemFlag> system, Set<String> keywords) {
   public static Flags of(SystemFlag... flags) {
     Set<SystemFlag> s = EnumSet.noneOf(SystemFlag.class);
     Collections.addAll(s, flags);
-    return new Flags(s, Set.of());
+    return WITHOUT_KEYWORDS.get(mask(s));
+  }
+
+  /** Equal to {@code new Flags(system, keywords)}; without keywords, a shared instance (a folder view has one per message). */
+  public static Flags of(Set<SystemFlag> system, Set<String> keywords) {
+    return keywords.isEmpty() ? WITHOUT_KEYWORDS.get(mask(system)) : new Flags(system, keywords);
   }
 
   public Flags withKeywords(String... names) {

@@ -58,7 +58,7 @@ final class MessageFlags {
         drop(k);
       }
     }
-    return new Flags(system, keywords);
+    return Flags.of(system, keywords);
   }
 
   private void drop(String name) {

@@ -550,7 +550,7 @@ final class MaildirSync {
         system.add(f);
       }
     }
-    Flags flags = new Flags(system, keywords.namesOf(letters));
+    Flags flags = Flags.of(system, keywords.namesOf(letters));
     Instant date = dates.get(r.baseName());
     long size = MaildirFilename.sizeField(r.baseName(), 'S');
     if (size < 0) {
