@@ -30,10 +30,10 @@ final class MaildirFilename {
 
   /** A ",X=<n>" field of the base name, or -1 when absent or not a number. */
   static long sizeField(String baseName, char key) {
-    int at = -1;
-    do {
+    int at = baseName.indexOf(',');
+    while (at >= 0 && !isField(baseName, at, key)) {
       at = baseName.indexOf(',', at + 1);
-    } while (at >= 0 && !(at + 2 < baseName.length() && baseName.charAt(at + 1) == key && baseName.charAt(at + 2) == '='));
+    }
     if (at < 0) {
       return -1;
     }
@@ -50,6 +50,11 @@ final class MaildirFilename {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /** Whether ",X=" starts at {@code comma}. */
+  private static boolean isField(String name, int comma, char key) {
+    return comma + 2 < name.length() && name.charAt(comma + 1) == key && name.charAt(comma + 2) == '=';
   }
 
   /** A fresh unique base (without sizes), shaped like Dovecot's {@code <secs>.M<usecs>P<pid>Q<n>.<host>}. */
