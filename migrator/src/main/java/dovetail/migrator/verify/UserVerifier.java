@@ -1,6 +1,7 @@
 package dovetail.migrator.verify;
 
 import dovetail.conf.Settings;
+import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.LegacyEndpoints;
 import dovetail.migrator.copy.MigrationState;
@@ -12,13 +13,10 @@ import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.migrator.source.LegacyMessageInfo;
 import dovetail.migrator.verify.Difference.Kind;
-import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.StoredMessage;
-import dovetail.store.StoreOptions;
 import dovetail.store.SystemFlag;
-import dovetail.store.maildir.MaildirStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,10 +51,8 @@ public final class UserVerifier {
   public static UserVerifier of(Settings settings, String user) {
     LegacyImapSource source = LegacyImapSource.create(LegacyEndpoints.imap(settings, user),
         LegacyEndpoints.fetchLimits(settings));
-    // Each folder is compared once: keep its view only while it is compared (see Backup#store).
-    MailStore store = MaildirStore.forUser(MailLocation.parse(settings.store().mailLocation()), user,
-        StoreOptions.DEFAULT.withFsync(settings.store().fsync()).withKeepFolders(StoreOptions.KeepFolders.WHILE_USED));
-    return new UserVerifier(source, store);
+    // The store as backup opens it: each folder is gone through once, so its view is kept only while used.
+    return new UserVerifier(source, Backup.store(settings, user));
   }
 
   public VerifyReport verify(String user) {
