@@ -131,8 +131,13 @@ final class FileWrites {
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("atomic rename not supported from " + from + " to " + to, e);
     }
+    afterMove(to.getParent());
+  }
+
+  /** What follows a rename into {@code dir}: with mail_fsync=always, syncing that directory. */
+  void afterMove(Path dir) {
     if (mode == FsyncMode.ALWAYS) {
-      directory(to.getParent());
+      directory(dir);
     }
   }
 

@@ -11,10 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,6 +29,7 @@ import java.util.TreeSet;
  */
 final class MaildirSave implements MailboxTransaction {
   private final MaildirFolder folder;
+  private final SaveDirectories dirs;
   private final List<Pending> pending = new ArrayList<>();
   private long raiseNextUid;
   private long lastExplicitUid;
@@ -45,6 +42,7 @@ final class MaildirSave implements MailboxTransaction {
 
   MaildirSave(MaildirFolder folder) {
     this.folder = folder;
+    this.dirs = new SaveDirectories(folder.directory());
   }
 
   /** The tmp/ name of a base name that we wrote: the base without its ",S=…,W=…" sizes. */
@@ -61,9 +59,8 @@ final class MaildirSave implements MailboxTransaction {
           + meta.uid() + " after " + lastExplicitUid);
     }
     String base = MaildirFilename.newBase(Instant.now().toEpochMilli() * 1000 + System.nanoTime() / 1000 % 1000);
-    Path tmp = folder.directory().resolve("tmp").resolve(base);
     SizeCounter sizes = new SizeCounter();
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel out = dirs.create(base)) {
       if (content instanceof ByteArrayInputStream whole) {
         // A body already in memory goes out of its own array in one write, not through the copy buffer.
         whole.transferTo(new CountingChannelOutput(sizes, out));
@@ -78,23 +75,22 @@ final class MaildirSave implements MailboxTransaction {
       if (folder.fsync().files()) {
         out.force(false);
       }
-      folder.fsync().own(tmp);
+      folder.fsync().own(dirs.tmpPath(base));
     } catch (IOException e) {
-      deleteQuietly(tmp);
-      throw MaildirSync.io("cannot write message to " + tmp, e);
+      dirs.deleteQuietly(base);
+      throw MaildirSync.io("cannot write message to " + dirs.tmpPath(base), e);
     } catch (RuntimeException e) {
-      deleteQuietly(tmp);
+      dirs.deleteQuietly(base);
       throw e;
     }
     Instant date = meta.internalDate().truncatedTo(ChronoUnit.SECONDS);
     try {
       // INTERNALDATE is the mtime, whole seconds, set before Dovecot can first see the file. The atime is
       // now, as Dovecot's utime() sets it; giving both saves reading the old atime first.
-      Files.getFileAttributeView(tmp, BasicFileAttributeView.class).setTimes(FileTime.from(date),
-          FileTime.from(Instant.now()), null);
+      dirs.setTimes(base, FileTime.from(date), FileTime.from(Instant.now()));
     } catch (IOException e) {
-      deleteQuietly(tmp);
-      throw MaildirSync.io("cannot set the date of " + tmp, e);
+      dirs.deleteQuietly(base);
+      throw MaildirSync.io("cannot set the date of " + dirs.tmpPath(base), e);
     }
     pending.add(new Pending(meta, base, MaildirFilename.withSizes(base, sizes.size(), sizes.virtualSize()), date));
     if (meta.uid() != 0) {
@@ -180,8 +176,6 @@ final class MaildirSave implements MailboxTransaction {
       }
       if (!records.isEmpty()) {
         folder.appendRecords(records);
-        Path tmpDir = folder.directory().resolve("tmp");
-        Path curDir = folder.directory().resolve("cur");
         long curMtimeBefore = sync.curMtime();
         Map<String, String> added = new HashMap<>();
         for (int i = 0; i < records.size(); i++) {
@@ -189,13 +183,14 @@ final class MaildirSave implements MailboxTransaction {
           sync.noteOwnDate(records.get(i).baseName(), pending.get(i).date());
           folder.keepLockFresh();
           try {
-            folder.fsync().move(tmpDir.resolve(pending.get(i).tmpName()), curDir.resolve(finalNames[i]));
+            dirs.moveToCur(pending.get(i).tmpName(), finalNames[i]);
+            folder.fsync().afterMove(dirs.curDir());
           } catch (IOException e) {
             throw MaildirSync.io("cannot move a saved message into cur/", e);
           }
         }
         if (folder.fsync().files()) {
-          folder.fsync().directory(curDir);
+          folder.fsync().directory(dirs.curDir());
         }
         sync.noteOwnRenames(Map.of(), added, curMtimeBefore);
       }
@@ -214,6 +209,7 @@ final class MaildirSave implements MailboxTransaction {
     });
     pending.clear();
     raiseNextUid = 0;
+    dirs.close(); // reopened by the next add: an unclosed transaction holds no directory handles
     return stored;
   }
 
@@ -238,22 +234,15 @@ final class MaildirSave implements MailboxTransaction {
     }
     closed = true;
     for (Pending p : pending) {
-      deleteQuietly(folder.directory().resolve("tmp").resolve(p.tmpName()));
+      dirs.deleteQuietly(p.tmpName());
     }
     pending.clear();
+    dirs.close();
   }
 
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("transaction is closed");
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // a leftover in tmp/ is harmless: Dovecot removes old tmp files itself
     }
   }
 }
