@@ -14,6 +14,7 @@ import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -178,7 +179,7 @@ public final class FolderMigration {
       try {
         stop = copyMessages(session, legacyName, new ArrayDeque<>(todo), committer);
       } catch (LegacyException e) {
-        committer.commit(); // what arrived whole is kept
+        committer.commit(); // what was added before the failure is kept
         stop = diedOn(e);
         if (stop == null || options.skipUndeliverable()) {
           if (stop != null) {
@@ -275,16 +276,17 @@ public final class FolderMigration {
       added(info, in.count());
     }
 
-    /** A body that arrived whole is written on the committer's writer thread while the next ones are read. */
+    /** A body that arrived whole goes to the store as an array, which the store writes in one piece. */
     @Override
-    public void acceptWhole(long uid, byte[] data, int offset, int length, Runnable release) {
+    public void acceptWhole(long uid, byte[] data, int offset, int length) {
       LegacyMessageInfo info = head(uid);
       if (options.emptyHeaderWorkaround() && info.rfc822Size() > 0 && noHeader(data, offset, length)) {
         throw new Interrupt("the server sent " + (length == 0 ? "an empty body" : "a body without header")
             + " although RFC822.SIZE is " + info.rfc822Size());
       }
-      committer.addWhole(meta(info), data, offset, length, release, () -> added(info, length));
+      committer.add(meta(info), new ByteArrayInputStream(data, offset, length));
       queue.poll();
+      added(info, length);
     }
 
     @Override

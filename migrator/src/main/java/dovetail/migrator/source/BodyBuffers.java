@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
  * as many bytes as it copied (on a machine with little memory bandwidth, each pass over the data costs
  * about as much as the copy itself); reused arrays stay mapped and warm. Arrays come in power-of-two
  * sizes from 4 KiB to {@link #LARGEST}; the pool keeps at most {@code maxPooledBytes}. An array that is
- * never released only costs what a fresh one would have. Thread-safe: the store writer releases.
+ * never released only costs what a fresh one would have.
  */
 final class BodyBuffers {
   /** Bodies above this are not pooled (they are rare, and one of them must not pin memory). */

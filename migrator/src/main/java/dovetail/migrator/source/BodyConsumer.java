@@ -18,17 +18,11 @@ public interface BodyConsumer {
   void accept(long uid, InputStream body) throws IOException;
 
   /**
-   * One message's exact bytes, whole in memory: {@code data[offset, offset + length)}. The consumer may
-   * keep reading the array after the call (e.g. write it on another thread); it runs {@code release}
-   * once it no longer does, and the source may then reuse the array (not running it costs only a fresh
-   * allocation later). By default the bytes go to {@link #accept(long, InputStream)}, and then back.
+   * One message's exact bytes, whole in memory: {@code data[offset, offset + length)}, valid only during the
+   * call (the source reuses the array). By default they go to {@link #accept(long, InputStream)}.
    */
-  default void acceptWhole(long uid, byte[] data, int offset, int length, Runnable release) throws IOException {
-    try {
-      accept(uid, new ByteArrayInputStream(data, offset, length));
-    } finally {
-      release.run();
-    }
+  default void acceptWhole(long uid, byte[] data, int offset, int length) throws IOException {
+    accept(uid, new ByteArrayInputStream(data, offset, length));
   }
 
   /**

@@ -110,10 +110,11 @@ final class BodyFetcher {
     if (whole) {
       try {
         ByteArray data = piece.data();
-        Piece owned = piece;
-        consumer.acceptWhole(uid, data.getBytes(), data.getStart(), data.getCount(), () -> inbox.release(owned));
+        consumer.acceptWhole(uid, data.getBytes(), data.getStart(), data.getCount());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } finally {
+        inbox.release(piece);
       }
       return;
     }
