@@ -10,10 +10,13 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * files, in a cold JVM with the compiler setting of backup's own JVM (C1 only, the proxy's BatchJvm). Per
  * folder, one {@code UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])}; each
  * literal streams through one buffer into a new file in tmp/, which gets fdatasync, an mtime and a rename
- * into cur/ (the per-message steps of Dovecot's own save). Nothing else: no uidlist, no flags or keywords, no
+ * into cur/ (the per-message steps of Dovecot's own save), each named relative to the open directory as the
+ * store does. Nothing else: no uidlist, no flags or keywords, no
  * metadata pass, no sizes, no resume, no parsing beyond the literal lengths. Folders are split over as many
  * connections as {@code backup} uses by default (2).
  *
@@ -30,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FloorCopy {
   private static final AtomicLong NAMES = new AtomicLong();
   private static final FileTime DATE = FileTime.fromMillis(1_600_000_000_000L);
+  private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
@@ -80,15 +85,17 @@ public final class FloorCopy {
         Files.createDirectories(dir.resolve("tmp"));
         Files.createDirectories(dir.resolve("cur"));
         command(in, out, "s" + tag + " EXAMINE \"" + folder + "\"", null, buffer);
-        messages += command(in, out, "f" + tag + " UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])", dir, buffer);
+        try (SaveDirs dirs = SaveDirs.open(dir)) {
+          messages += command(in, out, "f" + tag + " UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[])", dirs, buffer);
+        }
         tag++;
       }
     }
     return messages;
   }
 
-  /** Sends one command and reads to its tagged answer; every literal becomes a file when {@code dir} is set. */
-  private static long command(InputStream in, OutputStream out, String command, Path dir, byte[] buffer)
+  /** Sends one command and reads to its tagged answer; every literal becomes a file when {@code dirs} is set. */
+  private static long command(InputStream in, OutputStream out, String command, SaveDirs dirs, byte[] buffer)
       throws IOException {
     String tag = command.substring(0, command.indexOf(' '));
     out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -98,10 +105,10 @@ public final class FloorCopy {
       String line = readLine(in);
       while (line.endsWith("}") && line.lastIndexOf('{') >= 0) {
         long length = Long.parseLong(line.substring(line.lastIndexOf('{') + 1, line.length() - 1));
-        if (dir == null) {
+        if (dirs == null) {
           in.skipNBytes(length);
         } else {
-          save(in, length, dir, buffer);
+          save(in, length, dirs, buffer);
           files++;
         }
         line = readLine(in);
@@ -115,10 +122,10 @@ public final class FloorCopy {
     }
   }
 
-  private static void save(InputStream in, long length, Path dir, byte[] buffer) throws IOException {
+  private static void save(InputStream in, long length, SaveDirs dirs, byte[] buffer) throws IOException {
     String name = "floor." + NAMES.incrementAndGet();
-    Path tmp = dir.resolve("tmp").resolve(name);
-    try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    Path tmp = Path.of(name);
+    try (FileChannel file = (FileChannel) dirs.tmp.newByteChannel(tmp, CREATE)) {
       long left = length;
       while (left > 0) {
         int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
@@ -133,8 +140,22 @@ public final class FloorCopy {
       }
       file.force(false);
     }
-    Files.setLastModifiedTime(tmp, DATE);
-    Files.move(tmp, dir.resolve("cur").resolve(name + ",S=" + length + ":2,"));
+    dirs.tmp.getFileAttributeView(tmp, BasicFileAttributeView.class).setTimes(DATE, DATE, null);
+    dirs.tmp.move(tmp, dirs.cur, Path.of(name + ",S=" + length + ":2,"));
+  }
+
+  /** A folder's tmp/ and cur/ held open: files are named relative to them (openat, renameat), as the store does. */
+  private record SaveDirs(SecureDirectoryStream<Path> tmp, SecureDirectoryStream<Path> cur) implements AutoCloseable {
+    static SaveDirs open(Path folder) throws IOException {
+      return new SaveDirs((SecureDirectoryStream<Path>) Files.newDirectoryStream(folder.resolve("tmp")),
+          (SecureDirectoryStream<Path>) Files.newDirectoryStream(folder.resolve("cur")));
+    }
+
+    @Override
+    public void close() throws IOException {
+      tmp.close();
+      cur.close();
+    }
   }
 
   private static String readLine(InputStream in) throws IOException {
