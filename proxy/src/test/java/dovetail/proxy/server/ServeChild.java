@@ -6,17 +6,23 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code dovetail serve -c FILE} in a child JVM on the test classpath, its output collected as it comes, so that a
- * test can kill it with SIGKILL (a crash no shutdown hook sees) and start it again on the same store.
+ * test can kill it with SIGKILL (a crash no shutdown hook sees) and start it again on the same store. The child's
+ * {@code java.io.tmpdir} is a directory of its own, removed once the child is gone: a killed server cannot remove
+ * its LMTP transit directory itself.
  */
 public final class ServeChild implements AutoCloseable {
   private static final Pattern IMAP = Pattern.compile("IMAP listening on .*:(\\d+)");
@@ -24,11 +30,13 @@ public final class ServeChild implements AutoCloseable {
   private static final Pattern LMTP = Pattern.compile("LMTP listening on .*:(\\d+)");
 
   private final Process process;
+  private final Path tmpDir;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Thread reader;
 
-  private ServeChild(Process process) {
+  private ServeChild(Process process, Path tmpDir) {
     this.process = process;
+    this.tmpDir = tmpDir;
     this.reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -48,12 +56,14 @@ public final class ServeChild implements AutoCloseable {
 
   /** @param jvmOptions e.g. a heap size or a flight recording */
   public static ServeChild start(Path conf, List<String> jvmOptions) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DovetailCommand.class.getName(), "serve", "-c",
-        conf.toString()));
     try {
-      return new ServeChild(new ProcessBuilder(command).redirectErrorStream(true).start());
+      Path tmpDir = Files.createTempDirectory("dovetail-serve-child-");
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Djava.io.tmpdir=" + tmpDir));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), DovetailCommand.class.getName(), "serve",
+          "-c", conf.toString()));
+      return new ServeChild(new ProcessBuilder(command).redirectErrorStream(true).start(), tmpDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -102,6 +112,7 @@ public final class ServeChild implements AutoCloseable {
       throw new AssertionError("serve survived SIGKILL for 60 s");
     }
     reader.join(5000);
+    deleteTmpDir();
   }
 
   /** SIGTERM, as an operator stops it; the exit code (143 after a clean stop). */
@@ -112,6 +123,7 @@ public final class ServeChild implements AutoCloseable {
       throw new AssertionError("serve did not stop within 60 s of SIGTERM:\n" + output());
     }
     reader.join(5000);
+    deleteTmpDir();
     return process.exitValue();
   }
 
@@ -130,9 +142,26 @@ public final class ServeChild implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
     if (process.isAlive()) {
       process.destroyForcibly();
+      process.waitFor(60, TimeUnit.SECONDS);
+    }
+    deleteTmpDir();
+  }
+
+  private void deleteTmpDir() {
+    if (process.isAlive()) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(tmpDir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (NoSuchFileException e) {
+      // removed already
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
