@@ -65,6 +65,11 @@ final class FileWrites {
     owner.apply(file);
   }
 
+  /** False when new files keep the running user (not root): then {@link #own} does nothing. */
+  boolean changesOwner() {
+    return owner != FileOwner.UNCHANGED;
+  }
+
   boolean files() {
     return mode != FsyncMode.NEVER;
   }

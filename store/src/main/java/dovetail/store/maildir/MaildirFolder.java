@@ -316,7 +316,9 @@ final class MaildirFolder implements Mailbox {
 
   /** Appends records in one write (Dovecot's maildir_uidlist_sync_update); the header's N is left as it is. */
   void appendRecords(List<UidlistRecord> added) {
-    fsync.append(dir.resolve("dovecot-uidlist"), Uidlist.formatRecords(added));
+    byte[] lines = Uidlist.formatRecords(added);
+    fsync.append(dir.resolve("dovecot-uidlist"), lines);
+    sync.noteOwnAppend(added, lines.length);
   }
 
   private <T> T read(Supplier<T> action) {

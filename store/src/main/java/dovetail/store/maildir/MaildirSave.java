@@ -75,7 +75,9 @@ final class MaildirSave implements MailboxTransaction {
       if (folder.fsync().files()) {
         out.force(false);
       }
-      folder.fsync().own(dirs.tmpPath(base));
+      if (folder.fsync().changesOwner()) {
+        folder.fsync().own(dirs.tmpPath(base));
+      }
     } catch (IOException e) {
       dirs.deleteQuietly(base);
       throw MaildirSync.io("cannot write message to " + dirs.tmpPath(base), e);

@@ -275,6 +275,31 @@ final class MaildirSync {
     updateView();
   }
 
+  /**
+   * Our own records, just appended to the uidlist in {@code bytes} bytes (write lock held): taken as read when the
+   * file grew by exactly those bytes since we last read it, so that the commit does not read back and parse what it
+   * wrote. Otherwise (someone else wrote too, or we never read it whole) the next read of the uidlist finds them.
+   */
+  void noteOwnAppend(List<UidlistRecord> appended, int bytes) {
+    if (header == null || uidlistKey == null || uidlistSize != consumed) {
+      return;
+    }
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
+    } catch (IOException e) {
+      return; // the next read reports it
+    }
+    if (!uidlistKey.equals(attrs.fileKey()) || attrs.size() != uidlistSize + bytes) {
+      return;
+    }
+    appended.forEach(this::addRecord);
+    consumed += bytes;
+    nextLineNumber += appended.size();
+    uidlistSize = attrs.size();
+    uidlistMtime = attrs.lastModifiedTime().toMillis();
+  }
+
   /** Remembers the uidlist as it is right after our own commit (called with the write lock held). */
   void noteOwnCommit() {
     readUidlist();

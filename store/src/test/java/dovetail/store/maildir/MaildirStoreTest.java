@@ -390,4 +390,34 @@ class MaildirStoreTest {
       assertEquals(4242, store.open("Work").status().uidValidity(), keep.name());
     }
   }
+
+  /**
+   * A writer takes the records of its own commits as written without reading them back: what it then sees, and
+   * where it continues reading when another writer appends, must be what a fresh reader of the files sees.
+   */
+  @Test
+  void ownCommitsAreSeenAsAFreshReaderSeesThemAndReadingGoesOnFromTheirEnd() {
+    Mailbox writer = store().create("Own", 999, 1);
+    for (int commit = 0; commit < 3; commit++) {
+      long first = 1 + 10 * commit;
+      try (MailboxTransaction tx = writer.begin()) {
+        tx.add(MessageMeta.withUid(first, DATE, Flags.of(SystemFlag.SEEN)).withPop3("UIDL-" + first, commit + 1),
+            bytes("Subject: a\n\nbody\n"));
+        tx.add(MessageMeta.withUid(first + 1, DATE.plusSeconds(1), Flags.NONE.withKeywords("Later")).withPop3("", 0),
+            bytes("Subject: b\r\n\r\nbody\r\n"));
+        tx.add(MessageMeta.withUid(first + 4, DATE.plusSeconds(2), Flags.NONE), bytes("Subject: c\r\n\r\n"));
+        tx.commit();
+      }
+    }
+    assertEquals(store().open("Own").messages(), writer.messages(), "the writer's view is the files' view");
+
+    Mailbox other = store().open("Own");
+    other.append(MessageMeta.next(DATE, Flags.NONE), bytes("Subject: from another writer\r\n\r\n"));
+    List<StoredMessage> seen = writer.messages();
+    assertEquals(store().open("Own").messages(), seen, "another writer's record is read from where ours ended");
+    assertEquals(10, seen.size());
+    assertEquals("UIDL-1", seen.get(0).pop3Uidl());
+    assertEquals(26, seen.get(9).uid());
+    assertEquals("", seen.get(1).pop3Uidl());
+  }
 }
