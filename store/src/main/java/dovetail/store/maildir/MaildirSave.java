@@ -211,7 +211,7 @@ final class MaildirSave implements MailboxTransaction {
     });
     pending.clear();
     raiseNextUid = 0;
-    dirs.close(); // reopened by the next add: an unclosed transaction holds no directory handles
+    dirs.close(); // reopened by the next add: a transaction left open between commits holds no directory handles
     return stored;
   }
 
