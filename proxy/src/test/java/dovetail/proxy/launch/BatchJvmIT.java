@@ -149,11 +149,16 @@ class BatchJvmIT {
     return silent.getLocalPort();
   }
 
+  /**
+   * The launcher's second JVM, once it runs java: for a moment after the fork the child is the JDK's jspawnhelper
+   * (arguments: the JDK version and three descriptors), which a first version of this test read as the JVM's.
+   */
   private static ProcessHandle awaitChild(Process launcher) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
-      List<ProcessHandle> children = launcher.children().toList();
-      if (!children.isEmpty()) {
-        return children.get(0);
+      for (ProcessHandle child : launcher.children().toList()) {
+        if (child.info().command().map(c -> Path.of(c).getFileName().toString().equals("java")).orElse(false)) {
+          return child;
+        }
       }
       assertTrue(launcher.isAlive(), "the launcher ended without starting a second JVM");
       Thread.sleep(50);
