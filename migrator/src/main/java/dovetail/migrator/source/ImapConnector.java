@@ -63,11 +63,17 @@ final class ImapConnector {
       login(connection, user);
       // Capabilities change after login (Dovecot adds SPECIAL-USE, CONDSTORE, ...): ask again.
       wire.capability();
+      if (!wire.frameResponsesOurselves() && endpoint.sslMode() == SslMode.NONE) {
+        LOG.debug("{}: responses framed by Angus (something arrived unasked after login)", peer);
+      }
       LOG.debug("{}: logged in for {}", peer, user);
       return connection;
     } catch (ProtocolException e) {
       connection.close();
       throw ImapFailures.fromProtocol(e, Kind.PROTOCOL, peer + ": CAPABILITY");
+    } catch (IOException e) {
+      connection.close();
+      throw ImapFailures.fromIo(e, peer + ": after login");
     } catch (RuntimeException e) {
       connection.close();
       throw e;
@@ -137,6 +143,8 @@ final class ImapConnector {
     p.setProperty("mail.imap.starttls.enable", Boolean.toString(endpoint.sslMode() == SslMode.STARTTLS));
     p.setProperty("mail.imap.starttls.required", Boolean.toString(endpoint.sslMode() == SslMode.STARTTLS));
     p.setProperty("mail.imap.ssl.checkserveridentity", Boolean.toString(endpoint.sslVerify()));
+    // A plain connection over a socket channel lets WireProtocol read the socket itself (BufferedResponseInput).
+    p.setProperty("mail.imap.usesocketchannels", Boolean.toString(endpoint.sslMode() == SslMode.NONE));
     // Keep passwords out of Angus's trace even if someone turns it on.
     p.setProperty("mail.debug.auth", "false");
     if (tls != null) {

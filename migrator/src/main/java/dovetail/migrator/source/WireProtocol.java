@@ -2,6 +2,7 @@ package dovetail.migrator.source;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.eclipse.angus.mail.iap.Argument;
@@ -16,15 +17,18 @@ import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.util.MailLogger;
 
 /**
- * Angus's IMAP protocol object, widened by three things. FETCH responses that do not parse are kept
+ * Angus's IMAP protocol object, widened by four things. FETCH responses that do not parse are kept
  * (see {@link UnparsedFetch}). A response can be read raw and parsed later, or not at all (see
- * {@link BodyPieceParser}). And a LOGIN that sends the strings as UTF-8 (Angus's
+ * {@link BodyPieceParser}). On a plain connection responses are framed over our own buffer (see
+ * {@link BufferedResponseInput}). And a LOGIN that sends the strings as UTF-8 (Angus's
  * own sends only the low byte of each char) with the wire trace suspended, so that the password never
  * reaches a log even when someone turns protocol tracing on.
  */
 final class WireProtocol extends IMAPProtocol {
   /** While {@link #parse} runs: the raw response that Angus's parser reads instead of the socket. */
   private ResponseInputStream replay;
+  /** Once {@link #frameResponsesOurselves} switched: where every response is read from. */
+  private BufferedResponseInput framing;
 
   WireProtocol(String host, int port, Properties props, boolean ssl, MailLogger logger)
       throws IOException, ProtocolException {
@@ -71,7 +75,33 @@ final class WireProtocol extends IMAPProtocol {
   /** Where Angus's response parser takes its bytes from: the replay during {@link #parse}, else the socket. */
   @Override
   protected ResponseInputStream getInputStream() {
-    return replay != null ? replay : super.getInputStream();
+    return replay != null ? replay : framing != null ? framing : super.getInputStream();
+  }
+
+  @Override
+  public boolean hasResponse() {
+    try {
+      return getInputStream().available() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * From now on, frames responses with {@link BufferedResponseInput} instead of Angus's stream, where that is safe:
+   * a plain connection over a socket channel (mail.imap.usesocketchannels; TLS keeps Angus's framing), with nothing
+   * read ahead by Angus. Call it between commands. Returns whether our framing is in use.
+   */
+  boolean frameResponsesOurselves() throws IOException {
+    if (framing != null) {
+      return true;
+    }
+    SocketChannel channel = getChannel();
+    if (channel == null || isSSL() || super.getInputStream().available() != 0) {
+      return false;
+    }
+    framing = new BufferedResponseInput(channel.socket().getInputStream());
+    return true;
   }
 
   Response[] loginUtf8(String user, String password) {
