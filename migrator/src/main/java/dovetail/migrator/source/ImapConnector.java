@@ -64,7 +64,7 @@ final class ImapConnector {
       // Capabilities change after login (Dovecot adds SPECIAL-USE, CONDSTORE, ...): ask again.
       wire.capability();
       if (!wire.frameResponsesOurselves() && endpoint.sslMode() == SslMode.NONE) {
-        LOG.debug("{}: responses framed by Angus (something arrived unasked after login)", peer);
+        LOG.debug("{}: responses framed by Angus (no socket channel, or bytes already waiting after login)", peer);
       }
       LOG.debug("{}: logged in for {}", peer, user);
       return connection;

@@ -72,7 +72,7 @@ final class WireProtocol extends IMAPProtocol {
     }
   }
 
-  /** Where Angus's response parser takes its bytes from: the replay during {@link #parse}, else the socket. */
+  /** Where Angus's response parser takes its bytes from: the replay during {@link #parse}, else the connection. */
   @Override
   protected ResponseInputStream getInputStream() {
     return replay != null ? replay : framing != null ? framing : super.getInputStream();
