@@ -42,7 +42,7 @@ final class MaildirSave implements MailboxTransaction {
 
   MaildirSave(MaildirFolder folder) {
     this.folder = folder;
-    this.dirs = new SaveDirectories(folder.directory());
+    this.dirs = new SaveDirectories(folder.directory(), folder.fsync());
   }
 
   /** The tmp/ name of a base name that we wrote: the base without its ",S=…,W=…" sizes. */
@@ -186,7 +186,6 @@ final class MaildirSave implements MailboxTransaction {
           folder.keepLockFresh();
           try {
             dirs.moveToCur(pending.get(i).tmpName(), finalNames[i]);
-            folder.fsync().afterMove(dirs.curDir());
           } catch (IOException e) {
             throw MaildirSync.io("cannot move a saved message into cur/", e);
           }

@@ -3,12 +3,10 @@ package dovetail.store.maildir;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
@@ -26,20 +24,22 @@ final class SaveDirectories implements AutoCloseable {
 
   private final Path tmpDir;
   private final Path curDir;
+  private final FileWrites writes;
   private final boolean relative;
   /** Both null until first used, and when the platform has no SecureDirectoryStream. */
   private SecureDirectoryStream<Path> tmp;
   private SecureDirectoryStream<Path> cur;
   private boolean opened;
 
-  SaveDirectories(Path folder) {
-    this(folder, true);
+  SaveDirectories(Path folder, FileWrites writes) {
+    this(folder, writes, true);
   }
 
   /** @param relative false: by path even where the platform could do better (for testing that way) */
-  SaveDirectories(Path folder, boolean relative) {
+  SaveDirectories(Path folder, FileWrites writes, boolean relative) {
     this.tmpDir = folder.resolve("tmp");
     this.curDir = folder.resolve("cur");
+    this.writes = writes;
     this.relative = relative;
   }
 
@@ -74,18 +74,15 @@ final class SaveDirectories implements AutoCloseable {
     view.setTimes(modified, accessed, null);
   }
 
-  /** Renames a file from tmp/ into cur/, atomically. */
+  /** Renames a file from tmp/ into cur/, atomically, and syncs cur/ as mail_fsync asks after a rename. */
   void moveToCur(String tmpName, String curName) throws IOException {
     open();
     if (tmp == null) {
-      try {
-        Files.move(tmpPath(tmpName), curDir.resolve(curName), StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("atomic rename not supported from " + tmpDir + " to " + curDir, e);
-      }
+      writes.move(tmpPath(tmpName), curDir.resolve(curName));
       return;
     }
     tmp.move(Path.of(tmpName), cur, Path.of(curName)); // renameat(2): atomic
+    writes.afterMove(curDir);
   }
 
   /** Removes a file from tmp/ if it is there; a leftover is harmless (Dovecot cleans old tmp/ files). */

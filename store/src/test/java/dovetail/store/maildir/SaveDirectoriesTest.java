@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.conf.FsyncMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both ways of saving into tmp/ and cur/: relative to the open directories (Linux), and by path (elsewhere). */
 class SaveDirectoriesTest {
+  private static final FileWrites WRITES = new FileWrites(FsyncMode.ALWAYS, FileOwner.UNCHANGED);
+
   @TempDir
   Path folder;
 
@@ -30,7 +33,7 @@ class SaveDirectoriesTest {
     Files.createDirectories(folder.resolve("tmp"));
     Files.createDirectories(folder.resolve("cur"));
     byte[] body = "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
-    try (SaveDirectories dirs = new SaveDirectories(folder, relative)) {
+    try (SaveDirectories dirs = new SaveDirectories(folder, WRITES, relative)) {
       try (FileChannel out = dirs.create("m1")) {
         out.write(ByteBuffer.wrap(body));
       }
@@ -59,7 +62,7 @@ class SaveDirectoriesTest {
   void closedDirectoriesOpenAgainOnTheNextUse(boolean relative) throws IOException {
     Files.createDirectories(folder.resolve("tmp"));
     Files.createDirectories(folder.resolve("cur"));
-    SaveDirectories dirs = new SaveDirectories(folder, relative);
+    SaveDirectories dirs = new SaveDirectories(folder, WRITES, relative);
     dirs.create("a").close();
     dirs.moveToCur("a", "a:2,");
     dirs.close();
