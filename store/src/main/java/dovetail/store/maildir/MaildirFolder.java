@@ -308,9 +308,10 @@ final class MaildirFolder implements Mailbox {
         next = Math.max(next, r.uid() + 1);
       }
     }
-    fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
-        Uidlist.format(header.withNextUid(next), keep));
-    sync.invalidateUidlist();
+    UidlistHeader written = header.withNextUid(next);
+    byte[] data = Uidlist.format(written, keep);
+    fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"), data);
+    sync.noteOwnRewrite(written, keep, data);
     sync.refresh(false);
   }
 

@@ -300,6 +300,37 @@ final class MaildirSync {
     uidlistMtime = attrs.lastModifiedTime().toMillis();
   }
 
+  /**
+   * Our own rewrite of the uidlist, {@code data} with {@code written} and {@code kept}, just renamed into place
+   * (write lock held): taken as read when the file there has its size, so that raising NEXTUID at the end of a
+   * folder's migration does not read back and parse every record it wrote. Otherwise the next read reads it whole.
+   */
+  void noteOwnRewrite(UidlistHeader written, List<UidlistRecord> kept, byte[] data) {
+    invalidateUidlist();
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
+    } catch (IOException e) {
+      return; // the next read reports it
+    }
+    if (attrs.fileKey() == null || attrs.size() != data.length) {
+      return;
+    }
+    if (kept.size() != records.size()) { // kept is records without those whose file is gone
+      records.clear();
+      recordsByBase.clear();
+      kept.forEach(this::addRecord);
+      viewStale = true;
+    }
+    header = written;
+    headerLine = new String(data, 0, indexOf(data, (byte) '\n') + 1, StandardCharsets.UTF_8);
+    consumed = data.length;
+    nextLineNumber = 2 + kept.size(); // the header's line and one per record
+    uidlistKey = attrs.fileKey();
+    uidlistSize = data.length;
+    uidlistMtime = attrs.lastModifiedTime().toMillis();
+  }
+
   /** Remembers the uidlist as it is right after our own commit (called with the write lock held). */
   void noteOwnCommit() {
     readUidlist();

@@ -419,5 +419,18 @@ class MaildirStoreTest {
     assertEquals("UIDL-1", seen.get(0).pop3Uidl());
     assertEquals(26, seen.get(9).uid());
     assertEquals("", seen.get(1).pop3Uidl());
+
+    // Raising NEXTUID rewrites the uidlist; the writer takes its own rewrite as read, and reading goes on from its end.
+    MaildirSync sync = ((MaildirFolder) writer).sync();
+    int rebuilds = sync.fullRebuilds();
+    writer.raiseNextUid(100);
+    assertEquals(rebuilds, sync.fullRebuilds(), "raising NEXTUID must not read back and rebuild the folder");
+    assertEquals(100, writer.status().nextUid());
+    assertEquals(store().open("Own").status(), writer.status(), "the writer's header is the file's");
+    other.append(MessageMeta.next(DATE, Flags.NONE), bytes("Subject: after the rewrite\r\n\r\n"));
+    List<StoredMessage> afterRewrite = writer.messages();
+    assertEquals(store().open("Own").messages(), afterRewrite, "a record appended after our rewrite is read from its end");
+    assertEquals(11, afterRewrite.size());
+    assertEquals(100, afterRewrite.get(10).uid());
   }
 }
