@@ -265,6 +265,11 @@ final class MaildirFolder implements Mailbox {
     return sync;
   }
 
+  /** Runs {@code action} holding the folder's in-process mutex only: for reading what is in memory, no refresh. */
+  <T> T underMutex(Supplier<T> action) {
+    return lock.read(action);
+  }
+
   /** Touches the dotlock in long loops so that nobody takes it as stale (Dovecot: every 10 s). */
   void keepLockFresh() {
     lock.keepFresh();

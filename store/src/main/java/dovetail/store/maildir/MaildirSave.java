@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -198,20 +199,58 @@ final class MaildirSave implements MailboxTransaction {
       if (raiseNextUid > 0) {
         folder.raiseNextUidLocked(raiseNextUid);
       }
-      List<StoredMessage> out = new ArrayList<>(records.size());
-      for (UidlistRecord r : records) {
-        MaildirSync.Entry e = sync.view().get(r.uid());
-        if (e == null) {
-          throw new StoreException(StoreError.IO, "UID " + r.uid() + " vanished right after its commit in " + folder.name());
-        }
-        out.add(e.message());
-      }
-      return out;
+      return new Committed(folder, records, finalNames);
     });
     pending.clear();
     raiseNextUid = 0;
     dirs.close(); // reopened by the next add: a transaction left open between commits holds no directory handles
     return stored;
+  }
+
+  /**
+   * The messages of one commit, made when first read, under the folder's mutex: a migration commits thousands of
+   * times and reads none of them, an APPEND reads its one at once.
+   */
+  private static final class Committed extends AbstractList<StoredMessage> {
+    private final MaildirFolder folder;
+    private final List<UidlistRecord> records;
+    private final String[] finalNames;
+    private List<StoredMessage> messages;
+
+    Committed(MaildirFolder folder, List<UidlistRecord> records, String[] finalNames) {
+      this.folder = folder;
+      this.records = records;
+      this.finalNames = finalNames;
+    }
+
+    @Override
+    public StoredMessage get(int index) {
+      return messages().get(index);
+    }
+
+    @Override
+    public int size() {
+      return records.size();
+    }
+
+    private synchronized List<StoredMessage> messages() {
+      if (messages == null) {
+        messages = folder.underMutex(() -> {
+          List<StoredMessage> out = new ArrayList<>(records.size());
+          for (int i = 0; i < records.size(); i++) {
+            UidlistRecord r = records.get(i);
+            StoredMessage m = folder.sync().toMessage(r, "cur/" + finalNames[i]);
+            if (m == null) {
+              throw new StoreException(StoreError.IO, "UID " + r.uid() + " vanished right after its commit in "
+                  + folder.name());
+            }
+            out.add(m);
+          }
+          return List.copyOf(out);
+        });
+      }
+      return messages;
+    }
   }
 
   private static Map<Character, String> extensions(MessageMeta meta) {

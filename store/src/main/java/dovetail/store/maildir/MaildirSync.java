@@ -87,6 +87,7 @@ final class MaildirSync {
   /** dovecot-keywords changed since the view was built: no entry may be reused as it is. */
   private boolean keywordsChanged;
   private int fullRebuilds;
+  private int entriesBuilt;
   private int directoryListings;
   private int viewRecords;
   private final List<String> filesAdded = new ArrayList<>();
@@ -116,7 +117,6 @@ final class MaildirSync {
     readUidlist();
     scanDirectories(force);
     readKeywords();
-    updateView();
   }
 
   /** Re-reads the uidlist only (its header and new records); the directories wait for the next refresh. */
@@ -133,7 +133,12 @@ final class MaildirSync {
     return Collections.unmodifiableList(records);
   }
 
+  /**
+   * The visible messages by UID. The view is brought up to date here, when it is read, not by each change: a
+   * writer that never reads it (a migration commits a folder's messages and moves on) never builds it.
+   */
   TreeMap<Long, Entry> view() {
+    updateView();
     return view;
   }
 
@@ -142,6 +147,7 @@ final class MaildirSync {
    * caller may tell "nothing changed" by identity, and a read of an unchanged folder copies nothing.
    */
   List<StoredMessage> messages() {
+    updateView();
     if (messages == null) {
       List<StoredMessage> out = new ArrayList<>(view.size());
       for (Entry e : view.values()) {
@@ -155,6 +161,11 @@ final class MaildirSync {
   /** How often the whole view was rebuilt (a read of an unchanged folder must not rebuild it). */
   int fullRebuilds() {
     return fullRebuilds;
+  }
+
+  /** How many view entries were made (a commit builds none; the next read of the view builds them). */
+  int entriesBuilt() {
+    return entriesBuilt;
   }
 
   /** How often cur/ and new/ were listed (a commit after our own must not list them). */
@@ -174,6 +185,7 @@ final class MaildirSync {
 
   /** Files in cur/ or new/ that no record names. */
   List<String> unrecordedFiles() {
+    updateView();
     if (files.size() <= view.size() && view.size() == recordsByBase.size()) {
       return List.of(); // every file is in the view, so every file has a record
     }
@@ -188,6 +200,7 @@ final class MaildirSync {
 
   /** Records whose file is in neither cur/ nor new/. */
   List<UidlistRecord> recordsWithoutFiles() {
+    updateView();
     if (view.size() == records.size()) {
       return List.of(); // every record is in the view, so every record has its file
     }
@@ -272,7 +285,6 @@ final class MaildirSync {
     long after = mtime(dir.resolve("cur"));
     curMtime = curMtime != -1 && curMtime == curMtimeBefore ? after : -1;
     dirty = true; // a lockless rename in the same tick as ours leaves no trace in the mtime
-    updateView();
   }
 
   /**
@@ -363,7 +375,6 @@ final class MaildirSync {
       return false;
     }
     readKeywords();
-    updateView();
     return true;
   }
 
@@ -567,6 +578,7 @@ final class MaildirSync {
     if (m != null) {
       view.put(r.uid(), new Entry(r, rel, m));
       messages = null;
+      entriesBuilt++;
     }
   }
 
@@ -585,6 +597,7 @@ final class MaildirSync {
       StoredMessage m = toMessage(r, rel);
       if (m != null) {
         next.put(r.uid(), new Entry(r, rel, m));
+        entriesBuilt++;
       }
     }
     view = next;
@@ -596,7 +609,8 @@ final class MaildirSync {
     viewStale = false;
   }
 
-  private StoredMessage toMessage(UidlistRecord r, String rel) {
+  /** The message of a record whose file is at {@code rel} ("cur/…"); null when that file is gone. */
+  StoredMessage toMessage(UidlistRecord r, String rel) {
     String fileName = rel.substring(rel.indexOf('/') + 1);
     String letters = MaildirFilename.flagLetters(fileName);
     Set<SystemFlag> system = EnumSet.noneOf(SystemFlag.class);

@@ -258,6 +258,19 @@ class MaildirStoreTest {
       assertEquals(DATE.plusSeconds(uid == 1 ? 0 : uid), m.internalDate());
       assertArrayEquals(("m" + uid + "\r\n").getBytes(StandardCharsets.US_ASCII), read(again, uid));
     }
+
+    // The view is built when read: a writer that does not read it (a migration) pays nothing for it.
+    assertEquals(30, box.messages().size());
+    int entries = sync.entriesBuilt();
+    try (MailboxTransaction tx = box.begin()) {
+      for (long uid = 31; uid <= 40; uid++) {
+        tx.add(MessageMeta.withUid(uid, DATE.plusSeconds(uid), Flags.NONE), bytes("m" + uid + "\r\n"));
+      }
+      List<StoredMessage> committed = tx.commit();
+      assertEquals(entries, sync.entriesBuilt(), "a commit must not build view entries");
+      assertEquals(box.messages().subList(30, 40), committed, "the commit's messages are what a reader sees");
+      assertEquals(entries + 10, sync.entriesBuilt(), "reading the view builds the committed messages' entries once");
+    }
   }
 
   @Test
