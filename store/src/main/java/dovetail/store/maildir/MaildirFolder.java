@@ -313,8 +313,11 @@ final class MaildirFolder implements Mailbox {
         next = Math.max(next, r.uid() + 1);
       }
     }
-    UidlistHeader written = header.withNextUid(next);
-    byte[] data = Uidlist.format(written, keep);
+    // A version 1 (Courier-style) uidlist has no mailbox GUID; the version 3 we write needs one (Dovecot makes one too).
+    UidlistHeader written = new UidlistHeader(header.uidValidity(), next,
+        header.guid() != null ? header.guid() : MaildirMailStore.newGuid(), header.extra());
+    byte[] lines = keep.size() == sync.records().size() ? sync.recordLines() : null;
+    byte[] data = lines != null ? Uidlist.withHeader(written, lines) : Uidlist.format(written, keep);
     fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"), data);
     sync.noteOwnRewrite(written, keep, data);
     sync.refresh(false);

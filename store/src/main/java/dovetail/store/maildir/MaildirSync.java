@@ -343,6 +343,29 @@ final class MaildirSync {
     uidlistMtime = attrs.lastModifiedTime().toMillis();
   }
 
+  /**
+   * The uidlist's record lines as the file holds them, when it is a version 3 file that we read to its end and whose
+   * every line after the header is one of our records (no duplicate, no empty line); null otherwise. A rewrite that
+   * only changes the header copies them instead of formatting every record again.
+   */
+  byte[] recordLines() {
+    if (header == null || uidlistKey == null || uidlistSize != consumed || !headerLine.startsWith("3 ")
+        || nextLineNumber != 2 + records.size()) {
+      return null;
+    }
+    byte[] head = headerLine.getBytes(StandardCharsets.UTF_8);
+    try (FileChannel ch = FileChannel.open(uidlistPath, StandardOpenOption.READ)) {
+      Object key = Files.readAttributes(uidlistPath, BasicFileAttributes.class).fileKey();
+      if (!uidlistKey.equals(key) || ch.size() != consumed || !Arrays.equals(readAt(ch, 0, head.length), head)) {
+        return null;
+      }
+      byte[] lines = readAt(ch, head.length, consumed - head.length);
+      return lines.length == consumed - head.length ? lines : null;
+    } catch (IOException e) {
+      return null; // the formatting rewrite reports real trouble
+    }
+  }
+
   /** Remembers the uidlist as it is right after our own commit (called with the write lock held). */
   void noteOwnCommit() {
     readUidlist();

@@ -5,6 +5,7 @@ import dovetail.store.StoreException;
 import dovetail.store.Uids;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,6 +193,14 @@ final class Uidlist {
       out.append(r.toLine()).append('\n');
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A header line followed by record lines already formatted (each ending in LF). */
+  static byte[] withHeader(UidlistHeader header, byte[] recordLines) {
+    byte[] head = (header.toLine() + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] out = Arrays.copyOf(head, head.length + recordLines.length);
+    System.arraycopy(recordLines, 0, out, head.length, recordLines.length);
+    return out;
   }
 
   static byte[] formatRecords(List<UidlistRecord> records) {

@@ -12,10 +12,6 @@ record UidlistHeader(long uidValidity, long nextUid, String guid, List<String> e
     extra = List.copyOf(extra);
   }
 
-  UidlistHeader withNextUid(long n) {
-    return new UidlistHeader(uidValidity, n, guid, extra);
-  }
-
   String toLine() {
     StringBuilder line = new StringBuilder("3 V").append(uidValidity).append(" N").append(nextUid).append(" G").append(guid);
     for (String field : extra) {

@@ -152,6 +152,14 @@ class MaildirRepairTest {
     assertEquals(4711, box.status().uidValidity());
     assertEquals(List.of(100L, 200L), uids(box));
     assertEquals(300, box.status().nextUid());
+
+    // A rewrite (raising NEXTUID) writes version 3, records included: version 1 lines under a version 3 header
+    // would not parse.
+    box.raiseNextUid(400);
+    List<String> lines = Files.readAllLines(folder.resolve("dovecot-uidlist"));
+    assertTrue(lines.get(0).startsWith("3 V4711 N400 "), lines.toString());
+    assertEquals(List.of("100 :100.M1P1.h,S=6,W=7", "200 :200.M2P1.h,S=6,W=7"), lines.subList(1, lines.size()));
+    assertEquals(List.of(100L, 200L), uids(open()));
   }
 
   @Test
@@ -175,6 +183,13 @@ class MaildirRepairTest {
   void aFileNamedByTwoRecordsKeepsTheLaterUidAsInDovecot() throws IOException {
     uidlist("3 V7 N5 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n6 :200.M2P1.h,S=6,W=7\n"
         + "8 :100.M1P1.h,S=6,W=7\n");
-    assertEquals(List.of(6L, 8L), uids(open()));
+    Mailbox box = open();
+    assertEquals(List.of(6L, 8L), uids(box));
+
+    // A rewrite keeps the records as read, so the file then names each file once, as Dovecot's rewrite does.
+    box.raiseNextUid(20);
+    assertEquals(List.of("6 :200.M2P1.h,S=6,W=7", "8 :100.M1P1.h,S=6,W=7"),
+        Files.readAllLines(folder.resolve("dovecot-uidlist")).subList(1, 3));
+    assertEquals(3, Files.readAllLines(folder.resolve("dovecot-uidlist")).size());
   }
 }
