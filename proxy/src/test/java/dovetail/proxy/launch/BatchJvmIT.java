@@ -220,6 +220,15 @@ class BatchJvmIT {
   }
 
   @Test
+  void anOperatorsOwnCollectorReplacesOurs() throws Exception {
+    // With both collectors the second JVM would not start ("multiple garbage collectors selected").
+    Process p = start(List.of("-XX:+UseSerialGC"), "backup", "-c", dir.resolve("missing.conf").toString(), "-u", "alice");
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(78, p.exitValue(), output());
+    assertTrue(output().contains("missing.conf"), output());
+  }
+
+  @Test
   void theSecondJvmHasOurOptionsThenTheOperatorsAndDiesWithAKilledLauncher() throws Exception {
     Process launcher = start(List.of("-Xmx200m", "-Ddovetail.test.marker=1"), "backup", "-c",
         conf(silentLegacy(), "x").toString(), "-u", "alice");
@@ -227,6 +236,8 @@ class BatchJvmIT {
     List<String> args = arguments(child);
     int ours = args.indexOf("-XX:TieredStopAtLevel=1");
     assertTrue(ours >= 0 && ours < args.indexOf("-Xmx200m") && args.contains("-Ddovetail.test.marker=1"), args.toString());
+    assertTrue(args.indexOf(BatchJvm.COLLECTOR) > ours && args.indexOf(BatchJvm.COLLECTOR) < args.indexOf("-Xmx200m"),
+        args.toString());
     assertEquals(List.of("backup", "-c", dir.resolve("dovetail.conf").toString(), "-u", "alice"),
         args.subList(args.size() - 5, args.size()));
 

@@ -1,6 +1,7 @@
 package dovetail.proxy.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ class BatchJvmTest {
       List<String> appArgs) {
     List<String> c = new ArrayList<>(List.of(JAVA));
     c.addAll(BatchJvm.OPTIONS);
+    if (!BatchJvm.choosesCollector(operatorOptions)) {
+      c.add(BatchJvm.COLLECTOR);
+    }
     c.addAll(archive);
     c.addAll(operatorOptions); // after ours: HotSpot takes the last of two equal flags, so the operator's wins
     c.add(PID);
@@ -35,6 +39,21 @@ class BatchJvmTest {
     argv.addAll(app);
     assertEquals(expected(List.of("-Xmx256m", "-XX:TieredStopAtLevel=4"), List.of("-jar", "proxy/target/dovetail.jar"), app),
         BatchJvm.command(argv, app, List.of()).orElseThrow());
+  }
+
+  @Test
+  void ourCollectorIsLeftOutWhenTheOperatorChoseOne() {
+    List<String> app = List.of("backup", "-u", "alice");
+    List<String> argv = new ArrayList<>(List.of("-XX:+UseG1GC", "-jar", "d.jar"));
+    argv.addAll(app);
+    List<String> command = BatchJvm.command(argv, app, List.of()).orElseThrow();
+    assertFalse(command.contains(BatchJvm.COLLECTOR), command.toString()); // two collectors: the JVM would not start
+    assertTrue(command.contains("-XX:+UseG1GC"), command.toString());
+    List<String> plain = BatchJvm.command(List.of("-Xmx1g", "-jar", "d.jar", "backup", "-u", "alice"), app, List.of())
+        .orElseThrow();
+    assertEquals(1, plain.indexOf(BatchJvm.COLLECTOR) - plain.indexOf(BatchJvm.OPTIONS.get(0)), plain.toString());
+    assertTrue(BatchJvm.choosesCollector(List.of("-Xmx1g", "-XX:-UseParallelGC")));
+    assertFalse(BatchJvm.choosesCollector(List.of("-Xmx1g", "-XX:+UseCompressedOops", "-XX:MaxGCPauseMillis=50")));
   }
 
   @Test
