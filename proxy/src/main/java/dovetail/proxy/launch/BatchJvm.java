@@ -24,7 +24,7 @@ final class BatchJvm {
   static final List<String> OPTIONS = List.of("-XX:TieredStopAtLevel=1");
   /**
    * The throughput collector, unless the operator chose a collector (two choices stop the JVM): its barriers and
-   * collections cost less than G1's in a run whose live data is a few buffers (about 2 % less time at 20,000 and
+   * collections cost less than G1's in a run whose live data is a few buffers (2-8 % less time at 20,000 and
    * 100,000 messages, bench/README.md).
    */
   static final String COLLECTOR = "-XX:+UseParallelGC";
