@@ -36,7 +36,8 @@ final class ChildJvm {
   static ChildJvm start(String heap, Path conf, String user, String... args) {
     // The collector of the jar's backup JVM (proxy: BatchJvm.COLLECTOR), so that the heap bounds tested here hold there.
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseParallelGC", heap, "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(), conf.toString(), user));
+        "-XX:+UseParallelGC", heap, "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(),
+        conf.toString(), user));
     cmd.addAll(List.of(args));
     try {
       return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * A JVM of its own for a short offline command ({@code backup}, {@code verify}), started with
- * {@code -XX:TieredStopAtLevel=1} (and {@link #COLLECTOR}): such a run lasts seconds to minutes and is bound by sockets and file
- * writes, so C2's compilations (1.3-1.9 s of CPU in a 20,000-message backup, on a 2-core machine competing
+ * {@code -XX:TieredStopAtLevel=1} (and {@link #COLLECTOR}): such a run lasts seconds to minutes and is bound by
+ * sockets and file writes, so C2's compilations (1.3-1.9 s of CPU in a 20,000-message backup, on a 2-core machine competing
  * with the copy and the legacy server) never pay for themselves; C1's code is enough (bench/README.md).
  * The flags cannot travel in the jar's manifest, and the contract is {@code java -jar dovetail.jar backup},
  * hence the relaunch: this JVM starts the second one with its own JVM options plus ours (before them, so
@@ -72,7 +72,7 @@ final class BatchJvm {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(OPTIONS);
     List<String> operatorOptions = argv.subList(0, jvmOptions);
-    if (!choosesCollector(operatorOptions)) {
+    if (!choosesCollector(operatorOptions) && !choosesCollector(environmentOptions())) {
       command.add(COLLECTOR);
     }
     command.addAll(archiveOptions);
@@ -90,6 +90,18 @@ final class BatchJvm {
       }
     }
     return false;
+  }
+
+  /** JVM options that the second JVM takes from the environment it inherits. */
+  private static List<String> environmentOptions() {
+    List<String> options = new ArrayList<>();
+    for (String variable : new String[] {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS"}) {
+      String value = System.getenv(variable);
+      if (value != null && !value.isBlank()) {
+        options.addAll(Arrays.asList(value.trim().split("\\s+")));
+      }
+    }
+    return options;
   }
 
   /** The jar of a {@code -jar JAR} launch. */

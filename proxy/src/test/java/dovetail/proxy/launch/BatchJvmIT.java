@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -107,12 +108,18 @@ class BatchJvmIT {
   }
 
   private Process start(List<String> jvmOptions, String... appArgs) throws IOException {
+    return start(Map.of(), jvmOptions, appArgs);
+  }
+
+  private Process start(Map<String, String> environment, List<String> jvmOptions, String... appArgs) throws IOException {
     List<String> command = new ArrayList<>(List.of(JAVA, "-D" + ClassArchive.DIRECTORY + "=" + dir.resolve("cache")));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", launcherJar().toString()));
     command.addAll(List.of(appArgs));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile())
-        .start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("out.txt").toFile());
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     started.add(p);
     return p;
   }
@@ -226,6 +233,11 @@ class BatchJvmIT {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(78, p.exitValue(), output());
     assertTrue(output().contains("missing.conf"), output());
+    // Also when the choice comes from the environment, which the second JVM inherits.
+    p = start(Map.of("JAVA_TOOL_OPTIONS", "-Xss1m -XX:+UseSerialGC"), List.of(), "backup", "-c",
+        dir.resolve("missing.conf").toString(), "-u", "alice");
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(78, p.exitValue(), output());
   }
 
   @Test
