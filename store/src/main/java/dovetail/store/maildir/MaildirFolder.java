@@ -317,7 +317,7 @@ final class MaildirFolder implements Mailbox {
     UidlistHeader written = new UidlistHeader(header.uidValidity(), next,
         header.guid() != null ? header.guid() : MaildirMailStore.newGuid(), header.extra());
     byte[] lines = keep.size() == sync.records().size() ? sync.recordLines() : null;
-    byte[] data = lines != null ? Uidlist.withHeader(written, lines) : Uidlist.format(written, keep);
+    byte[] data = Uidlist.withHeader(written, lines != null ? lines : Uidlist.formatRecords(keep));
     fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"), data);
     sync.noteOwnRewrite(written, keep, data);
     sync.refresh(false);

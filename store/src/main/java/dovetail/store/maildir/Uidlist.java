@@ -187,12 +187,9 @@ final class Uidlist {
     return new UidlistRecord(uid, Map.of(), MaildirFilename.baseName(line.substring(space + 1).trim()));
   }
 
+  /** A whole file: the header line, then one line per record. */
   static byte[] format(UidlistHeader header, List<UidlistRecord> records) {
-    StringBuilder out = new StringBuilder(64 + records.size() * 64).append(header.toLine()).append('\n');
-    for (UidlistRecord r : records) {
-      out.append(r.toLine()).append('\n');
-    }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return withHeader(header, formatRecords(records));
   }
 
   /** A header line followed by record lines already formatted (each ending in LF). */
