@@ -42,7 +42,7 @@ final class KnownKeys {
             director_flush_socket director_mail_servers director_max_parallel_kicks
             director_max_parallel_moves director_output_buffer_size director_ping_idle_timeout
             director_ping_max_timeout director_servers director_user_expire director_user_kick_delay
-            director_username_hash disable_plaintext_auth dotlock_use_excl doveadm_allowed_commands
+            director_username_hash dotlock_use_excl doveadm_allowed_commands
             doveadm_api_key doveadm_http_rawlog_dir doveadm_password doveadm_port doveadm_socket_path
             doveadm_ssl doveadm_username doveadm_worker_count dsync_alt_char dsync_hashed_headers
             dsync_remote_cmd expire expire_dict first_valid_gid first_valid_uid fts fts_autoindex
@@ -172,6 +172,7 @@ final class KnownKeys {
         m.put("ssl", "no");
         m.put("ssl_cert", "");
         m.put("ssl_key", "");
+        m.put("disable_plaintext_auth", "yes");
         m.put("passdb", "legacy");
         m.put("master_passdb", "");
         m.put("auth_master_user_separator", "*");

@@ -49,7 +49,7 @@ final class NetworkBinder {
                     + ", found no ssl_cert");
         }
         return new TlsSettings(mode, cert, key, Values.directory(get("ssl_client_ca_dir")),
-                Values.readableFile(get("ssl_client_ca_file")));
+                Values.readableFile(get("ssl_client_ca_file")), Values.bool(get("disable_plaintext_auth")));
     }
 
     /** ssl_cert / ssl_key: {@code <path} of a readable file, as in Dovecot; empty = not set. */

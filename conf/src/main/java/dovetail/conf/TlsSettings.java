@@ -7,10 +7,11 @@ import java.util.Optional;
 /**
  * TLS: Dovetail's own certificate ({@code ssl}, {@code ssl_cert}, {@code ssl_key}) and the CAs that verify
  * legacy servers ({@code ssl_client_ca_dir}, {@code ssl_client_ca_file}; neither set = the JVM's defaults).
- * Every path here named a readable file (or directory) when the settings were loaded.
+ * Every path here named a readable file (or directory) when the settings were loaded. {@code plaintextAuthDisabled}
+ * is Dovecot's {@code disable_plaintext_auth} (default yes): no password before TLS, except from loopback.
  */
 public record TlsSettings(SslMode mode, Optional<Path> cert, Optional<Path> key,
-                          Optional<Path> clientCaDir, Optional<Path> clientCaFile) {
+                          Optional<Path> clientCaDir, Optional<Path> clientCaFile, boolean plaintextAuthDisabled) {
     public TlsSettings {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(cert, "cert");
@@ -22,5 +23,10 @@ public record TlsSettings(SslMode mode, Optional<Path> cert, Optional<Path> key,
     /** True unless {@code ssl = no}; then cert and key are both present. */
     public boolean enabled() {
         return mode != SslMode.NO;
+    }
+
+    /** Whether a client must start TLS before it sends a password (loopback excepted), as in Dovecot. */
+    public boolean passwordNeedsTls() {
+        return mode == SslMode.REQUIRED || plaintextAuthDisabled;
     }
 }

@@ -64,7 +64,8 @@ class DefaultsTest {
 
     @Test
     void ownDefaults() {
-        assertEquals(new TlsSettings(SslMode.NO, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+        assertEquals(new TlsSettings(SslMode.NO, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                true),
                 s.tls());
         assertEquals(new Passdb.Legacy(), s.passdb());
         assertEquals(new SweeperSettings(true, Optional.empty(), 4, 0), s.sweeper());

@@ -4,6 +4,8 @@ import static dovetail.conf.ConfigFiles.load;
 import static dovetail.conf.ConfigFiles.pem;
 import static dovetail.conf.ConfigFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,9 +35,20 @@ class ListenersAndTlsTest {
     void certAndKeyTurnTlsAndTlsListenersOn() {
         Settings s = parse("ssl_cert = <cert.pem", "ssl_key = <key.pem");
         assertEquals(new TlsSettings(SslMode.YES, Optional.of(cert), Optional.of(key), Optional.empty(),
-                Optional.empty()), s.tls());
+                Optional.empty(), true), s.tls());
         assertEquals(Optional.of(new Endpoint.Tcp("0.0.0.0", 993)), s.listeners().imaps());
         assertEquals(Optional.of(new Endpoint.Tcp("0.0.0.0", 995)), s.listeners().pop3s());
+    }
+
+    @Test
+    void aPasswordNeedsTlsByDefaultAsInDovecotUnlessPlaintextAuthIsAllowed() {
+        assertTrue(parse().tls().passwordNeedsTls(), "ssl = no");
+        assertTrue(parse("ssl_cert = <cert.pem", "ssl_key = <key.pem").tls().passwordNeedsTls(), "ssl = yes");
+        assertFalse(parse("ssl_cert = <cert.pem", "ssl_key = <key.pem", "disable_plaintext_auth = no").tls()
+                .passwordNeedsTls());
+        assertFalse(parse("disable_plaintext_auth = no").tls().passwordNeedsTls());
+        assertTrue(parse("ssl = required", "ssl_cert = <cert.pem", "ssl_key = <key.pem", "disable_plaintext_auth = no")
+                .tls().passwordNeedsTls(), "ssl = required needs TLS whatever disable_plaintext_auth says");
     }
 
     @Test

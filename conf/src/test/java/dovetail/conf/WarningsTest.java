@@ -41,12 +41,12 @@ class WarningsTest {
 
     @Test
     void warningsFromIncludedFilesNameThoseFilesInOrder() {
-        Path inc = write(dir.resolve("conf.d/10-auth.conf"), "disable_plaintext_auth = yes", "auth_mechanisms = plain");
+        Path inc = write(dir.resolve("conf.d/10-auth.conf"), "auth_verbose = yes", "auth_mechanisms = plain");
         Path f = write(dir.resolve("dovetail.conf"), "base_dir = /var/run/dovecot/", "!include conf.d/*.conf",
                 "first_valid_uid = 500");
         assertEquals(List.of(
                 f + ":1: ignored: Dovecot setting base_dir is not used by Dovetail",
-                inc + ":1: ignored: Dovecot setting disable_plaintext_auth is not used by Dovetail",
+                inc + ":1: ignored: Dovecot setting auth_verbose is not used by Dovetail",
                 inc + ":2: ignored: Dovecot setting auth_mechanisms is not used by Dovetail",
                 f + ":3: ignored: Dovecot setting first_valid_uid is not used by Dovetail"), load(f).warnings());
     }

@@ -1,7 +1,6 @@
 package dovetail.proxy.imap;
 
 import dovetail.conf.Endpoint;
-import dovetail.conf.SslMode;
 import dovetail.conf.TlsSettings;
 import dovetail.migrator.service.Migrations;
 import dovetail.proxy.mailbox.MailboxBackend;
@@ -81,7 +80,7 @@ public final class ImapService implements AutoCloseable {
       MigrateOnAccess onAccess = migrations
           .map(m -> new MigrateOnAccess(m, scheduler, progressInterval, new UnpooledStatusResponseFactory()))
           .orElse(null);
-      PlaintextAuthRule rule = new PlaintextAuthRule(tls.mode() == SslMode.REQUIRED);
+      PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
       if (imap.isPresent()) {
         service.add("imap", imap.get(), tls, false, backend, rule, poller, onAccess);
       }

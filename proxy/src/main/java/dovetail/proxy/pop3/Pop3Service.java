@@ -1,7 +1,6 @@
 package dovetail.proxy.pop3;
 
 import dovetail.conf.Endpoint;
-import dovetail.conf.SslMode;
 import dovetail.conf.TlsSettings;
 import dovetail.migrator.service.Migrations;
 import dovetail.proxy.imap.PathFileSystem;
@@ -49,7 +48,7 @@ public final class Pop3Service implements AutoCloseable {
       SessionProvider sessions, Function<String, MailStore> stores, Optional<Migrations> migrations,
       String uidlFormat) throws Exception {
     InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat));
-    PlaintextAuthRule rule = new PlaintextAuthRule(tls.mode() == SslMode.REQUIRED);
+    PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
     Pop3Service service = new Pop3Service();
     try {
       if (pop3.isPresent()) {

@@ -3,14 +3,19 @@ package dovetail.proxy.imap;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.conf.ConfigLoader;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 import org.apache.james.imap.encode.FakeImapSession;
 import org.apache.james.imapserver.netty.ImapChannelUpstreamHandler;
 import org.apache.james.util.MDCBuilder;
 import org.junit.jupiter.api.Test;
 
-/** ssl = required: plaintext LOGIN from another host is refused; loopback and TLS are fine. */
+/**
+ * ssl = required or disable_plaintext_auth = yes: plaintext LOGIN from another host is refused; loopback and TLS are
+ * fine.
+ */
 class PlaintextAuthRuleTest {
   private static Optional<InetAddress> ip(String literal) {
     return ClientAddress.parse(literal);
@@ -31,6 +36,18 @@ class PlaintextAuthRuleTest {
   @Test
   void yesAllowsPlaintext() {
     assertTrue(new PlaintextAuthRule(false).allows(false, ip("192.0.2.10")));
+  }
+
+  private static PlaintextAuthRule ruleOf(String config) {
+    return PlaintextAuthRule.of(ConfigLoader.fromString("dovetail.conf", config, List.of()).tls());
+  }
+
+  @Test
+  void theListenersRuleFollowsDisablePlaintextAuthWhichIsOnByDefault() {
+    assertFalse(ruleOf("").allows(false, ip("192.0.2.10")), "Dovecot's default: disable_plaintext_auth = yes");
+    assertTrue(ruleOf("").allows(false, ip("127.0.0.1")));
+    assertTrue(ruleOf("").allows(true, ip("192.0.2.10")));
+    assertTrue(ruleOf("disable_plaintext_auth = no\n").allows(false, ip("192.0.2.10")));
   }
 
   @Test
