@@ -168,6 +168,15 @@ public final class MailLocation {
     }
   }
 
+  /**
+   * The one spelling of a user name: lower case, as Dovecot's default {@code auth_username_format = %Lu} and James's
+   * {@code Username} (every IMAP and POP3 login) make it. "Alice" from an MTA or a command line is then the same
+   * user, store and lock as the "alice" who logs in, never a second store migrated again.
+   */
+  public static String canonicalUser(String user) {
+    return user.toLowerCase(Locale.ROOT);
+  }
+
   public static void checkUserName(String user) {
     if (user == null || user.isEmpty() || user.length() > 255) {
       throw new StoreException(StoreError.INVALID_NAME, "invalid user name");

@@ -53,7 +53,8 @@ final class KnownUsers {
     }
     try {
       return Files.readAllLines(usersFile.get(), StandardCharsets.UTF_8).stream().map(String::trim)
-          .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+          .map(MailLocation::canonicalUser).toList();
     } catch (IOException e) {
       LOG.warn("sweeper_users: cannot read {}: {}", usersFile.get(), e.getMessage());
       return List.of();

@@ -34,7 +34,7 @@ final class BackupCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ConfigOptions config;
 
-  @CommandLine.Option(names = "-u", required = true, description = "user")
+  @CommandLine.Option(names = "-u", converter = UserNameConverter.class, required = true, description = "user")
   String user;
 
   @CommandLine.Option(names = "-f", description = "folder (repeatable): the local name, or the legacy one")

@@ -29,7 +29,8 @@ final class MigrateCommand implements Callable<Integer> {
 
   @CommandLine.Mixin AdminSocketOptions admin;
 
-  @CommandLine.Option(names = "-u", required = true, paramLabel = "USER", description = "user")
+  @CommandLine.Option(names = "-u", converter = UserNameConverter.class,
+      required = true, paramLabel = "USER", description = "user")
   String user;
 
   @CommandLine.Option(names = "-f", paramLabel = "FOLDER", description = "folder (repeatable; default: every folder not yet complete)")

@@ -21,7 +21,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @CommandLine.Mixin AdminSocketOptions admin;
 
-  @CommandLine.Option(names = "-u", paramLabel = "USER", description = "user (default: every known user)")
+  @CommandLine.Option(names = "-u", converter = UserNameConverter.class,
+      paramLabel = "USER", description = "user (default: every known user)")
   String user;
 
   @CommandLine.Option(names = "--json", description = "machine-readable output (documented in README.md)")

@@ -33,7 +33,8 @@ final class SyncCommand implements Callable<Integer> {
       description = "one-way, legacy to Dovetail (the only direction; as in doveadm sync -1)")
   boolean oneWay;
 
-  @CommandLine.Option(names = "-u", required = true, paramLabel = "USER", description = "user")
+  @CommandLine.Option(names = "-u", converter = UserNameConverter.class,
+      required = true, paramLabel = "USER", description = "user")
   String user;
 
   @CommandLine.Option(names = "-f", paramLabel = "FOLDER", description = "folder (repeatable; default: every migrated folder)")

@@ -27,7 +27,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ConfigOptions config;
 
-  @CommandLine.Option(names = "-u", required = true, description = "user")
+  @CommandLine.Option(names = "-u", converter = UserNameConverter.class, required = true, description = "user")
   String user;
 
   @Override

@@ -6,7 +6,6 @@ import dovetail.store.MailLocation;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -41,8 +40,9 @@ final class UserLookup {
 
   Result find(MailAddress address) {
     List<String> candidates = new ArrayList<>();
-    String full = address.getLocalPart() + "@" + address.getDomain().asString().toLowerCase(Locale.ROOT);
-    for (String c : List.of(full, address.getLocalPart())) {
+    String local = MailLocation.canonicalUser(address.getLocalPart());
+    String full = local + "@" + MailLocation.canonicalUser(address.getDomain().asString());
+    for (String c : List.of(full, local)) {
       if (SAFE.matcher(c).matches() && !c.contains("..") && !candidates.contains(c)) {
         candidates.add(c);
       }

@@ -1,6 +1,7 @@
 package dovetail.proxy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -49,6 +50,20 @@ class BackupCommandIT {
     assertTrue(last.startsWith("dovetail backup: alice is not completely migrated; run backup again."), err.toString());
     assertTrue(last.contains("unavailable"), last);
     assertTrue(out.toString().contains("reconnecting in 10 ms (attempt 1)"), out.toString());
+  }
+
+  /** "-u Alice" is the user alice who logs in (James and Dovecot's %Lu lower-case every login): one store, not two. */
+  @Test
+  void theUserNameIsTakenInLowerCase() throws IOException {
+    Path conf = unreachable();
+    StringWriter err = new StringWriter();
+    String[] args = {"backup", "-c", conf.toString(), "-u", "Alice"};
+    CommandLine cli = DovetailCommand.newCommandLine(args);
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(err));
+    assertEquals(2, cli.execute(args));
+    assertTrue(err.toString().contains("dovetail backup: alice is not completely migrated"), err.toString());
+    assertFalse(Files.exists(dir.resolve("Alice")), "a store for Alice");
   }
 
   /**

@@ -171,6 +171,21 @@ class LmtpDeliveryIT {
     assertFalse(Files.exists(dovetail.mailRoot().resolve("alice/Maildir").resolve(UserSpool.DIR)));
   }
 
+  /** An MTA keeps the recipient's case; the user is the same one who logs in (in lower case, as James and Dovecot). */
+  @Test
+  void aRecipientInAnotherCaseIsTheSameUser() throws Exception {
+    int before = inbox("erin").size();
+    try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) {
+      c.command("LHLO mta");
+      List<String> r = c.deliver("s@example.org", List.of("Erin@Example.ORG", "ERIN"), "Subject: case\r\n\r\nx\r\n");
+      assertEquals(List.of("250", "250", "250", "354", "250", "250"), r.stream().map(l -> l.substring(0, 3)).toList(),
+          r.toString());
+    }
+    assertEquals(before + 2, inbox("erin").size());
+    assertFalse(Files.exists(dovetail.mailRoot().resolve("Erin")), "a second store");
+    assertFalse(Files.exists(dovetail.mailRoot().resolve("ERIN")), "a second store");
+  }
+
   @Test
   void aClientInIdleOnInboxSeesTheDeliveredMessage() throws Exception {
     try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) { // INBOX exists before the IMAP session
