@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -226,7 +227,7 @@ public final class LateMailMerge {
     String[] p = pending.trim().split(" ");
     long a = p.length == 3 ? number(p[1]) : -1;
     long b = p.length == 3 ? number(p[2]) : -1;
-    if (p[0].equals("renumber") && a > 0 && b > 0 && mailbox.message(b).isPresent()) {
+    if (p[0].equals("renumber") && a > 0 && b > 0 && isCopyOf(b, a)) {
       finishRenumber(a, b);
       return;
     }
@@ -245,6 +246,35 @@ public final class LateMailMerge {
       }
     }
     record(cleared());
+  }
+
+  /**
+   * Whether UID {@code copy} holds the renumbering's copy of UID {@code original}, and not a delivery that took the
+   * UID before the copy could (the append then failed, and the note stayed). With the original already expunged, a
+   * message at {@code copy} is taken as the copy, as the expunge only follows it.
+   */
+  private boolean isCopyOf(long copy, long original) {
+    Optional<StoredMessage> c = mailbox.message(copy);
+    Optional<StoredMessage> o = mailbox.message(original);
+    if (c.isEmpty() || o.isEmpty()) {
+      return c.isPresent();
+    }
+    if (!c.get().internalDate().equals(o.get().internalDate()) || c.get().size() != o.get().size()) {
+      return false;
+    }
+    try (InputStream x = mailbox.openContent(copy); InputStream y = mailbox.openContent(original)) {
+      byte[] bx = new byte[8192];
+      byte[] by = new byte[8192];
+      for (int n = -1; n != 0; ) {
+        n = x.readNBytes(bx, 0, bx.length);
+        if (y.readNBytes(by, 0, by.length) != n || !Arrays.equals(bx, 0, n, by, 0, n)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static boolean stillOnLegacy(LegacyImapSession session, String legacyName, long uid) {

@@ -12,6 +12,7 @@ import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.ConnectionLimiter;
 import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.LateMailMerge;
+import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.verify.Difference;
@@ -37,7 +38,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +60,7 @@ class LateMailDovecotIT {
   private static final String USER = "erin";
   private static final String MASTER = "master";
   private static final String MASTER_PASSWORD = "master-secret";
-  private static final List<String> FOLDERS = List.of("INBOX", "Keep", "Clash", "Closed", "Swept");
+  private static final List<String> FOLDERS = List.of("INBOX", "Keep", "Clash", "Closed", "Swept", "Pending");
   @TempDir static Path shared;
   private static DovecotServer legacy;
 
@@ -218,6 +222,41 @@ class LateMailDovecotIT {
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
+
+  /**
+   * A renumbering whose copy lost its UID to a delivery (UID_CONFLICT, three times, or a kill) leaves its note naming
+   * a UID that now holds that delivery: the next check must not take it for the copy and expunge the original.
+   */
+  @Test
+  void aPendingRenumberingWhoseUidADeliveryTookExpungesNothing(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Pending");
+      Mailbox box = store(settings).open("Pending");
+      StoredMessage first = box.append(MessageMeta.next(Instant.parse("2024-06-01T08:00:00Z"), Flags.of()),
+          body("Pending local first"));
+      StoredMessage second = box.append(MessageMeta.next(Instant.parse("2024-06-01T09:00:00Z"), Flags.of()),
+          body("Pending local second"));
+      box.updateDovetailState(s -> {
+        Map<String, String> noted = new HashMap<>(s);
+        noted.put(LateMailState.PENDING, "renumber " + first.uid() + " " + second.uid());
+        return noted;
+      });
+      appendOnLegacy("Pending", "Pending late legacy", List.of());
+
+      LateMailReport report = service.syncLateMail(USER, List.of("Pending"));
+      assertEquals(Optional.empty(), report.abortReason(), report.toString());
+
+      Mailbox after = store(settings).open("Pending");
+      List<String> subjects = new ArrayList<>();
+      for (StoredMessage m : after.messages()) {
+        subjects.add(subject(after, m.uid()));
+      }
+      assertTrue(subjects.containsAll(List.of("Pending local first", "Pending local second", "Pending late legacy")),
+          subjects.toString());
+      assertEquals(3 + 3, subjects.size(), "nothing lost, nothing doubled: " + subjects);
+    }
+  }
 
   private static void migrate(MigrationService service, String folder) throws Exception {
     service.ensureSkeleton(USER);
