@@ -357,11 +357,16 @@ final class MaildirFolder implements Mailbox {
       sync.refresh(true); // list the directories before acting on what seems to be missing
     }
     if (sync.hasTrailingFragment()) {
+      Set<String> inTmp = tmpNames();
+      sync.adoptTrailingFragment(base -> inTmp.contains(MaildirSave.tmpNameOf(base)));
+    }
+    // Before any other rewrite: one that ran first would drop an interrupted commit's records (their files are
+    // not in cur/) and keep N above them, and that commit's UIDs would be used for good.
+    settleRecordsWithoutFiles();
+    if (sync.hasTrailingFragment()) {
       // Appending after a line without LF would glue two records together: rewrite instead.
-      sync.adoptTrailingFragment();
       rewriteUidlist(sync.header(), sync.effectiveNextUid());
     }
-    settleRecordsWithoutFiles();
     if (sync.header() == null) {
       createUidlist();
     }
@@ -383,16 +388,7 @@ final class MaildirFolder implements Mailbox {
     if (missing.isEmpty()) {
       return;
     }
-    Set<String> tmpNames = new HashSet<>();
-    try (var entries = Files.newDirectoryStream(dir.resolve("tmp"))) {
-      for (Path p : entries) {
-        tmpNames.add(p.getFileName().toString());
-      }
-    } catch (NoSuchFileException e) {
-      // no tmp/: nothing to undo
-    } catch (IOException e) {
-      throw MaildirSync.io("cannot list " + dir.resolve("tmp"), e);
-    }
+    Set<String> tmpNames = tmpNames();
     Set<UidlistRecord> undo = new HashSet<>();
     for (UidlistRecord r : missing) {
       if (tmpNames.contains(MaildirSave.tmpNameOf(r.baseName()))) {
@@ -414,6 +410,21 @@ final class MaildirFolder implements Mailbox {
       LOG.warn("{}: undid UID {} of a commit interrupted before its file reached cur/", dir, r.uid());
     }
     rewriteUidlist(sync.header(), next);
+  }
+
+  /** The names of the files in tmp/ (none when there is no tmp/). */
+  private Set<String> tmpNames() {
+    Set<String> names = new HashSet<>();
+    try (var entries = Files.newDirectoryStream(dir.resolve("tmp"))) {
+      for (Path p : entries) {
+        names.add(p.getFileName().toString());
+      }
+    } catch (NoSuchFileException e) {
+      // no tmp/: nothing to undo
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot list " + dir.resolve("tmp"), e);
+    }
+    return names;
   }
 
   private void createUidlist() {

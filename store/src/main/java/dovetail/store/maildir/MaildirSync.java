@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Keeps one folder's in-memory picture of the disk (maildir-sync.c plus maildir-uidlist.c reading): the
@@ -225,9 +226,11 @@ final class MaildirSync {
 
   /**
    * Reads the trailing fragment as a record if it is a whole, valid one whose file exists (only the LF is
-   * missing) and adds it to the records; returns it, or null when the fragment is dropped.
+   * missing), or one that {@code interruptedSave} recognises as the cut last record of a commit whose files are
+   * still in tmp/ (so that it is undone with the rest of that commit); adds it to the records and returns it, or
+   * null when the fragment is dropped.
    */
-  UidlistRecord adoptTrailingFragment() {
+  UidlistRecord adoptTrailingFragment(Predicate<String> interruptedSave) {
     byte[] data = readAll(uidlistPath);
     byte[] fragment = java.util.Arrays.copyOfRange(data, Math.min(consumed, data.length), data.length);
     byte[] line = java.util.Arrays.copyOf(fragment, fragment.length + 1);
@@ -241,7 +244,8 @@ final class MaildirSync {
           + new String(fragment, StandardCharsets.UTF_8) + "' (" + e.getMessage() + ")");
       return null;
     }
-    if (parsed.size() != 1 || !files.containsKey(parsed.get(0).baseName())) {
+    if (parsed.size() != 1
+        || !files.containsKey(parsed.get(0).baseName()) && !interruptedSave.test(parsed.get(0).baseName())) {
       warnings.accept(uidlistPath + ": dropping a last line without LF that names no file: '"
           + new String(fragment, StandardCharsets.UTF_8) + "'");
       return null;

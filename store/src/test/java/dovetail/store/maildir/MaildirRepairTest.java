@@ -1,6 +1,7 @@
 package dovetail.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,6 +103,39 @@ class MaildirRepairTest {
     assertEquals(List.of(5L, 20L), uids(open()));
     List<String> lines = Files.readAllLines(folder.resolve("dovecot-uidlist"));
     assertEquals(List.of("5 :100.M1P1.h,S=6,W=7", "20 :200.M2P1.h,S=6,W=7"), lines.subList(1, 3));
+  }
+
+  @Test
+  void aCommitKilledBetweenItsUidlistAppendAndItsRenamesIsUndoneAndItsUidsAreNotUsed() throws IOException {
+    assertInterruptedCommitIsUndone("8 :500.M5P1Q3.h,S=6,W=7\n");
+  }
+
+  /** The same commit's append cut part-way (kill -9 between pages, or a short write on a full disk). */
+  @Test
+  void aCommitKilledInTheMiddleOfItsUidlistAppendIsUndoneAndItsUidsAreNotUsed() throws IOException {
+    assertInterruptedCommitIsUndone("8 :500.M5P1Q3.h,S=");
+  }
+
+  /**
+   * UIDs 6 to 8 were appended by a commit that never moved its files out of tmp/: the next writer must undo it and
+   * leave N at 6, so that a resumed migration stores those messages again under the same UIDs.
+   */
+  private void assertInterruptedCommitIsUndone(String lastLine) throws IOException {
+    Files.delete(folder.resolve("cur/200.M2P1.h,S=6,W=7:2,"));
+    List<String> inTmp = List.of("300.M3P1Q1.h", "400.M4P1Q2.h", "500.M5P1Q3.h");
+    for (String name : inTmp) {
+      message("tmp/" + name, "new\r\n");
+    }
+    uidlist("3 V7 N6 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n6 :300.M3P1Q1.h,S=6,W=7\n"
+        + "7 :400.M4P1Q2.h,S=6,W=7\n" + lastLine);
+    Mailbox box = open();
+    assertEquals(6, box.status().nextUid());
+    assertEquals(List.of(5L), uids(box));
+    for (String name : inTmp) {
+      assertFalse(Files.exists(folder.resolve("tmp").resolve(name)), name + " is undone");
+    }
+    List<String> lines = Files.readAllLines(folder.resolve("dovecot-uidlist"));
+    assertEquals(List.of("3 V7 N6 G0123456789abcdef0123456789abcdef", "5 :100.M1P1.h,S=6,W=7"), lines);
   }
 
   @Test
