@@ -325,6 +325,11 @@ final class MaildirFolder implements Mailbox {
 
   /** Appends records in one write (Dovecot's maildir_uidlist_sync_update); the header's N is left as it is. */
   void appendRecords(List<UidlistRecord> added) {
+    if (!sync.isVersion3()) {
+      // Under a version 1 header our lines would be read as version 1 ones (Dovecot then deletes the file as
+      // broken): upgrade the file first, as Dovecot does on its next write.
+      rewriteUidlist(sync.header(), sync.effectiveNextUid());
+    }
     byte[] lines = Uidlist.formatRecords(added);
     fsync.append(dir.resolve("dovecot-uidlist"), lines);
     sync.noteOwnAppend(added, lines.length);

@@ -353,8 +353,7 @@ final class MaildirSync {
    * only changes the header copies them instead of formatting every record again.
    */
   byte[] recordLines() {
-    if (header == null || uidlistKey == null || uidlistSize != consumed || !headerLine.startsWith("3 ")
-        || nextLineNumber != 2 + records.size()) {
+    if (!isVersion3() || uidlistKey == null || uidlistSize != consumed || nextLineNumber != 2 + records.size()) {
       return null;
     }
     byte[] head = headerLine.getBytes(StandardCharsets.UTF_8);
@@ -368,6 +367,11 @@ final class MaildirSync {
     } catch (IOException e) {
       return null; // the formatting rewrite reports real trouble
     }
+  }
+
+  /** True when the uidlist as read has a version 3 header (false for a version 1 one, or none). */
+  boolean isVersion3() {
+    return header != null && headerLine.startsWith("3 ");
   }
 
   /** Remembers the uidlist as it is right after our own commit (called with the write lock held). */

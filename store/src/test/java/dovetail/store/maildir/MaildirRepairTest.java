@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.store.Flags;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
+import dovetail.store.MessageMeta;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.StoreOptions;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +199,36 @@ class MaildirRepairTest {
     assertTrue(lines.get(0).startsWith("3 V4711 N400 "), lines.toString());
     assertEquals(List.of("100 :100.M1P1.h,S=6,W=7", "200 :200.M2P1.h,S=6,W=7"), lines.subList(1, lines.size()));
     assertEquals(List.of(100L, 200L), uids(open()));
+  }
+
+  /**
+   * Version 3 records appended under a version 1 header would be read as version 1 lines (an empty file name, by us;
+   * a UID not below N, by Dovecot, which then deletes the file): the file is rewritten as version 3 first.
+   */
+  @Test
+  void aMessageSavedIntoAVersion1UidlistUpgradesItToVersion3BeforeItsRecordIsAppended() throws IOException {
+    uidlist("1 4711 300\n100 100.M1P1.h,S=6,W=7:2,S\n200 200.M2P1.h,S=6,W=7:2,\n");
+    StoredMessage saved = open().append(MessageMeta.next(Instant.ofEpochSecond(1_600_000_000L), Flags.NONE),
+        new ByteArrayInputStream("new\r\n".getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(300, saved.uid());
+    assertEquals(List.of(100L, 200L, 300L), uids(open()));
+    assertUpgradedWith("300 :" + saved.baseName());
+  }
+
+  @Test
+  void aDeliveredFileInAVersion1FolderUpgradesTheUidlistBeforeItsRecordIsAppended() throws IOException {
+    uidlist("1 4711 300\n100 100.M1P1.h,S=6,W=7:2,S\n200 200.M2P1.h,S=6,W=7:2,\n");
+    message("new/300.M3P1.h,S=6,W=7", "mda\r\n"); // an MDA's delivery, without a record
+    assertEquals(List.of(100L, 200L, 300L), uids(open()));
+    assertEquals(List.of(100L, 200L, 300L), uids(open()));
+    assertUpgradedWith("300 :300.M3P1.h,S=6,W=7");
+  }
+
+  private void assertUpgradedWith(String appendedLine) throws IOException {
+    List<String> lines = Files.readAllLines(folder.resolve("dovecot-uidlist"));
+    assertTrue(lines.get(0).matches("3 V4711 N300 G[0-9a-f]{32}"), lines.toString());
+    assertEquals(List.of("100 :100.M1P1.h,S=6,W=7", "200 :200.M2P1.h,S=6,W=7", appendedLine),
+        lines.subList(1, lines.size()));
   }
 
   @Test
