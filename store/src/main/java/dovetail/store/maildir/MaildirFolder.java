@@ -130,14 +130,15 @@ final class MaildirFolder implements Mailbox {
 
   @Override
   public StoredMessage setFlags(long uid, Flags flags) {
-    return write(() -> setFlagsLocked(uid, flags, true));
+    return write(() -> {
+      if (!changeFile(uid, "rename", e -> renameForFlags(e, flags))) {
+        throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
+      }
+      return sync.view().get(uid).message();
+    });
   }
 
-  private StoredMessage setFlagsLocked(long uid, Flags flags, boolean mayRetry) {
-    MaildirSync.Entry e = sync.view().get(uid);
-    if (e == null) {
-      throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
-    }
+  private void renameForFlags(MaildirSync.Entry e, Flags flags) throws IOException {
     String letters = letters(flags);
     String oldName = e.relativePath().substring(4);
     // Letters we do not know (neither system flags nor keywords) are kept, as Dovecot does.
@@ -149,25 +150,10 @@ final class MaildirFolder implements Mailbox {
     String newName = MaildirFilename.withFlags(e.record().baseName(), letters);
     if (!e.relativePath().equals("cur/" + newName)) {
       long before = sync.curMtime();
-      try {
-        fsync.move(dir.resolve(e.relativePath()), dir.resolve("cur").resolve(newName));
-      } catch (java.nio.file.NoSuchFileException gone) {
-        // Renamed meanwhile by a writer that takes no lock (Dovecot changes flags that way): look again.
-        sync.refresh(true);
-        if (sync.view().get(uid) == null) {
-          throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
-        }
-        if (!mayRetry) {
-          throw MaildirSync.io("cannot rename " + e.relativePath(), gone);
-        }
-        return setFlagsLocked(uid, flags, false);
-      } catch (IOException ex) {
-        throw MaildirSync.io("cannot rename " + e.relativePath(), ex);
-      }
+      fsync.move(dir.resolve(e.relativePath()), dir.resolve("cur").resolve(newName));
       sync.noteOwnRenames(Map.of(e.record().baseName(), e.relativePath()),
           Map.of(e.record().baseName(), "cur/" + newName), before);
     }
-    return sync.view().get(uid).message();
   }
 
   @Override
@@ -175,16 +161,9 @@ final class MaildirFolder implements Mailbox {
     write(() -> {
       Set<Long> gone = new HashSet<>();
       for (long uid : uids) {
-        MaildirSync.Entry e = sync.view().get(uid);
-        if (e == null) {
-          continue;
+        if (changeFile(uid, "delete", e -> Files.delete(dir.resolve(e.relativePath())))) {
+          gone.add(uid);
         }
-        try {
-          Files.deleteIfExists(dir.resolve(e.relativePath()));
-        } catch (IOException ex) {
-          throw MaildirSync.io("cannot delete " + e.relativePath(), ex);
-        }
-        gone.add(uid);
       }
       if (!gone.isEmpty()) {
         fsync.directory(dir.resolve("cur"));
@@ -193,6 +172,37 @@ final class MaildirFolder implements Mailbox {
       }
       return null;
     });
+  }
+
+  /** A change to a message's file, which throws NoSuchFileException when the file is not under the name given. */
+  private interface FileChange {
+    void apply(MaildirSync.Entry entry) throws IOException;
+  }
+
+  /**
+   * Applies {@code change} to the file of message {@code uid}; false when there is no such message. A writer that
+   * takes no lock (Dovecot changes flags by renaming) may have renamed the file since our last listing, even within
+   * the mtime tick that listing saw: then the folder is listed again and the change made under the current name.
+   * Only a message whose file is really gone counts as not there.
+   */
+  private boolean changeFile(long uid, String what, FileChange change) {
+    for (int attempt = 1; ; attempt++) {
+      MaildirSync.Entry e = sync.view().get(uid);
+      if (e == null) {
+        return false;
+      }
+      try {
+        change.apply(e);
+        return true;
+      } catch (NoSuchFileException renamed) {
+        if (attempt == 2) {
+          throw MaildirSync.io("cannot " + what + " " + e.relativePath(), renamed);
+        }
+        sync.refresh(true);
+      } catch (IOException ex) {
+        throw MaildirSync.io("cannot " + what + " " + e.relativePath(), ex);
+      }
+    }
   }
 
   @Override
@@ -325,6 +335,11 @@ final class MaildirFolder implements Mailbox {
 
   /** Appends records in one write (Dovecot's maildir_uidlist_sync_update); the header's N is left as it is. */
   void appendRecords(List<UidlistRecord> added) {
+    if (!sync.isVersion3()) {
+      // Under a version 1 header our lines would be read as version 1 ones (Dovecot then deletes the file as
+      // broken): upgrade the file first, as Dovecot does on its next write.
+      rewriteUidlist(sync.header(), sync.effectiveNextUid());
+    }
     byte[] lines = Uidlist.formatRecords(added);
     fsync.append(dir.resolve("dovecot-uidlist"), lines);
     sync.noteOwnAppend(added, lines.length);
@@ -357,11 +372,16 @@ final class MaildirFolder implements Mailbox {
       sync.refresh(true); // list the directories before acting on what seems to be missing
     }
     if (sync.hasTrailingFragment()) {
+      Set<String> inTmp = tmpNames();
+      sync.adoptTrailingFragment(base -> inTmp.contains(MaildirSave.tmpNameOf(base)));
+    }
+    // Before any other rewrite: one that ran first would drop an interrupted commit's records (their files are
+    // not in cur/) and keep N above them, and that commit's UIDs would be used for good.
+    settleRecordsWithoutFiles();
+    if (sync.hasTrailingFragment()) {
       // Appending after a line without LF would glue two records together: rewrite instead.
-      sync.adoptTrailingFragment();
       rewriteUidlist(sync.header(), sync.effectiveNextUid());
     }
-    settleRecordsWithoutFiles();
     if (sync.header() == null) {
       createUidlist();
     }
@@ -383,16 +403,7 @@ final class MaildirFolder implements Mailbox {
     if (missing.isEmpty()) {
       return;
     }
-    Set<String> tmpNames = new HashSet<>();
-    try (var entries = Files.newDirectoryStream(dir.resolve("tmp"))) {
-      for (Path p : entries) {
-        tmpNames.add(p.getFileName().toString());
-      }
-    } catch (NoSuchFileException e) {
-      // no tmp/: nothing to undo
-    } catch (IOException e) {
-      throw MaildirSync.io("cannot list " + dir.resolve("tmp"), e);
-    }
+    Set<String> tmpNames = tmpNames();
     Set<UidlistRecord> undo = new HashSet<>();
     for (UidlistRecord r : missing) {
       if (tmpNames.contains(MaildirSave.tmpNameOf(r.baseName()))) {
@@ -414,6 +425,21 @@ final class MaildirFolder implements Mailbox {
       LOG.warn("{}: undid UID {} of a commit interrupted before its file reached cur/", dir, r.uid());
     }
     rewriteUidlist(sync.header(), next);
+  }
+
+  /** The names of the files in tmp/ (none when there is no tmp/). */
+  private Set<String> tmpNames() {
+    Set<String> names = new HashSet<>();
+    try (var entries = Files.newDirectoryStream(dir.resolve("tmp"))) {
+      for (Path p : entries) {
+        names.add(p.getFileName().toString());
+      }
+    } catch (NoSuchFileException e) {
+      // no tmp/: nothing to undo
+    } catch (IOException e) {
+      throw MaildirSync.io("cannot list " + dir.resolve("tmp"), e);
+    }
+    return names;
   }
 
   private void createUidlist() {

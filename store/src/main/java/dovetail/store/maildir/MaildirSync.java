@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Keeps one folder's in-memory picture of the disk (maildir-sync.c plus maildir-uidlist.c reading): the
@@ -225,9 +226,11 @@ final class MaildirSync {
 
   /**
    * Reads the trailing fragment as a record if it is a whole, valid one whose file exists (only the LF is
-   * missing) and adds it to the records; returns it, or null when the fragment is dropped.
+   * missing), or one that {@code interruptedSave} recognises as the cut last record of a commit whose files are
+   * still in tmp/ (so that it is undone with the rest of that commit); adds it to the records and returns it, or
+   * null when the fragment is dropped.
    */
-  UidlistRecord adoptTrailingFragment() {
+  UidlistRecord adoptTrailingFragment(Predicate<String> interruptedSave) {
     byte[] data = readAll(uidlistPath);
     byte[] fragment = java.util.Arrays.copyOfRange(data, Math.min(consumed, data.length), data.length);
     byte[] line = java.util.Arrays.copyOf(fragment, fragment.length + 1);
@@ -241,7 +244,8 @@ final class MaildirSync {
           + new String(fragment, StandardCharsets.UTF_8) + "' (" + e.getMessage() + ")");
       return null;
     }
-    if (parsed.size() != 1 || !files.containsKey(parsed.get(0).baseName())) {
+    if (parsed.size() != 1
+        || !files.containsKey(parsed.get(0).baseName()) && !interruptedSave.test(parsed.get(0).baseName())) {
       warnings.accept(uidlistPath + ": dropping a last line without LF that names no file: '"
           + new String(fragment, StandardCharsets.UTF_8) + "'");
       return null;
@@ -349,8 +353,7 @@ final class MaildirSync {
    * only changes the header copies them instead of formatting every record again.
    */
   byte[] recordLines() {
-    if (header == null || uidlistKey == null || uidlistSize != consumed || !headerLine.startsWith("3 ")
-        || nextLineNumber != 2 + records.size()) {
+    if (!isVersion3() || uidlistKey == null || uidlistSize != consumed || nextLineNumber != 2 + records.size()) {
       return null;
     }
     byte[] head = headerLine.getBytes(StandardCharsets.UTF_8);
@@ -364,6 +367,11 @@ final class MaildirSync {
     } catch (IOException e) {
       return null; // the formatting rewrite reports real trouble
     }
+  }
+
+  /** True when the uidlist as read has a version 3 header (false for a version 1 one, or none). */
+  boolean isVersion3() {
+    return header != null && headerLine.startsWith("3 ");
   }
 
   /** Remembers the uidlist as it is right after our own commit (called with the write lock held). */

@@ -1,20 +1,26 @@
 package dovetail.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.store.Flags;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
+import dovetail.store.MessageMeta;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.StoreOptions;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +111,39 @@ class MaildirRepairTest {
   }
 
   @Test
+  void aCommitKilledBetweenItsUidlistAppendAndItsRenamesIsUndoneAndItsUidsAreNotUsed() throws IOException {
+    assertInterruptedCommitIsUndone("8 :500.M5P1Q3.h,S=6,W=7\n");
+  }
+
+  /** The same commit's append cut part-way (kill -9 between pages, or a short write on a full disk). */
+  @Test
+  void aCommitKilledInTheMiddleOfItsUidlistAppendIsUndoneAndItsUidsAreNotUsed() throws IOException {
+    assertInterruptedCommitIsUndone("8 :500.M5P1Q3.h,S=");
+  }
+
+  /**
+   * UIDs 6 to 8 were appended by a commit that never moved its files out of tmp/: the next writer must undo it and
+   * leave N at 6, so that a resumed migration stores those messages again under the same UIDs.
+   */
+  private void assertInterruptedCommitIsUndone(String lastLine) throws IOException {
+    Files.delete(folder.resolve("cur/200.M2P1.h,S=6,W=7:2,"));
+    List<String> inTmp = List.of("300.M3P1Q1.h", "400.M4P1Q2.h", "500.M5P1Q3.h");
+    for (String name : inTmp) {
+      message("tmp/" + name, "new\r\n");
+    }
+    uidlist("3 V7 N6 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n6 :300.M3P1Q1.h,S=6,W=7\n"
+        + "7 :400.M4P1Q2.h,S=6,W=7\n" + lastLine);
+    Mailbox box = open();
+    assertEquals(6, box.status().nextUid());
+    assertEquals(List.of(5L), uids(box));
+    for (String name : inTmp) {
+      assertFalse(Files.exists(folder.resolve("tmp").resolve(name)), name + " is undone");
+    }
+    List<String> lines = Files.readAllLines(folder.resolve("dovecot-uidlist"));
+    assertEquals(List.of("3 V7 N6 G0123456789abcdef0123456789abcdef", "5 :100.M1P1.h,S=6,W=7"), lines);
+  }
+
+  @Test
   void aRecordWhoseFileVanishedIsExpungedAndAFileWithoutRecordGetsANewUid() throws IOException {
     uidlist("3 V7 N10 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n7 :gone.M3P1.h,S=6,W=7\n");
     Mailbox box = open();
@@ -160,6 +199,36 @@ class MaildirRepairTest {
     assertTrue(lines.get(0).startsWith("3 V4711 N400 "), lines.toString());
     assertEquals(List.of("100 :100.M1P1.h,S=6,W=7", "200 :200.M2P1.h,S=6,W=7"), lines.subList(1, lines.size()));
     assertEquals(List.of(100L, 200L), uids(open()));
+  }
+
+  /**
+   * Version 3 records appended under a version 1 header would be read as version 1 lines (an empty file name, by us;
+   * a UID not below N, by Dovecot, which then deletes the file): the file is rewritten as version 3 first.
+   */
+  @Test
+  void aMessageSavedIntoAVersion1UidlistUpgradesItToVersion3BeforeItsRecordIsAppended() throws IOException {
+    uidlist("1 4711 300\n100 100.M1P1.h,S=6,W=7:2,S\n200 200.M2P1.h,S=6,W=7:2,\n");
+    StoredMessage saved = open().append(MessageMeta.next(Instant.ofEpochSecond(1_600_000_000L), Flags.NONE),
+        new ByteArrayInputStream("new\r\n".getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(300, saved.uid());
+    assertEquals(List.of(100L, 200L, 300L), uids(open()));
+    assertUpgradedWith("300 :" + saved.baseName());
+  }
+
+  @Test
+  void aDeliveredFileInAVersion1FolderUpgradesTheUidlistBeforeItsRecordIsAppended() throws IOException {
+    uidlist("1 4711 300\n100 100.M1P1.h,S=6,W=7:2,S\n200 200.M2P1.h,S=6,W=7:2,\n");
+    message("new/300.M3P1.h,S=6,W=7", "mda\r\n"); // an MDA's delivery, without a record
+    assertEquals(List.of(100L, 200L, 300L), uids(open()));
+    assertEquals(List.of(100L, 200L, 300L), uids(open()));
+    assertUpgradedWith("300 :300.M3P1.h,S=6,W=7");
+  }
+
+  private void assertUpgradedWith(String appendedLine) throws IOException {
+    List<String> lines = Files.readAllLines(folder.resolve("dovecot-uidlist"));
+    assertTrue(lines.get(0).matches("3 V4711 N300 G[0-9a-f]{32}"), lines.toString());
+    assertEquals(List.of("100 :100.M1P1.h,S=6,W=7", "200 :200.M2P1.h,S=6,W=7", appendedLine),
+        lines.subList(1, lines.size()));
   }
 
   @Test

@@ -368,6 +368,47 @@ class MaildirStoreTest {
   }
 
   @Test
+  void expungeDeletesAFileThatAnotherWriterRenamedWithoutMovingTheMtime() throws IOException {
+    Mailbox box = messageRenamedByAnotherWriterSinceOurListing();
+    box.expunge(List.of(1L));
+    assertEquals(List.of(), box.messages());
+    try (var files = Files.list(root.resolve(".Shared/cur"))) {
+      assertEquals(List.of(), files.toList(), "the renamed file is deleted");
+    }
+    assertEquals(List.of(), store().open("Shared").messages());
+  }
+
+  @Test
+  void aFlagChangeRenamesAFileThatAnotherWriterRenamedWithoutMovingTheMtime() throws IOException {
+    Mailbox box = messageRenamedByAnotherWriterSinceOurListing();
+    assertEquals(Flags.of(SystemFlag.FLAGGED), box.setFlags(1, Flags.of(SystemFlag.FLAGGED)).flags());
+    try (var files = Files.list(root.resolve(".Shared/cur"))) {
+      assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(":2,F")).count());
+    }
+  }
+
+  /**
+   * UID 1, which a lockless writer (Dovecot) renamed to set \Seen after our last listing, in the mtime tick that
+   * listing saw: our listing still names the old file.
+   */
+  private Mailbox messageRenamedByAnotherWriterSinceOurListing() throws IOException {
+    Mailbox box = store().create("Shared", 3, 1);
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE), bytes("m1\r\n"));
+    Path cur = root.resolve(".Shared/cur");
+    // An old mtime: the read below lists cur/ and does not take it as dirty, so nothing lists it again soon.
+    java.nio.file.attribute.FileTime listed = java.nio.file.attribute.FileTime.from(DATE);
+    Files.setLastModifiedTime(cur, listed);
+    assertEquals(Flags.NONE, box.message(1).orElseThrow().flags());
+    Path file;
+    try (var files = Files.list(cur)) {
+      file = files.findFirst().orElseThrow();
+    }
+    Files.move(file, cur.resolve(file.getFileName().toString().replace(":2,", ":2,S")));
+    Files.setLastModifiedTime(cur, listed);
+    return box;
+  }
+
+  @Test
   void uidValidityReadsTheUidlistHeaderWithoutListingTheFolder() {
     Mailbox box = store().create("Valid", 4242, 1);
     box.append(MessageMeta.withUid(1, DATE, Flags.NONE), bytes("m1\r\n"));
