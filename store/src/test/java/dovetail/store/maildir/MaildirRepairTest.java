@@ -143,6 +143,27 @@ class MaildirRepairTest {
     assertEquals(List.of("3 V7 N6 G0123456789abcdef0123456789abcdef", "5 :100.M1P1.h,S=6,W=7"), lines);
   }
 
+  /**
+   * The tmp/ clean-up (files older than 36 hours) keeps the files of such a commit, however old: without them its
+   * records would look like expunged messages, N would stay at 8, and a resumed migration would skip UIDs 6 and 7.
+   */
+  @Test
+  void theCleanUpOfOldTemporaryFilesKeepsThoseOfAnInterruptedCommit() throws IOException {
+    Files.delete(folder.resolve("cur/200.M2P1.h,S=6,W=7:2,"));
+    message("tmp/300.M3P1Q1.h", "new\r\n");
+    message("tmp/400.M4P1Q2.h", "new\r\n");
+    message("tmp/900.M9P1Q9.h", "a writer died before its commit\r\n");
+    uidlist("3 V7 N6 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n6 :300.M3P1Q1.h,S=6,W=7\n"
+        + "7 :400.M4P1Q2.h,S=6,W=7\n");
+    MaildirMailStore.removeOldTemporaryFiles(folder, System.currentTimeMillis() + 3_600_000); // all of them "old"
+    assertTrue(Files.exists(folder.resolve("tmp/300.M3P1Q1.h")));
+    assertTrue(Files.exists(folder.resolve("tmp/400.M4P1Q2.h")));
+    assertFalse(Files.exists(folder.resolve("tmp/900.M9P1Q9.h")), "a leftover that no record names goes");
+    Mailbox box = open();
+    assertEquals(6, box.status().nextUid());
+    assertEquals(List.of(5L), uids(box));
+  }
+
   @Test
   void aRecordWhoseFileVanishedIsExpungedAndAFileWithoutRecordGetsANewUid() throws IOException {
     uidlist("3 V7 N10 G0123456789abcdef0123456789abcdef\n5 :100.M1P1.h,S=6,W=7\n7 :gone.M3P1.h,S=6,W=7\n");
