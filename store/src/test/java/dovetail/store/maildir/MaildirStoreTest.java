@@ -165,6 +165,21 @@ class MaildirStoreTest {
     assertEquals(List.of("INBOX", "Z/B"), s.listFolders());
   }
 
+  /** '[', ']', '{', '?', '*' and '\' survive modified UTF-7, so children are found by name prefix, not by a glob. */
+  @Test
+  void renameOfANameWithGlobCharactersMovesItsChildrenAndNoOtherFolder() {
+    MailStore s = store();
+    s.create("[Gmail]");
+    s.create("[Gmail]/Sent");
+    s.create("a/b");
+    s.rename("[Gmail]", "Old");
+    assertEquals(List.of("INBOX", "Old", "Old/Sent", "a/b"), s.listFolders());
+    s.create("{x");
+    s.create("{x/y");
+    s.rename("{x", "New");
+    assertEquals(List.of("INBOX", "New", "New/y", "Old", "Old/Sent", "a/b"), s.listFolders());
+  }
+
   @Test
   void uidValidityFileKeepsTheHighestValueUsed() throws IOException {
     MailStore s = store();
