@@ -324,6 +324,32 @@ class MaildirStoreTest {
     assertEquals(readAt + 1, Files.getLastModifiedTime(keywords).to(java.util.concurrent.TimeUnit.SECONDS));
   }
 
+  /**
+   * A refused keyword must not keep the last letter in memory: a later change with only that keyword would then
+   * name the letter in the filename without writing it to dovecot-keywords, and Dovecot would show unknown-25.
+   */
+  @Test
+  void aKeywordRefusedOverTheLimitTakesNoLetterAndAfterwardsAloneIsWrittenToTheKeywordsFile() throws IOException {
+    Mailbox box = store().create("Full", 3, 1);
+    String[] first25 = new String[MaildirKeywords.MAX - 1];
+    for (int i = 0; i < first25.length; i++) {
+      first25[i] = "K" + i;
+    }
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE.withKeywords(first25)), bytes("m\r\n"));
+    Path keywords = root.resolve(".Full").resolve(MaildirKeywords.FILE);
+    // Written long ago, so that the folder does not read the file again before each change.
+    Files.setLastModifiedTime(keywords, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(10)));
+    box.messages();
+
+    StoreException e = assertThrows(StoreException.class,
+        () -> box.setFlags(1, Flags.NONE.withKeywords("Extra1", "Extra2")));
+    assertEquals(StoreError.KEYWORD_LIMIT, e.error());
+    box.setFlags(1, Flags.NONE.withKeywords("Extra1"));
+
+    assertEquals(Set.of("Extra1"), store().open("Full").message(1).orElseThrow().flags().keywords());
+    assertEquals("25 Extra1", Files.readAllLines(keywords).get(MaildirKeywords.MAX - 1));
+  }
+
   @Test
   void anUnchangedKeywordsFileReadAgainKeepsTheViewAndAChangedOneUpdatesTheFlags() throws IOException {
     Mailbox box = store().create("Tags", 3, 1);
