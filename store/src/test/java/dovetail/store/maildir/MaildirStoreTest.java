@@ -24,9 +24,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +157,42 @@ class MaildirStoreTest {
     assertEquals("V\t2\n\nINBOX\nArchive\t2023\nEntw&APw-rfe\n", Files.readString(root.resolve("subscriptions")));
     s.setSubscribed("Archive/2023", false);
     assertEquals(Set.of("INBOX", "Entwürfe"), store().subscriptions());
+  }
+
+  /**
+   * Two sessions of one user in this JVM (one store instance or two) subscribe at once: both read-modify-write the
+   * file and share subscriptions.tmp, and the dotlock alone cannot tell them apart (it holds the same pid).
+   */
+  @Test
+  void concurrentSubscribesInOneJvmAreAllKept() throws Exception {
+    MailStore[] stores = {store(), store(), store()};
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 20; round++) {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        Set<String> expected = new TreeSet<>();
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          // Threads share an instance, and instances share the directory, as James sessions would.
+          MailStore s = stores[i % stores.length];
+          String folder = "R" + round + "/F" + i;
+          expected.add(folder);
+          done.add(pool.submit(() -> {
+            start.await();
+            s.setSubscribed(folder, true);
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+        Set<String> subscribed = new TreeSet<>(store().subscriptions());
+        assertTrue(subscribed.containsAll(expected), "round " + round + ": " + subscribed);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
