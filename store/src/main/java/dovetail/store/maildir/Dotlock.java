@@ -16,9 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A Dovecot-style dotlock (src/lib/file-dotlock.c): the lock file is created with O_EXCL and holds
- * {@code <pid>:<hostname>}. A lock is stale when its owner on this host is dead, or when neither it nor the
- * file it protects changed for {@code staleAfter}. Dovecot applies the same rules to our locks, so Dovetail
- * and a running Dovecot can write the same folder.
+ * {@code <pid>:<hostname>}. A lock of a process on this host is stale when that process is dead, and only then;
+ * any other lock (another host's) is stale when neither it nor the file it protects changed for {@code staleAfter}.
+ * Dovecot applies the same rules to our locks, so Dovetail and a running Dovecot can write the same folder.
  */
 final class Dotlock implements AutoCloseable {
   private static final java.util.concurrent.atomic.AtomicLong TEMP_COUNTER = new java.util.concurrent.atomic.AtomicLong();
@@ -103,12 +103,13 @@ final class Dotlock implements AutoCloseable {
       int colon = content.indexOf(':');
       if (colon > 0 && content.substring(colon + 1).equals(HostName.get())) {
         long pid = Long.parseLong(content.substring(0, colon));
-        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        // Our own pid can only be a lock this process leaked or a dead namesake: the in-process lock
-        // (FolderLocks) guarantees no thread of ours holds it while we are here.
-        if (!alive || pid == ProcessHandle.current().pid()) {
+        // Our own pid can only be a lock this process leaked or a dead namesake: the in-process mutex
+        // (FolderLock) guarantees no thread of ours holds it while we are here. Dovecot recreates it too ("it's us").
+        if (pid == ProcessHandle.current().pid()) {
           return true;
         }
+        // file-dotlock.c: a live process on this host keeps its lock however long it holds it unchanged.
+        return ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
       }
       long now = System.currentTimeMillis();
       long newest = attrs.lastModifiedTime().toMillis();

@@ -55,6 +55,27 @@ class DotlockTest {
     assertTrue(e.getMessage().contains("4242:another-host"), e.getMessage());
   }
 
+  /** file-dotlock.c: "process exists, don't override", however long ago the lock or its file changed. */
+  @Test
+  void aLockOfALiveProcessOnThisHostIsNeverTakenAsStale() throws IOException {
+    Process holder = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path guarded = dir.resolve("dovecot-uidlist");
+      Files.writeString(guarded, "x");
+      Files.writeString(lock(), holder.pid() + ":" + HostName.get());
+      FileTime beyondStale = FileTime.fromMillis(System.currentTimeMillis() - 121_000);
+      Files.setLastModifiedTime(lock(), beyondStale);
+      Files.setLastModifiedTime(guarded, beyondStale);
+      assertNull(Dotlock.tryAcquire(lock(), guarded, Duration.ofSeconds(120)));
+      StoreException e = assertThrows(StoreException.class,
+          () -> Dotlock.acquire(lock(), guarded, Duration.ofSeconds(120), Duration.ofMillis(300)));
+      assertEquals(StoreError.LOCK_TIMEOUT, e.error());
+      assertEquals(holder.pid() + ":" + HostName.get(), Files.readString(lock()));
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
   @Test
   void aLockThatNeitherItNorItsFileChangedForTheStaleTimeIsTaken() throws IOException {
     Path guarded = dir.resolve("dovecot-uidlist");
