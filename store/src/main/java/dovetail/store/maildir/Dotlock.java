@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -16,9 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A Dovecot-style dotlock (src/lib/file-dotlock.c): the lock file is created with O_EXCL and holds
- * {@code <pid>:<hostname>}. A lock is stale when its owner on this host is dead, or when neither it nor the
- * file it protects changed for {@code staleAfter}. Dovecot applies the same rules to our locks, so Dovetail
- * and a running Dovecot can write the same folder.
+ * {@code <pid>:<hostname>}. A lock of a process on this host is stale when that process is dead, and only then;
+ * any other lock (another host's) is stale when neither it nor the file it protects changed for {@code staleAfter}.
+ * Dovecot applies the same rules to our locks, so Dovetail and a running Dovecot can write the same folder.
  */
 final class Dotlock implements AutoCloseable {
   private static final java.util.concurrent.atomic.AtomicLong TEMP_COUNTER = new java.util.concurrent.atomic.AtomicLong();
@@ -45,8 +46,9 @@ final class Dotlock implements AutoCloseable {
       if (lock != null) {
         return lock;
       }
-      if (isStale(lockFile, guarded, staleAfter)) {
-        deleteIfUnchanged(lockFile);
+      Seen stale = staleLock(lockFile, guarded, staleAfter);
+      if (stale != null) {
+        overrideIfUnchanged(lockFile, stale);
         continue;
       }
       if (System.nanoTime() > deadline) {
@@ -61,8 +63,9 @@ final class Dotlock implements AutoCloseable {
   /** Takes the lock if it is free (or stale) right now; null when someone else holds it. */
   static Dotlock tryAcquire(Path lockFile, Path guarded, Duration staleAfter) {
     Dotlock lock = tryCreate(lockFile);
-    if (lock == null && isStale(lockFile, guarded, staleAfter)) {
-      deleteIfUnchanged(lockFile);
+    Seen stale = lock == null ? staleLock(lockFile, guarded, staleAfter) : null;
+    if (stale != null) {
+      overrideIfUnchanged(lockFile, stale);
       lock = tryCreate(lockFile);
     }
     return lock;
@@ -74,8 +77,7 @@ final class Dotlock implements AutoCloseable {
    */
   private static Dotlock tryCreate(Path lockFile) {
     byte[] owner = (ProcessHandle.current().pid() + ":" + HostName.get()).getBytes(StandardCharsets.US_ASCII);
-    Path temp = lockFile.resolveSibling(".temp." + HostName.forFilename() + "." + ProcessHandle.current().pid() + "."
-        + TEMP_COUNTER.incrementAndGet());
+    Path temp = tempFile(lockFile);
     try {
       Files.write(temp, owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
@@ -96,38 +98,80 @@ final class Dotlock implements AutoCloseable {
     }
   }
 
-  private static boolean isStale(Path lockFile, Path guarded, Duration staleAfter) {
-    try {
+  /** A new name next to the lock, as Dovecot names its temporary lock files. */
+  private static Path tempFile(Path lockFile) {
+    return lockFile.resolveSibling(".temp." + HostName.forFilename() + "." + ProcessHandle.current().pid() + "."
+        + TEMP_COUNTER.incrementAndGet());
+  }
+
+  /** A lock file as it was read: its inode, mtime and content. */
+  record Seen(Object fileKey, FileTime mtime, String content) {
+    static Seen read(Path lockFile) throws IOException {
       BasicFileAttributes attrs = Files.readAttributes(lockFile, BasicFileAttributes.class);
-      String content = Files.readString(lockFile, StandardCharsets.US_ASCII).trim();
-      int colon = content.indexOf(':');
-      if (colon > 0 && content.substring(colon + 1).equals(HostName.get())) {
-        long pid = Long.parseLong(content.substring(0, colon));
-        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-        // Our own pid can only be a lock this process leaked or a dead namesake: the in-process lock
-        // (FolderLocks) guarantees no thread of ours holds it while we are here.
-        if (!alive || pid == ProcessHandle.current().pid()) {
-          return true;
-        }
-      }
-      long now = System.currentTimeMillis();
-      long newest = attrs.lastModifiedTime().toMillis();
-      if (guarded != null && Files.exists(guarded)) {
-        newest = Math.max(newest, Files.getLastModifiedTime(guarded).toMillis());
-      }
-      return now - newest > staleAfter.toMillis();
-    } catch (NoSuchFileException e) {
-      return false; // released meanwhile: the next try takes it
-    } catch (IOException | NumberFormatException e) {
-      return false;
+      return new Seen(attrs.fileKey(), attrs.lastModifiedTime(), Files.readString(lockFile, StandardCharsets.US_ASCII));
     }
   }
 
-  private static void deleteIfUnchanged(Path lockFile) {
+  /** The lock as read when it is stale, for {@link #overrideIfUnchanged}; null when it is not, or is gone. */
+  static Seen staleLock(Path lockFile, Path guarded, Duration staleAfter) {
     try {
-      Files.deleteIfExists(lockFile);
+      Seen seen = Seen.read(lockFile);
+      return isStale(seen, guarded, staleAfter) ? seen : null;
+    } catch (IOException | NumberFormatException e) {
+      return null; // released meanwhile (the next try takes it), or unreadable
+    }
+  }
+
+  private static boolean isStale(Seen seen, Path guarded, Duration staleAfter) throws IOException {
+    String content = seen.content().trim();
+    int colon = content.indexOf(':');
+    if (colon > 0 && content.substring(colon + 1).equals(HostName.get())) {
+      long pid = Long.parseLong(content.substring(0, colon));
+      // Our own pid can only be a lock this process leaked or a dead namesake: the in-process mutex
+      // (FolderLock) guarantees no thread of ours holds it while we are here. Dovecot recreates it too ("it's us").
+      if (pid == ProcessHandle.current().pid()) {
+        return true;
+      }
+      // file-dotlock.c: a live process on this host keeps its lock however long it holds it unchanged.
+      return ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
+    }
+    long now = System.currentTimeMillis();
+    long newest = seen.mtime().toMillis();
+    if (guarded != null && Files.exists(guarded)) {
+      newest = Math.max(newest, Files.getLastModifiedTime(guarded).toMillis());
+    }
+    return now - newest > staleAfter.toMillis();
+  }
+
+  /**
+   * Removes the lock judged stale, only if it is still that file: another writer may have overridden it and taken
+   * the lock since. Dovecot stats it again before the unlink (file-dotlock.c, check_lock), which still leaves an
+   * instant between the two; moving it aside first and then comparing leaves none between two writers. With a
+   * third taking the free name in the instant it is aside, the lock moved aside cannot be given back.
+   */
+  static void overrideIfUnchanged(Path lockFile, Seen stale) {
+    Path aside = tempFile(lockFile);
+    try {
+      try {
+        Files.move(lockFile, aside, StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException e) {
+        return; // released or overridden meanwhile: the next try takes it
+      }
+      if (!stale.equals(Seen.read(aside))) {
+        giveBack(aside, lockFile);
+      }
+      Files.delete(aside);
     } catch (IOException e) {
       throw new StoreException(StoreError.IO, "cannot remove stale lock " + lockFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Puts a fresh lock moved aside by mistake back under its name: the same inode, so its holder still owns it. */
+  private static void giveBack(Path aside, Path lockFile) throws IOException {
+    try {
+      Files.createLink(lockFile, aside);
+    } catch (FileAlreadyExistsException e) {
+      // taken by a third writer in the instant the name was free
     }
   }
 

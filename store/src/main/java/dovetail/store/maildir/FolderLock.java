@@ -10,6 +10,8 @@ import java.util.function.Supplier;
  * The two locks of one folder: an in-process mutex (shared by every instance that opens the folder in this
  * JVM) guarding the in-memory view, and the dovecot-uidlist.lock dotlock that writers across processes take.
  * Writers hold both; the dotlock is taken once per outermost write (the mutex makes nesting safe).
+ * The root's subscriptions file is guarded the same way ({@link #of(Path, Path, Duration)}): a dotlock holds
+ * our pid, so it cannot keep two threads of this JVM apart.
  */
 final class FolderLock {
   static final String FILE = "dovecot-uidlist.lock";
@@ -21,16 +23,24 @@ final class FolderLock {
   private final ReentrantLock mutex = new ReentrantLock();
   private final Path lockFile;
   private final Path guarded;
+  private final Duration staleAfter;
   private Dotlock dotlock;
   private int writeDepth;
 
-  private FolderLock(Path dir) {
-    this.lockFile = dir.resolve(FILE);
-    this.guarded = dir.resolve("dovecot-uidlist");
+  private FolderLock(Path lockFile, Path guarded, Duration staleAfter) {
+    this.lockFile = lockFile;
+    this.guarded = guarded;
+    this.staleAfter = staleAfter;
   }
 
   static FolderLock of(Path dir) {
-    return LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), FolderLock::new);
+    return of(dir.resolve(FILE), dir.resolve("dovecot-uidlist"), STALE_AFTER);
+  }
+
+  /** The locks of {@code guarded}, one pair per lock file in this JVM. */
+  static FolderLock of(Path lockFile, Path guarded, Duration staleAfter) {
+    return LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
+        key -> new FolderLock(lockFile, guarded, staleAfter));
   }
 
   <T> T read(Supplier<T> action) {
@@ -46,7 +56,7 @@ final class FolderLock {
     mutex.lock();
     try {
       if (writeDepth == 0) {
-        dotlock = Dotlock.acquire(lockFile, guarded, STALE_AFTER, timeout);
+        dotlock = Dotlock.acquire(lockFile, guarded, staleAfter, timeout);
       }
       writeDepth++;
       try {
@@ -66,7 +76,7 @@ final class FolderLock {
     }
     try {
       if (writeDepth == 0) {
-        dotlock = Dotlock.tryAcquire(lockFile, guarded, STALE_AFTER);
+        dotlock = Dotlock.tryAcquire(lockFile, guarded, staleAfter);
         if (dotlock == null) {
           return false;
         }

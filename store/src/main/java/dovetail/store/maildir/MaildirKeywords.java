@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -79,22 +80,27 @@ final class MaildirKeywords {
     return out.toString();
   }
 
-  /** Gives letters to new keywords; returns true when the file must be rewritten. */
+  /**
+   * Gives letters to new keywords; returns true when the file must be rewritten. All or none: a letter given
+   * before the limit was hit would stay in memory only, and a later change using it would not write the file.
+   */
   boolean assign(Collection<String> keywords, String folder) {
-    boolean changed = false;
+    List<String> added = new ArrayList<>();
     for (String k : keywords) {
-      if (indexOf(k) >= 0) {
-        continue;
+      if (indexOf(k) < 0 && added.stream().noneMatch(k::equalsIgnoreCase)) {
+        added.add(k);
       }
-      int free = Arrays.asList(names).indexOf(null);
-      if (free < 0) {
-        throw new StoreException(StoreError.KEYWORD_LIMIT, "folder " + folder + " already uses all " + MAX
-            + " keyword letters; cannot store keyword " + k);
-      }
-      names[free] = k;
-      changed = true;
     }
-    return changed;
+    List<String> letters = Arrays.asList(names);
+    int free = Collections.frequency(letters, null);
+    if (added.size() > free) {
+      throw new StoreException(StoreError.KEYWORD_LIMIT, "folder " + folder + " has no keyword letter left (at most "
+          + MAX + "); cannot store keyword " + added.get(free));
+    }
+    for (String k : added) {
+      names[letters.indexOf(null)] = k;
+    }
+    return !added.isEmpty();
   }
 
   /** IMAP keywords are case-insensitive (RFC 3501 §2.3.2). */

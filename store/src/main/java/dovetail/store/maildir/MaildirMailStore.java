@@ -226,8 +226,11 @@ final class MaildirMailStore implements MailStore {
     String toDir = MaildirLayout.directoryName(to);
     try {
       // The folder itself, then its children (".From.x" -> ".To.x"), as Dovecot renames the hierarchy.
+      // Matched by plain prefix: '[', '{', '*', '?' and '\' pass through modified UTF-7 and would be a glob.
+      String childPrefix = fromDir + ".";
       List<Path> children = new ArrayList<>();
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.root(), fromDir + ".*")) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.root(),
+          entry -> entry.getFileName().toString().startsWith(childPrefix))) {
         entries.forEach(children::add);
       }
       Files.move(layout.root().resolve(fromDir), layout.root().resolve(toDir));

@@ -22,6 +22,9 @@ import java.util.Set;
 final class Subscriptions {
   static final String FILE = "subscriptions";
   private static final String HEADER = "V\t2\n\n";
+  /** SUBSCRIPTION_FILE_CHANGE_TIMEOUT in subscription-file.c. */
+  private static final Duration STALE_AFTER = Duration.ofSeconds(30);
+  private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(60);
 
   private Subscriptions() {}
 
@@ -74,15 +77,16 @@ final class Subscriptions {
   }
 
   static void update(Path root, String folder, boolean subscribed, FileWrites fsync) {
-    try (Dotlock lock = Dotlock.acquire(root.resolve(FILE + ".lock"), root.resolve(FILE), Duration.ofSeconds(30),
-        Duration.ofSeconds(60))) {
+    FolderLock lock = FolderLock.of(root.resolve(FILE + ".lock"), root.resolve(FILE), STALE_AFTER);
+    lock.write(LOCK_TIMEOUT, () -> {
       Set<String> names = read(root);
       String canonical = MaildirLayout.canonical(folder);
       boolean changed = subscribed ? names.add(canonical) : names.remove(canonical);
       if (changed) {
         write(root, names, fsync);
       }
-    }
+      return null;
+    });
   }
 
   /** str_append_tabescaped: \001 -> \0011, \t -> \001t, \r -> \001r, \n -> \001n. */

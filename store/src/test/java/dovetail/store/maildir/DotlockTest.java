@@ -55,6 +55,50 @@ class DotlockTest {
     assertTrue(e.getMessage().contains("4242:another-host"), e.getMessage());
   }
 
+  /**
+   * Two writers judge one dead holder's lock stale; the first overrides it and takes the lock. The second's override
+   * must not remove that fresh lock, or both would write at once.
+   */
+  @Test
+  void anOverrideRemovesOnlyTheLockItJudgedStaleNotOneTakenMeanwhile() throws Exception {
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    Files.writeString(lock(), dead.pid() + ":" + HostName.get());
+    Dotlock.Seen judgedStale = Dotlock.staleLock(lock(), null, Duration.ofSeconds(120));
+    assertNotNull(judgedStale);
+    try (Dotlock first = Dotlock.tryAcquire(lock(), null, Duration.ofSeconds(120))) {
+      assertNotNull(first);
+      Dotlock.Seen taken = Dotlock.Seen.read(lock());
+      Dotlock.overrideIfUnchanged(lock(), judgedStale);
+      assertEquals(taken, Dotlock.Seen.read(lock()), "the lock taken meanwhile is still there, the same file");
+    }
+    assertFalse(Files.exists(lock()), "its holder released it");
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count(), "no file set aside is left behind");
+    }
+  }
+
+  /** file-dotlock.c: "process exists, don't override", however long ago the lock or its file changed. */
+  @Test
+  void aLockOfALiveProcessOnThisHostIsNeverTakenAsStale() throws IOException {
+    Process holder = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path guarded = dir.resolve("dovecot-uidlist");
+      Files.writeString(guarded, "x");
+      Files.writeString(lock(), holder.pid() + ":" + HostName.get());
+      FileTime beyondStale = FileTime.fromMillis(System.currentTimeMillis() - 121_000);
+      Files.setLastModifiedTime(lock(), beyondStale);
+      Files.setLastModifiedTime(guarded, beyondStale);
+      assertNull(Dotlock.tryAcquire(lock(), guarded, Duration.ofSeconds(120)));
+      StoreException e = assertThrows(StoreException.class,
+          () -> Dotlock.acquire(lock(), guarded, Duration.ofSeconds(120), Duration.ofMillis(300)));
+      assertEquals(StoreError.LOCK_TIMEOUT, e.error());
+      assertEquals(holder.pid() + ":" + HostName.get(), Files.readString(lock()));
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
   @Test
   void aLockThatNeitherItNorItsFileChangedForTheStaleTimeIsTaken() throws IOException {
     Path guarded = dir.resolve("dovecot-uidlist");

@@ -24,9 +24,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,6 +159,42 @@ class MaildirStoreTest {
     assertEquals(Set.of("INBOX", "Entwürfe"), store().subscriptions());
   }
 
+  /**
+   * Two sessions of one user in this JVM (one store instance or two) subscribe at once: both read-modify-write the
+   * file and share subscriptions.tmp, and the dotlock alone cannot tell them apart (it holds the same pid).
+   */
+  @Test
+  void concurrentSubscribesInOneJvmAreAllKept() throws Exception {
+    MailStore[] stores = {store(), store(), store()};
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 20; round++) {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        Set<String> expected = new TreeSet<>();
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          // Threads share an instance, and instances share the directory, as James sessions would.
+          MailStore s = stores[i % stores.length];
+          String folder = "R" + round + "/F" + i;
+          expected.add(folder);
+          done.add(pool.submit(() -> {
+            start.await();
+            s.setSubscribed(folder, true);
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+        Set<String> subscribed = new TreeSet<>(store().subscriptions());
+        assertTrue(subscribed.containsAll(expected), "round " + round + ": " + subscribed);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void renameMovesChildrenAndDeleteKeepsThem() {
     MailStore s = store();
@@ -163,6 +206,21 @@ class MaildirStoreTest {
     assertEquals(1, s.open("Z").messages().size());
     s.delete("Z");
     assertEquals(List.of("INBOX", "Z/B"), s.listFolders());
+  }
+
+  /** '[', ']', '{', '?', '*' and '\' survive modified UTF-7, so children are found by name prefix, not by a glob. */
+  @Test
+  void renameOfANameWithGlobCharactersMovesItsChildrenAndNoOtherFolder() {
+    MailStore s = store();
+    s.create("[Gmail]");
+    s.create("[Gmail]/Sent");
+    s.create("a/b");
+    s.rename("[Gmail]", "Old");
+    assertEquals(List.of("INBOX", "Old", "Old/Sent", "a/b"), s.listFolders());
+    s.create("{x");
+    s.create("{x/y");
+    s.rename("{x", "New");
+    assertEquals(List.of("INBOX", "New", "New/y", "Old", "Old/Sent", "a/b"), s.listFolders());
   }
 
   @Test
@@ -307,6 +365,32 @@ class MaildirStoreTest {
     box.append(MessageMeta.withUid(2, DATE, Flags.NONE.withKeywords("Beta")), bytes("m2\r\n"));
     assertEquals(List.of("0 Alpha", "1 Beta"), Files.readAllLines(keywords));
     assertEquals(readAt + 1, Files.getLastModifiedTime(keywords).to(java.util.concurrent.TimeUnit.SECONDS));
+  }
+
+  /**
+   * A refused keyword must not keep the last letter in memory: a later change with only that keyword would then
+   * name the letter in the filename without writing it to dovecot-keywords, and Dovecot would show unknown-25.
+   */
+  @Test
+  void aKeywordRefusedOverTheLimitTakesNoLetterAndAfterwardsAloneIsWrittenToTheKeywordsFile() throws IOException {
+    Mailbox box = store().create("Full", 3, 1);
+    String[] first25 = new String[MaildirKeywords.MAX - 1];
+    for (int i = 0; i < first25.length; i++) {
+      first25[i] = "K" + i;
+    }
+    box.append(MessageMeta.withUid(1, DATE, Flags.NONE.withKeywords(first25)), bytes("m\r\n"));
+    Path keywords = root.resolve(".Full").resolve(MaildirKeywords.FILE);
+    // Written long ago, so that the folder does not read the file again before each change.
+    Files.setLastModifiedTime(keywords, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(10)));
+    box.messages();
+
+    StoreException e = assertThrows(StoreException.class,
+        () -> box.setFlags(1, Flags.NONE.withKeywords("Extra1", "Extra2")));
+    assertEquals(StoreError.KEYWORD_LIMIT, e.error());
+    box.setFlags(1, Flags.NONE.withKeywords("Extra1"));
+
+    assertEquals(Set.of("Extra1"), store().open("Full").message(1).orElseThrow().flags().keywords());
+    assertEquals("25 Extra1", Files.readAllLines(keywords).get(MaildirKeywords.MAX - 1));
   }
 
   @Test
