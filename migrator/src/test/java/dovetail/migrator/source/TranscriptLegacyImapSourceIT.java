@@ -107,6 +107,21 @@ class TranscriptLegacyImapSourceIT {
   }
 
   @Test
+  void onlyANoThatMeansNoSuchMailboxMakesTheFolderGone() throws Exception {
+    try (TranscriptServer server = new TranscriptServer("examine-refused.transcript")) {
+      try (LegacyImapSession session = LegacyImapSource.create(server.endpoint().build(), LIMITS).open("alice")) {
+        LegacyException locked = assertThrows(LegacyException.class, () -> session.examine("Locked"));
+        assertEquals(Kind.UNAVAILABLE, locked.kind(), locked.getMessage());
+        LegacyException deleted = assertThrows(LegacyException.class, () -> session.examine("Deleted"));
+        assertEquals(Kind.FOLDER_NOT_FOUND, deleted.kind(), deleted.getMessage());
+        LegacyException vanished = assertThrows(LegacyException.class, () -> session.examine("Vanished"));
+        assertEquals(Kind.FOLDER_NOT_FOUND, vanished.kind(), vanished.getMessage());
+      }
+      assertEquals(List.of(), server.mismatches());
+    }
+  }
+
+  @Test
   void aPreauthGreetingIsRefusedBecauseItIgnoresTheUser() throws Exception {
     try (TranscriptServer preauth = new TranscriptServer("preauth.transcript")) {
       LegacyException e = assertThrows(LegacyException.class,
