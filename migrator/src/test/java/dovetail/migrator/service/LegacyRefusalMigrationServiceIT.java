@@ -15,7 +15,13 @@ import dovetail.migrator.copy.ConnectionLimiter;
 import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.MigrationState;
+import dovetail.migrator.verify.Difference;
+import dovetail.migrator.verify.UserVerifier;
+import dovetail.migrator.verify.VerifyReport;
+import dovetail.store.MailStore;
+import dovetail.store.MessageMeta;
 import dovetail.store.dovecot.ImapProbe;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,6 +75,7 @@ class LegacyRefusalMigrationServiceIT {
   private static Settings settings(Path tmp, RefusingProxy proxy) throws Exception {
     Path conf = tmp.resolve("dovetail.conf");
     Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + proxy.port() + "\n"
+        + "imapc_password = " + PASSWORD + "\n"
         + "imapc_connection_retry_count = 0\nimapc_connection_retry_interval = 20 ms\n"
         + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\nsweeper = no\n");
     return ConfigLoader.load(conf, List.of());
@@ -95,6 +102,45 @@ class LegacyRefusalMigrationServiceIT {
         FolderResult inbox = service.ensureFolder(USER, "INBOX", MigrationListener.NONE);
         assertEquals(FolderResult.Outcome.COMPLETE, inbox.outcome(), inbox.toString());
         assertEquals(5, Backup.store(settings, USER).open("INBOX").messages().size());
+      }
+    }
+  }
+
+  @Test
+  void aSkeletonWithAProblemIsNotFinalAndVerifyReportsTheLegacyFolderWithoutATwin(@TempDir Path tmp)
+      throws Exception {
+    try (RefusingProxy proxy = new RefusingProxy(greenMail.getImap().getPort())) {
+      Settings settings = settings(tmp, proxy);
+      // A local Sent with a message of its own and no migration state: the skeleton must not touch it.
+      MailStore local = Backup.store(settings, USER);
+      local.create("Sent", 42, 1).append(MessageMeta.next(Instant.now(), null),
+          new ByteArrayInputStream("Subject: local\r\n\r\nmine\r\n".getBytes(US_ASCII)));
+      try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+        service.loggedIn(USER, Optional.of(PASSWORD));
+        service.ensureSkeleton(USER);
+        assertTrue(service.needsMigration(USER, "INBOX"), "the folders that could be set up are");
+        assertFalse(service.hasSkeleton(USER), "legacy Sent has no local twin: the skeleton is not final");
+        assertFalse(service.status(USER).complete());
+        FolderResult inbox = service.ensureFolder(USER, "INBOX", MigrationListener.NONE);
+        assertEquals(FolderResult.Outcome.COMPLETE, inbox.outcome(), inbox.toString());
+        assertFalse(service.status(USER).complete(), "all local folders complete, but Sent is missing");
+
+        VerifyReport report = UserVerifier.of(settings, USER).verify(USER);
+        List<Difference> missing = report.differences().stream()
+            .filter(d -> d.kind() == Difference.Kind.FOLDER_MISSING).toList();
+        assertEquals(1, missing.size(), report.differences().toString());
+        assertEquals("Sent", missing.get(0).folder());
+        assertFalse(report.clean());
+
+        // The operator moves the local folder away; the next attempt sets Sent up and the skeleton is final.
+        local.delete("Sent");
+        service.ensureSkeleton(USER);
+        assertTrue(service.hasSkeleton(USER));
+        FolderResult sent = service.ensureFolder(USER, "Sent", MigrationListener.NONE);
+        assertEquals(FolderResult.Outcome.COMPLETE, sent.outcome(), sent.toString());
+        assertTrue(service.status(USER).complete());
+        assertEquals(List.of(), UserVerifier.of(settings, USER).verify(USER).differences().stream()
+            .filter(d -> d.kind() == Difference.Kind.FOLDER_MISSING).toList());
       }
     }
   }
