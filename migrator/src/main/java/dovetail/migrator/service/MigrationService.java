@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks.
  * Skeletons are built once per user ({@link ServiceState#SKELETON_BUILT} in INBOX's state says so across
- * restarts); a folder migration runs on the service's own threads, so a caller that gives up does not stop
+ * restarts; it is written only when every legacy folder got its local twin, else the skeleton is built again
+ * on the next ensureSkeleton or sweep); a folder migration runs on the service's own threads, so a caller that gives up does not stop
  * it for the others. Folders are copied by {@link UserMigration#runFolders} (no LIST/LSUB per folder), with
  * its reconnects and backoff, behind the shared per-host connection cap.
  *
@@ -253,11 +254,18 @@ public final class MigrationService implements Migrations, AutoCloseable {
           masterLoginWorked = true;
         }
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
-        Mailbox inbox = store.open(MailStore.INBOX);
-        inbox.updateDovetailState(s -> ServiceState.merged(s,
-            Map.of(ServiceState.SKELETON_BUILT, clock.instant().toString())));
-        LOG.info("{}: skeleton built: {} folders, {} new", user, r.skeleton().folders().size(),
-            r.skeleton().created().size());
+        if (r.skeleton().problems().isEmpty()) {
+          Mailbox inbox = store.open(MailStore.INBOX);
+          inbox.updateDovetailState(s -> ServiceState.merged(s,
+              Map.of(ServiceState.SKELETON_BUILT, clock.instant().toString())));
+          LOG.info("{}: skeleton built: {} folders, {} new", user, r.skeleton().folders().size(),
+              r.skeleton().created().size());
+        } else {
+          // A legacy folder without a local twin: not final, so the next login, access or sweep tries again and
+          // the user is not counted complete meanwhile (nothing may be left behind silently).
+          LOG.warn("{}: skeleton not final: {} folders, {} new, {} legacy folder(s) not set up; tried again next time",
+              user, r.skeleton().folders().size(), r.skeleton().created().size(), r.skeleton().problems().size());
+        }
       }
       skeletons.remove(user, done);
       done.complete(null);

@@ -14,14 +14,20 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Migrations {
 
-  /** True when the user's folders were already mirrored from the legacy server (cheap: reads the store). */
+  /**
+   * True when the user's folders were already mirrored from the legacy server, every one of them (cheap: reads
+   * the store). A skeleton that left a legacy folder without a local twin is not one: it is built again.
+   */
   boolean hasSkeleton(String user);
 
   /**
    * Builds the user's skeleton (every legacy folder, subscriptions, special-use, in state pending) unless it
-   * exists. Concurrent callers for one user share one build.
+   * exists. Concurrent callers for one user share one build. When some legacy folder cannot be set up (a name
+   * Maildir++ cannot hold, a local folder in the way), the others are, this returns normally and the next call
+   * tries again.
    *
-   * @throws MigrationUnavailableException when the legacy server cannot be reached or refuses the login
+   * @throws MigrationUnavailableException when the legacy server cannot be reached, refuses the login, or answers
+   *     an EXAMINE with a NO that does not say the folder is gone
    */
   void ensureSkeleton(String user) throws MigrationUnavailableException;
 

@@ -31,7 +31,7 @@ final class FolderExaminer {
     List<Response> answer = connection.run("EXAMINE", args);
     Response last = answer.get(answer.size() - 1);
     if (!last.isOK()) {
-      throw ImapFailures.fromResponse(last, Kind.FOLDER_NOT_FOUND, "EXAMINE " + legacyName);
+      throw refused(connection, legacyName, last);
     }
     MailboxInfo info;
     try {
@@ -52,6 +52,25 @@ final class FolderExaminer {
     long modSeq = condstore && info.highestmodseq > 0 ? info.highestmodseq : 0;
     connection.selected(info.uidvalidity, count);
     return new FolderSnapshot(info.uidvalidity, uidNext, modSeq, count);
+  }
+
+  /**
+   * EXAMINE said NO. Only a NO that means "no such mailbox" makes the folder gone (FOLDER_NOT_FOUND, which
+   * the migration takes as final): RFC 5530 {@code [NONEXISTENT]}, or a folder that LIST no longer shows.
+   * Any other NO ("Internal error", "mailbox is locked", {@code [SERVERBUG]}) says nothing about the folder:
+   * UNAVAILABLE, retried later like a dropped connection.
+   */
+  private static LegacyException refused(ImapConnection connection, String legacyName, Response answer) {
+    LegacyException e = ImapFailures.fromResponse(answer, Kind.FOLDER_NOT_FOUND, "EXAMINE " + legacyName);
+    if (e.kind() != Kind.FOLDER_NOT_FOUND
+        || "NONEXISTENT".equals(ImapFailures.responseCode(ImapFailures.text(answer)))) {
+      return e;
+    }
+    if (!FolderLister.isListed(connection, legacyName)) {
+      return e;
+    }
+    return new LegacyException(Kind.UNAVAILABLE, e.getMessage() + " (the folder is still listed: retried later)",
+        e.retryAfter().orElse(null), null);
   }
 
   private static long statusUidNext(ImapConnection connection, String legacyName) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.slf4j.Logger;
@@ -56,6 +57,27 @@ final class FolderLister {
       folders.add(new LegacyFolder(e.name, e.separator, attributes, true));
     }
     return folders;
+  }
+
+  /**
+   * Whether LIST still shows {@code legacyName} as a selectable folder. A LIST that fails answers true: it
+   * does not show that the folder is gone.
+   */
+  static boolean isListed(ImapConnection connection, String legacyName) {
+    Argument args = new Argument();
+    args.writeString("");
+    args.writeString(legacyName);
+    List<Response> answer = connection.run("LIST", args);
+    if (!answer.get(answer.size() - 1).isOK()) {
+      return true;
+    }
+    for (Entry e : parse(answer, "LIST", connection)) {
+      if (key(e.name).equals(key(legacyName)) && !e.attributes.contains(LegacyFolder.NOSELECT.toLowerCase(Locale.ROOT))
+          && !e.attributes.contains(LegacyFolder.NONEXISTENT.toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Response> check(List<Response> answer, String command) {

@@ -13,7 +13,10 @@ public final class LegacyException extends RuntimeException {
   public enum Kind {
     /** The server rejected the credentials (LOGIN/AUTHENTICATE NO). Retrying will not help. */
     AUTH_FAILED,
-    /** Connection refused, dropped or timed out, or BYE: retry later with backoff. */
+    /**
+     * Connection refused, dropped or timed out, or BYE, or an EXAMINE NO that does not say the folder is gone:
+     * retry later with backoff.
+     */
     UNAVAILABLE,
     /**
      * The server asked us to slow down: {@code [LIMIT]}, {@code [THROTTLED]}, {@code [UNAVAILABLE]}
@@ -21,7 +24,7 @@ public final class LegacyException extends RuntimeException {
      * See {@link #retryAfter()}.
      */
     THROTTLED,
-    /** EXAMINE said NO: the folder is gone (or not accessible). */
+    /** The folder is gone: EXAMINE said {@code NO [NONEXISTENT]} (RFC 5530), or NO and LIST no longer shows it. */
     FOLDER_NOT_FOUND,
     /** The folder's UIDVALIDITY changed while we worked on it: its UIDs must not be mixed. */
     UIDVALIDITY_CHANGED,

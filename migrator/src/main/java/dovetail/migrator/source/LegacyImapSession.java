@@ -19,8 +19,9 @@ public interface LegacyImapSession extends AutoCloseable {
    * EXAMINEs the folder (with CONDSTORE when offered). Later fetches on the same folder check that
    * its UIDVALIDITY stays the same.
    *
-   * @throws LegacyException FOLDER_NOT_FOUND, UIDVALIDITY_CHANGED if it differs from an earlier EXAMINE
-   *     of this session
+   * @throws LegacyException FOLDER_NOT_FOUND only when the folder is gone ({@code NO [NONEXISTENT]}, or LIST no
+   *     longer shows it); UNAVAILABLE for any other NO; UIDVALIDITY_CHANGED if it differs from an earlier
+   *     EXAMINE of this session
    */
   FolderSnapshot examine(String legacyName);
 

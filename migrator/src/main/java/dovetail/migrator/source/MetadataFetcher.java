@@ -4,8 +4,10 @@ import dovetail.migrator.source.LegacyException.Kind;
 import jakarta.mail.Flags;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
@@ -30,6 +32,7 @@ final class MetadataFetcher {
     MetadataParser lean = new MetadataParser(withSize);
     List<LegacyMessageInfo> infos = new ArrayList<>();
     List<String> unparsed = new ArrayList<>();
+    Map<Long, Pieces> pieces = new HashMap<>();
     while (true) {
       ByteArray raw = connection.readRaw();
       LegacyMessageInfo info = lean.parse(raw);
@@ -37,6 +40,9 @@ final class MetadataFetcher {
       if (r != null && r.isTagged() && tag.equals(r.getTag())) {
         if (!r.isOK()) {
           throw ImapFailures.fromResponse(r, Kind.PROTOCOL, "UID FETCH metadata");
+        }
+        if (!pieces.isEmpty()) {
+          assemble(pieces, infos, unparsed, withSize);
         }
         if (!unparsed.isEmpty()) {
           // Loud, not silent: a message without metadata would otherwise never be migrated.
@@ -48,6 +54,11 @@ final class MetadataFetcher {
         unparsed.add("UID " + u.uid() + " (" + u.reason() + ")");
       } else if (r instanceof FetchResponse f) {
         info = toInfo(f, withSize);
+        UID uid = f.getItem(UID.class);
+        if (info == null && uid != null && uid.uid >= from) {
+          // A reply to us (it has the UID) without all we asked for: kept, never dropped as if unsolicited.
+          pieces.computeIfAbsent(uid.uid, u -> new Pieces()).add(f);
+        }
       }
       // RFC 3501 6.4.8: "n:*" always includes the highest UID, even when it is below n.
       if (info != null && info.uid() >= from) {
@@ -70,13 +81,52 @@ final class MetadataFetcher {
     return result;
   }
 
-  /** Null for an unsolicited FETCH (a flag change announced by the server) that lacks our items. */
+  /**
+   * The replies that carried a UID but not every item: a UID that also had a whole reply is complete (the
+   * piece was a flag update); else a reply split over several FETCH responses is merged; a UID that still lacks
+   * an item is unparsable, reported like any other, so that the message is not silently missing.
+   */
+  private static void assemble(Map<Long, Pieces> pieces, List<LegacyMessageInfo> infos, List<String> unparsed,
+      boolean withSize) {
+    Set<Long> whole = new HashSet<>();
+    infos.forEach(i -> whole.add(i.uid()));
+    for (Map.Entry<Long, Pieces> e : pieces.entrySet()) {
+      if (whole.contains(e.getKey())) {
+        continue;
+      }
+      Pieces p = e.getValue();
+      LegacyMessageInfo merged = toInfo(e.getKey(), p.flags, p.date, p.size, withSize);
+      if (merged != null) {
+        infos.add(merged);
+      } else {
+        unparsed.add("UID " + e.getKey() + " (the reply lacks" + (p.flags == null ? " FLAGS" : "")
+            + (p.date == null ? " INTERNALDATE" : "") + (withSize && p.size == null ? " RFC822.SIZE" : "") + ")");
+      }
+    }
+  }
+
+  /** The items of one UID's replies so far, the last one sent of each. */
+  private static final class Pieces {
+    FLAGS flags;
+    INTERNALDATE date;
+    RFC822SIZE size;
+
+    void add(FetchResponse f) {
+      flags = f.getItem(FLAGS.class) != null ? f.getItem(FLAGS.class) : flags;
+      date = f.getItem(INTERNALDATE.class) != null ? f.getItem(INTERNALDATE.class) : date;
+      size = f.getItem(RFC822SIZE.class) != null ? f.getItem(RFC822SIZE.class) : size;
+    }
+  }
+
+  /** Null when the reply lacks the UID (an unsolicited flag change announced by the server) or one of our items. */
   private static LegacyMessageInfo toInfo(FetchResponse f, boolean withSize) {
     UID uid = f.getItem(UID.class);
-    FLAGS flags = f.getItem(FLAGS.class);
-    INTERNALDATE date = f.getItem(INTERNALDATE.class);
-    RFC822SIZE size = f.getItem(RFC822SIZE.class);
-    if (uid == null || flags == null || date == null || (withSize && size == null)) {
+    return uid == null ? null : toInfo(uid.uid, f.getItem(FLAGS.class), f.getItem(INTERNALDATE.class),
+        f.getItem(RFC822SIZE.class), withSize);
+  }
+
+  private static LegacyMessageInfo toInfo(long uid, FLAGS flags, INTERNALDATE date, RFC822SIZE size, boolean withSize) {
+    if (flags == null || date == null || (withSize && size == null)) {
       return null;
     }
     Set<String> system = new HashSet<>();
@@ -91,7 +141,7 @@ final class MetadataFetcher {
       // Angus files unknown backslash flags as user flags; they are system-flag syntax, keep them there.
       (user.startsWith("\\") ? system : keywords).add(user);
     }
-    return new LegacyMessageInfo(uid.uid, system, keywords, date.getDate().toInstant(),
+    return new LegacyMessageInfo(uid, system, keywords, date.getDate().toInstant(),
         withSize ? size.size : LegacyMessageInfo.SIZE_UNKNOWN);
   }
 

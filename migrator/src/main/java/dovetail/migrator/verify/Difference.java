@@ -4,6 +4,8 @@ package dovetail.migrator.verify;
 public record Difference(String folder, long uid, Kind kind, String detail) {
 
   public enum Kind {
+    /** A selectable legacy folder has no local folder migrated from it (the skeleton could not set it up). */
+    FOLDER_MISSING,
     /** The folder's migration is not complete (pending, partial, failed, ...). */
     NOT_MIGRATED,
     /** The legacy folder has another UIDVALIDITY than the one migrated (or is gone). */

@@ -7,8 +7,10 @@ import dovetail.migrator.copy.LegacyEndpoints;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.source.BodyConsumer;
+import dovetail.migrator.source.FolderNameMapper;
 import dovetail.migrator.source.FolderSnapshot;
 import dovetail.migrator.source.LegacyException;
+import dovetail.migrator.source.LegacyFolder;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.migrator.source.LegacyMessageInfo;
@@ -24,6 +26,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -35,16 +38,25 @@ import java.util.TreeSet;
 
 /**
  * {@code dovetail verify}: compares every migrated folder with its legacy folder, message by message: UID,
- * RFC822.SIZE, INTERNALDATE, flags and keywords, and the sha256 of the bytes. Messages at or above the
+ * RFC822.SIZE, INTERNALDATE, flags and keywords, and the sha256 of the bytes; and reports every legacy folder
+ * that has no local folder migrated from it. Messages at or above the
  * UIDNEXT recorded at migration are new on one side and reported as such, not compared.
  */
 public final class UserVerifier {
   private final LegacyImapSource source;
   private final MailStore store;
+  private final FolderNameMapper mapper;
 
+  /** For a legacy server without {@code imapc_list_prefix}. */
   public UserVerifier(LegacyImapSource source, MailStore store) {
+    this(source, store, new FolderNameMapper(""));
+  }
+
+  /** @param mapper the legacy names that the skeleton mirrors ({@code imapc_list_prefix}) and their local names */
+  public UserVerifier(LegacyImapSource source, MailStore store, FolderNameMapper mapper) {
     this.source = source;
     this.store = store;
+    this.mapper = mapper;
   }
 
   /** The verifier for {@code user} as the settings describe the legacy server and the store. */
@@ -52,7 +64,8 @@ public final class UserVerifier {
     LegacyImapSource source = LegacyImapSource.create(LegacyEndpoints.imap(settings, user),
         LegacyEndpoints.fetchLimits(settings));
     // The store as backup opens it: each folder is gone through once, so its view is kept only while used.
-    return new UserVerifier(source, Backup.store(settings, user));
+    return new UserVerifier(source, Backup.store(settings, user),
+        new FolderNameMapper(LegacyEndpoints.options(settings).listPrefix()));
   }
 
   public VerifyReport verify(String user) {
@@ -61,6 +74,7 @@ public final class UserVerifier {
     int compared = 0;
     int localOnly = 0;
     try (LegacyImapSession legacy = source.open(user)) {
+      Set<String> mirrored = new HashSet<>();
       for (String name : store.listFolders()) {
         Mailbox box = store.open(name);
         Map<String, String> state = box.dovetailState();
@@ -68,6 +82,7 @@ public final class UserVerifier {
         if (legacyName == null) {
           continue; // a folder created here, never on the legacy server
         }
+        mirrored.add(key(legacyName));
         folders++;
         Optional<FolderState> folderState = FolderState.of(state);
         if (folderState.orElse(FolderState.PENDING) != FolderState.COMPLETE) {
@@ -80,8 +95,34 @@ public final class UserVerifier {
         compared += check.compared;
         localOnly += check.localOnly;
       }
+      missingFolders(legacy, mirrored, differences);
     }
     return new VerifyReport(differences, folders, compared, localOnly);
+  }
+
+  /**
+   * Every selectable legacy folder that the skeleton mirrors (INBOX always, RFC 3501 5.1) must have a local folder
+   * migrated from it; walking the local folders alone would never see one the skeleton could not set up.
+   */
+  private void missingFolders(LegacyImapSession legacy, Set<String> mirrored, List<Difference> out) {
+    Map<String, String> expected = new TreeMap<>();
+    expected.put("INBOX", "INBOX");
+    for (LegacyFolder folder : legacy.listFolders()) {
+      if (folder.selectable()) {
+        mapper.toLocal(folder).ifPresent(local -> expected.putIfAbsent(key(folder.legacyName()), local));
+      }
+    }
+    expected.forEach((legacyName, local) -> {
+      if (!mirrored.contains(legacyName)) {
+        out.add(new Difference(local, 0, Kind.FOLDER_MISSING, "legacy folder '" + legacyName
+            + "' has no local folder migrated from it; its messages are not in the store"));
+      }
+    });
+  }
+
+  /** INBOX is case-insensitive (RFC 3501 5.1); every other name compares exactly. */
+  private static String key(String legacyName) {
+    return legacyName.equalsIgnoreCase("INBOX") ? "INBOX" : legacyName;
   }
 
   /** One folder's comparison. */

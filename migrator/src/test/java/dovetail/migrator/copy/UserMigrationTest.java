@@ -64,6 +64,16 @@ class UserMigrationTest {
   }
 
   @Test
+  void aLegacyFolderTheSkeletonCannotSetUpLeavesTheRunIncomplete() {
+    legacy.folder("Notes v1.2", 500); // '.' cannot be part of a Maildir++ name
+    UserResult r = run(List.of());
+    assertFalse(r.complete(), "backup exits 2 on an incomplete result: " + r);
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    assertTrue(r.problems().get(0).contains("Notes v1.2"), r.problems().toString());
+    assertTrue(r.folders().stream().allMatch(FolderResult::complete), "the other folders are migrated");
+  }
+
+  @Test
   void parallelFoldersUseOneSessionEachAndReportInFolderOrder() {
     for (int f = 0; f < 6; f++) {
       FakeLegacy.Folder extra = legacy.folder("Extra" + f, 400 + f);

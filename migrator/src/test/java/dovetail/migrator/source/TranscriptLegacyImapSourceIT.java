@@ -107,6 +107,44 @@ class TranscriptLegacyImapSourceIT {
   }
 
   @Test
+  void onlyANoThatMeansNoSuchMailboxMakesTheFolderGone() throws Exception {
+    try (TranscriptServer server = new TranscriptServer("examine-refused.transcript")) {
+      try (LegacyImapSession session = LegacyImapSource.create(server.endpoint().build(), LIMITS).open("alice")) {
+        LegacyException locked = assertThrows(LegacyException.class, () -> session.examine("Locked"));
+        assertEquals(Kind.UNAVAILABLE, locked.kind(), locked.getMessage());
+        LegacyException deleted = assertThrows(LegacyException.class, () -> session.examine("Deleted"));
+        assertEquals(Kind.FOLDER_NOT_FOUND, deleted.kind(), deleted.getMessage());
+        LegacyException vanished = assertThrows(LegacyException.class, () -> session.examine("Vanished"));
+        assertEquals(Kind.FOLDER_NOT_FOUND, vanished.kind(), vanished.getMessage());
+      }
+      assertEquals(List.of(), server.mismatches());
+    }
+  }
+
+  @Test
+  void aMetadataReplyThatLacksAnItemIsReportedAndASplitReplyIsMerged() throws Exception {
+    try (TranscriptServer server = new TranscriptServer("metadata-missing-item.transcript")) {
+      try (LegacyImapSession session = LegacyImapSource.create(server.endpoint().build(), LIMITS).open("alice")) {
+        session.examine("INBOX");
+        LegacyException e = assertThrows(LegacyException.class, () -> session.fetchMetadata("INBOX", 1),
+            "UID 2 would be left out silently");
+        assertEquals(Kind.PROTOCOL, e.kind());
+        assertTrue(e.getMessage().contains("UID 2 "), e.getMessage());
+        assertTrue(e.getMessage().contains("RFC822.SIZE"), e.getMessage());
+
+        List<LegacyMessageInfo> infos = session.fetchMetadata("INBOX", 1);
+        assertEquals(List.of(1L, 2L, 5L), infos.stream().map(LegacyMessageInfo::uid).toList());
+        assertEquals(Set.of(), infos.get(1).systemFlags(), "the unsolicited FETCH without UID is not a reply");
+        assertEquals(20, infos.get(1).rfc822Size());
+        assertEquals(Set.of("$Label1"), infos.get(2).keywords());
+        assertEquals(Instant.parse("2021-02-03T09:11:12Z"), infos.get(2).internalDate());
+        assertEquals(30, infos.get(2).rfc822Size(), "the split reply, merged");
+      }
+      assertEquals(List.of(), server.mismatches());
+    }
+  }
+
+  @Test
   void aPreauthGreetingIsRefusedBecauseItIgnoresTheUser() throws Exception {
     try (TranscriptServer preauth = new TranscriptServer("preauth.transcript")) {
       LegacyException e = assertThrows(LegacyException.class,

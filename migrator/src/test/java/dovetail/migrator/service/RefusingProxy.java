@@ -1,0 +1,153 @@
+package dovetail.migrator.service;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+/**
+ * A TCP proxy in front of a real legacy IMAP server that answers a client command itself with a scripted
+ * tagged reply (say {@code NO Internal error}, without a response code) the next {@code times} times it matches;
+ * everything else goes through byte for byte. It reads the client's commands line by line, so it serves
+ * clients that send no literals (the migrator's commands).
+ */
+final class RefusingProxy implements AutoCloseable {
+  private final ServerSocket listener;
+  private final int target;
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private volatile Pattern command = Pattern.compile("(?!)");
+  private volatile String reply = "";
+  private int times;
+  private int refused;
+
+  RefusingProxy(int target) throws IOException {
+    this.target = target;
+    this.listener = new ServerSocket();
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    Thread t = new Thread(this::accept, "refusing-proxy-accept");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  /** The next {@code times} commands (without their tag) that match {@code commandRegex} get {@code tag reply}. */
+  synchronized void refuse(String commandRegex, int times, String reply) {
+    this.command = Pattern.compile(commandRegex);
+    this.reply = reply;
+    this.times = times;
+  }
+
+  /** How many commands were answered by the proxy so far. */
+  synchronized int refused() {
+    return refused;
+  }
+
+  private synchronized boolean takeRefusal(String commandLine) {
+    if (times > 0 && command.matcher(commandLine).matches()) {
+      times--;
+      refused++;
+      return true;
+    }
+    return false;
+  }
+
+  private void accept() {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
+        open.add(client);
+        open.add(server);
+        OutputStream toClient = client.getOutputStream();
+        start(() -> serverToClient(server.getInputStream(), toClient), client, server);
+        start(() -> clientToServer(client.getInputStream(), server.getOutputStream(), toClient), client, server);
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private interface Pump {
+    void run() throws IOException;
+  }
+
+  /** Runs one direction; when it ends, the connection ends on both sides. */
+  private void start(Pump pump, Socket client, Socket server) {
+    Thread t = new Thread(() -> {
+      try {
+        pump.run();
+      } catch (IOException e) {
+        // the other side went away
+      } finally {
+        closeQuietly(client);
+        closeQuietly(server);
+      }
+    }, "refusing-proxy-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void serverToClient(InputStream in, OutputStream toClient) throws IOException {
+    byte[] buf = new byte[65536];
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      synchronized (toClient) {
+        toClient.write(buf, 0, n);
+        toClient.flush();
+      }
+    }
+  }
+
+  private void clientToServer(InputStream in, OutputStream toServer, OutputStream toClient) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != -1) {
+      line.write(b);
+      if (b != '\n') {
+        continue;
+      }
+      byte[] bytes = line.toByteArray();
+      line.reset();
+      String text = new String(bytes, ISO_8859_1).strip();
+      int space = text.indexOf(' ');
+      if (space > 0 && takeRefusal(text.substring(space + 1))) {
+        synchronized (toClient) {
+          toClient.write((text.substring(0, space) + " " + reply + "\r\n").getBytes(ISO_8859_1));
+          toClient.flush();
+        }
+      } else {
+        toServer.write(bytes);
+        toServer.flush();
+      }
+    }
+  }
+
+  private void closeQuietly(Socket s) {
+    open.remove(s);
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+    for (Socket s : open) {
+      s.close();
+    }
+  }
+}
