@@ -126,6 +126,9 @@ public final class FolderMigration {
         case FOLDER_NOT_FOUND -> {
           return fail("the legacy folder '" + legacyName + "' no longer exists: " + e.getMessage());
         }
+        case FOLDER_REFUSED -> {
+          return partial(null, "the legacy server would not open '" + legacyName + "' now: " + e.getMessage());
+        }
         default -> {
           sessionBroken = true;
           return partial(null, "legacy server: " + e.getMessage());

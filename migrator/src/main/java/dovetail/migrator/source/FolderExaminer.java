@@ -58,7 +58,7 @@ final class FolderExaminer {
    * EXAMINE said NO. Only a NO that means "no such mailbox" makes the folder gone (FOLDER_NOT_FOUND, which
    * the migration takes as final): RFC 5530 {@code [NONEXISTENT]}, or a folder that LIST no longer shows.
    * Any other NO ("Internal error", "mailbox is locked", {@code [SERVERBUG]}) says nothing about the folder:
-   * UNAVAILABLE, retried later like a dropped connection.
+   * FOLDER_REFUSED, tried again later.
    */
   private static LegacyException refused(ImapConnection connection, String legacyName, Response answer) {
     LegacyException e = ImapFailures.fromResponse(answer, Kind.FOLDER_NOT_FOUND, "EXAMINE " + legacyName);
@@ -69,7 +69,7 @@ final class FolderExaminer {
     if (!FolderLister.isListed(connection, legacyName)) {
       return e;
     }
-    return new LegacyException(Kind.UNAVAILABLE, e.getMessage() + " (the folder is still listed: retried later)",
+    return new LegacyException(Kind.FOLDER_REFUSED, e.getMessage() + " (the folder is still listed: tried again later)",
         e.retryAfter().orElse(null), null);
   }
 

@@ -13,11 +13,13 @@ public final class LegacyException extends RuntimeException {
   public enum Kind {
     /** The server rejected the credentials (LOGIN/AUTHENTICATE NO). Retrying will not help. */
     AUTH_FAILED,
-    /**
-     * Connection refused, dropped or timed out, or BYE, or an EXAMINE NO that does not say the folder is gone:
-     * retry later with backoff.
-     */
+    /** Connection refused, dropped or timed out, or BYE: retry later with backoff. */
     UNAVAILABLE,
+    /**
+     * EXAMINE said NO without saying the folder is gone ("Internal error", "mailbox is locked"): this folder cannot
+     * be opened now, the connection and the other folders are fine. The folder is tried again later.
+     */
+    FOLDER_REFUSED,
     /**
      * The server asked us to slow down: {@code [LIMIT]}, {@code [THROTTLED]}, {@code [UNAVAILABLE]}
      * (RFC 5530), Gmail's "Too many simultaneous connections", Exchange's "Request is throttled".

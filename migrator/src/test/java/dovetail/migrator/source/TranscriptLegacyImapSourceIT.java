@@ -111,7 +111,7 @@ class TranscriptLegacyImapSourceIT {
     try (TranscriptServer server = new TranscriptServer("examine-refused.transcript")) {
       try (LegacyImapSession session = LegacyImapSource.create(server.endpoint().build(), LIMITS).open("alice")) {
         LegacyException locked = assertThrows(LegacyException.class, () -> session.examine("Locked"));
-        assertEquals(Kind.UNAVAILABLE, locked.kind(), locked.getMessage());
+        assertEquals(Kind.FOLDER_REFUSED, locked.kind(), locked.getMessage());
         LegacyException deleted = assertThrows(LegacyException.class, () -> session.examine("Deleted"));
         assertEquals(Kind.FOLDER_NOT_FOUND, deleted.kind(), deleted.getMessage());
         LegacyException vanished = assertThrows(LegacyException.class, () -> session.examine("Vanished"));
