@@ -59,7 +59,17 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     this.decoder = decoder;
     this.completion = completion;
     this.limits = limits;
-    this.framer = new CommandFramer(limits, spoolDir);
+    this.framer = new CommandFramer(limits, spoolDir, this::loggedIn);
+  }
+
+  /** Whether this connection's session is authenticated (AUTHENTICATED or SELECTED). */
+  private boolean loggedIn() {
+    ImapSession session = context == null ? null : context.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+    if (session == null) {
+      return false;
+    }
+    ImapSessionState state = session.getState();
+    return state == ImapSessionState.AUTHENTICATED || state == ImapSessionState.SELECTED;
   }
 
   @Override
