@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What every refused login gets, whichever passdb refused it: one log line with the user and the reason (never
  * the password), then an answer only after {@code delay}, as Dovecot's auth_failure_delay does, to slow password
- * guessing. James calls authenticators on a thread that may block (LOGIN runs on Reactor's bounded-elastic
- * scheduler, AUTHENTICATE on the server's handler executor), so the delay is a plain sleep.
+ * guessing. James calls authenticators on a thread that may block (LOGIN, and AUTHENTICATE's answer through
+ * ImapFrameDecoder, run on James's bounded-elastic blocking-call scheduler), so the delay is a plain sleep.
  */
 final class FailedLogins {
   private static final Logger LOG = LoggerFactory.getLogger(FailedLogins.class);

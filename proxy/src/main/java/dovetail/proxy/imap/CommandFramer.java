@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Finds where one IMAP command ends (RFC 3501 §2.2, §4.3; RFC 7888): a line that ends in {@code {n}} or
@@ -25,7 +26,8 @@ import java.util.List;
  * an APPEND (or REPLACE) message literal may be larger and is spooled to a temp file beyond a threshold. A literal over its
  * limit is refused before any of its bytes is read: a synchronizing one with a tagged NO (the client then does not
  * send it), a non-synchronizing one with BYE, since its bytes are already on the way (Dovecot's cmd-append.c does
- * the same for both).
+ * the same for both). Before login every literal is held to the much smaller {@link FrameLimits#beforeLogin} and
+ * none is spooled.
  */
 final class CommandFramer implements Closeable {
   /** What {@link #next} found. */
@@ -48,6 +50,7 @@ final class CommandFramer implements Closeable {
 
   private final FrameLimits limits;
   private final Path spoolDir;
+  private final BooleanSupplier loggedIn;
   private final List<CommandFrame.Part> parts = new ArrayList<>();
   private String firstLine;
   private long commandBytes;
@@ -59,9 +62,14 @@ final class CommandFramer implements Closeable {
   private Path literalFile;
   private FileChannel literalChannel;
 
-  CommandFramer(FrameLimits limits, Path spoolDir) {
+  /**
+   * @param loggedIn whether the session is authenticated; asked when a literal is announced (no command runs
+   *     while one is framed, so the answer is the state that the commands before left)
+   */
+  CommandFramer(FrameLimits limits, Path spoolDir, BooleanSupplier loggedIn) {
     this.limits = limits;
     this.spoolDir = spoolDir;
+    this.loggedIn = loggedIn;
   }
 
   /** True while part of a command has been read and the rest has not. */
@@ -113,12 +121,15 @@ final class CommandFramer implements Closeable {
         return new Complete(frame);
       }
       boolean sync = !nonSynchronizing(line);
-      boolean message = isMessageLiteral();
-      if (message ? size > limits.maxMessageLiteral() : commandBytes + size > limits.maxCommand()) {
+      boolean authenticated = loggedIn.getAsBoolean();
+      boolean message = authenticated && isMessageLiteral();
+      long limit = !authenticated ? limits.beforeLogin() : message ? limits.maxMessageLiteral() : limits.maxCommand();
+      if ((message ? size : commandBytes + size) > limit) {
         String tag = tagOf(firstLine);
+        String why = authenticated ? "Literal too large" : "Literal too large before login";
         discard();
-        return sync ? new Refuse(tag + " NO [TOOBIG] Literal too large\r\n", false)
-            : new Refuse("* BYE [TOOBIG] Literal too large\r\n", true);
+        return sync ? new Refuse(tag + " NO [TOOBIG] " + why + "\r\n", false)
+            : new Refuse("* BYE [TOOBIG] " + why + "\r\n", true);
       }
       if (!message) {
         commandBytes += size;

@@ -23,6 +23,7 @@ import org.apache.james.imap.decode.ImapDecoder;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.imapserver.netty.NettyConstants;
 import org.apache.james.protocols.netty.LineHandlerAware;
+import org.apache.james.util.ReactorUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * wait in a buffer of bounded size (reading pauses beyond {@link FrameLimits#readAhead()}).
  *
  * <p>While a processor has pushed a line handler (IDLE waiting for DONE, AUTHENTICATE for the client's answer),
- * whole lines go to it instead. After STARTTLS nothing may follow in plain text: bytes that were sent with it, or
- * arrive before TLS is on, close the connection (RFC 3207 §6 and CVE-2011-0411, STARTTLS command injection).
+ * whole lines go to it instead, one at a time and off the event loop, as James runs its processors (LOGIN
+ * included) on ReactorUtils.BLOCKING_CALL_WRAPPER: AUTHENTICATE's answer is checked there (a password hash, the
+ * legacy server, the failed-login delay), and an event loop serves many other connections.
+ *
+ * <p>After STARTTLS nothing may follow in plain text: bytes that were sent with it, or arrive before TLS is on,
+ * close the connection (RFC 3207 §6 and CVE-2011-0411, STARTTLS command injection).
  */
 final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandlerAware {
   private static final Logger LOG = LoggerFactory.getLogger(ImapFrameDecoder.class);
@@ -51,6 +56,7 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
 
   private ChannelHandlerContext context;
   private boolean processing;
+  private boolean lineRunning;
   private boolean startTlsPending;
   private boolean closing;
   private CommandFrame current;
@@ -59,7 +65,17 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     this.decoder = decoder;
     this.completion = completion;
     this.limits = limits;
-    this.framer = new CommandFramer(limits, spoolDir);
+    this.framer = new CommandFramer(limits, spoolDir, this::loggedIn);
+  }
+
+  /** Whether this connection's session is authenticated (AUTHENTICATED or SELECTED). */
+  private boolean loggedIn() {
+    ImapSession session = context == null ? null : context.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+    if (session == null) {
+      return false;
+    }
+    ImapSessionState state = session.getState();
+    return state == ImapSessionState.AUTHENTICATED || state == ImapSessionState.SELECTED;
   }
 
   @Override
@@ -84,12 +100,13 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
         in.skipBytes(in.readableBytes());
         return;
       }
+      if (lineRunning) {
+        return; // bytes after the line wait until its handler has returned (and may have popped itself)
+      }
       ChannelInboundHandlerAdapter lineHandler = lineHandlers.peekFirst();
       if (lineHandler != null) {
-        if (!toLineHandler(ctx, in, lineHandler)) {
-          return;
-        }
-        continue;
+        toLineHandler(ctx, in, lineHandler);
+        return;
       }
       if (processing || !ctx.channel().isWritable()) {
         if (in.readableBytes() >= limits.readAhead()) {
@@ -116,25 +133,37 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     }
   }
 
-  /** Gives the line handler one whole line; false if there is none yet. */
-  private boolean toLineHandler(ChannelHandlerContext ctx, ByteBuf in, ChannelInboundHandlerAdapter handler)
-      throws IOException {
+  /**
+   * Gives the line handler one whole line, if there is one, on James's blocking-call scheduler; input is taken up
+   * again on the event loop once the handler has returned.
+   */
+  private void toLineHandler(ChannelHandlerContext ctx, ByteBuf in, ChannelInboundHandlerAdapter handler) {
     int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
     if (lf < 0) {
       if (in.readableBytes() > limits.maxLine()) {
         close(ctx, Unpooled.copiedBuffer("* BYE Line too long\r\n", StandardCharsets.US_ASCII));
       }
-      return false;
+      return;
     }
-    ByteBuf line = in.readRetainedSlice(lf - in.readerIndex() + 1);
-    try {
-      handler.channelRead(ctx, line);
-    } catch (Exception e) {
-      throw new IOException(e);
-    } finally {
-      line.release();
-    }
-    return true;
+    byte[] bytes = new byte[lf - in.readerIndex() + 1];
+    in.readBytes(bytes);
+    lineRunning = true;
+    ReactorUtils.BLOCKING_CALL_WRAPPER.schedule(() -> {
+      Exception failure = null;
+      try {
+        handler.channelRead(ctx, Unpooled.wrappedBuffer(bytes));
+      } catch (Exception e) {
+        failure = e;
+      }
+      Exception failed = failure;
+      ctx.executor().execute(() -> {
+        lineRunning = false;
+        if (failed != null) {
+          ctx.fireExceptionCaught(failed);
+        }
+        resume();
+      });
+    });
   }
 
   private void handOn(ChannelHandlerContext ctx, CommandFrame frame, ByteBuf in, List<Object> out) {

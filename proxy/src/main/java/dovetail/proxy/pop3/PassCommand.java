@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * PASS (RFC 1939 section 7): the same authentication as IMAP LOGIN (passwd-file or legacy, user*master), whose
  * authenticators log a refusal without the password and delay it (auth_failure_delay); then the maildrop opens,
- * INBOX migrated first. This runs on the server's handler executor, never on a Netty event loop, so it may block.
+ * INBOX migrated first. This runs on Pop3Server's command pool, never on a Netty event loop, so it may block.
  */
 final class PassCommand implements CommandHandler<POP3Session> {
   private static final Logger LOG = LoggerFactory.getLogger(PassCommand.class);

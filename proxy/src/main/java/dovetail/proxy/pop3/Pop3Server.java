@@ -2,6 +2,12 @@ package dovetail.proxy.pop3;
 
 import dovetail.proxy.imap.PlaintextAuthRule;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.NonStickyEventExecutorGroup;
+import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
 import java.util.List;
 import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.metrics.api.MetricFactory;
@@ -15,6 +21,7 @@ import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
 import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.netty.ChannelHandlerFactory;
+import org.apache.james.protocols.netty.HandlerConstants;
 import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
 import org.apache.james.protocols.pop3.POP3Protocol;
 import org.apache.james.protocols.pop3.POP3Session;
@@ -33,25 +40,67 @@ import org.apache.james.protocols.pop3.core.WelcomeMessageHandler;
  * One POP3 listener: James's protocols-pop3 handlers over Netty, with TLS configured exactly as the IMAP
  * listeners (James's configurable server reads the same PEM keys). Dovetail supplies only USER, PASS and the
  * maildrop ({@link Maildrop}); the message commands are James's, which dot-stuff and stream RETR and TOP.
+ *
+ * <p>Commands run on a pool of their own ({@link #commands}), never on a Netty event loop: James adds its command
+ * handler without an executor, so PASS and AUTH (the failed-login delay, the legacy password check, the INBOX
+ * migration, which may take minutes) blocked the loop and every other connection that shares it. Each connection
+ * gets an ordered executor over the shared threads (Netty's NonStickyEventExecutorGroup): its commands still run
+ * one at a time in the order they came, and a connection that waits holds one thread, not the others' turn.
  */
 final class Pop3Server extends AbstractConfigurableAsyncServer {
   private final PlaintextAuthRule rule;
   private final SessionProvider sessions;
   private final InboxAccess inboxes;
   private final MetricFactory metrics;
+  private final int commandThreads;
   private POP3Protocol protocol;
+  private EventExecutorGroup commands;
 
-  Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, InboxAccess inboxes, MetricFactory metrics) {
+  /** @param commandThreads how many commands of different connections may run (or wait) at once */
+  Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, InboxAccess inboxes, MetricFactory metrics,
+      int commandThreads) {
     this.rule = rule;
     this.sessions = sessions;
     this.inboxes = inboxes;
     this.metrics = metrics;
+    this.commandThreads = commandThreads;
   }
 
   @Override
   protected void preInit() throws Exception {
     super.preInit();
     protocol = new POP3Protocol(chain(), new Greeting(getHelloName()));
+    commands = new NonStickyEventExecutorGroup(
+        new UnorderedThreadPoolEventExecutor(commandThreads, new DefaultThreadFactory("pop3-commands", true)));
+  }
+
+  @Override
+  protected void postDestroy() {
+    super.postDestroy();
+    if (commands != null) {
+      commands.shutdownGracefully();
+    }
+  }
+
+  @Override
+  protected AbstractChannelPipelineFactory createPipelineFactory() {
+    AbstractChannelPipelineFactory james = super.createPipelineFactory();
+    return new AbstractChannelPipelineFactory<SocketChannel>(getFrameHandlerFactory(), getExecutorGroup()) {
+      @Override
+      protected ChannelInboundHandlerAdapter createHandler() {
+        return createCoreHandler();
+      }
+
+      @Override
+      protected void initChannel(SocketChannel channel) {
+        // James's initializer builds its pipeline as soon as it is added to this registered channel; its command
+        // handler, not yet active, gives way to one on the commands pool (a handler cannot be added twice).
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(james);
+        pipeline.remove(HandlerConstants.CORE_HANDLER);
+        pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
+      }
+    };
   }
 
   private ProtocolHandlerChainImpl chain() throws WiringException {

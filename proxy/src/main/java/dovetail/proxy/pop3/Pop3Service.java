@@ -24,7 +24,10 @@ public final class Pop3Service implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   /** RFC 1939 section 3: an autologout timer of at least 10 minutes. */
   private static final int IDLE_TIMEOUT_SECONDS = 600;
-  /** Logins may wait on an INBOX migration; more handler threads than James's 16 keep others going meanwhile. */
+  /**
+   * Threads for commands (Pop3Server runs them off the event loops): a login may wait on an INBOX migration, and
+   * each waiting login holds one. James's own executor (maxExecutorCount) only splits lines.
+   */
   private static final int HANDLER_THREADS = 64;
 
   /** A listener that runs, for logs and tests. */
@@ -52,10 +55,12 @@ public final class Pop3Service implements AutoCloseable {
     Pop3Service service = new Pop3Service();
     try {
       if (pop3.isPresent()) {
-        service.add("pop3", pop3.get(), tls, false, new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory()));
+        service.add("pop3", pop3.get(), tls, false,
+            new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory(), HANDLER_THREADS));
       }
       if (pop3s.isPresent()) {
-        service.add("pop3s", pop3s.get(), tls, true, new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory()));
+        service.add("pop3s", pop3s.get(), tls, true,
+            new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory(), HANDLER_THREADS));
       }
       return service;
     } catch (Exception e) {

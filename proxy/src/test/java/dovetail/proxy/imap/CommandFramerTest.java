@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandFramerTest {
   @TempDir Path spool;
 
-  private static final FrameLimits SMALL = new FrameLimits(100, 1000, 5000, 10, 1000);
+  private static final FrameLimits SMALL = new FrameLimits(100, 1000, 5000, 10, 1000, 300);
 
   private static ByteBuf bytes(String s) {
     return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
@@ -27,7 +27,7 @@ class CommandFramerTest {
 
   @Test
   void aLiteralPlusAndTheCommandAfterItAreFramedApartWhateverTheLiteralHolds() throws Exception {
-    CommandFramer framer = new CommandFramer(SMALL, spool);
+    CommandFramer framer = new CommandFramer(SMALL, spool, () -> true);
     ByteBuf in = bytes("a1 APPEND INBOX {11+}\r\nb2 LOGOUT\r\n\r\nb2 NOOP\r\n");
     CommandFramer.Complete first = assertInstanceOf(CommandFramer.Complete.class, framer.next(in));
     List<CommandFrame.Part> parts = first.frame().parts();
@@ -43,7 +43,7 @@ class CommandFramerTest {
 
   @Test
   void aSynchronizingLiteralAsksToContinueAndBytesMayComeOneAtATime() throws Exception {
-    CommandFramer framer = new CommandFramer(SMALL, spool);
+    CommandFramer framer = new CommandFramer(SMALL, spool, () -> true);
     ByteBuf in = Unpooled.buffer();
     String wire = "t LOGIN {5}\r\nalice {6}\r\nsecret\r\n";
     int continues = 0;
@@ -63,7 +63,7 @@ class CommandFramerTest {
 
   @Test
   void aLargeMessageLiteralIsSpooledAndTheFileGoesWithTheFrame() throws Exception {
-    CommandFramer framer = new CommandFramer(SMALL, spool);
+    CommandFramer framer = new CommandFramer(SMALL, spool, () -> true);
     String message = "x".repeat(4000);
     CommandFramer.Complete c = assertInstanceOf(CommandFramer.Complete.class,
         framer.next(bytes("a APPEND INBOX (\\Seen) {4000+}\r\n" + message + "\r\n")));
@@ -79,7 +79,7 @@ class CommandFramerTest {
 
   @Test
   void literalsOverTheirLimitsAreRefusedBeforeAnyByteIsRead() throws Exception {
-    CommandFramer framer = new CommandFramer(SMALL, spool);
+    CommandFramer framer = new CommandFramer(SMALL, spool, () -> true);
     CommandFramer.Refuse sync = assertInstanceOf(CommandFramer.Refuse.class, framer.next(bytes("a APPEND INBOX {5001}\r\n")));
     assertEquals("a NO [TOOBIG] Literal too large\r\n", sync.reply());
     assertEquals(false, sync.close());
@@ -92,8 +92,28 @@ class CommandFramerTest {
   }
 
   @Test
+  void beforeLoginEveryLiteralIsHeldToTheSmallLimitAndNoneIsSpooled() throws Exception {
+    CommandFramer framer = new CommandFramer(SMALL, spool, () -> false);
+    // 15 bytes of line and a 290-byte literal: over the 300 allowed before login, though far under maxCommand.
+    CommandFramer.Refuse login = assertInstanceOf(CommandFramer.Refuse.class, framer.next(bytes("a LOGIN {290}\r\n")));
+    assertEquals("a NO [TOOBIG] Literal too large before login\r\n", login.reply());
+    assertEquals(false, login.close());
+    assertEquals(CommandFramer.CONTINUE, framer.next(bytes("b LOGIN {285}\r\n")));
+    framer.discard();
+    CommandFramer.Refuse append = assertInstanceOf(CommandFramer.Refuse.class,
+        framer.next(bytes("c APPEND INBOX {4000+}\r\n")));
+    assertTrue(append.close() && append.reply().startsWith("* BYE [TOOBIG]"), append.reply());
+    // A small APPEND is framed (the processor refuses it), in memory: over inMemoryLiteral, yet no file.
+    CommandFramer.Complete small = assertInstanceOf(CommandFramer.Complete.class,
+        framer.next(bytes("d APPEND INBOX {20+}\r\n" + "y".repeat(20) + "\r\n")));
+    assertNotNull(((CommandFrame.Literal) small.frame().parts().get(1)).bytes());
+    small.frame().close();
+    assertEquals(0, Files.list(spool).count());
+  }
+
+  @Test
   void anOverlongLineIsRefusedWithoutWaitingForItsEnd() throws Exception {
-    CommandFramer framer = new CommandFramer(SMALL, spool);
+    CommandFramer framer = new CommandFramer(SMALL, spool, () -> true);
     CommandFramer.Refuse r = assertInstanceOf(CommandFramer.Refuse.class, framer.next(bytes("a " + "x".repeat(200))));
     assertTrue(r.close());
   }

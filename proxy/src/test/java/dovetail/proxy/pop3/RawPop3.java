@@ -102,6 +102,11 @@ final class RawPop3 implements AutoCloseable {
     return b.toByteArray();
   }
 
+  /** How many bytes have arrived and not been read yet (0: no reply has come since the last one read). */
+  int available() throws IOException {
+    return in.available();
+  }
+
   String line() throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     int c;

@@ -102,6 +102,7 @@ public final class TestDovetail implements AutoCloseable {
     private String mailLocation;
     private final List<String> extra = new ArrayList<>();
     private Duration progressInterval = DovetailServer.PROGRESS_INTERVAL;
+    private Duration failureDelay = FAILURE_DELAY;
     private MigrationService.Options migration = MigrationService.Options.defaults().withRescanPeriod(Duration.ofMillis(200));
 
     private Builder(Path dir) {
@@ -144,6 +145,12 @@ public final class TestDovetail implements AutoCloseable {
     /** How often a client waiting on a migration hears of it. */
     public Builder progressInterval(Duration interval) {
       this.progressInterval = interval;
+      return this;
+    }
+
+    /** How long a refused login waits before its answer (auth_failure_delay); {@link #FAILURE_DELAY} unless set. */
+    public Builder failureDelay(Duration delay) {
+      this.failureDelay = delay;
       return this;
     }
 
@@ -196,7 +203,7 @@ public final class TestDovetail implements AutoCloseable {
       Files.writeString(file, conf);
       Settings settings = ConfigLoader.load(file, List.of());
       DovetailServer server = DovetailServer.start(settings,
-          new DovetailServer.Tuning(Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL, progressInterval, migration));
+          new DovetailServer.Tuning(Clock.systemUTC(), failureDelay, POLL_INTERVAL, progressInterval, migration));
       return new TestDovetail(dir, server, certs, settings);
     }
   }
