@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WritesToUnmigratedFoldersDovecotIT {
   private static final String STATE = "migration.state";
-  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina");
+  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina", "hugo");
 
   @TempDir static Path dir;
   private static DovecotServer legacy;
@@ -133,6 +133,16 @@ class WritesToUnmigratedFoldersDovecotIT {
       assertTrue(selected.contains("* 3 EXISTS"), selected.toString());
     }
     assertEquals("complete", dovetail.store("erin").open("Archive").dovetailState().get(STATE));
+  }
+
+  @Test
+  void listStatusWithAPrivateNamespaceReferenceMigratesTheListedFoldersFirst() throws Exception {
+    try (RawImap imap = login("hugo")) {
+      List<String> listed = imap.command("LIST \"#private.\" \"*\" RETURN (STATUS (MESSAGES UIDNEXT))");
+      assertTrue(RawImap.last(listed).contains(" OK "), listed.toString());
+      assertTrue(listed.contains("* STATUS \"Archive\" (MESSAGES 3 UIDNEXT 4)"), listed.toString());
+    }
+    assertEquals("complete", dovetail.store("hugo").open("Archive").dovetailState().get(STATE));
   }
 
   /**
