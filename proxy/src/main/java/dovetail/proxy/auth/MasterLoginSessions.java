@@ -22,6 +22,11 @@ import org.apache.james.mailbox.exception.UserDoesNotExistException;
  * Either way the master user's password is checked against {@code master_passdb} only (never the users' passdb),
  * then James's own provider asks the {@link MasterUserAuthorizator} and opens a session whose user is the target
  * user and whose logged-in user is the master. Every other login goes to James's provider unchanged.
+ *
+ * <p>Every password login (IMAP LOGIN and AUTHENTICATE, POP3 PASS and AUTH, users and master users, whatever the
+ * passdb) passes here, so this is where a password longer than {@link PasswordLength#MAX_BYTES} is refused: like a
+ * wrong password (logged, the failure delay, BadCredentialsException), before any passdb hashes it or sends it to
+ * the legacy server.
  */
 final class MasterLoginSessions implements SessionProvider {
   private final SessionProvider james;
@@ -49,6 +54,9 @@ final class MasterLoginSessions implements SessionProvider {
 
   @Override
   public AuthorizationStep authenticate(Username givenUser, String password) {
+    if (password != null && PasswordLength.tooLong(password)) {
+      return refused(givenUser.asString());
+    }
     return new AuthorizationStep() {
       @Override
       public MailboxSession withoutDelegation() throws MailboxException {
@@ -80,6 +88,31 @@ final class MasterLoginSessions implements SessionProvider {
       @Override
       public MailboxSession forMatchingUser(Predicate<Username> otherUser) throws MailboxException {
         return james.authenticate(givenUser, password).forMatchingUser(otherUser);
+      }
+    };
+  }
+
+  /** Every way on from here is refused, once, as a wrong password is. */
+  private AuthorizationStep refused(String given) {
+    return new AuthorizationStep() {
+      @Override
+      public MailboxSession withoutDelegation() throws MailboxException {
+        throw refuse();
+      }
+
+      @Override
+      public MailboxSession as(Username otherUser) throws MailboxException {
+        throw refuse();
+      }
+
+      @Override
+      public MailboxSession forMatchingUser(Predicate<Username> otherUser) throws MailboxException {
+        throw refuse();
+      }
+
+      private BadCredentialsException refuse() {
+        failed.refuse(given, "password longer than " + PasswordLength.MAX_BYTES + " bytes");
+        return new BadCredentialsException();
       }
     };
   }

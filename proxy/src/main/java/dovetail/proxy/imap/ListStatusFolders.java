@@ -11,8 +11,14 @@ import org.apache.james.imap.message.request.ListRequest;
  * The folders whose STATUS a {@code LIST ... RETURN (STATUS (...))} (RFC 5819) will report: of the given store
  * folders, those that the reference and pattern match (RFC 3501 §6.3.8: '*' matches anything, '%' anything but the
  * hierarchy delimiter; INBOX in any case). The on-access hook migrates them first, as it would for STATUS.
+ *
+ * <p>The reference is resolved as James 3.8.1's ListProcessor resolves it: a pattern that starts with '#' drops the
+ * reference; a reference from '#' on is a path for PathConverter, whose first level must be exactly
+ * {@value #PRIVATE} (the user's own folders; any other namespace is refused) and whose other levels are the prefix.
  */
 final class ListStatusFolders {
+  private static final String PRIVATE = "#private";
+
   private ListStatusFolders() {}
 
   /** Empty unless the request asks for STATUS. */
@@ -20,10 +26,18 @@ final class ListStatusFolders {
     if (list.getStatusDataItems().isEmpty()) {
       return List.of();
     }
+    String pattern = list.getMailboxPattern();
+    String reference = pattern.startsWith("#") ? "" : list.getBaseReferenceName();
+    if (reference.startsWith("#")) {
+      List<String> levels = List.of(reference.split(Pattern.quote(String.valueOf(delimiter)), -1));
+      if (!levels.get(0).equals(PRIVATE)) {
+        return List.of(); // another namespace: James lists nothing of this user's
+      }
+      reference = String.join(String.valueOf(delimiter), levels.subList(1, levels.size()));
+    }
     Pattern wanted;
     try {
-      wanted = regex(ModifiedUtf7.decodeModifiedUTF7(list.getBaseReferenceName() + list.getMailboxPattern()),
-          delimiter);
+      wanted = regex(ModifiedUtf7.decodeModifiedUTF7(reference + pattern), delimiter);
     } catch (Error | RuntimeException e) {
       return List.of(); // not valid modified UTF-7: LIST matches nothing (ListPatternGuard)
     }

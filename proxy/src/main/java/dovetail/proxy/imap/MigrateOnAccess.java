@@ -18,22 +18,25 @@ import org.apache.james.imap.api.message.request.ImapRequest;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.main.DeniedAccessOnSharedMailboxException;
+import org.apache.james.imap.main.PathConverter;
 import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
+import org.apache.james.imap.message.request.AbstractMessageRangeRequest;
 import org.apache.james.imap.message.request.AppendRequest;
-import org.apache.james.imap.message.request.CopyRequest;
 import org.apache.james.imap.message.request.ListRequest;
-import org.apache.james.imap.message.request.MoveRequest;
+import org.apache.james.imap.message.request.ReplaceRequest;
 import org.apache.james.imap.message.request.StatusRequest;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.exception.MailboxNameException;
+import org.apache.james.mailbox.model.MailboxPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The on-access hook: before a command that needs a folder's messages (SELECT, EXAMINE, STATUS, APPEND, the
- * target of COPY/MOVE, and each folder of a LIST that returns STATUS) runs, that folder is migrated from the legacy server, or the migration already running for
+ * The on-access hook: before a command that needs a folder's messages (SELECT, EXAMINE, STATUS, APPEND, REPLACE's
+ * target, the target of COPY/MOVE, and each folder of a LIST that returns STATUS) runs, that folder is migrated from the legacy server, or the migration already running for
  * it is joined. Before the first command of an authenticated session, the user's skeleton is built, so LIST and
  * LSUB answer from the store. While the client waits it receives untagged {@code * OK} progress lines; when the
  * legacy server fails, the command is answered {@code NO [UNAVAILABLE]} and nothing else runs.
@@ -73,7 +76,7 @@ final class MigrateOnAccess {
       return Mono.just(true);
     }
     String user = mailboxSession.getUser().asString();
-    Optional<String> folder = folderOf(message, mailboxSession);
+    Optional<String> folder = folderOf(message, session);
     boolean skeletonKnown = Boolean.TRUE.equals(session.getAttribute(SKELETON_READY));
     boolean listStatus = message instanceof ListRequest list && list.getStatusDataItems().isPresent();
     if (skeletonKnown && folder.isEmpty() && !listStatus) {
@@ -139,8 +142,13 @@ final class MigrateOnAccess {
     responder.flush();
   }
 
-  /** The local folder a command needs migrated first, if any. */
-  private static Optional<String> folderOf(ImapMessage message, MailboxSession session) {
+  /**
+   * The local folder a command needs migrated first, if any: the name resolved exactly as James's processors will
+   * resolve it (PathConverter: {@code #private} plus the delimiter is the user's own namespace, INBOX in any case),
+   * so that no spelling of a pending folder reaches it unmigrated. James 3.8.1's requests that name a folder whose
+   * messages they read or write: SELECT/EXAMINE, STATUS, APPEND, COPY, MOVE and REPLACE (its target).
+   */
+  private static Optional<String> folderOf(ImapMessage message, ImapSession session) {
     String name = null;
     if (message instanceof AbstractMailboxSelectionRequest select) {
       name = select.getMailboxName();
@@ -148,16 +156,25 @@ final class MigrateOnAccess {
       name = status.getMailboxName();
     } else if (message instanceof AppendRequest append) {
       name = append.getMailboxName();
-    } else if (message instanceof CopyRequest copy) {
-      name = copy.getMailboxName();
-    } else if (message instanceof MoveRequest move) {
-      name = move.getMailboxName();
+    } else if (message instanceof AbstractMessageRangeRequest copyOrMove) {
+      name = copyOrMove.getMailboxName();
+    } else if (message instanceof ReplaceRequest replace) {
+      name = replace.getMailboxName();
     }
-    if (name == null) {
+    if (name == null || name.isEmpty()) {
+      return Optional.empty();
+    }
+    MailboxPath path;
+    try {
+      path = PathConverter.forSession(session).buildFullPath(name);
+    } catch (DeniedAccessOnSharedMailboxException e) {
+      return Optional.empty(); // another namespace: James refuses the command itself
+    }
+    if (path.getName().isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(FolderNames.toStore(name, session.getPathDelimiter()));
+      return Optional.of(FolderNames.toStore(path.getName(), session.getMailboxSession().getPathDelimiter()));
     } catch (MailboxNameException e) {
       return Optional.empty(); // not a name the store can hold: James refuses the command itself
     }

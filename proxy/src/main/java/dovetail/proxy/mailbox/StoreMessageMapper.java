@@ -1,5 +1,6 @@
 package dovetail.proxy.mailbox;
 
+import dovetail.migrator.copy.MigrationState;
 import dovetail.store.MailboxStatus;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
@@ -40,6 +41,9 @@ import reactor.core.publisher.Mono;
  * (APPEND, COPY and MOVE take the folder's next UID in one store transaction), so the UID that James suggests is
  * ignored and the stored one returned, as the MessageMapper contract allows. Every listing first compares the
  * folder with what was last reported, and announces other writers' changes (see {@link ExternalChanges}).
+ *
+ * <p>A new message (APPEND, REPLACE, the target of COPY and MOVE) goes only into a folder whose migration is complete
+ * or that was never migrated (see {@link #refuseUnlessMigrated}).
  *
  * <p>Writes hold the folder's {@link FolderState} monitor from the store commit until the change is recorded, so
  * a concurrent look at the folder cannot report this session's change as another writer's.
@@ -252,9 +256,32 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     return updated.iterator();
   }
 
+  /**
+   * A folder whose migration is not complete (pending, migrating, partial, failed) may still receive legacy
+   * messages under UIDs from its NEXTUID on, and a migration resumes after the highest UID it finds: a message
+   * written here now would take a legacy UID and make the migration skip the legacy message. The on-access hook
+   * migrates a folder before any command that writes into it; this refuses whatever reaches the store without that
+   * (a FAILED folder, or a path the hook does not know), as LMTP delivery does for such an INBOX (it spools). The
+   * migrator, late-mail merges and LMTP write to the store directly, not through here. COMPLETE is final, so the
+   * state read here cannot change before the commit.
+   */
+  private static void refuseUnlessMigrated(UserMailboxes.Folder f) throws MailboxException {
+    Optional<MigrationState.FolderState> state;
+    try {
+      state = MigrationState.FolderState.of(f.mailbox().dovetailState());
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+    if (state.isPresent() && state.get() != MigrationState.FolderState.COMPLETE) {
+      throw new MailboxException("folder " + f.name() + " is not migrated yet (" + state.get().configName()
+          + "): it takes no new message");
+    }
+  }
+
   @Override
   public MessageMetaData add(Mailbox mailbox, MailboxMessage message) throws MailboxException {
     UserMailboxes.Folder f = folder(mailbox);
+    refuseUnlessMigrated(f);
     MessageMeta meta = MessageMeta.next(message.getInternalDate().toInstant(), FlagsMapping.toStore(message.createFlags()));
     MessageMetaData result;
     try (MailboxTransaction tx = f.mailbox().begin(); InputStream content = message.getFullContent()) {
@@ -296,6 +323,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       return List.of();
     }
     UserMailboxes.Folder f = folder(mailbox);
+    refuseUnlessMigrated(f);
     try (MailboxTransaction tx = f.mailbox().begin()) {
       for (MailboxMessage original : originals) {
         Flags flags = original.createFlags();

@@ -36,6 +36,17 @@ class ListStatusFoldersTest {
     assertEquals(List.of("Projekte/\u00dcber"), listed("", "Projekte.&ANw-ber", true));
   }
 
+  /** As James 3.8.1's ListProcessor resolves them: a reference from '#' on goes through PathConverter. */
+  @Test
+  void aReferenceInThePrivateNamespaceIsTheUsersOwnFolders() {
+    assertEquals(FOLDERS, listed("#private.", "*", true));
+    assertEquals(FOLDERS, listed("#private", "*", true));
+    assertEquals(List.of("Work/2024", "Work/2024/Q1"), listed("#private.Work.", "*", true));
+    assertEquals(List.of(), listed("#user.bob.", "*", true), "another namespace: James refuses it");
+    assertEquals(List.of(), listed("", "#private.*", true), "James matches a '#' pattern literally: nothing");
+    assertEquals(List.of(), listed("Work.", "#private.*", true), "a '#' pattern drops the reference");
+  }
+
   @Test
   void withoutStatusNothingIsListedForMigration() {
     assertEquals(List.of(), listed("", "*", false));

@@ -1,0 +1,218 @@
+package dovetail.proxy.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.MailStore;
+import dovetail.store.StoredMessage;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.ImapProbe;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A message written into a folder whose migration is not complete would take a UID that the legacy server already
+ * gave to another message, and the migration would then resume above it and skip that legacy message. Every command
+ * that writes into (or reads) a named folder therefore migrates it first, however the client spells the name
+ * ({@code #private.Archive} is the user's own Archive for James's PathConverter), and a write that still reaches a
+ * folder that is not complete (a FAILED one) is refused. Real Dovecot 2.3 is the legacy server; the client is raw.
+ */
+class WritesToUnmigratedFoldersDovecotIT {
+  private static final String STATE = "migration.state";
+  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina", "hugo");
+
+  @TempDir static Path dir;
+  private static DovecotServer legacy;
+  private static TestDovetail dovetail;
+
+  @BeforeAll
+  static void start() throws Exception {
+    DovecotServer.assumeInstalled();
+    DovecotServer.Builder b = DovecotServer.builder(dir.resolve("legacy")).autoCreateSpecialUse(false);
+    for (String user : USERS) {
+      b.user(user, "secret");
+    }
+    legacy = b.masterUser("master", "master-secret").start();
+    TestDovetail.Builder d = TestDovetail.builder(dir.resolve("dovetail"));
+    for (String user : USERS) {
+      d.user(user, "{PLAIN}secret");
+      try (ImapProbe p = ImapProbe.login(legacy, user)) {
+        p.create("Archive");
+        for (int i = 1; i <= 3; i++) { // legacy UIDs 1-3
+          p.append("Archive", message(user, "archived " + i), List.of(), Instant.parse("2020-02-02T00:00:00Z"));
+        }
+        p.append("INBOX", message(user, "in the inbox"), List.of(), Instant.parse("2021-01-01T00:00:00Z"));
+      }
+    }
+    dovetail = d.setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
+        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        .setting("sweeper = no").setting("mail_fsync = never")
+        .start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (dovetail != null) {
+      dovetail.close();
+    }
+    if (legacy != null) {
+      legacy.close();
+    }
+  }
+
+  @Test
+  void appendToAPendingFolderNamedInThePrivateNamespaceMigratesItFirst() throws Exception {
+    try (RawImap imap = login("alice")) {
+      List<String> appended = imap.append("\"#private.Archive\"", "(\\Seen)", message("alice", "appended"));
+      assertEquals(" OK [APPENDUID " + legacyValidity("alice") + " 4]", okCode(RawImap.last(appended)),
+          appended.toString());
+    }
+    assertMigratedThenWritten("alice");
+  }
+
+  @Test
+  void replaceIntoAPendingFolderMigratesItFirst() throws Exception {
+    try (RawImap imap = login("bob")) {
+      assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+      List<String> replaced = imap.append("1 Archive", "(\\Seen)", message("bob", "replaced"), "REPLACE");
+      assertTrue(RawImap.last(replaced).contains(" OK "), replaced.toString());
+      assertTrue(replaced.stream().anyMatch(l -> l.contains("[APPENDUID " + legacyValidity("bob") + " 4]")),
+          replaced.toString());
+    }
+    assertMigratedThenWritten("bob");
+  }
+
+  @Test
+  void replaceIntoAPendingFolderNamedInThePrivateNamespaceMigratesItFirst() throws Exception {
+    try (RawImap imap = login("gina")) {
+      assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+      List<String> replaced = imap.append("1 \"#private.Archive\"", "(\\Seen)", message("gina", "replaced"),
+          "REPLACE");
+      assertTrue(RawImap.last(replaced).contains(" OK "), replaced.toString());
+      assertTrue(replaced.stream().anyMatch(l -> l.contains("[APPENDUID " + legacyValidity("gina") + " 4]")),
+          replaced.toString());
+    }
+    assertMigratedThenWritten("gina");
+  }
+
+  @Test
+  void copyToAPendingFolderNamedInThePrivateNamespaceMigratesItFirst() throws Exception {
+    try (RawImap imap = login("carol")) {
+      assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+      String copied = RawImap.last(imap.command("COPY 1 \"#private.Archive\""));
+      assertEquals(" OK [COPYUID " + legacyValidity("carol") + " 1 4]", okCode(copied), copied);
+    }
+    assertMigratedThenWritten("carol");
+  }
+
+  @Test
+  void moveToAPendingFolderNamedInThePrivateNamespaceMigratesItFirst() throws Exception {
+    try (RawImap imap = login("dave")) {
+      assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+      List<String> moved = imap.command("MOVE 1 \"#private.Archive\"");
+      assertTrue(RawImap.last(moved).contains(" OK "), moved.toString());
+      assertTrue(moved.contains("* OK [COPYUID " + legacyValidity("dave") + " 1 4] Moved UIDs."), moved.toString());
+    }
+    assertMigratedThenWritten("dave");
+  }
+
+  @Test
+  void selectAndStatusOfAPendingFolderNamedInThePrivateNamespaceShowTheLegacyMessages() throws Exception {
+    try (RawImap imap = login("erin")) {
+      List<String> status = imap.command("STATUS \"#private.Archive\" (MESSAGES UIDNEXT)");
+      assertTrue(status.stream().anyMatch(l -> l.contains("(MESSAGES 3 UIDNEXT 4)")), status.toString());
+      List<String> selected = imap.command("SELECT \"#private.Archive\"");
+      assertTrue(RawImap.last(selected).contains(" OK "), selected.toString());
+      assertTrue(selected.contains("* 3 EXISTS"), selected.toString());
+    }
+    assertEquals("complete", dovetail.store("erin").open("Archive").dovetailState().get(STATE));
+  }
+
+  @Test
+  void listStatusWithAPrivateNamespaceReferenceMigratesTheListedFoldersFirst() throws Exception {
+    try (RawImap imap = login("hugo")) {
+      List<String> listed = imap.command("LIST \"#private.\" \"*\" RETURN (STATUS (MESSAGES UIDNEXT))");
+      assertTrue(RawImap.last(listed).contains(" OK "), listed.toString());
+      assertTrue(listed.contains("* STATUS \"Archive\" (MESSAGES 3 UIDNEXT 4)"), listed.toString());
+    }
+    assertEquals("complete", dovetail.store("hugo").open("Archive").dovetailState().get(STATE));
+  }
+
+  /**
+   * A folder whose migration FAILED (the legacy UIDVALIDITY changed) is not migrated on access, so nothing in front
+   * of the mailbox layer stops a write: the mailbox layer refuses it, and the folder keeps no UID for it.
+   */
+  @Test
+  void aWriteIntoAFolderWhoseMigrationFailedIsRefused() throws Exception {
+    try (RawImap imap = login("frank")) {
+      assertTrue(RawImap.last(imap.command("LIST \"\" *")).contains(" OK ")); // the skeleton, with the old UIDVALIDITY
+      try (ImapProbe p = ImapProbe.login(legacy, "frank")) {
+        p.command(null, "DELETE Archive");
+        p.create("Archive"); // a new UIDVALIDITY: the migration must not mix the two
+        p.append("Archive", message("frank", "new"), List.of(), Instant.parse("2020-02-02T00:00:00Z"));
+      }
+      String select = RawImap.last(imap.command("SELECT Archive"));
+      assertTrue(select.contains(" NO "), select);
+      assertEquals("failed", dovetail.store("frank").open("Archive").dovetailState().get(STATE));
+
+      String appended = RawImap.last(imap.append("Archive", "(\\Seen)", message("frank", "appended")));
+      assertTrue(appended.contains(" NO "), appended);
+      assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+      String copied = RawImap.last(imap.command("COPY 1 Archive"));
+      assertTrue(copied.contains(" NO "), copied);
+      String moved = RawImap.last(imap.command("MOVE 1 Archive"));
+      assertTrue(moved.contains(" NO "), moved);
+      assertTrue(imap.command("FETCH 1 (UID)").contains("* 1 FETCH (UID 1)"), "the MOVE's source message stays");
+    }
+    MailStore store = dovetail.store("frank");
+    assertEquals(List.of(), store.open("Archive").messages());
+    assertEquals(1, store.open("Archive").status().nextUid(), "no UID taken");
+  }
+
+  /** The folder was migrated whole (legacy UIDs 1-3 with their own messages), then written at UID 4. */
+  private static void assertMigratedThenWritten(String user) throws Exception {
+    MailStore store = dovetail.store(user);
+    assertEquals("complete", store.open("Archive").dovetailState().get(STATE));
+    List<StoredMessage> messages = store.open("Archive").messages();
+    assertEquals(List.of(1L, 2L, 3L, 4L), messages.stream().map(StoredMessage::uid).toList());
+    for (int i = 1; i <= 3; i++) {
+      String text;
+      try (var in = store.open("Archive").openContent(i)) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertTrue(text.contains("Subject: archived " + i + "\r\n"), "UID " + i + ": " + text);
+    }
+  }
+
+  private static long legacyValidity(String user) {
+    try (ImapProbe p = ImapProbe.login(legacy, user)) {
+      return p.status("Archive").uidValidity();
+    }
+  }
+
+  private static RawImap login(String user) throws Exception {
+    RawImap imap = RawImap.connect(dovetail.imapPort());
+    assertTrue(RawImap.last(imap.command("LOGIN " + user + " secret")).contains(" OK "));
+    return imap;
+  }
+
+  /** " OK [CODE ...]" of a tagged reply, without the tag and the text after the code. */
+  private static String okCode(String tagged) {
+    int space = tagged.indexOf(' ');
+    int close = tagged.indexOf(']');
+    return close < 0 ? tagged : tagged.substring(space, close + 1);
+  }
+
+  private static byte[] message(String user, String subject) {
+    return ("From: legacy@example.org\r\nTo: " + user + "@example.org\r\nSubject: " + subject
+        + "\r\nMessage-ID: <" + subject.hashCode() + "." + user + "@example.org>\r\n\r\nbody of " + subject + "\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+}
