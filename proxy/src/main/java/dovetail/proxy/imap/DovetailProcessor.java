@@ -69,7 +69,8 @@ final class DovetailProcessor implements ImapProcessor {
         .flatMap(proceed -> proceed ? readOnlyClose.before(message, session, responder) : Mono.just(false))
         .flatMap(proceed -> proceed
             ? james.processReactive(message,
-                new ResponseCodeFix(new ViewResponder(message, responder, session), RESPONSES, copySource), view)
+                new ResponseCodeFix(new ViewResponder(message, new FlushOnBye(responder), session), RESPONSES,
+                copySource), view)
             : Mono.<Void>empty())
         .onErrorResume(e -> answerEscapedError(message, responder, e));
   }

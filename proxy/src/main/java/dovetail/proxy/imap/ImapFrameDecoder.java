@@ -161,18 +161,32 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
         if (failed != null) {
           ctx.fireExceptionCaught(failed);
         }
-        resume();
+        if (!loggedOut(ctx)) {
+          resume();
+        }
       });
     });
   }
 
-  private void handOn(ChannelHandlerContext ctx, CommandFrame frame, ByteBuf in, List<Object> out) {
+  /**
+   * Closes the connection of a session that logged out (James ends it so after a third failed login, also from
+   * AUTHENTICATE's answer line, where nothing else would close it); true if it did.
+   */
+  private boolean loggedOut(ChannelHandlerContext ctx) {
     ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
     if (session == null || session.getState() == ImapSessionState.LOGOUT) {
-      frame.close();
       close(ctx, null);
+      return true;
+    }
+    return false;
+  }
+
+  private void handOn(ChannelHandlerContext ctx, CommandFrame frame, ByteBuf in, List<Object> out) {
+    if (loggedOut(ctx)) {
+      frame.close();
       return;
     }
+    ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
     boolean startTls = frame.command().equals("STARTTLS");
     if (startTls && in.isReadable()) {
       LOG.info("closing a connection that sent more after STARTTLS without waiting");

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * IMAP LOGIN with a 100 KB literal password, for a user and for a master user whose hashes are SHA512-CRYPT: NO,
- * as for a wrong password, and refused by the length cap before any hash is computed (SHA-crypt of 100 KB would
- * hash about 10 GB). The connection stays usable. Raw socket client, server on 127.0.0.1.
+ * Over-long passwords for a user and for a master user whose hashes are SHA512-CRYPT: IMAP LOGIN with a literal
+ * just under the 8 KiB allowed before login (SHA-crypt of it costs about 0.2 s), and AUTHENTICATE PLAIN with a
+ * 40 KB password in its answer line (about 8 s): NO, as for a wrong password, and refused by the length cap before
+ * any hash is computed. The connection stays usable. Raw socket client, server on 127.0.0.1.
  */
 class LongPasswordIT {
   @TempDir static Path dir;
@@ -47,11 +49,11 @@ class LongPasswordIT {
   }
 
   @Test
-  void loginWithAHundredKilobytePasswordGetsNoWithoutHashingIt() throws Exception {
-    byte[] password = new byte[100 * 1024];
+  void overLongPasswordsGetNoWithoutBeingHashed() throws Exception {
+    byte[] password = new byte[8 * 1024 - 100];
     Arrays.fill(password, (byte) 'p');
     try (Socket s = new Socket("127.0.0.1", dovetail.imapPort())) {
-      s.setSoTimeout(120_000);
+      s.setSoTimeout(60_000);
       BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
       OutputStream out = s.getOutputStream();
       assertTrue(in.readLine().startsWith("* OK"));
@@ -71,8 +73,24 @@ class LongPasswordIT {
       out.flush();
       assertTrue(tagged(in, "a2").startsWith("a2 OK "), "the connection goes on, and the real password works");
     }
+    try (Socket s = new Socket("127.0.0.1", dovetail.imapPort())) { // a third failure would end the connection
+      s.setSoTimeout(60_000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      OutputStream out = s.getOutputStream();
+      assertTrue(in.readLine().startsWith("* OK"));
+      out.write("p1 AUTHENTICATE PLAIN\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String cont = in.readLine();
+      assertTrue(cont.startsWith("+"), cont);
+      String plain = "\0alice\0" + "p".repeat(40_000);
+      out.write((Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.US_ASCII)) + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String reply = tagged(in, "p1");
+      assertTrue(reply.startsWith("p1 NO "), reply);
+    }
     List<String> refusals = logs.lines().stream().filter(l -> l.contains("authentication failed for user")).toList();
-    assertEquals(2, refusals.stream()
+    assertEquals(3, refusals.stream()
         .filter(l -> l.contains("password longer than " + PasswordLength.MAX_BYTES + " bytes")).count(), refusals.toString());
     assertFalse(logs.contains("wrong password"), "no passdb was asked (it hashes first): " + refusals);
   }

@@ -98,6 +98,41 @@ class SecurityIT {
     }
   }
 
+  /**
+   * The third failed login of a connection ends it (James: "Too many authentication failures"), whether it came as
+   * LOGIN or as AUTHENTICATE's answer line: the client reads a BYE and the connection closes; it is never left
+   * waiting for an answer that does not come.
+   */
+  @Test
+  void theThirdFailedLoginEndsTheConnectionWithBye() throws Exception {
+    String wrong = java.util.Base64.getEncoder().encodeToString("\0alice\0Wrong-3".getBytes(StandardCharsets.UTF_8));
+    for (boolean thirdIsAuthenticate : new boolean[] {false, true}) {
+      try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+        assertTrue(RawImap.last(imap.command("LOGIN alice Wrong-1")).contains(" NO "));
+        assertTrue(RawImap.last(imap.command("LOGIN alice Wrong-2")).contains(" NO "));
+        if (thirdIsAuthenticate) {
+          imap.send("t3 AUTHENTICATE PLAIN");
+          assertTrue(imap.readResponse().startsWith("+"));
+          imap.send(wrong);
+        } else {
+          imap.send("t3 LOGIN alice Wrong-3");
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        java.io.IOException end = null;
+        try {
+          while (true) {
+            seen.add(imap.readResponse());
+          }
+        } catch (java.io.IOException closed) {
+          end = closed;
+        }
+        String what = (thirdIsAuthenticate ? "AUTHENTICATE" : "LOGIN") + ": " + seen + ", then " + end;
+        assertTrue(end.getMessage().startsWith("connection closed"), what);
+        assertTrue(seen.stream().anyMatch(l -> l.startsWith("* BYE")), what);
+      }
+    }
+  }
+
   @Test
   void anUnknownUserIsRefusedLikeAWrongPassword() throws Exception {
     try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
