@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,8 @@ public final class ImapService implements AutoCloseable {
   private final List<IMAPServer> servers = new ArrayList<>();
   private final List<Listener> listeners = new ArrayList<>();
   private ScheduledFuture<?> polling;
+  private ScheduledExecutorService pollerThread;
+  private MigrateOnAccess onAccess;
 
   private ImapService() {}
 
@@ -88,7 +91,14 @@ public final class ImapService implements AutoCloseable {
         service.add("imaps", imaps.get(), tls, true, backend, rule, poller, onAccess);
       }
       long millis = pollInterval.toMillis();
-      service.polling = scheduler.scheduleWithFixedDelay(poller, millis, millis, TimeUnit.MILLISECONDS);
+      // Its own thread: a look that waits for the mailbox layer must not hold up the progress lines on `scheduler`.
+      service.pollerThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dovetail-poller");
+        t.setDaemon(true);
+        return t;
+      });
+      service.polling = service.pollerThread.scheduleWithFixedDelay(poller, millis, millis, TimeUnit.MILLISECONDS);
+      service.onAccess = onAccess;
       return service;
     } catch (Exception e) {
       service.close();
@@ -156,9 +166,15 @@ public final class ImapService implements AutoCloseable {
     if (polling != null) {
       polling.cancel(false);
     }
+    if (pollerThread != null) {
+      pollerThread.shutdownNow();
+    }
     for (IMAPServer server : servers) {
       server.destroy();
     }
     servers.clear();
+    if (onAccess != null) {
+      onAccess.close();
+    }
   }
 }

@@ -23,7 +23,14 @@ import org.apache.james.imap.main.PathConverter;
 import org.apache.james.imap.message.request.AbstractMailboxSelectionRequest;
 import org.apache.james.imap.message.request.AbstractMessageRangeRequest;
 import org.apache.james.imap.message.request.AppendRequest;
+import org.apache.james.imap.message.request.CapabilityRequest;
+import org.apache.james.imap.message.request.CompressRequest;
+import org.apache.james.imap.message.request.EnableRequest;
+import org.apache.james.imap.message.request.IDRequest;
 import org.apache.james.imap.message.request.ListRequest;
+import org.apache.james.imap.message.request.LogoutRequest;
+import org.apache.james.imap.message.request.NamespaceRequest;
+import org.apache.james.imap.message.request.NoopRequest;
 import org.apache.james.imap.message.request.ReplaceRequest;
 import org.apache.james.imap.message.request.StatusRequest;
 import org.apache.james.mailbox.MailboxSession;
@@ -32,6 +39,7 @@ import org.apache.james.mailbox.model.MailboxPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -48,7 +56,16 @@ final class MigrateOnAccess {
   private static final Logger LOG = LoggerFactory.getLogger(MigrateOnAccess.class);
   private static final String SKELETON_READY = MigrateOnAccess.class.getName() + ".skeleton";
 
+  /**
+   * Commands that wait for a migration wait on threads of their own: on Reactor's shared bounded-elastic threads
+   * (10 per core) a few dozen waiting clients would hold every thread that the mailbox layer needs for all other
+   * users' commands. A waiting thread only sleeps; the legacy connections are capped elsewhere.
+   */
+  private static final int WAITING_THREADS = 256;
+
   private final Migrations migrations;
+  private final Scheduler waits = Schedulers.newBoundedElastic(WAITING_THREADS, 100_000, "migration-wait",
+      60, true);
   private final ScheduledExecutorService ticker;
   private final Duration progressInterval;
   private final StatusResponseFactory responses;
@@ -67,12 +84,13 @@ final class MigrateOnAccess {
 
   /**
    * Emits true when the command may run; false when it was answered here (NO [UNAVAILABLE]). Blocking work runs on
-   * Reactor's bounded-elastic threads, never on the connection's event loop.
+   * the waiting threads ({@link #WAITING_THREADS}), never on the connection's event loop.
    */
   Mono<Boolean> prepare(ImapMessage message, ImapSession session, Responder responder) {
     MailboxSession mailboxSession = session.getMailboxSession();
     if (mailboxSession == null || session.getState() == ImapSessionState.NON_AUTHENTICATED
-        || session.getState() == ImapSessionState.LOGOUT || !(message instanceof ImapRequest request)) {
+        || session.getState() == ImapSessionState.LOGOUT || !(message instanceof ImapRequest request)
+        || namesNoFolder(message)) {
       return Mono.just(true);
     }
     String user = mailboxSession.getUser().asString();
@@ -112,7 +130,22 @@ final class MigrateOnAccess {
         refuse(request, responder, e.getMessage());
         return false;
       }
-    }).subscribeOn(Schedulers.boundedElastic());
+    }).subscribeOn(waits);
+  }
+
+  /**
+   * Commands that neither name a folder nor read the folder list: they never wait for the skeleton (LOGOUT is
+   * answered BYE at once, whatever the legacy server does).
+   */
+  private static boolean namesNoFolder(ImapMessage message) {
+    return message instanceof LogoutRequest || message instanceof CapabilityRequest || message instanceof NoopRequest
+        || message instanceof IDRequest || message instanceof EnableRequest || message instanceof NamespaceRequest
+        || message instanceof CompressRequest;
+  }
+
+  /** Stops the waiting threads (the server is stopping). */
+  void close() {
+    waits.dispose();
   }
 
   private boolean migrate(String user, String folder, ImapRequest request, Responder responder)

@@ -120,7 +120,8 @@ public final class MailboxBackend {
    */
   public UidSet expungedSince(MailboxSession session, MailboxId mailboxId, long modSeq) throws MailboxException {
     StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
-    return mapper.expungedSince(mappers.getMailboxMapper(session).findMailboxById(mailboxId).block(), modSeq);
+    StoreMailboxMapper folders = (StoreMailboxMapper) mappers.getMailboxMapper(session);
+    return mapper.expungedSince(folders.mailboxById(mailboxId), modSeq);
   }
 
   /**
@@ -130,7 +131,7 @@ public final class MailboxBackend {
   public Mono<Void> refresh(MailboxSession session, MailboxId mailboxId) {
     return Mono.fromCallable(() -> {
       StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
-      return mapper.refresh(mappers.getMailboxMapper(session).findMailboxById(mailboxId).block());
+      return mapper.refresh(((StoreMailboxMapper) mappers.getMailboxMapper(session)).mailboxById(mailboxId));
     }).subscribeOn(Schedulers.boundedElastic())
         .flatMap(announced -> announced)
         .onErrorResume(MailboxException.class, e -> Mono.empty());

@@ -142,20 +142,26 @@ final class StoreMailboxMapper implements MailboxMapper {
 
   @Override
   public Mono<Mailbox> findMailboxById(MailboxId mailboxId) {
-    return blocking(() -> {
-      if (!(mailboxId instanceof StoreMailboxId id)) {
+    return blocking(() -> mailboxById(mailboxId));
+  }
+
+  /**
+   * {@link #findMailboxById} on the calling thread, for code that already runs on a thread that may block: blocking
+   * there on the scheduler's own Mono could wait for a worker that is itself waiting (two such waits deadlock).
+   */
+  Mailbox mailboxById(MailboxId mailboxId) throws MailboxException {
+    if (!(mailboxId instanceof StoreMailboxId id)) {
+      throw new MailboxNotFoundException(mailboxId);
+    }
+    String name = user.nameOf(id).orElseThrow(() -> new MailboxNotFoundException(mailboxId));
+    try {
+      if (!store().exists(name)) {
         throw new MailboxNotFoundException(mailboxId);
       }
-      String name = user.nameOf(id).orElseThrow(() -> new MailboxNotFoundException(mailboxId));
-      try {
-        if (!store().exists(name)) {
-          throw new MailboxNotFoundException(mailboxId);
-        }
-        return toJames(name);
-      } catch (StoreException e) {
-        throw StoreErrors.toJames(e, name);
-      }
-    });
+      return toJames(name);
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, name);
+    }
   }
 
   /** No shared folders and no other users' folders, ever. */

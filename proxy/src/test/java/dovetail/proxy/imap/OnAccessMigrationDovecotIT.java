@@ -44,13 +44,16 @@ class OnAccessMigrationDovecotIT {
   /** Erin's "Deep" migration signals its 40th message, then waits until the test has cut the legacy server. */
   private static final CountDownLatch deepReached = new CountDownLatch(1);
   private static final CountDownLatch deepRelease = new CountDownLatch(1);
+  /** Gina's "Held" migration stops at its 20th message until the test lets it go. */
+  private static final CountDownLatch heldReached = new CountDownLatch(1);
+  private static final CountDownLatch heldRelease = new CountDownLatch(1);
 
   @BeforeAll
   static void start() throws Exception {
     DovecotServer.assumeInstalled();
     legacy = DovecotServer.builder(dir.resolve("legacy")).user("alice", "secret").user("bob", "secret")
-        .user("carol", "secret").user("dave", "secret").user("erin", "secret").user("frank", "secret").masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
-    for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
+        .user("carol", "secret").user("dave", "secret").user("erin", "secret").user("frank", "secret").user("gina", "secret").user("hank", "secret").masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina")) {
       try (ImapProbe p = ImapProbe.login(legacy, user)) {
         p.create("Work");
         p.create("Projekte/Über");
@@ -83,10 +86,16 @@ class OnAccessMigrationDovecotIT {
             i % 2 == 0 ? List.of("\\Answered") : List.of(), Instant.parse("2019-09-09T09:09:09Z").plusSeconds(i));
       }
     }
+    try (ImapProbe p = ImapProbe.login(legacy, "gina")) {
+      p.create("Held");
+      for (int i = 0; i < 40; i++) {
+        p.append("Held", message("gina", "held " + i), List.of(), Instant.parse("2024-02-02T00:00:00Z"));
+      }
+    }
     forwarder = new Forwarder(legacy.imapPort());
     dovetail = TestDovetail.builder(dir.resolve("dovetail"))
         .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret").user("dave", "{PLAIN}secret").user("erin", "{PLAIN}secret")
-        .user("frank", "{PLAIN}secret")
+        .user("frank", "{PLAIN}secret").user("gina", "{PLAIN}secret").user("hank", "{PLAIN}secret")
         .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
         .setting("sweeper = no").setting("mail_fsync = never")
@@ -97,6 +106,10 @@ class OnAccessMigrationDovecotIT {
           public void progress(Progress progress) {
             if (progress.folder().equals("Slow") && progress.messagesDone() == 50) {
               await(progressHeard);
+            }
+            if (progress.folder().equals("Held") && progress.messagesDone() == 20) {
+              heldReached.countDown();
+              await(heldRelease);
             }
             if (progress.folder().equals("Deep") && progress.messagesDone() == 40) {
               deepReached.countDown();
@@ -110,6 +123,7 @@ class OnAccessMigrationDovecotIT {
   @AfterAll
   static void stop() throws Exception {
     progressHeard.countDown();
+    heldRelease.countDown();
     deepRelease.countDown();
     if (dovetail != null) {
       dovetail.close();
@@ -119,6 +133,75 @@ class OnAccessMigrationDovecotIT {
     }
     if (legacy != null) {
       legacy.close();
+    }
+  }
+
+  /** A command that names no folder does not wait for the skeleton: with the legacy server gone, it is answered. */
+  @Test
+  void commandsThatNameNoFolderDoNotWaitForTheSkeleton() throws Exception {
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(imap.command("LOGIN hank secret")).contains(" OK "));
+      try {
+        forwarder.retarget(closedPort());
+        forwarder.cutAll();
+        for (String command : List.of("CAPABILITY", "NOOP", "NAMESPACE", "ID NIL")) {
+          String reply = RawImap.last(imap.command(command));
+          assertTrue(reply.contains(" OK "), command + ": " + reply);
+        }
+        List<String> logout = imap.command("LOGOUT");
+        assertTrue(logout.get(0).startsWith("* BYE"), logout.toString());
+        assertTrue(RawImap.last(logout).contains(" OK "), logout.toString());
+      } finally {
+        forwarder.retarget(legacy.imapPort());
+      }
+    }
+  }
+
+  /**
+   * More clients waiting on one migration than Reactor's shared threads (10 per core) hold up nobody else: while
+   * they wait, each keeps hearing progress lines, and another session's SELECT of a migrated folder is answered.
+   */
+  @Test
+  void clientsWaitingOnAMigrationHoldUpNoOtherCommand() throws Exception {
+    try (ImapProbe first = ImapProbe.login(dovetail.imapPort(), "gina", "secret")) {
+      first.examine("INBOX"); // migrated now
+    }
+    int waiting = Runtime.getRuntime().availableProcessors() * 10 + 1;
+    List<RawImap> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < waiting; i++) {
+        RawImap client = RawImap.connect(dovetail.imapPort());
+        clients.add(client);
+        client.command("LOGIN gina secret");
+        client.send("h SELECT Held");
+      }
+      assertTrue(heldReached.await(60, TimeUnit.SECONDS), "the migration of Held started");
+      for (RawImap client : clients) {
+        String line = client.readResponse();
+        assertTrue(line.startsWith("* OK") && line.contains("Migrating Held"), line);
+      }
+      try (RawImap other = RawImap.connect(dovetail.imapPort())) {
+        other.command("LOGIN gina secret");
+        String reply = RawImap.last(other.command("SELECT INBOX"));
+        assertTrue(reply.contains(" OK "), reply);
+      }
+    } finally {
+      heldRelease.countDown();
+    }
+    for (int i = 0; i < clients.size(); i++) {
+      RawImap client = clients.get(i);
+      List<String> seen = new ArrayList<>();
+      String line;
+      do {
+        try {
+          line = client.readResponse();
+        } catch (java.io.IOException e) {
+          throw new AssertionError("client " + i + " of " + clients.size() + " after " + seen, e);
+        }
+        seen.add(line);
+      } while (!line.startsWith("h "));
+      assertTrue(line.startsWith("h OK"), line);
+      client.close();
     }
   }
 
