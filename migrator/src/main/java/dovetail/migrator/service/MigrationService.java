@@ -213,18 +213,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (hasSkeleton(user)) {
       return;
     }
-    buildSkeleton(user, false);
-  }
-
-  /**
-   * Builds the skeleton, or joins the build running; {@code again}: also when one was built before. That adds the
-   * legacy folders created since and sets up afresh a local folder an operator moved away (as the message of a
-   * failed folder tells them to); folders that are already set up are not touched.
-   */
-  private void buildSkeleton(String user, boolean again) throws MigrationUnavailableException {
     CompletableFuture<Void> build = skeletons.computeIfAbsent(user, u -> {
       CompletableFuture<Void> f = new CompletableFuture<>();
-      submit(() -> buildSkeleton(u, again, f), f);
+      submit(() -> buildSkeleton(u, f), f);
       return f;
     });
     try {
@@ -245,9 +236,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  private void buildSkeleton(String user, boolean again, CompletableFuture<Void> done) {
+  private void buildSkeleton(String user, CompletableFuture<Void> done) {
     try {
-      if (again || !hasSkeleton(user)) {
+      if (!hasSkeleton(user)) {
         checkOpen();
         LegacyLogins.Endpoints login = logins.forUser(user); // before the store: no store for a user we cannot serve
         if (!storeExists(user)) {
@@ -517,11 +508,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     long messages = 0;
     long bytes = 0;
     try {
-      if (origin == FolderRun.Origin.ADMIN) {
-        buildSkeleton(user, true); // an operator's migrate also looks for legacy folders that are new or moved away
-      } else {
-        ensureSkeleton(user);
-      }
+      ensureSkeleton(user);
       MailStore store = stores.apply(user);
       List<String> targets = folders.isEmpty() ? remaining(store, origin) : named(store, folders, problems);
       for (String folder : targets) {

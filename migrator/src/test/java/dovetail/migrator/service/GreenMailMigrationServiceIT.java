@@ -102,38 +102,6 @@ class GreenMailMigrationServiceIT {
     return MigrationService.create(settings, new ConnectionLimiter(10), Clock.systemUTC());
   }
 
-  /**
-   * An operator's migrate looks at the legacy folder list again: a folder created on the legacy server after the
-   * skeleton is migrated, and so is a local folder the operator moved away (as a failed folder's message says).
-   */
-  @Test
-  void anAdminMigrateTakesLegacyFoldersThatAreNewOrWereMovedAway(@TempDir Path tmp) throws Exception {
-    String user = "dora";
-    greenMail.setUser("dora@example.com", user, PASSWORD);
-    try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
-      imap.create("Kept");
-      imap.append("Kept", message("dora kept"), List.of(), Instant.parse("2024-03-03T00:00:00Z"));
-    }
-    Settings settings = settings(tmp);
-    try (MigrationService service = service(settings)) {
-      service.loggedIn(user, Optional.of(PASSWORD));
-      assertTrue(service.migrateUser(user, List.of()).get().complete());
-      MailStore store = Backup.store(settings, user);
-      store.delete("Kept"); // the operator moved it away
-      try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
-        imap.create("Later");
-        imap.append("Later", message("dora later"), List.of("\\Seen"), Instant.parse("2024-04-04T00:00:00Z"));
-      }
-
-      assertTrue(service.migrateUser(user, List.of()).get().complete());
-      for (String folder : List.of("Kept", "Later")) {
-        assertTrue(store.exists(folder), folder);
-        assertEquals(1, store.open(folder).messages().size(), folder);
-        assertFalse(service.needsMigration(user, folder), folder);
-      }
-    }
-  }
-
   @Test
   void withoutAMasterUserOrALoginThereAreNoCredentials(@TempDir Path tmp) throws Exception {
     try (MigrationService service = service(settings(tmp))) {
