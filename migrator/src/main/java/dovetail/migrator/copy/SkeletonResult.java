@@ -10,12 +10,16 @@ import java.util.Map;
  *     INBOX first, then in the server's LIST order
  * @param created the local folders this run created (or adopted) in state {@code pending}
  * @param problems legacy folders that could not be mirrored, one line each (the name cannot be stored in
- *     Maildir++, two legacy names map to one local name, ...). They are not migrated.
+ *     Maildir++, two legacy names map to one local name, the server would not open it now, ...). They are not
+ *     migrated.
+ * @param unset the legacy names of those folders
  */
-public record SkeletonResult(Map<String, String> folders, List<String> created, List<String> problems) {
+public record SkeletonResult(Map<String, String> folders, List<String> created, List<String> problems,
+    List<String> unset) {
   public SkeletonResult {
     folders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(folders));
     created = List.copyOf(created);
     problems = List.copyOf(problems);
+    unset = List.copyOf(unset);
   }
 }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,14 @@ public final class UserMigration {
 
   /** Builds (or completes) the user's skeleton only, with the same session retries as {@link #run}. */
   public UserResult buildSkeleton(String user, MigrationListener listener) {
-    return new Run(user, listener).execute(List.of(), true, false);
+    return buildSkeleton(user, legacyName -> true, listener);
+  }
+
+  /** The same, for the legacy folders that {@code wanted} names only ({@link UserSkeleton#build(LegacyImapSession, Predicate)}). */
+  public UserResult buildSkeleton(String user, Predicate<String> wanted, MigrationListener listener) {
+    Run run = new Run(user, listener);
+    run.wanted = wanted;
+    return run.execute(List.of(), true, false);
   }
 
   /**
@@ -97,6 +105,9 @@ public final class UserMigration {
     private final String user;
     private final RunProgress progress;
     private final AtomicReference<String> abort = new AtomicReference<>();
+
+    /** The legacy folders the skeleton looks at. */
+    private Predicate<String> wanted = legacyName -> true;
 
     Run(String user, MigrationListener listener) {
       this.user = user;
@@ -188,7 +199,7 @@ public final class UserMigration {
         UserSkeleton builder = new UserSkeleton(store, new FolderNameMapper(options.listPrefix()), clock);
         while (true) {
           try {
-            return builder.build(session());
+            return builder.build(session(), wanted);
           } catch (LegacyException e) {
             closeSession();
             backOff(e);

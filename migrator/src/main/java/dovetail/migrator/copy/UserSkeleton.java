@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,16 +58,25 @@ public final class UserSkeleton {
    * @throws StoreException when the store cannot be written
    */
   public SkeletonResult build(LegacyImapSession session) {
+    return build(session, legacyName -> true);
+  }
+
+  /**
+   * Only the legacy folders that {@code wanted} names: a retry of those an earlier build could not set up. The
+   * others are left as they are, set up or not (the user may have renamed or deleted them since).
+   */
+  public SkeletonResult build(LegacyImapSession session, Predicate<String> wanted) {
     List<LegacyFolder> listed = session.listFolders();
     boolean firstSkeleton = FolderState.of(store.open(MailStore.INBOX).dovetailState()).isEmpty();
     Map<String, LegacyFolder> byLocal = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
+    List<String> unset = new ArrayList<>();
     List<LegacyFolder> subscriptionOnly = new ArrayList<>();
     Map<String, String> localOf = new HashMap<>();
     for (LegacyFolder folder : listed) {
       String local = mapper.toLocal(folder).orElse(null);
-      if (local == null) {
-        continue; // the prefix itself, or outside imapc_list_prefix
+      if (local == null || !wanted.test(folder.legacyName())) {
+        continue; // the prefix itself, outside imapc_list_prefix, or not asked for
       }
       if (!folder.selectable()) {
         if (folder.subscribed()) {
@@ -80,6 +90,7 @@ public final class UserSkeleton {
       if (earlier != null) {
         problems.add("legacy folders '" + earlier.legacyName() + "' and '" + folder.legacyName()
             + "' both map to local '" + local + "'; only the first is migrated");
+        unset.add(folder.legacyName());
         continue;
       }
       localOf.put(folder.legacyName(), local);
@@ -119,6 +130,7 @@ public final class UserSkeleton {
           created.add(local);
         } else {
           problems.add(problem);
+          unset.add(folder.legacyName());
         }
       } catch (StoreException e) {
         if (e.error() != StoreError.INVALID_NAME) {
@@ -126,9 +138,10 @@ public final class UserSkeleton {
         }
         problems.add("legacy folder '" + folder.legacyName() + "' cannot be stored as '" + local + "': "
             + e.getMessage());
+        unset.add(folder.legacyName());
       }
     }
-    return new SkeletonResult(folders, created, problems);
+    return new SkeletonResult(folders, created, problems, unset);
   }
 
   private boolean hasState(String local) {

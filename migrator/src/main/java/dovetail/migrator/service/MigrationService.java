@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks.
  * Skeletons are built once per user ({@link ServiceState#SKELETON_BUILT} in INBOX's state says so across
- * restarts; it is written only when every legacy folder got its local twin, else the skeleton is built again
- * on the next ensureSkeleton or sweep); a folder migration runs on the service's own threads, so a caller that gives up does not stop
- * it for the others. Folders are copied by {@link UserMigration#runFolders} (no LIST/LSUB per folder), with
+ * restarts); the legacy folders a build could not set up are recorded beside it and tried again, alone, on the
+ * next ensureSkeleton or sweep. A folder migration runs on the service's own threads, so a caller that gives up
+ * does not stop it for the others. Folders are copied by {@link UserMigration#runFolders} (no LIST/LSUB per folder), with
  * its reconnects and backoff, behind the shared per-host connection cap.
  *
  * <p>Read-only questions (hasSkeleton, status, the sweeper's scan) look at {@code mail_location} first and do
@@ -188,8 +188,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
       return false;
     }
     MailStore store = stores.apply(user);
-    return store.exists(MailStore.INBOX)
-        && store.open(MailStore.INBOX).dovetailState().containsKey(ServiceState.SKELETON_BUILT);
+    return store.exists(MailStore.INBOX) && ServiceState.skeletonComplete(store.open(MailStore.INBOX).dovetailState());
   }
 
   @Override
@@ -245,7 +244,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
           checkLogin(user, login);
         }
         MailStore store = stores.apply(user);
-        UserResult r = migration(user, login, store).buildSkeleton(user, options.observer());
+        Map<String, String> before = store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX).dovetailState()
+            : Map.of();
+        // After a build that left folders unset, only those: any other may have been renamed or deleted since.
+        Set<String> retry = ServiceState.unset(before);
+        Predicate<String> wanted = before.containsKey(ServiceState.SKELETON_BUILT) ? retry::contains : name -> true;
+        UserResult r = migration(user, login, store).buildSkeleton(user, wanted, options.observer());
         if (r.abortReason().isPresent()) {
           throw new MigrationUnavailableException("the folders of " + user + " cannot be read from the legacy server now: "
               + r.abortReason().get(), null, r.abortReason().get().startsWith(UserMigration.LOGIN_REFUSED));
@@ -254,17 +258,16 @@ public final class MigrationService implements Migrations, AutoCloseable {
           masterLoginWorked = true;
         }
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
-        if (r.skeleton().problems().isEmpty()) {
-          Mailbox inbox = store.open(MailStore.INBOX);
-          inbox.updateDovetailState(s -> ServiceState.merged(s,
-              Map.of(ServiceState.SKELETON_BUILT, clock.instant().toString())));
+        // Legacy folders without a local twin are recorded: the next login, access or sweep tries them (and only
+        // them) again, and the user is not counted complete meanwhile (nothing may be left behind silently).
+        store.open(MailStore.INBOX).updateDovetailState(s -> ServiceState.withSkeleton(s, clock.instant(),
+            r.skeleton().unset()));
+        if (r.skeleton().unset().isEmpty()) {
           LOG.info("{}: skeleton built: {} folders, {} new", user, r.skeleton().folders().size(),
               r.skeleton().created().size());
         } else {
-          // A legacy folder without a local twin: not final, so the next login, access or sweep tries again and
-          // the user is not counted complete meanwhile (nothing may be left behind silently).
           LOG.warn("{}: skeleton not final: {} folders, {} new, {} legacy folder(s) not set up; tried again next time",
-              user, r.skeleton().folders().size(), r.skeleton().created().size(), r.skeleton().problems().size());
+              user, r.skeleton().folders().size(), r.skeleton().created().size(), r.skeleton().unset().size());
         }
       }
       skeletons.remove(user, done);

@@ -134,6 +134,40 @@ class LegacyRefusalMigrationServiceIT {
     }
   }
 
+  /**
+   * A build that left a folder unset tries only that folder again: a folder the user deleted meanwhile is not set
+   * up a second time (and migrated again in full).
+   */
+  @Test
+  void theRetryOfAnUnsetFolderSetsUpNoFolderTheUserDeletedMeanwhile(@TempDir Path tmp) throws Exception {
+    String user = "ruth";
+    greenMail.setUser("ruth@example.com", user, PASSWORD);
+    try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+      imap.create("Sent");
+      imap.create("Old");
+      imap.append("Old", message("old 1"), List.of(), Instant.parse("2022-01-01T00:00:00Z"));
+    }
+    try (RefusingProxy proxy = new RefusingProxy(greenMail.getImap().getPort())) {
+      Settings settings = settings(tmp, proxy);
+      proxy.refuse("EXAMINE \"?Sent\"?( .*)?", 1000, INTERNAL_ERROR);
+      try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+        service.loggedIn(user, Optional.of(PASSWORD));
+        service.ensureSkeleton(user);
+        assertFalse(service.hasSkeleton(user), "Sent is not set up yet");
+        assertEquals(FolderResult.Outcome.COMPLETE, service.ensureFolder(user, "Old", MigrationListener.NONE).outcome());
+        MailStore store = Backup.store(settings, user);
+        store.delete("Old"); // the user's own choice, after the migration
+        assertFalse(service.hasSkeleton(user), "Sent is still not set up");
+
+        proxy.refuse("EXAMINE \"?Sent\"?( .*)?", 0, INTERNAL_ERROR); // the legacy server opens Sent again
+        service.ensureSkeleton(user);
+        assertTrue(service.hasSkeleton(user));
+        assertTrue(store.exists("Sent"));
+        assertFalse(store.exists("Old"), "a folder the user deleted is not set up again");
+      }
+    }
+  }
+
   @Test
   void aSkeletonWithAProblemIsNotFinalAndVerifyReportsTheLegacyFolderWithoutATwin(@TempDir Path tmp)
       throws Exception {
