@@ -1,8 +1,5 @@
 package dovetail.proxy.imap;
 
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import java.nio.file.Path;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.decode.ImapDecoder;
@@ -46,22 +43,11 @@ public final class DovetailImapServer extends IMAPServer {
 
   @Override
   protected AbstractChannelPipelineFactory createPipelineFactory() {
-    AbstractChannelPipelineFactory james = super.createPipelineFactory();
-    return new AbstractChannelPipelineFactory<SocketChannel>(getFrameHandlerFactory(), getExecutorGroup()) {
-      @Override
-      protected ChannelInboundHandlerAdapter createHandler() {
-        return createCoreHandler();
-      }
-
-      @Override
-      protected void initChannel(SocketChannel channel) {
-        // James's initializer builds its pipeline as soon as it is added to this registered channel.
-        ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast(james);
-        pipeline.remove(NettyConstants.FRAMER);
-        pipeline.replace(NettyConstants.REQUEST_DECODER, NettyConstants.REQUEST_DECODER,
-            new ImapFrameDecoder(decoder, completion, limits, spoolDir));
-      }
-    };
+    return AdjustedPipeline.of(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
+        this::createCoreHandler, pipeline -> {
+          pipeline.remove(NettyConstants.FRAMER);
+          pipeline.replace(NettyConstants.REQUEST_DECODER, NettyConstants.REQUEST_DECODER,
+              new ImapFrameDecoder(decoder, completion, limits, spoolDir));
+        });
   }
 }

@@ -1,9 +1,8 @@
 package dovetail.proxy.pop3;
 
+import dovetail.proxy.imap.AdjustedPipeline;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.NonStickyEventExecutorGroup;
@@ -84,23 +83,12 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
 
   @Override
   protected AbstractChannelPipelineFactory createPipelineFactory() {
-    AbstractChannelPipelineFactory james = super.createPipelineFactory();
-    return new AbstractChannelPipelineFactory<SocketChannel>(getFrameHandlerFactory(), getExecutorGroup()) {
-      @Override
-      protected ChannelInboundHandlerAdapter createHandler() {
-        return createCoreHandler();
-      }
-
-      @Override
-      protected void initChannel(SocketChannel channel) {
-        // James's initializer builds its pipeline as soon as it is added to this registered channel; its command
-        // handler, not yet active, gives way to one on the commands pool (a handler cannot be added twice).
-        ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast(james);
-        pipeline.remove(HandlerConstants.CORE_HANDLER);
-        pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
-      }
-    };
+    // James's command handler, not yet active, gives way to one on the commands pool (a handler cannot be added twice).
+    return AdjustedPipeline.of(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
+        this::createCoreHandler, pipeline -> {
+          pipeline.remove(HandlerConstants.CORE_HANDLER);
+          pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
+        });
   }
 
   private ProtocolHandlerChainImpl chain() throws WiringException {
