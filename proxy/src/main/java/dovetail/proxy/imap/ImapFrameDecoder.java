@@ -100,15 +100,14 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
         in.skipBytes(in.readableBytes());
         return;
       }
-      if (lineRunning) {
-        return; // bytes after the line wait until its handler has returned (and may have popped itself)
-      }
-      ChannelInboundHandlerAdapter lineHandler = lineHandlers.peekFirst();
+      // Bytes after a line wait until its handler has returned (and may have popped itself); after a command,
+      // until it is answered. Either way, up to the read-ahead.
+      ChannelInboundHandlerAdapter lineHandler = lineRunning ? null : lineHandlers.peekFirst();
       if (lineHandler != null) {
         toLineHandler(ctx, in, lineHandler);
         return;
       }
-      if (processing || !ctx.channel().isWritable()) {
+      if (lineRunning || processing || !ctx.channel().isWritable()) {
         if (in.readableBytes() >= limits.readAhead()) {
           ctx.channel().config().setAutoRead(false);
         }
