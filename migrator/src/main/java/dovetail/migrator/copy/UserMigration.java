@@ -79,12 +79,10 @@ public final class UserMigration {
     return new Run(user, listener).execute(onlyFolders, true, true);
   }
 
-  /** Builds (or completes) the user's skeleton only, with the same session retries as {@link #run}. */
-  public UserResult buildSkeleton(String user, MigrationListener listener) {
-    return buildSkeleton(user, legacyName -> true, listener);
-  }
-
-  /** The same, for the legacy folders that {@code wanted} names only ({@link UserSkeleton#build(LegacyImapSession, Predicate)}). */
+  /**
+   * Builds (or completes) the user's skeleton only, with the same session retries as {@link #run}, for the legacy
+   * folders that {@code wanted} names ({@link UserSkeleton#build(LegacyImapSession, Predicate)}).
+   */
   public UserResult buildSkeleton(String user, Predicate<String> wanted, MigrationListener listener) {
     Run run = new Run(user, listener);
     run.wanted = wanted;

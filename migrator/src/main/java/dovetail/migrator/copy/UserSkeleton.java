@@ -54,7 +54,8 @@ public final class UserSkeleton {
   }
 
   /**
-   * @throws LegacyException when LIST, LSUB or an EXAMINE fails for a reason other than a missing folder
+   * @throws LegacyException when LIST or LSUB fails, or an EXAMINE for a reason other than a missing or refused
+   *     folder (INBOX refused is thrown too: the local INBOX exists and would be served as empty)
    * @throws StoreException when the store cannot be written
    */
   public SkeletonResult build(LegacyImapSession session) {

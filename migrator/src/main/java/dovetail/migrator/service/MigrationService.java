@@ -188,7 +188,17 @@ public final class MigrationService implements Migrations, AutoCloseable {
       return false;
     }
     MailStore store = stores.apply(user);
-    return store.exists(MailStore.INBOX) && ServiceState.skeletonComplete(store.open(MailStore.INBOX).dovetailState());
+    return store.exists(MailStore.INBOX)
+        && store.open(MailStore.INBOX).dovetailState().containsKey(ServiceState.SKELETON_BUILT);
+  }
+
+  /** The legacy folders the user's skeleton could not set up yet (see {@link ServiceState#UNSET_PREFIX}). */
+  private Set<String> unsetFolders(String user) {
+    if (!storeExists(user)) {
+      return Set.of();
+    }
+    MailStore store = stores.apply(user);
+    return store.exists(MailStore.INBOX) ? ServiceState.unset(store.open(MailStore.INBOX).dovetailState()) : Set.of();
   }
 
   @Override
@@ -212,6 +222,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (hasSkeleton(user)) {
       return;
     }
+    joinSkeletonBuild(user);
+  }
+
+  /** Builds the skeleton, or what it left unset, or joins that build when one is running. */
+  private void joinSkeletonBuild(String user) throws MigrationUnavailableException {
     CompletableFuture<Void> build = skeletons.computeIfAbsent(user, u -> {
       CompletableFuture<Void> f = new CompletableFuture<>();
       submit(() -> buildSkeleton(u, f), f);
@@ -237,7 +252,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   private void buildSkeleton(String user, CompletableFuture<Void> done) {
     try {
-      if (!hasSkeleton(user)) {
+      if (!hasSkeleton(user) || !unsetFolders(user).isEmpty()) {
         checkOpen();
         LegacyLogins.Endpoints login = logins.forUser(user); // before the store: no store for a user we cannot serve
         if (!storeExists(user)) {
@@ -258,7 +273,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
           masterLoginWorked = true;
         }
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
-        // Legacy folders without a local twin are recorded: the next login, access or sweep tries them (and only
+        // Legacy folders without a local twin are recorded: the sweeper and an admin's migrate try them (and only
         // them) again, and the user is not counted complete meanwhile (nothing may be left behind silently).
         store.open(MailStore.INBOX).updateDovetailState(s -> ServiceState.withSkeleton(s, clock.instant(),
             r.skeleton().unset()));
@@ -511,7 +526,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     long messages = 0;
     long bytes = 0;
     try {
-      ensureSkeleton(user);
+      if (!hasSkeleton(user) || !unsetFolders(user).isEmpty()) {
+        joinSkeletonBuild(user); // the sweeper and an admin's migrate also retry the folders a build left unset
+      }
       MailStore store = stores.apply(user);
       List<String> targets = folders.isEmpty() ? remaining(store, origin) : named(store, folders, problems);
       for (String folder : targets) {
@@ -582,7 +599,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
         live.put(k.folder(), run);
       }
     });
-    return StatusReader.read(user, stores.apply(user), hasSkeleton(user), live);
+    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unsetFolders(user).isEmpty(), live);
   }
 
   // ---------------------------------------------------------------------------------------------- late mail
@@ -701,7 +718,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
       if (!hasSkeleton(user)) {
         return true;
       }
-      return !remaining(stores.apply(user), FolderRun.Origin.SWEEPER).isEmpty();
+      return !unsetFolders(user).isEmpty() || !remaining(stores.apply(user), FolderRun.Origin.SWEEPER).isEmpty();
     }
 
     @Override

@@ -23,11 +23,11 @@ public interface Migrations {
   /**
    * Builds the user's skeleton (every legacy folder, subscriptions, special-use, in state pending) unless it
    * exists. Concurrent callers for one user share one build. When some legacy folder cannot be set up (a name
-   * Maildir++ cannot hold, a local folder in the way), the others are, this returns normally and the next call
-   * tries again.
+   * Maildir++ cannot hold, a local folder in the way, a folder the server would not open now), the others are,
+   * this returns normally, and the sweeper and an admin's migrate try that folder again.
    *
    * @throws MigrationUnavailableException when the legacy server cannot be reached, refuses the login, or answers
-   *     an EXAMINE with a NO that does not say the folder is gone
+   *     the EXAMINE of INBOX with a NO that does not say it is gone
    */
   void ensureSkeleton(String user) throws MigrationUnavailableException;
 

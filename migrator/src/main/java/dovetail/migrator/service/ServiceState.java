@@ -16,7 +16,8 @@ final class ServiceState {
   static final String SKELETON_BUILT = "skeleton.built";
   /**
    * In INBOX's state, {@code skeleton.unset.1}, {@code .2}, ...: legacy folders that the last build could not set
-   * up. Only they are tried again, so that a folder the user renamed or deleted since is never set up a second time.
+   * up. Only they are tried again (by the sweeper and an admin's migrate), so that a folder the user renamed or
+   * deleted since is never set up a second time; until then the user is not complete.
    */
   static final String UNSET_PREFIX = "skeleton.unset.";
   /** Messages the legacy folder had when its migration (last) started: those stored plus those still to copy. */
@@ -25,11 +26,6 @@ final class ServiceState {
   static final String LEGACY_BYTES = "legacy.bytes";
 
   private ServiceState() {}
-
-  /** Whether the skeleton is built and every legacy folder has its local twin (hasSkeleton). */
-  static boolean skeletonComplete(Map<String, String> inboxState) {
-    return inboxState.containsKey(SKELETON_BUILT) && unset(inboxState).isEmpty();
-  }
 
   /** The legacy folders the last build left without a local twin. */
   static Set<String> unset(Map<String, String> inboxState) {

@@ -20,7 +20,7 @@ public interface LegacyImapSession extends AutoCloseable {
    * its UIDVALIDITY stays the same.
    *
    * @throws LegacyException FOLDER_NOT_FOUND only when the folder is gone ({@code NO [NONEXISTENT]}, or LIST no
-   *     longer shows it); UNAVAILABLE for any other NO; UIDVALIDITY_CHANGED if it differs from an earlier
+   *     longer shows it); FOLDER_REFUSED for any other NO; UIDVALIDITY_CHANGED if it differs from an earlier
    *     EXAMINE of this session
    */
   FolderSnapshot examine(String legacyName);

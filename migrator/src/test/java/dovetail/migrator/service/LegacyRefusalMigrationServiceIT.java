@@ -108,28 +108,30 @@ class LegacyRefusalMigrationServiceIT {
 
   /**
    * Another folder refused while the skeleton is built: the user is not kept out (the skeleton is built without it,
-   * not final, and the folder does not exist here meanwhile); the next build sets it up.
+   * the folder does not exist here meanwhile, and serving never waits for it); the sweeper or an admin's migrate
+   * sets it up later, and the user is not complete until then.
    */
   @Test
   void aPlainNoToExamineOfAnotherFolderLeavesItForTheNextBuildWithoutKeepingTheUserOut(@TempDir Path tmp)
       throws Exception {
     try (RefusingProxy proxy = new RefusingProxy(greenMail.getImap().getPort())) {
       Settings settings = settings(tmp, proxy);
-      proxy.refuse("EXAMINE \"?Sent\"?( .*)?", 1, INTERNAL_ERROR);
+      proxy.refuse("EXAMINE \"?Sent\"?( .*)?", 1000, INTERNAL_ERROR);
       try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
         service.loggedIn(USER, Optional.of(PASSWORD));
         service.ensureSkeleton(USER);
         assertEquals(1, proxy.refused());
-        assertFalse(service.hasSkeleton(USER), "Sent has no local twin yet");
         assertTrue(service.needsMigration(USER, "INBOX"));
         assertFalse(Backup.store(settings, USER).exists("Sent"), "not shown as an empty folder");
-        assertFalse(service.status(USER).complete());
-
+        assertFalse(service.status(USER).complete(), "Sent has no local twin yet");
         service.ensureSkeleton(USER);
-        assertTrue(service.hasSkeleton(USER));
-        FolderResult sent = service.ensureFolder(USER, "Sent", MigrationListener.NONE);
-        assertEquals(FolderResult.Outcome.COMPLETE, sent.outcome(), sent.toString());
-        assertEquals(3, sent.messages());
+        assertEquals(FolderResult.Outcome.COMPLETE, service.ensureFolder(USER, "INBOX", MigrationListener.NONE).outcome());
+        assertEquals(1, proxy.refused(), "serving the user never waits for Sent again");
+
+        proxy.refuse("EXAMINE \"?Sent\"?( .*)?", 0, INTERNAL_ERROR);
+        assertTrue(service.migrateUser(USER, List.of()).get().complete());
+        assertEquals(3, Backup.store(settings, USER).open("Sent").messages().size());
+        assertTrue(service.status(USER).complete());
       }
     }
   }
@@ -153,15 +155,14 @@ class LegacyRefusalMigrationServiceIT {
       try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
         service.loggedIn(user, Optional.of(PASSWORD));
         service.ensureSkeleton(user);
-        assertFalse(service.hasSkeleton(user), "Sent is not set up yet");
+        assertFalse(service.status(user).complete(), "Sent is not set up yet");
         assertEquals(FolderResult.Outcome.COMPLETE, service.ensureFolder(user, "Old", MigrationListener.NONE).outcome());
         MailStore store = Backup.store(settings, user);
         store.delete("Old"); // the user's own choice, after the migration
-        assertFalse(service.hasSkeleton(user), "Sent is still not set up");
 
         proxy.refuse("EXAMINE \"?Sent\"?( .*)?", 0, INTERNAL_ERROR); // the legacy server opens Sent again
-        service.ensureSkeleton(user);
-        assertTrue(service.hasSkeleton(user));
+        assertTrue(service.migrateUser(user, List.of()).get().complete());
+        assertTrue(service.status(user).complete());
         assertTrue(store.exists("Sent"));
         assertFalse(store.exists("Old"), "a folder the user deleted is not set up again");
       }
@@ -181,8 +182,7 @@ class LegacyRefusalMigrationServiceIT {
         service.loggedIn(USER, Optional.of(PASSWORD));
         service.ensureSkeleton(USER);
         assertTrue(service.needsMigration(USER, "INBOX"), "the folders that could be set up are");
-        assertFalse(service.hasSkeleton(USER), "legacy Sent has no local twin: the skeleton is not final");
-        assertFalse(service.status(USER).complete());
+        assertFalse(service.status(USER).complete(), "legacy Sent has no local twin");
         FolderResult inbox = service.ensureFolder(USER, "INBOX", MigrationListener.NONE);
         assertEquals(FolderResult.Outcome.COMPLETE, inbox.outcome(), inbox.toString());
         assertFalse(service.status(USER).complete(), "all local folders complete, but Sent is missing");
@@ -194,10 +194,9 @@ class LegacyRefusalMigrationServiceIT {
         assertEquals("Sent", missing.get(0).folder());
         assertFalse(report.clean());
 
-        // The operator moves the local folder away; the next attempt sets Sent up and the skeleton is final.
+        // The operator moves the local folder away; the next migrate sets Sent up.
         local.delete("Sent");
-        service.ensureSkeleton(USER);
-        assertTrue(service.hasSkeleton(USER));
+        assertTrue(service.migrateUser(USER, List.of()).get().complete());
         FolderResult sent = service.ensureFolder(USER, "Sent", MigrationListener.NONE);
         assertEquals(FolderResult.Outcome.COMPLETE, sent.outcome(), sent.toString());
         assertTrue(service.status(USER).complete());
