@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FolderLister {
   private static final Logger LOG = LoggerFactory.getLogger(FolderLister.class);
-  private static final String INBOX = "INBOX";
 
   private FolderLister() {}
 
@@ -39,16 +38,17 @@ final class FolderLister {
     for (Entry e : lsubbed) {
       // RFC 3501 6.3.9: an LSUB \Noselect only means that a child is subscribed.
       if (!e.attributes.contains(LegacyFolder.NOSELECT.toLowerCase(Locale.ROOT))) {
-        subscribed.add(key(e.name));
-        lsubOnly.put(key(e.name), e);
+        subscribed.add(LegacyFolder.key(e.name));
+        lsubOnly.put(LegacyFolder.key(e.name), e);
       }
     }
     List<LegacyFolder> folders = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Entry e : listed) {
-      if (seen.add(key(e.name))) {
-        folders.add(new LegacyFolder(e.name, e.separator, Set.copyOf(e.rawAttributes), subscribed.contains(key(e.name))));
-        lsubOnly.remove(key(e.name));
+      if (seen.add(LegacyFolder.key(e.name))) {
+        folders.add(new LegacyFolder(e.name, e.separator, Set.copyOf(e.rawAttributes),
+            subscribed.contains(LegacyFolder.key(e.name))));
+        lsubOnly.remove(LegacyFolder.key(e.name));
       }
     }
     for (Entry e : lsubOnly.values()) {
@@ -72,7 +72,8 @@ final class FolderLister {
       return true;
     }
     for (Entry e : parse(answer, "LIST", connection)) {
-      if (key(e.name).equals(key(legacyName)) && !e.attributes.contains(LegacyFolder.NOSELECT.toLowerCase(Locale.ROOT))
+      if (LegacyFolder.key(e.name).equals(LegacyFolder.key(legacyName))
+          && !e.attributes.contains(LegacyFolder.NOSELECT.toLowerCase(Locale.ROOT))
           && !e.attributes.contains(LegacyFolder.NONEXISTENT.toLowerCase(Locale.ROOT))) {
         return true;
       }
@@ -118,10 +119,6 @@ final class FolderLister {
     return entries;
   }
 
-  /** INBOX is case-insensitive (RFC 3501 5.1); every other name compares exactly. */
-  private static String key(String name) {
-    return name.equalsIgnoreCase(INBOX) ? INBOX : name;
-  }
 
   private static final class Entry {
     final String name;

@@ -36,6 +36,11 @@ public record LegacyFolder(String legacyName, char separator, Set<String> attrib
     attributes = Collections.unmodifiableSet(copy);
   }
 
+  /** A legacy name as names compare: INBOX is case-insensitive (RFC 3501 5.1); every other name compares exactly. */
+  public static String key(String legacyName) {
+    return legacyName.equalsIgnoreCase("INBOX") ? "INBOX" : legacyName;
+  }
+
   /** Whether it holds messages: neither \Noselect nor \NonExistent (attributes compare ignoring case). */
   public boolean selectable() {
     return !attributes.contains(NOSELECT) && !attributes.contains(NONEXISTENT);

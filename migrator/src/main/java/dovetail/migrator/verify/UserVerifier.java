@@ -47,11 +47,6 @@ public final class UserVerifier {
   private final MailStore store;
   private final FolderNameMapper mapper;
 
-  /** For a legacy server without {@code imapc_list_prefix}. */
-  public UserVerifier(LegacyImapSource source, MailStore store) {
-    this(source, store, new FolderNameMapper(""));
-  }
-
   /** @param mapper the legacy names that the skeleton mirrors ({@code imapc_list_prefix}) and their local names */
   public UserVerifier(LegacyImapSource source, MailStore store, FolderNameMapper mapper) {
     this.source = source;
@@ -82,7 +77,7 @@ public final class UserVerifier {
         if (legacyName == null) {
           continue; // a folder created here, never on the legacy server
         }
-        mirrored.add(key(legacyName));
+        mirrored.add(LegacyFolder.key(legacyName));
         folders++;
         Optional<FolderState> folderState = FolderState.of(state);
         if (folderState.orElse(FolderState.PENDING) != FolderState.COMPLETE) {
@@ -109,7 +104,7 @@ public final class UserVerifier {
     expected.put("INBOX", "INBOX");
     for (LegacyFolder folder : legacy.listFolders()) {
       if (folder.selectable()) {
-        mapper.toLocal(folder).ifPresent(local -> expected.putIfAbsent(key(folder.legacyName()), local));
+        mapper.toLocal(folder).ifPresent(local -> expected.putIfAbsent(LegacyFolder.key(folder.legacyName()), local));
       }
     }
     expected.forEach((legacyName, local) -> {
@@ -120,10 +115,6 @@ public final class UserVerifier {
     });
   }
 
-  /** INBOX is case-insensitive (RFC 3501 5.1); every other name compares exactly. */
-  private static String key(String legacyName) {
-    return legacyName.equalsIgnoreCase("INBOX") ? "INBOX" : legacyName;
-  }
 
   /** One folder's comparison. */
   private static final class FolderCheck {
