@@ -102,6 +102,16 @@ class SubscriptionsDovecotIT {
         }
       }
       assertEquals(Set.of("INBOX", "Archive", "Projekte.&ANw-bersicht", "Neu.Ordner"), subscribed, listed.toString());
+
+      List<String> selected = imap.command("LIST (SUBSCRIBED) \"\" \"*\"");
+      Set<String> names = new TreeSet<>();
+      for (String line : selected) {
+        if (line.startsWith("* LIST")) {
+          assertTrue(line.contains("\\Subscribed"), line);
+          names.add(line.substring(line.lastIndexOf(' ') + 1).replace("\"", ""));
+        }
+      }
+      assertEquals(Set.of("INBOX", "Archive", "Projekte.&ANw-bersicht", "Neu.Ordner"), names, selected.toString());
     }
 
     // And the other way round: what Dovecot subscribes and unsubscribes, Dovetail sees.
