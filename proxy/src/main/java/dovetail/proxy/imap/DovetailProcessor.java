@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import dovetail.proxy.mailbox.InvalidFolderNameException;
 import dovetail.proxy.mailbox.MailboxBackend;
 import com.google.common.collect.ImmutableSet;
 import org.apache.james.imap.api.ImapConfiguration;
@@ -29,12 +30,13 @@ import reactor.core.publisher.Mono;
  * IDLE looks for changes that other writers made to the selected folder, so they are reported at once,
  * migrates the folder a command needs first ({@link MigrateOnAccess}), answers CLOSE after EXAMINE without
  * expunging ({@link ReadOnlyClose}),
- * corrects two response codes James gets wrong ({@link ResponseCodeFix}), and answers a command whose processor
- * failed without answering.
+ * corrects two response codes James gets wrong ({@link ResponseCodeFix}), refuses names no folder can have before
+ * James sees them ({@link FolderNameCheck}), and answers a command whose processor failed without answering.
  */
 final class DovetailProcessor implements ImapProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(DovetailProcessor.class);
   private static final StatusResponseFactory RESPONSES = new UnpooledStatusResponseFactory();
+  private static final String INVALID_NAME_KEY = "dovetail.imap.INVALID_NAME";
 
   private final ImapProcessor james;
   private final PlaintextAuthRule rule;
@@ -64,7 +66,8 @@ final class DovetailProcessor implements ImapProcessor {
     poller.watch(session);
     String copySource = message instanceof AbstractMessageRangeRequest range
         ? ResponseCodeFix.copySource(range, session.getSelected()) : null;
-    return refreshFirst(message, session)
+    return FolderNameCheck.of(message, session)
+        .then(refreshFirst(message, session))
         .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, responder)))
         .flatMap(proceed -> proceed ? readOnlyClose.before(message, session, responder) : Mono.just(false))
         .flatMap(proceed -> proceed
@@ -76,16 +79,22 @@ final class DovetailProcessor implements ImapProcessor {
   }
 
   /**
-   * A processor that throws instead of answering would leave the client waiting forever: James 3.8.1's
-   * ListProcessor does so for any reference in another namespace (PathConverter.retrieveUserName throws
-   * DeniedAccessOnSharedMailboxException outside the reactive chain, e.g. {@code LIST "#user" *}). Answer NO
-   * once, log the rest; the exception text never goes to the client.
+   * The one place where an error that no James processor answered becomes the command's answer. A processor that
+   * throws instead of answering would leave the client waiting forever: James 3.8.1's ListProcessor does so for any
+   * reference in another namespace (PathConverter.retrieveUserName throws DeniedAccessOnSharedMailboxException
+   * outside the reactive chain, e.g. {@code LIST "#user" *}). A name no folder can have ({@link FolderNameCheck}) is
+   * answered {@code NO [CANNOT]} with its reason, as Dovecot answers it. Anything else: NO once, logged; its text
+   * never goes to the client.
    */
   private Mono<Void> answerEscapedError(ImapMessage message, Responder responder, Throwable e) {
     if (!(message instanceof ImapRequest request)) {
       return Mono.error(e);
     }
-    if (e instanceof DeniedAccessOnSharedMailboxException) {
+    if (e instanceof InvalidFolderNameException invalid) {
+      LOG.debug("{} refused: {}", request.getCommand().getName(), invalid.getMessage());
+      responder.respond(RESPONSES.taggedNo(request.getTag(), null,
+          new HumanReadableText(INVALID_NAME_KEY, invalid.getMessage()), ResponseCodeFix.plain("CANNOT")));
+    } else if (e instanceof DeniedAccessOnSharedMailboxException) {
       responder.respond(RESPONSES.taggedNo(request.getTag(), request.getCommand(), HumanReadableText.MAILBOX_NOT_FOUND));
     } else {
       LOG.warn("{} failed inside James: {}", request.getCommand().getName(), e.toString(), e);

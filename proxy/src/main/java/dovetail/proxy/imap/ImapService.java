@@ -109,9 +109,10 @@ public final class ImapService implements AutoCloseable {
   private void add(String name, Endpoint.Tcp endpoint, TlsSettings tls, boolean implicitTls, MailboxBackend backend,
       PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess) throws Exception {
     // SelectionEventBus: SELECT's own selected mailbox stays silent, a FolderView takes its place (FolderViewSession).
-    ImapProcessor james = DefaultImapProcessorFactory.createDefaultProcessor(backend.mailboxManager(),
-        new SelectionEventBus(backend.eventBus()),
-        backend.subscriptionManager(), backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
+    // James's default processor, with LIST's special-use attributes from the legacy server (SpecialUseTyper).
+    ImapProcessor james = DefaultImapProcessorFactory.createXListSupportingProcessor(backend.mailboxManager(),
+        new SelectionEventBus(backend.eventBus()), backend.subscriptionManager(), new SpecialUseTyper(backend),
+        backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
     james = new QresyncResync(james, backend);

@@ -3,11 +3,16 @@ package dovetail.proxy.mailbox;
 import dovetail.store.MailStore;
 import java.util.Locale;
 import org.apache.james.mailbox.exception.MailboxNameException;
+import org.apache.james.mailbox.exception.TooLongMailboxNameException;
+import org.apache.james.mailbox.model.MailboxPath;
 
 /**
  * James names folders with its session delimiter ('.', as Dovecot's Maildir++ namespace does); the store
  * separates levels with {@link MailStore#SEPARATOR}. A Maildir++ level cannot contain '.', so the mapping is
  * one to one; a James name with the store's separator in a level cannot be stored and is refused.
+ *
+ * <p>What names no folder can have is decided here, once ({@link #check}, {@link #checkNew}), with the reason in the
+ * words of Dovecot's mailbox_verify_name for the client.
  */
 public final class FolderNames {
   private FolderNames() {}
@@ -16,9 +21,7 @@ public final class FolderNames {
     if (jamesName.equalsIgnoreCase(MailStore.INBOX)) {
       return MailStore.INBOX;
     }
-    if (delimiter != MailStore.SEPARATOR && jamesName.indexOf(MailStore.SEPARATOR) >= 0) {
-      throw new MailboxNameException("'" + MailStore.SEPARATOR + "' is not allowed in a folder name: " + jamesName);
-    }
+    check(jamesName, delimiter);
     String name = jamesName.replace(delimiter, MailStore.SEPARATOR);
     if (name.toUpperCase(Locale.ROOT).startsWith("INBOX" + MailStore.SEPARATOR) && !name.startsWith("INBOX")) {
       name = MailStore.INBOX + name.substring(MailStore.INBOX.length());
@@ -28,5 +31,51 @@ public final class FolderNames {
 
   static String toJames(String storeName, char delimiter) {
     return storeName.replace(MailStore.SEPARATOR, delimiter);
+  }
+
+  /**
+   * Refuses a name (James's form) that no folder of the store can have: the store's separator inside a level, a
+   * control character, an empty level.
+   */
+  public static void check(String jamesName, char delimiter) throws InvalidFolderNameException {
+    if (delimiter != MailStore.SEPARATOR && jamesName.indexOf(MailStore.SEPARATOR) >= 0) {
+      throw InvalidFolderNameException.because("Name must not have '" + MailStore.SEPARATOR + "' characters");
+    }
+    if (jamesName.isEmpty()) {
+      throw InvalidFolderNameException.because("Name is empty");
+    }
+    for (int i = 0; i < jamesName.length(); i++) {
+      char c = jamesName.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        throw InvalidFolderNameException.because("Name must not have control characters");
+      }
+    }
+    if (jamesName.charAt(0) == delimiter) {
+      throw InvalidFolderNameException.because("Begins with hierarchy separator");
+    }
+    if (jamesName.contains(String.valueOf(delimiter) + delimiter)) {
+      throw InvalidFolderNameException.because("Has adjacent hierarchy separators");
+    }
+    if (jamesName.charAt(jamesName.length() - 1) == delimiter) {
+      throw InvalidFolderNameException.because("Ends with hierarchy separator");
+    }
+  }
+
+  /**
+   * Refuses a name for a new folder (CREATE, RENAME's new name) that the store cannot hold ({@link #check}) or James
+   * does not create (MailboxPath.assertAcceptable: '%' or '*', a leading '#', more than 200 characters). {@code path} as James's
+   * mailbox manager takes it: without a trailing delimiter (MailboxPath.sanitize).
+   */
+  public static void checkNew(MailboxPath path, char delimiter) throws InvalidFolderNameException {
+    check(path.getName(), delimiter);
+    try {
+      path.assertAcceptable(delimiter);
+    } catch (TooLongMailboxNameException e) {
+      throw new InvalidFolderNameException("Mailbox name too long");
+    } catch (MailboxNameException e) {
+      String name = path.getName();
+      throw InvalidFolderNameException.because(name.indexOf('%') >= 0 || name.indexOf('*') >= 0
+          ? "Name must not have '%' or '*' characters" : "Begins with '#'");
+    }
   }
 }

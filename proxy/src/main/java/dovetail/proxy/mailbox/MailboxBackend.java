@@ -5,6 +5,7 @@ import dovetail.store.MailStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.james.events.EventBus;
 import org.apache.james.events.InVMEventBus;
@@ -21,6 +22,7 @@ import org.apache.james.mailbox.SubscriptionManager;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxId;
+import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.quota.QuotaManager;
 import org.apache.james.mailbox.quota.QuotaRootResolver;
 import org.apache.james.mailbox.store.SessionProviderImpl;
@@ -122,6 +124,16 @@ public final class MailboxBackend {
     StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
     StoreMailboxMapper folders = (StoreMailboxMapper) mappers.getMailboxMapper(session);
     return mapper.expungedSince(folders.mailboxById(mailboxId), modSeq);
+  }
+
+  /**
+   * What the legacy server said of the special use of the session user's folder at {@code path} (RFC 6154), when
+   * the folder was set up from the legacy server; empty for a folder created here (or a passwd-file user's) and for
+   * anything that is not the user's folder. Known for the folders that the mailbox search of a LIST found (it reads
+   * their state then); never blocks.
+   */
+  public Optional<LegacySpecialUse> legacySpecialUse(MailboxSession session, MailboxPath path) {
+    return ((StoreMailboxMapper) mappers.getMailboxMapper(session)).legacySpecialUse(path);
   }
 
   /**

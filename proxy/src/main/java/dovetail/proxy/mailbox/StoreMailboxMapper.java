@@ -1,8 +1,11 @@
 package dovetail.proxy.mailbox;
 
+import dovetail.migrator.copy.MigrationState;
 import dovetail.store.MailStore;
+import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxSession;
@@ -19,6 +22,8 @@ import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.UidValidity;
 import org.apache.james.mailbox.model.search.MailboxQuery;
 import org.apache.james.mailbox.store.mail.MailboxMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -29,6 +34,8 @@ import reactor.core.scheduler.Schedulers;
  * mistake here could not reach another user's files.
  */
 final class StoreMailboxMapper implements MailboxMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreMailboxMapper.class);
+
   private final UserMailboxes user;
   private final Username owner;
   private final char delimiter;
@@ -140,6 +147,42 @@ final class StoreMailboxMapper implements MailboxMapper {
     }
   }
 
+  /**
+   * The legacy server's special use of the folder at {@code path}, when the folder was set up from the legacy server
+   * (it has a migration state), as the last listing of it read it ({@link #readLegacySpecialUse}); empty for a folder
+   * created here, or not listed. No I/O: LIST asks on threads that must not block.
+   */
+  Optional<LegacySpecialUse> legacySpecialUse(MailboxPath path) {
+    if (!isOwn(path)) {
+      return Optional.empty();
+    }
+    try {
+      return user.legacySpecialUse(FolderNames.toStore(path.getName(), delimiter));
+    } catch (MailboxNameException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Reads a listed folder's legacy special use from its state, unless known already. Blocks. */
+  private void readLegacySpecialUse(String storeName) {
+    if (user.legacySpecialUse(storeName).isPresent()) {
+      return;
+    }
+    Map<String, String> state;
+    try {
+      state = store().open(storeName).dovetailState();
+    } catch (StoreException e) {
+      if (e.error() != StoreError.NOT_FOUND) {
+        LOG.warn("special use of {}: cannot read the folder's state: {}", storeName, e.getMessage());
+      }
+      return;
+    }
+    if (MigrationState.FolderState.of(state).isPresent()) {
+      user.rememberLegacySpecialUse(storeName,
+          new LegacySpecialUse(Optional.ofNullable(state.get(MigrationState.LEGACY_SPECIAL_USE))));
+    }
+  }
+
   @Override
   public Mono<Mailbox> findMailboxById(MailboxId mailboxId) {
     return blocking(() -> mailboxById(mailboxId));
@@ -179,7 +222,10 @@ final class StoreMailboxMapper implements MailboxMapper {
       List<String> names = store().listFolders();
       return names.stream()
           .filter(n -> query.isPathMatch(MailboxPath.forUser(owner, FolderNames.toJames(n, delimiter))))
-          .map(this::toJamesIfStillThere)
+          .map(n -> {
+            readLegacySpecialUse(n); // for LIST's special-use attributes (SpecialUseTyper), which must not block
+            return toJamesIfStillThere(n);
+          })
           .flatMap(Optional::stream)
           .toList();
     }).flatMapMany(Flux::fromIterable);

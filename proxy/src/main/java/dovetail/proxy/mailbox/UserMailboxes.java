@@ -24,6 +24,12 @@ final class UserMailboxes {
   private final Map<String, StoreMailboxId> idsByName = new HashMap<>();
   private final Map<StoreMailboxId, String> namesById = new HashMap<>();
   private final Map<StoreMailboxId, FolderState> states = new HashMap<>();
+  /**
+   * The legacy special use of migrated folders, by store name, as LIST last read it from their state. It never
+   * changes once the skeleton set it, so only folders without one are read again; the entry goes with a rename or
+   * delete made here.
+   */
+  private final Map<String, LegacySpecialUse> legacySpecialUse = new ConcurrentHashMap<>();
 
   private UserMailboxes(String user, MailStore store, AtomicLong idSource) {
     this.user = user;
@@ -74,8 +80,21 @@ final class UserMailboxes {
     return states.computeIfAbsent(id, i -> new FolderState());
   }
 
+  Optional<LegacySpecialUse> legacySpecialUse(String storeName) {
+    return Optional.ofNullable(legacySpecialUse.get(storeName));
+  }
+
+  void rememberLegacySpecialUse(String storeName, LegacySpecialUse specialUse) {
+    legacySpecialUse.put(storeName, specialUse);
+  }
+
+  private void forgetLegacySpecialUse(String name) {
+    legacySpecialUse.keySet().removeIf(n -> n.equals(name) || n.startsWith(name + MailStore.SEPARATOR));
+  }
+
   /** The store moved {@code from} and its children to {@code to}; their ids follow. */
   synchronized void renamed(String from, String to) {
+    forgetLegacySpecialUse(from);
     Map<String, StoreMailboxId> moved = new HashMap<>();
     idsByName.entrySet().removeIf(e -> {
       String name = e.getKey();
@@ -93,6 +112,7 @@ final class UserMailboxes {
 
   /** The folder is gone; a folder created later under the same name is a new folder with a new id. */
   synchronized void deleted(String name) {
+    forgetLegacySpecialUse(name);
     StoreMailboxId id = idsByName.remove(name);
     if (id != null) {
       namesById.remove(id);
