@@ -551,6 +551,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
         throw new MigrationUnavailableException("the sweeper stopped");
       }
       refreshSkeleton(user, folders, origin, problems);
+      if (folders.isEmpty()) {
+        problems.addAll(unsetFolders(user).values()); // the user is not complete: say why
+      }
       MailStore store = stores.apply(user);
       List<String> targets = folders.isEmpty() ? remaining(store, origin) : named(store, folders, problems);
       for (String folder : targets) {
@@ -655,7 +658,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
         live.put(k.folder(), run);
       }
     });
-    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unsetFolders(user).isEmpty(), live);
+    Map<String, String> unset = unsetFolders(user);
+    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unset.isEmpty(), unset, live);
   }
 
   // ---------------------------------------------------------------------------------------------- late mail

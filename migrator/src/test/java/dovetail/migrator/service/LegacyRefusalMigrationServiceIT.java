@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +125,7 @@ class LegacyRefusalMigrationServiceIT {
         assertTrue(service.needsMigration(USER, "INBOX"));
         assertFalse(Backup.store(settings, USER).exists("Sent"), "not shown as an empty folder");
         assertFalse(service.status(USER).complete(), "Sent has no local twin yet");
+        assertTrue(service.status(USER).unset().get("Sent").contains("Internal error"), service.status(USER).toString());
         service.ensureSkeleton(USER);
         assertEquals(FolderResult.Outcome.COMPLETE, service.ensureFolder(USER, "INBOX", MigrationListener.NONE).outcome());
         assertEquals(1, proxy.refused(), "serving the user never waits for Sent again");
@@ -132,6 +134,7 @@ class LegacyRefusalMigrationServiceIT {
         assertTrue(service.migrateUser(USER, List.of()).get().complete());
         assertEquals(3, Backup.store(settings, USER).open("Sent").messages().size());
         assertTrue(service.status(USER).complete());
+        assertEquals(Map.of(), service.status(USER).unset());
       }
     }
   }
