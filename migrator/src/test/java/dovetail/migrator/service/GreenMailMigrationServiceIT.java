@@ -156,6 +156,31 @@ class GreenMailMigrationServiceIT {
   }
 
   /**
+   * A new legacy folder whose local name a migrated folder took when the user renamed it: that folder is not its twin
+   * (it holds another legacy folder's mail), so the new one is reported, with why, instead of silently never migrated.
+   */
+  @Test
+  void aNewLegacyFolderNamedAsARenamedFolderIsReportedNotTakenForItsTwin(@TempDir Path tmp) throws Exception {
+    String user = "jay";
+    legacyUser(user, "Old");
+    Settings settings = settings(tmp);
+    try (MigrationService service = service(settings)) {
+      service.loggedIn(user, Optional.of(PASSWORD));
+      assertTrue(service.migrateUser(user, List.of()).get().complete());
+      MailStore store = Backup.store(settings, user);
+      store.rename("Old", "New");
+      createLegacy(user, "New");
+
+      var r = service.migrateUser(user, List.of()).get();
+      assertFalse(r.complete(), r.toString());
+      String reason = service.status(user).unset().get("New");
+      assertTrue(reason != null && reason.contains("migrated from legacy 'Old'"), service.status(user).toString());
+      assertEquals("Old", store.open("New").dovetailState().get("legacy.name"), "the renamed folder is untouched");
+      assertFalse(service.status(user).complete());
+    }
+  }
+
+  /**
    * The sweeper refreshes the skeleton of a user it migrates, so a legacy folder created since is migrated too; a user
    * who is complete is not asked (no LIST per round for users with nothing to do) and stays complete.
    */
