@@ -72,7 +72,10 @@ public final class SkeletonState {
     return out;
   }
 
-  /** {@code inbox} once {@code legacyName} has a local twin: seen, and no longer unset. */
+  /**
+   * {@code inbox} once {@code legacyName} has a local twin: seen, and no longer unset. Without a seen record (a
+   * skeleton from before it) none is started here: one holding this name alone would make every other name new.
+   */
   static Map<String, String> withSetUp(Map<String, String> inbox, String legacyName) {
     String name = LegacyFolder.key(legacyName);
     Map<String, String> out = new TreeMap<>(inbox);
@@ -82,7 +85,7 @@ public final class SkeletonState {
         out.remove(e.getKey() + REASON);
       }
     }
-    if (seen(inbox).map(s -> !s.contains(name)).orElse(true)) {
+    if (seen(inbox).map(s -> !s.contains(name)).orElse(false)) {
       long next = 1;
       for (String k : inbox.keySet()) {
         Matcher m = SEEN.matcher(k);
