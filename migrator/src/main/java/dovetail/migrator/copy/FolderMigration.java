@@ -142,7 +142,7 @@ public final class FolderMigration {
   private FolderResult copyFolder(LegacyImapSession session, String legacyName, long expected) {
     FolderSnapshot snapshot = session.examine(legacyName);
     if (snapshot.uidValidity() != expected) {
-      return fail(uidValidityChanged(legacyName, expected, snapshot.uidValidity()));
+      return fail(uidValidityChanged(legacyName, mailbox.name(), expected, snapshot.uidValidity()));
     }
     // A no-op raise takes the folder's write lock, and whoever takes it first settles a commit that a kill
     // cut short (MaildirFolder#settleRecordsWithoutFiles): only then is the next UID the exact resume point.
@@ -150,7 +150,7 @@ public final class FolderMigration {
     MailboxStatus local = mailbox.status();
     if (local.uidValidity() != expected) {
       return fail("the local folder has UIDVALIDITY " + local.uidValidity() + " but was set up for the legacy UIDVALIDITY "
-          + expected + ": it was recreated outside the migration. Move it away to migrate it again");
+          + expected + ": it was recreated outside the migration. " + migrateAgain(mailbox.name()));
     }
     Set<Long> given = new HashSet<>(skippedUids());
     Map<String, String> starting = new HashMap<>();
@@ -429,10 +429,15 @@ public final class FolderMigration {
     return uids;
   }
 
-  static String uidValidityChanged(String legacyName, long expected, long now) {
+  static String uidValidityChanged(String legacyName, String local, long expected, long now) {
     return "the legacy UIDVALIDITY of '" + legacyName + "' changed from " + expected + " to " + now
-        + ": its UIDs are not the ones this folder holds, so nothing was copied or mixed."
-        + " Move the local folder away (or delete it) and run again to migrate it afresh";
+        + ": its UIDs are not the ones this folder holds, so nothing was copied or mixed. " + migrateAgain(local);
+  }
+
+  /** What the operator does to migrate a folder afresh (the running server sets it up again only when asked to). */
+  private static String migrateAgain(String local) {
+    return "To migrate it afresh, move the local folder out of the store (or delete it), then run"
+        + " `dovetail migrate -u USER -f '" + local + "'` (offline: `backup` again)";
   }
 
   private FolderResult fail(String reason) {

@@ -1,25 +1,27 @@
 package dovetail.migrator.copy;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What {@link UserSkeleton#build} did.
  *
- * @param folders every local folder that mirrors a selectable legacy folder: local name to legacy name,
- *     INBOX first, then in the server's LIST order
+ * @param folders every local folder that mirrors a selectable legacy folder this run looked at: local name to
+ *     legacy name, INBOX first, then in the server's LIST order
  * @param created the local folders this run created (or adopted) in state {@code pending}
  * @param problems legacy folders that could not be mirrored, one line each (the name cannot be stored in
  *     Maildir++, two legacy names map to one local name, the server would not open it now, ...). They are not
  *     migrated.
- * @param unset the legacy names of those folders
+ * @param unset the legacy names of those folders, each with its problem line
  */
 public record SkeletonResult(Map<String, String> folders, List<String> created, List<String> problems,
-    List<String> unset) {
+    Map<String, String> unset) {
   public SkeletonResult {
-    folders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(folders));
+    folders = Collections.unmodifiableMap(new LinkedHashMap<>(folders));
     created = List.copyOf(created);
     problems = List.copyOf(problems);
-    unset = List.copyOf(unset);
+    unset = Collections.unmodifiableMap(new LinkedHashMap<>(unset));
   }
 }

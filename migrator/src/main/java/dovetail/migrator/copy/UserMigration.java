@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,12 +79,14 @@ public final class UserMigration {
   }
 
   /**
-   * Builds (or completes) the user's skeleton only, with the same session retries as {@link #run}, for the legacy
-   * folders that {@code wanted} names ({@link UserSkeleton#build(LegacyImapSession, Predicate)}).
+   * The running server's skeleton only ({@link UserSkeleton#refresh}), with the same session retries as
+   * {@link #run}.
+   *
+   * @param asked legacy or local names to set up even if seen before (an operator's explicit request)
    */
-  public UserResult buildSkeleton(String user, Predicate<String> wanted, MigrationListener listener) {
+  public UserResult refreshSkeleton(String user, Set<String> asked, MigrationListener listener) {
     Run run = new Run(user, listener);
-    run.wanted = wanted;
+    run.refreshAsked = Set.copyOf(asked);
     return run.execute(List.of(), true, false);
   }
 
@@ -104,8 +105,8 @@ public final class UserMigration {
     private final RunProgress progress;
     private final AtomicReference<String> abort = new AtomicReference<>();
 
-    /** The legacy folders the skeleton looks at. */
-    private Predicate<String> wanted = legacyName -> true;
+    /** Null: the skeleton is built whole; else it is refreshed, with these names asked for. */
+    private Set<String> refreshAsked;
 
     Run(String user, MigrationListener listener) {
       this.user = user;
@@ -197,7 +198,7 @@ public final class UserMigration {
         UserSkeleton builder = new UserSkeleton(store, new FolderNameMapper(options.listPrefix()), clock);
         while (true) {
           try {
-            return builder.build(session(), wanted);
+            return refreshAsked == null ? builder.build(session()) : builder.refresh(session(), refreshAsked);
           } catch (LegacyException e) {
             closeSession();
             backOff(e);

@@ -14,11 +14,15 @@ import dovetail.store.StoreException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Predicate;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * (imapc_list_prefix, separator, modified UTF-7).
  *
  * <p>Idempotent: folders that already have a migration state are left alone (the store is their master
- * from then on), so a rerun only adds folders that are new on the legacy server. Subscriptions are copied
- * when a folder is set up, and LSUB-only names (subscribed but not listed) on the user's first skeleton
- * only, so a later unsubscribe by the user is never undone.
+ * from then on). {@link #build} sets up every listed folder without a local twin; the running server's
+ * {@link #refresh} only those it has not seen before (see there). Subscriptions are copied when a folder is set
+ * up, and LSUB-only names (subscribed but not listed) on the user's first skeleton only, so a later unsubscribe
+ * by the user is never undone.
  *
  * <p>{@code \Noselect} folders are not created: Maildir++ has no such thing, and Dovecot lists a missing
  * parent of an existing folder as {@code \Noselect} by itself.
@@ -54,29 +59,70 @@ public final class UserSkeleton {
   }
 
   /**
+   * Every listed folder without a local twin (the offline backup): no record is read or written.
+   *
    * @throws LegacyException when LIST or LSUB fails, or an EXAMINE for a reason other than a missing or refused
    *     folder (INBOX refused is thrown too: the local INBOX exists and would be served as empty)
    * @throws StoreException when the store cannot be written
    */
   public SkeletonResult build(LegacyImapSession session) {
-    return build(session, legacyName -> true);
+    return build(session, session.listFolders(), (legacy, local) -> true, legacy -> {});
   }
 
   /**
-   * Only the legacy folders that {@code wanted} names: a retry of those an earlier build could not set up. The
-   * others are left as they are, set up or not (the user may have renamed or deleted them since).
+   * The running server's skeleton, kept in {@link SkeletonState}. The first one builds it whole. Later ones set up
+   * only the legacy folders that are new (not {@link SkeletonState#SEEN_PREFIX seen} before), that an earlier one
+   * left unset, or that {@code asked} names (by legacy or local name: the operator's explicit request); a folder seen
+   * before that has no local twin was deleted or renamed by the user and stays so. A skeleton built before the seen
+   * record existed gets it now and nothing new is set up: which of its folders the user deleted is not known.
+   *
+   * <p>Crash safety: each folder set up here is recorded as seen (and no longer unset) right after its own state is
+   * written, and the whole record is replaced in one write at the end. A kill before a folder's record leaves it new
+   * (or unset) with its local twin in place, which the next refresh adopts; a kill between folders loses none. Only
+   * a first build records nothing on the way: nothing is served before it ends, and a killed one is rebuilt whole.
+   *
+   * @throws LegacyException as {@link #build(LegacyImapSession)}
    */
-  public SkeletonResult build(LegacyImapSession session, Predicate<String> wanted) {
+  public SkeletonResult refresh(LegacyImapSession session, Set<String> asked) {
+    Mailbox inbox = store.open(MailStore.INBOX);
+    Map<String, String> before = inbox.dovetailState();
+    boolean built = SkeletonState.built(before);
+    Optional<Set<String>> seen = SkeletonState.seen(before);
+    Set<String> unset = new HashSet<>();
+    SkeletonState.unset(before).keySet().forEach(n -> unset.add(LegacyFolder.key(n)));
+    BiPredicate<String, String> wanted = !built ? (legacy, local) -> true
+        : (legacy, local) -> unset.contains(LegacyFolder.key(legacy)) || asked.contains(legacy) || asked.contains(local)
+            || seen.map(s -> !s.contains(LegacyFolder.key(legacy))).orElse(false);
+    Consumer<String> record = !built ? legacy -> {}
+        : legacy -> inbox.updateDovetailState(s -> SkeletonState.withSetUp(s, legacy));
     List<LegacyFolder> listed = session.listFolders();
+    SkeletonResult result = build(session, listed, wanted, record);
+    List<String> seenNow = new ArrayList<>(List.of(MailStore.INBOX)); // listed or not (RFC 3501 5.1); never empty
+    for (LegacyFolder folder : listed) {
+      if (folder.selectable() && mapper.toLocal(folder).isPresent()) {
+        seenNow.add(folder.legacyName());
+      }
+    }
+    inbox.updateDovetailState(s -> SkeletonState.withRefresh(s, clock.instant(), seenNow, result.unset()));
+    return result;
+  }
+
+  /**
+   * Sets up the listed folders that {@code wanted} names (legacy name, local name) and that have no local twin; the
+   * others are left as they are, set up or not.
+   *
+   * @param setUp told the legacy name of each folder this run set up, once its state is written
+   */
+  private SkeletonResult build(LegacyImapSession session, List<LegacyFolder> listed, BiPredicate<String, String> wanted,
+      Consumer<String> setUp) {
     boolean firstSkeleton = FolderState.of(store.open(MailStore.INBOX).dovetailState()).isEmpty();
     Map<String, LegacyFolder> byLocal = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    List<String> unset = new ArrayList<>();
+    Map<String, String> unset = new LinkedHashMap<>();
     List<LegacyFolder> subscriptionOnly = new ArrayList<>();
-    Map<String, String> localOf = new HashMap<>();
     for (LegacyFolder folder : listed) {
       String local = mapper.toLocal(folder).orElse(null);
-      if (local == null || !wanted.test(folder.legacyName())) {
+      if (local == null || !wanted.test(folder.legacyName(), local)) {
         continue; // the prefix itself, outside imapc_list_prefix, or not asked for
       }
       if (!folder.selectable()) {
@@ -89,14 +135,13 @@ public final class UserSkeleton {
       }
       LegacyFolder earlier = byLocal.putIfAbsent(local, folder);
       if (earlier != null) {
-        problems.add("legacy folders '" + earlier.legacyName() + "' and '" + folder.legacyName()
-            + "' both map to local '" + local + "'; only the first is migrated");
-        unset.add(folder.legacyName());
-        continue;
+        String problem = "legacy folders '" + earlier.legacyName() + "' and '" + folder.legacyName()
+            + "' both map to local '" + local + "'; only the first is migrated";
+        problems.add(problem);
+        unset.put(folder.legacyName(), problem);
       }
-      localOf.put(folder.legacyName(), local);
     }
-    if (!byLocal.containsKey(MailStore.INBOX)) {
+    if (!byLocal.containsKey(MailStore.INBOX) && wanted.test(MailStore.INBOX, MailStore.INBOX)) {
       // RFC 3501 5.1: INBOX always exists, even if a server leaves it out of LIST.
       byLocal.put(MailStore.INBOX, new LegacyFolder(MailStore.INBOX, LegacyFolder.NO_SEPARATOR, java.util.Set.of(), false));
     }
@@ -116,33 +161,50 @@ public final class UserSkeleton {
     Map<String, String> folders = new LinkedHashMap<>();
     List<String> created = new ArrayList<>();
     List<String> order = new ArrayList<>(byLocal.keySet());
-    order.remove(MailStore.INBOX);
-    order.add(0, MailStore.INBOX);
+    if (order.remove(MailStore.INBOX)) {
+      order.add(0, MailStore.INBOX);
+    }
     for (String local : order) {
       LegacyFolder folder = byLocal.get(local);
+      String problem;
       try {
-        if (hasState(local)) {
-          folders.put(local, folder.legacyName());
-          continue;
-        }
-        String problem = setUp(session, local, folder);
-        if (problem == null) {
-          folders.put(local, folder.legacyName());
-          created.add(local);
-        } else {
-          problems.add(problem);
-          unset.add(folder.legacyName());
+        problem = twinProblem(local, folder);
+        if (problem == null && !hasState(local)) {
+          problem = setUp(session, local, folder);
+          if (problem == null) {
+            created.add(local);
+            setUp.accept(folder.legacyName());
+          }
         }
       } catch (StoreException e) {
         if (e.error() != StoreError.INVALID_NAME) {
           throw e;
         }
-        problems.add("legacy folder '" + folder.legacyName() + "' cannot be stored as '" + local + "': "
-            + e.getMessage());
-        unset.add(folder.legacyName());
+        problem = "legacy folder '" + folder.legacyName() + "' cannot be stored as '" + local + "': " + e.getMessage();
+      }
+      if (problem == null) {
+        folders.put(local, folder.legacyName());
+      } else {
+        problems.add(problem);
+        unset.put(folder.legacyName(), problem);
       }
     }
     return new SkeletonResult(folders, created, problems, unset);
+  }
+
+  /** A local folder of that name migrated from another legacy folder (the user renamed it there): in the way. */
+  private String twinProblem(String local, LegacyFolder folder) {
+    if (!store.exists(local)) {
+      return null;
+    }
+    Map<String, String> state = store.open(local).dovetailState();
+    String from = state.get(MigrationState.LEGACY_NAME);
+    if (FolderState.of(state).isEmpty() || from == null
+        || LegacyFolder.key(from).equals(LegacyFolder.key(folder.legacyName()))) {
+      return null;
+    }
+    return "local folder '" + local + "' is in the way of legacy '" + folder.legacyName() + "': it was migrated from"
+        + " legacy '" + from + "'. Not touched: rename it to migrate '" + folder.legacyName() + "'";
   }
 
   private boolean hasState(String local) {

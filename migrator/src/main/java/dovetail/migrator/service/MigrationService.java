@@ -9,8 +9,10 @@ import dovetail.migrator.copy.LegacyEndpoints;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.MigrationState;
+import dovetail.migrator.copy.SkeletonState;
 import dovetail.migrator.copy.UserMigration;
 import dovetail.migrator.copy.UserResult;
+import dovetail.migrator.copy.UserSkeleton;
 import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,10 +46,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks.
- * Skeletons are built once per user ({@link ServiceState#SKELETON_BUILT} in INBOX's state says so across
- * restarts); the legacy folders a build could not set up are recorded beside it and tried again, alone, on the
- * next ensureSkeleton or sweep. A folder migration runs on the service's own threads, so a caller that gives up
- * does not stop it for the others. Folders are copied by {@link UserMigration#runFolders} (no LIST/LSUB per folder), with
+ * A user's skeleton is built before the user is served ({@link SkeletonState#BUILT} in INBOX's state says so
+ * across restarts), and serving never waits on the legacy server again for it. The sweeper, when it works on a
+ * user, and an admin's migrate refresh it ({@link UserSkeleton#refresh}): legacy folders created since are set up,
+ * and those a build could not set up are tried again. A folder migration runs on the service's own threads, so a
+ * caller that gives up does not stop it for the others. Folders are copied by {@link UserMigration#runFolders} (no LIST/LSUB per folder), with
  * its reconnects and backoff, behind the shared per-host connection cap.
  *
  * <p>Read-only questions (hasSkeleton, status, the sweeper's scan) look at {@code mail_location} first and do
@@ -184,21 +188,21 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   private boolean skeletonOnDisk(String user) {
-    if (!storeExists(user)) {
-      return false;
-    }
-    MailStore store = stores.apply(user);
-    return store.exists(MailStore.INBOX)
-        && store.open(MailStore.INBOX).dovetailState().containsKey(ServiceState.SKELETON_BUILT);
+    return SkeletonState.built(inboxState(user));
   }
 
-  /** The legacy folders the user's skeleton could not set up yet (see {@link ServiceState#UNSET_PREFIX}). */
-  private Set<String> unsetFolders(String user) {
+  /** The legacy folders the user's skeleton could not set up yet, with why (see {@link SkeletonState#UNSET_PREFIX}). */
+  private Map<String, String> unsetFolders(String user) {
+    return SkeletonState.unset(inboxState(user));
+  }
+
+  /** INBOX's Dovetail state; empty without a store (none is created for a question). */
+  private Map<String, String> inboxState(String user) {
     if (!storeExists(user)) {
-      return Set.of();
+      return Map.of();
     }
     MailStore store = stores.apply(user);
-    return store.exists(MailStore.INBOX) ? ServiceState.unset(store.open(MailStore.INBOX).dovetailState()) : Set.of();
+    return store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX).dovetailState() : Map.of();
   }
 
   @Override
@@ -222,16 +226,39 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (hasSkeleton(user)) {
       return;
     }
-    joinSkeletonBuild(user);
+    skeleton(user, FolderRun.Origin.ON_ACCESS, Set.of());
   }
 
-  /** Builds the skeleton, or what it left unset, or joins that build when one is running. */
-  private void joinSkeletonBuild(String user) throws MigrationUnavailableException {
-    CompletableFuture<Void> build = skeletons.computeIfAbsent(user, u -> {
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      submit(() -> buildSkeleton(u, f), f);
-      return f;
-    });
+  /**
+   * Builds the user's skeleton, or refreshes it ({@link UserSkeleton#refresh}): one run per user at a time. Serving
+   * (which only builds a missing one) and the sweeper join the run in progress; an admin's waits for it and then
+   * runs its own, so that the legacy folder list is read after the operator asked, with the names asked for.
+   *
+   * @param asked legacy or local names to set up even if seen before (admin only)
+   */
+  private void skeleton(String user, FolderRun.Origin origin, Set<String> asked) throws MigrationUnavailableException {
+    while (true) {
+      CompletableFuture<Void> mine = new CompletableFuture<>();
+      CompletableFuture<Void> running = skeletons.putIfAbsent(user, mine);
+      if (running == null) {
+        submit(() -> buildSkeleton(user, origin, asked, mine), mine);
+        awaitSkeleton(user, mine);
+        return;
+      }
+      if (origin != FolderRun.Origin.ADMIN) {
+        awaitSkeleton(user, running);
+        return;
+      }
+      try {
+        await(running);
+      } catch (MigrationUnavailableException | RuntimeException e) {
+        // that run's callers hear of its failure; this one runs its own next
+      }
+      checkOpen();
+    }
+  }
+
+  private void awaitSkeleton(String user, CompletableFuture<Void> build) throws MigrationUnavailableException {
     try {
       await(build);
     } catch (MigrationUnavailableException e) {
@@ -250,21 +277,17 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  private void buildSkeleton(String user, CompletableFuture<Void> done) {
+  private void buildSkeleton(String user, FolderRun.Origin origin, Set<String> asked, CompletableFuture<Void> done) {
     try {
-      if (!hasSkeleton(user) || !unsetFolders(user).isEmpty()) {
+      // Serving only builds a missing skeleton; another caller may have built it since this one looked.
+      if (origin != FolderRun.Origin.ON_ACCESS || !hasSkeleton(user)) {
         checkOpen();
         LegacyLogins.Endpoints login = logins.forUser(user); // before the store: no store for a user we cannot serve
         if (!storeExists(user)) {
           checkLogin(user, login);
         }
         MailStore store = stores.apply(user);
-        Map<String, String> before = store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX).dovetailState()
-            : Map.of();
-        // After a build that left folders unset, only those: any other may have been renamed or deleted since.
-        Set<String> retry = ServiceState.unset(before);
-        Predicate<String> wanted = before.containsKey(ServiceState.SKELETON_BUILT) ? retry::contains : name -> true;
-        UserResult r = migration(user, login, store).buildSkeleton(user, wanted, options.observer());
+        UserResult r = migration(user, login, store).refreshSkeleton(user, asked, options.observer());
         if (r.abortReason().isPresent()) {
           throw new MigrationUnavailableException("the folders of " + user + " cannot be read from the legacy server now: "
               + r.abortReason().get(), null, r.abortReason().get().startsWith(UserMigration.LOGIN_REFUSED));
@@ -272,14 +295,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
         if (login.imap().hasMasterUser()) {
           masterLoginWorked = true;
         }
+        // The legacy folders left without a local twin are recorded with why (status shows them): each refresh tries
+        // them again, and the user is not counted complete meanwhile (nothing may be left behind silently).
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
-        // Legacy folders without a local twin are recorded: the sweeper and an admin's migrate try them (and only
-        // them) again, and the user is not counted complete meanwhile (nothing may be left behind silently).
-        store.open(MailStore.INBOX).updateDovetailState(s -> ServiceState.withSkeleton(s, clock.instant(),
-            r.skeleton().unset()));
         if (r.skeleton().unset().isEmpty()) {
-          LOG.info("{}: skeleton built: {} folders, {} new", user, r.skeleton().folders().size(),
-              r.skeleton().created().size());
+          LOG.info("{}: skeleton {}: {} folders, {} new", user, origin == FolderRun.Origin.ON_ACCESS ? "built"
+              : "refreshed", r.skeleton().folders().size(), r.skeleton().created().size());
         } else {
           LOG.warn("{}: skeleton not final: {} folders, {} new, {} legacy folder(s) not set up; tried again next time",
               user, r.skeleton().folders().size(), r.skeleton().created().size(), r.skeleton().unset().size());
@@ -526,8 +547,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
     long messages = 0;
     long bytes = 0;
     try {
-      if (!hasSkeleton(user) || !unsetFolders(user).isEmpty()) {
-        joinSkeletonBuild(user); // the sweeper and an admin's migrate also retry the folders a build left unset
+      if (gate != null && !gate.awaitTurn()) {
+        throw new MigrationUnavailableException("the sweeper stopped");
+      }
+      refreshSkeleton(user, folders, origin, problems);
+      if (folders.isEmpty()) {
+        problems.addAll(unsetFolders(user).values()); // the user is not complete: say why
       }
       MailStore store = stores.apply(user);
       List<String> targets = folders.isEmpty() ? remaining(store, origin) : named(store, folders, problems);
@@ -568,24 +593,58 @@ public final class MigrationService implements Migrations, AutoCloseable {
     return out;
   }
 
+  /**
+   * Before the sweeper or an admin migrates a user, the skeleton is refreshed: legacy folders created since are set
+   * up, and those it left unset are tried again. An admin's {@code -f} refreshes only when a name asked for has no
+   * local folder (it is then set up even if seen before) or the skeleton is not final. A refresh that fails for a
+   * user whose skeleton exists is a problem of this run; the folders set up before are migrated all the same.
+   */
+  private void refreshSkeleton(String user, List<String> folders, FolderRun.Origin origin, List<String> problems)
+      throws MigrationUnavailableException {
+    Set<String> asked = new LinkedHashSet<>();
+    if (storeExists(user)) {
+      MailStore store = stores.apply(user);
+      List<String> all = store.listFolders();
+      folders.stream().filter(f -> local(store, all, f).isEmpty()).forEach(asked::add);
+    }
+    if (hasSkeleton(user) && unsetFolders(user).isEmpty() && !folders.isEmpty() && asked.isEmpty()) {
+      return;
+    }
+    try {
+      skeleton(user, origin, asked);
+    } catch (MigrationUnavailableException e) {
+      if (!hasSkeleton(user)) {
+        throw e;
+      }
+      problems.add(e.getMessage());
+    }
+  }
+
   /** Folders asked for by local name, or by their legacy name. */
   private static List<String> named(MailStore store, List<String> asked, List<String> problems) {
     List<String> out = new ArrayList<>();
     List<String> all = store.listFolders();
     for (String name : asked) {
-      String local = name.equalsIgnoreCase(MailStore.INBOX) ? MailStore.INBOX : all.contains(name) ? name : null;
-      for (int i = 0; local == null && i < all.size(); i++) {
-        if (name.equals(store.open(all.get(i)).dovetailState().get(MigrationState.LEGACY_NAME))) {
-          local = all.get(i);
-        }
-      }
-      if (local == null) {
+      Optional<String> local = local(store, all, name);
+      if (local.isEmpty()) {
         problems.add("no folder '" + name + "'");
-      } else if (!out.contains(local)) {
-        out.add(local);
+      } else if (!out.contains(local.get())) {
+        out.add(local.get());
       }
     }
     return out;
+  }
+
+  /** The local folder {@code name} means: the one of that name, else the one migrated from that legacy name. */
+  private static Optional<String> local(MailStore store, List<String> all, String name) {
+    if (name.equalsIgnoreCase(MailStore.INBOX)) {
+      return Optional.of(MailStore.INBOX);
+    }
+    if (all.contains(name)) {
+      return Optional.of(name);
+    }
+    return all.stream().filter(f -> name.equals(store.open(f).dovetailState().get(MigrationState.LEGACY_NAME)))
+        .findFirst();
   }
 
   @Override
@@ -599,7 +658,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
         live.put(k.folder(), run);
       }
     });
-    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unsetFolders(user).isEmpty(), live);
+    Map<String, String> unset = unsetFolders(user);
+    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unset.isEmpty(), unset, live);
   }
 
   // ---------------------------------------------------------------------------------------------- late mail

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 public interface Migrations {
 
   /**
-   * True when the user's folders were already mirrored from the legacy server, every one of them (cheap: reads
-   * the store). A skeleton that left a legacy folder without a local twin is not one: it is built again.
+   * True when the user's skeleton was built (cheap: reads the store), even if it left a legacy folder unset: serving
+   * never waits on the legacy server for it again. The sweeper and an admin's migrate refresh it.
    */
   boolean hasSkeleton(String user);
 
@@ -68,8 +68,10 @@ public interface Migrations {
   void loggedOut(String user);
 
   /**
-   * Admin: migrates the user's remaining folders now (or only {@code folders}), ahead of the sweeper. The
-   * user becomes known. The future ends when every folder asked for has had its run.
+   * Admin: migrates the user's remaining folders now (or only {@code folders}), ahead of the sweeper. Without
+   * {@code folders} the skeleton is refreshed first, so legacy folders created since are set up; a name in
+   * {@code folders} that has no local folder is set up from the legacy folder of that (legacy or local) name, even
+   * one seen before. The user becomes known. The future ends when every folder asked for has had its run.
    */
   CompletableFuture<UserResult> migrateUser(String user, List<String> folders);
 

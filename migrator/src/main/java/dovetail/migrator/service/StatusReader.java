@@ -18,13 +18,17 @@ import java.util.Optional;
 final class StatusReader {
   private StatusReader() {}
 
-  /** @param running the migrations of this user in progress, by local folder */
-  static UserStatus read(String user, MailStore store, boolean skeleton, Map<String, FolderRun> running) {
+  /**
+   * @param unset the legacy folders the skeleton left unset, with why
+   * @param running the migrations of this user in progress, by local folder
+   */
+  static UserStatus read(String user, MailStore store, boolean skeleton, Map<String, String> unset,
+      Map<String, FolderRun> running) {
     List<FolderStatus> folders = new ArrayList<>();
     for (String name : store.listFolders()) {
       folders.add(folder(store.open(name), running.get(name)));
     }
-    return new UserStatus(user, skeleton, folders);
+    return new UserStatus(user, skeleton, folders, unset);
   }
 
   static FolderStatus folder(Mailbox box, FolderRun run) {

@@ -90,16 +90,210 @@ class GreenMailMigrationServiceIT {
   }
 
   private static Settings settings(Path tmp) throws Exception {
+    return settings(tmp, "sweeper = no");
+  }
+
+  private static Settings settings(Path tmp, String sweeper) throws Exception {
     Path conf = tmp.resolve("dovetail.conf");
     Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + forwarder.port() + "\n"
         + "imapc_connection_retry_count = 1\nimapc_connection_retry_interval = 20 ms\n"
-        + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\nsweeper = no\n"
+        + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\n" + sweeper + "\n"
         + "dsync_commit_msgs_interval = 5\nmail_prefetch_count = 4\n");
     return ConfigLoader.load(conf, List.of());
   }
 
   private static MigrationService service(Settings settings) {
     return MigrationService.create(settings, new ConnectionLimiter(10), Clock.systemUTC());
+  }
+
+  /** A legacy user of its own, with one message in each folder named. */
+  private static void legacyUser(String user, String... folders) {
+    greenMail.setUser(user + "@example.com", user, PASSWORD);
+    createLegacy(user, folders);
+  }
+
+  private static void createLegacy(String user, String... folders) {
+    try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+      for (String folder : folders) {
+        imap.create(folder);
+        imap.append(folder, message(user + " " + folder), List.of(), Instant.parse("2024-03-03T00:00:00Z"));
+      }
+    }
+  }
+
+  /**
+   * An operator's migrate reads the legacy folder list again: a folder created on the legacy server after the
+   * skeleton is set up (with its subscription) and migrated, while migrated folders the user deleted or renamed
+   * since stay so (legacy and local folders are matched by name, so only a record of the names seen tells them
+   * apart from new ones).
+   */
+  @Test
+  void anAdminMigrateTakesNewLegacyFoldersButNoneTheUserDeletedOrRenamed(@TempDir Path tmp) throws Exception {
+    String user = "dora";
+    legacyUser(user, "Kept", "Gone", "Moved");
+    Settings settings = settings(tmp);
+    try (MigrationService service = service(settings)) {
+      service.loggedIn(user, Optional.of(PASSWORD));
+      assertTrue(service.migrateUser(user, List.of()).get().complete());
+      MailStore store = Backup.store(settings, user);
+      store.delete("Gone");
+      store.rename("Moved", "Renamed");
+      createLegacy(user, "Later");
+      try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+        imap.subscribe("Later");
+      }
+
+      var r = service.migrateUser(user, List.of()).get();
+      assertTrue(r.complete(), r.toString());
+      assertEquals(1, store.open("Later").messages().size());
+      assertFalse(service.needsMigration(user, "Later"));
+      assertTrue(store.subscriptions().contains("Later"), store.subscriptions().toString());
+      assertFalse(store.exists("Gone"), "a folder the user deleted is not set up again");
+      assertFalse(store.exists("Moved"), "nor one the user renamed");
+      assertEquals(1, store.open("Renamed").messages().size());
+      assertTrue(service.status(user).complete());
+    }
+  }
+
+  /**
+   * A new legacy folder whose local name a migrated folder took when the user renamed it: that folder is not its twin
+   * (it holds another legacy folder's mail), so the new one is reported, with why, instead of silently never migrated.
+   */
+  @Test
+  void aNewLegacyFolderNamedAsARenamedFolderIsReportedNotTakenForItsTwin(@TempDir Path tmp) throws Exception {
+    String user = "jay";
+    legacyUser(user, "Old");
+    Settings settings = settings(tmp);
+    try (MigrationService service = service(settings)) {
+      service.loggedIn(user, Optional.of(PASSWORD));
+      assertTrue(service.migrateUser(user, List.of()).get().complete());
+      MailStore store = Backup.store(settings, user);
+      store.rename("Old", "New");
+      createLegacy(user, "New");
+
+      var r = service.migrateUser(user, List.of()).get();
+      assertFalse(r.complete(), r.toString());
+      String reason = service.status(user).unset().get("New");
+      assertTrue(reason != null && reason.contains("migrated from legacy 'Old'"), service.status(user).toString());
+      assertEquals("Old", store.open("New").dovetailState().get("legacy.name"), "the renamed folder is untouched");
+      assertFalse(service.status(user).complete());
+    }
+  }
+
+  /**
+   * The sweeper refreshes the skeleton of a user it migrates, so a legacy folder created since is migrated too; a user
+   * who is complete is not asked (no LIST per round for users with nothing to do) and stays complete.
+   */
+  @Test
+  void theSweeperTakesNewLegacyFoldersOfTheUsersItMigratesAndLeavesCompleteUsersComplete(@TempDir Path tmp)
+      throws Exception {
+    legacyUser("erin", "Work");
+    legacyUser("fay", "Work");
+    Settings off = settings(tmp);
+    try (MigrationService service = service(off)) {
+      service.loggedIn("erin", Optional.of(PASSWORD));
+      service.ensureSkeleton("erin"); // Work and INBOX stay pending
+      service.loggedIn("fay", Optional.of(PASSWORD));
+      assertTrue(service.migrateUser("fay", List.of()).get().complete());
+    }
+    createLegacy("erin", "Later");
+    createLegacy("fay", "Later");
+
+    Settings on = settings(tmp, "sweeper = yes");
+    try (MigrationService service = MigrationService.create(on, user -> Backup.store(on, user), new ConnectionLimiter(10),
+        Clock.systemUTC(), MigrationService.Options.defaults().withRescanPeriod(java.time.Duration.ofMillis(50)))) {
+      service.loggedIn("erin", Optional.of(PASSWORD)); // the only credentials: no master user
+      service.loggedIn("fay", Optional.of(PASSWORD));
+      service.awaitSweeperRounds(3);
+      assertTrue(service.status("erin").complete(), service.status("erin").toString());
+      assertEquals(1, Backup.store(on, "erin").open("Later").messages().size());
+      assertFalse(Backup.store(on, "fay").exists("Later"), "a complete user is not refreshed by the sweeper");
+      assertTrue(service.status("fay").complete());
+    }
+  }
+
+  /**
+   * A skeleton built before the record of seen legacy folders existed: its first refresh records the legacy folders
+   * listed and sets none of them up (it cannot tell new ones from those the user deleted); the next one sets up the
+   * folders created after it.
+   */
+  @Test
+  void theFirstRefreshOfASkeletonWithoutTheSeenRecordSetsUpNothing(@TempDir Path tmp) throws Exception {
+    String user = "gus";
+    legacyUser(user, "Old");
+    Settings settings = settings(tmp);
+    try (MigrationService service = service(settings)) {
+      service.loggedIn(user, Optional.of(PASSWORD));
+      assertTrue(service.migrateUser(user, List.of()).get().complete());
+      MailStore store = Backup.store(settings, user);
+      // As an earlier version left it: skeleton.built, no skeleton.seen.N.
+      store.open("INBOX").updateDovetailState(s -> s.entrySet().stream()
+          .filter(e -> !e.getKey().startsWith("skeleton.seen."))
+          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+      assertTrue(service.hasSkeleton(user));
+      store.delete("Old");
+      createLegacy(user, "Between");
+
+      assertTrue(service.migrateUser(user, List.of()).get().complete());
+      assertFalse(store.exists("Old"), "a folder the user deleted is not set up again");
+      assertFalse(store.exists("Between"), "nothing is set up before the record exists");
+
+      createLegacy(user, "Later");
+      assertTrue(service.migrateUser(user, List.of()).get().complete());
+      assertEquals(1, store.open("Later").messages().size());
+      assertFalse(store.exists("Old"));
+      assertFalse(store.exists("Between"));
+    }
+  }
+
+  /**
+   * A folder whose legacy UIDVALIDITY changed fails, and its error tells the operator what to do: move the local
+   * folder out of the store and run {@code migrate -f FOLDER}, which sets it up again (a plain migrate does not: the
+   * folder was seen before, and it might be the user's deletion) with the new UIDVALIDITY and every message.
+   */
+  @Test
+  void aFailedFolderMovedAwayIsSetUpAgainByAMigrateThatNamesIt(@TempDir Path tmp) throws Exception {
+    String user = "hal";
+    legacyUser(user, "Box");
+    Settings settings = settings(tmp);
+    try (MigrationService service = service(settings)) {
+      service.loggedIn(user, Optional.of(PASSWORD));
+      service.ensureSkeleton(user);
+      MailStore store = Backup.store(settings, user);
+      long before = store.open("Box").status().uidValidity();
+      long after;
+      try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+        do { // GreenMail's UIDVALIDITY is the second the folder was created
+          Thread.sleep(200);
+          // Through its store: GreenMail's DELETE fails on the listener that the skeleton's EXAMINE left behind.
+          var host = greenMail.getManagers().getImapHostManager();
+          var box = host.getFolder(greenMail.getManagers().getUserManager().getUser(user), "Box");
+          box.deleteAllMessages();
+          host.getStore().deleteMailbox(box);
+          imap.create("Box");
+          after = imap.status("Box").uidValidity();
+        } while (after == before);
+        for (int i = 1; i <= 3; i++) {
+          imap.append("Box", message("hal box " + i), List.of(), Instant.parse("2024-05-05T00:00:00Z"));
+        }
+      }
+
+      FolderResult failed = service.ensureFolder(user, "Box", MigrationListener.NONE);
+      assertEquals(FolderResult.Outcome.FAILED, failed.outcome(), failed.toString());
+      assertTrue(failed.reason().contains("`dovetail migrate -u USER -f 'Box'`"), failed.reason());
+      // The operator moves it out of the store.
+      Files.move(tmp.resolve("store").resolve(user).resolve(".Box"), tmp.resolve("Box.failed"));
+
+      assertTrue(service.migrateUser(user, List.of()).get().complete());
+      store = Backup.store(settings, user);
+      assertFalse(store.exists("Box"), "seen before: a plain migrate cannot tell it from a folder the user deleted");
+      var r = service.migrateUser(user, List.of("Box")).get();
+      assertTrue(r.complete(), r.toString());
+      assertEquals(after, store.open("Box").status().uidValidity());
+      assertEquals(3, store.open("Box").messages().size());
+      assertFalse(service.needsMigration(user, "Box"));
+      assertTrue(service.status(user).complete());
+    }
   }
 
   @Test

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +125,7 @@ class LegacyRefusalMigrationServiceIT {
         assertTrue(service.needsMigration(USER, "INBOX"));
         assertFalse(Backup.store(settings, USER).exists("Sent"), "not shown as an empty folder");
         assertFalse(service.status(USER).complete(), "Sent has no local twin yet");
+        assertTrue(service.status(USER).unset().get("Sent").contains("Internal error"), service.status(USER).toString());
         service.ensureSkeleton(USER);
         assertEquals(FolderResult.Outcome.COMPLETE, service.ensureFolder(USER, "INBOX", MigrationListener.NONE).outcome());
         assertEquals(1, proxy.refused(), "serving the user never waits for Sent again");
@@ -132,6 +134,7 @@ class LegacyRefusalMigrationServiceIT {
         assertTrue(service.migrateUser(USER, List.of()).get().complete());
         assertEquals(3, Backup.store(settings, USER).open("Sent").messages().size());
         assertTrue(service.status(USER).complete());
+        assertEquals(Map.of(), service.status(USER).unset());
       }
     }
   }
@@ -165,6 +168,44 @@ class LegacyRefusalMigrationServiceIT {
         assertTrue(service.status(user).complete());
         assertTrue(store.exists("Sent"));
         assertFalse(store.exists("Old"), "a folder the user deleted is not set up again");
+      }
+    }
+  }
+
+  /**
+   * A refresh that stops part-way (here on a BAD, as a kill would stop it) has already recorded each folder it set up:
+   * one the user deletes before the next refresh stays deleted, and the next refresh sets up the folder the stopped
+   * one did not reach.
+   */
+  @Test
+  void aRefreshThatStopsPartWayKeepsTheRecordOfEachFolderItSetUp(@TempDir Path tmp) throws Exception {
+    String user = "ivy";
+    greenMail.setUser("ivy@example.com", user, PASSWORD);
+    try (RefusingProxy proxy = new RefusingProxy(greenMail.getImap().getPort())) {
+      Settings settings = settings(tmp, proxy);
+      try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+        service.loggedIn(user, Optional.of(PASSWORD));
+        service.ensureSkeleton(user);
+        try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+          for (String folder : List.of("Alpha", "Beta")) { // listed in this order
+            imap.create(folder);
+            imap.append(folder, message(folder), List.of(), Instant.parse("2024-02-02T00:00:00Z"));
+          }
+        }
+        proxy.refuse("EXAMINE \"?Beta\"?( .*)?", 1000, "BAD simulated stop");
+        var stopped = service.migrateUser(user, List.of()).get();
+        assertFalse(stopped.complete(), stopped.toString());
+        MailStore store = Backup.store(settings, user);
+        assertTrue(store.exists("Alpha"), "set up before the stop");
+        assertFalse(store.exists("Beta"));
+        store.delete("Alpha"); // the user's choice, before the next refresh
+
+        proxy.refuse("EXAMINE \"?Beta\"?( .*)?", 0, "BAD simulated stop");
+        var r = service.migrateUser(user, List.of()).get();
+        assertTrue(r.complete(), r.toString());
+        assertFalse(store.exists("Alpha"), "a folder the user deleted is not set up again");
+        assertEquals(1, store.open("Beta").messages().size());
+        assertTrue(service.status(user).complete());
       }
     }
   }

@@ -46,6 +46,9 @@ final class AdminJson {
     s.writeTo(n.putObject("summary"));
     ArrayNode folders = n.putArray("folders");
     u.folders().forEach(f -> folders.add(folder(f)));
+    // Legacy folders the skeleton could not set up: they keep the user from being complete, so status says why.
+    ArrayNode unset = n.putArray("unset");
+    u.unset().forEach((legacy, reason) -> unset.addObject().put("legacy_folder", legacy).put("reason", reason));
     return n;
   }
 

@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * {@code dovetail status} without {@code --json}: per user a table (folder, state, messages done/total, bytes, a
- * progress bar, errors, rate, ETA), the folders' error texts, and a summary line; then a total when several users
- * are shown.
+ * progress bar, errors, rate, ETA), the folders' error texts, the legacy folders not set up and why, and a summary
+ * line; then a total when several users are shown.
  */
 public final class StatusTable {
   private static final String[] HEADER = {"FOLDER", "STATE", "MESSAGES", "BYTES", "PROGRESS", "ERRORS", "RATE", "ETA"};
@@ -49,6 +49,7 @@ public final class StatusTable {
     if (user.path("folders").isEmpty()) {
       lines.add(user.path("skeleton").asBoolean() ? "  (no folders)"
           : "  not migrated yet: no folders mirrored from the legacy server");
+      lines.addAll(unset(user));
       return;
     }
     List<String[]> rows = new ArrayList<>();
@@ -67,8 +68,18 @@ public final class StatusTable {
     }
     lines.addAll(align(rows));
     lines.addAll(errors);
+    lines.addAll(unset(user));
     lines.addAll(late);
     lines.add(AdminText.summary(name, user.path("summary")));
+  }
+
+  /** The legacy folders not set up, which keep the user from being complete; the reason names the folder. */
+  private static List<String> unset(JsonNode user) {
+    List<String> lines = new ArrayList<>();
+    for (JsonNode u : user.path("unset")) {
+      lines.add("  ! not set up: " + u.path("reason").asText());
+    }
+    return lines;
   }
 
   private static String[] row(JsonNode f) {

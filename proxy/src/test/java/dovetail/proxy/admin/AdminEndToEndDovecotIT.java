@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dovetail.proxy.cli.DovetailCommand;
 import dovetail.proxy.server.LegacyMailboxes;
 import dovetail.proxy.server.TestDovetail;
+import dovetail.store.MessageMeta;
 import dovetail.store.dovecot.DovecotServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,10 +29,11 @@ import picocli.CommandLine;
 /**
  * {@code dovetail migrate|status|verify} as an operator types them, against the real service of a running server,
  * with real Dovecot 2.3 as the legacy server. Dovetail knows only the legacy master user's password and the sweeper
- * is off, so what migrates carol, who never logged in, is the admin command, with the master user.
+ * is off, so what migrates carol and dave, who never logged in, is the admin command, with the master user.
  */
 class AdminEndToEndDovecotIT {
   private static final Map<String, Integer> CAROL = LegacyMailboxes.counts("INBOX", 40, "Sent", 25, "Archive/2024", 30);
+  private static final Map<String, Integer> DAVE = LegacyMailboxes.counts("INBOX", 3, "Sent", 4);
 
   @TempDir static Path dir;
   private static DovecotServer legacy;
@@ -45,7 +50,8 @@ class AdminEndToEndDovecotIT {
     DovecotServer.assumeInstalled();
     Path legacyDir = dir.resolve("legacy");
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "carol"), CAROL, 7);
-    legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw")
+    LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "dave"), DAVE, 8);
+    legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw").user("dave", "dave-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
@@ -135,6 +141,35 @@ class AdminEndToEndDovecotIT {
     assertEquals(0, verify.exit(), verify.out() + verify.err());
     assertTrue(verify.out().contains("carol: 3 folders, 95 messages compared, 0 new in the store since migration, "
         + "0 differences"), verify.out());
+  }
+
+  /**
+   * A legacy folder the skeleton could not set up keeps the user from being complete: migrate and status say which
+   * and why (here a local folder of the same name, with mail of its own, is in the way).
+   */
+  @Test
+  void statusAndMigrateSayWhichLegacyFolderIsNotSetUpAndWhy() throws Exception {
+    String conf = dovetail.configFile().toString();
+    dovetail.store("dave").create("Sent", 42, 1).append(MessageMeta.next(Instant.parse("2024-01-01T00:00:00Z"), null),
+        new ByteArrayInputStream("Subject: mine\r\n\r\nkept here\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+    Run migrate = run("migrate", "-c", conf, "-u", "dave", "--wait");
+    assertEquals(1, migrate.exit(), migrate.out() + migrate.err());
+    assertTrue(migrate.out().contains("  ! local folder 'Sent' exists with 1 messages"), migrate.out());
+
+    Run text = run("status", "-c", conf, "-u", "dave");
+    assertEquals(0, text.exit(), text.err());
+    String line = text.out().lines().filter(l -> l.startsWith("  ! not set up: ")).findFirst().orElse("");
+    assertTrue(line.contains("local folder 'Sent' exists with 1 messages under UIDVALIDITY 42 but no migration state")
+        && line.contains("move it away to migrate 'Sent'"), text.out());
+
+    JsonNode dave = status("dave");
+    assertFalse(dave.path("complete").asBoolean(), dave.toString());
+    assertEquals("complete", folders(dave).get("INBOX").path("state").asText(), dave.toString());
+    JsonNode unset = dave.path("unset");
+    assertEquals(1, unset.size(), dave.toString());
+    assertEquals("Sent", unset.path(0).path("legacy_folder").asText());
+    assertTrue(unset.path(0).path("reason").asText().contains("no migration state"), unset.toString());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dovetail.migrator.service.UserStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,20 @@ class AdminJsonTest {
     assertEquals(3, s.path("messages_total").asLong());
     assertEquals(0, s.path("eta_seconds").asLong(), "nothing left");
     assertEquals(false, doc.path("complete").asBoolean(), "as UserStatus.complete() says for a local folder");
+  }
+
+  @Test
+  void legacyFoldersNotSetUpAreListedWithWhy() {
+    UserStatus u = new UserStatus("alice", false, List.of(
+        folder("INBOX", "complete", 3, 3, 30, 30, Optional.empty(), 0, -1)),
+        Map.of("Sent", "legacy folder 'Sent' cannot be opened now: NO Internal error"));
+    JsonNode doc = AdminJson.user(u);
+    assertEquals(false, doc.path("complete").asBoolean());
+    assertEquals(1, doc.path("unset").size());
+    assertEquals("Sent", doc.path("unset").path(0).path("legacy_folder").asText());
+    assertEquals("legacy folder 'Sent' cannot be opened now: NO Internal error",
+        doc.path("unset").path(0).path("reason").asText());
+    assertTrue(AdminJson.user(new UserStatus("bob", true, List.of())).path("unset").isArray());
   }
 
   @Test

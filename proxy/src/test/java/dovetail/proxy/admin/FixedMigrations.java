@@ -140,7 +140,7 @@ final class FixedMigrations implements Migrations {
       messages += f.messages();
       bytes += f.bytes();
     }
-    return new UserResult(user, new SkeletonResult(Map.of(), List.of(), List.of(), List.of()), List.of(folders), List.of(),
+    return new UserResult(user, new SkeletonResult(Map.of(), List.of(), List.of(), Map.of()), List.of(folders), List.of(),
         Optional.empty(), messages, bytes, Duration.ofSeconds(42));
   }
 
