@@ -1,5 +1,6 @@
 package dovetail.migrator.service;
 
+import dovetail.migrator.copy.MigrationState;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,6 +23,14 @@ import java.util.Optional;
 public record FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
     long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds,
     Optional<Instant> legacyChecked, long lateMerged) {
+  /** The state of a folder created in Dovetail: it has no legacy twin. */
+  public static final String LOCAL = "local";
+
+  /** Migrated, or made here: nothing of it is left on the legacy server. */
+  public boolean nothingToMigrate() {
+    return state.equals(MigrationState.FolderState.COMPLETE.configName()) || state.equals(LOCAL);
+  }
+
   /** Without late-mail checks. */
   public FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
       long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds) {

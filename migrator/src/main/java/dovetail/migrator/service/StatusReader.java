@@ -34,7 +34,7 @@ final class StatusReader {
   static FolderStatus folder(Mailbox box, FolderRun run) {
     Map<String, String> state = box.dovetailState();
     Optional<FolderState> migration = FolderState.of(state);
-    String name = migration.map(FolderState::configName).orElse("local");
+    String name = migration.map(FolderState::configName).orElse(FolderStatus.LOCAL);
     long messages = 0;
     long bytes = 0;
     for (StoredMessage m : box.messages()) {

@@ -24,8 +24,11 @@ public record UserStatus(String user, boolean skeleton, List<FolderStatus> folde
     this(user, skeleton, folders, Map.of());
   }
 
-  /** True when the skeleton exists, no legacy folder is left unset and every folder is complete. */
+  /**
+   * True when the skeleton exists, no legacy folder is left unset and no folder has anything left to migrate (each is
+   * complete, or was made here).
+   */
   public boolean complete() {
-    return skeleton && unset.isEmpty() && folders.stream().allMatch(f -> f.state().equals("complete"));
+    return skeleton && unset.isEmpty() && folders.stream().allMatch(FolderStatus::nothingToMigrate);
   }
 }

@@ -152,6 +152,11 @@ class GreenMailMigrationServiceIT {
       assertFalse(store.exists("Moved"), "nor one the user renamed");
       assertEquals(1, store.open("Renamed").messages().size());
       assertTrue(service.status(user).complete());
+
+      store.create("Notes"); // as a client's CREATE: a folder with nothing to migrate
+      assertEquals("local", service.status(user).folders().stream().filter(f -> f.folder().equals("Notes"))
+          .findFirst().orElseThrow().state());
+      assertTrue(service.status(user).complete(), "a folder made here leaves nothing to migrate");
     }
   }
 

@@ -172,7 +172,7 @@ final class AdminJson {
       }
       skipped += f.skipped();
       errors += f.error().isPresent() ? 1 : 0;
-      if (f.state().equals("local")) {
+      if (f.state().equals(FolderStatus.LOCAL)) {
         return;
       }
       messagesDone += f.messagesDone();
