@@ -84,11 +84,10 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
   @Override
   protected AbstractChannelPipelineFactory createPipelineFactory() {
     // James's command handler, not yet active, gives way to one on the commands pool (a handler cannot be added twice).
-    return AdjustedPipeline.of(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
-        this::createCoreHandler, pipeline -> {
-          pipeline.remove(HandlerConstants.CORE_HANDLER);
-          pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
-        });
+    return AdjustedPipeline.of(super.createPipelineFactory(), pipeline -> {
+      pipeline.remove(HandlerConstants.CORE_HANDLER);
+      pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
+    });
   }
 
   private ProtocolHandlerChainImpl chain() throws WiringException {
