@@ -43,7 +43,7 @@ import org.apache.james.protocols.pop3.core.WelcomeMessageHandler;
  * <p>Commands run on a pool of their own ({@link #commands}), never on a Netty event loop: James adds its command
  * handler without an executor, so PASS and AUTH (the failed-login delay, the legacy password check, the INBOX
  * migration, which may take minutes) blocked the loop and every other connection that shares it. Each connection
- * gets an ordered executor over the shared threads (Netty's NonStickyEventExecutorGroup): its commands still run
+ * gets an ordered executor over the pool's threads (Netty's NonStickyEventExecutorGroup): its commands still run
  * one at a time in the order they came, and a connection that waits holds one thread, not the others' turn.
  */
 final class Pop3Server extends AbstractConfigurableAsyncServer {
@@ -51,34 +51,29 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
   private final SessionProvider sessions;
   private final InboxAccess inboxes;
   private final MetricFactory metrics;
-  private final int commandThreads;
+  private final EventExecutorGroup commands;
   private POP3Protocol protocol;
-  private EventExecutorGroup commands;
 
-  /** @param commandThreads how many commands of different connections may run (or wait) at once */
+  /** @param commands where commands run: {@link #commandPool}, which the caller shuts down */
   Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, InboxAccess inboxes, MetricFactory metrics,
-      int commandThreads) {
+      EventExecutorGroup commands) {
     this.rule = rule;
     this.sessions = sessions;
     this.inboxes = inboxes;
     this.metrics = metrics;
-    this.commandThreads = commandThreads;
+    this.commands = commands;
+  }
+
+  /** @param threads how many commands of different connections may run (or wait) at once; more wait their turn */
+  static EventExecutorGroup commandPool(int threads) {
+    return new NonStickyEventExecutorGroup(
+        new UnorderedThreadPoolEventExecutor(threads, new DefaultThreadFactory("pop3-commands", true)));
   }
 
   @Override
   protected void preInit() throws Exception {
     super.preInit();
     protocol = new POP3Protocol(chain(), new Greeting(getHelloName()));
-    commands = new NonStickyEventExecutorGroup(
-        new UnorderedThreadPoolEventExecutor(commandThreads, new DefaultThreadFactory("pop3-commands", true)));
-  }
-
-  @Override
-  protected void postDestroy() {
-    super.postDestroy();
-    if (commands != null) {
-      commands.shutdownGracefully();
-    }
   }
 
   @Override
