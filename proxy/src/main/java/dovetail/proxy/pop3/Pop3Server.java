@@ -18,10 +18,8 @@ import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
 import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
-import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.netty.ChannelHandlerFactory;
 import org.apache.james.protocols.netty.HandlerConstants;
-import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
 import org.apache.james.protocols.pop3.POP3Protocol;
 import org.apache.james.protocols.pop3.POP3Session;
 import org.apache.james.protocols.pop3.core.CapaCmdHandler;
@@ -44,7 +42,8 @@ import org.apache.james.protocols.pop3.core.WelcomeMessageHandler;
  * handler without an executor, so PASS and AUTH (the failed-login delay, the legacy password check, the INBOX
  * migration, which may take minutes) blocked the loop and every other connection that shares it. Each connection
  * gets an ordered executor over the pool's threads (Netty's NonStickyEventExecutorGroup): its commands still run
- * one at a time in the order they came, and a connection that waits holds one thread, not the others' turn.
+ * one at a time in the order they came, and a connection that waits holds one thread, not the others' turn. Off
+ * the event loop, STLS has to stop reading while it is answered ({@link Pop3ConnectionHandler}).
  */
 final class Pop3Server extends AbstractConfigurableAsyncServer {
   private final PlaintextAuthRule rule;
@@ -135,7 +134,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
 
   @Override
   protected ChannelInboundHandlerAdapter createCoreHandler() {
-    return new BasicChannelInboundHandler(new ProtocolMDCContextFactory.Standard(), protocol, getEncryption(), false);
+    return new Pop3ConnectionHandler(protocol, getEncryption());
   }
 
   @Override
