@@ -3,11 +3,8 @@ package dovetail.proxy.imap;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
-import org.apache.james.protocols.netty.ChannelHandlerFactory;
 
 /**
  * A James listener's Netty pipeline, built as James builds it and then adjusted: the one way Dovetail changes the
@@ -21,12 +18,13 @@ public final class AdjustedPipeline {
    * @param adjust changes a channel's pipeline right after James built it (its handlers are added, not yet active)
    */
   public static AbstractChannelPipelineFactory<SocketChannel> of(AbstractChannelPipelineFactory<?> james,
-      ChannelHandlerFactory frameHandlerFactory, EventExecutorGroup executorGroup,
-      Supplier<ChannelInboundHandlerAdapter> coreHandler, Consumer<ChannelPipeline> adjust) {
-    return new AbstractChannelPipelineFactory<SocketChannel>(frameHandlerFactory, executorGroup) {
+      Consumer<ChannelPipeline> adjust) {
+    // James's servers take an AbstractChannelPipelineFactory; its framer, executor and handler are used only by
+    // the initChannel overridden here, so none is given.
+    return new AbstractChannelPipelineFactory<SocketChannel>(null, null) {
       @Override
       protected ChannelInboundHandlerAdapter createHandler() {
-        return coreHandler.get();
+        throw new UnsupportedOperationException("not called: initChannel is overridden");
       }
 
       @Override

@@ -43,11 +43,10 @@ public final class DovetailImapServer extends IMAPServer {
 
   @Override
   protected AbstractChannelPipelineFactory createPipelineFactory() {
-    return AdjustedPipeline.of(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
-        this::createCoreHandler, pipeline -> {
-          pipeline.remove(NettyConstants.FRAMER);
-          pipeline.replace(NettyConstants.REQUEST_DECODER, NettyConstants.REQUEST_DECODER,
-              new ImapFrameDecoder(decoder, completion, limits, spoolDir));
-        });
+    return AdjustedPipeline.of(super.createPipelineFactory(), pipeline -> {
+      pipeline.remove(NettyConstants.FRAMER);
+      pipeline.replace(NettyConstants.REQUEST_DECODER, NettyConstants.REQUEST_DECODER,
+          new ImapFrameDecoder(decoder, completion, limits, spoolDir));
+    });
   }
 }

@@ -3,8 +3,10 @@ package dovetail.proxy.imap;
 import dovetail.store.MailStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.james.imap.api.display.ModifiedUtf7;
+import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.ListRequest;
 
 /**
@@ -12,32 +14,29 @@ import org.apache.james.imap.message.request.ListRequest;
  * folders, those that the reference and pattern match (RFC 3501 §6.3.8: '*' matches anything, '%' anything but the
  * hierarchy delimiter; INBOX in any case). The on-access hook migrates them first, as it would for STATUS.
  *
- * <p>The reference is resolved as James 3.8.1's ListProcessor resolves it: a pattern that starts with '#' drops the
- * reference; a reference from '#' on is a path for PathConverter, whose first level must be exactly
- * {@value #PRIVATE} (the user's own folders; any other namespace is refused) and whose other levels are the prefix.
+ * <p>As James 3.8.1's ListProcessor: an empty pattern lists no folder; a pattern that starts with '#' drops the
+ * reference (and, matched literally, finds nothing here); the reference is resolved like any folder name
+ * ({@link MigrateOnAccess#ownName}) and the pattern applies below it. (ListProcessor takes a reference that does not
+ * start with '#' as it is; PathConverter differs from that only in the case of INBOX, which matching ignores.)
  */
 final class ListStatusFolders {
-  private static final String PRIVATE = "#private";
-
   private ListStatusFolders() {}
 
   /** Empty unless the request asks for STATUS. */
-  static List<String> of(ListRequest list, char delimiter, List<String> storeFolders) {
-    if (list.getStatusDataItems().isEmpty()) {
+  static List<String> of(ListRequest list, ImapSession session, List<String> storeFolders) {
+    String pattern = list.getMailboxPattern();
+    if (list.getStatusDataItems().isEmpty() || pattern.isEmpty()) {
       return List.of();
     }
-    String pattern = list.getMailboxPattern();
     String reference = pattern.startsWith("#") ? "" : list.getBaseReferenceName();
-    if (reference.startsWith("#")) {
-      List<String> levels = List.of(reference.split(Pattern.quote(String.valueOf(delimiter)), -1));
-      if (!levels.get(0).equals(PRIVATE)) {
-        return List.of(); // another namespace: James lists nothing of this user's
-      }
-      reference = String.join(String.valueOf(delimiter), levels.subList(1, levels.size()));
-    }
+    char delimiter = session.getMailboxSession().getPathDelimiter();
     Pattern wanted;
     try {
-      wanted = regex(ModifiedUtf7.decodeModifiedUTF7(reference + pattern), delimiter);
+      Optional<String> base = MigrateOnAccess.ownName(session, ModifiedUtf7.decodeModifiedUTF7(reference));
+      if (base.isEmpty()) {
+        return List.of(); // another namespace: James lists nothing of this user's
+      }
+      wanted = regex(base.get(), ModifiedUtf7.decodeModifiedUTF7(pattern), delimiter);
     } catch (Error | RuntimeException e) {
       return List.of(); // not valid modified UTF-7: LIST matches nothing (ListPatternGuard)
     }
@@ -51,9 +50,10 @@ final class ListStatusFolders {
     return out;
   }
 
-  private static Pattern regex(String pattern, char delimiter) {
+  /** {@code prefix} as it is (James's PrefixedRegex), then {@code pattern} with its wildcards. */
+  private static Pattern regex(String prefix, String pattern, char delimiter) {
     StringBuilder r = new StringBuilder();
-    StringBuilder literal = new StringBuilder();
+    StringBuilder literal = new StringBuilder(prefix);
     for (char c : pattern.toCharArray()) {
       if (c == '*' || c == '%') {
         r.append(Pattern.quote(literal.toString()));

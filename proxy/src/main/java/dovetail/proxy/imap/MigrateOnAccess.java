@@ -35,7 +35,6 @@ import org.apache.james.imap.message.request.ReplaceRequest;
 import org.apache.james.imap.message.request.StatusRequest;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.exception.MailboxNameException;
-import org.apache.james.mailbox.model.MailboxPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -109,7 +108,7 @@ final class MigrateOnAccess {
         if (listStatus) {
           // STATUS of each listed folder: pending ones migrate first, as for STATUS itself, so that neither their
           // counts nor their mod-sequence base are taken from a folder that is still empty.
-          for (String each : ListStatusFolders.of((ListRequest) message, mailboxSession.getPathDelimiter(),
+          for (String each : ListStatusFolders.of((ListRequest) message, session,
               migrations.foldersNeedingMigration(user))) {
             if (!migrate(user, each, request, responder)) {
               return false;
@@ -176,10 +175,9 @@ final class MigrateOnAccess {
   }
 
   /**
-   * The local folder a command needs migrated first, if any: the name resolved exactly as James's processors will
-   * resolve it (PathConverter: {@code #private} plus the delimiter is the user's own namespace, INBOX in any case),
-   * so that no spelling of a pending folder reaches it unmigrated. James 3.8.1's requests that name a folder whose
-   * messages they read or write: SELECT/EXAMINE, STATUS, APPEND, COPY, MOVE and REPLACE (its target).
+   * The local folder a command needs migrated first, if any ({@link #ownName}), so that no spelling of a pending
+   * folder reaches it unmigrated. James 3.8.1's requests that name a folder whose messages they read or write:
+   * SELECT/EXAMINE, STATUS, APPEND, COPY, MOVE and REPLACE (its target).
    */
   private static Optional<String> folderOf(ImapMessage message, ImapSession session) {
     String name = null;
@@ -197,19 +195,27 @@ final class MigrateOnAccess {
     if (name == null || name.isEmpty()) {
       return Optional.empty();
     }
-    MailboxPath path;
-    try {
-      path = PathConverter.forSession(session).buildFullPath(name);
-    } catch (DeniedAccessOnSharedMailboxException e) {
-      return Optional.empty(); // another namespace: James refuses the command itself
-    }
-    if (path.getName().isEmpty()) {
-      return Optional.empty();
+    Optional<String> own = ownName(session, name);
+    if (own.isEmpty() || own.get().isEmpty()) {
+      return Optional.empty(); // another namespace, or none: James refuses the command itself
     }
     try {
-      return Optional.of(FolderNames.toStore(path.getName(), session.getMailboxSession().getPathDelimiter()));
+      return Optional.of(FolderNames.toStore(own.get(), session.getMailboxSession().getPathDelimiter()));
     } catch (MailboxNameException e) {
       return Optional.empty(); // not a name the store can hold: James refuses the command itself
+    }
+  }
+
+  /**
+   * The user's own folder (James's name) that {@code name} stands for, resolved exactly as James's processors
+   * resolve it: PathConverter, where {@code #private} plus the delimiter is the user's own namespace and INBOX is in
+   * any case; "" for the namespace itself. Empty for another namespace, which James refuses.
+   */
+  static Optional<String> ownName(ImapSession session, String name) {
+    try {
+      return Optional.of(PathConverter.forSession(session).buildFullPath(name).getName());
+    } catch (DeniedAccessOnSharedMailboxException e) {
+      return Optional.empty();
     }
   }
 

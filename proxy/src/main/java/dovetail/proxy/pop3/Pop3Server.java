@@ -18,10 +18,8 @@ import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
 import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
-import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.netty.ChannelHandlerFactory;
 import org.apache.james.protocols.netty.HandlerConstants;
-import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
 import org.apache.james.protocols.pop3.POP3Protocol;
 import org.apache.james.protocols.pop3.POP3Session;
 import org.apache.james.protocols.pop3.core.CapaCmdHandler;
@@ -43,52 +41,47 @@ import org.apache.james.protocols.pop3.core.WelcomeMessageHandler;
  * <p>Commands run on a pool of their own ({@link #commands}), never on a Netty event loop: James adds its command
  * handler without an executor, so PASS and AUTH (the failed-login delay, the legacy password check, the INBOX
  * migration, which may take minutes) blocked the loop and every other connection that shares it. Each connection
- * gets an ordered executor over the shared threads (Netty's NonStickyEventExecutorGroup): its commands still run
- * one at a time in the order they came, and a connection that waits holds one thread, not the others' turn.
+ * gets an ordered executor over the pool's threads (Netty's NonStickyEventExecutorGroup): its commands still run
+ * one at a time in the order they came, and a connection that waits holds one thread, not the others' turn. Off
+ * the event loop, STLS has to stop reading while it is answered ({@link Pop3ConnectionHandler}).
  */
 final class Pop3Server extends AbstractConfigurableAsyncServer {
   private final PlaintextAuthRule rule;
   private final SessionProvider sessions;
   private final InboxAccess inboxes;
   private final MetricFactory metrics;
-  private final int commandThreads;
+  private final EventExecutorGroup commands;
   private POP3Protocol protocol;
-  private EventExecutorGroup commands;
 
-  /** @param commandThreads how many commands of different connections may run (or wait) at once */
+  /** @param commands where commands run: {@link #commandPool}, which the caller shuts down */
   Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, InboxAccess inboxes, MetricFactory metrics,
-      int commandThreads) {
+      EventExecutorGroup commands) {
     this.rule = rule;
     this.sessions = sessions;
     this.inboxes = inboxes;
     this.metrics = metrics;
-    this.commandThreads = commandThreads;
+    this.commands = commands;
+  }
+
+  /** @param threads how many commands of different connections may run (or wait) at once; more wait their turn */
+  static EventExecutorGroup commandPool(int threads) {
+    return new NonStickyEventExecutorGroup(
+        new UnorderedThreadPoolEventExecutor(threads, new DefaultThreadFactory("pop3-commands", true)));
   }
 
   @Override
   protected void preInit() throws Exception {
     super.preInit();
     protocol = new POP3Protocol(chain(), new Greeting(getHelloName()));
-    commands = new NonStickyEventExecutorGroup(
-        new UnorderedThreadPoolEventExecutor(commandThreads, new DefaultThreadFactory("pop3-commands", true)));
-  }
-
-  @Override
-  protected void postDestroy() {
-    super.postDestroy();
-    if (commands != null) {
-      commands.shutdownGracefully();
-    }
   }
 
   @Override
   protected AbstractChannelPipelineFactory createPipelineFactory() {
     // James's command handler, not yet active, gives way to one on the commands pool (a handler cannot be added twice).
-    return AdjustedPipeline.of(super.createPipelineFactory(), getFrameHandlerFactory(), getExecutorGroup(),
-        this::createCoreHandler, pipeline -> {
-          pipeline.remove(HandlerConstants.CORE_HANDLER);
-          pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
-        });
+    return AdjustedPipeline.of(super.createPipelineFactory(), pipeline -> {
+      pipeline.remove(HandlerConstants.CORE_HANDLER);
+      pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
+    });
   }
 
   private ProtocolHandlerChainImpl chain() throws WiringException {
@@ -141,7 +134,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
 
   @Override
   protected ChannelInboundHandlerAdapter createCoreHandler() {
-    return new BasicChannelInboundHandler(new ProtocolMDCContextFactory.Standard(), protocol, getEncryption(), false);
+    return new Pop3ConnectionHandler(protocol, getEncryption());
   }
 
   @Override

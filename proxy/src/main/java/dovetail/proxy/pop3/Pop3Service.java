@@ -6,6 +6,7 @@ import dovetail.migrator.service.Migrations;
 import dovetail.proxy.imap.PathFileSystem;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import dovetail.store.MailStore;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +26,20 @@ public final class Pop3Service implements AutoCloseable {
   /** RFC 1939 section 3: an autologout timer of at least 10 minutes. */
   private static final int IDLE_TIMEOUT_SECONDS = 600;
   /**
-   * Threads for commands (Pop3Server runs them off the event loops): a login may wait on an INBOX migration, and
-   * each waiting login holds one. James's own executor (maxExecutorCount) only splits lines.
+   * POP3 commands that may run at once, over both listeners (Pop3Server runs them off the event loops); more wait
+   * their turn. A login holds one while it waits (the failure delay, the legacy password check, its INBOX migration).
    */
-  private static final int HANDLER_THREADS = 64;
+  private static final int COMMAND_THREADS = 64;
+  /**
+   * James's maxExecutorCount: the threads its line framer runs on, each connection on one of them. Splitting lines
+   * never blocks (commands run on the command pool), so one per core.
+   */
+  private static final int LINE_THREADS = Runtime.getRuntime().availableProcessors();
 
   /** A listener that runs, for logs and tests. */
   public record Listener(String name, InetSocketAddress address, boolean implicitTls) {}
 
+  private final EventExecutorGroup commands = Pop3Server.commandPool(COMMAND_THREADS);
   private final List<Pop3Server> servers = new ArrayList<>();
   private final List<Listener> listeners = new ArrayList<>();
 
@@ -56,11 +63,11 @@ public final class Pop3Service implements AutoCloseable {
     try {
       if (pop3.isPresent()) {
         service.add("pop3", pop3.get(), tls, false,
-            new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory(), HANDLER_THREADS));
+            new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory(), service.commands));
       }
       if (pop3s.isPresent()) {
         service.add("pop3s", pop3s.get(), tls, true,
-            new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory(), HANDLER_THREADS));
+            new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory(), service.commands));
       }
       return service;
     } catch (Exception e) {
@@ -89,7 +96,7 @@ public final class Pop3Service implements AutoCloseable {
     c.addProperty("helloName", "Dovetail");
     c.addProperty("helloName[@autodetect]", false);
     c.addProperty("connectiontimeout", IDLE_TIMEOUT_SECONDS);
-    c.addProperty("maxExecutorCount", HANDLER_THREADS);
+    c.addProperty("maxExecutorCount", LINE_THREADS);
     if (tls.enabled()) {
       c.addProperty(implicitTls ? "tls[@socketTLS]" : "tls[@startTLS]", true);
       c.addProperty("tls.privateKey", tls.key().orElseThrow().toAbsolutePath().toString());
@@ -109,5 +116,6 @@ public final class Pop3Service implements AutoCloseable {
       server.destroy();
     }
     servers.clear();
+    commands.shutdownGracefully();
   }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WritesToUnmigratedFoldersDovecotIT {
   private static final String STATE = "migration.state";
-  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina", "hugo");
+  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina", "hugo",
+      "ivan");
 
   @TempDir static Path dir;
   private static DovecotServer legacy;
@@ -143,6 +144,17 @@ class WritesToUnmigratedFoldersDovecotIT {
       assertTrue(listed.contains("* STATUS \"Archive\" (MESSAGES 3 UIDNEXT 4)"), listed.toString());
     }
     assertEquals("complete", dovetail.store("hugo").open("Archive").dovetailState().get(STATE));
+  }
+
+  @Test
+  void listStatusWithThePrivateNamespaceAsReferenceAndPercentMigratesTheTopLevelFoldersFirst() throws Exception {
+    try (RawImap imap = login("ivan")) {
+      List<String> listed = imap.command("LIST \"#private\" \"%\" RETURN (STATUS (MESSAGES UIDNEXT))");
+      assertTrue(RawImap.last(listed).contains(" OK "), listed.toString());
+      assertTrue(listed.stream().anyMatch(l -> l.startsWith("* STATUS ") && l.contains("Archive")
+          && l.endsWith(" (MESSAGES 3 UIDNEXT 4)")), listed.toString());
+    }
+    assertEquals("complete", dovetail.store("ivan").open("Archive").dovetailState().get(STATE));
   }
 
   /**

@@ -9,8 +9,10 @@ import dovetail.proxy.server.TestDovetail;
 import dovetail.store.Flags;
 import dovetail.store.MessageMeta;
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -19,6 +21,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +74,23 @@ class Pop3TlsIT {
       assertTrue(pop.command("USER alice").startsWith("+OK"));
       assertTrue(pop.command("PASS secret").startsWith("+OK"));
       assertEquals("+OK 0 0", pop.command("STAT"));
+    }
+  }
+
+  /**
+   * A client that starts its TLS handshake the moment STLS's +OK arrives: its ClientHello must reach TLS, not the
+   * POP3 line framer (commands run off the event loop, and James adds TLS only after it wrote the +OK). Each try is
+   * a race that the server must never lose; before, it lost about one in ten.
+   */
+  @Test
+  void aClientHelloSentTheMomentStlsIsAnsweredIsTakenAsTls() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      byte[] clientHello = clientHello();
+      try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+        assertTrue(pop.command("STLS").startsWith("+OK"));
+        pop.sendRaw(clientHello);
+        assertEquals(0x16, pop.read(), "try " + i + ": a TLS handshake record (ServerHello), not an alert or nothing");
+      }
     }
   }
 
@@ -147,6 +168,15 @@ class Pop3TlsIT {
     try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
       assertEquals("-ERR [AUTH] Authentication failed.", pop.command("AUTH PLAIN " + plain("carol", "bob", "bobs")));
     }
+  }
+
+  /** A TLS client's first record, as a client that has not read anything since would send it. */
+  private static byte[] clientHello() throws SSLException {
+    SSLEngine engine = trust.createSSLEngine();
+    engine.setUseClientMode(true);
+    ByteBuffer record = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    engine.wrap(ByteBuffer.allocate(0), record);
+    return Arrays.copyOf(record.array(), record.position());
   }
 
   private static String plain(String authzid, String authcid, String password) {

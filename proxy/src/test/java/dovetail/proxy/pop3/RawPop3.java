@@ -102,6 +102,17 @@ final class RawPop3 implements AutoCloseable {
     return b.toByteArray();
   }
 
+  /** Sends bytes as they are (e.g. a TLS record). */
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** The next byte of the reply, -1 at the end of the stream. */
+  int read() throws IOException {
+    return in.read();
+  }
+
   /** How many bytes have arrived and not been read yet (0: no reply has come since the last one read). */
   int available() throws IOException {
     return in.available();
