@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dovetail.conf.ConfigLoader;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.FolderResult.Outcome;
+import dovetail.migrator.verify.UserVerifier;
+import dovetail.migrator.verify.VerifyReport;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.StoreOptions;
@@ -130,6 +132,12 @@ class ForeignWritesDovecotIT {
       assertTrue(done.warnings().stream().anyMatch(w -> w.startsWith("legacy UIDs " + ForeignWrites.ranges(taken)
           + " copied as UIDs ")), done.warnings().toString());
       assertNothingLostNothingInvented(s, taken, foreign.values());
+      // verify: no difference; the legacy messages under new UIDs are listed where they are, and Dovecot's own
+      // messages, moved above the legacy UIDNEXT, are local mail.
+      VerifyReport report = UserVerifier.of(s.settings(), DovecotLegacy.USER).verify(DovecotLegacy.USER);
+      assertEquals(List.of(), report.differences().stream().filter(d -> d.folder().equals(FOLDER)).toList());
+      assertEquals(new ArrayList<>(taken), report.renumbered().stream().filter(d -> d.folder().equals(FOLDER))
+          .map(d -> d.uid()).toList(), report.renumbered().toString());
     }
   }
 
