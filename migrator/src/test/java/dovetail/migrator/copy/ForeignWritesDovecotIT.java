@@ -234,6 +234,42 @@ class ForeignWritesDovecotIT {
     }
   }
 
+  /**
+   * A kill in the operator's run, after the copy of a renumbering committed and before the old UID was expunged (its
+   * note left in the state): the next run finishes that step instead of keeping two copies, and completes.
+   */
+  @Test
+  void aRenumberingAKillCutShortIsFinishedByTheNextRun(@TempDir Path tmp) throws Exception {
+    try (Setup s = setup(tmp)) {
+      backup(s).run(List.of("no such folder"), MigrationListener.NONE); // the skeleton only
+      lda(s.dovecot(), FOLDER, "From: mta@example.org\r\nSubject: LDA\r\n\r\nvia dovecot-lda\n".getBytes(StandardCharsets.US_ASCII));
+      TreeSet<Long> taken = new TreeSet<>(s.expected().headMap(2L).keySet());
+      assertFalse(taken.isEmpty(), "the corpus starts at UID 1");
+      String foreignSha = s.local().get(1L).sha256();
+      assertEquals(Outcome.FAILED, folder(backup(s).run(List.of(FOLDER), MigrationListener.NONE)).outcome());
+
+      // What the operator's run does first, cut short: NEXTUID raised, the foreign message copied, the note written.
+      Mailbox box = s.box();
+      box.raiseNextUid(s.legacyUidNext());
+      dovetail.store.StoredMessage old = box.message(1L).orElseThrow();
+      long copy = box.status().nextUid();
+      box.updateDovetailState(st -> {
+        Map<String, String> m = new HashMap<>(st);
+        m.put(ForeignWrites.PENDING, "renumber 1 " + copy);
+        return m;
+      });
+      try (java.io.InputStream in = box.openContent(1L)) {
+        box.append(new dovetail.store.MessageMeta(copy, old.internalDate(), old.flags(), old.pop3Uidl(), old.pop3Order()),
+            in);
+      }
+      s.dovecot().chownStore(DovecotLegacy.USER);
+
+      assertEquals(Outcome.COMPLETE, folder(backup(s).run(List.of(FOLDER), MigrationListener.NONE)).outcome());
+      assertNothingLostNothingInvented(s, taken, List.of(foreignSha));
+      assertEquals(foreignSha, s.local().get(copy).sha256(), "the copy the killed run made is the one kept");
+    }
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
 
   /**
