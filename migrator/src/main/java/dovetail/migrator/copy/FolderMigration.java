@@ -208,9 +208,7 @@ public final class FolderMigration {
     Undeliverable stop;
     for (int plans = 1; ; plans++) {
       List<LegacyMessageInfo> todo = foreign.plan(session, legacyName, legacy);
-      if (plans == 1) {
-        progress.planned(todo.size(), plannedBytes(todo));
-      }
+      progress.planned(todo.size(), plannedBytes(todo));
       try (Committer committer = new Committer(mailbox, options.commitInterval(), foreign::committed)) {
         try {
           stop = copyMessages(session, legacyName, new ArrayDeque<>(todo), committer);
@@ -245,7 +243,7 @@ public final class FolderMigration {
         Set<Long> taken = foreign.unconsented(session, legacyName);
         if (!taken.isEmpty()) {
           committer.commit();
-          return fail(foreign.reason(taken, legacyName, nextUid));
+          return fail(foreign.reason(taken, nextUid));
         }
         // NEXTUID = the legacy UIDNEXT, in the same commit as the last messages.
         committer.finish(nextUid);

@@ -232,16 +232,15 @@ final class ForeignWrites {
     return out;
   }
 
-  /** Why the folder cannot complete; what to do. */
-  String reason(Set<Long> taken, String legacyName, long legacyUidNext) {
+  /** Why the folder cannot complete, and what to do (one state line: under 500 characters for a few ranges). */
+  String reason(Set<Long> taken, long legacyUidNext) {
     TreeSet<Long> foreign = foreign();
-    return "legacy UIDs " + ranges(taken) + " (" + taken.size() + " messages) cannot be stored under their own UIDs: "
-        + "another program (a Dovecot or its LDA on the same store?) stored " + (foreign.isEmpty() ? "messages"
-        : foreign.size() + " messages (local UIDs " + ranges(foreign) + ")") + " in this folder while it was being "
-        + "migrated, and took them. Nothing is lost: the legacy messages are still on the legacy server, everything else "
-        + "is copied. Run the migration of this folder again (dovetail migrate -f, or backup) to copy them under new "
-        + "UIDs from " + legacyUidNext + " on and move the other program's messages there too (dsync's rule for a UID "
-        + "conflict; clients fetch those messages again); verify lists the moves";
+    return (taken.size() == 1 ? "legacy UID " : "legacy UIDs ") + ranges(taken) + " (" + taken.size()
+        + (taken.size() == 1 ? " message" : " messages") + ") cannot keep their UIDs: another program "
+        + "(Dovecot, its LDA?) stored messages in the folder during its migration" + (foreign.isEmpty() ? ""
+        : " (local UIDs " + ranges(foreign) + ")") + " and took them. Nothing is lost: they are still on the legacy "
+        + "server, the rest is copied. Run this folder's migration again (migrate -f, or backup) to copy them under "
+        + "new UIDs from " + legacyUidNext + " and move the other messages there too (dsync's rule for a UID conflict)";
   }
 
   /**

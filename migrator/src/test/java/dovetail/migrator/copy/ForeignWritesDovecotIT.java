@@ -114,9 +114,10 @@ class ForeignWritesDovecotIT {
       assertEquals(Outcome.FAILED, failed.outcome(), failed.toString());
       TreeSet<Long> taken = new TreeSet<>(s.expected().subMap(committed, false, appended.get(2), true).keySet());
       assertFalse(taken.isEmpty());
-      assertTrue(failed.reason().contains("legacy UIDs " + ForeignWrites.ranges(taken) + " (" + taken.size()
-          + " messages) cannot be stored under their own UIDs"), failed.reason());
+      assertTrue(failed.reason().startsWith(uids(taken) + " (" + taken.size()
+          + (taken.size() == 1 ? " message" : " messages") + ") cannot keep their UIDs"), failed.reason());
       assertEquals("failed", s.box().dovetailState().get(MigrationState.STATE));
+      assertEquals(failed.reason(), s.box().dovetailState().get(MigrationState.ERROR), "status shows it whole");
       // Everything else is copied, under its own UID; Dovecot's messages are untouched.
       TreeMap<Long, Views.MessageView> local = s.local();
       s.expected().forEach((uid, m) -> {
@@ -161,7 +162,7 @@ class ForeignWritesDovecotIT {
 
       ChildJvm again = ChildJvm.start("-Xmx256m", s.conf(), DovecotLegacy.USER, "-f", FOLDER);
       assertEquals(2, again.waitFor(60), again.output());
-      assertTrue(again.resultLine().contains("legacy UIDs " + taken + " (1 messages) cannot be stored under their own UIDs"),
+      assertTrue(again.resultLine().contains("legacy UID " + taken + " (1 message) cannot keep their UIDs"),
           again.resultLine());
       assertEquals(foreign.get(taken), s.local().get(taken).sha256(), "Dovecot's message keeps its UID meanwhile");
 
@@ -197,7 +198,7 @@ class ForeignWritesDovecotIT {
       UserResult first = backup(s).run(List.of(FOLDER), MigrationListener.NONE);
       FolderResult failed = folder(first);
       assertEquals(Outcome.FAILED, failed.outcome(), failed.toString());
-      assertTrue(failed.reason().startsWith("legacy UIDs " + taken + " (1 messages) cannot be stored"), failed.reason());
+      assertTrue(failed.reason().startsWith("legacy UID " + taken + " (1 message) cannot keep their UIDs"), failed.reason());
 
       UserResult second = backup(s).run(List.of(FOLDER), MigrationListener.NONE);
       assertEquals(Outcome.COMPLETE, folder(second).outcome(), folder(second).toString());
@@ -227,7 +228,7 @@ class ForeignWritesDovecotIT {
 
       FolderResult failed = folder(backup(s).run(List.of(FOLDER), MigrationListener.NONE));
       assertEquals(Outcome.FAILED, failed.outcome(), failed.toString());
-      assertTrue(failed.reason().startsWith("legacy UIDs " + ForeignWrites.ranges(taken)), failed.reason());
+      assertTrue(failed.reason().startsWith(uids(taken) + " ("), failed.reason());
 
       assertEquals(Outcome.COMPLETE, folder(backup(s).run(List.of(FOLDER), MigrationListener.NONE)).outcome());
       assertNothingLostNothingInvented(s, taken, foreignShas);
@@ -323,6 +324,10 @@ class ForeignWritesDovecotIT {
       assertEquals(stored, served, "Dovecot serves the same");
     }
     assertEquals(List.of(), s.dovecot().logProblems());
+  }
+
+  private static String uids(java.util.Set<Long> taken) {
+    return (taken.size() == 1 ? "legacy UID " : "legacy UIDs ") + ForeignWrites.ranges(taken);
   }
 
   /** The sha256 of a message as the store holds it. */
