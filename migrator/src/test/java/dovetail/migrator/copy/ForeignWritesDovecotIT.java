@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dovetail.conf.ConfigLoader;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.FolderResult.Outcome;
+import dovetail.migrator.service.FolderStatus;
+import dovetail.migrator.service.MigrationService;
 import dovetail.migrator.verify.UserVerifier;
 import dovetail.migrator.verify.VerifyReport;
 import dovetail.store.MailStore;
@@ -232,6 +234,37 @@ class ForeignWritesDovecotIT {
 
       assertEquals(Outcome.COMPLETE, folder(backup(s).run(List.of(FOLDER), MigrationListener.NONE)).outcome());
       assertNothingLostNothingInvented(s, taken, foreignShas);
+    }
+  }
+
+  /**
+   * In the running server: a client's access (or the sweeper) never runs the failed folder, so never gives the consent;
+   * the admin's {@code migrate -f} does, and completes it.
+   */
+  @Test
+  void inTheServerOnlyTheAdminsMigrateOfTheFailedFolderGivesNewUids(@TempDir Path tmp) throws Exception {
+    try (Setup s = setup(tmp);
+        MigrationService service = MigrationService.create(ConfigLoader.load(s.conf(), List.of("sweeper=no")),
+            new ConnectionLimiter(4), Clock.systemUTC())) {
+      service.ensureSkeleton(DovecotLegacy.USER);
+      lda(s.dovecot(), FOLDER, "From: mta@example.org\r\nSubject: LDA\r\n\r\nvia dovecot-lda\n".getBytes(StandardCharsets.US_ASCII));
+      String foreignSha = s.local().get(1L).sha256();
+      TreeSet<Long> taken = new TreeSet<>(s.expected().headMap(2L).keySet());
+      assertFalse(taken.isEmpty(), "the corpus starts at UID 1");
+
+      assertTrue(service.needsMigration(DovecotLegacy.USER, FOLDER));
+      FolderResult onAccess = service.ensureFolder(DovecotLegacy.USER, FOLDER, MigrationListener.NONE);
+      assertEquals(Outcome.FAILED, onAccess.outcome(), onAccess.toString());
+      assertFalse(service.needsMigration(DovecotLegacy.USER, FOLDER), "clients do not run it again");
+      assertFalse(service.foldersNeedingMigration(DovecotLegacy.USER).contains(FOLDER));
+      FolderStatus status = service.status(DovecotLegacy.USER).folders().stream()
+          .filter(f -> f.folder().equals(FOLDER)).findFirst().orElseThrow();
+      assertEquals("failed", status.state());
+      assertTrue(status.error().orElse("").contains("cannot keep their UIDs"), status.toString());
+
+      UserResult admin = service.migrateUser(DovecotLegacy.USER, List.of(FOLDER)).get(60, TimeUnit.SECONDS);
+      assertTrue(admin.complete(), admin.toString());
+      assertNothingLostNothingInvented(s, taken, List.of(foreignSha));
     }
   }
 
