@@ -71,6 +71,11 @@ final class Committer implements AutoCloseable {
     }
   }
 
+  /** Messages added and not committed yet. */
+  int pending() {
+    return tx == null ? 0 : tx.pending();
+  }
+
   /** Makes everything added so far durable. */
   void commit() {
     if (tx != null && tx.pending() > 0) {

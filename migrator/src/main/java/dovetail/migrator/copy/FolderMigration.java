@@ -79,6 +79,9 @@ public final class FolderMigration {
   private final ForeignWrites foreign;
   /** What this run moved to new UIDs (ForeignWrites), for the result's warnings. */
   private final List<String> notes = new ArrayList<>();
+  /** Messages and bytes counted in the progress since the last commit. */
+  private long uncommittedMessages;
+  private long uncommittedBytes;
 
   public FolderMigration(Mailbox mailbox, MigrationOptions options, MigrationListener listener, Clock clock) {
     this(mailbox, options, new RunProgress(listener, clock).enterFolder(mailbox.name()), clock);
@@ -208,8 +211,9 @@ public final class FolderMigration {
     Undeliverable stop;
     for (int plans = 1; ; plans++) {
       List<LegacyMessageInfo> todo = foreign.plan(session, legacyName, legacy);
-      progress.planned(todo.size(), plannedBytes(todo));
-      try (Committer committer = new Committer(mailbox, options.commitInterval(), foreign::committed)) {
+      long consented = foreign.consented(); // copied under new UIDs at the end, sizes unknown here
+      progress.planned(todo.size() + consented, consented > 0 ? -1 : plannedBytes(todo));
+      try (Committer committer = new Committer(mailbox, options.commitInterval(), this::committed)) {
         try {
           stop = copyMessages(session, legacyName, new ArrayDeque<>(todo), committer);
         } catch (LegacyException e) {
@@ -224,6 +228,9 @@ public final class FolderMigration {
           sessionBroken = true;
         } catch (StoreException e) {
           commitQuietly(committer, e);
+          progress.discarded(uncommittedMessages, uncommittedBytes); // they are copied again, or taken
+          uncommittedMessages = 0;
+          uncommittedBytes = 0;
           if (e.error() == StoreError.UID_CONFLICT && plans < MAX_PLANS) {
             // Another program stored a message under a UID this commit needed: sort the folder out again.
             LOG.warn("{}: {}; another program writes the folder: planning the rest again", mailbox.name(), e.getMessage());
@@ -247,7 +254,8 @@ public final class FolderMigration {
         }
         // NEXTUID = the legacy UIDNEXT, in the same commit as the last messages.
         committer.finish(nextUid);
-        notes.addAll(foreign.resolve(session, legacyName, nextUid, committedAtStart, legacyUids, flags, uidls));
+        notes.addAll(foreign.resolve(session, legacyName, nextUid, committedAtStart, legacyUids, flags, uidls,
+            progress::added));
         Map<String, String> updates = new HashMap<>();
         updates.put(MigrationState.LEGACY_UIDNEXT, Long.toString(nextUid));
         updates.put(LateMailState.MIGRATED_UIDNEXT, Long.toString(nextUid));
@@ -322,6 +330,7 @@ public final class FolderMigration {
       committer.add(meta(info), in);
       queue.poll();
       added(info, in.count());
+      settledIfCommitted(committer);
     }
 
     /** A body that arrived whole goes to the store as an array, which the store writes in one piece. */
@@ -335,6 +344,7 @@ public final class FolderMigration {
       committer.add(meta(info), new ByteArrayInputStream(data, offset, length));
       queue.poll();
       added(info, length);
+      settledIfCommitted(committer);
     }
 
     @Override
@@ -391,8 +401,8 @@ public final class FolderMigration {
       }
       one.commit();
     }
-    foreign.committed(info.uid(), info.uid());
     added(info, length[0]);
+    committed(info.uid(), info.uid());
     return null;
   }
 
@@ -407,6 +417,23 @@ public final class FolderMigration {
           mailbox.name(), info.uid(), info.rfc822Size(), bytes);
     }
     progress.added(bytes);
+    uncommittedMessages++;
+    uncommittedBytes += bytes;
+  }
+
+  /** After each commit of messages {@code first..last}. */
+  private void committed(long first, long last) {
+    foreign.committed(first, last);
+    uncommittedMessages = 0;
+    uncommittedBytes = 0;
+  }
+
+  /** An add that filled the interval committed the message it added as well, which was counted only after. */
+  private void settledIfCommitted(Committer committer) {
+    if (committer.pending() == 0) {
+      uncommittedMessages = 0;
+      uncommittedBytes = 0;
+    }
   }
 
   /** Whether the legacy server still has the message (it may have been expunged since the metadata). */

@@ -85,6 +85,11 @@ final class ForeignWrites {
     return Math.max(0, Renumbering.number(mailbox.dovetailState().get(COMMITTED)));
   }
 
+  /** How many taken legacy UIDs the operator consented to give new UIDs (this run copies them). */
+  long consented() {
+    return taken().values().stream().filter(CONSENTED::equals).count();
+  }
+
   /** The legacy UIDs recorded as taken, with their values. */
   TreeMap<Long, String> taken() {
     return uids(mailbox.dovetailState(), TAKEN_PREFIX);
@@ -248,10 +253,11 @@ final class ForeignWrites {
    * copied under new UIDs, the foreign messages moved above the legacy UIDNEXT.
    *
    * @param legacyUids the legacy UIDs above {@code committedAtStart}, as the run first fetched them
+   * @param copied told the size of each legacy message copied (the run's progress)
    * @return what was moved, for the folder's result
    */
   List<String> resolve(LegacyImapSession session, String legacyName, long legacyUidNext, long committedAtStart,
-      Set<Long> legacyUids, MessageFlags flags, Map<Long, Pop3Uidls.Uidl> uidls) {
+      Set<Long> legacyUids, MessageFlags flags, Map<Long, Pop3Uidls.Uidl> uidls, java.util.function.LongConsumer copied) {
     // A foreign message in a gap of the legacy UIDs that no commit noticed (a writer that did not take the next UID).
     Map<String, String> found = new HashMap<>();
     Set<Long> takenUids = taken().keySet();
@@ -286,17 +292,18 @@ final class ForeignWrites {
         if (uidl != null) {
           meta = meta.withPop3(uidl.uidl(), uidl.order());
         }
-        Renumbering.Copied copied = moves.copyLegacy(session, legacyName, info, meta);
-        if (copied.bytes() < 0) {
+        Renumbering.Copied copy = moves.copyLegacy(session, legacyName, info, meta);
+        if (copy.bytes() < 0) {
           moves.clear();
-          if (copied.goneFromLegacy()) {
+          if (copy.goneFromLegacy()) {
             legacyMoved(uid, null);
             continue;
           }
           throw new dovetail.migrator.source.LegacyException(dovetail.migrator.source.LegacyException.Kind.PROTOCOL,
-              "legacy UID " + uid + " could not be fetched to copy it under a new UID: " + copied.failure());
+              "legacy UID " + uid + " could not be fetched to copy it under a new UID: " + copy.failure());
         }
         legacyMoved(uid, target + (occupant.isPresent() ? " " + occupantTo : ""));
+        copied.accept(copy.bytes());
         LOG.warn("{}: legacy UID {} copied as UID {}: another program's message had taken its UID", mailbox.name(), uid,
             target);
         copiedFrom.add(uid);

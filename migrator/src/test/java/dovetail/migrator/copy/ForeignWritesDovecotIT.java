@@ -120,6 +120,7 @@ class ForeignWritesDovecotIT {
           + (taken.size() == 1 ? " message" : " messages") + ") cannot keep their UIDs"), failed.reason());
       assertEquals("failed", s.box().dovetailState().get(MigrationState.STATE));
       assertEquals(failed.reason(), s.box().dovetailState().get(MigrationState.ERROR), "status shows it whole");
+      assertEquals(s.expected().size() - taken.size(), failed.messages(), "the batch Dovecot broke counts once");
       // Everything else is copied, under its own UID; Dovecot's messages are untouched.
       TreeMap<Long, Views.MessageView> local = s.local();
       s.expected().forEach((uid, m) -> {
@@ -132,6 +133,7 @@ class ForeignWritesDovecotIT {
       UserResult second = backup(s).run(List.of(FOLDER), MigrationListener.NONE);
       FolderResult done = folder(second);
       assertEquals(Outcome.COMPLETE, done.outcome(), done.toString());
+      assertEquals(taken.size(), done.messages(), "the run copied the taken legacy messages: " + done);
       assertTrue(done.warnings().stream().anyMatch(w -> w.startsWith("legacy UIDs " + ForeignWrites.ranges(taken)
           + " copied as UIDs ")), done.warnings().toString());
       assertNothingLostNothingInvented(s, taken, foreign.values());
