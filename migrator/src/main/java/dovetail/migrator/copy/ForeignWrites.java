@@ -240,12 +240,14 @@ final class ForeignWrites {
   /** Why the folder cannot complete, and what to do (one state line: under 500 characters for a few ranges). */
   String reason(Set<Long> taken, long legacyUidNext) {
     TreeSet<Long> foreign = foreign();
-    return (taken.size() == 1 ? "legacy UID " : "legacy UIDs ") + ranges(taken) + " (" + taken.size()
-        + (taken.size() == 1 ? " message" : " messages") + ") cannot keep their UIDs: another program "
-        + "(Dovecot, its LDA?) stored messages in the folder during its migration" + (foreign.isEmpty() ? ""
-        : " (local UIDs " + ranges(foreign) + ")") + " and took them. Nothing is lost: they are still on the legacy "
-        + "server, the rest is copied. Run this folder's migration again (migrate -f, or backup) to copy them under "
-        + "new UIDs from " + legacyUidNext + " and move the other messages there too (dsync's rule for a UID conflict)";
+    boolean one = taken.size() == 1;
+    return (one ? "legacy UID " : "legacy UIDs ") + ranges(taken) + " (" + taken.size() + (one ? " message" : " messages")
+        + ") cannot keep " + (one ? "its UID" : "their UIDs") + ": another program (Dovecot, its LDA?) stored messages "
+        + "in the folder during its migration" + (foreign.isEmpty() ? "" : " (local " + (foreign.size() == 1 ? "UID "
+        : "UIDs ") + ranges(foreign) + ")") + " and took " + (one ? "it" : "them") + ". Nothing is lost: "
+        + (one ? "it is" : "they are") + " still on the legacy server, the rest is copied. Run this folder's migration "
+        + "again (migrate -f, or backup) to copy " + (one ? "it under a new UID" : "them under new UIDs") + " from "
+        + legacyUidNext + " and move the other messages there too (dsync's rule for a UID conflict)";
   }
 
   /**

@@ -117,7 +117,7 @@ class ForeignWritesDovecotIT {
       TreeSet<Long> taken = new TreeSet<>(s.expected().subMap(committed, false, appended.get(2), true).keySet());
       assertFalse(taken.isEmpty());
       assertTrue(failed.reason().startsWith(uids(taken) + " (" + taken.size()
-          + (taken.size() == 1 ? " message" : " messages") + ") cannot keep their UIDs"), failed.reason());
+          + (taken.size() == 1 ? " message) cannot keep its UID" : " messages) cannot keep their UIDs")), failed.reason());
       assertEquals("failed", s.box().dovetailState().get(MigrationState.STATE));
       assertEquals(failed.reason(), s.box().dovetailState().get(MigrationState.ERROR), "status shows it whole");
       assertEquals(s.expected().size() - taken.size(), failed.messages(), "the batch Dovecot broke counts once");
@@ -166,7 +166,7 @@ class ForeignWritesDovecotIT {
 
       ChildJvm again = ChildJvm.start("-Xmx256m", s.conf(), DovecotLegacy.USER, "-f", FOLDER);
       assertEquals(2, again.waitFor(60), again.output());
-      assertTrue(again.resultLine().contains("legacy UID " + taken + " (1 message) cannot keep their UIDs"),
+      assertTrue(again.resultLine().contains("legacy UID " + taken + " (1 message) cannot keep its UID"),
           again.resultLine());
       assertEquals(foreign.get(taken), s.local().get(taken).sha256(), "Dovecot's message keeps its UID meanwhile");
 
@@ -202,7 +202,7 @@ class ForeignWritesDovecotIT {
       UserResult first = backup(s).run(List.of(FOLDER), MigrationListener.NONE);
       FolderResult failed = folder(first);
       assertEquals(Outcome.FAILED, failed.outcome(), failed.toString());
-      assertTrue(failed.reason().startsWith("legacy UID " + taken + " (1 message) cannot keep their UIDs"), failed.reason());
+      assertTrue(failed.reason().startsWith("legacy UID " + taken + " (1 message) cannot keep its UID"), failed.reason());
 
       UserResult second = backup(s).run(List.of(FOLDER), MigrationListener.NONE);
       assertEquals(Outcome.COMPLETE, folder(second).outcome(), folder(second).toString());
@@ -262,7 +262,7 @@ class ForeignWritesDovecotIT {
       FolderStatus status = service.status(DovecotLegacy.USER).folders().stream()
           .filter(f -> f.folder().equals(FOLDER)).findFirst().orElseThrow();
       assertEquals("failed", status.state());
-      assertTrue(status.error().orElse("").contains("cannot keep their UIDs"), status.toString());
+      assertTrue(status.error().orElse("").contains("cannot keep its UID: another program"), status.toString());
 
       UserResult admin = service.migrateUser(DovecotLegacy.USER, List.of(FOLDER)).get(60, TimeUnit.SECONDS);
       assertTrue(admin.complete(), admin.toString());
