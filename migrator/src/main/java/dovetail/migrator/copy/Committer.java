@@ -17,11 +17,26 @@ import java.io.InputStream;
 final class Committer implements AutoCloseable {
   private final Mailbox mailbox;
   private final int interval;
+  private final Committed listener;
   private MailboxTransaction tx;
+  private long first;
+  private long last;
+
+  /** Told the UIDs of every commit, right after it. */
+  interface Committed {
+    void committed(long firstUid, long lastUid);
+
+    Committed NONE = (a, b) -> {};
+  }
 
   Committer(Mailbox mailbox, int interval) {
+    this(mailbox, interval, Committed.NONE);
+  }
+
+  Committer(Mailbox mailbox, int interval, Committed listener) {
     this.mailbox = mailbox;
     this.interval = interval;
+    this.listener = listener;
   }
 
   /** Adds a message (the stream is only read during the call); commits when the interval is full. */
@@ -31,6 +46,10 @@ final class Committer implements AutoCloseable {
     }
     try {
       tx.add(meta, content);
+      if (tx.pending() == 1) {
+        first = meta.uid();
+      }
+      last = meta.uid();
     } catch (RuntimeException e) {
       // The transaction remembers the failed UID as used: keep what was added, start afresh.
       MailboxTransaction broken = tx;
@@ -38,6 +57,7 @@ final class Committer implements AutoCloseable {
       try {
         if (broken.pending() > 0) {
           broken.commit();
+          listener.committed(first, last);
         }
       } catch (RuntimeException commitFailure) {
         e.addSuppressed(commitFailure);
@@ -51,10 +71,16 @@ final class Committer implements AutoCloseable {
     }
   }
 
+  /** Messages added and not committed yet. */
+  int pending() {
+    return tx == null ? 0 : tx.pending();
+  }
+
   /** Makes everything added so far durable. */
   void commit() {
     if (tx != null && tx.pending() > 0) {
       tx.commit();
+      listener.committed(first, last);
     }
   }
 
@@ -64,7 +90,11 @@ final class Committer implements AutoCloseable {
       tx = mailbox.begin();
     }
     tx.raiseNextUid(nextUid);
+    boolean messages = tx.pending() > 0;
     tx.commit();
+    if (messages) {
+      listener.committed(first, last);
+    }
   }
 
   /** Discards what was not committed. */

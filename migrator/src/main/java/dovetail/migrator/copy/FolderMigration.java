@@ -12,6 +12,7 @@ import dovetail.store.Mailbox;
 import dovetail.store.MailboxStatus;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
+import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
 import java.io.ByteArrayInputStream;
@@ -32,10 +33,16 @@ import org.slf4j.LoggerFactory;
 /**
  * One folder, one algorithm (DESIGN, "Migration semantics"): EXAMINE the legacy folder; refuse to go on
  * if its UIDVALIDITY is not the one the local folder was created with; fetch the metadata of every
- * message above the store's next UID (the resume point: everything below it is committed); fetch the
+ * message above the last UID the migration recorded as committed (the resume point; not the store's next
+ * UID, which another program writing the folder moves too: see {@link ForeignWrites}); fetch the
  * bodies in pipelined batches and stream each into the store under its legacy UID, flags, keywords and
- * INTERNALDATE; commit every {@code dsync_commit_msgs_interval} messages; finish with NEXTUID = the legacy
- * UIDNEXT and state {@code complete}, recording the legacy UIDNEXT and HIGHESTMODSEQ.
+ * INTERNALDATE; commit every {@code dsync_commit_msgs_interval} messages, recording the last UID of each
+ * commit; finish with NEXTUID = the legacy UIDNEXT and state {@code complete}, recording the legacy UIDNEXT
+ * and HIGHESTMODSEQ.
+ *
+ * <p><b>Another writer.</b> A legacy UID whose local UID another program (a Dovecot on the same store) took
+ * meanwhile never completes the folder silently: it fails, naming the UIDs, until an operator runs it again
+ * (see {@link ForeignWrites}).
  *
  * <p><b>Undeliverable messages.</b> A message the source will not deliver (NO, missing from the reply,
  * NIL, broken mid-way, the connection dropped twice on it, or, with the empty-header workaround, empty
@@ -55,6 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FolderMigration {
   private static final Logger LOG = LoggerFactory.getLogger(FolderMigration.class);
+  /** How often one run sorts the folder out again after another program took a UID it was about to commit. */
+  private static final int MAX_PLANS = 10;
 
   private final Mailbox mailbox;
   private final MigrationOptions options;
@@ -67,6 +76,12 @@ public final class FolderMigration {
   /** How many of flags.dropped() the folder's state already counts. */
   private long recordedDrops;
   private Map<Long, Pop3Uidls.Uidl> uidls = Map.of();
+  private final ForeignWrites foreign;
+  /** What this run moved to new UIDs (ForeignWrites), for the result's warnings. */
+  private final List<String> notes = new ArrayList<>();
+  /** Messages and bytes counted in the progress since the last commit. */
+  private long uncommittedMessages;
+  private long uncommittedBytes;
 
   public FolderMigration(Mailbox mailbox, MigrationOptions options, MigrationListener listener, Clock clock) {
     this(mailbox, options, new RunProgress(listener, clock).enterFolder(mailbox.name()), clock);
@@ -77,6 +92,11 @@ public final class FolderMigration {
     this.options = Objects.requireNonNull(options, "options");
     this.progress = Objects.requireNonNull(progress, "progress");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.foreign = new ForeignWrites(mailbox, updates -> {
+      Map<String, String> all = new HashMap<>(updates);
+      all.put(MigrationState.UPDATED, clock.instant().toString());
+      mailbox.updateDovetailState(s -> MigrationState.merge(s, all));
+    });
   }
 
   /**
@@ -145,72 +165,105 @@ public final class FolderMigration {
       return fail(uidValidityChanged(legacyName, mailbox.name(), expected, snapshot.uidValidity()));
     }
     // A no-op raise takes the folder's write lock, and whoever takes it first settles a commit that a kill
-    // cut short (MaildirFolder#settleRecordsWithoutFiles): only then is the next UID the exact resume point.
+    // cut short (MaildirFolder#settleRecordsWithoutFiles).
     mailbox.raiseNextUid(1);
     MailboxStatus local = mailbox.status();
     if (local.uidValidity() != expected) {
       return fail("the local folder has UIDVALIDITY " + local.uidValidity() + " but was set up for the legacy UIDVALIDITY "
           + expected + ": it was recreated outside the migration. " + migrateAgain(mailbox.name()));
     }
+    // Only an operator runs a failed folder again (migrate, backup; never the sweeper or a client): for a folder that
+    // failed because another program took legacy UIDs, that run is the consent to give them new UIDs.
+    boolean operatorRetry = FolderState.of(mailbox.dovetailState()).orElse(null) == FolderState.FAILED;
     Set<Long> given = new HashSet<>(skippedUids());
     Map<String, String> starting = new HashMap<>();
     starting.put(MigrationState.ERROR, null);
     starting.put(MigrationState.FAILED_UID, null);
     starting.put(MigrationState.FAILED_REASON, null);
     writeState(FolderState.MIGRATING, starting);
+    if (operatorRetry) {
+      foreign.consent();
+    }
+    foreign.settle(session, legacyName);
 
-    // Resume point: every UID below the store's next UID is committed (DESIGN: "after the last committed UID").
-    List<LegacyMessageInfo> todo = new ArrayList<>(session.fetchMetadata(legacyName, local.nextUid()));
-    todo.removeIf(m -> given.contains(m.uid()));
+    // Resume point: what this migration recorded as committed, not the store's next UID, which another program
+    // writing the folder moves too (ForeignWrites).
+    long committedAtStart = foreign.committed();
+    List<LegacyMessageInfo> legacy = new ArrayList<>(session.fetchMetadata(legacyName, committedAtStart + 1));
+    legacy.removeIf(m -> given.contains(m.uid()));
+    Set<Long> legacyUids = new HashSet<>();
+    legacy.forEach(m -> legacyUids.add(m.uid()));
+    long highestUid = legacy.isEmpty() ? 0 : legacy.get(legacy.size() - 1).uid();
     if (flags == null) {
       flags = new MessageFlags(mailbox.name(), local.messages() == 0 ? Set.of() : existingKeywords());
     }
-    if (options.pop3Uidls().appliesTo(mailbox.name()) && !todo.isEmpty()) {
+    if (options.pop3Uidls().appliesTo(mailbox.name()) && (!legacy.isEmpty() || !foreign.taken().isEmpty())) {
       // POP3 matching needs the whole maildrop, also what an earlier run committed.
-      List<LegacyMessageInfo> all = local.nextUid() <= 1 ? todo : session.fetchMetadata(legacyName, 1);
+      List<LegacyMessageInfo> all = committedAtStart <= 0 && given.isEmpty() ? legacy
+          : session.fetchMetadata(legacyName, 1);
       try {
         uidls = options.pop3Uidls().assign(session, legacyName, all);
       } catch (Pop3Uidls.MismatchException e) {
         return fail("POP3 UIDLs: " + e.getMessage());
       }
     }
-    long highestUid = todo.isEmpty() ? 0 : todo.get(todo.size() - 1).uid();
-    progress.planned(todo.size(), plannedBytes(todo));
 
     Undeliverable stop;
-    try (Committer committer = new Committer(mailbox, options.commitInterval())) {
-      try {
-        stop = copyMessages(session, legacyName, new ArrayDeque<>(todo), committer);
-      } catch (LegacyException e) {
-        committer.commit(); // what was added before the failure is kept
-        stop = diedOn(e);
-        if (stop == null || options.skipUndeliverable()) {
-          if (stop != null) {
-            skip(stop);
+    for (int plans = 1; ; plans++) {
+      List<LegacyMessageInfo> todo = foreign.plan(session, legacyName, legacy);
+      long consented = foreign.consented(); // copied under new UIDs at the end, sizes unknown here
+      progress.planned(todo.size() + consented, consented > 0 ? -1 : plannedBytes(todo));
+      try (Committer committer = new Committer(mailbox, options.commitInterval(), this::committed)) {
+        try {
+          stop = copyMessages(session, legacyName, new ArrayDeque<>(todo), committer);
+        } catch (LegacyException e) {
+          committer.commit(); // what was added before the failure is kept
+          stop = diedOn(e);
+          if (stop == null || options.skipUndeliverable()) {
+            if (stop != null) {
+              skip(stop);
+            }
+            throw e;
+          }
+          sessionBroken = true;
+        } catch (StoreException e) {
+          commitQuietly(committer, e);
+          progress.discarded(uncommittedMessages, uncommittedBytes); // they are copied again, or taken
+          uncommittedMessages = 0;
+          uncommittedBytes = 0;
+          if (e.error() == StoreError.UID_CONFLICT && plans < MAX_PLANS) {
+            // Another program stored a message under a UID this commit needed: sort the folder out again.
+            LOG.warn("{}: {}; another program writes the folder: planning the rest again", mailbox.name(), e.getMessage());
+            continue;
           }
           throw e;
         }
-        sessionBroken = true;
-      } catch (StoreException e) {
-        commitQuietly(committer, e);
-        throw e;
-      }
-      if (stop != null) {
-        committer.commit();
+        if (stop != null) {
+          committer.commit();
+          Map<String, String> updates = new HashMap<>();
+          updates.put(MigrationState.FAILED_UID, Long.toString(stop.uid()));
+          updates.put(MigrationState.FAILED_REASON, MigrationState.oneLine(stop.reason()));
+          return partial(stop, "stopped at UID " + stop.uid() + ", which the legacy server did not deliver ("
+              + stop.reason() + "); the next run retries it", updates);
+        }
+        long nextUid = Math.max(snapshot.uidNext(), highestUid + 1);
+        Set<Long> taken = foreign.unconsented(session, legacyName);
+        if (!taken.isEmpty()) {
+          committer.commit();
+          return fail(foreign.reason(taken, nextUid));
+        }
+        // NEXTUID = the legacy UIDNEXT, in the same commit as the last messages.
+        committer.finish(nextUid);
+        notes.addAll(foreign.resolve(session, legacyName, nextUid, committedAtStart, legacyUids, flags, uidls,
+            progress::added));
         Map<String, String> updates = new HashMap<>();
-        updates.put(MigrationState.FAILED_UID, Long.toString(stop.uid()));
-        updates.put(MigrationState.FAILED_REASON, MigrationState.oneLine(stop.reason()));
-        return partial(stop, "stopped at UID " + stop.uid() + ", which the legacy server did not deliver ("
-            + stop.reason() + "); the next run retries it", updates);
+        updates.put(MigrationState.LEGACY_UIDNEXT, Long.toString(nextUid));
+        updates.put(LateMailState.MIGRATED_UIDNEXT, Long.toString(nextUid));
+        updates.put(MigrationState.LEGACY_HIGHESTMODSEQ, Long.toString(snapshot.highestModSeq()));
+        updates.put(ForeignWrites.COMMITTED, null);
+        writeState(FolderState.COMPLETE, updates);
+        return result(Outcome.COMPLETE, "");
       }
-      // NEXTUID = the legacy UIDNEXT, in the same commit as the last messages.
-      long nextUid = Math.max(snapshot.uidNext(), highestUid + 1);
-      committer.finish(nextUid);
-      Map<String, String> updates = new HashMap<>();
-      updates.put(MigrationState.LEGACY_UIDNEXT, Long.toString(nextUid));
-      updates.put(MigrationState.LEGACY_HIGHESTMODSEQ, Long.toString(snapshot.highestModSeq()));
-      writeState(FolderState.COMPLETE, updates);
-      return result(Outcome.COMPLETE, "");
     }
   }
 
@@ -277,6 +330,7 @@ public final class FolderMigration {
       committer.add(meta(info), in);
       queue.poll();
       added(info, in.count());
+      settledIfCommitted(committer);
     }
 
     /** A body that arrived whole goes to the store as an array, which the store writes in one piece. */
@@ -290,6 +344,7 @@ public final class FolderMigration {
       committer.add(meta(info), new ByteArrayInputStream(data, offset, length));
       queue.poll();
       added(info, length);
+      settledIfCommitted(committer);
     }
 
     @Override
@@ -347,6 +402,7 @@ public final class FolderMigration {
       one.commit();
     }
     added(info, length[0]);
+    committed(info.uid(), info.uid());
     return null;
   }
 
@@ -361,6 +417,23 @@ public final class FolderMigration {
           mailbox.name(), info.uid(), info.rfc822Size(), bytes);
     }
     progress.added(bytes);
+    uncommittedMessages++;
+    uncommittedBytes += bytes;
+  }
+
+  /** After each commit of messages {@code first..last}. */
+  private void committed(long first, long last) {
+    foreign.committed(first, last);
+    uncommittedMessages = 0;
+    uncommittedBytes = 0;
+  }
+
+  /** An add that filled the interval committed the message it added as well, which was counted only after. */
+  private void settledIfCommitted(Committer committer) {
+    if (committer.pending() == 0) {
+      uncommittedMessages = 0;
+      uncommittedBytes = 0;
+    }
   }
 
   /** Whether the legacy server still has the message (it may have been expunged since the metadata). */
@@ -467,9 +540,11 @@ public final class FolderMigration {
   }
 
   private FolderResult result(Outcome outcome, String reason) {
-    List<String> warnings = flags == null || flags.dropped() == 0 ? List.of()
-        : List.of(flags.dropped() + " flag(s) not copied, Maildir cannot hold them: "
-            + String.join(" ", flags.droppedNames()));
+    List<String> warnings = new ArrayList<>(notes);
+    if (flags != null && flags.dropped() > 0) {
+      warnings.add(flags.dropped() + " flag(s) not copied, Maildir cannot hold them: "
+          + String.join(" ", flags.droppedNames()));
+    }
     return new FolderResult(mailbox.name(), outcome, progress.messages(), progress.bytes(), skipped,
         reason, warnings);
   }

@@ -25,7 +25,10 @@ public record FolderResult(
     COMPLETE,
     /** Some messages are still to be copied: run again. */
     PARTIAL,
-    /** The legacy UIDVALIDITY changed, or the legacy folder is gone: an operator must look. */
+    /**
+     * The legacy UIDVALIDITY changed, the legacy folder is gone, or another program took legacy UIDs during the
+     * migration ({@link ForeignWrites}): an operator must look.
+     */
     FAILED,
     /** Not attempted in this run (the legacy server became unavailable before its turn). */
     NOT_ATTEMPTED

@@ -1,22 +1,16 @@
 package dovetail.migrator.copy;
 
-import dovetail.migrator.source.BodyConsumer;
 import dovetail.migrator.source.LegacyFolderStatus;
 import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyMessageInfo;
 import dovetail.store.Mailbox;
-import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,11 +49,13 @@ public final class LateMailMerge {
   private final Mailbox mailbox;
   private final Pop3Uidls pop3;
   private final Clock clock;
+  private final Renumbering moves;
 
   public LateMailMerge(Mailbox mailbox, Pop3Uidls pop3, Clock clock) {
     this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
     this.pop3 = Objects.requireNonNull(pop3, "pop3");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.moves = new Renumbering(mailbox, LateMailState.PENDING, this::record);
   }
 
   /**
@@ -74,6 +70,11 @@ public final class LateMailMerge {
     long recorded = number(state.get(MigrationState.LEGACY_UIDNEXT));
     if (legacyName == null || uidValidity <= 0 || recorded <= 0) {
       return Result.notChecked(mailbox.name(), "its state lacks the legacy name, UIDVALIDITY or UIDNEXT");
+    }
+    if (state.get(LateMailState.MIGRATED_UIDNEXT) == null && count(LateMailState.MERGED) == 0) {
+      // A folder completed before the key existed: nothing merged yet, so the recorded UIDNEXT is still the migrated one.
+      mailbox.updateDovetailState(s -> MigrationState.merge(s, Map.of(LateMailState.MIGRATED_UIDNEXT,
+          Long.toString(recorded))));
     }
     LegacyFolderStatus status = session.status(legacyName);
     if (status.uidValidity() > 0 && status.uidValidity() != uidValidity) {
@@ -142,38 +143,19 @@ public final class LateMailMerge {
     if (uidl != null) {
       meta = meta.withPop3(uidl.uidl(), uidl.order());
     }
-    record(Map.of(LateMailState.PENDING, "late " + info.uid() + " " + target));
-    long[] length = {-1};
-    String[] failure = {null};
-    try (MailboxTransaction tx = mailbox.begin()) {
-      MessageMeta m = meta;
-      session.fetchBodies(legacyName, List.of(info.uid()), new BodyConsumer() {
-        @Override
-        public void accept(long uid, InputStream body) throws IOException {
-          SourceStream in = new SourceStream(body);
-          tx.add(m, in);
-          length[0] = in.count();
-        }
-
-        @Override
-        public void failed(long uid, String reason) {
-          failure[0] = reason;
-        }
-      });
-      if (length[0] < 0 && !stillOnLegacy(session, legacyName, info.uid())) {
-        Map<String, String> gone = cleared();
-        gone.put(MigrationState.LEGACY_UIDNEXT, Long.toString(info.uid() + 1));
-        record(gone);
-        LOG.info("{}: late legacy UID {} was expunged on the legacy server before it was fetched", mailbox.name(),
-            info.uid());
-        return new Step(renumbered, -1, null);
-      }
-      if (length[0] < 0) {
-        record(cleared());
-        return new Step(renumbered, 0, "late legacy UID " + info.uid() + " could not be fetched ("
-            + (failure[0] == null ? "no body" : failure[0]) + "); the next check tries again");
-      }
-      tx.commit();
+    Renumbering.Copied copied = moves.copyLegacy(session, legacyName, info, meta);
+    if (copied.bytes() < 0 && copied.goneFromLegacy()) {
+      Map<String, String> gone = cleared();
+      gone.put(MigrationState.LEGACY_UIDNEXT, Long.toString(info.uid() + 1));
+      record(gone);
+      LOG.info("{}: late legacy UID {} was expunged on the legacy server before it was fetched", mailbox.name(),
+          info.uid());
+      return new Step(renumbered, -1, null);
+    }
+    if (copied.bytes() < 0) {
+      record(cleared());
+      return new Step(renumbered, 0, "late legacy UID " + info.uid() + " could not be fetched ("
+          + copied.failure() + "); the next check tries again");
     }
     Map<String, String> after = new HashMap<>();
     after.put(LateMailState.PENDING, null);
@@ -184,35 +166,19 @@ public final class LateMailMerge {
     }
     record(after);
     LOG.info("{}: late legacy UID {} merged as UID {}", mailbox.name(), info.uid(), target);
-    return new Step(renumbered, length[0], null);
+    return new Step(renumbered, copied.bytes(), null);
   }
 
-  /**
-   * Gives a local message a new UID: a copy under the next UID with the same flags, date and POP3 identity, then
-   * the old UID expunged. The copy commits first, so a kill in between leaves two copies, never none; the
-   * pending note lets the next check expunge the old one.
-   */
+  /** Gives a local message a new UID (see {@link Renumbering#renumber}); the count of renumberings goes up. */
   private long renumber(StoredMessage old) {
-    long fresh = mailbox.status().nextUid();
-    record(Map.of(LateMailState.PENDING, "renumber " + old.uid() + " " + fresh));
-    MessageMeta meta = new MessageMeta(fresh, old.internalDate(), old.flags(), old.pop3Uidl(), old.pop3Order());
-    try (InputStream in = mailbox.openContent(old.uid())) {
-      mailbox.append(meta, in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    finishRenumber(old.uid(), fresh);
+    long fresh = moves.renumber(old, renumbered());
+    LOG.info("{}: local UID {} renumbered to UID {}: a late legacy message had its UID", mailbox.name(), old.uid(),
+        fresh);
     return fresh;
   }
 
-  private void finishRenumber(long oldUid, long newUid) {
-    mailbox.expunge(List.of(oldUid));
-    Map<String, String> after = new HashMap<>();
-    after.put(LateMailState.PENDING, null);
-    after.put(LateMailState.RENUMBERED, Long.toString(count(LateMailState.RENUMBERED) + 1));
-    record(after);
-    LOG.info("{}: local UID {} renumbered to UID {}: a late legacy message had its UID", mailbox.name(), oldUid,
-        newUid);
+  private Map<String, String> renumbered() {
+    return Map.of(LateMailState.RENUMBERED, Long.toString(count(LateMailState.RENUMBERED) + 1));
   }
 
   /**
@@ -220,66 +186,25 @@ public final class LateMailMerge {
    * through (the message at the noted UID has the legacy date and size) is not fetched again.
    */
   private void settlePending(List<LegacyMessageInfo> late) {
-    String pending = mailbox.dovetailState().get(LateMailState.PENDING);
-    if (pending == null || pending.isBlank()) {
+    Optional<Renumbering.Pending> pending = moves.pending();
+    if (pending.isEmpty()) {
       return;
     }
-    String[] p = pending.trim().split(" ");
-    long a = p.length == 3 ? number(p[1]) : -1;
-    long b = p.length == 3 ? number(p[2]) : -1;
-    if (p[0].equals("renumber") && a > 0 && b > 0 && isCopyOf(b, a)) {
-      finishRenumber(a, b);
+    Renumbering.Pending p = pending.get();
+    if (p.kind().equals(Renumbering.RENUMBER)) {
+      moves.settleRenumber(p, renumbered());
       return;
     }
-    if (p[0].equals("late") && a > 0 && b > 0 && !late.isEmpty() && late.get(0).uid() == a) {
-      Optional<StoredMessage> stored = mailbox.message(b);
-      LegacyMessageInfo info = late.get(0);
-      if (stored.isPresent() && stored.get().internalDate().getEpochSecond() == info.internalDate().getEpochSecond()
-          && (info.rfc822Size() < 0 || info.rfc822Size() == stored.get().virtualSize())) {
-        late.remove(0);
-        Map<String, String> after = new HashMap<>();
-        after.put(LateMailState.PENDING, null);
-        after.put(MigrationState.LEGACY_UIDNEXT, Long.toString(a + 1));
-        after.put(LateMailState.MERGED, Long.toString(count(LateMailState.MERGED) + 1));
-        record(after);
-        return;
-      }
+    if (!late.isEmpty() && moves.landed(p, late.get(0))) {
+      late.remove(0);
+      Map<String, String> after = new HashMap<>();
+      after.put(LateMailState.PENDING, null);
+      after.put(MigrationState.LEGACY_UIDNEXT, Long.toString(p.from() + 1));
+      after.put(LateMailState.MERGED, Long.toString(count(LateMailState.MERGED) + 1));
+      record(after);
+      return;
     }
     record(cleared());
-  }
-
-  /**
-   * Whether UID {@code copy} holds the renumbering's copy of UID {@code original}, and not a delivery that took the
-   * UID before the copy could (the append then failed, and the note stayed). With the original already expunged, a
-   * message at {@code copy} is taken as the copy, as the expunge only follows it.
-   */
-  private boolean isCopyOf(long copy, long original) {
-    Optional<StoredMessage> c = mailbox.message(copy);
-    Optional<StoredMessage> o = mailbox.message(original);
-    if (c.isEmpty() || o.isEmpty()) {
-      return c.isPresent();
-    }
-    if (!c.get().internalDate().equals(o.get().internalDate()) || c.get().size() != o.get().size()) {
-      return false;
-    }
-    try (InputStream x = mailbox.openContent(copy); InputStream y = mailbox.openContent(original)) {
-      byte[] bx = new byte[8192];
-      byte[] by = new byte[8192];
-      for (int n = -1; n != 0; ) {
-        n = x.readNBytes(bx, 0, bx.length);
-        if (y.readNBytes(by, 0, by.length) != n || !Arrays.equals(bx, 0, n, by, 0, n)) {
-          return false;
-        }
-      }
-      return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean stillOnLegacy(LegacyImapSession session, String legacyName, long uid) {
-    List<LegacyMessageInfo> from = session.fetchMetadata(legacyName, uid);
-    return !from.isEmpty() && from.get(0).uid() == uid;
   }
 
   /** POP3 UIDLs of the late messages, when the folder has them; without them when the maildrops do not match. */

@@ -7,6 +7,11 @@ package dovetail.migrator.copy;
 public final class LateMailState {
   /** When the folder's migration completed (ISO-8601); the window is counted from here. */
   public static final String COMPLETED = "sync.completed";
+  /**
+   * The legacy UIDNEXT when the folder's migration completed; unlike {@link MigrationState#LEGACY_UIDNEXT} it does not
+   * move with merges: a store message at or above it that is no legacy message is one delivered or appended here.
+   */
+  public static final String MIGRATED_UIDNEXT = "sync.migrated.uidnext";
   /** When the legacy folder was last asked for late mail (ISO-8601). */
   public static final String CHECKED = "sync.checked";
   /** How many late legacy messages were merged into the folder, in all. */

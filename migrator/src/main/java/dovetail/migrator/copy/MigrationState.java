@@ -9,8 +9,8 @@ import java.util.TreeMap;
  * The keys this package writes into a folder's {@link dovetail.store.Mailbox#dovetailState()}, and the
  * folder's migration state. Writers merge: they replace their own keys and keep every other key.
  *
- * <p>The last committed UID is deliberately <em>not</em> a key: it is the store's own next UID (the
- * uidlist is written atomically with the messages), so the two can never disagree after a kill.
+ * <p>The last committed UID is a key of {@link ForeignWrites}: the store's next UID is not the resume point,
+ * as another program writing the folder during its migration moves it too.
  */
 public final class MigrationState {
   /** {@link FolderState} in lower case. */

@@ -96,6 +96,16 @@ final class RunProgress {
       }
     }
 
+    /** Messages counted by {@link #added} whose commit failed: they are copied again, and must not count twice. */
+    void discarded(long messages, long bytes) {
+      synchronized (RunProgress.this) {
+        messagesDone -= messages;
+        bytesDone -= bytes;
+        runMessages -= messages;
+        runBytes -= bytes;
+      }
+    }
+
     long messages() {
       synchronized (RunProgress.this) {
         return messagesDone;

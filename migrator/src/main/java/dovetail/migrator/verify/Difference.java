@@ -12,13 +12,18 @@ public record Difference(String folder, long uid, Kind kind, String detail) {
     UIDVALIDITY,
     /** A legacy message below the migrated UIDNEXT is not in the store. */
     MISSING_IN_STORE,
-    /** A store message below the migrated UIDNEXT is not on the legacy server (expunged there since?). */
+    /**
+     * A store message below the migration's UIDNEXT is no legacy message (expunged there since? or stored by another
+     * program while the folder was being migrated, and not moved above it).
+     */
     NOT_ON_LEGACY,
     /** A legacy message at or above the migrated UIDNEXT arrived after the migration. */
     LATE_ON_LEGACY,
     /**
-     * A late legacy message (cut-over window) was merged under another UID, because its legacy UID was below the
-     * store's NEXTUID or named a local message (which was renumbered too); the detail says where each went.
+     * Not a difference ({@link VerifyReport#renumbered()}): a legacy message is in the store, the same, under another
+     * UID by design: a late legacy message (cut-over window) whose UID was below the store's NEXTUID or named a local
+     * message, or one whose UID another program took while the folder was being migrated (the message that held the
+     * UID was renumbered too); the detail says where each went.
      */
     RENUMBERED,
     /** The bytes differ (sha256). */

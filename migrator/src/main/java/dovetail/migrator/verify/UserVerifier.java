@@ -39,8 +39,12 @@ import java.util.TreeSet;
 /**
  * {@code dovetail verify}: compares every migrated folder with its legacy folder, message by message: UID,
  * RFC822.SIZE, INTERNALDATE, flags and keywords, and the sha256 of the bytes; and reports every legacy folder
- * that has no local folder migrated from it. Messages at or above the
- * UIDNEXT recorded at migration are new on one side and reported as such, not compared.
+ * that has no local folder migrated from it. Legacy messages at or above the UIDNEXT recorded last are late, not
+ * compared. A legacy message that was moved to another UID by design (a late message whose UID a delivery had taken,
+ * or one whose UID another program took during the migration: {@code sync.moved.<uid>}) is compared where it is now
+ * and, when it agrees, listed as renumbered, not as a difference. Store messages that are no legacy message are local
+ * mail (delivered, appended, renumbered) when they are at or above the migration's UIDNEXT; below it they are a
+ * difference.
  */
 public final class UserVerifier {
   private final LegacyImapSource source;
@@ -65,6 +69,7 @@ public final class UserVerifier {
 
   public VerifyReport verify(String user) {
     List<Difference> differences = new ArrayList<>();
+    List<Difference> renumbered = new ArrayList<>();
     int folders = 0;
     int compared = 0;
     int localOnly = 0;
@@ -85,14 +90,14 @@ public final class UserVerifier {
               folderState.map(FolderState::configName).orElse("unknown")));
           continue;
         }
-        FolderCheck check = new FolderCheck(name, legacyName, box, state, differences);
+        FolderCheck check = new FolderCheck(name, legacyName, box, state, differences, renumbered);
         check.run(legacy);
         compared += check.compared;
         localOnly += check.localOnly;
       }
       missingFolders(legacy, mirrored, differences);
     }
-    return new VerifyReport(differences, folders, compared, localOnly);
+    return new VerifyReport(differences, renumbered, folders, compared, localOnly);
   }
 
   /**
@@ -123,15 +128,18 @@ public final class UserVerifier {
     private final Mailbox box;
     private final Map<String, String> state;
     private final List<Difference> out;
+    private final List<Difference> renumbered;
     int compared;
     int localOnly;
 
-    FolderCheck(String name, String legacyName, Mailbox box, Map<String, String> state, List<Difference> out) {
+    FolderCheck(String name, String legacyName, Mailbox box, Map<String, String> state, List<Difference> out,
+        List<Difference> renumbered) {
       this.name = name;
       this.legacyName = legacyName;
       this.box = box;
       this.state = state;
       this.out = out;
+      this.renumbered = renumbered;
     }
 
     void run(LegacyImapSession legacy) {
@@ -151,51 +159,71 @@ public final class UserVerifier {
             + migratedValidity + ", store " + box.status().uidValidity()));
         return;
       }
-      long boundary = Long.parseLong(state.getOrDefault(MigrationState.LEGACY_UIDNEXT, "0"));
+      // Legacy messages at or above the UIDNEXT recorded last (it moves with late merges) are late, not yet merged.
+      long boundary = parse(state.getOrDefault(MigrationState.LEGACY_UIDNEXT, "0"));
+      // Store messages at or above the UIDNEXT of the migration that are no legacy message were delivered or
+      // appended here (and perhaps renumbered since): local mail, not a difference.
+      long migrated = parse(state.getOrDefault(LateMailState.MIGRATED_UIDNEXT, Long.toString(boundary)));
       TreeMap<Long, LegacyMessageInfo> remote = new TreeMap<>();
       for (LegacyMessageInfo m : legacy.fetchMetadata(legacyName, 1)) {
         remote.put(m.uid(), m);
       }
       TreeMap<Long, StoredMessage> local = new TreeMap<>();
       for (StoredMessage m : box.messages()) {
-        if (m.uid() >= boundary) {
-          localOnly++;
-        } else {
-          local.put(m.uid(), m);
-        }
+        local.put(m.uid(), m);
       }
-      List<Long> both = new ArrayList<>();
+      // legacy UID -> the store UID that holds that legacy message
+      Map<Long, Long> pairs = new TreeMap<>();
       for (LegacyMessageInfo r : remote.values()) {
+        String moved = state.get(LateMailState.MOVED_PREFIX + r.uid());
         if (r.uid() >= boundary) {
           out.add(new Difference(name, r.uid(), Kind.LATE_ON_LEGACY, "arrived on the legacy server after the migration"));
-        } else if (!local.containsKey(r.uid()) && state.containsKey(LateMailState.MOVED_PREFIX + r.uid())) {
-          out.add(renumbered(r.uid(), state.get(LateMailState.MOVED_PREFIX + r.uid())));
-        } else if (!local.containsKey(r.uid())) {
-          out.add(new Difference(name, r.uid(), Kind.MISSING_IN_STORE, ""));
+        } else if (moved != null) {
+          String[] uids = moved.trim().split(" ");
+          long now = parse(uids[0]);
+          StoredMessage there = local.get(now);
+          if (there == null) {
+            out.add(new Difference(name, r.uid(), Kind.MISSING_IN_STORE, "moved to UID " + uids[0]
+                + ", which the store no longer has (expunged since?)"));
+            continue;
+          }
+          pairs.put(r.uid(), now);
+          int before = out.size();
+          compareMetadata(r, there, " (store UID " + now + ")");
+          if (out.size() == before) {
+            renumbered.add(renumbered(r.uid(), uids, migrated));
+          }
+        } else if (local.containsKey(r.uid())) {
+          pairs.put(r.uid(), r.uid());
+          compareMetadata(r, local.get(r.uid()), "");
         } else {
-          both.add(r.uid());
-          compareMetadata(r, local.get(r.uid()));
+          out.add(new Difference(name, r.uid(), Kind.MISSING_IN_STORE, ""));
         }
       }
-      for (long uid : local.keySet()) {
-        if (!remote.containsKey(uid)) {
-          out.add(new Difference(name, uid, Kind.NOT_ON_LEGACY, ""));
+      Set<Long> legacyHeld = new HashSet<>(pairs.values());
+      for (StoredMessage m : local.values()) {
+        if (legacyHeld.contains(m.uid())) {
+          continue;
+        }
+        if (m.uid() < migrated) {
+          out.add(new Difference(name, m.uid(), Kind.NOT_ON_LEGACY, ""));
+        } else {
+          localOnly++;
         }
       }
-      compareContent(legacy, both, local);
+      compareContent(legacy, pairs);
     }
 
-    /** Issue #8: where a late legacy message went, and the local message that had its UID. */
-    private Difference renumbered(long legacyUid, String moved) {
-      String[] uids = moved.trim().split(" ");
-      boolean present = box.message(parse(uids[0])).isPresent();
-      if (!present) {
-        return new Difference(name, legacyUid, Kind.MISSING_IN_STORE, "merged late as UID " + uids[0]
-            + ", which the store no longer has (expunged since?)");
-      }
-      return new Difference(name, legacyUid, Kind.RENUMBERED, "arrived on the legacy server after the migration and "
-          + "was merged as UID " + uids[0] + (uids.length > 1 ? "; a local message held UID " + legacyUid
-          + " and was renumbered to UID " + uids[1] + ", so that no UID names two messages"
+    /**
+     * Where a legacy message went that could not keep its UID, and where the message that had its UID went: a late
+     * message whose UID a delivery took (issue #8), or one whose UID another program took during the migration.
+     */
+    private Difference renumbered(long legacyUid, String[] uids, long migrated) {
+      String why = legacyUid >= migrated ? "arrived on the legacy server after the migration and was merged as UID "
+          + uids[0] : "is UID " + uids[0] + ": another program stored a message under UID " + legacyUid
+          + " while the folder was being migrated";
+      return new Difference(name, legacyUid, Kind.RENUMBERED, why + (uids.length > 1 ? "; a local message held UID "
+          + legacyUid + " and was renumbered to UID " + uids[1] + ", so that no UID names two messages"
           : "; the store had used UID " + legacyUid + " already"));
     }
 
@@ -207,12 +235,15 @@ public final class UserVerifier {
       }
     }
 
-    private void compareMetadata(LegacyMessageInfo r, StoredMessage l) {
+    /** @param where appended to each difference's detail (which store UID, when not the legacy one) */
+    private void compareMetadata(LegacyMessageInfo r, StoredMessage l, String where) {
       if (r.rfc822Size() >= 0 && r.rfc822Size() != l.virtualSize()) {
-        out.add(new Difference(name, r.uid(), Kind.SIZE, "legacy " + r.rfc822Size() + ", store " + l.virtualSize()));
+        out.add(new Difference(name, r.uid(), Kind.SIZE, "legacy " + r.rfc822Size() + ", store " + l.virtualSize()
+            + where));
       }
       if (r.internalDate().getEpochSecond() != l.internalDate().getEpochSecond()) {
-        out.add(new Difference(name, r.uid(), Kind.DATE, "legacy " + r.internalDate() + ", store " + l.internalDate()));
+        out.add(new Difference(name, r.uid(), Kind.DATE, "legacy " + r.internalDate() + ", store " + l.internalDate()
+            + where));
       }
       Set<String> legacyFlags = new TreeSet<>();
       for (String f : r.systemFlags()) {
@@ -226,13 +257,14 @@ public final class UserVerifier {
       l.flags().system().forEach(f -> storeFlags.add(f.imapName()));
       l.flags().keywords().forEach(k -> storeFlags.add(k.toLowerCase(Locale.ROOT)));
       if (!legacyFlags.equals(storeFlags)) {
-        out.add(new Difference(name, r.uid(), Kind.FLAGS, "legacy " + legacyFlags + ", store " + storeFlags));
+        out.add(new Difference(name, r.uid(), Kind.FLAGS, "legacy " + legacyFlags + ", store " + storeFlags + where));
       }
     }
 
-    private void compareContent(LegacyImapSession legacy, List<Long> uids, Map<Long, StoredMessage> local) {
+    /** @param pairs legacy UID -> the store UID holding that message */
+    private void compareContent(LegacyImapSession legacy, Map<Long, Long> pairs) {
       Map<Long, String> legacyHashes = new HashMap<>();
-      legacy.fetchBodies(legacyName, uids, new BodyConsumer() {
+      legacy.fetchBodies(legacyName, new ArrayList<>(pairs.keySet()), new BodyConsumer() {
         @Override
         public void accept(long uid, InputStream exactBytes) throws IOException {
           legacyHashes.put(uid, sha256(exactBytes));
@@ -241,22 +273,26 @@ public final class UserVerifier {
         @Override
         public void failed(long uid, String reason) {
           out.add(new Difference(name, uid, Kind.CONTENT, "the legacy server did not deliver it: " + reason));
+          renumbered.removeIf(n -> n.folder().equals(name) && n.uid() == uid);
         }
       });
-      for (long uid : uids) {
+      for (Map.Entry<Long, Long> pair : pairs.entrySet()) {
+        long uid = pair.getKey();
         String remote = legacyHashes.get(uid);
         if (remote == null) {
           continue;
         }
         String mine;
-        try (InputStream in = box.openContent(uid)) {
+        try (InputStream in = box.openContent(pair.getValue())) {
           mine = sha256(in);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
         compared++;
         if (!remote.equals(mine)) {
-          out.add(new Difference(name, uid, Kind.CONTENT, "sha256 legacy " + remote + ", store " + mine));
+          out.add(new Difference(name, uid, Kind.CONTENT, "sha256 legacy " + remote + ", store " + mine
+              + (pair.getValue() == uid ? "" : " (store UID " + pair.getValue() + ")")));
+          renumbered.removeIf(n -> n.folder().equals(name) && n.uid() == uid);
         }
       }
     }

@@ -17,6 +17,7 @@ import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.verify.Difference;
 import dovetail.migrator.verify.UserVerifier;
+import dovetail.migrator.verify.VerifyReport;
 import dovetail.store.Flags;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
@@ -60,7 +61,8 @@ class LateMailDovecotIT {
   private static final String USER = "erin";
   private static final String MASTER = "master";
   private static final String MASTER_PASSWORD = "master-secret";
-  private static final List<String> FOLDERS = List.of("INBOX", "Keep", "Clash", "Closed", "Swept", "Pending");
+  private static final List<String> FOLDERS = List.of("INBOX", "Keep", "Clash", "Closed", "Swept", "Pending", "Twice",
+      "Below");
   @TempDir static Path shared;
   private static DovecotServer legacy;
 
@@ -150,11 +152,12 @@ class LateMailDovecotIT {
       assertEquals(3 + 2, after.messages().size(), "nothing lost, nothing doubled");
       assertEquals(1, byName(service.status(USER), "Clash").lateMerged());
 
-      // verify explains where both went instead of calling the legacy message missing.
-      List<Difference> clashDiffs = UserVerifier.of(settings, USER).verify(USER).differences().stream()
-          .filter(d -> d.folder().equals("Clash")).toList();
-      assertEquals(1, clashDiffs.size(), clashDiffs.toString());
-      Difference d = clashDiffs.get(0);
+      // verify explains where both went instead of calling the legacy message missing, and counts no difference.
+      VerifyReport verified = UserVerifier.of(settings, USER).verify(USER);
+      assertEquals(List.of(), differences(verified, "Clash"));
+      List<Difference> clashNotes = verified.renumbered().stream().filter(n -> n.folder().equals("Clash")).toList();
+      assertEquals(1, clashNotes.size(), clashNotes.toString());
+      Difference d = clashNotes.get(0);
       assertEquals(Difference.Kind.RENUMBERED, d.kind());
       assertEquals(legacyUid, d.uid());
       assertTrue(d.detail().contains("merged as UID " + merged.uid()) && d.detail().contains("renumbered to UID "
@@ -218,6 +221,84 @@ class LateMailDovecotIT {
       StoredMessage late = store(settings).open("INBOX").message(legacyUid).orElseThrow();
       assertEquals(legacyUidls.get(3), late.pop3Uidl(), "the legacy POP3 server's UIDL of the late message");
       assertEquals(4, late.pop3Order());
+    }
+  }
+
+  /**
+   * A delivery renumbered twice by design (late legacy UIDs 4 and 5 both landed on it) is no difference for verify,
+   * nor are the two late messages under their new UIDs; a legacy message that differs at its new UID still is.
+   */
+  @Test
+  void verifyFindsNoDifferenceInACorrectRenumberingAndStillReportsAChangedMessage(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Twice");
+      StoredMessage delivery = store(settings).open("Twice").append(MessageMeta.next(Instant.parse("2024-06-01T08:00:00Z"),
+          Flags.NONE), body("Twice local delivery"));
+      long late1 = appendOnLegacy("Twice", "Twice late 1", List.of("\\Seen"));
+      long late2 = appendOnLegacy("Twice", "Twice late 2", List.of());
+      assertEquals(delivery.uid(), late1);
+      LateMailReport report = service.syncLateMail(USER, List.of("Twice"));
+      assertEquals(2, report.merged(), report.toString());
+      Mailbox box = store(settings).open("Twice");
+      long deliveryNow = box.messages().stream().filter(m -> subjectOf(box, m.uid()).equals("Twice local delivery"))
+          .findFirst().orElseThrow().uid();
+      assertTrue(deliveryNow > late2 + 1, "renumbered twice: " + deliveryNow);
+
+      VerifyReport clean = UserVerifier.of(settings, USER).verify(USER);
+      assertEquals(List.of(), differences(clean, "Twice"), "a correct renumbering is no difference");
+      assertEquals(List.of(late1, late2), clean.renumbered().stream().filter(d -> d.folder().equals("Twice"))
+          .map(Difference::uid).toList(), clean.renumbered().toString());
+
+      long late1Now = box.messages().stream().filter(m -> subjectOf(box, m.uid()).equals("Twice late 1"))
+          .findFirst().orElseThrow().uid();
+      box.setFlags(late1Now, Flags.of(SystemFlag.FLAGGED));
+      long late2Now = box.messages().stream().filter(m -> subjectOf(box, m.uid()).equals("Twice late 2"))
+          .findFirst().orElseThrow().uid();
+      box.expunge(List.of(late2Now));
+      List<Difference> changed = differences(UserVerifier.of(settings, USER).verify(USER), "Twice");
+      assertEquals(2, changed.size(), changed.toString());
+      assertEquals(Difference.Kind.FLAGS, changed.get(0).kind());
+      assertEquals(late1, changed.get(0).uid());
+      assertEquals(Difference.Kind.MISSING_IN_STORE, changed.get(1).kind());
+      assertEquals(late2, changed.get(1).uid());
+    }
+  }
+
+  /**
+   * A delivery that kept its UID, with a late legacy message merged above it under its own UID: the delivery is
+   * below the moved UIDNEXT but above the migrated one, a local message like any other, not "not on legacy".
+   */
+  @Test
+  void aDeliveryBelowALateMessageMergedUnderItsOwnUidIsNoDifference(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Below");
+      StoredMessage delivery = store(settings).open("Below").append(MessageMeta.next(Instant.parse("2024-06-01T08:00:00Z"),
+          Flags.NONE), body("Below local delivery"));
+      long gone = appendOnLegacy("Below", "Below late expunged", List.of());
+      long late = appendOnLegacy("Below", "Below late", List.of());
+      try (ImapProbe imap = ImapProbe.login(legacy, USER)) {
+        imap.expunge("Below", List.of(gone));
+      }
+      assertEquals(delivery.uid(), gone);
+      assertEquals(1, service.syncLateMail(USER, List.of("Below")).merged());
+      assertTrue(store(settings).open("Below").message(late).isPresent(), "merged under its own UID");
+
+      VerifyReport report = UserVerifier.of(settings, USER).verify(USER);
+      assertEquals(List.of(), differences(report, "Below"));
+    }
+  }
+
+  private static List<Difference> differences(VerifyReport report, String folder) {
+    return report.differences().stream().filter(d -> d.folder().equals(folder)).toList();
+  }
+
+  private static String subjectOf(Mailbox box, long uid) {
+    try {
+      return subject(box, uid);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

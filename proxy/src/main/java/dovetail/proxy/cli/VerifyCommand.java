@@ -46,8 +46,13 @@ final class VerifyCommand implements Callable<Integer> {
     for (Difference d : report.differences()) {
       out.println(d);
     }
-    out.printf("%s: %d folders, %d messages compared, %d new in the store since migration, %d differences%n",
-        user, report.folders(), report.compared(), report.localOnly(), report.differences().size());
+    // By design, not differences: say where each went, so an operator can follow the messages.
+    for (Difference d : report.renumbered()) {
+      out.println(d);
+    }
+    out.printf("%s: %d folders, %d messages compared, %d new in the store since migration, %s%d differences%n",
+        user, report.folders(), report.compared(), report.localOnly(), report.renumbered().isEmpty() ? ""
+            : report.renumbered().size() + " under new UIDs by design (not differences), ", report.differences().size());
     out.flush();
     return report.clean() ? EXIT_SAME : EXIT_DIFFERENT;
   }
