@@ -246,18 +246,10 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     ctx.writeAndFlush(lastWords == null ? Unpooled.EMPTY_BUFFER : lastWords).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /**
-   * ByteToMessageDecoder asks for one more read after every read that decoded nothing while autoRead is off (for a
-   * decoder that still needs the rest of a frame). Here autoRead is off only to hold the client to the read-ahead
-   * (decode), and those reads took in everything the client sent, one read after another.
-   */
+  /** Here autoRead is off only to hold the client to the read-ahead (decode): no read is asked for meanwhile. */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    if (ctx.channel().config().isAutoRead()) {
-      super.channelReadComplete(ctx);
-    } else {
-      ctx.fireChannelReadComplete();
-    }
+    HeldReads.channelReadComplete(ctx, () -> super.channelReadComplete(ctx));
   }
 
   @Override

@@ -9,11 +9,14 @@ import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
 
 /**
- * James's POP3 connection handler, which stops reading while it answers STLS. James writes STLS's +OK and only then
- * puts the SslHandler in front (NettyProtocolTransport.writeToClient). Where James runs this handler, on the event
- * loop, nothing can be read in between; on Pop3Server's command pool, a client that answered the +OK at once had its
- * TLS ClientHello read as plain text (James's framer then reports a command injection and closes the connection).
- * Reading starts again once the SslHandler is in place: the event loop adds it before it reads again.
+ * James's POP3 connection handler, on Pop3Server's command pool, which tells the connection's {@link PendingInput}
+ * when a line is answered, so that reading, stopped while too much waits, starts again.
+ *
+ * <p>It also stops reading while it answers STLS. James writes STLS's +OK and only then puts the SslHandler in front
+ * (NettyProtocolTransport.writeToClient). Where James runs this handler, on the event loop, nothing can be read in
+ * between; on the command pool, a client that answered the +OK at once had its TLS ClientHello read as plain text
+ * (James's framer then reports a command injection and closes the connection). Reading starts again once the
+ * SslHandler is in place: the event loop adds it before it reads again.
  */
 final class Pop3ConnectionHandler extends BasicChannelInboundHandler {
   Pop3ConnectionHandler(Protocol protocol, Encryption encryption) {
@@ -22,16 +25,24 @@ final class Pop3ConnectionHandler extends BasicChannelInboundHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    boolean stls = msg instanceof ByteBuf line && isStls(line);
+    if (!(msg instanceof ByteBuf line)) {
+      super.channelRead(ctx, msg);
+      return;
+    }
+    // Counted by Pop3LineFramer; James releases the line.
+    int size = line.readableBytes();
+    PendingInput pending = PendingInput.of(ctx.channel());
+    boolean stls = isStls(line);
     if (stls) {
-      ctx.channel().config().setAutoRead(false);
+      pending.holdForTls(true);
     }
     try {
       super.channelRead(ctx, msg);
     } finally {
       if (stls) {
-        ctx.channel().config().setAutoRead(true);
+        pending.holdForTls(false);
       }
+      pending.answered(size);
     }
   }
 

@@ -17,7 +17,6 @@ import org.apache.james.protocols.api.handler.ProtocolHandlerChainImpl;
 import org.apache.james.protocols.api.handler.WiringException;
 import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
-import org.apache.james.protocols.netty.AllButStartTlsLineChannelHandlerFactory;
 import org.apache.james.protocols.netty.ChannelHandlerFactory;
 import org.apache.james.protocols.netty.HandlerConstants;
 import org.apache.james.protocols.pop3.POP3Protocol;
@@ -43,7 +42,8 @@ import org.apache.james.protocols.pop3.core.WelcomeMessageHandler;
  * migration, which may take minutes) blocked the loop and every other connection that shares it. Each connection
  * gets an ordered executor over the pool's threads (Netty's NonStickyEventExecutorGroup): its commands still run
  * one at a time in the order they came, and a connection that waits holds one thread, not the others' turn. Off
- * the event loop, STLS has to stop reading while it is answered ({@link Pop3ConnectionHandler}).
+ * the event loop, STLS has to stop reading while it is answered ({@link Pop3ConnectionHandler}), and the lines that
+ * wait for their turn are held to a bound ({@link PendingInput}).
  */
 final class Pop3Server extends AbstractConfigurableAsyncServer {
   private final PlaintextAuthRule rule;
@@ -139,8 +139,9 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
 
   @Override
   protected ChannelHandlerFactory createFrameHandlerFactory() {
-    // Lines after STLS must not be read before the TLS handshake (no command injection across STLS).
-    return new AllButStartTlsLineChannelHandlerFactory("stls", AbstractChannelPipelineFactory.MAX_LINE_LENGTH);
+    // Lines after STLS must not be read before the TLS handshake (no command injection across STLS); lines that
+    // wait unanswered are held to a bound (PendingInput).
+    return Pop3LineFramer.FACTORY;
   }
 
   private record Greeting(String getHelloName) implements ProtocolConfiguration {
