@@ -13,6 +13,10 @@ import io.netty.util.AttributeKey;
  * does. Reading stops too while the connection is not writable (replies the client does not read pile up no more
  * than the commands already taken in), and while STLS is answered ({@link Pop3ConnectionHandler}).
  *
+ * <p>Lines already read are held to the same bound: while the connection is over it, the framer cuts no more of
+ * them ({@link #held}) and takes them up when it drops back ({@link #onRelease}), so a client's turn on the framer's
+ * thread is short, whatever it had sent.
+ *
  * <p>Every decision and its setAutoRead are made under this object's lock, so they reach the channel in the order
  * they were made.
  */
@@ -32,6 +36,7 @@ final class PendingInput {
   private int lines;
   private boolean full;
   private boolean tls;
+  private Runnable release = () -> {};
 
   private PendingInput(Channel channel) {
     this.channel = channel;
@@ -48,6 +53,19 @@ final class PendingInput {
       }
     }
     return pending;
+  }
+
+  /**
+   * Whether the connection is over its bound: the line framer cuts no more lines (and reading is stopped) until
+   * the lines cut before are answered down to half of it; then {@link #onRelease}'s action runs.
+   */
+  synchronized boolean held() {
+    return full;
+  }
+
+  /** What to do when the connection drops back below its bound (the framer takes up the lines it holds). */
+  synchronized void onRelease(Runnable action) {
+    release = action;
   }
 
   /** A line of {@code size} bytes was cut and goes to the command pool. */
@@ -78,6 +96,9 @@ final class PendingInput {
   private void apply() {
     if (full) {
       full = bytes > MAX_BYTES / 2 || lines > MAX_COMMANDS / 2;
+      if (!full) {
+        release.run();
+      }
     } else {
       full = bytes > MAX_BYTES || lines > MAX_COMMANDS;
     }

@@ -15,7 +15,7 @@ import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
  * <p>It also stops reading while it answers STLS. James writes STLS's +OK and only then puts the SslHandler in front
  * (NettyProtocolTransport.writeToClient). Where James runs this handler, on the event loop, nothing can be read in
  * between; on the command pool, a client that answered the +OK at once had its TLS ClientHello read as plain text
- * (James's framer then reports a command injection and closes the connection). Reading starts again once the
+ * (the line framer then reports a command injection and closes the connection). Reading starts again once the
  * SslHandler is in place: the event loop adds it before it reads again.
  */
 final class Pop3ConnectionHandler extends BasicChannelInboundHandler {

@@ -32,7 +32,8 @@ public final class Pop3Service implements AutoCloseable {
   private static final int COMMAND_THREADS = 64;
   /**
    * James's maxExecutorCount: the threads its line framer runs on, each connection on one of them. Splitting lines
-   * never blocks (commands run on the command pool), so one per core.
+   * never blocks (commands run on the command pool), and a connection's turn cuts no more than its PendingInput
+   * bound, in time linear in it (Pop3LineFramer), so one per core.
    */
   private static final int LINE_THREADS = Runtime.getRuntime().availableProcessors();
 

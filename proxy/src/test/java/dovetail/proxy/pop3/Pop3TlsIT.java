@@ -94,6 +94,42 @@ class Pop3TlsIT {
     }
   }
 
+  /**
+   * STARTTLS command injection (CVE-2011-0411): a command sent in plain text in the same packet as STLS must not
+   * be run in the TLS session (where it would count as the client's). The server closes the connection.
+   */
+  @Test
+  void aCommandSentWithStlsIsNotTakenIntoTheTlsSession() throws Exception {
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      pop.sendRaw("STLS\r\nUSER alice\r\n".getBytes(StandardCharsets.US_ASCII));
+      String reply = pop.line();
+      if (reply != null && reply.startsWith("+OK")) {
+        // Had the server gone on to TLS, USER alice must not have come with it: PASS would then log in.
+        pop.handshake(trust);
+        String pass = pop.command("PASS secret");
+        assertTrue(pass.startsWith("-ERR"), "USER alice was taken into the TLS session: PASS " + pass);
+      }
+      for (String l = reply; l != null; l = pop.line()) {
+        assertFalse(l.startsWith("+OK"), "a reply to a command sent with STLS: " + l);
+      }
+    }
+  }
+
+  /** Commands before STLS in the same packet are answered, in plain text, and STLS then works. */
+  @Test
+  void commandsBeforeStlsInItsPacketAreAnsweredAndTlsFollows() throws Exception {
+    try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      pop.sendRaw("NOOP\r\nSTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+      String noop = pop.line();
+      assertTrue(noop.startsWith("-ERR"), "NOOP, answered (before login: -ERR): " + noop);
+      assertTrue(pop.line().startsWith("+OK"), "STLS");
+      pop.handshake(trust);
+      assertTrue(pop.command("USER alice").startsWith("+OK"));
+      assertTrue(pop.command("PASS secret").startsWith("+OK"));
+      assertEquals("+OK 0 0", pop.command("STAT"));
+    }
+  }
+
   @Test
   void pop3sSpeaksTlsFromTheFirstByte() throws Exception {
     try (RawPop3 pop = RawPop3.connectTls(dovetail.pop3sPort(), trust)) {

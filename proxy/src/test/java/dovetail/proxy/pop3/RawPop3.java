@@ -51,12 +51,17 @@ final class RawPop3 implements AutoCloseable {
   String startTls(SSLContext trust) throws IOException {
     String reply = command("STLS");
     if (reply.startsWith("+OK")) {
-      SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket(socket,
-          socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-      s.startHandshake();
-      use(s);
+      handshake(trust);
     }
     return reply;
+  }
+
+  /** The TLS handshake on this connection (after an STLS that was answered +OK). */
+  void handshake(SSLContext trust) throws IOException {
+    SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket(socket,
+        socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+    s.startHandshake();
+    use(s);
   }
 
   /** Sends a command and returns the one-line reply. */
