@@ -121,7 +121,7 @@ final class InboxDelivery {
   }
 
   private UserSpool spool(String user, MailStore store) {
-    return spools.computeIfAbsent(user, u -> new UserSpool(store.root(), fsync));
+    return spools.computeIfAbsent(user, u -> new UserSpool(store, fsync));
   }
 
   private ReentrantLock lock(String user) {

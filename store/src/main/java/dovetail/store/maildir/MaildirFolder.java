@@ -50,7 +50,7 @@ final class MaildirFolder implements Mailbox {
     this.root = root;
     this.options = options;
     this.fsync = fsync;
-    this.lock = FolderLock.of(dir);
+    this.lock = FolderLock.of(dir, fsync.owner());
     this.sync = new MaildirSync(dir, w -> LOG.warn("{}", w));
   }
 
@@ -224,6 +224,11 @@ final class MaildirFolder implements Mailbox {
       throw new IllegalArgumentException("not a Dovetail side-file suffix: " + suffix);
     }
     return dir.resolve("dovetail-" + suffix);
+  }
+
+  @Override
+  public dovetail.store.StoreFiles files() {
+    return fsync;
   }
 
   @Override

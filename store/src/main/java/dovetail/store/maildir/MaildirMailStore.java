@@ -286,6 +286,11 @@ final class MaildirMailStore implements MailStore {
   }
 
   @Override
+  public dovetail.store.StoreFiles files() {
+    return fsync;
+  }
+
+  @Override
   public void setSubscribed(String folder, boolean subscribed) {
     MaildirLayout.validate(folder);
     Subscriptions.update(layout.root(), folder, subscribed, fsync);
