@@ -49,6 +49,21 @@ final class UserSpool {
     return dir;
   }
 
+  /** Whether the spool of the Maildir at {@code maildirRoot} holds a message or an unfinished drain; creates nothing. */
+  static boolean holdsMail(Path maildirRoot) {
+    Path dir = maildirRoot.resolve(DIR);
+    if (Files.exists(dir.resolve(MARKER))) {
+      return true;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      return files.iterator().hasNext();
+    } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Makes {@code content} durable as the newest spooled message. */
   Path add(InputStream content) {
     try {

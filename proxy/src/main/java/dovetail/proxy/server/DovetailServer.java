@@ -42,14 +42,22 @@ public final class DovetailServer implements AutoCloseable {
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
   /** A client waiting on a migration hears of it at least every other interval. */
   public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+  /** How often LMTP spools are checked for an INBOX that became ready elsewhere (another process migrated it). */
+  public static final Duration SPOOL_CHECK = Duration.ofMinutes(1);
 
   /**
    * What a test may change about a running server.
    *
    * @param migration the migration service's options (sweeper rescan period, an observer of every migration)
+   * @param spoolCheck how often LMTP spools are checked ({@link #SPOOL_CHECK})
    */
   public record Tuning(Clock clock, Duration failureDelay, Duration pollInterval, Duration progressInterval,
-      MigrationService.Options migration) {
+      MigrationService.Options migration, Duration spoolCheck) {
+    public Tuning(Clock clock, Duration failureDelay, Duration pollInterval, Duration progressInterval,
+        MigrationService.Options migration) {
+      this(clock, failureDelay, pollInterval, progressInterval, migration, SPOOL_CHECK);
+    }
+
     public static Tuning defaults() {
       return new Tuning(Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL, PROGRESS_INTERVAL,
           MigrationService.Options.defaults());
@@ -157,7 +165,10 @@ public final class DovetailServer implements AutoCloseable {
     }
   }
 
-  /** LMTP delivery (lmtp_listen); its spool is drained when INBOX's migration completes, and at start. */
+  /**
+   * LMTP delivery (lmtp_listen); its spool is drained when INBOX may take mail (its migration completed, or a local
+   * account turned out to have nothing to migrate), at start, and by a periodic check (another process migrated it).
+   */
   private static Optional<LmtpService> startLmtp(Settings settings, MailLocation location,
       Function<String, MailStore> stores, Optional<MigrationService> migrations, Authentication authentication,
       Tuning tuning) throws Exception {
@@ -172,9 +183,7 @@ public final class DovetailServer implements AutoCloseable {
     if (lmtp.isPresent() && migrations.isPresent()) {
       LmtpService l = lmtp.get();
       migrations.get().onFolderComplete(l::folderComplete);
-      Thread drain = new Thread(() -> l.drainAll(migrations.get().knownUsers()), "dovetail-lmtp-drain");
-      drain.setDaemon(true);
-      drain.start();
+      l.watchSpools(migrations.get()::knownUsers, tuning.spoolCheck());
     }
     lmtp.ifPresent(l -> LOG.info("LMTP listening on {}", l.address()));
     return lmtp;
