@@ -129,15 +129,20 @@ public final class DovetailServer implements AutoCloseable {
       }
       migrations.ifPresent(m -> m.localAccounts(authentication.listedUsers()));
       MailboxBackend backend = MailboxBackend.create(stores, authentication.sessionProvider(), tuning.clock());
-      imap = ImapService.start(settings.listeners().imap(), settings.listeners().imaps(), settings.tls(),
-          backend, scheduler, tuning.pollInterval(), migrations.map(m -> (Migrations) m), tuning.progressInterval());
+      Optional<MigrationService> m0 = migrations;
+      imap = ListenFailure.binding(ListenFailure.listeners("imap_listen", settings.listeners().imap(),
+          "imaps_listen", settings.listeners().imaps()), () -> ImapService.start(settings.listeners().imap(),
+              settings.listeners().imaps(), settings.tls(), backend, scheduler, tuning.pollInterval(),
+              m0.map(m -> (Migrations) m), tuning.progressInterval()));
       for (ImapService.Listener l : imap.listeners()) {
         LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT), l.address(),
             l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STARTTLS)" : "");
       }
       try {
-        pop3 = Pop3Service.start(settings.listeners().pop3(), settings.listeners().pop3s(), settings.tls(),
-            authentication.sessionProvider(), stores, migrations.map(m -> (Migrations) m), settings.pop3UidlFormat());
+        pop3 = ListenFailure.binding(ListenFailure.listeners("pop3_listen", settings.listeners().pop3(),
+            "pop3s_listen", settings.listeners().pop3s()), () -> Pop3Service.start(settings.listeners().pop3(),
+                settings.listeners().pop3s(), settings.tls(), authentication.sessionProvider(), stores,
+                m0.map(m -> (Migrations) m), settings.pop3UidlFormat()));
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }
@@ -174,9 +179,11 @@ public final class DovetailServer implements AutoCloseable {
       Tuning tuning) throws Exception {
     Optional<LmtpService> lmtp;
     try {
-      lmtp = LmtpService.start(settings.listeners().lmtp(), new LmtpService.Wiring(location, stores,
-          migrations.map(m -> (Migrations) m), authentication.listedUsers(), settings.store().fsync() != FsyncMode.NEVER,
-          Path.of(System.getProperty("java.io.tmpdir")), tuning.clock(), settings.listeners().lmtpSocketMode()));
+      lmtp = ListenFailure.binding(ListenFailure.listeners("lmtp_listen", settings.listeners().lmtp()),
+          () -> LmtpService.start(settings.listeners().lmtp(), new LmtpService.Wiring(location, stores,
+              migrations.map(m -> (Migrations) m), authentication.listedUsers(),
+              settings.store().fsync() != FsyncMode.NEVER, Path.of(System.getProperty("java.io.tmpdir")), tuning.clock(),
+              settings.listeners().lmtpSocketMode())));
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage());
     }
