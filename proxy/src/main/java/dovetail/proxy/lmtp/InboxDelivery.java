@@ -85,7 +85,13 @@ final class InboxDelivery {
   }
 
   private int drain(String user, boolean askLegacy) {
-    if (!UserSpool.holdsMail(location.rootFor(user))) {
+    java.nio.file.Path root;
+    try {
+      root = location.rootFor(user);
+    } catch (RuntimeException e) {
+      return 0; // a name no store can have (a stray line in sweeper_users): it has no spool either
+    }
+    if (!UserSpool.holdsMail(root)) {
       return 0; // before opening the store, which would create it (and it is a stat per user for the periodic check)
     }
     ReentrantLock lock = lock(user);
