@@ -113,6 +113,11 @@ final class SettingsBinder {
                     + location.shown());
         }
         Values.template(location);
+        if (!UserTemplate.namesUser(template)) {
+            // Dovetail is always multi-user: without the user in the path, every login would open the same store.
+            throw location.error("expected a path that names the user (%u or %n, e.g. maildir:/var/vmail/%d/%n/Maildir), "
+                    + "found " + location.shown() + ", one store for every user");
+        }
         return new StoreSettings(text, Values.choice(get("mail_fsync"), FSYNC));
     }
 

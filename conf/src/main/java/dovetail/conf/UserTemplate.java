@@ -36,6 +36,22 @@ public final class UserTemplate {
         return out.toString();
     }
 
+    /**
+     * Whether {@code template} names the user: {@code %u} or {@code %n} (or {@code %{user}}, {@code %{username}},
+     * with or without {@code L}/{@code U}). A path without one, or with only {@code %d}, is the same for every user
+     * of a domain, so one user would read another's mail.
+     */
+    public static boolean namesUser(String template) {
+        for (int i = 0; i < template.length(); i++) {
+            if (template.charAt(i) != '%') continue;
+            Var v = variable(template, i);
+            if (v == null) return false;
+            if (v.name == 'u' || v.name == 'n') return true;
+            i = v.end - 1;
+        }
+        return false;
+    }
+
     /** The first variable Dovetail cannot expand, e.g. "%h", if any. */
     static Optional<String> firstUnknownVariable(String template) {
         for (int i = 0; i < template.length(); i++) {

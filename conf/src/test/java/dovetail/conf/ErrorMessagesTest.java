@@ -353,6 +353,31 @@ class ErrorMessagesTest {
                 + "directories), found 'maildir:~/Maildir'", error(conf("mail_location = maildir:~/Maildir")));
     }
 
+    /** Dovetail is always multi-user: a path without the user would let bob read alice's INBOX. */
+    @Test
+    void mailLocationWithoutTheUserIsAnError() {
+        assertEquals(f() + ":2: mail_location: expected a path that names the user (%u or %n, e.g. "
+                + "maildir:/var/vmail/%d/%n/Maildir), found 'maildir:/srv/shared/Maildir', one store for every user",
+                error(conf("# shared", "mail_location = maildir:/srv/shared/Maildir")));
+        // %d alone is one store per domain; %%n is a literal; a user variable in an option does not move the store.
+        for (String location : List.of("maildir:/var/vmail/%d/Maildir", "maildir:/srv/%%n/Maildir",
+                "maildir:/srv/shared/Maildir:INDEX=/var/index/%u")) {
+            assertEquals(f() + ":1: mail_location: expected a path that names the user (%u or %n, e.g. "
+                    + "maildir:/var/vmail/%d/%n/Maildir), found '" + location + "', one store for every user",
+                    error(conf("mail_location = " + location)), location);
+        }
+    }
+
+    @Test
+    void mailLocationNamesTheUserInAnyOfItsForms() {
+        for (String location : List.of("maildir:/srv/%u/Maildir", "maildir:/srv/%d/%n/Maildir",
+                "maildir:/srv/%Ln/Maildir", "maildir:/srv/%Uu", "maildir:/srv/%{user}/Maildir",
+                "maildir:/srv/%d/%{username}/Maildir", "maildir:/srv/%L{username}/Maildir")) {
+            assertEquals(location, ConfigLoader.load(conf("mail_location = " + location), List.of()).store()
+                    .mailLocation(), location);
+        }
+    }
+
     @Test
     void mailLocationWithUnknownVariableIsAnError() {
         assertEquals(f() + ":1: mail_location: expected only the variables %u, %n, %d and %%, found %h in "

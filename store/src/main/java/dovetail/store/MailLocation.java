@@ -37,6 +37,10 @@ public final class MailLocation {
     if (path.isEmpty() || !(path.startsWith("/") || path.startsWith("~"))) {
       throw new IllegalArgumentException("the maildir path must be absolute: " + value);
     }
+    if (!UserTemplate.namesUser(path)) {
+      throw new IllegalArgumentException("the maildir path must name the user (%u or %n), or every user shares one "
+          + "store: " + value);
+    }
     for (int i = 1; i < parts.length; i++) {
       String option = parts[i].toUpperCase(Locale.ROOT);
       if (!(option.startsWith("INDEX=") || option.equals("LAYOUT=MAILDIR++") || option.startsWith("VOLATILEDIR="))) {

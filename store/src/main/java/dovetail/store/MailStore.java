@@ -40,4 +40,7 @@ public interface MailStore {
   Set<String> subscriptions();
 
   void setSubscribed(String folder, boolean subscribed);
+
+  /** How Dovetail's own files in this Maildir are created (owned like the store). */
+  StoreFiles files();
 }

@@ -74,4 +74,7 @@ public interface Mailbox {
    * caller reads and writes it. {@code suffix} is lower-case letters and '-'.
    */
   java.nio.file.Path dovetailFile(String suffix);
+
+  /** How the caller creates its side files ({@link #dovetailFile}): owned like the store. */
+  StoreFiles files();
 }

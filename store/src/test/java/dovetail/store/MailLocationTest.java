@@ -34,6 +34,13 @@ class MailLocationTest {
   }
 
   @Test
+  void aLocationWithoutTheUserIsRefused() {
+    for (String shared : List.of("maildir:/srv/shared/Maildir", "maildir:/var/vmail/%d/Maildir", "maildir:/srv/%%n")) {
+      assertThrows(IllegalArgumentException.class, () -> MailLocation.parse(shared), shared);
+    }
+  }
+
+  @Test
   void usersAreFoundByWalkingTheDirectoriesOfDomainAndUserParts(@TempDir Path tmp) throws IOException {
     MailLocation byDomain = MailLocation.parse("maildir:" + tmp + "/vmail/%d/%n/Maildir");
     for (String user : List.of("alice@example.org", "bob@example.org", "carol@example.net", "dave")) {

@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who wants to hear that a folder's migration completed (LMTP drains the spool it kept while INBOX was not
- * migrated). A listener's failure is logged and does not undo the migration.
+ * Who wants to hear that a folder may take new mail now: its migration completed, or (INBOX of a local account the
+ * legacy server does not know) it turned out to have nothing to migrate. LMTP drains the spool it kept meanwhile. A
+ * listener's failure is logged and does not undo the migration.
  */
 public final class FolderCompleteListeners {
   private static final Logger LOG = LoggerFactory.getLogger(FolderCompleteListeners.class);

@@ -262,6 +262,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     try {
       await(build);
     } catch (MigrationUnavailableException e) {
+      if (masterAcceptedButNotAsUser(e)) {
+        masterLoginWorked = true;
+      }
       if (!e.loginRefused() || !localAccounts.test(user) || !refusedLoginMeansNoAccount()) {
         throw e;
       }
@@ -273,8 +276,20 @@ public final class MigrationService implements Migrations, AutoCloseable {
       }
       if (localOnly.add(user)) {
         LOG.info("{}: listed locally, unknown to the legacy server: nothing to migrate", user);
+        completed.fire(user, MailStore.INBOX); // INBOX is servable now, as after a migration: LMTP drains its spool
       }
     }
+  }
+
+  /**
+   * RFC 5530: {@code AUTHORIZATIONFAILED} says that the authentication identity (the master user, with its password)
+   * was accepted, and only acting as the user asked for was refused; Dovecot answers so for a user it does not have,
+   * and {@code AUTHENTICATIONFAILED} for a wrong master password. Such a refusal proves the master login as well as a
+   * login that succeeded, so a local account need not wait for one (see {@link #refusedLoginMeansNoAccount}).
+   */
+  private boolean masterAcceptedButNotAsUser(MigrationUnavailableException e) {
+    return e.loginRefused() && settings.imapc().masterUser().filter(m -> !m.isEmpty()).isPresent()
+        && e.getMessage() != null && e.getMessage().contains("[AUTHORIZATIONFAILED]");
   }
 
   private void buildSkeleton(String user, FolderRun.Origin origin, Set<String> asked, CompletableFuture<Void> done) {

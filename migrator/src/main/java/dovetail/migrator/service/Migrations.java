@@ -32,9 +32,11 @@ public interface Migrations {
   void ensureSkeleton(String user) throws MigrationUnavailableException;
 
   /**
-   * True once a master-user login to the legacy server succeeded in this process. Only then does a refused login
-   * say that the account does not exist there, rather than that the credentials are wrong (Dovecot answers both
-   * with the same NO).
+   * True once a master-user login to the legacy server succeeded in this process, or was refused with
+   * {@code [AUTHORIZATIONFAILED]} (the master user's credentials accepted, acting as that user refused: Dovecot's answer
+   * for a user it does not have). Only then does a refused login say that the account does not exist there, rather
+   * than that the credentials are wrong (a wrong master password gets {@code [AUTHENTICATIONFAILED]}, as does any
+   * refusal of a server that gives no code).
    */
   default boolean refusedLoginMeansNoAccount() {
     return false;

@@ -2,6 +2,7 @@ package dovetail.proxy.auth;
 
 import dovetail.conf.FsyncMode;
 import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
 import java.io.IOException;
@@ -9,13 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -68,18 +65,20 @@ final class StoredPasswordHash {
    * Maildir root as the store creates it (with the store's ownership rules), not as a bare directory.
    */
   void write(String user, String password) throws IOException {
-    Path root = MaildirStore.forUser(location, user, options).root();
+    MailStore store = MaildirStore.forUser(location, user, options);
+    Path root = store.root();
     String line = SCHEME + Crypt.crypt(password.getBytes(StandardCharsets.UTF_8), "$6$" + salt()) + "\n";
     Path temp = root.resolve(FILE + ".tmp." + HexFormat.of().toHexDigits(RANDOM.nextLong()));
     try {
-      try (FileChannel out = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      // Created through the store: owned like the Maildir root (Dovecot serves the store as the mail user, and
+      // Dovetail may run as root), mode 0600 from the start.
+      try (FileChannel out = store.files().createNew(temp,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
         out.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
         if (options.fsync() != FsyncMode.NEVER) {
           out.force(true);
         }
       }
-      ownLike(root, temp);
       try {
         Files.move(temp, root.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -87,22 +86,6 @@ final class StoredPasswordHash {
       }
     } finally {
       Files.deleteIfExists(temp);
-    }
-  }
-
-  /**
-   * Dovecot serves the store as the mail user, and Dovetail may run as root: the file takes the owner and group
-   * of the Maildir root, like everything else the store writes. Nothing to do when they already agree.
-   */
-  private static void ownLike(Path root, Path file) throws IOException {
-    PosixFileAttributes dir = Files.readAttributes(root, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    PosixFileAttributes mine = view.readAttributes();
-    if (!mine.owner().equals(dir.owner())) {
-      view.setOwner(dir.owner());
-    }
-    if (!mine.group().equals(dir.group())) {
-      view.setGroup(dir.group());
     }
   }
 

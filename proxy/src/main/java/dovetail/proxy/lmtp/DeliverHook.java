@@ -45,16 +45,18 @@ final class DeliverHook implements DeliverToRecipientHook {
     String user = session.getAttachment(RecipientHook.USERS, ProtocolSession.State.Transaction)
         .map(m -> m.get(recipient.asString())).orElse(null);
     if (user == null) {
-      return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + recipient.asString() + "> Temporary failure");
+      return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + LocalPartRecipients.shown(recipient)
+          + "> Temporary failure");
     }
     try {
       InboxDelivery.Placement p = delivery.deliver(user, () -> content(session, recipient, envelope));
       LOG.info("{}: session {}: delivered to INBOX ({})", user, session.getSessionID(),
           p == InboxDelivery.Placement.STORED ? "stored" : "spooled until INBOX is migrated");
-      return reply(HookReturnCode.ok(), "250", "2.0.0 <" + recipient.asString() + "> Saved");
+      return reply(HookReturnCode.ok(), "250", "2.0.0 <" + LocalPartRecipients.shown(recipient) + "> Saved");
     } catch (IOException | RuntimeException e) {
       LOG.warn("{}: session {}: delivery failed: {}", user, session.getSessionID(), e.toString());
-      return reply(HookReturnCode.denySoft(), "451", "4.2.0 <" + recipient.asString() + "> Temporary failure");
+      return reply(HookReturnCode.denySoft(), "451", "4.2.0 <" + LocalPartRecipients.shown(recipient)
+          + "> Temporary failure");
     }
   }
 
@@ -66,11 +68,12 @@ final class DeliverHook implements DeliverToRecipientHook {
     boolean unix = session.getAttachment(SessionHandler.UNIX_SOCKET, ProtocolSession.State.Connection).isPresent();
     String from = unix || session.getRemoteAddress() == null ? helo
         : helo + " ([" + session.getRemoteAddress().getAddress().getHostAddress() + "])";
+    String to = LocalPartRecipients.shown(recipient); // as written: "bob" stays "bob", as in Dovecot's LMTP
     String headers = "Return-Path: <" + sender + ">\r\n"
-        + "Delivered-To: " + recipient.asString() + "\r\n"
+        + "Delivered-To: " + to + "\r\n"
         + "Received: from " + from + "\r\n"
         + "\tby " + hostname + " with LMTP id " + session.getSessionID() + "\r\n"
-        + "\tfor <" + recipient.asString() + ">; " + RFC5322.format(clock.instant().atZone(ZoneId.systemDefault()))
+        + "\tfor <" + to + ">; " + RFC5322.format(clock.instant().atZone(ZoneId.systemDefault()))
         + "\r\n";
     try {
       InputStream body = new BufferedInputStream(envelope.getMessageInputStream(), 65536);

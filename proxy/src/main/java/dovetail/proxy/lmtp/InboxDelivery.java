@@ -4,11 +4,11 @@ import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.service.MigrationUnavailableException;
 import dovetail.migrator.service.Migrations;
 import dovetail.store.Flags;
+import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.MessageMeta;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +33,7 @@ final class InboxDelivery {
   /** Where one delivery went. */
   enum Placement { STORED, SPOOLED }
 
+  private final MailLocation location;
   private final Function<String, MailStore> stores;
   private final Optional<Migrations> migrations;
   private final boolean fsync;
@@ -40,8 +41,9 @@ final class InboxDelivery {
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Map<String, UserSpool> spools = new ConcurrentHashMap<>();
 
-  InboxDelivery(Function<String, MailStore> stores, Optional<Migrations> migrations,
+  InboxDelivery(MailLocation location, Function<String, MailStore> stores, Optional<Migrations> migrations,
       boolean fsync, Clock clock) {
+    this.location = location;
     this.stores = stores;
     this.migrations = migrations;
     this.fsync = fsync;
@@ -69,16 +71,37 @@ final class InboxDelivery {
     }
   }
 
-  /** Appends the user's spool if INBOX is migrated now; does nothing otherwise. */
+  /**
+   * Appends the user's spool if INBOX may take mail now (asking the legacy server about a user without a skeleton);
+   * does nothing otherwise. A user without a spool is not looked at: no store is made for them.
+   */
   int drain(String user) {
+    return drain(user, true);
+  }
+
+  /** As {@link #drain(String)}, without asking the legacy server: only a user whose skeleton is there already. */
+  int drainIfReady(String user) {
+    return drain(user, false);
+  }
+
+  private int drain(String user, boolean askLegacy) {
+    java.nio.file.Path root;
+    try {
+      root = location.rootFor(user);
+    } catch (RuntimeException e) {
+      return 0; // a name no store can have (a stray line in sweeper_users): it has no spool either
+    }
+    if (!UserSpool.holdsMail(root)) {
+      return 0; // before opening the store, which would create it (and it is a stat per user for the periodic check)
+    }
     ReentrantLock lock = lock(user);
     lock.lock();
     try {
-      MailStore store = stores.apply(user);
-      UserSpool spool = spool(user, store);
-      if (!Files.isDirectory(spool.dir())) {
+      if (!askLegacy && migrations.isPresent() && !migrations.get().hasSkeleton(user)) {
         return 0;
       }
+      MailStore store = stores.apply(user);
+      UserSpool spool = spool(user, store);
       Optional<Mailbox> inbox = readyInbox(user, store);
       if (inbox.isEmpty()) {
         return 0;
@@ -121,7 +144,7 @@ final class InboxDelivery {
   }
 
   private UserSpool spool(String user, MailStore store) {
-    return spools.computeIfAbsent(user, u -> new UserSpool(store.root(), fsync));
+    return spools.computeIfAbsent(user, u -> new UserSpool(store, fsync));
   }
 
   private ReentrantLock lock(String user) {

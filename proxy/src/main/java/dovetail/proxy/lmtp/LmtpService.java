@@ -12,12 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.james.metrics.logger.DefaultMetricFactory;
 import org.apache.james.protocols.api.OidcSASLConfiguration;
 import org.apache.james.protocols.api.handler.CommandDispatcher;
@@ -30,7 +35,6 @@ import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
 import org.apache.james.protocols.smtp.core.MailCmdHandler;
 import org.apache.james.protocols.smtp.core.NoopCmdHandler;
 import org.apache.james.protocols.smtp.core.QuitCmdHandler;
-import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 import org.apache.james.protocols.smtp.core.RsetCmdHandler;
 import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
 import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
@@ -50,6 +54,8 @@ public final class LmtpService implements AutoCloseable {
   private final LmtpServer server;
   private final InboxDelivery delivery;
   private final Path tempDir;
+  private volatile ScheduledExecutorService spoolWatch;
+  private final java.util.concurrent.atomic.AtomicLong spoolChecks = new java.util.concurrent.atomic.AtomicLong();
 
   private LmtpService(LmtpServer server, InboxDelivery delivery, Path tempDir) {
     this.server = server;
@@ -76,7 +82,7 @@ public final class LmtpService implements AutoCloseable {
       return Optional.empty();
     }
     Path received = Files.createTempDirectory(w.tempDir(), "dovetail-lmtp-");
-    InboxDelivery delivery = new InboxDelivery(w.stores(), w.migrations(), w.fsync(), w.clock());
+    InboxDelivery delivery = new InboxDelivery(w.location(), w.stores(), w.migrations(), w.fsync(), w.clock());
     UserLookup lookup = new UserLookup(w.location(), w.passwdUsers(), w.migrations());
     String hostname = hostname();
     SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(new DefaultMetricFactory(), false);
@@ -103,7 +109,7 @@ public final class LmtpService implements AutoCloseable {
     h.add(new MailCmdHandler(metrics));
     h.add(new NoopCmdHandler());
     h.add(new QuitCmdHandler(metrics));
-    h.add(new RcptCmdHandler(metrics));
+    h.add(new LocalPartRecipients.Handler(metrics)); // RCPT TO:<bob> is the user bob, not bob@localhost
     h.add(new RsetCmdHandler());
     h.add(new VrfyCmdHandler());
     h.add(new FileDataCmdHandler(metrics, tempDir));
@@ -136,6 +142,44 @@ public final class LmtpService implements AutoCloseable {
     }
   }
 
+  /**
+   * Drains the spools of {@code users} at start ({@link #drainAll}), then every {@code every}: an INBOX whose migration
+   * completed in another process ({@code dovetail backup} beside {@code serve}) sends no event here, and its spool must
+   * not wait for the next delivery (stock Dovecot never reads a spool). The periodic check looks at users with a
+   * non-empty spool only, and asks the legacy server nothing: a user without a skeleton waits for its first access.
+   */
+  public void watchSpools(Supplier<List<String>> users, Duration every) {
+    ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dovetail-lmtp-spools");
+      t.setDaemon(true);
+      return t;
+    });
+    spoolWatch = watch;
+    watch.execute(() -> {
+      drainAll(users.get());
+      spoolChecks.incrementAndGet();
+    });
+    watch.scheduleWithFixedDelay(() -> {
+      try {
+        for (String user : users.get()) {
+          try {
+            delivery.drainIfReady(user);
+          } catch (RuntimeException e) {
+            LOG.warn("{}: INBOX: spooled deliveries not appended yet: {}", user, e.toString());
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("LMTP spools not checked: {}", e.toString());
+      }
+      spoolChecks.incrementAndGet();
+    }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** How many spool checks (the one at start included) have ended; for tests. */
+  long spoolChecks() {
+    return spoolChecks.get();
+  }
+
   /** The TCP address bound, for tests that listen on port 0; empty on a Unix socket. */
   public List<InetSocketAddress> listeners() {
     return server.address() instanceof InetSocketAddress a ? List.of(a) : List.of();
@@ -148,6 +192,10 @@ public final class LmtpService implements AutoCloseable {
 
   @Override
   public void close() {
+    ScheduledExecutorService watch = spoolWatch;
+    if (watch != null) {
+      watch.shutdownNow();
+    }
     server.close();
     clean(tempDir);
   }

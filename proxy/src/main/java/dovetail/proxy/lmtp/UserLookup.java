@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which Dovetail user an LMTP recipient is. The full address is tried first, then its local part (as Dovecot's
- * {@code auth_username_format} often strips the domain). A user is known when the store has one, the passwd-file
+ * {@code auth_username_format} often strips the domain); a recipient written without a domain
+ * ({@link LocalPartRecipients}) is its local part only, as the same name at a login is. A user is known when the store has one, the passwd-file
  * lists one, or the legacy server lets the master user in as that user (the skeleton is built then, which is the
  * first step of that user's migration anyway).
  */
@@ -42,7 +43,7 @@ final class UserLookup {
     List<String> candidates = new ArrayList<>();
     String local = MailLocation.canonicalUser(address.getLocalPart());
     String full = local + "@" + MailLocation.canonicalUser(address.getDomain().asString());
-    for (String c : List.of(full, local)) {
+    for (String c : LocalPartRecipients.isLocalPartOnly(address) ? List.of(local) : List.of(full, local)) {
       if (SAFE.matcher(c).matches() && !c.contains("..") && !candidates.contains(c)) {
         candidates.add(c);
       }

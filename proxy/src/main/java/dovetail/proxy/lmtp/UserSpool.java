@@ -1,5 +1,7 @@
 package dovetail.proxy.lmtp;
 
+import dovetail.store.MailStore;
+import dovetail.store.StoreFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +23,8 @@ import java.util.UUID;
  * One user's LMTP spool: messages accepted while INBOX was not migrated yet, kept in {@code <Maildir>/dovetail-spool/}
  * (Dovecot's Maildir++ layout only reads {@code cur new tmp} and dot-directories, so it ignores this one). A message
  * is written to {@code tmp/}, fsynced, renamed to {@code <sequence>.eml}, and the directory is fsynced: after
- * {@link #add} returns, a crash cannot lose it. The sequence is zero-padded, so name order is arrival order.
+ * {@link #add} returns, a crash cannot lose it. The sequence is zero-padded, so name order is arrival order. Its
+ * directories and files are made through the store's {@link StoreFiles}, so they belong to the Maildir's owner.
  *
  * <p>Not thread-safe: callers hold the user's delivery lock.
  */
@@ -32,11 +35,13 @@ final class UserSpool {
   private static final String MARKER = "draining";
 
   private final Path dir;
+  private final StoreFiles files;
   private final boolean fsync;
   private long last = -1;
 
-  UserSpool(Path maildirRoot, boolean fsync) {
-    this.dir = maildirRoot.resolve(DIR);
+  UserSpool(MailStore store, boolean fsync) {
+    this.dir = store.root().resolve(DIR);
+    this.files = store.files();
     this.fsync = fsync;
   }
 
@@ -44,15 +49,30 @@ final class UserSpool {
     return dir;
   }
 
+  /** Whether the spool of the Maildir at {@code maildirRoot} holds a message or an unfinished drain; creates nothing. */
+  static boolean holdsMail(Path maildirRoot) {
+    Path dir = maildirRoot.resolve(DIR);
+    if (Files.exists(dir.resolve(MARKER))) {
+      return true;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      return files.iterator().hasNext();
+    } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Makes {@code content} durable as the newest spooled message. */
   Path add(InputStream content) {
     try {
       Path tmp = dir.resolve("tmp");
-      Files.createDirectories(tmp);
+      files.createDirectories(tmp);
       String name = String.format("%020d", nextSequence()) + SUFFIX;
       Path part = tmp.resolve(name + "." + UUID.randomUUID());
       try {
-        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (FileChannel ch = files.createNew(part);
             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
           content.transferTo(out);
           out.flush();
@@ -120,9 +140,9 @@ final class UserSpool {
     marker.names().forEach(n -> text.append(n).append('\n'));
     try {
       Path tmp = dir.resolve("tmp");
-      Files.createDirectories(tmp);
+      files.createDirectories(tmp);
       Path part = tmp.resolve(MARKER + "." + UUID.randomUUID());
-      try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = files.createNew(part)) {
         ch.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII)));
         if (fsync) {
           ch.force(true);

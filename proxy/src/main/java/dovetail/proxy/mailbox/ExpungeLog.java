@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,12 +103,12 @@ final class ExpungeLog {
     Path file = folder.dovetailFile(SUFFIX);
     try {
       if (entries.size() > MAX_ENTRIES || !fileCurrent || !Files.exists(file)) {
-        compactAndRewrite(file);
+        compactAndRewrite(folder, file);
         fileCurrent = true;
       } else {
         append(file, modSeq + " " + uids + "\n");
       }
-    } catch (IOException e) {
+    } catch (IOException | dovetail.store.StoreException e) {
       LOG.warn("cannot write {}: {}; UIDs expunged now are reported to every QRESYNC client after a restart",
           file, e.toString());
     }
@@ -125,7 +124,7 @@ final class ExpungeLog {
     }
   }
 
-  private void compactAndRewrite(Path file) throws IOException {
+  private void compactAndRewrite(Mailbox folder, Path file) {
     if (entries.size() > MAX_ENTRIES) {
       int merge = entries.size() / 2;
       UidSet merged = new UidSet();
@@ -141,16 +140,8 @@ final class ExpungeLog {
     for (Entry e : entries) {
       text.append(e.modSeq()).append(' ').append(e.uids()).append('\n');
     }
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
-      while (bytes.hasRemaining()) {
-        ch.write(bytes);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // Through the store: temp file plus rename, owned like the Maildir (Dovetail may run as root).
+    folder.files().replace(file, text.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
   int entryCount() {

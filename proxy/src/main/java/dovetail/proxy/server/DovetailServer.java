@@ -42,14 +42,22 @@ public final class DovetailServer implements AutoCloseable {
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
   /** A client waiting on a migration hears of it at least every other interval. */
   public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+  /** How often LMTP spools are checked for an INBOX that became ready elsewhere (another process migrated it). */
+  public static final Duration SPOOL_CHECK = Duration.ofMinutes(1);
 
   /**
    * What a test may change about a running server.
    *
    * @param migration the migration service's options (sweeper rescan period, an observer of every migration)
+   * @param spoolCheck how often LMTP spools are checked ({@link #SPOOL_CHECK})
    */
   public record Tuning(Clock clock, Duration failureDelay, Duration pollInterval, Duration progressInterval,
-      MigrationService.Options migration) {
+      MigrationService.Options migration, Duration spoolCheck) {
+    public Tuning(Clock clock, Duration failureDelay, Duration pollInterval, Duration progressInterval,
+        MigrationService.Options migration) {
+      this(clock, failureDelay, pollInterval, progressInterval, migration, SPOOL_CHECK);
+    }
+
     public static Tuning defaults() {
       return new Tuning(Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL, PROGRESS_INTERVAL,
           MigrationService.Options.defaults());
@@ -121,15 +129,20 @@ public final class DovetailServer implements AutoCloseable {
       }
       migrations.ifPresent(m -> m.localAccounts(authentication.listedUsers()));
       MailboxBackend backend = MailboxBackend.create(stores, authentication.sessionProvider(), tuning.clock());
-      imap = ImapService.start(settings.listeners().imap(), settings.listeners().imaps(), settings.tls(),
-          backend, scheduler, tuning.pollInterval(), migrations.map(m -> (Migrations) m), tuning.progressInterval());
+      Optional<MigrationService> m0 = migrations;
+      imap = ListenFailure.binding(ListenFailure.listeners("imap_listen", settings.listeners().imap(),
+          "imaps_listen", settings.listeners().imaps()), () -> ImapService.start(settings.listeners().imap(),
+              settings.listeners().imaps(), settings.tls(), backend, scheduler, tuning.pollInterval(),
+              m0.map(m -> (Migrations) m), tuning.progressInterval()));
       for (ImapService.Listener l : imap.listeners()) {
         LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT), l.address(),
             l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STARTTLS)" : "");
       }
       try {
-        pop3 = Pop3Service.start(settings.listeners().pop3(), settings.listeners().pop3s(), settings.tls(),
-            authentication.sessionProvider(), stores, migrations.map(m -> (Migrations) m), settings.pop3UidlFormat());
+        pop3 = ListenFailure.binding(ListenFailure.listeners("pop3_listen", settings.listeners().pop3(),
+            "pop3s_listen", settings.listeners().pop3s()), () -> Pop3Service.start(settings.listeners().pop3(),
+                settings.listeners().pop3s(), settings.tls(), authentication.sessionProvider(), stores,
+                m0.map(m -> (Migrations) m), settings.pop3UidlFormat()));
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }
@@ -157,24 +170,27 @@ public final class DovetailServer implements AutoCloseable {
     }
   }
 
-  /** LMTP delivery (lmtp_listen); its spool is drained when INBOX's migration completes, and at start. */
+  /**
+   * LMTP delivery (lmtp_listen); its spool is drained when INBOX may take mail (its migration completed, or a local
+   * account turned out to have nothing to migrate), at start, and by a periodic check (another process migrated it).
+   */
   private static Optional<LmtpService> startLmtp(Settings settings, MailLocation location,
       Function<String, MailStore> stores, Optional<MigrationService> migrations, Authentication authentication,
       Tuning tuning) throws Exception {
     Optional<LmtpService> lmtp;
     try {
-      lmtp = LmtpService.start(settings.listeners().lmtp(), new LmtpService.Wiring(location, stores,
-          migrations.map(m -> (Migrations) m), authentication.listedUsers(), settings.store().fsync() != FsyncMode.NEVER,
-          Path.of(System.getProperty("java.io.tmpdir")), tuning.clock(), settings.listeners().lmtpSocketMode()));
+      lmtp = ListenFailure.binding(ListenFailure.listeners("lmtp_listen", settings.listeners().lmtp()),
+          () -> LmtpService.start(settings.listeners().lmtp(), new LmtpService.Wiring(location, stores,
+              migrations.map(m -> (Migrations) m), authentication.listedUsers(),
+              settings.store().fsync() != FsyncMode.NEVER, Path.of(System.getProperty("java.io.tmpdir")), tuning.clock(),
+              settings.listeners().lmtpSocketMode())));
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage());
     }
     if (lmtp.isPresent() && migrations.isPresent()) {
       LmtpService l = lmtp.get();
       migrations.get().onFolderComplete(l::folderComplete);
-      Thread drain = new Thread(() -> l.drainAll(migrations.get().knownUsers()), "dovetail-lmtp-drain");
-      drain.setDaemon(true);
-      drain.start();
+      l.watchSpools(migrations.get()::knownUsers, tuning.spoolCheck());
     }
     lmtp.ifPresent(l -> LOG.info("LMTP listening on {}", l.address()));
     return lmtp;

@@ -42,6 +42,22 @@ class BackupCommandTest {
     assertTrue(err.toString().startsWith("dovetail backup: imapc_host"), err.toString());
   }
 
+  /** The offline commands read the same configuration: a store shared by every user is refused there too. */
+  @Test
+  void aMailLocationWithoutTheUserIsAConfigurationError() throws IOException {
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_master_user = master\nimapc_password = pw\n"
+        + "mail_location = maildir:" + dir + "/shared/Maildir\n");
+    for (String command : List.of("backup", "verify")) {
+      StringWriter err = new StringWriter();
+      assertEquals(78, run(new StringWriter(), err, command, "-c", conf.toString(), "-u", "alice"), command);
+      assertEquals("dovetail: " + conf + ":4: mail_location: expected a path that names the user (%u or %n, e.g. "
+          + "maildir:/var/vmail/%d/%n/Maildir), found 'maildir:" + dir + "/shared/Maildir', one store for every user",
+          err.toString().strip(), command);
+    }
+    assertTrue(Files.notExists(dir.resolve("shared")), "no store was made");
+  }
+
   @Test
   void aMissingPasswordIsAConfigurationError() throws IOException {
     Path conf = dir.resolve("dovetail.conf");

@@ -33,7 +33,7 @@ class LmtpDeliveryIT {
   static void start() throws Exception {
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("alice", "{PLAIN}secret")
         .user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret").user("dan", "{PLAIN}secret")
-        .user("erin", "{PLAIN}secret").start();
+        .user("erin", "{PLAIN}secret").user("fred", "{PLAIN}secret").user("gwen", "{PLAIN}secret").start();
   }
 
   @AfterAll
@@ -113,6 +113,74 @@ class LmtpDeliveryIT {
       List<StoredMessage> msgs = inbox(user);
       String text = new String(content(user, msgs.get(msgs.size() - 1).uid()), StandardCharsets.UTF_8);
       assertTrue(text.endsWith("Subject: from python\n\n.starts with a dot\nhi\n"), text);
+    }
+  }
+
+  /**
+   * RCPT TO:<bob>, from Python's smtplib.LMTP: the user bob (as a login "bob" is), and the message says so as Dovecot's
+   * LMTP does (Delivered-To: bob), without a domain James would have made up (bob@localhost).
+   */
+  @Test
+  void aRecipientWithoutADomainIsWrittenAsItCame() throws Exception {
+    assumeTrue(installed("python3"), "python3 is not installed");
+    Path script = dir.resolve("bare.py");
+    Files.writeString(script, """
+        import smtplib, sys
+        c = smtplib.LMTP('127.0.0.1', int(sys.argv[1]))
+        c.ehlo('mta.example.org')
+        c.mail('py@example.org')
+        for r in ['fred', 'Gwen']:
+            code, msg = c.rcpt(r)
+            print('RCPT', code, msg.decode())
+        code, msg = c.data(b'Subject: bare\\r\\n\\r\\nhi\\r\\n')
+        print('DATA', code, msg.decode())
+        code, msg = c.getreply()
+        print('DATA', code, msg.decode())
+        c.quit()
+        """);
+    
+    Process p = new ProcessBuilder("python3", script.toString(), Integer.toString(dovetail.lmtpPort()))
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(List.of("RCPT 250 2.1.5 Recipient <fred> OK", "RCPT 250 2.1.5 Recipient <Gwen> OK",
+        "DATA 250 2.0.0 <fred> Saved", "DATA 250 2.0.0 <Gwen> Saved"), out.lines().toList(), out);
+    List<StoredMessage> fred = inbox("fred");
+    assertEquals(1, fred.size());
+    String text = new String(content("fred", fred.get(0).uid()), StandardCharsets.UTF_8);
+    assertTrue(text.startsWith("Return-Path: <py@example.org>\nDelivered-To: fred\nReceived: from mta.example.org"),
+        text);
+    assertTrue(text.contains("\tfor <fred>; "), text);
+    assertFalse(text.contains("localhost"), text);
+    List<StoredMessage> gwen = inbox("gwen");
+    assertEquals(1, gwen.size());
+    String toGwen = new String(content("gwen", gwen.get(0).uid()), StandardCharsets.UTF_8);
+    assertTrue(toGwen.contains("\nDelivered-To: Gwen\n"), toGwen);
+    assertFalse(Files.exists(dovetail.mailRoot().resolve("fred@localhost")));
+  }
+
+  /**
+   * The users of sweeper_users are asked about their spools at start, with sweeper = no too: a user without a store
+   * gets none (no Maildir/{cur,new,tmp} made by reading a list of names).
+   */
+  @Test
+  void startingCreatesNoStoreForTheUsersItKnowsByName() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Path users = Files.writeString(dir.resolve("sweeper-users.txt"), "zed\nyan@example.org\n");
+    try (TestDovetail listed = TestDovetail.builder(dir.resolve("listed")).user("alice", "{PLAIN}secret")
+        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + closed).setting("imapc_master_user = master")
+        .setting("imapc_password = pw").setting("sweeper = no").setting("sweeper_users = " + users)
+        .spoolCheck(java.time.Duration.ofMillis(50)).start()) {
+      LmtpService lmtp = listed.server().lmtp().orElseThrow();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (lmtp.spoolChecks() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(lmtp.spoolChecks() >= 3, "the check at start and two periodic ones ran");
+      assertFalse(Files.exists(listed.mailRoot()), "a store was made for a name in sweeper_users");
     }
   }
 

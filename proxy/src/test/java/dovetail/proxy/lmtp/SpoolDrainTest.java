@@ -46,7 +46,7 @@ class SpoolDrainTest {
   void aDrainDrainsInArrivalOrderFromTheNextUid() throws Exception {
     MailStore store = MaildirStore.open(dir.resolve("Maildir"), StoreOptions.DEFAULT);
     Mailbox inbox = inboxWithLegacyUidnext(store);
-    UserSpool spool = new UserSpool(store.root(), true);
+    UserSpool spool = new UserSpool(store, true);
     for (int i = 0; i < 250; i++) {
       spool.add(bytes("m" + i + "\n"));
     }
@@ -64,7 +64,7 @@ class SpoolDrainTest {
   void aCrashAfterTheCommitBeforeTheFilesWentAppendsNothingTwice() throws Exception {
     MailStore store = MaildirStore.open(dir.resolve("Maildir"), StoreOptions.DEFAULT);
     Mailbox inbox = inboxWithLegacyUidnext(store);
-    UserSpool spool = new UserSpool(store.root(), true);
+    UserSpool spool = new UserSpool(store, true);
     spool.add(bytes("a\n"));
     spool.add(bytes("b\n"));
     spool.add(bytes("b\n")); // the same bytes twice are two deliveries
@@ -88,7 +88,7 @@ class SpoolDrainTest {
   void aCrashAfterTheMarkerBeforeTheCommitAppendsEverything() throws Exception {
     MailStore store = MaildirStore.open(dir.resolve("Maildir"), StoreOptions.DEFAULT);
     Mailbox inbox = inboxWithLegacyUidnext(store);
-    UserSpool spool = new UserSpool(store.root(), true);
+    UserSpool spool = new UserSpool(store, true);
     spool.add(bytes("x\n"));
     spool.add(bytes("y\n"));
     spool.writeMarker(new UserSpool.Marker(inbox.status().nextUid(),

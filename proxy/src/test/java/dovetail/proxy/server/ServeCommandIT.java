@@ -8,6 +8,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,6 +83,31 @@ class ServeCommandIT {
     assertTrue(all.contains("stopping") && all.contains("stopped"), all);
     assertTrue(log.stream().noneMatch(l -> l.contains("Exception")), all);
     assertTrue(log.stream().noneMatch(l -> l.contains("secret")), "no password in the log:\n" + all);
+  }
+
+  /** A port in use is one line naming the listener's setting and address, and exit 69 (EX_UNAVAILABLE). */
+  @Test
+  void aListenerWhosePortIsInUseIsNamed() throws Exception {
+    Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret\n");
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      for (String key : List.of("imap_listen", "pop3_listen", "lmtp_listen")) {
+        Path conf = dir.resolve(key + ".conf");
+        Files.writeString(conf, "imap_listen = 127.0.0.1:0\npop3_listen = 127.0.0.1:0\nlmtp_listen = 127.0.0.1:0\n"
+            + key + " = 127.0.0.1:" + port + "\n"
+            + "passdb = passwd-file:" + dir.resolve("passwd") + "\n"
+            + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
+            + "admin_socket = " + dir.resolve("admin.sock") + "\n");
+        StringWriter err = new StringWriter();
+        String[] args = {"serve", "-c", conf.toString()};
+        CommandLine cli = DovetailCommand.newCommandLine(args);
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        assertEquals(69, cli.execute(args), err.toString());
+        assertEquals(List.of("dovetail: cannot start: " + key + " 127.0.0.1:" + port + ": address already in use"),
+            err.toString().lines().toList());
+      }
+    }
   }
 
   @Test

@@ -103,6 +103,7 @@ public final class TestDovetail implements AutoCloseable {
     private final List<String> extra = new ArrayList<>();
     private Duration progressInterval = DovetailServer.PROGRESS_INTERVAL;
     private Duration failureDelay = FAILURE_DELAY;
+    private Duration spoolCheck = DovetailServer.SPOOL_CHECK;
     private MigrationService.Options migration = MigrationService.Options.defaults().withRescanPeriod(Duration.ofMillis(200));
 
     private Builder(Path dir) {
@@ -160,6 +161,12 @@ public final class TestDovetail implements AutoCloseable {
       return this;
     }
 
+    /** How often LMTP spools are checked for an INBOX that another process migrated. */
+    public Builder spoolCheck(Duration every) {
+      this.spoolCheck = every;
+      return this;
+    }
+
     public Builder setting(String line) {
       extra.add(line);
       return this;
@@ -203,7 +210,8 @@ public final class TestDovetail implements AutoCloseable {
       Files.writeString(file, conf);
       Settings settings = ConfigLoader.load(file, List.of());
       DovetailServer server = DovetailServer.start(settings,
-          new DovetailServer.Tuning(Clock.systemUTC(), failureDelay, POLL_INTERVAL, progressInterval, migration));
+          new DovetailServer.Tuning(Clock.systemUTC(), failureDelay, POLL_INTERVAL, progressInterval, migration,
+              spoolCheck));
       return new TestDovetail(dir, server, certs, settings);
     }
   }

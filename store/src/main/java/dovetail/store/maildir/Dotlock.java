@@ -39,10 +39,15 @@ final class Dotlock implements AutoCloseable {
    * @param guarded the file the lock protects (its changes keep a lock fresh), may be missing
    */
   static Dotlock acquire(Path lockFile, Path guarded, Duration staleAfter, Duration timeout) {
+    return acquire(lockFile, guarded, staleAfter, timeout, FileOwner.UNCHANGED);
+  }
+
+  /** As {@link #acquire(Path, Path, Duration, Duration)}, the lock file owned by {@code owner}. */
+  static Dotlock acquire(Path lockFile, Path guarded, Duration staleAfter, Duration timeout, FileOwner owner) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long sleepMillis = 10;
     while (true) {
-      Dotlock lock = tryCreate(lockFile);
+      Dotlock lock = tryCreate(lockFile, owner);
       if (lock != null) {
         return lock;
       }
@@ -62,11 +67,16 @@ final class Dotlock implements AutoCloseable {
 
   /** Takes the lock if it is free (or stale) right now; null when someone else holds it. */
   static Dotlock tryAcquire(Path lockFile, Path guarded, Duration staleAfter) {
-    Dotlock lock = tryCreate(lockFile);
+    return tryAcquire(lockFile, guarded, staleAfter, FileOwner.UNCHANGED);
+  }
+
+  /** As {@link #tryAcquire(Path, Path, Duration)}, the lock file owned by {@code owner}. */
+  static Dotlock tryAcquire(Path lockFile, Path guarded, Duration staleAfter, FileOwner owner) {
+    Dotlock lock = tryCreate(lockFile, owner);
     Seen stale = lock == null ? staleLock(lockFile, guarded, staleAfter) : null;
     if (stale != null) {
       overrideIfUnchanged(lockFile, stale);
-      lock = tryCreate(lockFile);
+      lock = tryCreate(lockFile, owner);
     }
     return lock;
   }
@@ -75,11 +85,12 @@ final class Dotlock implements AutoCloseable {
    * Writes {@code <pid>:<host>} to a temporary file and hard-links it to the lock name (Dovecot's
    * dotlock_use_excl=no method): the lock never exists without its owner, even if we are killed mid-way.
    */
-  private static Dotlock tryCreate(Path lockFile) {
+  private static Dotlock tryCreate(Path lockFile, FileOwner fileOwner) {
     byte[] owner = (ProcessHandle.current().pid() + ":" + HostName.get()).getBytes(StandardCharsets.US_ASCII);
     Path temp = tempFile(lockFile);
     try {
       Files.write(temp, owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      fileOwner.apply(temp); // before it takes the lock's name: a lock that a kill leaves is the mail user's
       try {
         Files.createLink(lockFile, temp);
       } catch (FileAlreadyExistsException e) {

@@ -60,14 +60,17 @@ final class DovetailStateFile {
   static Map<String, String> update(Path folderDir, UnaryOperator<Map<String, String>> change, FileWrites fsync) {
     ReentrantLock lock = LOCKS.computeIfAbsent(folderDir.toAbsolutePath().normalize(), d -> new ReentrantLock());
     lock.lock();
-    try (FileChannel channel = FileChannel.open(folderDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-        FileLock held = channel.lock()) {
-      Map<String, String> next = new TreeMap<>(change.apply(Collections.unmodifiableMap(read(folderDir))));
-      write(folderDir, next, fsync);
-      return next;
-    } catch (IOException e) {
-      throw new StoreException(StoreError.IO, "cannot lock " + folderDir.resolve(LOCK_FILE) + ": " + e.getMessage(), e);
+    try {
+      fsync.createFile(folderDir.resolve(LOCK_FILE)); // owned like the store when it is new
+      try (FileChannel channel = FileChannel.open(folderDir.resolve(LOCK_FILE), StandardOpenOption.WRITE);
+          FileLock held = channel.lock()) {
+        Map<String, String> next = new TreeMap<>(change.apply(Collections.unmodifiableMap(read(folderDir))));
+        write(folderDir, next, fsync);
+        return next;
+      } catch (IOException e) {
+        throw new StoreException(StoreError.IO, "cannot lock " + folderDir.resolve(LOCK_FILE) + ": " + e.getMessage(),
+            e);
+      }
     } finally {
       lock.unlock();
     }

@@ -3,6 +3,7 @@ package dovetail.store.maildir;
 import dovetail.conf.FsyncMode;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
+import dovetail.store.StoreFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,14 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Every way the store changes the disk: whole-file replacement by temp file plus rename, appends, renames
- * and new directories, honouring mail_fsync and giving new files their {@link FileOwner}.
+ * and new directories, honouring mail_fsync and giving new files their {@link FileOwner}. It is also the
+ * {@link StoreFiles} through which code outside the store creates Dovetail's own files in a Maildir, so that the
+ * ownership rule is applied in this one place.
  */
-final class FileWrites {
+final class FileWrites implements StoreFiles {
   private final FsyncMode mode;
   private final FileOwner owner;
 
@@ -28,7 +33,8 @@ final class FileWrites {
   }
 
   /** Creates {@code dir} and any missing parents, each owned like the store. */
-  void createDirectories(Path dir) {
+  @Override
+  public void createDirectories(Path dir) {
     try {
       if (Files.isDirectory(dir)) {
         return;
@@ -60,9 +66,33 @@ final class FileWrites {
     }
   }
 
+  @Override
+  public FileChannel createNew(Path file, FileAttribute<?>... attributes) throws IOException {
+    FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        attributes);
+    try {
+      owner.apply(file);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      Files.deleteIfExists(file);
+      throw e;
+    }
+  }
+
+  @Override
+  public void replace(Path target, byte[] data) {
+    replace(target, target.resolveSibling(target.getFileName() + ".tmp"), data);
+  }
+
   /** Gives a file we just created the store's owner. */
   void own(Path file) throws IOException {
     owner.apply(file);
+  }
+
+  /** Who new files and directories belong to. */
+  FileOwner owner() {
+    return owner;
   }
 
   /** False when new files keep the running user (not root): then {@link #own} does nothing. */

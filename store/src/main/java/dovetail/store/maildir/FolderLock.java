@@ -24,23 +24,26 @@ final class FolderLock {
   private final Path lockFile;
   private final Path guarded;
   private final Duration staleAfter;
+  private final FileOwner owner;
   private Dotlock dotlock;
   private int writeDepth;
 
-  private FolderLock(Path lockFile, Path guarded, Duration staleAfter) {
+  private FolderLock(Path lockFile, Path guarded, Duration staleAfter, FileOwner owner) {
     this.lockFile = lockFile;
     this.guarded = guarded;
     this.staleAfter = staleAfter;
+    this.owner = owner;
   }
 
-  static FolderLock of(Path dir) {
-    return of(dir.resolve(FILE), dir.resolve("dovecot-uidlist"), STALE_AFTER);
+  /** @param owner who the dotlock file belongs to (the store's owner: a lock a kill leaves is Dovecot's to remove) */
+  static FolderLock of(Path dir, FileOwner owner) {
+    return of(dir.resolve(FILE), dir.resolve("dovecot-uidlist"), STALE_AFTER, owner);
   }
 
   /** The locks of {@code guarded}, one pair per lock file in this JVM. */
-  static FolderLock of(Path lockFile, Path guarded, Duration staleAfter) {
+  static FolderLock of(Path lockFile, Path guarded, Duration staleAfter, FileOwner owner) {
     return LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
-        key -> new FolderLock(lockFile, guarded, staleAfter));
+        key -> new FolderLock(lockFile, guarded, staleAfter, owner));
   }
 
   <T> T read(Supplier<T> action) {
@@ -56,7 +59,7 @@ final class FolderLock {
     mutex.lock();
     try {
       if (writeDepth == 0) {
-        dotlock = Dotlock.acquire(lockFile, guarded, staleAfter, timeout);
+        dotlock = Dotlock.acquire(lockFile, guarded, staleAfter, timeout, owner);
       }
       writeDepth++;
       try {
@@ -76,7 +79,7 @@ final class FolderLock {
     }
     try {
       if (writeDepth == 0) {
-        dotlock = Dotlock.tryAcquire(lockFile, guarded, staleAfter);
+        dotlock = Dotlock.tryAcquire(lockFile, guarded, staleAfter, owner);
         if (dotlock == null) {
           return false;
         }

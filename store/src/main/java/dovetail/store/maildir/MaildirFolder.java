@@ -43,6 +43,8 @@ final class MaildirFolder implements Mailbox {
   private final FileWrites fsync;
   private final FolderLock lock;
   private final MaildirSync sync;
+  /** tmp/'s mtime when {@link #removeTmpLeftovers} last looked, so that it looks again only after a change. */
+  private Object tmpSeen;
 
   MaildirFolder(String name, Path dir, Path root, StoreOptions options, FileWrites fsync) {
     this.name = name;
@@ -50,7 +52,7 @@ final class MaildirFolder implements Mailbox {
     this.root = root;
     this.options = options;
     this.fsync = fsync;
-    this.lock = FolderLock.of(dir);
+    this.lock = FolderLock.of(dir, fsync.owner());
     this.sync = new MaildirSync(dir, w -> LOG.warn("{}", w));
   }
 
@@ -227,6 +229,11 @@ final class MaildirFolder implements Mailbox {
   }
 
   @Override
+  public dovetail.store.StoreFiles files() {
+    return fsync;
+  }
+
+  @Override
   public void writeDovetailState(Map<String, String> state) {
     DovetailStateFile.update(dir, before -> state, fsync);
   }
@@ -389,6 +396,26 @@ final class MaildirFolder implements Mailbox {
     if (!unrecorded.isEmpty()) {
       assignUids(unrecorded);
     }
+    removeTmpLeftovers();
+  }
+
+  /**
+   * After the records are settled (a tmp/ file a record names is an interrupted commit's, undone above): what a writer
+   * that died left in tmp/ goes now, not 36 hours later ({@link TmpLeftovers}). Only when tmp/ changed since the last
+   * look: one stat per write otherwise.
+   */
+  private void removeTmpLeftovers() {
+    Object mtime;
+    try {
+      mtime = Files.getLastModifiedTime(dir.resolve("tmp"));
+    } catch (IOException e) {
+      return; // no tmp/: nothing left there
+    }
+    if (mtime.equals(tmpSeen)) {
+      return;
+    }
+    tmpSeen = mtime;
+    TmpLeftovers.remove(dir, System.currentTimeMillis() - TmpLeftovers.ABANDONED_AFTER.toMillis());
   }
 
   /**

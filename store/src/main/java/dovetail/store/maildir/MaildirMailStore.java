@@ -100,44 +100,14 @@ final class MaildirMailStore implements MailStore {
       createSubdirectories(dir);
     }
     return open.get(dir, d -> {
-      removeOldTemporaryFiles(d, System.currentTimeMillis() - java.time.Duration.ofHours(36).toMillis());
+      removeOldTemporaryFiles(d, System.currentTimeMillis() - TmpLeftovers.ABANDONED_AFTER.toMillis());
       return new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options, fsync);
     });
   }
 
-  /**
-   * Files left in tmp/ by writers that died (Dovecot: after 36 hours, maildir_tmp_cleanup), changed before
-   * {@code cutoffMillis}. The age is the ctime, since a message in tmp/ already carries its INTERNALDATE as mtime.
-   * A file that a uidlist record names stays: it belongs to a commit a kill interrupted after its records were
-   * written, and it is what tells the next sync to undo that commit (and give its UIDs back) rather than take its
-   * messages for expunged ones, however long the folder was not opened.
-   */
+  /** See {@link TmpLeftovers}: what a kill left in tmp/, and what nobody changed since {@code cutoffMillis}. */
   static void removeOldTemporaryFiles(Path folderDir, long cutoffMillis) {
-    Path tmp = folderDir.resolve("tmp");
-    List<Path> old = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
-      for (Path p : entries) {
-        Object ctime = Files.getAttribute(p, "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (ctime instanceof java.nio.file.attribute.FileTime t && t.toMillis() < cutoffMillis
-            && Files.isRegularFile(p)) {
-          old.add(p);
-        }
-      }
-      if (old.isEmpty()) {
-        return;
-      }
-      Path uidlist = folderDir.resolve("dovecot-uidlist");
-      String records = Files.exists(uidlist)
-          ? Files.readString(uidlist, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
-      for (Path p : old) {
-        if (!records.contains(":" + p.getFileName())) {
-          Files.deleteIfExists(p);
-          LOG.info("{}: removed {} left behind more than 36 hours ago", tmp, p.getFileName());
-        }
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort, as in Dovecot: a leftover only costs disk space
-    }
+    TmpLeftovers.remove(folderDir, cutoffMillis);
   }
 
   @Override
@@ -283,6 +253,11 @@ final class MaildirMailStore implements MailStore {
   @Override
   public Set<String> subscriptions() {
     return Subscriptions.read(layout.root());
+  }
+
+  @Override
+  public dovetail.store.StoreFiles files() {
+    return fsync;
   }
 
   @Override

@@ -76,9 +76,6 @@ final class MaildirSave implements MailboxTransaction {
       if (folder.fsync().files()) {
         out.force(false);
       }
-      if (folder.fsync().changesOwner()) {
-        folder.fsync().own(dirs.tmpPath(base));
-      }
     } catch (IOException e) {
       dirs.deleteQuietly(base);
       throw MaildirSync.io("cannot write message to " + dirs.tmpPath(base), e);

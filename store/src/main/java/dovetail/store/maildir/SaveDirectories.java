@@ -51,18 +51,33 @@ final class SaveDirectories implements AutoCloseable {
     return curDir;
   }
 
-  /** A new file in tmp/; fails if the name exists. */
+  /**
+   * A new file in tmp/; fails if the name exists. It has the store's owner before a byte is written: a kill in the
+   * middle of the write leaves a file that Dovecot (as the mail user) can still remove.
+   */
   FileChannel create(String name) throws IOException {
     open();
+    FileChannel file;
     if (tmp == null) {
-      return FileChannel.open(tmpPath(name), CREATE);
+      file = FileChannel.open(tmpPath(name), CREATE);
+    } else {
+      SeekableByteChannel channel = tmp.newByteChannel(Path.of(name), CREATE);
+      if (!(channel instanceof FileChannel f)) {
+        channel.close();
+        throw new IOException("the JDK's directory stream gave no FileChannel for " + tmpPath(name));
+      }
+      file = f;
     }
-    SeekableByteChannel channel = tmp.newByteChannel(Path.of(name), CREATE);
-    if (channel instanceof FileChannel file) {
-      return file;
+    if (writes.changesOwner()) {
+      try {
+        writes.own(tmpPath(name));
+      } catch (IOException | RuntimeException e) {
+        file.close();
+        deleteQuietly(name);
+        throw e;
+      }
     }
-    channel.close();
-    throw new IOException("the JDK's directory stream gave no FileChannel for " + tmpPath(name));
+    return file;
   }
 
   /** Sets both times of a file in tmp/ (giving both saves reading the old ones). */

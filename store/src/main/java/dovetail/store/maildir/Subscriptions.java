@@ -77,7 +77,7 @@ final class Subscriptions {
   }
 
   static void update(Path root, String folder, boolean subscribed, FileWrites fsync) {
-    FolderLock lock = FolderLock.of(root.resolve(FILE + ".lock"), root.resolve(FILE), STALE_AFTER);
+    FolderLock lock = FolderLock.of(root.resolve(FILE + ".lock"), root.resolve(FILE), STALE_AFTER, fsync.owner());
     lock.write(LOCK_TIMEOUT, () -> {
       Set<String> names = read(root);
       String canonical = MaildirLayout.canonical(folder);
