@@ -28,6 +28,14 @@ public interface MailboxTransaction extends AutoCloseable {
    */
   List<StoredMessage> commit();
 
+  /**
+   * After {@link #commit}: false when the store knows that no other writer (another process, or another object for
+   * the same folder) changed the folder between this transaction's previous commit and the last one; true when one
+   * may have, or when that cannot be known (a transaction's first commit). A migration checks for foreign messages
+   * only then, without reading the folder after each commit.
+   */
+  boolean othersMayHaveWritten();
+
   /** Discards what was not committed. */
   @Override
   void close();

@@ -22,11 +22,14 @@ final class Committer implements AutoCloseable {
   private long first;
   private long last;
 
-  /** Told the UIDs of every commit, right after it. */
+  /**
+   * Told the UIDs of every commit, right after it, and whether another writer may have written the folder since the
+   * previous one ({@link MailboxTransaction#othersMayHaveWritten}).
+   */
   interface Committed {
-    void committed(long firstUid, long lastUid);
+    void committed(long firstUid, long lastUid, boolean othersMayHaveWritten);
 
-    Committed NONE = (a, b) -> {};
+    Committed NONE = (a, b, c) -> {};
   }
 
   Committer(Mailbox mailbox, int interval) {
@@ -57,7 +60,7 @@ final class Committer implements AutoCloseable {
       try {
         if (broken.pending() > 0) {
           broken.commit();
-          listener.committed(first, last);
+          listener.committed(first, last, broken.othersMayHaveWritten());
         }
       } catch (RuntimeException commitFailure) {
         e.addSuppressed(commitFailure);
@@ -80,12 +83,16 @@ final class Committer implements AutoCloseable {
   void commit() {
     if (tx != null && tx.pending() > 0) {
       tx.commit();
-      listener.committed(first, last);
+      listener.committed(first, last, tx.othersMayHaveWritten());
     }
   }
 
-  /** Commits what is pending and raises NEXTUID in the same commit. */
-  void finish(long nextUid) {
+  /**
+   * Commits what is pending and raises NEXTUID in the same commit.
+   *
+   * @return whether another writer may have written the folder since the previous commit
+   */
+  boolean finish(long nextUid) {
     if (tx == null) {
       tx = mailbox.begin();
     }
@@ -93,8 +100,9 @@ final class Committer implements AutoCloseable {
     boolean messages = tx.pending() > 0;
     tx.commit();
     if (messages) {
-      listener.committed(first, last);
+      listener.committed(first, last, tx.othersMayHaveWritten());
     }
+    return tx.othersMayHaveWritten();
   }
 
   /** Discards what was not committed. */

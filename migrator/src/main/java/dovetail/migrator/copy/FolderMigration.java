@@ -253,8 +253,8 @@ public final class FolderMigration {
           return fail(foreign.reason(taken, nextUid));
         }
         // NEXTUID = the legacy UIDNEXT, in the same commit as the last messages.
-        committer.finish(nextUid);
-        notes.addAll(foreign.resolve(session, legacyName, nextUid, committedAtStart, legacyUids, flags, uidls,
+        boolean lateWriters = committer.finish(nextUid);
+        notes.addAll(foreign.resolve(session, legacyName, nextUid, committedAtStart, lateWriters, legacyUids, flags, uidls,
             progress::added));
         Map<String, String> updates = new HashMap<>();
         updates.put(MigrationState.LEGACY_UIDNEXT, Long.toString(nextUid));
@@ -373,6 +373,7 @@ public final class FolderMigration {
     String[] failure = {null};
     long[] length = {-1};
     boolean[] noHeader = {false};
+    boolean othersMayHaveWritten;
     try (MailboxTransaction one = mailbox.begin()) {
       session.fetchBodies(legacyName, List.of(info.uid()), new BodyConsumer() {
         @Override
@@ -400,9 +401,10 @@ public final class FolderMigration {
             + " although RFC822.SIZE is " + info.rfc822Size();
       }
       one.commit();
+      othersMayHaveWritten = one.othersMayHaveWritten();
     }
     added(info, length[0]);
-    committed(info.uid(), info.uid());
+    committed(info.uid(), info.uid(), othersMayHaveWritten);
     return null;
   }
 
@@ -422,8 +424,8 @@ public final class FolderMigration {
   }
 
   /** After each commit of messages {@code first..last}. */
-  private void committed(long first, long last) {
-    foreign.committed(first, last);
+  private void committed(long first, long last, boolean othersMayHaveWritten) {
+    foreign.committed(first, last, othersMayHaveWritten);
     uncommittedMessages = 0;
     uncommittedBytes = 0;
   }

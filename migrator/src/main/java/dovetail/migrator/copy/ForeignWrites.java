@@ -210,11 +210,13 @@ final class ForeignWrites {
   /**
    * After each commit of the migration ({@code first..last} its UIDs): messages another program stored since the
    * previous commit sit right above it (a writer takes the next UID) and below {@code first} (otherwise the commit
-   * would have failed): they are recorded, and so is {@code last}.
+   * would have failed): they are recorded, and so is {@code last}. The folder is read for them only when the store
+   * says another writer may have written since the previous commit: reading it builds its view, which a migration
+   * otherwise never needs.
    */
-  void committed(long first, long last) {
+  void committed(long first, long last, boolean othersMayHaveWritten) {
     Map<String, String> updates = new HashMap<>();
-    if (expectedNext > 0) {
+    if (expectedNext > 0 && othersMayHaveWritten) {
       for (long uid = expectedNext; uid < first && mailbox.message(uid).isPresent(); uid++) {
         updates.put(FOREIGN_PREFIX + uid, "");
         LOG.warn("{}: another program stored a message as UID {} during the migration", mailbox.name(), uid);
@@ -254,16 +256,18 @@ final class ForeignWrites {
    * With the folder's NEXTUID at the legacy UIDNEXT (nothing can land below it any more): the consented legacy messages
    * copied under new UIDs, the foreign messages moved above the legacy UIDNEXT.
    *
+   * @param lateWriters whether another writer may have written the folder after the run's last commit of messages
+   *     (a foreign message that no commit's check saw can only be there then)
    * @param legacyUids the legacy UIDs above {@code committedAtStart}, as the run first fetched them
    * @param copied told the size of each legacy message copied (the run's progress)
    * @return what was moved, for the folder's result
    */
   List<String> resolve(LegacyImapSession session, String legacyName, long legacyUidNext, long committedAtStart,
-      Set<Long> legacyUids, MessageFlags flags, Map<Long, Pop3Uidls.Uidl> uidls, java.util.function.LongConsumer copied) {
+      boolean lateWriters, Set<Long> legacyUids, MessageFlags flags, Map<Long, Pop3Uidls.Uidl> uidls, java.util.function.LongConsumer copied) {
     // A foreign message in a gap of the legacy UIDs that no commit noticed (a writer that did not take the next UID).
     Map<String, String> found = new HashMap<>();
     Set<Long> takenUids = taken().keySet();
-    for (StoredMessage m : tail(mailbox.messages(), committedAtStart)) {
+    for (StoredMessage m : lateWriters ? tail(mailbox.messages(), committedAtStart) : List.<StoredMessage>of()) {
       if (m.uid() < legacyUidNext && !legacyUids.contains(m.uid()) && !takenUids.contains(m.uid())) {
         found.put(FOREIGN_PREFIX + m.uid(), "");
       }

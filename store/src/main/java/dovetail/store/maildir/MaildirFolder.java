@@ -245,6 +245,9 @@ final class MaildirFolder implements Mailbox {
 
   // ---- used by MaildirSave and MaildirMailStore, always with the write lock held ----
 
+  /** Save commits through this object so far (under the write lock). */
+  private long saveCommits;
+
   <T> T write(Supplier<T> action) {
     return lock.write(options.lockTimeout(), () -> {
       syncLocked();
@@ -254,14 +257,17 @@ final class MaildirFolder implements Mailbox {
 
   /**
    * Like {@link #write}, for a save commit: the full sync (listing cur/ and new/) only when someone else
-   * changed the uidlist since our last commit ({@link MaildirSync#refreshAfterOwnCommit}).
+   * changed the uidlist since our last commit ({@link MaildirSync#refreshAfterOwnCommit}). The action is told whether
+   * someone may have (true also when it cannot be known, e.g. for this folder object's first commit), and the number
+   * of this commit among this folder object's save commits (so that a transaction sees another one's commits).
    */
-  <T> T writeForSave(Supplier<T> action) {
+  <T> T writeForSave(java.util.function.BiFunction<Boolean, Long, T> action) {
     return lock.write(options.lockTimeout(), () -> {
-      if (!sync.refreshAfterOwnCommit()) {
+      boolean othersMayHaveWritten = !sync.refreshAfterOwnCommit();
+      if (othersMayHaveWritten) {
         syncLocked();
       }
-      T result = action.get();
+      T result = action.apply(othersMayHaveWritten, ++saveCommits);
       sync.noteOwnCommit();
       return result;
     });

@@ -35,6 +35,10 @@ final class MaildirSave implements MailboxTransaction {
   private long raiseNextUid;
   private long lastExplicitUid;
   private boolean closed;
+  /** What the last commit learnt: see {@link #othersMayHaveWritten()}. */
+  private boolean othersMayHaveWritten = true;
+  /** The folder object's number of this transaction's last commit; 0 before its first. */
+  private long lastCommitNumber;
 
   /** Copy buffer, one per transaction (a transaction is used by one thread). */
   private byte[] buffer;
@@ -141,6 +145,11 @@ final class MaildirSave implements MailboxTransaction {
   }
 
   @Override
+  public boolean othersMayHaveWritten() {
+    return othersMayHaveWritten;
+  }
+
+  @Override
   public int pending() {
     return pending.size();
   }
@@ -148,7 +157,10 @@ final class MaildirSave implements MailboxTransaction {
   @Override
   public List<StoredMessage> commit() {
     checkOpen();
-    List<StoredMessage> stored = folder.writeForSave(() -> {
+    List<StoredMessage> stored = folder.writeForSave((othersWrote, commitNumber) -> {
+      // Another transaction of this folder object committed in between: a writer too, though not another process.
+      this.othersMayHaveWritten = othersWrote || commitNumber != lastCommitNumber + 1 || lastCommitNumber == 0;
+      lastCommitNumber = commitNumber;
       MaildirSync sync = folder.sync();
       List<UidlistRecord> records = new ArrayList<>(pending.size());
       String[] finalNames = new String[pending.size()];

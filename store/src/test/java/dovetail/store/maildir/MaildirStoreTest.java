@@ -99,6 +99,38 @@ class MaildirStoreTest {
     assertTrue(Files.exists(dir.resolve("maildirfolder")));
   }
 
+  /**
+   * A transaction tells whether another writer may have written the folder between its commits (a migration reads
+   * the folder for foreign messages only then): another store object, as another process would be, or another
+   * transaction of the same folder object; never "no" for a first commit.
+   */
+  @Test
+  void aTransactionKnowsWhetherAnotherWriterCommittedBetweenItsCommits() {
+    Mailbox box = store().create("Work", 77, 1);
+    try (MailboxTransaction tx = box.begin()) {
+      tx.add(MessageMeta.withUid(1, DATE, Flags.NONE), bytes("a\n"));
+      tx.commit();
+      assertTrue(tx.othersMayHaveWritten(), "a first commit cannot know");
+      tx.add(MessageMeta.withUid(2, DATE, Flags.NONE), bytes("b\n"));
+      tx.commit();
+      assertFalse(tx.othersMayHaveWritten(), "nobody wrote between the two");
+
+      store().open("Work").append(MessageMeta.next(DATE, Flags.NONE), bytes("other process\n")); // takes UID 3
+      tx.add(MessageMeta.withUid(5, DATE, Flags.NONE), bytes("c\n"));
+      tx.commit();
+      assertTrue(tx.othersMayHaveWritten(), "another store object appended");
+
+      tx.add(MessageMeta.withUid(6, DATE, Flags.NONE), bytes("d\n"));
+      tx.commit();
+      assertFalse(tx.othersMayHaveWritten());
+
+      box.append(MessageMeta.next(DATE, Flags.NONE), bytes("same object\n")); // takes UID 7
+      tx.add(MessageMeta.withUid(9, DATE, Flags.NONE), bytes("e\n"));
+      tx.commit();
+      assertTrue(tx.othersMayHaveWritten(), "another transaction of the same folder object appended");
+    }
+  }
+
   @Test
   void nextUidIsAssignedAfterTheHighestAndExplicitUidsBelowItAreRefused() {
     Mailbox box = store().create("Sent", 1000, 40);
