@@ -82,6 +82,8 @@ public final class FolderMigration {
   /** Messages and bytes counted in the progress since the last commit. */
   private long uncommittedMessages;
   private long uncommittedBytes;
+  /** Set once the folder's COMPLETE state is written (which drops the commit record). */
+  private boolean completed;
 
   public FolderMigration(Mailbox mailbox, MigrationOptions options, MigrationListener listener, Clock clock) {
     this(mailbox, options, new RunProgress(listener, clock).enterFolder(mailbox.name()), clock);
@@ -262,7 +264,12 @@ public final class FolderMigration {
         updates.put(MigrationState.LEGACY_HIGHESTMODSEQ, Long.toString(snapshot.highestModSeq()));
         updates.put(ForeignWrites.COMMITTED, null);
         writeState(FolderState.COMPLETE, updates);
+        completed = true;
         return result(Outcome.COMPLETE, "");
+      } finally {
+        if (!completed) {
+          foreign.recordCommitted(); // a stop, a failure or a new plan: the next run resumes right after this one
+        }
       }
     }
   }

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * that "reappeared" and gives them new UIDs). So the store's next UID is not the migration's resume point, and a
  * message at a legacy UID is not necessarily the legacy message.
  *
- * <p><b>What the migration committed</b> is recorded after every commit ({@link #COMMITTED}): every local message at
+ * <p><b>What the migration committed</b> is recorded after a commit ({@link #COMMITTED}; at least every
+ * {@link #RECORD_EVERY} UIDs, with every foreign message found, and when a run stops): every local message at
  * or below it is a copy this migration made, or is named in the state ({@link #FOREIGN_PREFIX}, {@link #TAKEN_PREFIX}).
- * A kill between a commit and that record leaves local messages above it; {@link #plan} adopts those that are the
+ * A kill between a commit and its record leaves local messages above it; {@link #plan} adopts those that are the
  * legacy message byte for byte (same INTERNALDATE, same bytes), and takes every other one for a foreign message.
  *
  * <p><b>A legacy UID another program took</b> (its message stored there, or the store's next UID past it) cannot be
@@ -73,6 +74,13 @@ final class ForeignWrites {
   private final Renumbering moves;
   /** Where a foreign message lands next: the store's next UID after our last commit. */
   private long expectedNext = -1;
+  /** The last {@link #COMMITTED} written by this run. */
+  private long recorded;
+  /**
+   * How far the {@link #COMMITTED} record may lag behind the commits (in UIDs): each record is a write of the folder's
+   * state, and a resume only compares the messages above it with the legacy ones, byte for byte, before going on.
+   */
+  static final long RECORD_EVERY = 1000;
 
   /** @param record merges updates (null removes) into the folder's state, with the caller's stamp */
   ForeignWrites(Mailbox mailbox, Consumer<Map<String, String>> record) {
@@ -204,6 +212,7 @@ final class ForeignWrites {
     }
     legacy.removeIf(r -> r.uid() < next);
     expectedNext = next;
+    recorded = Math.max(committed, next - 1);
     return todo;
   }
 
@@ -222,9 +231,20 @@ final class ForeignWrites {
         LOG.warn("{}: another program stored a message as UID {} during the migration", mailbox.name(), uid);
       }
     }
-    updates.put(COMMITTED, Long.toString(last));
-    record.accept(updates);
+    if (!updates.isEmpty() || last - recorded >= RECORD_EVERY) {
+      updates.put(COMMITTED, Long.toString(last));
+      record.accept(updates);
+      recorded = last;
+    }
     expectedNext = last + 1;
+  }
+
+  /** Writes the {@link #COMMITTED} record where it lags behind this run's commits: for a run that stops here. */
+  void recordCommitted() {
+    if (expectedNext - 1 > recorded) {
+      record.accept(Map.of(COMMITTED, Long.toString(expectedNext - 1)));
+      recorded = expectedNext - 1;
+    }
   }
 
   /** The legacy UIDs taken without the operator's consent (those since expunged on the legacy side are dropped). */
