@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.proxy.server.RawLines;
 import dovetail.proxy.server.TestDovetail;
-import java.io.ByteArrayOutputStream;
+import dovetail.proxy.server.UnreadStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +31,6 @@ class Pop3FramerIsolationIT {
   private static final Duration DELAY = Duration.ofSeconds(120);
   /** A hang guard only: the other clients' sessions take milliseconds. */
   private static final int HANG_GUARD_MILLIS = 30_000;
-  /** How long the streaming client's writes must make no progress to count as held by TCP. */
-  private static final Duration STALL = Duration.ofSeconds(2);
   /** Tens of MB: far more than the server and the kernels hold. */
   private static final long STREAM = 64L << 20;
 
@@ -58,27 +53,12 @@ class Pop3FramerIsolationIT {
   @Test
   void otherClientsAreServedWhileOneStreamsPipelinedCommandsWithoutReading() throws Exception {
     try (Socket streaming = connect()) {
-      send(streaming, "USER alice");
-      assertTrue(line(streaming.getInputStream()).startsWith("+OK"), "USER");
-      send(streaming, "PASS wrong");
-      byte[] chunk = "NOOP\r\n".repeat(8192).getBytes(StandardCharsets.US_ASCII);
-      OutputStream out = streaming.getOutputStream();
-      AtomicLong written = new AtomicLong();
-      AtomicBoolean done = new AtomicBoolean();
-      Thread writer = new Thread(() -> {
-        try {
-          while (written.get() < STREAM) {
-            out.write(chunk);
-            written.addAndGet(chunk.length);
-          }
-          done.set(true);
-        } catch (IOException e) {
-          // the socket was closed at the end of the test
-        }
-      }, "pop3-isolation-writer");
-      writer.start();
+      RawLines.send(streaming.getOutputStream(), "USER alice");
+      assertTrue(RawLines.line(streaming.getInputStream()).startsWith("+OK"), "USER");
+      RawLines.send(streaming.getOutputStream(), "PASS wrong");
+      UnreadStream unread = UnreadStream.start(streaming, "NOOP", STREAM);
       try {
-        awaitStall(written, done);
+        unread.awaitStall();
 
         // Connections are spread over the framer threads in turn: as many as there are threads, one after
         // another, and one of them shares the streaming client's.
@@ -86,37 +66,22 @@ class Pop3FramerIsolationIT {
         for (int i = 0; i < threads; i++) {
           try (Socket other = connect()) {
             InputStream in = other.getInputStream();
-            send(other, "USER bob");
-            assertTrue(line(in).startsWith("+OK"), "USER of connection " + i);
-            send(other, "PASS bobs");
-            assertTrue(line(in).startsWith("+OK"), "PASS of connection " + i);
-            send(other, "STAT");
-            assertEquals("+OK 0 0", line(in), "STAT of connection " + i);
-            send(other, "QUIT");
-            assertTrue(line(in).startsWith("+OK"), "QUIT of connection " + i);
+            RawLines.send(other.getOutputStream(), "USER bob");
+            assertTrue(RawLines.line(in).startsWith("+OK"), "USER of connection " + i);
+            RawLines.send(other.getOutputStream(), "PASS bobs");
+            assertTrue(RawLines.line(in).startsWith("+OK"), "PASS of connection " + i);
+            RawLines.send(other.getOutputStream(), "STAT");
+            assertEquals("+OK 0 0", RawLines.line(in), "STAT of connection " + i);
+            RawLines.send(other.getOutputStream(), "QUIT");
+            assertTrue(RawLines.line(in).startsWith("+OK"), "QUIT of connection " + i);
           }
         }
 
         // ... all while the streaming client is still held: its PASS not answered, its stream not all sent.
-        assertFalse(done.get(), "the streaming client was not held");
+        assertFalse(unread.allSent(), "the streaming client was not held");
         assertEquals(0, streaming.getInputStream().available(), "the streaming client's PASS was answered");
       } finally {
-        streaming.close();
-        writer.join();
-      }
-    }
-  }
-
-  /** Waits until the writes make no progress (TCP holds the client) or all is sent. */
-  private static void awaitStall(AtomicLong written, AtomicBoolean done) throws InterruptedException {
-    long last = -1;
-    long stillSince = System.nanoTime();
-    while (!done.get() && System.nanoTime() - stillSince < STALL.toNanos()) {
-      Thread.sleep(50);
-      long now = written.get();
-      if (now != last) {
-        last = now;
-        stillSince = System.nanoTime();
+        unread.close();
       }
     }
   }
@@ -126,22 +91,9 @@ class Pop3FramerIsolationIT {
     socket.setSendBufferSize(64 * 1024);
     socket.connect(new InetSocketAddress("127.0.0.1", dovetail.pop3Port()));
     socket.setSoTimeout(HANG_GUARD_MILLIS);
-    String greeting = line(socket.getInputStream());
+    String greeting = RawLines.line(socket.getInputStream());
     assertNotNull(greeting);
     assertTrue(greeting.startsWith("+OK"), greeting);
     return socket;
-  }
-
-  private static void send(Socket socket, String line) throws IOException {
-    socket.getOutputStream().write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static String line(InputStream in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    int b;
-    while ((b = in.read()) >= 0 && b != '\n') {
-      line.write(b);
-    }
-    return line.toString(StandardCharsets.US_ASCII).stripTrailing();
   }
 }
