@@ -60,10 +60,7 @@ class VerifyCommandDovecotIT {
     }
     try (DovecotServer legacy = DovecotServer.builder(legacyDir).user("alice", "alice-pw").masterUser("master", "m-pw")
         .noSpecialUse().start()) {
-      Path conf = dir.resolve("dovetail.conf");
-      Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + legacy.imapPort() + "\n"
-          + "imapc_master_user = master\nimapc_password = m-pw\nimapc_features = rfc822.size\n"
-          + "mail_location = maildir:" + dir + "/store/%n/Maildir\nmail_fsync = never\n");
+      Path conf = writeConfig(legacy);
       Run backup = run("backup", "-c", conf.toString(), "-u", "alice");
       assertEquals(0, backup.exit(), backup.out() + backup.err());
 
@@ -98,10 +95,7 @@ class VerifyCommandDovecotIT {
     }
     try (DovecotServer legacy = DovecotServer.builder(legacyDir).user("alice", "alice-pw").masterUser("master", "m-pw")
         .noSpecialUse().start()) {
-      Path conf = dir.resolve("dovetail.conf");
-      Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + legacy.imapPort() + "\n"
-          + "imapc_master_user = master\nimapc_password = m-pw\nimapc_features = rfc822.size\n"
-          + "mail_location = maildir:" + dir + "/store/%n/Maildir\nmail_fsync = never\n");
+      Path conf = writeConfig(legacy);
       Run backup = run("backup", "-c", conf.toString(), "-u", "alice");
       assertEquals(0, backup.exit(), backup.out() + backup.err());
 
@@ -128,5 +122,14 @@ class VerifyCommandDovecotIT {
       assertTrue(verify.out().contains("alice: 1 folders, 4 messages compared, 1 new in the store since migration, "
           + "1 under new UIDs by design (not differences), 0 differences"), verify.out());
     }
+  }
+
+  /** Dovetail's configuration for the legacy Dovecot, with the store under {@code dir}. */
+  private Path writeConfig(DovecotServer legacy) throws IOException {
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + legacy.imapPort() + "\n"
+        + "imapc_master_user = master\nimapc_password = m-pw\nimapc_features = rfc822.size\n"
+        + "mail_location = maildir:" + dir + "/store/%n/Maildir\nmail_fsync = never\n");
+    return conf;
   }
 }
