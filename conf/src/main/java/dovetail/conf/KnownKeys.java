@@ -174,6 +174,7 @@ final class KnownKeys {
         m.put("ssl_key", "");
         m.put("disable_plaintext_auth", "yes");
         m.put("passdb", "legacy");
+        m.put("proxy_not_trusted", "no");
         m.put("master_passdb", "");
         m.put("auth_master_user_separator", "*");
         m.put("sweeper", "yes");

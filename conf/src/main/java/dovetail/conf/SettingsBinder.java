@@ -123,7 +123,7 @@ final class SettingsBinder {
 
     Passdb passdb() {
         SettingValue v = get("passdb");
-        if (v.text().equals("legacy")) return new Passdb.Legacy();
+        if (v.text().equals("legacy")) return new Passdb.Legacy(Values.bool(get("proxy_not_trusted")));
         String prefix = "passwd-file:";
         if (v.text().startsWith(prefix) && v.text().length() > prefix.length()) {
             Path file = Values.path(v, v.text().substring(prefix.length()).trim());

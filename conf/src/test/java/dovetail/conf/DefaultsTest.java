@@ -67,7 +67,7 @@ class DefaultsTest {
         assertEquals(new TlsSettings(SslMode.NO, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 true),
                 s.tls());
-        assertEquals(new Passdb.Legacy(), s.passdb());
+        assertEquals(new Passdb.Legacy(false), s.passdb());
         assertEquals(new SweeperSettings(true, Optional.empty(), 4, 0), s.sweeper());
         assertEquals(Path.of("/run/dovetail/admin.sock"), s.adminSocket());
         assertEquals(List.of(), s.warnings());

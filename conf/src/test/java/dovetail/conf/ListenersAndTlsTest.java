@@ -126,7 +126,15 @@ class ListenersAndTlsTest {
     void passwdFilePassdbIsRelativeToTheConfigFile() {
         Path passwd = write(dir.resolve("passwd"), "alice:{PLAIN}demo::::::");
         assertEquals(new Passdb.PasswdFile(passwd), parse("passdb = passwd-file:passwd").passdb());
-        assertEquals(new Passdb.Legacy(), parse("passdb = legacy").passdb());
+        assertEquals(new Passdb.Legacy(false), parse("passdb = legacy").passdb());
+    }
+
+    @Test
+    void proxyNotTrustedTurnsOffTheClientAddressForTheLegacyServer() {
+        assertEquals(new Passdb.Legacy(true), parse("passdb = legacy", "proxy_not_trusted = yes").passdb());
+        Path conf = dir.resolve("dovetail.conf");
+        assertEquals(conf + ":1: proxy_not_trusted: expected yes or no, found 'maybe'",
+                ConfigFiles.error(write(conf, "proxy_not_trusted = maybe")));
     }
 
     @Test

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens a connection and logs in: TCP or IMAPS, STARTTLS when asked (and never a password in clear
- * when STARTTLS was asked for but is not offered), then LOGIN or AUTHENTICATE PLAIN.
+ * when STARTTLS was asked for but is not offered), for a client's login its address (ID), then LOGIN or
+ * AUTHENTICATE PLAIN.
  *
  * <p>We drive Angus's {@code IMAPProtocol} directly instead of going through {@code IMAPStore}: the
  * store keeps a pool that silently reconnects, which loses the selected folder behind our back, and it
@@ -40,6 +41,11 @@ final class ImapConnector {
   }
 
   ImapConnection open(String user) {
+    return open(user, null);
+  }
+
+  /** @param client the client whose login this is (a password check), or null (migration work) */
+  ImapConnection open(String user, ForwardedClient client) {
     String peer = endpoint.host() + ":" + endpoint.port();
     WireProtocol wire;
     try {
@@ -59,6 +65,9 @@ final class ImapConnector {
         // PREAUTH: the server picked the identity, so every user would get the same mailbox.
         throw new LegacyException(Kind.PROTOCOL, peer + ": the server greeted with PREAUTH; "
             + "refusing a session that cannot be tied to " + user);
+      }
+      if (client != null) {
+        forward(connection, client);
       }
       login(connection, user);
       // Capabilities change after login (Dovecot adds SPECIAL-USE, CONDSTORE, ...): ask again.
@@ -94,6 +103,24 @@ final class ImapConnector {
     }
     // RFC 3501 6.2.1: capabilities from before TLS must be forgotten.
     connection.wire().capability();
+  }
+
+  /**
+   * ID with the client's address, as Dovecot's login proxies send it before their login, when the server offers ID
+   * now (after STARTTLS, so the address is not sent in clear where TLS was asked for). A refusal loses only the
+   * address, so the login goes on.
+   */
+  private static void forward(ImapConnection connection, ForwardedClient client) {
+    if (!connection.hasCapability("ID")) {
+      LOG.debug("{}: no ID before login; the legacy server does not learn the address of {}", connection.peer(),
+          client);
+      return;
+    }
+    List<Response> answer = connection.run("ID", client.idArgument());
+    Response last = answer.get(answer.size() - 1);
+    if (!last.isOK()) {
+      LOG.info("{}: ID with the address of {} refused: {}", connection.peer(), client, ImapFailures.text(last));
+    }
   }
 
   private void login(ImapConnection connection, String user) {

@@ -21,6 +21,13 @@ final class ImapSource implements LegacyImapSource {
   }
 
   @Override
+  public LegacyImapSession open(String user, ForwardedClient client) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(client, "client");
+    return new ImapSession(connector.open(user, client), endpoint, limits);
+  }
+
+  @Override
   public String toString() {
     return "ImapSource[" + endpoint + ", " + limits + "]";
   }

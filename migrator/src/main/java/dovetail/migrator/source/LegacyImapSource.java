@@ -12,6 +12,14 @@ public interface LegacyImapSource {
    */
   LegacyImapSession open(String user);
 
+  /**
+   * As {@link #open(String)}, for the login of {@code client} (a password check): the client's address goes to the
+   * server first (IMAP ID, when the server offers ID before login). A source that cannot send it just logs in.
+   */
+  default LegacyImapSession open(String user, ForwardedClient client) {
+    return open(user);
+  }
+
   /** The Jakarta Mail (Angus) implementation. */
   static LegacyImapSource create(LegacyImapEndpoint endpoint, FetchLimits limits) {
     return new ImapSource(endpoint, limits);

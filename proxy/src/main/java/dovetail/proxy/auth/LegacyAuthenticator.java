@@ -57,7 +57,7 @@ final class LegacyAuthenticator implements Authenticator {
       return succeeded.accept(user, password, " (accepted by the legacy server recently)");
     }
     try {
-      legacy.check(user, password);
+      legacy.check(user, password, LoginClient.current());
     } catch (LegacyException e) {
       if (e.kind() == LegacyException.Kind.AUTH_FAILED) {
         return failed.refuse(user, "the legacy server refused the password (" + e.getMessage() + ")");

@@ -186,6 +186,7 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
       return;
     }
     ImapSession session = ctx.channel().attr(NettyConstants.IMAP_SESSION_ATTRIBUTE_KEY).get();
+    ClientLogins.remember(session, ctx.channel());
     boolean startTls = frame.command().equals("STARTTLS");
     if (startTls && in.isReadable()) {
       LOG.info("closing a connection that sent more after STARTTLS without waiting");

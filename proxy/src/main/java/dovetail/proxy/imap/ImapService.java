@@ -117,6 +117,7 @@ public final class ImapService implements AutoCloseable {
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
     james = new QresyncResync(james, backend);
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
+    james = new ClientLogins(james, backend.mailboxManager(), responses, backend.metrics());
     ImapDecoder decoder = new DefaultImapDecoder(responses,
         MailboxNameGuard.guarding(LoginParser.over(SortExtension.parsers(responses), responses), responses));
     IMAPServer server = new DovetailImapServer(decoder,

@@ -1,7 +1,10 @@
 package dovetail.proxy.pop3;
 
+import dovetail.migrator.source.ForwardedClient;
+import dovetail.proxy.auth.LoginClient;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Set;
@@ -68,7 +71,8 @@ final class PassCommand implements CommandHandler<POP3Session> {
   Response login(POP3Session session, String loginName, Credentials credentials) {
     session.setHandlerState(POP3Session.AUTHENTICATION_READY);
     MailboxSession mailboxSession;
-    try {
+    // The passdb may tell the legacy server whose login it checks (LoginClient).
+    try (LoginClient.Scope named = LoginClient.of(client(session))) {
       mailboxSession = credentials.authenticate(sessions);
     } catch (MailboxException e) {
       return Pop3Replies.AUTH_FAILED; // logged and delayed by the authenticator
@@ -90,6 +94,16 @@ final class PassCommand implements CommandHandler<POP3Session> {
     session.setHandlerState(POP3Session.TRANSACTION);
     LOG.info("POP3 login: {}", loginName);
     return new POP3Response(POP3Response.OK_RESPONSE, "Logged in.");
+  }
+
+  /** The connection's addresses and session id, or null when it has no TCP addresses. */
+  private static ForwardedClient client(POP3Session session) {
+    InetSocketAddress remote = session.getRemoteAddress();
+    InetSocketAddress local = session.getLocalAddress();
+    if (remote == null || local == null || remote.isUnresolved() || local.isUnresolved()) {
+      return null;
+    }
+    return new ForwardedClient(remote, local, session.getSessionID());
   }
 
   @Override

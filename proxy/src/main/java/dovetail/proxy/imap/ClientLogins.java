@@ -1,0 +1,89 @@
+package dovetail.proxy.imap;
+
+import dovetail.migrator.source.ForwardedClient;
+import dovetail.proxy.auth.LoginClient;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import org.apache.james.imap.api.ImapConfiguration;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.message.request.AuthenticateRequest;
+import org.apache.james.imap.message.request.LoginRequest;
+import org.apache.james.imap.processor.AuthenticateProcessor;
+import org.apache.james.imap.processor.LoginProcessor;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.metrics.api.MetricFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * LOGIN and AUTHENTICATE as James processes them, except that while James checks the password ({@code doAuth}) the
+ * connection's client is named for the passdb ({@link LoginClient}), so that {@code passdb = legacy} can send the
+ * client's address to the legacy server. James's Authenticator is asked only user and password, and {@code doAuth}
+ * runs on another thread than this processor (a blocking-call worker for LOGIN, the line-handler thread for
+ * AUTHENTICATE's answer), so it is named there, in doAuth itself. Capabilities stay those of James's own processors.
+ */
+final class ClientLogins implements ImapProcessor {
+  private static final String ATTRIBUTE = "dovetail.imap.CLIENT";
+
+  private final ImapProcessor james;
+  private final LoginProcessor login;
+  private final AuthenticateProcessor authenticate;
+
+  ClientLogins(ImapProcessor james, MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
+    this.james = james;
+    this.login = new LoginProcessor(mailboxes, responses, metrics) {
+      @Override
+      protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+          Responder responder, HumanReadableText failed) {
+        try (LoginClient.Scope named = LoginClient.of(of(session))) {
+          super.doAuth(attempt, session, request, responder, failed);
+        }
+      }
+    };
+    this.authenticate = new AuthenticateProcessor(mailboxes, responses, metrics) {
+      @Override
+      protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+          Responder responder, HumanReadableText failed) {
+        try (LoginClient.Scope named = LoginClient.of(of(session))) {
+          super.doAuth(attempt, session, request, responder, failed);
+        }
+      }
+    };
+  }
+
+  /** Keeps the connection's addresses with its session, where the login processors find them. */
+  static void remember(ImapSession session, Channel channel) {
+    if (session.getAttribute(ATTRIBUTE) == null && channel.remoteAddress() instanceof InetSocketAddress remote
+        && channel.localAddress() instanceof InetSocketAddress local && !remote.isUnresolved()
+        && !local.isUnresolved()) {
+      session.setAttribute(ATTRIBUTE, new ForwardedClient(remote, local, session.sessionId().asString()));
+    }
+  }
+
+  /** The session's client, or null when its connection was not seen (no TCP addresses). */
+  static ForwardedClient of(ImapSession session) {
+    return session.getAttribute(ATTRIBUTE) instanceof ForwardedClient client ? client : null;
+  }
+
+  @Override
+  public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+    if (message instanceof LoginRequest) {
+      return login.processReactive(message, responder, session);
+    }
+    if (message instanceof AuthenticateRequest) {
+      return authenticate.processReactive(message, responder, session);
+    }
+    return james.processReactive(message, responder, session);
+  }
+
+  @Override
+  public void configure(ImapConfiguration configuration) {
+    james.configure(configuration);
+    login.configure(configuration);
+    authenticate.configure(configuration);
+  }
+}
