@@ -19,6 +19,7 @@ import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
+import dovetail.store.MailboxPeek;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -196,13 +197,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
     return SkeletonState.unset(inboxState(user));
   }
 
-  /** INBOX's Dovetail state; empty without a store (none is created for a question). */
+  /** INBOX's Dovetail state; empty without a store (none is created for a question, and nothing written). */
   private Map<String, String> inboxState(String user) {
     if (!storeExists(user)) {
       return Map.of();
     }
-    MailStore store = stores.apply(user);
-    return store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX).dovetailState() : Map.of();
+    return stores.apply(user).peek(MailStore.INBOX).map(MailboxPeek::dovetailState).orElse(Map.of());
   }
 
   @Override

@@ -5,7 +5,7 @@ import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.Progress;
 import dovetail.store.MailStore;
-import dovetail.store.Mailbox;
+import dovetail.store.MailboxPeek;
 import dovetail.store.StoredMessage;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -26,12 +26,13 @@ final class StatusReader {
       Map<String, FolderRun> running) {
     List<FolderStatus> folders = new ArrayList<>();
     for (String name : store.listFolders()) {
-      folders.add(folder(store.open(name), running.get(name)));
+      // A peek, not an open: status writes nothing, not even the uidlist a folder that an MDA filled lacks.
+      store.peek(name).ifPresent(box -> folders.add(folder(box, running.get(name))));
     }
     return new UserStatus(user, skeleton, folders, unset);
   }
 
-  static FolderStatus folder(Mailbox box, FolderRun run) {
+  static FolderStatus folder(MailboxPeek box, FolderRun run) {
     Map<String, String> state = box.dovetailState();
     Optional<FolderState> migration = FolderState.of(state);
     String name = migration.map(FolderState::configName).orElse(FolderStatus.LOCAL);
@@ -40,6 +41,10 @@ final class StatusReader {
     for (StoredMessage m : box.messages()) {
       messages++;
       bytes += m.virtualSize();
+    }
+    for (long size : box.unnumbered()) { // files the next writer numbers (an MDA's): mail in the folder all the same
+      messages++;
+      bytes += size;
     }
     long messagesTotal = number(state.get(ServiceState.LEGACY_MESSAGES));
     long bytesTotal = number(state.get(ServiceState.LEGACY_BYTES));

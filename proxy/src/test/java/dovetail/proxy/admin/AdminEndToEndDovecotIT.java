@@ -17,9 +17,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,6 +174,51 @@ class AdminEndToEndDovecotIT {
     assertEquals(1, unset.size(), dave.toString());
     assertEquals("Sent", unset.path(0).path("legacy_folder").asText());
     assertTrue(unset.path(0).path("reason").asText().contains("no migration state"), unset.toString());
+  }
+
+  /**
+   * status only reads: a user whose INBOX has mail but no dovecot-uidlist yet (an MDA wrote it) keeps the store file
+   * for file, byte for byte, and the status still counts that mail.
+   */
+  @Test
+  void statusWritesNothingToAStoreWhoseInboxHasNoUidlist() throws Exception {
+    String conf = dovetail.configFile().toString();
+    Path maildir = dovetail.mailRoot().resolve("erin").resolve("Maildir");
+    for (String sub : new String[] {"cur", "new", "tmp"}) {
+      Files.createDirectories(maildir.resolve(sub));
+    }
+    Files.writeString(maildir.resolve("new").resolve("1700000000.M1P1.mda"), "Subject: hi\n\nfrom an MDA\n");
+    Map<String, String> before = tree(maildir);
+
+    Run text = run("status", "-c", conf, "-u", "erin");
+    JsonNode erin = status("erin");
+    Run everyone = run("status", "-c", conf, "--json");
+
+    assertEquals(before, tree(maildir), "status wrote to the store");
+    assertEquals(0, text.exit(), text.err());
+    assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+local\\s+1\\s.*")), text.out());
+    JsonNode inbox = folders(erin).get("INBOX");
+    assertEquals("local", inbox.path("state").asText(), erin.toString());
+    assertEquals(1, inbox.path("messages_done").asLong(), erin.toString());
+    assertTrue(inbox.path("bytes_done").asLong() > 0, erin.toString());
+    assertEquals(0, everyone.exit(), everyone.err());
+    assertTrue(everyone.out().contains("\"erin\""), everyone.out());
+  }
+
+  /** Every file and directory under {@code root}: its kind, size, modification time and, for a file, its bytes. */
+  private static Map<String, String> tree(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (var paths = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        String what = Files.isDirectory(p) ? "dir" : Files.size(p) + " bytes "
+            + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(p)));
+        out.put(root.relativize(p).toString(), what + " mtime " + Files.getLastModifiedTime(p).toMillis());
+      }
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
   }
 
   @Test
