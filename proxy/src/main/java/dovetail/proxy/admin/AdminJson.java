@@ -102,7 +102,7 @@ final class AdminJson {
   /** The end of a {@code migrate --wait}. */
   static ObjectNode migrated(UserResult r) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("user", r.user()).put("complete", r.complete())
-        .put("messages", r.messages()).put("bytes", r.bytes())
+        .put("login_refused", false).put("messages", r.messages()).put("bytes", r.bytes())
         .put("elapsed_seconds", round(r.elapsed().toMillis() / 1000.0));
     ArrayNode folders = n.putArray("folders");
     for (FolderResult f : r.folders()) {
@@ -121,10 +121,13 @@ final class AdminJson {
     return n;
   }
 
-  /** The end of a {@code migrate --wait} whose run could not start or went away (legacy server unavailable). */
-  static ObjectNode aborted(String user, String reason) {
+  /**
+   * The end of a {@code migrate --wait} whose run could not start or went away (legacy server unavailable), or that the
+   * legacy server refused at the user's first login ({@code loginRefused}: no such user there; a rerun will not help).
+   */
+  static ObjectNode aborted(String user, String reason, boolean loginRefused) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("user", user).put("complete", false)
-        .put("messages", 0).put("bytes", 0).put("elapsed_seconds", 0.0);
+        .put("login_refused", loginRefused).put("messages", 0).put("bytes", 0).put("elapsed_seconds", 0.0);
     n.putArray("folders");
     n.putArray("problems");
     return n.put("abort_reason", reason);

@@ -30,6 +30,10 @@ public final class AdminText {
   /** The end of {@code migrate --wait}: one line per folder, the problems, and a summary line. */
   public static List<String> migrated(JsonNode r) {
     List<String> lines = new ArrayList<>();
+    if (r.path("login_refused").asBoolean()) {
+      lines.add(r.path("user").asText() + ": not migrated: " + r.path("abort_reason").asText());
+      return lines;
+    }
     long complete = 0;
     for (JsonNode f : r.path("folders")) {
       String outcome = f.path("outcome").asText();
