@@ -111,6 +111,7 @@ final class AdminJson {
           .put("bytes", f.bytes()).put("reason", f.reason());
       ArrayNode undeliverable = fn.putArray("undeliverable");
       f.undeliverable().forEach(u -> undeliverable.add(u.toString()));
+      f.warnings().forEach(fn.putArray("warnings")::add);
     }
     r.problems().forEach(n.putArray("problems")::add);
     if (r.abortReason().isPresent()) {

@@ -42,8 +42,9 @@ public final class AdminText {
       lines.add("  " + f.path("folder").asText() + ": " + outcome.replace('_', ' ')
           + (reason.isEmpty() ? "" : ": " + reason) + " (" + f.path("messages").asLong() + " messages, "
           + bytes(f.path("bytes").asLong()) + " copied)");
-      for (JsonNode u : f.path("undeliverable")) {
-        lines.add("    ! " + u.asText());
+      for (String note : FolderNotes.lines(outcome.equals("complete"), texts(f.path("undeliverable")),
+          texts(f.path("warnings")))) {
+        lines.add("    " + note);
       }
     }
     for (JsonNode problem : r.path("problems")) {
@@ -57,6 +58,12 @@ public final class AdminText {
         + " messages and " + bytes(r.path("bytes").asLong()) + " copied in "
         + duration(Math.round(r.path("elapsed_seconds").asDouble())));
     return lines;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
   }
 
   /** The answer to {@code sync}: one line per folder checked, the problems, and a summary line. */

@@ -10,6 +10,7 @@ import dovetail.proxy.server.LegacyMailboxes;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.MessageMeta;
 import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.ImapProbe;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,8 +58,14 @@ class AdminEndToEndDovecotIT {
     Path legacyDir = dir.resolve("legacy");
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "carol"), CAROL, 7);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "dave"), DAVE, 8);
-    legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw").user("dave", "dave-pw")
+    legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw").user("dave", "dave-pw").user("fay", "fay-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
+    try (ImapProbe fay = ImapProbe.login(legacy, "fay")) {
+      for (int i = 0; i < 30; i++) { // Dovecot keeps them all in its index; a Maildir folder holds 26
+        fay.append("INBOX", ("Subject: k" + i + "\r\n\r\nx\r\n").getBytes(StandardCharsets.US_ASCII),
+            List.of("kw" + i), Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i));
+      }
+    }
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
         .setting("imapc_features = rfc822.size").setting("sweeper = no").setting("mail_fsync = never")
@@ -221,6 +228,24 @@ class AdminEndToEndDovecotIT {
       throw new IllegalStateException(e);
     }
     return out;
+  }
+
+  /** migrate prints a folder's warnings as backup does, in the same words: nothing copied in part goes unsaid. */
+  @Test
+  void migratePrintsAFoldersWarningsAsBackupDoes() throws Exception {
+    String conf = dovetail.configFile().toString();
+    Run migrate = run("migrate", "-c", conf, "-u", "fay", "--wait");
+    assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
+    String note = "! 4 flag(s) not copied, Maildir cannot hold them: kw26 kw27 kw28 kw29";
+    List<String> lines = migrate.out().lines().toList();
+    int inbox = lines.indexOf("  INBOX: complete (30 messages, 560 B copied)");
+    assertTrue(inbox >= 0, migrate.out());
+    assertEquals("    " + note, lines.get(inbox + 1), migrate.out());
+
+    Run backup = run("backup", "-c", conf, "-o", "mail_location=maildir:" + dir.resolve("backup") + "/%n/Maildir",
+        "-u", "fay");
+    assertEquals(0, backup.exit(), backup.out() + backup.err());
+    assertTrue(backup.out().lines().anyMatch(("  " + note)::equals), backup.out());
   }
 
   /**
