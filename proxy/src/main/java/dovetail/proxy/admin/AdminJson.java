@@ -55,7 +55,8 @@ final class AdminJson {
   static ObjectNode folder(FolderStatus f) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("folder", f.folder()).put("state", f.state())
         .put("messages_done", f.messagesDone()).put("messages_total", f.messagesTotal())
-        .put("bytes_done", f.bytesDone()).put("bytes_total", f.bytesTotal()).put("skipped", f.skipped());
+        .put("bytes_done", f.bytesDone()).put("bytes_total", f.bytesTotal())
+        .put("messages_local", f.messagesLocal()).put("bytes_local", f.bytesLocal()).put("skipped", f.skipped());
     if (f.error().isPresent()) {
       n.put("error", f.error().get());
     } else {
@@ -162,6 +163,8 @@ final class AdminJson {
     private long messagesTotal;
     private long bytesDone;
     private long bytesTotal;
+    private long messagesLocal;
+    private long bytesLocal;
     private long skipped;
     private int errors;
     private double rate;
@@ -181,6 +184,8 @@ final class AdminJson {
       }
       messagesDone += f.messagesDone();
       bytesDone += f.bytesDone();
+      messagesLocal += f.messagesLocal();
+      bytesLocal += f.bytesLocal();
       messagesTotal = sumKnown(messagesTotal, f.messagesTotal());
       bytesTotal = sumKnown(bytesTotal, f.bytesTotal());
       rate += f.messagesPerSecond();
@@ -205,7 +210,8 @@ final class AdminJson {
         n.put(STATES.get(i), byState[i]);
       }
       n.put("messages_done", messagesDone).put("messages_total", messagesTotal).put("bytes_done", bytesDone)
-          .put("bytes_total", bytesTotal).put("skipped", skipped).put("errors", errors)
+          .put("bytes_total", bytesTotal).put("messages_local", messagesLocal).put("bytes_local", bytesLocal)
+          .put("skipped", skipped).put("errors", errors)
           .put("messages_per_second", round(rate)).put("eta_seconds", eta());
     }
 

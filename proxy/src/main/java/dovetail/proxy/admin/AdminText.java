@@ -149,10 +149,20 @@ public final class AdminText {
     return (rate > 0 ? "; " + rate(rate) : "") + "; ETA " + (eta < 0 ? "unknown" : duration(eta));
   }
 
-  /** {@code 4100/12000 messages}, or {@code 4100/? messages} while the total is not known. */
+  /**
+   * {@code 4100/12000 messages}, or {@code 4100/? messages} while the total is not known; with {@code +10 local} when
+   * other writers added messages (they are not legacy ones).
+   */
   static String messages(JsonNode n) {
     long total = n.path("messages_total").asLong();
-    return n.path("messages_done").asLong() + "/" + (total < 0 ? "?" : Long.toString(total)) + " messages";
+    return n.path("messages_done").asLong() + "/" + (total < 0 ? "?" : Long.toString(total)) + " messages"
+        + local(n);
+  }
+
+  /** {@code " +10 local"}, or nothing when no other writer added messages. */
+  static String local(JsonNode n) {
+    long local = n.path("messages_local").asLong();
+    return local > 0 ? " +" + local + " local" : "";
   }
 
   static String rate(double messagesPerSecond) {

@@ -40,6 +40,7 @@ import picocli.CommandLine;
  */
 class AdminEndToEndDovecotIT {
   private static final Map<String, Integer> CAROL = LegacyMailboxes.counts("INBOX", 40, "Sent", 25, "Archive/2024", 30);
+  private static final Map<String, Integer> GUS = LegacyMailboxes.counts("INBOX", 3);
   private static final Map<String, Integer> DAVE = LegacyMailboxes.counts("INBOX", 3, "Sent", 4);
 
   @TempDir static Path dir;
@@ -58,7 +59,9 @@ class AdminEndToEndDovecotIT {
     Path legacyDir = dir.resolve("legacy");
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "carol"), CAROL, 7);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "dave"), DAVE, 8);
+    LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "gus"), GUS, 9);
     legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw").user("dave", "dave-pw").user("fay", "fay-pw")
+        .user("gus", "gus-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     try (ImapProbe fay = ImapProbe.login(legacy, "fay")) {
       for (int i = 0; i < 30; i++) { // Dovecot keeps them all in its index; a Maildir folder holds 26
@@ -228,6 +231,35 @@ class AdminEndToEndDovecotIT {
       throw new IllegalStateException(e);
     }
     return out;
+  }
+
+  /**
+   * Mail another writer added to a migrated folder (here a client's APPENDs) is not counted as migrated legacy mail:
+   * status shows the legacy messages against the legacy total, and the local ones beside them.
+   */
+  @Test
+  void statusCountsLocalMessagesApartFromTheMigratedLegacyOnes() throws Exception {
+    String conf = dovetail.configFile().toString();
+    Run migrate = run("migrate", "-c", conf, "-u", "gus", "--wait");
+    assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
+    try (ImapProbe gus = ImapProbe.login(dovetail.imapPort(), "gus", "gus-pw")) {
+      for (int i = 0; i < 2; i++) {
+        gus.append("INBOX", ("Subject: local " + i + "\r\n\r\nnew here\r\n").getBytes(StandardCharsets.US_ASCII),
+            List.of(), Instant.parse("2025-01-01T00:00:00Z"));
+      }
+    }
+    JsonNode inbox = folders(status("gus")).get("INBOX");
+    assertEquals(3, inbox.path("messages_done").asLong(), inbox.toString());
+    assertEquals(3, inbox.path("messages_total").asLong(), inbox.toString());
+    assertEquals(2, inbox.path("messages_local").asLong(), inbox.toString());
+    assertEquals(inbox.path("bytes_total").asLong(), inbox.path("bytes_done").asLong(), inbox.toString());
+    assertTrue(inbox.path("bytes_local").asLong() > 0, inbox.toString());
+    assertEquals(2, status("gus").path("summary").path("messages_local").asLong());
+
+    Run text = run("status", "-c", conf, "-u", "gus");
+    assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+complete\\s+3/3 \\+2 local\\s.*")),
+        text.out());
+    assertTrue(text.out().contains("gus: 1/1 folders complete; 3/3 messages +2 local"), text.out());
   }
 
   /** migrate prints a folder's warnings as backup does, in the same words: nothing copied in part goes unsaid. */
