@@ -2,6 +2,7 @@ package dovetail.store;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +24,9 @@ public interface MailStore {
 
   /** @throws StoreException NOT_FOUND */
   Mailbox open(String folder);
+
+  /** The folder read without writing anything ({@link MailboxPeek}); empty when it does not exist. */
+  Optional<MailboxPeek> peek(String folder);
 
   /** Creates a folder with a fresh UIDVALIDITY from dovecot-uidvalidity, and NEXTUID 1. */
   Mailbox create(String folder);

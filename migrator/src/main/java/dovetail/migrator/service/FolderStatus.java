@@ -19,10 +19,13 @@ import java.util.Optional;
  * @param etaSeconds    seconds left at that rate; -1 when unknown
  * @param legacyChecked when the legacy folder was last checked for late mail (issue #8); empty when never
  * @param lateMerged    late legacy messages merged into the folder after its migration
+ * @param messagesLocal messages another writer added to a migrated folder (deliveries, APPENDs, Dovecot), not in
+ *     messagesDone; 0 for a folder made here, whose messages are all in messagesDone
+ * @param bytesLocal    their bytes, not in bytesDone
  */
 public record FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
     long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds,
-    Optional<Instant> legacyChecked, long lateMerged) {
+    Optional<Instant> legacyChecked, long lateMerged, long messagesLocal, long bytesLocal) {
   /** The state of a folder created in Dovetail: it has no legacy twin. */
   public static final String LOCAL = "local";
 
@@ -31,10 +34,10 @@ public record FolderStatus(String folder, String state, long messagesDone, long 
     return state.equals(MigrationState.FolderState.COMPLETE.configName()) || state.equals(LOCAL);
   }
 
-  /** Without late-mail checks. */
+  /** Without late-mail checks or local messages. */
   public FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
       long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds) {
     this(folder, state, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error, messagesPerSecond,
-        etaSeconds, Optional.empty(), 0);
+        etaSeconds, Optional.empty(), 0, 0, 0);
   }
 }

@@ -31,8 +31,14 @@ final class KnownUsers {
     this.location = location;
   }
 
-  void add(String user) {
-    seen.add(user);
+  /** @return whether the user was not seen before */
+  boolean add(String user) {
+    return seen.add(user);
+  }
+
+  /** Drops a user seen only in a command that turned out to name nobody (a user the legacy server refused). */
+  void forget(String user) {
+    seen.remove(user);
   }
 
   List<String> all() {

@@ -19,6 +19,7 @@ import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
+import dovetail.store.MailboxPeek;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -196,13 +198,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
     return SkeletonState.unset(inboxState(user));
   }
 
-  /** INBOX's Dovetail state; empty without a store (none is created for a question). */
+  /** INBOX's Dovetail state; empty without a store (none is created for a question, and nothing written). */
   private Map<String, String> inboxState(String user) {
     if (!storeExists(user)) {
       return Map.of();
     }
-    MailStore store = stores.apply(user);
-    return store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX).dovetailState() : Map.of();
+    return stores.apply(user).peek(MailStore.INBOX).map(MailboxPeek::dovetailState).orElse(Map.of());
   }
 
   @Override
@@ -541,11 +542,41 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   @Override
   public CompletableFuture<UserResult> migrateUser(String user, List<String> folders) {
-    known.add(user);
+    boolean newName = known.add(user);
     sweeper.wake();
     CompletableFuture<UserResult> result = new CompletableFuture<>();
-    submit(() -> result.complete(migrateRemaining(user, folders, FolderRun.Origin.ADMIN, null)), result);
+    submit(() -> {
+      AtomicReference<MigrationUnavailableException> stop = new AtomicReference<>();
+      UserResult r = migrateRemaining(user, folders, FolderRun.Origin.ADMIN, null, stop);
+      if (stop.get() == null || !stop.get().loginRefused()) {
+        result.complete(r);
+        return;
+      }
+      // Refused at the first login, so nothing migrated: running it again will not help. A name with nothing of it
+      // here (a typo) keeps no trace, or the sweeper would try it every round and status list it for good. A local
+      // account is not refused (awaitSkeleton).
+      boolean nothingHere = !storeExists(user);
+      if (newName && nothingHere) {
+        known.forget(user);
+      }
+      result.completeExceptionally(refused(user, stop.get().getMessage(), nothingHere));
+    }, result);
     return result;
+  }
+
+  /** Why the legacy server refused the user, as far as its answer tells (RFC 5530 codes, the master user). */
+  private MigrationUnavailableException refused(String user, String detail, boolean nothingKept) {
+    String why;
+    if (settings.imapc().masterUser().filter(m -> !m.isEmpty()).isEmpty()) {
+      why = "the legacy server refused the login for " + user + " (no such user there, or a wrong password)";
+    } else if (detail.contains("[AUTHORIZATIONFAILED]")) {
+      why = "the legacy server does not know " + user + " (it accepted the master user, not acting as " + user + ")";
+    } else {
+      why = "the legacy server refused the login for " + user + " (no such user there, or a wrong imapc_master_user "
+          + "or imapc_password)";
+    }
+    return new MigrationUnavailableException(why + ": " + detail + (nothingKept ? "; nothing was kept for " + user
+        + ": check the name" : ""), null, true);
   }
 
   /**
@@ -555,6 +586,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
    * @param gate the sweeper, asked before each folder; null for admin work
    */
   private UserResult migrateRemaining(String user, List<String> folders, FolderRun.Origin origin, Sweeper gate) {
+    return migrateRemaining(user, folders, origin, gate, new AtomicReference<>());
+  }
+
+  /** @param stop receives what stopped the run before its first folder (no skeleton: the login refused, ...) */
+  private UserResult migrateRemaining(String user, List<String> folders, FolderRun.Origin origin, Sweeper gate,
+      AtomicReference<MigrationUnavailableException> stop) {
     Instant start = clock.instant();
     List<String> problems = new ArrayList<>();
     List<FolderResult> results = new ArrayList<>();
@@ -591,6 +628,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
       }
     } catch (MigrationUnavailableException e) {
       abort = e.getMessage();
+      stop.set(e);
     }
     return new UserResult(user, null, results, problems, Optional.ofNullable(abort), messages, bytes,
         Duration.between(start, clock.instant()));

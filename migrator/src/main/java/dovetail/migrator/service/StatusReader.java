@@ -5,7 +5,7 @@ import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.Progress;
 import dovetail.store.MailStore;
-import dovetail.store.Mailbox;
+import dovetail.store.MailboxPeek;
 import dovetail.store.StoredMessage;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -26,20 +26,50 @@ final class StatusReader {
       Map<String, FolderRun> running) {
     List<FolderStatus> folders = new ArrayList<>();
     for (String name : store.listFolders()) {
-      folders.add(folder(store.open(name), running.get(name)));
+      // A peek, not an open: status writes nothing, not even the uidlist a folder that an MDA filled lacks.
+      store.peek(name).ifPresent(box -> folders.add(folder(box, running.get(name))));
     }
     return new UserStatus(user, skeleton, folders, unset);
   }
 
-  static FolderStatus folder(Mailbox box, FolderRun run) {
+  static FolderStatus folder(MailboxPeek box, FolderRun run) {
     Map<String, String> state = box.dovetailState();
     Optional<FolderState> migration = FolderState.of(state);
     String name = migration.map(FolderState::configName).orElse(FolderStatus.LOCAL);
+    long late = Math.max(0, number(state.get(LateMailState.MERGED)));
+    // Messages at or above the legacy UIDNEXT of a completed migration are not the migration's: late legacy mail
+    // (counted apart, late_merged), and what others added (deliveries, APPENDs, Dovecot's messages moved up there).
+    long migratedUidNext = migration.isPresent() ? uidNext(state) : Long.MAX_VALUE;
     long messages = 0;
     long bytes = 0;
+    long above = 0;
+    long aboveBytes = 0;
     for (StoredMessage m : box.messages()) {
-      messages++;
-      bytes += m.virtualSize();
+      if (m.uid() >= migratedUidNext) {
+        above++;
+        aboveBytes += m.virtualSize();
+      } else {
+        messages++;
+        bytes += m.virtualSize();
+      }
+    }
+    long local = 0;
+    long localBytes = 0;
+    for (long size : box.unnumbered()) { // files the next writer numbers (an MDA's): mail in the folder all the same
+      local++;
+      localBytes += size;
+    }
+    // Late messages kept their legacy UIDs or moved up: either way above; the rest there is local (bytes: an estimate).
+    long aboveLocal = Math.max(0, above - late);
+    local += aboveLocal;
+    localBytes += above == 0 ? 0 : aboveBytes * aboveLocal / above;
+    messages += above - aboveLocal;
+    bytes += aboveBytes - (above == 0 ? 0 : aboveBytes * aboveLocal / above);
+    if (migration.isEmpty()) { // made here: every message is the folder's own
+      messages += local;
+      bytes += localBytes;
+      local = 0;
+      localBytes = 0;
     }
     long messagesTotal = number(state.get(ServiceState.LEGACY_MESSAGES));
     long bytesTotal = number(state.get(ServiceState.LEGACY_BYTES));
@@ -66,9 +96,17 @@ final class StatusReader {
     } catch (DateTimeParseException e) {
       checked = Optional.empty();
     }
-    long late = Math.max(0, number(state.get(LateMailState.MERGED)));
     return new FolderStatus(box.name(), name, messages, messagesTotal, bytes, bytesTotal, skipped, error, rate, eta,
-        checked, late);
+        checked, late, local, localBytes);
+  }
+
+  /** The legacy UIDNEXT when the folder's migration completed; none (the highest) before. */
+  private static long uidNext(Map<String, String> state) {
+    long n = number(state.get(LateMailState.MIGRATED_UIDNEXT));
+    if (n < 0 && FolderState.of(state).orElse(null) == FolderState.COMPLETE) {
+      n = number(state.get(MigrationState.LEGACY_UIDNEXT)); // completed before the cut-over window recorded it
+    }
+    return n < 0 ? Long.MAX_VALUE : n;
   }
 
   private static long number(String s) {

@@ -55,7 +55,8 @@ final class AdminJson {
   static ObjectNode folder(FolderStatus f) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("folder", f.folder()).put("state", f.state())
         .put("messages_done", f.messagesDone()).put("messages_total", f.messagesTotal())
-        .put("bytes_done", f.bytesDone()).put("bytes_total", f.bytesTotal()).put("skipped", f.skipped());
+        .put("bytes_done", f.bytesDone()).put("bytes_total", f.bytesTotal())
+        .put("messages_local", f.messagesLocal()).put("bytes_local", f.bytesLocal()).put("skipped", f.skipped());
     if (f.error().isPresent()) {
       n.put("error", f.error().get());
     } else {
@@ -102,7 +103,7 @@ final class AdminJson {
   /** The end of a {@code migrate --wait}. */
   static ObjectNode migrated(UserResult r) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("user", r.user()).put("complete", r.complete())
-        .put("messages", r.messages()).put("bytes", r.bytes())
+        .put("login_refused", false).put("messages", r.messages()).put("bytes", r.bytes())
         .put("elapsed_seconds", round(r.elapsed().toMillis() / 1000.0));
     ArrayNode folders = n.putArray("folders");
     for (FolderResult f : r.folders()) {
@@ -111,6 +112,7 @@ final class AdminJson {
           .put("bytes", f.bytes()).put("reason", f.reason());
       ArrayNode undeliverable = fn.putArray("undeliverable");
       f.undeliverable().forEach(u -> undeliverable.add(u.toString()));
+      f.warnings().forEach(fn.putArray("warnings")::add);
     }
     r.problems().forEach(n.putArray("problems")::add);
     if (r.abortReason().isPresent()) {
@@ -121,10 +123,13 @@ final class AdminJson {
     return n;
   }
 
-  /** The end of a {@code migrate --wait} whose run could not start or went away (legacy server unavailable). */
-  static ObjectNode aborted(String user, String reason) {
+  /**
+   * The end of a {@code migrate --wait} whose run could not start or went away (legacy server unavailable), or that the
+   * legacy server refused at the user's first login ({@code loginRefused}: no such user there; a rerun will not help).
+   */
+  static ObjectNode aborted(String user, String reason, boolean loginRefused) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("user", user).put("complete", false)
-        .put("messages", 0).put("bytes", 0).put("elapsed_seconds", 0.0);
+        .put("login_refused", loginRefused).put("messages", 0).put("bytes", 0).put("elapsed_seconds", 0.0);
     n.putArray("folders");
     n.putArray("problems");
     return n.put("abort_reason", reason);
@@ -158,6 +163,8 @@ final class AdminJson {
     private long messagesTotal;
     private long bytesDone;
     private long bytesTotal;
+    private long messagesLocal;
+    private long bytesLocal;
     private long skipped;
     private int errors;
     private double rate;
@@ -177,6 +184,8 @@ final class AdminJson {
       }
       messagesDone += f.messagesDone();
       bytesDone += f.bytesDone();
+      messagesLocal += f.messagesLocal();
+      bytesLocal += f.bytesLocal();
       messagesTotal = sumKnown(messagesTotal, f.messagesTotal());
       bytesTotal = sumKnown(bytesTotal, f.bytesTotal());
       rate += f.messagesPerSecond();
@@ -201,7 +210,8 @@ final class AdminJson {
         n.put(STATES.get(i), byState[i]);
       }
       n.put("messages_done", messagesDone).put("messages_total", messagesTotal).put("bytes_done", bytesDone)
-          .put("bytes_total", bytesTotal).put("skipped", skipped).put("errors", errors)
+          .put("bytes_total", bytesTotal).put("messages_local", messagesLocal).put("bytes_local", bytesLocal)
+          .put("skipped", skipped).put("errors", errors)
           .put("messages_per_second", round(rate)).put("eta_seconds", eta());
     }
 

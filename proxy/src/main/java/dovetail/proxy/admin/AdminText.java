@@ -30,6 +30,10 @@ public final class AdminText {
   /** The end of {@code migrate --wait}: one line per folder, the problems, and a summary line. */
   public static List<String> migrated(JsonNode r) {
     List<String> lines = new ArrayList<>();
+    if (r.path("login_refused").asBoolean()) {
+      lines.add(r.path("user").asText() + ": not migrated: " + r.path("abort_reason").asText());
+      return lines;
+    }
     long complete = 0;
     for (JsonNode f : r.path("folders")) {
       String outcome = f.path("outcome").asText();
@@ -38,8 +42,9 @@ public final class AdminText {
       lines.add("  " + f.path("folder").asText() + ": " + outcome.replace('_', ' ')
           + (reason.isEmpty() ? "" : ": " + reason) + " (" + f.path("messages").asLong() + " messages, "
           + bytes(f.path("bytes").asLong()) + " copied)");
-      for (JsonNode u : f.path("undeliverable")) {
-        lines.add("    ! " + u.asText());
+      for (String note : FolderNotes.lines(outcome.equals("complete"), texts(f.path("undeliverable")),
+          texts(f.path("warnings")))) {
+        lines.add("    " + note);
       }
     }
     for (JsonNode problem : r.path("problems")) {
@@ -53,6 +58,12 @@ public final class AdminText {
         + " messages and " + bytes(r.path("bytes").asLong()) + " copied in "
         + duration(Math.round(r.path("elapsed_seconds").asDouble())));
     return lines;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
   }
 
   /** The answer to {@code sync}: one line per folder checked, the problems, and a summary line. */
@@ -138,10 +149,20 @@ public final class AdminText {
     return (rate > 0 ? "; " + rate(rate) : "") + "; ETA " + (eta < 0 ? "unknown" : duration(eta));
   }
 
-  /** {@code 4100/12000 messages}, or {@code 4100/? messages} while the total is not known. */
+  /**
+   * {@code 4100/12000 messages}, or {@code 4100/? messages} while the total is not known; with {@code +10 local} when
+   * other writers added messages (they are not legacy ones).
+   */
   static String messages(JsonNode n) {
     long total = n.path("messages_total").asLong();
-    return n.path("messages_done").asLong() + "/" + (total < 0 ? "?" : Long.toString(total)) + " messages";
+    return n.path("messages_done").asLong() + "/" + (total < 0 ? "?" : Long.toString(total)) + " messages"
+        + local(n);
+  }
+
+  /** {@code " +10 local"}, or nothing when no other writer added messages. */
+  static String local(JsonNode n) {
+    long local = n.path("messages_local").asLong();
+    return local > 0 ? " +" + local + " local" : "";
   }
 
   static String rate(double messagesPerSecond) {

@@ -68,11 +68,11 @@ final class MigrateVerb implements AdminVerb {
     }
   }
 
-  /** The legacy server being unavailable is an incomplete run, not an error of the admin endpoint. */
+  /** The legacy server being unavailable, or refusing the user, ends the run, not the admin endpoint. */
   private static void answerFailure(String user, Throwable cause, Replies replies) throws IOException {
-    if (cause instanceof MigrationUnavailableException) {
-      LOG.warn("admin: migration of {} incomplete: {}", user, cause.getMessage());
-      replies.result(AdminJson.aborted(user, cause.getMessage()));
+    if (cause instanceof MigrationUnavailableException u) {
+      LOG.warn("admin: migration of {} {}: {}", user, u.loginRefused() ? "refused" : "incomplete", u.getMessage());
+      replies.result(AdminJson.aborted(user, u.getMessage(), u.loginRefused()));
       return;
     }
     LOG.error("admin: migration of {} failed", user, cause);

@@ -91,7 +91,7 @@ public final class StatusTable {
         + (bytesTotal >= 0 && !state.equals("local") ? "/" + AdminText.bytes(bytesTotal) : "");
     long messagesTotal = f.path("messages_total").asLong();
     String messages = f.path("messages_done").asLong() + (state.equals("local") ? ""
-        : "/" + (messagesTotal < 0 ? "?" : Long.toString(messagesTotal)));
+        : "/" + (messagesTotal < 0 ? "?" : Long.toString(messagesTotal))) + AdminText.local(f);
     return new String[] {
         f.path("folder").asText(),
         state,

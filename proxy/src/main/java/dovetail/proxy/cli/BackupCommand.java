@@ -8,6 +8,7 @@ import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.Progress;
 import dovetail.migrator.copy.SkeletonResult;
 import dovetail.migrator.copy.UserResult;
+import dovetail.proxy.admin.FolderNotes;
 import dovetail.store.StoreException;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -151,11 +152,9 @@ final class BackupCommand implements Callable<Integer> {
       };
       out.println(r.folder() + ": " + state + (r.messages() > 0 ? " (" + r.messages() + " msgs, " + mb(r.bytes())
           + " MB copied)" : ""));
-      for (var u : r.undeliverable()) {
-        out.println("  ! " + (r.complete() ? "skipped " : "undeliverable ") + u);
-      }
-      for (String w : r.warnings()) {
-        out.println("  ! " + w);
+      for (String note : FolderNotes.lines(r.complete(), r.undeliverable().stream().map(Object::toString).toList(),
+          r.warnings())) {
+        out.println("  " + note);
       }
       out.flush();
     }

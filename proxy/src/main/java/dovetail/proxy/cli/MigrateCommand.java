@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code migrate -u USER [-f FOLDER]... [--wait]}: the running server migrates the user now, ahead of the sweeper.
  * Without {@code --wait} it returns once the run started. With it, it prints progress and the outcome, and exits
- * 0 when everything asked for is complete, 1 when not; 2 when the server cannot be reached or answers an error.
+ * 0 when everything asked for is complete, 1 when not; 67 when the legacy server refused the user's login (no such
+ * user there); 2 when the server cannot be reached or answers an error.
  * Stopping the command (Ctrl-C) stops the watching, not the migration.
  */
 @Command(
@@ -24,6 +25,8 @@ import picocli.CommandLine.Command;
 final class MigrateCommand implements Callable<Integer> {
   static final int EXIT_COMPLETE = 0;
   static final int EXIT_INCOMPLETE = 1;
+  /** sysexits' EX_NOUSER: the legacy server refused the user; unlike 1, running it again will not help. */
+  static final int EXIT_NO_USER = 67;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +61,9 @@ final class MigrateCommand implements Callable<Integer> {
     }
     AdminText.migrated(result).forEach(out::println);
     out.flush();
+    if (result.path("login_refused").asBoolean()) {
+      return EXIT_NO_USER;
+    }
     return result.path("complete").asBoolean() ? EXIT_COMPLETE : EXIT_INCOMPLETE;
   }
 }

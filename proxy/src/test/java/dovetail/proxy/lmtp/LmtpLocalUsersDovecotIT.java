@@ -247,4 +247,26 @@ class LmtpLocalUsersDovecotIT {
       assertEquals(List.of("legacy 0", "legacy 1", "legacy 2", "cut-over"), subjects(dovetail, "erin"));
     }
   }
+
+  /**
+   * migrate for a passwd-file user the legacy server does not know: nothing to migrate, so the user is complete (INBOX
+   * local) and stays a known user; the refusal of an unknown name (exit 67, nothing kept) is not this case.
+   */
+  @Test
+  void migrateOfALocalAccountUnknownToTheLegacyServerCompletesIt() throws Exception {
+    try (TestDovetail dovetail = dovetail("migrate-local", DovetailServer.SPOOL_CHECK)) {
+      String conf = dovetail.configFile().toString();
+      StringWriter out = new StringWriter();
+      String[] args = {"migrate", "-c", conf, "-u", "newbie2", "--wait"};
+      CommandLine migrate = DovetailCommand.newCommandLine(args);
+      migrate.setOut(new PrintWriter(out));
+      migrate.setErr(new PrintWriter(out));
+      assertEquals(0, migrate.execute(args), out.toString());
+      assertTrue(out.toString().contains("newbie2: complete"), out.toString());
+      Migrations migrations = dovetail.server().migrations().orElseThrow();
+      assertTrue(migrations.knownUsers().contains("newbie2"), migrations.knownUsers().toString());
+      assertTrue(migrations.status("newbie2").complete(), migrations.status("newbie2").toString());
+      assertEquals("local", migrations.status("newbie2").folders().get(0).state());
+    }
+  }
 }

@@ -358,6 +358,14 @@ final class MaildirFolder implements Mailbox {
     sync.noteOwnAppend(added, lines.length);
   }
 
+  /** Reads the folder as the disk has it, settling nothing ({@link MaildirPeek}). */
+  <T> T readAsIs(java.util.function.Function<MaildirSync, T> action) {
+    return lock.read(() -> {
+      sync.refresh(false);
+      return action.apply(sync);
+    });
+  }
+
   private <T> T read(Supplier<T> action) {
     return lock.read(() -> {
       sync.refresh(false);

@@ -3,6 +3,7 @@ package dovetail.store.maildir;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dovetail.store.MailStore;
+import dovetail.store.MailboxPeek;
 import dovetail.store.Mailbox;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -103,6 +105,18 @@ final class MaildirMailStore implements MailStore {
       removeOldTemporaryFiles(d, System.currentTimeMillis() - TmpLeftovers.ABANDONED_AFTER.toMillis());
       return new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options, fsync);
     });
+  }
+
+  @Override
+  public Optional<MailboxPeek> peek(String folder) {
+    if (!exists(folder)) {
+      return Optional.empty();
+    }
+    Path dir = layout.directoryOf(folder);
+    // The open folder's view if there is one; otherwise a folder object that is not kept (opening one cleans tmp/).
+    MaildirFolder f = open.getIfPresent(dir);
+    return Optional.of(new MaildirPeek(f != null ? f
+        : new MaildirFolder(MaildirLayout.canonical(folder), dir, layout.root(), options, fsync)));
   }
 
   /** See {@link TmpLeftovers}: what a kill left in tmp/, and what nobody changed since {@code cutoffMillis}. */

@@ -686,6 +686,23 @@ final class MaildirSync {
         guid == null || guid.isEmpty() ? r.baseName() : guid, r.baseName());
   }
 
+  /** The virtual size (CRLF line ends) of the file at {@code rel} ("new/…"): its W= field, else counted; -1 when gone. */
+  long virtualSizeOf(String rel) {
+    String base = MaildirFilename.baseName(rel.substring(rel.indexOf('/') + 1));
+    long vsize = MaildirFilename.sizeField(base, 'W');
+    if (vsize >= 0) {
+      return vsize;
+    }
+    try {
+      return virtualSizes.computeIfAbsent(base, b -> countVirtualSize(dir.resolve(rel)));
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return -1; // moved or expunged since the listing
+      }
+      throw e;
+    }
+  }
+
   private static long countVirtualSize(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       SizeCounter counter = new SizeCounter();
