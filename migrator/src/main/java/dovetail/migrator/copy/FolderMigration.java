@@ -94,7 +94,7 @@ public final class FolderMigration {
     this.options = Objects.requireNonNull(options, "options");
     this.progress = Objects.requireNonNull(progress, "progress");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.foreign = new ForeignWrites(mailbox, updates -> {
+    this.foreign = new ForeignWrites(mailbox, options.pop3UidlFormat(), updates -> {
       Map<String, String> all = new HashMap<>(updates);
       all.put(MigrationState.UPDATED, clock.instant().toString());
       mailbox.updateDovetailState(s -> MigrationState.merge(s, all));

@@ -6,6 +6,7 @@ import dovetail.migrator.source.LegacyMessageInfo;
 import dovetail.store.Mailbox;
 import dovetail.store.MessageMeta;
 import dovetail.store.StoredMessage;
+import dovetail.store.UidlFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -82,11 +83,14 @@ final class ForeignWrites {
    */
   static final long RECORD_EVERY = 1000;
 
-  /** @param record merges updates (null removes) into the folder's state, with the caller's stamp */
-  ForeignWrites(Mailbox mailbox, Consumer<Map<String, String>> record) {
+  /**
+   * @param uidlFormat {@code pop3_uidl_format}, for the UIDLs of moved messages (see {@link #resolve})
+   * @param record merges updates (null removes) into the folder's state, with the caller's stamp
+   */
+  ForeignWrites(Mailbox mailbox, UidlFormat uidlFormat, Consumer<Map<String, String>> record) {
     this.mailbox = mailbox;
     this.record = record;
-    this.moves = new Renumbering(mailbox, PENDING, record);
+    this.moves = new Renumbering(mailbox, uidlFormat, PENDING, record);
   }
 
   long committed() {
@@ -276,6 +280,10 @@ final class ForeignWrites {
    * With the folder's NEXTUID at the legacy UIDNEXT (nothing can land below it any more): the consented legacy messages
    * copied under new UIDs, the foreign messages moved above the legacy UIDNEXT.
    *
+   * <p>POP3 UIDLs: each moved message keeps the UIDL it showed (the legacy one: its legacy UIDL), except where both
+   * showed the same one (the legacy server and a Dovecot on this store, e.g. both {@code %08Xu%08Xv} of the same UID):
+   * a client of either may hold it, so neither keeps it (IMAP's rule for the UID): both are fetched again, none lost.
+   *
    * @param lateWriters whether another writer may have written the folder after the run's last commit of messages
    *     (a foreign message that no commit's check saw can only be there then)
    * @param legacyUids the legacy UIDs above {@code committedAtStart}, as the run first fetched them
@@ -311,13 +319,13 @@ final class ForeignWrites {
           continue;
         }
         Optional<StoredMessage> occupant = mailbox.message(uid);
-        long occupantTo = occupant.isPresent() ? moveForeign(occupant.get()) : 0;
-        long target = mailbox.status().nextUid();
-        MessageMeta meta = MessageMeta.withUid(target, info.internalDate(), flags.of(info));
         Pop3Uidls.Uidl uidl = uidls.get(uid);
-        if (uidl != null) {
-          meta = meta.withPop3(uidl.uidl(), uidl.order());
-        }
+        boolean clash = occupant.isPresent() && moves.sameUidl(occupant.get(), uid, uidl);
+        Set<String> used = moves.uidlsInUse(uid);
+        long occupantTo = occupant.isPresent() ? moveForeign(occupant.get(), !clash) : 0;
+        long target = mailbox.status().nextUid();
+        MessageMeta meta = moves.legacyUidl(MessageMeta.withUid(target, info.internalDate(), flags.of(info)), uidl,
+            used);
         Renumbering.Copied copy = moves.copyLegacy(session, legacyName, info, meta);
         if (copy.bytes() < 0) {
           moves.clear();
@@ -349,7 +357,7 @@ final class ForeignWrites {
         continue;
       }
       movedFrom.add(uid);
-      movedTo.add(moveForeign(m.get()));
+      movedTo.add(moveForeign(m.get(), true));
     }
     if (!movedFrom.isEmpty()) {
       notes.add(movedFrom.size() + " messages another program stored during the migration moved from UIDs "
@@ -358,8 +366,8 @@ final class ForeignWrites {
     return notes;
   }
 
-  private long moveForeign(StoredMessage m) {
-    long to = moves.renumber(m, foreignMoved(m.uid()));
+  private long moveForeign(StoredMessage m, boolean keepUidl) {
+    long to = moves.renumber(m, foreignMoved(m.uid()), keepUidl);
     LOG.warn("{}: another program's message moved from UID {} to UID {}, above the legacy UIDs", mailbox.name(), m.uid(),
         to);
     return to;

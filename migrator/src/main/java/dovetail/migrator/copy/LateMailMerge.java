@@ -9,6 +9,7 @@ import dovetail.store.MessageMeta;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
+import dovetail.store.UidlFormat;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,11 +52,13 @@ public final class LateMailMerge {
   private final Clock clock;
   private final Renumbering moves;
 
-  public LateMailMerge(Mailbox mailbox, Pop3Uidls pop3, Clock clock) {
+  /** @param uidlFormat {@code pop3_uidl_format}: a renumbered message keeps the UIDL it showed */
+  public LateMailMerge(Mailbox mailbox, Pop3Uidls pop3, UidlFormat uidlFormat, Clock clock) {
     this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
     this.pop3 = Objects.requireNonNull(pop3, "pop3");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.moves = new Renumbering(mailbox, LateMailState.PENDING, this::record);
+    this.moves = new Renumbering(mailbox, Objects.requireNonNull(uidlFormat, "uidlFormat"), LateMailState.PENDING,
+        this::record);
   }
 
   /**
@@ -132,6 +135,8 @@ public final class LateMailMerge {
     boolean renumbered = false;
     long target = info.uid();
     String moved = null;
+    // Read before the occupant moves: it keeps its UIDL, which the late message then must not take.
+    Set<String> used = moves.uidlsInUse(info.uid());
     if (info.uid() < mailbox.status().nextUid()) {
       Optional<StoredMessage> occupant = mailbox.message(info.uid());
       long renumberedTo = occupant.isPresent() ? renumber(occupant.get()) : 0;
@@ -139,10 +144,7 @@ public final class LateMailMerge {
       target = mailbox.status().nextUid();
       moved = target + (renumbered ? " " + renumberedTo : "");
     }
-    MessageMeta meta = MessageMeta.withUid(target, info.internalDate(), flags.of(info));
-    if (uidl != null) {
-      meta = meta.withPop3(uidl.uidl(), uidl.order());
-    }
+    MessageMeta meta = moves.legacyUidl(MessageMeta.withUid(target, info.internalDate(), flags.of(info)), uidl, used);
     Renumbering.Copied copied = moves.copyLegacy(session, legacyName, info, meta);
     if (copied.bytes() < 0 && copied.goneFromLegacy()) {
       Map<String, String> gone = cleared();

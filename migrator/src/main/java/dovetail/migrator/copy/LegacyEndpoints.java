@@ -11,6 +11,7 @@ import dovetail.migrator.source.LegacyImapEndpoint;
 import dovetail.migrator.source.LegacyPop3Endpoint;
 import dovetail.migrator.source.LegacyImapEndpoint.MasterLoginStyle;
 import dovetail.migrator.source.LegacyImapEndpoint.SslMode;
+import dovetail.store.UidlFormat;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -140,14 +141,17 @@ public final class LegacyEndpoints {
     return FetchLimits.defaults().withBatchMessages(settings.migration().prefetchCount());
   }
 
-  /** {@code dsync_commit_msgs_interval}, {@code dsync_features}, {@code imapc_list_prefix}, the retry settings. */
+  /**
+   * {@code dsync_commit_msgs_interval}, {@code dsync_features}, {@code imapc_list_prefix}, the retry settings,
+   * {@code pop3_uidl_format}.
+   */
   public static MigrationOptions options(Settings settings) {
     ImapcSettings imapc = settings.imapc();
     RetryPolicy retry = new RetryPolicy(imapc.connectionRetryCount(), imapc.connectionRetryInterval(), 10,
         imapc.throttle().init(), imapc.throttle().max(), RetryPolicy.defaults().maxInterval());
     return new MigrationOptions(settings.migration().commitInterval(),
         settings.migration().has(DsyncFeature.EMPTY_HEADER_WORKAROUND), false, imapc.listPrefix(), retry, 1,
-        Pop3Uidls.NONE);
+        Pop3Uidls.NONE, UidlFormat.parse(settings.pop3UidlFormat()));
   }
 
   private static Duration min(Duration a, Duration b) {

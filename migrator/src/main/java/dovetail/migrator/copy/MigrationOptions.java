@@ -1,5 +1,6 @@
 package dovetail.migrator.copy;
 
+import dovetail.store.UidlFormat;
 import java.util.Objects;
 
 /**
@@ -19,10 +20,11 @@ import java.util.Objects;
  * @param pop3Uidls POP3 UIDLs and order for the folders they apply to (pop3c_* and pop3_migration_*)
  * @param parallelFolders how many folders of one user are migrated at once, each over its own legacy
  *     connection (they count against {@code legacy_max_connections}); 1 = one session for everything
+ * @param pop3UidlFormat {@code pop3_uidl_format}: a message moved to a new UID keeps the UIDL it showed
  */
 public record MigrationOptions(
     int commitInterval, boolean emptyHeaderWorkaround, boolean skipUndeliverable, String listPrefix,
-    RetryPolicy retry, int parallelFolders, Pop3Uidls pop3Uidls) {
+    RetryPolicy retry, int parallelFolders, Pop3Uidls pop3Uidls, UidlFormat pop3UidlFormat) {
 
   public MigrationOptions {
     if (commitInterval < 0) {
@@ -31,6 +33,7 @@ public record MigrationOptions(
     listPrefix = listPrefix == null ? "" : listPrefix;
     Objects.requireNonNull(retry, "retry");
     pop3Uidls = pop3Uidls == null ? Pop3Uidls.NONE : pop3Uidls;
+    pop3UidlFormat = pop3UidlFormat == null ? UidlFormat.parse(UidlFormat.DOVECOT_DEFAULT) : pop3UidlFormat;
     if (parallelFolders < 1) {
       throw new IllegalArgumentException("parallel folders must be at least 1, was " + parallelFolders);
     }
@@ -38,35 +41,46 @@ public record MigrationOptions(
 
   /** Dovecot's defaults: commit every 100 messages, no workaround, stop at undeliverable messages. */
   public static MigrationOptions defaults() {
-    return new MigrationOptions(100, false, false, "", RetryPolicy.defaults(), 1, Pop3Uidls.NONE);
+    return new MigrationOptions(100, false, false, "", RetryPolicy.defaults(), 1, Pop3Uidls.NONE, null);
   }
 
   public MigrationOptions withCommitInterval(int value) {
-    return new MigrationOptions(value, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, parallelFolders, pop3Uidls);
+    return new MigrationOptions(value, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, parallelFolders, pop3Uidls,
+        pop3UidlFormat);
   }
 
   public MigrationOptions withEmptyHeaderWorkaround(boolean value) {
-    return new MigrationOptions(commitInterval, value, skipUndeliverable, listPrefix, retry, parallelFolders, pop3Uidls);
+    return new MigrationOptions(commitInterval, value, skipUndeliverable, listPrefix, retry, parallelFolders, pop3Uidls,
+        pop3UidlFormat);
   }
 
   public MigrationOptions withSkipUndeliverable(boolean value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, value, listPrefix, retry, parallelFolders, pop3Uidls);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, value, listPrefix, retry, parallelFolders, pop3Uidls,
+        pop3UidlFormat);
   }
 
   public MigrationOptions withListPrefix(String value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, value, retry, parallelFolders, pop3Uidls);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, value, retry, parallelFolders, pop3Uidls,
+        pop3UidlFormat);
   }
 
   public MigrationOptions withParallelFolders(int value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, value, pop3Uidls);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, value, pop3Uidls,
+        pop3UidlFormat);
   }
 
   public MigrationOptions withRetry(RetryPolicy value) {
-    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, value, parallelFolders, pop3Uidls);
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, value, parallelFolders, pop3Uidls,
+        pop3UidlFormat);
   }
 
   public MigrationOptions withPop3Uidls(Pop3Uidls value) {
     return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, parallelFolders,
-        value);
+        value, pop3UidlFormat);
+  }
+
+  public MigrationOptions withPop3UidlFormat(UidlFormat value) {
+    return new MigrationOptions(commitInterval, emptyHeaderWorkaround, skipUndeliverable, listPrefix, retry, parallelFolders,
+        pop3Uidls, value);
   }
 }

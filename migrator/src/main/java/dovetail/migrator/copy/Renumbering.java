@@ -7,15 +7,20 @@ import dovetail.store.Mailbox;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
 import dovetail.store.StoredMessage;
+import dovetail.store.UidlFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moving messages to a new UID when a UID names two different messages (dsync's rule, Dovecot's
@@ -27,8 +32,14 @@ import java.util.function.Consumer;
  * <p>Both steps are crash-safe through one pending note in the folder's state, written before the commit:
  * {@code renumber <oldUid> <newUid>} and {@code late <legacyUid> <localUid>}. The copy always commits first, so a kill
  * leaves two copies, never none; the caller settles the note on its next run.
+ *
+ * <p><b>POP3 UIDLs</b> (RFC 1939: a unique-id names one message, for good). A moved message keeps the UIDL it showed:
+ * when its new UID or file would change it ({@code pop3_uidl_format} with {@code %u}, {@code %f} or {@code %g}, or an
+ * empty {@code P}), the copy stores it as {@code P}, which Dovecot serves too. A legacy message stored under another
+ * UID gets its legacy UIDL only if no message here shows or showed it ({@link #legacyUidl}).
  */
 final class Renumbering {
+  private static final Logger LOG = LoggerFactory.getLogger(Renumbering.class);
   static final String RENUMBER = "renumber";
   static final String LEGACY = "late";
 
@@ -39,15 +50,18 @@ final class Renumbering {
   record Copied(long uid, long bytes, String failure, boolean goneFromLegacy) {}
 
   private final Mailbox mailbox;
+  private final UidlFormat uidlFormat;
   private final String pendingKey;
   private final Consumer<Map<String, String>> record;
 
   /**
+   * @param uidlFormat {@code pop3_uidl_format}: the UIDL of a message without {@code P}
    * @param pendingKey the state key of the pending note (each caller has its own)
    * @param record merges updates into the folder's state (null values remove keys), with the caller's stamp
    */
-  Renumbering(Mailbox mailbox, String pendingKey, Consumer<Map<String, String>> record) {
+  Renumbering(Mailbox mailbox, UidlFormat uidlFormat, String pendingKey, Consumer<Map<String, String>> record) {
     this.mailbox = mailbox;
+    this.uidlFormat = uidlFormat;
     this.pendingKey = pendingKey;
     this.record = record;
   }
@@ -75,16 +89,25 @@ final class Renumbering {
   }
 
   /**
-   * Gives a local message a new UID: a copy under the next UID with the same bytes, flags, date and POP3 identity, then
-   * the old UID expunged. Records that named the old UID as where a legacy message went now name the new one.
+   * Gives a local message a new UID: a copy under the next UID with the same bytes, flags, date, POP3 UIDL and order,
+   * then the old UID expunged. Records that named the old UID as where a legacy message went now name the new one.
    *
    * @param after state updates written together with the end of the step
    * @return the new UID
    */
   long renumber(StoredMessage old, Map<String, String> after) {
+    return renumber(old, after, true);
+  }
+
+  /**
+   * As {@link #renumber(StoredMessage, Map)}; without {@code keepUidl} the copy shows a new UIDL
+   * ({@code pop3_uidl_format} at its new UID): for a UIDL that another server showed for another message.
+   */
+  long renumber(StoredMessage old, Map<String, String> after, boolean keepUidl) {
     long fresh = mailbox.status().nextUid();
+    String uidl = keepUidl ? keptUidl(old, fresh) : null;
     record.accept(Map.of(pendingKey, RENUMBER + " " + old.uid() + " " + fresh));
-    MessageMeta meta = new MessageMeta(fresh, old.internalDate(), old.flags(), old.pop3Uidl(), old.pop3Order());
+    MessageMeta meta = new MessageMeta(fresh, old.internalDate(), old.flags(), uidl, old.pop3Order());
     try (InputStream in = mailbox.openContent(old.uid())) {
       mailbox.append(meta, in);
     } catch (IOException e) {
@@ -92,6 +115,71 @@ final class Renumbering {
     }
     finishRenumber(old.uid(), fresh, after);
     return fresh;
+  }
+
+  /** The {@code P} that makes a copy of {@code old} under {@code fresh} show {@code old}'s UIDL; null if it does anyway. */
+  private String keptUidl(StoredMessage old, long fresh) {
+    String shown = uidl(old);
+    if (old.pop3Uidl() == null && shown.equals(uidlFormat.forUid(uidValidity(), fresh))) {
+      return null; // e.g. a format without %u, %f and %g
+    }
+    return shown;
+  }
+
+  /** The UIDL a POP3 server shows for {@code m}. */
+  String uidl(StoredMessage m) {
+    return uidlFormat.uidl(uidValidity(), m);
+  }
+
+  /**
+   * Every UIDL that the folder's messages show now and, when UID {@code legacyUid} is below the next UID but empty,
+   * the one a message there without {@code P} showed: what a legacy message that lands elsewhere must not take. Read
+   * before anything is moved.
+   */
+  Set<String> uidlsInUse(long legacyUid) {
+    Set<String> used = new HashSet<>();
+    for (StoredMessage m : mailbox.messages()) {
+      used.add(uidl(m));
+    }
+    String former = uidlFormat.forUid(uidValidity(), legacyUid);
+    if (former != null && legacyUid < mailbox.status().nextUid() && mailbox.message(legacyUid).isEmpty()) {
+      used.add(former); // an expunged message may have shown it
+    }
+    return used;
+  }
+
+  /**
+   * Whether the legacy message at {@code legacyUid} showed, on the legacy server, the UIDL that {@code occupant} shows
+   * here: its legacy UIDL, or without one {@code pop3_uidl_format} at its legacy UID (Dovetail's assumption for
+   * migrated mail).
+   */
+  boolean sameUidl(StoredMessage occupant, long legacyUid, Pop3Uidls.Uidl legacy) {
+    String theirs = legacy != null ? legacy.uidl() : uidlFormat.forUid(uidValidity(), legacyUid);
+    return uidl(occupant).equals(theirs);
+  }
+
+  /**
+   * The POP3 UIDL of a legacy message stored under {@code meta.uid()}, not its legacy UID: its legacy UIDL unless a
+   * message here shows or showed it ({@code used}, from {@link #uidlsInUse}); else {@code pop3_uidl_format} at the new
+   * UID, or, if even that is in use, its base filename (an empty {@code P}, Dovecot's fallback), which is unique.
+   */
+  MessageMeta legacyUidl(MessageMeta meta, Pop3Uidls.Uidl legacy, Set<String> used) {
+    if (legacy != null && !used.contains(legacy.uidl())) {
+      return meta.withPop3(legacy.uidl(), legacy.order());
+    }
+    long order = legacy == null ? 0 : legacy.order();
+    String own = uidlFormat.forUid(uidValidity(), meta.uid());
+    String uidl = own != null && used.contains(own) ? "" : null;
+    if (legacy != null) {
+      LOG.warn("{}: the legacy POP3 UIDL {} of the message stored as UID {} names another message here; it gets {}",
+          mailbox.name(), legacy.uidl(), meta.uid(), uidl != null ? "its file name as UIDL"
+              : own != null ? "UIDL " + own : "pop3_uidl_format of its new file");
+    }
+    return uidl == null && order == 0 ? meta : meta.withPop3(uidl, order);
+  }
+
+  private long uidValidity() {
+    return mailbox.status().uidValidity();
   }
 
   /** Settles a {@code renumber} note: finishes it when its copy committed; true when it did. */

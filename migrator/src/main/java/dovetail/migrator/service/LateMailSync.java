@@ -15,6 +15,7 @@ import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.StoreException;
+import dovetail.store.UidlFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,7 @@ final class LateMailSync {
   private final FolderLock lock;
   private final Duration onAccessEvery;
   private final Map<Key, Instant> lastOnAccess = new ConcurrentHashMap<>();
+  private final UidlFormat uidlFormat;
 
   LateMailSync(Settings settings, Function<String, MailStore> stores, LegacyLogins logins, ConnectionLimiter limiter,
       Clock clock, FolderLock lock, Duration onAccessEvery) {
@@ -65,6 +67,7 @@ final class LateMailSync {
     this.clock = clock;
     this.lock = lock;
     this.onAccessEvery = onAccessEvery;
+    this.uidlFormat = UidlFormat.parse(settings.pop3UidlFormat());
   }
 
   Duration window() {
@@ -130,7 +133,8 @@ final class LateMailSync {
           session = source.open(user);
         }
         LegacyImapSession s = session;
-        LateMailMerge.Result r = lock.alone(user, box.name(), () -> new LateMailMerge(box, pop3, clock).run(s));
+        LateMailMerge.Result r = lock.alone(user, box.name(),
+            () -> new LateMailMerge(box, pop3, uidlFormat, clock).run(s));
         if (r.merged() > 0 || !r.problem().isEmpty()) {
           LOG.info("{}: {}: {} late legacy messages merged, {} local renumbered{}", user, box.name(), r.merged(),
               r.renumbered(), r.problem().isEmpty() ? "" : "; " + r.problem());

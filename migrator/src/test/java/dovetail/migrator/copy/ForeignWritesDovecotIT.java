@@ -17,6 +17,7 @@ import dovetail.store.Mailbox;
 import dovetail.store.StoreOptions;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
+import dovetail.store.dovecot.Pop3Probe;
 import dovetail.store.maildir.MaildirStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -240,6 +241,41 @@ class ForeignWritesDovecotIT {
   }
 
   /**
+   * POP3: Dovecot's LDA takes INBOX's legacy UIDs 1 and 2; Dovecot on the store and the legacy server then both show
+   * {@code %08Xu%08Xv} of UIDs 1 and 2, for different messages. A keep client of either may hold those UIDLs, so after
+   * the operator's run neither message shows them (both are fetched again rather than one never): no UIDL that either
+   * server showed names another message afterwards.
+   */
+  @Test
+  void aUidlBothServersShowedForDifferentMessagesNamesNeitherAfterwards(@TempDir Path tmp) throws Exception {
+    try (Setup s = setup(tmp)) {
+      backup(s).run(List.of("no such folder"), MigrationListener.NONE); // the skeleton only
+      for (int i = 0; i < 2; i++) {
+        lda(s.dovecot(), "INBOX", ("From: mta@example.org\r\nSubject: LDA " + i + "\r\n\r\nvia dovecot-lda\n")
+            .getBytes(StandardCharsets.US_ASCII));
+      }
+      Map<String, TreeSet<String>> seen = new HashMap<>();
+      for (DovecotServer server : List.of(s.dovecot(), s.legacy())) {
+        Pop3Probe.retrieveAll(server, DovecotLegacy.USER)
+            .forEach(m -> seen.computeIfAbsent(m.uidl(), k -> new TreeSet<>()).add(m.sha256()));
+      }
+      assertTrue(seen.values().stream().anyMatch(shas -> shas.size() == 2), "the servers showed a UIDL twice: " + seen);
+      int legacyCount = Pop3Probe.list(s.legacy(), DovecotLegacy.USER).size();
+      assertEquals(Outcome.FAILED, folder(backup(s).run(List.of("INBOX"), MigrationListener.NONE), "INBOX").outcome());
+      assertEquals(Outcome.COMPLETE, folder(backup(s).run(List.of("INBOX"), MigrationListener.NONE), "INBOX").outcome());
+
+      List<Pop3Probe.Pop3Message> after = Pop3Probe.retrieveAll(s.dovecot(), DovecotLegacy.USER);
+      assertEquals(legacyCount + 2, after.size());
+      assertEquals(after.size(), after.stream().map(Pop3Probe.Pop3Message::uidl).distinct().count(), "distinct UIDLs");
+      for (Pop3Probe.Pop3Message m : after) {
+        TreeSet<String> before = seen.get(m.uidl());
+        assertTrue(before == null || before.equals(new TreeSet<>(List.of(m.sha256()))),
+            "UIDL " + m.uidl() + " names " + m.sha256() + " now, and named " + before + " before");
+      }
+    }
+  }
+
+  /**
    * In the running server: a client's access (or the sweeper) never runs the failed folder, so never gives the consent;
    * the admin's {@code migrate -f} does, and completes it.
    */
@@ -379,8 +415,12 @@ class ForeignWritesDovecotIT {
   }
 
   private static FolderResult folder(UserResult r) {
-    return r.folders().stream().filter(f -> f.folder().equals(FOLDER)).findFirst()
-        .orElseThrow(() -> new AssertionError("no result for " + FOLDER + ": " + r));
+    return folder(r, FOLDER);
+  }
+
+  private static FolderResult folder(UserResult r, String name) {
+    return r.folders().stream().filter(f -> f.folder().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no result for " + name + ": " + r));
   }
 
   /** One delivery through Dovecot's own LDA, as the mail user, into {@code folder}. */

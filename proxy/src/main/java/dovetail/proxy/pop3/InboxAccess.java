@@ -6,6 +6,7 @@ import dovetail.migrator.service.MigrationUnavailableException;
 import dovetail.migrator.service.Migrations;
 import dovetail.store.MailStore;
 import dovetail.store.StoreException;
+import dovetail.store.UidlFormat;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;

@@ -6,6 +6,7 @@ import dovetail.store.Mailbox;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import dovetail.store.UidlFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -43,19 +44,13 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
       long uidValidity = inbox.status().uidValidity();
       List<org.apache.james.protocols.pop3.mailbox.MessageMetaData> out = new ArrayList<>();
       for (StoredMessage m : DropOrder.sort(inbox.messages())) {
-        out.add(new DropEntry(m.uid(), uidl(uidValidity, m), m.virtualSize()));
+        out.add(new DropEntry(m.uid(), uidlFormat.uidl(uidValidity, m), m.virtualSize()));
       }
       listing = List.copyOf(out);
       return listing;
     } catch (StoreException e) {
       throw new IOException("INBOX cannot be listed: " + e.error(), e);
     }
-  }
-
-  /** The stored P (its base filename when P is empty, as Dovecot's maildir does), else pop3_uidl_format. */
-  private String uidl(long uidValidity, StoredMessage m) {
-    String stored = m.effectivePop3Uidl();
-    return stored != null ? stored : uidlFormat.expand(uidValidity, m);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dovetail.migrator.service.Migrations;
 import dovetail.proxy.imap.PathFileSystem;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import dovetail.store.MailStore;
+import dovetail.store.UidlFormat;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

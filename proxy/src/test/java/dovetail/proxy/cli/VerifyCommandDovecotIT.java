@@ -111,7 +111,8 @@ class VerifyCommandDovecotIT {
       Settings settings = ConfigLoader.load(conf, List.of());
       try (LegacyImapSession session = LegacyImapSource.create(LegacyEndpoints.imap(settings, "alice"),
           LegacyEndpoints.fetchLimits(settings)).open("alice")) {
-        LateMailMerge.Result merged = new LateMailMerge(inbox, Pop3Uidls.NONE, Clock.systemUTC()).run(session);
+        LateMailMerge.Result merged = new LateMailMerge(inbox, Pop3Uidls.NONE,
+            dovetail.store.UidlFormat.parse(dovetail.store.UidlFormat.DOVECOT_DEFAULT), Clock.systemUTC()).run(session);
         assertEquals(1, merged.renumbered(), merged.toString());
       }
 

@@ -20,7 +20,7 @@ import java.util.List;
  * An LMTP session typed over TCP or the Unix socket, as an MTA would (RFC 2033): whole replies, raw bytes where a
  * test needs them, and a streamed DATA for messages too large to build in memory. The one LMTP helper of these tests.
  */
-final class LmtpClient implements AutoCloseable {
+public final class LmtpClient implements AutoCloseable {
   private final Closeable connection;
   private final InputStream raw;
   private final BufferedReader in;
@@ -38,7 +38,7 @@ final class LmtpClient implements AutoCloseable {
   }
 
   /** Over TCP to 127.0.0.1. */
-  LmtpClient(int port) throws IOException {
+  public LmtpClient(int port) throws IOException {
     this(new Socket("127.0.0.1", port));
   }
 
@@ -59,7 +59,7 @@ final class LmtpClient implements AutoCloseable {
   }
 
   /** Sends one command line and returns the last line of its reply. */
-  String command(String line) throws IOException {
+  public String command(String line) throws IOException {
     send((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     return reply();
   }
@@ -87,7 +87,7 @@ final class LmtpClient implements AutoCloseable {
   }
 
   /** MAIL, RCPTs, DATA with {@code message} (CRLF lines, dot-stuffed here), and one reply per accepted recipient. */
-  List<String> deliver(String from, List<String> to, String message) throws IOException {
+  public List<String> deliver(String from, List<String> to, String message) throws IOException {
     List<String> replies = new ArrayList<>();
     replies.add(command("MAIL FROM:<" + from + ">"));
     int accepted = 0;

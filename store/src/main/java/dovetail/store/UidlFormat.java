@@ -1,6 +1,5 @@
-package dovetail.proxy.pop3;
+package dovetail.store;
 
-import dovetail.store.StoredMessage;
 import java.util.Locale;
 
 /**
@@ -10,22 +9,53 @@ import java.util.Locale;
  * width ({@code 0} pads with zeros and never truncates; without {@code 0} the width truncates) and the modifiers
  * {@code X} (decimal to lower-case hex, as m_str_hex's "%llx"), {@code L}, {@code U}. {@code %m} (header MD5)
  * needs Dovecot's index and is refused when the format is parsed, so that no UIDL is ever invented.
+ * Shared by the POP3 server and the migrator (which keeps a message's UIDL when it gives it a new UID).
  */
-final class UidlFormat {
+public final class UidlFormat {
+  /** Dovecot 2.3's default pop3_uidl_format. */
+  public static final String DOVECOT_DEFAULT = "%08Xu%08Xv";
+
   private final String format;
+  private final boolean perFile;
 
   private UidlFormat(String format) {
     this.format = format;
+    // Digits survive every modifier and width, so two files tell whether %f or %g is used.
+    this.perFile = !expand(0, probe(1, "1", "1")).equals(expand(0, probe(1, "2", "2")));
   }
 
   /** @throws IllegalArgumentException naming pop3_uidl_format, for a variable this build cannot expand */
-  static UidlFormat parse(String format) {
-    UidlFormat f = new UidlFormat(format);
-    f.expand(0, new StoredMessage(0, null, null, 0, 0, null, 0, "g", "f")); // validates every variable once
-    return f;
+  public static UidlFormat parse(String format) {
+    return new UidlFormat(format); // the constructor expands every variable once: that validates them
   }
 
-  String expand(long uidValidity, StoredMessage m) {
+  /**
+   * The UIDL a POP3 server shows for {@code m}, Dovetail's and Dovecot's alike: the stored {@code P} (its base
+   * filename when {@code P} is empty), else this format.
+   */
+  public String uidl(long uidValidity, StoredMessage m) {
+    String stored = m.effectivePop3Uidl();
+    return stored != null ? stored : expand(uidValidity, m);
+  }
+
+  /**
+   * Whether the UIDL depends on the message's file ({@code %f}, {@code %g}): then a copy of the message in a new
+   * file shows another UIDL, and the UIDL of a message not stored here cannot be known.
+   */
+  public boolean perFile() {
+    return perFile;
+  }
+
+  /** The UIDL of a message without {@code P} at {@code uid}; null when it depends on the file ({@link #perFile}). */
+  public String forUid(long uidValidity, long uid) {
+    return perFile ? null : expand(uidValidity, probe(uid, "", ""));
+  }
+
+  private static StoredMessage probe(long uid, String guid, String baseName) {
+    return new StoredMessage(uid, null, null, 0, 0, null, 0, guid, baseName);
+  }
+
+  public String expand(long uidValidity, StoredMessage m) {
     StringBuilder out = new StringBuilder();
     int i = 0;
     while (i < format.length()) {

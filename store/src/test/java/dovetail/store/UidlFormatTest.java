@@ -1,11 +1,10 @@
-package dovetail.proxy.pop3;
+package dovetail.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.store.Flags;
-import dovetail.store.StoredMessage;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +27,31 @@ class UidlFormatTest {
     assertEquals("1F", UidlFormat.parse("%XUu").expand(1, M), "modifiers apply in the order written");
     assertEquals("1f", UidlFormat.parse("%UXu").expand(1, M), "U first, on the decimal UID, then X");
     assertEquals("100%", UidlFormat.parse("100%%").expand(1, M));
+  }
+
+  @Test
+  void aStoredUidlWinsAndAnEmptyOneIsTheBaseFilename() {
+    UidlFormat f = UidlFormat.parse("%u.%v");
+    assertEquals("31.7", f.uidl(7, M));
+    assertEquals("kept", f.uidl(7, withP("kept")));
+    assertEquals("1700000000.M1P2.host,S=10,W=12", f.uidl(7, withP("")));
+  }
+
+  @Test
+  void onlyFormatsWithFOrGDependOnTheFile() {
+    for (String format : new String[] {"%f", "%g", "%Lg", "%Xf", "%4g-%u", "x%UXg"}) {
+      assertTrue(UidlFormat.parse(format).perFile(), format);
+      assertEquals(null, UidlFormat.parse(format).forUid(7, 31), format);
+    }
+    for (String format : new String[] {"%08Xu%08Xv", "%v.%u", "%v", "100%%f"}) {
+      assertFalse(UidlFormat.parse(format).perFile(), format);
+    }
+    assertEquals("7.31", UidlFormat.parse("%v.%u").forUid(7, 31));
+  }
+
+  private static StoredMessage withP(String p) {
+    return new StoredMessage(M.uid(), M.flags(), M.internalDate(), M.size(), M.virtualSize(), p, 0, M.guid(),
+        M.baseName());
   }
 
   @Test
