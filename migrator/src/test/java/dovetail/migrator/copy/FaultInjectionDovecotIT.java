@@ -66,7 +66,23 @@ class FaultInjectionDovecotIT {
   @ParameterizedTest
   @EnumSource(value = Fault.class, names = {"CUT_AT_RANDOM_OFFSET", "STALL", "SLOW_DRIP", "DISCONNECT_AFTER_GREETING"})
   void theRunCompletesOrEndsWithAReasonAndALaterRunCompletes(Fault fault, @TempDir Path tmp) throws Exception {
-    long seed = System.nanoTime();
+    long seed = seed();
+    System.out.println(fault + ": seed " + seed);
+    try {
+      runs(fault, seed, tmp);
+    } catch (AssertionError | Exception e) {
+      // Every failure names the seed: without it a flake cannot be replayed.
+      throw new AssertionError(fault + " (seed " + seed + ", replay with -Dfault.seed=" + seed + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** The proxy's seed: {@code -Dfault.seed=N} replays a failure, else a new one each run. */
+  private static long seed() {
+    String fixed = System.getProperty("fault.seed", "").trim();
+    return fixed.isEmpty() ? System.nanoTime() : Long.parseLong(fixed);
+  }
+
+  private static void runs(Fault fault, long seed, Path tmp) throws Exception {
     try (FaultProxy proxy = new FaultProxy(legacy.imapPort(), schedule(fault), 2_000_000, seed)) {
       Path conf = DovecotLegacy.conf(tmp.resolve("dovetail.conf"), proxy.port(), "maildir:" + tmp + "/store/%n",
           "imapc_cmd_timeout = 2 secs", "mail_prefetch_count = 8", "dsync_commit_msgs_interval = 10");
