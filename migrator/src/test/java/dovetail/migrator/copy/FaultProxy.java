@@ -38,6 +38,7 @@ final class FaultProxy implements AutoCloseable {
   private final long maxCutOffset;
   private final Random random;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger struck = new AtomicInteger();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -63,6 +64,14 @@ final class FaultProxy implements AutoCloseable {
 
   int connections() {
     return connections.get();
+  }
+
+  /**
+   * Connections on which a fault struck (cut, stall begun, hang-up). Counted before the client can notice: a run that
+   * ended incomplete because of one already sees it here.
+   */
+  int struck() {
+    return struck.get();
   }
 
   private void acceptLoop() {
@@ -118,6 +127,7 @@ final class FaultProxy implements AutoCloseable {
       switch (fault) {
         case CUT_AT_RANDOM_OFFSET, STALL -> {
           if (sent + n >= offset) {
+            struck.incrementAndGet();
             out.write(buffer, 0, (int) (offset - sent));
             out.flush();
             if (fault == Fault.STALL) {
@@ -141,6 +151,7 @@ final class FaultProxy implements AutoCloseable {
           }
         }
         case DISCONNECT_AFTER_GREETING -> {
+          struck.incrementAndGet();
           out.write(buffer, 0, n);
           out.flush();
           return;
