@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 public final class DovetailCommand implements Runnable {
   /** The commands, in the order `dovetail --help` lists them (picocli's `help` comes last). */
   private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, DemoCommand.class, BackupCommand.class,
-      MigrateCommand.class, StatusCommand.class, SweeperCommand.class, SyncCommand.class, VerifyCommand.class);
+      MigrateCommand.class, StatusCommand.class, SweeperCommand.class, SyncCommand.class, VerifyCommand.class, HandoverCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -28,8 +28,8 @@ import java.util.TreeMap;
  * {@code base}: a client that synced before this load hears of it, one that synced after does not.
  */
 final class FolderState {
-  static final String HIGHEST_KEY = "modseq.highest";
-  static final String LEGACY_KEY = "legacy.highestmodseq";
+  static final String HIGHEST_KEY = ModSeqCeiling.HIGHEST_KEY;
+  static final String LEGACY_KEY = ModSeqCeiling.LEGACY_KEY;
   static final long RESERVE = 1000;
 
   /** What changed since the last look; messages in ascending UID order. */
@@ -82,7 +82,7 @@ final class FolderState {
       return;
     }
     Map<String, String> state = folder.dovetailState();
-    base = Math.max(number(state.get(HIGHEST_KEY)), number(state.get(LEGACY_KEY))) + 1;
+    base = ModSeqCeiling.of(state) + 1;
     highest = base;
     ceiling = base - 1;
     reserve(folder);
@@ -191,19 +191,8 @@ final class FolderState {
     ceiling = highest + RESERVE;
     folder.updateDovetailState(before -> {
       Map<String, String> state = new TreeMap<>(before);
-      state.put(HIGHEST_KEY, Long.toString(Math.max(ceiling, number(before.get(HIGHEST_KEY)))));
+      state.put(HIGHEST_KEY, Long.toString(Math.max(ceiling, ModSeqCeiling.number(before.get(HIGHEST_KEY)))));
       return state;
     });
-  }
-
-  private static long number(String value) {
-    if (value == null || value.isBlank()) {
-      return 0;
-    }
-    try {
-      return Math.max(0, Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 }

@@ -1,0 +1,77 @@
+package dovetail.proxy.cli;
+
+import dovetail.conf.Settings;
+import dovetail.proxy.handover.HandoverScript;
+import dovetail.proxy.handover.ModSeqFloors;
+import dovetail.store.MailLocation;
+import dovetail.store.StoreException;
+import dovetail.store.StoreOptions;
+import dovetail.store.maildir.MaildirStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code handover -c FILE [-u USER]...}: prints the sh script that, run before stock Dovecot first opens the store,
+ * keeps every folder's mod-sequences above what Dovetail and the legacy server showed. Reads the stores offline and
+ * writes nothing. Exit 0 with the script on stdout, 2 (and no script) when a store cannot be read.
+ */
+@Command(name = "handover", mixinStandardHelpOptions = true,
+    description = "Print the sh script that carries each folder's mod-sequences over to stock Dovecot (run it as "
+        + "root after Dovetail stops, before Dovecot starts).")
+final class HandoverCommand implements Callable<Integer> {
+  static final int EXIT_FAILED = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin ConfigOptions config;
+
+  @CommandLine.Option(names = "-u", converter = UserNameConverter.class, paramLabel = "USER",
+      description = "user (repeatable; default: every user whose store exists)")
+  List<String> users = new ArrayList<>();
+
+  @CommandLine.Option(names = "--dovecot-config", paramLabel = "FILE", defaultValue = "/etc/dovecot/dovecot.conf",
+      description = "stock Dovecot's configuration, written into the script (default: ${DEFAULT-VALUE})")
+  Path dovecotConfig;
+
+  @CommandLine.Option(names = "--separator", paramLabel = "CHAR", defaultValue = ".",
+      description = "the hierarchy separator of Dovecot's inbox namespace (default: ${DEFAULT-VALUE})")
+  char separator;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Settings settings = config.load(err);
+    String value = settings.store().mailLocation();
+    List<ModSeqFloors.Floor> floors = new ArrayList<>();
+    try {
+      if (value.toUpperCase(Locale.ROOT).contains(":INDEX=")) {
+        // The floor lives in Dovecot's index; the script looks for it, and puts it, beside the messages.
+        throw new IllegalArgumentException("mail_location with INDEX= is not supported: " + value);
+      }
+      MailLocation location = MailLocation.parse(value);
+      for (String user : users.isEmpty() ? location.users() : users) {
+        Path root = location.rootFor(user);
+        if (!Files.isDirectory(root.resolve("cur")) || !Files.isDirectory(root.resolve("new"))
+            || !Files.isDirectory(root.resolve("tmp"))) {
+          throw new IllegalArgumentException(user + ": no store at " + root); // opening it would create one
+        }
+        floors.addAll(ModSeqFloors.of(user, MaildirStore.forUser(location, user, StoreOptions.DEFAULT), separator));
+      }
+    } catch (StoreException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      err.println("dovetail handover: " + e.getMessage());
+      err.flush();
+      return EXIT_FAILED;
+    }
+    out.print(HandoverScript.render(floors, dovecotConfig.toAbsolutePath()));
+    out.flush();
+    return 0;
+  }
+}

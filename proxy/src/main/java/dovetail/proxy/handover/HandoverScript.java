@@ -1,0 +1,102 @@
+package dovetail.proxy.handover;
+
+import static dovetail.proxy.handover.ShellQuote.quote;
+
+import dovetail.proxy.handover.ModSeqFloors.Floor;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The POSIX sh script that sets each folder's floor in stock Dovecot: {@code doveadm mailbox update
+ * --min-highest-modseq N FOLDER}, then Dovecot's first sync gives every message N+1 and HIGHESTMODSEQ goes above N.
+ * doveadm runs as the store's owner with USER set and no {@code -u} (dovecot-maildir-format.md, section 13): no userdb
+ * lookup, so it works while Dovecot is stopped and nothing can index a folder between the check and the update. A
+ * folder that Dovecot has indexed already is refused: the floor would then not reach its messages' mod-sequences.
+ */
+public final class HandoverScript {
+  private HandoverScript() {}
+
+  public static String render(List<Floor> floors, Path dovecotConfig) {
+    StringBuilder s = new StringBuilder();
+    s.append("""
+        #!/bin/sh
+        # Written by `dovetail handover`. Raises each folder's HIGHESTMODSEQ in stock Dovecot above the highest that
+        # Dovetail or the legacy server showed, so that a client's cached value stays below every later change
+        # (RFC 7162). Run it once, as root, after Dovetail has stopped and before Dovecot first opens the store.
+        # DOVECOT_CONF and DOVEADM override the configuration file and the doveadm binary.
+        """);
+    s.append("conf=${DOVECOT_CONF:-").append(quote(dovecotConfig.toString())).append("}\n");
+    s.append("""
+        doveadm=${DOVEADM:-doveadm}
+        status=0
+        raised=0
+
+        # floor USER FOLDER MODSEQ DIRECTORY, with $maildir and $location of USER's store set
+        floor() {
+          for index in "$4"/dovecot.index*; do
+            if [ -e "$index" ]; then
+              printf 'FAILED %s %s: Dovecot has indexed it already (%s); not raised, see README (handover)\\n' \\
+                "$1" "$2" "$index" >&2
+              status=1
+              return
+            fi
+          done
+          if ! owner=$(stat -c %u:%g "$maildir"); then
+            printf 'FAILED %s %s: cannot read the owner of %s\\n' "$1" "$2" "$maildir" >&2
+            status=1
+            return
+          fi
+          # doveadm as the store's owner (files it creates must be Dovecot's); Dovecot refuses root anyway
+          as=""
+          if [ "$(id -u):$(id -g)" != "$owner" ]; then
+            as="setpriv --reuid=${owner%:*} --regid=${owner#*:} --clear-groups"
+          fi
+          # no list index: with it, updating one folder creates every folder's index log, which the check refuses
+          if $as env USER="$1" HOME="$maildir" "$doveadm" -c "$conf" -o stats_writer_socket_path= \\
+              -o mailbox_list_index=no -o "mail_location=$location" \\
+              mailbox update --min-highest-modseq "$3" "$2"; then
+            raised=$((raised + 1))
+          else
+            printf 'FAILED %s %s: doveadm mailbox update --min-highest-modseq %s\\n' "$1" "$2" "$3" >&2
+            status=1
+          fi
+        }
+        """);
+    for (Map.Entry<String, List<Floor>> user : byUser(floors).entrySet()) {
+      Path maildir = user.getValue().get(0).maildir();
+      s.append('\n').append("maildir=").append(quote(maildir.toString()))
+          .append(" location=").append(quote(mailLocation(maildir))).append('\n');
+      for (Floor f : user.getValue()) {
+        s.append("floor ").append(quote(f.user())).append(' ').append(quote(f.dovecotName())).append(' ')
+            .append(f.modSeq()).append(' ').append(quote(f.directory().toString())).append('\n');
+      }
+    }
+    s.append("""
+
+        if [ "$status" = 0 ]; then
+          echo "handover: $raised folder(s) raised"
+        fi
+        exit "$status"
+        """);
+    return s.toString();
+  }
+
+  /** {@code maildir:ROOT} with '%' doubled: Dovecot expands variables in mail_location. */
+  static String mailLocation(Path maildir) {
+    String path = maildir.toString();
+    if (path.indexOf(':') >= 0) {
+      throw new IllegalArgumentException("a Maildir path with ':' cannot be a mail_location: " + path);
+    }
+    return "maildir:" + path.replace("%", "%%");
+  }
+
+  private static Map<String, List<Floor>> byUser(List<Floor> floors) {
+    Map<String, List<Floor>> users = new LinkedHashMap<>();
+    for (Floor f : floors) {
+      users.computeIfAbsent(f.user(), u -> new java.util.ArrayList<>()).add(f);
+    }
+    return users;
+  }
+}

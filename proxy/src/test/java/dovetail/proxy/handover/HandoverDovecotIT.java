@@ -1,0 +1,222 @@
+package dovetail.proxy.handover;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.dovecot.DovecotServer;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.UIDFolder;
+import jakarta.mail.event.MailEvent;
+import jakarta.mail.event.MessageChangedEvent;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.ResyncData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cut-over to stock Dovecot, with real parts: a CONDSTORE client changes flags through Dovetail and caches
+ * HIGHESTMODSEQ; Dovetail stops; `dovetail handover`'s script runs with Dovecot's configuration; Dovecot starts over
+ * the same store. With the script, a flag change in Dovecot is seen by CHANGEDSINCE and QRESYNC from the cached
+ * value; without it (the negative control), Dovecot starts below the cached value and the change is missed.
+ */
+class HandoverDovecotIT {
+  private static final String USER = "alice";
+  private static final String PASSWORD = "secret";
+  /** Quotes, '$', spaces and non-ASCII: the script must hand doveadm this name intact. */
+  private static final String NASTY = "Tom's \"$HOME\" `x` Über";
+  private static final List<String> FOLDERS = List.of("INBOX", NASTY);
+
+  @TempDir Path tmp;
+
+  @Test
+  void afterTheScriptDovecotStartsAboveWhatClientsCachedAndTheyHearOfItsChanges() throws Exception {
+    Path work = tmp.resolve("dovecot");
+    Map<String, Long> cached = serveThroughDovetail(work);
+
+    Path script = tmp.resolve("handover.sh");
+    Files.writeString(script, handover("-c", tmp.resolve("dovetail/dovetail.conf").toString(), "--dovecot-config",
+        work.resolve("dovecot.conf").toString(), "--separator", "/"));
+    String text = Files.readString(script);
+    assertTrue(text.contains(" 'INBOX' ") && text.contains(ShellQuote.quote(NASTY)), text);
+    String[] ran = sh(script);
+    assertEquals("0", ran[0], "script failed: " + ran[2] + "\n" + text);
+    assertEquals("handover: 2 folder(s) raised\n", ran[1]);
+    assertEquals("", ran[2]);
+
+    try (DovecotServer dovecot = startDovecot(work)) {
+      for (String folder : FOLDERS) {
+        long h = cached.get(folder);
+        long after;
+        try (IMAPStore store = connect(dovecot.imapPort())) {
+          IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+          f.open(Folder.READ_WRITE, ResyncData.CONDSTORE);
+          after = f.getHighestModSeq();
+          assertTrue(after > h, folder + ": HIGHESTMODSEQ " + after + " <= " + h);
+          for (Message m : f.getMessages()) {
+            assertTrue(((IMAPMessage) m).getModSeq() > h, folder + ": MODSEQ " + ((IMAPMessage) m).getModSeq());
+          }
+          f.close(false);
+        }
+        changeFlagsInDovecot(dovecot, folder);
+        // From the value cached from Dovetail: a one-time resync of every message (all above it), the change in it.
+        assertTrue(changedSince(dovecot, folder, h).contains(1L), folder + ": UID FETCH (CHANGEDSINCE " + h + ")");
+        assertTrue(qresync(dovecot, folder, h).contains(1L), folder + ": SELECT (QRESYNC (uv " + h + "))");
+        // From Dovecot's own value: just the change.
+        assertEquals(List.of(1L), changedSince(dovecot, folder, after), folder + ": CHANGEDSINCE " + after);
+      }
+      assertEquals(List.of(), dovecot.logProblems());
+    }
+  }
+
+  /** Negative control: the same cut-over without the script, so the test above can fail. */
+  @Test
+  void withoutTheScriptDovecotStartsBelowWhatClientsCachedAndTheyMissItsChanges() throws Exception {
+    Path work = tmp.resolve("dovecot");
+    Map<String, Long> cached = serveThroughDovetail(work);
+    try (DovecotServer dovecot = startDovecot(work)) {
+      long h = cached.get("INBOX");
+      changeFlagsInDovecot(dovecot, "INBOX");
+      assertEquals(List.of(), changedSince(dovecot, "INBOX", h), "Dovecot's change is below the cached " + h);
+      assertEquals(List.of(), dovecot.logProblems());
+    }
+  }
+
+  /**
+   * Dovecot's configuration written (its first start creates it; it never touches a home until a client comes),
+   * then Dovetail serves the store: two folders with messages, flags changed under CONDSTORE. Returns the
+   * HIGHESTMODSEQ the client cached per folder, after checking every MODSEQ it was shown is at most that.
+   */
+  private Map<String, Long> serveThroughDovetail(Path work) throws Exception {
+    startDovecot(work).close();
+    Map<String, Long> cached = new LinkedHashMap<>();
+    try (TestDovetail dovetail = TestDovetail.builder(tmp.resolve("dovetail")).user(USER, "{PLAIN}" + PASSWORD)
+        .mailLocation("maildir:" + work.resolve("home") + "/%n/Maildir").start();
+        IMAPStore store = connect(dovetail.imapPort())) {
+      assertTrue(store.hasCapability("QRESYNC"));
+      for (String folder : FOLDERS) {
+        IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+        if (!f.exists()) {
+          assertTrue(f.create(Folder.HOLDS_MESSAGES));
+        }
+        Session session = Session.getInstance(new Properties());
+        List<Message> messages = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+          messages.add(new MimeMessage(session, new ByteArrayInputStream(("Subject: " + i + "\r\n\r\nbody " + i + "\r\n")
+              .getBytes(StandardCharsets.US_ASCII))));
+        }
+        f.appendMessages(messages.toArray(new Message[0]));
+        f.open(Folder.READ_WRITE, ResyncData.CONDSTORE);
+        f.setFlags(new int[] {2, 3}, new Flags(Flags.Flag.SEEN), true);
+        f.setFlags(new int[] {3}, new Flags(Flags.Flag.FLAGGED), true);
+        f.close(false);
+        f.open(Folder.READ_ONLY, ResyncData.CONDSTORE); // the HIGHESTMODSEQ after the changes, as a client caches it
+        long h = f.getHighestModSeq();
+        for (Message m : f.getMessages()) {
+          assertTrue(((IMAPMessage) m).getModSeq() <= h, folder + ": a message above HIGHESTMODSEQ " + h);
+        }
+        assertTrue(h > 1, folder + ": " + h);
+        cached.put(folder, h);
+        f.close(false);
+      }
+    }
+    return cached;
+  }
+
+  private static DovecotServer startDovecot(Path work) {
+    return DovecotServer.builder(work).user(USER, PASSWORD).noSpecialUse().start();
+  }
+
+  private static IMAPStore connect(int port) throws Exception {
+    Properties p = new Properties();
+    p.setProperty("mail.imap.connectiontimeout", "10000");
+    p.setProperty("mail.imap.timeout", "30000");
+    IMAPStore store = (IMAPStore) Session.getInstance(p).getStore("imap");
+    store.connect("127.0.0.1", port, USER, PASSWORD);
+    return store;
+  }
+
+  /** Another Dovecot client flags UID 1. */
+  private static void changeFlagsInDovecot(DovecotServer dovecot, String folder) throws Exception {
+    try (IMAPStore store = connect(dovecot.imapPort())) {
+      IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+      f.open(Folder.READ_WRITE);
+      f.setFlags(new Message[] {f.getMessageByUID(1)}, new Flags(Flags.Flag.ANSWERED), true);
+      f.close(false);
+    }
+  }
+
+  /** {@code UID FETCH 1:* (FLAGS) (CHANGEDSINCE modSeq)}: the UIDs it returns. */
+  private static List<Long> changedSince(DovecotServer dovecot, String folder, long modSeq) throws Exception {
+    try (IMAPStore store = connect(dovecot.imapPort())) {
+      IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+      f.open(Folder.READ_ONLY);
+      List<Long> uids = new ArrayList<>();
+      for (Message m : f.getMessagesByUIDChangedSince(1, UIDFolder.LASTUID, modSeq)) {
+        uids.add(f.getUID(m));
+      }
+      f.close(false);
+      return uids;
+    }
+  }
+
+  /** {@code SELECT folder (QRESYNC (uidvalidity modSeq))}: the UIDs whose flags it reports changed. */
+  private static List<Long> qresync(DovecotServer dovecot, String folder, long modSeq) throws Exception {
+    try (IMAPStore store = connect(dovecot.imapPort())) {
+      IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+      long uidValidity = f.getUIDValidity();
+      List<Long> uids = new ArrayList<>();
+      for (MailEvent e : f.open(Folder.READ_WRITE, new ResyncData(uidValidity, modSeq))) {
+        if (e instanceof MessageChangedEvent changed) {
+          uids.add(f.getUID(changed.getMessage()));
+        }
+      }
+      f.close(false);
+      return uids;
+    }
+  }
+
+  private static String handover(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] full = new String[args.length + 1];
+    full[0] = "handover";
+    System.arraycopy(args, 0, full, 1, args.length);
+    picocli.CommandLine cli = DovetailCommand.newCommandLine(full);
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    assertEquals(0, cli.execute(full), out + "\n" + err);
+    assertFalse(out.toString().isEmpty());
+    return out.toString();
+  }
+
+  /** {exit, stdout, stderr} of {@code sh script}. */
+  private static String[] sh(Path script) throws Exception {
+    Process p = new ProcessBuilder("sh", script.toString()).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    return new String[] {Integer.toString(p.exitValue()), out, err};
+  }
+}
