@@ -270,6 +270,20 @@ class MaildirStoreTest {
   }
 
   @Test
+  void renameUnderItselfIsRefusedAndChangesNothing() {
+    MailStore s = store();
+    s.create("Q").append(MessageMeta.next(DATE, Flags.NONE), bytes("q\n"));
+    s.create("Q/C");
+    for (String to : List.of("Q/R", "Q/C/D")) {
+      assertEquals(StoreError.INVALID_NAME, assertThrows(StoreException.class, () -> s.rename("Q", to)).error(), to);
+    }
+    assertEquals(List.of("INBOX", "Q", "Q/C"), store().listFolders());
+    assertEquals(1, store().open("Q").status().messages());
+    s.rename("Q", "QR"); // a longer name is no child
+    assertEquals(List.of("INBOX", "QR", "QR/C"), store().listFolders());
+  }
+
+  @Test
   void uidValidityFileKeepsTheHighestValueUsed() throws IOException {
     MailStore s = store();
     s.create("X", 0x74cbb1, 1);
