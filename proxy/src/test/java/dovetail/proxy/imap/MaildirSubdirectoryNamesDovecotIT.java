@@ -103,6 +103,7 @@ class MaildirSubdirectoryNamesDovecotIT {
       assertEquals(7, LegacyMailboxes.assertSameMail(l, d, user + " in Dovetail"));
       assertEquals(7, LegacyMailboxes.assertSameMail(l, j, user + " in Dovecot over Dovetail's store"));
     }
+    assertEquals(List.of(), judge.logProblems(), "Dovecot finds nothing wrong with the store");
   }
 
   @Test
@@ -167,5 +168,6 @@ class MaildirSubdirectoryNamesDovecotIT {
         assertEquals(1, j.examine(folder).messages().size(), folder);
       }
     }
+    assertEquals(List.of(), judge.logProblems(), "Dovecot finds nothing wrong with the store");
   }
 }
