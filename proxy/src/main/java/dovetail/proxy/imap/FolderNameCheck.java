@@ -15,8 +15,8 @@ import org.apache.james.mailbox.model.MailboxPath;
 import reactor.core.publisher.Mono;
 
 /**
- * The names a command would give a folder (CREATE, RENAME's new name) or write into the subscriptions file
- * (SUBSCRIBE, UNSUBSCRIBE), checked against the rules of {@link FolderNames} before James runs the command. A name
+ * The names a command would give a folder (CREATE, RENAME's new name, which must not lie under the old one) or write
+ * into the subscriptions file (SUBSCRIBE, UNSUBSCRIBE), checked against the rules of {@link FolderNames} before James runs the command. A name
  * no folder can have here fails with an {@link InvalidFolderNameException}, which {@link DovetailProcessor} answers
  * {@code NO [CANNOT]} with the reason, as Dovecot does.
  *
@@ -40,6 +40,7 @@ final class FolderNameCheck {
         checkNew(create.getMailboxName(), session, mailboxSession);
       } else if (message instanceof RenameRequest rename) {
         checkNew(rename.getNewName(), session, mailboxSession);
+        checkRename(rename.getExistingName(), rename.getNewName(), session, mailboxSession);
       } else if (message instanceof SubscribeRequest subscribe) {
         check(subscribe.getMailboxName(), session, mailboxSession);
       } else if (message instanceof UnsubscribeRequest unsubscribe) {
@@ -57,6 +58,16 @@ final class FolderNameCheck {
     if (path != null) {
       char delimiter = mailboxSession.getPathDelimiter();
       FolderNames.checkNew(path.sanitize(delimiter), delimiter);
+    }
+  }
+
+  private static void checkRename(String from, String to, ImapSession session, MailboxSession mailboxSession)
+      throws InvalidFolderNameException {
+    MailboxPath fromPath = ownPath(from, session, mailboxSession);
+    MailboxPath toPath = ownPath(to, session, mailboxSession);
+    if (fromPath != null && toPath != null) {
+      char delimiter = mailboxSession.getPathDelimiter();
+      FolderNames.checkRename(fromPath.sanitize(delimiter), toPath.sanitize(delimiter), delimiter);
     }
   }
 

@@ -1,9 +1,12 @@
 package dovetail.proxy.imap;
 
 import java.nio.charset.CharacterCodingException;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.display.ModifiedUtf7;
+import org.apache.james.imap.api.message.response.StatusResponse;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.decode.ImapCommandParser;
 import org.apache.james.imap.decode.ImapCommandParserFactory;
@@ -16,8 +19,8 @@ import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
  * James 3.8.1's decoder with mailbox names that are not valid modified UTF-7 (RFC 3501 §5.1.3) answered
  * {@code NO}, as Dovecot answers them. James decodes a mailbox argument while parsing (ImapRequestLineReader.mailbox
  * through ModifiedUtf7), and its charset throws {@link Error} wrapping a {@link CharacterCodingException}: nothing
- * between the parser and Netty catches an Error, so the connection was dropped. Each command parser is wrapped
- * here, where the tag is still known.
+ * between the parser and Netty catches an Error, so the connection was dropped. A name with 8-bit bytes is
+ * answered {@code NO} the same way. Each command parser is wrapped here, where the tag is still known.
  */
 final class MailboxNameGuard {
   /** Dovecot's text (imap-commands-util.c), so that logs and clients read the same on both servers. */
@@ -31,18 +34,34 @@ final class MailboxNameGuard {
     return new DefaultImapDecoder(responses, guarding(new ImapParserFactory(responses), responses));
   }
 
+  /**
+   * Commands whose only strings are mailbox names. A name with 8-bit bytes (no UTF8=ACCEPT) fails James's US-ASCII
+   * decoding of the string ("Illegal encoding", or "IO failure" for a literal) and is answered BAD; here it is the
+   * name that is invalid, and Dovecot answers NO. APPEND is not here: its date-time is a string too.
+   */
+  private static final Set<String> MAILBOX_COMMANDS =
+      Set.of("CREATE", "DELETE", "RENAME", "SELECT", "EXAMINE", "STATUS", "SUBSCRIBE", "UNSUBSCRIBE", "COPY", "MOVE");
+  private static final Set<String> ENCODING_FAILURES =
+      Set.of(HumanReadableText.BAD_IO_ENCODING.getKey(), HumanReadableText.SOCKET_IO_FAILURE.getKey());
+
   /** Every parser of {@code parsers}, guarded. */
   static ImapCommandParserFactory guarding(ImapCommandParserFactory parsers, StatusResponseFactory responses) {
-    return name -> guard(parsers.getParser(name), responses);
+    return name -> guard(parsers.getParser(name), name != null && MAILBOX_COMMANDS.contains(name.toUpperCase(Locale.ROOT)),
+        responses);
   }
 
-  private static ImapCommandParser guard(ImapCommandParser parser, StatusResponseFactory responses) {
+  private static ImapCommandParser guard(ImapCommandParser parser, boolean namesOnly, StatusResponseFactory responses) {
     if (parser == null) {
       return null;
     }
     return (request, tag, session) -> {
       try {
-        return parser.parse(request, tag, session);
+        ImapMessage parsed = parser.parse(request, tag, session);
+        if (namesOnly && parsed instanceof StatusResponse r && r.getServerResponseType() == StatusResponse.Type.BAD
+            && r.getTextKey() != null && ENCODING_FAILURES.contains(r.getTextKey().getKey())) {
+          return responses.taggedNo(tag, null, INVALID_NAME);
+        }
+        return parsed;
       } catch (Error e) {
         if (!(e.getCause() instanceof CharacterCodingException)) {
           throw e;

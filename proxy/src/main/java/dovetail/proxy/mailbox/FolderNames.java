@@ -62,6 +62,19 @@ public final class FolderNames {
   }
 
   /**
+   * Refuses RENAME of a folder to a name under itself, as Dovecot does before anything moves (cmd-rename.c): the
+   * folder would have to become its own descendant. Both paths as James's mailbox manager takes them.
+   */
+  public static void checkRename(MailboxPath from, MailboxPath to, char delimiter) throws InvalidFolderNameException {
+    String f = from.getName();
+    String t = to.getName();
+    boolean inbox = f.equalsIgnoreCase(MailStore.INBOX);
+    if (t.length() > f.length() && t.regionMatches(inbox, 0, f, 0, f.length()) && t.charAt(f.length()) == delimiter) {
+      throw new InvalidFolderNameException("Can't rename mailbox under its own child.");
+    }
+  }
+
+  /**
    * Refuses a name for a new folder (CREATE, RENAME's new name) that the store cannot hold ({@link #check}) or James
    * does not create (MailboxPath.assertAcceptable: '%' or '*', a leading '#', more than 200 characters). {@code path} as James's
    * mailbox manager takes it: without a trailing delimiter (MailboxPath.sanitize).

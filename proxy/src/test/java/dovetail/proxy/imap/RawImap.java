@@ -106,6 +106,28 @@ final class RawImap implements AutoCloseable {
     }
   }
 
+  /** {@code <tag> <prefix> {n}}, then the literal's exact bytes after the continuation, then CRLF. */
+  List<String> commandWithLiteral(String prefix, byte[] literal) throws IOException {
+    String t = "a" + (++tag);
+    out.write((t + " " + prefix + " {" + literal.length + "}\r\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    String cont = readResponse();
+    if (!cont.startsWith("+")) {
+      return List.of(cont);
+    }
+    out.write(literal);
+    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      String line = readResponse();
+      lines.add(line);
+      if (line.startsWith(t + " ")) {
+        return lines;
+      }
+    }
+  }
+
   static String last(List<String> lines) {
     return lines.get(lines.size() - 1);
   }

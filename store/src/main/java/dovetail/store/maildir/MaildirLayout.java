@@ -67,11 +67,9 @@ final class MaildirLayout {
       // A level that is not valid mUTF-7 (written by some other tool) is shown as it is on disk.
       name.append(decoded == null ? level : decoded);
     }
-    String n = name.toString();
-    if (n.equals("cur") || n.equals("new") || n.equals("tmp")) {
-      return null;
-    }
-    return n;
+    // ".new", ".tmp", ".cur" are the folders new, tmp, cur: Maildir++ lists every dot-directory
+    // (mailbox-list-maildir-iter.c); only LAYOUT=fs hides them (is_internal_name), where they would be subdirectories.
+    return name.toString();
   }
 
   static void validate(String name) {

@@ -200,6 +200,10 @@ final class MaildirMailStore implements MailStore {
       throw new StoreException(StoreError.INVALID_NAME, "INBOX cannot be renamed");
     }
     MaildirLayout.validate(to);
+    if (to.startsWith(from + SEPARATOR)) {
+      // The children would be moved into the folder's own new name (Dovecot refuses it too, cmd-rename.c).
+      throw new StoreException(StoreError.INVALID_NAME, "cannot rename folder " + from + " under itself, to " + to);
+    }
     if (!exists(from)) {
       throw new StoreException(StoreError.NOT_FOUND, "no folder " + from);
     }

@@ -180,6 +180,20 @@ class MaildirStoreTest {
     assertEquals(StoreError.ALREADY_EXISTS, assertThrows(StoreException.class, () -> s.create("Entwürfe")).error());
   }
 
+  /** ".new" is the folder new, beside the root's new/ (Dovecot lists it, mailbox-list-maildir-iter.c). */
+  @Test
+  void foldersNamedLikeMaildirSubdirectoriesAreListed() throws IOException {
+    MailStore s = store();
+    for (String name : List.of("new", "tmp", "cur", "Work/new")) {
+      s.create(name).append(MessageMeta.next(DATE, Flags.NONE), bytes(name + "\n"));
+    }
+    assertTrue(Files.isDirectory(root.resolve(".new/cur")));
+    assertTrue(Files.isDirectory(root.resolve(".Work.new/cur")));
+    assertEquals(List.of("INBOX", "Work/new", "cur", "new", "tmp"), store().listFolders());
+    assertEquals(List.of(), store().open("INBOX").messages(), "the root's new/ and tmp/ stay INBOX's own");
+    assertArrayEquals("tmp\n".getBytes(), read(store().open("tmp"), 1));
+  }
+
   @Test
   void subscriptionsAreWrittenInVersion2Format() throws IOException {
     MailStore s = store();
@@ -253,6 +267,20 @@ class MaildirStoreTest {
     s.create("{x/y");
     s.rename("{x", "New");
     assertEquals(List.of("INBOX", "New", "New/y", "Old", "Old/Sent", "a/b"), s.listFolders());
+  }
+
+  @Test
+  void renameUnderItselfIsRefusedAndChangesNothing() {
+    MailStore s = store();
+    s.create("Q").append(MessageMeta.next(DATE, Flags.NONE), bytes("q\n"));
+    s.create("Q/C");
+    for (String to : List.of("Q/R", "Q/C/D")) {
+      assertEquals(StoreError.INVALID_NAME, assertThrows(StoreException.class, () -> s.rename("Q", to)).error(), to);
+    }
+    assertEquals(List.of("INBOX", "Q", "Q/C"), store().listFolders());
+    assertEquals(1, store().open("Q").status().messages());
+    s.rename("Q", "QR"); // a longer name is no child
+    assertEquals(List.of("INBOX", "QR", "QR/C"), store().listFolders());
   }
 
   @Test
