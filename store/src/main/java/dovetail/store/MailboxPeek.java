@@ -1,5 +1,6 @@
 package dovetail.store;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,9 @@ import java.util.Map;
 public interface MailboxPeek {
   /** As {@link Mailbox#name()}. */
   String name();
+
+  /** The folder's directory, where Dovecot would keep its dovecot.index* files. */
+  Path directory();
 
   /** As {@link Mailbox#dovetailState()}. */
   Map<String, String> dovetailState();

@@ -3,7 +3,6 @@ package dovetail.proxy.handover;
 import dovetail.proxy.mailbox.ModSeqCeiling;
 import dovetail.store.MailStore;
 import dovetail.store.MailboxPeek;
-import dovetail.store.ModifiedUtf7;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class ModSeqFloors {
       Optional<MailboxPeek> peek = store.peek(folder);
       long modSeq = peek.map(p -> ModSeqCeiling.of(p.dovetailState())).orElse(0L);
       if (modSeq > DOVECOT_START) {
-        floors.add(new Floor(user, store.root(), directory(store.root(), folder), dovecotName(folder, separator), modSeq));
+        floors.add(new Floor(user, store.root(), peek.get().directory(), dovecotName(folder, separator), modSeq));
       }
     }
     return floors;
@@ -50,17 +49,5 @@ public final class ModSeqFloors {
       throw new IllegalArgumentException("folder " + folder + " holds Dovecot's separator '" + separator + "'");
     }
     return folder.replace(MailStore.SEPARATOR, separator);
-  }
-
-  /** Maildir++ as the store lays it out (store.maildir's MaildirLayout, not public): INBOX is the root, A/B is .A.B. */
-  static Path directory(Path root, String folder) {
-    if (folder.equals(MailStore.INBOX)) {
-      return root;
-    }
-    StringBuilder dir = new StringBuilder();
-    for (String level : folder.split(String.valueOf(MailStore.SEPARATOR), -1)) {
-      dir.append('.').append(ModifiedUtf7.encode(level));
-    }
-    return root.resolve(dir.toString());
   }
 }

@@ -2,6 +2,7 @@ package dovetail.store.maildir;
 
 import dovetail.store.MailboxPeek;
 import dovetail.store.StoredMessage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,11 @@ final class MaildirPeek implements MailboxPeek {
   @Override
   public String name() {
     return folder.name();
+  }
+
+  @Override
+  public Path directory() {
+    return folder.directory();
   }
 
   @Override
