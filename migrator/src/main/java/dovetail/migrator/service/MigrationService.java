@@ -542,6 +542,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   @Override
   public CompletableFuture<UserResult> migrateUser(String user, List<String> folders) {
+    MailLocation.checkUserName(user); // before it becomes known: a bad name would break every later status
     boolean newName = known.add(user);
     sweeper.wake();
     CompletableFuture<UserResult> result = new CompletableFuture<>();

@@ -49,6 +49,11 @@ final class AdminJson {
     // Legacy folders the skeleton could not set up: they keep the user from being complete, so status says why.
     ArrayNode unset = n.putArray("unset");
     u.unset().forEach((legacy, reason) -> unset.addObject().put("legacy_folder", legacy).put("reason", reason));
+    if (u.error().isPresent()) {
+      n.put("error", u.error().get());
+    } else {
+      n.putNull("error");
+    }
     return n;
   }
 

@@ -44,6 +44,7 @@ class AdminEndToEndDovecotIT {
   private static final Map<String, Integer> DAVE = LegacyMailboxes.counts("INBOX", 3, "Sent", 4);
 
   @TempDir static Path dir;
+  private static Path sweeperUsers;
   private static DovecotServer legacy;
   private static TestDovetail dovetail;
 
@@ -69,7 +70,10 @@ class AdminEndToEndDovecotIT {
             List.of("kw" + i), Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i));
       }
     }
+    sweeperUsers = dir.resolve("sweeper-users");
+    Files.writeString(sweeperUsers, "# read again on every status\n");
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
+        .setting("sweeper_users = " + sweeperUsers)
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
         .setting("imapc_features = rfc822.size").setting("sweeper = no").setting("mail_fsync = never")
         .setting("dsync_commit_msgs_interval = 10").start();
@@ -305,6 +309,58 @@ class AdminEndToEndDovecotIT {
     }
     assertFalse(knownUsers().contains("nosuchuser"), "not a known user once its run was refused");
     assertFalse(Files.exists(dovetail.mailRoot().resolve("nosuchuser")), "no store");
+  }
+
+  /**
+   * A user name no store can have (a path, a control character) is refused where it comes in, in one line that says
+   * why, with the usage-error exit; it is never recorded, so status of every user keeps working.
+   */
+  @Test
+  void anInvalidUserNameIsRefusedAtOnceAndNeverBreaksStatus() throws Exception {
+    String conf = dovetail.configFile().toString();
+    String why = "invalid user name '../alice': '/' is not allowed";
+    for (String[] args : List.of(new String[] {"migrate", "-c", conf, "-u", "../alice"},
+        new String[] {"migrate", "-c", conf, "-u", "../alice", "--wait"},
+        new String[] {"status", "-c", conf, "-u", "../alice"},
+        new String[] {"sync", "-c", conf, "-1", "-u", "../alice"},
+        new String[] {"verify", "-c", conf, "-u", "../alice"},
+        new String[] {"backup", "-c", conf, "-u", "../alice"})) {
+      Run r = run(args);
+      assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.out() + r.err());
+      assertTrue(r.err().contains(why), r.err());
+      assertEquals("", r.out(), String.join(" ", args));
+    }
+
+    // What the command line never sends, a script on the socket may: the server refuses it the same way.
+    try (RawAdminClient socket = new RawAdminClient(dir.resolve("dovetail").resolve("admin.sock"))) {
+      socket.send("{\"verb\":\"migrate\",\"user\":\"../alice\"}");
+      assertError(why, socket.read());
+      socket.send("{\"verb\":\"migrate\",\"user\":\"../alice\",\"wait\":true}");
+      assertError(why, socket.read());
+      socket.send("{\"verb\":\"sync\",\"user\":\"carol/../alice\"}");
+      assertError("invalid user name 'carol/../alice': '/' is not allowed", socket.read());
+      socket.send("{\"verb\":\"status\",\"user\":\"alice\\n\"}");
+      assertError("invalid user name 'alice\\x0a': control character U+000A is not allowed", socket.read());
+    }
+    // sweeper_users is read again on every call: a bad line there is skipped (and logged), not a user.
+    Files.writeString(sweeperUsers, "../evil\n", java.nio.file.StandardOpenOption.APPEND);
+    try {
+      Run all = run("status", "-c", conf, "--json");
+      assertEquals(0, all.exit(), all.out() + all.err());
+      List<String> users = new ArrayList<>();
+      all.json().path("users").forEach(u -> users.add(u.path("user").asText()));
+      assertFalse(users.stream().anyMatch(u -> u.contains("..") || u.contains("alice")), users.toString());
+      Run text = run("status", "-c", conf);
+      assertEquals(0, text.exit(), text.out() + text.err());
+    } finally {
+      Files.writeString(sweeperUsers, "# read again on every status\n");
+    }
+    assertFalse(Files.exists(dovetail.mailRoot().resolve("alice")), "no store");
+  }
+
+  private static void assertError(String expected, JsonNode reply) {
+    assertEquals("error", reply.path("type").asText(), reply.toString());
+    assertEquals(expected, reply.path("error").asText());
   }
 
   /** The users {@code status} shows without -u. */
