@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dovetail.proxy.cli.DovetailCommand;
 import dovetail.proxy.server.LegacyMailboxes;
+import dovetail.proxy.server.RawLines;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.MessageMeta;
 import dovetail.store.dovecot.DovecotServer;
@@ -42,6 +43,7 @@ class AdminEndToEndDovecotIT {
   private static final Map<String, Integer> CAROL = LegacyMailboxes.counts("INBOX", 40, "Sent", 25, "Archive/2024", 30);
   private static final Map<String, Integer> GUS = LegacyMailboxes.counts("INBOX", 3);
   private static final Map<String, Integer> DAVE = LegacyMailboxes.counts("INBOX", 3, "Sent", 4);
+  private static final Map<String, Integer> HAL = LegacyMailboxes.counts("INBOX", 6);
 
   @TempDir static Path dir;
   private static Path sweeperUsers;
@@ -61,8 +63,9 @@ class AdminEndToEndDovecotIT {
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "carol"), CAROL, 7);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "dave"), DAVE, 8);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "gus"), GUS, 9);
+    LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "hal"), HAL, 10);
     legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw").user("dave", "dave-pw").user("fay", "fay-pw")
-        .user("gus", "gus-pw")
+        .user("gus", "gus-pw").user("hal", "hal-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     try (ImapProbe fay = ImapProbe.login(legacy, "fay")) {
       for (int i = 0; i < 30; i++) { // Dovecot keeps them all in its index; a Maildir folder holds 26
@@ -264,6 +267,40 @@ class AdminEndToEndDovecotIT {
     assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+complete\\s+3/3 \\+2 local\\s.*")),
         text.out());
     assertTrue(text.out().contains("gus: 1/1 folders complete; 3/3 messages +2 local"), text.out());
+  }
+
+  /**
+   * Messages the user deletes after the migration (POP3 DELE, as a POP3 client that does not keep mail does) are not
+   * shown as missing from a complete folder: status says what the migration did, and what was expunged since.
+   */
+  @Test
+  void statusOfACompleteFolderIsNotShortOfWhatTheUserDeletedSince() throws Exception {
+    String conf = dovetail.configFile().toString();
+    Run migrate = run("migrate", "-c", conf, "-u", "hal", "--wait");
+    assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
+    try (java.net.Socket pop = new java.net.Socket("127.0.0.1", dovetail.pop3Port())) {
+      pop.setSoTimeout(30_000);
+      var in = pop.getInputStream();
+      var out = pop.getOutputStream();
+      assertTrue(RawLines.line(in).startsWith("+OK"));
+      for (String command : new String[] {"USER hal", "PASS hal-pw", "DELE 1", "DELE 2", "QUIT"}) {
+        RawLines.send(out, command);
+        String reply = RawLines.line(in);
+        assertTrue(reply.startsWith("+OK"), command + ": " + reply);
+      }
+    }
+    assertEquals(4, dovetail.store("hal").open("INBOX").messages().size(), "two deleted");
+
+    JsonNode inbox = folders(status("hal")).get("INBOX");
+    assertEquals("complete", inbox.path("state").asText(), inbox.toString());
+    assertEquals(6, inbox.path("messages_done").asLong(), inbox.toString());
+    assertEquals(6, inbox.path("messages_total").asLong(), inbox.toString());
+    assertEquals(inbox.path("bytes_total").asLong(), inbox.path("bytes_done").asLong(), inbox.toString());
+    assertEquals(2, inbox.path("messages_expunged").asLong(), inbox.toString());
+    assertEquals(0, inbox.path("messages_local").asLong(), inbox.toString());
+    Run text = run("status", "-c", conf, "-u", "hal");
+    assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+complete\\s+6/6 \\(2 expunged since\\)\\s.*100%.*")),
+        text.out());
   }
 
   /** migrate prints a folder's warnings as backup does, in the same words: nothing copied in part goes unsaid. */
