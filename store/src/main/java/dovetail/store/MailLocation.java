@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -181,24 +182,65 @@ public final class MailLocation {
     return user.toLowerCase(Locale.ROOT);
   }
 
+  /** @throws StoreException (INVALID_NAME) with {@link #userNameProblem}'s text */
   public static void checkUserName(String user) {
-    if (user == null || user.isEmpty() || user.length() > 255) {
-      throw new StoreException(StoreError.INVALID_NAME, "invalid user name");
+    Optional<String> problem = userNameProblem(user);
+    if (problem.isPresent()) {
+      throw new StoreException(StoreError.INVALID_NAME, problem.get());
     }
+  }
+
+  /**
+   * Why no store can have this user name (one that could leave the template's directory, or that no login could
+   * have), in one line that quotes the name, e.g. {@code invalid user name '../alice': '/' is not allowed}. The one
+   * rule for every place a name comes in: logins, admin commands, {@code -u}, {@code sweeper_users}.
+   */
+  public static Optional<String> userNameProblem(String user) {
+    if (user == null || user.isEmpty()) {
+      return Optional.of("invalid user name: empty");
+    }
+    if (user.length() > 255) {
+      return Optional.of("invalid user name: longer than 255 characters");
+    }
+    String quoted = "invalid user name '" + printable(user) + "': ";
     for (int i = 0; i < user.length(); i++) {
       char c = user.charAt(i);
-      if (c < 0x21 || c == '/' || c == '\\' || c == 0x7f) {
-        throw new StoreException(StoreError.INVALID_NAME, "invalid character in user name: " + user);
+      if (c == ' ') {
+        return Optional.of(quoted + "a space is not allowed");
+      }
+      if (c < 0x20 || c == 0x7f) {
+        return Optional.of(quoted + String.format("control character U+%04X is not allowed", (int) c));
+      }
+      if (c == '/' || c == '\\') {
+        return Optional.of(quoted + "'" + c + "' is not allowed");
       }
     }
     if (user.indexOf('@') != user.lastIndexOf('@')) {
-      throw new StoreException(StoreError.INVALID_NAME, "more than one '@' in user name: " + user);
+      return Optional.of(quoted + "more than one '@'");
     }
-    String local = user.contains("@") ? user.substring(0, user.lastIndexOf('@')) : user;
-    String domain = user.contains("@") ? user.substring(user.lastIndexOf('@') + 1) : "x";
-    if (local.isEmpty() || local.startsWith(".") || domain.isEmpty() || domain.startsWith(".")) {
-      throw new StoreException(StoreError.INVALID_NAME, "invalid user name: " + user);
+    int at = user.lastIndexOf('@');
+    String local = at < 0 ? user : user.substring(0, at);
+    String domain = at < 0 ? "x" : user.substring(at + 1);
+    if (local.isEmpty()) {
+      return Optional.of(quoted + "nothing before '@'");
     }
+    if (domain.isEmpty()) {
+      return Optional.of(quoted + "nothing after '@'");
+    }
+    if (local.startsWith(".") || domain.startsWith(".")) {
+      return Optional.of(quoted + (local.startsWith(".") ? "it" : "its domain") + " may not start with '.'");
+    }
+    return Optional.empty();
+  }
+
+  /** The name on one line: control characters as escapes, so a quoted name never breaks a log or an answer. */
+  private static String printable(String user) {
+    StringBuilder out = new StringBuilder(user.length());
+    for (int i = 0; i < user.length(); i++) {
+      char c = user.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+    }
+    return out.toString();
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,20 @@ class MailLocationTest {
     for (String bad : new String[] {"../root", "a/b", ".hidden", "alice@..", "a@b@c", "", "tab\tname", "back\\slash"}) {
       assertEquals(StoreError.INVALID_NAME, assertThrows(StoreException.class, () -> location.rootFor(bad)).error(), bad);
     }
+  }
+
+  @Test
+  void aRefusedUserNameIsOneLineThatQuotesItAndSaysWhy() {
+    assertEquals(Optional.of("invalid user name '../alice': '/' is not allowed"),
+        MailLocation.userNameProblem("../alice"));
+    assertEquals(Optional.of("invalid user name 'alice\\x0a': control character U+000A is not allowed"),
+        MailLocation.userNameProblem("alice\n"));
+    assertEquals(Optional.of("invalid user name '.hidden': it may not start with '.'"),
+        MailLocation.userNameProblem(".hidden"));
+    assertEquals(Optional.of("invalid user name 'a@b@c': more than one '@'"), MailLocation.userNameProblem("a@b@c"));
+    assertEquals(Optional.empty(), MailLocation.userNameProblem("alice@example.org"));
+    assertEquals("invalid user name '../alice': '/' is not allowed",
+        assertThrows(StoreException.class, () -> location.rootFor("../alice")).getMessage());
   }
 
   @Test

@@ -70,6 +70,8 @@ public final class FolderMigration {
   private final RunProgress.Folder progress;
   private final Clock clock;
   private final Map<Long, Integer> connectionDeaths = new HashMap<>();
+  /** UIDs on which a connection died by being closed, not by silence: the words differ (an operator looks elsewhere). */
+  private final Set<Long> droppedOn = new HashSet<>();
   private final List<Undeliverable> skipped = new ArrayList<>();
   private boolean sessionBroken;
   private MessageFlags flags;
@@ -461,10 +463,17 @@ public final class FolderMigration {
     }
     long uid = e.messageUid().getAsLong();
     int deaths = connectionDeaths.merge(uid, 1, Integer::sum);
+    boolean droppedBefore = droppedOn.contains(uid);
+    if (!e.stoppedAnswering()) {
+      droppedOn.add(uid);
+    }
     if (deaths < 2) {
       return null;
     }
-    return new Undeliverable(uid, "the legacy server dropped the connection twice while sending it: " + e.getMessage());
+    String how = !e.stoppedAnswering() && droppedBefore ? "dropped the connection twice"
+        : e.stoppedAnswering() && !droppedBefore ? "stopped answering twice (imapc_cmd_timeout)"
+        : "dropped the connection once and stopped answering once (imapc_cmd_timeout)";
+    return new Undeliverable(uid, "the legacy server " + how + " while sending it: " + e.getMessage());
   }
 
   private MessageMeta meta(LegacyMessageInfo info) {

@@ -22,10 +22,12 @@ import java.util.Optional;
  * @param messagesLocal messages another writer added to a migrated folder (deliveries, APPENDs, Dovecot), not in
  *     messagesDone; 0 for a folder made here, whose messages are all in messagesDone
  * @param bytesLocal    their bytes, not in bytesDone
+ * @param messagesExpunged migrated legacy messages no longer in the store (the user deleted them here since: IMAP
+ *     EXPUNGE, POP3 DELE); still counted in messagesDone, which says what the migration did
  */
 public record FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
     long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds,
-    Optional<Instant> legacyChecked, long lateMerged, long messagesLocal, long bytesLocal) {
+    Optional<Instant> legacyChecked, long lateMerged, long messagesLocal, long bytesLocal, long messagesExpunged) {
   /** The state of a folder created in Dovetail: it has no legacy twin. */
   public static final String LOCAL = "local";
 
@@ -34,10 +36,18 @@ public record FolderStatus(String folder, String state, long messagesDone, long 
     return state.equals(MigrationState.FolderState.COMPLETE.configName()) || state.equals(LOCAL);
   }
 
+  /** Without expunged messages. */
+  public FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
+      long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds,
+      Optional<Instant> legacyChecked, long lateMerged, long messagesLocal, long bytesLocal) {
+    this(folder, state, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error, messagesPerSecond,
+        etaSeconds, legacyChecked, lateMerged, messagesLocal, bytesLocal, 0);
+  }
+
   /** Without late-mail checks or local messages. */
   public FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
       long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds) {
     this(folder, state, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error, messagesPerSecond,
-        etaSeconds, Optional.empty(), 0, 0, 0);
+        etaSeconds, Optional.empty(), 0, 0, 0, 0);
   }
 }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,7 @@ final class KnownUsers {
   private final Optional<Path> usersFile;
   private final MailLocation location;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   KnownUsers(Optional<Path> usersFile, MailLocation location) {
     this.usersFile = usersFile;
@@ -52,15 +54,31 @@ final class KnownUsers {
     return List.copyOf(users);
   }
 
-  /** One address per line; blank lines and lines starting with '#' are skipped. */
+  /**
+   * One address per line; blank lines and lines starting with '#' are skipped, and so is a name no store can have
+   * (warned about once per name: the file is read again on every call).
+   */
   private List<String> fromFile() {
     if (usersFile.isEmpty()) {
       return List.of();
     }
     try {
-      return Files.readAllLines(usersFile.get(), StandardCharsets.UTF_8).stream().map(String::trim)
-          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-          .map(MailLocation::canonicalUser).toList();
+      List<String> users = new ArrayList<>();
+      List<String> lines = Files.readAllLines(usersFile.get(), StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i).trim();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        String user = MailLocation.canonicalUser(line);
+        Optional<String> problem = MailLocation.userNameProblem(user);
+        if (problem.isEmpty()) {
+          users.add(user);
+        } else if (warned.add(user)) {
+          LOG.warn("sweeper_users: {} line {}: {}; skipped", usersFile.get(), i + 1, problem.get());
+        }
+      }
+      return users;
     } catch (IOException e) {
       LOG.warn("sweeper_users: cannot read {}: {}", usersFile.get(), e.getMessage());
       return List.of();

@@ -444,6 +444,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
     private final FolderRun run;
     private final MailStore store;
     private final MigrationListener fanOut;
+    /** Whether this run migrated (a folder already complete is not started, and its record stays as it was). */
+    private volatile boolean started;
 
     RunListener(FolderRun run, MailStore store) {
       this.run = run;
@@ -453,6 +455,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
     @Override
     public void folderStarted(String folder, long messages, long bytes) {
+      started = true;
       recordTotals(store.open(folder), messages, bytes);
       options.observer().folderStarted(folder, messages, bytes);
       fanOut.folderStarted(folder, messages, bytes);
@@ -480,6 +483,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
     @Override
     public void folderFinished(FolderResult result) {
+      if (started && result.outcome() == FolderResult.Outcome.COMPLETE) {
+        recordMigrated(store.open(result.folder()));
+      }
       options.observer().folderFinished(result);
       fanOut.folderFinished(result);
     }
@@ -503,6 +509,30 @@ public final class MigrationService implements Migrations, AutoCloseable {
     updates.put(ServiceState.LEGACY_MESSAGES, Long.toString(stored + toCopy));
     updates.put(ServiceState.LEGACY_BYTES, bytesToCopy < 0 ? null : Long.toString(storedBytes + bytesToCopy));
     box.updateDovetailState(s -> ServiceState.merged(s, updates));
+  }
+
+  /**
+   * What the migration put in the store, counted as it completes: the legacy messages (below the legacy UIDNEXT).
+   * Status shows that, not what the user has left after deleting some here.
+   */
+  private static void recordMigrated(Mailbox box) {
+    try {
+      long uidNext = StatusReader.uidNext(box.dovetailState());
+      long messages = 0;
+      long bytes = 0;
+      for (var m : box.messages()) {
+        if (m.uid() < uidNext) {
+          messages++;
+          bytes += m.virtualSize();
+        }
+      }
+      Map<String, String> updates = new HashMap<>();
+      updates.put(ServiceState.MIGRATED_MESSAGES, Long.toString(messages));
+      updates.put(ServiceState.MIGRATED_BYTES, Long.toString(bytes));
+      box.updateDovetailState(s -> ServiceState.merged(s, updates));
+    } catch (RuntimeException e) {
+      LOG.warn("{}: cannot record what its migration copied: {}", box.name(), e.toString());
+    }
   }
 
   /** A run that could not even start (no login) leaves its reason where status finds it. */
@@ -542,6 +572,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   @Override
   public CompletableFuture<UserResult> migrateUser(String user, List<String> folders) {
+    MailLocation.checkUserName(user); // before it becomes known: a bad name would break every later status
     boolean newName = known.add(user);
     sweeper.wake();
     CompletableFuture<UserResult> result = new CompletableFuture<>();

@@ -13,6 +13,12 @@ final class ServiceState {
   static final String LEGACY_MESSAGES = "legacy.messages";
   /** Their bytes (RFC822.SIZE of those to copy, stored sizes of the others); absent when the server gave no sizes. */
   static final String LEGACY_BYTES = "legacy.bytes";
+  /**
+   * The legacy messages in the store when the folder's migration completed (below the legacy UIDNEXT), and their
+   * bytes: what the migration did, whatever the user deletes here afterwards.
+   */
+  static final String MIGRATED_MESSAGES = "legacy.messages.migrated";
+  static final String MIGRATED_BYTES = "legacy.bytes.migrated";
 
   private ServiceState() {}
 

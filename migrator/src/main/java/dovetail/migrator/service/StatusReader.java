@@ -61,10 +61,11 @@ final class StatusReader {
     }
     // Late messages kept their legacy UIDs or moved up: either way above; the rest there is local (bytes: an estimate).
     long aboveLocal = Math.max(0, above - late);
+    long aboveLocalBytes = above == 0 ? 0 : aboveBytes * aboveLocal / above;
     local += aboveLocal;
-    localBytes += above == 0 ? 0 : aboveBytes * aboveLocal / above;
+    localBytes += aboveLocalBytes;
     messages += above - aboveLocal;
-    bytes += aboveBytes - (above == 0 ? 0 : aboveBytes * aboveLocal / above);
+    bytes += aboveBytes - aboveLocalBytes;
     if (migration.isEmpty()) { // made here: every message is the folder's own
       messages += local;
       bytes += localBytes;
@@ -73,12 +74,31 @@ final class StatusReader {
     }
     long messagesTotal = number(state.get(ServiceState.LEGACY_MESSAGES));
     long bytesTotal = number(state.get(ServiceState.LEGACY_BYTES));
+    int skipped = (int) state.keySet().stream().filter(k -> k.startsWith(MigrationState.SKIPPED_PREFIX)).count();
+    long expunged = 0;
+    if (migration.isPresent() && migration.get() == FolderState.COMPLETE) {
+      // What the migration did, as counted when it completed: messages the user deleted here since are not missing.
+      long migrated = number(state.get(ServiceState.MIGRATED_MESSAGES));
+      long migratedBytes = number(state.get(ServiceState.MIGRATED_BYTES));
+      long lateBytes = aboveBytes - aboveLocalBytes;
+      if (migrated >= 0 && migratedBytes >= 0) {
+        expunged = Math.max(0, migrated + late - messages);
+        messages = migrated + late;
+        bytes = migratedBytes + lateBytes;
+        messagesTotal = migrated + skipped;
+        bytesTotal = skipped == 0 ? migratedBytes : bytesTotal;
+      } else if (messagesTotal >= 0 && messages < messagesTotal - skipped + late) {
+        // Completed before that count was kept: the legacy total (less skipped, plus late mail) is what it did.
+        expunged = messagesTotal - skipped + late - messages;
+        messages = messagesTotal - skipped + late;
+        bytes = skipped == 0 && bytesTotal >= 0 ? Math.max(bytes, bytesTotal + lateBytes) : bytes;
+      }
+    }
     if (migration.isEmpty() || migration.get() == FolderState.COMPLETE) {
       // Complete (or never migrated): nothing is left, whatever the totals said when it started.
       messagesTotal = messagesTotal < 0 ? messages : messagesTotal;
       bytesTotal = bytesTotal < 0 ? bytes : bytesTotal;
     }
-    int skipped = (int) state.keySet().stream().filter(k -> k.startsWith(MigrationState.SKIPPED_PREFIX)).count();
     Optional<String> error = Optional.ofNullable(state.get(MigrationState.ERROR))
         .or(() -> Optional.ofNullable(state.get(MigrationState.FAILED_REASON)))
         .or(() -> Optional.ofNullable(state.get(LateMailState.ERROR)));
@@ -97,11 +117,11 @@ final class StatusReader {
       checked = Optional.empty();
     }
     return new FolderStatus(box.name(), name, messages, messagesTotal, bytes, bytesTotal, skipped, error, rate, eta,
-        checked, late, local, localBytes);
+        checked, late, local, localBytes, expunged);
   }
 
   /** The legacy UIDNEXT when the folder's migration completed; none (the highest) before. */
-  private static long uidNext(Map<String, String> state) {
+  static long uidNext(Map<String, String> state) {
     long n = number(state.get(LateMailState.MIGRATED_UIDNEXT));
     if (n < 0 && FolderState.of(state).orElse(null) == FolderState.COMPLETE) {
       n = number(state.get(MigrationState.LEGACY_UIDNEXT)); // completed before the cut-over window recorded it

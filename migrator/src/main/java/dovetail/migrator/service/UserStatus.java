@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One user's migration as {@code dovetail status} shows it.
@@ -12,11 +13,22 @@ import java.util.Map;
  * @param folders  every local folder, in the store's order
  * @param unset    legacy folders the skeleton could not set up (so not migrated yet), each with why, in the order
  *     they were recorded
+ * @param error    why the user's status could not be read (then nothing else is known); empty normally
  */
-public record UserStatus(String user, boolean skeleton, List<FolderStatus> folders, Map<String, String> unset) {
+public record UserStatus(String user, boolean skeleton, List<FolderStatus> folders, Map<String, String> unset,
+    Optional<String> error) {
   public UserStatus {
     folders = List.copyOf(folders);
     unset = Collections.unmodifiableMap(new LinkedHashMap<>(unset));
+  }
+
+  public UserStatus(String user, boolean skeleton, List<FolderStatus> folders, Map<String, String> unset) {
+    this(user, skeleton, folders, unset, Optional.empty());
+  }
+
+  /** A user whose status could not be read, so that a list of users still shows the others. */
+  public static UserStatus unreadable(String user, String why) {
+    return new UserStatus(user, false, List.of(), Map.of(), Optional.of(why));
   }
 
   /** With no legacy folder left unset. */
@@ -29,6 +41,6 @@ public record UserStatus(String user, boolean skeleton, List<FolderStatus> folde
    * complete, or was made here).
    */
   public boolean complete() {
-    return skeleton && unset.isEmpty() && folders.stream().allMatch(FolderStatus::nothingToMigrate);
+    return error.isEmpty() && skeleton && unset.isEmpty() && folders.stream().allMatch(FolderStatus::nothingToMigrate);
   }
 }

@@ -2,6 +2,7 @@ package dovetail.migrator.source;
 
 import dovetail.migrator.source.LegacyException.Kind;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.angus.mail.iap.Argument;
@@ -27,14 +28,17 @@ final class ImapConnection implements AutoCloseable {
 
   private final WireProtocol wire;
   private final String peer;
+  /** The socket's read timeout, for the message that says how long the server was silent. */
+  private final Duration readTimeout;
   private LegacyException death;
   private long exists = -1;
   private long expectedUidValidity;
   private long changedUidValidity;
 
-  ImapConnection(WireProtocol wire, String peer) {
+  ImapConnection(WireProtocol wire, String peer, Duration readTimeout) {
     this.wire = wire;
     this.peer = peer;
+    this.readTimeout = readTimeout;
   }
 
   String peer() {
@@ -71,7 +75,7 @@ final class ImapConnection implements AutoCloseable {
       try {
         r = wire.readResponse();
       } catch (IOException e) {
-        throw die(ImapFailures.fromIo(e, peer));
+        throw die(ImapFailures.fromRead(e, peer, readTimeout));
       } catch (ProtocolException e) {
         unparsable(e);
         continue;
@@ -94,7 +98,7 @@ final class ImapConnection implements AutoCloseable {
     try {
       return reuse == null ? wire.readRaw() : wire.readRaw(reuse);
     } catch (IOException e) {
-      throw die(ImapFailures.fromIo(e, peer));
+      throw die(ImapFailures.fromRead(e, peer, readTimeout));
     }
   }
 

@@ -56,7 +56,7 @@ final class ImapConnector {
     } catch (ProtocolException e) {
       throw ImapFailures.fromProtocol(e, Kind.UNAVAILABLE, peer + ": greeting");
     }
-    ImapConnection connection = new ImapConnection(wire, peer);
+    ImapConnection connection = new ImapConnection(wire, peer, endpoint.commandTimeout());
     try {
       if (endpoint.sslMode() == SslMode.STARTTLS) {
         startTls(connection);

@@ -64,6 +64,24 @@ final class ImapFailures {
     return THROTTLE_CODES.contains(responseCode(text)) || THROTTLE_TEXT.matcher(text).find();
   }
 
+  /**
+   * A read that waited {@code silence} (the socket's read timeout) for the server: it stopped answering, which is
+   * said as such (the connection was not dropped); anything else as {@link #fromIo(Throwable, String)}.
+   */
+  static LegacyException fromRead(Throwable failure, String context, Duration silence) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return new LegacyException(Kind.UNAVAILABLE, context + ": the server sent nothing for " + seconds(silence)
+            + ", read timed out", failure);
+      }
+    }
+    return fromIo(failure, context);
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
   /** A failure on the socket: refused, reset, timed out, TLS. */
   static LegacyException fromIo(Throwable failure, String context) {
     for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -1,5 +1,6 @@
 package dovetail.migrator.source;
 
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -13,7 +14,7 @@ public final class LegacyException extends RuntimeException {
   public enum Kind {
     /** The server rejected the credentials (LOGIN/AUTHENTICATE NO). Retrying will not help. */
     AUTH_FAILED,
-    /** Connection refused, dropped or timed out, or BYE: retry later with backoff. */
+    /** Connection refused, dropped or silent ({@link #stoppedAnswering}), or BYE: retry later with backoff. */
     UNAVAILABLE,
     /**
      * EXAMINE said NO without saying the folder is gone ("Internal error", "mailbox is locked"): this folder cannot
@@ -80,6 +81,16 @@ public final class LegacyException extends RuntimeException {
    */
   public OptionalLong messageUid() {
     return messageUid > 0 ? OptionalLong.of(messageUid) : OptionalLong.empty();
+  }
+
+  /** Whether the server stopped sending (the read timed out) rather than closed or broke the connection. */
+  public boolean stoppedAnswering() {
+    for (Throwable t = getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -122,6 +122,43 @@ class GreenMailMigrationServiceIT {
   }
 
   /**
+   * A complete folder's status shows what its migration did (counted when it completed), not fewer messages after the
+   * user deleted some here; a folder completed before that count was kept reads the same from the legacy total.
+   */
+  @Test
+  void aCompleteFolderShowsWhatWasMigratedAndWhatTheUserExpungedSince(@TempDir Path tmp) throws Exception {
+    String user = "ines";
+    legacyUser(user, "Box");
+    try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+      for (int i = 0; i < 2; i++) {
+        imap.append("Box", message(user + " more " + i), List.of(), Instant.parse("2024-03-04T00:00:00Z"));
+      }
+    }
+    Settings settings = settings(tmp);
+    try (MigrationService service = service(settings)) {
+      service.loggedIn(user, Optional.of(PASSWORD));
+      assertTrue(service.migrateUser(user, List.of()).get().complete());
+      MailStore store = Backup.store(settings, user);
+      var box = store.open("Box");
+      long firstUid = box.messages().get(0).uid();
+      box.expunge(List.of(firstUid));
+      FolderStatus f = service.status(user).folders().stream().filter(s -> s.folder().equals("Box")).findFirst()
+          .orElseThrow();
+      assertEquals(List.of(3L, 3L, 1L), List.of(f.messagesDone(), f.messagesTotal(), f.messagesExpunged()),
+          f.toString());
+      assertEquals(f.bytesTotal(), f.bytesDone(), f.toString());
+
+      // As a store completed before this version left it: no count at completion.
+      box.updateDovetailState(s -> ServiceState.merged(s, java.util.Collections.singletonMap(
+          ServiceState.MIGRATED_MESSAGES, null)));
+      FolderStatus old = service.status(user).folders().stream().filter(s -> s.folder().equals("Box")).findFirst()
+          .orElseThrow();
+      assertEquals(List.of(3L, 3L, 1L), List.of(old.messagesDone(), old.messagesTotal(), old.messagesExpunged()),
+          old.toString());
+    }
+  }
+
+  /**
    * An operator's migrate reads the legacy folder list again: a folder created on the legacy server after the
    * skeleton is set up (with its subscription) and migrated, while migrated folders the user deleted or renamed
    * since stay so (legacy and local folders are matched by name, so only a record of the names seen tells them

@@ -20,4 +20,12 @@ class KnownUsersTest {
     KnownUsers users = new KnownUsers(Optional.of(file), MailLocation.parse("maildir:" + dir + "/store/%u/Maildir"));
     assertEquals(List.of("alice", "bob@example.org", "carol"), users.all());
   }
+
+  /** A line no store can hold (a path) is not a user: it would make every status and sweeper round fail on it. */
+  @Test
+  void aLineThatIsNoValidUserNameIsSkipped() throws Exception {
+    Path file = Files.writeString(dir.resolve("users.txt"), "alice\n../evil\ncarol/../bob\nbob\n");
+    KnownUsers users = new KnownUsers(Optional.of(file), MailLocation.parse("maildir:" + dir + "/store/%u/Maildir"));
+    assertEquals(List.of("alice", "bob"), users.all());
+  }
 }

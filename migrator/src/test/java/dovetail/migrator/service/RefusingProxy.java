@@ -12,13 +12,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
  * A TCP proxy in front of a real legacy IMAP server that answers a client command itself with a scripted
  * tagged reply (say {@code NO Internal error}, without a response code) the next {@code times} times it matches;
  * everything else goes through byte for byte. It reads the client's commands line by line, so it serves
- * clients that send no literals (the migrator's commands).
+ * clients that send no literals (the migrator's commands). It can also stall a connection at a command (forward it,
+ * then pass nothing more of what the server sends, keeping the connection open: a server that stops answering) or
+ * drop the connection there (a server that hangs up).
  */
 final class RefusingProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -28,6 +31,9 @@ final class RefusingProxy implements AutoCloseable {
   private volatile String reply = "";
   private int times;
   private int refused;
+  private volatile Pattern stallCommand = Pattern.compile("(?!)");
+  private int stallTimes;
+  private boolean stallDrops;
 
   RefusingProxy(int target) throws IOException {
     this.target = target;
@@ -47,6 +53,25 @@ final class RefusingProxy implements AutoCloseable {
     this.command = Pattern.compile(commandRegex);
     this.reply = reply;
     this.times = times;
+  }
+
+  /**
+   * The next {@code times} commands that match {@code commandRegex} reach the server, but then its connection
+   * stalls (nothing more reaches the client, the connection stays open) or, with {@code drop}, is closed.
+   */
+  synchronized void stall(String commandRegex, int times, boolean drop) {
+    this.stallCommand = Pattern.compile(commandRegex);
+    this.stallTimes = times;
+    this.stallDrops = drop;
+  }
+
+  /** Whether this command stalls (1) or drops (2) its connection; 0 for neither. */
+  private synchronized int takeStall(String commandLine) {
+    if (stallTimes > 0 && stallCommand.matcher(commandLine).matches()) {
+      stallTimes--;
+      return stallDrops ? 2 : 1;
+    }
+    return 0;
   }
 
   /** How many commands were answered by the proxy so far. */
@@ -71,8 +96,10 @@ final class RefusingProxy implements AutoCloseable {
         open.add(client);
         open.add(server);
         OutputStream toClient = client.getOutputStream();
-        start(() -> serverToClient(server.getInputStream(), toClient), client, server);
-        start(() -> clientToServer(client.getInputStream(), server.getOutputStream(), toClient), client, server);
+        AtomicBoolean stalled = new AtomicBoolean();
+        start(() -> serverToClient(server.getInputStream(), toClient, stalled), client, server);
+        start(() -> clientToServer(client.getInputStream(), server.getOutputStream(), toClient, stalled, client),
+            client, server);
       } catch (IOException e) {
         return;
       }
@@ -99,18 +126,23 @@ final class RefusingProxy implements AutoCloseable {
     t.start();
   }
 
-  private static void serverToClient(InputStream in, OutputStream toClient) throws IOException {
+  private static void serverToClient(InputStream in, OutputStream toClient, AtomicBoolean stalled)
+      throws IOException {
     byte[] buf = new byte[65536];
     int n;
     while ((n = in.read(buf)) > 0) {
       synchronized (toClient) {
+        if (stalled.get()) {
+          continue; // swallowed: the client hears nothing more
+        }
         toClient.write(buf, 0, n);
         toClient.flush();
       }
     }
   }
 
-  private void clientToServer(InputStream in, OutputStream toServer, OutputStream toClient) throws IOException {
+  private void clientToServer(InputStream in, OutputStream toServer, OutputStream toClient, AtomicBoolean stalled,
+      Socket client) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) != -1) {
@@ -122,6 +154,16 @@ final class RefusingProxy implements AutoCloseable {
       line.reset();
       String text = new String(bytes, ISO_8859_1).strip();
       int space = text.indexOf(' ');
+      int stall = space > 0 ? takeStall(text.substring(space + 1)) : 0;
+      if (stall == 2) {
+        closeQuietly(client);
+        return;
+      }
+      if (stall == 1) {
+        synchronized (toClient) {
+          stalled.set(true); // before the server's answer can pass
+        }
+      }
       if (space > 0 && takeRefusal(text.substring(space + 1))) {
         synchronized (toClient) {
           toClient.write((text.substring(0, space) + " " + reply + "\r\n").getBytes(ISO_8859_1));

@@ -67,7 +67,7 @@ final class AdminConnection implements Runnable {
     try {
       Request request = parse(line);
       String name = request.verb();
-      Optional<String> user = request.optionalText("user");
+      Optional<String> user = request.user(); // checked before it reaches a log line or a verb
       user.ifPresent(u -> MDC.put("user", u));
       Optional<AdminVerb> verb = verbs.find(name);
       if (verb.isEmpty()) {

@@ -49,6 +49,11 @@ final class AdminJson {
     // Legacy folders the skeleton could not set up: they keep the user from being complete, so status says why.
     ArrayNode unset = n.putArray("unset");
     u.unset().forEach((legacy, reason) -> unset.addObject().put("legacy_folder", legacy).put("reason", reason));
+    if (u.error().isPresent()) {
+      n.put("error", u.error().get());
+    } else {
+      n.putNull("error");
+    }
     return n;
   }
 
@@ -56,7 +61,8 @@ final class AdminJson {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("folder", f.folder()).put("state", f.state())
         .put("messages_done", f.messagesDone()).put("messages_total", f.messagesTotal())
         .put("bytes_done", f.bytesDone()).put("bytes_total", f.bytesTotal())
-        .put("messages_local", f.messagesLocal()).put("bytes_local", f.bytesLocal()).put("skipped", f.skipped());
+        .put("messages_local", f.messagesLocal()).put("bytes_local", f.bytesLocal()).put("skipped", f.skipped())
+        .put("messages_expunged", f.messagesExpunged());
     if (f.error().isPresent()) {
       n.put("error", f.error().get());
     } else {
@@ -165,6 +171,7 @@ final class AdminJson {
     private long bytesTotal;
     private long messagesLocal;
     private long bytesLocal;
+    private long messagesExpunged;
     private long skipped;
     private int errors;
     private double rate;
@@ -186,6 +193,7 @@ final class AdminJson {
       bytesDone += f.bytesDone();
       messagesLocal += f.messagesLocal();
       bytesLocal += f.bytesLocal();
+      messagesExpunged += f.messagesExpunged();
       messagesTotal = sumKnown(messagesTotal, f.messagesTotal());
       bytesTotal = sumKnown(bytesTotal, f.bytesTotal());
       rate += f.messagesPerSecond();
@@ -211,7 +219,7 @@ final class AdminJson {
       }
       n.put("messages_done", messagesDone).put("messages_total", messagesTotal).put("bytes_done", bytesDone)
           .put("bytes_total", bytesTotal).put("messages_local", messagesLocal).put("bytes_local", bytesLocal)
-          .put("skipped", skipped).put("errors", errors)
+          .put("messages_expunged", messagesExpunged).put("skipped", skipped).put("errors", errors)
           .put("messages_per_second", round(rate)).put("eta_seconds", eta());
     }
 

@@ -159,10 +159,14 @@ public final class AdminText {
         + local(n);
   }
 
-  /** {@code " +10 local"}, or nothing when no other writer added messages. */
+  /**
+   * {@code " +10 local"} when other writers added messages, {@code " (2 expunged since)"} when the user deleted
+   * migrated ones here; nothing otherwise.
+   */
   static String local(JsonNode n) {
     long local = n.path("messages_local").asLong();
-    return local > 0 ? " +" + local + " local" : "";
+    long expunged = n.path("messages_expunged").asLong();
+    return (local > 0 ? " +" + local + " local" : "") + (expunged > 0 ? " (" + expunged + " expunged since)" : "");
   }
 
   static String rate(double messagesPerSecond) {

@@ -35,7 +35,7 @@ final class MigrateVerb implements AdminVerb {
 
   @Override
   public void answer(Request request, Replies replies) throws BadRequest, IOException, InterruptedException {
-    String user = request.requiredText("user");
+    String user = request.requiredUser();
     List<String> folders = request.texts("folders");
     boolean wait = request.flag("wait");
     LOG.info("admin: migrate {}", folders.isEmpty() ? "all folders" : folders);

@@ -46,6 +46,10 @@ public final class StatusTable {
   private static void renderUser(JsonNode user, List<String> lines) {
     String name = user.path("user").asText();
     lines.add(name);
+    if (user.hasNonNull("error")) {
+      lines.add("  ! " + user.path("error").asText());
+      return;
+    }
     if (user.path("folders").isEmpty()) {
       lines.add(user.path("skeleton").asBoolean() ? "  (no folders)"
           : "  not migrated yet: no folders mirrored from the legacy server");

@@ -2,13 +2,19 @@ package dovetail.proxy.admin;
 
 import dovetail.migrator.service.Migrations;
 import dovetail.migrator.service.UserStatus;
+import dovetail.store.StoreException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code status [user]}: one user's folders, or every known user's; see {@link AdminJson#status}. */
 final class StatusVerb implements AdminVerb {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusVerb.class);
+
   private final Migrations migrations;
 
   StatusVerb(Migrations migrations) {
@@ -17,12 +23,28 @@ final class StatusVerb implements AdminVerb {
 
   @Override
   public void answer(Request request, Replies replies) throws BadRequest, IOException {
-    Optional<String> user = request.optionalText("user");
-    List<String> users = user.map(List::of).orElseGet(migrations::knownUsers);
+    Optional<String> user = request.user();
+    if (user.isPresent()) {
+      replies.result(AdminJson.status(List.of(migrations.status(user.get()))));
+      return;
+    }
+    List<String> users = migrations.knownUsers();
     List<UserStatus> statuses = new ArrayList<>(users.size());
     for (String u : users) {
-      statuses.add(migrations.status(u));
+      try {
+        statuses.add(migrations.status(u));
+      } catch (RuntimeException e) {
+        // One user's unreadable store must not take the runbook's status of every user away: that user says why.
+        LOG.warn("admin: status of {} cannot be read", u, e);
+        statuses.add(UserStatus.unreadable(u, "status cannot be read: " + operatorText(e)));
+      }
     }
     replies.result(AdminJson.status(statuses));
+  }
+
+  /** The store's own errors are written for operators; anything else may be internals, kept for the log. */
+  private static String operatorText(RuntimeException e) {
+    return e instanceof StoreException || e instanceof UncheckedIOException ? e.getMessage()
+        : AdminConnection.INTERNAL;
   }
 }

@@ -24,7 +24,7 @@ final class SyncVerb implements AdminVerb {
 
   @Override
   public void answer(Request request, Replies replies) throws BadRequest, IOException {
-    String user = request.requiredText("user");
+    String user = request.requiredUser();
     List<String> folders = request.texts("folders");
     LOG.info("admin: sync {}", folders.isEmpty() ? "all migrated folders" : folders);
     LateMailReport report;

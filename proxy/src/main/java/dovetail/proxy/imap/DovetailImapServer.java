@@ -1,6 +1,10 @@
 package dovetail.proxy.imap;
 
+import java.lang.reflect.Field;
 import java.nio.file.Path;
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.decode.ImapDecoder;
 import org.apache.james.imap.encode.ImapEncoder;
@@ -9,6 +13,8 @@ import org.apache.james.imapserver.netty.ImapMetrics;
 import org.apache.james.imapserver.netty.NettyConstants;
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * James's IMAPServer with Dovetail's framing: each connection's pipeline is the one IMAPServer builds (TLS,
@@ -16,6 +22,8 @@ import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
  * ImapRequestFrameDecoder, where pipelined commands went wrong, give way to one {@link ImapFrameDecoder}.
  */
 public final class DovetailImapServer extends IMAPServer {
+  private static final Logger LOG = LoggerFactory.getLogger(DovetailImapServer.class);
+
   private final ImapDecoder decoder;
   private final CommandCompletion completion;
   private final FrameLimits limits;
@@ -39,6 +47,25 @@ public final class DovetailImapServer extends IMAPServer {
     this.completion = completion;
     this.limits = limits;
     this.spoolDir = spoolDir;
+  }
+
+  /** The greeting, as Dovecot's "* OK [CAPABILITY ...] Dovecot ready." says it: no implementation behind it. */
+  static final String GREETING = "Dovetail ready.";
+
+  /**
+   * James builds its greeting ("JAMES IMAP4rev1 Server NAME is ready.") into a private field here, with no setting to
+   * change it; Dovetail stands in for Dovecot, and clients see that line, so the field gets Dovecot's words.
+   */
+  @Override
+  public void doConfigure(HierarchicalConfiguration<ImmutableNode> configuration) throws ConfigurationException {
+    super.doConfigure(configuration);
+    try {
+      Field hello = IMAPServer.class.getDeclaredField("hello");
+      hello.setAccessible(true);
+      hello.set(this, GREETING);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warn("IMAP greeting left as James's: {}", e.toString());
+    }
   }
 
   @Override

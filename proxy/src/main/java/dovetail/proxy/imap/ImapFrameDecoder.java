@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SSLException;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.Tag;
@@ -150,14 +151,20 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     ReactorUtils.BLOCKING_CALL_WRAPPER.schedule(() -> {
       Exception failure = null;
       try {
-        handler.channelRead(ctx, Unpooled.wrappedBuffer(bytes));
+        if (ctx.channel().isActive()) { // a client that has gone gets no answer to its last line
+          handler.channelRead(ctx, Unpooled.wrappedBuffer(bytes));
+        }
       } catch (Exception e) {
         failure = e;
       }
       Exception failed = failure;
       ctx.executor().execute(() -> {
         lineRunning = false;
-        if (failed != null) {
+        if (failed != null && !ctx.channel().isActive()) {
+          // The client left while the handler ran (IDLE's DONE, then a reset): James's session then finds no decoder
+          // to pop the handler from (a NullPointerException). Nothing is left to answer.
+          LOG.debug("line handler ended after the client left: {}", failed.toString());
+        } else if (failed != null) {
           ctx.fireExceptionCaught(failed);
         }
         if (!loggedOut(ctx)) {
@@ -273,6 +280,21 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     closing = true;
     framer.discard();
     super.channelInactive(ctx);
+  }
+
+  /**
+   * A connection the client reset (or whose network went) is a normal end of the session, as Dovecot logs it: one
+   * line, not James's WARN with a stack trace. Other failures go on to James's handler.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (cause instanceof IOException && !(cause instanceof SSLException)) {
+      LOG.info("disconnected: {} (client {})", cause.getMessage(), ctx.channel().remoteAddress());
+      closing = true;
+      ctx.close();
+      return;
+    }
+    super.exceptionCaught(ctx, cause);
   }
 
   @Override

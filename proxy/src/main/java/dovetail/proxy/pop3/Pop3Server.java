@@ -25,7 +25,6 @@ import org.apache.james.protocols.pop3.core.CapaCmdHandler;
 import org.apache.james.protocols.pop3.core.DeleCmdHandler;
 import org.apache.james.protocols.pop3.core.ListCmdHandler;
 import org.apache.james.protocols.pop3.core.NoopCmdHandler;
-import org.apache.james.protocols.pop3.core.QuitCmdHandler;
 import org.apache.james.protocols.pop3.core.StatCmdHandler;
 import org.apache.james.protocols.pop3.core.TopCmdHandler;
 import org.apache.james.protocols.pop3.core.UidlCmdHandler;
@@ -104,7 +103,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new DeleCmdHandler(metrics),
         new RsetCommand(metrics),
         new NoopCmdHandler(metrics),
-        new QuitCmdHandler(metrics),
+        new QuitCommand(metrics),
         new UnknownCmdHandler()));
     chain.wireExtensibleHandlers();
     return chain;

@@ -10,6 +10,8 @@ import dovetail.migrator.copy.UserResult;
 import dovetail.migrator.service.MigrationUnavailableException;
 import dovetail.migrator.service.UserStatus;
 import dovetail.proxy.cli.DovetailCommand;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -93,6 +95,41 @@ class AdminCommandsIT {
       pattern.append(java.util.regex.Pattern.quote(c)).append("\\s*");
     }
     assertTrue(row.matches(pattern.toString()), row);
+  }
+
+  /** One user whose store cannot be read must not take status away from the others: that user says why. */
+  @Test
+  void statusOfEveryUserShowsTheOthersWhenOneCannotBeRead() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    migrations.statusFailsFor.put("alice", new StoreException(StoreError.CORRUPT,
+        "INBOX: dovecot-uidlist line 3 unreadable"));
+    Path socket = serve(migrations);
+    assertEquals(0, run("status", "--socket", socket.toString()), err.toString());
+    List<String> lines = outLines();
+    assertEquals(List.of("alice", "  ! status cannot be read: INBOX: dovecot-uidlist line 3 unreadable", "",
+        "bob", "  not migrated yet: no folders mirrored from the legacy server", "",
+        "total (2 users, 0 complete): 0/0 folders complete; 0/0 messages, 0 B of 0 B"), lines);
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("status", "--socket", socket.toString(), "--json"), err.toString());
+    JsonNode doc = AdminProtocol.JSON.readTree(out.toString());
+    assertEquals("status cannot be read: INBOX: dovecot-uidlist line 3 unreadable",
+        doc.path("users").path(0).path("error").asText());
+    assertTrue(doc.path("users").path(1).path("error").isNull(), doc.toString());
+    assertEquals(2, doc.path("total").path("users").asInt());
+
+    // Asked for by name, a user whose status cannot be read is still an error (exit 2).
+    assertEquals(2, run("status", "--socket", socket.toString(), "-u", "alice"));
+  }
+
+  @Test
+  void aUserNameNoStoreCanHaveIsAUsageErrorBeforeTheServerIsAsked() throws IOException {
+    FixedMigrations migrations = FixedMigrations.aliceAndBob();
+    Path socket = serve(migrations);
+    assertEquals(2, run("migrate", "--socket", socket.toString(), "-u", "../Alice"));
+    assertTrue(err.toString().startsWith("Invalid value for option '-u': invalid user name '../alice': '/' is not "
+        + "allowed"), err.toString());
+    assertEquals(List.of(), migrations.migrateCalls);
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dovetail.proxy.cli.DovetailCommand;
 import dovetail.proxy.server.LegacyMailboxes;
+import dovetail.proxy.server.RawLines;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.MessageMeta;
 import dovetail.store.dovecot.DovecotServer;
@@ -42,8 +43,10 @@ class AdminEndToEndDovecotIT {
   private static final Map<String, Integer> CAROL = LegacyMailboxes.counts("INBOX", 40, "Sent", 25, "Archive/2024", 30);
   private static final Map<String, Integer> GUS = LegacyMailboxes.counts("INBOX", 3);
   private static final Map<String, Integer> DAVE = LegacyMailboxes.counts("INBOX", 3, "Sent", 4);
+  private static final Map<String, Integer> HAL = LegacyMailboxes.counts("INBOX", 6);
 
   @TempDir static Path dir;
+  private static Path sweeperUsers;
   private static DovecotServer legacy;
   private static TestDovetail dovetail;
 
@@ -60,8 +63,9 @@ class AdminEndToEndDovecotIT {
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "carol"), CAROL, 7);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "dave"), DAVE, 8);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "gus"), GUS, 9);
+    LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "hal"), HAL, 10);
     legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw").user("dave", "dave-pw").user("fay", "fay-pw")
-        .user("gus", "gus-pw")
+        .user("gus", "gus-pw").user("hal", "hal-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     try (ImapProbe fay = ImapProbe.login(legacy, "fay")) {
       for (int i = 0; i < 30; i++) { // Dovecot keeps them all in its index; a Maildir folder holds 26
@@ -69,7 +73,10 @@ class AdminEndToEndDovecotIT {
             List.of("kw" + i), Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i));
       }
     }
+    sweeperUsers = dir.resolve("sweeper-users");
+    Files.writeString(sweeperUsers, "# read again on every status\n");
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
+        .setting("sweeper_users = " + sweeperUsers)
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
         .setting("imapc_features = rfc822.size").setting("sweeper = no").setting("mail_fsync = never")
         .setting("dsync_commit_msgs_interval = 10").start();
@@ -262,6 +269,40 @@ class AdminEndToEndDovecotIT {
     assertTrue(text.out().contains("gus: 1/1 folders complete; 3/3 messages +2 local"), text.out());
   }
 
+  /**
+   * Messages the user deletes after the migration (POP3 DELE, as a POP3 client that does not keep mail does) are not
+   * shown as missing from a complete folder: status says what the migration did, and what was expunged since.
+   */
+  @Test
+  void statusOfACompleteFolderIsNotShortOfWhatTheUserDeletedSince() throws Exception {
+    String conf = dovetail.configFile().toString();
+    Run migrate = run("migrate", "-c", conf, "-u", "hal", "--wait");
+    assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
+    try (java.net.Socket pop = new java.net.Socket("127.0.0.1", dovetail.pop3Port())) {
+      pop.setSoTimeout(30_000);
+      var in = pop.getInputStream();
+      var out = pop.getOutputStream();
+      assertTrue(RawLines.line(in).startsWith("+OK"));
+      for (String command : new String[] {"USER hal", "PASS hal-pw", "DELE 1", "DELE 2", "QUIT"}) {
+        RawLines.send(out, command);
+        String reply = RawLines.line(in);
+        assertTrue(reply.startsWith("+OK"), command + ": " + reply);
+      }
+    }
+    assertEquals(4, dovetail.store("hal").open("INBOX").messages().size(), "two deleted");
+
+    JsonNode inbox = folders(status("hal")).get("INBOX");
+    assertEquals("complete", inbox.path("state").asText(), inbox.toString());
+    assertEquals(6, inbox.path("messages_done").asLong(), inbox.toString());
+    assertEquals(6, inbox.path("messages_total").asLong(), inbox.toString());
+    assertEquals(inbox.path("bytes_total").asLong(), inbox.path("bytes_done").asLong(), inbox.toString());
+    assertEquals(2, inbox.path("messages_expunged").asLong(), inbox.toString());
+    assertEquals(0, inbox.path("messages_local").asLong(), inbox.toString());
+    Run text = run("status", "-c", conf, "-u", "hal");
+    assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+complete\\s+6/6 \\(2 expunged since\\)\\s.*100%.*")),
+        text.out());
+  }
+
   /** migrate prints a folder's warnings as backup does, in the same words: nothing copied in part goes unsaid. */
   @Test
   void migratePrintsAFoldersWarningsAsBackupDoes() throws Exception {
@@ -305,6 +346,58 @@ class AdminEndToEndDovecotIT {
     }
     assertFalse(knownUsers().contains("nosuchuser"), "not a known user once its run was refused");
     assertFalse(Files.exists(dovetail.mailRoot().resolve("nosuchuser")), "no store");
+  }
+
+  /**
+   * A user name no store can have (a path, a control character) is refused where it comes in, in one line that says
+   * why, with the usage-error exit; it is never recorded, so status of every user keeps working.
+   */
+  @Test
+  void anInvalidUserNameIsRefusedAtOnceAndNeverBreaksStatus() throws Exception {
+    String conf = dovetail.configFile().toString();
+    String why = "invalid user name '../alice': '/' is not allowed";
+    for (String[] args : List.of(new String[] {"migrate", "-c", conf, "-u", "../alice"},
+        new String[] {"migrate", "-c", conf, "-u", "../alice", "--wait"},
+        new String[] {"status", "-c", conf, "-u", "../alice"},
+        new String[] {"sync", "-c", conf, "-1", "-u", "../alice"},
+        new String[] {"verify", "-c", conf, "-u", "../alice"},
+        new String[] {"backup", "-c", conf, "-u", "../alice"})) {
+      Run r = run(args);
+      assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.out() + r.err());
+      assertTrue(r.err().contains(why), r.err());
+      assertEquals("", r.out(), String.join(" ", args));
+    }
+
+    // What the command line never sends, a script on the socket may: the server refuses it the same way.
+    try (RawAdminClient socket = new RawAdminClient(dir.resolve("dovetail").resolve("admin.sock"))) {
+      socket.send("{\"verb\":\"migrate\",\"user\":\"../alice\"}");
+      assertError(why, socket.read());
+      socket.send("{\"verb\":\"migrate\",\"user\":\"../alice\",\"wait\":true}");
+      assertError(why, socket.read());
+      socket.send("{\"verb\":\"sync\",\"user\":\"carol/../alice\"}");
+      assertError("invalid user name 'carol/../alice': '/' is not allowed", socket.read());
+      socket.send("{\"verb\":\"status\",\"user\":\"alice\\n\"}");
+      assertError("invalid user name 'alice\\x0a': control character U+000A is not allowed", socket.read());
+    }
+    // sweeper_users is read again on every call: a bad line there is skipped (and logged), not a user.
+    Files.writeString(sweeperUsers, "../evil\n", java.nio.file.StandardOpenOption.APPEND);
+    try {
+      Run all = run("status", "-c", conf, "--json");
+      assertEquals(0, all.exit(), all.out() + all.err());
+      List<String> users = new ArrayList<>();
+      all.json().path("users").forEach(u -> users.add(u.path("user").asText()));
+      assertFalse(users.stream().anyMatch(u -> u.contains("..") || u.contains("alice")), users.toString());
+      Run text = run("status", "-c", conf);
+      assertEquals(0, text.exit(), text.out() + text.err());
+    } finally {
+      Files.writeString(sweeperUsers, "# read again on every status\n");
+    }
+    assertFalse(Files.exists(dovetail.mailRoot().resolve("alice")), "no store");
+  }
+
+  private static void assertError(String expected, JsonNode reply) {
+    assertEquals("error", reply.path("type").asText(), reply.toString());
+    assertEquals(expected, reply.path("error").asText());
   }
 
   /** The users {@code status} shows without -u. */

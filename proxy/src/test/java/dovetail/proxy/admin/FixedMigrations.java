@@ -32,6 +32,8 @@ final class FixedMigrations implements Migrations {
   Supplier<CompletableFuture<UserResult>> outcome =
       () -> CompletableFuture.completedFuture(result("alice", complete("INBOX", 3, 300)));
   RuntimeException statusFails;
+  /** A status that fails for one user only. */
+  final Map<String, RuntimeException> statusFailsFor = new LinkedHashMap<>();
   final Sweeper sweeper = new Sweeper();
   private CompletableFuture<UserResult> running;
 
@@ -49,6 +51,9 @@ final class FixedMigrations implements Migrations {
   public synchronized UserStatus status(String user) {
     if (statusFails != null) {
       throw statusFails;
+    }
+    if (statusFailsFor.containsKey(user)) {
+      throw statusFailsFor.get(user);
     }
     if (running != null && !steps.isEmpty()) {
       UserStatus step = steps.poll();

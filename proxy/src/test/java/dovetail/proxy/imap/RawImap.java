@@ -176,6 +176,12 @@ final class RawImap implements AutoCloseable {
     return line.substring(start, start + size).getBytes(StandardCharsets.ISO_8859_1);
   }
 
+  /** Ends the connection with a TCP reset, as a client that crashes or loses its network does. */
+  void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
