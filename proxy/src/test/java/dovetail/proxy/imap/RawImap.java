@@ -86,24 +86,7 @@ final class RawImap implements AutoCloseable {
 
   /** APPEND, or a command shaped like it (REPLACE msn mailbox), with a synchronizing literal. */
   List<String> append(String folder, String flags, byte[] message, String verb) throws IOException {
-    String t = "a" + (++tag);
-    out.write((t + " " + verb + " " + folder + " " + flags + " {" + message.length + "}\r\n").getBytes(StandardCharsets.UTF_8));
-    out.flush();
-    String cont = readResponse();
-    if (!cont.startsWith("+")) {
-      return List.of(cont);
-    }
-    out.write(message);
-    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    List<String> lines = new ArrayList<>();
-    while (true) {
-      String line = readResponse();
-      lines.add(line);
-      if (line.startsWith(t + " ")) {
-        return lines;
-      }
-    }
+    return commandWithLiteral(verb + " " + folder + " " + flags, message);
   }
 
   /** {@code <tag> <prefix> {n}}, then the literal's exact bytes after the continuation, then CRLF. */
