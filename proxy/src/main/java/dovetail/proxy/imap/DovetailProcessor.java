@@ -28,8 +28,9 @@ import reactor.core.publisher.Mono;
  * per-connection {@link SessionView} and {@link FolderViewSession} (the selected folder as the client knows it,
  * {@link FolderView}), notes sessions for the {@link FolderPoller}, before NOOP, CHECK and
  * IDLE looks for changes that other writers made to the selected folder, so they are reported at once,
- * migrates the folder a command needs first ({@link MigrateOnAccess}), answers CLOSE after EXAMINE without
- * expunging ({@link ReadOnlyClose}),
+ * migrates the folder a command needs first ({@link MigrateOnAccess}), refuses keywords no folder can hold
+ * ({@link KeywordCheck}), keeps a folder opened with EXAMINE unchanged ({@link ReadOnlySelection}), leaves nothing
+ * selected after a failed SELECT ({@link FailedSelection}),
  * corrects two response codes James gets wrong ({@link ResponseCodeFix}), refuses names no folder can have before
  * James sees them ({@link FolderNameCheck}), and answers a command whose processor failed without answering.
  */
@@ -43,7 +44,9 @@ final class DovetailProcessor implements ImapProcessor {
   private final MailboxBackend backend;
   private final FolderPoller poller;
   private final MigrateOnAccess onAccess;
-  private final ReadOnlyClose readOnlyClose = new ReadOnlyClose(RESPONSES);
+  private final KeywordCheck keywords = new KeywordCheck(RESPONSES);
+  private final ReadOnlySelection readOnly = new ReadOnlySelection(RESPONSES);
+  private final FailedSelection failedSelection = new FailedSelection(RESPONSES);
 
   /** @param onAccess on-access migration, or null when there is no legacy server */
   DovetailProcessor(ImapProcessor james, PlaintextAuthRule rule, MailboxBackend backend, FolderPoller poller,
@@ -69,12 +72,11 @@ final class DovetailProcessor implements ImapProcessor {
     return FolderNameCheck.of(message, session)
         .then(refreshFirst(message, session))
         .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, responder)))
-        .flatMap(proceed -> proceed ? readOnlyClose.before(message, session, responder) : Mono.just(false))
-        .flatMap(proceed -> proceed
-            ? james.processReactive(message,
-                new ResponseCodeFix(new ViewResponder(message, new FlushOnBye(responder), session), RESPONSES,
-                copySource), view)
-            : Mono.<Void>empty())
+        .flatMap(proceed -> proceed ? keywords.check(message, responder) : Mono.<ImapMessage>empty())
+        .flatMap(checked -> readOnly.before(checked, session, responder))
+        .flatMap(request -> failedSelection.around(request, session, responder, answering ->
+            james.processReactive(request, new ResponseCodeFix(new ViewResponder(request,
+                readOnly.replies(request, new FlushOnBye(answering)), session), RESPONSES, copySource), view)))
         .onErrorResume(e -> answerEscapedError(message, responder, e));
   }
 

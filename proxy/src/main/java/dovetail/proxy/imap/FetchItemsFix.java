@@ -87,13 +87,19 @@ final class FetchItemsFix implements ImapProcessor {
         || fetch.getBodyElements().stream().anyMatch(e -> !BodySections.jamesServesIt(e));
   }
 
-  static FetchData forJames(FetchData asked) {
+  /** The plain items (not BODY[...] sections) of a request; FetchData does not give them as a set. */
+  static EnumSet<Item> items(FetchData asked) {
     EnumSet<Item> items = EnumSet.noneOf(Item.class);
     for (Item item : Item.values()) {
       if (asked.contains(item)) {
         items.add(item);
       }
     }
+    return items;
+  }
+
+  static FetchData forJames(FetchData asked) {
+    EnumSet<Item> items = items(asked);
     items.removeAll(EnumSet.of(Item.ENVELOPE, Item.BODY, Item.BODY_STRUCTURE));
     // The UID names the message to complete; it is removed again if the client did not ask for it.
     items.add(Item.UID);

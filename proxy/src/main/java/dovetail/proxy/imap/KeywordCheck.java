@@ -1,0 +1,87 @@
+package dovetail.proxy.imap;
+
+import java.io.IOException;
+import java.util.Locale;
+import javax.mail.Flags;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapProcessor.Responder;
+import org.apache.james.imap.message.request.AppendRequest;
+import org.apache.james.imap.message.request.StoreRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * The flags of STORE and APPEND, checked as Dovecot 2.3 checks them. James 3.8.1's parser takes any word as a
+ * keyword, so {@code foo]} or {@code f%o} was stored (and announced in FLAGS, which clients then fail to parse), and
+ * {@code \Foo} became a keyword that looks like a system flag. A keyword is an atom (RFC 3501 §9: no
+ * atom-specials, no "]"): anything else gets {@code NO [CANNOT]}; an unknown system flag or 8-bit data gets BAD.
+ */
+final class KeywordCheck {
+  private static final String ATOM_SPECIALS = "(){ %*\"\\]";
+
+  private final StatusResponseFactory responses;
+
+  KeywordCheck(StatusResponseFactory responses) {
+    this.responses = responses;
+  }
+
+  /** {@code message} for James, or empty when it was refused here. */
+  Mono<ImapMessage> check(ImapMessage message, Responder responder) {
+    Flags flags = message instanceof StoreRequest store ? store.getFlags()
+        : message instanceof AppendRequest append ? append.getFlags() : null;
+    if (flags == null) {
+      return Mono.just(message);
+    }
+    ImapRequest request = (ImapRequest) message;
+    StatusResponse refusal = null;
+    for (String keyword : flags.getUserFlags()) {
+      refusal = refusal(request, keyword);
+      if (refusal != null) {
+        break;
+      }
+    }
+    if (refusal == null) {
+      return Mono.just(message);
+    }
+    StatusResponse answer = refusal;
+    return Mono.fromRunnable(() -> {
+      if (message instanceof AppendRequest append) {
+        close(append);
+      }
+      responder.respond(answer);
+      responder.flush();
+    });
+  }
+
+  private StatusResponse refusal(ImapRequest request, String keyword) {
+    if (keyword.startsWith("\\")) {
+      return responses.taggedBad(request.getTag(), request.getCommand(), new HumanReadableText(
+          "dovetail.imap.SYSTEM_FLAG", "Invalid system flag " + keyword.toUpperCase(Locale.ROOT) + "."));
+    }
+    for (int i = 0; i < keyword.length(); i++) {
+      char c = keyword.charAt(i);
+      if (c > 0x7e) {
+        return responses.taggedBad(request.getTag(), request.getCommand(),
+            new HumanReadableText("dovetail.imap.EIGHT_BIT_KEYWORD", "8bit data in atom."));
+      }
+      if (c < 0x20 || ATOM_SPECIALS.indexOf(c) >= 0) {
+        return responses.taggedNo(request.getTag(), null,
+            new HumanReadableText("dovetail.imap.INVALID_KEYWORD", "Invalid characters in keyword."),
+            ResponseCodeFix.plain("CANNOT"));
+      }
+    }
+    return null;
+  }
+
+  /** The literal of a refused APPEND is not stored; its temporary file goes now. */
+  private static void close(AppendRequest append) {
+    try {
+      append.close();
+    } catch (IOException e) {
+      // nothing to undo: the message was never stored
+    }
+  }
+}
