@@ -4,6 +4,7 @@ import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.IdRange;
 import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponse;
@@ -32,6 +33,9 @@ import org.apache.james.mailbox.MessageUid;
  */
 final class ResponseCodeFix implements ImapProcessor.Responder {
   private static final Constructor<ResponseCode> CODE = codeConstructor();
+
+  private static final HumanReadableText NOTHING_COPIED =
+      new HumanReadableText("dovetail.imap.NO_MESSAGES", "No messages found.");
 
   private final ImapProcessor.Responder delegate;
   private final StatusResponseFactory responses;
@@ -70,7 +74,10 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
     return ResponseCode.createExtension(name);
   }
 
-  /** The UIDs of the selected folder's messages that a COPY or MOVE names, as a UID set; null if unknown. */
+  /**
+   * The UIDs of the selected folder's messages that a COPY or MOVE names, as a UID set: empty if it names none, null
+   * if unknown.
+   */
   static String copySource(AbstractMessageRangeRequest request, SelectedMailbox selected) {
     if (selected == null) {
       return null;
@@ -91,7 +98,7 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
         }
       }
     }
-    return uids.isEmpty() ? null : uidSet(uids);
+    return uidSet(uids);
   }
 
   static String uidSet(List<Long> sorted) {
@@ -116,7 +123,29 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
 
   @Override
   public void respond(ImapResponseMessage message) {
+    if (copiedNothing() && message instanceof StatusResponse status
+        && status.getServerResponseType() == StatusResponse.Type.OK) {
+      if (status.getTag() != null) {
+        delegate.respond(responses.taggedOk(status.getTag(), null, NOTHING_COPIED));
+      } else if (!isCopyUid(status)) { // MOVE's untagged COPYUID (MoveCopyUidFirst) goes
+        delegate.respond(status);
+      }
+      return;
+    }
     delegate.respond(fixed(message));
+  }
+
+  /**
+   * A UID COPY or UID MOVE whose set names no message succeeds with nothing copied (RFC 4315 §3 has no COPYUID for
+   * it); James 3.8.1 answered {@code COPYUID 4243 3 *}. Dovecot's words: "No messages found".
+   */
+  private boolean copiedNothing() {
+    return copySource != null && copySource.isEmpty();
+  }
+
+  private static boolean isCopyUid(StatusResponse status) {
+    return status.getServerResponseType() == StatusResponse.Type.OK && status.getResponseCode() != null
+        && "COPYUID".equals(status.getResponseCode().getCode());
   }
 
   ImapResponseMessage fixed(ImapResponseMessage message) {

@@ -58,6 +58,19 @@ class CopyUidIT {
     }
   }
 
+  /** RFC 4315 §3: no COPYUID when nothing was copied; James said "COPYUID 200 7 *". Dovecot's words. */
+  @Test
+  void aUidSetThatNamesNoMessageCopiesNothingAndSaysSo() throws Exception {
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      imap.command("LOGIN alice secret");
+      imap.command("SELECT Source");
+      List<String> copy = imap.command("UID COPY 7 Target");
+      assertEquals(List.of("a3 OK No messages found."), copy);
+      List<String> move = imap.command("UID MOVE 7:8 Target");
+      assertEquals(List.of("a4 OK No messages found."), move);
+    }
+  }
+
   @Test
   void uidSetsAreCompressed() {
     assertEquals("1:3,7,9:10", ResponseCodeFix.uidSet(List.of(1L, 2L, 3L, 7L, 9L, 10L)));
