@@ -115,6 +115,7 @@ public final class ImapService implements AutoCloseable {
         backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
+    james = new SaveOnlySearch(james); // RFC 5182: SEARCH RETURN (SAVE) returns no result
     james = new QresyncResync(james, backend);
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     james = new ClientLogins(james, backend.mailboxManager(), responses, backend.metrics());

@@ -93,7 +93,9 @@ class AdvertisedExtensionsIT {
       imap.command("SELECT INBOX");
       assertEquals("* ESEARCH (TAG \"a3\") UID MIN 2 MAX 4 COUNT 2",
           imap.command("UID SEARCH RETURN (MIN MAX COUNT) SEEN").get(0), "ESEARCH");
-      assertTrue(RawImap.last(imap.command("SEARCH RETURN (SAVE) UNSEEN")).contains(" OK "));
+      List<String> save = imap.command("SEARCH RETURN (SAVE) UNSEEN");
+      assertEquals(1, save.size(), "RFC 5182 2.1: SAVE alone returns no result: " + save);
+      assertTrue(RawImap.last(save).contains(" OK "));
       List<String> saved = imap.command("UID FETCH $ (UID)");
       assertEquals(2, saved.stream().filter(l -> l.startsWith("* ") && l.contains(" FETCH ")).count(), "SEARCHRES: " + saved);
       assertEquals("* SEARCH 1 2", imap.command("SEARCH YOUNGER 1000000").get(0), "WITHIN");
