@@ -13,7 +13,8 @@ import java.util.Map;
  * --min-highest-modseq N FOLDER}, then Dovecot's first sync gives every message N+1 and HIGHESTMODSEQ goes above N.
  * doveadm runs as the store's owner with USER set and no {@code -u} (dovecot-maildir-format.md, section 13): no userdb
  * lookup, so it works while Dovecot is stopped and nothing can index a folder between the check and the update. A
- * folder that Dovecot has indexed already is refused: the floor would then not reach its messages' mod-sequences.
+ * folder that Dovecot has indexed already is refused, unless its HIGHESTMODSEQ is at the floor already (an earlier
+ * run raised it): otherwise the floor would not reach its messages' mod-sequences.
  */
 public final class HandoverScript {
   private HandoverScript() {}
@@ -24,7 +25,8 @@ public final class HandoverScript {
         #!/bin/sh
         # Written by `dovetail handover`. Raises each folder's HIGHESTMODSEQ in stock Dovecot above the highest that
         # Dovetail or the legacy server showed, so that a client's cached value stays below every later change
-        # (RFC 7162). Run it once, as root, after Dovetail has stopped and before Dovecot first opens the store.
+        # (RFC 7162). Run it as root, after Dovetail has stopped and before Dovecot first opens the store; a rerun
+        # (after a FAILED line) leaves alone what an earlier run raised.
         # DOVECOT_CONF and DOVEADM override the configuration file and the doveadm binary.
         """);
     s.append("conf=${DOVECOT_CONF:-").append(quote(dovecotConfig.toString())).append("}\n");
@@ -32,17 +34,19 @@ public final class HandoverScript {
         doveadm=${DOVEADM:-doveadm}
         status=0
         raised=0
+        before=0
+
+        # doveadm ARGS... for USER $1, as the store's owner ($as), without a userdb lookup
+        # (no list index: with it, updating one folder creates every folder's index log, which the check refuses)
+        run_doveadm() {
+          user=$1
+          shift
+          $as env USER="$user" HOME="$maildir" "$doveadm" -c "$conf" -o stats_writer_socket_path= \\
+            -o mailbox_list_index=no -o "mail_location=$location" "$@"
+        }
 
         # floor USER FOLDER MODSEQ DIRECTORY, with $maildir and $location of USER's store set
         floor() {
-          for index in "$4"/dovecot.index*; do
-            if [ -e "$index" ]; then
-              printf 'FAILED %s %s: Dovecot has indexed it already (%s); not raised, see README (handover)\\n' \\
-                "$1" "$2" "$index" >&2
-              status=1
-              return
-            fi
-          done
           if ! owner=$(stat -c %u:%g "$maildir"); then
             printf 'FAILED %s %s: cannot read the owner of %s\\n' "$1" "$2" "$maildir" >&2
             status=1
@@ -53,10 +57,25 @@ public final class HandoverScript {
           if [ "$(id -u):$(id -g)" != "$owner" ]; then
             as="setpriv --reuid=${owner%:*} --regid=${owner#*:} --clear-groups"
           fi
-          # no list index: with it, updating one folder creates every folder's index log, which the check refuses
-          if $as env USER="$1" HOME="$maildir" "$doveadm" -c "$conf" -o stats_writer_socket_path= \\
-              -o mailbox_list_index=no -o "mail_location=$location" \\
-              mailbox update --min-highest-modseq "$3" "$2"; then
+          for index in "$4"/dovecot.index*; do
+            if [ -e "$index" ]; then
+              # an earlier run of this script raised it: nothing to do (a rerun after a FAILED line is safe)
+              highest=$(run_doveadm "$1" -f flow mailbox status highestmodseq "$2" 2>/dev/null)
+              highest=${highest##*highestmodseq=} # "FOLDER highestmodseq=N"
+              case $highest in
+                ''|*[!0-9]*) ;;
+                *) if [ "$highest" -ge "$3" ]; then
+                     before=$((before + 1))
+                     return
+                   fi ;;
+              esac
+              printf 'FAILED %s %s: Dovecot has indexed it already (%s) below %s; not raised, see README (handover)\\n' \\
+                "$1" "$2" "$index" "$3" >&2
+              status=1
+              return
+            fi
+          done
+          if run_doveadm "$1" mailbox update --min-highest-modseq "$3" "$2"; then
             raised=$((raised + 1))
           else
             printf 'FAILED %s %s: doveadm mailbox update --min-highest-modseq %s\\n' "$1" "$2" "$3" >&2
@@ -76,7 +95,11 @@ public final class HandoverScript {
     s.append("""
 
         if [ "$status" = 0 ]; then
-          echo "handover: $raised folder(s) raised"
+          if [ "$before" = 0 ]; then
+            echo "handover: $raised folder(s) raised"
+          else
+            echo "handover: $raised folder(s) raised, $before raised by an earlier run"
+          fi
         fi
         exit "$status"
         """);

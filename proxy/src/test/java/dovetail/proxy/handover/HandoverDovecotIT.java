@@ -63,6 +63,10 @@ class HandoverDovecotIT {
     assertEquals("0", ran[0], "script failed: " + ran[2] + "\n" + text);
     assertEquals("handover: 2 folder(s) raised\n", ran[1]);
     assertEquals("", ran[2]);
+    // A rerun (as after a FAILED line elsewhere) finds both raised and changes nothing.
+    String[] again = sh(script);
+    assertEquals("0", again[0], "rerun failed: " + again[2]);
+    assertEquals("handover: 0 folder(s) raised, 2 raised by an earlier run\n", again[1]);
 
     try (DovecotServer dovecot = startDovecot(work)) {
       for (String folder : FOLDERS) {
@@ -100,6 +104,13 @@ class HandoverDovecotIT {
       assertEquals(List.of(), changedSince(dovecot, "INBOX", h), "Dovecot's change is below the cached " + h);
       assertEquals(List.of(), dovecot.logProblems());
     }
+    // The script too late: Dovecot indexed INBOX below its floor, which a rerun must not take for raised.
+    Path script = tmp.resolve("handover.sh");
+    Files.writeString(script, handover("-c", tmp.resolve("dovetail/dovetail.conf").toString(), "--dovecot-config",
+        work.resolve("dovecot.conf").toString(), "--separator", "/"));
+    String[] ran = sh(script);
+    assertEquals("1", ran[0], ran[1] + ran[2]);
+    assertTrue(ran[2].startsWith("FAILED " + USER + " INBOX: Dovecot has indexed it already"), ran[2]);
   }
 
   /**
