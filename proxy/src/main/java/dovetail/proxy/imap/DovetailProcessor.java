@@ -65,6 +65,9 @@ final class DovetailProcessor implements ImapProcessor {
 
   @Override
   public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+    if (message instanceof ListPatterns patterns) { // each pattern as its own LIST, merged into one answer
+      return patterns.answer((one, merging) -> processReactive(one, merging, session), responder);
+    }
     ImapSession view = FolderViewSession.of(session, SessionView.of(session, rule), backend.eventBus());
     poller.watch(session);
     String copySource = message instanceof AbstractMessageRangeRequest range

@@ -81,6 +81,12 @@ class AdvertisedExtensionsIT {
       assertTrue(sent.stream().anyMatch(l -> l.contains("\\Sent") && l.endsWith("\"Sent\"")), "SPECIAL-USE: " + sent);
       List<String> subscribed = imap.command("LIST (SUBSCRIBED) \"\" \"*\"");
       assertTrue(RawImap.last(subscribed).contains(" OK "), "LIST-EXTENDED: " + subscribed);
+      // RFC 5258 §3: several patterns; each folder once however many match it (James answered BAD)
+      List<String> patterns = imap.command("LIST \"\" (INBOX \"Sent\" Se* Nothing) RETURN (STATUS (MESSAGES))");
+      assertEquals(List.of("* LIST (\\HasNoChildren) \".\" \"INBOX\"", "* STATUS \"INBOX\" (MESSAGES 4)",
+          "* LIST (\\HasNoChildren) \".\" \"Sent\"", "* STATUS \"Sent\" (MESSAGES 0)"),
+          patterns.subList(0, patterns.size() - 1), "LIST-EXTENDED patterns: " + patterns);
+      assertTrue(RawImap.last(patterns).contains(" OK "), patterns.toString());
       assertTrue(imap.command("NAMESPACE").get(0).startsWith("* NAMESPACE ((\"\" \".\"))"));
       List<String> id = imap.command("ID NIL");
       assertTrue(id.get(0).startsWith("* ID "), "ID: " + id);
