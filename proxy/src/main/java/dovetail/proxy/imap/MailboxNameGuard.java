@@ -20,7 +20,8 @@ import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
  * {@code NO}, as Dovecot answers them. James decodes a mailbox argument while parsing (ImapRequestLineReader.mailbox
  * through ModifiedUtf7), and its charset throws {@link Error} wrapping a {@link CharacterCodingException}: nothing
  * between the parser and Netty catches an Error, so the connection was dropped. A name with 8-bit bytes is
- * answered {@code NO} the same way. Each command parser is wrapped here, where the tag is still known.
+ * answered {@code NO} the same way, and a LIST or LSUB pattern with them matches nothing ({@code OK}; James said BAD).
+ * Each command parser is wrapped here, where the tag is still known.
  */
 final class MailboxNameGuard {
   /** Dovecot's text (imap-commands-util.c), so that logs and clients read the same on both servers. */
@@ -41,25 +42,33 @@ final class MailboxNameGuard {
    */
   private static final Set<String> MAILBOX_COMMANDS =
       Set.of("CREATE", "DELETE", "RENAME", "SELECT", "EXAMINE", "STATUS", "SUBSCRIBE", "UNSUBSCRIBE", "COPY", "MOVE");
+  /** Commands whose strings are patterns: one with 8-bit bytes matches no folder, and Dovecot answers OK. */
+  private static final Set<String> PATTERN_COMMANDS = Set.of("LIST", "LSUB");
   private static final Set<String> ENCODING_FAILURES =
       Set.of(HumanReadableText.BAD_IO_ENCODING.getKey(), HumanReadableText.SOCKET_IO_FAILURE.getKey());
 
   /** Every parser of {@code parsers}, guarded. */
   static ImapCommandParserFactory guarding(ImapCommandParserFactory parsers, StatusResponseFactory responses) {
-    return name -> guard(parsers.getParser(name), name != null && MAILBOX_COMMANDS.contains(name.toUpperCase(Locale.ROOT)),
-        responses);
+    return name -> {
+      String command = name == null ? "" : name.toUpperCase(Locale.ROOT);
+      return guard(parsers.getParser(name), MAILBOX_COMMANDS.contains(command), PATTERN_COMMANDS.contains(command),
+          responses);
+    };
   }
 
-  private static ImapCommandParser guard(ImapCommandParser parser, boolean namesOnly, StatusResponseFactory responses) {
+  private static ImapCommandParser guard(ImapCommandParser parser, boolean namesOnly, boolean patterns,
+      StatusResponseFactory responses) {
     if (parser == null) {
       return null;
     }
     return (request, tag, session) -> {
       try {
         ImapMessage parsed = parser.parse(request, tag, session);
-        if (namesOnly && parsed instanceof StatusResponse r && r.getServerResponseType() == StatusResponse.Type.BAD
+        if ((namesOnly || patterns) && parsed instanceof StatusResponse r
+            && r.getServerResponseType() == StatusResponse.Type.BAD
             && r.getTextKey() != null && ENCODING_FAILURES.contains(r.getTextKey().getKey())) {
-          return responses.taggedNo(tag, null, INVALID_NAME);
+          return patterns ? responses.taggedOk(tag, r.getCommand(), HumanReadableText.COMPLETED)
+              : responses.taggedNo(tag, null, INVALID_NAME);
         }
         return parsed;
       } catch (Error e) {

@@ -79,6 +79,21 @@ class Mutf7FolderNameDovecotIT {
     return line.substring(line.indexOf(' ') + 1).replaceFirst(" \\([0-9.+ ]+ secs\\)\\.$", "");
   }
 
+  /** An 8-bit LIST or LSUB pattern matches no folder: OK and nothing listed, as Dovecot answers (James: BAD). */
+  @Test
+  void patternsWith8BitBytesMatchNothing() throws Exception {
+    for (int port : new int[] {dovecot.imapPort(), dovetail.imapPort()}) {
+      try (RawImap imap = RawImap.connect(port)) {
+        imap.command("LOGIN alice secret");
+        for (String command : List.of("LIST \"\" \"B\u00e4r*\"", "LSUB \"\" \"B\u00e4r\"", "LIST \"B\u00e4r\" *")) {
+          List<String> reply = imap.command(command);
+          assertEquals(1, reply.size(), port + " " + command + ": " + reply);
+          assertTrue(text(reply).startsWith("OK "), port + " " + command + ": " + reply);
+        }
+      }
+    }
+  }
+
   @Test
   void namesThatAreNotModifiedUtf7AreAnsweredNoAsByDovecot() throws Exception {
     List<String> dovecotAnswers = answers(dovecot.imapPort());
