@@ -14,7 +14,6 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -34,8 +33,8 @@ import org.apache.james.protocols.netty.TimeoutHandler;
  * its I/O thread without backpressure, so this bootstrap is Dovetail's own; each connection's pipeline is:
  *
  * <ol>
- *   <li>the line framer (8192 bytes a line, delimiters kept, as James's) and a {@link ReadThrottle}, on the I/O
- *       thread;</li>
+ *   <li>the line framer ({@link LmtpLineFramer}: delimiters kept, as James's, and a long line in pieces) and a
+ *       {@link ReadThrottle}, on the I/O thread;</li>
  *   <li>James's handler chain ({@link SessionHandler}) on the session's own ordered executor, drawn from a bounded
  *       pool: a recipient check that waits on the legacy server, a disk write or an fsync holds that session only.
  *       </li>
@@ -46,7 +45,6 @@ final class LmtpServer implements AutoCloseable {
   private static final int IO_THREADS = 1;
   /** Sessions doing blocking work at once; more wait their turn (Postfix's default LMTP concurrency is 20). */
   static final int SESSION_THREADS = 16;
-  private static final int MAX_LINE = 8192;
 
   private final EventLoopGroup io;
   private final EventExecutorGroup sessions;
@@ -83,7 +81,7 @@ final class LmtpServer implements AutoCloseable {
           protected void initChannel(Channel ch) {
             ReadThrottle throttle = new ReadThrottle();
             ChannelPipeline p = ch.pipeline();
-            p.addLast(HandlerConstants.FRAMER, new LineBasedFrameDecoder(MAX_LINE, false, false));
+            p.addLast(HandlerConstants.FRAMER, new LmtpLineFramer());
             p.addLast("readThrottle", throttle);
             p.addLast(HandlerConstants.CHUNK_HANDLER, new ChunkedWriteHandler());
             p.addLast(HandlerConstants.TIMEOUT_HANDLER, new TimeoutHandler(timeoutSeconds));

@@ -13,9 +13,10 @@ import org.apache.james.protocols.netty.NettyProtocolTransport;
 import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
 
 /**
- * James's connection handler (commands, hooks, per-recipient replies), run on the session's own executor, with two
- * additions: each handled line is reported to the {@link ReadThrottle}, and a Unix-socket client gets a session
- * (James's transport assumes an IP address and fails on anything else).
+ * James's connection handler (commands, hooks, per-recipient replies), run on the session's own executor, with three
+ * additions: the pieces of a line too long for one frame go to {@link LinePieces}, each handled piece is reported to
+ * the {@link ReadThrottle}, and a Unix-socket client gets a session (James's transport assumes an IP address and
+ * fails on anything else).
  */
 final class SessionHandler extends BasicChannelInboundHandler {
   /** Set on sessions that came in over the Unix socket: they have no client IP (Dovecot omits it from Received). */
@@ -23,6 +24,7 @@ final class SessionHandler extends BasicChannelInboundHandler {
       ProtocolSession.AttachmentKey.of("dovetail-lmtp-unix", Boolean.class);
 
   private final ReadThrottle throttle;
+  private final LinePieces pieces = new LinePieces();
 
   SessionHandler(Protocol protocol, ReadThrottle throttle) {
     super(new ProtocolMDCContextFactory.Standard(), protocol, null, false);
@@ -32,8 +34,11 @@ final class SessionHandler extends BasicChannelInboundHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     int bytes = msg instanceof ByteBuf b ? b.readableBytes() : 0;
+    ProtocolSession session = (ProtocolSession) ctx.channel().attr(SESSION_ATTRIBUTE_KEY).get();
     try {
-      super.channelRead(ctx, msg);
+      if (!(msg instanceof ByteBuf piece && session != null && pieces.take(session, piece))) {
+        super.channelRead(ctx, msg);
+      }
     } finally {
       throttle.handled(bytes);
     }
