@@ -72,15 +72,15 @@ final class DovetailProcessor implements ImapProcessor {
     poller.watch(session);
     String copySource = message instanceof AbstractMessageRangeRequest range
         ? ResponseCodeFix.copySource(range, session.getSelected()) : null;
-    return FolderNameCheck.of(message, session)
+    // Whatever refuses a SELECT (a name no folder can have, a migration that cannot run, James) deselects.
+    return failedSelection.around(message, session, responder, answering -> FolderNameCheck.of(message, session)
         .then(refreshFirst(message, session))
-        .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, responder)))
-        .flatMap(proceed -> proceed ? keywords.check(message, responder) : Mono.<ImapMessage>empty())
-        .flatMap(checked -> readOnly.before(checked, session, responder))
-        .flatMap(request -> failedSelection.around(request, session, responder, answering ->
-            james.processReactive(request, new ResponseCodeFix(new ViewResponder(request,
-                readOnly.replies(request, new FlushOnBye(answering)), session), RESPONSES, copySource), view)))
-        .onErrorResume(e -> answerEscapedError(message, responder, e));
+        .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, answering)))
+        .flatMap(proceed -> proceed ? keywords.check(message, answering) : Mono.<ImapMessage>empty())
+        .flatMap(checked -> readOnly.before(checked, session, answering))
+        .flatMap(request -> james.processReactive(request, new ResponseCodeFix(new ViewResponder(request,
+            readOnly.replies(request, new FlushOnBye(answering)), session), RESPONSES, copySource), view))
+        .onErrorResume(e -> answerEscapedError(message, answering, e)));
   }
 
   /**

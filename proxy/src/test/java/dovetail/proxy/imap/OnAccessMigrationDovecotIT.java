@@ -1,6 +1,7 @@
 package dovetail.proxy.imap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.migrator.copy.MigrationListener;
@@ -312,18 +313,23 @@ class OnAccessMigrationDovecotIT {
     try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
       assertTrue(RawImap.last(imap.command("LOGIN bob secret")).contains(" OK "));
       imap.command("LIST \"\" *"); // the skeleton exists before the legacy server goes away
-      String refused;
+      assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+      List<String> refused;
       List<String> noop;
+      List<String> fetch;
       try {
         forwarder.retarget(closedPort());
         forwarder.cutAll();
-        refused = RawImap.last(imap.command("SELECT \"Projekte.&ANw-ber\""));
+        refused = imap.command("SELECT \"Projekte.&ANw-ber\"");
         noop = imap.command("NOOP");
+        fetch = imap.command("FETCH 1 FLAGS");
       } finally {
         forwarder.retarget(legacy.imapPort());
       }
-      assertTrue(refused.contains(" NO [UNAVAILABLE] "), refused);
+      assertTrue(RawImap.last(refused).contains(" NO [UNAVAILABLE] "), refused.toString());
+      assertTrue(refused.contains("* OK [CLOSED] Previous mailbox closed."), "INBOX is left: " + refused);
       assertTrue(RawImap.last(noop).contains(" OK "), "the session goes on: " + noop);
+      assertFalse(RawImap.last(fetch).contains(" OK "), "nothing is selected: " + fetch);
       String selected = RawImap.last(imap.command("SELECT \"Projekte.&ANw-ber\""));
       assertTrue(selected.contains(" OK "), selected);
     }
