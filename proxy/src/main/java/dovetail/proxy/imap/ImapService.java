@@ -119,7 +119,9 @@ public final class ImapService implements AutoCloseable {
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     james = new ClientLogins(james, backend.mailboxManager(), responses, backend.metrics());
     ImapDecoder decoder = new DefaultImapDecoder(responses,
-        MailboxNameGuard.guarding(LoginParser.over(SortExtension.parsers(responses), responses), responses));
+        MailboxNameGuard.guarding(
+        UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses), responses), responses),
+        responses));
     IMAPServer server = new DovetailImapServer(decoder,
         EightBitStrings.encoder(SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder())),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
