@@ -198,7 +198,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
         }
       }
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
     return deleted;
   }
@@ -256,7 +256,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
         }
       }
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
     return updated.iterator();
   }
@@ -295,7 +295,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     } catch (IOException e) {
       throw new MailboxException("cannot read the message to store", e);
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
     message.setUid(result.getUid());
     message.setModSeq(result.getModSeq());
@@ -343,7 +343,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     } catch (IOException e) {
       throw new MailboxException("cannot read a message to copy", e);
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
   }
 
@@ -378,7 +378,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       try {
         source.state().reserveAhead(source.mailbox(), 1);
       } catch (StoreException ex) {
-        throw StoreErrors.toJames(ex, source.name());
+        throw StoreErrors.forWrite(ex, source.name(), mailboxSession);
       }
     }
     List<MessageMetaData> moved = copy(mailbox, originals);
@@ -390,7 +390,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
           source.state().recordExpunged(source.mailbox(), e.getValue());
         }
       } catch (StoreException ex) {
-        throw StoreErrors.toJames(ex, source.name());
+        throw StoreErrors.forWrite(ex, source.name(), mailboxSession);
       }
     }
     return moved;

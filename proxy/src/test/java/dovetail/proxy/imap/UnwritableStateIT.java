@@ -108,7 +108,9 @@ class UnwritableStateIT {
       assertEquals(List.of("* SEARCH 1 2", "OK"), List.of(search.get(0), status(search)));
 
       assertEquals("NO", status(imap.command("STORE 1 +FLAGS (\\Flagged)")));
-      assertEquals("NO", status(imap.append("INBOX", "()", three)));
+      String refused = RawImap.last(imap.append("INBOX", "()", three));
+      assertEquals("NO [SERVERBUG] Internal error occurred. Refer to server log for more information.",
+          refused.substring(refused.indexOf(' ') + 1), "Dovecot's words for a store that cannot be written");
       assertEquals("NO", status(imap.append("INBOX", "()", three)), "the client retries");
       assertEquals("NO", status(imap.command("COPY 1 INBOX")));
       assertEquals("NO", status(imap.command("EXPUNGE")));
