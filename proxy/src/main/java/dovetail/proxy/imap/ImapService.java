@@ -118,8 +118,7 @@ public final class ImapService implements AutoCloseable {
     james = new QresyncResync(james, backend);
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     james = new ClientLogins(james, backend.mailboxManager(), responses, backend.metrics());
-    ImapDecoder decoder = new DefaultImapDecoder(responses,
-        MailboxNameGuard.guarding(
+    ImapDecoder decoder = new DefaultImapDecoder(responses, MailboxNameGuard.guarding(
         UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses), responses), responses),
         responses));
     IMAPServer server = new DovetailImapServer(decoder,
