@@ -51,7 +51,7 @@ final class DovetailProcessor implements ImapProcessor {
   /** @param onAccess on-access migration, or null when there is no legacy server */
   DovetailProcessor(ImapProcessor james, PlaintextAuthRule rule, MailboxBackend backend, FolderPoller poller,
       MigrateOnAccess onAccess) {
-    this.james = james;
+    this.james = new StoreRefusals(james); // a write the store refused, answered in Dovecot's words
     this.rule = rule;
     this.backend = backend;
     this.poller = poller;

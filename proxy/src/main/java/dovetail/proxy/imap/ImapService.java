@@ -119,9 +119,9 @@ public final class ImapService implements AutoCloseable {
     james = new QresyncResync(james, backend);
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     james = new ClientLogins(james, backend.mailboxManager(), responses, backend.metrics());
-    ImapDecoder decoder = new DefaultImapDecoder(responses,
-        MailboxNameGuard.guarding(ListPatternsParser.over(LoginParser.over(SortExtension.parsers(responses), responses),
-            responses), responses));
+    ImapDecoder decoder = new DefaultImapDecoder(responses, MailboxNameGuard.guarding(ListPatternsParser.over(
+        UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses), responses), responses),
+        responses), responses));
     IMAPServer server = new DovetailImapServer(decoder,
         EightBitStrings.encoder(SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder())),
         new DovetailProcessor(james, rule, backend, poller, onAccess),

@@ -79,6 +79,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     stderr.setEncoder(encoder);
     stderr.start();
 
+    // A client's mistakes at DEBUG, a store failure as one line (see the class).
+    ImapFailureLines failureLines = new ImapFailureLines();
+    failureLines.setContext(context);
+    failureLines.start();
+    context.addTurboFilter(failureLines);
+
     // James logs every connection and command set-up at INFO; keep its warnings and errors.
     context.getLogger("org.apache.james").setLevel(Level.WARN);
     context.getLogger("io.netty").setLevel(Level.WARN);

@@ -3,6 +3,7 @@ package dovetail.proxy.mailbox;
 import dovetail.store.Flags;
 import dovetail.store.Mailbox;
 import dovetail.store.MailboxStatus;
+import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What Dovetail knows of one folder beyond the store: the mod-sequences (Dovecot keeps them in its index,
@@ -20,7 +23,10 @@ import java.util.TreeMap;
  * <p>Mod-sequences: every message known when the folder is first opened here gets {@code base}, which is above
  * any mod-sequence handed out before (the persisted {@value #HIGHEST_KEY}) and above the legacy server's
  * HIGHESTMODSEQ ({@value #LEGACY_KEY}), so CONDSTORE clients resync rather than trust stale state. Values are
- * reserved on disk in blocks of {@value #RESERVE}, so a restart never hands out a value twice.
+ * reserved on disk in blocks of {@value #RESERVE}, so a restart never hands out a value twice: a value is handed
+ * out only once its reservation is on disk, and a writer reserves ({@link #reserveAhead}) before it changes the
+ * store. When the state cannot be written, the folder can still be read (at {@code base}, as it was loaded) and every
+ * write beyond the reservation on disk is refused before it starts.
  *
  * <p>Expunges: every expunge (ours or another writer's) gets a mod-sequence of its own and goes into the folder's
  * {@link ExpungeLog}, for QRESYNC's VANISHED. When the folder is loaded, every UID below NEXTUID that is neither
@@ -28,6 +34,7 @@ import java.util.TreeMap;
  * {@code base}: a client that synced before this load hears of it, one that synced after does not.
  */
 final class FolderState {
+  private static final Logger LOG = LoggerFactory.getLogger(FolderState.class);
   static final String HIGHEST_KEY = ModSeqCeiling.HIGHEST_KEY;
   static final String LEGACY_KEY = ModSeqCeiling.LEGACY_KEY;
   static final long RESERVE = 1000;
@@ -85,7 +92,13 @@ final class FolderState {
     base = ModSeqCeiling.of(state) + 1;
     highest = base;
     ceiling = base - 1;
-    reserve(folder);
+    try {
+      reserve(folder, highest);
+    } catch (StoreException e) {
+      // Readable all the same; writes try again and are refused while this fails.
+      LOG.warn("{}: mod-sequences cannot be reserved, the folder takes no writes until they can: {}", folder.name(),
+          e.getMessage());
+    }
     // NEXTUID first: a UID below it that a concurrent writer is adding is then already in the listing.
     MailboxStatus status = folder.status();
     UidSet missing = UidSet.of(1, status.nextUid() - 1);
@@ -114,13 +127,23 @@ final class FolderState {
     return highest;
   }
 
-  /** A new mod-sequence, above every one handed out. */
-  synchronized long next(Mailbox folder) {
-    highest++;
-    if (highest > ceiling) {
-      reserve(folder);
+  /**
+   * Makes sure the next {@code count} mod-sequences are reserved on disk, so that handing them out ({@link #next})
+   * cannot fail. A writer calls it before it changes the store, with this monitor held until it has its values.
+   *
+   * @throws StoreException when the reservation cannot be written; nothing changes then
+   */
+  synchronized void reserveAhead(Mailbox folder, int count) {
+    ensureLoaded(folder);
+    if (highest + count > ceiling) {
+      reserve(folder, highest + count);
     }
-    return highest;
+  }
+
+  /** A new mod-sequence, above every one handed out, reserved on disk first. */
+  synchronized long next(Mailbox folder) {
+    reserveAhead(folder, 1);
+    return ++highest;
   }
 
   /** Records a change made through this process, so that {@link #sync} does not report it again. */
@@ -136,18 +159,25 @@ final class FolderState {
     modSeqs.put(message.uid(), modSeq);
   }
 
-  /** Records an expunge at a new mod-sequence (none for no UIDs); returns the folder's highest mod-sequence. */
+  /**
+   * Records an expunge at a new mod-sequence (none for no UIDs); returns the folder's highest mod-sequence. An expunge
+   * through this process reserves first ({@link #reserveAhead}), so that this cannot fail after the store changed.
+   */
   synchronized long recordExpunged(Mailbox folder, Iterable<Long> uids) {
     lastUnchanged = null;
     UidSet gone = new UidSet();
     for (long uid : uids) {
-      known.remove(uid);
-      modSeqs.remove(uid);
       gone.add(uid, uid);
     }
-    if (!gone.isEmpty()) {
-      expunges.record(folder, next(folder), gone);
+    if (gone.isEmpty()) {
+      return highest;
     }
+    long modSeq = next(folder);
+    for (long uid : uids) {
+      known.remove(uid);
+      modSeqs.remove(uid);
+    }
+    expunges.record(folder, modSeq, gone);
     return highest;
   }
 
@@ -184,15 +214,17 @@ final class FolderState {
   }
 
   /**
-   * Persists a new ceiling, merged into the folder's Dovetail state as one atomic update, so that keys written
-   * meanwhile by others (the migration's progress) are kept; a ceiling already recorded higher is never lowered.
+   * Persists a ceiling a block above {@code needed}, merged into the folder's Dovetail state as one atomic update, so
+   * that keys written meanwhile by others (the migration's progress) are kept; a ceiling already recorded higher is
+   * never lowered. The ceiling in memory moves only once the new one is on disk.
    */
-  private void reserve(Mailbox folder) {
-    ceiling = highest + RESERVE;
+  private void reserve(Mailbox folder, long needed) {
+    long wanted = needed + RESERVE;
     folder.updateDovetailState(before -> {
       Map<String, String> state = new TreeMap<>(before);
-      state.put(HIGHEST_KEY, Long.toString(Math.max(ceiling, ModSeqCeiling.number(before.get(HIGHEST_KEY)))));
+      state.put(HIGHEST_KEY, Long.toString(Math.max(wanted, ModSeqCeiling.number(before.get(HIGHEST_KEY)))));
       return state;
     });
+    ceiling = wanted;
   }
 }

@@ -1,6 +1,8 @@
 package dovetail.proxy.mailbox;
 
+import dovetail.store.StoreError;
 import dovetail.store.StoreException;
+import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.exception.MailboxExistsException;
 import org.apache.james.mailbox.exception.MailboxNameException;
@@ -13,6 +15,18 @@ import org.apache.james.mailbox.exception.MailboxNotFoundException;
  */
 final class StoreErrors {
   private StoreErrors() {}
+
+  /**
+   * For a write that failed: the store's own failures (I/O, including a full disk, and a lock it could not take)
+   * refuse the command ({@link StoreRefusal}, noted in the session); the others are the client's (no such folder)
+   * and read as {@link #toJames}.
+   */
+  static MailboxException forWrite(StoreException e, String folder, MailboxSession session) {
+    if (e.error() == StoreError.IO || e.error() == StoreError.LOCK_TIMEOUT) {
+      return StoreRefusal.noted(session, e, folder);
+    }
+    return toJames(e, folder);
+  }
 
   static MailboxException toJames(StoreException e, String folder) {
     return switch (e.error()) {

@@ -46,7 +46,9 @@ import reactor.core.publisher.Mono;
  * or that was never migrated (see {@link #refuseUnlessMigrated}).
  *
  * <p>Writes hold the folder's {@link FolderState} monitor from the store commit until the change is recorded, so
- * a concurrent look at the folder cannot report this session's change as another writer's.
+ * a concurrent look at the folder cannot report this session's change as another writer's. Each reserves its
+ * mod-sequence on disk before it changes the store ({@link FolderState#reserveAhead}): a write that cannot have one
+ * is refused whole, never left done but answered NO (a client's retry of such an APPEND stored it twice).
  */
 final class StoreMessageMapper extends AbstractMessageMapper {
 
@@ -185,6 +187,9 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       synchronized (f.state()) {
         List<StoredMessage> present = f.mailbox().messages().stream().filter(m -> wanted.contains(m.uid())).toList();
         List<Long> presentUids = present.stream().map(StoredMessage::uid).toList();
+        if (!presentUids.isEmpty()) {
+          f.state().reserveAhead(f.mailbox(), 1);
+        }
         f.mailbox().expunge(presentUids);
         // The expunge's own mod-sequence, as for other writers' expunges (see ExternalChanges).
         long expungedAt = f.state().recordExpunged(f.mailbox(), presentUids);
@@ -193,7 +198,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
         }
       }
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
     return deleted;
   }
@@ -251,7 +256,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
         }
       }
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
     return updated.iterator();
   }
@@ -290,7 +295,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     } catch (IOException e) {
       throw new MailboxException("cannot read the message to store", e);
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
     message.setUid(result.getUid());
     message.setModSeq(result.getModSeq());
@@ -300,6 +305,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
   /** Commits and records the new messages under the folder's monitor; one mod-sequence for the batch. */
   private static List<MessageMetaData> commit(UserMailboxes.Folder f, MailboxTransaction tx) {
     synchronized (f.state()) {
+      f.state().reserveAhead(f.mailbox(), 1);
       List<StoredMessage> stored = tx.commit();
       long modSeq = f.state().next(f.mailbox());
       List<MessageMetaData> out = new ArrayList<>();
@@ -337,7 +343,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     } catch (IOException e) {
       throw new MailboxException("cannot read a message to copy", e);
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
   }
 
@@ -356,14 +362,26 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     return move(mailbox, List.of(original)).get(0);
   }
 
-  /** MOVE: copy in one transaction, then expunge the originals in one. */
+  /**
+   * MOVE: copy in one transaction, then expunge the originals in one. Each source reserves its expunge's
+   * mod-sequence before the copy, so that a source whose state cannot be written refuses the MOVE before anything
+   * is copied.
+   */
   @Override
   public List<MessageMetaData> move(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
-    List<MessageMetaData> moved = copy(mailbox, originals);
     Map<StoreMailboxId, List<Long>> bySource = new LinkedHashMap<>();
     for (MailboxMessage m : originals) {
       bySource.computeIfAbsent((StoreMailboxId) m.getMailboxId(), k -> new ArrayList<>()).add(m.getUid().asLong());
     }
+    for (StoreMailboxId id : bySource.keySet()) {
+      UserMailboxes.Folder source = user.folder(id);
+      try {
+        source.state().reserveAhead(source.mailbox(), 1);
+      } catch (StoreException ex) {
+        throw StoreErrors.forWrite(ex, source.name(), mailboxSession);
+      }
+    }
+    List<MessageMetaData> moved = copy(mailbox, originals);
     for (Map.Entry<StoreMailboxId, List<Long>> e : bySource.entrySet()) {
       UserMailboxes.Folder source = user.folder(e.getKey());
       try {
@@ -372,7 +390,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
           source.state().recordExpunged(source.mailbox(), e.getValue());
         }
       } catch (StoreException ex) {
-        throw StoreErrors.toJames(ex, source.name());
+        throw StoreErrors.forWrite(ex, source.name(), mailboxSession);
       }
     }
     return moved;

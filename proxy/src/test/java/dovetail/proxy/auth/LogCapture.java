@@ -1,5 +1,6 @@
 package dovetail.proxy.auth;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
@@ -8,15 +9,15 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Every log line of the process while it is attached (Logback's root logger), as formatted messages. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  LogCapture() {
+  public LogCapture() {
     appender.start();
     root().addAppender(appender);
   }
 
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (appender) { // AppenderBase.doAppend holds the same lock while it adds
       return appender.list.stream().map(LogCapture::text).toList();
     }
@@ -30,7 +31,20 @@ final class LogCapture implements AutoCloseable {
     return s.toString();
   }
 
-  boolean contains(String text) {
+  /**
+   * The lines at WARN or above, each as {@code LEVEL logger - message}, and {@code  | with stack trace} when it
+   * carries one: what an operator's log shows as a problem.
+   */
+  public List<String> problems() {
+    synchronized (appender) {
+      return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .map(e -> e.getLevel() + " " + e.getLoggerName() + " - " + e.getFormattedMessage()
+              + (e.getThrowableProxy() == null ? "" : " | with stack trace: " + text(e)))
+          .toList();
+    }
+  }
+
+  public boolean contains(String text) {
     return lines().stream().anyMatch(l -> l.contains(text));
   }
 

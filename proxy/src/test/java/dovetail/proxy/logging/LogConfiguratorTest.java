@@ -88,6 +88,8 @@ class LogConfiguratorTest {
     LoggerContext xml = fromXml();
     LoggerContext code = fromCode();
     assertEquals(describe(xml), describe(code));
+    assertEquals(turboFilters(xml), turboFilters(code));
+    assertEquals(List.of(ImapFailureLines.class.getName()), turboFilters(code));
     ConsoleAppender<ILoggingEvent> stderr = (ConsoleAppender<ILoggingEvent>) code.getLogger(Logger.ROOT_LOGGER_NAME)
         .getAppender(LogConfigurator.APPENDER);
     assertEquals("System.err", stderr.getTarget());
@@ -108,6 +110,11 @@ class LogConfiguratorTest {
     ConsoleAppender<ILoggingEvent> appender = (ConsoleAppender<ILoggingEvent>) context
         .getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogConfigurator.APPENDER);
     return new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8);
+  }
+
+  private static List<String> turboFilters(LoggerContext context) {
+    return context.getTurboFilterList().stream().map(f -> f.getClass().getName() + (f.isStarted() ? "" : " stopped"))
+        .toList();
   }
 
   /** Each configured logger's level, additivity and appenders, and each appender's kind and stream. */

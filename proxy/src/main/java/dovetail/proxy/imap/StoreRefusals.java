@@ -1,0 +1,91 @@
+package dovetail.proxy.imap;
+
+import dovetail.proxy.mailbox.StoreRefusal;
+import java.util.Optional;
+import org.apache.james.imap.api.ImapConfiguration;
+import org.apache.james.imap.api.ImapMessage;
+import org.apache.james.imap.api.display.HumanReadableText;
+import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
+import org.apache.james.imap.api.message.response.StatusResponse;
+import org.apache.james.imap.api.message.response.StatusResponseFactory;
+import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.ImapSession;
+import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
+import org.apache.james.mailbox.MailboxSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Answers a write the store refused ({@link StoreRefusal}: nothing was changed) in Dovecot's words, where James
+ * answers any failure with its generic NO. A full disk or exhausted quota (ENOSPC, EDQUOT) is {@code NO [OVERQUOTA]
+ * Not enough disk quota}, Dovecot's answer to both; any other failure of the store's files is Dovecot's
+ * {@code NO [SERVERBUG] Internal error occurred. Refer to server log for more information.} The log gets one WARN
+ * line saying what failed (the store's message names the file and the error).
+ */
+final class StoreRefusals implements ImapProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreRefusals.class);
+  private static final StatusResponseFactory RESPONSES = new UnpooledStatusResponseFactory();
+  static final HumanReadableText DISK_FULL = new HumanReadableText("dovetail.imap.DISK_FULL", "Not enough disk quota");
+  static final HumanReadableText INTERNAL_ERROR = new HumanReadableText("dovetail.imap.INTERNAL_ERROR",
+      "Internal error occurred. Refer to server log for more information.");
+
+  private final ImapProcessor james;
+
+  StoreRefusals(ImapProcessor james) {
+    this.james = james;
+  }
+
+  @Override
+  public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+    MailboxSession mailboxSession = session.getMailboxSession();
+    if (!(message instanceof ImapRequest request) || mailboxSession == null) {
+      return james.processReactive(message, responder, session);
+    }
+    StoreRefusal.forget(mailboxSession);
+    return james.processReactive(message, new Answering(request, responder, mailboxSession), session)
+        .doFinally(signal -> StoreRefusal.forget(mailboxSession));
+  }
+
+  /** The command's tagged NO, replaced when the store refused the write. */
+  private static final class Answering implements Responder {
+    private final ImapRequest request;
+    private final Responder delegate;
+    private final MailboxSession session;
+
+    Answering(ImapRequest request, Responder delegate, MailboxSession session) {
+      this.request = request;
+      this.delegate = delegate;
+      this.session = session;
+    }
+
+    @Override
+    public void respond(ImapResponseMessage message) {
+      Optional<StoreRefusal> refusal = StoreRefusal.of(session);
+      if (refusal.isPresent() && message instanceof StatusResponse status
+          && status.getServerResponseType() == StatusResponse.Type.NO && request.getTag().equals(status.getTag())) {
+        LOG.warn("{} refused: {}", request.getCommand().getName(), refusal.get().getMessage());
+        message = answer(refusal.get());
+      }
+      delegate.respond(message);
+    }
+
+    private ImapResponseMessage answer(StoreRefusal refusal) {
+      boolean full = refusal.reason() == StoreRefusal.Reason.DISK_FULL;
+      // No command name in the line: Dovecot's words exactly.
+      return RESPONSES.taggedNo(request.getTag(), null, full ? DISK_FULL : INTERNAL_ERROR,
+          full ? StatusResponse.ResponseCode.overQuota() : ResponseCodeFix.plain("SERVERBUG"));
+    }
+
+    @Override
+    public void flush() {
+      delegate.flush();
+    }
+  }
+
+  @Override
+  public void configure(ImapConfiguration configuration) {
+    james.configure(configuration);
+  }
+}

@@ -1,0 +1,119 @@
+package dovetail.proxy.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.Flags;
+import dovetail.store.MailStore;
+import dovetail.store.MessageMeta;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full file system (a small tmpfs under the mail root, filled up): APPEND, COPY and MOVE answer Dovecot's
+ * {@code NO [OVERQUOTA] Not enough disk quota}, leave no partial message in tmp/ and take no UID: once there is room
+ * again, the next APPEND gets the UID it would have had. Before, James answered {@code NO APPEND failed. Generic
+ * failure during processing} (and COPY/MOVE the same). Skipped where a tmpfs cannot be mounted (needs root).
+ */
+class DiskFullIT {
+  private static final String FULL = "NO [OVERQUOTA] Not enough disk quota";
+
+  @TempDir static Path dir;
+  private static Path mail;
+  private static boolean mounted;
+  private static TestDovetail dovetail;
+  private static MailStore store;
+
+  @BeforeAll
+  static void start() throws Exception {
+    mail = Files.createDirectories(dir.resolve("mail"));
+    mounted = run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", mail.toString());
+    assumeTrue(mounted, "a small tmpfs cannot be mounted here (needs root): no full file system to test on");
+    dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start();
+    store = dovetail.store("alice");
+    store.open("INBOX").append(MessageMeta.next(Instant.parse("2024-05-06T07:08:09Z"), Flags.NONE),
+        new ByteArrayInputStream("Subject: one\r\n\r\none\r\n".getBytes(StandardCharsets.US_ASCII)));
+    store.create("Other");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (dovetail != null) {
+      dovetail.close();
+    }
+    if (mounted && !run("umount", mail.toString())) {
+      run("umount", "-l", mail.toString());
+    }
+  }
+
+  private static boolean run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  /** Writes one file until the file system has no room left; returns it. */
+  private static Path fill() throws IOException {
+    Path filler = mail.resolve("filler");
+    byte[] chunk = new byte[16 * 1024];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(chunk);
+        out.flush();
+      }
+    } catch (IOException full) {
+      assertTrue(full.getMessage().contains("No space left on device"), full.toString());
+    }
+    return filler;
+  }
+
+  private static String tagless(List<String> reply) {
+    String last = RawImap.last(reply);
+    return last.substring(last.indexOf(' ') + 1);
+  }
+
+  private static long filesIn(Path tmp) throws IOException {
+    try (Stream<Path> files = Files.list(tmp)) {
+      return files.count();
+    }
+  }
+
+  @Test
+  void appendCopyAndMoveOnAFullDiskAnswerOverquotaAndLeaveNothingBehind() throws Exception {
+    byte[] big = ("Subject: big\r\n\r\n" + "x".repeat(64 * 1024) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    Path inboxTmp = store.open("INBOX").dovetailFile("expunged").resolveSibling("tmp");
+    Path otherTmp = store.open("Other").dovetailFile("expunged").resolveSibling("tmp");
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(imap.command("LOGIN alice secret")).contains(" OK "));
+      assertEquals("OK", tagless(imap.command("EXAMINE Other")).split(" ")[0]);
+      assertEquals("OK", tagless(imap.command("SELECT INBOX")).split(" ")[0]);
+      Path filler = fill();
+      try {
+        assertEquals(FULL, tagless(imap.append("INBOX", "()", big)));
+        assertEquals(FULL, tagless(imap.command("COPY 1 Other")));
+        assertEquals(FULL, tagless(imap.command("MOVE 1 Other")));
+        assertEquals(List.of(0L, 0L), List.of(filesIn(inboxTmp), filesIn(otherTmp)), "no partial message in tmp/");
+        assertEquals(List.of(1, 0), List.of(store.open("INBOX").messages().size(), store.open("Other").messages().size()));
+      } finally {
+        Files.delete(filler);
+      }
+      List<String> appended = imap.append("INBOX", "()", big);
+      assertTrue(tagless(appended).startsWith("OK [APPENDUID "), appended.toString());
+      assertEquals("2]", tagless(appended).split(" ")[3], "the failed APPEND took no UID: " + appended);
+    }
+  }
+}
