@@ -16,6 +16,7 @@ import org.apache.james.imap.message.request.ExamineRequest;
 import org.apache.james.imap.message.request.ExpungeRequest;
 import org.apache.james.imap.message.request.FetchRequest;
 import org.apache.james.imap.message.request.MoveRequest;
+import org.apache.james.imap.message.request.ReplaceRequest;
 import org.apache.james.imap.message.request.StoreRequest;
 import reactor.core.publisher.Mono;
 
@@ -24,8 +25,9 @@ import reactor.core.publisher.Mono;
  * including per-user state, are permitted". James 3.8.1 does not remember EXAMINE and treats it as SELECT: FETCH
  * BODY[] set \Seen, STORE stored, EXPUNGE and CLOSE removed \Deleted messages (Jakarta Mail closes a READ_ONLY
  * folder with CLOSE). The selection mode is kept here and, as Dovecot 2.3 answers: FETCH runs as .PEEK, STORE is
- * "OK Store ignored" (NO if it is conditional, RFC 7162 §3.1.3), EXPUNGE and CLOSE remove nothing, MOVE is refused
- * (COPY still works), and EXAMINE announces {@code PERMANENTFLAGS ()}.
+ * "OK Store ignored" (NO if it is conditional, RFC 7162 §3.1.3), EXPUNGE and CLOSE remove nothing, MOVE and
+ * REPLACE (which expunges the message it replaces) are refused (COPY still works), and EXAMINE announces
+ * {@code PERMANENTFLAGS ()}.
  */
 final class ReadOnlySelection {
   private static final String READ_ONLY = ReadOnlySelection.class.getName() + ".readOnly";
@@ -76,6 +78,10 @@ final class ReadOnlySelection {
     }
     if (message instanceof MoveRequest move) {
       return answer(responder, responses.taggedNo(move.getTag(), null, MOVE_REFUSED));
+    }
+    if (message instanceof ReplaceRequest replace) {
+      // REPLACE (RFC 8508) expunges the message it replaces from the selected folder: like MOVE, refused.
+      return answer(responder, responses.taggedNo(replace.getTag(), null, MOVE_REFUSED));
     }
     return Mono.just(message);
   }

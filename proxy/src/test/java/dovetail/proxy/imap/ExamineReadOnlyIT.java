@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dovetail.store.Flags;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,22 @@ class ExamineReadOnlyIT {
       }
       assertEquals(Flags.of(SystemFlag.DELETED), inbox.get(2).flags());
       assertEquals(1, f.messages("Other").size(), "COPY from an examined folder works");
+    }
+  }
+
+  /** REPLACE (RFC 8508, advertised) appends to a folder and expunges the replaced message from the examined one. */
+  @Test
+  void replaceInAnExaminedFolderIsRefused() throws Exception {
+    try (SelectedStateFixture f = new SelectedStateFixture(dir); RawImap imap = f.login()) {
+      assertTrue(RawImap.last(imap.command("EXAMINE INBOX")).contains(" OK [READ-ONLY]"));
+      byte[] message = "Subject: replacement\r\n\r\nnew\r\n".getBytes(StandardCharsets.US_ASCII);
+      for (String replace : List.of("REPLACE 1 Other", "UID REPLACE 2 Other")) {
+        List<String> reply = imap.commandWithLiteral(replace, message);
+        assertTrue(RawImap.last(reply).endsWith(" NO Mailbox is read-only."), replace + ": " + reply);
+        assertFalse(reply.stream().anyMatch(l -> l.contains("EXPUNGE") || l.contains("VANISHED")), reply.toString());
+      }
+      assertEquals(3, f.messages("INBOX").size(), "nothing replaced");
+      assertEquals(0, f.messages("Other").size(), "nothing appended");
     }
   }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +55,40 @@ class FailedSelectIT {
       List<String> failed = imap.command("SELECT Missing");
       assertEquals(1, failed.size(), failed.toString());
       assertTrue(RawImap.last(failed).contains(" NO "), failed.toString());
+    }
+  }
+
+  @RegisterExtension static final SharedFolderServer server = new SharedFolderServer();
+
+  /**
+   * A SELECT answered BAD closes the selected folder too, in Dovecot: one that asks for QRESYNC before ENABLE
+   * QRESYNC (refused by James), and one without a name (refused by the decoder, before any processor). Both kept
+   * the folder selected. Runs against Dovetail and against real Dovecot (skipped when it is not installed).
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', value = {
+      "Dovetail|SELECT INBOX (QRESYNC (1 1))", "Dovecot|SELECT INBOX (QRESYNC (1 1))",
+      "Dovetail|EXAMINE", "Dovecot|EXAMINE"})
+  void aSelectAnsweredBadLeavesNothingSelected(String name, String bad) throws Exception {
+    SharedFolderServer.Target target = server.named(name);
+    String folder = "Bad" + Math.abs(bad.hashCode());
+    target.seed(folder, 2);
+    try (RawImap imap = target.login()) {
+      assertTrue(RawImap.last(imap.command("SELECT " + folder)).contains(" OK "));
+      assertTrue(RawImap.last(imap.command("STORE 1 +FLAGS.SILENT (\\Deleted)")).contains(" OK "));
+      List<String> refused = imap.command(bad);
+      assertTrue(RawImap.last(refused).contains(" BAD "), refused.toString());
+      assertTrue(refused.get(0).startsWith("* OK [CLOSED]"), refused.toString());
+      for (String command : List.of("STORE 2 +FLAGS.SILENT (\\Deleted)", "EXPUNGE", "FETCH 1 FLAGS")) {
+        List<String> lines = imap.command(command);
+        assertFalse(RawImap.last(lines).contains(" OK "), command + " after " + bad + ": " + lines);
+      }
+    }
+    try (RawImap other = target.login()) {
+      List<String> examined = other.command("EXAMINE " + folder);
+      assertTrue(examined.contains("* 2 EXISTS"), "nothing was expunged: " + examined);
+      List<String> flags = other.command("FETCH 1:* (FLAGS)");
+      assertTrue(!flags.get(1).contains("\\Deleted"), "message 2 was not changed: " + flags);
     }
   }
 }

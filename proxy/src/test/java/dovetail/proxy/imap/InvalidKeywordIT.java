@@ -50,4 +50,30 @@ class InvalidKeywordIT {
       assertEquals(Flags.NONE.withKeywords("good").keywords(), f.messages("Other").get(0).flags().keywords());
     }
   }
+
+  /** Dovecot refuses a keyword longer than 50 characters (mail_max_keyword_length); it was stored before. */
+  @Test
+  void aKeywordLongerThanDovecotAllowsIsRefused() throws Exception {
+    try (SelectedStateFixture f = new SelectedStateFixture(dir); RawImap imap = f.login()) {
+      assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+      String tooLong = "k".repeat(51);
+      List<String> reply = imap.command("STORE 1 +FLAGS (" + tooLong + ")");
+      assertEquals(List.of("a3 NO [CANNOT] Keyword length too long."), reply);
+      assertTrue(RawImap.last(imap.command("STORE 1 +FLAGS (" + tooLong.substring(1) + ")")).contains(" OK "));
+      assertEquals(Set.of(tooLong.substring(1)), f.messages("INBOX").get(0).flags().keywords());
+    }
+  }
+
+  /** REPLACE (RFC 8508) takes flags as APPEND does: an invalid keyword refuses it, and nothing is replaced. */
+  @Test
+  void replaceWithAnInvalidKeywordReplacesNothing() throws Exception {
+    try (SelectedStateFixture f = new SelectedStateFixture(dir); RawImap imap = f.login()) {
+      assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
+      byte[] message = "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+      List<String> reply = imap.commandWithLiteral("REPLACE 1 Other (bad])", message);
+      assertTrue(RawImap.last(reply).endsWith(" NO [CANNOT] Invalid characters in keyword."), reply.toString());
+      assertEquals(3, f.messages("INBOX").size(), "message 1 is still there");
+      assertEquals(0, f.messages("Other").size());
+    }
+  }
 }

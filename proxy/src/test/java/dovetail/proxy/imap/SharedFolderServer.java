@@ -30,6 +30,17 @@ final class SharedFolderServer implements BeforeAllCallback, AfterAllCallback {
       return new PipelineWire(port);
     }
 
+    /** A new session, logged in, for tests that send one command at a time. */
+    RawImap login() throws IOException {
+      RawImap imap = RawImap.connect(port);
+      List<String> reply = imap.command("LOGIN " + credentials());
+      if (!RawImap.last(reply).contains(" OK")) {
+        imap.close();
+        throw new IOException(name + ": " + reply);
+      }
+      return imap;
+    }
+
     /** A new session, logged in, with {@code folder} selected. */
     PipelineWire session(String folder) throws IOException {
       return connection().loginAndSelect(USER, password, folder);
