@@ -40,7 +40,16 @@ final class BodySections {
     if (request.getFirstOctet() == null) {
       return whole;
     }
-    return new Partial(whole, request.getFirstOctet(), request.getNumberOfOctets());
+    return new Partial(responseName(request), whole, request.getFirstOctet(), request.getNumberOfOctets());
+  }
+
+  /**
+   * The item's name in the FETCH response: a partial fetch names its origin octet, BODY[1]<10> for BODY[1]<10.20>
+   * (RFC 3501 §7.4.2), as James's own partial items do.
+   */
+  static String responseName(BodyFetchElement request) {
+    Long first = request.getFirstOctet();
+    return first == null ? request.getResponseName() : request.getResponseName() + "<" + first + ">";
   }
 
   private static FetchResponse.BodyElement whole(BodyFetchElement request, MimePart root, Source source)
@@ -168,10 +177,11 @@ final class BodySections {
   }
 
   /** BODY[section]<first.count> (RFC 3501 §6.4.5): the octets from first, at most count; empty past the end. */
-  private record Partial(FetchResponse.BodyElement whole, long first, Long count) implements FetchResponse.BodyElement {
+  private record Partial(String name, FetchResponse.BodyElement whole, long first, Long count)
+      implements FetchResponse.BodyElement {
     @Override
     public String getName() {
-      return whole.getName();
+      return name;
     }
 
     @Override

@@ -173,7 +173,8 @@ final class FetchItemsFix implements ImapProcessor {
       List<FetchResponse.BodyElement> elements = new ArrayList<>();
       for (BodyFetchElement e : asked.getBodyElements()) {
         if (BodySections.jamesServesIt(e)) {
-          r.getElements().stream().filter(j -> j.getName().equals(e.getResponseName())).findFirst().ifPresent(elements::add);
+          String name = BodySections.responseName(e);
+          r.getElements().stream().filter(j -> j.getName().equals(name)).findFirst().ifPresent(elements::add);
         } else {
           elements.add(BodySections.element(e, root, source));
         }

@@ -112,6 +112,11 @@ final class Structures {
 
     @Override
     public Iterator<FetchResponse.Structure> parts() {
+      if (part.isMultipart() && part.children.isEmpty()) {
+        // Its boundary never appears: RFC 3501 §7.4.2 has no multipart without parts, and Dovecot shows one empty
+        // text/plain part (what BODY[1] serves: nothing).
+        return List.<FetchResponse.Structure>of(new Node(new MimePart(0))).iterator();
+      }
       return part.children.stream().<FetchResponse.Structure>map(Node::new).iterator();
     }
 

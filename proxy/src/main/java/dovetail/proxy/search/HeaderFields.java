@@ -2,9 +2,6 @@ package dovetail.proxy.search;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,18 +42,14 @@ final class HeaderFields {
     return new HeaderFields(text);
   }
 
-  /** 8-bit header bytes are taken as UTF-8 when they are valid UTF-8, else as Latin-1 (every byte kept). */
+  /**
+   * 8-bit header octets are read as UTF-8, each invalid sequence as U+FFFD, as Dovecot's header decoding does: a
+   * Latin-1 octet spoils only its own field (UTF-8 resynchronizes at the next ASCII octet, so every line is read on
+   * its own), and a raw UTF-8 Subject is found next to it. Reading the whole header as Latin-1 once one octet was
+   * not UTF-8 made every raw UTF-8 field of that header unreadable.
+   */
   private static String decode(byte[] bytes, int length) {
-    String fast = new String(bytes, 0, length, StandardCharsets.UTF_8); // intrinsic ASCII path: most headers
-    if (fast.indexOf('\uFFFD') < 0) {
-      return fast;
-    }
-    try { // a replacement character: invalid UTF-8, or a real U+FFFD; only a strict decoder tells which
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length)).toString();
-    } catch (CharacterCodingException e) {
-      return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
-    }
+    return new String(bytes, 0, length, StandardCharsets.UTF_8);
   }
 
   /** The unfolded value of the first field with this name (case-insensitive), without the leading blank. */

@@ -19,6 +19,7 @@ import org.apache.james.mailbox.model.SearchQuery.DateOperator;
 import org.apache.james.mailbox.model.SearchQuery.DateResolution;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.apache.james.mailbox.store.search.MessageSearches;
+import org.apache.james.mime4j.MimeException;
 
 /**
  * Decides whether one message matches a SearchQuery. Dovetail evaluates the parts where James 3.8.1's
@@ -28,6 +29,7 @@ import org.apache.james.mailbox.store.search.MessageSearches;
  *   <li>UID sets (SEARCH turns sequence sets into them);</li>
  *   <li>dates of the Date: header (SENT*): the sender's own calendar date, not the UTC one (RFC 3501 §6.4.4);</li>
  *   <li>header contents (SUBJECT, FROM, HEADER ...): raw 8-bit text as UTF-8, see {@link HeaderSearch};</li>
+ *   <li>BODY and TEXT: decoded text parts, whatever their charset, see {@link MessageText};</li>
  *   <li>INTERNALDATE by day (BEFORE/ON/SINCE): the day in the server's time zone, as Dovecot compares it
  *       (index-search.c adds the local UTC offset before comparing with the search date).</li>
  * </ul>
@@ -87,6 +89,12 @@ final class SearchMatcher {
     if (c instanceof SearchQuery.HeaderCriterion h && h.getOperator() instanceof SearchQuery.AddressOperator a) {
       return HeaderSearch.contains(header(m), h.getHeaderName(), a.getAddress());
     }
+    if (c instanceof SearchQuery.TextCriterion t && t.getType() == SearchQuery.Scope.BODY) {
+      return text(m, in -> MessageText.bodyContains(in, t.getOperator().getValue()));
+    }
+    if (c instanceof SearchQuery.TextCriterion t && t.getType() == SearchQuery.Scope.FULL) {
+      return text(m, in -> MessageText.textContains(in, t.getOperator().getValue()));
+    }
     if (c instanceof SearchQuery.InternalDateCriterion i && i.getOperator().getDateResultion() == DateResolution.Day) {
       return compare(m.getInternalDate().toInstant().atZone(serverZone).toLocalDate(), i.getOperator());
     }
@@ -127,6 +135,18 @@ final class SearchMatcher {
 
   private static LocalDate sentDay(String header, MailboxMessage m) throws MailboxException {
     return header(m).first(header).flatMap(SentDate::parse).map(SentDate::day).orElse(NO_SENT_DATE);
+  }
+
+  private interface TextSearch {
+    boolean in(InputStream message) throws IOException, MimeException;
+  }
+
+  private static boolean text(MailboxMessage m, TextSearch search) throws MailboxException {
+    try (InputStream in = m.getFullContent()) {
+      return search.in(in);
+    } catch (IOException | MimeException e) {
+      throw new MailboxException("cannot search the text of message " + m.getUid(), e);
+    }
   }
 
   private static HeaderFields header(MailboxMessage m) throws MailboxException {

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.store.Flags;
+import dovetail.store.Mailbox;
+import dovetail.store.MailboxTransaction;
+import dovetail.store.MessageMeta;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,15 +31,47 @@ class EightBitHeadersDovecotIT {
   private static final String SUBJECT = "Gr\u00fc\u00dfe aus K\u00f6ln";
   private static final String NAME = "J\u00fcrgen M\u00fcller";
 
+  /** A raw UTF-8 Subject in a header whose other fields hold Latin-1 octets (not valid UTF-8). */
+  private static final byte[] MIXED_HEADER = concat(latin1("From: J\u00f6rg <j\u00f6rg@example.org>\r\n"),
+      utf8("Subject: Fr\u00fchling in M\u00fcnchen\r\n"), latin1("X-Note: caf\u00e9 cr\u00e8me\r\n"),
+      utf8("Date: Mon, 4 Mar 2024 06:06:07 +0100\r\n\r\nbody\r\n"));
+
   @BeforeAll
   static void start() throws Exception {
     Instant date = Instant.parse("2024-03-04T05:06:07Z");
-    twin = DovecotTwin.start(tmp, List.of(
-        new DovecotTwin.Message(1, date, Flags.NONE, "From: " + NAME + " <j@example.org>\r\nTo: \"B\u00e4r\" <b@example.org>"
+    List<byte[]> messages = List.of(
+        utf8("From: " + NAME + " <j@example.org>\r\nTo: \"B\u00e4r\" <b@example.org>"
             + "\r\nSubject: " + SUBJECT + "\r\nDate: Mon, 4 Mar 2024 06:06:07 +0100\r\n\r\nK\u00e4se\r\n"),
-        new DovecotTwin.Message(2, date, Flags.NONE, "From: a@example.org\r\nSubject: plain ascii\r\n\r\nbody\r\n"),
-        new DovecotTwin.Message(3, date, Flags.NONE, "From: c@example.org\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= encoded"
-            + "\r\n\r\nbody\r\n")));
+        utf8("From: a@example.org\r\nSubject: plain ascii\r\n\r\nbody\r\n"),
+        utf8("From: c@example.org\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= encoded\r\n\r\nbody\r\n"),
+        MIXED_HEADER);
+    twin = DovecotTwin.start(tmp, store -> {
+      Mailbox inbox = store.create("INBOX", 4242, 1);
+      try (MailboxTransaction tx = inbox.begin()) {
+        long uid = 1;
+        for (byte[] m : messages) {
+          tx.add(MessageMeta.withUid(uid++, date, Flags.NONE), new ByteArrayInputStream(m));
+        }
+        tx.raiseNextUid(uid);
+        tx.commit();
+      }
+    });
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] latin1(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
   }
 
   @AfterAll
@@ -87,6 +124,21 @@ class EightBitHeadersDovecotIT {
     twin.assertAgree(commands);
     assertEquals("* SEARCH 1 3", twin.onDovetail().command(commands.get(0)).get(0));
     assertEquals("* SEARCH 1", twin.onDovetail().command(commands.get(1)).get(0));
+  }
+
+  /**
+   * Header values are decoded line by line: a raw UTF-8 Subject is found though another field of the same header holds
+   * Latin-1 octets (the whole header read as Latin-1 made the Subject unreadable).
+   */
+  @Test
+  void utf8SubjectIsFoundNextToLatin1Fields() throws Exception {
+    List<String> commands = List.of(search("SUBJECT", "Fr\u00fchling"), search("SUBJECT", "M\u00dcNCHEN"),
+        search("HEADER SUBJECT", "in M\u00fcnchen"), search("FROM", "J\u00f6rg"), search("FROM", "example.org"),
+        search("HEADER X-Note", "caf\u00e9"), search("HEADER X-Note", "cr"), search("TEXT", "Fr\u00fchling"),
+        "SEARCH CHARSET UTF-8 SUBJECT in", "SORT (SUBJECT) UTF-8 ALL", "SORT (FROM) UTF-8 ALL");
+    twin.assertAgree(commands);
+    assertEquals("* SEARCH 4", twin.onDovetail().command(commands.get(0)).get(0));
+    assertEquals("* SEARCH 4", twin.onDovetail().command(commands.get(1)).get(0));
   }
 
   @Test
