@@ -1,5 +1,8 @@
 package dovetail.proxy.imap;
 
+import static dovetail.proxy.imap.MessageBytes.concat;
+import static dovetail.proxy.imap.MessageBytes.latin1;
+import static dovetail.proxy.imap.MessageBytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +11,6 @@ import dovetail.store.Mailbox;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,22 +58,6 @@ class EightBitHeadersDovecotIT {
         tx.commit();
       }
     });
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] latin1(String s) {
-    return s.getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
   }
 
   @AfterAll

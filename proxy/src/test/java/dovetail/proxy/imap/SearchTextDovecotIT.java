@@ -1,5 +1,8 @@
 package dovetail.proxy.imap;
 
+import static dovetail.proxy.imap.MessageBytes.concat;
+import static dovetail.proxy.imap.MessageBytes.latin1;
+import static dovetail.proxy.imap.MessageBytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +11,6 @@ import dovetail.store.Mailbox;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,22 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SearchTextDovecotIT {
   @TempDir static Path tmp;
   private static DovecotTwin twin;
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] latin1(String s) {
-    return s.getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
-  }
 
   static final List<byte[]> MESSAGES = List.of(
       utf8("Subject: bogus charset\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\n"
