@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -34,7 +35,8 @@ import org.apache.james.protocols.netty.CommandInjectionDetectedException;
  * command injection (until TLS is on after STLS; always on pop3s, as James's), a line that begins with STLS and is
  * not STLS alone, an STLS with any input after it, and any input after an STLS line (until TLS is on) close the
  * connection (James's CommandInjectionDetectedException, to Pop3ConnectionHandler). So nothing sent in plain text
- * with or after STLS is ever taken as a command of the TLS session. Unlike James's, lines before an STLS in the same
+ * with or after STLS is ever taken as a command of the TLS session. An STLS that was refused starts no TLS session:
+ * what comes after its answer is the next command. Unlike James's, lines before an STLS in the same
  * packet are not refused: they are cut and answered before it, in plain text, as they were sent.
  */
 final class Pop3LineFramer extends LineBasedFrameDecoder {
@@ -47,6 +49,8 @@ final class Pop3LineFramer extends LineBasedFrameDecoder {
 
   /** An STLS was cut and TLS is not on yet: any more input is injected. Only on this framer's thread. */
   private boolean stlsInFlight;
+  /** Whether TLS was on when that STLS came: then no handshake follows it. */
+  private boolean tlsAtStls;
   /** An injection was found: the connection is being closed, and nothing more is cut. */
   private boolean refused;
 
@@ -73,7 +77,12 @@ final class Pop3LineFramer extends LineBasedFrameDecoder {
     }
     boolean detecting = detectsInjection(ctx);
     if (detecting && stlsInFlight && buffer.isReadable()) {
-      throw refuse(buffer);
+      if (!tlsAtStls && hasTls(ctx)) {
+        throw refuse(buffer); // plain text that came before the TLS handshake
+      }
+      // The STLS was answered (reading waits while it is, see Pop3ConnectionHandler) and refused: no TLS session
+      // will start that input could be smuggled into, so this is the client's next command.
+      stlsInFlight = false;
     }
     Object frame = super.decode(ctx, buffer);
     if (frame instanceof ByteBuf line) {
@@ -83,6 +92,7 @@ final class Pop3LineFramer extends LineBasedFrameDecoder {
           throw refuse(buffer);
         }
         stlsInFlight = true;
+        tlsAtStls = hasTls(ctx); // pop3s: TLS is on already, and this STLS is refused
       }
       pending.framed(line.readableBytes());
     }
@@ -105,6 +115,10 @@ final class Pop3LineFramer extends LineBasedFrameDecoder {
     } catch (Exception e) {
       ctx.fireExceptionCaught(e);
     }
+  }
+
+  private static boolean hasTls(ChannelHandlerContext ctx) {
+    return ctx.pipeline().get(SslHandler.class) != null;
   }
 
   private static boolean detectsInjection(ChannelHandlerContext ctx) {
