@@ -95,6 +95,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         pass,
         new AuthCommand(rule, pass),
         new StlsCommand(metrics),
+        new MessageNumbers(), // before James's handlers of the same commands: refuses what they mistake
         new StatCmdHandler(metrics),
         new ListCmdHandler(metrics),
         new UidlCmdHandler(metrics),
