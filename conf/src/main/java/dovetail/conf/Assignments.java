@@ -49,7 +49,8 @@ final class Assignments implements ConfigSink {
                 text = entry.value();
                 break;
             case PLAIN:
-                text = entry.value().indexOf('$') < 0 ? entry.value() : expand(key, entry.value(), origin);
+                text = entry.value().indexOf('$') < 0 || KnownKeys.isKeywordKey(key) ? entry.value()
+                        : expand(key, entry.value(), origin);
                 break;
             default: // FILE
                 if (group == KnownKeys.Group.DOVECOT_IGNORED) {

@@ -24,6 +24,11 @@ final class KnownKeys {
 
     /** Keys whose {@code <path} value stays a path (Dovecot would read the file's contents). */
     private static final Set<String> PATH_KEYS = Set.of("ssl_cert", "ssl_key");
+    /**
+     * Keys whose value is an IMAP keyword, which may start with '$' ({@code pop3_deleted_flag = $POP3Deleted}, as
+     * Dovecot's documentation writes it): not a variable; doveconf keeps it as it is.
+     */
+    private static final Set<String> KEYWORD_KEYS = Set.of("pop3_deleted_flag");
 
     /** Dovecot 2.3 settings (core, auth, plugins, Pigeonhole) that Dovetail does not use. */
     private static final Set<String> DOVECOT = Set.copyOf(Arrays.asList("""
@@ -83,7 +88,7 @@ final class KnownKeys {
             notify_status_mailbox old_stats_carbon_interval old_stats_carbon_name old_stats_carbon_server
             old_stats_command_min_time old_stats_domain_min_time old_stats_ip_min_time old_stats_memory_limit
             old_stats_session_min_time old_stats_user_min_time pop3_client_workarounds pop3_delete_type
-            pop3_deleted_flag pop3_enable_last pop3_fast_size_lookups pop3_lock_session pop3_logout_format
+            pop3_enable_last pop3_fast_size_lookups pop3_lock_session pop3_logout_format
             pop3_migration_skip_uidl_cache pop3_no_flag_updates pop3_reuse_xuidl pop3_save_uidl
             pop3_uidl_duplicates pop3c_quick_received_date pop3c_rawlog_dir postmaster_address
             process_shutdown_filter protocols push_notification_driver quota quota_exceeded_message
@@ -158,6 +163,7 @@ final class KnownKeys {
         m.put("pop3_migration_ignore_invalid_uidls", "no");
         m.put("pop3_migration_skip_size_check", "no");
         m.put("pop3_uidl_format", "%08Xu%08Xv");
+        m.put("pop3_deleted_flag", "");
         // store
         m.put("mail_location", "maildir:/var/vmail/%d/%n/Maildir");
         m.put("mail_fsync", "optimized");
@@ -199,6 +205,10 @@ final class KnownKeys {
 
     static boolean isSecret(String key) {
         return SECRET.contains(key);
+    }
+
+    static boolean isKeywordKey(String key) {
+        return KEYWORD_KEYS.contains(key);
     }
 
     static boolean isPathKey(String key) {

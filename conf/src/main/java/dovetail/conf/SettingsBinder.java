@@ -34,7 +34,8 @@ final class SettingsBinder {
         NetworkBinder network = new NetworkBinder(values);
         TlsSettings tls = network.tls();
         return new Settings(imapc(), pop3c(), pop3Migration(), migration(), store(), network.listeners(tls), tls,
-                passdb(), masterUsers(), sweeper(), adminSocket(), pop3UidlFormat(), values.warnings());
+                passdb(), masterUsers(), sweeper(), adminSocket(), pop3UidlFormat(), pop3DeletedFlag(),
+                values.warnings());
     }
 
     private SettingValue get(String key) {
@@ -169,6 +170,16 @@ final class SettingsBinder {
     String pop3UidlFormat() {
         SettingValue v = get("pop3_uidl_format");
         if (v.isEmpty()) throw v.error("expected a UIDL format such as %08Xu%08Xv, found nothing");
+        return v.text();
+    }
+
+    /** A keyword (an IMAP atom, RFC 3501 §9), or empty. */
+    String pop3DeletedFlag() {
+        SettingValue v = get("pop3_deleted_flag");
+        boolean atom = v.text().chars().allMatch(c -> c > ' ' && c < 0x7f && "(){%*\"\\]".indexOf(c) < 0);
+        if (!atom || v.text().startsWith("\\")) {
+            throw v.error("expected a keyword such as $POP3Deleted, found " + v.shown());
+        }
         return v.text();
     }
 

@@ -30,11 +30,15 @@ final class InboxAccess {
   private final Function<String, MailStore> stores;
   private final Optional<Migrations> migrations;
   private final UidlFormat uidlFormat;
+  private final String deletedFlag;
 
-  InboxAccess(Function<String, MailStore> stores, Optional<Migrations> migrations, UidlFormat uidlFormat) {
+  /** @param deletedFlag pop3_deleted_flag: the keyword DELE sets instead of expunging; empty: DELE expunges */
+  InboxAccess(Function<String, MailStore> stores, Optional<Migrations> migrations, UidlFormat uidlFormat,
+      String deletedFlag) {
     this.stores = stores;
     this.migrations = migrations;
     this.uidlFormat = uidlFormat;
+    this.deletedFlag = deletedFlag;
   }
 
   Maildrop open(String user) throws Unavailable {
@@ -45,7 +49,7 @@ final class InboxAccess {
       MailStore store = stores.apply(user);
       // Dovecot creates a missing INBOX on first access; without a legacy server that is all there is to do.
       return new Maildrop(store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX) : store.create(MailStore.INBOX),
-          uidlFormat);
+          uidlFormat, deletedFlag);
     } catch (StoreException e) {
       LOG.error("POP3: INBOX of {} cannot be opened: {}", user, e.getMessage());
       throw new Unavailable("INBOX cannot be opened now");

@@ -20,18 +20,23 @@ import java.util.Set;
  * POP3 order with the stored UIDLs, message bytes streamed from disk as IMAP serves them (every bare LF as CRLF,
  * so RETR equals BODY[] and LIST equals RFC822.SIZE), and the UPDATE state at QUIT: DELE's expunge, and \Seen
  * on every message RETR sent (not TOP), as Dovecot's pop3 does unless pop3_no_flag_updates (pop3-commands.c
- * client_update_mails), so that IMAP shows POP3-downloaded mail as read.
+ * client_update_mails), so that IMAP shows POP3-downloaded mail as read. With pop3_deleted_flag, DELE sets that
+ * keyword instead of expunging, and messages that have it are not listed: POP3 users delete, IMAP keeps, as in
+ * Dovecot (and a legacy Dovecot's hidden messages stay hidden after their migration).
  */
 final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox {
   private final Mailbox inbox;
   private final UidlFormat uidlFormat;
+  /** pop3_deleted_flag, or empty. */
+  private final String deletedFlag;
   /** Taken once, at login: message numbers stay fixed for the session (RFC 1939 section 5), as in Dovecot. */
   private List<org.apache.james.protocols.pop3.mailbox.MessageMetaData> listing;
   private final Set<Long> retrieved = new LinkedHashSet<>();
 
-  Maildrop(Mailbox inbox, UidlFormat uidlFormat) {
+  Maildrop(Mailbox inbox, UidlFormat uidlFormat, String deletedFlag) {
     this.inbox = inbox;
     this.uidlFormat = uidlFormat;
+    this.deletedFlag = deletedFlag;
   }
 
   @Override
@@ -44,6 +49,9 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
       long uidValidity = inbox.status().uidValidity();
       List<org.apache.james.protocols.pop3.mailbox.MessageMetaData> out = new ArrayList<>();
       for (StoredMessage m : DropOrder.sort(inbox.messages())) {
+        if (hidden(m.flags())) {
+          continue;
+        }
         out.add(new DropEntry(m.uid(), uidlFormat.uidl(uidValidity, m), m.virtualSize()));
       }
       listing = List.copyOf(out);
@@ -80,7 +88,9 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
       expunge.add(Long.parseLong(uid));
     }
     try {
-      if (!expunge.isEmpty()) {
+      if (!deletedFlag.isEmpty()) {
+        expunge.forEach(this::markDeleted);
+      } else if (!expunge.isEmpty()) {
         inbox.expunge(expunge);
       }
       for (long uid : retrieved) {
@@ -91,6 +101,16 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
     } catch (StoreException e) {
       throw new IOException("QUIT's update failed: " + e.error(), e);
     }
+  }
+
+  /** IMAP keywords compare without case (RFC 3501 §2.3.2). */
+  private boolean hidden(Flags flags) {
+    return !deletedFlag.isEmpty() && flags.keywords().stream().anyMatch(deletedFlag::equalsIgnoreCase);
+  }
+
+  private void markDeleted(long uid) {
+    inbox.message(uid).filter(m -> !hidden(m.flags())).ifPresent(m ->
+        inbox.setFlags(uid, m.flags().withKeywords(deletedFlag)));
   }
 
   private void markSeen(long uid) {

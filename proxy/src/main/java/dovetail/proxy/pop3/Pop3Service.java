@@ -54,12 +54,13 @@ public final class Pop3Service implements AutoCloseable {
    * @param stores each user's store
    * @param migrations the legacy server's migrations, when there is one: INBOX is migrated at login
    * @param uidlFormat pop3_uidl_format, for messages without a stored UIDL
+   * @param deletedFlag pop3_deleted_flag: the keyword DELE sets instead of expunging; empty: DELE expunges
    * @throws IllegalArgumentException naming pop3_uidl_format when it uses a variable this build cannot expand
    */
   public static Pop3Service start(Optional<Endpoint.Tcp> pop3, Optional<Endpoint.Tcp> pop3s, TlsSettings tls,
       SessionProvider sessions, Function<String, MailStore> stores, Optional<Migrations> migrations,
-      String uidlFormat) throws Exception {
-    InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat));
+      String uidlFormat, String deletedFlag) throws Exception {
+    InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat), deletedFlag);
     PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
     Pop3Service service = new Pop3Service();
     try {

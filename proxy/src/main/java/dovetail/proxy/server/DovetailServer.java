@@ -142,7 +142,8 @@ public final class DovetailServer implements AutoCloseable {
         pop3 = ListenFailure.binding(ListenFailure.listeners("pop3_listen", settings.listeners().pop3(),
             "pop3s_listen", settings.listeners().pop3s()), () -> Pop3Service.start(settings.listeners().pop3(),
                 settings.listeners().pop3s(), settings.tls(), authentication.sessionProvider(), stores,
-                m0.map(m -> (Migrations) m), settings.pop3UidlFormat()));
+                m0.map(m -> (Migrations) m), settings.pop3UidlFormat(),
+                settings.pop3DeletedFlag()));
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }
