@@ -29,7 +29,6 @@ import org.apache.james.protocols.pop3.core.StatCmdHandler;
 import org.apache.james.protocols.pop3.core.TopCmdHandler;
 import org.apache.james.protocols.pop3.core.UidlCmdHandler;
 import org.apache.james.protocols.pop3.core.UnknownCmdHandler;
-import org.apache.james.protocols.pop3.core.WelcomeMessageHandler;
 
 /**
  * One POP3 listener: James's protocols-pop3 handlers over Netty, with TLS configured exactly as the IMAP
@@ -87,7 +86,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
     PassCommand pass = new PassCommand(rule, sessions, inboxes);
     ProtocolHandlerChainImpl chain = new ProtocolHandlerChainImpl();
     chain.addAll(List.<ProtocolHandler>of(
-        new WelcomeMessageHandler(),
+        new Welcome(),
         new CommandDispatcher<POP3Session>(),
         new CapaCmdHandler(metrics),
         new ExtraCapabilities(),
