@@ -73,6 +73,21 @@ final class DovecotTwin implements AutoCloseable {
     });
   }
 
+  /** An INBOX (UIDVALIDITY 4242) of these exact bytes, UIDs from 1, all dated {@code date}. From @BeforeAll. */
+  static DovecotTwin start(Path tmp, Instant date, List<byte[]> messages) throws Exception {
+    return start(tmp, store -> {
+      Mailbox inbox = store.create("INBOX", 4242, 1);
+      try (MailboxTransaction tx = inbox.begin()) {
+        long uid = 1;
+        for (byte[] m : messages) {
+          tx.add(MessageMeta.withUid(uid++, date, Flags.NONE), new ByteArrayInputStream(m));
+        }
+        tx.raiseNextUid(uid);
+        tx.commit();
+      }
+    });
+  }
+
   /** Whatever {@code fill} writes, on both servers. Skips the test when Dovecot is not installed. */
   static DovecotTwin start(Path tmp, Fill fill) throws Exception {
     DovecotServer.assumeInstalled();

@@ -6,11 +6,6 @@ import static dovetail.proxy.imap.MessageBytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.store.Flags;
-import dovetail.store.Mailbox;
-import dovetail.store.MailboxTransaction;
-import dovetail.store.MessageMeta;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,17 +42,7 @@ class EightBitHeadersDovecotIT {
         utf8("From: a@example.org\r\nSubject: plain ascii\r\n\r\nbody\r\n"),
         utf8("From: c@example.org\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= encoded\r\n\r\nbody\r\n"),
         MIXED_HEADER);
-    twin = DovecotTwin.start(tmp, store -> {
-      Mailbox inbox = store.create("INBOX", 4242, 1);
-      try (MailboxTransaction tx = inbox.begin()) {
-        long uid = 1;
-        for (byte[] m : messages) {
-          tx.add(MessageMeta.withUid(uid++, date, Flags.NONE), new ByteArrayInputStream(m));
-        }
-        tx.raiseNextUid(uid);
-        tx.commit();
-      }
-    });
+    twin = DovecotTwin.start(tmp, date, messages);
   }
 
   @AfterAll

@@ -6,11 +6,6 @@ import static dovetail.proxy.imap.MessageBytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.store.Flags;
-import dovetail.store.Mailbox;
-import dovetail.store.MailboxTransaction;
-import dovetail.store.MessageMeta;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,17 +47,7 @@ class SearchTextDovecotIT {
   @BeforeAll
   static void start() throws Exception {
     Instant date = Instant.parse("2024-03-04T05:06:07Z");
-    twin = DovecotTwin.start(tmp, store -> {
-      Mailbox inbox = store.create("INBOX", 4242, 1);
-      try (MailboxTransaction tx = inbox.begin()) {
-        long uid = 1;
-        for (byte[] m : MESSAGES) {
-          tx.add(MessageMeta.withUid(uid++, date, Flags.NONE), new ByteArrayInputStream(m));
-        }
-        tx.raiseNextUid(uid);
-        tx.commit();
-      }
-    });
+    twin = DovecotTwin.start(tmp, date, MESSAGES);
   }
 
   @AfterAll
