@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.function.Supplier;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
 
@@ -14,16 +15,22 @@ import org.eclipse.angus.mail.iap.Response;
  * answering batches n+1 and n+2. Every message of a batch is asked for as {@code BODY.PEEK[]<0.first>}; those
  * that fill the whole range continue as a {@link ChunkedBodyStream}. So small messages cost one
  * command per batch, large ones stream with bounded memory, and RFC822.SIZE is never trusted.
+ *
+ * <p>When a large message went on over a new connection (see {@link ChunkedBodyStream}), the batches in flight
+ * on the old one are lost with it: the fetch asks for the rest again over the new one.
  */
 final class BodyFetcher {
-  private final FetchInbox inbox;
   private final FetchLimits limits;
   private final int firstPiece;
+  private final Supplier<FetchInbox> resume;
+  private FetchInbox inbox;
 
-  BodyFetcher(ImapConnection connection, FetchLimits limits, BodyBuffers buffers) {
-    this.inbox = new FetchInbox(connection, buffers);
+  /** @param resume a new connection on the same folder for a large message cut short, or null */
+  BodyFetcher(FetchInbox inbox, FetchLimits limits, Supplier<FetchInbox> resume) {
+    this.inbox = inbox;
     this.limits = limits;
     this.firstPiece = limits.firstPieceBytes();
+    this.resume = resume;
   }
 
   /** @param uids strictly ascending */
@@ -51,10 +58,16 @@ final class BodyFetcher {
           throw ImapFailures.fromResponse(done, Kind.PROTOCOL, "UID FETCH bodies");
         }
         for (int i = current.from; i < current.to; i++) {
+          FetchInbox before = inbox;
           try {
             deliver(uids[i], consumer);
           } catch (LegacyException e) {
             throw inbox.connectionDead() ? e.about(uids[i]) : e;
+          }
+          if (inbox != before) {
+            inFlight.clear(); // their answers died with the old connection
+            next = i + 1;
+            break;
           }
         }
       }
@@ -118,7 +131,7 @@ final class BodyFetcher {
       }
       return;
     }
-    ChunkedBodyStream stream = new ChunkedBodyStream(inbox, uid, piece, limits.chunkBytes());
+    ChunkedBodyStream stream = new ChunkedBodyStream(inbox, uid, piece, limits.chunkBytes(), resume);
     try {
       consumer.accept(uid, stream);
     } catch (IOException e) {
@@ -131,6 +144,7 @@ final class BodyFetcher {
       }
     } finally {
       stream.close();
+      inbox = stream.inbox();
     }
     if (stream.sourceFailure() != null) {
       throw stream.sourceFailure();

@@ -5,13 +5,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A {@link LegacyImapSession} over one connection. It remembers which folder is selected and each
  * folder's UIDVALIDITY, so that UIDs from two incarnations of a folder are never mixed.
  */
 final class ImapSession implements LegacyImapSession {
-  private final ImapConnection connection;
+  /** A new connection as the same user, when a large message was cut short in the middle. */
+  private final Supplier<ImapConnection> reconnect;
+  private ImapConnection connection;
   private final LegacyImapEndpoint endpoint;
   private final FetchLimits limits;
   /** Body arrays reused from one fetch to the next (as many bytes as the fetches in flight may hold). */
@@ -19,8 +22,10 @@ final class ImapSession implements LegacyImapSession {
   private final Map<String, Long> uidValidities = new HashMap<>();
   private String selected;
 
-  ImapSession(ImapConnection connection, LegacyImapEndpoint endpoint, FetchLimits limits) {
+  ImapSession(ImapConnection connection, Supplier<ImapConnection> reconnect, LegacyImapEndpoint endpoint,
+      FetchLimits limits) {
     this.connection = connection;
+    this.reconnect = reconnect;
     this.endpoint = endpoint;
     this.limits = limits;
     this.bodyBuffers = new BodyBuffers(limits.bufferBytes());
@@ -74,7 +79,7 @@ final class ImapSession implements LegacyImapSession {
       throw new IllegalArgumentException("UIDs must be between 1 and 2^32-1");
     }
     select(legacyName);
-    new BodyFetcher(connection, limits, bodyBuffers).fetch(sorted, consumer);
+    new BodyFetcher(new FetchInbox(connection, bodyBuffers), limits, () -> resume(legacyName)).fetch(sorted, consumer);
     checkUidValidity(legacyName);
   }
 
@@ -93,6 +98,18 @@ final class ImapSession implements LegacyImapSession {
   @Override
   public void close() {
     connection.close();
+  }
+
+  /**
+   * Replaces the dead connection with a new one on the same folder; EXAMINE there fails with UIDVALIDITY_CHANGED
+   * if the folder is not the one this session's UIDs belong to.
+   */
+  private FetchInbox resume(String legacyName) {
+    connection.close();
+    selected = null;
+    connection = reconnect.get();
+    examine(legacyName);
+    return new FetchInbox(connection, bodyBuffers);
   }
 
   private void select(String legacyName) {

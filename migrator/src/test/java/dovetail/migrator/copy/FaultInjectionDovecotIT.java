@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>The first {@link #faulty} connections misbehave, then the network is sound. A run that ends incomplete must
  * have met a fault, so the run after the last fault completes: at most {@code faulty + 1} runs, whatever the seed.
- * (Cuts on every connection made completion luck: Big's 1.5 MB message needs a connection cut beyond it, about 1 in 4,
- * and a run tries it twice; seed 72172877017530 drew 16 short ones, and 8 runs did not complete.)
+ * (Cuts on every connection, as low as byte 1, are not a schedule any run survives: a cut before a message's first
+ * piece counts against that message. Cuts inside a large message's later pieces are survived: FlakyLinkDovecotIT.)
  *
  * <p>{@code -Dfault.seed=N} replays the proxy's offsets of a failure (the seed is in every failure message).
  */

@@ -35,6 +35,7 @@ final class FaultProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final IntFunction<Fault> faults;
+  private final long minCutOffset;
   private final long maxCutOffset;
   private final Random random;
   private final AtomicInteger connections = new AtomicInteger();
@@ -47,8 +48,15 @@ final class FaultProxy implements AutoCloseable {
    * @param maxCutOffset cuts and stalls happen uniformly in [1, maxCutOffset] server bytes
    */
   FaultProxy(int targetPort, IntFunction<Fault> faults, long maxCutOffset, long seed) throws IOException {
+    this(targetPort, faults, 1, maxCutOffset, seed);
+  }
+
+  /** As above, with cuts and stalls uniformly in [minCutOffset, maxCutOffset] server bytes. */
+  FaultProxy(int targetPort, IntFunction<Fault> faults, long minCutOffset, long maxCutOffset, long seed)
+      throws IOException {
     this.targetPort = targetPort;
     this.faults = faults;
+    this.minCutOffset = minCutOffset;
     this.maxCutOffset = maxCutOffset;
     this.random = new Random(seed);
     this.listener = new ServerSocket();
@@ -84,7 +92,7 @@ final class FaultProxy implements AutoCloseable {
         Fault fault = faults.apply(connections.incrementAndGet());
         long offset;
         synchronized (random) {
-          offset = 1 + (long) (random.nextDouble() * maxCutOffset);
+          offset = minCutOffset + (long) (random.nextDouble() * (maxCutOffset - minCutOffset + 1));
         }
         start(() -> pump(client.getInputStream(), server.getOutputStream(), Fault.NONE, 0), client, server);
         start(() -> pump(server.getInputStream(), client.getOutputStream(), fault, offset), client, server);
