@@ -46,10 +46,7 @@ final class FailedSelection {
       Mono<Void> closing = session.getSelected() == null ? Mono.empty()
           : session.deselect().then(Mono.fromRunnable(() ->
               responder.respond(responses.untaggedOk(CLOSED, ResponseCode.closed()))));
-      return closing.then(Mono.fromRunnable(() -> {
-        responder.respond(refusal);
-        responder.flush();
-      }));
+      return closing.then(Replies.sendLater(responder, refusal));
     }));
   }
 

@@ -59,8 +59,7 @@ final class KeywordCheck {
       if (message instanceof Closeable literal) {
         close(literal);
       }
-      responder.respond(answer);
-      responder.flush();
+      Replies.send(responder, answer);
     });
   }
 

@@ -31,11 +31,9 @@ final class ListPatternGuard implements ImapProcessor {
     if (!matchesNothing(message)) {
       return james.processReactive(message, responder, session);
     }
-    return Mono.fromRunnable(() -> {
-      ImapRequest request = (ImapRequest) message;
-      responder.respond(RESPONSES.taggedOk(request.getTag(), request.getCommand(), HumanReadableText.COMPLETED));
-      responder.flush();
-    });
+    ImapRequest request = (ImapRequest) message;
+    return Replies.sendLater(responder, RESPONSES.taggedOk(request.getTag(), request.getCommand(),
+        HumanReadableText.COMPLETED));
   }
 
   private static boolean matchesNothing(ImapMessage message) {

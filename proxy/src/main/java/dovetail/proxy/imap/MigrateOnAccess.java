@@ -168,10 +168,9 @@ final class MigrateOnAccess {
   }
 
   private void refuse(ImapRequest request, Responder responder, String reason) {
-    responder.respond(responses.taggedNo(request.getTag(), request.getCommand(),
+    Replies.send(responder, responses.taggedNo(request.getTag(), request.getCommand(),
         new HumanReadableText("org.apache.james.imap.dovetail.unavailable", reason),
         ResponseCodeFix.plain("UNAVAILABLE")));
-    responder.flush();
   }
 
   /**
@@ -255,8 +254,7 @@ final class MigrateOnAccess {
       lastSent = now;
       String text = now == null ? "Migrating " + folder + " from the legacy server, please wait"
           : "Migrating " + folder + ": " + now.messagesDone() + "/" + now.messagesTotal() + " messages";
-      responder.respond(responses.untaggedOk(new HumanReadableText("org.apache.james.imap.dovetail.progress", text)));
-      responder.flush();
+      Replies.send(responder, responses.untaggedOk(new HumanReadableText("org.apache.james.imap.dovetail.progress", text)));
     }
   }
 }

@@ -65,23 +65,23 @@ final class ReadOnlySelection {
       return Mono.just(new FetchRequest(fetch.isUseUids(), fetch.getIdSet(), peek(fetch.getFetch()), fetch.getTag()));
     }
     if (message instanceof CloseRequest close) {
-      return session.deselect().then(answer(responder, responses.taggedOk(close.getTag(), close.getCommand(),
+      return session.deselect().then(Replies.sendLater(responder, responses.taggedOk(close.getTag(), close.getCommand(),
           HumanReadableText.COMPLETED)));
     }
     if (message instanceof StoreRequest store) {
-      return answer(responder, store.getUnchangedSince() != -1
+      return Replies.sendLater(responder, store.getUnchangedSince() != -1
           ? responses.taggedNo(store.getTag(), null, CONDSTORE_REFUSED)
           : responses.taggedOk(store.getTag(), null, STORE_IGNORED));
     }
     if (message instanceof ExpungeRequest expunge) {
-      return answer(responder, responses.taggedOk(expunge.getTag(), expunge.getCommand(), HumanReadableText.COMPLETED));
+      return Replies.sendLater(responder, responses.taggedOk(expunge.getTag(), expunge.getCommand(), HumanReadableText.COMPLETED));
     }
     if (message instanceof MoveRequest move) {
-      return answer(responder, responses.taggedNo(move.getTag(), null, MOVE_REFUSED));
+      return Replies.sendLater(responder, responses.taggedNo(move.getTag(), null, MOVE_REFUSED));
     }
     if (message instanceof ReplaceRequest replace) {
       // REPLACE (RFC 8508) expunges the message it replaces from the selected folder: like MOVE, refused.
-      return answer(responder, responses.taggedNo(replace.getTag(), null, MOVE_REFUSED));
+      return Replies.sendLater(responder, responses.taggedNo(replace.getTag(), null, MOVE_REFUSED));
     }
     return Mono.just(message);
   }
@@ -105,13 +105,6 @@ final class ReadOnlySelection {
         responder.flush();
       }
     };
-  }
-
-  private Mono<ImapMessage> answer(Responder responder, StatusResponse response) {
-    return Mono.fromRunnable(() -> {
-      responder.respond(response);
-      responder.flush();
-    });
   }
 
   private static FetchData peek(FetchData asked) {
