@@ -89,7 +89,7 @@ final class KnownKeys {
             old_stats_command_min_time old_stats_domain_min_time old_stats_ip_min_time old_stats_memory_limit
             old_stats_session_min_time old_stats_user_min_time pop3_client_workarounds pop3_delete_type
             pop3_enable_last pop3_fast_size_lookups pop3_lock_session pop3_logout_format
-            pop3_migration_skip_uidl_cache pop3_no_flag_updates pop3_reuse_xuidl pop3_save_uidl
+            pop3_migration_skip_uidl_cache pop3_reuse_xuidl pop3_save_uidl
             pop3_uidl_duplicates pop3c_quick_received_date pop3c_rawlog_dir postmaster_address
             process_shutdown_filter protocols push_notification_driver quota quota_exceeded_message
             quota_full_tempfail quota_grace quota_rule quota_rule2 quota_status_nouser quota_status_overquota
@@ -164,6 +164,7 @@ final class KnownKeys {
         m.put("pop3_migration_skip_size_check", "no");
         m.put("pop3_uidl_format", "%08Xu%08Xv");
         m.put("pop3_deleted_flag", "");
+        m.put("pop3_no_flag_updates", "no");
         // store
         m.put("mail_location", "maildir:/var/vmail/%d/%n/Maildir");
         m.put("mail_fsync", "optimized");

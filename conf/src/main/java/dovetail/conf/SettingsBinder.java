@@ -34,7 +34,7 @@ final class SettingsBinder {
         NetworkBinder network = new NetworkBinder(values);
         TlsSettings tls = network.tls();
         return new Settings(imapc(), pop3c(), pop3Migration(), migration(), store(), network.listeners(tls), tls,
-                passdb(), masterUsers(), sweeper(), adminSocket(), pop3UidlFormat(), pop3DeletedFlag(),
+                passdb(), masterUsers(), sweeper(), adminSocket(), pop3UidlFormat(), pop3(),
                 values.warnings());
     }
 
@@ -173,8 +173,12 @@ final class SettingsBinder {
         return v.text();
     }
 
+    Pop3Settings pop3() {
+        return new Pop3Settings(pop3DeletedFlag(), Values.bool(get("pop3_no_flag_updates")));
+    }
+
     /** A keyword (an IMAP atom, RFC 3501 §9), or empty. */
-    String pop3DeletedFlag() {
+    private String pop3DeletedFlag() {
         SettingValue v = get("pop3_deleted_flag");
         boolean atom = v.text().chars().allMatch(c -> c > ' ' && c < 0x7f && "(){%*\"\\]".indexOf(c) < 0);
         if (!atom || v.text().startsWith("\\")) {

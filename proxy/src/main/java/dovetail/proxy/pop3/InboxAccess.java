@@ -1,5 +1,6 @@
 package dovetail.proxy.pop3;
 
+import dovetail.conf.Pop3Settings;
 import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.service.MigrationUnavailableException;
@@ -30,15 +31,15 @@ final class InboxAccess {
   private final Function<String, MailStore> stores;
   private final Optional<Migrations> migrations;
   private final UidlFormat uidlFormat;
-  private final String deletedFlag;
+  private final Pop3Settings changes;
 
-  /** @param deletedFlag pop3_deleted_flag: the keyword DELE sets instead of expunging; empty: DELE expunges */
+  /** @param changes how POP3 changes the maildrop (pop3_deleted_flag, pop3_no_flag_updates) */
   InboxAccess(Function<String, MailStore> stores, Optional<Migrations> migrations, UidlFormat uidlFormat,
-      String deletedFlag) {
+      Pop3Settings changes) {
     this.stores = stores;
     this.migrations = migrations;
     this.uidlFormat = uidlFormat;
-    this.deletedFlag = deletedFlag;
+    this.changes = changes;
   }
 
   Maildrop open(String user) throws Unavailable {
@@ -49,7 +50,7 @@ final class InboxAccess {
       MailStore store = stores.apply(user);
       // Dovecot creates a missing INBOX on first access; without a legacy server that is all there is to do.
       return new Maildrop(store.exists(MailStore.INBOX) ? store.open(MailStore.INBOX) : store.create(MailStore.INBOX),
-          uidlFormat, deletedFlag);
+          uidlFormat, changes);
     } catch (StoreException e) {
       LOG.error("POP3: INBOX of {} cannot be opened: {}", user, e.getMessage());
       throw new Unavailable("INBOX cannot be opened now");

@@ -1,5 +1,6 @@
 package dovetail.proxy.pop3;
 
+import dovetail.conf.Pop3Settings;
 import dovetail.proxy.mailbox.CrlfInputStream;
 import dovetail.store.Flags;
 import dovetail.store.Mailbox;
@@ -20,7 +21,8 @@ import java.util.Set;
  * POP3 order with the stored UIDLs, message bytes streamed from disk as IMAP serves them (every bare LF as CRLF,
  * so RETR equals BODY[] and LIST equals RFC822.SIZE), and the UPDATE state at QUIT: DELE's expunge, and \Seen
  * on every message RETR sent (not TOP), as Dovecot's pop3 does unless pop3_no_flag_updates (pop3-commands.c
- * client_update_mails), so that IMAP shows POP3-downloaded mail as read. With pop3_deleted_flag, DELE sets that
+ * client_update_mails), so that IMAP shows POP3-downloaded mail as read; a session that ends without QUIT keeps
+ * that \Seen, and only that (Dovecot's client_destroy). With pop3_deleted_flag, DELE sets that
  * keyword instead of expunging, and messages that have it are not listed: POP3 users delete, IMAP keeps, as in
  * Dovecot (and a legacy Dovecot's hidden messages stay hidden after their migration).
  */
@@ -29,14 +31,17 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
   private final UidlFormat uidlFormat;
   /** pop3_deleted_flag, or empty. */
   private final String deletedFlag;
+  /** pop3_no_flag_updates. */
+  private final boolean noFlagUpdates;
   /** Taken once, at login: message numbers stay fixed for the session (RFC 1939 section 5), as in Dovecot. */
   private List<org.apache.james.protocols.pop3.mailbox.MessageMetaData> listing;
   private final Set<Long> retrieved = new LinkedHashSet<>();
 
-  Maildrop(Mailbox inbox, UidlFormat uidlFormat, String deletedFlag) {
+  Maildrop(Mailbox inbox, UidlFormat uidlFormat, Pop3Settings changes) {
     this.inbox = inbox;
     this.uidlFormat = uidlFormat;
-    this.deletedFlag = deletedFlag;
+    this.deletedFlag = changes.deletedFlag();
+    this.noFlagUpdates = changes.noFlagUpdates();
   }
 
   @Override
@@ -70,9 +75,11 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
     }
   }
 
-  /** RETR sent this message: it becomes \Seen at QUIT. */
+  /** RETR sent this message: it becomes \Seen at QUIT, or when the session ends without one. */
   synchronized void retrieved(long uid) {
-    retrieved.add(uid);
+    if (!noFlagUpdates) {
+      retrieved.add(uid);
+    }
   }
 
   /** RSET: nothing was retrieved after all. */
@@ -93,14 +100,19 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
       } else if (!expunge.isEmpty()) {
         inbox.expunge(expunge);
       }
-      for (long uid : retrieved) {
-        if (!expunge.contains(uid)) {
-          markSeen(uid);
-        }
-      }
+      retrieved.removeAll(expunge);
+      saveSeen();
     } catch (StoreException e) {
       throw new IOException("QUIT's update failed: " + e.error(), e);
     }
+  }
+
+  /** Marks what RETR sent \Seen, once: at QUIT, or when the connection ends without QUIT (nothing else is saved then). */
+  synchronized void saveSeen() {
+    for (long uid : retrieved) {
+      markSeen(uid);
+    }
+    retrieved.clear();
   }
 
   /** IMAP keywords compare without case (RFC 3501 §2.3.2). */

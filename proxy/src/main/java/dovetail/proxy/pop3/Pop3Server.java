@@ -104,6 +104,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new RsetCommand(metrics),
         new NoopCmdHandler(metrics),
         new QuitCommand(metrics),
+        new SeenOnDisconnect(),
         new UnknownCmdHandler()));
     chain.wireExtensibleHandlers();
     return chain;

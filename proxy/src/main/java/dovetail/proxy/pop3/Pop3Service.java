@@ -1,6 +1,7 @@
 package dovetail.proxy.pop3;
 
 import dovetail.conf.Endpoint;
+import dovetail.conf.Pop3Settings;
 import dovetail.conf.TlsSettings;
 import dovetail.migrator.service.Migrations;
 import dovetail.proxy.imap.PathFileSystem;
@@ -54,13 +55,13 @@ public final class Pop3Service implements AutoCloseable {
    * @param stores each user's store
    * @param migrations the legacy server's migrations, when there is one: INBOX is migrated at login
    * @param uidlFormat pop3_uidl_format, for messages without a stored UIDL
-   * @param deletedFlag pop3_deleted_flag: the keyword DELE sets instead of expunging; empty: DELE expunges
+   * @param changes how POP3 changes the maildrop (pop3_deleted_flag, pop3_no_flag_updates)
    * @throws IllegalArgumentException naming pop3_uidl_format when it uses a variable this build cannot expand
    */
   public static Pop3Service start(Optional<Endpoint.Tcp> pop3, Optional<Endpoint.Tcp> pop3s, TlsSettings tls,
       SessionProvider sessions, Function<String, MailStore> stores, Optional<Migrations> migrations,
-      String uidlFormat, String deletedFlag) throws Exception {
-    InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat), deletedFlag);
+      String uidlFormat, Pop3Settings changes) throws Exception {
+    InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat), changes);
     PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
     Pop3Service service = new Pop3Service();
     try {

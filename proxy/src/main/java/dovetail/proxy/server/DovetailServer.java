@@ -143,7 +143,7 @@ public final class DovetailServer implements AutoCloseable {
             "pop3s_listen", settings.listeners().pop3s()), () -> Pop3Service.start(settings.listeners().pop3(),
                 settings.listeners().pop3s(), settings.tls(), authentication.sessionProvider(), stores,
                 m0.map(m -> (Migrations) m), settings.pop3UidlFormat(),
-                settings.pop3DeletedFlag()));
+                settings.pop3()));
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }
