@@ -462,6 +462,9 @@ public final class DovecotServer implements AutoCloseable {
     c.append("ssl = no\n");
     c.append("disable_plaintext_auth = no\n");
     c.append("auth_mechanisms = plain login\n");
+    // A refused login answers at once, not after 2 s: tests of wrong passwords wait for nothing but the auth penalty
+    // (an extraConfig line can set it back).
+    c.append("auth_failure_delay = 0\n");
     c.append("log_path = ").append(logFile).append('\n');
     c.append("mail_debug = ").append(yesNo(config.mailDebug)).append('\n');
     c.append("auth_verbose = ").append(yesNo(config.authVerbose)).append('\n');
