@@ -19,17 +19,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every way the store changes the disk: whole-file replacement by temp file plus rename, appends, renames
- * and new directories, honouring mail_fsync and giving new files their {@link FileOwner}. It is also the
+ * and new directories, honouring mail_fsync and giving new files their {@link FileOwner} and {@link FileModes}. It is also the
  * {@link StoreFiles} through which code outside the store creates Dovetail's own files in a Maildir, so that the
  * ownership rule is applied in this one place.
  */
 final class FileWrites implements StoreFiles {
   private final FsyncMode mode;
   private final FileOwner owner;
+  private final FileModes modes;
 
-  FileWrites(FsyncMode mode, FileOwner owner) {
+  FileWrites(FsyncMode mode, FileOwner owner, FileModes modes) {
     this.mode = mode;
     this.owner = owner;
+    this.modes = modes;
   }
 
   /** Creates {@code dir} and any missing parents, each owned like the store. */
@@ -44,7 +46,8 @@ final class FileWrites implements StoreFiles {
         createDirectories(parent);
       }
       try {
-        Files.createDirectory(dir);
+        Files.createDirectory(dir, modes.forDirectory());
+        modes.settle(dir, true);
         owner.apply(dir);
       } catch (java.nio.file.FileAlreadyExistsException e) {
         // created meanwhile by someone else
@@ -57,7 +60,8 @@ final class FileWrites implements StoreFiles {
   /** Creates an empty file if it is missing. */
   void createFile(Path file) {
     try {
-      Files.createFile(file);
+      Files.createFile(file, modes.forFile());
+      modes.settle(file, false);
       owner.apply(file);
     } catch (java.nio.file.FileAlreadyExistsException e) {
       // fine
@@ -69,8 +73,11 @@ final class FileWrites implements StoreFiles {
   @Override
   public FileChannel createNew(Path file, FileAttribute<?>... attributes) throws IOException {
     FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        attributes);
+        attributes.length == 0 ? new FileAttribute<?>[] {modes.forFile()} : attributes);
     try {
+      if (attributes.length == 0) {
+        modes.settle(file, false);
+      }
       owner.apply(file);
       return channel;
     } catch (IOException | RuntimeException e) {
@@ -93,6 +100,11 @@ final class FileWrites implements StoreFiles {
   /** Who new files and directories belong to. */
   FileOwner owner() {
     return owner;
+  }
+
+  /** The modes new files and directories get. */
+  FileModes modes() {
+    return modes;
   }
 
   /** False when new files keep the running user (not root): then {@link #own} does nothing. */
@@ -121,8 +133,8 @@ final class FileWrites implements StoreFiles {
   private void replace(Path target, Path tmp, byte[] data, boolean mtimeMustGrow) {
     try {
       long oldSeconds = mtimeMustGrow ? mtimeSeconds(target) : -1;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING), modes.forFile())) {
         writeFully(ch, data);
         if (files()) {
           ch.force(false);
@@ -131,6 +143,7 @@ final class FileWrites implements StoreFiles {
       if (oldSeconds >= 0 && mtimeSeconds(tmp) <= oldSeconds) {
         Files.setLastModifiedTime(tmp, FileTime.from(oldSeconds + 1, TimeUnit.SECONDS));
       }
+      modes.settle(tmp, false);
       owner.apply(tmp);
       move(tmp, target);
     } catch (IOException e) {

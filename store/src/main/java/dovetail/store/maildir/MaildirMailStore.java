@@ -44,7 +44,7 @@ final class MaildirMailStore implements MailStore {
   MaildirMailStore(Path root, StoreOptions options) {
     this.layout = new MaildirLayout(root);
     this.options = options;
-    this.fsync = new FileWrites(options.fsync(), FileOwner.of(root));
+    this.fsync = new FileWrites(options.fsync(), FileOwner.of(root), FileModes.of(root));
     this.open = options.keepFolders() == StoreOptions.KeepFolders.WHILE_USED
         ? Caffeine.newBuilder().weakValues().build()
         : Caffeine.newBuilder().softValues().build();

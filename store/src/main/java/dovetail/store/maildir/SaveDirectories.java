@@ -59,14 +59,21 @@ final class SaveDirectories implements AutoCloseable {
     open();
     FileChannel file;
     if (tmp == null) {
-      file = FileChannel.open(tmpPath(name), CREATE);
+      file = FileChannel.open(tmpPath(name), CREATE, writes.modes().forFile());
     } else {
-      SeekableByteChannel channel = tmp.newByteChannel(Path.of(name), CREATE);
+      SeekableByteChannel channel = tmp.newByteChannel(Path.of(name), CREATE, writes.modes().forFile());
       if (!(channel instanceof FileChannel f)) {
         channel.close();
         throw new IOException("the JDK's directory stream gave no FileChannel for " + tmpPath(name));
       }
       file = f;
+    }
+    try {
+      writes.modes().settle(tmpPath(name), false);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      deleteQuietly(name);
+      throw e;
     }
     if (writes.changesOwner()) {
       try {

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Both ways of saving into tmp/ and cur/: relative to the open directories (Linux), and by path (elsewhere). */
 class SaveDirectoriesTest {
-  private static final FileWrites WRITES = new FileWrites(FsyncMode.ALWAYS, FileOwner.UNCHANGED);
+  private static final FileWrites WRITES = new FileWrites(FsyncMode.ALWAYS, FileOwner.UNCHANGED, FileModes.PRIVATE);
 
   @TempDir
   Path folder;
