@@ -18,12 +18,16 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code migrate user [folders] [wait]}: starts the user's migration ahead of the sweeper. With {@code wait} it
  * polls the user's status while the run goes on and sends a progress line whenever it changed, then the outcome.
+ * Without, it answers "started" once the user has a skeleton (the legacy login and LIST went through), so that a
+ * name the legacy server refuses (a typo) is answered as with {@code wait}, not only logged.
  * The run belongs to the server: a client that goes away (Ctrl-C) stops watching, not migrating.
  */
 final class MigrateVerb implements AdminVerb {
   private static final Logger LOG = LoggerFactory.getLogger(MigrateVerb.class);
   static final String FAILED = "the migration stopped on an unexpected error; the server log has the details";
   static final String CANCELLED = "the migration was cancelled (is the server stopping?)";
+  /** How many polls a run without {@code wait} may take to get its skeleton before it is answered as started anyway. */
+  static final int POLLS_TO_START = 15;
 
   private final Migrations migrations;
   private final Duration pollEvery;
@@ -40,19 +44,22 @@ final class MigrateVerb implements AdminVerb {
     boolean wait = request.flag("wait");
     LOG.info("admin: migrate {}", folders.isEmpty() ? "all folders" : folders);
     CompletableFuture<UserResult> run = migrations.migrateUser(user, folders);
-    if (!wait) {
-      run.whenComplete((r, e) -> logEnd(user, r, e));
-      replies.result(AdminJson.started(user, folders));
-      return;
-    }
     ObjectNode last = null;
-    while (true) {
+    for (int polls = 0; ; polls++) {
+      if (!wait && !run.isDone() && (polls >= POLLS_TO_START || hasSkeleton(user))) {
+        run.whenComplete((r, e) -> logEnd(user, r, e));
+        replies.result(AdminJson.started(user, folders));
+        return;
+      }
       try {
         UserResult result = run.get(pollEvery.toMillis(), TimeUnit.MILLISECONDS);
         logEnd(user, result, null);
         replies.result(AdminJson.migrated(result));
         return;
       } catch (TimeoutException stillRunning) {
+        if (!wait) {
+          continue;
+        }
         ObjectNode now = AdminJson.progress(migrations.status(user));
         if (!now.equals(last)) {
           replies.progress(now);
@@ -68,6 +75,14 @@ final class MigrateVerb implements AdminVerb {
     }
   }
 
+  private boolean hasSkeleton(String user) {
+    try {
+      return migrations.status(user).skeleton();
+    } catch (RuntimeException e) {
+      return false; // the store cannot be read now: the run will say why
+    }
+  }
+
   /** The legacy server being unavailable, or refusing the user, ends the run, not the admin endpoint. */
   private static void answerFailure(String user, Throwable cause, Replies replies) throws IOException {
     if (cause instanceof MigrationUnavailableException u) {
@@ -80,7 +95,9 @@ final class MigrateVerb implements AdminVerb {
   }
 
   private static void logEnd(String user, UserResult r, Throwable e) {
-    if (e != null) {
+    if (e instanceof MigrationUnavailableException u) {
+      LOG.warn("admin: migration of {} {}: {}", user, u.loginRefused() ? "refused" : "incomplete", u.getMessage());
+    } else if (e != null) {
       LOG.error("admin: migration of {} failed", user, e);
     } else if (r.complete()) {
       LOG.info("admin: migration of {} complete: {} messages, {} bytes", user, r.messages(), r.bytes());

@@ -13,9 +13,10 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code migrate -u USER [-f FOLDER]... [--wait]}: the running server migrates the user now, ahead of the sweeper.
- * Without {@code --wait} it returns once the run started. With it, it prints progress and the outcome, and exits
- * 0 when everything asked for is complete, 1 when not; 67 when the legacy server refused the user's login (no such
- * user there); 2 when the server cannot be reached or answers an error.
+ * Without {@code --wait} it returns once the run started (the user has a skeleton), or with the outcome of a run that
+ * ended first. With it, it prints progress and the outcome. It exits 0 when the run started or everything asked for
+ * is complete, 1 when not; 67 when the legacy server refused the user's login (no such user there); 2 when the server
+ * cannot be reached or answers an error.
  * Stopping the command (Ctrl-C) stops the watching, not the migration.
  */
 @Command(
@@ -54,7 +55,7 @@ final class MigrateCommand implements Callable<Integer> {
     } catch (AdminException e) {
       return admin.fail(e.getMessage());
     }
-    if (!await) {
+    if (result.path("started").asBoolean()) {
       out.println(AdminText.started(result));
       out.flush();
       return EXIT_COMPLETE;
