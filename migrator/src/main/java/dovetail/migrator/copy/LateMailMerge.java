@@ -139,7 +139,10 @@ public final class LateMailMerge {
     Set<String> used = moves.uidlsInUse(info.uid());
     if (info.uid() < mailbox.status().nextUid()) {
       Optional<StoredMessage> occupant = mailbox.message(info.uid());
-      long renumberedTo = occupant.isPresent() ? renumber(occupant.get()) : 0;
+      // The legacy server showed the occupant's UIDL for the late message (the same pop3_uidl_format at the same UID):
+      // then neither keeps it, so that a keep client of either server fetches both again rather than miss one.
+      boolean clash = occupant.isPresent() && moves.sameUidl(occupant.get(), info.uid(), uidl);
+      long renumberedTo = occupant.isPresent() ? renumber(occupant.get(), !clash) : 0;
       renumbered = occupant.isPresent();
       target = mailbox.status().nextUid();
       moved = target + (renumbered ? " " + renumberedTo : "");
@@ -172,8 +175,8 @@ public final class LateMailMerge {
   }
 
   /** Gives a local message a new UID (see {@link Renumbering#renumber}); the count of renumberings goes up. */
-  private long renumber(StoredMessage old) {
-    long fresh = moves.renumber(old, renumbered());
+  private long renumber(StoredMessage old, boolean keepUidl) {
+    long fresh = moves.renumber(old, renumbered(), keepUidl);
     LOG.info("{}: local UID {} renumbered to UID {}: a late legacy message had its UID", mailbox.name(), old.uid(),
         fresh);
     return fresh;

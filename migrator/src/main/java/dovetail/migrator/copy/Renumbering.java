@@ -100,12 +100,14 @@ final class Renumbering {
   }
 
   /**
-   * As {@link #renumber(StoredMessage, Map)}; without {@code keepUidl} the copy shows a new UIDL
-   * ({@code pop3_uidl_format} at its new UID): for a UIDL that another server showed for another message.
+   * As {@link #renumber(StoredMessage, Map)}; without {@code keepUidl} the copy shows a new UIDL, its file name (an
+   * empty {@code P}, as Dovecot serves it): for a UIDL that another server showed for another message. Not
+   * {@code pop3_uidl_format} at the new UID: the legacy server shows that one for its next message, which would
+   * clash again.
    */
   long renumber(StoredMessage old, Map<String, String> after, boolean keepUidl) {
     long fresh = mailbox.status().nextUid();
-    String uidl = keepUidl ? keptUidl(old, fresh) : null;
+    String uidl = keepUidl ? keptUidl(old, fresh) : "";
     record.accept(Map.of(pendingKey, RENUMBER + " " + old.uid() + " " + fresh));
     MessageMeta meta = new MessageMeta(fresh, old.internalDate(), old.flags(), uidl, old.pop3Order());
     try (InputStream in = mailbox.openContent(old.uid())) {

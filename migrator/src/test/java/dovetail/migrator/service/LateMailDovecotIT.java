@@ -3,6 +3,7 @@ package dovetail.migrator.service;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.conf.ConfigLoader;
@@ -26,6 +27,7 @@ import dovetail.store.MessageMeta;
 import dovetail.store.StoreOptions;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import dovetail.store.UidlFormat;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
 import dovetail.store.dovecot.Pop3Probe;
@@ -150,6 +152,13 @@ class LateMailDovecotIT {
       assertEquals(local.internalDate(), renumbered.internalDate());
       assertEquals("Clash late legacy", subject(after, merged.uid()));
       assertEquals(3 + 2, after.messages().size(), "nothing lost, nothing doubled");
+      // Both servers showed one UIDL at that UID, each for its own message: neither keeps it (walk-through 5, F4: the
+      // delivery kept it, so a keep client still on the legacy host, holding it for the late message, never got the
+      // delivery and fetched the late message twice).
+      UidlFormat uidls = UidlFormat.parse("%08Xu%08Xv");
+      String shared = uidls.forUid(after.status().uidValidity(), legacyUid);
+      assertNotEquals(shared, uidls.uidl(after.status().uidValidity(), renumbered), "the delivery gave up the UIDL");
+      assertNotEquals(shared, uidls.uidl(after.status().uidValidity(), merged), "the late message did not take it");
       assertEquals(1, byName(service.status(USER), "Clash").lateMerged());
 
       // verify explains where both went instead of calling the legacy message missing, and counts no difference.
