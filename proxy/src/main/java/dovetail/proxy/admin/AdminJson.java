@@ -172,6 +172,7 @@ final class AdminJson {
     private long messagesLocal;
     private long bytesLocal;
     private long messagesExpunged;
+    private long lateMerged;
     private long skipped;
     private int errors;
     private double rate;
@@ -194,6 +195,7 @@ final class AdminJson {
       messagesLocal += f.messagesLocal();
       bytesLocal += f.bytesLocal();
       messagesExpunged += f.messagesExpunged();
+      lateMerged += f.lateMerged();
       messagesTotal = sumKnown(messagesTotal, f.messagesTotal());
       bytesTotal = sumKnown(bytesTotal, f.bytesTotal());
       rate += f.messagesPerSecond();
@@ -219,7 +221,8 @@ final class AdminJson {
       }
       n.put("messages_done", messagesDone).put("messages_total", messagesTotal).put("bytes_done", bytesDone)
           .put("bytes_total", bytesTotal).put("messages_local", messagesLocal).put("bytes_local", bytesLocal)
-          .put("messages_expunged", messagesExpunged).put("skipped", skipped).put("errors", errors)
+          .put("messages_expunged", messagesExpunged).put("late_merged", lateMerged).put("skipped", skipped)
+          .put("errors", errors)
           .put("messages_per_second", round(rate)).put("eta_seconds", eta());
     }
 

@@ -155,18 +155,27 @@ public final class AdminText {
    */
   static String messages(JsonNode n) {
     long total = n.path("messages_total").asLong();
-    return n.path("messages_done").asLong() + "/" + (total < 0 ? "?" : Long.toString(total)) + " messages"
-        + local(n);
+    return legacyDone(n) + "/" + (total < 0 ? "?" : Long.toString(total)) + " messages" + local(n);
   }
 
   /**
-   * {@code " +10 local"} when other writers added messages, {@code " (2 expunged since)"} when the user deleted
-   * migrated ones here; nothing otherwise.
+   * The messages of the migration: {@code messages_done} without the late mail merged since, which the legacy total
+   * (taken when the folder completed) does not count, so that a complete folder never reads as {@code 147/144}.
+   */
+  static long legacyDone(JsonNode n) {
+    return n.path("messages_done").asLong() - n.path("late_merged").asLong();
+  }
+
+  /**
+   * {@code " +3 late"} when late legacy mail was merged, {@code " +10 local"} when other writers added messages,
+   * {@code " (2 expunged since)"} when the user deleted migrated ones here; nothing otherwise.
    */
   static String local(JsonNode n) {
+    long late = n.path("late_merged").asLong();
     long local = n.path("messages_local").asLong();
     long expunged = n.path("messages_expunged").asLong();
-    return (local > 0 ? " +" + local + " local" : "") + (expunged > 0 ? " (" + expunged + " expunged since)" : "");
+    return (late > 0 ? " +" + late + " late" : "") + (local > 0 ? " +" + local + " local" : "")
+        + (expunged > 0 ? " (" + expunged + " expunged since)" : "");
   }
 
   static String rate(double messagesPerSecond) {

@@ -94,14 +94,14 @@ public final class StatusTable {
     String bytes = AdminText.bytes(f.path("bytes_done").asLong())
         + (bytesTotal >= 0 && !state.equals("local") ? "/" + AdminText.bytes(bytesTotal) : "");
     long messagesTotal = f.path("messages_total").asLong();
-    String messages = f.path("messages_done").asLong() + (state.equals("local") ? ""
+    String messages = AdminText.legacyDone(f) + (state.equals("local") ? ""
         : "/" + (messagesTotal < 0 ? "?" : Long.toString(messagesTotal))) + AdminText.local(f);
     return new String[] {
         f.path("folder").asText(),
         state,
         messages,
         bytes,
-        state.equals("local") ? NONE : bar(state, f.path("messages_done").asLong(), messagesTotal),
+        state.equals("local") ? NONE : bar(state, AdminText.legacyDone(f), messagesTotal),
         errors(f),
         running && f.path("messages_per_second").asDouble() > 0
             ? AdminText.rate(f.path("messages_per_second").asDouble()) : NONE,
