@@ -80,7 +80,7 @@ class FaultInjectionDovecotIT {
   @ParameterizedTest
   @EnumSource(value = Fault.class, names = {"CUT_AT_RANDOM_OFFSET", "STALL", "SLOW_DRIP", "DISCONNECT_AFTER_GREETING"})
   void theRunCompletesOrEndsWithAReasonAndALaterRunCompletes(Fault fault, @TempDir Path tmp) throws Exception {
-    long seed = seed();
+    long seed = FaultProxy.seed();
     System.out.println(fault + ": seed " + seed);
     try {
       runs(fault, seed, tmp);
@@ -88,12 +88,6 @@ class FaultInjectionDovecotIT {
       // Every failure names the seed: without it a flake cannot be replayed.
       throw new AssertionError(fault + " (seed " + seed + ", replay with -Dfault.seed=" + seed + "): " + e.getMessage(), e);
     }
-  }
-
-  /** The proxy's seed: {@code -Dfault.seed=N} replays a failure, else a new one each run. */
-  private static long seed() {
-    String fixed = System.getProperty("fault.seed", "").trim();
-    return fixed.isEmpty() ? System.nanoTime() : Long.parseLong(fixed);
   }
 
   private static void runs(Fault fault, long seed, Path tmp) throws Exception {

@@ -66,6 +66,12 @@ final class FaultProxy implements AutoCloseable {
     acceptor.start();
   }
 
+  /** A seed for the proxy's offsets: {@code -Dfault.seed=N} replays a failure, else a new one each run. */
+  static long seed() {
+    String fixed = System.getProperty("fault.seed", "").trim();
+    return fixed.isEmpty() ? System.nanoTime() : Long.parseLong(fixed);
+  }
+
   int port() {
     return listener.getLocalPort();
   }

@@ -64,8 +64,7 @@ class FlakyLinkDovecotIT {
   @ParameterizedTest(name = "every connection cut between {0} and {1} bytes")
   @CsvSource({"1300000, 2500000", "400000, 700000"})
   void aMessageNoConnectionCarriesWholeArrivesInOneRun(long minCut, long maxCut, @TempDir Path tmp) throws Exception {
-    String fixed = System.getProperty("fault.seed", "").trim();
-    long seed = fixed.isEmpty() ? System.nanoTime() : Long.parseLong(fixed);
+    long seed = FaultProxy.seed();
     try (FaultProxy proxy = new FaultProxy(legacy.imapPort(), n -> Fault.CUT_AT_RANDOM_OFFSET, minCut, maxCut, seed)) {
       Path conf = DovecotLegacy.conf(tmp.resolve("dovetail.conf"), proxy.port(), "maildir:" + tmp + "/store/%n",
           "imapc_cmd_timeout = 5 secs");
