@@ -79,7 +79,19 @@ public final class LateMailMerge {
       mailbox.updateDovetailState(s -> MigrationState.merge(s, Map.of(LateMailState.MIGRATED_UIDNEXT,
           Long.toString(recorded))));
     }
-    LegacyFolderStatus status = session.status(legacyName);
+    LegacyFolderStatus status;
+    try {
+      status = session.status(legacyName);
+    } catch (LegacyException e) {
+      if (e.kind() != LegacyException.Kind.FOLDER_NOT_FOUND && e.kind() != LegacyException.Kind.FOLDER_REFUSED) {
+        throw e;
+      }
+      // This folder's problem only: the user's other folders are still checked (a gone folder stopped them all).
+      String why = "the legacy folder " + legacyName + " cannot be checked: " + e.getMessage();
+      record(Map.of(LateMailState.ERROR, MigrationState.oneLine(why)));
+      LOG.warn("{}: {}", mailbox.name(), why);
+      return Result.notChecked(mailbox.name(), why);
+    }
     if (status.uidValidity() > 0 && status.uidValidity() != uidValidity) {
       String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
           + "; its late mail cannot be told from the migrated mail and is not merged";

@@ -64,7 +64,7 @@ class LateMailDovecotIT {
   private static final String MASTER = "master";
   private static final String MASTER_PASSWORD = "master-secret";
   private static final List<String> FOLDERS = List.of("INBOX", "Keep", "Clash", "Closed", "Swept", "Pending", "Twice",
-      "Below");
+      "Below", "Gone", "Later");
   @TempDir static Path shared;
   private static DovecotServer legacy;
 
@@ -171,6 +171,34 @@ class LateMailDovecotIT {
       assertEquals(legacyUid, d.uid());
       assertTrue(d.detail().contains("merged as UID " + merged.uid()) && d.detail().contains("renumbered to UID "
           + renumbered.uid()), d.detail());
+    }
+  }
+
+  /**
+   * Walk-through 5, F10: a legacy folder deleted after its migration stopped the check of every folder after it (for
+   * {@code sync -1} and the sweeper alike), so their late mail was never merged. It is one folder's problem now.
+   */
+  @Test
+  void aLegacyFolderGoneSinceIsOneFoldersProblemAndTheOthersAreStillChecked(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Gone");
+      migrate(service, "Later");
+      try (ImapProbe imap = ImapProbe.login(legacy, USER)) {
+        imap.delete("Gone");
+      }
+      long legacyUid = appendOnLegacy("Later", "Later late 1", List.of());
+
+      LateMailReport report = service.syncLateMail(USER, List.of());
+      assertEquals(Optional.empty(), report.abortReason(), report.toString());
+      LateMailMerge.Result gone = report.folders().stream().filter(f -> f.folder().equals("Gone")).findFirst()
+          .orElseThrow(() -> new AssertionError("Gone not reported: " + report));
+      assertTrue(gone.problem().contains("the legacy folder Gone cannot be checked"), gone.toString());
+      LateMailMerge.Result later = report.folders().stream().filter(f -> f.folder().equals("Later")).findFirst()
+          .orElseThrow(() -> new AssertionError("Later not checked: " + report));
+      assertEquals(1, later.merged(), report.toString());
+      assertTrue(store(settings).open("Later").message(legacyUid).isPresent(), "the late message is in the store");
+      assertEquals(3, store(settings).open("Gone").messages().size(), "the migrated messages stay");
     }
   }
 

@@ -281,6 +281,13 @@ public final class ImapProbe implements AutoCloseable {
     });
   }
 
+  public void delete(String folder) {
+    doCommand(p -> {
+      p.delete(folder);
+      return null;
+    });
+  }
+
   public void subscribe(String folder) {
     doCommand(p -> {
       p.subscribe(folder);
