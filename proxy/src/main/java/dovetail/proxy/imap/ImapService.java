@@ -115,6 +115,8 @@ public final class ImapService implements AutoCloseable {
         backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
+    // A UID set on an empty folder: OK, nothing done (James: BAD); inside QresyncResync, whose VANISHED comes first.
+    james = new EmptySelectionUidSets(james);
     james = new SaveOnlySearch(james); // RFC 5182: SEARCH RETURN (SAVE) returns no result
     james = new QresyncResync(james, backend);
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();

@@ -34,7 +34,7 @@ import org.apache.james.mailbox.MessageUid;
 final class ResponseCodeFix implements ImapProcessor.Responder {
   private static final Constructor<ResponseCode> CODE = codeConstructor();
 
-  private static final HumanReadableText NOTHING_COPIED =
+  static final HumanReadableText NOTHING_COPIED =
       new HumanReadableText("dovetail.imap.NO_MESSAGES", "No messages found.");
 
   private final ImapProcessor.Responder delegate;
