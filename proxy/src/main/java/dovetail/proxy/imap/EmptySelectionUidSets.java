@@ -71,7 +71,7 @@ final class EmptySelectionUidSets implements ImapProcessor {
   /** James's answer to a UID set over an empty selection. */
   private static boolean invalidSet(StatusResponse status) {
     return status.getTag() != null
-        && status.getServerResponseType() == StatusResponse.Type.BAD
+        && status.getServerResponseType() == StatusResponse.Type.BAD && status.getTextKey() != null
         && HumanReadableText.INVALID_MESSAGESET.getKey().equals(status.getTextKey().getKey());
   }
 
