@@ -4,6 +4,7 @@ import dovetail.conf.Settings;
 import dovetail.proxy.handover.HandoverScript;
 import dovetail.proxy.handover.ModSeqFloors;
 import dovetail.store.MailLocation;
+import dovetail.store.MailStore;
 import dovetail.store.StoreException;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code handover -c FILE [-u USER]...}: prints the sh script that, run before stock Dovecot first opens the store,
  * keeps every folder's mod-sequences above what Dovetail and the legacy server showed. Reads the stores offline and
- * writes nothing. Exit 0 with the script on stdout, 2 (and no script) when a store cannot be read.
+ * writes nothing. Exit 0 with the script on stdout, 2 (and no script) when a store cannot be read, or holds mail but
+ * no {@code dovetail-state} (removed before handover ran: a script that raised nothing would pass for success).
  */
 @Command(name = "handover", mixinStandardHelpOptions = true,
     description = "Print the sh script that carries each folder's mod-sequences over to stock Dovecot (run it as "
@@ -63,7 +65,13 @@ final class HandoverCommand implements Callable<Integer> {
             || !Files.isDirectory(root.resolve("tmp"))) {
           throw new IllegalArgumentException(user + ": no store at " + root); // opening it would create one
         }
-        floors.addAll(ModSeqFloors.of(user, MaildirStore.forUser(location, user, StoreOptions.DEFAULT), separator));
+        MailStore store = MaildirStore.forUser(location, user, StoreOptions.DEFAULT);
+        if (ModSeqFloors.stateRemoved(store)) {
+          throw new IllegalArgumentException(user + ": the store holds mail but no folder has a dovetail-state, so what"
+              + " Dovetail showed is not known (they are removed only after handover, README cut-over step 10):"
+              + " restore them from a backup; leave out with -u a user Dovetail never served");
+        }
+        floors.addAll(ModSeqFloors.of(user, store, separator));
       }
     } catch (StoreException | IllegalArgumentException | java.io.UncheckedIOException e) {
       err.println("dovetail handover: " + e.getMessage());

@@ -43,6 +43,22 @@ public final class ModSeqFloors {
     return floors;
   }
 
+  /**
+   * Whether the store holds mail but no folder has a {@code dovetail-state}: the files look removed (the runbook
+   * removes them only after handover), and what Dovetail showed can no longer be known.
+   */
+  public static boolean stateRemoved(MailStore store) {
+    boolean mail = false;
+    for (String folder : store.listFolders()) {
+      Optional<MailboxPeek> peek = store.peek(folder);
+      if (peek.isPresent() && !peek.get().dovetailState().isEmpty()) {
+        return false;
+      }
+      mail |= peek.isPresent() && !peek.get().messages().isEmpty();
+    }
+    return mail;
+  }
+
   static String dovecotName(String folder, char separator) {
     if (separator != MailStore.SEPARATOR && folder.indexOf(separator) >= 0) {
       // A level holding the separator would name another folder in Dovecot.

@@ -93,6 +93,30 @@ class HandoverDovecotIT {
     }
   }
 
+  /**
+   * dovetail-state files removed before handover (the runbook removes them after it): a script that raises nothing
+   * would say "handover: 0 folder(s) raised" and pass for success (walk-through 5, F7). handover refuses instead.
+   */
+  @Test
+  void aStoreWhoseStateFilesAreGoneIsRefusedNotHandedAnEmptyScript() throws Exception {
+    Path work = tmp.resolve("dovecot");
+    serveThroughDovetail(work);
+    try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+      for (Path state : files.filter(f -> f.getFileName().toString().equals("dovetail-state")).toList()) {
+        Files.delete(state);
+      }
+    }
+    String[] args = {"handover", "-c", tmp.resolve("dovetail/dovetail.conf").toString(), "--separator", "/"};
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cli = DovetailCommand.newCommandLine(args);
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    assertEquals(2, cli.execute(args), out + "\n" + err);
+    assertEquals("", out.toString(), "no script");
+    assertTrue(err.toString().contains("alice: the store holds mail but no folder has a dovetail-state"), err.toString());
+  }
+
   /** Negative control: the same cut-over without the script, so the test above can fail. */
   @Test
   void withoutTheScriptDovecotStartsBelowWhatClientsCachedAndTheyMissItsChanges() throws Exception {
