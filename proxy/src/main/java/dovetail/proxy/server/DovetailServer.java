@@ -119,6 +119,13 @@ public final class DovetailServer implements AutoCloseable {
         migrations = Optional.of(MigrationService.create(settings, stores,
             new ConnectionLimiter(settings.migration().maxConnectionsPerHost()), tuning.clock(), tuning.migration()));
       }
+      if (migrations.isPresent()) {
+        // Before the listeners: a socket path that cannot be used stops the start before any client or MTA connects.
+        admin = Optional.of(AdminServer.start(settings.adminSocket(), migrations.get()));
+        LOG.info("admin socket {}", settings.adminSocket());
+      } else {
+        LOG.info("no legacy server (imapc_host): serving the store only, without migrations or admin socket");
+      }
       Optional<MigrationService> service = migrations;
       LoginListener onLogin = (user, password) -> service.ifPresent(m -> m.loggedIn(user, Optional.of(password)));
       Authentication authentication;
@@ -150,14 +157,9 @@ public final class DovetailServer implements AutoCloseable {
       pop3.listeners().forEach(l -> LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT),
           l.address(), l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STLS)" : ""));
       lmtp = startLmtp(settings, location, stores, migrations, authentication, tuning);
-      if (migrations.isPresent()) {
-        admin = Optional.of(AdminServer.start(settings.adminSocket(), migrations.get()));
-        LOG.info("admin socket {}", settings.adminSocket());
-      } else {
-        LOG.info("no legacy server (imapc_host): serving the store only, without migrations or admin socket");
-      }
       return new DovetailServer(scheduler, imap, pop3, migrations, admin, lmtp);
     } catch (Exception | Error e) {
+      admin.ifPresent(AdminServer::close);
       lmtp.ifPresent(LmtpService::close);
       if (pop3 != null) {
         pop3.close();

@@ -53,9 +53,15 @@ public final class UnixSocketFile implements AutoCloseable {
       throws Exception {
     Path socket = target.toAbsolutePath().normalize();
     Path parent = Objects.requireNonNull(socket.getParent(), setting + ": the socket has no parent directory");
-    Files.createDirectories(parent);
-    refuseIfInUse(setting, socket);
-    Path dir = privateDirectory(parent);
+    Path dir;
+    try {
+      Files.createDirectories(parent);
+      refuseIfInUse(setting, socket);
+      dir = privateDirectory(parent);
+    } catch (java.nio.file.FileSystemException e) {
+      // The JDK's message is often the path alone ("/etc/dovetail.conf"): say which setting, and what went wrong.
+      throw new IOException(setting + " " + socket + ": " + why(e) + " (" + e.getFile() + ")", e);
+    }
     Path inside = dir.resolve("s");
     try {
       binder.bind(inside);
@@ -67,6 +73,22 @@ public final class UnixSocketFile implements AutoCloseable {
       Files.deleteIfExists(inside);
       Files.deleteIfExists(dir);
     }
+  }
+
+  private static String why(java.nio.file.FileSystemException e) {
+    if (e.getReason() != null) {
+      return e.getReason();
+    }
+    if (e instanceof java.nio.file.NotDirectoryException || e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "not a directory"; // createDirectories: a file is where a directory must be
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getClass().getSimpleName();
   }
 
   public Path path() {

@@ -110,6 +110,31 @@ class ServeCommandIT {
     }
   }
 
+  /**
+   * An admin_socket path that cannot be used is one line naming the setting and why (walk-through 5, F9: it was
+   * "cannot start: /path/of/the/file/in/the/way", after the listeners had come up), and exit 69.
+   */
+  @Test
+  void anAdminSocketPathThatCannotBeUsedIsNamedWithWhy() throws Exception {
+    Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret\n");
+    Path inTheWay = Files.writeString(dir.resolve("a-file"), "not a directory\n");
+    Path socket = inTheWay.resolve("admin.sock");
+    Path conf = dir.resolve("dovetail.conf");
+    Files.writeString(conf, "imap_listen = 127.0.0.1:0\npop3_listen =\nlmtp_listen =\n"
+        + "imapc_host = 127.0.0.1\nimapc_port = 9\nsweeper = no\n"
+        + "passdb = passwd-file:" + dir.resolve("passwd") + "\n"
+        + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
+        + "admin_socket = " + socket + "\n");
+    StringWriter err = new StringWriter();
+    String[] args = {"serve", "-c", conf.toString()};
+    CommandLine cli = DovetailCommand.newCommandLine(args);
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(new StringWriter()));
+    assertEquals(69, cli.execute(args), err.toString());
+    assertEquals(List.of("dovetail: cannot start: admin_socket " + socket + ": not a directory (" + inTheWay + ")"),
+        err.toString().lines().toList());
+  }
+
   @Test
   void legacyPassdbWithoutALegacyServerIsRefusedWithOneLine() throws Exception {
     Path conf = config("legacy");
