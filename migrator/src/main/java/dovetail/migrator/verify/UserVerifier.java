@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -245,17 +244,18 @@ public final class UserVerifier {
         out.add(new Difference(name, r.uid(), Kind.DATE, "legacy " + r.internalDate() + ", store " + l.internalDate()
             + where));
       }
-      Set<String> legacyFlags = new TreeSet<>();
+      // Keywords compare without case (RFC 3501 §2.3.2) and are shown as each side spells them.
+      Set<String> legacyFlags = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
       for (String f : r.systemFlags()) {
         SystemFlag known = SystemFlag.ofImapName(f);
         if (known != null) {
           legacyFlags.add(known.imapName());
         }
       }
-      r.keywords().forEach(k -> legacyFlags.add(k.toLowerCase(Locale.ROOT)));
-      Set<String> storeFlags = new TreeSet<>();
+      legacyFlags.addAll(r.keywords());
+      Set<String> storeFlags = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
       l.flags().system().forEach(f -> storeFlags.add(f.imapName()));
-      l.flags().keywords().forEach(k -> storeFlags.add(k.toLowerCase(Locale.ROOT)));
+      storeFlags.addAll(l.flags().keywords());
       if (!legacyFlags.equals(storeFlags)) {
         out.add(new Difference(name, r.uid(), Kind.FLAGS, "legacy " + legacyFlags + ", store " + storeFlags + where));
       }

@@ -70,10 +70,12 @@ class VerifyCommandDovecotIT {
           same.out());
 
       MailStore store = MaildirStore.open(dir.resolve("store/alice/Maildir"), StoreOptions.DEFAULT);
-      store.open("INBOX").setFlags(8, Flags.of(SystemFlag.SEEN, SystemFlag.FLAGGED));
+      store.open("INBOX").setFlags(8, Flags.of(SystemFlag.SEEN, SystemFlag.FLAGGED).withKeywords("$Important"));
       Run different = run("verify", "-c", conf.toString(), "-u", "alice");
       assertEquals(1, different.exit(), different.out() + different.err());
-      assertTrue(different.out().contains("INBOX UID 8: flags: legacy [\\Seen], store [\\Flagged, \\Seen]"), different.out());
+      // Keywords as the store spells them (walk-through 5: verify printed them lower-cased).
+      assertTrue(different.out().contains("INBOX UID 8: flags: legacy [\\Seen], store [$Important, \\Flagged, \\Seen]"),
+          different.out());
     }
     Run down = run("verify", "-c", dir.resolve("dovetail.conf").toString(), "-u", "alice");
     assertEquals(2, down.exit(), down.out() + down.err());
