@@ -93,7 +93,7 @@ final class KnownKeys {
             pop3_uidl_duplicates pop3c_quick_received_date pop3c_rawlog_dir postmaster_address
             process_shutdown_filter protocols push_notification_driver quota quota_exceeded_message
             quota_full_tempfail quota_grace quota_rule quota_rule2 quota_status_nouser quota_status_overquota
-            quota_status_success quota_warning quota_warning2 rawlog_dir recipient_delimiter rejection_reason
+            quota_status_success quota_warning quota_warning2 rawlog_dir rejection_reason
             rejection_subject replication_dsync_parameters replication_full_sync_interval
             replication_max_conns replicator_host replicator_port sendmail_path shutdown_clients sieve
             sieve_after sieve_before sieve_dir sieve_execute_bin_dir sieve_extensions sieve_filter_bin_dir
@@ -165,6 +165,7 @@ final class KnownKeys {
         m.put("pop3_uidl_format", "%08Xu%08Xv");
         m.put("pop3_deleted_flag", "");
         m.put("pop3_no_flag_updates", "no");
+        m.put("recipient_delimiter", "+");
         // store
         m.put("mail_location", "maildir:/var/vmail/%d/%n/Maildir");
         m.put("mail_fsync", "optimized");

@@ -11,13 +11,16 @@ import java.util.Objects;
  * @param masterUsers    {@code master_passdb} and {@code auth_master_user_separator}: who may log in as any user
  * @param pop3UidlFormat {@code pop3_uidl_format}: UIDLs for messages that have none from the legacy server
  * @param pop3           how POP3 changes the maildrop ({@code pop3_deleted_flag}, {@code pop3_no_flag_updates})
+ * @param recipientDelimiter {@code recipient_delimiter}: characters that start an address's detail
+ *                       ({@code user+news@}), stripped to find the LMTP recipient as Dovecot does; empty: none
  * @param adminSocket    {@code admin_socket}: the admin endpoint's Unix domain socket
  * @param warnings       one line each, "file:line: ignored: ...", in file order
  */
 public record Settings(ImapcSettings imapc, Pop3cSettings pop3c, Pop3MigrationSettings pop3Migration,
                        MigrationSettings migration, StoreSettings store, ListenerSettings listeners,
                        TlsSettings tls, Passdb passdb, MasterUsers masterUsers, SweeperSettings sweeper, Path adminSocket,
-                       String pop3UidlFormat, Pop3Settings pop3, List<String> warnings) {
+                       String pop3UidlFormat, Pop3Settings pop3, String recipientDelimiter,
+                       List<String> warnings) {
     public Settings {
         Objects.requireNonNull(imapc, "imapc");
         Objects.requireNonNull(pop3c, "pop3c");
@@ -32,6 +35,7 @@ public record Settings(ImapcSettings imapc, Pop3cSettings pop3c, Pop3MigrationSe
         Objects.requireNonNull(adminSocket, "adminSocket");
         Objects.requireNonNull(pop3UidlFormat, "pop3UidlFormat");
         Objects.requireNonNull(pop3, "pop3");
+        Objects.requireNonNull(recipientDelimiter, "recipientDelimiter");
         warnings = List.copyOf(warnings);
     }
 

@@ -70,9 +70,11 @@ public final class LmtpService implements AutoCloseable {
    * @param fsync whether spool writes are fsynced (mail_fsync other than never)
    * @param tempDir under which this listener makes its own directory for DATA in transit (removed at close)
    * @param socketMode the socket file's mode for {@code lmtp_listen = unix:PATH} (lmtp_socket_mode)
+   * @param recipientDelimiter recipient_delimiter: the characters that start an address's detail; empty: none
    */
   public record Wiring(MailLocation location, Function<String, MailStore> stores, Optional<Migrations> migrations,
-      Predicate<String> passwdUsers, boolean fsync, Path tempDir, Clock clock, Set<PosixFilePermission> socketMode) {}
+      Predicate<String> passwdUsers, boolean fsync, Path tempDir, Clock clock, Set<PosixFilePermission> socketMode,
+      String recipientDelimiter) {}
 
   /**
    * @throws IllegalArgumentException for {@code lmtp_listen = unix:...} where the native transport cannot load
@@ -83,7 +85,7 @@ public final class LmtpService implements AutoCloseable {
     }
     Path received = Files.createTempDirectory(w.tempDir(), "dovetail-lmtp-");
     InboxDelivery delivery = new InboxDelivery(w.location(), w.stores(), w.migrations(), w.fsync(), w.clock());
-    UserLookup lookup = new UserLookup(w.location(), w.passwdUsers(), w.migrations());
+    UserLookup lookup = new UserLookup(w.location(), w.passwdUsers(), w.migrations(), w.recipientDelimiter());
     String hostname = hostname();
     SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(new DefaultMetricFactory(), false);
     chain.addAll(handlers(received));

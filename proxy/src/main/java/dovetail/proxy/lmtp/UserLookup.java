@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Which Dovetail user an LMTP recipient is. The full address is tried first, then its local part (as Dovecot's
  * {@code auth_username_format} often strips the domain); a recipient written without a domain
- * ({@link LocalPartRecipients}) is its local part only, as the same name at a login is. A user is known when the store has one, the passwd-file
+ * ({@link LocalPartRecipients}) is its local part only, as the same name at a login is. Then the same without the
+ * address's detail ({@code dave+news@} is {@code dave}, {@code recipient_delimiter}), delivered to INBOX as Dovecot's
+ * LMTP does by default (lmtp_save_to_detail_mailbox = no): such mail was refused with 5.1.1, a permanent bounce. A user is known when the store has one, the passwd-file
  * lists one, or the legacy server lets the master user in as that user (the skeleton is built then, which is the
  * first step of that user's migration anyway).
  */
@@ -32,20 +34,37 @@ final class UserLookup {
   private final MailLocation location;
   private final Predicate<String> passwdUsers;
   private final Optional<Migrations> migrations;
+  private final String delimiters;
 
-  UserLookup(MailLocation location, Predicate<String> passwdUsers, Optional<Migrations> migrations) {
+  /** @param delimiters recipient_delimiter: each character starts an address's detail; empty: none */
+  UserLookup(MailLocation location, Predicate<String> passwdUsers, Optional<Migrations> migrations, String delimiters) {
     this.location = location;
     this.passwdUsers = passwdUsers;
     this.migrations = migrations;
+    this.delimiters = delimiters;
+  }
+
+  /** The local part up to its first delimiter ({@code dave+news} is {@code dave}); the whole of it when it has none. */
+  private String withoutDetail(String local) {
+    for (int i = 0; i < local.length(); i++) {
+      if (delimiters.indexOf(local.charAt(i)) >= 0) {
+        return local.substring(0, i);
+      }
+    }
+    return local;
   }
 
   Result find(MailAddress address) {
     List<String> candidates = new ArrayList<>();
     String local = MailLocation.canonicalUser(address.getLocalPart());
-    String full = local + "@" + MailLocation.canonicalUser(address.getDomain().asString());
-    for (String c : LocalPartRecipients.isLocalPartOnly(address) ? List.of(local) : List.of(full, local)) {
-      if (SAFE.matcher(c).matches() && !c.contains("..") && !candidates.contains(c)) {
-        candidates.add(c);
+    String domain = "@" + MailLocation.canonicalUser(address.getDomain().asString());
+    boolean localOnly = LocalPartRecipients.isLocalPartOnly(address);
+    // A user whose name holds the delimiter (a passwd-file "a+b") is found before the detail is taken off.
+    for (String part : List.of(local, withoutDetail(local))) {
+      for (String c : localOnly ? List.of(part) : List.of(part + domain, part)) {
+        if (!part.isEmpty() && SAFE.matcher(c).matches() && !c.contains("..") && !candidates.contains(c)) {
+          candidates.add(c);
+        }
       }
     }
     // The passwd-file names users; a store directory only suggests one: with mail_location's %n, the full address

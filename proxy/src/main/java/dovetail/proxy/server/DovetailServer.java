@@ -186,7 +186,7 @@ public final class DovetailServer implements AutoCloseable {
           () -> LmtpService.start(settings.listeners().lmtp(), new LmtpService.Wiring(location, stores,
               migrations.map(m -> (Migrations) m), authentication.listedUsers(),
               settings.store().fsync() != FsyncMode.NEVER, Path.of(System.getProperty("java.io.tmpdir")), tuning.clock(),
-              settings.listeners().lmtpSocketMode())));
+              settings.listeners().lmtpSocketMode(), settings.recipientDelimiter())));
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage());
     }

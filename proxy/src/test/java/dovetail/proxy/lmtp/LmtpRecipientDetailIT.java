@@ -1,0 +1,52 @@
+package dovetail.proxy.lmtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.MailStore;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code recipient_delimiter} (Dovecot's default {@code +}): mail to {@code alice+news@} is alice's and lands in her
+ * INBOX, as Dovecot's LMTP delivers it (lmtp_save_to_detail_mailbox = no). Before, it was refused with
+ * {@code 550 5.1.1}, a permanent bounce of every list subscription and sign-up address on cut-over day
+ * (walk-through 5, F17). An empty delimiter turns it off.
+ */
+class LmtpRecipientDetailIT {
+  @TempDir Path dir;
+
+  @Test
+  void anAddressWithADetailIsItsUsersAndLandsInInbox() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start();
+        LmtpClient lmtp = new LmtpClient(dovetail.lmtpPort())) {
+      lmtp.command("LHLO mta.example.org");
+      List<String> replies = lmtp.deliver("list@example.org", List.of("alice+news@example.org", "alice-x+a+b"),
+          "Subject: digest\r\n\r\nnews\r\n");
+      assertTrue(replies.get(replies.size() - 1).startsWith("250 2.0.0"), replies.toString());
+      MailStore store = dovetail.store("alice");
+      assertEquals(1, store.open(MailStore.INBOX).messages().size(), "one message, in INBOX");
+      try (InputStream in = store.open(MailStore.INBOX).openContent(store.open(MailStore.INBOX).messages().get(0).uid())) {
+        String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(text.contains("Delivered-To: alice+news@example.org"), text);
+      }
+    }
+  }
+
+  @Test
+  void withoutADelimiterSuchAnAddressIsNobodys() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret")
+        .setting("recipient_delimiter =").start();
+        LmtpClient lmtp = new LmtpClient(dovetail.lmtpPort())) {
+      lmtp.command("LHLO mta.example.org");
+      lmtp.command("MAIL FROM:<list@example.org>");
+      String rcpt = lmtp.command("RCPT TO:<alice+news@example.org>");
+      assertTrue(rcpt.startsWith("550 5.1.1"), rcpt);
+    }
+  }
+}
