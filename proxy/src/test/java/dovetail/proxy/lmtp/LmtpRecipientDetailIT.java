@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.MailStore;
+import dovetail.store.StoredMessage;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,12 +27,15 @@ class LmtpRecipientDetailIT {
     try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start();
         LmtpClient lmtp = new LmtpClient(dovetail.lmtpPort())) {
       lmtp.command("LHLO mta.example.org");
-      List<String> replies = lmtp.deliver("list@example.org", List.of("alice+news@example.org", "alice-x+a+b"),
-          "Subject: digest\r\n\r\nnews\r\n");
-      assertTrue(replies.get(replies.size() - 1).startsWith("250 2.0.0"), replies.toString());
+      for (String to : List.of("alice+news@example.org", "alice+a+b")) { // with and without a domain
+        List<String> replies = lmtp.deliver("list@example.org", List.of(to), "Subject: digest\r\n\r\nnews\r\n");
+        assertTrue(replies.get(1).startsWith("250 2.1.5") && replies.get(replies.size() - 1).startsWith("250 2.0.0"),
+            to + ": " + replies);
+      }
       MailStore store = dovetail.store("alice");
-      assertEquals(1, store.open(MailStore.INBOX).messages().size(), "one message, in INBOX");
-      try (InputStream in = store.open(MailStore.INBOX).openContent(store.open(MailStore.INBOX).messages().get(0).uid())) {
+      List<StoredMessage> inbox = store.open(MailStore.INBOX).messages();
+      assertEquals(2, inbox.size(), "both in alice's INBOX");
+      try (InputStream in = store.open(MailStore.INBOX).openContent(inbox.get(0).uid())) {
         String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         assertTrue(text.contains("Delivered-To: alice+news@example.org"), text);
       }
