@@ -50,7 +50,7 @@ public final class Authentication {
   public static Authentication create(Settings settings, Duration failureDelay, LoginListener listener) {
     FailedLogins failed = new FailedLogins(failureDelay);
     SuccessfulLogins succeeded = new SuccessfulLogins(listener);
-    Authenticator users;
+    UserPassdb users;
     Predicate<String> userExists;
     if (settings.passdb() instanceof Passdb.PasswdFile file) {
       PasswdFile passwd = new PasswdFile(file.path());
@@ -68,7 +68,7 @@ public final class Authentication {
     }
     MasterPasswords masters = MasterPasswords.of(settings.masterUsers().passwdFile(), failed);
     Authorizator authorizator = new MasterUserAuthorizator(masters, userExists);
-    SessionProvider sessions = new MasterLoginSessions(new SessionProviderImpl(users, authorizator), masters,
+    SessionProvider sessions = new MasterLoginSessions(new SessionProviderImpl(users, authorizator), users, masters,
         settings.masterUsers().separator(), failed);
     return new Authentication(users, authorizator, sessions,
         settings.passdb() instanceof Passdb.PasswdFile ? userExists : name -> false);

@@ -22,11 +22,32 @@ final class FailedLogins {
   /** Logs and waits; always false, so that a check can end with {@code return failed.refuse(...)}. */
   boolean refuse(String user, String reason) {
     LOG.warn("authentication failed for user {}: {}", user, reason);
+    pause();
+    return false;
+  }
+
+  /** As {@link #refuse}, for a passdb's {@link UserPassdb#verify}. */
+  LoginVerdict refused(String user, String reason) {
+    refuse(user, reason);
+    return LoginVerdict.REFUSED;
+  }
+
+  /**
+   * The passdb could not check the password: logged as such, not as a refusal. It waits as a refusal does: Dovecot's
+   * auth process puts a temporary failure in the same delayed-failure queue (auth-request-handler.c,
+   * auth_request_handle_failure), and without it a client retrying at once would hammer an outage.
+   */
+  LoginVerdict unavailable(String user, String reason) {
+    LOG.warn("temporary authentication failure for user {}: {}", user, reason);
+    pause();
+    return LoginVerdict.UNAVAILABLE;
+  }
+
+  private void pause() {
     try {
       Thread.sleep(delay.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return false;
   }
 }

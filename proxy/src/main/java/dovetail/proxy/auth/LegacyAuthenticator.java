@@ -4,8 +4,7 @@ import dovetail.migrator.source.LegacyException;
 import dovetail.store.MailLocation;
 import dovetail.store.StoreException;
 import java.io.IOException;
-import org.apache.james.core.Username;
-import org.apache.james.mailbox.Authenticator;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +17,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Otherwise the legacy server is asked ({@link LegacyPasswordCheck}). Yes: accepted, remembered, and a salted
  *       slow hash is stored in the user's Maildir ({@link StoredPasswordHash}) unless the stored one already
  *       matches. No: refused, whatever the stored hash says, since the password may have changed there.
- *   <li>When the legacy server cannot answer (connection refused, timeout, TLS failure, BYE, [UNAVAILABLE]), the
- *       stored hash decides, and the log says so. A user who never logged in while it answered has no hash and is
- *       refused.
+ *   <li>When the legacy server cannot answer (connection refused, timeout, TLS failure, BYE, [UNAVAILABLE]), a
+ *       password that matches the stored hash is accepted, and the log says so. Anything else is
+ *       {@link LoginVerdict#UNAVAILABLE}, not a refusal, as Dovecot answers a passdb it cannot ask: a user who never
+ *       logged in while it answered has no hash, and a password that does not match may be the new one after a
+ *       change on the legacy server that the stored hash has not seen. Told "invalid password", clients ask for a
+ *       new one or disable the account; told "temporary failure", they keep it and retry.
  * </ol>
  */
-final class LegacyAuthenticator implements Authenticator {
+final class LegacyAuthenticator implements UserPassdb {
   private static final Logger LOG = LoggerFactory.getLogger(LegacyAuthenticator.class);
 
   private final LegacyPasswordCheck legacy;
@@ -42,45 +44,49 @@ final class LegacyAuthenticator implements Authenticator {
   }
 
   @Override
-  public boolean isAuthentic(Username username, CharSequence passwordChars) {
-    String user = username.asString();
-    String password = passwordChars.toString();
+  public LoginVerdict verify(String user, String password) {
     try {
       MailLocation.checkUserName(user);
     } catch (StoreException e) {
-      return failed.refuse(user, "not a valid user name");
+      return failed.refused(user, "not a valid user name");
     }
     if (password.isEmpty()) {
-      return failed.refuse(user, "empty password");
+      return failed.refused(user, "empty password");
     }
     if (recent.matches(user, password)) {
-      return succeeded.accept(user, password, " (accepted by the legacy server recently)");
+      return succeeded.accepted(user, password, " (accepted by the legacy server recently)");
     }
     try {
       legacy.check(user, password, LoginClient.current());
     } catch (LegacyException e) {
       if (e.kind() == LegacyException.Kind.AUTH_FAILED) {
-        return failed.refuse(user, "the legacy server refused the password (" + e.getMessage() + ")");
+        return failed.refused(user, "the legacy server refused the password (" + e.getMessage() + ")");
       }
       return fallBack(user, password, e);
     }
     recent.remember(user, password);
     keepHash(user, password);
-    return succeeded.accept(user, password, " (checked by the legacy server)");
+    return succeeded.accepted(user, password, " (checked by the legacy server)");
   }
 
-  private boolean fallBack(String user, String password, LegacyException why) {
+  /** Only a stored hash that matches can answer for the legacy server; nothing here refuses. */
+  private LoginVerdict fallBack(String user, String password, LegacyException why) {
     LOG.warn("legacy server unreachable for user {} ({}: {}); checking the password against the stored hash",
         user, why.kind(), why.getMessage());
     try {
-      return switch (stored.verify(user, password)) {
-        case MATCH -> succeeded.accept(user, password, " with the stored hash (legacy server unreachable)");
-        case MISMATCH -> failed.refuse(user, "legacy server unreachable, and the password does not match the "
-            + "stored hash (or there is none)");
-        case UNSUPPORTED -> failed.refuse(user, "legacy server unreachable, and the stored hash is unreadable");
+      Optional<String> hash = stored.read(user);
+      if (hash.isEmpty()) {
+        return failed.unavailable(user, "legacy server unreachable, and no stored hash");
+      }
+      return switch (PasswordSchemes.verify(hash.get(), password)) {
+        case MATCH -> succeeded.accepted(user, password, " with the stored hash (legacy server unreachable)");
+        case MISMATCH -> failed.unavailable(user,
+            "legacy server unreachable, and the password does not match the stored hash");
+        case UNSUPPORTED -> failed.unavailable(user, "legacy server unreachable, and the stored hash is unreadable");
       };
     } catch (IOException | StoreException e) {
-      return failed.refuse(user, "legacy server unreachable, and the stored hash cannot be read: " + e.getMessage());
+      return failed.unavailable(user, "legacy server unreachable, and the stored hash cannot be read: "
+          + e.getMessage());
     }
   }
 

@@ -21,7 +21,9 @@ import org.apache.james.mailbox.exception.UserDoesNotExistException;
  *
  * Either way the master user's password is checked against {@code master_passdb} only (never the users' passdb),
  * then James's own provider asks the {@link MasterUserAuthorizator} and opens a session whose user is the target
- * user and whose logged-in user is the master. Every other login goes to James's provider unchanged.
+ * user and whose logged-in user is the master. Every other login asks the users' passdb here, not through James's
+ * provider, whose Authenticator can only say yes or no: a passdb that cannot answer becomes
+ * {@link PassdbUnavailableException}, which the front-ends answer as a temporary failure, not a wrong password.
  *
  * <p>Every password login (IMAP LOGIN and AUTHENTICATE, POP3 PASS and AUTH, users and master users, whatever the
  * passdb) passes here, so this is where a password longer than {@link PasswordLength#MAX_BYTES} is refused: like a
@@ -30,13 +32,16 @@ import org.apache.james.mailbox.exception.UserDoesNotExistException;
  */
 final class MasterLoginSessions implements SessionProvider {
   private final SessionProvider james;
+  private final UserPassdb users;
   private final MasterPasswords masters;
   private final String separator;
   private final FailedLogins failed;
 
   /** @param separator auth_master_user_separator, one character, or "" for none */
-  MasterLoginSessions(SessionProvider james, MasterPasswords masters, String separator, FailedLogins failed) {
+  MasterLoginSessions(SessionProvider james, UserPassdb users, MasterPasswords masters, String separator,
+      FailedLogins failed) {
     this.james = james;
+    this.users = users;
     this.masters = masters;
     this.separator = separator;
     this.failed = failed;
@@ -63,7 +68,7 @@ final class MasterLoginSessions implements SessionProvider {
         String given = givenUser.asString();
         int at = separator.isEmpty() ? -1 : given.indexOf(separator);
         if (at < 0) {
-          return james.authenticate(givenUser, password).withoutDelegation();
+          return asUser(givenUser, password);
         }
         // A name with the separator is a master login or nothing: never a user name to hand to the passdb.
         String user = given.substring(0, at);
@@ -114,6 +119,15 @@ final class MasterLoginSessions implements SessionProvider {
         failed.refuse(given, "password longer than " + PasswordLength.MAX_BYTES + " bytes");
         return new BadCredentialsException();
       }
+    };
+  }
+
+  /** The user's own password, asked of the users' passdb; James then opens the session, asking nothing more. */
+  private MailboxSession asUser(Username user, String password) throws MailboxException {
+    return switch (users.verify(user.asString(), password == null ? "" : password)) {
+      case ACCEPTED -> james.authenticate(user).withoutDelegation();
+      case REFUSED -> throw new BadCredentialsException();
+      case UNAVAILABLE -> throw new PassdbUnavailableException();
     };
   }
 

@@ -3,14 +3,12 @@ package dovetail.proxy.auth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.james.core.Username;
-import org.apache.james.mailbox.Authenticator;
 
 /**
  * {@code passdb = passwd-file:/path}: the password is checked against a Dovecot passwd-file. A refusal goes
  * through {@link FailedLogins} (logged without the password, answered after the failure delay).
  */
-public final class PasswdFileAuthenticator implements Authenticator {
+public final class PasswdFileAuthenticator implements UserPassdb {
   private final PasswdFile file;
   private final FailedLogins failed;
   private final SuccessfulLogins succeeded;
@@ -25,17 +23,17 @@ public final class PasswdFileAuthenticator implements Authenticator {
     this.succeeded = succeeded;
   }
 
+  /** Accepted or refused: the file is always there to answer. */
   @Override
-  public boolean isAuthentic(Username user, CharSequence password) {
-    String name = user.asString();
+  public LoginVerdict verify(String name, String password) {
     Optional<String> stored = file.password(name);
     if (stored.isEmpty()) {
-      return failed.refuse(name, "unknown user");
+      return failed.refused(name, "unknown user");
     }
-    return switch (PasswordSchemes.verify(stored.get(), password.toString())) {
-      case MATCH -> succeeded.accept(name, password.toString(), "");
-      case MISMATCH -> failed.refuse(name, "wrong password");
-      case UNSUPPORTED -> failed.refuse(name, "unsupported password scheme "
+    return switch (PasswordSchemes.verify(stored.get(), password)) {
+      case MATCH -> succeeded.accepted(name, password, "");
+      case MISMATCH -> failed.refused(name, "wrong password");
+      case UNSUPPORTED -> failed.refused(name, "unsupported password scheme "
           + PasswordSchemes.schemeOf(stored.get()).orElse("(none)") + " in the passwd-file");
     };
   }

@@ -27,4 +27,10 @@ final class SuccessfulLogins {
     }
     return true;
   }
+
+  /** As {@link #accept}, for a passdb's {@link UserPassdb#verify}. */
+  LoginVerdict accepted(String user, String password, String how) {
+    accept(user, password, how);
+    return LoginVerdict.ACCEPTED;
+  }
 }

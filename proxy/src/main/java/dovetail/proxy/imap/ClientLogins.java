@@ -16,6 +16,8 @@ import org.apache.james.imap.message.request.LoginRequest;
 import org.apache.james.imap.processor.AuthenticateProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.metrics.api.MetricFactory;
 import reactor.core.publisher.Mono;
 
@@ -24,7 +26,8 @@ import reactor.core.publisher.Mono;
  * connection's client is named for the passdb ({@link LoginClient}), so that {@code passdb = legacy} can send the
  * client's address to the legacy server. James's Authenticator is asked only user and password, and {@code doAuth}
  * runs on another thread than this processor (a blocking-call worker for LOGIN, the line-handler thread for
- * AUTHENTICATE's answer), so it is named there, in doAuth itself. Capabilities stay those of James's own processors.
+ * AUTHENTICATE's answer), so it is named there, in doAuth itself, which {@link PasswordLogin} runs so that a passdb
+ * that cannot answer gets a temporary failure. Capabilities stay those of James's own processors.
  */
 final class ClientLogins implements ImapProcessor {
   private static final String ATTRIBUTE = "dovetail.imap.CLIENT";
@@ -35,24 +38,100 @@ final class ClientLogins implements ImapProcessor {
 
   ClientLogins(ImapProcessor james, MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
     this.james = james;
-    this.login = new LoginProcessor(mailboxes, responses, metrics) {
-      @Override
-      protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
-          Responder responder, HumanReadableText failed) {
-        try (LoginClient.Scope named = LoginClient.of(of(session))) {
-          super.doAuth(attempt, session, request, responder, failed);
-        }
+    this.login = new Login(mailboxes, responses, metrics);
+    this.authenticate = new Authenticate(mailboxes, responses, metrics);
+  }
+
+  /** James's LOGIN, with the client named for the passdb and {@link PasswordLogin}'s answers. */
+  private static final class Login extends LoginProcessor implements PasswordLogin.Steps {
+    private final StatusResponseFactory responses;
+
+    Login(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
+      super(mailboxes, responses, metrics);
+      this.responses = responses;
+    }
+
+    @Override
+    protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+        Responder responder, HumanReadableText failed) {
+      try (LoginClient.Scope named = LoginClient.of(of(session))) {
+        PasswordLogin.run(attempt.getAuthenticationId(), attempt.getPassword(), session, request, responder, failed,
+            this, responses);
       }
-    };
-    this.authenticate = new AuthenticateProcessor(mailboxes, responses, metrics) {
-      @Override
-      protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
-          Responder responder, HumanReadableText failed) {
-        try (LoginClient.Scope named = LoginClient.of(of(session))) {
-          super.doAuth(attempt, session, request, responder, failed);
-        }
+    }
+
+    @Override
+    public MailboxManager mailboxes() {
+      return getMailboxManager();
+    }
+
+    @Override
+    public void provision(ImapSession session, MailboxManager mailboxes, MailboxSession user)
+        throws MailboxException {
+      provisionInbox(session, mailboxes, user);
+    }
+
+    @Override
+    public void succeeded(ImapRequest request, Responder responder) {
+      okComplete(request, responder);
+    }
+
+    @Override
+    public void countFailure(ImapSession session, ImapRequest request, Responder responder, HumanReadableText text) {
+      manageFailureCount(session, request, responder, text);
+    }
+
+    @Override
+    public void answerNo(ImapRequest request, Responder responder, HumanReadableText text) {
+      no(request, responder, text);
+    }
+
+  }
+
+  /** James's AUTHENTICATE, the same way as {@link Login}; with an authorization id (a master login) James's own. */
+  private static final class Authenticate extends AuthenticateProcessor implements PasswordLogin.Steps {
+    private final StatusResponseFactory responses;
+
+    Authenticate(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
+      super(mailboxes, responses, metrics);
+      this.responses = responses;
+    }
+
+    @Override
+    protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+        Responder responder, HumanReadableText failed) {
+      try (LoginClient.Scope named = LoginClient.of(of(session))) {
+        PasswordLogin.run(attempt.getAuthenticationId(), attempt.getPassword(), session, request, responder, failed,
+            this, responses);
       }
-    };
+    }
+
+    @Override
+    public MailboxManager mailboxes() {
+      return getMailboxManager();
+    }
+
+    @Override
+    public void provision(ImapSession session, MailboxManager mailboxes, MailboxSession user)
+        throws MailboxException {
+      provisionInbox(session, mailboxes, user);
+    }
+
+    @Override
+    public void succeeded(ImapRequest request, Responder responder) {
+      okComplete(request, responder);
+    }
+
+    @Override
+    public void countFailure(ImapSession session, ImapRequest request, Responder responder, HumanReadableText text) {
+      manageFailureCount(session, request, responder, text);
+    }
+
+    @Override
+    public void answerNo(ImapRequest request, Responder responder, HumanReadableText text) {
+      no(request, responder, text);
+    }
+
   }
 
   /** Keeps the connection's addresses with its session, where the login processors find them. */

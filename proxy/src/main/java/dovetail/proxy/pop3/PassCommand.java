@@ -2,6 +2,7 @@ package dovetail.proxy.pop3;
 
 import dovetail.migrator.source.ForwardedClient;
 import dovetail.proxy.auth.LoginClient;
+import dovetail.proxy.auth.PassdbUnavailableException;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PASS (RFC 1939 section 7): the same authentication as IMAP LOGIN (passwd-file or legacy, user*master), whose
- * authenticators log a refusal without the password and delay it (auth_failure_delay); then the maildrop opens,
+ * authenticators log a refusal without the password and delay it (auth_failure_delay), and answer a passdb that
+ * cannot check the password now with [SYS/TEMP], not [AUTH]; then the maildrop opens,
  * INBOX migrated first. This runs on Pop3Server's command pool, never on a Netty event loop, so it may block.
  */
 final class PassCommand implements CommandHandler<POP3Session> {
@@ -74,6 +76,8 @@ final class PassCommand implements CommandHandler<POP3Session> {
     // The passdb may tell the legacy server whose login it checks (LoginClient).
     try (LoginClient.Scope named = LoginClient.of(client(session))) {
       mailboxSession = credentials.authenticate(sessions);
+    } catch (PassdbUnavailableException e) {
+      return Pop3Replies.AUTH_UNAVAILABLE; // logged and delayed by the passdb; no wrong password
     } catch (MailboxException e) {
       return Pop3Replies.AUTH_FAILED; // logged and delayed by the authenticator
     }

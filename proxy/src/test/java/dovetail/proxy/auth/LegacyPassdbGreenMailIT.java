@@ -109,7 +109,9 @@ class LegacyPassdbGreenMailIT {
     legacy.stop();
     assertNull(login(PASSWORD));
     assertTrue(logs.contains("user alice logged in (accepted by the legacy server recently)"), logs.lines().toString());
-    assertEquals(Kind.AUTH_FAILED, login("Wrong-Guess-42"), "only the same password is remembered");
+    // Only the same password is remembered; another one, with the legacy server down and the stored hash not
+    // matching, is a temporary failure (NO [UNAVAILABLE], read here as THROTTLED), not a refusal.
+    assertEquals(Kind.THROTTLED, login("Wrong-Guess-42"), "only the same password is remembered");
   }
 
   @Test
@@ -121,8 +123,10 @@ class LegacyPassdbGreenMailIT {
     assertNull(login(PASSWORD), "the stored hash lets alice in");
     assertTrue(logs.contains("legacy server unreachable for user alice (UNAVAILABLE"), logs.lines().toString());
     assertTrue(logs.contains("user alice logged in with the stored hash (legacy server unreachable)"));
-    assertEquals(Kind.AUTH_FAILED, login("Wrong-Guess-42"));
-    assertEquals(Kind.AUTH_FAILED, FrontEndClient.refusal(
+    // Neither is refused as a wrong password: NO [UNAVAILABLE], a temporary failure (LegacyServerDownIT), which the
+    // IMAP client here reads as THROTTLED ("later, not never").
+    assertEquals(Kind.THROTTLED, login("Wrong-Guess-42"), "the hash may predate a password change");
+    assertEquals(Kind.THROTTLED, FrontEndClient.refusal(
         () -> FrontEndClient.folders(dovetail.imapPort(), "bob", PASSWORD)), "no hash, no login");
   }
 

@@ -40,7 +40,7 @@ class PasswordLengthTest {
     PasswdFileAuthenticator passdb = new PasswdFileAuthenticator(new PasswdFile(users), failed,
         new SuccessfulLogins(LoginListener.NONE));
     sessions = new MasterLoginSessions(new SessionProviderImpl(passdb,
-        new MasterUserAuthorizator(masterPasswords, name -> true)), masterPasswords, "*", failed);
+        new MasterUserAuthorizator(masterPasswords, name -> true)), passdb, masterPasswords, "*", failed);
   }
 
   @Test
