@@ -75,7 +75,7 @@ final class PasswordLogin {
       responder.flush();
       session.stopDetectingCommandInjection();
     } catch (MailboxException e) {
-      LOG.error("Error encountered while login", e);
+      LOG.error("IMAP login of {}: the mailbox session could not be set up", user.asString(), e);
       steps.answerNo(request, responder, HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING);
       responder.flush();
     }
