@@ -109,6 +109,10 @@ final class StatusReader {
       name = FolderState.MIGRATING.configName();
       rate = live.get().messagesPerSecond();
       eta = live.get().folderEta().map(d -> d.toSeconds()).orElse(-1L);
+    } else if (run == null && migration.orElse(null) == FolderState.MIGRATING) {
+      // Recorded as migrating by a run that is not running here (stopped, killed): it stopped part-way, resumably.
+      // (A backup in another process shows so too; its own output shows its progress.)
+      name = FolderState.PARTIAL.configName();
     }
     Optional<Instant> checked;
     try {
