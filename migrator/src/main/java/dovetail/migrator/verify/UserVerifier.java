@@ -15,6 +15,7 @@ import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.migrator.source.LegacyMessageInfo;
 import dovetail.migrator.verify.Difference.Kind;
+import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.StoredMessage;
@@ -22,6 +23,8 @@ import dovetail.store.SystemFlag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -57,8 +60,17 @@ public final class UserVerifier {
     this.mapper = mapper;
   }
 
-  /** The verifier for {@code user} as the settings describe the legacy server and the store. */
+  /**
+   * The verifier for {@code user} as the settings describe the legacy server and the store.
+   *
+   * @throws IllegalArgumentException when the user has no store: opening one would create it (a typo in {@code -u}
+   *     would then be a user that serve keeps trying)
+   */
   public static UserVerifier of(Settings settings, String user) {
+    Path root = MailLocation.parse(settings.store().mailLocation()).rootFor(user);
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException(user + ": no store at " + root + " (nothing migrated for that name)");
+    }
     LegacyImapSource source = LegacyImapSource.create(LegacyEndpoints.imap(settings, user),
         LegacyEndpoints.fetchLimits(settings));
     // The store as backup opens it: each folder is gone through once, so its view is kept only while used.

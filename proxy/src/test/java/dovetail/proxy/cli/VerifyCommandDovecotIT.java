@@ -1,6 +1,7 @@
 package dovetail.proxy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.conf.ConfigLoader;
@@ -80,6 +81,12 @@ class VerifyCommandDovecotIT {
     Run down = run("verify", "-c", dir.resolve("dovetail.conf").toString(), "-u", "alice");
     assertEquals(2, down.exit(), down.out() + down.err());
     assertTrue(down.err().startsWith("dovetail verify: alice: "), down.err());
+    // A name with no store (a typo) is refused before anything is opened: no store is made for it (walk-through 5,
+    // F16: the empty store it left made serve take the typo for a user and try it every sweeper round).
+    Run typo = run("verify", "-c", dir.resolve("dovetail.conf").toString(), "-u", "nosuch");
+    assertEquals(2, typo.exit(), typo.out() + typo.err());
+    assertTrue(typo.err().contains("nosuch: no store at "), typo.err());
+    assertFalse(Files.exists(dir.resolve("store/nosuch")), "no store made for the typo");
   }
   /**
    * The runbook's verify after a correct late-mail renumbering (a local delivery held the UID a late legacy message
