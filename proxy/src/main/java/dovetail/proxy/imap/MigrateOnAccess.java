@@ -126,7 +126,9 @@ final class MigrateOnAccess {
         return true;
       } catch (MigrationUnavailableException e) {
         LOG.warn("{} needs the legacy server, which failed: {}", request.getCommand().getName(), e.getMessage());
-        refuse(request, responder, e.getMessage());
+        // The details (the legacy host, the master user's name, the server's words) are for the log, not for every user.
+        refuse(request, responder, (folder.isPresent() ? "Folder " + folder.get() : "The folder list")
+            + " cannot be read from the legacy server now; try again later");
         return false;
       }
     }).subscribeOn(waits);
@@ -162,8 +164,9 @@ final class MigrateOnAccess {
     if (result.complete()) {
       return true;
     }
-    refuse(request, responder, "Folder " + folder + " is not fully migrated yet (" + result.reason()
-        + "); it will be retried");
+    LOG.warn("{} of {}: {} is not fully migrated yet: {}", request.getCommand().getName(), user, folder,
+        result.reason());
+    refuse(request, responder, "Folder " + folder + " is not fully migrated yet; it will be retried");
     return false;
   }
 

@@ -327,6 +327,11 @@ class OnAccessMigrationDovecotIT {
         forwarder.retarget(legacy.imapPort());
       }
       assertTrue(RawImap.last(refused).contains(" NO [UNAVAILABLE] "), refused.toString());
+      // The reason is for the log: not the legacy host, nor the master user's name (walk-through 5, F12).
+      assertTrue(RawImap.last(refused).contains("cannot be read from the legacy server now; try again later"),
+          refused.toString());
+      assertFalse(RawImap.last(refused).contains("127.0.0.1") || RawImap.last(refused).contains("master"),
+          refused.toString());
       assertTrue(refused.contains("* OK [CLOSED] Previous mailbox closed."), "INBOX is left: " + refused);
       assertTrue(RawImap.last(noop).contains(" OK "), "the session goes on: " + noop);
       assertFalse(RawImap.last(fetch).contains(" OK "), "nothing is selected: " + fetch);
