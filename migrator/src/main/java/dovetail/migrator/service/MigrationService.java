@@ -595,19 +595,27 @@ public final class MigrationService implements Migrations, AutoCloseable {
     return result;
   }
 
-  /** Why the legacy server refused the user, as far as its answer tells (RFC 5530 codes, the master user). */
+  /**
+   * Why the legacy server refused the user, as far as its answer tells (RFC 5530 codes, the master user). Only a
+   * refusal that shows the user does not exist there is "no such user" (a rerun will not help); with a master user
+   * that has not logged in yet, the master credentials may be what is wrong, for every user alike.
+   */
   private MigrationUnavailableException refused(String user, String detail, boolean nothingKept) {
     String why;
+    boolean noSuchUser = true;
     if (settings.imapc().masterUser().filter(m -> !m.isEmpty()).isEmpty()) {
       why = "the legacy server refused the login for " + user + " (no such user there, or a wrong password)";
     } else if (detail.contains("[AUTHORIZATIONFAILED]")) {
       why = "the legacy server does not know " + user + " (it accepted the master user, not acting as " + user + ")";
+    } else if (refusedLoginMeansNoAccount()) {
+      why = "the legacy server refused the login for " + user + " (no such user there: the master user logs in)";
     } else {
-      why = "the legacy server refused the login for " + user + " (no such user there, or a wrong imapc_master_user "
-          + "or imapc_password)";
+      why = "the legacy server refused the master user's login for " + user + ", and no master login has worked yet:"
+          + " check imapc_master_user and imapc_password (or the name)";
+      noSuchUser = false;
     }
     return new MigrationUnavailableException(why + ": " + detail + (nothingKept ? "; nothing was kept for " + user
-        + ": check the name" : ""), null, true);
+        + (noSuchUser ? ": check the name" : "") : ""), null, noSuchUser);
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.Progress;
 import dovetail.migrator.service.Migrations;
+import dovetail.proxy.cli.DovetailCommand;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.MailStore;
 import dovetail.store.StoredMessage;
@@ -325,6 +326,16 @@ class LmtpMigrationDovecotIT {
       try (var files = Files.list(wrong.store("henry").root().resolve(UserSpool.DIR))) {
         assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".eml")).count());
       }
+      // The operator's migrate of a user the legacy server has: the settings are named, not the user (walk-through 5,
+      // F12: "check the name" and exit 67, "running it again will not help", for every user until the conf is fixed).
+      String[] args = {"migrate", "-c", wrong.configFile().toString(), "-u", "bob", "--wait"};
+      java.io.StringWriter out = new java.io.StringWriter();
+      picocli.CommandLine cli = DovetailCommand.newCommandLine(args);
+      cli.setOut(new java.io.PrintWriter(out));
+      cli.setErr(new java.io.PrintWriter(out));
+      assertEquals(1, cli.execute(args), out.toString());
+      assertTrue(out.toString().contains("check imapc_master_user and imapc_password"), out.toString());
+      assertFalse(out.toString().contains("check the name"), out.toString());
     }
   }
 }
