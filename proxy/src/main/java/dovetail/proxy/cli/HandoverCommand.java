@@ -3,6 +3,7 @@ package dovetail.proxy.cli;
 import dovetail.conf.Settings;
 import dovetail.proxy.handover.HandoverScript;
 import dovetail.proxy.handover.ModSeqFloors;
+import dovetail.proxy.server.UnixSocketFile;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.StoreException;
@@ -57,6 +58,11 @@ final class HandoverCommand implements Callable<Integer> {
       if (value.toUpperCase(Locale.ROOT).contains(":INDEX=")) {
         // The floor lives in Dovecot's index; the script looks for it, and puts it, beside the messages.
         throw new IllegalArgumentException("mail_location with INDEX= is not supported: " + value);
+      }
+      if (UnixSocketFile.answers(settings.adminSocket())) {
+        // A running serve goes on handing out mod-sequences above the floors this script would set.
+        throw new IllegalArgumentException("serve is still running (admin_socket " + settings.adminSocket()
+            + " answers): stop it first (README, cut-over step 10)");
       }
       MailLocation location = MailLocation.parse(value);
       for (String user : users.isEmpty() ? location.users() : users) {

@@ -115,10 +115,17 @@ public final class UnixSocketFile implements AutoCloseable {
     if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
       throw new IOException(setting + ": " + socket + " exists and is not a socket; remove it or choose another path");
     }
-    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+    if (answers(socket)) {
       throw new IOException(setting + ": another server answers on " + socket + "; is Dovetail already running?");
-    } catch (java.net.SocketException nobodyThere) {
-      // connection refused: left over from a server that stopped without removing it
+    }
+  }
+
+  /** Whether a server accepts connections on the socket file {@code socket} (a file left by one that stopped: no). */
+  public static boolean answers(Path socket) {
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      return true;
+    } catch (IOException | java.nio.file.InvalidPathException | UnsupportedOperationException nobodyThere) {
+      return false; // connection refused, no such file, a path too long for a socket
     }
   }
 

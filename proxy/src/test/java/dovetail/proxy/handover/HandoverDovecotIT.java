@@ -117,6 +117,27 @@ class HandoverDovecotIT {
     assertTrue(err.toString().contains("alice: the store holds mail but no folder has a dovetail-state"), err.toString());
   }
 
+  /** While serve runs it goes on handing out mod-sequences above the floors: handover refuses (walk-through 5, F13). */
+  @Test
+  void aRunningServeIsRefused() throws Exception {
+    Path socket = tmp.resolve("admin.sock");
+    Path conf = Files.writeString(tmp.resolve("dovetail.conf"), "mail_location = maildir:" + tmp.resolve("home")
+        + "/%n/Maildir\nadmin_socket = " + socket + "\n");
+    try (java.nio.channels.ServerSocketChannel serve = java.nio.channels.ServerSocketChannel.open(
+        java.net.StandardProtocolFamily.UNIX)) {
+      serve.bind(java.net.UnixDomainSocketAddress.of(socket));
+      String[] args = {"handover", "-c", conf.toString()};
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      picocli.CommandLine cli = DovetailCommand.newCommandLine(args);
+      cli.setOut(new PrintWriter(out));
+      cli.setErr(new PrintWriter(err));
+      assertEquals(2, cli.execute(args), out + "\n" + err);
+      assertEquals("", out.toString(), "no script");
+      assertTrue(err.toString().contains("serve is still running (admin_socket " + socket + " answers)"), err.toString());
+    }
+  }
+
   /** Negative control: the same cut-over without the script, so the test above can fail. */
   @Test
   void withoutTheScriptDovecotStartsBelowWhatClientsCachedAndTheyMissItsChanges() throws Exception {
