@@ -104,6 +104,12 @@ class SpecialUseListDovecotIT {
   }
 
   @Test
+  void lsubShowsTheSpecialUseOfSubscribedFolders() throws IOException {
+    assertBoth("LSUB \"\" *", Map.of("Sent", List.of("\\Sent"), "Work", List.of()));
+    assertBoth("LSUB \"\" Sent", Map.of("Sent", List.of("\\Sent")));
+  }
+
+  @Test
   void listExtendedFormsKeepTheirAttributesOnce() throws IOException {
     assertBoth("LIST \"\" * RETURN (SPECIAL-USE)", ALL);
     assertBoth("LIST (SPECIAL-USE) \"\" *",
