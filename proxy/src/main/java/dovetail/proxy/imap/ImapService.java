@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
+import org.apache.james.imap.api.process.MailboxTyper;
 import org.apache.james.imap.decode.ImapDecoder;
 import org.apache.james.imap.decode.main.DefaultImapDecoder;
 import org.apache.james.imap.encode.main.DefaultImapEncoderFactory;
@@ -110,10 +111,12 @@ public final class ImapService implements AutoCloseable {
       PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess) throws Exception {
     // SelectionEventBus: SELECT's own selected mailbox stays silent, a FolderView takes its place (FolderViewSession).
     // James's default processor, with LIST's special-use attributes from the legacy server (SpecialUseTyper).
+    MailboxTyper specialUse = new SpecialUseTyper(backend);
     ImapProcessor james = DefaultImapProcessorFactory.createXListSupportingProcessor(backend.mailboxManager(),
-        new SelectionEventBus(backend.eventBus()), backend.subscriptionManager(), new SpecialUseTyper(backend),
+        new SelectionEventBus(backend.eventBus()), backend.subscriptionManager(), specialUse,
         backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
+    james = new LsubSpecialUse(james, backend.mailboxManager(), specialUse); // LSUB's attributes as LIST's
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
     // A UID set on an empty folder: OK, nothing done (James: BAD); inside QresyncResync, whose VANISHED comes first.
     james = new EmptySelectionUidSets(james);
@@ -125,7 +128,8 @@ public final class ImapService implements AutoCloseable {
         UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses), responses), responses),
         responses), responses));
     IMAPServer server = new DovetailImapServer(decoder,
-        EightBitStrings.encoder(SortExtension.encoder(new DefaultImapEncoderFactory().buildImapEncoder())),
+        EightBitStrings.encoder(SpecialUseLsub.encoder(SortExtension.encoder(
+            new DefaultImapEncoderFactory().buildImapEncoder()))),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.setFileSystem(new PathFileSystem());

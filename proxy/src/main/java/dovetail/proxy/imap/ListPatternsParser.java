@@ -18,8 +18,9 @@ import org.apache.james.imap.message.request.ListRequest;
 /**
  * James's LIST parser, taking a parenthesized list of patterns too (RFC 5258 §3, "mbox-or-pat"): LIST-EXTENDED is
  * advertised, and James answered {@code LIST "" ("INBOX" "Other")} with BAD. A list of more than one pattern
- * becomes a {@link ListPatterns}. Parsers are shared by every connection and parse on one thread from start to
- * end, so the patterns read wait in a thread-local for {@link #decode} to pick them up.
+ * becomes a {@link ListPatterns}; a LIST in RFC 3501's syntax, which only the parser can tell, gets special-use
+ * attributes ({@link PlainListSpecialUse}). Parsers are shared by every connection and parse on one thread from start
+ * to end, so the patterns read wait in a thread-local for {@link #decode} to pick them up.
  */
 final class ListPatternsParser extends ListCommandParser {
   private final ThreadLocal<List<String>> patterns = new ThreadLocal<>();
@@ -68,7 +69,13 @@ final class ListPatternsParser extends ListCommandParser {
     try {
       ImapMessage parsed = super.decode(request, tag, useUids, session);
       List<String> read = patterns.get();
-      return read != null && read.size() > 1 && parsed instanceof ListRequest list ? new ListPatterns(list, read) : parsed;
+      if (!(parsed instanceof ListRequest list)) {
+        return parsed;
+      }
+      if (read == null) {
+        return PlainListSpecialUse.of(list);
+      }
+      return read.size() > 1 ? new ListPatterns(list, read) : parsed;
     } finally {
       patterns.remove();
     }

@@ -103,7 +103,8 @@ class RenameIntoOwnChildDovecotIT {
       assertTrue(result(imap.command("LOGIN kate kate-pw")).startsWith("OK"));
       String reply = result(imap.command("RENAME Sent Sent.Sub"));
       assertTrue(reply.startsWith("NO ") && reply.contains(UNDER_ITSELF), reply);
-      assertEquals(List.of("* LIST (\\HasNoChildren) . Sent"), list(imap, "Sent*"));
+      // The legacy server's \\Sent shows on a plain LIST too, as on Dovecot (SpecialUseListDovecotIT).
+      assertEquals(List.of("* LIST (\\HasNoChildren \\Sent) . Sent"), list(imap, "Sent*"));
       assertTrue(imap.command("SELECT Sent").contains("* 1 EXISTS"));
     }
     assertEquals(List.of("INBOX", "Sent"), dovetail.store("kate").listFolders());

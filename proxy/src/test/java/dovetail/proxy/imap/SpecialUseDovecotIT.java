@@ -32,7 +32,7 @@ class SpecialUseDovecotIT {
   @BeforeAll
   static void start() throws Exception {
     DovecotServer.assumeInstalled();
-    legacy = DovecotServer.builder(dir.resolve("legacy")).user("gina", "secret")
+    legacy = DovecotServer.builder(dir.resolve("legacy")).user("gina", "secret").user("hugo", "secret")
         .masterUser("master", "master-secret").noSpecialUse()
         .specialUse("Gesendete Objekte", "\\Sent", DovecotServer.Auto.CREATE)
         .specialUse("Junk", "\\Junk", DovecotServer.Auto.CREATE)
@@ -41,7 +41,13 @@ class SpecialUseDovecotIT {
       p.create("Archive");
       p.create("Sent");
     }
-    dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("gina", "{PLAIN}secret")
+    try (ImapProbe p = ImapProbe.login(legacy, "hugo")) {
+      p.create("Archive");
+      for (String folder : List.of("Gesendete Objekte", "Archive", "Junk")) {
+        p.subscribe(folder);
+      }
+    }
+    dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("gina", "{PLAIN}secret").user("hugo", "{PLAIN}secret")
         .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
         .setting("sweeper = no").setting("mail_fsync = never")
@@ -58,9 +64,9 @@ class SpecialUseDovecotIT {
     }
   }
 
-  private static final Pattern LIST = Pattern.compile("^\\* LIST \\(([^)]*)\\) \"[^\"]*\" (.*)$");
+  private static final Pattern LIST = Pattern.compile("^\\* (?:LIST|LSUB) \\(([^)]*)\\) \"[^\"]*\" (.*)$");
 
-  /** Folder name (as sent) to its special-use attributes, from LIST lines. */
+  /** Folder name (as sent) to its special-use attributes, from LIST or LSUB lines. */
   private static Map<String, Set<String>> specialUse(List<String> lines) {
     Map<String, Set<String>> out = new TreeMap<>();
     for (String line : lines) {
@@ -108,6 +114,26 @@ class SpecialUseDovecotIT {
       List<String> after = d.command("LIST (SPECIAL-USE) \"\" \"*\"");
       assertEquals(Map.of("Gesendet", Set.of("\\Sent"), "Junk", Set.of("\\Junk"), "Drafts", Set.of("\\Drafts"),
           "Archive", Set.of("\\Archive")), specialUse(after), after.toString());
+    }
+  }
+
+  /**
+   * LSUB shows the legacy server's attributes too, also as a session's first command, before any LIST has read the
+   * folders (hugo is nobody else's user here); so does a plain LIST.
+   */
+  @Test
+  void lsubAndPlainListShowTheLegacySpecialUse() throws Exception {
+    try (RawImap d = RawImap.connect(dovetail.imapPort())) {
+      d.command("LOGIN hugo secret");
+      List<String> lsub = d.command("LSUB \"\" *");
+      assertTrue(RawImap.last(lsub).contains(" OK "), lsub.toString());
+      assertEquals(Map.of("Gesendete Objekte", Set.of("\\Sent"), "Archive", Set.of(), "Junk", Set.of("\\Junk")),
+          specialUse(lsub), lsub.toString());
+
+      List<String> list = d.command("LIST \"\" *");
+      assertTrue(RawImap.last(list).contains(" OK "), list.toString());
+      assertEquals(Map.of("INBOX", Set.of(), "Gesendete Objekte", Set.of("\\Sent"), "Archive", Set.of(),
+          "Junk", Set.of("\\Junk")), specialUse(list), list.toString());
     }
   }
 }
