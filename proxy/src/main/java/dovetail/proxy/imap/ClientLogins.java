@@ -16,8 +16,6 @@ import org.apache.james.imap.message.request.LoginRequest;
 import org.apache.james.imap.processor.AuthenticateProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.mailbox.MailboxManager;
-import org.apache.james.mailbox.MailboxSession;
-import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.metrics.api.MetricFactory;
 import reactor.core.publisher.Mono;
 
@@ -43,8 +41,10 @@ final class ClientLogins implements ImapProcessor {
   }
 
   /** James's LOGIN, with the client named for the passdb and {@link PasswordLogin}'s answers. */
-  private static final class Login extends LoginProcessor implements PasswordLogin.Steps {
+  private static final class Login extends LoginProcessor {
     private final StatusResponseFactory responses;
+    private final PasswordLogin.Steps steps = new PasswordLogin.Steps(this::getMailboxManager, this::provisionInbox,
+        this::okComplete, this::manageFailureCount, this::no);
 
     Login(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
       super(mailboxes, responses, metrics);
@@ -56,41 +56,16 @@ final class ClientLogins implements ImapProcessor {
         Responder responder, HumanReadableText failed) {
       try (LoginClient.Scope named = LoginClient.of(of(session))) {
         PasswordLogin.run(attempt.getAuthenticationId(), attempt.getPassword(), session, request, responder, failed,
-            this, responses);
+            steps, responses);
       }
     }
-
-    @Override
-    public MailboxManager mailboxes() {
-      return getMailboxManager();
-    }
-
-    @Override
-    public void provision(ImapSession session, MailboxManager mailboxes, MailboxSession user)
-        throws MailboxException {
-      provisionInbox(session, mailboxes, user);
-    }
-
-    @Override
-    public void succeeded(ImapRequest request, Responder responder) {
-      okComplete(request, responder);
-    }
-
-    @Override
-    public void countFailure(ImapSession session, ImapRequest request, Responder responder, HumanReadableText text) {
-      manageFailureCount(session, request, responder, text);
-    }
-
-    @Override
-    public void answerNo(ImapRequest request, Responder responder, HumanReadableText text) {
-      no(request, responder, text);
-    }
-
   }
 
   /** James's AUTHENTICATE, the same way as {@link Login}; with an authorization id (a master login) James's own. */
-  private static final class Authenticate extends AuthenticateProcessor implements PasswordLogin.Steps {
+  private static final class Authenticate extends AuthenticateProcessor {
     private final StatusResponseFactory responses;
+    private final PasswordLogin.Steps steps = new PasswordLogin.Steps(this::getMailboxManager, this::provisionInbox,
+        this::okComplete, this::manageFailureCount, this::no);
 
     Authenticate(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
       super(mailboxes, responses, metrics);
@@ -102,36 +77,9 @@ final class ClientLogins implements ImapProcessor {
         Responder responder, HumanReadableText failed) {
       try (LoginClient.Scope named = LoginClient.of(of(session))) {
         PasswordLogin.run(attempt.getAuthenticationId(), attempt.getPassword(), session, request, responder, failed,
-            this, responses);
+            steps, responses);
       }
     }
-
-    @Override
-    public MailboxManager mailboxes() {
-      return getMailboxManager();
-    }
-
-    @Override
-    public void provision(ImapSession session, MailboxManager mailboxes, MailboxSession user)
-        throws MailboxException {
-      provisionInbox(session, mailboxes, user);
-    }
-
-    @Override
-    public void succeeded(ImapRequest request, Responder responder) {
-      okComplete(request, responder);
-    }
-
-    @Override
-    public void countFailure(ImapSession session, ImapRequest request, Responder responder, HumanReadableText text) {
-      manageFailureCount(session, request, responder, text);
-    }
-
-    @Override
-    public void answerNo(ImapRequest request, Responder responder, HumanReadableText text) {
-      no(request, responder, text);
-    }
-
   }
 
   /** Keeps the connection's addresses with its session, where the login processors find them. */

@@ -11,6 +11,8 @@ import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.exception.BadCredentialsException;
 import org.apache.james.mailbox.exception.MailboxException;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,38 +30,40 @@ final class PasswordLogin {
 
   private PasswordLogin() {}
 
-  /** James's protected steps of a login, which only its processors can take: each one of James's methods. */
-  interface Steps {
-    /** getMailboxManager */
-    MailboxManager mailboxes();
+  /**
+   * James's protected steps of a login, which only its processors can take, handed over as references to them:
+   * getMailboxManager, provisionInbox, okComplete, manageFailureCount (a refused password is answered NO and
+   * counted; the third gets BYE) and no.
+   */
+  record Steps(Supplier<MailboxManager> mailboxes, Provisioning provision, BiConsumer<ImapRequest, Responder> succeeded,
+      FailureCount countFailure, Refusal answerNo) {}
 
-    /** provisionInbox */
+  interface Provisioning {
     void provision(ImapSession session, MailboxManager mailboxes, MailboxSession user) throws MailboxException;
+  }
 
-    /** okComplete */
-    void succeeded(ImapRequest request, Responder responder);
+  interface FailureCount {
+    void count(ImapSession session, ImapRequest request, Responder responder, HumanReadableText failed);
+  }
 
-    /** manageFailureCount: a refused password is answered NO and counted; the third gets BYE. */
-    void countFailure(ImapSession session, ImapRequest request, Responder responder, HumanReadableText failed);
-
-    /** no */
-    void answerNo(ImapRequest request, Responder responder, HumanReadableText text);
+  interface Refusal {
+    void no(ImapRequest request, Responder responder, HumanReadableText text);
   }
 
   /** @param user the authentication id, null when the client sent none */
   static void run(Username user, String password, ImapSession session, ImapRequest request, Responder responder,
       HumanReadableText failed, Steps steps, StatusResponseFactory responses) {
     if (user == null) {
-      steps.countFailure(session, request, responder, failed);
+      steps.countFailure().count(session, request, responder, failed);
       return;
     }
     try {
-      MailboxManager mailboxes = steps.mailboxes();
+      MailboxManager mailboxes = steps.mailboxes().get();
       MailboxSession opened;
       try {
         opened = mailboxes.authenticate(user, password).withoutDelegation();
       } catch (BadCredentialsException e) {
-        steps.countFailure(session, request, responder, failed);
+        steps.countFailure().count(session, request, responder, failed);
         return;
       } catch (PassdbUnavailableException e) {
         // Logged by the passdb, without a stack trace: an outage of the legacy server is no bug here.
@@ -70,13 +74,13 @@ final class PasswordLogin {
       }
       session.authenticated();
       session.setMailboxSession(opened);
-      steps.provision(session, mailboxes, opened);
-      steps.succeeded(request, responder);
+      steps.provision().provision(session, mailboxes, opened);
+      steps.succeeded().accept(request, responder);
       responder.flush();
       session.stopDetectingCommandInjection();
     } catch (MailboxException e) {
       LOG.error("IMAP login of {}: the mailbox session could not be set up", user.asString(), e);
-      steps.answerNo(request, responder, HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING);
+      steps.answerNo().no(request, responder, HumanReadableText.GENERIC_FAILURE_DURING_PROCESSING);
       responder.flush();
     }
   }
