@@ -106,15 +106,10 @@ class HandoverDovecotIT {
         Files.delete(state);
       }
     }
-    String[] args = {"handover", "-c", tmp.resolve("dovetail/dovetail.conf").toString(), "--separator", "/"};
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    picocli.CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    assertEquals(2, cli.execute(args), out + "\n" + err);
-    assertEquals("", out.toString(), "no script");
-    assertTrue(err.toString().contains("alice: the store holds mail but no folder has a dovetail-state"), err.toString());
+    String[] run = run("-c", tmp.resolve("dovetail/dovetail.conf").toString(), "--separator", "/");
+    assertEquals("2", run[0], run[1] + "\n" + run[2]);
+    assertEquals("", run[1], "no script");
+    assertTrue(run[2].contains("alice: the store holds mail but no folder has a dovetail-state"), run[2]);
   }
 
   /** While serve runs it goes on handing out mod-sequences above the floors: handover refuses (walk-through 5, F13). */
@@ -126,15 +121,10 @@ class HandoverDovecotIT {
     try (java.nio.channels.ServerSocketChannel serve = java.nio.channels.ServerSocketChannel.open(
         java.net.StandardProtocolFamily.UNIX)) {
       serve.bind(java.net.UnixDomainSocketAddress.of(socket));
-      String[] args = {"handover", "-c", conf.toString()};
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      picocli.CommandLine cli = DovetailCommand.newCommandLine(args);
-      cli.setOut(new PrintWriter(out));
-      cli.setErr(new PrintWriter(err));
-      assertEquals(2, cli.execute(args), out + "\n" + err);
-      assertEquals("", out.toString(), "no script");
-      assertTrue(err.toString().contains("serve is still running (admin_socket " + socket + " answers)"), err.toString());
+      String[] run = run("-c", conf.toString());
+      assertEquals("2", run[0], run[1] + "\n" + run[2]);
+      assertEquals("", run[1], "no script");
+      assertTrue(run[2].contains("serve is still running (admin_socket " + socket + " answers)"), run[2]);
     }
   }
 
@@ -252,7 +242,16 @@ class HandoverDovecotIT {
     }
   }
 
+  /** The script {@code handover args} prints; it must succeed. */
   private static String handover(String... args) {
+    String[] run = run(args);
+    assertEquals("0", run[0], run[1] + "\n" + run[2]);
+    assertFalse(run[1].isEmpty());
+    return run[1];
+  }
+
+  /** {exit, stdout, stderr} of {@code handover args}. */
+  private static String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] full = new String[args.length + 1];
@@ -261,9 +260,8 @@ class HandoverDovecotIT {
     picocli.CommandLine cli = DovetailCommand.newCommandLine(full);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    assertEquals(0, cli.execute(full), out + "\n" + err);
-    assertFalse(out.toString().isEmpty());
-    return out.toString();
+    int exit = cli.execute(full);
+    return new String[] {Integer.toString(exit), out.toString(), err.toString()};
   }
 
   /** {exit, stdout, stderr} of {@code sh script}. */

@@ -99,11 +99,7 @@ class ServeCommandIT {
             + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
             + "admin_socket = " + dir.resolve("admin.sock") + "\n");
         StringWriter err = new StringWriter();
-        String[] args = {"serve", "-c", conf.toString()};
-        CommandLine cli = DovetailCommand.newCommandLine(args);
-        cli.setErr(new PrintWriter(err));
-        cli.setOut(new PrintWriter(new StringWriter()));
-        assertEquals(69, cli.execute(args), err.toString());
+        assertEquals(69, serve(conf, err), err.toString());
         assertEquals(List.of("dovetail: cannot start: " + key + " 127.0.0.1:" + port + ": address already in use"),
             err.toString().lines().toList());
       }
@@ -126,11 +122,7 @@ class ServeCommandIT {
         + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
         + "admin_socket = " + socket + "\n");
     StringWriter err = new StringWriter();
-    String[] args = {"serve", "-c", conf.toString()};
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
-    assertEquals(69, cli.execute(args), err.toString());
+    assertEquals(69, serve(conf, err), err.toString());
     assertEquals(List.of("dovetail: cannot start: admin_socket " + socket + ": not a directory (" + inTheWay + ")"),
         err.toString().lines().toList());
   }
@@ -139,13 +131,18 @@ class ServeCommandIT {
   void legacyPassdbWithoutALegacyServerIsRefusedWithOneLine() throws Exception {
     Path conf = config("legacy");
     StringWriter err = new StringWriter();
+    assertEquals(78, serve(conf, err));
+    List<String> lines = err.toString().lines().toList();
+    assertEquals(1, lines.size(), err.toString());
+    assertTrue(lines.get(0).startsWith("dovetail: passdb = legacy needs imapc_host"), lines.get(0));
+  }
+
+  /** {@code serve -c conf} in this JVM, for a start that fails: its exit code, its stderr into {@code err}. */
+  private static int serve(Path conf, StringWriter err) {
     String[] args = {"serve", "-c", conf.toString()};
     CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setErr(new PrintWriter(err));
     cli.setOut(new PrintWriter(new StringWriter()));
-    assertEquals(78, cli.execute(args));
-    List<String> lines = err.toString().lines().toList();
-    assertEquals(1, lines.size(), err.toString());
-    assertTrue(lines.get(0).startsWith("dovetail: passdb = legacy needs imapc_host"), lines.get(0));
+    return cli.execute(args);
   }
 }
