@@ -135,18 +135,39 @@ public final class StatusTable {
     return parts.isEmpty() ? NONE : String.join(", ", parts);
   }
 
+  /**
+   * The terminal cells {@code text} takes: East Asian wide and fullwidth characters take two (a folder named 日本語
+   * shifted every column after it), combining marks none.
+   */
+  static int cells(String text) {
+    return text.codePoints().map(StatusTable::cells).sum();
+  }
+
+  private static int cells(int c) {
+    int type = Character.getType(c);
+    if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
+      return 0;
+    }
+    Character.UnicodeScript script = Character.UnicodeScript.of(c);
+    boolean wide = script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+        || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL
+        || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6)
+        || (c >= 0x1F300 && c <= 0x1F64F) || (c >= 0x1F900 && c <= 0x1F9FF);
+    return wide ? 2 : 1;
+  }
+
   private static List<String> align(List<String[]> rows) {
     int[] width = new int[HEADER.length];
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
-        width[i] = Math.max(width[i], r[i].codePointCount(0, r[i].length()));
+        width[i] = Math.max(width[i], cells(r[i]));
       }
     }
     List<String> out = new ArrayList<>();
     for (String[] r : rows) {
       StringBuilder line = new StringBuilder("  ");
       for (int i = 0; i < r.length; i++) {
-        String pad = " ".repeat(width[i] - r[i].codePointCount(0, r[i].length()));
+        String pad = " ".repeat(width[i] - cells(r[i]));
         line.append(RIGHT[i] ? pad + r[i] : r[i] + pad).append(i < r.length - 1 ? "  " : "");
       }
       out.add(line.toString().stripTrailing());

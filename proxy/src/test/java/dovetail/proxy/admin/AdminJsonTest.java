@@ -106,6 +106,21 @@ class AdminJsonTest {
     assertEquals(147, summary.path("messages_done").asLong(), "the JSON keeps its meaning");
   }
 
+  /** Columns line up after a folder named in wide characters, which take two terminal cells each (walk-through 5). */
+  @Test
+  void wideCharacterNamesKeepTheColumnsAligned() {
+    JsonNode doc = AdminJson.status(List.of(new UserStatus("alice", true, List.of(
+        folder("日本語", "complete", 3, 3, 30, 30, Optional.empty(), 0, -1),
+        folder("Reçus", "complete", 4, 4, 40, 40, Optional.empty(), 0, -1)))));
+    List<String> lines = StatusTable.render(doc, true);
+    String japanese = lines.stream().filter(l -> l.contains("日本語")).findFirst().orElseThrow();
+    String french = lines.stream().filter(l -> l.contains("Reçus")).findFirst().orElseThrow();
+    assertEquals(StatusTable.cells(french.substring(0, french.indexOf("complete"))),
+        StatusTable.cells(japanese.substring(0, japanese.indexOf("complete"))), japanese + "\n" + french);
+    assertEquals(6, StatusTable.cells("日本語"));
+    assertEquals(5, StatusTable.cells("Re\u0063\u0327us"), "a combining cedilla takes no cell");
+  }
+
   @Test
   void aLocalFolderHasNoTotalAndNoBar() {
     JsonNode doc = AdminJson.status(List.of(new UserStatus("alice", true, List.of(
