@@ -20,6 +20,7 @@ import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import dovetail.store.UserChanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,7 +47,9 @@ import java.util.TreeSet;
  * or one whose UID another program took during the migration: {@code sync.moved.<uid>}) is compared where it is now
  * and, when it agrees, listed as renumbered, not as a difference. Store messages that are no legacy message are local
  * mail (delivered, appended, renumbered) when they are at or above the migration's UIDNEXT; below it they are a
- * difference.
+ * difference. A message whose flags a client changed through Dovetail, or that a client expunged there
+ * ({@link UserChanges}), is counted as the user's work since the migration, not as a difference; changes that other
+ * programs made to the store, or that were made on the legacy server, still are differences.
  */
 public final class UserVerifier {
   private final LegacyImapSource source;
@@ -84,6 +87,8 @@ public final class UserVerifier {
     int folders = 0;
     int compared = 0;
     int localOnly = 0;
+    int flagsChangedHere = 0;
+    int expungedHere = 0;
     try (LegacyImapSession legacy = source.open(user)) {
       Set<String> mirrored = new HashSet<>();
       for (String name : store.listFolders()) {
@@ -105,10 +110,12 @@ public final class UserVerifier {
         check.run(legacy);
         compared += check.compared;
         localOnly += check.localOnly;
+        flagsChangedHere += check.flagsChangedHere;
+        expungedHere += check.expungedHere;
       }
       missingFolders(legacy, mirrored, differences);
     }
-    return new VerifyReport(differences, renumbered, folders, compared, localOnly);
+    return new VerifyReport(differences, renumbered, folders, compared, localOnly, flagsChangedHere, expungedHere);
   }
 
   /**
@@ -140,8 +147,12 @@ public final class UserVerifier {
     private final Map<String, String> state;
     private final List<Difference> out;
     private final List<Difference> renumbered;
+    /** What clients changed through Dovetail since the migration: not differences. */
+    private final UserChanges clients;
     int compared;
     int localOnly;
+    int flagsChangedHere;
+    int expungedHere;
 
     FolderCheck(String name, String legacyName, Mailbox box, Map<String, String> state, List<Difference> out,
         List<Difference> renumbered) {
@@ -151,6 +162,7 @@ public final class UserVerifier {
       this.state = state;
       this.out = out;
       this.renumbered = renumbered;
+      this.clients = UserChanges.load(box);
     }
 
     void run(LegacyImapSession legacy) {
@@ -193,6 +205,10 @@ public final class UserVerifier {
           String[] uids = moved.trim().split(" ");
           long now = parse(uids[0]);
           StoredMessage there = local.get(now);
+          if (there == null && clients.expunged().contains(now)) {
+            expungedHere++;
+            continue;
+          }
           if (there == null) {
             out.add(new Difference(name, r.uid(), Kind.MISSING_IN_STORE, "moved to UID " + uids[0]
                 + ", which the store no longer has (expunged since?)"));
@@ -207,6 +223,8 @@ public final class UserVerifier {
         } else if (local.containsKey(r.uid())) {
           pairs.put(r.uid(), r.uid());
           compareMetadata(r, local.get(r.uid()), "");
+        } else if (clients.expunged().contains(r.uid())) {
+          expungedHere++;
         } else {
           out.add(new Difference(name, r.uid(), Kind.MISSING_IN_STORE, ""));
         }
@@ -268,7 +286,9 @@ public final class UserVerifier {
       Set<String> storeFlags = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
       l.flags().system().forEach(f -> storeFlags.add(f.imapName()));
       storeFlags.addAll(l.flags().keywords());
-      if (!legacyFlags.equals(storeFlags)) {
+      if (!legacyFlags.equals(storeFlags) && clients.flagsChanged().contains(l.uid())) {
+        flagsChangedHere++;
+      } else if (!legacyFlags.equals(storeFlags)) {
         out.add(new Difference(name, r.uid(), Kind.FLAGS, "legacy " + legacyFlags + ", store " + storeFlags + where));
       }
     }

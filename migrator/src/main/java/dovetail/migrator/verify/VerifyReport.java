@@ -12,9 +12,12 @@ import java.util.List;
  * @param compared messages compared byte for byte
  * @param localOnly store messages at or above a folder's migrated UIDNEXT that are no legacy message (delivered,
  *     appended or renumbered here)
+ * @param flagsChangedHere legacy messages whose flags differ because a client changed them through Dovetail since the
+ *     migration; not differences
+ * @param expungedHere legacy messages missing because a client expunged them through Dovetail; not differences
  */
 public record VerifyReport(List<Difference> differences, List<Difference> renumbered, int folders, int compared,
-    int localOnly) {
+    int localOnly, int flagsChangedHere, int expungedHere) {
   public VerifyReport {
     differences = List.copyOf(differences);
     renumbered = List.copyOf(renumbered);

@@ -50,10 +50,20 @@ final class VerifyCommand implements Callable<Integer> {
     for (Difference d : report.renumbered()) {
       out.println(d);
     }
-    out.printf("%s: %d folders, %d messages compared, %d new in the store since migration, %s%d differences%n",
+    out.printf("%s: %d folders, %d messages compared, %d new in the store since migration, %s%s%d differences%n",
         user, report.folders(), report.compared(), report.localOnly(), report.renumbered().isEmpty() ? ""
-            : report.renumbered().size() + " under new UIDs by design (not differences), ", report.differences().size());
+            : report.renumbered().size() + " under new UIDs by design (not differences), ", usersWork(report),
+        report.differences().size());
     out.flush();
     return report.clean() ? EXIT_SAME : EXIT_DIFFERENT;
+  }
+
+  /** What users did through Dovetail since the migration, which is why those messages differ; empty when nothing. */
+  private static String usersWork(VerifyReport report) {
+    if (report.flagsChangedHere() == 0 && report.expungedHere() == 0) {
+      return "";
+    }
+    return report.flagsChangedHere() + " with flags changed and " + report.expungedHere()
+        + " expunged by users through Dovetail since migration (not differences), ";
   }
 }

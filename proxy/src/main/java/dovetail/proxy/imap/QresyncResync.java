@@ -1,7 +1,7 @@
 package dovetail.proxy.imap;
 
 import dovetail.proxy.mailbox.MailboxBackend;
-import dovetail.proxy.mailbox.UidSet;
+import dovetail.store.UidSet;
 import dovetail.store.Uids;
 import java.util.Arrays;
 import java.util.List;

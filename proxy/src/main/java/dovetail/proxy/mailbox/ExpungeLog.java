@@ -1,16 +1,15 @@
 package dovetail.proxy.mailbox;
 
 import dovetail.store.Mailbox;
+import dovetail.store.RecordFile;
+import dovetail.store.UidSet;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,27 +47,18 @@ final class ExpungeLog {
     all = new UidSet();
     fileCurrent = false;
     Path file = folder.dovetailFile(SUFFIX);
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return;
-    } catch (IOException e) {
-      LOG.warn("cannot read {}, starting a new expunge record: {}", file, e.toString());
-      return;
-    }
-    String[] lines = text.split("\n", -1);
-    if (!lines[0].equals(MAGIC + uidValidity)) {
+    Optional<List<String>> lines = RecordFile.read(file, MAGIC + uidValidity);
+    if (lines.isEmpty()) {
       return;
     }
     fileCurrent = true;
-    // The last element follows the last newline: a line cut short by a crash, or "".
-    for (int i = 1; i < lines.length - 1; i++) {
-      int space = lines[i].indexOf(' ');
+    for (int i = 0; i < lines.get().size(); i++) {
+      String line = lines.get().get(i);
+      int space = line.indexOf(' ');
       try {
-        add(Long.parseLong(lines[i].substring(0, Math.max(space, 0))), UidSet.parse(lines[i].substring(space + 1)));
+        add(Long.parseLong(line.substring(0, Math.max(space, 0))), UidSet.parse(line.substring(space + 1)));
       } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-        LOG.warn("{}: ignoring a damaged line {}", file, i + 1);
+        LOG.warn("{}: ignoring a damaged line {}", file, i + 2);
       }
     }
   }
@@ -106,21 +96,11 @@ final class ExpungeLog {
         compactAndRewrite(folder, file);
         fileCurrent = true;
       } else {
-        append(file, modSeq + " " + uids + "\n");
+        RecordFile.append(file, modSeq + " " + uids, true);
       }
     } catch (IOException | dovetail.store.StoreException e) {
       LOG.warn("cannot write {}: {}; UIDs expunged now are reported to every QRESYNC client after a restart",
           file, e.toString());
-    }
-  }
-
-  private static void append(Path file, String line) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII));
-      while (bytes.hasRemaining()) {
-        ch.write(bytes);
-      }
-      ch.force(false);
     }
   }
 

@@ -5,6 +5,8 @@ import dovetail.store.Mailbox;
 import dovetail.store.MailboxStatus;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
+import dovetail.store.UidSet;
+import dovetail.store.UserChanges;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@link ExpungeLog}, for QRESYNC's VANISHED. When the folder is loaded, every UID below NEXTUID that is neither
  * present nor on record (expunged while Dovetail was not running, or before the record existed) is recorded at
  * {@code base}: a client that synced before this load hears of it, one that synced after does not.
+ *
+ * <p>Clients' own changes (flags, expunges) also go into the folder's {@link UserChanges}, so that {@code verify}
+ * can tell a user's work since the migration from a copy that went wrong; other writers' changes do not.
  */
 final class FolderState {
   private static final Logger LOG = LoggerFactory.getLogger(FolderState.class);
@@ -82,6 +87,8 @@ final class FolderState {
   private final Map<Long, Long> modSeqs = new HashMap<>();
   private final Map<Long, StoredMessage> known = new TreeMap<>();
   private final ExpungeLog expunges = new ExpungeLog();
+  /** What clients changed through this process, for verify; read on the first change. */
+  private UserChanges userChanges;
 
   /** Loads the state on first use. Call with the folder's monitor held (all methods are synchronized). */
   synchronized void ensureLoaded(Mailbox folder) {
@@ -165,10 +172,7 @@ final class FolderState {
    */
   synchronized long recordExpunged(Mailbox folder, Iterable<Long> uids) {
     lastUnchanged = null;
-    UidSet gone = new UidSet();
-    for (long uid : uids) {
-      gone.add(uid, uid);
-    }
+    UidSet gone = UidSet.of(uids);
     if (gone.isEmpty()) {
       return highest;
     }
@@ -179,6 +183,23 @@ final class FolderState {
     }
     expunges.record(folder, modSeq, gone);
     return highest;
+  }
+
+  /** Records, for verify, that clients changed the flags of {@code uids} through this process. */
+  synchronized void recordClientFlags(Mailbox folder, UidSet uids) {
+    userChanges(folder).recordFlags(folder, uids);
+  }
+
+  /** Records, for verify, that clients expunged {@code uids} through this process. */
+  synchronized void recordClientExpunge(Mailbox folder, UidSet uids) {
+    userChanges(folder).recordExpunged(folder, uids);
+  }
+
+  private UserChanges userChanges(Mailbox folder) {
+    if (userChanges == null) {
+      userChanges = UserChanges.load(folder);
+    }
+    return userChanges;
   }
 
   /** Compares the store's current messages with what was last reported; new changes get new mod-sequences. */

@@ -2,6 +2,7 @@ package dovetail.proxy.mailbox;
 
 import dovetail.proxy.search.StoreSearchIndex;
 import dovetail.store.MailStore;
+import dovetail.store.UidSet;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneId;

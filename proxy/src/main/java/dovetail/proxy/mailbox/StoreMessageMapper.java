@@ -7,6 +7,7 @@ import dovetail.store.MessageMeta;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import dovetail.store.UidSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -193,6 +194,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
         f.mailbox().expunge(presentUids);
         // The expunge's own mod-sequence, as for other writers' expunges (see ExternalChanges).
         long expungedAt = f.state().recordExpunged(f.mailbox(), presentUids);
+        f.state().recordClientExpunge(f.mailbox(), UidSet.of(presentUids));
         for (StoredMessage m : present) {
           deleted.put(MessageUid.of(m.uid()), ExternalChanges.metaData(m, expungedAt));
         }
@@ -229,6 +231,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       List<StoredMessage> messages = current(mailbox, f);
       synchronized (f.state()) {
         long modSeq = 0;
+        UidSet changedUids = new UidSet();
         for (StoredMessage m : messages) {
           if (!set.includes(MessageUid.of(m.uid()))) {
             continue;
@@ -243,6 +246,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
             }
             StoredMessage changed = f.mailbox().setFlags(m.uid(), FlagsMapping.toStore(after));
             f.state().recordFlags(changed, modSeq);
+            changedUids.add(m.uid(), m.uid());
             messageModSeq = modSeq;
             after = FlagsMapping.toJames(changed.flags());
           }
@@ -254,6 +258,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
               .newFlags(after)
               .build());
         }
+        f.state().recordClientFlags(f.mailbox(), changedUids);
       }
     } catch (StoreException e) {
       throw StoreErrors.forWrite(e, f.name(), mailboxSession);
@@ -388,6 +393,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
         synchronized (source.state()) {
           source.mailbox().expunge(e.getValue());
           source.state().recordExpunged(source.mailbox(), e.getValue());
+          source.state().recordClientExpunge(source.mailbox(), UidSet.of(e.getValue()));
         }
       } catch (StoreException ex) {
         throw StoreErrors.forWrite(ex, source.name(), mailboxSession);

@@ -7,7 +7,9 @@ import dovetail.store.Mailbox;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
+import dovetail.store.UidSet;
 import dovetail.store.UidlFormat;
+import dovetail.store.UserChanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -36,6 +38,8 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
   /** Taken once, at login: message numbers stay fixed for the session (RFC 1939 section 5), as in Dovecot. */
   private List<org.apache.james.protocols.pop3.mailbox.MessageMetaData> listing;
   private final Set<Long> retrieved = new LinkedHashSet<>();
+  /** What this session changed, for verify ({@link UserChanges}); read on the first change. */
+  private UserChanges clientChanges;
 
   Maildrop(Mailbox inbox, UidlFormat uidlFormat, Pop3Settings changes) {
     this.inbox = inbox;
@@ -99,6 +103,7 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
         expunge.forEach(this::markDeleted);
       } else if (!expunge.isEmpty()) {
         inbox.expunge(expunge);
+        clientChanges().recordExpunged(inbox, UidSet.of(expunge));
       }
       retrieved.removeAll(expunge);
       saveSeen();
@@ -121,8 +126,10 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
   }
 
   private void markDeleted(long uid) {
-    inbox.message(uid).filter(m -> !hidden(m.flags())).ifPresent(m ->
-        inbox.setFlags(uid, m.flags().withKeywords(deletedFlag)));
+    inbox.message(uid).filter(m -> !hidden(m.flags())).ifPresent(m -> {
+      inbox.setFlags(uid, m.flags().withKeywords(deletedFlag));
+      clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
+    });
   }
 
   private void markSeen(long uid) {
@@ -131,7 +138,15 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
           : EnumSet.copyOf(m.flags().system());
       system.add(SystemFlag.SEEN);
       inbox.setFlags(uid, new Flags(system, m.flags().keywords()));
+      clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
     });
+  }
+
+  private UserChanges clientChanges() {
+    if (clientChanges == null) {
+      clientChanges = UserChanges.load(inbox);
+    }
+    return clientChanges;
   }
 
   @Override

@@ -9,6 +9,7 @@ import dovetail.proxy.cli.DovetailCommand;
 import dovetail.proxy.server.LegacyMailboxes;
 import dovetail.proxy.server.RawLines;
 import dovetail.proxy.server.TestDovetail;
+import dovetail.store.Flags;
 import dovetail.store.MessageMeta;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
@@ -44,6 +45,7 @@ class AdminEndToEndDovecotIT {
   private static final Map<String, Integer> GUS = LegacyMailboxes.counts("INBOX", 3);
   private static final Map<String, Integer> DAVE = LegacyMailboxes.counts("INBOX", 3, "Sent", 4);
   private static final Map<String, Integer> HAL = LegacyMailboxes.counts("INBOX", 6);
+  private static final Map<String, Integer> IVY = LegacyMailboxes.counts("INBOX", 8, "Sent", 3);
 
   @TempDir static Path dir;
   private static Path sweeperUsers;
@@ -64,8 +66,9 @@ class AdminEndToEndDovecotIT {
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "dave"), DAVE, 8);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "gus"), GUS, 9);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "hal"), HAL, 10);
+    LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "ivy"), IVY, 11);
     legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw").user("dave", "dave-pw").user("fay", "fay-pw")
-        .user("gus", "gus-pw").user("hal", "hal-pw")
+        .user("gus", "gus-pw").user("hal", "hal-pw").user("ivy", "ivy-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     try (ImapProbe fay = ImapProbe.login(legacy, "fay")) {
       for (int i = 0; i < 30; i++) { // Dovecot keeps them all in its index; a Maildir folder holds 26
@@ -301,6 +304,54 @@ class AdminEndToEndDovecotIT {
     Run text = run("status", "-c", conf, "-u", "hal");
     assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+complete\\s+6/6 \\(2 expunged since\\)\\s.*100%.*")),
         text.out());
+  }
+
+  /**
+   * The runbook's verify on a user who has worked on Dovetail since the migration (walk-through 5, F5): what clients
+   * changed through Dovetail (flags over IMAP, an IMAP expunge and MOVE, a POP3 DELE) is counted as the user's work,
+   * exit 0; a change made to the store by anything else is still a difference. Before, every one was a difference.
+   */
+  @Test
+  void verifyAfterUseCountsWhatClientsChangedThroughDovetailAndStillReportsOtherChanges() throws Exception {
+    String conf = dovetail.configFile().toString();
+    Run migrate = run("migrate", "-c", conf, "-u", "ivy", "--wait");
+    assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
+    List<Long> uids; // the legacy corpus has UID gaps
+    try (ImapProbe imap = ImapProbe.login(dovetail.imapPort(), "ivy", "ivy-pw")) {
+      uids = imap.examine("INBOX").uids();
+      assertEquals(8, uids.size(), uids.toString());
+      imap.addFlags("INBOX", uids.get(1), List.of("\\Flagged", "$Ivy")); // keywords the legacy corpus never has
+      imap.addFlags("INBOX", uids.get(2), List.of("$Ivy2"));
+      imap.expunge("INBOX", List.of(uids.get(3)));
+      List<String> moved = imap.command("INBOX", "UID MOVE " + uids.get(4) + " Sent");
+      assertTrue(moved.get(moved.size() - 1).contains("OK"), moved.toString());
+    }
+    try (java.net.Socket pop = new java.net.Socket("127.0.0.1", dovetail.pop3Port())) {
+      pop.setSoTimeout(30_000);
+      var in = pop.getInputStream();
+      var out = pop.getOutputStream();
+      assertTrue(RawLines.line(in).startsWith("+OK"));
+      for (String command : new String[] {"USER ivy", "PASS ivy-pw", "DELE 1", "QUIT"}) { // the first, uids.get(0)
+        RawLines.send(out, command);
+        String reply = RawLines.line(in);
+        assertTrue(reply.startsWith("+OK"), command + ": " + reply);
+      }
+    }
+    Run afterUse = run("verify", "-c", conf, "-u", "ivy");
+    assertEquals(0, afterUse.exit(), uids + afterUse.out() + afterUse.err());
+    assertTrue(afterUse.out().contains("ivy: 2 folders, 8 messages compared, 1 new in the store since migration, "
+        + "2 with flags changed and 3 expunged by users through Dovetail since migration (not differences), "
+        + "0 differences"), afterUse.out());
+
+    // Another program changes the store (or a copy went wrong): still differences.
+    dovetail.store("ivy").open("INBOX").setFlags(uids.get(5), Flags.NONE.withKeywords("direct"));
+    dovetail.store("ivy").open("INBOX").expunge(List.of(uids.get(6)));
+    Run other = run("verify", "-c", conf, "-u", "ivy");
+    assertEquals(1, other.exit(), other.out() + other.err());
+    assertTrue(other.out().contains("INBOX UID " + uids.get(5) + ": flags: legacy "), other.out());
+    assertTrue(other.out().contains("INBOX UID " + uids.get(6) + ": missing in store"), other.out());
+    assertTrue(other.out().contains("2 with flags changed and 3 expunged by users through Dovetail since migration "
+        + "(not differences), 2 differences"), other.out());
   }
 
   /** migrate prints a folder's warnings as backup does, in the same words: nothing copied in part goes unsaid. */

@@ -9,6 +9,7 @@ import dovetail.store.Mailbox;
 import dovetail.store.MessageMeta;
 import dovetail.store.StoreOptions;
 import dovetail.store.SystemFlag;
+import dovetail.store.UidSet;
 import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dovetail.proxy.mailbox;
+package dovetail.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

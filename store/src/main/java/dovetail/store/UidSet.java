@@ -1,4 +1,4 @@
-package dovetail.proxy.mailbox;
+package dovetail.store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +18,15 @@ public final class UidSet {
   public static UidSet of(long low, long high) {
     UidSet set = new UidSet();
     set.add(low, high);
+    return set;
+  }
+
+  /** The set of {@code uids}, in any order. */
+  public static UidSet of(Iterable<Long> uids) {
+    UidSet set = new UidSet();
+    for (long uid : uids) {
+      set.add(uid, uid);
+    }
     return set;
   }
 

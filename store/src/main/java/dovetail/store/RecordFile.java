@@ -1,0 +1,61 @@
+package dovetail.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dovetail's append-only records beside a folder's state ({@code dovetail-expunged}, {@code dovetail-changes}): a
+ * header line, then one line per entry, appended. Only complete lines count, so a crash in the middle of an append
+ * loses at most that entry. A new file or a compacted one is written whole through {@link StoreFiles#replace}.
+ */
+public final class RecordFile {
+  private static final Logger LOG = LoggerFactory.getLogger(RecordFile.class);
+
+  private RecordFile() {}
+
+  /**
+   * The complete lines after the header, when the file's first line is {@code header}; empty when the file is
+   * missing, unreadable (logged) or another record (another UIDVALIDITY), which its first write then replaces.
+   */
+  public static Optional<List<String>> read(Path file, String header) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      LOG.warn("cannot read {}, starting a new record: {}", file, e.toString());
+      return Optional.empty();
+    }
+    String[] lines = text.split("\n", -1);
+    if (!lines[0].equals(header)) {
+      return Optional.empty();
+    }
+    // The last element follows the last newline: a line cut short by a crash, or "".
+    return Optional.of(Arrays.asList(lines).subList(1, lines.length - 1));
+  }
+
+  /** Appends one line (with its newline); {@code sync} forces it to disk before returning. */
+  public static void append(Path file, String line, boolean sync) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));
+      while (bytes.hasRemaining()) {
+        ch.write(bytes);
+      }
+      if (sync) {
+        ch.force(false);
+      }
+    }
+  }
+}
