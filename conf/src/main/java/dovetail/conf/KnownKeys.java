@@ -34,7 +34,7 @@ final class KnownKeys {
     private static final Set<String> DOVECOT = Set.copyOf(Arrays.asList("""
             acl acl_shared_dict auth_anonymous_username auth_cache_negative_ttl auth_cache_size auth_cache_ttl
             auth_cache_verify_password_with_worker auth_debug auth_debug_passwords auth_default_realm
-            auth_failure_delay auth_gssapi_hostname auth_krb5_keytab
+            auth_gssapi_hostname auth_krb5_keytab
             auth_mechanisms auth_policy_check_after_auth auth_policy_check_before_auth auth_policy_hash_mech
             auth_policy_hash_nonce auth_policy_hash_truncate auth_policy_log_only auth_policy_reject_on_fail
             auth_policy_report_after_auth auth_policy_request_attributes auth_policy_server_api_header
@@ -166,6 +166,7 @@ final class KnownKeys {
         m.put("pop3_deleted_flag", "");
         m.put("pop3_no_flag_updates", "no");
         m.put("recipient_delimiter", "+");
+        m.put("auth_failure_delay", "2 secs");
         // store
         m.put("mail_location", "maildir:/var/vmail/%d/%n/Maildir");
         m.put("mail_fsync", "optimized");

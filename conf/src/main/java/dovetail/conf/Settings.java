@@ -1,6 +1,7 @@
 package dovetail.conf;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param pop3           how POP3 changes the maildrop ({@code pop3_deleted_flag}, {@code pop3_no_flag_updates})
  * @param recipientDelimiter {@code recipient_delimiter}: characters that start an address's detail
  *                       ({@code user+news@}), stripped to find the LMTP recipient as Dovecot does; empty: none
+ * @param authFailureDelay {@code auth_failure_delay}: how long a refused login waits before its answer
  * @param adminSocket    {@code admin_socket}: the admin endpoint's Unix domain socket
  * @param warnings       one line each, "file:line: ignored: ...", in file order
  */
@@ -20,7 +22,7 @@ public record Settings(ImapcSettings imapc, Pop3cSettings pop3c, Pop3MigrationSe
                        MigrationSettings migration, StoreSettings store, ListenerSettings listeners,
                        TlsSettings tls, Passdb passdb, MasterUsers masterUsers, SweeperSettings sweeper, Path adminSocket,
                        String pop3UidlFormat, Pop3Settings pop3, String recipientDelimiter,
-                       List<String> warnings) {
+                       Duration authFailureDelay, List<String> warnings) {
     public Settings {
         Objects.requireNonNull(imapc, "imapc");
         Objects.requireNonNull(pop3c, "pop3c");
@@ -36,6 +38,7 @@ public record Settings(ImapcSettings imapc, Pop3cSettings pop3c, Pop3MigrationSe
         Objects.requireNonNull(pop3UidlFormat, "pop3UidlFormat");
         Objects.requireNonNull(pop3, "pop3");
         Objects.requireNonNull(recipientDelimiter, "recipientDelimiter");
+        Objects.requireNonNull(authFailureDelay, "authFailureDelay");
         warnings = List.copyOf(warnings);
     }
 

@@ -35,7 +35,7 @@ final class SettingsBinder {
         TlsSettings tls = network.tls();
         return new Settings(imapc(), pop3c(), pop3Migration(), migration(), store(), network.listeners(tls), tls,
                 passdb(), masterUsers(), sweeper(), adminSocket(), pop3UidlFormat(), pop3(),
-                get("recipient_delimiter").text(),
+                get("recipient_delimiter").text(), Values.duration(get("auth_failure_delay"), ChronoUnit.SECONDS),
                 values.warnings());
     }
 

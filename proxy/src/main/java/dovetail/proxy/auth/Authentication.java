@@ -43,12 +43,12 @@ public final class Authentication {
   }
 
   /**
-   * @param failureDelay how long a refused login waits before its answer (Dovecot's auth_failure_delay)
+   * @param settings among them {@code auth_failure_delay}: how long a refused login waits before its answer
    * @param listener told about every login of a user with the user's own password
    * @throws IllegalArgumentException with one line for the operator, e.g. passdb = legacy without imapc_host
    */
-  public static Authentication create(Settings settings, Duration failureDelay, LoginListener listener) {
-    FailedLogins failed = new FailedLogins(failureDelay);
+  public static Authentication create(Settings settings, LoginListener listener) {
+    FailedLogins failed = new FailedLogins(settings.authFailureDelay());
     SuccessfulLogins succeeded = new SuccessfulLogins(listener);
     UserPassdb users;
     Predicate<String> userExists;

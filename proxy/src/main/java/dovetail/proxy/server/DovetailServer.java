@@ -36,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class DovetailServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DovetailServer.class);
 
-  /** Dovecot's auth_failure_delay default is 2 s. */
-  public static final Duration FAILURE_DELAY = Duration.ofSeconds(2);
   /** How often folders selected by a session are checked for changes by other writers. */
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
   /** A client waiting on a migration hears of it at least every other interval. */
@@ -51,16 +49,11 @@ public final class DovetailServer implements AutoCloseable {
    * @param migration the migration service's options (sweeper rescan period, an observer of every migration)
    * @param spoolCheck how often LMTP spools are checked ({@link #SPOOL_CHECK})
    */
-  public record Tuning(Clock clock, Duration failureDelay, Duration pollInterval, Duration progressInterval,
+  public record Tuning(Clock clock, Duration pollInterval, Duration progressInterval,
       MigrationService.Options migration, Duration spoolCheck) {
-    public Tuning(Clock clock, Duration failureDelay, Duration pollInterval, Duration progressInterval,
-        MigrationService.Options migration) {
-      this(clock, failureDelay, pollInterval, progressInterval, migration, SPOOL_CHECK);
-    }
-
     public static Tuning defaults() {
-      return new Tuning(Clock.systemUTC(), FAILURE_DELAY, POLL_INTERVAL, PROGRESS_INTERVAL,
-          MigrationService.Options.defaults());
+      return new Tuning(Clock.systemUTC(), POLL_INTERVAL, PROGRESS_INTERVAL, MigrationService.Options.defaults(),
+          SPOOL_CHECK);
     }
   }
 
@@ -83,12 +76,6 @@ public final class DovetailServer implements AutoCloseable {
 
   public static DovetailServer start(Settings settings) throws Exception {
     return start(settings, Tuning.defaults());
-  }
-
-  public static DovetailServer start(Settings settings, Clock clock, Duration failureDelay, Duration pollInterval)
-      throws Exception {
-    Tuning d = Tuning.defaults();
-    return start(settings, new Tuning(clock, failureDelay, pollInterval, d.progressInterval(), d.migration()));
   }
 
   /** @throws StartupException for a setting this build cannot serve (one line for the operator) */
@@ -130,7 +117,7 @@ public final class DovetailServer implements AutoCloseable {
       LoginListener onLogin = (user, password) -> service.ifPresent(m -> m.loggedIn(user, Optional.of(password)));
       Authentication authentication;
       try {
-        authentication = Authentication.create(settings, tuning.failureDelay(), onLogin);
+        authentication = Authentication.create(settings, onLogin);
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }

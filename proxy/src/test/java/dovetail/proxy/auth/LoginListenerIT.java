@@ -11,7 +11,6 @@ import dovetail.conf.ConfigLoader;
 import dovetail.conf.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.james.core.Username;
@@ -48,11 +47,11 @@ class LoginListenerIT {
     Files.writeString(dir.resolve("masters"), "admin:{PLAIN}admin-pw\n");
     return ConfigLoader.load(List.of("passdb=" + passdb, "imapc_host=127.0.0.1",
         "imapc_port=" + legacy.getImap().getPort(), "mail_location=maildir:" + dir + "/mail/%n/Maildir",
-        "master_passdb=passwd-file:" + dir.resolve("masters")));
+        "master_passdb=passwd-file:" + dir.resolve("masters"), "auth_failure_delay=0"));
   }
 
   private Authentication authentication(String passdb) throws Exception {
-    return Authentication.create(settings(passdb), Duration.ZERO, (user, password) -> heard.add(user + ":" + password));
+    return Authentication.create(settings(passdb), (user, password) -> heard.add(user + ":" + password));
   }
 
   @Test
@@ -80,7 +79,7 @@ class LoginListenerIT {
 
   @Test
   void aListenerThatThrowsDoesNotFailTheLogin() throws Exception {
-    Authentication auth = Authentication.create(settings("legacy"), Duration.ZERO, (user, password) -> {
+    Authentication auth = Authentication.create(settings("legacy"), (user, password) -> {
       throw new IllegalStateException("migration service is down");
     });
     assertTrue(auth.authenticator().isAuthentic(Username.of("alice"), "alice-pw"));

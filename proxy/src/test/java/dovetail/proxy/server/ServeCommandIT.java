@@ -85,6 +85,28 @@ class ServeCommandIT {
     assertTrue(log.stream().noneMatch(l -> l.contains("secret")), "no password in the log:\n" + all);
   }
 
+  /**
+   * auth_failure_delay is Dovecot's setting: a refused login is answered after it (before, the setting was accepted
+   * and ignored, and every refusal waited 2 s whatever it said).
+   */
+  @Test
+  void aRefusedLoginIsAnsweredAfterAuthFailureDelay() throws Exception {
+    Path conf = config("passwd-file:" + dir.resolve("passwd"));
+    Files.writeString(conf, "auth_failure_delay = 3 secs\n", java.nio.file.StandardOpenOption.APPEND);
+    try (DovetailServer server = DovetailServer.start(dovetail.conf.ConfigLoader.load(conf, List.of()));
+        Socket s = new Socket("127.0.0.1", server.listeners().get(0).address().getPort())) {
+      s.setSoTimeout(30_000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+      assertTrue(in.readLine().startsWith("* OK"));
+      long start = System.nanoTime();
+      s.getOutputStream().write("a LOGIN alice wrong\r\n".getBytes(StandardCharsets.US_ASCII));
+      String answer = in.readLine();
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(answer.startsWith("a NO"), answer);
+      assertTrue(millis >= 2_900, "answered after " + millis + " ms");
+    }
+  }
+
   /** A port in use is one line naming the listener's setting and address, and exit 69 (EX_UNAVAILABLE). */
   @Test
   void aListenerWhosePortIsInUseIsNamed() throws Exception {

@@ -205,13 +205,13 @@ public final class TestDovetail implements AutoCloseable {
         conf.append("ssl_key = <").append(certs.key()).append('\n');
         conf.append("imaps_listen = 127.0.0.1:0\npop3s_listen = 127.0.0.1:0\n");
       }
+      conf.append("auth_failure_delay = ").append(failureDelay.toMillis()).append(" ms\n");
       extra.forEach(l -> conf.append(l).append('\n'));
       Path file = dir.resolve("dovetail.conf");
       Files.writeString(file, conf);
       Settings settings = ConfigLoader.load(file, List.of());
       DovetailServer server = DovetailServer.start(settings,
-          new DovetailServer.Tuning(Clock.systemUTC(), failureDelay, POLL_INTERVAL, progressInterval, migration,
-              spoolCheck));
+          new DovetailServer.Tuning(Clock.systemUTC(), POLL_INTERVAL, progressInterval, migration, spoolCheck));
       return new TestDovetail(dir, server, certs, settings);
     }
   }
