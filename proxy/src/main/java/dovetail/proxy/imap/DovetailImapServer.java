@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import io.netty.channel.group.ChannelGroup;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
@@ -28,11 +29,18 @@ public final class DovetailImapServer extends IMAPServer {
   private final CommandCompletion completion;
   private final FrameLimits limits;
   private final Path spoolDir;
+  /** Every open connection, so that a stopping server can say goodbye ({@link ImapService#close}). */
+  private ChannelGroup connections;
 
   public DovetailImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, ImapMetrics metrics,
       GaugeRegistry gauges) {
     this(decoder, encoder, new CommandCompletion(processor), metrics, gauges, FrameLimits.DEFAULT,
         Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** Connections from now on join {@code group} (a closed one leaves it by itself). */
+  void trackConnections(ChannelGroup group) {
+    this.connections = group;
   }
 
   DovetailImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, ImapMetrics metrics,
@@ -74,6 +82,9 @@ public final class DovetailImapServer extends IMAPServer {
       pipeline.remove(NettyConstants.FRAMER);
       pipeline.replace(NettyConstants.REQUEST_DECODER, NettyConstants.REQUEST_DECODER,
           new ImapFrameDecoder(decoder, completion, limits, spoolDir));
+      if (connections != null) {
+        connections.add(pipeline.channel());
+      }
     });
   }
 }

@@ -5,7 +5,12 @@ import dovetail.conf.TlsSettings;
 import dovetail.migrator.service.Migrations;
 import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.proxy.search.SortExtension;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +57,12 @@ public final class ImapService implements AutoCloseable {
   /** A listener that runs, for logs and tests. */
   public record Listener(String name, InetSocketAddress address, boolean implicitTls) {}
 
+  /** Dovecot's words (imap-client.c, clients_destroy_all). */
+  static final String BYE = "* BYE Server shutting down.\r\n";
+  /** How long a stop waits for the goodbyes to be written before it closes the connections. */
+  private static final Duration BYE_WAIT = Duration.ofSeconds(1);
   private final List<IMAPServer> servers = new ArrayList<>();
+  private final ChannelGroup connections = new DefaultChannelGroup("imap", GlobalEventExecutor.INSTANCE);
   private final List<Listener> listeners = new ArrayList<>();
   private ScheduledFuture<?> polling;
   private ScheduledExecutorService pollerThread;
@@ -127,11 +137,12 @@ public final class ImapService implements AutoCloseable {
     ImapDecoder decoder = new DefaultImapDecoder(responses, MailboxNameGuard.guarding(ListPatternsParser.over(
         UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses), responses), responses),
         responses), responses));
-    IMAPServer server = new DovetailImapServer(decoder,
+    DovetailImapServer server = new DovetailImapServer(decoder,
         EightBitStrings.encoder(SpecialUseLsub.encoder(SortExtension.encoder(
             new DefaultImapEncoderFactory().buildImapEncoder()))),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
+    server.trackConnections(connections);
     server.setFileSystem(new PathFileSystem());
     server.configure(configuration(name, endpoint, tls, implicitTls));
     // James parses "bind" as host:port and cannot take an IPv6 literal; bind exactly what the settings say.
@@ -170,9 +181,17 @@ public final class ImapService implements AutoCloseable {
     return List.copyOf(listeners);
   }
 
-  /** Stops listening and closes connections. */
+  /**
+   * Stops listening and closes connections, each with {@value #BYE} first, as Dovecot's imap does when it stops
+   * (clients then say "server shutting down" rather than "connection lost"; a client waiting on a migration too).
+   */
   @Override
   public void close() {
+    if (onAccess != null) {
+      onAccess.stopping();
+    }
+    connections.writeAndFlush(Unpooled.copiedBuffer(BYE, StandardCharsets.US_ASCII))
+        .awaitUninterruptibly(BYE_WAIT.toMillis());
     if (polling != null) {
       polling.cancel(false);
     }

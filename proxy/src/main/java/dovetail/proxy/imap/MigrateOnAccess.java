@@ -68,6 +68,8 @@ final class MigrateOnAccess {
   private final ScheduledExecutorService ticker;
   private final Duration progressInterval;
   private final StatusResponseFactory responses;
+  /** Set once the server stops: a wait that ends then was cut short by the stop, not by the legacy server. */
+  private volatile boolean stopping;
 
   /**
    * @param progressInterval how often a waiting client hears of the migration (a line at least every other
@@ -125,6 +127,12 @@ final class MigrateOnAccess {
         }
         return true;
       } catch (MigrationUnavailableException e) {
+        if (stopping || Thread.currentThread().isInterrupted()) {
+          // The wait was cut short (the connection closed, or the server stops and sent BYE), not by the legacy server.
+          LOG.info("{} of {} ended without an answer: {}", request.getCommand().getName(), user,
+              stopping ? "Dovetail is stopping" : "the connection closed");
+          return false;
+        }
         LOG.warn("{} needs the legacy server, which failed: {}", request.getCommand().getName(), e.getMessage());
         // The details (the legacy host, the master user's name, the server's words) are for the log, not for every user.
         refuse(request, responder, (folder.isPresent() ? "Folder " + folder.get() : "The folder list")
@@ -144,8 +152,14 @@ final class MigrateOnAccess {
         || message instanceof CompressRequest;
   }
 
+  /** The server is stopping: a wait cut short from now on is not the legacy server's failure. */
+  void stopping() {
+    stopping = true;
+  }
+
   /** Stops the waiting threads (the server is stopping). */
   void close() {
+    stopping = true;
     waits.dispose();
   }
 
