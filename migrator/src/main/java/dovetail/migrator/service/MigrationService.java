@@ -635,6 +635,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     List<String> problems = new ArrayList<>();
     List<FolderResult> results = new ArrayList<>();
     String abort = null;
+    String abortedAt = null; // the folder whose migration could not run
     long messages = 0;
     long bytes = 0;
     try {
@@ -652,7 +653,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
           abort = "the sweeper stopped";
         }
         if (abort != null) {
-          results.add(new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(), abort));
+          // Another folder's reason: say so, or the line reads as this folder's own problem.
+          results.add(new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(),
+              abortedAt == null ? abort : "the run stopped at " + abortedAt + ": " + abort));
           continue;
         }
         try {
@@ -662,6 +665,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
           bytes += r.bytes();
         } catch (MigrationUnavailableException e) {
           abort = e.getMessage();
+          abortedAt = folder;
           results.add(new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(), abort));
         }
       }

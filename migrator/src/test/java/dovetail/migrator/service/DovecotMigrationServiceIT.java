@@ -322,6 +322,36 @@ class DovecotMigrationServiceIT {
     }
   }
 
+  /**
+   * A run that stops because the legacy server is gone says, for the folders after the one that failed, that the run
+   * stopped there: "Sent: not attempted: 'INBOX' cannot be migrated now" read as Sent's own problem (walk-through 5).
+   */
+  @Test
+  void foldersAfterTheOneThatFailedSayWhereTheRunStopped(@TempDir Path tmp) throws Exception {
+    try (Forwarder forwarder = new Forwarder(legacy.imapPort())) {
+      Settings settings = settings(tmp, forwarder.port(), "sweeper = no", "imapc_connection_retry_count = 0");
+      try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+        service.ensureSkeleton("carol");
+        try (java.net.ServerSocket dead = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+          forwarder.retarget(dead.getLocalPort());
+        } // closed: connections to it are refused
+        forwarder.cutAll();
+        UserResult r = service.migrateUser("carol", List.of()).get(60, TimeUnit.SECONDS);
+        assertFalse(r.complete(), r.toString());
+        List<FolderResult> folders = r.folders();
+        assertTrue(folders.size() >= 2, r.toString());
+        String first = folders.get(0).folder();
+        assertEquals(FolderResult.Outcome.NOT_ATTEMPTED, folders.get(0).outcome(), r.toString());
+        assertFalse(folders.get(0).reason().startsWith("the run stopped"), folders.get(0).reason());
+        for (FolderResult later : folders.subList(1, folders.size())) {
+          assertEquals(FolderResult.Outcome.NOT_ATTEMPTED, later.outcome(), r.toString());
+          assertTrue(later.reason().startsWith("the run stopped at " + first + ": " + folders.get(0).reason()),
+              later.reason());
+        }
+      }
+    }
+  }
+
   private static Map<String, FolderStatus> byName(UserStatus s) {
     return s.folders().stream().collect(Collectors.toMap(FolderStatus::folder, f -> f));
   }
