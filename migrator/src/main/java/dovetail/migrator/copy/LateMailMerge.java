@@ -88,14 +88,14 @@ public final class LateMailMerge {
       }
       // This folder's problem only: the user's other folders are still checked (a gone folder stopped them all).
       String why = "the legacy folder " + legacyName + " cannot be checked: " + e.getMessage();
-      record(Map.of(LateMailState.ERROR, MigrationState.oneLine(why)));
+      recordUnchecked(why);
       LOG.warn("{}: {}", mailbox.name(), why);
       return Result.notChecked(mailbox.name(), why);
     }
     if (status.uidValidity() > 0 && status.uidValidity() != uidValidity) {
       String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
           + "; its late mail cannot be told from the migrated mail and is not merged";
-      record(Map.of(LateMailState.ERROR, why));
+      recordUnchecked(why);
       LOG.warn("{}: {}", mailbox.name(), why);
       return Result.notChecked(mailbox.name(), why);
     }
@@ -264,6 +264,14 @@ public final class LateMailMerge {
 
   private long count(String key) {
     return Math.max(0, number(mailbox.dovetailState().get(key)));
+  }
+
+  /**
+   * Records why the folder could not be checked, without stamping a check: status's legacy_checked is what the
+   * runbook watches to see the checks run.
+   */
+  private void recordUnchecked(String why) {
+    mailbox.updateDovetailState(s -> MigrationState.merge(s, Map.of(LateMailState.ERROR, MigrationState.oneLine(why))));
   }
 
   /** Merges {@code updates} into the state and stamps the check. */

@@ -199,6 +199,10 @@ class LateMailDovecotIT {
       assertEquals(1, later.merged(), report.toString());
       assertTrue(store(settings).open("Later").message(legacyUid).isPresent(), "the late message is in the store");
       assertEquals(3, store(settings).open("Gone").messages().size(), "the migrated messages stay");
+      // The runbook watches legacy_checked move as proof that the checks run: a check that could not run is no check.
+      assertTrue(byName(service.status(USER), "Later").legacyChecked().isPresent());
+      assertTrue(byName(service.status(USER), "Gone").legacyChecked().isEmpty(), service.status(USER).toString());
+      assertFalse(byName(service.status(USER), "Gone").error().isEmpty(), "the reason is shown instead");
     }
   }
 

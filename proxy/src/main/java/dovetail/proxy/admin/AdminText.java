@@ -70,8 +70,10 @@ public final class AdminText {
   public static List<String> synced(JsonNode r) {
     List<String> lines = new ArrayList<>();
     long renumbered = 0;
+    int checked = 0;
     for (JsonNode f : r.path("folders")) {
       renumbered += f.path("renumbered").asLong();
+      checked += f.path("checked").asBoolean() ? 1 : 0;
       String problem = f.path("problem").asText();
       lines.add("  " + f.path("folder").asText() + ": " + (f.path("checked").asBoolean() ? "checked" : "not checked")
           + ", " + f.path("merged").asLong() + " late messages merged"
@@ -85,7 +87,8 @@ public final class AdminText {
       lines.add("  stopped: " + r.path("abort_reason").asText());
     }
     lines.add(r.path("user").asText() + ": " + r.path("merged").asLong() + " late messages merged from the legacy "
-        + "server into " + r.path("folders").size() + " folders checked" + (renumbered > 0 ? ", " + renumbered
+        + "server into " + checked + " folders checked" + (checked < r.path("folders").size()
+        ? ", " + (r.path("folders").size() - checked) + " not checked" : "") + (renumbered > 0 ? ", " + renumbered
         + " local messages renumbered" : ""));
     return lines;
   }

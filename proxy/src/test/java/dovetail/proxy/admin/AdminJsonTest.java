@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dovetail.migrator.copy.LateMailMerge;
 import dovetail.migrator.service.FolderStatus;
+import dovetail.migrator.service.LateMailReport;
 import dovetail.migrator.service.UserStatus;
 import java.util.List;
 import java.util.Map;
@@ -128,5 +130,18 @@ class AdminJsonTest {
     List<String> lines = StatusTable.render(doc, true);
     String row = lines.stream().filter(l -> l.startsWith("  Notes")).findFirst().orElseThrow();
     assertTrue(row.matches("\\s+Notes\\s+local\\s+5\\s+50 B\\s+-\\s+-\\s+-\\s+-"), row);
+  }
+
+  /** A folder that could not be checked is not counted as checked (walk-through 5: "into 1 folders checked"). */
+  @Test
+  void syncCountsOnlyTheFoldersItCouldCheck() {
+    LateMailReport report = new LateMailReport("dave", List.of(
+        new LateMailMerge.Result("INBOX", true, 2, 0, 300, ""),
+        new LateMailMerge.Result("Sent", false, 0, 0, 0, "the legacy UIDVALIDITY changed from 7 to 9")),
+        List.of(), Optional.empty());
+    List<String> lines = AdminText.synced(AdminJson.synced(report));
+    assertEquals("  Sent: not checked, 0 late messages merged; the legacy UIDVALIDITY changed from 7 to 9", lines.get(1));
+    assertEquals("dave: 2 late messages merged from the legacy server into 1 folders checked, 1 not checked",
+        lines.get(lines.size() - 1));
   }
 }
