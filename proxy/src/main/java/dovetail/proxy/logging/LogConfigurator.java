@@ -28,7 +28,8 @@ import java.util.Map;
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
   static final String APPENDER = "STDERR";
-  static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%X{user:-}:%session] %logger{20} - %msg%n";
+  /** The empty {@code {}} after {@code %safe(%msg)}: without it logback reads the {@code %n} after it as text. */
+  static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%safe(%X{user:-}):%session] %logger{20} - %safe(%msg){}%n";
 
   /** What logback's own configurators look for before logback.xml (ContextInitializer, logback 1.5). */
   private static final List<String> PREFERRED_PROPERTIES = List.of(ClassicConstants.CONFIG_FILE_PROPERTY,
@@ -65,7 +66,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
   /** logback.xml, element by element. */
   static void apply(LoggerContext context) {
-    registerSessionWord(context);
+    registerWords(context);
 
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
@@ -93,8 +94,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     root.addAppender(stderr);
   }
 
-  /** {@code <conversionRule conversionWord="session" .../>}: where Joran keeps such rules, for every layout. */
-  private static void registerSessionWord(LoggerContext context) {
+  /** The {@code <conversionRule .../>}s, put where Joran keeps such rules, for every layout. */
+  private static void registerWords(LoggerContext context) {
     @SuppressWarnings("unchecked")
     Map<String, String> rules = (Map<String, String>) context.getObject(CoreConstants.PATTERN_RULE_REGISTRY);
     if (rules == null) {
@@ -102,5 +103,6 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
       context.putObject(CoreConstants.PATTERN_RULE_REGISTRY, rules);
     }
     rules.put("session", SessionConverter.class.getName());
+    rules.put("safe", SafeText.class.getName());
   }
 }

@@ -3,6 +3,7 @@ package dovetail.proxy.logging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -81,6 +82,27 @@ class LogConfiguratorTest {
     // One line spelled out, so that a change to logback.xml and the code together still shows up here.
     assertEquals(time() + " INFO  [alice:3f2a] d.p.pop3.PassCommand - POP3 login: alice\n",
         line(code, "dovetail.proxy.pop3.PassCommand", Level.INFO, Map.of("user", "alice", "session", "3f2a"), null));
+  }
+
+  /**
+   * What a client sends reaches the log as one line, without control characters (walk-through 6, W2: a user name with
+   * a line break wrote a forged "user ceo logged in" line; a NUL made grep print "binary file matches"; ESC reached
+   * the terminal). Both configurations, as they must agree.
+   */
+  @Test
+  void aClientsControlCharactersCannotForgeLinesOrReachTheTerminal() throws Exception {
+    String hostile = "mallory\r\n05:00:00.000 INFO  [:SID-forged] d.p.a.SuccessfulLogins - user ceo logged in\u0000"
+        + "\u001b[31mred\u009b\u007f\ttab";
+    for (LoggerContext context : List.of(fromXml(), fromCode())) {
+      String line = line(context, "dovetail.proxy.auth.FailedLogins", Level.WARN, Map.of("user", hostile), null);
+      assertTrue(line.endsWith("\n"), line);
+      String body = line.substring(0, line.length() - 1);
+      assertTrue(body.chars().noneMatch(c -> c != '\t' && (c < 0x20 || (c >= 0x7f && c <= 0x9f))), body);
+      assertTrue(body.contains("[mallory??05:00:00.000 INFO  [:SID-forged] d.p.a.SuccessfulLogins - user ceo logged "
+          + "in??[31mred??\ttab:]"), body);
+      assertTrue(body.endsWith("POP3 login: mallory??05:00:00.000 INFO  [:SID-forged] d.p.a.SuccessfulLogins - user "
+          + "ceo logged in??[31mred??\ttab"), body);
+    }
   }
 
   @Test
