@@ -76,11 +76,16 @@ public final class FolderNames {
 
   /**
    * Refuses a name for a new folder (CREATE, RENAME's new name) that the store cannot hold ({@link #check}) or James
-   * does not create (MailboxPath.assertAcceptable: '%' or '*', a leading '#', more than 200 characters). {@code path} as James's
+   * does not create (MailboxPath.assertAcceptable: '%' or '*', a leading '#', more than 200 characters), or that stock
+   * Dovecot would not open after the hand-over (a leading '~'). {@code path} as James's
    * mailbox manager takes it: without a trailing delimiter (MailboxPath.sanitize).
    */
   public static void checkNew(MailboxPath path, char delimiter) throws InvalidFolderNameException {
     check(path.getName(), delimiter);
+    if (path.getName().startsWith("~")) {
+      // Dovecot's mailbox_list_is_valid_fs_name: its home-directory shorthand; stock Dovecot would not open the folder.
+      throw InvalidFolderNameException.because("Begins with '~'");
+    }
     try {
       path.assertAcceptable(delimiter);
     } catch (TooLongMailboxNameException e) {

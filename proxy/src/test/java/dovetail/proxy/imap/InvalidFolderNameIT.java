@@ -109,6 +109,11 @@ class InvalidFolderNameIT {
       assertEquals(" NO [CANNOT] Invalid mailbox name: Has adjacent hierarchy separators",
           tagged(imap, "SUBSCRIBE \"a..b\""));
       assertTrue(tagged(imap, "CREATE \"Liste.\"").startsWith(" OK "), "a trailing separator is dropped, as before");
+      // Stock Dovecot refuses to open such a folder after the hand-over (walk-through 6, W4): refused as Dovecot does.
+      assertEquals(" NO [CANNOT] Invalid mailbox name: Begins with '~'", tagged(imap, "CREATE \"~keep\""));
+      assertTrue(tagged(imap, "CREATE \"Keep\"").startsWith(" OK "));
+      assertEquals(" NO [CANNOT] Invalid mailbox name: Begins with '~'", tagged(imap, "RENAME \"Keep\" \"~Keep\""));
+      assertTrue(tagged(imap, "CREATE \"Keep.~sub\"").startsWith(" OK "), "only the name's first character, as Dovecot");
       assertEquals(List.of(), problems.lines());
     }
   }
