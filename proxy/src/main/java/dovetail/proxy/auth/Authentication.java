@@ -28,13 +28,15 @@ public final class Authentication {
   private final Authorizator authorizator;
   private final SessionProvider sessions;
   private final Predicate<String> listedUsers;
+  private final MasterLoginName masterNames;
 
   private Authentication(Authenticator authenticator, Authorizator authorizator, SessionProvider sessions,
-      Predicate<String> listedUsers) {
+      Predicate<String> listedUsers, MasterLoginName masterNames) {
     this.authenticator = authenticator;
     this.authorizator = authorizator;
     this.sessions = sessions;
     this.listedUsers = listedUsers;
+    this.masterNames = masterNames;
   }
 
   /** The users a passwd-file passdb lists (LMTP's recipient check); none for passdb = legacy. */
@@ -68,10 +70,11 @@ public final class Authentication {
     }
     MasterPasswords masters = MasterPasswords.of(settings.masterUsers().passwdFile(), failed);
     Authorizator authorizator = new MasterUserAuthorizator(masters, userExists);
+    MasterLoginName masterNames = new MasterLoginName(settings.masterUsers().separator());
     SessionProvider sessions = new MasterLoginSessions(new SessionProviderImpl(users, authorizator), users, masters,
-        settings.masterUsers().separator(), failed);
+        masterNames, failed);
     return new Authentication(users, authorizator, sessions,
-        settings.passdb() instanceof Passdb.PasswdFile ? userExists : name -> false);
+        settings.passdb() instanceof Passdb.PasswdFile ? userExists : name -> false, masterNames);
   }
 
   /** The users' passdb (IMAP LOGIN, AUTHENTICATE PLAIN, and later POP3 USER/PASS). */
@@ -82,6 +85,11 @@ public final class Authentication {
   /** Master users may act as any user; nobody else as another. */
   public Authorizator authorizator() {
     return authorizator;
+  }
+
+  /** How a master login names its two users ({@code user*master}), for the front-ends that read login names. */
+  public MasterLoginName masterLoginName() {
+    return masterNames;
   }
 
   /** For the James mailbox manager: {@link #authenticator()} and {@link #authorizator()} plus user*master. */

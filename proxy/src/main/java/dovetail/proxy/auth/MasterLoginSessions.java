@@ -1,5 +1,7 @@
 package dovetail.proxy.auth;
 
+import java.net.InetAddress;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxSession;
@@ -8,6 +10,8 @@ import org.apache.james.mailbox.exception.BadCredentialsException;
 import org.apache.james.mailbox.exception.ForbiddenDelegationException;
 import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.exception.UserDoesNotExistException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * James's session provider with Dovecot's two master-user logins on top:
@@ -28,22 +32,23 @@ import org.apache.james.mailbox.exception.UserDoesNotExistException;
  * <p>Every password login (IMAP LOGIN and AUTHENTICATE, POP3 PASS and AUTH, users and master users, whatever the
  * passdb) passes here, so this is where a password longer than {@link PasswordLength#MAX_BYTES} is refused: like a
  * wrong password (logged, the failure delay, BadCredentialsException), before any passdb hashes it or sends it to
- * the legacy server.
+ * the legacy server, and where one client's concurrent checks are limited ({@link ClientCheckLimit}).
  */
 final class MasterLoginSessions implements SessionProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterLoginSessions.class);
   private final SessionProvider james;
   private final UserPassdb users;
   private final MasterPasswords masters;
-  private final String separator;
+  private final MasterLoginName names;
   private final FailedLogins failed;
+  private final ClientCheckLimit limit = new ClientCheckLimit(ClientCheckLimit.PER_CLIENT);
 
-  /** @param separator auth_master_user_separator, one character, or "" for none */
-  MasterLoginSessions(SessionProvider james, UserPassdb users, MasterPasswords masters, String separator,
+  MasterLoginSessions(SessionProvider james, UserPassdb users, MasterPasswords masters, MasterLoginName names,
       FailedLogins failed) {
     this.james = james;
     this.users = users;
     this.masters = masters;
-    this.separator = separator;
+    this.names = names;
     this.failed = failed;
   }
 
@@ -66,28 +71,30 @@ final class MasterLoginSessions implements SessionProvider {
       @Override
       public MailboxSession withoutDelegation() throws MailboxException {
         String given = givenUser.asString();
-        int at = separator.isEmpty() ? -1 : given.indexOf(separator);
-        if (at < 0) {
-          return asUser(givenUser, password);
+        try (ClientCheckLimit.Slot slot = slot(given)) {
+          if (!names.named(given)) {
+            return asUser(givenUser, password);
+          }
+          // A name with the separator is a master login or nothing: never a user name to hand to the passdb.
+          Optional<MasterLoginName.Parts> parts = names.split(given);
+          if (parts.isEmpty()) {
+            failed.refuse(given, "no user or master user name around the master user separator");
+            throw new BadCredentialsException();
+          }
+          return asMaster(parts.get().master(), password, parts.get().user());
         }
-        // A name with the separator is a master login or nothing: never a user name to hand to the passdb.
-        String user = given.substring(0, at);
-        String master = given.substring(at + 1);
-        if (user.isEmpty() || master.isEmpty()) {
-          failed.refuse(given, "empty user or master user name around '" + separator + "'");
-          throw new BadCredentialsException();
-        }
-        return asMaster(master, password, user);
       }
 
       @Override
       public MailboxSession as(Username otherUser) throws MailboxException {
         String given = givenUser.asString();
-        if (!masters.isMaster(given)) {
-          failed.refuse(given, "not a master user, may not log in as " + otherUser.asString());
-          throw new BadCredentialsException();
+        try (ClientCheckLimit.Slot slot = slot(given)) {
+          if (!masters.isMaster(given)) {
+            failed.refuse(given, "not a master user, may not log in as " + otherUser.asString());
+            throw new BadCredentialsException();
+          }
+          return asMaster(given, password, otherUser.asString());
         }
-        return asMaster(given, password, otherUser.asString());
       }
 
       @Override
@@ -95,6 +102,24 @@ final class MasterLoginSessions implements SessionProvider {
         return james.authenticate(givenUser, password).forMatchingUser(otherUser);
       }
     };
+  }
+
+  /**
+   * A place for this check among its client's ({@link ClientCheckLimit}); a login beyond the client's limit is a
+   * temporary failure at once, unchecked and without the failure delay (which would hold a thread again).
+   */
+  private ClientCheckLimit.Slot slot(String given) throws PassdbUnavailableException {
+    Optional<InetAddress> client = LoginClient.current().map(c -> c.remote().getAddress());
+    if (client.isEmpty()) {
+      return () -> { };
+    }
+    Optional<ClientCheckLimit.Slot> slot = limit.enter(client.get());
+    if (slot.isEmpty()) {
+      LOG.warn("too many logins at once from {}: {} answered as a temporary failure, not checked",
+          client.get().getHostAddress(), given);
+      throw new PassdbUnavailableException();
+    }
+    return slot.get();
   }
 
   /** Every way on from here is refused, once, as a wrong password is. */

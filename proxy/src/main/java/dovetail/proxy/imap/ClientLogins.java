@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
  * client's address to the legacy server. James's Authenticator is asked only user and password, and {@code doAuth}
  * runs on another thread than this processor (a blocking-call worker for LOGIN, the line-handler thread for
  * AUTHENTICATE's answer), so it is named there, in doAuth itself, which {@link PasswordLogin} runs so that a passdb
- * that cannot answer gets a temporary failure. Capabilities stay those of James's own processors.
+ * that cannot answer gets a temporary failure. Both run on {@link LoginThreads}, not on James's blocking-call threads.
+ * Capabilities stay those of James's own processors.
  */
 final class ClientLogins implements ImapProcessor {
   private static final String ATTRIBUTE = "dovetail.imap.CLIENT";
@@ -52,6 +53,30 @@ final class ClientLogins implements ImapProcessor {
     }
 
     @Override
+    protected Mono<Void> processRequestReactive(LoginRequest request, ImapSession session, Responder responder) {
+      return LoginThreads.run(() -> processRequest(request, session, responder));
+    }
+
+    /** {@code LOGIN user*master password} is a login of the master user as the user, as with SASL's authorization id. */
+    @Override
+    protected void processRequest(LoginRequest request, ImapSession session, Responder responder) {
+      if (request instanceof LoginParser.MasterLoginRequest master && !session.isPlainAuthDisallowed()) {
+        doAuthWithDelegation(delegation(master.getUserid(), master.master(), master.getPassword()), session, request,
+            responder);
+      } else {
+        super.processRequest(request, session, responder);
+      }
+    }
+
+    @Override
+    protected void doAuthWithDelegation(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+        Responder responder) {
+      try (LoginClient.Scope named = LoginClient.of(of(session))) {
+        super.doAuthWithDelegation(attempt, session, request, responder);
+      }
+    }
+
+    @Override
     protected void doAuth(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
         Responder responder, HumanReadableText failed) {
       try (LoginClient.Scope named = LoginClient.of(of(session))) {
@@ -70,6 +95,20 @@ final class ClientLogins implements ImapProcessor {
     Authenticate(MailboxManager mailboxes, StatusResponseFactory responses, MetricFactory metrics) {
       super(mailboxes, responses, metrics);
       this.responses = responses;
+    }
+
+    @Override
+    protected Mono<Void> processRequestReactive(AuthenticateRequest request, ImapSession session,
+        Responder responder) {
+      return LoginThreads.run(() -> processRequest(request, session, responder));
+    }
+
+    @Override
+    protected void doAuthWithDelegation(AuthenticationAttempt attempt, ImapSession session, ImapRequest request,
+        Responder responder) {
+      try (LoginClient.Scope named = LoginClient.of(of(session))) {
+        super.doAuthWithDelegation(attempt, session, request, responder);
+      }
     }
 
     @Override

@@ -24,7 +24,6 @@ import org.apache.james.imap.decode.ImapDecoder;
 import org.apache.james.imap.message.response.UnpooledStatusResponseFactory;
 import org.apache.james.imapserver.netty.NettyConstants;
 import org.apache.james.protocols.netty.LineHandlerAware;
-import org.apache.james.util.ReactorUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * wait in a buffer of bounded size (reading pauses beyond {@link FrameLimits#readAhead()}).
  *
  * <p>While a processor has pushed a line handler (IDLE waiting for DONE, AUTHENTICATE for the client's answer),
- * whole lines go to it instead, one at a time and off the event loop, as James runs its processors (LOGIN
- * included) on ReactorUtils.BLOCKING_CALL_WRAPPER: AUTHENTICATE's answer is checked there (a password hash, the
- * legacy server, the failed-login delay), and an event loop serves many other connections.
+ * whole lines go to it instead, one at a time and off the event loop, on {@link LoginThreads} as LOGIN: AUTHENTICATE's
+ * answer is checked there (a password hash, the legacy server, the failed-login delay), and an event loop serves many
+ * other connections.
  *
  * <p>After STARTTLS nothing may follow in plain text: bytes that were sent with it, or arrive before TLS is on,
  * close the connection (RFC 3207 §6 and CVE-2011-0411, STARTTLS command injection).
@@ -134,8 +133,9 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
   }
 
   /**
-   * Gives the line handler one whole line, if there is one, on James's blocking-call scheduler; input is taken up
-   * again on the event loop once the handler has returned.
+   * Gives the line handler one whole line, if there is one, on {@link LoginThreads} (the handler is AUTHENTICATE's,
+   * checking the password its line carries, or IDLE's); input is taken up again on the event loop once the handler
+   * has returned.
    */
   private void toLineHandler(ChannelHandlerContext ctx, ByteBuf in, ChannelInboundHandlerAdapter handler) {
     int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
@@ -148,7 +148,7 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     byte[] bytes = new byte[lf - in.readerIndex() + 1];
     in.readBytes(bytes);
     lineRunning = true;
-    ReactorUtils.BLOCKING_CALL_WRAPPER.schedule(() -> {
+    LoginThreads.SCHEDULER.schedule(() -> {
       Exception failure = null;
       try {
         if (ctx.channel().isActive()) { // a client that has gone gets no answer to its last line

@@ -3,6 +3,7 @@ package dovetail.proxy.imap;
 import dovetail.conf.Endpoint;
 import dovetail.conf.TlsSettings;
 import dovetail.migrator.service.Migrations;
+import dovetail.proxy.auth.MasterLoginName;
 import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.proxy.search.SortExtension;
 import io.netty.buffer.Unpooled;
@@ -74,20 +75,14 @@ public final class ImapService implements AutoCloseable {
    * Starts the listeners. On failure, whatever started is stopped again.
    *
    * @param pollInterval how often folders selected by some session are checked for other writers' changes
-   */
-  public static ImapService start(Optional<Endpoint.Tcp> imap, Optional<Endpoint.Tcp> imaps, TlsSettings tls,
-      MailboxBackend backend, ScheduledExecutorService scheduler, Duration pollInterval) throws Exception {
-    return start(imap, imaps, tls, backend, scheduler, pollInterval, Optional.empty(), Duration.ZERO);
-  }
-
-  /**
    * @param migrations the legacy server's migrations, when there is one: folders are then migrated on access
    *     ({@link MigrateOnAccess})
    * @param progressInterval how often a client waiting on a migration hears of it
+   * @param masterNames how LOGIN's name names a master login ({@code user*master})
    */
   public static ImapService start(Optional<Endpoint.Tcp> imap, Optional<Endpoint.Tcp> imaps, TlsSettings tls,
       MailboxBackend backend, ScheduledExecutorService scheduler, Duration pollInterval,
-      Optional<Migrations> migrations, Duration progressInterval) throws Exception {
+      Optional<Migrations> migrations, Duration progressInterval, MasterLoginName masterNames) throws Exception {
     ImapService service = new ImapService();
     try {
       FolderPoller poller = new FolderPoller(backend);
@@ -96,10 +91,10 @@ public final class ImapService implements AutoCloseable {
           .orElse(null);
       PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
       if (imap.isPresent()) {
-        service.add("imap", imap.get(), tls, false, backend, rule, poller, onAccess);
+        service.add("imap", imap.get(), tls, false, backend, rule, poller, onAccess, masterNames);
       }
       if (imaps.isPresent()) {
-        service.add("imaps", imaps.get(), tls, true, backend, rule, poller, onAccess);
+        service.add("imaps", imaps.get(), tls, true, backend, rule, poller, onAccess, masterNames);
       }
       long millis = pollInterval.toMillis();
       // Its own thread: a look that waits for the mailbox layer must not hold up the progress lines on `scheduler`.
@@ -118,7 +113,8 @@ public final class ImapService implements AutoCloseable {
   }
 
   private void add(String name, Endpoint.Tcp endpoint, TlsSettings tls, boolean implicitTls, MailboxBackend backend,
-      PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess) throws Exception {
+      PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess, MasterLoginName masterNames)
+      throws Exception {
     // SelectionEventBus: SELECT's own selected mailbox stays silent, a FolderView takes its place (FolderViewSession).
     // James's default processor, with LIST's special-use attributes from the legacy server (SpecialUseTyper).
     MailboxTyper specialUse = new SpecialUseTyper(backend);
@@ -135,7 +131,8 @@ public final class ImapService implements AutoCloseable {
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     james = new ClientLogins(james, backend.mailboxManager(), responses, backend.metrics());
     ImapDecoder decoder = new DefaultImapDecoder(responses, MailboxNameGuard.guarding(ListPatternsParser.over(
-        UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses), responses), responses),
+        UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses), responses, masterNames),
+            responses),
         responses), responses));
     DovetailImapServer server = new DovetailImapServer(decoder,
         EightBitStrings.encoder(SpecialUseLsub.encoder(SortExtension.encoder(

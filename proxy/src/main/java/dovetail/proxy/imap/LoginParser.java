@@ -1,6 +1,8 @@
 package dovetail.proxy.imap;
 
+import dovetail.proxy.auth.MasterLoginName;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.james.core.Username;
 import org.apache.james.imap.api.ImapConstants;
 import org.apache.james.imap.api.ImapMessage;
@@ -20,22 +22,47 @@ import org.apache.james.imap.message.request.LoginRequest;
  * atom up to a space, a parenthesis or a control character, and accepts it.
  */
 final class LoginParser extends AbstractImapCommandParser {
-  private LoginParser(StatusResponseFactory responses) {
+  private final MasterLoginName masterNames;
+
+  private LoginParser(StatusResponseFactory responses, MasterLoginName masterNames) {
     super(ImapConstants.LOGIN_COMMAND, responses);
+    this.masterNames = masterNames;
   }
 
-  /** {@code parsers} with LOGIN parsed here. */
-  static ImapCommandParserFactory over(ImapCommandParserFactory parsers, StatusResponseFactory responses) {
-    LoginParser login = new LoginParser(responses);
+  /** {@code parsers} with LOGIN parsed here; a master login's name ({@code user*master}) is split here. */
+  static ImapCommandParserFactory over(ImapCommandParserFactory parsers, StatusResponseFactory responses,
+      MasterLoginName masterNames) {
+    LoginParser login = new LoginParser(responses, masterNames);
     return name -> "LOGIN".equals(name.toUpperCase(Locale.ROOT)) ? login : parsers.getParser(name);
   }
 
   @Override
   protected ImapMessage decode(ImapRequestLineReader request, Tag tag, ImapSession session) throws DecodingException {
-    Username user = Username.of(argument(request));
+    String name = argument(request);
     String password = argument(request);
     request.eol();
-    return new LoginRequest(user, password, tag);
+    Optional<MasterLoginName.Parts> master = masterNames.split(name);
+    if (master.isPresent()) {
+      return new MasterLoginRequest(master.get().userName(), master.get().masterName(), password, tag);
+    }
+    return new LoginRequest(Username.of(name), password, tag);
+  }
+
+  /**
+   * {@code LOGIN user*master password}: the master user logs in as the user, as SASL PLAIN with an authorization id
+   * does ({@link ClientLogins}). {@link #getUserid()} is the user.
+   */
+  static final class MasterLoginRequest extends LoginRequest {
+    private final Username master;
+
+    MasterLoginRequest(Username user, Username master, String password, Tag tag) {
+      super(user, password, tag);
+      this.master = master;
+    }
+
+    Username master() {
+      return master;
+    }
   }
 
   private static String argument(ImapRequestLineReader request) throws DecodingException {

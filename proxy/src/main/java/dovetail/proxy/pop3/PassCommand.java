@@ -2,12 +2,14 @@ package dovetail.proxy.pop3;
 
 import dovetail.migrator.source.ForwardedClient;
 import dovetail.proxy.auth.LoginClient;
+import dovetail.proxy.auth.MasterLoginName;
 import dovetail.proxy.auth.PassdbUnavailableException;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.james.core.Username;
 import org.apache.james.mailbox.MailboxSession;
@@ -56,6 +58,12 @@ final class PassCommand implements CommandHandler<POP3Session> {
       return Pop3Replies.PLAINTEXT_DISALLOWED;
     }
     String password = request.getArgument() == null ? "" : request.getArgument();
+    Optional<MasterLoginName.Parts> master = session.getAttachment(UserCommand.MASTER_LOGIN, State.Connection);
+    if (master.isPresent()) {
+      MasterLoginName.Parts names = master.get();
+      return login(session, names.user() + " (master user " + names.master() + ")",
+          s -> s.authenticate(names.masterName(), password).as(names.userName()));
+    }
     return login(session, session.getUsername(), password);
   }
 

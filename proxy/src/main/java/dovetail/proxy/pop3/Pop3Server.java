@@ -1,5 +1,6 @@
 package dovetail.proxy.pop3;
 
+import dovetail.proxy.auth.MasterLoginName;
 import dovetail.proxy.imap.AdjustedPipeline;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -49,13 +50,15 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
   private final InboxAccess inboxes;
   private final MetricFactory metrics;
   private final EventExecutorGroup commands;
+  private final MasterLoginName masterNames;
   private POP3Protocol protocol;
 
   /** @param commands where commands run: {@link #commandPool}, which the caller shuts down */
-  Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, InboxAccess inboxes, MetricFactory metrics,
-      EventExecutorGroup commands) {
+  Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, MasterLoginName masterNames, InboxAccess inboxes,
+      MetricFactory metrics, EventExecutorGroup commands) {
     this.rule = rule;
     this.sessions = sessions;
+    this.masterNames = masterNames;
     this.inboxes = inboxes;
     this.metrics = metrics;
     this.commands = commands;
@@ -90,7 +93,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new CommandDispatcher<POP3Session>(),
         new CapaCmdHandler(metrics),
         new ExtraCapabilities(),
-        new UserCommand(rule),
+        new UserCommand(rule, masterNames),
         pass,
         new AuthCommand(rule, pass),
         new StlsCommand(metrics),

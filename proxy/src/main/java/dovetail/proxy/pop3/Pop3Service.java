@@ -3,6 +3,7 @@ package dovetail.proxy.pop3;
 import dovetail.conf.Endpoint;
 import dovetail.conf.Pop3Settings;
 import dovetail.conf.TlsSettings;
+import dovetail.proxy.auth.MasterLoginName;
 import dovetail.migrator.service.Migrations;
 import dovetail.proxy.imap.PathFileSystem;
 import dovetail.proxy.imap.PlaintextAuthRule;
@@ -60,18 +61,18 @@ public final class Pop3Service implements AutoCloseable {
    */
   public static Pop3Service start(Optional<Endpoint.Tcp> pop3, Optional<Endpoint.Tcp> pop3s, TlsSettings tls,
       SessionProvider sessions, Function<String, MailStore> stores, Optional<Migrations> migrations,
-      String uidlFormat, Pop3Settings changes) throws Exception {
+      String uidlFormat, Pop3Settings changes, MasterLoginName masterNames) throws Exception {
     InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat), changes);
     PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
     Pop3Service service = new Pop3Service();
     try {
       if (pop3.isPresent()) {
         service.add("pop3", pop3.get(), tls, false,
-            new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory(), service.commands));
+            new Pop3Server(rule, sessions, masterNames, inboxes, new DefaultMetricFactory(), service.commands));
       }
       if (pop3s.isPresent()) {
         service.add("pop3s", pop3s.get(), tls, true,
-            new Pop3Server(rule, sessions, inboxes, new DefaultMetricFactory(), service.commands));
+            new Pop3Server(rule, sessions, masterNames, inboxes, new DefaultMetricFactory(), service.commands));
       }
       return service;
     } catch (Exception e) {

@@ -127,7 +127,7 @@ public final class DovetailServer implements AutoCloseable {
       imap = ListenFailure.binding(ListenFailure.listeners("imap_listen", settings.listeners().imap(),
           "imaps_listen", settings.listeners().imaps()), () -> ImapService.start(settings.listeners().imap(),
               settings.listeners().imaps(), settings.tls(), backend, scheduler, tuning.pollInterval(),
-              m0.map(m -> (Migrations) m), tuning.progressInterval()));
+              m0.map(m -> (Migrations) m), tuning.progressInterval(), authentication.masterLoginName()));
       for (ImapService.Listener l : imap.listeners()) {
         LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT), l.address(),
             l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STARTTLS)" : "");
@@ -137,7 +137,7 @@ public final class DovetailServer implements AutoCloseable {
             "pop3s_listen", settings.listeners().pop3s()), () -> Pop3Service.start(settings.listeners().pop3(),
                 settings.listeners().pop3s(), settings.tls(), authentication.sessionProvider(), stores,
                 m0.map(m -> (Migrations) m), settings.pop3UidlFormat(),
-                settings.pop3()));
+                settings.pop3(), authentication.masterLoginName()));
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }

@@ -37,7 +37,7 @@ class MasterLoginCommandIT {
   @BeforeAll
   static void start() throws Exception {
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("alice", "{PLAIN}alice-pw")
-        .masterUser("admin", "{PLAIN}" + MASTER_PASSWORD).start();
+        .user("erin@example.org", "{PLAIN}erin-pw").masterUser("admin", "{PLAIN}" + MASTER_PASSWORD).start();
     dovetail.store("alice").create("Alice-Only");
   }
 
@@ -55,7 +55,7 @@ class MasterLoginCommandIT {
     DovecotServer.assumeInstalled();
     if (dovecot == null) {
       dovecot = DovecotServer.builder(dir.resolve("dovecot")).user("alice", "alice-pw")
-          .masterUser("admin", MASTER_PASSWORD).start();
+          .user("erin@example.org", "erin-pw").masterUser("admin", MASTER_PASSWORD).start();
     }
     return dovecot;
   }
@@ -92,6 +92,34 @@ class MasterLoginCommandIT {
       List.of("LOGIN alice*admin wrong-password"),
       List.of("LOGIN *admin " + MASTER_PASSWORD));
 
+  /**
+   * A user name with a domain (walk-through 6, W3: 'BAD failed. Illegal arguments.', as James read
+   * "example.org*admin" as the domain; Dovecot logs in).
+   */
+  private static final List<List<String>> DOMAIN_SESSIONS = List.of(
+      List.of("LOGIN erin@example.org*admin " + MASTER_PASSWORD, "SELECT INBOX"),
+      List.of("LOGIN \"Erin@Example.ORG*admin\" \"" + MASTER_PASSWORD + "\"", "SELECT INBOX"),
+      List.of("LOGIN erin@example.org*admin wrong-password"));
+
+  @Test
+  void aUserWithADomainLogsInWithTheMasterSeparatorOverImapAndPop3() throws IOException {
+    assertEquals(List.of("LOGIN OK", "SELECT OK"), statuses(dovetail.imapPort(), DOMAIN_SESSIONS.get(0)));
+    assertEquals(List.of("LOGIN OK", "SELECT OK"), statuses(dovetail.imapPort(), DOMAIN_SESSIONS.get(1)));
+    assertEquals(List.of("LOGIN NO"), statuses(dovetail.imapPort(), DOMAIN_SESSIONS.get(2)));
+    try (Socket s = new Socket("127.0.0.1", dovetail.pop3Port())) {
+      s.setSoTimeout(30_000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      OutputStream o = s.getOutputStream();
+      assertTrue(in.readLine().startsWith("+OK"));
+      for (String command : List.of("USER erin@example.org*admin", "PASS " + MASTER_PASSWORD, "STAT", "QUIT")) {
+        o.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        o.flush();
+        String reply = in.readLine();
+        assertTrue(reply.startsWith("+OK"), command + ": " + reply);
+      }
+    }
+  }
+
   @Test
   void loginWithMasterSeparatorOpensTheUsersMailbox() throws IOException {
     for (List<String> session : SESSIONS.subList(0, 3)) {
@@ -104,7 +132,9 @@ class MasterLoginCommandIT {
   @Test
   void dovetailAnswersMasterLoginsAsDovecotDoes() throws Exception {
     int dovecotPort = dovecot().imapPort();
-    for (List<String> session : SESSIONS) {
+    List<List<String>> all = new ArrayList<>(SESSIONS);
+    all.addAll(DOMAIN_SESSIONS);
+    for (List<String> session : all) {
       List<String> onDovetail = new ArrayList<>(statuses(dovetail.imapPort(), session));
       onDovetail.remove("alice's folder listed"); // that folder is only in Dovetail's store
       assertEquals(statuses(dovecotPort, session), onDovetail, session.get(0));

@@ -40,7 +40,8 @@ class PasswordLengthTest {
     PasswdFileAuthenticator passdb = new PasswdFileAuthenticator(new PasswdFile(users), failed,
         new SuccessfulLogins(LoginListener.NONE));
     sessions = new MasterLoginSessions(new SessionProviderImpl(passdb,
-        new MasterUserAuthorizator(masterPasswords, name -> true)), passdb, masterPasswords, "*", failed);
+        new MasterUserAuthorizator(masterPasswords, name -> true)), passdb, masterPasswords, new MasterLoginName("*"),
+        failed);
   }
 
   @Test

@@ -33,6 +33,15 @@ final class RawImap implements AutoCloseable {
     return new RawImap(s);
   }
 
+  /** A connection from {@code localAddress} (another loopback address: another client, for the servers). */
+  static RawImap connectFrom(String localAddress, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new java.net.InetSocketAddress(localAddress, 0));
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 20_000);
+    s.setSoTimeout(20_000);
+    return new RawImap(s);
+  }
+
   static RawImap connectTls(int port, SSLContext context) throws IOException {
     SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
     s.setSoTimeout(20_000);

@@ -1,0 +1,64 @@
+package dovetail.proxy.imap;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.dovecot.DovecotServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One client flooding wrong LOGINs holds up nobody else (walk-through 6, W1): with passdb = legacy, a legacy Dovecot
+ * that trusts Dovetail slows every check of the flooding address (its auth penalty, up to 15 s), and those checks
+ * held all of James's blocking-call threads: other users' logins and the NOOPs of logged-in sessions waited for
+ * minutes. Real Dovecot 2.3 as the legacy server; the flood comes from 127.0.0.2, everybody else from 127.0.0.1. The
+ * clients' reads time out after 20 s, where the other users' answers, after the fix, take well under a second.
+ */
+class LoginFloodDovecotIT {
+  private static final int FLOOD = 100;
+
+  @TempDir Path dir;
+
+  @Test
+  void aLoginFloodFromOneAddressHoldsUpNeitherOtherLoginsNorLoggedInSessions() throws Exception {
+    DovecotServer.assumeInstalled();
+    List<RawImap> flood = new ArrayList<>();
+    try (DovecotServer legacy = DovecotServer.builder(dir.resolve("legacy")).user("alice", "Alice-Pass-1")
+        .user("bob", "Bob-Pass-2").user("carol", "Carol-Pass-3").autoCreateSpecialUse(false)
+        .extraConfig("login_trusted_networks = 127.0.0.1").start();
+        TestDovetail dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
+            .setting("sweeper = no").failureDelay(Duration.ZERO).start();
+        RawImap carol = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(carol.command("LOGIN carol Carol-Pass-3")).contains(" OK"));
+
+      for (int i = 0; i < FLOOD; i++) {
+        RawImap guess = RawImap.connectFrom("127.0.0.2", dovetail.imapPort());
+        flood.add(guess);
+        guess.send("g LOGIN alice Wrong-Guess-" + i);
+      }
+      Thread.sleep(1000); // the flood's checks are all under way
+      List<String> noop = carol.command("NOOP");
+      assertTrue(RawImap.last(noop).contains(" OK"), "a logged-in session is served: " + noop);
+      try (RawImap bob = RawImap.connect(dovetail.imapPort())) {
+        List<String> login = bob.command("LOGIN bob Bob-Pass-2");
+        assertTrue(RawImap.last(login).contains(" OK"), "another client logs in: " + login);
+      }
+      // Beyond the flooding address's few checks at a time, its guesses are turned away at once, unchecked.
+      String turnedAway = flood.get(FLOOD - 1).readResponse();
+      assertTrue(turnedAway.startsWith("g NO [UNAVAILABLE]"), turnedAway);
+    } finally {
+      for (RawImap guess : flood) {
+        try {
+          guess.close();
+        } catch (IOException ignored) {
+          // gone already
+        }
+      }
+    }
+  }
+}
