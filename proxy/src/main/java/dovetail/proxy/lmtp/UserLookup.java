@@ -62,7 +62,9 @@ final class UserLookup {
     // A user whose name holds the delimiter (a passwd-file "a+b") is found before the detail is taken off.
     for (String part : List.of(local, withoutDetail(local))) {
       for (String c : localOnly ? List.of(part) : List.of(part + domain, part)) {
-        if (!part.isEmpty() && SAFE.matcher(c).matches() && !c.contains("..") && !candidates.contains(c)) {
+        // No user can have a name the store refuses (longer than 255 characters: it was a 451 and a stack trace).
+        if (!part.isEmpty() && SAFE.matcher(c).matches() && !c.contains("..") && !candidates.contains(c)
+            && MailLocation.userNameProblem(c).isEmpty()) {
           candidates.add(c);
         }
       }

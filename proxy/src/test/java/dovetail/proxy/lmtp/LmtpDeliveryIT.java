@@ -240,6 +240,17 @@ class LmtpDeliveryIT {
   }
 
   /** An MTA keeps the recipient's case; the user is the same one who logs in (in lower case, as James and Dovecot). */
+  /** No user has a name longer than 255 characters: a permanent 550, not 451 and a stack trace (walk-through 6, W6). */
+  @Test
+  void aRecipientWithAnOverlongLocalPartIsUnknown() throws Exception {
+    try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) {
+      assertTrue(c.command("LHLO mta.example.org").startsWith("250"));
+      assertTrue(c.command("MAIL FROM:<sender@example.org>").startsWith("250"));
+      String rcpt = c.command("RCPT TO:<" + "a".repeat(300) + "@example.org>");
+      assertTrue(rcpt.startsWith("550 5.1.1"), rcpt);
+    }
+  }
+
   @Test
   void aRecipientInAnotherCaseIsTheSameUser() throws Exception {
     int before = inbox("erin").size();
