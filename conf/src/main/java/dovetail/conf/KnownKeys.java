@@ -100,7 +100,7 @@ final class KnownKeys {
             sieve_global sieve_global_dir sieve_global_extensions sieve_pipe_bin_dir sieve_plugins
             ssl_alt_cert ssl_alt_key ssl_ca ssl_cert_username_field ssl_cipher_list ssl_cipher_suites
             ssl_client_cert ssl_client_key ssl_client_require_valid_cert ssl_crypto_device ssl_curve_list
-            ssl_dh ssl_key_password ssl_min_protocol ssl_options ssl_prefer_server_ciphers ssl_require_crl
+            ssl_dh ssl_key_password ssl_options ssl_prefer_server_ciphers ssl_require_crl
             ssl_verify_client_cert state_dir stats_http_rawlog_dir stats_writer_socket_path
             submission_backend_capabilities submission_client_workarounds submission_host
             submission_logout_format submission_max_mail_size submission_max_recipients
@@ -182,6 +182,7 @@ final class KnownKeys {
         m.put("ssl_cert", "");
         m.put("ssl_key", "");
         m.put("disable_plaintext_auth", "yes");
+        m.put("ssl_min_protocol", "TLSv1.2");
         m.put("passdb", "legacy");
         m.put("proxy_not_trusted", "no");
         m.put("master_passdb", "");

@@ -16,6 +16,13 @@ import java.util.Set;
 final class NetworkBinder {
     private static final Map<String, SslMode> SSL = SettingsBinder.choices("no", SslMode.NO, "yes", SslMode.YES,
             "required", SslMode.REQUIRED);
+    /**
+     * Dovecot's words; the JDK turns TLS 1.1 and older off (jdk.tls.disabledAlgorithms), so those lower floors mean
+     * TLS 1.2 here, and Dovecot's LATEST means TLS 1.3.
+     */
+    private static final Map<String, String> MIN_PROTOCOL = SettingsBinder.choices("TLSv1.2", "TLSv1.2",
+            "TLSv1.3", "TLSv1.3", "TLSv1.1", "TLSv1.2", "TLSv1", "TLSv1.2", "SSLv3", "TLSv1.2", "ANY", "TLSv1.2",
+            "LATEST", "TLSv1.3");
 
     private final Assignments values;
 
@@ -49,7 +56,8 @@ final class NetworkBinder {
                     + ", found no ssl_cert");
         }
         return new TlsSettings(mode, cert, key, Values.directory(get("ssl_client_ca_dir")),
-                Values.readableFile(get("ssl_client_ca_file")), Values.bool(get("disable_plaintext_auth")));
+                Values.readableFile(get("ssl_client_ca_file")), Values.bool(get("disable_plaintext_auth")),
+                Values.choice(get("ssl_min_protocol"), MIN_PROTOCOL));
     }
 
     /** ssl_cert / ssl_key: {@code <path} of a readable file, as in Dovecot; empty = not set. */

@@ -65,7 +65,7 @@ class DefaultsTest {
     @Test
     void ownDefaults() {
         assertEquals(new TlsSettings(SslMode.NO, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                true),
+                true, "TLSv1.2"),
                 s.tls());
         assertEquals(new Passdb.Legacy(false), s.passdb());
         assertEquals(new SweeperSettings(true, Optional.empty(), 4, 0), s.sweeper());

@@ -39,7 +39,7 @@ class KnownKeysTest {
     void commonDovecotKeysAreIgnored() {
         for (String key : List.of("protocols", "listen", "base_dir", "log_path", "info_log_path", "mail_plugins",
                 "auth_verbose", "auth_mechanisms", "first_valid_uid", "mail_uid", "mail_gid",
-                "postmaster_address", "ssl_min_protocol", "ssl_cipher_list", "mail_max_userip_connections",
+                "postmaster_address", "ssl_cipher_list", "mail_max_userip_connections",
                 "imapc_rawlog_dir", "pop3c_rawlog_dir", "mail_debug", "auth_debug", "verbose_ssl", "ssl_dh")) {
             assertEquals(KnownKeys.Group.DOVECOT_IGNORED, KnownKeys.group(key), key);
         }

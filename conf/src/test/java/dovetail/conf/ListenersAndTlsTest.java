@@ -35,7 +35,7 @@ class ListenersAndTlsTest {
     void certAndKeyTurnTlsAndTlsListenersOn() {
         Settings s = parse("ssl_cert = <cert.pem", "ssl_key = <key.pem");
         assertEquals(new TlsSettings(SslMode.YES, Optional.of(cert), Optional.of(key), Optional.empty(),
-                Optional.empty(), true), s.tls());
+                Optional.empty(), true, "TLSv1.2"), s.tls());
         assertEquals(Optional.of(new Endpoint.Tcp("0.0.0.0", 993)), s.listeners().imaps());
         assertEquals(Optional.of(new Endpoint.Tcp("0.0.0.0", 995)), s.listeners().pop3s());
     }
@@ -49,6 +49,17 @@ class ListenersAndTlsTest {
         assertFalse(parse("disable_plaintext_auth = no").tls().passwordNeedsTls());
         assertTrue(parse("ssl = required", "ssl_cert = <cert.pem", "ssl_key = <key.pem", "disable_plaintext_auth = no")
                 .tls().passwordNeedsTls(), "ssl = required needs TLS whatever disable_plaintext_auth says");
+    }
+
+    /** Dovecot's values; the floors the JDK no longer offers are TLS 1.2, LATEST is TLS 1.3. */
+    @Test
+    void sslMinProtocolTakesDovecotsWords() {
+        assertEquals("TLSv1.2", parse().tls().minProtocol());
+        assertEquals("TLSv1.3", parse("ssl_min_protocol = TLSv1.3").tls().minProtocol());
+        assertEquals("TLSv1.3", parse("ssl_min_protocol = LATEST").tls().minProtocol());
+        assertEquals("TLSv1.2", parse("ssl_min_protocol = TLSv1").tls().minProtocol());
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> parse("ssl_min_protocol = TLSv2")).getMessage().contains("ssl_min_protocol"));
     }
 
     @Test

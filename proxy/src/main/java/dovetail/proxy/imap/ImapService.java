@@ -158,11 +158,7 @@ public final class ImapService implements AutoCloseable {
     c.addProperty("jmxName", "dovetail-" + name + "-" + INSTANCES.incrementAndGet());
     c.addProperty("helloName", "Dovetail");
     c.addProperty("helloName[@autodetect]", false);
-    if (tls.enabled()) {
-      c.addProperty(implicitTls ? "tls[@socketTLS]" : "tls[@startTLS]", true);
-      c.addProperty("tls.privateKey", tls.key().orElseThrow().toAbsolutePath().toString());
-      c.addProperty("tls.certificates", tls.cert().orElseThrow().toAbsolutePath().toString());
-    }
+    ListenerTls.configure(c, tls, implicitTls);
     // TLS-before-password is decided per connection by PlaintextAuthRule, through SessionView.
     c.addProperty("auth.requireSSL", false);
     c.addProperty("auth.plainAuthEnabled", true);

@@ -4,6 +4,7 @@ import dovetail.conf.Endpoint;
 import dovetail.conf.Pop3Settings;
 import dovetail.conf.TlsSettings;
 import dovetail.proxy.auth.MasterLoginName;
+import dovetail.proxy.imap.ListenerTls;
 import dovetail.migrator.service.Migrations;
 import dovetail.proxy.imap.PathFileSystem;
 import dovetail.proxy.imap.PlaintextAuthRule;
@@ -102,11 +103,7 @@ public final class Pop3Service implements AutoCloseable {
     c.addProperty("helloName[@autodetect]", false);
     c.addProperty("connectiontimeout", IDLE_TIMEOUT_SECONDS);
     c.addProperty("maxExecutorCount", LINE_THREADS);
-    if (tls.enabled()) {
-      c.addProperty(implicitTls ? "tls[@socketTLS]" : "tls[@startTLS]", true);
-      c.addProperty("tls.privateKey", tls.key().orElseThrow().toAbsolutePath().toString());
-      c.addProperty("tls.certificates", tls.cert().orElseThrow().toAbsolutePath().toString());
-    }
+    ListenerTls.configure(c, tls, implicitTls);
     return c;
   }
 

@@ -55,6 +55,30 @@ class TlsIT {
     }
   }
 
+  /**
+   * Only key exchanges with forward secrecy, as Dovecot's default ssl_cipher_list (!kRSA) allows: a client offering
+   * only static RSA is refused on imaps and pop3s, a default client gets ECDHE or TLS 1.3 (walk-through 6, W5).
+   */
+  @Test
+  void onlyCipherSuitesWithForwardSecrecyAreAccepted() throws Exception {
+    for (int port : new int[] {dovetail.imapsPort(), dovetail.pop3sPort()}) {
+      try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port)) {
+        s.setEnabledProtocols(new String[] {"TLSv1.2"});
+        s.setEnabledCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384"});
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, s::startHandshake, "port " + port);
+      }
+      try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port)) {
+        s.setEnabledProtocols(new String[] {"TLSv1.2"});
+        s.startHandshake();
+        assertTrue(s.getSession().getCipherSuite().startsWith("TLS_ECDHE_"), s.getSession().getCipherSuite());
+      }
+      try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", port)) {
+        s.startHandshake();
+        assertEquals("TLSv1.3", s.getSession().getProtocol());
+      }
+    }
+  }
+
   @Test
   void theServedCertificateIsTheConfiguredOne() throws Exception {
     try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", dovetail.imapsPort())) {
