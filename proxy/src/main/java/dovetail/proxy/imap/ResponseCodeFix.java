@@ -16,9 +16,13 @@ import org.apache.james.imap.message.request.AbstractMessageRangeRequest;
 import org.apache.james.mailbox.MessageUid;
 
 /**
- * Rewrites two response codes that James 3.8.1 gets wrong, on their way to the client:
+ * Rewrites response codes that James 3.8.1 gets wrong or leaves out, on their way to the client:
  *
  * <ul>
+ *   <li>A refused login (LOGIN, AUTHENTICATE) carries no code: it gets Dovecot's answer with RFC 5530's code,
+ *       {@code NO [AUTHENTICATIONFAILED] Authentication failed.}, and a password refused before TLS
+ *       {@code NO [PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.};
+ *       clients tell a wrong password from other failures by the code (walk-through 6).
  *   <li>{@code MODIFIED} (RFC 7162 §3.2): {@code ResponseCode.condStore} gives it the number 0, so a failed
  *       conditional STORE says {@code OK [MODIFIED 0 2]}; the set must follow MODIFIED directly.
  *   <li>{@code COPYUID} (RFC 4315 §3): AbstractMessageRangeProcessor puts the client's own set there, so
@@ -36,6 +40,10 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
 
   static final HumanReadableText NOTHING_COPIED =
       new HumanReadableText("dovetail.imap.NO_MESSAGES", "No messages found.");
+  private static final HumanReadableText AUTH_FAILED =
+      new HumanReadableText("dovetail.imap.AUTHENTICATIONFAILED", "Authentication failed.");
+  private static final HumanReadableText PRIVACY_REQUIRED = new HumanReadableText("dovetail.imap.PRIVACYREQUIRED",
+      "Plaintext authentication disallowed on non-secure (SSL/TLS) connections.");
 
   private final ImapProcessor.Responder delegate;
   private final StatusResponseFactory responses;
@@ -149,6 +157,17 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
   }
 
   ImapResponseMessage fixed(ImapResponseMessage message) {
+    if (message instanceof StatusResponse status && status.getTag() != null && status.getResponseCode() == null
+        && status.getServerResponseType() == StatusResponse.Type.NO) {
+      String key = status.getTextKey().getKey();
+      if (key.equals(HumanReadableText.INVALID_LOGIN.getKey())
+          || key.equals(HumanReadableText.AUTHENTICATION_FAILED.getKey())) {
+        return responses.taggedNo(status.getTag(), null, AUTH_FAILED, plain("AUTHENTICATIONFAILED"));
+      }
+      if (key.equals(HumanReadableText.DISABLED_LOGIN.getKey())) {
+        return responses.taggedNo(status.getTag(), null, PRIVACY_REQUIRED, plain("PRIVACYREQUIRED"));
+      }
+    }
     if (CODE == null || !(message instanceof StatusResponse status) || status.getResponseCode() == null
         || status.getServerResponseType() != StatusResponse.Type.OK) {
       return message;
