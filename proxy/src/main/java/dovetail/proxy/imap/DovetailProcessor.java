@@ -18,6 +18,7 @@ import org.apache.james.imap.api.process.SelectedMailbox;
 import org.apache.james.imap.message.request.AbstractMessageRangeRequest;
 import org.apache.james.imap.message.request.CheckRequest;
 import org.apache.james.imap.message.request.IdleRequest;
+import org.apache.james.imap.message.request.LogoutRequest;
 import org.apache.james.imap.message.request.NoopRequest;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.mailbox.MailboxSession;
@@ -38,6 +39,8 @@ final class DovetailProcessor implements ImapProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(DovetailProcessor.class);
   private static final StatusResponseFactory RESPONSES = new UnpooledStatusResponseFactory();
   private static final String INVALID_NAME_KEY = "dovetail.imap.INVALID_NAME";
+  private static final HumanReadableText SELECTION_GONE = new HumanReadableText("dovetail.imap.SELECTION_GONE",
+      "Selected mailbox was deleted, have to disconnect.");
 
   private final ImapProcessor james;
   private final PlaintextAuthRule rule;
@@ -68,6 +71,32 @@ final class DovetailProcessor implements ImapProcessor {
     if (message instanceof ListPatterns patterns) { // each pattern as its own LIST, merged into one answer
       return patterns.answer((one, merging) -> processReactive(one, merging, session), responder);
     }
+    return selectionGone(message, session).flatMap(gone -> gone ? disconnect(responder, session)
+        : processCommand(message, responder, session));
+  }
+
+  /**
+   * Whether the selected folder is gone: another writer (Dovecot, another process) deleted or renamed it. Every
+   * command on it would answer NO for ever; Dovecot ends the session instead, so that the client logs in again and
+   * finds the folders as they are now (walk-through 6, W7).
+   */
+  private Mono<Boolean> selectionGone(ImapMessage message, ImapSession session) {
+    SelectedMailbox selected = session.getSelected();
+    MailboxSession mailboxSession = session.getMailboxSession();
+    if (selected == null || mailboxSession == null || message instanceof LogoutRequest) {
+      return Mono.just(false);
+    }
+    return backend.exists(mailboxSession, selected.getMailboxId()).map(exists -> !exists);
+  }
+
+  /** Dovecot's words, and no tagged answer: James closes the connection after a command that logged out. */
+  private static Mono<Void> disconnect(Responder responder, ImapSession session) {
+    responder.respond(RESPONSES.bye(SELECTION_GONE));
+    responder.flush();
+    return session.logout();
+  }
+
+  private Mono<Void> processCommand(ImapMessage message, Responder responder, ImapSession session) {
     ImapSession view = FolderViewSession.of(session, SessionView.of(session, rule), backend.eventBus());
     poller.watch(session);
     String copySource = message instanceof AbstractMessageRangeRequest range

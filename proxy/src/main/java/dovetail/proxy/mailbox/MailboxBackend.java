@@ -22,6 +22,7 @@ import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.mailbox.SubscriptionManager;
 import org.apache.james.mailbox.acl.UnionMailboxACLResolver;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.MailboxNotFoundException;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.quota.QuotaManager;
@@ -135,6 +136,18 @@ public final class MailboxBackend {
    */
   public Optional<LegacySpecialUse> legacySpecialUse(MailboxSession session, MailboxPath path) {
     return ((StoreMailboxMapper) mappers.getMailboxMapper(session)).legacySpecialUse(path);
+  }
+
+  /** Whether the folder behind {@code mailboxId} is still there (another writer may have deleted or renamed it). */
+  public Mono<Boolean> exists(MailboxSession session, MailboxId mailboxId) {
+    return Mono.fromCallable(() -> {
+      try {
+        ((StoreMailboxMapper) mappers.getMailboxMapper(session)).mailboxById(mailboxId);
+        return true;
+      } catch (MailboxNotFoundException e) {
+        return false;
+      }
+    }).subscribeOn(Schedulers.boundedElastic());
   }
 
   /**
