@@ -155,6 +155,18 @@ final class RawImap implements AutoCloseable {
     }
   }
 
+  /** Every response line up to the server's close of the connection. */
+  List<String> untilClosed() {
+    List<String> lines = new ArrayList<>();
+    try {
+      while (true) {
+        lines.add(readResponse());
+      }
+    } catch (IOException closed) {
+      return lines;
+    }
+  }
+
   /** The bytes of the first literal in a response line (e.g. BODY[] {n}). */
   static byte[] literal(String line, String item) {
     int at = line.indexOf(item + " {");

@@ -7,7 +7,6 @@ import dovetail.proxy.server.TestDovetail;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,24 +44,12 @@ class SelectedFolderGoneIT {
     return imap;
   }
 
-  /** The lines up to the server's close. */
-  private static List<String> untilClosed(RawImap imap) {
-    List<String> lines = new ArrayList<>();
-    try {
-      while (true) {
-        lines.add(imap.readResponse());
-      }
-    } catch (IOException closed) {
-      return lines;
-    }
-  }
-
   @Test
   void aDeletedSelectedFolderEndsTheSession() throws Exception {
     try (RawImap imap = selecting("Tmpbox")) {
       dovetail.store("alice").delete("Tmpbox");
       imap.send("n NOOP");
-      assertEquals(List.of("* BYE Selected mailbox was deleted, have to disconnect."), untilClosed(imap));
+      assertEquals(List.of("* BYE Selected mailbox was deleted, have to disconnect."), imap.untilClosed());
     }
   }
 
@@ -71,7 +58,7 @@ class SelectedFolderGoneIT {
     try (RawImap imap = selecting("Before")) {
       dovetail.store("alice").rename("Before", "After");
       imap.send("f FETCH 1 (FLAGS)");
-      assertEquals(List.of("* BYE Selected mailbox was deleted, have to disconnect."), untilClosed(imap));
+      assertEquals(List.of("* BYE Selected mailbox was deleted, have to disconnect."), imap.untilClosed());
     }
     try (RawImap again = RawImap.connect(dovetail.imapPort())) {
       assertTrue(RawImap.last(again.command("LOGIN alice secret")).contains(" OK"));

@@ -9,11 +9,9 @@ import dovetail.proxy.auth.LogCapture;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +68,10 @@ class ShutdownByeDovecotIT {
         assertTrue(heldReached.await(60, TimeUnit.SECONDS), "the migration of Held started");
 
         stopper.start();
-        assertEquals("* BYE Server shutting down.", lastBeforeClose(idle));
-        assertEquals("* BYE Server shutting down.", lastBeforeClose(waiting));
+        assertEquals(List.of("* BYE Server shutting down."), idle.untilClosed());
+        List<String> waited = waiting.untilClosed();
+        assertTrue(!waited.isEmpty() && waited.get(waited.size() - 1).equals("* BYE Server shutting down."),
+            waited.toString());
         heldRelease.countDown();
         stopper.join(60_000);
         assertTrue(log.problems().stream().noneMatch(l -> l.contains("needs the legacy server")), log.problems()
@@ -80,19 +80,6 @@ class ShutdownByeDovecotIT {
         heldRelease.countDown();
         stopper.join(60_000);
       }
-    }
-  }
-
-  /** The lines a client reads until the server closes the connection; the last of them. */
-  private static String lastBeforeClose(RawImap client) {
-    List<String> lines = new ArrayList<>();
-    try {
-      while (true) {
-        lines.add(client.readResponse());
-      }
-    } catch (IOException closed) {
-      assertTrue(!lines.isEmpty(), "closed without a word: " + closed.getMessage());
-      return lines.get(lines.size() - 1);
     }
   }
 }
