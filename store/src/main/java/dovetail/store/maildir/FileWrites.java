@@ -109,7 +109,7 @@ final class FileWrites implements StoreFiles {
 
   /** False when new files keep the running user (not root): then {@link #own} does nothing. */
   boolean changesOwner() {
-    return owner != FileOwner.UNCHANGED;
+    return owner.changes();
   }
 
   boolean files() {

@@ -177,4 +177,22 @@ class OwnershipTest {
     assertEquals(List.of(), notNobody());
     assertTrue(Set.of(NOBODY + ":" + NOBODY).contains(owner(maildir)));
   }
+
+  /**
+   * A store chowned while it is open: what it creates afterwards takes the new owner once the old look at the root
+   * is older than the recheck interval (here none), not only after a restart (walk-through 6, W8).
+   */
+  @Test
+  void aChownWhileTheStoreIsOpenIsTakenForNewFiles() throws IOException {
+    Path root = dir.resolve("rootowned");
+    Files.createDirectories(root);
+    FileWrites writes = new FileWrites(dovetail.conf.FsyncMode.NEVER, FileOwner.of(root, java.time.Duration.ZERO),
+        FileModes.PRIVATE);
+    writes.createDirectories(root.resolve(".before"));
+    assertEquals("0:0", owner(root.resolve(".before")));
+    Files.setAttribute(root, "unix:uid", NOBODY);
+    Files.setAttribute(root, "unix:gid", NOBODY);
+    writes.createDirectories(root.resolve(".after"));
+    assertEquals(NOBODY + ":" + NOBODY, owner(root.resolve(".after")));
+  }
 }
