@@ -3,6 +3,7 @@ package dovetail.proxy.imap;
 import io.netty.channel.group.ChannelGroup;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
@@ -36,6 +37,13 @@ public final class DovetailImapServer extends IMAPServer {
       GaugeRegistry gauges) {
     this(decoder, encoder, new CommandCompletion(processor), metrics, gauges, FrameLimits.DEFAULT,
         Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /** How long a connection may stay silent before it logs in ({@link LoginTimeout}); Dovecot's 3 minutes. */
+  private Duration loginTimeout = Duration.ofMinutes(3);
+
+  void loginTimeout(Duration timeout) {
+    this.loginTimeout = timeout;
   }
 
   /** Connections from now on join {@code group} (a closed one leaves it by itself). */
@@ -85,6 +93,7 @@ public final class DovetailImapServer extends IMAPServer {
       if (connections != null) {
         connections.add(pipeline.channel());
       }
+      pipeline.addAfter(NettyConstants.TIMEOUT_HANDLER, LoginTimeout.NAME, new LoginTimeout(loginTimeout));
     });
   }
 }

@@ -42,18 +42,21 @@ public final class DovetailServer implements AutoCloseable {
   public static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
   /** How often LMTP spools are checked for an INBOX that became ready elsewhere (another process migrated it). */
   public static final Duration SPOOL_CHECK = Duration.ofMinutes(1);
+  /** An IMAP connection silent this long before it logs in is closed, as by Dovecot's imap-login. */
+  public static final Duration LOGIN_TIMEOUT = Duration.ofMinutes(3);
 
   /**
    * What a test may change about a running server.
    *
    * @param migration the migration service's options (sweeper rescan period, an observer of every migration)
    * @param spoolCheck how often LMTP spools are checked ({@link #SPOOL_CHECK})
+   * @param loginTimeout how long an IMAP connection may stay silent before it logs in ({@link #LOGIN_TIMEOUT})
    */
   public record Tuning(Clock clock, Duration pollInterval, Duration progressInterval,
-      MigrationService.Options migration, Duration spoolCheck) {
+      MigrationService.Options migration, Duration spoolCheck, Duration loginTimeout) {
     public static Tuning defaults() {
       return new Tuning(Clock.systemUTC(), POLL_INTERVAL, PROGRESS_INTERVAL, MigrationService.Options.defaults(),
-          SPOOL_CHECK);
+          SPOOL_CHECK, LOGIN_TIMEOUT);
     }
   }
 
@@ -127,7 +130,8 @@ public final class DovetailServer implements AutoCloseable {
       imap = ListenFailure.binding(ListenFailure.listeners("imap_listen", settings.listeners().imap(),
           "imaps_listen", settings.listeners().imaps()), () -> ImapService.start(settings.listeners().imap(),
               settings.listeners().imaps(), settings.tls(), backend, scheduler, tuning.pollInterval(),
-              m0.map(m -> (Migrations) m), tuning.progressInterval(), authentication.masterLoginName()));
+              m0.map(m -> (Migrations) m), tuning.progressInterval(), authentication.masterLoginName(),
+              tuning.loginTimeout()));
       for (ImapService.Listener l : imap.listeners()) {
         LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT), l.address(),
             l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STARTTLS)" : "");

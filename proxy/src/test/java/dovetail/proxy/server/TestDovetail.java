@@ -104,6 +104,7 @@ public final class TestDovetail implements AutoCloseable {
     private Duration progressInterval = DovetailServer.PROGRESS_INTERVAL;
     private Duration failureDelay = FAILURE_DELAY;
     private Duration spoolCheck = DovetailServer.SPOOL_CHECK;
+    private Duration loginTimeout = DovetailServer.LOGIN_TIMEOUT;
     private MigrationService.Options migration = MigrationService.Options.defaults().withRescanPeriod(Duration.ofMillis(200));
 
     private Builder(Path dir) {
@@ -161,6 +162,12 @@ public final class TestDovetail implements AutoCloseable {
       return this;
     }
 
+    /** How long an IMAP connection may stay silent before it logs in; {@link DovetailServer#LOGIN_TIMEOUT} unless set. */
+    public Builder loginTimeout(Duration timeout) {
+      this.loginTimeout = timeout;
+      return this;
+    }
+
     /** How often LMTP spools are checked for an INBOX that another process migrated. */
     public Builder spoolCheck(Duration every) {
       this.spoolCheck = every;
@@ -211,7 +218,8 @@ public final class TestDovetail implements AutoCloseable {
       Files.writeString(file, conf);
       Settings settings = ConfigLoader.load(file, List.of());
       DovetailServer server = DovetailServer.start(settings,
-          new DovetailServer.Tuning(Clock.systemUTC(), POLL_INTERVAL, progressInterval, migration, spoolCheck));
+          new DovetailServer.Tuning(Clock.systemUTC(), POLL_INTERVAL, progressInterval, migration, spoolCheck,
+              loginTimeout));
       return new TestDovetail(dir, server, certs, settings);
     }
   }

@@ -1,0 +1,33 @@
+package dovetail.proxy.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.server.TestDovetail;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A connection that stays silent without logging in is told '* BYE Disconnected for inactivity.' and closed, as by
+ * Dovecot's imap-login after 3 minutes (here 1 s); before, it was held for James's 30 minutes (walk-through 6, W9).
+ * A logged-in session is not: it has the 30 minutes of RFC 3501.
+ */
+class LoginTimeoutIT {
+  @TempDir Path dir;
+
+  @Test
+  void aSilentConnectionThatNeverLogsInIsClosedALoggedInOneIsNot() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret")
+        .loginTimeout(Duration.ofSeconds(1)).start();
+        RawImap silent = RawImap.connect(dovetail.imapPort());
+        RawImap loggedIn = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(loggedIn.command("LOGIN alice secret")).contains(" OK"));
+      assertEquals(List.of("* BYE Disconnected for inactivity."), silent.untilClosed());
+      Thread.sleep(1500); // past the login timeout for the logged-in session too
+      assertTrue(RawImap.last(loggedIn.command("NOOP")).contains(" OK"), "a logged-in session stays");
+    }
+  }
+}
