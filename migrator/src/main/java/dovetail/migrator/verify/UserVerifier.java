@@ -72,7 +72,7 @@ public final class UserVerifier {
   public static UserVerifier of(Settings settings, String user) {
     Path root = MailLocation.parse(settings.store().mailLocation()).rootFor(user);
     if (!Files.isDirectory(root)) {
-      throw new IllegalArgumentException(user + ": no store at " + root + " (nothing migrated for that name)");
+      throw new IllegalArgumentException("no store at " + root + " (nothing migrated for that name)");
     }
     LegacyImapSource source = LegacyImapSource.create(LegacyEndpoints.imap(settings, user),
         LegacyEndpoints.fetchLimits(settings));

@@ -104,7 +104,9 @@ final class AuthCommand implements CommandHandler<POP3Session>, CapaCapability {
 
   @Override
   public Set<String> getImplementedCapabilities(POP3Session session) {
-    return session.getHandlerState() == POP3Session.TRANSACTION ? Set.of() : Set.of("SASL PLAIN");
+    // Not offered where it would be refused (a password before TLS), as Dovecot's pop3-login does not.
+    return session.getHandlerState() == POP3Session.TRANSACTION || !ClientSecurity.plaintextAllowed(session, rule)
+        ? Set.of() : Set.of("SASL PLAIN");
   }
 
   @Override

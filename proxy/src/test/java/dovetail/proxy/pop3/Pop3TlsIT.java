@@ -144,11 +144,16 @@ class Pop3TlsIT {
     InetAddress self = nonLoopbackAddress().orElse(null);
     Assumptions.assumeTrue(self != null, "no non-loopback IPv4 address on this host");
     try (RawPop3 pop = RawPop3.connect(self, dovetail.pop3Port(), self)) {
+      // Neither is offered before TLS, as by Dovecot's pop3-login (walk-through 6, W10).
+      List<String> before = pop.multiline("CAPA");
+      assertTrue(before.stream().noneMatch(l -> l.equals("USER") || l.startsWith("SASL")), before.toString());
       assertEquals("-ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.",
           pop.command("USER alice"));
       assertTrue(pop.command("PASS secret").startsWith("-ERR"));
       assertTrue(pop.command("STAT").startsWith("-ERR"), "not logged in");
       assertTrue(pop.startTls(trust).startsWith("+OK"));
+      List<String> after = pop.multiline("CAPA");
+      assertTrue(after.contains("USER") && after.contains("SASL PLAIN"), after.toString());
       assertTrue(pop.command("USER alice").startsWith("+OK"));
       assertTrue(pop.command("PASS secret").startsWith("+OK"));
     }
