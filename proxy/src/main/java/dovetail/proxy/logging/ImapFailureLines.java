@@ -11,7 +11,7 @@ import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * The IMAP layer's failure lines at the level they deserve. James 3.8.1 logs some of a client's mistakes as errors
+ * The IMAP layer's failure lines (and James's netty layer's, which POP3 shares) at the level they deserve. James 3.8.1 logs some of a client's mistakes as errors
  * with a stack trace (STATUS of a missing folder: ERROR and MailboxNotFoundException), and every store failure as an
  * ERROR with two screens of stack. Here:
  * <ul>
@@ -23,7 +23,8 @@ import org.slf4j.helpers.MessageFormatter;
  * are looked at, and only when they carry an exception.
  */
 public final class ImapFailureLines extends TurboFilter {
-  private static final List<String> LOGGERS = List.of("org.apache.james.imap", "dovetail.proxy.imap");
+  private static final List<String> LOGGERS = List.of("org.apache.james.imap", "dovetail.proxy.imap",
+      "org.apache.james.protocols.netty");
   /** Exceptions that mean the client asked for something that cannot be, by class name: James's and Dovetail's. */
   private static final List<String> CLIENT_MISTAKES = List.of(
       "org.apache.james.mailbox.exception.MailboxNotFoundException",
@@ -33,7 +34,9 @@ public final class ImapFailureLines extends TurboFilter {
       "org.apache.james.mailbox.exception.InsufficientRightsException",
       "org.apache.james.imap.decode.DecodingException",
       "org.apache.james.imap.main.DeniedAccessOnSharedMailboxException",
-      "dovetail.proxy.mailbox.InvalidFolderNameException");
+      "dovetail.proxy.mailbox.InvalidFolderNameException",
+      // POP3's STLS with commands after it in the same packet (CVE-2011-0411): refused, and the client's doing.
+      "org.apache.james.protocols.netty.CommandInjectionDetectedException");
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
