@@ -32,23 +32,13 @@ public final class DovetailImapServer extends IMAPServer {
   private final Path spoolDir;
   /** Every open connection, so that a stopping server can say goodbye ({@link ImapService#close}). */
   private ChannelGroup connections;
+  /** How long a connection may stay silent before it logs in ({@link LoginTimeout}); Dovecot's 3 minutes. */
+  private Duration loginTimeout = Duration.ofMinutes(3);
 
   public DovetailImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, ImapMetrics metrics,
       GaugeRegistry gauges) {
     this(decoder, encoder, new CommandCompletion(processor), metrics, gauges, FrameLimits.DEFAULT,
         Path.of(System.getProperty("java.io.tmpdir")));
-  }
-
-  /** How long a connection may stay silent before it logs in ({@link LoginTimeout}); Dovecot's 3 minutes. */
-  private Duration loginTimeout = Duration.ofMinutes(3);
-
-  void loginTimeout(Duration timeout) {
-    this.loginTimeout = timeout;
-  }
-
-  /** Connections from now on join {@code group} (a closed one leaves it by itself). */
-  void trackConnections(ChannelGroup group) {
-    this.connections = group;
   }
 
   DovetailImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, ImapMetrics metrics,
@@ -63,6 +53,16 @@ public final class DovetailImapServer extends IMAPServer {
     this.completion = completion;
     this.limits = limits;
     this.spoolDir = spoolDir;
+  }
+
+  /** How long a connection may stay silent before it logs in; Dovecot's 3 minutes unless set. */
+  void loginTimeout(Duration timeout) {
+    this.loginTimeout = timeout;
+  }
+
+  /** Connections from now on join {@code group} (a closed one leaves it by itself). */
+  void trackConnections(ChannelGroup group) {
+    this.connections = group;
   }
 
   /** The greeting, as Dovecot's "* OK [CAPABILITY ...] Dovecot ready." says it: no implementation behind it. */
