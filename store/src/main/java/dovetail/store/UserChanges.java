@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ public final class UserChanges {
   private static final String FLAGS = "flags ";
   private static final String EXPUNGED = "expunged ";
   static final int MAX_LINES = 1000;
-  private static final ConcurrentHashMap<Path, Object> WRITERS = new ConcurrentHashMap<>();
+  private static final PerPath<Object> WRITERS = new PerPath<>();
 
   private final UidSet flagsChanged = new UidSet();
   private final UidSet expunged = new UidSet();
@@ -90,16 +89,13 @@ public final class UserChanges {
   }
 
   private void record(Mailbox folder, String kind, UidSet known, UidSet uids) {
-    UidSet fresh = new UidSet().addAll(uids);
-    for (UidSet.Range r : known.ranges()) {
-      fresh.remove(r.low(), r.high());
-    }
+    UidSet fresh = uids.minus(known);
     if (fresh.isEmpty()) {
       return;
     }
     known.addAll(fresh);
     Path file = folder.dovetailFile(SUFFIX);
-    synchronized (WRITERS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Object())) {
+    synchronized (WRITERS.of(file, Object::new)) {
       try {
         if (lines < 0 || lines >= MAX_LINES || !Files.exists(file)) {
           read(file); // what other writers appended is kept

@@ -63,6 +63,9 @@ class UidSetTest {
       TreeSet<Long> both = new TreeSet<>(plainA);
       both.retainAll(plainB);
       assertEquals(both, expand(a.intersect(b)), a + " & " + b);
+      TreeSet<Long> onlyA = new TreeSet<>(plainA);
+      onlyA.removeAll(plainB);
+      assertEquals(onlyA, expand(a.minus(b)), a + " - " + b);
       assertEquals(plainA, expand(a));
       if (!a.isEmpty()) {
         assertEquals(a, UidSet.parse(a.toString()), "round trip of " + a);

@@ -1,5 +1,6 @@
 package dovetail.store.maildir;
 
+import dovetail.store.PerPath;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
@@ -32,7 +32,7 @@ final class DovetailStateFile {
   static final String LOCK_FILE = "dovetail-state.lock";
 
   /** One lock per folder directory for the whole JVM: a file lock is held per process, not per thread. */
-  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+  private static final PerPath<ReentrantLock> LOCKS = new PerPath<>();
 
   private DovetailStateFile() {}
 
@@ -58,7 +58,7 @@ final class DovetailStateFile {
    * state (in this process or another) kept out until it is written. Returns the state written.
    */
   static Map<String, String> update(Path folderDir, UnaryOperator<Map<String, String>> change, FileWrites fsync) {
-    ReentrantLock lock = LOCKS.computeIfAbsent(folderDir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+    ReentrantLock lock = LOCKS.of(folderDir, ReentrantLock::new);
     lock.lock();
     try {
       fsync.createFile(folderDir.resolve(LOCK_FILE)); // owned like the store when it is new

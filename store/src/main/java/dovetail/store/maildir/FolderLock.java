@@ -1,8 +1,8 @@
 package dovetail.store.maildir;
 
+import dovetail.store.PerPath;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -18,7 +18,7 @@ final class FolderLock {
   /** MAILDIR_UIDLIST_LOCK_STALE_TIMEOUT in maildir-uidlist.c. */
   static final Duration STALE_AFTER = Duration.ofSeconds(120);
 
-  private static final ConcurrentHashMap<Path, FolderLock> LOCKS = new ConcurrentHashMap<>();
+  private static final PerPath<FolderLock> LOCKS = new PerPath<>();
 
   private final ReentrantLock mutex = new ReentrantLock();
   private final Path lockFile;
@@ -42,8 +42,7 @@ final class FolderLock {
 
   /** The locks of {@code guarded}, one pair per lock file in this JVM. */
   static FolderLock of(Path lockFile, Path guarded, Duration staleAfter, FileOwner owner) {
-    return LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
-        key -> new FolderLock(lockFile, guarded, staleAfter, owner));
+    return LOCKS.of(lockFile, () -> new FolderLock(lockFile, guarded, staleAfter, owner));
   }
 
   <T> T read(Supplier<T> action) {
