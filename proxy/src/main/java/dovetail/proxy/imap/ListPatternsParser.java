@@ -18,12 +18,19 @@ import org.apache.james.imap.message.request.ListRequest;
 /**
  * James's LIST parser, taking a parenthesized list of patterns too (RFC 5258 §3, "mbox-or-pat"): LIST-EXTENDED is
  * advertised, and James answered {@code LIST "" ("INBOX" "Other")} with BAD. A list of more than one pattern
- * becomes a {@link ListPatterns}; a LIST in RFC 3501's syntax, which only the parser can tell, gets special-use
+ * becomes a {@link ListPatterns}; a LIST in RFC 3501's syntax, which only the parser can tell (James parses
+ * {@code LIST "" * RETURN ()} and {@code LIST () "" *} to the same request as {@code LIST "" *}), gets special-use
  * attributes ({@link PlainListSpecialUse}). Parsers are shared by every connection and parse on one thread from start
- * to end, so the patterns read wait in a thread-local for {@link #decode} to pick them up.
+ * to end, so what was read waits in a thread-local for {@link #decode} to pick it up.
  */
 final class ListPatternsParser extends ListCommandParser {
-  private final ThreadLocal<List<String>> patterns = new ThreadLocal<>();
+  /** What James's parser does not keep: the patterns of a list, and whether the LIST-EXTENDED syntax was used. */
+  private static final class Read {
+    List<String> patterns;
+    boolean extended;
+  }
+
+  private final ThreadLocal<Read> read = new ThreadLocal<>();
 
   ListPatternsParser(StatusResponseFactory responses) {
     super(responses);
@@ -37,20 +44,32 @@ final class ListPatternsParser extends ListCommandParser {
 
   @Override
   public String listMailbox(ImapRequestLineReader request) throws DecodingException {
+    String first = patterns(request);
+    Read line = read.get();
+    if (line != null) {
+      line.extended |= request.nextWordCharLenient().isPresent(); // RETURN follows
+    }
+    return first;
+  }
+
+  private String patterns(ImapRequestLineReader request) throws DecodingException {
     if (request.nextWordChar() != '(') {
       return super.listMailbox(request);
     }
     request.consumeChar('(');
-    List<String> read = new ArrayList<>();
+    List<String> patterns = new ArrayList<>();
     while (request.nextWordChar() != ')') {
-      read.add(pattern(request));
+      patterns.add(pattern(request));
     }
     request.consumeChar(')');
-    if (read.isEmpty()) {
+    if (patterns.isEmpty()) {
       throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "empty list of patterns");
     }
-    patterns.set(read);
-    return read.get(0);
+    Read line = read.get();
+    if (line != null) {
+      line.patterns = patterns;
+    }
+    return patterns.get(0);
   }
 
   /** One pattern in the list: a string, or an atom of list-chars that ends before ')'. */
@@ -65,19 +84,20 @@ final class ListPatternsParser extends ListCommandParser {
   @Override
   protected ImapMessage decode(ImapRequestLineReader request, Tag tag, boolean useUids, ImapSession session)
       throws DecodingException {
-    patterns.remove();
+    Read line = new Read();
+    read.set(line);
     try {
+      line.extended = request.nextWordChar() == '('; // selection options
       ImapMessage parsed = super.decode(request, tag, useUids, session);
-      List<String> read = patterns.get();
       if (!(parsed instanceof ListRequest list)) {
         return parsed;
       }
-      if (read == null) {
-        return PlainListSpecialUse.of(list);
+      if (line.patterns != null) {
+        return line.patterns.size() > 1 ? new ListPatterns(list, line.patterns) : parsed;
       }
-      return read.size() > 1 ? new ListPatterns(list, read) : parsed;
+      return line.extended ? parsed : PlainListSpecialUse.of(list);
     } finally {
-      patterns.remove();
+      read.remove();
     }
   }
 }

@@ -128,5 +128,8 @@ class SpecialUseListDovecotIT {
     assertBoth("LIST \"\" (Sent Work)", Map.of("Sent", List.of(), "Work", List.of()));
     assertBoth("LIST \"\" * RETURN (SUBSCRIBED)", none);
     assertBoth("LIST \"\" * RETURN (STATUS (MESSAGES))", none);
+    assertBoth("LIST \"\" * RETURN ()", none);
+    assertBoth("LIST () \"\" *", none);
+    assertBoth("LIST () \"\" * RETURN ()", none);
   }
 }
