@@ -69,6 +69,13 @@ public record Flags(Set<SystemFlag> system, Set<String> keywords) {
     return new Flags(system, k);
   }
 
+  public Flags with(SystemFlag flag) {
+    Set<SystemFlag> s = EnumSet.noneOf(SystemFlag.class);
+    s.addAll(system);
+    s.add(flag);
+    return of(s, keywords);
+  }
+
   public boolean has(SystemFlag flag) {
     return system.contains(flag);
   }

@@ -41,8 +41,25 @@ public interface Mailbox {
     }
   }
 
-  /** Replaces the flags and keywords of a message; returns the updated message. */
-  StoredMessage setFlags(long uid, Flags flags);
+  /**
+   * Changes the flags and keywords of a message: {@code change} gets the flags the message has now, read under the
+   * folder's lock from its file's current name, and returns the new ones. A change that another session or Dovecot
+   * made since the caller last looked is therefore kept, where writing flags computed from an older look would undo
+   * it. {@code change} may be called more than once (the file was renamed meanwhile) and must not have side effects.
+   */
+  FlagChange changeFlags(long uid, UnaryOperator<Flags> change);
+
+  /** A flag change: the flags {@link #changeFlags}'s change was applied to, and the message after it. */
+  record FlagChange(Flags before, StoredMessage after) {
+    public boolean changed() {
+      return !before.equals(after.flags());
+    }
+  }
+
+  /** Replaces the flags and keywords of a message, whatever they are now; returns the updated message. */
+  default StoredMessage setFlags(long uid, Flags flags) {
+    return changeFlags(uid, current -> flags).after();
+  }
 
   /** Removes messages; UIDs that are not present are ignored. */
   void expunge(Collection<Long> uids);

@@ -237,18 +237,22 @@ final class StoreMessageMapper extends AbstractMessageMapper {
             continue;
           }
           Flags before = FlagsMapping.toJames(m.flags());
-          Flags after = calculator.buildNewFlags(before);
-          after.remove(Flags.Flag.RECENT);
+          Flags after = newFlags(calculator, before);
           long messageModSeq = f.state().modSeq(m.uid());
           if (UpdatedFlags.flagsChanged(before, after)) {
-            if (modSeq == 0) {
-              modSeq = f.state().next(f.mailbox());
+            // Computed again from the flags on disk now: another session may have changed them since our look.
+            dovetail.store.Mailbox.FlagChange change = f.mailbox().changeFlags(m.uid(),
+                now -> FlagsMapping.toStore(newFlags(calculator, FlagsMapping.toJames(now))));
+            before = FlagsMapping.toJames(change.before());
+            after = FlagsMapping.toJames(change.after().flags());
+            if (change.changed()) {
+              if (modSeq == 0) {
+                modSeq = f.state().next(f.mailbox());
+              }
+              f.state().recordFlags(change.after(), modSeq);
+              changedUids.add(m.uid(), m.uid());
+              messageModSeq = modSeq;
             }
-            StoredMessage changed = f.mailbox().setFlags(m.uid(), FlagsMapping.toStore(after));
-            f.state().recordFlags(changed, modSeq);
-            changedUids.add(m.uid(), m.uid());
-            messageModSeq = modSeq;
-            after = FlagsMapping.toJames(changed.flags());
           }
           updated.add(UpdatedFlags.builder()
               .uid(MessageUid.of(m.uid()))
@@ -264,6 +268,13 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       throw StoreErrors.forWrite(e, f.name(), mailboxSession);
     }
     return updated.iterator();
+  }
+
+  /** What a STORE makes of {@code before}; \Recent is not a flag Maildir keeps. */
+  private static Flags newFlags(FlagsUpdateCalculator calculator, Flags before) {
+    Flags after = calculator.buildNewFlags(before);
+    after.remove(Flags.Flag.RECENT);
+    return after;
   }
 
   /**

@@ -13,7 +13,6 @@ import dovetail.store.UserChanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -127,17 +126,14 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
 
   private void markDeleted(long uid) {
     inbox.message(uid).filter(m -> !hidden(m.flags())).ifPresent(m -> {
-      inbox.setFlags(uid, m.flags().withKeywords(deletedFlag));
+      inbox.changeFlags(uid, now -> hidden(now) ? now : now.withKeywords(deletedFlag));
       clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
     });
   }
 
   private void markSeen(long uid) {
     inbox.message(uid).filter(m -> !m.flags().has(SystemFlag.SEEN)).ifPresent(m -> {
-      EnumSet<SystemFlag> system = m.flags().system().isEmpty() ? EnumSet.noneOf(SystemFlag.class)
-          : EnumSet.copyOf(m.flags().system());
-      system.add(SystemFlag.SEEN);
-      inbox.setFlags(uid, new Flags(system, m.flags().keywords()));
+      inbox.changeFlags(uid, now -> now.with(SystemFlag.SEEN));
       clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
     });
   }

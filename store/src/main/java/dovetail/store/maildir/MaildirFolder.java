@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MaildirFolder implements Mailbox {
   private static final Logger LOG = LoggerFactory.getLogger(MaildirFolder.class);
+  /** Tries of a file change whose file another writer keeps renaming (Dovecot changing its flags) before giving up. */
+  private static final int RENAMED_RETRIES = 4;
 
   private final String name;
   private final Path dir;
@@ -131,12 +133,14 @@ final class MaildirFolder implements Mailbox {
   }
 
   @Override
-  public StoredMessage setFlags(long uid, Flags flags) {
+  public FlagChange changeFlags(long uid, UnaryOperator<Flags> change) {
     return write(() -> {
-      if (!changeFile(uid, "rename", e -> renameForFlags(e, flags))) {
+      Flags[] before = new Flags[1];
+      // Applied to the entry of the file's current name: after a rename by another writer, to the refreshed one.
+      if (!changeFile(uid, "rename", e -> renameForFlags(e, change.apply(before[0] = e.message().flags())))) {
         throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
       }
-      return sync.view().get(uid).message();
+      return new FlagChange(before[0], sync.view().get(uid).message());
     });
   }
 
@@ -197,7 +201,7 @@ final class MaildirFolder implements Mailbox {
         change.apply(e);
         return true;
       } catch (NoSuchFileException renamed) {
-        if (attempt == 2) {
+        if (attempt == RENAMED_RETRIES) {
           throw MaildirSync.io("cannot " + what + " " + e.relativePath(), renamed);
         }
         sync.refresh(true);

@@ -531,6 +531,19 @@ class MaildirStoreTest {
     }
   }
 
+  /** A flag change applies to the flags on disk, not to our older listing's: Dovecot's \Seen stays. */
+  @Test
+  void aFlagChangeKeepsWhatAnotherWriterChangedSinceOurListing() throws IOException {
+    Mailbox box = messageRenamedByAnotherWriterSinceOurListing();
+    assertEquals(Flags.NONE, box.messages().get(0).flags(), "our listing has not seen the rename");
+    Mailbox.FlagChange change = box.changeFlags(1, now -> now.with(SystemFlag.FLAGGED));
+    assertEquals(Flags.of(SystemFlag.SEEN), change.before());
+    assertEquals(Flags.of(SystemFlag.FLAGGED, SystemFlag.SEEN), change.after().flags());
+    assertTrue(change.changed());
+    assertEquals(Flags.of(SystemFlag.FLAGGED, SystemFlag.SEEN), store().open("Shared").message(1).orElseThrow().flags());
+    assertFalse(box.changeFlags(1, now -> now.with(SystemFlag.SEEN)).changed());
+  }
+
   /**
    * UID 1, which a lockless writer (Dovecot) renamed to set \Seen after our last listing, in the mtime tick that
    * listing saw: our listing still names the old file.
