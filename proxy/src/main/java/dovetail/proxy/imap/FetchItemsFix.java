@@ -74,12 +74,16 @@ final class FetchItemsFix implements ImapProcessor {
 
   @Override
   public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
-    if (!(message instanceof FetchRequest request) || !replacesSomething(request.getFetch())) {
+    if (!(message instanceof FetchRequest request)) {
       return james.processReactive(message, responder, session);
+    }
+    Responder out = new ContentOpenedFirst(responder);
+    if (!replacesSomething(request.getFetch())) {
+      return james.processReactive(message, out, session);
     }
     FetchData asked = request.getFetch();
     FetchRequest forJames = new FetchRequest(request.isUseUids(), request.getIdSet(), forJames(asked), request.getTag());
-    return james.processReactive(forJames, new Completing(responder, request, session), session);
+    return james.processReactive(forJames, new Completing(out, request, session), session);
   }
 
   private static boolean replacesSomething(FetchData fetch) {

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import dovetail.proxy.mailbox.MessageGoneException;
 import dovetail.proxy.mailbox.StoreRefusal;
 import dovetail.store.StoreException;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.slf4j.helpers.MessageFormatter;
  * with a stack trace (STATUS of a missing folder: ERROR and MailboxNotFoundException), and every store failure as an
  * ERROR with two screens of stack. Here:
  * <ul>
- *   <li>a client's mistake (no such folder, a folder that exists, a bad name or range, bad syntax) logs at DEBUG;
+ *   <li>a client's mistake (no such folder, a folder that exists, a bad name or range, bad syntax) logs at DEBUG, as
+ *       does a message that another writer removed while a FETCH read it (it is left out);
  *   <li>a write the store refused is dropped: {@code StoreRefusals} has logged it as one line;
  *   <li>any other failure of the store logs one WARN line, the message and the store's reason, without the stack.
  * </ul>
@@ -50,7 +52,7 @@ public final class ImapFailureLines extends TurboFilter {
     if (find(failure, StoreRefusal.class) != null) {
       return FilterReply.DENY;
     }
-    if (isClientMistake(failure)) {
+    if (isClientMistake(failure) || MessageGoneException.causedBy(failure)) {
       logger.debug(marker, message(format, params), failure);
       return FilterReply.DENY;
     }

@@ -1,5 +1,7 @@
 package dovetail.proxy.mailbox;
 
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
 import java.io.ByteArrayInputStream;
@@ -243,8 +245,15 @@ final class StoreMailboxMessage implements MailboxMessage {
   }
 
   @Override
-  public InputStream getFullContent() {
-    return new CrlfInputStream(folder.openContent(stored.uid()));
+  public InputStream getFullContent() throws MessageGoneException {
+    try {
+      return new CrlfInputStream(folder.openContent(stored.uid()));
+    } catch (StoreException e) {
+      if (e.error() == StoreError.NOT_FOUND) {
+        throw new MessageGoneException(stored.uid(), folder.name());
+      }
+      throw e;
+    }
   }
 
   @Override

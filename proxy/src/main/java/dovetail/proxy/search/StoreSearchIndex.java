@@ -1,5 +1,6 @@
 package dovetail.proxy.search;
 
+import dovetail.proxy.mailbox.MessageGoneException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -80,6 +81,18 @@ public final class StoreSearchIndex implements MessageSearchIndex {
     }
   }
 
+  /** A message another writer removed since the folder was read does not match (MessageGoneException). */
+  private static boolean matches(SearchMatcher matcher, MailboxMessage m) throws MailboxException {
+    try {
+      return matcher.matches(m);
+    } catch (MailboxException | RuntimeException e) {
+      if (MessageGoneException.causedBy(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** The matching messages in UID order. */
   private List<MailboxMessage> read(MailboxSession session, Mailbox mailbox, SearchQuery query)
       throws MailboxException {
@@ -90,7 +103,7 @@ public final class StoreSearchIndex implements MessageSearchIndex {
       Iterator<MailboxMessage> it = mapper.findInMailbox(mailbox, range, MessageMapper.FetchType.FULL, -1);
       while (it.hasNext()) {
         MailboxMessage m = it.next();
-        if (matcher.matches(m)) {
+        if (matches(matcher, m)) {
           out.add(m);
         }
       }
