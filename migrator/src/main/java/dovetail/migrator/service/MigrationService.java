@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -799,8 +800,13 @@ public final class MigrationService implements Migrations, AutoCloseable {
       check.get(LATE_MAIL_ON_ACCESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      LOG.warn("{}: {}: the client goes on without waiting for the check for late legacy mail, which took more than {}"
+          + " s; it goes on, and what it merges reaches the client at its next sync", user, folder,
+          LATE_MAIL_ON_ACCESS_WAIT.toSeconds());
     } catch (Exception e) { // the client goes on with what the store has; the check itself may still finish
-      LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, e.toString());
+      Throwable why = e instanceof ExecutionException x && x.getCause() != null ? x.getCause() : e;
+      LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, why.toString());
     }
   }
 
