@@ -180,7 +180,9 @@ final class MigrateOnAccess {
     }
     LOG.warn("{} of {}: {} is not fully migrated yet: {}", request.getCommand().getName(), user, folder,
         result.reason());
-    refuse(request, responder, "Folder " + folder + " is not fully migrated yet; it will be retried");
+    refuse(request, responder, result.outcome() == FolderResult.Outcome.FAILED
+        ? "Folder " + folder + " cannot be migrated until the administrator has looked at it"
+        : "Folder " + folder + " is not fully migrated yet; try again later");
     return false;
   }
 

@@ -171,7 +171,9 @@ class WritesToUnmigratedFoldersDovecotIT {
         p.append("Archive", message("frank", "new"), List.of(), Instant.parse("2020-02-02T00:00:00Z"));
       }
       String select = RawImap.last(imap.command("SELECT Archive"));
-      assertTrue(select.contains(" NO "), select);
+      // Only an operator retries a failed folder: the client is not told it will be retried.
+      assertTrue(select.contains(" NO [UNAVAILABLE] SELECT Folder Archive cannot be migrated until the administrator"),
+          select);
       assertEquals("failed", dovetail.store("frank").open("Archive").dovetailState().get(STATE));
 
       String appended = RawImap.last(imap.append("Archive", "(\\Seen)", message("frank", "appended")));
