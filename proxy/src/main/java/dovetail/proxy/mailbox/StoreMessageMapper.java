@@ -240,15 +240,15 @@ final class StoreMessageMapper extends AbstractMessageMapper {
           Flags after = newFlags(calculator, before);
           long messageModSeq = f.state().modSeq(m.uid());
           if (UpdatedFlags.flagsChanged(before, after)) {
+            if (modSeq == 0) {
+              modSeq = f.state().next(f.mailbox()); // first: a state that cannot be written refuses the STORE whole
+            }
             // Computed again from the flags on disk now: another session may have changed them since our look.
             dovetail.store.Mailbox.FlagChange change = f.mailbox().changeFlags(m.uid(),
                 now -> FlagsMapping.toStore(newFlags(calculator, FlagsMapping.toJames(now))));
             before = FlagsMapping.toJames(change.before());
             after = FlagsMapping.toJames(change.after().flags());
             if (change.changed()) {
-              if (modSeq == 0) {
-                modSeq = f.state().next(f.mailbox());
-              }
               f.state().recordFlags(change.after(), modSeq);
               changedUids.add(m.uid(), m.uid());
               messageModSeq = modSeq;
