@@ -22,12 +22,15 @@ import reactor.core.publisher.Mono;
  * answers any failure with its generic NO. A full disk or exhausted quota (ENOSPC, EDQUOT) is {@code NO [OVERQUOTA]
  * Not enough disk quota}, Dovecot's answer to both; any other failure of the store's files is Dovecot's
  * {@code NO [SERVERBUG] Internal error occurred. Refer to server log for more information.} The log gets one WARN
- * line saying what failed (the store's message names the file and the error).
+ * line saying what failed (the store's message names the file and the error). A keyword beyond the 26 a Maildir
+ * folder can name is {@code NO [LIMIT]} (RFC 5530) and logs at INFO: the client's to change.
  */
 final class StoreRefusals implements ImapProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StoreRefusals.class);
   private static final StatusResponseFactory RESPONSES = new UnpooledStatusResponseFactory();
   static final HumanReadableText DISK_FULL = new HumanReadableText("dovetail.imap.DISK_FULL", "Not enough disk quota");
+  static final HumanReadableText KEYWORD_LIMIT = new HumanReadableText("dovetail.imap.KEYWORD_LIMIT",
+      "A folder holds at most 26 keywords (Maildir); remove one from every message to add another");
   static final HumanReadableText INTERNAL_ERROR = new HumanReadableText("dovetail.imap.INTERNAL_ERROR",
       "Internal error occurred. Refer to server log for more information.");
 
@@ -65,17 +68,25 @@ final class StoreRefusals implements ImapProcessor {
       Optional<StoreRefusal> refusal = StoreRefusal.of(session);
       if (refusal.isPresent() && message instanceof StatusResponse status
           && status.getServerResponseType() == StatusResponse.Type.NO && request.getTag().equals(status.getTag())) {
-        LOG.warn("{} refused: {}", request.getCommand().getName(), refusal.get().getMessage());
+        if (refusal.get().reason() == StoreRefusal.Reason.KEYWORD_LIMIT) {
+          LOG.info("{} refused: {}", request.getCommand().getName(), refusal.get().getMessage());
+        } else {
+          LOG.warn("{} refused: {}", request.getCommand().getName(), refusal.get().getMessage());
+        }
         message = answer(refusal.get());
       }
       delegate.respond(message);
     }
 
     private ImapResponseMessage answer(StoreRefusal refusal) {
-      boolean full = refusal.reason() == StoreRefusal.Reason.DISK_FULL;
-      // No command name in the line: Dovecot's words exactly.
-      return RESPONSES.taggedNo(request.getTag(), null, full ? DISK_FULL : INTERNAL_ERROR,
-          full ? StatusResponse.ResponseCode.overQuota() : ResponseCodeFix.plain("SERVERBUG"));
+      // No command name in the line: Dovecot's words exactly (Dovecot has no keyword limit: those words are ours).
+      return switch (refusal.reason()) {
+        case DISK_FULL -> RESPONSES.taggedNo(request.getTag(), null, DISK_FULL,
+            StatusResponse.ResponseCode.overQuota());
+        case KEYWORD_LIMIT -> RESPONSES.taggedNo(request.getTag(), null, KEYWORD_LIMIT, ResponseCodeFix.plain("LIMIT"));
+        case STORE_FAILURE -> RESPONSES.taggedNo(request.getTag(), null, INTERNAL_ERROR,
+            ResponseCodeFix.plain("SERVERBUG"));
+      };
     }
 
     @Override

@@ -18,11 +18,11 @@ final class StoreErrors {
 
   /**
    * For a write that failed: the store's own failures (I/O, including a full disk, and a lock it could not take)
-   * refuse the command ({@link StoreRefusal}, noted in the session); the others are the client's (no such folder)
+   * and a keyword beyond Maildir's 26 refuse the command ({@link StoreRefusal}, noted in the session); the others are the client's (no such folder)
    * and read as {@link #toJames}.
    */
   static MailboxException forWrite(StoreException e, String folder, MailboxSession session) {
-    if (e.error() == StoreError.IO || e.error() == StoreError.LOCK_TIMEOUT) {
+    if (e.error() == StoreError.IO || e.error() == StoreError.LOCK_TIMEOUT || e.error() == StoreError.KEYWORD_LIMIT) {
       return StoreRefusal.noted(session, e, folder);
     }
     return toJames(e, folder);

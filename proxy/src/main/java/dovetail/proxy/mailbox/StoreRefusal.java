@@ -1,5 +1,6 @@
 package dovetail.proxy.mailbox;
 
+import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.util.Optional;
 import org.apache.james.mailbox.MailboxSession;
@@ -17,6 +18,8 @@ public final class StoreRefusal extends MailboxException {
   public enum Reason {
     /** ENOSPC or EDQUOT ({@link DiskFull}). */
     DISK_FULL,
+    /** A new keyword in a folder whose 26 Maildir keyword letters are taken: the client's to change. */
+    KEYWORD_LIMIT,
     /** Any other failure of the store's files: not the client's doing, nothing it can change. */
     STORE_FAILURE
   }
@@ -25,7 +28,8 @@ public final class StoreRefusal extends MailboxException {
 
   private StoreRefusal(StoreException cause, String folder) {
     super(folder + ": " + cause.getMessage(), cause);
-    this.reason = DiskFull.is(cause) ? Reason.DISK_FULL : Reason.STORE_FAILURE;
+    this.reason = cause.error() == StoreError.KEYWORD_LIMIT ? Reason.KEYWORD_LIMIT
+        : DiskFull.is(cause) ? Reason.DISK_FULL : Reason.STORE_FAILURE;
   }
 
   /** A refusal of the current command of {@code session}, noted there. */
