@@ -27,7 +27,6 @@ import org.apache.james.protocols.pop3.core.DeleCmdHandler;
 import org.apache.james.protocols.pop3.core.ListCmdHandler;
 import org.apache.james.protocols.pop3.core.NoopCmdHandler;
 import org.apache.james.protocols.pop3.core.StatCmdHandler;
-import org.apache.james.protocols.pop3.core.TopCmdHandler;
 import org.apache.james.protocols.pop3.core.UidlCmdHandler;
 import org.apache.james.protocols.pop3.core.UnknownCmdHandler;
 
@@ -102,7 +101,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new ListCmdHandler(metrics),
         new UidlCmdHandler(metrics),
         new RetrCommand(metrics),
-        new TopCmdHandler(metrics),
+        new TopCommand(metrics),
         new DeleCmdHandler(metrics),
         new RsetCommand(metrics),
         new NoopCmdHandler(metrics),

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Message numbers and TOP's line count as Dovecot 2.3 takes them (its replies, walk-through 4). Before, message 0
  * or -1 made James throw (an ERROR with a stack trace in the log per command), "DELE 1 2" deleted message 1,
- * "LIST +1" listed message 1 and "TOP 2 -1" sent the whole message.
+ * "LIST +1" listed message 1 and "TOP 2 -1" sent the whole message; "TOP 2 2147483648" was refused (walk-through 7).
  */
 class Pop3MessageNumbersIT {
   @TempDir Path dir;
@@ -59,6 +59,11 @@ class Pop3MessageNumbersIT {
         List<String> top = pop.multiline("TOP 2 1");
         assertEquals(List.of("+OK", "Subject: 2", "", "line 1"), top.subList(0, 4).stream()
             .map(l -> l.startsWith("+OK") ? "+OK" : l).toList(), "valid arguments still reach James: " + top);
+        // A count beyond an int means all lines, as in Dovecot (James answered -ERR Usage).
+        List<String> whole = pop.multiline("TOP 2 2147483647");
+        assertEquals(whole, pop.multiline("TOP 2 2147483648"));
+        assertEquals(whole, pop.multiline("TOP 2 99999999999999999999999"));
+        assertEquals(List.of("Subject: 2", "", "line 1", "line 2"), whole.subList(1, 5), whole.toString());
         assertTrue(pop.command("QUIT").startsWith("+OK"));
       }
       assertEquals(2, store.open(MailStore.INBOX).messages().size());
