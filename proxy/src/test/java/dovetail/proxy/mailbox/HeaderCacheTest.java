@@ -53,7 +53,8 @@ class HeaderCacheTest {
         header(new StoreMailboxMessage(m, ID, box, ModSeq.of(1), cache)));
 
     deleteMessageFiles();
-    assertThrows(RuntimeException.class, () -> header(new StoreMailboxMessage(m, ID, box, ModSeq.of(1), cache)));
+    assertThrows(MessageGoneException.class, () -> header(new StoreMailboxMessage(m, ID, box, ModSeq.of(1), cache)),
+        "read from the file, which is gone");
   }
 
   private static byte[] header(StoreMailboxMessage message) throws IOException {
