@@ -50,6 +50,10 @@ final class Sweeper implements SweeperControl {
   private final Predicate<String> loggedIn;
   private final List<String> queue = new ArrayList<>();
   private final Set<String> active = new LinkedHashSet<>();
+  /** Users this round swept and left incomplete (the legacy server was down): the next round tries them again. */
+  private final Set<String> waiting = new LinkedHashSet<>();
+  /** When the next round starts (System.nanoTime()), while the sweeper waits between rounds; else 0. */
+  private long nextRoundAt;
   private Thread coordinator;
   private boolean paused;
   private boolean closed;
@@ -90,7 +94,10 @@ final class Sweeper implements SweeperControl {
 
   @Override
   public synchronized SweeperStatus status() {
-    return new SweeperStatus(enabled, paused, List.copyOf(active), List.copyOf(queue), complete, work.rate());
+    long nextRound = nextRoundAt == 0 ? -1 : Math.max(0, (nextRoundAt - System.nanoTime() + 999_999_999) / 1_000_000_000);
+    // The rate covers the last 30 s: with nobody active it would show work that has ended.
+    return new SweeperStatus(enabled, paused, List.copyOf(active), List.copyOf(queue), List.copyOf(waiting), nextRound,
+        complete, active.isEmpty() ? 0 : work.rate());
   }
 
   /** A rescan as soon as the current round ends (admin commands). */
@@ -150,6 +157,7 @@ final class Sweeper implements SweeperControl {
           complete = round.complete();
           queue.clear();
           queue.addAll(round.toSweep());
+          waiting.clear();
         }
         if (!round.toSweep().isEmpty()) {
           LOG.info("sweeper: {} users to migrate, {} complete", round.toSweep().size(), round.complete());
@@ -162,9 +170,11 @@ final class Sweeper implements SweeperControl {
           rounds++;
           notifyAll();
           long until = System.nanoTime() + period.toNanos();
+          nextRoundAt = until;
           while (!closed && !rescan && until - System.nanoTime() > 0) {
             wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
           }
+          nextRoundAt = 0;
           rescan = false;
         }
       }
@@ -207,6 +217,8 @@ final class Sweeper implements SweeperControl {
         active.remove(user);
         if (userComplete) {
           complete++;
+        } else {
+          waiting.add(user);
         }
       }
     }

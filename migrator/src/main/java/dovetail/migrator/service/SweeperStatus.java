@@ -7,13 +7,16 @@ import java.util.List;
  * @param paused    paused by an admin
  * @param active    users being swept now
  * @param queued    users still to sweep, in order
+ * @param waiting   users this round left incomplete (the legacy server was unavailable): the next round retries them
+ * @param nextRoundSeconds seconds until the next round while the sweeper waits between rounds, else -1
  * @param completed users whose every folder is complete
- * @param messagesPerSecond the sweeper's recent rate
+ * @param messagesPerSecond the sweeper's recent rate, 0 while it migrates nobody
  */
 public record SweeperStatus(boolean enabled, boolean paused, List<String> active, List<String> queued,
-    int completed, double messagesPerSecond) {
+    List<String> waiting, long nextRoundSeconds, int completed, double messagesPerSecond) {
   public SweeperStatus {
     active = List.copyOf(active);
     queued = List.copyOf(queued);
+    waiting = List.copyOf(waiting);
   }
 }

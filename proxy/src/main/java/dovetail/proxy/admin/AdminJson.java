@@ -152,7 +152,9 @@ final class AdminJson {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("enabled", s.enabled()).put("paused", s.paused());
     s.active().forEach(n.putArray("active")::add);
     s.queued().forEach(n.putArray("queued")::add);
-    return n.put("completed", s.completed()).put("messages_per_second", round(s.messagesPerSecond()));
+    s.waiting().forEach(n.putArray("waiting")::add);
+    return n.put("next_round_seconds", s.nextRoundSeconds()).put("completed", s.completed())
+        .put("messages_per_second", round(s.messagesPerSecond()));
   }
 
   private static double round(double v) {

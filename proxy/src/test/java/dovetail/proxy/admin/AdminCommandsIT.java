@@ -240,6 +240,11 @@ class AdminCommandsIT {
     assertEquals(0, run("sweeper", "--socket", socket.toString(), "status"), err.toString());
     assertTrue(out.toString().trim().endsWith("sweeper: running; active: alice; 2 queued (next: bob, carol); "
         + "7 users complete; 42 msg/s"), out.toString());
+    migrations.sweeper.waiting = List.of("dave", "erin");
+    migrations.sweeper.nextRoundSeconds = 42;
+    assertEquals(0, run("sweeper", "--socket", socket.toString(), "status"), err.toString());
+    assertTrue(out.toString().trim().endsWith("2 queued (next: bob, carol); 2 waiting for the next round (in 42 s); "
+        + "7 users complete; 42 msg/s"), out.toString());
   }
 
   @Test

@@ -151,6 +151,9 @@ final class FixedMigrations implements Migrations {
 
   static final class Sweeper implements SweeperControl {
     volatile boolean paused;
+    /** Users the last round left incomplete, and the seconds until the next one (-1: not between rounds). */
+    volatile List<String> waiting = List.of();
+    volatile long nextRoundSeconds = -1;
 
     @Override
     public void pause() {
@@ -164,7 +167,8 @@ final class FixedMigrations implements Migrations {
 
     @Override
     public SweeperStatus status() {
-      return new SweeperStatus(true, paused, List.of("alice"), List.of("bob", "carol"), 7, 42.0);
+      return new SweeperStatus(true, paused, List.of("alice"), List.of("bob", "carol"), waiting, nextRoundSeconds, 7,
+          42.0);
     }
   }
 }
