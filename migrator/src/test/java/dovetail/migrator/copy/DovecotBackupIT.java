@@ -122,16 +122,11 @@ class DovecotBackupIT {
     assertEquals("complete", store.open("Entwürfe").dovetailState().get(MigrationState.STATE));
   }
 
-  /**
-   * LIST entries without \\Marked and \\UnMarked: Dovecot adds those from its list index when it happens to hold the
-   * folder's counts ("new mail since the last look"), which depends on what was opened before, not on the store.
-   */
+  /** LIST entries with their lasting attributes ({@link ImapProbe.ListEntry#lastingAttributes}). */
   private static java.util.Set<String> listed(ImapProbe probe) {
     java.util.Set<String> out = new java.util.TreeSet<>();
     for (ImapProbe.ListEntry e : probe.list()) {
-      java.util.Set<String> attributes = new java.util.TreeSet<>(e.attributes());
-      attributes.removeIf(a -> a.equalsIgnoreCase("\\Marked") || a.equalsIgnoreCase("\\UnMarked"));
-      out.add(e.name() + " " + e.separator() + " " + attributes);
+      out.add(e.name() + " " + e.separator() + " " + e.lastingAttributes());
     }
     return out;
   }

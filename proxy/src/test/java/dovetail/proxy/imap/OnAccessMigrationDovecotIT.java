@@ -210,11 +210,11 @@ class OnAccessMigrationDovecotIT {
   void listShowsEveryLegacyFolderWhileOnlyTheSkeletonExists() throws Exception {
     Set<String> legacyNames = new TreeSet<>();
     try (ImapProbe p = ImapProbe.login(legacy, "dave")) {
-      p.list().forEach(e -> legacyNames.add(e.name().replace(e.separator(), '/') + " " + e.attributes()));
+      p.list().forEach(e -> legacyNames.add(e.name().replace(e.separator(), '/') + " " + e.lastingAttributes()));
     }
     try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "dave", "secret")) {
       Set<String> names = new TreeSet<>();
-      client.list().forEach(e -> names.add(e.name().replace(e.separator(), '/') + " " + e.attributes()));
+      client.list().forEach(e -> names.add(e.name().replace(e.separator(), '/') + " " + e.lastingAttributes()));
       assertEquals(legacyNames, names);
       assertEquals(List.of("Work"), client.lsub());
     }

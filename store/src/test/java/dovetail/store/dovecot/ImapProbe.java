@@ -74,7 +74,17 @@ public final class ImapProbe implements AutoCloseable {
   }
 
   /** One LIST (or LSUB) line: the Unicode name and the attributes as sent (e.g. "\\HasNoChildren"). */
-  public record ListEntry(String name, char separator, Set<String> attributes) {}
+  public record ListEntry(String name, char separator, Set<String> attributes) {
+    /**
+     * The attributes without \\Marked and \\UnMarked: Dovecot's guess about new mail (from its list index, or from
+     * new/'s and cur/'s times), which depends on what was opened before and how long ago, not on the store.
+     */
+    public Set<String> lastingAttributes() {
+      Set<String> out = new java.util.TreeSet<>(attributes);
+      out.removeIf(a -> a.equalsIgnoreCase("\\Marked") || a.equalsIgnoreCase("\\UnMarked"));
+      return out;
+    }
+  }
 
   /** A STATUS reply. */
   public record StatusInfo(int messages, long uidNext, long uidValidity, int unseen, int recent) {}
