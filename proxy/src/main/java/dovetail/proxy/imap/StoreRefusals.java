@@ -23,7 +23,8 @@ import reactor.core.publisher.Mono;
  * Not enough disk quota}, Dovecot's answer to both; any other failure of the store's files is Dovecot's
  * {@code NO [SERVERBUG] Internal error occurred. Refer to server log for more information.} The log gets one WARN
  * line saying what failed (the store's message names the file and the error). A keyword beyond the 26 a Maildir
- * folder can name is {@code NO [LIMIT]} (RFC 5530) and logs at INFO: the client's to change.
+ * folder can name is {@code NO [LIMIT]} (RFC 5530) and logs at INFO: the client's to change. A new message for a
+ * folder whose migration is not complete (a failed one) is {@code NO [UNAVAILABLE]}.
  */
 final class StoreRefusals implements ImapProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StoreRefusals.class);
@@ -84,6 +85,9 @@ final class StoreRefusals implements ImapProcessor {
         case DISK_FULL -> RESPONSES.taggedNo(request.getTag(), null, DISK_FULL,
             StatusResponse.ResponseCode.overQuota());
         case KEYWORD_LIMIT -> RESPONSES.taggedNo(request.getTag(), null, KEYWORD_LIMIT, ResponseCodeFix.plain("LIMIT"));
+        case NOT_MIGRATED -> RESPONSES.taggedNo(request.getTag(), null, new HumanReadableText(
+            "dovetail.imap.NOT_MIGRATED", "Folder " + refusal.folder()
+            + " takes no new messages until its migration is complete"), ResponseCodeFix.plain("UNAVAILABLE"));
         case STORE_FAILURE -> RESPONSES.taggedNo(request.getTag(), null, INTERNAL_ERROR,
             ResponseCodeFix.plain("SERVERBUG"));
       };

@@ -286,7 +286,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
    * migrator, late-mail merges and LMTP write to the store directly, not through here. COMPLETE is final, so the
    * state read here cannot change before the commit.
    */
-  private static void refuseUnlessMigrated(UserMailboxes.Folder f) throws MailboxException {
+  private void refuseUnlessMigrated(UserMailboxes.Folder f) throws MailboxException {
     Optional<MigrationState.FolderState> state;
     try {
       state = MigrationState.FolderState.of(f.mailbox().dovetailState());
@@ -294,8 +294,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       throw StoreErrors.toJames(e, f.name());
     }
     if (state.isPresent() && state.get() != MigrationState.FolderState.COMPLETE) {
-      throw new MailboxException("folder " + f.name() + " is not migrated yet (" + state.get().configName()
-          + "): it takes no new message");
+      throw StoreRefusal.notMigrated(mailboxSession, f.name(), state.get().configName());
     }
   }
 

@@ -20,21 +20,40 @@ public final class StoreRefusal extends MailboxException {
     DISK_FULL,
     /** A new keyword in a folder whose 26 Maildir keyword letters are taken: the client's to change. */
     KEYWORD_LIMIT,
+    /** A new message in a folder whose migration is not complete (a failed one): it could take a legacy UID. */
+    NOT_MIGRATED,
     /** Any other failure of the store's files: not the client's doing, nothing it can change. */
     STORE_FAILURE
   }
 
   private final Reason reason;
+  private final String folder;
+
+  private StoreRefusal(String message, Reason reason, String folder) {
+    super(message);
+    this.reason = reason;
+    this.folder = folder;
+  }
 
   private StoreRefusal(StoreException cause, String folder) {
     super(folder + ": " + cause.getMessage(), cause);
     this.reason = cause.error() == StoreError.KEYWORD_LIMIT ? Reason.KEYWORD_LIMIT
         : DiskFull.is(cause) ? Reason.DISK_FULL : Reason.STORE_FAILURE;
+    this.folder = folder;
   }
 
   /** A refusal of the current command of {@code session}, noted there. */
   static StoreRefusal noted(MailboxSession session, StoreException cause, String folder) {
-    StoreRefusal refusal = new StoreRefusal(cause, folder);
+    return noted(session, new StoreRefusal(cause, folder));
+  }
+
+  /** A new message refused because {@code folder}'s migration is not complete ({@code state}), noted in the session. */
+  static StoreRefusal notMigrated(MailboxSession session, String folder, String state) {
+    return noted(session, new StoreRefusal("folder " + folder + " is not migrated yet (" + state
+        + "): it takes no new message", Reason.NOT_MIGRATED, folder));
+  }
+
+  private static StoreRefusal noted(MailboxSession session, StoreRefusal refusal) {
     session.getAttributes().put(KEY, refusal);
     return refusal;
   }
@@ -51,5 +70,10 @@ public final class StoreRefusal extends MailboxException {
 
   public Reason reason() {
     return reason;
+  }
+
+  /** The folder the write was for, as the client named it. */
+  public String folder() {
+    return folder;
   }
 }
