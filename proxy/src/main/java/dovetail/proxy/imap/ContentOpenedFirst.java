@@ -38,7 +38,8 @@ final class ContentOpenedFirst implements Responder {
     try {
       for (BodyElement e : fetch.getElements()) {
         long size = e.size();
-        opened.add(new Opened(e, size, e.getInputStream()));
+        // James reads no stream for an empty literal ({0}): open none.
+        opened.add(new Opened(e, size, size > 0 ? e.getInputStream() : null));
       }
     } catch (IOException | RuntimeException e) {
       opened.forEach(Opened::close);
@@ -48,9 +49,13 @@ final class ContentOpenedFirst implements Responder {
       }
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
-    delegate.respond(new FetchResponse(fetch.getMessageNumber(), fetch.getFlags(), fetch.getUid(), fetch.getSaveDate(),
-        fetch.getModSeq(), fetch.getInternalDate(), fetch.getSize(), fetch.getEnvelope(), fetch.getBody(),
-        fetch.getBodyStructure(), List.copyOf(opened), fetch.getEmailId(), fetch.getThreadId()));
+    try {
+      delegate.respond(new FetchResponse(fetch.getMessageNumber(), fetch.getFlags(), fetch.getUid(),
+          fetch.getSaveDate(), fetch.getModSeq(), fetch.getInternalDate(), fetch.getSize(), fetch.getEnvelope(),
+          fetch.getBody(), fetch.getBodyStructure(), List.copyOf(opened), fetch.getEmailId(), fetch.getThreadId()));
+    } finally {
+      opened.forEach(Opened::close); // what the writer did not take (the client went away): not left to the GC
+    }
   }
 
   @Override
@@ -58,7 +63,10 @@ final class ContentOpenedFirst implements Responder {
     delegate.flush();
   }
 
-  /** An element whose content is open: the first read gets that stream, any later one opens it again. */
+  /**
+   * An element whose content is open: the first read takes that stream (the writer closes it), any later one opens it
+   * again; {@link #close} closes it if nobody took it.
+   */
   private static final class Opened implements BodyElement {
     private final BodyElement element;
     private final long size;

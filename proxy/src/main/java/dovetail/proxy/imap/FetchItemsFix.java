@@ -2,6 +2,7 @@ package dovetail.proxy.imap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dovetail.proxy.mailbox.MessageGoneException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -160,7 +161,10 @@ final class FetchItemsFix implements ImapProcessor {
           && completed.add(response.getMessageNumber().asInt())) {
         try {
           message = complete(response);
-        } catch (IOException | MailboxException e) {
+        } catch (IOException | MailboxException | RuntimeException e) {
+          if (MessageGoneException.causedBy(e)) {
+            return; // another writer removed it: left out, as ContentOpenedFirst leaves out what James reads
+          }
           throw new IllegalStateException("cannot read message " + response.getUid() + " for FETCH", e);
         }
       }

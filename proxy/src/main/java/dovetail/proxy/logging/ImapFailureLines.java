@@ -25,6 +25,7 @@ import org.slf4j.helpers.MessageFormatter;
  * are looked at, and only when they carry an exception.
  */
 public final class ImapFailureLines extends TurboFilter {
+  private static final String FETCH_PROCESSOR = "org.apache.james.imap.processor.fetch.FetchProcessor";
   private static final List<String> LOGGERS = List.of("org.apache.james.imap", "dovetail.proxy.imap",
       "org.apache.james.protocols.netty");
   /** Exceptions that mean the client asked for something that cannot be, by class name: James's and Dovetail's. */
@@ -52,7 +53,7 @@ public final class ImapFailureLines extends TurboFilter {
     if (find(failure, StoreRefusal.class) != null) {
       return FilterReply.DENY;
     }
-    if (isClientMistake(failure) || MessageGoneException.causedBy(failure)) {
+    if (isClientMistake(failure) || skippedGone(logger, failure)) {
       logger.debug(marker, message(format, params), failure);
       return FilterReply.DENY;
     }
@@ -62,6 +63,11 @@ public final class ImapFailureLines extends TurboFilter {
       return FilterReply.DENY;
     }
     return FilterReply.NEUTRAL;
+  }
+
+  /** FETCH's line for a message it left out because another writer removed it; a command that failed stays. */
+  private static boolean skippedGone(Logger logger, Throwable failure) {
+    return logger.getName().equals(FETCH_PROCESSOR) && MessageGoneException.causedBy(failure);
   }
 
   private static boolean watched(String name) {

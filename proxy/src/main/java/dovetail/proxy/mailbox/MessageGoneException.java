@@ -14,7 +14,8 @@ public final class MessageGoneException extends IOException {
 
   /** Whether {@code failure} or one of its causes is a message gone. */
   public static boolean causedBy(Throwable failure) {
-    for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+    Throwable c = failure;
+    for (int depth = 0; c != null && depth < 20; depth++, c = c.getCause()) { // bounded: a cause chain may loop
       if (c instanceof MessageGoneException) {
         return true;
       }

@@ -15,6 +15,7 @@ import javax.mail.Flags;
 import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.james.mailbox.MessageUid;
 import org.apache.james.mailbox.ModSeq;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.ComposedMessageId;
 import org.apache.james.mailbox.model.ComposedMessageIdWithMetaData;
 import org.apache.james.mailbox.model.Mailbox;
@@ -60,17 +61,35 @@ final class StoreMailboxMessage implements MailboxMessage {
     return folder.openContent(stored.uid());
   }
 
+  /**
+   * The message's sizes and type, read once. Its getters declare no exception, and James's FETCH and SEARCH leave out
+   * a message only on a MailboxException: for a message another writer removed, one is thrown undeclared (a checked
+   * exception passes where none is declared; the JVM does not check), so that James skips the message instead of
+   * failing the command.
+   */
   private MessageShape shape() {
     if (shape == null) {
-      shape = shapes.get(mailboxId, stored, () -> {
-        try (InputStream in = getFullContent()) {
-          return MessageShape.scan(in);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+      try {
+        shape = shapes.get(mailboxId, stored, () -> {
+          try (InputStream in = getFullContent()) {
+            return MessageShape.scan(in);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      } catch (UncheckedIOException e) {
+        if (e.getCause() instanceof MessageGoneException gone) {
+          throw undeclared(new MailboxException(gone.getMessage(), gone));
         }
-      });
+        throw e;
+      }
     }
     return shape;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Exception> RuntimeException undeclared(Exception e) throws T {
+    throw (T) e;
   }
 
   @Override
