@@ -1,6 +1,7 @@
 package dovetail.proxy.mailbox;
 
 import dovetail.migrator.copy.MigrationState;
+import dovetail.store.Mailbox.FlagChange;
 import dovetail.store.MailboxStatus;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
@@ -228,41 +229,46 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     UserMailboxes.Folder f = folder(mailbox);
     List<UpdatedFlags> updated = new ArrayList<>();
     try {
-      List<StoredMessage> messages = current(mailbox, f);
       synchronized (f.state()) {
+        // Read while holding the folder: a STORE between our look and our writes could otherwise make a change of
+        // ours look already done (or undone), and be skipped.
+        List<StoredMessage> messages = current(mailbox, f);
         long modSeq = 0;
         UidSet changedUids = new UidSet();
-        for (StoredMessage m : messages) {
-          if (!set.includes(MessageUid.of(m.uid()))) {
-            continue;
-          }
-          Flags before = FlagsMapping.toJames(m.flags());
-          Flags after = newFlags(calculator, before);
-          long messageModSeq = f.state().modSeq(m.uid());
-          if (UpdatedFlags.flagsChanged(before, after)) {
-            if (modSeq == 0) {
-              modSeq = f.state().next(f.mailbox()); // first: a state that cannot be written refuses the STORE whole
+        try {
+          for (StoredMessage m : messages) {
+            if (!set.includes(MessageUid.of(m.uid()))) {
+              continue;
             }
-            // Computed again from the flags on disk now: another session may have changed them since our look.
-            dovetail.store.Mailbox.FlagChange change = f.mailbox().changeFlags(m.uid(),
-                now -> FlagsMapping.toStore(newFlags(calculator, FlagsMapping.toJames(now))));
-            before = FlagsMapping.toJames(change.before());
-            after = FlagsMapping.toJames(change.after().flags());
-            if (change.changed()) {
-              f.state().recordFlags(change.after(), modSeq);
-              changedUids.add(m.uid(), m.uid());
-              messageModSeq = modSeq;
+            Flags before = FlagsMapping.toJames(m.flags());
+            Flags after = newFlags(calculator, before);
+            long messageModSeq = f.state().modSeq(m.uid());
+            if (UpdatedFlags.flagsChanged(before, after)) {
+              if (modSeq == 0) {
+                modSeq = f.state().next(f.mailbox()); // first: a state that cannot be written refuses the STORE whole
+              }
+              // Computed again from the flags on disk now: another session may have changed them since our look.
+              FlagChange change = f.mailbox().changeFlags(m.uid(),
+                  now -> FlagsMapping.toStore(newFlags(calculator, FlagsMapping.toJames(now))));
+              before = FlagsMapping.toJames(change.before());
+              after = FlagsMapping.toJames(change.after().flags());
+              if (change.changed()) {
+                f.state().recordFlags(change.after(), modSeq);
+                changedUids.add(m.uid(), m.uid());
+                messageModSeq = modSeq;
+              }
             }
+            updated.add(UpdatedFlags.builder()
+                .uid(MessageUid.of(m.uid()))
+                .messageId(new StoreMessageId(m.guid()))
+                .modSeq(ModSeq.of(messageModSeq))
+                .oldFlags(before)
+                .newFlags(after)
+                .build());
           }
-          updated.add(UpdatedFlags.builder()
-              .uid(MessageUid.of(m.uid()))
-              .messageId(new StoreMessageId(m.guid()))
-              .modSeq(ModSeq.of(messageModSeq))
-              .oldFlags(before)
-              .newFlags(after)
-              .build());
+        } finally {
+          f.state().recordClientFlags(f.mailbox(), changedUids); // also what was renamed before a later failure
         }
-        f.state().recordClientFlags(f.mailbox(), changedUids);
       }
     } catch (StoreException e) {
       throw StoreErrors.forWrite(e, f.name(), mailboxSession);

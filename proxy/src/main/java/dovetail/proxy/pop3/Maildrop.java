@@ -126,15 +126,17 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
 
   private void markDeleted(long uid) {
     inbox.message(uid).filter(m -> !hidden(m.flags())).ifPresent(m -> {
-      inbox.changeFlags(uid, now -> hidden(now) ? now : now.withKeywords(deletedFlag));
-      clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
+      if (inbox.changeFlags(uid, now -> hidden(now) ? now : now.withKeywords(deletedFlag)).changed()) {
+        clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
+      }
     });
   }
 
   private void markSeen(long uid) {
     inbox.message(uid).filter(m -> !m.flags().has(SystemFlag.SEEN)).ifPresent(m -> {
-      inbox.changeFlags(uid, now -> now.with(SystemFlag.SEEN));
-      clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
+      if (inbox.changeFlags(uid, now -> now.with(SystemFlag.SEEN)).changed()) {
+        clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
+      }
     });
   }
 

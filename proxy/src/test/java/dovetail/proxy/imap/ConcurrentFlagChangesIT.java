@@ -8,8 +8,10 @@ import dovetail.store.Flags;
 import dovetail.store.Mailbox;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
+import dovetail.store.SystemFlag;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Several sessions of one user change flags of the same messages at once (a phone marks mail read while the desktop
- * flags it): every change a STORE answered OK for is kept. Each session used to compute the new flags from the
+ * Several sessions of one user, or a session and Dovecot, change flags of the same messages at once (a phone marks
+ * mail read while the desktop flags it): every change a STORE answered OK for is kept. The concurrent test below
+ * catches the old behaviour most of the time; the one with Dovecot's rename always. Each session used to compute the new flags from the
  * messages as it read them before waiting for the others, and wrote that older view back over their changes.
  */
 class ConcurrentFlagChangesIT {
@@ -37,6 +40,32 @@ class ConcurrentFlagChangesIT {
       + "^\\* \\d+ FETCH \\(.*?FLAGS \\(([^)]*)\\).*?UID (\\d+)");
 
   @TempDir Path dir;
+
+  /**
+   * The same race made certain: Dovecot sets \Seen (renaming the file) after the session's look, in the same mtime
+   * tick; the session's STORE +FLAGS (\Flagged) keeps it. Before, the STORE wrote the flags it had computed from its
+   * look, and \Seen was gone.
+   */
+  @Test
+  void aStoreKeepsWhatDovecotChangedSinceTheSessionLooked() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start()) {
+      Mailbox inbox = dovetail.store("alice").create("INBOX", 777, 1);
+      inbox.append(MessageMeta.next(Instant.parse("2024-01-01T00:00:00Z"), Flags.NONE),
+          new ByteArrayInputStream("Subject: 1\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+      Path folder = dovetail.mailRoot().resolve("alice/Maildir");
+      UnnoticedChange.beforeListing(folder);
+      try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+        imap.command("LOGIN alice secret");
+        imap.command("SELECT INBOX");
+        UnnoticedChange.toMessage(folder, 1,
+            file -> Files.move(file, file.resolveSibling(file.getFileName().toString().replace(":2,", ":2,S"))));
+        List<String> stored = imap.command("UID STORE 1 +FLAGS (\\Flagged)");
+        assertTrue(RawImap.last(stored).contains(" OK "), stored.toString());
+      }
+      assertEquals(Flags.of(SystemFlag.FLAGGED, SystemFlag.SEEN),
+          dovetail.store("alice").open("INBOX").messages().get(0).flags());
+    }
+  }
 
   @Test
   void everyAcknowledgedFlagChangeIsKept() throws Exception {

@@ -135,12 +135,10 @@ final class MaildirFolder implements Mailbox {
   @Override
   public FlagChange changeFlags(long uid, UnaryOperator<Flags> change) {
     return write(() -> {
-      Flags[] before = new Flags[1];
       // Applied to the entry of the file's current name: after a rename by another writer, to the refreshed one.
-      if (!changeFile(uid, "rename", e -> renameForFlags(e, change.apply(before[0] = e.message().flags())))) {
-        throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name);
-      }
-      return new FlagChange(before[0], sync.view().get(uid).message());
+      MaildirSync.Entry changed = changeFile(uid, "rename", e -> renameForFlags(e, change.apply(e.message().flags())))
+          .orElseThrow(() -> new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name));
+      return new FlagChange(changed.message().flags(), sync.view().get(uid).message());
     });
   }
 
@@ -167,7 +165,7 @@ final class MaildirFolder implements Mailbox {
     write(() -> {
       Set<Long> gone = new HashSet<>();
       for (long uid : uids) {
-        if (changeFile(uid, "delete", e -> Files.delete(dir.resolve(e.relativePath())))) {
+        if (changeFile(uid, "delete", e -> Files.delete(dir.resolve(e.relativePath()))).isPresent()) {
           gone.add(uid);
         }
       }
@@ -186,20 +184,21 @@ final class MaildirFolder implements Mailbox {
   }
 
   /**
-   * Applies {@code change} to the file of message {@code uid}; false when there is no such message. A writer that
+   * Applies {@code change} to the file of message {@code uid}: returns the entry it was applied to (as it was before),
+   * empty when there is no such message. A writer that
    * takes no lock (Dovecot changes flags by renaming) may have renamed the file since our last listing, even within
    * the mtime tick that listing saw: then the folder is listed again and the change made under the current name.
    * Only a message whose file is really gone counts as not there.
    */
-  private boolean changeFile(long uid, String what, FileChange change) {
+  private Optional<MaildirSync.Entry> changeFile(long uid, String what, FileChange change) {
     for (int attempt = 1; ; attempt++) {
       MaildirSync.Entry e = sync.view().get(uid);
       if (e == null) {
-        return false;
+        return Optional.empty();
       }
       try {
         change.apply(e);
-        return true;
+        return Optional.of(e);
       } catch (NoSuchFileException renamed) {
         if (attempt == RENAMED_RETRIES) {
           throw MaildirSync.io("cannot " + what + " " + e.relativePath(), renamed);
