@@ -801,8 +801,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (TimeoutException e) {
-      LOG.warn("{}: {}: the client goes on without waiting for the check for late legacy mail, which took more than {}"
-          + " s; it goes on, and what it merges reaches the client at its next sync", user, folder,
+      LOG.warn("{}: {}: the client did not wait for the check for late legacy mail, which took more than {} s; the"
+          + " check carries on, and what it merges reaches the client at its next sync", user, folder,
           LATE_MAIL_ON_ACCESS_WAIT.toSeconds());
     } catch (Exception e) { // the client goes on with what the store has; the check itself may still finish
       Throwable why = e instanceof ExecutionException x && x.getCause() != null ? x.getCause() : e;

@@ -22,7 +22,8 @@ final class StoreErrors {
    * and read as {@link #toJames}.
    */
   static MailboxException forWrite(StoreException e, String folder, MailboxSession session) {
-    if (e.error() == StoreError.IO || e.error() == StoreError.LOCK_TIMEOUT || e.error() == StoreError.KEYWORD_LIMIT) {
+    StoreError error = e.error();
+    if (error == StoreError.IO || error == StoreError.LOCK_TIMEOUT || error == StoreError.KEYWORD_LIMIT) {
       return StoreRefusal.noted(session, e, folder);
     }
     return toJames(e, folder);
