@@ -399,6 +399,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
     try {
       return await(run.result());
+    } catch (MigrationUnavailableException e) {
+      throw e.forCaller(run.lastProgress()); // a caller that joined late still learns what the run copied
     } finally {
       run.leave(listener);
     }
@@ -667,7 +669,14 @@ public final class MigrationService implements Migrations, AutoCloseable {
         } catch (MigrationUnavailableException e) {
           abort = e.getMessage();
           abortedAt = folder;
-          results.add(new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(), abort));
+          // What the folder's run copied before the failure stays, and is said (it was "not attempted, 0 copied").
+          String why = e.getMessage();
+          FolderResult stopped = e.copied()
+              .map(p -> new FolderResult(folder, Outcome.PARTIAL, p.messagesDone(), p.bytesDone(), List.of(), why))
+              .orElseGet(() -> new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(), why));
+          results.add(stopped);
+          messages += stopped.messages();
+          bytes += stopped.bytes();
         }
       }
     } catch (MigrationUnavailableException e) {

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -316,6 +317,49 @@ class DovecotMigrationServiceIT {
         try (ImapProbe legacyNow = ImapProbe.login(server[0], "alice")) {
           Views.assertSameButSizes(Views.imap(legacyNow, "Big"), Views.store(store, "Big"), "Big");
         }
+      }
+    } finally {
+      server[0].close();
+    }
+  }
+
+  /**
+   * An admin's run whose folder the legacy server fails in the middle says what it copied before: "partial, N
+   * messages copied". It said "not attempted ... (0 messages, 0 B copied)" after thousands were (walk-through 7, W5).
+   */
+  @Test
+  void aFolderTheLegacyServerFailsMidwaySaysWhatWasCopied(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("legacy");
+    DovecotServer[] server = {startDovecot(dir, true)};
+    try (ImapProbe p = ImapProbe.login(server[0], "bob")) {
+      for (int i = 0; i < 20; i++) {
+        StringBuilder large = new StringBuilder("Subject: large " + i + "\r\n\r\n");
+        while (large.length() < 512 * 1024) {
+          large.append("a line of a large message, number ").append(i).append("\r\n");
+        }
+        p.append("Big", large.toString().getBytes(US_ASCII), List.of(), Instant.parse("2024-04-01T00:00:00Z"));
+      }
+    }
+    try (Forwarder forwarder = new Forwarder(server[0].imapPort())) {
+      Settings settings = settings(tmp, forwarder.port(), "sweeper = no", "mail_prefetch_count = 5",
+          "imapc_connection_retry_count = 0");
+      try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+        service.ensureSkeleton("bob");
+        forwarder.stallAfter(4 << 20); // some messages pass, then the legacy server seems to hang
+        CompletableFuture<UserResult> run = service.migrateUser("bob", List.of("Big"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (byName(service.status("bob")).get("Big").messagesDone() == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        server[0].close(); // and then goes away
+        forwarder.cutAll();
+        UserResult r = run.get(60, TimeUnit.SECONDS);
+        FolderResult big = r.folders().stream().filter(f -> f.folder().equals("Big")).findFirst().orElseThrow();
+        assertEquals(FolderResult.Outcome.PARTIAL, big.outcome(), r.toString());
+        assertTrue(big.messages() > 0 && big.messages() < 100, r.toString());
+        assertTrue(big.bytes() > 0, r.toString());
+        assertEquals(big.messages(), r.messages(), "the run's total counts them");
+        assertTrue(big.reason().contains("cannot be migrated now"), big.reason());
       }
     } finally {
       server[0].close();
