@@ -48,9 +48,18 @@ class LoginFloodDovecotIT {
         List<String> login = bob.command("LOGIN bob Bob-Pass-2");
         assertTrue(RawImap.last(login).contains(" OK"), "another client logs in: " + login);
       }
-      // Beyond the flooding address's few checks at a time, its guesses are turned away at once, unchecked.
-      String turnedAway = flood.get(FLOOD - 1).readResponse();
-      assertTrue(turnedAway.startsWith("g NO [UNAVAILABLE]"), turnedAway);
+      // Beyond the flooding address's few checks at a time, its guesses are turned away at once, unchecked. Which
+      // ones depends on how fast the flood came (on a busy machine early checks may end before the last guess).
+      int turnedAway = 0;
+      for (RawImap guess : flood) {
+        String answer = guess.readResponse();
+        if (answer.startsWith("g NO [UNAVAILABLE]")) {
+          turnedAway++;
+        } else {
+          assertTrue(answer.startsWith("g NO [AUTHENTICATIONFAILED]"), answer);
+        }
+      }
+      assertTrue(turnedAway > 0, "none of " + FLOOD + " guesses was turned away");
     } finally {
       for (RawImap guess : flood) {
         try {
