@@ -37,12 +37,11 @@ final class Fetchmail {
     Files.setPosixFilePermissions(rc, PosixFilePermissions.fromString("rw-------"));
     Path bsmtp = dir.resolve("fetched.bsmtp");
     long before = mails(bsmtp);
-    ProcessBuilder fetchmail = new ProcessBuilder("fetchmail", "-f", rc.toString(), "-i",
-        dir.resolve("idfile").toString(), "--bsmtp", bsmtp.toString(), "--nosyslog", "-v").redirectErrorStream(true);
-    // Its lock (a pid file) lives in FETCHMAILHOME, else in $HOME: one per test, or tests that run at once in other
-    // test JVMs refuse each other ("another foreground fetchmail is running").
-    fetchmail.environment().put("FETCHMAILHOME", dir.toString());
-    Process p = fetchmail.start();
+    // Its own lock file (a pid file; root's is /var/run/fetchmail.pid, anyone else's in $HOME): tests that run at once
+    // in other test JVMs would refuse each other ("another foreground fetchmail is running").
+    Process p = new ProcessBuilder("fetchmail", "-f", rc.toString(), "-i", dir.resolve("idfile").toString(),
+        "--pidfile", dir.resolve("fetchmail.pid").toString(), "--bsmtp", bsmtp.toString(), "--nosyslog", "-v")
+        .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
