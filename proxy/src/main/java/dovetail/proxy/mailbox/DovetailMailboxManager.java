@@ -120,7 +120,11 @@ final class DovetailMailboxManager extends StoreMailboxManager {
     }
   }
 
-  /** Keywords are stored (Maildir keyword letters), so any user flag is permanent: PERMANENTFLAGS has \*. */
+  /**
+   * Keywords are stored (Maildir keyword letters), so any user flag is permanent: PERMANENTFLAGS has \*. It keeps it
+   * even in a folder whose 26 letters are taken: without \*, James drops a new keyword from a STORE and answers OK
+   * (StoreMessageManager trims flags to the permanent ones), where with it the store refuses, NO [LIMIT].
+   */
   static class DovetailMessageManager extends StoreMessageManager {
     DovetailMessageManager(DovetailMailboxManager manager, Mailbox mailbox, MessageStorer storer) {
       super(DEFAULT_NO_MESSAGE_CAPABILITIES, manager.getMapperFactory(), manager.getMessageSearchIndex(),
