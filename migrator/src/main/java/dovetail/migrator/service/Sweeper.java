@@ -94,7 +94,8 @@ final class Sweeper implements SweeperControl {
 
   @Override
   public synchronized SweeperStatus status() {
-    long nextRound = nextRoundAt == 0 ? -1 : Math.max(0, (nextRoundAt - System.nanoTime() + 999_999_999) / 1_000_000_000);
+    long nextRound = nextRoundAt == 0 ? -1
+        : Math.max(0, (nextRoundAt - System.nanoTime() + 999_999_999) / 1_000_000_000); // whole seconds, up
     // The rate covers the last 30 s: with nobody active it would show work that has ended.
     return new SweeperStatus(enabled, paused, List.copyOf(active), List.copyOf(queue), List.copyOf(waiting), nextRound,
         complete, active.isEmpty() ? 0 : work.rate());
