@@ -272,15 +272,7 @@ class DovecotMigrationServiceIT {
     Path dir = tmp.resolve("legacy");
     DovecotServer[] server = {startDovecot(dir, true)};
     // 40 messages of 512 kB more, so that the folder is larger than what the forwarder lets through before the cut.
-    try (ImapProbe p = ImapProbe.login(server[0], "alice")) {
-      for (int i = 0; i < 40; i++) {
-        StringBuilder large = new StringBuilder("Subject: large " + i + "\r\n\r\n");
-        while (large.length() < 512 * 1024) {
-          large.append("a line of a large message, number ").append(i).append("\r\n");
-        }
-        p.append("Big", large.toString().getBytes(US_ASCII), List.of(), Instant.parse("2024-04-01T00:00:00Z"));
-      }
-    }
+    appendLarge(server[0], "alice", 40);
     try (Forwarder forwarder = new Forwarder(server[0].imapPort())) {
       // Bodies in batches of 5: when the server goes at message 12, later batches still need the connection.
       Settings settings = settings(tmp, forwarder.port(), "sweeper = no", "mail_prefetch_count = 5");
@@ -331,15 +323,7 @@ class DovecotMigrationServiceIT {
   void aFolderTheLegacyServerFailsMidwaySaysWhatWasCopied(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("legacy");
     DovecotServer[] server = {startDovecot(dir, true)};
-    try (ImapProbe p = ImapProbe.login(server[0], "bob")) {
-      for (int i = 0; i < 20; i++) {
-        StringBuilder large = new StringBuilder("Subject: large " + i + "\r\n\r\n");
-        while (large.length() < 512 * 1024) {
-          large.append("a line of a large message, number ").append(i).append("\r\n");
-        }
-        p.append("Big", large.toString().getBytes(US_ASCII), List.of(), Instant.parse("2024-04-01T00:00:00Z"));
-      }
-    }
+    appendLarge(server[0], "bob", 20);
     try (Forwarder forwarder = new Forwarder(server[0].imapPort())) {
       Settings settings = settings(tmp, forwarder.port(), "sweeper = no", "mail_prefetch_count = 5",
           "imapc_connection_retry_count = 0");
@@ -392,6 +376,19 @@ class DovecotMigrationServiceIT {
           assertTrue(later.reason().startsWith("the run stopped at " + first + ": " + folders.get(0).reason()),
               later.reason());
         }
+      }
+    }
+  }
+
+  /** {@code count} messages of 512 kB appended to the user's Big folder on the legacy server. */
+  private static void appendLarge(DovecotServer server, String user, int count) {
+    try (ImapProbe p = ImapProbe.login(server, user)) {
+      for (int i = 0; i < count; i++) {
+        StringBuilder large = new StringBuilder("Subject: large " + i + "\r\n\r\n");
+        while (large.length() < 512 * 1024) {
+          large.append("a line of a large message, number ").append(i).append("\r\n");
+        }
+        p.append("Big", large.toString().getBytes(US_ASCII), List.of(), Instant.parse("2024-04-01T00:00:00Z"));
       }
     }
   }
