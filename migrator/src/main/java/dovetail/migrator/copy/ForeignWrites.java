@@ -111,7 +111,7 @@ final class ForeignWrites {
     return new TreeSet<>(uids(mailbox.dovetailState(), FOREIGN_PREFIX).keySet());
   }
 
-  private static TreeMap<Long, String> uids(Map<String, String> state, String prefix) {
+  static TreeMap<Long, String> uids(Map<String, String> state, String prefix) {
     TreeMap<Long, String> out = new TreeMap<>();
     state.forEach((k, v) -> {
       if (k.startsWith(prefix)) {

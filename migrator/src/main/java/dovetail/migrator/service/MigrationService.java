@@ -10,6 +10,7 @@ import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.SkeletonState;
+import dovetail.migrator.copy.StoredOrigins;
 import dovetail.migrator.copy.UserMigration;
 import dovetail.migrator.copy.UserResult;
 import dovetail.migrator.copy.UserSkeleton;
@@ -500,31 +501,42 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  /** The legacy totals when a migration (re)starts: what is stored plus what is still to copy. */
+  /**
+   * The legacy totals when a migration (re)starts: the legacy messages stored, those still to copy, and those waiting
+   * because another program took their UIDs (not in {@code toCopy} until an operator runs the folder).
+   */
   private void recordTotals(Mailbox box, long toCopy, long bytesToCopy) {
+    StoredOrigins origins = StoredOrigins.of(box.dovetailState());
     long stored = 0;
     long storedBytes = 0;
     for (var m : box.messages()) {
-      stored++;
-      storedBytes += m.virtualSize();
+      if (origins.migrated(m.uid(), Long.MAX_VALUE)) {
+        stored++;
+        storedBytes += m.virtualSize();
+      }
     }
     Map<String, String> updates = new HashMap<>();
-    updates.put(ServiceState.LEGACY_MESSAGES, Long.toString(stored + toCopy));
-    updates.put(ServiceState.LEGACY_BYTES, bytesToCopy < 0 ? null : Long.toString(storedBytes + bytesToCopy));
+    updates.put(ServiceState.LEGACY_MESSAGES, Long.toString(stored + toCopy + origins.waiting()));
+    // The waiting messages' sizes are not known here: no total rather than a short one.
+    updates.put(ServiceState.LEGACY_BYTES, bytesToCopy < 0 || origins.waiting() > 0 ? null
+        : Long.toString(storedBytes + bytesToCopy));
     box.updateDovetailState(s -> ServiceState.merged(s, updates));
   }
 
   /**
-   * What the migration put in the store, counted as it completes: the legacy messages (below the legacy UIDNEXT).
-   * Status shows that, not what the user has left after deleting some here.
+   * What the migration put in the store, counted as it completes: the legacy messages (below the legacy UIDNEXT, or
+   * moved above it when another program had taken their UIDs). Status shows that, not what the user has left after
+   * deleting some here.
    */
   private static void recordMigrated(Mailbox box) {
     try {
-      long uidNext = StatusReader.uidNext(box.dovetailState());
+      Map<String, String> state = box.dovetailState();
+      long uidNext = StatusReader.uidNext(state);
+      StoredOrigins origins = StoredOrigins.of(state);
       long messages = 0;
       long bytes = 0;
       for (var m : box.messages()) {
-        if (m.uid() < uidNext) {
+        if (origins.migrated(m.uid(), uidNext)) {
           messages++;
           bytes += m.virtualSize();
         }

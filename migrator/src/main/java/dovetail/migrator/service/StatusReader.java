@@ -4,6 +4,7 @@ import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.Progress;
+import dovetail.migrator.copy.StoredOrigins;
 import dovetail.store.MailStore;
 import dovetail.store.MailboxPeek;
 import dovetail.store.StoredMessage;
@@ -37,29 +38,35 @@ final class StatusReader {
     Optional<FolderState> migration = FolderState.of(state);
     String name = migration.map(FolderState::configName).orElse(FolderStatus.LOCAL);
     long late = Math.max(0, number(state.get(LateMailState.MERGED)));
-    // Messages at or above the legacy UIDNEXT of a completed migration are not the migration's: late legacy mail
-    // (counted apart, late_merged), and what others added (deliveries, APPENDs, Dovecot's messages moved up there).
+    // The migration's messages are the legacy copies below the legacy UIDNEXT of a completed migration (or moved above
+    // it, for a UID another program took). Others' messages the state names are local; the rest above are late legacy
+    // mail (counted apart, late_merged) and what others added since (deliveries, APPENDs, Dovecot's moved up there).
     long migratedUidNext = migration.isPresent() ? uidNext(state) : Long.MAX_VALUE;
+    StoredOrigins origins = StoredOrigins.of(state);
     long messages = 0;
     long bytes = 0;
     long above = 0;
     long aboveBytes = 0;
-    for (StoredMessage m : box.messages()) {
-      if (m.uid() >= migratedUidNext) {
-        above++;
-        aboveBytes += m.virtualSize();
-      } else {
-        messages++;
-        bytes += m.virtualSize();
-      }
-    }
     long local = 0;
     long localBytes = 0;
+    for (StoredMessage m : box.messages()) {
+      if (origins.migrated(m.uid(), migratedUidNext)) {
+        messages++;
+        bytes += m.virtualSize();
+      } else if (origins.local(m.uid())) {
+        local++;
+        localBytes += m.virtualSize();
+      } else {
+        above++;
+        aboveBytes += m.virtualSize();
+      }
+    }
     for (long size : box.unnumbered()) { // files the next writer numbers (an MDA's): mail in the folder all the same
       local++;
       localBytes += size;
     }
     // Late messages kept their legacy UIDs or moved up: either way above; the rest there is local (bytes: an estimate).
+    // Not yet complete, nothing is above (the boundary is the highest UID).
     long aboveLocal = Math.max(0, above - late);
     long aboveLocalBytes = above == 0 ? 0 : aboveBytes * aboveLocal / above;
     local += aboveLocal;

@@ -299,10 +299,21 @@ class ForeignWritesDovecotIT {
           .filter(f -> f.folder().equals(FOLDER)).findFirst().orElseThrow();
       assertEquals("failed", status.state());
       assertTrue(status.error().orElse("").contains("cannot keep its UID: another program"), status.toString());
+      // Counted as what they are (walk-through 7, W3: it said 100 %, Dovecot's message counted as a legacy one).
+      long legacy = s.expected().size();
+      assertEquals(List.of(legacy - taken.size(), legacy, 1L, -1L),
+          List.of(status.messagesDone(), status.messagesTotal(), status.messagesLocal(), status.bytesTotal()),
+          status.toString());
 
       UserResult admin = service.migrateUser(DovecotLegacy.USER, List.of(FOLDER)).get(60, TimeUnit.SECONDS);
       assertTrue(admin.complete(), admin.toString());
       assertNothingLostNothingInvented(s, taken, List.of(foreignSha));
+      // The legacy message under a new UID is the migration's; Dovecot's, moved up too, is local mail.
+      status = service.status(DovecotLegacy.USER).folders().stream()
+          .filter(f -> f.folder().equals(FOLDER)).findFirst().orElseThrow();
+      assertEquals(List.of("complete", legacy, legacy, 1L, 0L), List.of(status.state(),
+          status.messagesDone(), status.messagesTotal(), status.messagesLocal(), status.messagesExpunged()),
+          status.toString());
     }
   }
 
