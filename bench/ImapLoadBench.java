@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * [--dir /dev/shm/dovetail-imap-load-PID]}; {@code --messages} is per user, shared by {@code --folders} folders.
  */
 public final class ImapLoadBench {
-  private static final String PASSWORD = "secret";
+  static final String PASSWORD = "secret";
 
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
@@ -135,7 +135,7 @@ public final class ImapLoadBench {
   // ------------------------------------------------------------------------------------------------ servers
 
   /** A running server under test, its process tree and its port. */
-  private abstract static class Target implements AutoCloseable {
+  abstract static class Target implements AutoCloseable {
     int port;
 
     abstract List<ProcessHandle> processes();
@@ -163,7 +163,7 @@ public final class ImapLoadBench {
     }
   }
 
-  private static Target dovecot(Path dir, Path template, Options o) throws IOException {
+  static Target dovecot(Path dir, Path template, Options o) throws IOException {
     DovecotServer.Builder builder = DovecotServer.builder(dir).autoCreateSpecialUse(false);
     for (String user : o.users) {
       builder.user(user, PASSWORD);
@@ -209,7 +209,7 @@ public final class ImapLoadBench {
     return t;
   }
 
-  private static Target dovetail(Path dir, Path template, Options o) throws Exception {
+  static Target dovetail(Path dir, Path template, Options o) throws Exception {
     Path store = dir.resolve("store");
     StringBuilder passwd = new StringBuilder();
     for (String user : o.users) {
@@ -224,7 +224,13 @@ public final class ImapLoadBench {
         + String.join("\n", o.settings) + "\n");
     ServeChild child = ServeChild.start(conf, o.javaOptions);
     // Ctrl-C on the bench must not leave the server running (DovecotServer has the same hook).
-    Runtime.getRuntime().addShutdownHook(new Thread(child::close, "stop-serve"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        child.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "stop-serve"));
     Target t = new Target() {
       @Override
       List<ProcessHandle> processes() {
@@ -345,7 +351,7 @@ public final class ImapLoadBench {
 
   // ------------------------------------------------------------------------------------------------ helpers
 
-  private static final class Options {
+  static final class Options {
     int clients = 8;
     int seconds = 30;
     int warmup = 10;

@@ -15,5 +15,6 @@ mvn -B -q $OFFLINE package -DskipTests -pl proxy -am dependency:build-classpath 
 CP="proxy/target/test-classes:proxy/target/classes:$(cat target/imap-load.classpath)"
 rm -rf target/imap-load-classes
 javac -nowarn -d target/imap-load-classes -cp "$CP" bench/MigrationBench.java bench/ImapWire.java bench/LatencyLog.java \
-  bench/LoadClient.java bench/ImapLoadBench.java
-exec java -cp "target/imap-load-classes:$CP" ImapLoadBench "$@"
+  bench/LoadClient.java bench/ImapLoadBench.java bench/RangeStoreBench.java
+# bench/range-store.sh runs its own main class over the same build.
+exec java -cp "target/imap-load-classes:$CP" "${BENCH_MAIN:-ImapLoadBench}" "$@"

@@ -1,10 +1,12 @@
 package dovetail.store;
 
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,7 +49,21 @@ public interface Mailbox {
    * made since the caller last looked is therefore kept, where writing flags computed from an older look would undo
    * it. {@code change} may be called more than once (the file was renamed meanwhile) and must not have side effects.
    */
-  FlagChange changeFlags(long uid, UnaryOperator<Flags> change);
+  default FlagChange changeFlags(long uid, UnaryOperator<Flags> change) {
+    List<FlagChange> made = new ArrayList<>(1);
+    changeFlags(List.of(uid), change, made::add);
+    if (made.isEmpty()) {
+      throw new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name());
+    }
+    return made.get(0);
+  }
+
+  /**
+   * {@link #changeFlags(long, UnaryOperator)} for many messages under one hold of the folder's lock (a STORE of a
+   * range): {@code made} gets each message's change as it is made, so that a failure part-way still tells the caller
+   * what was done. UIDs no longer in the folder (another writer expunged them) are skipped.
+   */
+  void changeFlags(Collection<Long> uids, UnaryOperator<Flags> change, Consumer<FlagChange> made);
 
   /** A flag change: the flags {@link #changeFlags}'s change was applied to, and the message after it. */
   record FlagChange(Flags before, StoredMessage after) {

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -232,42 +234,50 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       synchronized (f.state()) {
         // Read while holding the folder: a STORE between our look and our writes could otherwise make a change of
         // ours look already done (or undone), and be skipped.
-        List<StoredMessage> messages = current(mailbox, f);
-        long modSeq = 0;
+        List<StoredMessage> inSet = new ArrayList<>();
+        Set<Long> toChange = new LinkedHashSet<>();
+        for (StoredMessage m : current(mailbox, f)) {
+          if (set.includes(MessageUid.of(m.uid()))) {
+            inSet.add(m);
+            Flags before = FlagsMapping.toJames(m.flags());
+            if (UpdatedFlags.flagsChanged(before, newFlags(calculator, before))) {
+              toChange.add(m.uid());
+            }
+          }
+        }
+        // First: a state that cannot be written refuses the STORE whole.
+        long modSeq = toChange.isEmpty() ? 0 : f.state().next(f.mailbox());
+        Map<Long, FlagChange> made = new HashMap<>();
         UidSet changedUids = new UidSet();
         try {
-          for (StoredMessage m : messages) {
-            if (!set.includes(MessageUid.of(m.uid()))) {
-              continue;
-            }
-            Flags before = FlagsMapping.toJames(m.flags());
-            Flags after = newFlags(calculator, before);
-            long messageModSeq = f.state().modSeq(m.uid());
-            if (UpdatedFlags.flagsChanged(before, after)) {
-              if (modSeq == 0) {
-                modSeq = f.state().next(f.mailbox()); // first: a state that cannot be written refuses the STORE whole
-              }
-              // Computed again from the flags on disk now: another session may have changed them since our look.
-              FlagChange change = f.mailbox().changeFlags(m.uid(),
-                  now -> FlagsMapping.toStore(newFlags(calculator, FlagsMapping.toJames(now))));
-              before = FlagsMapping.toJames(change.before());
-              after = FlagsMapping.toJames(change.after().flags());
-              if (change.changed()) {
-                f.state().recordFlags(change.after(), modSeq);
-                changedUids.add(m.uid(), m.uid());
-                messageModSeq = modSeq;
-              }
-            }
-            updated.add(UpdatedFlags.builder()
-                .uid(MessageUid.of(m.uid()))
-                .messageId(new StoreMessageId(m.guid()))
-                .modSeq(ModSeq.of(messageModSeq))
-                .oldFlags(before)
-                .newFlags(after)
-                .build());
-          }
+          // One hold of the folder's lock for the range. Each change is computed again from the flags on disk then:
+          // another session may have changed them since our look.
+          f.mailbox().changeFlags(toChange, now -> FlagsMapping.toStore(newFlags(calculator, FlagsMapping.toJames(now))),
+              change -> {
+                long uid = change.after().uid();
+                made.put(uid, change);
+                if (change.changed()) {
+                  f.state().recordFlags(change.after(), modSeq);
+                  changedUids.add(uid, uid);
+                }
+              });
         } finally {
           f.state().recordClientFlags(f.mailbox(), changedUids); // also what was renamed before a later failure
+        }
+        for (StoredMessage m : inSet) {
+          FlagChange change = made.get(m.uid());
+          if (change == null && toChange.contains(m.uid())) {
+            continue; // expunged by another writer since our look: gone, nothing to report
+          }
+          Flags before = FlagsMapping.toJames(change == null ? m.flags() : change.before());
+          Flags after = change == null ? before : FlagsMapping.toJames(change.after().flags());
+          updated.add(UpdatedFlags.builder()
+              .uid(MessageUid.of(m.uid()))
+              .messageId(new StoreMessageId(m.guid()))
+              .modSeq(ModSeq.of(change != null && change.changed() ? modSeq : f.state().modSeq(m.uid())))
+              .oldFlags(before)
+              .newFlags(after)
+              .build());
         }
       }
     } catch (StoreException e) {

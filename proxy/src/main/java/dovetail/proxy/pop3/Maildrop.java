@@ -13,9 +13,11 @@ import dovetail.store.UserChanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A user's INBOX as James's POP3 handlers see it (the "custom mailbox adapter" of DESIGN.md): the listing in
@@ -99,7 +101,7 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
     }
     try {
       if (!deletedFlag.isEmpty()) {
-        expunge.forEach(this::markDeleted);
+        change(expunge, now -> hidden(now) ? now : now.withKeywords(deletedFlag));
       } else if (!expunge.isEmpty()) {
         inbox.expunge(expunge);
         clientChanges().recordExpunged(inbox, UidSet.of(expunge));
@@ -113,9 +115,7 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
 
   /** Marks what RETR sent \Seen, once: at QUIT, or when the connection ends without QUIT (nothing else is saved then). */
   synchronized void saveSeen() {
-    for (long uid : retrieved) {
-      markSeen(uid);
-    }
+    change(retrieved, now -> now.with(SystemFlag.SEEN));
     retrieved.clear();
   }
 
@@ -124,20 +124,20 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
     return !deletedFlag.isEmpty() && flags.keywords().stream().anyMatch(deletedFlag::equalsIgnoreCase);
   }
 
-  private void markDeleted(long uid) {
-    inbox.message(uid).filter(m -> !hidden(m.flags())).ifPresent(m -> {
-      if (inbox.changeFlags(uid, now -> hidden(now) ? now : now.withKeywords(deletedFlag)).changed()) {
-        clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
+  /** Changes these messages' flags under one hold of the lock, and tells IMAP sessions (CONDSTORE) what changed. */
+  private void change(Collection<Long> uids, UnaryOperator<Flags> change) {
+    List<Long> changed = new ArrayList<>();
+    try {
+      inbox.changeFlags(uids, change, c -> {
+        if (c.changed()) {
+          changed.add(c.after().uid());
+        }
+      });
+    } finally {
+      if (!changed.isEmpty()) {
+        clientChanges().recordFlags(inbox, UidSet.of(changed));
       }
-    });
-  }
-
-  private void markSeen(long uid) {
-    inbox.message(uid).filter(m -> !m.flags().has(SystemFlag.SEEN)).ifPresent(m -> {
-      if (inbox.changeFlags(uid, now -> now.with(SystemFlag.SEEN)).changed()) {
-        clientChanges().recordFlags(inbox, UidSet.of(uid, uid));
-      }
-    });
+    }
   }
 
   private UserChanges clientChanges() {

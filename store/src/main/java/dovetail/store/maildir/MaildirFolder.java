@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -133,12 +134,17 @@ final class MaildirFolder implements Mailbox {
   }
 
   @Override
-  public FlagChange changeFlags(long uid, UnaryOperator<Flags> change) {
-    return write(() -> {
-      // Applied to the entry of the file's current name: after a rename by another writer, to the refreshed one.
-      MaildirSync.Entry changed = changeFile(uid, "rename", e -> renameForFlags(e, change.apply(e.message().flags())))
-          .orElseThrow(() -> new StoreException(StoreError.NOT_FOUND, "no message with UID " + uid + " in " + name));
-      return new FlagChange(changed.message().flags(), sync.view().get(uid).message());
+  public void changeFlags(Collection<Long> uids, UnaryOperator<Flags> change, Consumer<FlagChange> made) {
+    write(() -> {
+      for (long uid : uids) {
+        // Applied to the entry of the file's current name: after a rename by another writer, to the refreshed one.
+        Optional<MaildirSync.Entry> before = changeFile(uid, "rename",
+            e -> renameForFlags(e, change.apply(e.message().flags())));
+        if (before.isPresent()) {
+          made.accept(new FlagChange(before.get().message().flags(), sync.view().get(uid).message()));
+        }
+      }
+      return null;
     });
   }
 

@@ -545,6 +545,38 @@ class MaildirStoreTest {
   }
 
   /**
+   * Many messages under one lock (a STORE of a range): each change is reported as it is made, and a message another
+   * writer removed since the caller's listing is skipped, not an error for the others.
+   */
+  @Test
+  void aFlagChangeOfManyMessagesSkipsOneAnotherWriterRemoved() throws IOException {
+    Mailbox box = store().create("Range", 3, 1);
+    for (long uid = 1; uid <= 3; uid++) {
+      box.append(MessageMeta.withUid(uid, DATE, uid == 3 ? Flags.of(SystemFlag.SEEN) : Flags.NONE),
+          bytes("m" + uid + "\r\n"));
+    }
+    assertEquals(3, box.messages().size());
+    try (var files = Files.list(root.resolve(".Range/cur"))) { // expunged the way Dovecot does: the file goes first
+      Files.delete(files.filter(f -> contentIs(f, "m2\r\n")).findFirst().orElseThrow());
+    }
+    List<Mailbox.FlagChange> made = new ArrayList<>();
+    box.changeFlags(List.of(1L, 2L, 3L), now -> now.with(SystemFlag.SEEN), made::add);
+    assertEquals(List.of(1L, 3L), made.stream().map(c -> c.after().uid()).toList());
+    assertEquals(List.of(true, false), made.stream().map(Mailbox.FlagChange::changed).toList());
+    Mailbox again = store().open("Range");
+    assertEquals(List.of(1L, 3L), again.messages().stream().map(StoredMessage::uid).toList());
+    assertTrue(again.messages().stream().allMatch(m -> m.flags().has(SystemFlag.SEEN)));
+  }
+
+  private static boolean contentIs(Path file, String content) {
+    try {
+      return Files.readString(file, StandardCharsets.US_ASCII).equals(content);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
    * UID 1, which a lockless writer (Dovecot) renamed to set \Seen after our last listing, in the mtime tick that
    * listing saw: our listing still names the old file.
    */
