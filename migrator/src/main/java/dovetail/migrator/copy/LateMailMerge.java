@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * cached either server's state; this is dsync's rule (Dovecot's dsync-mailbox-import.c renumbers both sides of a
  * UID conflict).
  *
- * <p>Legacy expunges and flag changes are not applied: the store is the master after migration.
+ * <p>Legacy expunges and flag changes are not applied: the store is the master after migration. The legacy
+ * HIGHESTMODSEQ they raise is recorded, so that a client still syncing with the legacy server is told every flag again.
  */
 public final class LateMailMerge {
   private static final Logger LOG = LoggerFactory.getLogger(LateMailMerge.class);
@@ -98,6 +99,12 @@ public final class LateMailMerge {
       recordUnchecked(why);
       LOG.warn("{}: {}", mailbox.name(), why);
       return Result.notChecked(mailbox.name(), why);
+    }
+    if (status.highestModSeq() > number(state.get(MigrationState.LEGACY_HIGHESTMODSEQ))) {
+      // Flags changed on the legacy server since (a device still syncing there): the front-end raises the folder's
+      // mod-sequences above this, so that such a client resyncs every flag (RFC 7162: HIGHESTMODSEQ never goes down).
+      mailbox.updateDovetailState(s -> status.highestModSeq() <= number(s.get(MigrationState.LEGACY_HIGHESTMODSEQ)) ? s
+          : MigrationState.merge(s, Map.of(MigrationState.LEGACY_HIGHESTMODSEQ, Long.toString(status.highestModSeq()))));
     }
     if (status.uidNext() <= recorded && mailbox.dovetailState().get(LateMailState.PENDING) == null) {
       record(cleared());

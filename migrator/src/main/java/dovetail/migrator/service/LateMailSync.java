@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -57,9 +58,10 @@ final class LateMailSync {
   private final Duration onAccessEvery;
   private final Map<Key, Instant> lastOnAccess = new ConcurrentHashMap<>();
   private final UidlFormat uidlFormat;
+  private final FolderListeners legacyModSeqRose;
 
   LateMailSync(Settings settings, Function<String, MailStore> stores, LegacyLogins logins, ConnectionLimiter limiter,
-      Clock clock, FolderLock lock, Duration onAccessEvery) {
+      Clock clock, FolderLock lock, Duration onAccessEvery, FolderListeners legacyModSeqRose) {
     this.settings = settings;
     this.stores = stores;
     this.logins = logins;
@@ -68,6 +70,7 @@ final class LateMailSync {
     this.lock = lock;
     this.onAccessEvery = onAccessEvery;
     this.uidlFormat = UidlFormat.parse(settings.pop3UidlFormat());
+    this.legacyModSeqRose = legacyModSeqRose;
   }
 
   Duration window() {
@@ -133,8 +136,12 @@ final class LateMailSync {
           session = source.open(user);
         }
         LegacyImapSession s = session;
+        String modSeqBefore = box.dovetailState().get(MigrationState.LEGACY_HIGHESTMODSEQ);
         LateMailMerge.Result r = lock.alone(user, box.name(),
             () -> new LateMailMerge(box, pop3, uidlFormat, clock).run(s));
+        if (!Objects.equals(modSeqBefore, box.dovetailState().get(MigrationState.LEGACY_HIGHESTMODSEQ))) {
+          legacyModSeqRose.fire(user, box.name());
+        }
         if (r.merged() > 0 || !r.problem().isEmpty()) {
           LOG.info("{}: {}: {} late legacy messages merged, {} local renumbered{}", user, box.name(), r.merged(),
               r.renumbered(), r.problem().isEmpty() ? "" : "; " + r.problem());

@@ -126,7 +126,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private volatile Predicate<String> localAccounts = user -> false;
   /** Local accounts found to have nothing on the legacy server (see {@link #ensureSkeleton}). */
   private final Set<String> localOnly = ConcurrentHashMap.newKeySet();
-  private final FolderCompleteListeners completed = new FolderCompleteListeners();
+  private final FolderListeners completed = new FolderListeners("after migration");
+  private final FolderListeners legacyModSeqRose = new FolderListeners("after the legacy HIGHESTMODSEQ rose");
 
   private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
       Options options) {
@@ -148,7 +149,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
     this.sweeperMeter = new RateMeter(clock);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
         new SweeperWork(), executor, user -> sessions.containsKey(user));
-    this.lateMail = new LateMailSync(settings, stores, logins, limiter, clock, this::alone, LATE_MAIL_ON_ACCESS_EVERY);
+    this.lateMail = new LateMailSync(settings, stores, logins, limiter, clock, this::alone, LATE_MAIL_ON_ACCESS_EVERY,
+        legacyModSeqRose);
   }
 
   /**
@@ -863,8 +865,16 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   /** Runs {@code listener} on the migration's thread each time a folder's migration completes here. */
-  public void onFolderComplete(FolderCompleteListeners.Listener listener) {
+  public void onFolderComplete(FolderListeners.Listener listener) {
     completed.add(listener);
+  }
+
+  /**
+   * Runs {@code listener} each time a check for late legacy mail finds that the legacy folder's HIGHESTMODSEQ rose past
+   * what its state recorded (flags changed there since, by a client still syncing with the legacy server).
+   */
+  public void onLegacyModSeqRose(FolderListeners.Listener listener) {
+    legacyModSeqRose.add(listener);
   }
 
   /** Waits until {@code n} callers have joined the folder's running migration (tests; call it during the run). */

@@ -33,7 +33,7 @@ public interface LegacyImapSession extends AutoCloseable {
    */
   default LegacyFolderStatus status(String legacyName) {
     FolderSnapshot s = examine(legacyName);
-    return new LegacyFolderStatus(s.uidValidity(), s.uidNext(), s.messageCount());
+    return new LegacyFolderStatus(s.uidValidity(), s.uidNext(), s.messageCount(), s.highestModSeq());
   }
 
   /** Metadata of every message with UID >= fromUid, in UID order. */

@@ -8,12 +8,19 @@ import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.Status;
 
-/** {@code STATUS folder (UIDVALIDITY UIDNEXT MESSAGES)} (RFC 3501 6.3.10): one round trip, nothing selected. */
+/**
+ * {@code STATUS folder (UIDVALIDITY UIDNEXT MESSAGES)} (RFC 3501 6.3.10), with {@code HIGHESTMODSEQ} (RFC 7162 3.1.6)
+ * when the server offers CONDSTORE: one round trip, nothing selected.
+ */
 final class StatusQuery {
   private StatusQuery() {}
 
   static LegacyFolderStatus status(ImapConnection connection, String legacyName) {
     Argument items = new Argument().writeAtom("UIDVALIDITY").writeAtom("UIDNEXT").writeAtom("MESSAGES");
+    boolean condstore = connection.hasCapability("CONDSTORE");
+    if (condstore) {
+      items.writeAtom("HIGHESTMODSEQ");
+    }
     Argument args = new Argument();
     args.writeString(legacyName);
     args.writeArgument(items);
@@ -27,7 +34,8 @@ final class StatusQuery {
         try {
           Status s = new Status(ir);
           if (s.uidnext > 0) {
-            return new LegacyFolderStatus(Math.max(0, s.uidvalidity), s.uidnext, Math.max(0, s.total));
+            return new LegacyFolderStatus(Math.max(0, s.uidvalidity), s.uidnext, Math.max(0, s.total),
+                condstore ? Math.max(0, s.highestmodseq) : 0);
           }
         } catch (ParsingException e) {
           throw new LegacyException(Kind.PROTOCOL, "STATUS " + legacyName + ": unparsable answer: " + e.getMessage(), e);

@@ -121,6 +121,32 @@ final class FolderState {
     loaded = true;
   }
 
+  /**
+   * The legacy server's HIGHESTMODSEQ, recorded in the folder's state, rose to {@code base} or above after the
+   * migration (flags changed there, by a client still syncing with it): every message and every expunge on record
+   * gets a new mod-sequence above it and above {@code highest}, as at a first load, so that such a client, whose
+   * HIGHESTMODSEQ is the legacy one, is told every flag and every expunge again and converges on the store.
+   *
+   * @throws StoreException when the new mod-sequences cannot be reserved; nothing changes then
+   */
+  synchronized void raiseAboveLegacy(Mailbox folder) {
+    if (!loaded) {
+      return; // its first load starts above the recorded value
+    }
+    long legacy = ModSeqCeiling.number(folder.dovetailState().get(LEGACY_KEY));
+    if (legacy < base) {
+      return;
+    }
+    long raised = Math.max(highest, legacy) + 1;
+    reserve(folder, raised);
+    LOG.info("{}: the legacy HIGHESTMODSEQ rose to {}: mod-sequences start at {} now, so that its clients resync",
+        folder.name(), legacy, raised);
+    base = raised;
+    highest = raised;
+    modSeqs.clear();
+    expunges.record(folder, base, new UidSet().addAll(expunges.all()));
+  }
+
   /** The UIDs expunged at a mod-sequence above {@code modSeq} (QRESYNC's VANISHED (EARLIER)). */
   synchronized UidSet expungedSince(long modSeq) {
     return expunges.since(modSeq);

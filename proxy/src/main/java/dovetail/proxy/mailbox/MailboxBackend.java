@@ -58,12 +58,14 @@ public final class MailboxBackend {
   private final DovetailMailboxManager mailboxManager;
   private final StoreSubscriptionManager subscriptions;
   private final QuotaComponents quota;
+  private final UserMailboxes.Registry users;
 
   private MailboxBackend(Function<String, MailStore> stores, SessionProvider sessions, Clock clock) {
     metrics = new DefaultMetricFactory();
     eventBus = new InVMEventBus(new InVmEventDelivery(metrics), RetryBackoffConfiguration.DEFAULT,
         new MemoryEventDeadLetters());
-    mappers = new StoreMapperFactory(new UserMailboxes.Registry(stores),
+    users = new UserMailboxes.Registry(stores);
+    mappers = new StoreMapperFactory(users,
         new ShapeCache(SHAPE_CACHE_ENTRIES, HEADER_CACHE_BYTES), new ExternalChanges(eventBus), clock);
     this.sessions = sessions;
     StoreRightManager rights = new StoreRightManager(mappers, new UnionMailboxACLResolver(), eventBus);
@@ -92,6 +94,14 @@ public final class MailboxBackend {
   /** @param sessions logs users in (see dovetail.proxy.auth.Authentication: master users need their own) */
   public static MailboxBackend create(Function<String, MailStore> stores, SessionProvider sessions, Clock clock) {
     return new MailboxBackend(stores, sessions, clock);
+  }
+
+  /**
+   * The legacy folder's HIGHESTMODSEQ rose after its migration (a client still syncs with the legacy server): the
+   * folder's mod-sequences go above it, so that such a client resyncs every flag when it comes here.
+   */
+  public void legacyModSeqRose(String user, String folder) {
+    users.of(user).legacyModSeqRose(folder);
   }
 
   public MailboxManager mailboxManager() {

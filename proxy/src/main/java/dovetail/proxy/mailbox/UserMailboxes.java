@@ -80,6 +80,18 @@ final class UserMailboxes {
     return states.computeIfAbsent(id, i -> new FolderState());
   }
 
+  /** See {@link FolderState#raiseAboveLegacy}; a folder this process has not loaded starts above it anyway. */
+  void legacyModSeqRose(String storeName) {
+    FolderState state;
+    synchronized (this) {
+      StoreMailboxId id = idsByName.get(storeName);
+      state = id == null ? null : states.get(id);
+    }
+    if (state != null) {
+      state.raiseAboveLegacy(store.open(storeName));
+    }
+  }
+
   Optional<LegacySpecialUse> legacySpecialUse(String storeName) {
     return Optional.ofNullable(legacySpecialUse.get(storeName));
   }

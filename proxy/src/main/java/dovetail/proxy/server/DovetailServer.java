@@ -126,6 +126,7 @@ public final class DovetailServer implements AutoCloseable {
       }
       migrations.ifPresent(m -> m.localAccounts(authentication.listedUsers()));
       MailboxBackend backend = MailboxBackend.create(stores, authentication.sessionProvider(), tuning.clock());
+      migrations.ifPresent(m -> m.onLegacyModSeqRose(backend::legacyModSeqRose));
       Optional<MigrationService> m0 = migrations;
       imap = ListenFailure.binding(ListenFailure.listeners("imap_listen", settings.listeners().imap(),
           "imaps_listen", settings.listeners().imaps()), () -> ImapService.start(settings.listeners().imap(),

@@ -44,7 +44,7 @@ class LateMailAccessDovecotIT {
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     for (String user : List.of("alice", "bob")) {
       try (ImapProbe p = ImapProbe.login(legacy, user)) {
-        for (String folder : List.of("Late", "Down", "Cmd", "Idle")) {
+        for (String folder : List.of("Late", "Down", "Cmd", "Idle", "Modseq")) {
           p.create(folder);
           for (int i = 0; i < 3; i++) {
             p.append(folder, message(user, folder + " old " + i), List.of("\\Seen"), Instant.parse("2024-02-02T02:02:02Z"));
@@ -165,6 +165,63 @@ class LateMailAccessDovecotIT {
       List<String> fetched = imap.command("UID FETCH " + uid + " (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
       assertTrue(fetched.get(0).contains("Idle late 1"), "under its legacy UID: " + fetched);
     }
+  }
+
+  /**
+   * A device that kept syncing the legacy server after the folder's migration (the laptop on the old address, walk-through
+   * 8, W1) changed flags there and holds the legacy HIGHESTMODSEQ. When it comes here, HIGHESTMODSEQ must not have gone
+   * down (RFC 7162), and CHANGEDSINCE and QRESYNC from its value must tell it every flag and every expunge since, so that
+   * it converges on the store (the master after migration) instead of keeping what it saw on the legacy server.
+   */
+  @Test
+  void aClientThatKeptSyncingTheLegacyServerIsToldEveryFlagAndExpungeAgain() throws Exception {
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      assertTrue(RawImap.last(imap.command("LOGIN bob secret")).contains(" OK "));
+      assertTrue(RawImap.last(imap.command("ENABLE QRESYNC")).contains(" OK "));
+      List<String> selected = imap.command("SELECT Modseq");
+      assertTrue(RawImap.last(selected).contains(" OK "), "migrated on first access: " + selected);
+      long uidValidity = code(selected, "UIDVALIDITY");
+      // Here, another device: one flag changed, UID 1 expunged.
+      assertTrue(RawImap.last(imap.command("UID STORE 2 +FLAGS (\\Flagged)")).contains(" OK "));
+      assertTrue(RawImap.last(imap.command("UID STORE 1 +FLAGS (\\Deleted)")).contains(" OK "));
+      assertTrue(RawImap.last(imap.command("EXPUNGE")).contains(" OK "));
+      // (STATUS: a second SELECT would take this minute's check for late mail, see MigrationService.lateMailOnAccess.)
+      long here = code(imap.command("STATUS Modseq (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
+      assertTrue(RawImap.last(imap.command("UNSELECT")).contains(" OK "));
+
+      // On the legacy server, the laptop: enough flag changes to take its HIGHESTMODSEQ past ours.
+      long legacyModSeq;
+      try (ImapProbe laptop = ImapProbe.login(legacy, "bob")) {
+        do {
+          laptop.addFlags("Modseq", 3, List.of("$Laptop"));
+          laptop.removeFlags("Modseq", 3, List.of("$Laptop"));
+          legacyModSeq = code(laptop.command(null, "STATUS Modseq (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
+        } while (legacyModSeq <= here);
+      }
+
+      // The laptop comes here (its SELECT runs the check for late legacy mail, which reads the legacy HIGHESTMODSEQ).
+      List<String> resync = imap.command("SELECT Modseq (QRESYNC (" + uidValidity + " " + legacyModSeq + " 1:3))");
+      assertTrue(RawImap.last(resync).contains(" OK "), resync.toString());
+      assertTrue(code(resync, "HIGHESTMODSEQ") > legacyModSeq, "went down from the legacy " + legacyModSeq + ": " + resync);
+      assertTrue(resync.contains("* VANISHED (EARLIER) 1"), "the expunge made here: " + resync);
+      assertTrue(resync.stream().anyMatch(l -> l.matches("\\* \\d+ FETCH .*UID 2.*") && l.contains("\\Flagged")),
+          resync.toString());
+      assertTrue(resync.stream().anyMatch(l -> l.matches("\\* \\d+ FETCH .*UID 3.*")),
+          "a message whose flags the laptop changed there: " + resync);
+      List<String> changed = imap.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + legacyModSeq + ")");
+      assertEquals(3, changed.size(), "both messages, and the tagged OK: " + changed);
+    }
+  }
+
+  /** The number in a response code such as {@code [HIGHESTMODSEQ 42]} or a STATUS item {@code HIGHESTMODSEQ 42}. */
+  private static long code(List<String> lines, String name) {
+    for (String line : lines) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(name + " (\\d+)").matcher(line);
+      if (m.find()) {
+        return Long.parseLong(m.group(1));
+      }
+    }
+    throw new AssertionError(name + " not in " + lines);
   }
 
   private static int run(StringWriter out, StringWriter err, String... args) {
