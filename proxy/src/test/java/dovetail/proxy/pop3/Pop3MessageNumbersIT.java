@@ -70,4 +70,33 @@ class Pop3MessageNumbersIT {
       assertEquals(List.of(), log.problems(), "no ERROR or stack trace logged");
     }
   }
+
+  /**
+   * A message whose header is empty (it starts with the empty line): TOP n 0 sends that line only, TOP n 1 one body line
+   * more, as Dovecot 2.3 does (walk-through 8, W3: James sent the whole body, taking it for the header).
+   */
+  @Test
+  void topOfAMessageWithAnEmptyHeaderCountsItsBodyLines() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start()) {
+      dovetail.store("alice").open(MailStore.INBOX).append(MessageMeta.next(Instant.parse("2024-01-02T03:04:05Z"),
+          Flags.NONE), new ByteArrayInputStream("\njust a body without any header\nsecond line\n".getBytes(
+              StandardCharsets.US_ASCII)));
+      try (RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+        assertTrue(pop.command("USER alice").startsWith("+OK"));
+        assertTrue(pop.command("PASS secret").startsWith("+OK"));
+        assertEquals(List.of(""), lines(pop.multiline("TOP 1 0")), "only the empty header line");
+        assertEquals(List.of("", "just a body without any header"), lines(pop.multiline("TOP 1 1")));
+        List<String> all = List.of("", "just a body without any header", "second line");
+        assertEquals(all, lines(pop.multiline("TOP 1 9")));
+        assertEquals(all, lines(pop.multiline("RETR 1")));
+        assertTrue(pop.command("QUIT").startsWith("+OK"));
+      }
+    }
+  }
+
+  /** A multi-line answer without its status line. */
+  private static List<String> lines(List<String> answer) {
+    assertTrue(answer.get(0).startsWith("+OK"), answer.toString());
+    return answer.subList(1, answer.size());
+  }
 }
