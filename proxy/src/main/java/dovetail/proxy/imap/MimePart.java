@@ -42,8 +42,9 @@ final class MimePart {
     return fields.get(name.toLowerCase(Locale.ROOT));
   }
 
+  /** Also without a boundary parameter, whose content is then no part's: Dovecot shows one empty part, as here. */
   boolean isMultipart() {
-    return type.isMultipart() && !children.isEmpty() || type.isMultipart() && type.boundary() != null;
+    return type.isMultipart();
   }
 
   boolean isMessage() {

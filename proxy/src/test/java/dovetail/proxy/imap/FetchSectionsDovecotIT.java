@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * FETCH of numbered and partial sections, served by real Dovecot 2.3 and by Dovetail from copies of one store:
  * a partial item names its origin octet in the reply (RFC 3501 §7.4.2, BODY[1]<10> for BODY[1]<10.20>), and a
- * multipart whose boundary never appears has the one empty text/plain part Dovecot gives it.
+ * multipart whose boundary never appears (or that has none) has the one empty text/plain part Dovecot gives it.
  */
 class FetchSectionsDovecotIT {
   @TempDir static Path tmp;
@@ -34,13 +34,17 @@ class FetchSectionsDovecotIT {
       + "Content-Type: multipart/mixed; boundary=outer\r\n\r\n--outer\r\n"
       + "Content-Type: multipart/alternative; boundary=inner\r\n\r\nnothing inside\r\n--outer\r\n"
       + "Content-Type: text/plain\r\n\r\nafter\r\n--outer--\r\n";
+  /** No boundary parameter at all (walk-through 8, W2: its BODYSTRUCTURE was ("MIXED" NIL NIL NIL NIL), no part). */
+  private static final String NO_BOUNDARY = "Subject: no boundary\r\nContent-Type: multipart/mixed\r\n\r\n"
+      + "just text\r\n";
 
   @BeforeAll
   static void start() throws Exception {
     Instant date = Instant.parse("2024-03-04T05:06:07Z");
     twin = DovecotTwin.start(tmp, List.of(new DovecotTwin.Message(1, date, Flags.NONE, MIXED),
         new DovecotTwin.Message(2, date, Flags.NONE, NO_PARTS), new DovecotTwin.Message(3, date, Flags.NONE, ONLY_CLOSING),
-        new DovecotTwin.Message(4, date, Flags.NONE, EMPTY_INSIDE)));
+        new DovecotTwin.Message(4, date, Flags.NONE, EMPTY_INSIDE), new DovecotTwin.Message(5, date, Flags.NONE,
+        NO_BOUNDARY)));
   }
 
   @AfterAll
@@ -98,7 +102,7 @@ class FetchSectionsDovecotIT {
   @Test
   void multipartWithoutPartsHasOneEmptyTextPart() throws Exception {
     List<String> commands = new ArrayList<>();
-    for (int n = 2; n <= 4; n++) {
+    for (int n = 2; n <= 5; n++) {
       for (String item : List.of("BODYSTRUCTURE", "BODY", "BODY.PEEK[1]", "BODY.PEEK[1]<0.3>", "BODY.PEEK[1.MIME]",
           "BODY.PEEK[2]", "BODY.PEEK[1.1]", "BODY.PEEK[TEXT]")) {
         commands.add("FETCH " + n + " " + item);
