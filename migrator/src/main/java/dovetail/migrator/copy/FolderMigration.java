@@ -148,7 +148,10 @@ public final class FolderMigration {
               + e.getMessage());
         }
         case FOLDER_NOT_FOUND -> {
-          return fail("the legacy folder '" + legacyName + "' no longer exists: " + e.getMessage());
+          return fail("the legacy folder '" + legacyName + "' no longer exists: " + e.getMessage() + ". If it was"
+              + " deleted or renamed there, delete this folder here (IMAP DELETE, or move it out of the store; it holds "
+              + mailbox.status().messages() + " messages), then run `dovetail migrate -u USER`, which sets up a"
+              + " renamed folder under its new name");
         }
         case FOLDER_REFUSED -> {
           return partial(null, "the legacy server would not open '" + legacyName + "' now: " + e.getMessage());

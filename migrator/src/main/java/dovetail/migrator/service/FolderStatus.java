@@ -24,10 +24,17 @@ import java.util.Optional;
  * @param bytesLocal    their bytes, not in bytesDone
  * @param messagesExpunged migrated legacy messages no longer in the store (the user deleted them here since: IMAP
  *     EXPUNGE, POP3 DELE); still counted in messagesDone, which says what the migration did
+ * @param flagsDropped  keywords the migration could not copy (Maildir holds 26 per folder), with their names
  */
 public record FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
     long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds,
-    Optional<Instant> legacyChecked, long lateMerged, long messagesLocal, long bytesLocal, long messagesExpunged) {
+    Optional<Instant> legacyChecked, long lateMerged, long messagesLocal, long bytesLocal, long messagesExpunged,
+    DroppedFlags flagsDropped) {
+  /** Keywords not copied: how many times one was left off a message, and their names. */
+  public record DroppedFlags(long count, String names) {
+    public static final DroppedFlags NONE = new DroppedFlags(0, "");
+  }
+
   /** The state of a folder created in Dovetail: it has no legacy twin. */
   public static final String LOCAL = "local";
 
@@ -41,13 +48,21 @@ public record FolderStatus(String folder, String state, long messagesDone, long 
       long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds,
       Optional<Instant> legacyChecked, long lateMerged, long messagesLocal, long bytesLocal) {
     this(folder, state, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error, messagesPerSecond,
-        etaSeconds, legacyChecked, lateMerged, messagesLocal, bytesLocal, 0);
+        etaSeconds, legacyChecked, lateMerged, messagesLocal, bytesLocal, 0, DroppedFlags.NONE);
+  }
+
+  /** Without dropped flags. */
+  public FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
+      long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds,
+      Optional<Instant> legacyChecked, long lateMerged, long messagesLocal, long bytesLocal, long messagesExpunged) {
+    this(folder, state, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error, messagesPerSecond,
+        etaSeconds, legacyChecked, lateMerged, messagesLocal, bytesLocal, messagesExpunged, DroppedFlags.NONE);
   }
 
   /** Without late-mail checks or local messages. */
   public FolderStatus(String folder, String state, long messagesDone, long messagesTotal, long bytesDone,
       long bytesTotal, int skipped, Optional<String> error, double messagesPerSecond, long etaSeconds) {
     this(folder, state, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error, messagesPerSecond,
-        etaSeconds, Optional.empty(), 0, 0, 0, 0);
+        etaSeconds, Optional.empty(), 0, 0, 0, 0, DroppedFlags.NONE);
   }
 }

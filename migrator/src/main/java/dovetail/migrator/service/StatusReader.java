@@ -127,8 +127,10 @@ final class StatusReader {
     } catch (DateTimeParseException e) {
       checked = Optional.empty();
     }
+    long dropped = Math.max(0, number(state.get(MigrationState.FLAGS_DROPPED)));
     return new FolderStatus(box.name(), name, messages, messagesTotal, bytes, bytesTotal, skipped, error, rate, eta,
-        checked, late, local, localBytes, expunged);
+        checked, late, local, localBytes, expunged, dropped == 0 ? FolderStatus.DroppedFlags.NONE
+            : new FolderStatus.DroppedFlags(dropped, state.getOrDefault(MigrationState.FLAGS_DROPPED_NAMES, "")));
   }
 
   /** The legacy UIDNEXT when the folder's migration completed; none (the highest) before. */

@@ -28,4 +28,21 @@ class StatusReaderTest {
     FolderStatus status = StatusReader.folder(store.peek("Big").orElseThrow(), null);
     assertEquals("partial", status.state());
   }
+
+  /** The keywords a migration dropped, as its state records them, are in the folder's status (walk-through 8, W5). */
+  @Test
+  void droppedKeywordsAreInTheStatus() {
+    MailStore store = MaildirStore.open(dir.resolve("alice"), StoreOptions.DEFAULT);
+    Mailbox kw = store.create("Kw", 42, 1);
+    kw.writeDovetailState(Map.of(MigrationState.STATE, "complete", MigrationState.LEGACY_NAME, "Kw",
+        MigrationState.LEGACY_UIDVALIDITY, "42", MigrationState.LEGACY_UIDNEXT, "1", MigrationState.FLAGS_DROPPED, "2",
+        MigrationState.FLAGS_DROPPED_NAMES, "$kw26 $kw27"));
+    FolderStatus status = StatusReader.folder(store.peek("Kw").orElseThrow(), null);
+    assertEquals(new FolderStatus.DroppedFlags(2, "$kw26 $kw27"), status.flagsDropped());
+    Mailbox plain = store.create("Plain", 43, 1);
+    plain.writeDovetailState(Map.of(MigrationState.STATE, "complete", MigrationState.LEGACY_NAME, "Plain",
+        MigrationState.LEGACY_UIDVALIDITY, "43", MigrationState.LEGACY_UIDNEXT, "1"));
+    assertEquals(FolderStatus.DroppedFlags.NONE, StatusReader.folder(store.peek("Plain").orElseThrow(), null)
+        .flagsDropped());
+  }
 }

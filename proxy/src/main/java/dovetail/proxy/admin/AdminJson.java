@@ -62,7 +62,8 @@ final class AdminJson {
         .put("messages_done", f.messagesDone()).put("messages_total", f.messagesTotal())
         .put("bytes_done", f.bytesDone()).put("bytes_total", f.bytesTotal())
         .put("messages_local", f.messagesLocal()).put("bytes_local", f.bytesLocal()).put("skipped", f.skipped())
-        .put("messages_expunged", f.messagesExpunged());
+        .put("messages_expunged", f.messagesExpunged()).put("flags_dropped", f.flagsDropped().count())
+        .put("flags_dropped_names", f.flagsDropped().names());
     if (f.error().isPresent()) {
       n.put("error", f.error().get());
     } else {

@@ -65,6 +65,10 @@ public final class StatusTable {
       if (f.hasNonNull("error")) {
         errors.add("  ! " + f.path("folder").asText() + ": " + f.path("error").asText());
       }
+      if (f.path("flags_dropped").asLong() > 0) {
+        errors.add("  ! " + f.path("folder").asText() + ": " + f.path("flags_dropped").asLong() + " flag(s) not copied,"
+            + " Maildir holds 26 keywords per folder: " + f.path("flags_dropped_names").asText());
+      }
       if (f.hasNonNull("legacy_checked")) {
         late.add("  late mail: " + f.path("folder").asText() + ": " + f.path("late_merged").asLong()
             + " merged, legacy last checked " + f.path("legacy_checked").asText());
@@ -131,6 +135,9 @@ public final class StatusTable {
     long skipped = f.path("skipped").asLong();
     if (skipped > 0) {
       parts.add(skipped + " skipped");
+    }
+    if (f.path("flags_dropped").asLong() > 0) {
+      parts.add("flags dropped");
     }
     return parts.isEmpty() ? NONE : String.join(", ", parts);
   }

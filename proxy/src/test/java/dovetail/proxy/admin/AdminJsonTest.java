@@ -108,6 +108,24 @@ class AdminJsonTest {
     assertEquals(147, summary.path("messages_done").asLong(), "the JSON keeps its meaning");
   }
 
+  /**
+   * Keywords a migration could not copy (a legacy folder with more than 26) are in status, also after an on-access
+   * migration, whose only other trace is the log (walk-through 8, W5).
+   */
+  @Test
+  void droppedKeywordsAreShown() {
+    FolderStatus kw = new FolderStatus("Kw", "complete", 10, 10, 100, 100, 0, Optional.empty(), 0, -1,
+        Optional.empty(), 0, 0, 0, 0, new FolderStatus.DroppedFlags(4, "$kw26 $kw27 $kw28 $kw29"));
+    JsonNode doc = AdminJson.status(List.of(new UserStatus("alice", true, List.of(kw))));
+    JsonNode folder = doc.path("users").path(0).path("folders").path(0);
+    assertEquals(4, folder.path("flags_dropped").asLong(), folder.toString());
+    assertEquals("$kw26 $kw27 $kw28 $kw29", folder.path("flags_dropped_names").asText());
+    List<String> lines = StatusTable.render(doc, true);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("  Kw ") && l.contains("flags dropped")), lines.toString());
+    assertTrue(lines.contains("  ! Kw: 4 flag(s) not copied, Maildir holds 26 keywords per folder: $kw26 $kw27 $kw28"
+        + " $kw29"), lines.toString());
+  }
+
   /** Columns line up after a folder named in wide characters, which take two terminal cells each (walk-through 5). */
   @Test
   void wideCharacterNamesKeepTheColumnsAligned() {
