@@ -13,15 +13,15 @@ import org.apache.james.mailbox.MailboxManager;
 public final class SortExtension {
   private SortExtension() {}
 
-  /** James's decoder with the SORT and UID SORT parsers. */
+  /** James's decoder with the SORT and UID SORT parsers, and SEARCH reading UTF-8 by default. */
   public static ImapDecoder decoder() {
     UnpooledStatusResponseFactory responses = new UnpooledStatusResponseFactory();
     return new DefaultImapDecoder(responses, parsers(responses));
   }
 
-  /** James's command parsers with SORT and UID SORT added. */
+  /** James's command parsers with SORT and UID SORT added, and SEARCH reading UTF-8 by default. */
   public static ImapCommandParserFactory parsers(StatusResponseFactory responses) {
-    return new SortParsers(responses);
+    return new SearchParsers(responses);
   }
 
   /** Answers SORT requests and adds SORT to CAPABILITY; the rest goes to {@code james}. */

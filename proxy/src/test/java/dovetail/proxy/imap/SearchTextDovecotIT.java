@@ -79,6 +79,19 @@ class SearchTextDovecotIT {
     twin.assertAgree(commands);
   }
 
+  /**
+   * A client that sends UTF-8 without CHARSET (walk-through 8, W8: Dovetail answered BAD Illegal encoding, Dovecot
+   * searched): read as UTF-8, in quoted strings and literals, as Dovecot reads it.
+   */
+  @Test
+  void eightBitSearchStringsWithoutCharsetAreReadAsUtf8() throws Exception {
+    String literal = "na\u00efve";
+    twin.assertAgree(List.of("SEARCH BODY \"Gr\u00fc\u00dfe\"", "SEARCH SUBJECT \"h\u00e9ader\"",
+        "UID SEARCH TEXT \"r\u00e9sum\u00e9\"", "SEARCH OR BODY \"K\u00f6ln\" NOT TEXT \"\u00fcml\u00e4uts\"",
+        "SEARCH BODY {" + utf8(literal).length + "+}\r\n" + literal));
+    assertEquals("* SEARCH 4", twin.onDovetail().command("SEARCH BODY \"Gr\u00fc\u00dfe\"").get(0));
+  }
+
   @Test
   void anUnknownCharsetIsReadAsUtf8AndSpoilsNothing() throws Exception {
     assertEquals("* SEARCH 1", twin.onDovetail().command(search("BODY", "bonjour caf\u00e9")).get(0));

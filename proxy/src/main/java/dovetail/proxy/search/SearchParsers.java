@@ -8,17 +8,20 @@ import org.apache.james.imap.decode.parser.ImapParserFactory;
 import org.apache.james.imap.decode.parser.UidCommandParser;
 
 /**
- * James's command parsers plus SORT. James's UID parser looks its sub-command up in the factory it was built
- * with, so it is built here again over this factory for "UID SORT" to be found.
+ * James's command parsers plus SORT, and SEARCH reading UTF-8 by default ({@link Utf8SearchCommandParser}). James's
+ * UID parser looks its sub-command up in the factory it was built with, so it is built here again over this factory
+ * for "UID SORT" and "UID SEARCH" to be found.
  */
-final class SortParsers implements ImapCommandParserFactory {
+final class SearchParsers implements ImapCommandParserFactory {
   private final ImapCommandParserFactory james;
   private final ImapCommandParser sort;
+  private final ImapCommandParser search;
   private final ImapCommandParser uid;
 
-  SortParsers(StatusResponseFactory responses) {
+  SearchParsers(StatusResponseFactory responses) {
     this.james = new ImapParserFactory(responses);
     this.sort = new SortCommandParser(responses);
+    this.search = new Utf8SearchCommandParser(responses);
     this.uid = new UidCommandParser(this, responses);
   }
 
@@ -26,6 +29,7 @@ final class SortParsers implements ImapCommandParserFactory {
   public ImapCommandParser getParser(String commandName) {
     return switch (commandName.toUpperCase(Locale.ROOT)) {
       case "SORT" -> sort;
+      case "SEARCH" -> search;
       case "UID" -> uid;
       default -> james.getParser(commandName);
     };
