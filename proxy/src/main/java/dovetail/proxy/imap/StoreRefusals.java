@@ -23,8 +23,9 @@ import reactor.core.publisher.Mono;
  * Not enough disk quota}, Dovecot's answer to both; any other failure of the store's files is Dovecot's
  * {@code NO [SERVERBUG] Internal error occurred. Refer to server log for more information.} The log gets one WARN
  * line saying what failed (the store's message names the file and the error). A keyword beyond the 26 a Maildir
- * folder can name is {@code NO [LIMIT]} (RFC 5530) and logs at INFO: the client's to change. A new message for a
- * folder whose migration is not complete (a failed one) is {@code NO [UNAVAILABLE]}.
+ * folder can name is {@code NO [LIMIT]} (RFC 5530) and logs at INFO: the client's to change; so is what the store
+ * does not do ({@code NO [CANNOT]}, RENAME INBOX). A new message for a folder whose migration is not complete (a
+ * failed one) is {@code NO [UNAVAILABLE]}.
  */
 final class StoreRefusals implements ImapProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StoreRefusals.class);
@@ -69,7 +70,8 @@ final class StoreRefusals implements ImapProcessor {
       Optional<StoreRefusal> refusal = StoreRefusal.of(session);
       if (refusal.isPresent() && message instanceof StatusResponse status
           && status.getServerResponseType() == StatusResponse.Type.NO && request.getTag().equals(status.getTag())) {
-        if (refusal.get().reason() == StoreRefusal.Reason.KEYWORD_LIMIT) {
+        if (refusal.get().reason() == StoreRefusal.Reason.KEYWORD_LIMIT
+            || refusal.get().reason() == StoreRefusal.Reason.CANNOT) {
           LOG.info("{} refused: {}", request.getCommand().getName(), refusal.get().getMessage());
         } else {
           LOG.warn("{} refused: {}", request.getCommand().getName(), refusal.get().getMessage());
@@ -90,6 +92,8 @@ final class StoreRefusals implements ImapProcessor {
             + " takes no new messages until its migration is complete"), ResponseCodeFix.plain("UNAVAILABLE"));
         case STORE_FAILURE -> RESPONSES.taggedNo(request.getTag(), null, INTERNAL_ERROR,
             ResponseCodeFix.plain("SERVERBUG"));
+        case CANNOT -> RESPONSES.taggedNo(request.getTag(), null, new HumanReadableText("dovetail.imap.CANNOT",
+            refusal.getMessage()), ResponseCodeFix.plain("CANNOT"));
       };
     }
 

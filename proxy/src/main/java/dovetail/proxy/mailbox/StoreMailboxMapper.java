@@ -37,11 +37,13 @@ final class StoreMailboxMapper implements MailboxMapper {
   private static final Logger LOG = LoggerFactory.getLogger(StoreMailboxMapper.class);
 
   private final UserMailboxes user;
+  private final MailboxSession session;
   private final Username owner;
   private final char delimiter;
 
   StoreMailboxMapper(UserMailboxes user, MailboxSession session) {
     this.user = user;
+    this.session = session;
     this.owner = session.getUser();
     this.delimiter = session.getPathDelimiter();
   }
@@ -95,6 +97,10 @@ final class StoreMailboxMapper implements MailboxMapper {
       StoreMailboxId id = (StoreMailboxId) mailbox.getMailboxId();
       String from = user.nameOf(id).orElseThrow(() -> new MailboxNotFoundException(id));
       String to = FolderNames.toStore(mailbox.getName(), delimiter);
+      if (from.equals(MailStore.INBOX)) {
+        // RFC 3501 lets a server move INBOX's messages instead; Dovecot's Maildir refuses, and so does the store.
+        throw StoreRefusal.cannot(session, "Renaming INBOX isn't supported");
+      }
       if (!from.equals(to)) {
         try {
           store().rename(from, to);

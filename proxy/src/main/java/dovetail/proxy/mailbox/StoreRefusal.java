@@ -23,7 +23,9 @@ public final class StoreRefusal extends MailboxException {
     /** A new message in a folder whose migration is not complete (a failed one): it could take a legacy UID. */
     NOT_MIGRATED,
     /** Any other failure of the store's files: not the client's doing, nothing it can change. */
-    STORE_FAILURE
+    STORE_FAILURE,
+    /** What the store does not do (RFC 5530 CANNOT), in the exception's words: the client's to change. */
+    CANNOT
   }
 
   private final Reason reason;
@@ -51,6 +53,11 @@ public final class StoreRefusal extends MailboxException {
   static StoreRefusal notMigrated(MailboxSession session, String folder, String state) {
     return noted(session, new StoreRefusal("folder " + folder + " is not migrated yet (" + state
         + "): it takes no new message", Reason.NOT_MIGRATED, folder));
+  }
+
+  /** A request the store does not do ({@link Reason#CANNOT}), answered with {@code text}, noted in the session. */
+  static StoreRefusal cannot(MailboxSession session, String text) {
+    return noted(session, new StoreRefusal(text, Reason.CANNOT, null));
   }
 
   private static StoreRefusal noted(MailboxSession session, StoreRefusal refusal) {

@@ -96,6 +96,25 @@ class RenameIntoOwnChildDovecotIT {
     assertRenamesRefused(dovetail.imapPort(), "max", "max-pw", '.');
   }
 
+  /**
+   * RENAME INBOX is refused in Dovecot's words (walk-through 8, W8: {@code NO RENAME processing failed.}, which reads
+   * as a server failure), and changes nothing.
+   */
+  @Test
+  void renameOfInboxIsRefusedInDovecotsWords() throws Exception {
+    List<String> answers = new java.util.ArrayList<>();
+    for (int port : List.of(dovecot.imapPort(), dovetail.imapPort())) {
+      try (RawImap imap = RawImap.connect(port)) {
+        assertTrue(result(imap.command("LOGIN lee lee-pw")).startsWith("OK"));
+        answers.add(result(imap.command("RENAME INBOX OldInbox")));
+        assertEquals(List.of(), list(imap, "OldInbox"), "nothing made");
+        assertTrue(result(imap.command("SELECT INBOX")).startsWith("OK"));
+      }
+    }
+    assertEquals("NO [CANNOT] Renaming INBOX isn't supported", answers.get(1));
+    assertEquals(answers.get(0).replaceFirst(" \\([0-9.+ ]+ secs\\)\\.$", ""), answers.get(1), "Dovecot's, untimed");
+  }
+
   /** Before: OK, and the pending legacy folder went on as Sent.Sub.Sub, with Sent and Sent.Sub \\Noselect. */
   @Test
   void renameOfAPendingLegacyFolderUnderItselfIsRefused() throws Exception {
