@@ -28,6 +28,9 @@ public final class StoredOrigins {
         local.add(Renumbering.number(uids[1]));
       }
     });
+    // A legacy message's destination is never local, also when it was once an occupant moved for later late mail
+    // (the record naming it as the occupant then names it as the destination too, Renumbering.movedReferences).
+    local.removeAll(legacyMoved.keySet());
     waiting = ForeignWrites.uids(state, ForeignWrites.TAKEN_PREFIX).values().stream()
         .filter(v -> !ForeignWrites.CONSENTED.equals(v)).count();
   }
