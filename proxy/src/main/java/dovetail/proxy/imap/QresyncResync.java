@@ -83,11 +83,26 @@ final class QresyncResync implements ImapProcessor {
           .then(Mono.defer(() -> enabled && !select.getLastKnownUidValidity().isUnknown()
               ? select(select, responder, session) : james.processReactive(message, responder, session)));
     }
-    if (enabled && message instanceof FetchRequest fetch && fetch.isUseUids() && fetch.getFetch().getVanished()
-        && fetch.getFetch().getChangedSince() != -1) {
-      return fetchVanished(fetch, responder, session);
+    if (message instanceof FetchRequest fetch && fetch.getFetch().getChangedSince() != -1
+        && session.getSelected() != null) {
+      return Mono.fromCallable(() -> withKnownModSeq(fetch, session)).flatMap(known -> enabled && known.isUseUids()
+          && known.getFetch().getVanished() ? fetchVanished(known, responder, session)
+          : james.processReactive(known, responder, session));
     }
     return james.processReactive(message, responder, session);
+  }
+
+  /** The FETCH with CHANGEDSINCE 0 when its mod-sequence is above any the folder showed (see knownModSeq). */
+  private FetchRequest withKnownModSeq(FetchRequest fetch, ImapSession session) {
+    long asked = fetch.getFetch().getChangedSince();
+    long known;
+    try {
+      known = backend.knownModSeq(session.getMailboxSession(), session.getSelected().getMailboxId(), asked);
+    } catch (MailboxException e) {
+      return fetch; // James's FETCH meets the same failure and answers NO
+    }
+    return known == asked ? fetch : new FetchRequest(fetch.isUseUids(), fetch.getIdSet(),
+        FetchData.Builder.from(fetch.getFetch()).changedSince(known).build(), fetch.getTag());
   }
 
   /**
@@ -156,7 +171,8 @@ final class QresyncResync implements ImapProcessor {
       if (!select.getLastKnownUidValidity().correspondsTo(mailbox.getMailboxEntity().getUidValidity())) {
         return; // §3.2.5: a different UIDVALIDITY means a full resync; a plain SELECT answer is right
       }
-      long since = select.getKnownModSeq() == null ? 0 : select.getKnownModSeq();
+      long since = select.getKnownModSeq() == null ? 0
+          : backend.knownModSeq(mailboxSession, selected.getMailboxId(), select.getKnownModSeq());
       UidSet scope = select.getUidSet() == null ? UidSet.of(1, Uids.MAX_UID) : toSet(select.getUidSet());
       UidSet vanished = backend.expungedSince(mailboxSession, selected.getMailboxId(), since).intersect(scope);
       long knownUpTo = lastMatchingUid(select.getKnownSequenceSet(), select.getKnownUidSet(), selected);

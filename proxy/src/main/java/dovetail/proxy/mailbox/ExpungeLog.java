@@ -69,6 +69,11 @@ final class ExpungeLog {
   }
 
   /** Every UID on record. */
+  /** The UIDVALIDITY the record is for. */
+  long uidValidity() {
+    return uidValidity;
+  }
+
   UidSet all() {
     return all;
   }

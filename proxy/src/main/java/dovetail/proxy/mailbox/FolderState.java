@@ -87,6 +87,9 @@ final class FolderState {
   private final Map<Long, Long> modSeqs = new HashMap<>();
   private final Map<Long, StoredMessage> known = new TreeMap<>();
   private final ExpungeLog expunges = new ExpungeLog();
+  /** The legacy HIGHESTMODSEQ that every message and expunge is above ({@link #applyLegacy}), and the one wanted. */
+  private long legacyApplied;
+  private long legacyWanted;
   /** What clients changed through this process, for verify; read on the first change. */
   private UserChanges userChanges;
 
@@ -119,32 +122,64 @@ final class FolderState {
     }
     expunges.record(folder, base, missing);
     loaded = true;
+    // Above every message already (base); expunges recorded before the legacy value rose move up too.
+    legacyWanted = ModSeqCeiling.number(state.get(LEGACY_KEY));
+    applyLegacy(folder);
   }
 
   /**
-   * The legacy server's HIGHESTMODSEQ, recorded in the folder's state, rose to {@code base} or above after the
-   * migration (flags changed there, by a client still syncing with it): every message and every expunge on record
-   * gets a new mod-sequence above it and above {@code highest}, as at a first load, so that such a client, whose
-   * HIGHESTMODSEQ is the legacy one, is told every flag and every expunge again and converges on the store.
-   *
-   * @throws StoreException when the new mod-sequences cannot be reserved; nothing changes then
+   * The legacy server's HIGHESTMODSEQ recorded in the folder's state rose (flags changed there after the migration, by
+   * a client still syncing with it): {@link #applyLegacy} now, or at the next {@link #sync} should it fail.
    */
-  synchronized void raiseAboveLegacy(Mailbox folder) {
+  synchronized void legacyModSeqRose(Mailbox folder) {
     if (!loaded) {
-      return; // its first load starts above the recorded value
+      return; // its load applies it
     }
-    long legacy = ModSeqCeiling.number(folder.dovetailState().get(LEGACY_KEY));
-    if (legacy < base) {
+    legacyWanted = Math.max(legacyWanted, ModSeqCeiling.number(folder.dovetailState().get(LEGACY_KEY)));
+    applyLegacy(folder);
+  }
+
+  /**
+   * Puts every message and every expunge on record above {@link #legacyWanted}, so that a client whose HIGHESTMODSEQ
+   * is the legacy one never sees HIGHESTMODSEQ go down (RFC 7162) and is told every flag and every expunge again,
+   * converging on the store. Messages move only when the legacy value reached {@code base}: they all move to a new
+   * base, {@link #RESERVE} above it, so that the legacy server's next few changes (late deliveries raise its
+   * HIGHESTMODSEQ too) need no move. Expunges at or below the legacy value move to the base, or to a new mod-sequence.
+   * A failure (the reservation cannot be written) changes nothing and is tried again by the next {@link #sync}.
+   */
+  private void applyLegacy(Mailbox folder) {
+    long legacy = legacyWanted;
+    if (legacy <= legacyApplied) {
       return;
     }
-    long raised = Math.max(highest, legacy) + 1;
-    reserve(folder, raised);
-    LOG.info("{}: the legacy HIGHESTMODSEQ rose to {}: mod-sequences start at {} now, so that its clients resync",
-        folder.name(), legacy, raised);
-    base = raised;
-    highest = raised;
-    modSeqs.clear();
-    expunges.record(folder, base, new UidSet().addAll(expunges.all()));
+    if (folder.status().uidValidity() != expunges.uidValidity()) {
+      return; // deleted and made again under this name since: a new folder, with a new state
+    }
+    UidSet stale = expunges.all().minus(expunges.since(legacy));
+    if (legacy < base && stale.isEmpty()) {
+      legacyApplied = legacy;
+      return;
+    }
+    try {
+      long at;
+      if (legacy >= base) {
+        long raised = Math.max(highest, legacy) + RESERVE;
+        reserve(folder, raised);
+        base = raised;
+        highest = raised;
+        modSeqs.clear();
+        at = base;
+        LOG.info("{}: the legacy HIGHESTMODSEQ rose to {}: every message has mod-sequence {} now, so that the legacy"
+            + " server's clients resync their flags here", folder.name(), legacy, raised);
+      } else {
+        at = next(folder);
+      }
+      expunges.record(folder, at, stale);
+      legacyApplied = legacy;
+    } catch (StoreException e) {
+      LOG.warn("{}: mod-sequences cannot be raised above the legacy HIGHESTMODSEQ {} now, tried again later: {}",
+          folder.name(), legacy, e.getMessage());
+    }
   }
 
   /** The UIDs expunged at a mod-sequence above {@code modSeq} (QRESYNC's VANISHED (EARLIER)). */
@@ -231,6 +266,7 @@ final class FolderState {
   /** Compares the store's current messages with what was last reported; new changes get new mod-sequences. */
   synchronized Changes sync(Mailbox folder, List<StoredMessage> current) {
     ensureLoaded(folder);
+    applyLegacy(folder); // only when a raise failed before
     if (unchanged(current)) {
       return NO_CHANGES;
     }

@@ -144,6 +144,18 @@ public final class MailboxBackend {
    * anything that is not the user's folder. Known for the folders that the mailbox search of a LIST found (it reads
    * their state then); never blocks.
    */
+  /**
+   * The mod-sequence a client's cache stands for (CONDSTORE, QRESYNC): 0, that is everything, for one above the folder's
+   * HIGHESTMODSEQ, which this folder never showed. Such a value is another server's: the legacy server's, from a
+   * device that synced there after the migration, before a check for late mail raised the folder above it (or a
+   * Dovecot serving the same store). A client asking with it is told every flag and expunge, and converges.
+   */
+  public long knownModSeq(MailboxSession session, MailboxId mailboxId, long clientModSeq) throws MailboxException {
+    StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
+    StoreMailboxMapper folders = (StoreMailboxMapper) mappers.getMailboxMapper(session);
+    return clientModSeq > mapper.getHighestModSeq(folders.mailboxById(mailboxId)).asLong() ? 0 : clientModSeq;
+  }
+
   public Optional<LegacySpecialUse> legacySpecialUse(MailboxSession session, MailboxPath path) {
     return ((StoreMailboxMapper) mappers.getMailboxMapper(session)).legacySpecialUse(path);
   }

@@ -80,7 +80,7 @@ final class UserMailboxes {
     return states.computeIfAbsent(id, i -> new FolderState());
   }
 
-  /** See {@link FolderState#raiseAboveLegacy}; a folder this process has not loaded starts above it anyway. */
+  /** See {@link FolderState#legacyModSeqRose}; a folder this process has not loaded applies it at its load. */
   void legacyModSeqRose(String storeName) {
     FolderState state;
     synchronized (this) {
@@ -88,7 +88,7 @@ final class UserMailboxes {
       state = id == null ? null : states.get(id);
     }
     if (state != null) {
-      state.raiseAboveLegacy(store.open(storeName));
+      state.legacyModSeqRose(store.open(storeName));
     }
   }
 

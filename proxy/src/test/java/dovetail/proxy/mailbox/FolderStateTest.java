@@ -80,6 +80,76 @@ class FolderStateTest {
     assertTrue(state.sync(inbox, inbox.messages()).isEmpty(), "reported once");
   }
 
+  /**
+   * The legacy HIGHESTMODSEQ rose past this folder's mod-sequences (a device still syncing with the legacy server):
+   * every message and every expunge goes above it, so that such a device is told everything again (walk-through 8,
+   * W1), and the next few legacy changes move nothing.
+   */
+  @Test
+  void aLegacyHighestModSeqAboveTheBaseMovesEveryMessageAndExpungeAboveIt() {
+    Mailbox inbox = folderWithTwoMessages(Map.of("legacy.highestmodseq", "10"));
+    FolderState state = new FolderState();
+    state.ensureLoaded(inbox);
+    assertEquals(11, state.modSeq(1));
+    inbox.expunge(List.of(2L));
+    state.recordExpunged(inbox, List.of(2L));
+    long flagged = state.next(inbox);
+    state.recordFlags(inbox.messages().get(0), flagged);
+    legacy(inbox, 20);
+    state.legacyModSeqRose(inbox);
+    assertTrue(state.modSeq(1) > 20, "UID 1: " + state.modSeq(1));
+    assertTrue(state.highest() >= state.modSeq(1));
+    assertEquals(UidSet.parse("2"), state.expungedSince(20));
+    long moved = state.highest();
+    legacy(inbox, 25);
+    state.legacyModSeqRose(inbox);
+    assertEquals(moved, state.highest(), "a small rise below the new base moves nothing");
+  }
+
+  /** Expunges recorded before a restart move above a legacy value that rose meanwhile (review 9, finding 1). */
+  @Test
+  void expungesRecordedBeforeARestartMoveAboveALegacyValueThatRoseMeanwhile() {
+    Mailbox inbox = folderWithTwoMessages(Map.of("legacy.highestmodseq", "10"));
+    FolderState first = new FolderState();
+    first.ensureLoaded(inbox);
+    inbox.expunge(List.of(1L));
+    long at = first.recordExpunged(inbox, List.of(1L));
+    legacy(inbox, at + 2 * FolderState.RESERVE);
+    FolderState restarted = new FolderState();
+    restarted.ensureLoaded(inbox);
+    assertEquals(UidSet.parse("1"), restarted.expungedSince(at + 2 * FolderState.RESERVE));
+    assertTrue(restarted.modSeq(2) > at + 2 * FolderState.RESERVE);
+  }
+
+  /**
+   * A legacy value below the base (the base is a reservation above every value handed out): the messages are above it
+   * already, an expunge recorded at or below it moves up (review 9, finding 1).
+   */
+  @Test
+  void aLegacyValueBelowTheBaseMovesOnlyTheExpungesAtOrBelowIt() {
+    Mailbox inbox = folderWithTwoMessages(Map.of("legacy.highestmodseq", "10"));
+    FolderState first = new FolderState();
+    first.ensureLoaded(inbox);
+    inbox.expunge(List.of(1L));
+    long at = first.recordExpunged(inbox, List.of(1L));
+    FolderState restarted = new FolderState();
+    restarted.ensureLoaded(inbox);
+    long base = restarted.modSeq(2);
+    assertTrue(base > at + 1);
+    legacy(inbox, at + 1);
+    restarted.legacyModSeqRose(inbox);
+    assertEquals(UidSet.parse("1"), restarted.expungedSince(at + 1));
+    assertEquals(base, restarted.modSeq(2), "the message was above it already");
+  }
+
+  private static void legacy(Mailbox folder, long highestModSeq) {
+    folder.updateDovetailState(s -> {
+      Map<String, String> m = new java.util.TreeMap<>(s);
+      m.put("legacy.highestmodseq", Long.toString(highestModSeq));
+      return m;
+    });
+  }
+
   @Test
   void expungesAreRecordedWithTheirModSeqAndOldGapsAtTheLoadBase() throws Exception {
     Mailbox inbox = folderWithTwoMessages(Map.of());
