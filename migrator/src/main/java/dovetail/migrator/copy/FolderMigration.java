@@ -149,9 +149,8 @@ public final class FolderMigration {
         }
         case FOLDER_NOT_FOUND -> {
           return fail("the legacy folder '" + legacyName + "' no longer exists: " + e.getMessage() + ". If it was"
-              + " deleted or renamed there, delete this folder here (IMAP DELETE, or move it out of the store; it holds "
-              + mailbox.status().messages() + " messages), then run `dovetail migrate -u USER`, which sets up a"
-              + " renamed folder under its new name");
+              + " deleted or renamed there, move this folder out of the store (or delete it" + holding() + "), then"
+              + " run `dovetail migrate -u USER`, which sets up a renamed folder under its new name");
         }
         case FOLDER_REFUSED -> {
           return partial(null, "the legacy server would not open '" + legacyName + "' now: " + e.getMessage());
@@ -532,6 +531,15 @@ public final class FolderMigration {
   private static String migrateAgain(String local) {
     return "To migrate it afresh, move the local folder out of the store (or delete it), then run"
         + " `dovetail migrate -u USER -f '" + local + "'` (offline: `backup` again)";
+  }
+
+  /** ": it holds N messages", or nothing when the store cannot say (this is a failure's text, which must not fail). */
+  private String holding() {
+    try {
+      return ": it holds " + mailbox.status().messages() + " messages";
+    } catch (StoreException e) {
+      return "";
+    }
   }
 
   private FolderResult fail(String reason) {

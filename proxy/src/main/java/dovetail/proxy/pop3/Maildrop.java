@@ -124,7 +124,10 @@ final class Maildrop implements org.apache.james.protocols.pop3.mailbox.Mailbox 
     return !deletedFlag.isEmpty() && flags.keywords().stream().anyMatch(deletedFlag::equalsIgnoreCase);
   }
 
-  /** Changes these messages' flags under one hold of the lock, and tells IMAP sessions (CONDSTORE) what changed. */
+  /**
+   * Changes these messages' flags under one hold of the lock, and records the changes for verify (IMAP sessions find
+   * them when they next look at the folder).
+   */
   private void change(Collection<Long> uids, UnaryOperator<Flags> change) {
     List<Long> changed = new ArrayList<>();
     try {
