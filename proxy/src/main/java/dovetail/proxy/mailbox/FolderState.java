@@ -221,6 +221,12 @@ final class FolderState {
     modSeqs.put(message.uid(), modSeq);
   }
 
+  /** Takes {@code before} as what sessions were last told of its message, so that {@link #sync} reports its change. */
+  synchronized void unreported(StoredMessage before) {
+    lastUnchanged = null;
+    known.put(before.uid(), before);
+  }
+
   synchronized void recordFlags(StoredMessage message, long modSeq) {
     lastUnchanged = null;
     known.put(message.uid(), message);

@@ -261,6 +261,11 @@ final class StoreMessageMapper extends AbstractMessageMapper {
                   changedUids.add(uid, uid);
                 }
               });
+        } catch (StoreException e) {
+          // The STORE fails, and James tells no session of the changes made before the failure: the next look at
+          // the folder finds them, as another writer's, and tells every session.
+          inSet.stream().filter(m -> changedUids.contains(m.uid())).forEach(f.state()::unreported);
+          throw e;
         } finally {
           f.state().recordClientFlags(f.mailbox(), changedUids); // also what was renamed before a later failure
         }

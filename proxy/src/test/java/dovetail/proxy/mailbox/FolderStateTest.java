@@ -150,6 +150,25 @@ class FolderStateTest {
     });
   }
 
+  /**
+   * A STORE that failed part-way: the changes made before the failure were recorded, but no session was told (James
+   * sends nothing for a failed command). Put back as unreported, the next look reports them (review 9, finding 5).
+   */
+  @Test
+  void aChangeRecordedButUnreportedIsReportedByTheNextLook() {
+    Mailbox inbox = folderWithTwoMessages(Map.of());
+    FolderState state = new FolderState();
+    state.ensureLoaded(inbox);
+    var before = inbox.messages().get(0);
+    var after = inbox.changeFlags(1, f -> f.with(SystemFlag.FLAGGED)).after();
+    state.recordFlags(after, state.next(inbox));
+    assertTrue(state.sync(inbox, inbox.messages()).isEmpty(), "recorded: nothing to report");
+    state.unreported(before);
+    FolderState.Changes changes = state.sync(inbox, inbox.messages());
+    assertEquals(1, changes.flags().size(), changes.toString());
+    assertEquals(Flags.NONE, changes.flags().get(0).before());
+  }
+
   @Test
   void expungesAreRecordedWithTheirModSeqAndOldGapsAtTheLoadBase() throws Exception {
     Mailbox inbox = folderWithTwoMessages(Map.of());
