@@ -48,6 +48,7 @@ public interface Mailbox {
    * folder's lock from its file's current name, and returns the new ones. A change that another session or Dovecot
    * made since the caller last looked is therefore kept, where writing flags computed from an older look would undo
    * it. {@code change} may be called more than once (the file was renamed meanwhile) and must not have side effects.
+   * One message, for a caller that holds its UID: a message that is not there is an error (NOT_FOUND) here.
    */
   default FlagChange changeFlags(long uid, UnaryOperator<Flags> change) {
     List<FlagChange> made = new ArrayList<>(1);
