@@ -190,18 +190,7 @@ class LateMailAccessDovecotIT {
       assertTrue(RawImap.last(imap.command("UNSELECT")).contains(" OK "));
 
       // On the legacy server, the laptop: enough flag changes to take its HIGHESTMODSEQ past ours.
-      long legacyModSeq;
-      try (ImapProbe laptop = ImapProbe.login(legacy, "bob")) {
-        for (int i = 0; ; i++) { // each change raises it by one; bounded, so that a server that does not cannot hang
-          laptop.addFlags("Modseq", 3, List.of("$Laptop"));
-          laptop.removeFlags("Modseq", 3, List.of("$Laptop"));
-          legacyModSeq = code(laptop.command(null, "STATUS Modseq (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
-          if (legacyModSeq > here || i > 1000) {
-            break;
-          }
-        }
-        assertTrue(legacyModSeq > here, "the legacy HIGHESTMODSEQ rose past ours: " + legacyModSeq + " " + here);
-      }
+      long legacyModSeq = legacyFlagChangesPast(here, "bob", "Modseq");
 
       // The laptop comes here (its SELECT runs the check for late legacy mail, which reads the legacy HIGHESTMODSEQ).
       List<String> resync = imap.command("SELECT Modseq (QRESYNC (" + uidValidity + " " + legacyModSeq + " 1:3))");
@@ -231,24 +220,30 @@ class LateMailAccessDovecotIT {
       assertTrue(RawImap.last(imap.command("UID STORE 1 +FLAGS (\\Deleted)")).contains(" OK "));
       assertTrue(RawImap.last(imap.command("EXPUNGE")).contains(" OK "));
       long here = code(imap.command("SELECT Recent"), "HIGHESTMODSEQ"); // takes this minute's check
-      long legacyModSeq;
-      try (ImapProbe laptop = ImapProbe.login(legacy, "bob")) {
-        for (int i = 0; ; i++) { // each change raises it by one; bounded, so that a server that does not cannot hang
-          laptop.addFlags("Recent", 3, List.of("$Laptop"));
-          laptop.removeFlags("Recent", 3, List.of("$Laptop"));
-          legacyModSeq = code(laptop.command(null, "STATUS Recent (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
-          if (legacyModSeq > here || i > 1000) {
-            break;
-          }
-        }
-        assertTrue(legacyModSeq > here, "the legacy HIGHESTMODSEQ rose past ours: " + legacyModSeq + " " + here);
-      }
+      long legacyModSeq = legacyFlagChangesPast(here, "bob", "Recent");
       List<String> resync = imap.command("SELECT Recent (QRESYNC (" + uidValidity + " " + legacyModSeq + " 1:3))");
       assertTrue(RawImap.last(resync).contains(" OK "), resync.toString());
       assertTrue(resync.contains("* VANISHED (EARLIER) 1"), resync.toString());
       assertEquals(2, resync.stream().filter(l -> l.matches("\\* \\d+ FETCH .*")).count(), resync.toString());
       List<String> changed = imap.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + legacyModSeq + ")");
       assertEquals(3, changed.size(), "both messages, and the tagged OK: " + changed);
+    }
+  }
+
+  /**
+   * The laptop on the legacy server: flag changes of UID 3 until the folder's HIGHESTMODSEQ there is above
+   * {@code modSeq} (each raises it by one); returns it.
+   */
+  private static long legacyFlagChangesPast(long modSeq, String user, String folder) {
+    try (ImapProbe laptop = ImapProbe.login(legacy, user)) {
+      long legacyModSeq = 0;
+      for (int i = 0; i <= 1000 && legacyModSeq <= modSeq; i++) { // bounded: a server that does not raise it
+        laptop.addFlags(folder, 3, List.of("$Laptop"));
+        laptop.removeFlags(folder, 3, List.of("$Laptop"));
+        legacyModSeq = code(laptop.command(null, "STATUS " + folder + " (HIGHESTMODSEQ)"), "HIGHESTMODSEQ");
+      }
+      assertTrue(legacyModSeq > modSeq, "the legacy HIGHESTMODSEQ rose past ours: " + legacyModSeq + " " + modSeq);
+      return legacyModSeq;
     }
   }
 

@@ -110,10 +110,7 @@ class FolderStateTest {
   @Test
   void expungesRecordedBeforeARestartMoveAboveALegacyValueThatRoseMeanwhile() {
     Mailbox inbox = folderWithTwoMessages(Map.of("legacy.highestmodseq", "10"));
-    FolderState first = new FolderState();
-    first.ensureLoaded(inbox);
-    inbox.expunge(List.of(1L));
-    long at = first.recordExpunged(inbox, List.of(1L));
+    long at = expungedByAnEarlierRun(inbox, 1);
     legacy(inbox, at + 2 * FolderState.RESERVE);
     FolderState restarted = new FolderState();
     restarted.ensureLoaded(inbox);
@@ -128,10 +125,7 @@ class FolderStateTest {
   @Test
   void aLegacyValueBelowTheBaseMovesOnlyTheExpungesAtOrBelowIt() {
     Mailbox inbox = folderWithTwoMessages(Map.of("legacy.highestmodseq", "10"));
-    FolderState first = new FolderState();
-    first.ensureLoaded(inbox);
-    inbox.expunge(List.of(1L));
-    long at = first.recordExpunged(inbox, List.of(1L));
+    long at = expungedByAnEarlierRun(inbox, 1);
     FolderState restarted = new FolderState();
     restarted.ensureLoaded(inbox);
     long base = restarted.modSeq(2);
@@ -140,6 +134,14 @@ class FolderStateTest {
     restarted.legacyModSeqRose(inbox);
     assertEquals(UidSet.parse("1"), restarted.expungedSince(at + 1));
     assertEquals(base, restarted.modSeq(2), "the message was above it already");
+  }
+
+  /** UID {@code uid} expunged through a FolderState that is then gone (a restart); the mod-sequence it was given. */
+  private static long expungedByAnEarlierRun(Mailbox folder, long uid) {
+    FolderState earlier = new FolderState();
+    earlier.ensureLoaded(folder);
+    folder.expunge(List.of(uid));
+    return earlier.recordExpunged(folder, List.of(uid));
   }
 
   private static void legacy(Mailbox folder, long highestModSeq) {
