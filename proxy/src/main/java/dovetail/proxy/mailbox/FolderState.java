@@ -152,15 +152,12 @@ final class FolderState {
     if (legacy <= legacyApplied) {
       return;
     }
-    if (folder.status().uidValidity() != expunges.uidValidity()) {
-      return; // deleted and made again under this name since: a new folder, with a new state
-    }
-    UidSet stale = expunges.all().minus(expunges.since(legacy));
-    if (legacy < base && stale.isEmpty()) {
-      legacyApplied = legacy;
-      return;
-    }
     try {
+      UidSet stale = expunges.all().minus(expunges.since(legacy));
+      if (legacy < base && stale.isEmpty() || folder.status().uidValidity() != expunges.uidValidity()) {
+        legacyApplied = legacy; // nothing to move; or the folder was made again under its name: a new state's task
+        return;
+      }
       long at;
       if (legacy >= base) {
         long raised = Math.max(highest, legacy) + RESERVE;
