@@ -98,8 +98,8 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new StlsCommand(metrics),
         new MessageNumbers(), // before James's handlers of the same commands: refuses what they mistake
         new StatCmdHandler(metrics),
-        new ListCmdHandler(metrics),
-        new UidlCmdHandler(metrics),
+        new ListingCommand(new ListCmdHandler(metrics)),
+        new ListingCommand(new UidlCmdHandler(metrics)),
         new RetrCommand(metrics),
         new TopCommand(metrics),
         new DeleCmdHandler(metrics),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.util.Collection;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.james.metrics.api.MetricFactory;
@@ -12,6 +13,7 @@ import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.pop3.POP3Session;
+import org.apache.james.protocols.pop3.core.CapaCapability;
 import org.apache.james.protocols.pop3.core.TopCmdHandler;
 import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
 
@@ -22,7 +24,7 @@ import org.apache.james.protocols.pop3.mailbox.MessageMetaData;
  * gets that line and then the lines asked for, as from Dovecot: James looks for the header's end only after a header
  * line, and sent the whole body.
  */
-final class TopCommand implements CommandHandler<POP3Session> {
+final class TopCommand implements CommandHandler<POP3Session>, CapaCapability {
   /** The message number, then the line count without its leading zeros. */
   private static final Pattern COUNT = Pattern.compile("^(\\s*\\S+\\s+)0*(\\d+)\\s*$");
 
@@ -103,5 +105,11 @@ final class TopCommand implements CommandHandler<POP3Session> {
   @Override
   public Collection<String> getImplCommands() {
     return james.getImplCommands();
+  }
+
+  /** James's TOP after login: without it, CAPA after login lacked TOP. */
+  @Override
+  public Set<String> getImplementedCapabilities(POP3Session session) {
+    return james.getImplementedCapabilities(session);
   }
 }

@@ -210,6 +210,22 @@ class Pop3LegacyDovecotIT {
     }
   }
 
+  /** CAPA after login, as Dovecot's (walk-through 9: TOP was missing, as Dovetail's TOP wraps James's handler). */
+  @Test
+  void capaAfterLoginListsWhatDovecotsDoes() throws Exception {
+    assertEquals(capaAfterLogin(legacy.pop3Port()), capaAfterLogin(dovetail.pop3Port()));
+  }
+
+  private static java.util.TreeSet<String> capaAfterLogin(int port) throws Exception {
+    try (RawPop3 pop = RawPop3.connect(port)) {
+      assertTrue(pop.command("USER erin").startsWith("+OK"));
+      assertTrue(pop.command("PASS " + PASSWORD).startsWith("+OK"));
+      List<String> capa = pop.multiline("CAPA");
+      pop.command("QUIT");
+      return new java.util.TreeSet<>(capa.subList(1, capa.size()));
+    }
+  }
+
   @Test
   void aWrongPasswordIsRefusedAfterTheDelayAndLoggedWithoutThePassword() throws Exception {
     ListAppender<ILoggingEvent> log = new ListAppender<>();
