@@ -65,8 +65,12 @@ public final class DovecotServer implements AutoCloseable {
   /** Log lines that signal trouble; "Broken", "rebuild" and "corrupt" catch Dovecot's repairs of our files. */
   private static final Pattern PROBLEM =
       Pattern.compile("Error|Panic|Fatal|Warning|(?i:broken|rebuild|corrupt)");
-  /** What the master logs when close() stops it with SIGTERM: expected, so not a problem. */
-  private static final Pattern OWN_SHUTDOWN = Pattern.compile("master: Warning: Killed with signal 15 ");
+  /**
+   * Not problems of the store: what the master logs when close() stops it with SIGTERM, and the host's inotify limit
+   * per user, which other Dovecots on the machine (the mail uid is shared) can use up (Dovecot polls instead).
+   */
+  private static final Pattern NOT_A_PROBLEM = Pattern.compile("master: Warning: Killed with signal 15 "
+      + "|Warning: Inotify instance limit for user \\d+ \\(UID [^)]*\\) exceeded, disabling");
 
   private final Builder config;
   private final Path workDir;
@@ -220,7 +224,7 @@ public final class DovecotServer implements AutoCloseable {
   public List<String> logProblems() {
     List<String> out = new ArrayList<>();
     for (String line : log().split("\n")) {
-      if (PROBLEM.matcher(line).find() && !OWN_SHUTDOWN.matcher(line).find()) {
+      if (PROBLEM.matcher(line).find() && !NOT_A_PROBLEM.matcher(line).find()) {
         out.add(line);
       }
     }
