@@ -1,6 +1,9 @@
 package dovetail.proxy.auth;
 
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,33 +12,86 @@ import java.util.Optional;
  * How many password checks of one client address may run at once. A check holds a thread while it waits: on the
  * legacy server (which may slow a guessing address down by up to 15 s, its auth penalty) and through the failure
  * delay. Without a limit, one client sending hundreds of wrong LOGINs held every thread there is, and every other
- * user's login, and the commands of logged-in sessions, waited behind it for minutes (walk-through 6, W1). Beyond the
- * limit a login is answered at once as a temporary failure, unchecked: a client that guesses in parallel gains no
- * guesses, and everybody else keeps the threads.
+ * user's login, and the commands of logged-in sessions, waited behind it for minutes (walk-through 6, W1).
+ *
+ * <p>Beyond the limit, a login from an address none of whose logins failed lately waits its turn, a bounded number
+ * of them for a bounded time: a webmail host, a NAT or a proxy logs many users in at once from one address, most right
+ * after a restart, when every check goes to the legacy server (walk-through 9, W1: 84 of 100 such logins were turned
+ * away). A login from an address that failed lately, or beyond those bounds, is answered at once as a temporary
+ * failure, unchecked: a client that guesses in parallel gains no guesses, and everybody else keeps the threads.
  */
 final class ClientCheckLimit {
   /** Checks of one address at a time; a NAT of many users checks some tens of logins a second within it. */
   static final int PER_CLIENT = 16;
+  /** Logins of one address that may wait for a check, each holding a login thread (there are 256). */
+  static final int WAITING_PER_CLIENT = 100;
+  /** How long a login waits for its turn. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(10);
+  /** How long after a refused login its address waits no more. */
+  static final Duration FAILURES_REMEMBERED = Duration.ofSeconds(60);
 
   private final int perClient;
+  private final Clock clock;
   private final Map<InetAddress, Integer> running = new HashMap<>();
+  private final Map<InetAddress, Integer> waiting = new HashMap<>();
+  private final Map<InetAddress, Instant> lastFailure = new HashMap<>();
 
-  ClientCheckLimit(int perClient) {
+  ClientCheckLimit(int perClient, Clock clock) {
     this.perClient = perClient;
+    this.clock = clock;
   }
 
-  /** A place for one check of {@code client}'s, or empty when it has {@link #PER_CLIENT} running already. */
-  synchronized Optional<Slot> enter(InetAddress client) {
-    int now = running.getOrDefault(client, 0);
-    if (now >= perClient) {
+  /**
+   * A place for one check of {@code client}'s, at once or after a wait (see the class comment); empty when it is
+   * refused.
+   */
+  synchronized Optional<Slot> enter(InetAddress client) throws InterruptedException {
+    if (!full(client)) {
+      return Optional.of(take(client));
+    }
+    if (failedLately(client) || waiting.getOrDefault(client, 0) >= WAITING_PER_CLIENT) {
       return Optional.empty();
     }
-    running.put(client, now + 1);
-    return Optional.of(() -> leave(client));
+    long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+    waiting.merge(client, 1, Integer::sum);
+    try {
+      while (full(client) && !failedLately(client)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return Optional.empty();
+        }
+        wait(Math.max(1, left / 1_000_000));
+      }
+      return failedLately(client) ? Optional.empty() : Optional.of(take(client));
+    } finally {
+      waiting.computeIfPresent(client, (c, n) -> n > 1 ? n - 1 : null);
+    }
+  }
+
+  /** A login of {@code client}'s was refused: its address waits no more for a while, and its waiters give up. */
+  synchronized void failed(InetAddress client) {
+    lastFailure.put(client, clock.instant());
+    lastFailure.values().removeIf(at -> at.plus(FAILURES_REMEMBERED).isBefore(clock.instant()));
+    notifyAll();
+  }
+
+  private boolean full(InetAddress client) {
+    return running.getOrDefault(client, 0) >= perClient;
+  }
+
+  private boolean failedLately(InetAddress client) {
+    Instant at = lastFailure.get(client);
+    return at != null && clock.instant().isBefore(at.plus(FAILURES_REMEMBERED));
+  }
+
+  private Slot take(InetAddress client) {
+    running.merge(client, 1, Integer::sum);
+    return () -> leave(client);
   }
 
   private synchronized void leave(InetAddress client) {
     running.computeIfPresent(client, (c, n) -> n > 1 ? n - 1 : null);
+    notifyAll();
   }
 
   /** Held while one check runs. */

@@ -1,5 +1,6 @@
 package dovetail.proxy.auth;
 
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,14 +15,21 @@ final class FailedLogins {
   private static final Logger LOG = LoggerFactory.getLogger(FailedLogins.class);
 
   private final Duration delay;
+  private final ClientCheckLimit clients = new ClientCheckLimit(ClientCheckLimit.PER_CLIENT, Clock.systemUTC());
 
   FailedLogins(Duration delay) {
     this.delay = delay;
   }
 
+  /** The checks running per client address, which learn of each refusal here, before its delay. */
+  ClientCheckLimit clients() {
+    return clients;
+  }
+
   /** Logs and waits; always false, so that a check can end with {@code return failed.refuse(...)}. */
   boolean refuse(String user, String reason) {
     LOG.warn("authentication failed for user {}: {}", user, reason);
+    LoginClient.current().ifPresent(c -> clients.failed(c.remote().getAddress()));
     pause();
     return false;
   }

@@ -41,7 +41,7 @@ final class MasterLoginSessions implements SessionProvider {
   private final MasterPasswords masters;
   private final MasterLoginName names;
   private final FailedLogins failed;
-  private final ClientCheckLimit limit = new ClientCheckLimit(ClientCheckLimit.PER_CLIENT);
+  private final ClientCheckLimit limit;
 
   MasterLoginSessions(SessionProvider james, UserPassdb users, MasterPasswords masters, MasterLoginName names,
       FailedLogins failed) {
@@ -50,6 +50,7 @@ final class MasterLoginSessions implements SessionProvider {
     this.masters = masters;
     this.names = names;
     this.failed = failed;
+    this.limit = failed.clients();
   }
 
   @Override
@@ -105,15 +106,21 @@ final class MasterLoginSessions implements SessionProvider {
   }
 
   /**
-   * A place for this check among its client's ({@link ClientCheckLimit}); a login beyond the client's limit is a
-   * temporary failure at once, unchecked and without the failure delay (which would hold a thread again).
+   * A place for this check among its client's ({@link ClientCheckLimit}); a login it refuses is a temporary failure,
+   * unchecked and without the failure delay (which would hold a thread again).
    */
   private ClientCheckLimit.Slot slot(String given) throws PassdbUnavailableException {
     Optional<InetAddress> client = LoginClient.current().map(c -> c.remote().getAddress());
     if (client.isEmpty()) {
       return () -> { };
     }
-    Optional<ClientCheckLimit.Slot> slot = limit.enter(client.get());
+    Optional<ClientCheckLimit.Slot> slot;
+    try {
+      slot = limit.enter(client.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PassdbUnavailableException();
+    }
     if (slot.isEmpty()) {
       LOG.warn("too many logins at once from {}: {} answered as a temporary failure, not checked",
           client.get().getHostAddress(), given);
