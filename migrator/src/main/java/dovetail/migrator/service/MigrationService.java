@@ -163,9 +163,23 @@ public final class MigrationService implements Migrations, AutoCloseable {
    */
   public static MigrationService create(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter,
       Clock clock, Options options) {
-    MigrationService service = new MigrationService(settings, stores, limiter, clock, options);
-    service.sweeper.start();
+    MigrationService service = prepare(settings, stores, limiter, clock, options);
+    service.startSweeper();
     return service;
+  }
+
+  /**
+   * The service without its sweeper, for a server that starts the sweeper ({@link #startSweeper}) once every listener
+   * is bound: a start that fails then has migrated nothing.
+   */
+  public static MigrationService prepare(Settings settings, Function<String, MailStore> stores,
+      ConnectionLimiter limiter, Clock clock, Options options) {
+    return new MigrationService(settings, stores, limiter, clock, options);
+  }
+
+  /** Starts the sweeper when {@code sweeper = yes}. */
+  public void startSweeper() {
+    sweeper.start();
   }
 
   public static MigrationService create(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter,

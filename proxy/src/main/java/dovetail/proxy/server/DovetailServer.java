@@ -106,7 +106,7 @@ public final class DovetailServer implements AutoCloseable {
     });
     try {
       if (settings.imapc().configured()) {
-        migrations = Optional.of(MigrationService.create(settings, stores,
+        migrations = Optional.of(MigrationService.prepare(settings, stores,
             new ConnectionLimiter(settings.migration().maxConnectionsPerHost()), tuning.clock(), tuning.migration()));
       }
       if (migrations.isPresent()) {
@@ -149,6 +149,8 @@ public final class DovetailServer implements AutoCloseable {
       pop3.listeners().forEach(l -> LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT),
           l.address(), l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STLS)" : ""));
       lmtp = startLmtp(settings, location, stores, migrations, authentication, tuning);
+      // Last: a start that fails on a listener has migrated nothing (walk-through 9, W8).
+      migrations.ifPresent(MigrationService::startSweeper);
       return new DovetailServer(scheduler, imap, pop3, migrations, admin, lmtp);
     } catch (Exception | Error e) {
       admin.ifPresent(AdminServer::close);
