@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -906,13 +907,13 @@ public final class MigrationService implements Migrations, AutoCloseable {
     @Override
     public Sweeper.Round round() {
       List<String> toSweep = new ArrayList<>();
-      int complete = 0;
+      Set<String> complete = new HashSet<>();
       for (String user : known.all()) {
         try {
           if (hasWork(user)) {
             toSweep.add(user);
           } else {
-            complete++;
+            complete.add(user);
           }
         } catch (RuntimeException e) {
           LOG.warn("sweeper: {} skipped: {}", user, e.toString());

@@ -2,6 +2,7 @@ package dovetail.migrator.service;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,7 @@ final class Sweeper implements SweeperControl {
 
   /** What the sweeper does, provided by the service. */
   interface Work {
-    /** The known users, split into those with work left (in order) and the number already complete. */
+    /** The known users, split into those with work left (in order) and those already complete. */
     Round round();
 
     /**
@@ -40,7 +41,7 @@ final class Sweeper implements SweeperControl {
     default void afterRound() {}
   }
 
-  record Round(List<String> toSweep, int complete) {}
+  record Round(List<String> toSweep, Set<String> complete) {}
 
   private final boolean enabled;
   private final int concurrency;
@@ -58,7 +59,8 @@ final class Sweeper implements SweeperControl {
   private boolean paused;
   private boolean closed;
   private boolean rescan;
-  private int complete;
+  /** The users complete in this round: at its start, or swept complete since; a login does not queue them again. */
+  private Set<String> complete = new HashSet<>();
   private int rounds;
 
   Sweeper(boolean enabled, int concurrency, Duration period, Work work, Executor executor, Predicate<String> loggedIn) {
@@ -98,7 +100,7 @@ final class Sweeper implements SweeperControl {
         : Math.max(0, (nextRoundAt - System.nanoTime() + 999_999_999) / 1_000_000_000); // whole seconds, up
     // The rate covers the last 30 s: with nobody active it would show work that has ended.
     return new SweeperStatus(enabled, paused, List.copyOf(active), List.copyOf(queue), List.copyOf(waiting), nextRound,
-        complete, active.isEmpty() ? 0 : work.rate());
+        complete.size(), active.isEmpty() ? 0 : work.rate());
   }
 
   /** A rescan as soon as the current round ends (admin commands). */
@@ -109,7 +111,7 @@ final class Sweeper implements SweeperControl {
 
   /** A user who logged in: queued now if a round is running, else swept in a new round. */
   synchronized void offer(String user) {
-    if (coordinator == null || active.contains(user) || queue.contains(user)) {
+    if (coordinator == null || active.contains(user) || queue.contains(user) || complete.contains(user)) {
       return;
     }
     if (active.isEmpty()) {
@@ -155,13 +157,13 @@ final class Sweeper implements SweeperControl {
       while (awaitTurn()) {
         Round round = work.round();
         synchronized (this) {
-          complete = round.complete();
+          complete = new HashSet<>(round.complete());
           queue.clear();
           queue.addAll(round.toSweep());
           waiting.clear();
         }
         if (!round.toSweep().isEmpty()) {
-          LOG.info("sweeper: {} users to migrate, {} complete", round.toSweep().size(), round.complete());
+          LOG.info("sweeper: {} users to migrate, {} complete", round.toSweep().size(), round.complete().size());
         }
         runWorkers();
         if (awaitTurn()) {
@@ -217,7 +219,7 @@ final class Sweeper implements SweeperControl {
       synchronized (this) {
         active.remove(user);
         if (userComplete) {
-          complete++;
+          complete.add(user);
         } else {
           waiting.add(user);
         }

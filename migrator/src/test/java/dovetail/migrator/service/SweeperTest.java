@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -16,10 +19,10 @@ import org.junit.jupiter.api.Test;
  */
 class SweeperTest {
   /** Bob cannot be completed (his legacy server is unavailable); alice can. */
-  private static final class Work implements Sweeper.Work {
+  private static class Work implements Sweeper.Work {
     @Override
     public Sweeper.Round round() {
-      return new Sweeper.Round(List.of("alice", "bob"), 3);
+      return new Sweeper.Round(List.of("alice", "bob"), Set.of("carol", "dave", "erin"));
     }
 
     @Override
@@ -47,6 +50,47 @@ class SweeperTest {
       assertEquals(4, status.completed());
       assertTrue(status.nextRoundSeconds() > 3500 && status.nextRoundSeconds() <= 3600, "" + status.nextRoundSeconds());
       assertEquals(0, status.messagesPerSecond(), "nobody is being swept");
+    } finally {
+      sweeper.close();
+      workers.shutdownNow();
+    }
+  }
+  /**
+   * A complete user who logs in during a round is not swept again: it cost a LIST of all its legacy folders each time,
+   * and "users complete" counted it twice (walk-through 9, W6: 212 complete of 202 users).
+   */
+  @Test
+  void aCompleteUserLoggingInDuringARoundIsNotSweptAgainNorCountedTwice() throws Exception {
+    CountDownLatch aliceStarted = new CountDownLatch(1);
+    CountDownLatch carolOffered = new CountDownLatch(1);
+    List<String> swept = new CopyOnWriteArrayList<>();
+    Sweeper.Work work = new Work() {
+      @Override
+      public boolean sweep(String user, Sweeper gate) {
+        swept.add(user);
+        if (user.equals("alice")) {
+          aliceStarted.countDown();
+          try {
+            carolOffered.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.sweep(user, gate);
+      }
+    };
+    ExecutorService workers = Executors.newFixedThreadPool(1);
+    Sweeper sweeper = new Sweeper(true, 1, Duration.ofHours(1), work, workers, user -> false);
+    try {
+      sweeper.start();
+      aliceStarted.await();
+      sweeper.offer("carol"); // complete at the round's start; logs in now
+      sweeper.offer("alice"); // being swept
+      carolOffered.countDown();
+      sweeper.awaitRounds(1);
+      sweeper.offer("alice"); // complete since
+      assertEquals(List.of("alice", "bob"), swept);
+      assertEquals(4, sweeper.status().completed(), "carol, dave, erin and alice, once each");
     } finally {
       sweeper.close();
       workers.shutdownNow();
