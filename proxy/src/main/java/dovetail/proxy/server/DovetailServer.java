@@ -151,6 +151,7 @@ public final class DovetailServer implements AutoCloseable {
       lmtp = startLmtp(settings, location, stores, migrations, authentication, tuning);
       // Last: a start that fails on a listener has migrated nothing (walk-through 9, W8).
       migrations.ifPresent(MigrationService::startSweeper);
+      OpenFilesLimit.warnIfLow();
       return new DovetailServer(scheduler, imap, pop3, migrations, admin, lmtp);
     } catch (Exception | Error e) {
       admin.ifPresent(AdminServer::close);

@@ -85,6 +85,28 @@ class ServeCommandIT {
     assertTrue(log.stream().noneMatch(l -> l.contains("secret")), "no password in the log:\n" + all);
   }
 
+  /** A low open-files limit is told at start (walk-through 9, W9: clients beyond it hung without a word in the log). */
+  @Test
+  void aLowOpenFilesLimitIsToldAtStart() throws Exception {
+    Path conf = config("passwd-file:" + dir.resolve("passwd"));
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder("sh", "-c", "ulimit -n 512 && exec \"$0\" -cp \"$1\" \"$2\" serve -c \"$3\"", java,
+        System.getProperty("java.class.path"), DovetailCommand.class.getName(), conf.toString())
+        .redirectErrorStream(true).start();
+    List<String> log = new ArrayList<>();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null && !line.contains("Dovetail is running")) {
+        log.add(line);
+      }
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertTrue(log.stream().anyMatch(l -> l.contains("WARN") && l.contains("the open files limit (ulimit -n) is 512")),
+        String.join("\n", log));
+  }
+
   /**
    * auth_failure_delay is Dovecot's setting: a refused login is answered after it (before, the setting was accepted
    * and ignored, and every refusal waited 2 s whatever it said).
