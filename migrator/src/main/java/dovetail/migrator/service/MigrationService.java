@@ -787,14 +787,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (!storeExists(user)) {
       return new UserStatus(user, false, List.of());
     }
-    Map<String, FolderRun> live = new HashMap<>();
-    running.forEach((k, run) -> {
-      if (k.user().equals(user)) {
-        live.put(k.folder(), run);
-      }
-    });
     Map<String, String> unset = unsetFolders(user);
-    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unset.isEmpty(), unset, live);
+    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unset.isEmpty(), unset,
+        folder -> running.get(new Key(user, folder)));
   }
 
   // ---------------------------------------------------------------------------------------------- late mail

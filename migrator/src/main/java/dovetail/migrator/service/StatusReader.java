@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** A user's {@link UserStatus}: the store's per-folder state, plus the live progress of the folders migrating now. */
 final class StatusReader {
@@ -21,20 +22,33 @@ final class StatusReader {
 
   /**
    * @param unset the legacy folders the skeleton left unset, with why
-   * @param running the migrations of this user in progress, by local folder
+   * @param running the migration of this user's local folder in progress now, if any
    */
   static UserStatus read(String user, MailStore store, boolean skeleton, Map<String, String> unset,
-      Map<String, FolderRun> running) {
+      Function<String, FolderRun> running) {
     List<FolderStatus> folders = new ArrayList<>();
     for (String name : store.listFolders()) {
       // A peek, not an open: status writes nothing, not even the uidlist a folder that an MDA filled lacks.
-      store.peek(name).ifPresent(box -> folders.add(folder(box, running.get(name))));
+      store.peek(name).ifPresent(box -> folders.add(folder(box, running)));
     }
     return new UserStatus(user, skeleton, folders, unset);
   }
 
-  static FolderStatus folder(MailboxPeek box, FolderRun run) {
+  /**
+   * The run is looked up after the state is read: a run is registered before it writes "migrating", so a folder read
+   * as migrating has its run (runs listed before the states showed one that started meanwhile as partial,
+   * walk-through 9, W7); one that ended meanwhile has written its end, which a second read finds.
+   */
+  static FolderStatus folder(MailboxPeek box, Function<String, FolderRun> running) {
     Map<String, String> state = box.dovetailState();
+    FolderRun run = running.apply(box.name());
+    if (run == null && FolderState.of(state).orElse(null) == FolderState.MIGRATING) {
+      state = box.dovetailState();
+    }
+    return folder(box, state, run);
+  }
+
+  private static FolderStatus folder(MailboxPeek box, Map<String, String> state, FolderRun run) {
     Optional<FolderState> migration = FolderState.of(state);
     String name = migration.map(FolderState::configName).orElse(FolderStatus.LOCAL);
     long late = Math.max(0, number(state.get(LateMailState.MERGED)));

@@ -25,7 +25,7 @@ class StatusReaderTest {
     Mailbox big = store.create("Big", 42, 1);
     big.writeDovetailState(Map.of(MigrationState.STATE, "migrating", MigrationState.LEGACY_NAME, "Big",
         MigrationState.LEGACY_UIDVALIDITY, "42"));
-    FolderStatus status = StatusReader.folder(store.peek("Big").orElseThrow(), null);
+    FolderStatus status = StatusReader.folder(store.peek("Big").orElseThrow(), name -> null);
     assertEquals("partial", status.state());
   }
 
@@ -37,12 +37,32 @@ class StatusReaderTest {
     kw.writeDovetailState(Map.of(MigrationState.STATE, "complete", MigrationState.LEGACY_NAME, "Kw",
         MigrationState.LEGACY_UIDVALIDITY, "42", MigrationState.LEGACY_UIDNEXT, "1", MigrationState.FLAGS_DROPPED, "2",
         MigrationState.FLAGS_DROPPED_NAMES, "$kw26 $kw27"));
-    FolderStatus status = StatusReader.folder(store.peek("Kw").orElseThrow(), null);
+    FolderStatus status = StatusReader.folder(store.peek("Kw").orElseThrow(), name -> null);
     assertEquals(new FolderStatus.DroppedFlags(2, "$kw26 $kw27"), status.flagsDropped());
     Mailbox plain = store.create("Plain", 43, 1);
     plain.writeDovetailState(Map.of(MigrationState.STATE, "complete", MigrationState.LEGACY_NAME, "Plain",
         MigrationState.LEGACY_UIDVALIDITY, "43", MigrationState.LEGACY_UIDNEXT, "1"));
-    assertEquals(FolderStatus.DroppedFlags.NONE, StatusReader.folder(store.peek("Plain").orElseThrow(), null)
+    assertEquals(FolderStatus.DroppedFlags.NONE, StatusReader.folder(store.peek("Plain").orElseThrow(), name -> null)
         .flagsDropped());
+  }
+  /**
+   * A run that ends between the read of the state ("migrating") and the look for the run (gone): the state is read
+   * again and says how it ended; it showed "partial" for a moment (walk-through 9, W7).
+   */
+  @Test
+  void aRunThatEndsWhileStatusLooksIsNotShownPartial() {
+    MailStore store = MaildirStore.open(dir.resolve("alice"), StoreOptions.DEFAULT);
+    Mailbox box = store.create("Done", 42, 1);
+    box.writeDovetailState(Map.of(MigrationState.STATE, "migrating", MigrationState.LEGACY_NAME, "Done",
+        MigrationState.LEGACY_UIDVALIDITY, "42", MigrationState.LEGACY_UIDNEXT, "1"));
+    FolderStatus status = StatusReader.folder(store.peek("Done").orElseThrow(), name -> {
+      box.updateDovetailState(s -> {
+        Map<String, String> ended = new java.util.HashMap<>(s);
+        ended.put(MigrationState.STATE, "complete");
+        return ended;
+      });
+      return null; // the run has just ended
+    });
+    assertEquals("complete", status.state());
   }
 }
