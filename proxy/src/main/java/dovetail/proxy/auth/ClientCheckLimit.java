@@ -14,17 +14,21 @@ import java.util.Optional;
  * delay. Without a limit, one client sending hundreds of wrong LOGINs held every thread there is, and every other
  * user's login, and the commands of logged-in sessions, waited behind it for minutes (walk-through 6, W1).
  *
- * <p>Beyond the limit, a login from an address none of whose logins failed lately waits its turn, a bounded number
- * of them for a bounded time: a webmail host, a NAT or a proxy logs many users in at once from one address, most right
- * after a restart, when every check goes to the legacy server (walk-through 9, W1: 84 of 100 such logins were turned
- * away). A login from an address that failed lately, or beyond those bounds, is answered at once as a temporary
- * failure, unchecked: a client that guesses in parallel gains no guesses, and everybody else keeps the threads.
+ * <p>Beyond the limit, an IMAP login from an address none of whose logins failed lately waits its turn, a bounded
+ * number of them for a bounded time, on the threads kept for IMAP logins: a webmail host, a NAT or a proxy logs many
+ * users in at once from one address, most right after a restart, when every check goes to the legacy server
+ * (walk-through 9, W1: 84 of 100 such logins were turned away). Waiters of all addresses together hold at most half of
+ * those threads. A login from an address that failed lately, beyond those bounds, or on a thread that may not wait
+ * (POP3's, which also serve logged-in sessions), is answered at once as a temporary failure, unchecked: a client that
+ * guesses in parallel gains no guesses, and everybody else keeps the threads.
  */
 final class ClientCheckLimit {
   /** Checks of one address at a time; a NAT of many users checks some tens of logins a second within it. */
   static final int PER_CLIENT = 16;
-  /** Logins of one address that may wait for a check, each holding a login thread (there are 256). */
-  static final int WAITING_PER_CLIENT = 100;
+  /** Logins of one address that may wait for a check, each holding an IMAP login thread (there are 256). */
+  static final int WAITING_PER_CLIENT = 64;
+  /** Logins of all addresses that may wait: half of the IMAP login threads, the other half serve everybody else. */
+  static final int WAITING = 128;
   /** How long a login waits for its turn. */
   static final Duration MAX_WAIT = Duration.ofSeconds(10);
   /** How long after a refused login its address waits no more. */
@@ -34,6 +38,7 @@ final class ClientCheckLimit {
   private final Clock clock;
   private final Map<InetAddress, Integer> running = new HashMap<>();
   private final Map<InetAddress, Integer> waiting = new HashMap<>();
+  private int waitingTotal;
   private final Map<InetAddress, Instant> lastFailure = new HashMap<>();
 
   ClientCheckLimit(int perClient, Clock clock) {
@@ -42,18 +47,20 @@ final class ClientCheckLimit {
   }
 
   /**
-   * A place for one check of {@code client}'s, at once or after a wait (see the class comment); empty when it is
-   * refused.
+   * A place for one check of {@code client}'s, at once or, when {@code mayWait}, after a wait (see the class comment);
+   * empty when it is refused.
    */
-  synchronized Optional<Slot> enter(InetAddress client) throws InterruptedException {
+  synchronized Optional<Slot> enter(InetAddress client, boolean mayWait) throws InterruptedException {
     if (!full(client)) {
       return Optional.of(take(client));
     }
-    if (failedLately(client) || waiting.getOrDefault(client, 0) >= WAITING_PER_CLIENT) {
+    if (!mayWait || failedLately(client) || waiting.getOrDefault(client, 0) >= WAITING_PER_CLIENT
+        || waitingTotal >= WAITING) {
       return Optional.empty();
     }
     long deadline = System.nanoTime() + MAX_WAIT.toNanos();
     waiting.merge(client, 1, Integer::sum);
+    waitingTotal++;
     try {
       while (full(client) && !failedLately(client)) {
         long left = deadline - System.nanoTime();
@@ -65,6 +72,7 @@ final class ClientCheckLimit {
       return failedLately(client) ? Optional.empty() : Optional.of(take(client));
     } finally {
       waiting.computeIfPresent(client, (c, n) -> n > 1 ? n - 1 : null);
+      waitingTotal--;
     }
   }
 

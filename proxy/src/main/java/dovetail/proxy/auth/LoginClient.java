@@ -11,6 +11,8 @@ import java.util.Optional;
  */
 public final class LoginClient {
   private static final ThreadLocal<ForwardedClient> CURRENT = new ThreadLocal<>();
+  /** Whether a login on this thread may wait for its client's turn ({@link ClientCheckLimit}). */
+  private static final ThreadLocal<Boolean> MAY_WAIT = new ThreadLocal<>();
 
   private LoginClient() {}
 
@@ -29,6 +31,19 @@ public final class LoginClient {
 
   static Optional<ForwardedClient> current() {
     return Optional.ofNullable(CURRENT.get());
+  }
+
+  /**
+   * Until the scope is closed, a login on this thread may wait for its client's turn: for threads kept for logins
+   * (IMAP's), not for a pool that also serves logged-in sessions (POP3's), which a waiting client would hold.
+   */
+  public static Scope mayWait() {
+    MAY_WAIT.set(Boolean.TRUE);
+    return MAY_WAIT::remove;
+  }
+
+  static boolean waitingAllowed() {
+    return Boolean.TRUE.equals(MAY_WAIT.get());
   }
 
   /** Ends what {@link #of} began. */

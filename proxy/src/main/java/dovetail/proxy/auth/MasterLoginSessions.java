@@ -116,7 +116,7 @@ final class MasterLoginSessions implements SessionProvider {
     }
     Optional<ClientCheckLimit.Slot> slot;
     try {
-      slot = limit.enter(client.get());
+      slot = limit.enter(client.get(), LoginClient.waitingAllowed());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PassdbUnavailableException();
