@@ -149,9 +149,9 @@ public final class DovetailServer implements AutoCloseable {
       pop3.listeners().forEach(l -> LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT),
           l.address(), l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STLS)" : ""));
       lmtp = startLmtp(settings, location, stores, migrations, authentication, tuning);
+      OpenFilesLimit.warnIfLow();
       // Last: a start that fails on a listener has migrated nothing (walk-through 9, W8).
       migrations.ifPresent(MigrationService::startSweeper);
-      OpenFilesLimit.warnIfLow();
       return new DovetailServer(scheduler, imap, pop3, migrations, admin, lmtp);
     } catch (Exception | Error e) {
       admin.ifPresent(AdminServer::close);
