@@ -139,12 +139,6 @@ public final class MailboxBackend {
   }
 
   /**
-   * What the legacy server said of the special use of the session user's folder at {@code path} (RFC 6154), when
-   * the folder was set up from the legacy server; empty for a folder created here (or a passwd-file user's) and for
-   * anything that is not the user's folder. Known for the folders that the mailbox search of a LIST found (it reads
-   * their state then); never blocks.
-   */
-  /**
    * The mod-sequence a client's cache stands for (CONDSTORE, QRESYNC): 0, that is everything, for one above the folder's
    * HIGHESTMODSEQ, which this folder never showed. Such a value is another server's: the legacy server's, from a
    * device that synced there after the migration, before a check for late mail raised the folder above it (or a
@@ -156,6 +150,12 @@ public final class MailboxBackend {
     return clientModSeq > mapper.getHighestModSeq(folders.mailboxById(mailboxId)).asLong() ? 0 : clientModSeq;
   }
 
+  /**
+   * What the legacy server said of the special use of the session user's folder at {@code path} (RFC 6154), when
+   * the folder was set up from the legacy server; empty for a folder created here (or a passwd-file user's) and for
+   * anything that is not the user's folder. Known for the folders that the mailbox search of a LIST found (it reads
+   * their state then); never blocks.
+   */
   public Optional<LegacySpecialUse> legacySpecialUse(MailboxSession session, MailboxPath path) {
     return ((StoreMailboxMapper) mappers.getMailboxMapper(session)).legacySpecialUse(path);
   }
