@@ -524,19 +524,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
    */
   private void recordTotals(Mailbox box, long toCopy, long bytesToCopy) {
     StoredOrigins origins = StoredOrigins.of(box.dovetailState());
-    long stored = 0;
-    long storedBytes = 0;
-    for (var m : box.messages()) {
-      if (origins.migrated(m.uid(), Long.MAX_VALUE)) {
-        stored++;
-        storedBytes += m.virtualSize();
-      }
-    }
+    Copies stored = Copies.in(box, origins, Long.MAX_VALUE);
     Map<String, String> updates = new HashMap<>();
-    updates.put(ServiceState.LEGACY_MESSAGES, Long.toString(stored + toCopy + origins.waiting()));
+    updates.put(ServiceState.LEGACY_MESSAGES, Long.toString(stored.messages() + toCopy + origins.waiting()));
     // The waiting messages' sizes are not known here: no total rather than a short one.
     updates.put(ServiceState.LEGACY_BYTES, bytesToCopy < 0 || origins.waiting() > 0 ? null
-        : Long.toString(storedBytes + bytesToCopy));
+        : Long.toString(stored.bytes() + bytesToCopy));
     box.updateDovetailState(s -> ServiceState.merged(s, updates));
   }
 
@@ -548,8 +541,19 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private static void recordMigrated(Mailbox box) {
     try {
       Map<String, String> state = box.dovetailState();
-      long uidNext = StatusReader.uidNext(state);
-      StoredOrigins origins = StoredOrigins.of(state);
+      Copies migrated = Copies.in(box, StoredOrigins.of(state), StatusReader.uidNext(state));
+      Map<String, String> updates = new HashMap<>();
+      updates.put(ServiceState.MIGRATED_MESSAGES, Long.toString(migrated.messages()));
+      updates.put(ServiceState.MIGRATED_BYTES, Long.toString(migrated.bytes()));
+      box.updateDovetailState(s -> ServiceState.merged(s, updates));
+    } catch (RuntimeException e) {
+      LOG.warn("{}: cannot record what its migration copied: {}", box.name(), e.toString());
+    }
+  }
+
+  /** The legacy copies a folder holds ({@link StoredOrigins#migrated}), and their bytes. */
+  private record Copies(long messages, long bytes) {
+    static Copies in(Mailbox box, StoredOrigins origins, long uidNext) {
       long messages = 0;
       long bytes = 0;
       for (var m : box.messages()) {
@@ -558,12 +562,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
           bytes += m.virtualSize();
         }
       }
-      Map<String, String> updates = new HashMap<>();
-      updates.put(ServiceState.MIGRATED_MESSAGES, Long.toString(messages));
-      updates.put(ServiceState.MIGRATED_BYTES, Long.toString(bytes));
-      box.updateDovetailState(s -> ServiceState.merged(s, updates));
-    } catch (RuntimeException e) {
-      LOG.warn("{}: cannot record what its migration copied: {}", box.name(), e.toString());
+      return new Copies(messages, bytes);
     }
   }
 
