@@ -70,8 +70,7 @@ final class StoreRefusals implements ImapProcessor {
       Optional<StoreRefusal> refusal = StoreRefusal.of(session);
       if (refusal.isPresent() && message instanceof StatusResponse status
           && status.getServerResponseType() == StatusResponse.Type.NO && request.getTag().equals(status.getTag())) {
-        if (refusal.get().reason() == StoreRefusal.Reason.KEYWORD_LIMIT
-            || refusal.get().reason() == StoreRefusal.Reason.CANNOT) {
+        if (refusal.get().reason().clientsToChange()) {
           LOG.info("{} refused: {}", request.getCommand().getName(), refusal.get().getMessage());
         } else {
           LOG.warn("{} refused: {}", request.getCommand().getName(), refusal.get().getMessage());

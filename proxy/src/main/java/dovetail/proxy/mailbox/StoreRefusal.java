@@ -25,7 +25,12 @@ public final class StoreRefusal extends MailboxException {
     /** Any other failure of the store's files: not the client's doing, nothing it can change. */
     STORE_FAILURE,
     /** What the store does not do (RFC 5530 CANNOT), in the exception's words: the client's to change. */
-    CANNOT
+    CANNOT;
+
+    /** The client asked for what cannot be (logged at INFO), rather than the server failing (WARN). */
+    public boolean clientsToChange() {
+      return this == KEYWORD_LIMIT || this == CANNOT;
+    }
   }
 
   private final Reason reason;
