@@ -130,6 +130,7 @@ public final class ImapService implements AutoCloseable {
     james = new EmptySelectionUidSets(james);
     james = new SaveOnlySearch(james); // RFC 5182: SEARCH RETURN (SAVE) returns no result
     james = new QresyncResync(james, backend);
+    james = new ConditionalStores(james); // UNCHANGEDSINCE tested again under the folder's lock
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     james = new ClientLogins(james, backend.mailboxManager(), responses, backend.metrics());
     ImapDecoder decoder = new DefaultImapDecoder(responses, MailboxNameGuard.guarding(ListPatternsParser.over(
