@@ -94,7 +94,7 @@ final class ForeignWrites {
   }
 
   long committed() {
-    return Math.max(0, Renumbering.number(mailbox.dovetailState().get(COMMITTED)));
+    return Math.max(0, MigrationState.number(mailbox.dovetailState().get(COMMITTED)));
   }
 
   /** How many taken legacy UIDs the operator consented to give new UIDs (this run copies them). */
@@ -115,7 +115,7 @@ final class ForeignWrites {
     TreeMap<Long, String> out = new TreeMap<>();
     state.forEach((k, v) -> {
       if (k.startsWith(prefix)) {
-        long uid = Renumbering.number(k.substring(prefix.length()));
+        long uid = MigrationState.number(k.substring(prefix.length()));
         if (uid > 0) {
           out.put(uid, v);
         }

@@ -70,8 +70,8 @@ public final class LateMailMerge {
   public Result run(LegacyImapSession session) {
     Map<String, String> state = mailbox.dovetailState();
     String legacyName = state.get(MigrationState.LEGACY_NAME);
-    long uidValidity = number(state.get(MigrationState.LEGACY_UIDVALIDITY));
-    long recorded = number(state.get(MigrationState.LEGACY_UIDNEXT));
+    long uidValidity = MigrationState.number(state.get(MigrationState.LEGACY_UIDVALIDITY));
+    long recorded = MigrationState.number(state.get(MigrationState.LEGACY_UIDNEXT));
     if (legacyName == null || uidValidity <= 0 || recorded <= 0) {
       return Result.notChecked(mailbox.name(), "its state lacks the legacy name, UIDVALIDITY or UIDNEXT");
     }
@@ -100,10 +100,11 @@ public final class LateMailMerge {
       LOG.warn("{}: {}", mailbox.name(), why);
       return Result.notChecked(mailbox.name(), why);
     }
-    if (status.highestModSeq() > number(state.get(MigrationState.LEGACY_HIGHESTMODSEQ))) {
+    if (status.highestModSeq() > MigrationState.number(state.get(MigrationState.LEGACY_HIGHESTMODSEQ))) {
       // Flags changed on the legacy server since (a device still syncing there): the front-end raises the folder's
       // mod-sequences above this, so that such a client resyncs every flag (RFC 7162: HIGHESTMODSEQ never goes down).
-      mailbox.updateDovetailState(s -> status.highestModSeq() <= number(s.get(MigrationState.LEGACY_HIGHESTMODSEQ)) ? s
+      mailbox.updateDovetailState(s -> status.highestModSeq() <= MigrationState.number(
+          s.get(MigrationState.LEGACY_HIGHESTMODSEQ)) ? s
           : MigrationState.merge(s, Map.of(MigrationState.LEGACY_HIGHESTMODSEQ, Long.toString(status.highestModSeq()))));
     }
     if (status.uidNext() <= recorded && mailbox.dovetailState().get(LateMailState.PENDING) == null) {
@@ -141,7 +142,7 @@ public final class LateMailMerge {
     }
     Map<String, String> done = cleared();
     done.put(MigrationState.LEGACY_UIDNEXT, Long.toString(Math.max(status.uidNext(),
-        number(mailbox.dovetailState().get(MigrationState.LEGACY_UIDNEXT)))));
+        MigrationState.number(mailbox.dovetailState().get(MigrationState.LEGACY_UIDNEXT)))));
     record(done);
     return new Result(mailbox.name(), true, merged, renumbered, bytes, "");
   }
@@ -270,7 +271,7 @@ public final class LateMailMerge {
   }
 
   private long count(String key) {
-    return Math.max(0, number(mailbox.dovetailState().get(key)));
+    return Math.max(0, MigrationState.number(mailbox.dovetailState().get(key)));
   }
 
   /**
@@ -288,11 +289,4 @@ public final class LateMailMerge {
     mailbox.updateDovetailState(s -> MigrationState.merge(s, all));
   }
 
-  private static long number(String s) {
-    try {
-      return s == null ? -1 : Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
 }

@@ -44,6 +44,15 @@ public final class MigrationState {
 
   private MigrationState() {}
 
+  /** A state value as a number: -1 when it is absent or not a number (a hand-edited or damaged file). */
+  public static long number(String value) {
+    try {
+      return value == null ? -1 : Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /** Where a folder's migration stands. */
   public enum FolderState {
     /** Created by the skeleton with the legacy UIDVALIDITY; no message copied yet. */

@@ -73,8 +73,8 @@ final class Renumbering {
       return Optional.empty();
     }
     String[] p = note.trim().split(" ");
-    long a = p.length == 3 ? number(p[1]) : -1;
-    long b = p.length == 3 ? number(p[2]) : -1;
+    long a = p.length == 3 ? MigrationState.number(p[1]) : -1;
+    long b = p.length == 3 ? MigrationState.number(p[2]) : -1;
     if (a <= 0 || b <= 0 || !(p[0].equals(RENUMBER) || p[0].equals(LEGACY))) {
       clear();
       return Optional.empty();
@@ -308,11 +308,4 @@ final class Renumbering {
     return !from.isEmpty() && from.get(0).uid() == uid;
   }
 
-  static long number(String s) {
-    try {
-      return s == null ? -1 : Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
 }

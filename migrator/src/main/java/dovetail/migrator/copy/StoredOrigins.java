@@ -23,9 +23,9 @@ public final class StoredOrigins {
     // "newUid [occupantNewUid]": the legacy message went to newUid, the message that held its UID to occupantNewUid.
     ForeignWrites.uids(state, LateMailState.MOVED_PREFIX).forEach((legacyUid, moved) -> {
       String[] uids = moved.trim().split(" ");
-      legacyMoved.put(Renumbering.number(uids[0]), legacyUid);
+      legacyMoved.put(MigrationState.number(uids[0]), legacyUid);
       if (uids.length > 1) {
-        local.add(Renumbering.number(uids[1]));
+        local.add(MigrationState.number(uids[1]));
       }
     });
     // A legacy message's destination is never local, also when it was once an occupant moved for later late mail

@@ -51,7 +51,7 @@ final class StatusReader {
   private static FolderStatus folder(MailboxPeek box, Map<String, String> state, FolderRun run) {
     Optional<FolderState> migration = FolderState.of(state);
     String name = migration.map(FolderState::configName).orElse(FolderStatus.LOCAL);
-    long late = Math.max(0, number(state.get(LateMailState.MERGED)));
+    long late = Math.max(0, MigrationState.number(state.get(LateMailState.MERGED)));
     // The migration's messages are the legacy copies below the legacy UIDNEXT of a completed migration (or moved above
     // it, for a UID another program took). Others' messages the state names are local; the rest above are late legacy
     // mail (counted apart, late_merged) and what others added since (deliveries, APPENDs, Dovecot's moved up there).
@@ -93,14 +93,14 @@ final class StatusReader {
       local = 0;
       localBytes = 0;
     }
-    long messagesTotal = number(state.get(ServiceState.LEGACY_MESSAGES));
-    long bytesTotal = number(state.get(ServiceState.LEGACY_BYTES));
+    long messagesTotal = MigrationState.number(state.get(ServiceState.LEGACY_MESSAGES));
+    long bytesTotal = MigrationState.number(state.get(ServiceState.LEGACY_BYTES));
     int skipped = (int) state.keySet().stream().filter(k -> k.startsWith(MigrationState.SKIPPED_PREFIX)).count();
     long expunged = 0;
     if (migration.isPresent() && migration.get() == FolderState.COMPLETE) {
       // What the migration did, as counted when it completed: messages the user deleted here since are not missing.
-      long migrated = number(state.get(ServiceState.MIGRATED_MESSAGES));
-      long migratedBytes = number(state.get(ServiceState.MIGRATED_BYTES));
+      long migrated = MigrationState.number(state.get(ServiceState.MIGRATED_MESSAGES));
+      long migratedBytes = MigrationState.number(state.get(ServiceState.MIGRATED_BYTES));
       long lateBytes = aboveBytes - aboveLocalBytes;
       if (migrated >= 0 && migratedBytes >= 0) {
         expunged = Math.max(0, migrated + late - messages);
@@ -141,7 +141,7 @@ final class StatusReader {
     } catch (DateTimeParseException e) {
       checked = Optional.empty();
     }
-    long dropped = Math.max(0, number(state.get(MigrationState.FLAGS_DROPPED)));
+    long dropped = Math.max(0, MigrationState.number(state.get(MigrationState.FLAGS_DROPPED)));
     return new FolderStatus(box.name(), name, messages, messagesTotal, bytes, bytesTotal, skipped, error, rate, eta,
         checked, late, local, localBytes, expunged, dropped == 0 ? FolderStatus.DroppedFlags.NONE
             : new FolderStatus.DroppedFlags(dropped, state.getOrDefault(MigrationState.FLAGS_DROPPED_NAMES, "")));
@@ -149,18 +149,12 @@ final class StatusReader {
 
   /** The legacy UIDNEXT when the folder's migration completed; none (the highest) before. */
   static long uidNext(Map<String, String> state) {
-    long n = number(state.get(LateMailState.MIGRATED_UIDNEXT));
+    long n = MigrationState.number(state.get(LateMailState.MIGRATED_UIDNEXT));
     if (n < 0 && FolderState.of(state).orElse(null) == FolderState.COMPLETE) {
-      n = number(state.get(MigrationState.LEGACY_UIDNEXT)); // completed before the cut-over window recorded it
+      // completed before the cut-over window recorded it
+      n = MigrationState.number(state.get(MigrationState.LEGACY_UIDNEXT));
     }
     return n < 0 ? Long.MAX_VALUE : n;
   }
 
-  private static long number(String s) {
-    try {
-      return s == null ? -1 : Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
 }

@@ -21,14 +21,8 @@ public final class ModSeqCeiling {
     return Math.max(number(state.get(HIGHEST_KEY)), number(state.get(LEGACY_KEY)));
   }
 
+  /** A mod-sequence from the state: 0 when absent or not a number. */
   static long number(String value) {
-    if (value == null || value.isBlank()) {
-      return 0;
-    }
-    try {
-      return Math.max(0, Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return Math.max(0, MigrationState.number(value));
   }
 }
