@@ -1,5 +1,7 @@
 package dovetail.proxy.imap;
 
+import dovetail.proxy.server.AcceptFailures;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.group.ChannelGroup;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -82,6 +84,13 @@ public final class DovetailImapServer extends IMAPServer {
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.warn("IMAP greeting left as James's: {}", e.toString());
     }
+  }
+
+  /** An accept that fails (the open files limit) is one log line, not a stack trace per connection. */
+  @Override
+  protected void configureBootstrap(ServerBootstrap bootstrap) {
+    super.configureBootstrap(bootstrap);
+    bootstrap.handler(new AcceptFailures("IMAP"));
   }
 
   @Override

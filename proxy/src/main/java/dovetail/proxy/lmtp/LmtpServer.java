@@ -1,6 +1,7 @@
 package dovetail.proxy.lmtp;
 
 import dovetail.conf.Endpoint;
+import dovetail.proxy.server.AcceptFailures;
 import dovetail.proxy.server.UnixSocketFile;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -76,6 +77,7 @@ final class LmtpServer implements AutoCloseable {
         SESSION_THREADS, new DefaultThreadFactory("dovetail-lmtp-session", true)));
     ServerBootstrap bootstrap = new ServerBootstrap().group(io)
         .channel(unix ? EpollServerDomainSocketChannel.class : NioServerSocketChannel.class)
+        .handler(new AcceptFailures("LMTP"))
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {

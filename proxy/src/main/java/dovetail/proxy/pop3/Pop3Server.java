@@ -3,6 +3,8 @@ package dovetail.proxy.pop3;
 import dovetail.proxy.auth.MasterLoginName;
 import dovetail.proxy.imap.AdjustedPipeline;
 import dovetail.proxy.imap.PlaintextAuthRule;
+import dovetail.proxy.server.AcceptFailures;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -73,6 +75,13 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
   protected void preInit() throws Exception {
     super.preInit();
     protocol = new POP3Protocol(chain(), new Greeting(getHelloName()));
+  }
+
+  /** An accept that fails (the open files limit) is one log line, not a stack trace per connection. */
+  @Override
+  protected void configureBootstrap(ServerBootstrap bootstrap) {
+    super.configureBootstrap(bootstrap);
+    bootstrap.handler(new AcceptFailures("POP3"));
   }
 
   @Override

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.proxy.cli.DovetailCommand;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -105,6 +108,98 @@ class ServeCommandIT {
     }
     assertTrue(log.stream().anyMatch(l -> l.contains("WARN") && l.contains("the open files limit (ulimit -n) is 512")),
         String.join("\n", log));
+  }
+
+  /**
+   * Beyond the open files limit a listener cannot accept: one WARN line says so (at most every 10 s), not a stack
+   * trace per refused accept, and the clients that waited are served once others close.
+   */
+  @Test
+  void connectionsBeyondTheOpenFilesLimitWaitAndAreLoggedInOneLine() throws Exception {
+    Path conf = config("passwd-file:" + dir.resolve("passwd"));
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder("sh", "-c", "ulimit -n 256 && exec \"$0\" -cp \"$1\" \"$2\" serve -c \"$3\"", java,
+        System.getProperty("java.class.path"), DovetailCommand.class.getName(), conf.toString())
+        .redirectErrorStream(true).start();
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          log.add(line);
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    });
+    reader.start();
+    List<Socket> clients = new ArrayList<>();
+    try {
+      int port = awaitPort(log);
+      // One whole session first: its classes are loaded then (from target/classes, where each takes a descriptor).
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        s.setSoTimeout(20_000);
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        in.readLine();
+        s.getOutputStream().write("a LOGIN alice secret\r\nb SELECT INBOX\r\nc LOGOUT\r\n".getBytes(
+            StandardCharsets.US_ASCII));
+        while (in.readLine() != null) {
+          // read to the end of the session
+        }
+      }
+      for (int i = 0; i < 300; i++) {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        clients.add(s);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!has(log, "IMAP: cannot accept new connections") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(has(log, "IMAP: cannot accept new connections (Too many open files; ulimit -n is 256)"),
+          String.join("\n", log));
+      for (Socket s : clients) {
+        s.close();
+      }
+      clients.clear();
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        s.setSoTimeout(20_000);
+        String greeting = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+            .readLine();
+        assertTrue(greeting != null && greeting.startsWith("* OK"), "served once others closed: " + greeting);
+      }
+    } finally {
+      for (Socket s : clients) {
+        s.close();
+      }
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+      reader.join(10_000);
+    }
+    assertTrue(log.stream().noneMatch(l -> l.contains("reached at the tail of the pipeline")
+        || l.startsWith("java.io.IOException: Too many open files")), String.join("\n", log));
+  }
+
+  private static int awaitPort(List<String> log) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      synchronized (log) {
+        for (String l : log) {
+          Matcher m = LISTENING.matcher(l);
+          if (m.find() && has(log, "Dovetail is running")) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("serve did not start:\n" + String.join("\n", log));
+  }
+
+  private static boolean has(List<String> log, String text) {
+    synchronized (log) {
+      return log.stream().anyMatch(l -> l.contains(text));
+    }
   }
 
   /**
