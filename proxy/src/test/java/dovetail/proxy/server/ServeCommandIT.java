@@ -91,11 +91,7 @@ class ServeCommandIT {
   /** A low open-files limit is told at start (walk-through 9, W9: clients beyond it hung without a word in the log). */
   @Test
   void aLowOpenFilesLimitIsToldAtStart() throws Exception {
-    Path conf = config("passwd-file:" + dir.resolve("passwd"));
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder("sh", "-c", "ulimit -n 512 && exec \"$0\" -cp \"$1\" \"$2\" serve -c \"$3\"", java,
-        System.getProperty("java.class.path"), DovetailCommand.class.getName(), conf.toString())
-        .redirectErrorStream(true).start();
+    Process p = serveWithOpenFilesLimit(512, config("passwd-file:" + dir.resolve("passwd")));
     List<String> log = new ArrayList<>();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -116,11 +112,7 @@ class ServeCommandIT {
    */
   @Test
   void connectionsBeyondTheOpenFilesLimitWaitAndAreLoggedInOneLine() throws Exception {
-    Path conf = config("passwd-file:" + dir.resolve("passwd"));
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder("sh", "-c", "ulimit -n 256 && exec \"$0\" -cp \"$1\" \"$2\" serve -c \"$3\"", java,
-        System.getProperty("java.class.path"), DovetailCommand.class.getName(), conf.toString())
-        .redirectErrorStream(true).start();
+    Process p = serveWithOpenFilesLimit(256, config("passwd-file:" + dir.resolve("passwd")));
     List<String> log = Collections.synchronizedList(new ArrayList<>());
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -178,6 +170,14 @@ class ServeCommandIT {
     }
     assertTrue(log.stream().noneMatch(l -> l.contains("reached at the tail of the pipeline")
         || l.startsWith("java.io.IOException: Too many open files")), String.join("\n", log));
+  }
+
+  /** {@code serve -c conf} in a JVM of its own under {@code ulimit -n limit}; its output and errors in one stream. */
+  private static Process serveWithOpenFilesLimit(int limit, Path conf) throws IOException {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder("sh", "-c", "ulimit -n " + limit + " && exec \"$0\" -cp \"$1\" \"$2\" serve -c \"$3\"",
+        java, System.getProperty("java.class.path"), DovetailCommand.class.getName(), conf.toString())
+        .redirectErrorStream(true).start();
   }
 
   private static int awaitPort(List<String> log) throws InterruptedException {
