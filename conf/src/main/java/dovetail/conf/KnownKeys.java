@@ -223,8 +223,16 @@ final class KnownKeys {
         return DOVECOT_BLOCKS.contains(kind);
     }
 
+    /** Names Dovecot used before 2.2, which 2.3 no longer knows (the migration guide still shows them), and now. */
+    private static final Map<String, String> RENAMED = Map.of(
+            "imapc_ssl_ca_dir", "ssl_client_ca_dir",
+            "pop3c_ssl_ca_dir", "ssl_client_ca_dir");
+
     /** " (did you mean X?)" for a near miss among all known keys, or "". */
     static String suggestion(String key) {
+        if (RENAMED.containsKey(key)) {
+            return " (Dovecot 2.2 renamed it " + RENAMED.get(key) + ")";
+        }
         return Stream.concat(DEFAULTS.keySet().stream(), DOVECOT.stream())
                 .map(k -> Map.entry(k, distance(key, k)))
                 .filter(e -> e.getValue() <= Math.max(1, Math.min(3, key.length() / 4)))

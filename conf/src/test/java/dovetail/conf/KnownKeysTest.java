@@ -48,6 +48,8 @@ class KnownKeysTest {
     @Test
     void suggestsNearMisses() {
         assertEquals(" (did you mean imapc_master_user?)", KnownKeys.suggestion("imapc_masteruser"));
+        assertEquals(" (Dovecot 2.2 renamed it ssl_client_ca_dir)", KnownKeys.suggestion("imapc_ssl_ca_dir"));
+        assertEquals(" (Dovecot 2.2 renamed it ssl_client_ca_dir)", KnownKeys.suggestion("pop3c_ssl_ca_dir"));
         assertEquals(" (did you mean sweeper_concurrency?)", KnownKeys.suggestion("sweeper_concurency"));
         assertTrue(KnownKeys.suggestion("xyz").isEmpty());
     }
