@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,6 +102,8 @@ final class MaildirSync {
 
   private final Map<String, Instant> dates = new HashMap<>();
   private final Map<String, Long> virtualSizes = new HashMap<>();
+  /** Files skipped for their names, each told once. */
+  private final Set<String> ignoredNames = new HashSet<>();
   private TreeMap<Long, Entry> view = new TreeMap<>();
   /** The view's messages as an unmodifiable list, made once per change of the view (null: to be made). */
   private List<StoredMessage> messages;
@@ -547,6 +551,9 @@ final class MaildirSync {
         if (name.startsWith(".")) {
           continue; // Dovecot skips dot files in cur/ and new/
         }
+        if (unusableName(d, name)) {
+          continue;
+        }
         String base = MaildirFilename.baseName(name);
         UidlistRecord recorded = recordsByBase.get(base);
         // The record's string as the key when there is one: one copy of each base name in memory, not two.
@@ -557,6 +564,27 @@ final class MaildirSync {
     } catch (IOException e) {
       throw io("cannot list " + d, e);
     }
+  }
+
+  /**
+   * A file whose name cannot be a dovecot-uidlist record (a line feed would split the record and make the whole file
+   * unreadable; Dovecot ignores such a file too) or is not UTF-8 (Java cannot open it by the name it lists). Told once
+   * per name.
+   */
+  private boolean unusableName(Path d, String name) {
+    String why;
+    if (name.indexOf('\n') >= 0) {
+      why = "has a line feed, which dovecot-uidlist cannot hold";
+    } else if (name.indexOf('\uFFFD') >= 0 && !Files.exists(d.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+      why = "is not UTF-8";
+    } else {
+      return false;
+    }
+    if (ignoredNames.add(d.getFileName() + "/" + name)) {
+      warnings.accept(d + ": ignoring a file whose name " + why + ": " + name.replace("\n", "\\n")
+          + " (rename it, then it is taken as a new message)");
+    }
+    return true;
   }
 
   /** Rereads dovecot-keywords if it may have changed; a real change makes the view stale. */

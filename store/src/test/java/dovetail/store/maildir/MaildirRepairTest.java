@@ -282,4 +282,25 @@ class MaildirRepairTest {
         Files.readAllLines(folder.resolve("dovecot-uidlist")).subList(1, 3));
     assertEquals(3, Files.readAllLines(folder.resolve("dovecot-uidlist")).size());
   }
+
+  /**
+   * A file named with a line feed would split its uidlist record and make the uidlist unreadable (the user locked out
+   * at the next start; walk-through 11, W1); one whose name is not UTF-8 cannot be opened by the name Java lists.
+   * Both are left out, as Dovecot leaves out the first, and the folder stays readable.
+   */
+  @Test
+  void filesWhoseNamesCannotBeRecordedAreLeftOutAndTheUidlistStaysReadable() throws Exception {
+    message("cur/bad\nname:2,S", "stray\r\n");
+    Process p = new ProcessBuilder("sh", "-c", "printf 'x\\r\\n' > \"$0/cur/$(printf 'bin\\377\\376'):2,S\"",
+        folder.toString()).inheritIO().start();
+    assertEquals(0, p.waitFor());
+    Mailbox box = open();
+    assertEquals(2, uids(box).size(), "only the two messages with usable names");
+    box.append(MessageMeta.next(Instant.ofEpochSecond(1_600_000_000L), Flags.NONE),
+        new ByteArrayInputStream("Subject: new\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
+    for (String line : Files.readAllLines(folder.resolve("dovecot-uidlist"), StandardCharsets.ISO_8859_1)) {
+      assertTrue(line.matches("(3 V.*|\\d+ .*:.+)"), "every line is a header or a record: " + line);
+    }
+    assertEquals(3, uids(open()).size(), "a fresh open reads the uidlist");
+  }
 }
