@@ -4,8 +4,10 @@ import dovetail.store.PerPath;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,9 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dovetail's own per-folder state, {@code dovetail-state} beside dovecot-uidlist. Dovecot's Maildir++ list
@@ -34,21 +40,48 @@ final class DovetailStateFile {
   /** One lock per folder directory for the whole JVM: a file lock is held per process, not per thread. */
   private static final PerPath<ReentrantLock> LOCKS = new PerPath<>();
 
+  private static final Logger LOG = LoggerFactory.getLogger(DovetailStateFile.class);
+  /** Damaged files already told. */
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+
   private DovetailStateFile() {}
 
+  /**
+   * The state; what is not a {@code key=value} line (a damaged file: bytes that are not UTF-8, lines without '=') is
+   * left out with a warning, once per file and process, and the next update writes the file whole again. Failing
+   * instead made every folder of the user unusable, as the skeleton reads them all (walk-through 11, W6).
+   */
   static Map<String, String> read(Path folderDir) {
     Map<String, String> state = new TreeMap<>();
+    Path file = folderDir.resolve(FILE);
+    byte[] bytes;
     try {
-      for (String line : Files.readAllLines(folderDir.resolve(FILE), StandardCharsets.UTF_8)) {
-        int eq = line.indexOf('=');
-        if (eq > 0) {
-          state.put(line.substring(0, eq), line.substring(eq + 1));
-        }
-      }
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       return state;
     } catch (IOException e) {
-      throw new StoreException(StoreError.IO, "cannot read " + folderDir.resolve(FILE) + ": " + e.getMessage(), e);
+      throw new StoreException(StoreError.IO, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    boolean utf8 = true;
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+    } catch (CharacterCodingException e) {
+      utf8 = false;
+    }
+    // Decoded with replacement, not refused: a byte that is not UTF-8 spoils its line only.
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    int damaged = 0;
+    for (String line : text.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && (utf8 || line.indexOf('\uFFFD') < 0)) {
+        state.put(line.substring(0, eq), line.substring(eq + 1));
+      } else if (!line.isEmpty()) {
+        damaged++;
+      }
+    }
+    if (damaged > 0 && WARNED.add(file)) {
+      LOG.warn("{} is damaged: {} line(s) are not key=value UTF-8 and are left out; Dovetail rebuilds what it needs"
+          + " from the folder and the legacy server", file, damaged);
     }
     return state;
   }

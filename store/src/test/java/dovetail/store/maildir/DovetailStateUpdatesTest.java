@@ -116,4 +116,27 @@ class DovetailStateUpdatesTest {
     }
     return lost.stream().limit(20).collect(Collectors.joining(" ")) + " (" + lost.size() + ")";
   }
+
+  /**
+   * A damaged state (bytes that are not UTF-8, lines without '=') loses only its damaged lines: reading it failed,
+   * and the skeleton, which reads every folder's state, made all of the user's folders unusable (walk-through 11, W6).
+   * The next update writes it whole.
+   */
+  @Test
+  void aDamagedStateLosesOnlyItsDamagedLines() throws Exception {
+    MailStore store = MaildirStore.open(root, StoreOptions.DEFAULT);
+    store.create("INBOX", 7, 1).writeDovetailState(Map.of("migration.state", "complete", "legacy.name", "Caf\u00e9"));
+    Path file = root.resolve(DovetailStateFile.FILE);
+    byte[] good = java.nio.file.Files.readAllBytes(file);
+    byte[] garbage = {(byte) 0xff, 'x', '=', (byte) 0xfe, '\n', 0, 1, 2, '\n'};
+    byte[] damaged = java.util.Arrays.copyOf(good, good.length + garbage.length);
+    System.arraycopy(garbage, 0, damaged, good.length, garbage.length);
+    java.nio.file.Files.write(file, damaged);
+
+    assertEquals(Map.of("migration.state", "complete", "legacy.name", "Caf\u00e9"),
+        store.open("INBOX").dovetailState());
+    store.open("INBOX").updateDovetailState(st -> with(st, "modseq.highest", "9"));
+    assertEquals("legacy.name=Caf\u00e9\nmigration.state=complete\nmodseq.highest=9\n",
+        java.nio.file.Files.readString(file, StandardCharsets.UTF_8), "written whole again");
+  }
 }
