@@ -135,6 +135,9 @@ final class FileWrites implements StoreFiles {
       long oldSeconds = mtimeMustGrow ? mtimeSeconds(target) : -1;
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING), modes.forFile())) {
+        // Owned before its first byte: a write that fails (a full disk) must not leave a file of root's behind.
+        modes.settle(tmp, false);
+        owner.apply(tmp);
         writeFully(ch, data);
         if (files()) {
           ch.force(false);
@@ -143,10 +146,13 @@ final class FileWrites implements StoreFiles {
       if (oldSeconds >= 0 && mtimeSeconds(tmp) <= oldSeconds) {
         Files.setLastModifiedTime(tmp, FileTime.from(oldSeconds + 1, TimeUnit.SECONDS));
       }
-      modes.settle(tmp, false);
-      owner.apply(tmp);
       move(tmp, target);
     } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException | RuntimeException ignored) {
+        // the write's own error is the one to report
+      }
       throw new StoreException(StoreError.IO, "cannot write " + target + ": " + e.getMessage(), e);
     }
   }

@@ -1,6 +1,8 @@
 package dovetail.store.maildir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -194,5 +196,21 @@ class OwnershipTest {
     Files.setAttribute(root, "unix:gid", NOBODY);
     writes.createDirectories(root.resolve(".after"));
     assertEquals(NOBODY + ":" + NOBODY, owner(root.resolve(".after")));
+  }
+
+  /**
+   * A state file that cannot be written whole (here its rename fails; in walk-through 11, W7, a full disk) leaves no
+   * temporary file behind: a root-owned one made every later write fail once serve ran as the store's owner.
+   */
+  @Test
+  void aReplaceThatFailsLeavesNoTemporaryFile() throws IOException {
+    Path root = dir.resolve("failing");
+    Files.createDirectories(root.resolve("target/occupied"));
+    Files.setAttribute(root, "unix:uid", NOBODY);
+    Files.setAttribute(root, "unix:gid", NOBODY);
+    FileWrites writes = new FileWrites(dovetail.conf.FsyncMode.NEVER, FileOwner.of(root, java.time.Duration.ZERO),
+        FileModes.PRIVATE);
+    assertThrows(dovetail.store.StoreException.class, () -> writes.replace(root.resolve("target"), new byte[] {1}));
+    assertFalse(Files.exists(root.resolve("target.tmp")), "the temporary file is removed");
   }
 }
