@@ -83,7 +83,7 @@ final class StoreMailboxMapper implements MailboxMapper {
         store().create(name);
         return toJames(name);
       } catch (StoreException e) {
-        throw StoreErrors.toJames(e, path.getName());
+        throw StoreErrors.forWrite(e, path.getName(), session); // a full disk: NO [OVERQUOTA], as APPEND
       }
     });
   }
@@ -105,7 +105,7 @@ final class StoreMailboxMapper implements MailboxMapper {
         try {
           store().rename(from, to);
         } catch (StoreException e) {
-          throw StoreErrors.toJames(e, mailbox.getName());
+          throw StoreErrors.forWrite(e, mailbox.getName(), session);
         }
         user.renamed(from, to);
       }
@@ -121,7 +121,7 @@ final class StoreMailboxMapper implements MailboxMapper {
       try {
         store().delete(name);
       } catch (StoreException e) {
-        throw StoreErrors.toJames(e, mailbox.getName());
+        throw StoreErrors.forWrite(e, mailbox.getName(), session);
       }
       user.deleted(name);
       return null;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A full file system (a small tmpfs under the mail root, filled up): APPEND, COPY and MOVE answer Dovecot's
  * {@code NO [OVERQUOTA] Not enough disk quota}, leave no partial message in tmp/ and take no UID: once there is room
  * again, the next APPEND gets the UID it would have had. Before, James answered {@code NO APPEND failed. Generic
- * failure during processing} (and COPY/MOVE the same). Skipped where a tmpfs cannot be mounted (needs root).
+ * failure during processing} (and COPY/MOVE the same), CREATE {@code NO CREATE processing failed.} Skipped where a tmpfs cannot be mounted (needs root).
  */
 class DiskFullIT {
   private static final String FULL = "NO [OVERQUOTA] Not enough disk quota";
@@ -106,6 +106,7 @@ class DiskFullIT {
         assertEquals(FULL, tagless(imap.append("INBOX", "()", big)));
         assertEquals(FULL, tagless(imap.command("COPY 1 Other")));
         assertEquals(FULL, tagless(imap.command("MOVE 1 Other")));
+        assertEquals(FULL, tagless(imap.command("CREATE New")), "CREATE too (it said CREATE processing failed.)");
         assertEquals(List.of(0L, 0L), List.of(filesIn(inboxTmp), filesIn(otherTmp)), "no partial message in tmp/");
         assertEquals(List.of(1, 0), List.of(store.open("INBOX").messages().size(), store.open("Other").messages().size()));
       } finally {
