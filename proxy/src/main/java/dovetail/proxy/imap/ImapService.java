@@ -125,6 +125,7 @@ public final class ImapService implements AutoCloseable {
         backend.quotaManager(), backend.quotaRootResolver(), backend.metrics());
     james = SortExtension.processor(james, backend.mailboxManager()); // RFC 5256 SORT: parser, processor, encoder
     james = new LsubSpecialUse(james, backend.mailboxManager(), specialUse); // LSUB's attributes as LIST's
+    james = new NoselectWithoutSpecialUse(james); // a parent that is no folder has no special use
     james = new MoveCopyUidFirst(new ListPatternGuard(new FetchItemsFix(james, backend.mailboxManager(), 10_000)));
     // A UID set on an empty folder: OK, nothing done (James: BAD); inside QresyncResync, whose VANISHED comes first.
     james = new EmptySelectionUidSets(james);
