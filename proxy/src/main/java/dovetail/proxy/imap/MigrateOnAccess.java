@@ -112,14 +112,14 @@ final class MigrateOnAccess {
           // counts nor their mod-sequence base are taken from a folder that is still empty.
           for (String each : ListStatusFolders.of((ListRequest) message, session,
               migrations.foldersNeedingMigration(user))) {
-            if (!migrate(user, each, request, responder)) {
+            if (!migrate(user, each, request, responder, session)) {
               return false;
             }
           }
           return true;
         }
         if (folder.isPresent() && migrations.needsMigration(user, folder.get())) {
-          return migrate(user, folder.get(), request, responder);
+          return migrate(user, folder.get(), request, responder, session);
         }
         if (folder.isPresent() && message instanceof AbstractMailboxSelectionRequest) {
           // Issue #8: inside the cut-over window, late legacy mail first (rate-limited; never fails the SELECT).
@@ -135,8 +135,8 @@ final class MigrateOnAccess {
         }
         LOG.warn("{} needs the legacy server, which failed: {}", request.getCommand().getName(), e.getMessage());
         // The details (the legacy host, the master user's name, the server's words) are for the log, not for every user.
-        refuse(request, responder, (folder.isPresent() ? "Folder " + folder.get() : "The folder list")
-            + " cannot be read from the legacy server now; try again later");
+        String what = folder.isPresent() ? "Folder " + clientName(folder.get(), session) : "The folder list";
+        refuse(request, responder, what + " cannot be read from the legacy server now; try again later");
         return false;
       }
     }).subscribeOn(waits);
@@ -152,6 +152,11 @@ final class MigrateOnAccess {
         || message instanceof CompressRequest;
   }
 
+  /** A store folder's name as the client wrote it, for the texts of untagged OKs and refusals. */
+  private static String clientName(String folder, ImapSession session) {
+    return FolderNames.toClient(folder, session.getMailboxSession().getPathDelimiter());
+  }
+
   /** The server is stopping: a wait cut short from now on is not the legacy server's failure. */
   void stopping() {
     stopping = true;
@@ -163,9 +168,9 @@ final class MigrateOnAccess {
     waits.dispose();
   }
 
-  private boolean migrate(String user, String folder, ImapRequest request, Responder responder)
+  private boolean migrate(String user, String folder, ImapRequest request, Responder responder, ImapSession session)
       throws MigrationUnavailableException {
-    ProgressLines lines = new ProgressLines(folder, responder);
+    ProgressLines lines = new ProgressLines(clientName(folder, session), responder);
     ScheduledFuture<?> tick = ticker.scheduleAtFixedRate(lines::tick, progressInterval.toMillis(),
         progressInterval.toMillis(), TimeUnit.MILLISECONDS);
     FolderResult result;

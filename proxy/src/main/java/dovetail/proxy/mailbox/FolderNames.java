@@ -1,6 +1,7 @@
 package dovetail.proxy.mailbox;
 
 import dovetail.store.MailStore;
+import dovetail.store.ModifiedUtf7;
 import java.util.Locale;
 import org.apache.james.mailbox.exception.MailboxNameException;
 import org.apache.james.mailbox.exception.TooLongMailboxNameException;
@@ -31,6 +32,11 @@ public final class FolderNames {
 
   static String toJames(String storeName, char delimiter) {
     return storeName.replace(MailStore.SEPARATOR, delimiter);
+  }
+
+  /** The name as a client writes it: its delimiter, modified UTF-7 (for a folder named in a response's text). */
+  public static String toClient(String storeName, char delimiter) {
+    return ModifiedUtf7.encode(toJames(storeName, delimiter));
   }
 
   /**

@@ -330,6 +330,8 @@ class OnAccessMigrationDovecotIT {
       // The reason is for the log: not the legacy host, nor the master user's name (walk-through 5, F12).
       assertTrue(RawImap.last(refused).contains("cannot be read from the legacy server now; try again later"),
           refused.toString());
+      // Named as the client wrote it (walk-through 10, W3: it was "Projekte/?ber").
+      assertTrue(RawImap.last(refused).contains("Folder Projekte.&ANw-ber cannot"), refused.toString());
       assertFalse(RawImap.last(refused).contains("127.0.0.1") || RawImap.last(refused).contains("master"),
           refused.toString());
       assertTrue(refused.contains("* OK [CLOSED] Previous mailbox closed."), "INBOX is left: " + refused);
