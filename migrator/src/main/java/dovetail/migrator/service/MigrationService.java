@@ -122,8 +122,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final Sweeper sweeper;
   private final LateMailSync lateMail;
   private volatile boolean closing;
-  /** See {@link #refusedLoginMeansNoAccount}. */
-  private volatile boolean masterLoginWorked;
+  /** The last user as whom a master-user login to the legacy server worked in this process (see {@link #masterCheck}). */
+  private volatile String masterWitness;
   private volatile Predicate<String> localAccounts = user -> false;
   /** Local accounts found to have nothing on the legacy server (see {@link #ensureSkeleton}). */
   private final Set<String> localOnly = ConcurrentHashMap.newKeySet();
@@ -226,20 +226,47 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   @Override
-  public boolean refusedLoginMeansNoAccount() {
-    if (!masterLoginWorked && settings.imapc().masterUser().filter(m -> !m.isEmpty()).isPresent()) {
-      // No skeleton built in this process yet (e.g. after a restart, all built before): one login proves it.
-      known.all().stream().filter(this::skeletonOnDisk).findFirst().ifPresent(user -> {
-        try {
-          checkLogin(user, logins.forUser(user));
-          masterLoginWorked = true;
-        } catch (MigrationUnavailableException e) {
-          LOG.info("the master user cannot log in to the legacy server as {} now: {}", user, e.getMessage());
-        }
-      });
-    }
-    return masterLoginWorked;
+  public boolean refusalMeansNoAccount(String user, MigrationUnavailableException refusal) {
+    return masterCheck(user, refusal).noAccount();
   }
+
+  /**
+   * What a refused login of the master user says about the user: no account there, or nothing (the master credentials
+   * may be wrong, for every user alike), with why. {@code [AUTHORIZATIONFAILED]} says it itself (RFC 5530: the master
+   * user was accepted, acting as the user was not). A plain refusal ({@code [AUTHENTICATIONFAILED]}, Dovecot's answer
+   * to a wrong master password, or no code) tells neither apart, and a master login that worked earlier proves
+   * nothing now (walk-through 11, W4: {@code imapc_password} changed on the legacy server): so the master user logs
+   * in once more, now, as a user it logged in as before (in this process, or else a user with a skeleton). One extra
+   * login, only on a refusal.
+   */
+  private MasterCheck masterCheck(String user, MigrationUnavailableException refusal) {
+    if (!refusal.loginRefused() || settings.imapc().masterUser().filter(m -> !m.isEmpty()).isEmpty()) {
+      return new MasterCheck(false, "");
+    }
+    if (masterAcceptedButNotAsUser(refusal)) {
+      return new MasterCheck(true, "");
+    }
+    String last = masterWitness;
+    Optional<String> witness = last != null && !last.equals(user) ? Optional.of(last)
+        : known.all().stream().filter(u -> !u.equals(user) && skeletonOnDisk(u)).findFirst();
+    if (witness.isEmpty()) {
+      return new MasterCheck(false, "and no master login has worked yet: check imapc_master_user and imapc_password"
+          + " (or the name)");
+    }
+    try {
+      checkLogin(witness.get(), logins.forUser(witness.get()));
+      return new MasterCheck(true, "");
+    } catch (MigrationUnavailableException e) {
+      LOG.info("the master user cannot log in to the legacy server as {} now: {}", witness.get(), e.getMessage());
+      return new MasterCheck(false, e.loginRefused()
+          ? "and refused it now for " + witness.get() + " too, as whom it logged in before: check imapc_master_user"
+              + " and imapc_password (changed on the legacy server?)"
+          : "and the master login could not be checked again now (as " + witness.get() + ": " + e.getMessage() + ")");
+    }
+  }
+
+  /** @param why when not {@code noAccount}: why the refusal may not be the user's (empty otherwise) */
+  private record MasterCheck(boolean noAccount, String why) {}
 
   @Override
   public void ensureSkeleton(String user) throws MigrationUnavailableException {
@@ -282,10 +309,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     try {
       await(build);
     } catch (MigrationUnavailableException e) {
-      if (masterAcceptedButNotAsUser(e)) {
-        masterLoginWorked = true;
-      }
-      if (!e.loginRefused() || !localAccounts.test(user) || !refusedLoginMeansNoAccount()) {
+      if (!e.loginRefused() || !localAccounts.test(user) || !refusalMeansNoAccount(user, e)) {
         throw e;
       }
       // A local account the legacy server does not know: its store is all there is. Kept in memory only, so that a
@@ -304,8 +328,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
   /**
    * RFC 5530: {@code AUTHORIZATIONFAILED} says that the authentication identity (the master user, with its password)
    * was accepted, and only acting as the user asked for was refused; Dovecot answers so for a user it does not have,
-   * and {@code AUTHENTICATIONFAILED} for a wrong master password. Such a refusal proves the master login as well as a
-   * login that succeeded, so a local account need not wait for one (see {@link #refusedLoginMeansNoAccount}).
+   * and {@code AUTHENTICATIONFAILED} for a wrong master password. Such a refusal proves the master login itself, so no
+   * login is made to check it (see {@link #masterCheck}).
    */
   private boolean masterAcceptedButNotAsUser(MigrationUnavailableException e) {
     return e.loginRefused() && settings.imapc().masterUser().filter(m -> !m.isEmpty()).isPresent()
@@ -328,7 +352,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
               + r.abortReason().get(), null, r.abortReason().get().startsWith(UserMigration.LOGIN_REFUSED));
         }
         if (login.imap().hasMasterUser()) {
-          masterLoginWorked = true;
+          masterWitness = user;
         }
         // The legacy folders left without a local twin are recorded with why (status shows them): each refresh tries
         // them again, and the user is not counted complete meanwhile (nothing may be left behind silently).
@@ -359,7 +383,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     try (LegacyImapSession session = source.open(user)) {
       LOG.debug("{}: the legacy server accepts the login", user);
       if (login.imap().hasMasterUser()) {
-        masterLoginWorked = true;
+        masterWitness = user;
       }
     } catch (LegacyException e) {
       throw new MigrationUnavailableException("the legacy server did not let " + user + " log in: " + e.getMessage(), e,
@@ -621,28 +645,30 @@ public final class MigrationService implements Migrations, AutoCloseable {
       if (newName && nothingHere) {
         known.forget(user);
       }
-      result.completeExceptionally(refused(user, stop.get().getMessage(), nothingHere));
+      result.completeExceptionally(refused(user, stop.get(), nothingHere));
     }, result);
     return result;
   }
 
   /**
    * Why the legacy server refused the user, as far as its answer tells (RFC 5530 codes, the master user). Only a
-   * refusal that shows the user does not exist there is "no such user" (a rerun will not help); with a master user
-   * that has not logged in yet, the master credentials may be what is wrong, for every user alike.
+   * refusal that shows the user does not exist there is "no such user" (a rerun will not help); with a master user,
+   * the master credentials may be what is wrong, for every user alike, until {@link #masterCheck} shows otherwise.
    */
-  private MigrationUnavailableException refused(String user, String detail, boolean nothingKept) {
+  private MigrationUnavailableException refused(String user, MigrationUnavailableException refusal,
+      boolean nothingKept) {
+    String detail = refusal.getMessage();
     String why;
     boolean noSuchUser = true;
+    MasterCheck master;
     if (settings.imapc().masterUser().filter(m -> !m.isEmpty()).isEmpty()) {
       why = "the legacy server refused the login for " + user + " (no such user there, or a wrong password)";
     } else if (detail.contains("[AUTHORIZATIONFAILED]")) {
       why = "the legacy server does not know " + user + " (it accepted the master user, not acting as " + user + ")";
-    } else if (refusedLoginMeansNoAccount()) {
+    } else if ((master = masterCheck(user, refusal)).noAccount()) {
       why = "the legacy server refused the login for " + user + " (no such user there: the master user logs in)";
     } else {
-      why = "the legacy server refused the master user's login for " + user + ", and no master login has worked yet:"
-          + " check imapc_master_user and imapc_password (or the name)";
+      why = "the legacy server refused the master user's login for " + user + ", " + master.why();
       noSuchUser = false;
     }
     return new MigrationUnavailableException(why + ": " + detail + (nothingKept ? "; nothing was kept for " + user

@@ -32,13 +32,14 @@ public interface Migrations {
   void ensureSkeleton(String user) throws MigrationUnavailableException;
 
   /**
-   * True once a master-user login to the legacy server succeeded in this process, or was refused with
-   * {@code [AUTHORIZATIONFAILED]} (the master user's credentials accepted, acting as that user refused: Dovecot's answer
-   * for a user it does not have). Only then does a refused login say that the account does not exist there, rather
-   * than that the credentials are wrong (a wrong master password gets {@code [AUTHENTICATIONFAILED]}, as does any
-   * refusal of a server that gives no code).
+   * True when the legacy server's refusal of {@code user}'s login shows that the user has no account there, rather
+   * than that the credentials are wrong: with a master user only, when the refusal says {@code [AUTHORIZATIONFAILED]}
+   * (the master user's credentials accepted, acting as that user refused: Dovecot's answer for a user it does not
+   * have), or when the master user, asked again at once as a user it logged in as before, still logs in (a wrong
+   * master password gets {@code [AUTHENTICATIONFAILED]}, as does any refusal of a server that gives no code; an earlier
+   * success proves nothing once the password changed on the legacy server). Blocks for that one login.
    */
-  default boolean refusedLoginMeansNoAccount() {
+  default boolean refusalMeansNoAccount(String user, MigrationUnavailableException refusal) {
     return false;
   }
 

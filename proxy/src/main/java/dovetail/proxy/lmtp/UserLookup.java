@@ -90,10 +90,10 @@ final class UserLookup {
         migrations.get().ensureSkeleton(c);
         return new Result(Verdict.KNOWN, c, "");
       } catch (MigrationUnavailableException e) {
-        // A login the legacy server answered with NO, while the master user is known to work: that user does not
-        // exist there. Anything else (unreachable, throttled, shutting down, a master password that may be wrong) is
-        // temporary: a permanent 5xx would bounce mail that a fixed setting would have delivered.
-        if (!e.loginRefused() || !migrations.get().refusedLoginMeansNoAccount()) {
+        // A login the legacy server answered with NO, while the master user is shown to work (now): that user does
+        // not exist there. Anything else (unreachable, throttled, shutting down, a master password that may be wrong)
+        // is temporary: a permanent 5xx would bounce mail that a fixed setting would have delivered.
+        if (!migrations.get().refusalMeansNoAccount(c, e)) {
           temporary = e.getMessage();
         }
         LOG.debug("{}: not verified on the legacy server: {}", c, e.getMessage());

@@ -194,6 +194,41 @@ public final class DovecotServer implements AutoCloseable {
     return Optional.ofNullable(config.masterUser);
   }
 
+  /**
+   * Changes the master user's password in its passwd-file, as an operator would on the running server, and waits
+   * until Dovecot logs the master user in with it: Dovecot looks at a changed passwd-file at most once a second
+   * (db-passwd-file.c, passwd_file_sync), so a login right after the write may still take the old password.
+   */
+  public void changeMasterPassword(String password) {
+    if (config.masterUser == null) {
+      throw new IllegalStateException("no master user configured");
+    }
+    String user = config.users.keySet().stream().findFirst()
+        .orElseThrow(() -> new IllegalStateException("no user to log in as"));
+    try {
+      Files.writeString(workDir.resolve("masters"), config.masterUser + ":{PLAIN}" + password + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    config.masterPassword = password;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try (ImapProbe probe = ImapProbe.login(imapPort, masterLogin(user), password)) {
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Dovecot still refuses the new master password", e);
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   /** The uid that owns the mail files (65534 when the tests run as root). */
   public int mailUid() {
     return mailUid;
