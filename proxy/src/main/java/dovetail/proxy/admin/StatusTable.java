@@ -76,6 +76,11 @@ public final class StatusTable {
     }
     lines.addAll(align(rows));
     lines.addAll(errors);
+    if (!user.path("skeleton").asBoolean() && user.path("unset").isEmpty()) {
+      // A first login made INBOX, "local" until the skeleton: without this line it read as nothing to migrate.
+      lines.add("  ! the legacy folders are not set up yet (at " + name + "'s next command, or migrate -u " + name
+          + "): what the legacy server holds is not counted");
+    }
     lines.addAll(unset(user));
     lines.addAll(late);
     lines.add(AdminText.summary(name, user.path("summary")));
