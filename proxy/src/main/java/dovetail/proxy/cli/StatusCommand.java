@@ -45,6 +45,7 @@ final class StatusCommand implements Callable<Integer> {
       StatusTable.render(doc, user != null).forEach(out::println);
     }
     out.flush();
-    return 0;
+    // Asked for by name, a user whose status cannot be read is an error, shown with its reason.
+    return user != null && doc.path("users").path(0).hasNonNull("error") ? 2 : 0;
   }
 }

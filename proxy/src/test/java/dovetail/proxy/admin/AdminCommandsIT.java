@@ -118,8 +118,11 @@ class AdminCommandsIT {
     assertTrue(doc.path("users").path(1).path("error").isNull(), doc.toString());
     assertEquals(2, doc.path("total").path("users").asInt());
 
-    // Asked for by name, a user whose status cannot be read is still an error (exit 2).
+    // Asked for by name, a user whose status cannot be read is still an error (exit 2), with its reason (it said
+    // "internal error"; walk-through 11, W10).
+    out.getBuffer().setLength(0);
     assertEquals(2, run("status", "--socket", socket.toString(), "-u", "alice"));
+    assertEquals(List.of("alice", "  ! status cannot be read: INBOX: dovecot-uidlist line 3 unreadable"), outLines());
   }
 
   @Test
