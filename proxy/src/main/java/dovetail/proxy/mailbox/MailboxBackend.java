@@ -62,8 +62,8 @@ public final class MailboxBackend {
 
   private MailboxBackend(Function<String, MailStore> stores, SessionProvider sessions, Clock clock) {
     metrics = new DefaultMetricFactory();
-    eventBus = new InVMEventBus(new InVmEventDelivery(metrics), RetryBackoffConfiguration.DEFAULT,
-        new MemoryEventDeadLetters());
+    eventBus = new GuardedEventBus(new InVMEventBus(new InVmEventDelivery(metrics), RetryBackoffConfiguration.DEFAULT,
+        new MemoryEventDeadLetters()));
     users = new UserMailboxes.Registry(stores);
     mappers = new StoreMapperFactory(users,
         new ShapeCache(SHAPE_CACHE_ENTRIES, HEADER_CACHE_BYTES), new ExternalChanges(eventBus), clock);
