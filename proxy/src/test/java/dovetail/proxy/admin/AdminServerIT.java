@@ -150,8 +150,13 @@ class AdminServerIT {
     Path socket = dir.resolve("admin.sock");
     try (AdminServer server = AdminServer.start(socket, migrations);
         RawAdminClient client = new RawAdminClient(socket)) {
-      client.send("{\"verb\":\"status\",\"user\":\"alice\"}");
+      client.send("{\"verb\":\"status\"}"); // the list of users fails: the request fails
       assertError(AdminConnection.INTERNAL, client.read());
+      client.send("{\"verb\":\"status\",\"user\":\"alice\"}"); // one user's status fails: that user says so
+      JsonNode alice = client.read();
+      assertEquals("status cannot be read: " + AdminConnection.INTERNAL,
+          alice.path("result").path("users").path(0).path("error").asText(), alice.toString());
+      assertFalse(alice.toString().contains("secret"), alice.toString());
       migrations.statusFails = null;
       client.send("{\"verb\":\"status\",\"user\":\"alice\"}");
       assertEquals("result", client.read().path("type").asText());

@@ -31,6 +31,7 @@ final class FixedMigrations implements Migrations {
   /** How the scripted migration ends. */
   Supplier<CompletableFuture<UserResult>> outcome =
       () -> CompletableFuture.completedFuture(result("alice", complete("INBOX", 3, 300)));
+  /** Every status fails, and the list of users too. */
   RuntimeException statusFails;
   /** A status that fails for one user only. */
   final Map<String, RuntimeException> statusFailsFor = new LinkedHashMap<>();
@@ -79,6 +80,9 @@ final class FixedMigrations implements Migrations {
 
   @Override
   public synchronized List<String> knownUsers() {
+    if (statusFails != null) {
+      throw statusFails;
+    }
     return List.copyOf(users.keySet());
   }
 
