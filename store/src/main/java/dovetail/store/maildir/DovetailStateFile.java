@@ -15,13 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Dovetail's own per-folder state, {@code dovetail-state} beside dovecot-uidlist. Dovecot's Maildir++ list
@@ -40,50 +36,44 @@ final class DovetailStateFile {
   /** One lock per folder directory for the whole JVM: a file lock is held per process, not per thread. */
   private static final PerPath<ReentrantLock> LOCKS = new PerPath<>();
 
-  private static final Logger LOG = LoggerFactory.getLogger(DovetailStateFile.class);
-  /** Damaged files already told. */
-  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
-
   private DovetailStateFile() {}
 
   /**
-   * The state; what is not a {@code key=value} line (a damaged file: bytes that are not UTF-8, lines without '=') is
-   * left out with a warning, once per file and process, and the next update writes the file whole again. Failing
-   * instead made every folder of the user unusable, as the skeleton reads them all (walk-through 11, W6).
+   * The state. A damaged file (bytes that are not UTF-8, a line that is not {@code key=value}) is an error naming the
+   * file and the line, and the file is left as it is: read as less than it says, a lost {@code migration.state} would
+   * make an unfinished folder look local (its migration never resumed, the user counted complete) and a lost
+   * mod-sequence ceiling would hand out mod-sequences again. A CR before the LF (an edit on another system) is part of
+   * the line end.
    */
   static Map<String, String> read(Path folderDir) {
     Map<String, String> state = new TreeMap<>();
     Path file = folderDir.resolve(FILE);
-    byte[] bytes;
+    String text;
     try {
-      bytes = Files.readAllBytes(file);
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
     } catch (NoSuchFileException e) {
       return state;
+    } catch (CharacterCodingException e) {
+      throw damaged(file, "it is not UTF-8 text");
     } catch (IOException e) {
       throw new StoreException(StoreError.IO, "cannot read " + file + ": " + e.getMessage(), e);
     }
-    boolean utf8 = true;
-    try {
-      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
-    } catch (CharacterCodingException e) {
-      utf8 = false;
-    }
-    // Decoded with replacement, not refused: a byte that is not UTF-8 spoils its line only.
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    int damaged = 0;
-    for (String line : text.split("\n")) {
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
       int eq = line.indexOf('=');
-      if (eq > 0 && (utf8 || line.indexOf('\uFFFD') < 0)) {
+      if (eq > 0) {
         state.put(line.substring(0, eq), line.substring(eq + 1));
       } else if (!line.isEmpty()) {
-        damaged++;
+        throw damaged(file, "line " + (i + 1) + " is not key=value");
       }
     }
-    if (damaged > 0 && WARNED.add(file)) {
-      LOG.warn("{} is damaged: {} line(s) are not key=value UTF-8 and are left out; Dovetail rebuilds what it needs"
-          + " from the folder and the legacy server", file, damaged);
-    }
     return state;
+  }
+
+  private static StoreException damaged(Path file, String why) {
+    return new StoreException(StoreError.CORRUPT, file + " is damaged: " + why + "; left as it is: restore it from a"
+        + " backup or correct it (README, \"Dovetail's own state\")");
   }
 
   /**

@@ -118,25 +118,35 @@ class DovetailStateUpdatesTest {
   }
 
   /**
-   * A damaged state (bytes that are not UTF-8, lines without '=') loses only its damaged lines: reading it failed,
-   * and the skeleton, which reads every folder's state, made all of the user's folders unusable (walk-through 11, W6).
-   * The next update writes it whole.
+   * A damaged state (bytes that are not UTF-8, a line that is not key=value) is an error naming the file and the line,
+   * and the file is left as it is: read as less, a lost migration.state made an unfinished folder look local (review of
+   * walk-through 11, W6). A CR before the LF is part of the line end.
    */
   @Test
-  void aDamagedStateLosesOnlyItsDamagedLines() throws Exception {
+  void aDamagedStateIsAnErrorNamingTheFileAndACrlfStateIsRead() throws Exception {
     MailStore store = MaildirStore.open(root, StoreOptions.DEFAULT);
-    store.create("INBOX", 7, 1).writeDovetailState(Map.of("migration.state", "complete", "legacy.name", "Caf\u00e9"));
+    store.create("INBOX", 7, 1).writeDovetailState(Map.of("migration.state", "partial", "legacy.name", "Caf\u00e9"));
     Path file = root.resolve(DovetailStateFile.FILE);
     byte[] good = java.nio.file.Files.readAllBytes(file);
-    byte[] garbage = {(byte) 0xff, 'x', '=', (byte) 0xfe, '\n', 0, 1, 2, '\n'};
-    byte[] damaged = java.util.Arrays.copyOf(good, good.length + garbage.length);
-    System.arraycopy(garbage, 0, damaged, good.length, garbage.length);
-    java.nio.file.Files.write(file, damaged);
 
-    assertEquals(Map.of("migration.state", "complete", "legacy.name", "Caf\u00e9"),
-        store.open("INBOX").dovetailState());
-    store.open("INBOX").updateDovetailState(st -> with(st, "modseq.highest", "9"));
-    assertEquals("legacy.name=Caf\u00e9\nmigration.state=complete\nmodseq.highest=9\n",
-        java.nio.file.Files.readString(file, StandardCharsets.UTF_8), "written whole again");
+    byte[] binary = java.util.Arrays.copyOf(good, good.length + 3);
+    binary[good.length] = (byte) 0xff;
+    binary[good.length + 1] = '=';
+    binary[good.length + 2] = '\n';
+    java.nio.file.Files.write(file, binary);
+    dovetail.store.StoreException notUtf8 = org.junit.jupiter.api.Assertions.assertThrows(
+        dovetail.store.StoreException.class, () -> store.open("INBOX").dovetailState());
+    assertEquals(dovetail.store.StoreError.CORRUPT, notUtf8.error());
+    assertTrue(notUtf8.getMessage().startsWith(file + " is damaged: it is not UTF-8 text"), notUtf8.getMessage());
+    assertTrue(java.util.Arrays.equals(binary, java.nio.file.Files.readAllBytes(file)), "left as it is");
+
+    java.nio.file.Files.writeString(file, "legacy.name=Caf\u00e9\ngarbage without equals\nmigration.state=partial\n",
+        StandardCharsets.UTF_8);
+    dovetail.store.StoreException line = org.junit.jupiter.api.Assertions.assertThrows(
+        dovetail.store.StoreException.class, () -> store.open("INBOX").updateDovetailState(st -> st));
+    assertTrue(line.getMessage().startsWith(file + " is damaged: line 2 is not key=value"), line.getMessage());
+
+    java.nio.file.Files.writeString(file, "legacy.name=Caf\u00e9\r\nmigration.state=partial\r\n", StandardCharsets.UTF_8);
+    assertEquals(Map.of("migration.state", "partial", "legacy.name", "Caf\u00e9"), store.open("INBOX").dovetailState());
   }
 }
