@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -575,8 +576,8 @@ final class MaildirSync {
     String why;
     if (name.indexOf('\n') >= 0) {
       why = "has a line feed, which dovecot-uidlist cannot hold";
-    } else if (name.indexOf('\uFFFD') >= 0 && !Files.exists(d.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-      why = "is not UTF-8";
+    } else if (name.indexOf('\uFFFD') >= 0 && !nameable(d, name)) {
+      why = "is not UTF-8 (or not in the JVM's file name encoding: run Dovetail with a UTF-8 locale, LANG=C.UTF-8)";
     } else {
       return false;
     }
@@ -585,6 +586,15 @@ final class MaildirSync {
           + " (rename it, then it is taken as a new message)");
     }
     return true;
+  }
+
+  /** Whether the file listed as {@code name} can be opened by that name (a name Java decoded with a replacement). */
+  private static boolean nameable(Path d, String name) {
+    try {
+      return Files.exists(d.resolve(name), LinkOption.NOFOLLOW_LINKS);
+    } catch (InvalidPathException e) {
+      return false; // the JVM's file name encoding (LANG unset or C) cannot even encode the name back
+    }
   }
 
   /** Rereads dovecot-keywords if it may have changed; a real change makes the view stale. */
