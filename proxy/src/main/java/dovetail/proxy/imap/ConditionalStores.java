@@ -41,9 +41,11 @@ final class ConditionalStores implements ImapProcessor {
     if (!(message instanceof StoreRequest store) || store.getUnchangedSince() == -1 || mailboxSession == null) {
       return james.processReactive(message, responder, session);
     }
-    ConditionalStore.begin(mailboxSession, store.getUnchangedSince());
-    return james.processReactive(message, new Answering(store, responder, session, mailboxSession), session)
-        .doFinally(signal -> ConditionalStore.end(mailboxSession));
+    return Mono.defer(() -> {
+      ConditionalStore command = ConditionalStore.begin(mailboxSession, store.getUnchangedSince());
+      return james.processReactive(message, new Answering(store, responder, session, command), session)
+          .doFinally(signal -> command.end(mailboxSession));
+    });
   }
 
   /** The tagged OK, with the messages refused under the lock added to its MODIFIED set. */
@@ -51,33 +53,30 @@ final class ConditionalStores implements ImapProcessor {
     private final StoreRequest store;
     private final Responder delegate;
     private final ImapSession session;
-    private final MailboxSession mailboxSession;
+    private final ConditionalStore command;
 
-    Answering(StoreRequest store, Responder delegate, ImapSession session, MailboxSession mailboxSession) {
+    Answering(StoreRequest store, Responder delegate, ImapSession session, ConditionalStore command) {
       this.store = store;
       this.delegate = delegate;
       this.session = session;
-      this.mailboxSession = mailboxSession;
+      this.command = command;
     }
 
     @Override
     public void respond(ImapResponseMessage message) {
-      SortedSet<Long> refused = ConditionalStore.refused(mailboxSession);
+      SortedSet<Long> refused = command.refused();
       if (!refused.isEmpty() && message instanceof StatusResponse status
           && status.getServerResponseType() == StatusResponse.Type.OK && store.getTag().equals(status.getTag())) {
-        List<IdRange> modified = new ArrayList<>(jamesModified(status));
+        List<Long> numbers = new ArrayList<>();
         SelectedMailbox selected = session.getSelected();
         for (long uid : refused) {
           if (store.isUseUids()) {
-            modified.add(new IdRange(uid));
+            numbers.add(uid);
           } else if (selected != null) {
-            selected.msn(MessageUid.of(uid)).ifPresent(msn -> modified.add(new IdRange(msn.asInt())));
+            selected.msn(MessageUid.of(uid)).ifPresent(msn -> numbers.add((long) msn.asInt()));
           }
         }
-        if (!modified.isEmpty()) {
-          message = RESPONSES.taggedOk(status.getTag(), status.getCommand(), HumanReadableText.FAILED,
-              ResponseCode.condStore(IdRange.mergeRanges(modified).toArray(IdRange[]::new)));
-        }
+        message = withModified(status, numbers);
       }
       delegate.respond(message);
     }
@@ -86,6 +85,17 @@ final class ConditionalStores implements ImapProcessor {
     public void flush() {
       delegate.flush();
     }
+  }
+
+  /** James's tagged OK with {@code numbers} (UIDs or message numbers, as the command's) joined to its MODIFIED set. */
+  static StatusResponse withModified(StatusResponse status, List<Long> numbers) {
+    List<IdRange> modified = new ArrayList<>(jamesModified(status));
+    numbers.forEach(n -> modified.add(new IdRange(n)));
+    if (modified.isEmpty()) {
+      return status;
+    }
+    return RESPONSES.taggedOk(status.getTag(), status.getCommand(), HumanReadableText.FAILED,
+        ResponseCode.condStore(IdRange.mergeRanges(modified).toArray(IdRange[]::new)));
   }
 
   /** The set of James's own {@code [MODIFIED set]}, if its answer has one. */

@@ -1,50 +1,54 @@
 package dovetail.proxy.mailbox;
 
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.apache.james.mailbox.MailboxSession;
 
 /**
- * {@code STORE ... (UNCHANGEDSINCE m)} (RFC 7162 §3.1.3) tests and changes each message in one step. James 3.8.1
- * tests the mod-sequences before it asks the mapper for the change, outside the folder's lock, so another session's
- * STORE in between would be overwritten. So the IMAP layer notes {@code m} in the session for the command, the
- * mapper tests again while it holds the folder and leaves a message changed since untouched, noting its UID here,
- * and the command's tagged OK lists it in {@code [MODIFIED ...]}.
+ * One {@code STORE ... (UNCHANGEDSINCE m)} in progress (RFC 7162 §3.1.3: each message is tested and changed in one
+ * step). James 3.8.1 tests the mod-sequences before it asks the mapper for the change, outside the folder's lock, so
+ * another session's STORE in between would be overwritten. So the IMAP layer notes the command in the session, the
+ * mapper tests again while it holds the folder and leaves a message changed since untouched, noting its UID here, and
+ * the command's tagged OK lists it in {@code [MODIFIED ...]}. Each command has its own object: the end of one never
+ * clears the next one's (a pipelined STORE may begin before the previous command's end has run).
  */
 public final class ConditionalStore {
-  private static final String LIMIT = ConditionalStore.class.getName() + ".unchangedSince";
-  private static final String REFUSED = ConditionalStore.class.getName() + ".refused";
+  private static final String KEY = ConditionalStore.class.getName();
 
-  private ConditionalStore() {
+  private final long unchangedSince;
+  private final SortedSet<Long> refused = new TreeSet<>();
+
+  private ConditionalStore(long unchangedSince) {
+    this.unchangedSince = unchangedSince;
   }
 
   /** The session's current command is a STORE with {@code UNCHANGEDSINCE unchangedSince}. */
-  public static void begin(MailboxSession session, long unchangedSince) {
-    session.getAttributes().put(LIMIT, unchangedSince);
-    session.getAttributes().remove(REFUSED);
+  public static ConditionalStore begin(MailboxSession session, long unchangedSince) {
+    ConditionalStore command = new ConditionalStore(unchangedSince);
+    session.getAttributes().put(KEY, command);
+    return command;
   }
 
-  /** The command is over. */
-  public static void end(MailboxSession session) {
-    session.getAttributes().remove(LIMIT);
-    session.getAttributes().remove(REFUSED);
+  /** This command is over (a later one that began meanwhile stays). */
+  public void end(MailboxSession session) {
+    session.getAttributes().remove(KEY, this);
   }
 
   /** The UIDs the mapper left untouched because they changed after James's test. */
-  @SuppressWarnings("unchecked")
-  public static SortedSet<Long> refused(MailboxSession session) {
-    Object refused = session.getAttributes().get(REFUSED);
-    return refused == null ? new TreeSet<>() : new TreeSet<>((SortedSet<Long>) refused);
+  public synchronized SortedSet<Long> refused() {
+    return new TreeSet<>(refused);
   }
 
-  static OptionalLong unchangedSince(MailboxSession session) {
-    Object limit = session.getAttributes().get(LIMIT);
-    return limit == null ? OptionalLong.empty() : OptionalLong.of((Long) limit);
+  static Optional<ConditionalStore> of(MailboxSession session) {
+    return Optional.ofNullable((ConditionalStore) session.getAttributes().get(KEY));
   }
 
-  @SuppressWarnings("unchecked")
-  static void refuse(MailboxSession session, long uid) {
-    ((SortedSet<Long>) session.getAttributes().computeIfAbsent(REFUSED, k -> new TreeSet<Long>())).add(uid);
+  long unchangedSince() {
+    return unchangedSince;
+  }
+
+  synchronized void refuse(long uid) {
+    refused.add(uid);
   }
 }

@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.mail.Flags;
@@ -231,7 +230,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       throws MailboxException {
     UserMailboxes.Folder f = folder(mailbox);
     List<UpdatedFlags> updated = new ArrayList<>();
-    OptionalLong unchangedSince = ConditionalStore.unchangedSince(mailboxSession);
+    Optional<ConditionalStore> conditional = ConditionalStore.of(mailboxSession);
     try {
       synchronized (f.state()) {
         // Read while holding the folder: a STORE between our look and our writes could otherwise make a change of
@@ -240,8 +239,8 @@ final class StoreMessageMapper extends AbstractMessageMapper {
         Set<Long> toChange = new LinkedHashSet<>();
         for (StoredMessage m : current(mailbox, f)) {
           if (set.includes(MessageUid.of(m.uid()))) {
-            if (unchangedSince.isPresent() && f.state().modSeq(m.uid()) > unchangedSince.getAsLong()) {
-              ConditionalStore.refuse(mailboxSession, m.uid()); // changed since James's test: untouched, MODIFIED
+            if (conditional.isPresent() && f.state().modSeq(m.uid()) > conditional.get().unchangedSince()) {
+              conditional.get().refuse(m.uid()); // changed since James's test: untouched, MODIFIED
               continue;
             }
             inSet.add(m);

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import javax.mail.Flags.Flag;
@@ -63,23 +64,26 @@ class ConditionalStoreTest {
     inboxThere.setFlags(new javax.mail.Flags(Flag.SEEN), FlagsUpdateMode.ADD,
         MessageRange.one(MessageUid.of(2)), other);
 
-    SortedSet<Long> refused;
-    ConditionalStore.begin(mine, tested);
+    ConditionalStore command = ConditionalStore.begin(mine, tested);
     try {
       inboxHere.setFlags(new javax.mail.Flags(Flag.FLAGGED), FlagsUpdateMode.ADD,
           MessageRange.range(MessageUid.of(1), MessageUid.of(2)),
           mine);
-      refused = ConditionalStore.refused(mine);
     } finally {
-      ConditionalStore.end(mine);
+      command.end(mine);
     }
+    SortedSet<Long> refused = command.refused();
 
     assertEquals(new TreeSet<>(List.of(2L)), refused, "message 2 changed after the test: MODIFIED");
     Mailbox onDisk = store.open("INBOX");
     assertTrue(onDisk.message(1).orElseThrow().flags().has(SystemFlag.FLAGGED), "message 1 passed the test");
     assertFalse(onDisk.message(2).orElseThrow().flags().has(SystemFlag.FLAGGED), "message 2 is left as it is");
     assertTrue(onDisk.message(2).orElseThrow().flags().has(SystemFlag.SEEN), "the other session's change stays");
-    assertTrue(ConditionalStore.refused(mine).isEmpty(), "forgotten when the command is over");
+    assertTrue(ConditionalStore.of(mine).isEmpty(), "forgotten when the command is over");
+    ConditionalStore next = ConditionalStore.begin(mine, tested);
+    command.end(mine);
+    assertEquals(Optional.of(next), ConditionalStore.of(mine), "the end of one command leaves the next one's");
+    next.end(mine);
 
     // Without a conditional STORE in progress, the same change is made.
     inboxHere.setFlags(new javax.mail.Flags(Flag.FLAGGED), FlagsUpdateMode.ADD,
