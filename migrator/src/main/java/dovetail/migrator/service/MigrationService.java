@@ -257,6 +257,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
       checkLogin(witness.get(), logins.forUser(witness.get()));
       return new MasterCheck(true, "");
     } catch (MigrationUnavailableException e) {
+      if (masterAcceptedButNotAsUser(e)) {
+        // The witness is gone there, but the master user's credentials were accepted: that is the proof.
+        masterWitness = null;
+        return new MasterCheck(true, "");
+      }
       LOG.info("the master user cannot log in to the legacy server as {} now: {}", witness.get(), e.getMessage());
       return new MasterCheck(false, e.loginRefused()
           ? "and refused it now for " + witness.get() + " too, as whom it logged in before: check imapc_master_user"
