@@ -7,14 +7,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.Flags;
 import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
 import dovetail.store.MessageMeta;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -43,7 +49,7 @@ class DiskFullIT {
     mail = Files.createDirectories(dir.resolve("mail"));
     mounted = run("mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", mail.toString());
     assumeTrue(mounted, "a small tmpfs cannot be mounted here (needs root): no full file system to test on");
-    dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start();
+    dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret").start();
     store = dovetail.store("alice");
     store.open("INBOX").append(MessageMeta.next(Instant.parse("2024-05-06T07:08:09Z"), Flags.NONE),
         new ByteArrayInputStream("Subject: one\r\n\r\none\r\n".getBytes(StandardCharsets.US_ASCII)));
@@ -116,5 +122,50 @@ class DiskFullIT {
       assertTrue(tagless(appended).startsWith("OK [APPENDUID "), appended.toString());
       assertEquals("2]", tagless(appended).split(" ")[3], "the failed APPEND took no UID: " + appended);
     }
+  }
+
+  /**
+   * On a full disk mail can still be deleted, the way out of it: STORE \Deleted, EXPUNGE, and POP3's DELE and QUIT
+   * work, as in Dovecot (walk-through 11, W2: all were NO [OVERQUOTA] / -ERR, because taking the folder's lock wrote
+   * its owner into a new file).
+   */
+  @Test
+  void mailCanBeDeletedOnAFullDisk() throws Exception {
+    Mailbox deletes = store.create("Deletes");
+    MailStore bobs = dovetail.store("bob");
+    for (int i = 1; i <= 2; i++) {
+      byte[] body = ("Subject: " + i + "\r\n\r\n" + "x".repeat(8 * 1024) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      deletes.append(MessageMeta.next(Instant.parse("2024-05-06T07:08:09Z"), Flags.NONE), new ByteArrayInputStream(body));
+      bobs.open("INBOX").append(MessageMeta.next(Instant.parse("2024-05-06T07:08:09Z"), Flags.NONE),
+          new ByteArrayInputStream(body));
+    }
+    try (RawImap imap = RawImap.connect(dovetail.imapPort());
+        Socket pop3 = new Socket(InetAddress.getLoopbackAddress(), dovetail.pop3Port())) {
+      assertTrue(RawImap.last(imap.command("LOGIN alice secret")).contains(" OK "));
+      assertEquals("OK", tagless(imap.command("SELECT Deletes")).split(" ")[0]);
+      pop3.setSoTimeout(30_000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(pop3.getInputStream(), StandardCharsets.US_ASCII));
+      OutputStream out = pop3.getOutputStream();
+      List<String> pop3Answers = new ArrayList<>(List.of(in.readLine()));
+      for (String command : List.of("USER bob", "PASS secret")) {
+        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        pop3Answers.add(in.readLine());
+      }
+      Path filler = fill();
+      try {
+        assertEquals("OK", tagless(imap.command("STORE 1 +FLAGS (\\Deleted)")).split(" ")[0]);
+        List<String> expunged = imap.command("EXPUNGE");
+        assertTrue(expunged.contains("* 1 EXPUNGE") && tagless(expunged).startsWith("OK"), expunged.toString());
+        for (String command : List.of("DELE 1", "QUIT")) {
+          out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          pop3Answers.add(in.readLine());
+        }
+      } finally {
+        Files.delete(filler);
+      }
+      assertTrue(pop3Answers.stream().allMatch(a -> a != null && a.startsWith("+OK")), pop3Answers.toString());
+    }
+    assertEquals(1, store.open("Deletes").messages().size());
+    assertEquals(1, bobs.open("INBOX").messages().size());
   }
 }

@@ -89,7 +89,15 @@ final class Dotlock implements AutoCloseable {
     byte[] owner = (ProcessHandle.current().pid() + ":" + HostName.get()).getBytes(StandardCharsets.US_ASCII);
     Path temp = tempFile(lockFile);
     try {
-      Files.write(temp, owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try {
+        Files.write(temp, owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        if (!noSpace(e) || !Files.exists(temp)) {
+          throw e;
+        }
+        // A full disk: the lock without its owner (an empty file needs no block), judged stale by its age only, as
+        // any lock whose owner cannot be read; deleting mail, the way out of a full disk, needs the lock.
+      }
       fileOwner.apply(temp); // before it takes the lock's name: a lock that a kill leaves is the mail user's
       try {
         Files.createLink(lockFile, temp);
@@ -107,6 +115,12 @@ final class Dotlock implements AutoCloseable {
         // a stray temp file is harmless: nothing lists it
       }
     }
+  }
+
+  /** ENOSPC or EDQUOT, as the JDK words them. */
+  private static boolean noSpace(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("No space left on device") || message.contains("Disk quota exceeded");
   }
 
   /** A new name next to the lock, as Dovecot names its temporary lock files. */
