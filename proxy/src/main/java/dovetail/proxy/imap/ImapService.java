@@ -130,6 +130,7 @@ public final class ImapService implements AutoCloseable {
     // A UID set on an empty folder: OK, nothing done (James: BAD); inside QresyncResync, whose VANISHED comes first.
     james = new EmptySelectionUidSets(james);
     james = new SaveOnlySearch(james); // RFC 5182: SEARCH RETURN (SAVE) returns no result
+    james = new StatusOfNoFolder(james, backend.mailboxManager()); // in Dovecot's words, no ERROR logged
     james = new QresyncResync(james, backend);
     james = new ConditionalStores(james); // UNCHANGEDSINCE tested again under the folder's lock
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
