@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dovetail.proxy.server.TestDovetail;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +86,13 @@ class IdleDisconnectIT {
       next.send("i1 IDLE");
       assertTrue(next.readResponse().startsWith("+ "));
       next.send("DONE");
-      assertTrue(next.readResponse().startsWith("i1 OK"));
+      // Untagged updates may come before the tagged OK (RFC 3501 §7: at any time).
+      List<String> untagged = new ArrayList<>();
+      String line;
+      while ((line = next.readResponse()).startsWith("* ")) {
+        untagged.add(line);
+      }
+      assertTrue(line.startsWith("i1 OK"), line + " after " + untagged);
       assertTrue(RawImap.last(next.command("LOGOUT")).contains("OK"));
     }
     Thread.sleep(200);
