@@ -212,6 +212,15 @@ public final class MigrationService implements Migrations, AutoCloseable {
     return SkeletonState.built(inboxState(user));
   }
 
+  /** {@link #skeletonOnDisk}, false for a user whose INBOX state cannot be read (another user's damaged file). */
+  private boolean readableSkeleton(String user) {
+    try {
+      return skeletonOnDisk(user);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The legacy folders the user's skeleton could not set up yet, with why (see {@link SkeletonState#UNSET_PREFIX}). */
   private Map<String, String> unsetFolders(String user) {
     return SkeletonState.unset(inboxState(user));
@@ -248,7 +257,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
     String last = masterWitness;
     Optional<String> witness = last != null && !last.equals(user) ? Optional.of(last)
-        : known.all().stream().filter(u -> !u.equals(user) && skeletonOnDisk(u)).findFirst();
+        : known.all().stream().filter(u -> !u.equals(user) && readableSkeleton(u)).findFirst();
     if (witness.isEmpty()) {
       return new MasterCheck(false, "and no master login has worked yet: check imapc_master_user and imapc_password"
           + " (or the name)");
@@ -1022,11 +1031,25 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  private void submit(Runnable task, CompletableFuture<?> onRejected) {
+  /**
+   * Runs {@code task}, which completes {@code result}; an exception that escapes it completes {@code result} too, so
+   * that no caller (migrate --wait) waits for ever (review 12: a damaged state file of another user did).
+   */
+  private void submit(Runnable task, CompletableFuture<?> result) {
     try {
-      executor.execute(task);
+      executor.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException | Error e) {
+          LOG.warn("a migration task failed: {}", e.toString(), e);
+          result.completeExceptionally(e);
+          if (e instanceof Error) {
+            throw e;
+          }
+        }
+      });
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      onRejected.completeExceptionally(new MigrationUnavailableException("Dovetail is shutting down"));
+      result.completeExceptionally(new MigrationUnavailableException("Dovetail is shutting down"));
     }
   }
 

@@ -92,11 +92,12 @@ final class Dotlock implements AutoCloseable {
       try {
         Files.write(temp, owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       } catch (IOException e) {
-        if (!noSpace(e) || !Files.exists(temp)) {
+        if (!Files.exists(temp)) {
           throw e;
         }
-        // A full disk: the lock without its owner (an empty file needs no block), judged stale by its age only, as
-        // any lock whose owner cannot be read; deleting mail, the way out of a full disk, needs the lock.
+        // Created but not written (a full disk; its error text is in the system's language): the lock without its
+        // owner, judged stale by its age only, as any lock whose owner cannot be read. Deleting mail, the way out of
+        // a full disk, needs the lock; the lock is the link below, not what the file says.
       }
       fileOwner.apply(temp); // before it takes the lock's name: a lock that a kill leaves is the mail user's
       try {
@@ -115,12 +116,6 @@ final class Dotlock implements AutoCloseable {
         // a stray temp file is harmless: nothing lists it
       }
     }
-  }
-
-  /** ENOSPC or EDQUOT, as the JDK words them. */
-  private static boolean noSpace(IOException e) {
-    String message = String.valueOf(e.getMessage());
-    return message.contains("No space left on device") || message.contains("Disk quota exceeded");
   }
 
   /** A new name next to the lock, as Dovecot names its temporary lock files. */
