@@ -137,6 +137,8 @@ final class MaildirFolder implements Mailbox {
   public void changeFlags(Collection<Long> uids, UnaryOperator<Flags> change, Consumer<FlagChange> made) {
     write(() -> {
       for (long uid : uids) {
+        // A STORE over a large folder may hold the lock long: an empty one (a full disk) is judged stale by its age.
+        keepLockFresh();
         // Applied to the entry of the file's current name: after a rename by another writer, to the refreshed one.
         Optional<MaildirSync.Entry> before = changeFile(uid, "rename",
             e -> renameForFlags(e, change.apply(e.message().flags())));
@@ -171,6 +173,7 @@ final class MaildirFolder implements Mailbox {
     write(() -> {
       Set<Long> gone = new HashSet<>();
       for (long uid : uids) {
+        keepLockFresh();
         if (changeFile(uid, "delete", e -> Files.delete(dir.resolve(e.relativePath()))).isPresent()) {
           gone.add(uid);
         }
