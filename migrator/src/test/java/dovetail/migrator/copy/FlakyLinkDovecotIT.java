@@ -72,7 +72,9 @@ class FlakyLinkDovecotIT {
           Clock.systemUTC()).run(List.of(), MigrationListener.NONE);
       String replay = " (seed " + seed + ", replay with -Dfault.seed=" + seed + ")";
       assertTrue(r.complete(), "one run did not complete: " + r + replay);
-      assertTrue(proxy.struck() >= 3, "the link cut only " + proxy.struck() + " connections" + replay);
+      // Six 1 MiB pieces, at most two per connection: at least three connections, all but the last one cut (the
+      // last may finish before its cut offset; with ">= 3" a seed such as 56011902959653 failed a correct run).
+      assertTrue(proxy.struck() >= 2, "the link cut only " + proxy.struck() + " connections" + replay);
       MailStore store = MaildirStore.open(tmp.resolve("store/alice"), StoreOptions.DEFAULT);
       Map<String, Views.FolderView> migrated = new LinkedHashMap<>();
       for (String folder : FOLDERS) {
