@@ -56,6 +56,16 @@ public record ImapcSettings(String host, int port, LegacySsl ssl, boolean sslVer
         Objects.requireNonNull(masterLogin, "masterLogin");
     }
 
+    /** True when {@code imapc_master_user} is set (not empty). */
+    public boolean hasMasterUser() {
+        return masterUser.filter(m -> !m.isEmpty()).isPresent();
+    }
+
+    /** The master user that logs in as {@code user}: {@code imapc_master_user} with its variables ({@code %d}) set. */
+    public Optional<String> masterUserFor(String user) {
+        return masterUser.filter(m -> !m.isEmpty()).map(m -> UserTemplate.expand(m, user));
+    }
+
     /** True when {@code imapc_host} is set. */
     public boolean configured() {
         return !host.isEmpty();

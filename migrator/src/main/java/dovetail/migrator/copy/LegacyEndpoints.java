@@ -48,7 +48,7 @@ public final class LegacyEndpoints {
     if (!imapc.configured()) {
       throw new IllegalArgumentException("imapc_host is not set: there is no legacy IMAP server to migrate from");
     }
-    boolean master = imapc.masterUser().filter(m -> !m.isEmpty()).isPresent();
+    boolean master = imapc.hasMasterUser();
     String password = (master ? imapc.password() : ownPassword.or(imapc::password)).orElse("");
     if (password.isEmpty()) {
       throw new IllegalArgumentException("imapc_password is not set: give the " + (imapc.masterUser().isPresent()
@@ -60,8 +60,7 @@ public final class LegacyEndpoints {
       case SASL -> MasterLoginStyle.SASL;
       case SEPARATOR -> MasterLoginStyle.SEPARATOR;
     };
-    imapc.masterUser().filter(m -> !m.isEmpty())
-        .ifPresent(m -> b.masterUser(UserTemplate.expand(m, user), style));
+    imapc.masterUserFor(user).ifPresent(m -> b.masterUser(m, style));
     return b.build();
   }
 

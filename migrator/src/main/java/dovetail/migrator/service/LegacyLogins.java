@@ -35,7 +35,7 @@ final class LegacyLogins {
   /** @throws MigrationUnavailableException when there are no credentials for this user, or no legacy server */
   Endpoints forUser(String user) throws MigrationUnavailableException {
     Optional<String> own = Optional.ofNullable(passwords.get(user));
-    boolean master = settings.imapc().masterUser().filter(m -> !m.isEmpty()).isPresent();
+    boolean master = settings.imapc().hasMasterUser();
     if (!master && own.isEmpty() && settings.imapc().password().filter(p -> !p.isEmpty()).isEmpty()) {
       throw new MigrationUnavailableException("no credentials for the legacy server for " + user
           + ": configure imapc_master_user and imapc_password, or the user must log in to Dovetail first");

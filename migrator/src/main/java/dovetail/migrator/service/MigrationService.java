@@ -249,7 +249,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
    * login, only on a refusal.
    */
   private MasterCheck masterCheck(String user, MigrationUnavailableException refusal) {
-    if (!refusal.loginRefused() || settings.imapc().masterUser().filter(m -> !m.isEmpty()).isEmpty()) {
+    if (!refusal.loginRefused() || !settings.imapc().hasMasterUser()) {
       return new MasterCheck(false, "");
     }
     if (masterAcceptedButNotAsUser(refusal)) {
@@ -346,7 +346,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
    * login is made to check it (see {@link #masterCheck}).
    */
   private boolean masterAcceptedButNotAsUser(MigrationUnavailableException e) {
-    return e.loginRefused() && settings.imapc().masterUser().filter(m -> !m.isEmpty()).isPresent()
+    return e.loginRefused() && settings.imapc().hasMasterUser()
         && e.getMessage() != null && e.getMessage().contains("[AUTHORIZATIONFAILED]");
   }
 
@@ -675,7 +675,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     String why;
     boolean noSuchUser = true;
     MasterCheck master;
-    if (settings.imapc().masterUser().filter(m -> !m.isEmpty()).isEmpty()) {
+    if (!settings.imapc().hasMasterUser()) {
       why = "the legacy server refused the login for " + user + " (no such user there, or a wrong password)";
     } else if (detail.contains("[AUTHORIZATIONFAILED]")) {
       why = "the legacy server does not know " + user + " (it accepted the master user, not acting as " + user + ")";
