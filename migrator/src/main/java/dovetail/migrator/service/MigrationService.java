@@ -255,9 +255,13 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (masterAcceptedButNotAsUser(refusal)) {
       return new MasterCheck(true, "");
     }
+    // A witness logs in as the same master user (imapc_master_user may name one per domain, admin@%d).
+    Optional<String> master = settings.imapc().masterUserFor(user);
     String last = masterWitness;
-    Optional<String> witness = last != null && !last.equals(user) ? Optional.of(last)
-        : known.all().stream().filter(u -> !u.equals(user) && readableSkeleton(u)).findFirst();
+    Optional<String> witness = last != null && !last.equals(user) && settings.imapc().masterUserFor(last).equals(master)
+        ? Optional.of(last)
+        : known.all().stream().filter(u -> !u.equals(user) && settings.imapc().masterUserFor(u).equals(master)
+            && readableSkeleton(u)).findFirst();
     if (witness.isEmpty()) {
       return new MasterCheck(false, "and no master login has worked yet: check imapc_master_user and imapc_password"
           + " (or the name)");
