@@ -92,8 +92,8 @@ final class Dotlock implements AutoCloseable {
       try {
         Files.write(temp, owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       } catch (IOException e) {
-        if (!Files.exists(temp)) {
-          throw e;
+        if (e instanceof FileAlreadyExistsException || !Files.exists(temp)) {
+          throw e; // not ours, or not made at all
         }
         // Created but not written (a full disk; its error text is in the system's language): the lock without its
         // owner, judged stale by its age only, as any lock whose owner cannot be read. Deleting mail, the way out of
