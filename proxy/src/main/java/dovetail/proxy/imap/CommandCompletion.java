@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 /**
  * Outermost processor: tells the {@link ImapFrameDecoder} that handed on a command when that command has been
  * processed and its responses flushed, so that the decoder can take the next one. James's connection handler
- * gives no such signal of its own.
+ * gives no such signal of its own. It also tells the selected {@link FolderView}, whose IDLE updates wait for it.
  */
 final class CommandCompletion implements ImapProcessor {
   private final ImapProcessor delegate;
@@ -33,16 +33,21 @@ final class CommandCompletion implements ImapProcessor {
   }
 
   @Override
-  public Mono<Void> processReactive(ImapMessage message, Responder responder, ImapSession session) {
+  public Mono<Void> processReactive(ImapMessage message, Responder jamesResponder, ImapSession session) {
     Runnable whenDone = waiting.remove(message);
+    Responder responder = new SerializedResponder(jamesResponder);
     Mono<Void> processing = Mono.defer(() -> delegate.processReactive(message, responder, session));
     if (whenDone == null) {
       return processing;
     }
+    // Runs after James's own flush at the command's end (which is not serialized: nothing else may write then).
     return processing.doFinally(signal -> {
       try {
         // The responses go out before the next command is even looked at (and before any "+" it needs).
         responder.flush();
+        if (session.getSelected() instanceof FolderView view) {
+          view.commandAnswered();
+        }
       } finally {
         whenDone.run();
       }

@@ -73,6 +73,10 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
   private final AtomicReference<Registration> registration = new AtomicReference<>();
   private final AtomicReference<EventListener.ReactiveEventListener> idle = new AtomicReference<>();
   private final AtomicInteger idleWork = new AtomicInteger();
+  /** Guards the two below: whether IDLE's command has been answered, and an event that came before it was. */
+  private final Object idleGate = new Object();
+  private boolean idleAnswered;
+  private Event idleMissed;
 
   /** @param james James's selected mailbox for this selection (holds \Recent) */
   FolderView(SelectedMailbox james, MailboxSession mailboxSession, EventBus eventBus) {
@@ -175,7 +179,16 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
    */
   private void tellIdle(Event event) {
     EventListener.ReactiveEventListener listener = idle.get();
-    if (listener != null && listener.isHandling(event) && idleWork.getAndIncrement() == 0) {
+    if (listener == null || !listener.isHandling(event)) {
+      return;
+    }
+    synchronized (idleGate) {
+      if (!idleAnswered) {
+        idleMissed = event;
+        return;
+      }
+    }
+    if (idleWork.getAndIncrement() == 0) {
       idleRound(event);
     }
   }
@@ -195,14 +208,42 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
     }).subscribe();
   }
 
+  /**
+   * IDLE's rounds start only once the IDLE command has been answered: a round answers through the command's response
+   * buffer, which James's end of the command flushes from another thread without a lock (a round in between sent
+   * "+ Idling" twice).
+   */
   @Override
   public void registerIdle(EventListener.ReactiveEventListener listener) {
-    idle.set(listener);
+    synchronized (idleGate) {
+      idleAnswered = false;
+      idleMissed = null;
+      idle.set(listener);
+    }
   }
 
   @Override
   public void unregisterIdle() {
-    idle.set(null);
+    synchronized (idleGate) {
+      idle.set(null);
+      idleMissed = null;
+    }
+  }
+
+  /** The command that is processing has been answered ({@link CommandCompletion}): an IDLE's updates may go out. */
+  void commandAnswered() {
+    Event missed;
+    synchronized (idleGate) {
+      if (idleAnswered || idle.get() == null) {
+        return;
+      }
+      idleAnswered = true;
+      missed = idleMissed;
+      idleMissed = null;
+    }
+    if (missed != null && idleWork.getAndIncrement() == 0) {
+      idleRound(missed);
+    }
   }
 
   // ---- what the client is told: the moments the view changes

@@ -101,8 +101,10 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
         return;
       }
       // Bytes after a line wait until its handler has returned (and may have popped itself); after a command,
-      // until it is answered. Either way, up to the read-ahead.
-      ChannelInboundHandlerAdapter lineHandler = lineRunning ? null : lineHandlers.peekFirst();
+      // until it is answered. Either way, up to the read-ahead. A line handler that the command pushed (IDLE's)
+      // waits too: it answers through the command's response buffer, which the command's end is still flushing
+      // from another thread (the two once sent IDLE's "+" or tagged OK twice, or lost one).
+      ChannelInboundHandlerAdapter lineHandler = lineRunning || processing ? null : lineHandlers.peekFirst();
       if (lineHandler != null) {
         toLineHandler(ctx, in, lineHandler);
         return;
