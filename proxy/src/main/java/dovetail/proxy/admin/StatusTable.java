@@ -77,9 +77,10 @@ public final class StatusTable {
     lines.addAll(align(rows));
     lines.addAll(errors);
     if (!user.path("skeleton").asBoolean() && user.path("unset").isEmpty()) {
-      // A first login made INBOX, "local" until the skeleton: without this line it read as nothing to migrate.
-      lines.add("  ! the legacy folders are not set up yet (at " + name + "'s next command, or migrate -u " + name
-          + "): what the legacy server holds is not counted");
+      // A first login made INBOX, "local" until the skeleton: without this line it read as nothing to migrate. A user
+      // the legacy server does not know is found so again after a restart (that finding is kept in memory only).
+      lines.add("  ! not compared with the legacy server yet (at " + name + "'s next command, or migrate -u " + name
+          + "): what the legacy server holds, if anything, is not counted");
     }
     lines.addAll(unset(user));
     lines.addAll(late);
