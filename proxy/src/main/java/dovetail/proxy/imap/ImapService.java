@@ -140,8 +140,8 @@ public final class ImapService implements AutoCloseable {
             responses),
         responses), responses));
     DovetailImapServer server = new DovetailImapServer(decoder,
-        EightBitStrings.encoder(SpecialUseLsub.encoder(SortExtension.encoder(
-            new DefaultImapEncoderFactory().buildImapEncoder()))),
+        EightBitStrings.encoder(SpecialUseLsub.encoder(AuthenticateContinuation.encoder(SortExtension.encoder(
+            new DefaultImapEncoderFactory().buildImapEncoder())))),
         new DovetailProcessor(james, rule, backend, poller, onAccess),
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.trackConnections(connections);

@@ -141,6 +141,24 @@ class MasterLoginCommandIT {
     }
   }
 
+  /** RFC 3501's continue-req is "+" SP, also for AUTHENTICATE's empty challenge (James 3.8.1 sent "+" alone). */
+  @Test
+  void authenticateIsContinuedAsDovecotContinuesIt() throws Exception {
+    assertEquals(authenticateContinuation(dovecot().imapPort()), authenticateContinuation(dovetail.imapPort()));
+    assertEquals("+ ", authenticateContinuation(dovetail.imapPort()));
+  }
+
+  private static String authenticateContinuation(int port) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(30_000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      in.readLine();
+      s.getOutputStream().write("a AUTHENTICATE PLAIN\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      return in.readLine();
+    }
+  }
+
   private static boolean installed(String tool) {
     try {
       return new ProcessBuilder(tool, "--version").redirectErrorStream(true).start().waitFor(20, TimeUnit.SECONDS);
