@@ -21,6 +21,8 @@ import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.MailboxPeek;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -420,7 +422,15 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (!store.exists(folder)) {
       return false;
     }
-    Optional<FolderState> state = FolderState.of(store.open(folder).dovetailState());
+    Optional<FolderState> state;
+    try {
+      state = FolderState.of(store.open(folder).dovetailState());
+    } catch (StoreException e) {
+      if (e.error() == StoreError.UNREADABLE) {
+        return false; // nothing to migrate into it: the command goes on, and is refused where the folder is opened
+      }
+      throw e;
+    }
     return state.isPresent() && resumable(state.get());
   }
 
@@ -876,6 +886,10 @@ public final class MigrationService implements Migrations, AutoCloseable {
       check.get(LATE_MAIL_ON_ACCESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (StoreException e) {
+      if (e.error() != StoreError.UNREADABLE) { // that one refuses the client's command, which logs it
+        LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, e.toString());
+      }
     } catch (TimeoutException e) {
       LOG.warn("{}: {}: the client did not wait for the check for late legacy mail, which took more than {} s; the"
           + " check carries on, and what it merges reaches the client at its next sync", user, folder,
