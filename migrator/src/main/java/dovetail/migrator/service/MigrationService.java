@@ -732,7 +732,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
         problems.addAll(unsetFolders(user).values()); // the user is not complete: say why
       }
       MailStore store = stores.apply(user);
-      List<String> targets = folders.isEmpty() ? remaining(store, origin) : named(store, folders, problems);
+      List<String> targets = folders.isEmpty() ? remaining(store, origin, problems) : named(store, folders, problems);
       for (String folder : targets) {
         if (abort == null && gate != null && !gate.awaitTurn()) {
           abort = "the sweeper stopped";
@@ -770,10 +770,19 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   /** Pending, migrating and partial folders; for an admin, failed ones too (a retry an operator asked for). */
-  private static List<String> remaining(MailStore store, FolderRun.Origin origin) {
+  private static List<String> remaining(MailStore store, FolderRun.Origin origin, List<String> problems) {
     List<String> out = new ArrayList<>();
     for (String folder : store.listFolders()) {
-      Optional<FolderState> s = FolderState.of(store.open(folder).dovetailState());
+      Optional<FolderState> s;
+      try {
+        s = FolderState.of(store.open(folder).dovetailState());
+      } catch (StoreException e) {
+        if (e.error() != StoreError.UNREADABLE) {
+          throw e;
+        }
+        problems.add(e.getMessage()); // nothing can be migrated into it: the user is not complete, and says why
+        continue;
+      }
       if (s.isPresent() && (resumable(s.get()) || (origin == FolderRun.Origin.ADMIN && s.get() == FolderState.FAILED))) {
         out.add(folder);
       }
@@ -978,7 +987,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
       if (!hasSkeleton(user)) {
         return true;
       }
-      return !unsetFolders(user).isEmpty() || !remaining(stores.apply(user), FolderRun.Origin.SWEEPER).isEmpty();
+      return !unsetFolders(user).isEmpty()
+          || !remaining(stores.apply(user), FolderRun.Origin.SWEEPER, new ArrayList<>()).isEmpty();
     }
 
     @Override

@@ -78,6 +78,12 @@ class UnreadableFolderDovecotIT {
         assertEquals(false, user.path("complete").asBoolean(), user.toString());
         assertTrue(user.path("error").asText().contains("folder Work cannot be read"), user.toString());
 
+        // A second migrate names the folder as what keeps the user incomplete (it stopped "on an unexpected error").
+        Run again = run("migrate", "-c", conf.toString(), "-u", "alice", "--wait");
+        assertEquals(1, again.exit(), again.out() + again.err());
+        assertTrue(again.out().contains("! folder Work cannot be read: " + work) && again.out().contains("INCOMPLETE"),
+            again.out());
+
         // verify reads the store itself, as the store's owner: it said Work's messages "are not in the store"
         Nobody.Run verify = Nobody.dovetail(classpath, "verify", "-c", conf.toString(), "-u", "alice");
         assertEquals(2, verify.exit(), verify.output());
