@@ -13,6 +13,7 @@ import dovetail.proxy.server.ServeChild;
 import dovetail.store.dovecot.DovecotServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,6 +62,8 @@ class UnreadableFolderDovecotIT {
           assertCannotBeRead(imap.command("STATUS Work (MESSAGES)"));
           assertCannotBeRead(imap.command("SELECT Work"));
           assertCannotBeRead(imap.command("CREATE Work")); // it said CREATE processing failed.
+          assertCannotBeRead(imap.append("Work", "()", "Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
+          assertCannotBeRead(imap.command("DELETE Work")); // it said No such mailbox. (APPEND: [TRYCREATE])
           List<String> other = imap.command("SELECT Other");
           assertTrue(other.contains("* 1 EXISTS") && RawImap.last(other).contains(" OK "), other.toString());
           assertTrue(RawImap.last(imap.command("STATUS INBOX (MESSAGES)")).contains(" OK "));
@@ -69,7 +72,8 @@ class UnreadableFolderDovecotIT {
         // (A late-mail check that the migration started may name the folder too, in a line of its own.)
         String why = " refused: Work: folder Work cannot be read: " + work + ": Permission denied";
         List<String> refused = log.stream().filter(l -> l.contains(why)).toList();
-        assertEquals(3, refused.size(), "one line each for STATUS, SELECT, CREATE:\n" + String.join("\n", log));
+        assertEquals(5, refused.size(), "one line for each command on Work:\n" + String.join("\n", log));
+        assertTrue(Files.isDirectory(work), "still there after its DELETE was refused");
         assertTrue(log.stream().noneMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + String.join("\n", log));
 
         Run status = run("status", "-c", conf.toString(), "-u", "alice", "--json");

@@ -253,9 +253,9 @@ final class MaildirMailStore implements MailStore {
       throw new StoreException(StoreError.INVALID_NAME, "INBOX cannot be deleted");
     }
     Path dir = layout.directoryOf(folder);
-    if (!exists(folder)) {
-      throw new StoreException(StoreError.NOT_FOUND, "no folder " + folder);
-    }
+    // One the server may not read would be moved aside and then not removed: gone from LIST, its mail kept in a
+    // .DOVECOT-TRASHED that no later delete could clear.
+    checkReadable(folder, dir);
     // Dovecot renames to .DOVECOT-TRASHED first, so a crash never leaves a half-deleted folder listed.
     Path trash = layout.root().resolve(MaildirLayout.TRASHED);
     try {
