@@ -17,15 +17,22 @@ public interface MailStore {
   /** The Maildir root (the inbox's directory). */
   Path root();
 
-  /** Every folder that exists (has a cur/ directory), INBOX first, then in name order. */
+  /**
+   * Every folder that exists (has a cur/ directory, or a directory the server may not look into), INBOX first, then in
+   * name order.
+   */
   List<String> listFolders();
 
   boolean exists(String folder);
 
-  /** @throws StoreException NOT_FOUND */
+  /** @throws StoreException NOT_FOUND, UNREADABLE (the server may not look into its directory) */
   Mailbox open(String folder);
 
-  /** The folder read without writing anything ({@link MailboxPeek}); empty when it does not exist. */
+  /**
+   * The folder read without writing anything ({@link MailboxPeek}); empty when it does not exist.
+   *
+   * @throws StoreException UNREADABLE (the server may not look into its directory)
+   */
   Optional<MailboxPeek> peek(String folder);
 
   /** Creates a folder with a fresh UIDVALIDITY from dovecot-uidvalidity, and NEXTUID 1. */

@@ -17,5 +17,10 @@ public enum StoreError {
   /** The dovecot-uidlist.lock (or another dotlock) could not be taken in time. */
   LOCK_TIMEOUT,
   /** The file system failed. */
-  IO
+  IO,
+  /**
+   * The folder's directory is there, but the server's user may not look into it (its permissions): the folder exists,
+   * and nothing in it can be read. Not {@link #NOT_FOUND}: a client told so drops its copy of the folder.
+   */
+  UNREADABLE
 }

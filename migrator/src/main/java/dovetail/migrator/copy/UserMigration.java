@@ -7,6 +7,7 @@ import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailStore;
+import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
@@ -323,8 +324,20 @@ public final class UserMigration {
   private List<String> targets(SkeletonResult skeleton, List<String> onlyFolders, List<String> problems) {
     Set<String> withState = new LinkedHashSet<>(skeleton.folders().keySet());
     for (String local : store.listFolders()) {
-      if (!withState.contains(local) && FolderState.of(store.open(local).dovetailState()).isPresent()) {
-        withState.add(local); // set up earlier; gone from the legacy LIST since
+      if (withState.contains(local)) {
+        continue;
+      }
+      try {
+        if (FolderState.of(store.open(local).dovetailState()).isPresent()) {
+          withState.add(local); // set up earlier; gone from the legacy LIST since
+        }
+      } catch (StoreException e) {
+        if (e.error() != StoreError.UNREADABLE) {
+          throw e;
+        }
+        if (problems.stream().noneMatch(p -> p.contains(e.getMessage()))) { // the skeleton may have said so
+          problems.add(e.getMessage()); // the others are migrated all the same
+        }
       }
     }
     if (onlyFolders.isEmpty()) {

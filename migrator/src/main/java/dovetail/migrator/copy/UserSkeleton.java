@@ -177,10 +177,15 @@ public final class UserSkeleton {
           }
         }
       } catch (StoreException e) {
-        if (e.error() != StoreError.INVALID_NAME) {
+        if (e.error() == StoreError.UNREADABLE) {
+          // Its state cannot be known: unset, and so named by status, rather than every folder of the user stopped.
+          problem = "legacy folder '" + folder.legacyName() + "' is not set up: local " + e.getMessage();
+        } else if (e.error() == StoreError.INVALID_NAME) {
+          problem = "legacy folder '" + folder.legacyName() + "' cannot be stored as '" + local + "': "
+              + e.getMessage();
+        } else {
           throw e;
         }
-        problem = "legacy folder '" + folder.legacyName() + "' cannot be stored as '" + local + "': " + e.getMessage();
       }
       if (problem == null) {
         folders.put(local, folder.legacyName());

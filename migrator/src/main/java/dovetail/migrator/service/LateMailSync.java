@@ -14,6 +14,7 @@ import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
+import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.UidlFormat;
 import java.time.Clock;
@@ -84,11 +85,28 @@ final class LateMailSync {
       return out;
     }
     for (String folder : store.listFolders()) {
-      if (inWindow(store.open(folder))) {
+      Optional<Mailbox> box = readable(store, folder);
+      if (box.isPresent() && inWindow(box.get())) {
         out.add(folder);
       }
     }
     return out;
+  }
+
+  /**
+   * The folder opened; empty, with a WARN line, for one the server may not read: the user's other folders are still
+   * checked (walk-through 11, W5: one such folder stopped the check of every folder after it).
+   */
+  private static Optional<Mailbox> readable(MailStore store, String folder) {
+    try {
+      return Optional.of(store.open(folder));
+    } catch (StoreException e) {
+      if (e.error() != StoreError.UNREADABLE) {
+        throw e;
+      }
+      LOG.warn("late mail of {} not checked: {}", folder, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**
@@ -117,7 +135,8 @@ final class LateMailSync {
    *
    * @throws MigrationUnavailableException when there are no credentials for the user
    */
-  LateMailReport check(String user, List<String> folders, List<String> problems) throws MigrationUnavailableException {
+  LateMailReport check(String user, List<String> folders, List<String> asked) throws MigrationUnavailableException {
+    List<String> problems = new ArrayList<>(asked);
     MailStore store = stores.apply(user);
     List<LateMailMerge.Result> results = new ArrayList<>();
     if (folders.isEmpty()) {
@@ -131,7 +150,12 @@ final class LateMailSync {
     LegacyImapSession session = null;
     try {
       for (String folder : folders) {
-        Mailbox box = store.open(folder);
+        Optional<Mailbox> readable = readable(store, folder);
+        if (readable.isEmpty()) {
+          problems.add("'" + folder + "' cannot be read");
+          continue;
+        }
+        Mailbox box = readable.get();
         if (session == null) {
           session = source.open(user);
         }

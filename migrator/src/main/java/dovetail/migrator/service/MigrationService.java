@@ -21,6 +21,8 @@ import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.MailboxPeek;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -420,7 +422,15 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (!store.exists(folder)) {
       return false;
     }
-    Optional<FolderState> state = FolderState.of(store.open(folder).dovetailState());
+    Optional<FolderState> state;
+    try {
+      state = FolderState.of(store.open(folder).dovetailState());
+    } catch (StoreException e) {
+      if (e.error() == StoreError.UNREADABLE) {
+        return false; // nothing to migrate into it: the command goes on, and is refused where the folder is opened
+      }
+      throw e;
+    }
     return state.isPresent() && resumable(state.get());
   }
 
@@ -722,7 +732,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
         problems.addAll(unsetFolders(user).values()); // the user is not complete: say why
       }
       MailStore store = stores.apply(user);
-      List<String> targets = folders.isEmpty() ? remaining(store, origin) : named(store, folders, problems);
+      List<String> targets = folders.isEmpty() ? remaining(store, origin, problems) : named(store, folders, problems);
       for (String folder : targets) {
         if (abort == null && gate != null && !gate.awaitTurn()) {
           abort = "the sweeper stopped";
@@ -760,10 +770,19 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   /** Pending, migrating and partial folders; for an admin, failed ones too (a retry an operator asked for). */
-  private static List<String> remaining(MailStore store, FolderRun.Origin origin) {
+  private static List<String> remaining(MailStore store, FolderRun.Origin origin, List<String> problems) {
     List<String> out = new ArrayList<>();
     for (String folder : store.listFolders()) {
-      Optional<FolderState> s = FolderState.of(store.open(folder).dovetailState());
+      Optional<FolderState> s;
+      try {
+        s = FolderState.of(store.open(folder).dovetailState());
+      } catch (StoreException e) {
+        if (e.error() != StoreError.UNREADABLE) {
+          throw e;
+        }
+        problems.add(e.getMessage()); // nothing can be migrated into it: the user is not complete, and says why
+        continue;
+      }
       if (s.isPresent() && (resumable(s.get()) || (origin == FolderRun.Origin.ADMIN && s.get() == FolderState.FAILED))) {
         out.add(folder);
       }
@@ -876,6 +895,10 @@ public final class MigrationService implements Migrations, AutoCloseable {
       check.get(LATE_MAIL_ON_ACCESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (StoreException e) {
+      if (e.error() != StoreError.UNREADABLE) { // that one refuses the client's command, which logs it
+        LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, e.toString());
+      }
     } catch (TimeoutException e) {
       LOG.warn("{}: {}: the client did not wait for the check for late legacy mail, which took more than {} s; the"
           + " check carries on, and what it merges reaches the client at its next sync", user, folder,
@@ -964,7 +987,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
       if (!hasSkeleton(user)) {
         return true;
       }
-      return !unsetFolders(user).isEmpty() || !remaining(stores.apply(user), FolderRun.Origin.SWEEPER).isEmpty();
+      return !unsetFolders(user).isEmpty()
+          || !remaining(stores.apply(user), FolderRun.Origin.SWEEPER, new ArrayList<>()).isEmpty();
     }
 
     @Override

@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
  * line saying what failed (the store's message names the file and the error). A keyword beyond the 26 a Maildir
  * folder can name is {@code NO [LIMIT]} (RFC 5530) and logs at INFO: the client's to change; so is what the store
  * does not do ({@code NO [CANNOT]}, RENAME INBOX). A new message for a folder whose migration is not complete (a
- * failed one) is {@code NO [UNAVAILABLE]}.
+ * failed one) is {@code NO [UNAVAILABLE]}. A folder whose directory the server may not read is Dovecot's
+ * {@code NO [SERVERBUG]}, in words that say so (Dovecot says "Internal error occurred").
  */
 final class StoreRefusals implements ImapProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StoreRefusals.class);
@@ -93,6 +94,9 @@ final class StoreRefusals implements ImapProcessor {
             ResponseCodeFix.plain("SERVERBUG"));
         case CANNOT -> RESPONSES.taggedNo(request.getTag(), null, new HumanReadableText("dovetail.imap.CANNOT",
             refusal.getMessage()), ResponseCodeFix.plain("CANNOT"));
+        case UNREADABLE -> RESPONSES.taggedNo(request.getTag(), null, new HumanReadableText(
+            "dovetail.imap.UNREADABLE", "Folder " + refusal.folder() + " cannot be read by the server (permission"
+            + " denied). Refer to server log for more information."), ResponseCodeFix.plain("SERVERBUG"));
       };
     }
 

@@ -26,6 +26,17 @@ final class StoreErrors {
     if (error == StoreError.IO || error == StoreError.LOCK_TIMEOUT || error == StoreError.KEYWORD_LIMIT) {
       return StoreRefusal.noted(session, e, folder);
     }
+    return forRead(e, folder, session);
+  }
+
+  /**
+   * For a read that failed: a folder the server may not look into refuses the command ({@link StoreRefusal}, so the
+   * client is told that this folder cannot be read, not that it does not exist); the rest read as {@link #toJames}.
+   */
+  static MailboxException forRead(StoreException e, String folder, MailboxSession session) {
+    if (e.error() == StoreError.UNREADABLE) {
+      return StoreRefusal.noted(session, e, folder);
+    }
     return toJames(e, folder);
   }
 
@@ -34,7 +45,7 @@ final class StoreErrors {
       case NOT_FOUND -> new MailboxNotFoundException(folder);
       case ALREADY_EXISTS -> new MailboxExistsException(folder);
       case INVALID_NAME -> new MailboxNameException("invalid name: " + folder);
-      case UID_CONFLICT, KEYWORD_LIMIT, CORRUPT, LOCK_TIMEOUT, IO ->
+      case UID_CONFLICT, KEYWORD_LIMIT, CORRUPT, LOCK_TIMEOUT, IO, UNREADABLE ->
           new MailboxException("store failure on " + folder + " (" + e.error() + ")", e);
     };
   }

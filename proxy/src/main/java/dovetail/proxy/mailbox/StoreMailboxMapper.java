@@ -149,7 +149,7 @@ final class StoreMailboxMapper implements MailboxMapper {
       if (e.error() == dovetail.store.StoreError.NOT_FOUND || e.error() == dovetail.store.StoreError.INVALID_NAME) {
         return Optional.empty();
       }
-      throw StoreErrors.toJames(e, path.getName());
+      throw StoreErrors.forRead(e, path.getName(), session);
     }
   }
 
@@ -178,7 +178,8 @@ final class StoreMailboxMapper implements MailboxMapper {
     try {
       state = store().open(storeName).dovetailState();
     } catch (StoreException e) {
-      if (e.error() != StoreError.NOT_FOUND) {
+      // A folder the server may not read is listed all the same, and its refusal logged when it is opened.
+      if (e.error() != StoreError.NOT_FOUND && e.error() != StoreError.UNREADABLE) {
         LOG.warn("special use of {}: cannot read the folder's state: {}", storeName, e.getMessage());
       }
       return;
@@ -209,7 +210,7 @@ final class StoreMailboxMapper implements MailboxMapper {
       }
       return toJames(name);
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, name);
+      throw StoreErrors.forRead(e, FolderNames.toJames(name, delimiter), session);
     }
   }
 
@@ -237,11 +238,19 @@ final class StoreMailboxMapper implements MailboxMapper {
     }).flatMapMany(Flux::fromIterable);
   }
 
-  /** A folder can vanish between listing and opening (another writer deleted it). */
+  /**
+   * A folder can vanish between listing and opening (another writer deleted it). One the server may not read is
+   * listed as Dovecot lists it, with a UIDVALIDITY of 1 that no client sees (LIST shows none; SELECT and STATUS open
+   * it again, and are refused): a folder left out of LIST is one a client drops its copy of (walk-through 11, W5).
+   */
   private Optional<Mailbox> toJamesIfStillThere(String name) {
     try {
       return Optional.of(toJames(name));
     } catch (StoreException e) {
+      if (e.error() == StoreError.UNREADABLE) {
+        return Optional.of(new Mailbox(MailboxPath.forUser(owner, FolderNames.toJames(name, delimiter)),
+            UidValidity.of(1), user.idOf(name)));
+      }
       return Optional.empty();
     }
   }

@@ -7,9 +7,10 @@ import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.exception.MailboxException;
 
 /**
- * A write that the store could not make (the disk is full, a file cannot be written), and that changed nothing. James
- * answers any MailboxException with its own generic NO, so the refusal is also noted in the session, where the IMAP
- * layer finds it and answers in words that say which ({@link #of(MailboxSession)}).
+ * A write that the store could not make (the disk is full, a file cannot be written), and that changed nothing; or a
+ * folder the store cannot read. James answers any MailboxException with its own generic NO, so the refusal is also
+ * noted in the session, where the IMAP layer finds it and answers in words that say which
+ * ({@link #of(MailboxSession)}).
  */
 public final class StoreRefusal extends MailboxException {
   private static final String KEY = StoreRefusal.class.getName();
@@ -25,7 +26,9 @@ public final class StoreRefusal extends MailboxException {
     /** Any other failure of the store's files: not the client's doing, nothing it can change. */
     STORE_FAILURE,
     /** What the store does not do (RFC 5530 CANNOT), in the exception's words: the client's to change. */
-    CANNOT;
+    CANNOT,
+    /** A folder whose directory the server may not look into (its permissions): there, and nothing in it readable. */
+    UNREADABLE;
 
     /** The client asked for what cannot be (logged at INFO), rather than the server failing (WARN). */
     public boolean clientsToChange() {
@@ -45,6 +48,7 @@ public final class StoreRefusal extends MailboxException {
   private StoreRefusal(StoreException cause, String folder) {
     super(folder + ": " + cause.getMessage(), cause);
     this.reason = cause.error() == StoreError.KEYWORD_LIMIT ? Reason.KEYWORD_LIMIT
+        : cause.error() == StoreError.UNREADABLE ? Reason.UNREADABLE
         : DiskFull.is(cause) ? Reason.DISK_FULL : Reason.STORE_FAILURE;
     this.folder = folder;
   }

@@ -57,16 +57,36 @@ public final class ServeChild implements AutoCloseable {
   /** @param jvmOptions e.g. a heap size or a flight recording */
   public static ServeChild start(Path conf, List<String> jvmOptions) {
     try {
-      Path tmpDir = Files.createTempDirectory("dovetail-serve-child-");
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Djava.io.tmpdir=" + tmpDir));
-      command.addAll(jvmOptions);
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), DovetailCommand.class.getName(), "serve",
-          "-c", conf.toString()));
-      return new ServeChild(new ProcessBuilder(command).redirectErrorStream(true).start(), tmpDir);
+      return start(List.of(), System.getProperty("java.class.path"), conf, jvmOptions);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * As {@link #start(Path)}, run as {@link Nobody}, on a {@code classpath} nobody can read
+   * ({@link Nobody#classpathIn}); the caller hands the store and the configuration to nobody ({@link Nobody#own}).
+   */
+  public static ServeChild startAsNobody(Path conf, String classpath) {
+    try {
+      return start(Nobody.prefix(), classpath, conf, List.of("-Xmx256m"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ServeChild start(List<String> asUser, String classpath, Path conf, List<String> jvmOptions)
+      throws IOException {
+    Path tmpDir = Files.createTempDirectory("dovetail-serve-child-");
+    if (!asUser.isEmpty()) {
+      Nobody.own(tmpDir);
+    }
+    List<String> command = new ArrayList<>(asUser);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.io.tmpdir=" + tmpDir));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classpath, DovetailCommand.class.getName(), "serve", "-c", conf.toString()));
+    return new ServeChild(new ProcessBuilder(command).redirectErrorStream(true).start(), tmpDir);
   }
 
   /** The IMAP port from the "IMAP listening on" log line (imap_listen = 127.0.0.1:0). */

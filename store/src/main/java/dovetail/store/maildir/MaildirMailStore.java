@@ -80,9 +80,9 @@ final class MaildirMailStore implements MailStore {
     return names;
   }
 
-  /** Dovecot: a folder exists when its cur/ does. A folder with messages but no cur/ is repaired on open. */
+  /** A folder whose directory the server may not look into is a folder all the same: listed, and refused on open. */
   private static boolean isFolderDirectory(Path dir) {
-    return Files.isDirectory(dir.resolve("cur")) || Files.exists(dir.resolve("dovecot-uidlist"));
+    return FolderDirectory.of(dir) != FolderDirectory.NONE;
   }
 
   @Override
@@ -90,12 +90,21 @@ final class MaildirMailStore implements MailStore {
     return MaildirLayout.isInbox(folder) || isFolderDirectory(layout.directoryOf(folder));
   }
 
+  /** @throws StoreException NOT_FOUND, or UNREADABLE when the server may not look into the folder's directory */
+  private void checkReadable(String folder, Path dir) {
+    FolderDirectory kind = FolderDirectory.of(dir);
+    if (kind == FolderDirectory.UNREADABLE) {
+      throw FolderDirectory.unreadable(MaildirLayout.canonical(folder), dir);
+    }
+    if (kind == FolderDirectory.NONE && !MaildirLayout.isInbox(folder)) {
+      throw new StoreException(StoreError.NOT_FOUND, "no folder " + folder);
+    }
+  }
+
   @Override
   public Mailbox open(String folder) {
     Path dir = layout.directoryOf(folder);
-    if (!exists(folder)) {
-      throw new StoreException(StoreError.NOT_FOUND, "no folder " + folder);
-    }
+    checkReadable(folder, dir);
     if (!Files.isDirectory(dir.resolve("cur"))) {
       // Documented repair: a folder that lost cur/ but still has its uidlist keeps its UIDs.
       LOG.warn("{}: cur/ is missing; recreating it", dir);
@@ -113,6 +122,7 @@ final class MaildirMailStore implements MailStore {
       return Optional.empty();
     }
     Path dir = layout.directoryOf(folder);
+    checkReadable(folder, dir);
     // The open folder's view if there is one; otherwise a folder object that is not kept (opening one cleans tmp/).
     MaildirFolder f = open.getIfPresent(dir);
     return Optional.of(new MaildirPeek(f != null ? f
@@ -149,6 +159,11 @@ final class MaildirMailStore implements MailStore {
     }
     if (Files.isDirectory(dir.resolve("cur"))) {
       throw new StoreException(StoreError.ALREADY_EXISTS, "folder " + folder + " exists already");
+    }
+    if (FolderDirectory.of(dir) == FolderDirectory.UNREADABLE) {
+      // There, though its cur/ cannot be seen: writing into it would fail half-way ("CREATE processing failed").
+      throw new StoreException(StoreError.ALREADY_EXISTS, "folder " + folder + " exists already, and cannot be read: "
+          + FolderDirectory.why(dir));
     }
     long v = uidValidity != 0 ? uidValidity : UidValidityFile.allocate(layout.root(), fsync);
     if (uidValidity != 0) {
@@ -238,9 +253,9 @@ final class MaildirMailStore implements MailStore {
       throw new StoreException(StoreError.INVALID_NAME, "INBOX cannot be deleted");
     }
     Path dir = layout.directoryOf(folder);
-    if (!exists(folder)) {
-      throw new StoreException(StoreError.NOT_FOUND, "no folder " + folder);
-    }
+    // One the server may not read would be moved aside and then not removed: gone from LIST, its mail kept in a
+    // .DOVECOT-TRASHED that no later delete could clear.
+    checkReadable(folder, dir);
     // Dovecot renames to .DOVECOT-TRASHED first, so a crash never leaves a half-deleted folder listed.
     Path trash = layout.root().resolve(MaildirLayout.TRASHED);
     try {
