@@ -92,6 +92,14 @@ class UnreadableFolderDovecotIT {
         Nobody.Run verify = Nobody.dovetail(classpath, "verify", "-c", conf.toString(), "-u", "alice");
         assertEquals(2, verify.exit(), verify.output());
         assertTrue(verify.output().contains("alice: folder Work cannot be read: " + work), verify.output());
+
+        // Once its mode is mended, the folder is served again with its three messages, without a restart.
+        Nobody.chmod("700", work);
+        try (RawImap imap = RawImap.connect(port)) {
+          assertTrue(RawImap.last(imap.command("LOGIN alice alice-pw")).contains(" OK "));
+          List<String> work3 = imap.command("SELECT Work");
+          assertTrue(work3.contains("* 3 EXISTS") && RawImap.last(work3).contains(" OK "), work3.toString());
+        }
       }
     }
   }
