@@ -6,6 +6,7 @@ import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.main.PathConverter;
 import org.apache.james.imap.message.request.CreateRequest;
+import org.apache.james.imap.message.request.DeleteRequest;
 import org.apache.james.imap.message.request.RenameRequest;
 import org.apache.james.imap.message.request.SubscribeRequest;
 import org.apache.james.imap.message.request.UnsubscribeRequest;
@@ -16,7 +17,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The names a command would give a folder (CREATE, RENAME's new name, which must not lie under the old one) or write
- * into the subscriptions file (SUBSCRIBE, UNSUBSCRIBE), checked against the rules of {@link FolderNames} before James runs the command. A name
+ * into the subscriptions file (SUBSCRIBE, UNSUBSCRIBE), and DELETE's (not INBOX), checked against the rules of {@link FolderNames} before James runs the command. A name
  * no folder can have here fails with an {@link InvalidFolderNameException}, which {@link DovetailProcessor} answers
  * {@code NO [CANNOT]} with the reason, as Dovecot does.
  *
@@ -41,6 +42,11 @@ final class FolderNameCheck {
       } else if (message instanceof RenameRequest rename) {
         checkNew(rename.getNewName(), session, mailboxSession);
         checkRename(rename.getExistingName(), rename.getNewName(), session, mailboxSession);
+      } else if (message instanceof DeleteRequest delete) {
+        MailboxPath path = ownPath(delete.getMailboxName(), session, mailboxSession);
+        if (path != null) {
+          FolderNames.checkDelete(path);
+        }
       } else if (message instanceof SubscribeRequest subscribe) {
         check(subscribe.getMailboxName(), session, mailboxSession);
       } else if (message instanceof UnsubscribeRequest unsubscribe) {

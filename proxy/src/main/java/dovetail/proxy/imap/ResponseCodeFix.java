@@ -23,6 +23,8 @@ import org.apache.james.mailbox.MessageUid;
  *       {@code NO [AUTHENTICATIONFAILED] Authentication failed.}, and a password refused before TLS
  *       {@code NO [PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.};
  *       clients tell a wrong password from other failures by the code (walk-through 6).
+ *   <li>A folder that exists already (CREATE, RENAME's target) or does not (DELETE, RENAME) gets RFC 5530's
+ *       {@code ALREADYEXISTS} or {@code NONEXISTENT}, as in Dovecot (SELECT, STATUS and the rest get none there).
  *   <li>{@code MODIFIED} (RFC 7162 §3.2): {@code ResponseCode.condStore} gives it the number 0, so a failed
  *       conditional STORE says {@code OK [MODIFIED 0 2]}; the set must follow MODIFIED directly.
  *   <li>{@code COPYUID} (RFC 4315 §3): AbstractMessageRangeProcessor puts the client's own set there, so
@@ -167,6 +169,10 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
       if (key.equals(HumanReadableText.DISABLED_LOGIN.getKey())) {
         return responses.taggedNo(status.getTag(), null, PRIVACY_REQUIRED, plain("PRIVACYREQUIRED"));
       }
+      String code = folderCode(status);
+      if (code != null) {
+        return responses.taggedNo(status.getTag(), status.getCommand(), status.getTextKey(), plain(code));
+      }
     }
     if (CODE == null || !(message instanceof StatusResponse status) || status.getResponseCode() == null
         || status.getServerResponseType() != StatusResponse.Type.OK) {
@@ -187,6 +193,22 @@ final class ResponseCodeFix implements ImapProcessor.Responder {
       return message;
     }
     return message;
+  }
+
+  /**
+   * RFC 5530's code for a folder that is there already (CREATE, RENAME's new name) or is not (DELETE, RENAME), as
+   * Dovecot gives them; by James's text, as its FAILURE_MAILBOX_EXISTS has the key of FAILURE_NO_SUCH_MAILBOX.
+   */
+  private static String folderCode(StatusResponse status) {
+    String text = status.getTextKey().getDefaultValue();
+    String command = status.getCommand() == null ? "" : status.getCommand().getName();
+    if (text.equals(HumanReadableText.MAILBOX_EXISTS.getDefaultValue())
+        && (command.equals("CREATE") || command.equals("RENAME"))) {
+      return "ALREADYEXISTS";
+    }
+    boolean missing = text.equals(HumanReadableText.FAILURE_NO_SUCH_MAILBOX.getDefaultValue())
+        || text.equals(HumanReadableText.MAILBOX_NOT_FOUND.getDefaultValue());
+    return missing && (command.equals("DELETE") || command.equals("RENAME")) ? "NONEXISTENT" : null;
   }
 
   private StatusResponse withCode(StatusResponse status, ResponseCode code) {

@@ -81,6 +81,17 @@ public final class FolderNames {
   }
 
   /**
+   * Refuses DELETE of INBOX before James runs it, in Dovecot's words: James deselects the folder it is asked to delete
+   * before it tries, so a client that had INBOX selected lost its selection to a DELETE that could never work (and the
+   * answer was "DELETE processing failed", with an ERROR and a stack trace in the log).
+   */
+  public static void checkDelete(MailboxPath path) throws InvalidFolderNameException {
+    if (path.getName().equalsIgnoreCase(MailStore.INBOX)) {
+      throw new InvalidFolderNameException("INBOX can't be deleted.");
+    }
+  }
+
+  /**
    * Refuses a name for a new folder (CREATE, RENAME's new name) that the store cannot hold ({@link #check}) or James
    * does not create (MailboxPath.assertAcceptable: '%' or '*', a leading '#', more than 200 characters), or that stock
    * Dovecot would not open after the hand-over (a leading '~'). {@code path} as James's
