@@ -4,6 +4,7 @@ import dovetail.migrator.source.ForwardedClient;
 import dovetail.proxy.auth.LoginClient;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
@@ -12,7 +13,9 @@ import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapProcessor;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.message.request.AuthenticateRequest;
+import org.apache.james.imap.message.request.IRAuthenticateRequest;
 import org.apache.james.imap.message.request.LoginRequest;
+import org.apache.james.imap.message.response.AuthenticateResponse;
 import org.apache.james.imap.processor.AuthenticateProcessor;
 import org.apache.james.imap.processor.LoginProcessor;
 import org.apache.james.mailbox.MailboxManager;
@@ -100,7 +103,38 @@ final class ClientLogins implements ImapProcessor {
     @Override
     protected Mono<Void> processRequestReactive(AuthenticateRequest request, ImapSession session,
         Responder responder) {
-      return LoginThreads.run(() -> processRequest(request, session, responder));
+      if (request instanceof IRAuthenticateRequest || session.isPlainAuthDisallowed()) {
+        return LoginThreads.run(() -> processRequest(request, session, responder));
+      }
+      return Mono.fromRunnable(() -> askForTheResponse(request, session, responder));
+    }
+
+    /**
+     * AUTHENTICATE without an initial response: the "+ " and the line handler for the client's answer, within the
+     * command. James sends them from a task on the event loop (executeSafely), which wrote into the command's response
+     * buffer while the command's end flushed it from another thread ("+ " twice, or the tagged OK run into it and
+     * lost). The decoder gives the answer line to the handler only once this command has been answered. Only PLAIN is
+     * offered (AUTH=PLAIN); another mechanism is refused at once, as James refuses an unknown one.
+     */
+    private void askForTheResponse(AuthenticateRequest request, ImapSession session, Responder responder) {
+      if (!request.getAuthType().equalsIgnoreCase("PLAIN")) {
+        no(request, responder, HumanReadableText.UNSUPPORTED_AUTHENTICATION_MECHANISM);
+        return;
+      }
+      responder.respond(new AuthenticateResponse());
+      session.pushLineHandler((answering, line) -> {
+        doPlainAuth(withoutLineEnd(line), answering, request, responder);
+        answering.popLineHandler();
+        responder.flush();
+      });
+    }
+
+    private static String withoutLineEnd(byte[] line) {
+      int end = line.length;
+      while (end > 0 && (line[end - 1] == '\n' || line[end - 1] == '\r')) {
+        end--;
+      }
+      return new String(line, 0, end, StandardCharsets.US_ASCII);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dovetail.proxy.server.TestDovetail;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * IDLE answers with one "+" and, after DONE, one tagged OK (RFC 2177): a client that ends IDLE the moment it is
- * continued must not race the server's own flush of the continuation (it once got "+ Idling" twice, about one IDLE
- * in 50, and a client that takes a "+" as a request for a literal would then send its next command as one). The race
- * is a matter of microseconds, so each test runs many IDLEs back to back; every one of them must be answered right.
+ * A command that waits for a line of the client's (IDLE for DONE, AUTHENTICATE for the client's response) sends one
+ * "+" and one tagged answer: the client's line must not race the server's own flush of the continuation (IDLE once
+ * got "+ Idling" twice, about one in 50, and AUTHENTICATE "+ " twice or its tagged OK run into it; a client that
+ * takes a "+" as a request for more sends its next command as an answer). The race is a matter of microseconds, so
+ * each test runs the exchange many times; every one of them must be answered right.
  */
-class IdleContinuationIT {
+class ContinuationOnceIT {
   private static final int ROUNDS = 600;
 
   @TempDir static Path tmp;
@@ -154,5 +156,35 @@ class IdleContinuationIT {
       writer.join();
     }
     assertEquals(List.of(), wrong.subList(0, Math.min(5, wrong.size())), wrong.size() + " of " + ROUNDS * 2 + " IDLEs");
+  }
+
+  /** AUTHENTICATE PLAIN without an initial response, answered at once, from several clients at a time. */
+  @Test
+  void authenticateWithoutInitialResponseGetsOneContinuationAndOneTaggedOk() throws Exception {
+    String answer = Base64.getEncoder().encodeToString("\0alice\0secret".getBytes(StandardCharsets.US_ASCII));
+    List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      clients.add(new Thread(() -> {
+        for (int i = 0; i < ROUNDS / 4; i++) {
+          try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+            imap.send("a AUTHENTICATE PLAIN");
+            List<String> lines = new ArrayList<>(List.of(imap.readResponse()));
+            imap.send(answer);
+            lines.addAll(answeredLines(imap, "a"));
+            if (!lines.equals(List.of("+ ", "a OK AUTHENTICATE completed."))) {
+              wrong.add(lines.toString());
+            }
+          } catch (Exception e) {
+            wrong.add(e.toString());
+          }
+        }
+      }));
+    }
+    clients.forEach(Thread::start);
+    for (Thread t : clients) {
+      t.join();
+    }
+    assertEquals(List.of(), wrong.subList(0, Math.min(5, wrong.size())), wrong.size() + " of " + ROUNDS + " logins");
   }
 }
