@@ -45,11 +45,14 @@ final class CommandCompletion implements ImapProcessor {
       try {
         // The responses go out before the next command is even looked at (and before any "+" it needs).
         responder.flush();
-        if (session.getSelected() instanceof FolderView view) {
-          view.commandAnswered();
-        }
       } finally {
-        whenDone.run();
+        try {
+          if (session.getSelected() instanceof FolderView view) {
+            view.commandAnswered();
+          }
+        } finally {
+          whenDone.run();
+        }
       }
     });
   }

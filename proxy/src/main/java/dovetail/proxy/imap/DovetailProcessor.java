@@ -108,7 +108,7 @@ final class DovetailProcessor implements ImapProcessor {
         .flatMap(proceed -> proceed ? keywords.check(message, answering) : Mono.<ImapMessage>empty())
         .flatMap(checked -> readOnly.before(checked, session, answering))
         .flatMap(request -> james.processReactive(request, new ResponseCodeFix(new ViewResponder(request,
-            readOnly.replies(request, new FlushOnBye(answering)), session), RESPONSES, copySource), view))
+            readOnly.replies(request, new FlushAtOnce(answering)), session), RESPONSES, copySource), view))
         .onErrorResume(e -> answerEscapedError(message, answering, e)));
   }
 

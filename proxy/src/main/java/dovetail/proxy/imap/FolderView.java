@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.mail.Flags;
 import org.apache.james.events.Event;
@@ -30,8 +29,6 @@ import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.UpdatedFlags;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -50,8 +47,6 @@ import reactor.core.publisher.Mono;
  * from listening to events, so it holds nothing else.
  */
 final class FolderView implements SelectedMailbox, EventListener.ReactiveEventListener {
-  private static final Logger LOG = LoggerFactory.getLogger(FolderView.class);
-
   private final SelectedMailbox james;
   private final MessageManager messageManager;
   private final MailboxId mailboxId;
@@ -71,12 +66,7 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
   private boolean deletedByOtherSession;
 
   private final AtomicReference<Registration> registration = new AtomicReference<>();
-  private final AtomicReference<EventListener.ReactiveEventListener> idle = new AtomicReference<>();
-  private final AtomicInteger idleWork = new AtomicInteger();
-  /** Guards the two below: whether IDLE's command has been answered, and an event that came before it was. */
-  private final Object idleGate = new Object();
-  private boolean idleAnswered;
-  private Event idleMissed;
+  private final IdleRounds idle;
 
   /** @param james James's selected mailbox for this selection (holds \Recent) */
   FolderView(SelectedMailbox james, MailboxSession mailboxSession, EventBus eventBus) {
@@ -85,6 +75,7 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
     this.mailboxId = james.getMailboxId();
     this.mailboxSession = mailboxSession;
     this.eventBus = eventBus;
+    this.idle = new IdleRounds(mailboxId.serialize());
   }
 
   /** Listens to the folder, then loads what it holds: an event in between is neither lost nor counted twice. */
@@ -120,7 +111,7 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
     return Mono.fromRunnable(() -> {
       if (event instanceof MailboxEvent e && mailboxId.equals(e.getMailboxId())) {
         note(e);
-        tellIdle(event);
+        idle.changed(event);
       }
     });
   }
@@ -170,80 +161,21 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
     }
   }
 
-  /**
-   * Lets a session in IDLE send what changed. James's IdleProcessor answers each call with a whole round of
-   * unsolicited responses; rounds run one after another, never side by side (two at once could both send one
-   * EXPUNGE, or an EXISTS counted before the other's EXPUNGE), and a round that starts after several events covers
-   * them all. Each round asks for the listener afresh: once IDLE is over (DONE), nothing more is sent outside a
-   * command.
-   */
-  private void tellIdle(Event event) {
-    EventListener.ReactiveEventListener listener = idle.get();
-    if (listener == null || !listener.isHandling(event)) {
-      return;
-    }
-    synchronized (idleGate) {
-      if (!idleAnswered) {
-        idleMissed = event;
-        return;
-      }
-    }
-    if (idleWork.getAndIncrement() == 0) {
-      idleRound(event);
-    }
-  }
-
-  private void idleRound(Event event) {
-    int rounds = idleWork.get();
-    EventListener.ReactiveEventListener listener = idle.get();
-    Mono<Void> round = listener == null ? Mono.empty() : Mono.defer(() -> Mono.from(listener.reactiveEvent(event)))
-        .onErrorResume(e -> {
-          LOG.warn("cannot tell a session in IDLE what changed in {}: {}", mailboxId.serialize(), e.toString());
-          return Mono.empty();
-        });
-    round.doFinally(signal -> {
-      if (idleWork.addAndGet(-rounds) > 0) {
-        idleRound(event);
-      }
-    }).subscribe();
-  }
-
-  /**
-   * IDLE's rounds start only once the IDLE command has been answered: a round answers through the command's response
-   * buffer, which James's end of the command flushes from another thread without a lock (a round in between sent
-   * "+ Idling" twice).
-   */
+  /** IDLE's rounds ({@link IdleRounds}): they start once the IDLE command has been answered. */
   @Override
   public void registerIdle(EventListener.ReactiveEventListener listener) {
-    synchronized (idleGate) {
-      idleAnswered = false;
-      idleMissed = null;
-      idle.set(listener);
-    }
+    idle.start(listener);
   }
 
+  /** DONE: no more rounds, and one under way is waited for before DONE is answered. */
   @Override
   public void unregisterIdle() {
-    synchronized (idleGate) {
-      idle.set(null);
-      idleMissed = null;
-    }
+    idle.done();
   }
 
   /** The command that is processing has been answered ({@link CommandCompletion}): an IDLE's updates may go out. */
   void commandAnswered() {
-    Event missed;
-    synchronized (idleGate) {
-      if (idleAnswered || idle.get() == null) {
-        return;
-      }
-      idleAnswered = true;
-      missed = idleMissed;
-      idleMissed = null;
-    }
-    if (missed != null && idleWork.getAndIncrement() == 0) {
-      idleRound(missed);
-    }
+    idle.commandAnswered();
   }
 
   // ---- what the client is told: the moments the view changes
@@ -352,7 +284,7 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
 
   @Override
   public Mono<Void> deselect() {
-    idle.set(null);
+    idle.stop();
     Registration r = registration.getAndSet(null);
     return r == null ? Mono.empty() : Mono.from(r.unregister());
   }
