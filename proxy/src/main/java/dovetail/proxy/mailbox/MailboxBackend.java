@@ -39,7 +39,6 @@ import org.apache.james.mailbox.store.quota.QuotaComponents;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.logger.DefaultMetricFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The James mailbox side of Dovetail, assembled in one place: James's StoreMailboxManager (its 14 constructor
@@ -162,14 +161,14 @@ public final class MailboxBackend {
 
   /** Whether the folder behind {@code mailboxId} is still there (another writer may have deleted or renamed it). */
   public Mono<Boolean> exists(MailboxSession session, MailboxId mailboxId) {
-    return Mono.fromCallable(() -> {
+    return BlockingCalls.mono(() -> {
       try {
         ((StoreMailboxMapper) mappers.getMailboxMapper(session)).mailboxById(mailboxId);
         return true;
       } catch (MailboxNotFoundException e) {
         return false;
       }
-    }).subscribeOn(Schedulers.boundedElastic());
+    });
   }
 
   /**
@@ -177,10 +176,10 @@ public final class MailboxBackend {
    * calls this on NOOP, CHECK and IDLE, and a timer calls it for folders in use.
    */
   public Mono<Void> refresh(MailboxSession session, MailboxId mailboxId) {
-    return Mono.fromCallable(() -> {
+    return BlockingCalls.mono(() -> {
       StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
       return mapper.refresh(((StoreMailboxMapper) mappers.getMailboxMapper(session)).mailboxById(mailboxId));
-    }).subscribeOn(Schedulers.boundedElastic())
+    })
         .flatMap(announced -> announced)
         .onErrorResume(MailboxException.class, e -> Mono.empty());
   }

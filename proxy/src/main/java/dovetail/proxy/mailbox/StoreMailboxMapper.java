@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Folders of the session user's own store. A path or id of anyone else (another user, another namespace) finds
@@ -64,7 +63,7 @@ final class StoreMailboxMapper implements MailboxMapper {
   }
 
   private static <T> Mono<T> blocking(StoreCall<T> call) {
-    return Mono.fromCallable(call::call).subscribeOn(Schedulers.boundedElastic());
+    return BlockingCalls.mono(call::call);
   }
 
   @FunctionalInterface

@@ -1,5 +1,6 @@
 package dovetail.proxy.search;
 
+import dovetail.proxy.mailbox.BlockingCalls;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -30,7 +31,6 @@ import org.apache.james.mailbox.model.MessageRange;
 import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.model.MessageResultIterator;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * SORT and UID SORT in front of James's processors. The search itself is James's SEARCH run on the request's
@@ -76,8 +76,7 @@ final class SortProcessor implements ImapProcessor {
           if (result.ids == null) {
             return Mono.empty(); // the search failed and said so
           }
-          return Mono.fromCallable(() -> order(request, result, session))
-              .subscribeOn(Schedulers.boundedElastic())
+          return BlockingCalls.mono(() -> order(request, result, session))
               .doOnNext(ids -> {
                 responder.respond(new SortResponse(ids, result.highestModSeq));
                 responder.respond(responses.taggedOk(request.getTag(), SortRequest.SORT, HumanReadableText.COMPLETED));

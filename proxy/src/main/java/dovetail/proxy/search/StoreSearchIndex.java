@@ -1,5 +1,6 @@
 package dovetail.proxy.search;
 
+import dovetail.proxy.mailbox.BlockingCalls;
 import dovetail.proxy.mailbox.MessageGoneException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
 import org.apache.james.mailbox.store.search.MessageSearchIndex;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Search by reading the folder through the mappers and matching each message ({@link SearchMatcher}).
@@ -50,9 +50,8 @@ public final class StoreSearchIndex implements MessageSearchIndex {
 
   @Override
   public Flux<MessageUid> search(MailboxSession session, Mailbox mailbox, SearchQuery query) {
-    return Flux.defer(() -> matching(session, mailbox, query))
-        .map(MailboxMessage::getUid)
-        .subscribeOn(Schedulers.boundedElastic());
+    return BlockingCalls.flux(() -> matching(session, mailbox, query))
+        .map(MailboxMessage::getUid);
   }
 
   @Override
@@ -60,8 +59,7 @@ public final class StoreSearchIndex implements MessageSearchIndex {
       long limit) {
     return Flux.fromIterable(mailboxIds)
         .concatMap(id -> mappers.getMailboxMapper(session).findMailboxById(id))
-        .concatMap(mailbox -> Flux.defer(() -> matching(session, mailbox, query))
-            .subscribeOn(Schedulers.boundedElastic()))
+        .concatMap(mailbox -> BlockingCalls.flux(() -> matching(session, mailbox, query)))
         .map(MailboxMessage::getMessageId)
         .distinct()
         .take(limit);
