@@ -122,6 +122,8 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
         if (!announced.contains(uid.asLong())) {
           added.add(uid.asLong());
         }
+        // A keyword that first comes with a new message (APPEND, COPY, delivery) is announced in FLAGS as a STORE's.
+        noteFlags(a.getMetaData(uid).getFlags());
       }
     } else if (event instanceof Expunged e) {
       for (MessageUid uid : e.getUids()) {
