@@ -1,6 +1,8 @@
 package dovetail.proxy.search;
 
 import dovetail.proxy.mailbox.BlockingCalls;
+import dovetail.proxy.mailbox.MessageGoneException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -104,7 +106,14 @@ final class SortProcessor implements ImapProcessor {
       MessageResultIterator it = mailbox.getMessages(range, FetchGroup.HEADERS, mailboxSession);
       while (it.hasNext()) {
         MessageResult m = it.next();
-        entries.add(order.entry(m));
+        try {
+          entries.add(order.entry(m));
+        } catch (IOException e) {
+          if (!MessageGoneException.causedBy(e)) {
+            throw e;
+          }
+          // Expunged by another writer while the SORT ran: left out, as SEARCH and FETCH leave it out (the SORT failed).
+        }
       }
     }
     List<Long> out = new ArrayList<>();
