@@ -10,6 +10,7 @@ import dovetail.store.UserChanges;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,7 @@ final class FolderState {
   static final String HIGHEST_KEY = ModSeqCeiling.HIGHEST_KEY;
   static final String LEGACY_KEY = ModSeqCeiling.LEGACY_KEY;
   static final long RESERVE = 1000;
+  private static final int GONE_KEPT = 10_000;
 
   /** What changed since the last look; messages in ascending UID order. */
   record Changes(List<StoredMessage> added, Map<Long, StoredMessage> expunged, List<FlagChange> flags) {
@@ -85,6 +87,17 @@ final class FolderState {
   private long highest;
   private long ceiling;
   private final Map<Long, Long> modSeqs = new HashMap<>();
+  /**
+   * The mod-sequences of the UIDs expunged last through this process (at most {@value #GONE_KEPT}): a response
+   * written for such a message as it goes (another session's FETCH or STORE) must not fall back to the base, which
+   * is below every mod-sequence handed out since (walk-through 12, T4: {@code MODSEQ (1)}).
+   */
+  private final Map<Long, Long> goneAt = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+      return size() > GONE_KEPT;
+    }
+  };
   private final Map<Long, StoredMessage> known = new TreeMap<>();
   private final ExpungeLog expunges = new ExpungeLog();
   /** The legacy HIGHESTMODSEQ that every message and expunge is above ({@link #applyLegacy}), and the one wanted. */
@@ -165,6 +178,7 @@ final class FolderState {
         base = raised;
         highest = raised;
         modSeqs.clear();
+        goneAt.clear();
         at = base;
         LOG.info("{}: the legacy HIGHESTMODSEQ rose to {}: every message has mod-sequence {} now, so that the legacy"
             + " server's clients resync their flags here", folder.name(), legacy, raised);
@@ -185,7 +199,11 @@ final class FolderState {
   }
 
   synchronized long modSeq(long uid) {
-    return modSeqs.getOrDefault(uid, base);
+    Long modSeq = modSeqs.get(uid);
+    if (modSeq == null && !goneAt.isEmpty()) {
+      modSeq = goneAt.get(uid);
+    }
+    return modSeq == null ? base : modSeq;
   }
 
   synchronized long highest() {
@@ -244,6 +262,7 @@ final class FolderState {
     for (long uid : uids) {
       known.remove(uid);
       modSeqs.remove(uid);
+      goneAt.put(uid, modSeq);
     }
     expunges.record(folder, modSeq, gone);
     return highest;

@@ -171,6 +171,20 @@ class FolderStateTest {
     assertEquals(Flags.NONE, changes.flags().get(0).before());
   }
 
+  /** A response written for a message as another session expunges it carries no mod-sequence below its last. */
+  @Test
+  void anExpungedMessagesModSeqDoesNotGoBackToTheBase() {
+    Mailbox inbox = folderWithTwoMessages(Map.of());
+    FolderState state = new FolderState();
+    state.ensureLoaded(inbox);
+    long changed = state.next(inbox);
+    state.recordFlags(inbox.messages().get(1), changed);
+    assertEquals(changed, state.modSeq(2));
+    state.recordExpunged(inbox, List.of(2L));
+    assertTrue(state.modSeq(2) >= changed, state.modSeq(2) + " >= " + changed);
+    assertEquals(state.highest(), state.modSeq(2), "the expunge's own mod-sequence");
+  }
+
   @Test
   void expungesAreRecordedWithTheirModSeqAndOldGapsAtTheLoadBase() throws Exception {
     Mailbox inbox = folderWithTwoMessages(Map.of());
