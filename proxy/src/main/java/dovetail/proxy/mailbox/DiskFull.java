@@ -1,10 +1,9 @@
 package dovetail.proxy.mailbox;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +13,9 @@ import java.util.List;
  * the server runs in (LC_MESSAGES), so the text is what tells them apart from other I/O errors.
  */
 public final class DiskFull {
-  /** Linux's device that refuses every write with ENOSPC. */
+  /** Linux's device that refuses every write with ENOSPC: character device 1:7. */
   private static final Path ALWAYS_FULL = Path.of("/dev/full");
+  private static final long FULL_DEVICE = (1 << 8) | 7;
   private static final List<String> ERRNO_TEXTS = errnoTexts();
 
   private DiskFull() {}
@@ -36,19 +36,18 @@ public final class DiskFull {
 
   /**
    * strerror(ENOSPC) and strerror(EDQUOT) of glibc and musl in English, and ENOSPC's text in this JVM's language,
-   * learned once from {@code /dev/full}. (EDQUOT has no such device: in another language a full quota is not
-   * recognized.)
+   * learned once from {@code /dev/full} (EDQUOT has no such device: in another language a full quota is not
+   * recognized). Only from the real device (character device 1:7), through a stream (a FileChannel on an interrupted
+   * thread fails with no text, and the text would then be lost for good).
    */
   private static List<String> errnoTexts() {
     List<String> texts = new ArrayList<>(List.of("No space left on device", "Disk quota exceeded"));
-    FileChannel full;
-    try {
-      full = FileChannel.open(ALWAYS_FULL, StandardOpenOption.WRITE);
-    } catch (IOException | UnsupportedOperationException | SecurityException noSuchDevice) {
+    if (!isTheFullDevice()) {
       return texts;
     }
-    try (full) {
-      full.write(ByteBuffer.allocate(1));
+    try (FileOutputStream full = new FileOutputStream(ALWAYS_FULL.toFile())) {
+      full.write(0);
+      full.flush();
     } catch (IOException noSpace) {
       String text = noSpace.getMessage();
       if (text != null && !text.isBlank() && !texts.contains(text)) {
@@ -56,5 +55,14 @@ public final class DiskFull {
       }
     }
     return List.copyOf(texts);
+  }
+
+  private static boolean isTheFullDevice() {
+    try {
+      Object rdev = Files.readAttributes(ALWAYS_FULL, "unix:rdev").get("rdev");
+      return rdev instanceof Long device && device == FULL_DEVICE;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      return false;
+    }
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,16 @@ class DiskFullLocaleIT {
 
   @Test
   void aFullDiskInGermanIsAFullDisk() throws Exception {
+    assertRecognizedInGerman();
+  }
+
+  /** DiskFull learns the local text on its first use; on an interrupted thread it once learned nothing, for good. */
+  @Test
+  void aFullDiskInGermanIsAFullDiskWhenFirstAskedOnAnInterruptedThread() throws Exception {
+    assertRecognizedInGerman("interrupted");
+  }
+
+  private void assertRecognizedInGerman(String... probeArgs) throws Exception {
     assumeTrue(Files.exists(Path.of("/dev/full")), "no /dev/full on this machine");
     assumeTrue(Files.exists(GERMAN_SOURCE) && Files.exists(GERMAN_LIBC_TEXTS),
         "skipped: no German locale source or libc texts (Debian packages locales and libc-l10n)");
@@ -34,8 +46,10 @@ class DiskFullLocaleIT {
     assumeTrue(define.waitFor(60, TimeUnit.SECONDS) && define.exitValue() == 0, "skipped: localedef failed");
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder probe = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        DiskFullProbe.class.getName()).redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        DiskFullProbe.class.getName()));
+    command.addAll(List.of(probeArgs));
+    ProcessBuilder probe = new ProcessBuilder(command).redirectErrorStream(true);
     probe.environment().put("LOCPATH", locales.toString());
     probe.environment().put("LANG", "de_DE.UTF-8");
     probe.environment().put("LC_ALL", "de_DE.UTF-8");
