@@ -63,6 +63,8 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
   private boolean loaded;
   private Flags applicableFlags = new Flags();
   private boolean newApplicableFlags;
+  /** The flags of the last FLAGS line the client was sent ({@link ViewResponder}). */
+  private Flags toldFlags = new Flags();
   private boolean deletedByOtherSession;
 
   private final AtomicReference<Registration> registration = new AtomicReference<>();
@@ -274,9 +276,33 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
     return newApplicableFlags;
   }
 
+  /**
+   * After James sent FLAGS: still "new" if a keyword came after the line was made (another session's APPEND between
+   * James's reading of the flags and this call), so that the next command sends FLAGS again; otherwise the client saw
+   * the keyword in FETCH and never in FLAGS (walk-through 12, T2/T8).
+   */
   @Override
   public synchronized void resetNewApplicableFlags() {
-    newApplicableFlags = false;
+    newApplicableFlags = !toldFlags.contains(applicableFlags);
+  }
+
+  /** A FLAGS line is on its way to the client with {@code flags}. */
+  synchronized void toldFlags(Flags flags) {
+    toldFlags = new Flags(flags);
+  }
+
+  /**
+   * Whether {@code flags} (a FETCH's) hold a keyword that no FLAGS line told the client of: one that another session
+   * set after this session last looked (its event not here yet). It joins the applicable flags.
+   */
+  synchronized boolean untoldKeyword(Flags flags) {
+    for (String keyword : flags.getUserFlags()) {
+      if (!toldFlags.contains(keyword)) {
+        noteFlags(flags);
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -80,4 +80,36 @@ class SharedStoreDovecotIT {
     }
     assertTrue(dovecot.logProblems().isEmpty(), dovecot.logProblems().toString());
   }
+
+  /**
+   * A keyword another writer set a moment ago, which a FETCH shows before the folder's view has heard of it, comes with
+   * FLAGS first (RFC 3501 §7.2.6; imaptest: "Keyword used without being in FLAGS").
+   */
+  @Test
+  void aKeywordAnotherWriterSetIsInFlagsBeforeAFetchShowsIt() throws Exception {
+    byte[] message = "Subject: keyword\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      imap.command("LOGIN alice secret");
+      imap.command("CREATE Keywords");
+      imap.append("Keywords", "()", message);
+      assertTrue(RawImap.last(imap.command("SELECT Keywords")).contains(" OK "));
+      try (ImapProbe probe = ImapProbe.login(dovecot, USER)) {
+        probe.addFlags("Keywords", 1, List.of("$SetByDovecot"));
+      }
+      List<String> fetched = imap.command("FETCH 1 (FLAGS)");
+      int fetch = indexOf(fetched, l -> l.startsWith("* 1 FETCH") && l.contains("$SetByDovecot"));
+      assertTrue(fetch >= 0, "the FETCH shows the keyword: " + fetched);
+      int flags = indexOf(fetched, l -> l.startsWith("* FLAGS (") && l.contains("$SetByDovecot"));
+      assertTrue(flags >= 0 && flags < fetch, "FLAGS lists it first: " + fetched);
+    }
+  }
+
+  private static int indexOf(List<String> lines, java.util.function.Predicate<String> match) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (match.test(lines.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }
