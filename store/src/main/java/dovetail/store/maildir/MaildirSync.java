@@ -812,7 +812,9 @@ final class MaildirSync {
     return -1;
   }
 
+  /** An I/O failure as the store's error; one without a message (ClosedByInterruptException) by its kind. */
   static StoreException io(String what, IOException e) {
-    return new StoreException(StoreError.IO, what + ": " + e.getMessage(), e);
+    String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return new StoreException(StoreError.IO, what + ": " + why, e);
   }
 }
