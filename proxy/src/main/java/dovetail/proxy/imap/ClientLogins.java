@@ -91,6 +91,8 @@ final class ClientLogins implements ImapProcessor {
 
   /** James's AUTHENTICATE, the same way as {@link Login}; with an authorization id (a master login) James's own. */
   private static final class Authenticate extends AuthenticateProcessor {
+    private static final HumanReadableText ABORTED =
+        new HumanReadableText("dovetail.imap.AUTHENTICATE_ABORTED", "Authentication aborted by client.");
     private final StatusResponseFactory responses;
     private final PasswordLogin.Steps steps = new PasswordLogin.Steps(this::getMailboxManager, this::provisionInbox,
         this::okComplete, this::manageFailureCount, this::no);
@@ -123,7 +125,12 @@ final class ClientLogins implements ImapProcessor {
       }
       responder.respond(new AuthenticateResponse());
       session.pushLineHandler((answering, line) -> {
-        doPlainAuth(withoutLineEnd(line), answering, request, responder);
+        String answer = withoutLineEnd(line);
+        if (answer.equals("*")) { // RFC 3501 §6.2.2: the client cancels; not a failed login
+          taggedBad(request, responder, ABORTED);
+        } else {
+          doPlainAuth(answer, answering, request, responder);
+        }
         answering.popLineHandler();
         responder.flush();
       });

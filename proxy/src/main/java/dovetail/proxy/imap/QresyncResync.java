@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import dovetail.proxy.mailbox.BlockingCalls;
 import dovetail.proxy.mailbox.MailboxBackend;
 import dovetail.store.UidSet;
 import dovetail.store.Uids;
@@ -115,7 +116,7 @@ final class QresyncResync implements ImapProcessor {
     if (mailboxSession == null) {
       return Mono.empty();
     }
-    return Mono.fromCallable(() -> mailboxes.getMailbox(
+    return BlockingCalls.mono(() -> mailboxes.getMailbox(
             PathConverter.forSession(session).buildFullPath(select.getMailboxName()), mailboxSession).getId())
         .flatMap(id -> backend.refresh(mailboxSession, id).thenReturn(id))
         .onErrorResume(e -> Mono.empty()); // James's SELECT meets the same problem and answers it

@@ -24,8 +24,9 @@ public final class BlockingCalls {
     });
   }
 
+  /** {@code flux} is made (which may already read the store) where it is subscribed to, by the same rule. */
   public static <T> Flux<T> flux(Supplier<Flux<T>> flux) {
-    return Flux.defer(() -> mustNotBlock() ? flux.get().subscribeOn(Schedulers.boundedElastic()) : flux.get());
+    return Flux.defer(() -> mustNotBlock() ? Flux.defer(flux).subscribeOn(Schedulers.boundedElastic()) : flux.get());
   }
 
   /** Whether the current thread is one that serves many connections or tasks and must never wait. */

@@ -148,6 +148,26 @@ class MasterLoginCommandIT {
     assertEquals("+ ", authenticateContinuation(dovetail.imapPort()));
   }
 
+  /** A client that cancels AUTHENTICATE ("*", RFC 3501 §6.2.2) gets BAD, as from Dovecot, not a failed login. */
+  @Test
+  void authenticateCancelledByTheClientIsBadAsInDovecot() throws Exception {
+    for (int port : new int[] {dovecot().imapPort(), dovetail.imapPort()}) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(30_000);
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+        in.readLine();
+        OutputStream out = s.getOutputStream();
+        out.write("a AUTHENTICATE PLAIN\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertTrue(in.readLine().startsWith("+"));
+        out.write("*\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String answer = in.readLine();
+        assertTrue(answer.startsWith("a BAD ") && answer.contains("Authentication aborted by client"), port + ": " + answer);
+      }
+    }
+  }
+
   private static String authenticateContinuation(int port) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(30_000);
