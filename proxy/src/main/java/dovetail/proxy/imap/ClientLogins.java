@@ -129,7 +129,9 @@ final class ClientLogins implements ImapProcessor {
         if (answer.equals("*")) { // RFC 3501 §6.2.2: the client cancels; not a failed login
           taggedBad(request, responder, ABORTED);
         } else {
-          doPlainAuth(answer, answering, request, responder);
+          try (LoginClient.Scope waits = LoginClient.mayWait()) { // as LOGIN's check, on LoginThreads (LoginThreads.run)
+            doPlainAuth(answer, answering, request, responder);
+          }
         }
         answering.popLineHandler();
         responder.flush();
