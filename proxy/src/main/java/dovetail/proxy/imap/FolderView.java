@@ -44,7 +44,8 @@ import reactor.core.publisher.Mono;
  * James holds back during FETCH, STORE and SEARCH. A message added and expunged in between is never announced.
  *
  * <p>\Recent stays with James's SelectedMailboxImpl, which SELECT fills; {@link SelectionEventBus} keeps that one
- * from listening to events, so it holds nothing else.
+ * from listening to events, so it holds nothing else. A message that arrives while the folder is selected is recent
+ * in one session only ({@link RecentClaims}).
  */
 final class FolderView implements SelectedMailbox, EventListener.ReactiveEventListener {
   private final SelectedMailbox james;
@@ -191,8 +192,10 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
       return false;
     }
     announced.addAll(added);
-    // New to this session too, counted in the RECENT that James sends after the EXISTS.
-    added.forEach(uid -> james.addRecent(MessageUid.of(uid)));
+    // Recent in the first session to announce it (RecentClaims), counted in the RECENT that James sends after EXISTS.
+    String user = mailboxSession.getUser().asString();
+    added.stream().filter(uid -> RecentClaims.claim(user, mailboxId, uid))
+        .forEach(uid -> james.addRecent(MessageUid.of(uid)));
     added.clear();
     return true;
   }
