@@ -97,7 +97,8 @@ final class DovetailProcessor implements ImapProcessor {
   }
 
   private Mono<Void> processCommand(ImapMessage message, Responder responder, ImapSession session) {
-    ImapSession view = FolderViewSession.of(session, SessionView.of(session, rule), backend.eventBus());
+    ImapSession view = FolderViewSession.of(session, SessionView.of(session, rule), backend.eventBus(),
+        backend.recentClaims());
     poller.watch(session);
     String copySource = message instanceof AbstractMessageRangeRequest range
         ? ResponseCodeFix.copySource(range, session.getSelected()) : null;

@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import dovetail.proxy.mailbox.RecentClaims;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import org.apache.james.mailbox.events.MailboxEvents.FlagsUpdated;
 import org.apache.james.mailbox.events.MailboxEvents.MailboxDeletion;
 import org.apache.james.mailbox.events.MailboxEvents.MailboxEvent;
 import org.apache.james.mailbox.events.MailboxIdRegistrationKey;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.MessageRange;
@@ -70,15 +72,27 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
 
   private final AtomicReference<Registration> registration = new AtomicReference<>();
   private final IdleRounds idle;
+  private final RecentClaims recentClaims;
+  private final long uidValidity;
 
   /** @param james James's selected mailbox for this selection (holds \Recent) */
-  FolderView(SelectedMailbox james, MailboxSession mailboxSession, EventBus eventBus) {
+  FolderView(SelectedMailbox james, MailboxSession mailboxSession, EventBus eventBus, RecentClaims recentClaims) {
     this.james = james;
     this.messageManager = james.getMessageManager();
     this.mailboxId = james.getMailboxId();
     this.mailboxSession = mailboxSession;
     this.eventBus = eventBus;
     this.idle = new IdleRounds(mailboxId.serialize());
+    this.recentClaims = recentClaims;
+    this.uidValidity = uidValidity(messageManager);
+  }
+
+  private static long uidValidity(MessageManager messageManager) {
+    try {
+      return messageManager.getMailboxEntity().getUidValidity().asLong();
+    } catch (MailboxException e) {
+      return 0; // only the \Recent claims are keyed by it
+    }
   }
 
   /** Listens to the folder, then loads what it holds: an event in between is neither lost nor counted twice. */
@@ -194,7 +208,7 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
     announced.addAll(added);
     // Recent in the first session to announce it (RecentClaims), counted in the RECENT that James sends after EXISTS.
     String user = mailboxSession.getUser().asString();
-    added.stream().filter(uid -> RecentClaims.claim(user, mailboxId, uid))
+    added.stream().filter(uid -> recentClaims.claim(user, mailboxId, uidValidity, uid))
         .forEach(uid -> james.addRecent(MessageUid.of(uid)));
     added.clear();
     return true;

@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import dovetail.proxy.mailbox.RecentClaims;
 import java.lang.reflect.Method;
 import org.apache.james.events.EventBus;
 import org.apache.james.imap.api.process.ImapSession;
@@ -14,25 +15,27 @@ final class FolderViewSession extends SessionOverlay {
   private static final String ATTRIBUTE = FolderViewSession.class.getName();
 
   private final EventBus eventBus;
+  private final RecentClaims recentClaims;
 
-  private FolderViewSession(ImapSession target, EventBus eventBus) {
+  private FolderViewSession(ImapSession target, EventBus eventBus, RecentClaims recentClaims) {
     super(target);
     this.eventBus = eventBus;
+    this.recentClaims = recentClaims;
   }
 
   /**
    * The view of {@code session} (made once per connection) over {@code seen}, the session as the layers before
    * this one present it.
    */
-  static ImapSession of(ImapSession session, ImapSession seen, EventBus eventBus) {
-    return once(session, ATTRIBUTE, () -> new FolderViewSession(seen, eventBus));
+  static ImapSession of(ImapSession session, ImapSession seen, EventBus eventBus, RecentClaims recentClaims) {
+    return once(session, ATTRIBUTE, () -> new FolderViewSession(seen, eventBus, recentClaims));
   }
 
   @Override
   Object overlay(Method method, Object[] args) {
     if (method.getName().equals("selected") && args != null && args.length == 1
         && args[0] instanceof SelectedMailbox james && !(james instanceof FolderView)) {
-      FolderView view = new FolderView(james, target.getMailboxSession(), eventBus);
+      FolderView view = new FolderView(james, target.getMailboxSession(), eventBus, recentClaims);
       return target.selected(view).then(view.start());
     }
     return PASS;

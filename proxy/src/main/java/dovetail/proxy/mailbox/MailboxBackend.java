@@ -50,6 +50,7 @@ public final class MailboxBackend {
   /** Cached header bytes (for SEARCH on header fields): 32 MB, some 30,000 ordinary headers. */
   private static final long HEADER_CACHE_BYTES = 32L << 20;
 
+  private final RecentClaims recentClaims = new RecentClaims();
   private final MetricFactory metrics;
   private final EventBus eventBus;
   private final StoreMapperFactory mappers;
@@ -109,6 +110,11 @@ public final class MailboxBackend {
 
   public SubscriptionManager subscriptionManager() {
     return subscriptions;
+  }
+
+  /** Which session each new message is \Recent in, for every IMAP listener of this server. */
+  public RecentClaims recentClaims() {
+    return recentClaims;
   }
 
   public EventBus eventBus() {
