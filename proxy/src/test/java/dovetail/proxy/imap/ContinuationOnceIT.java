@@ -42,13 +42,6 @@ class ContinuationOnceIT {
     }
   }
 
-  private static RawImap selected() throws Exception {
-    RawImap imap = RawImap.connect(dovetail.imapPort());
-    assertTrue(RawImap.last(imap.command("LOGIN alice secret")).contains("OK"));
-    assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains("OK"));
-    return imap;
-  }
-
   /** The lines up to and including the tagged one, less untagged updates (which may come at any time). */
   private static List<String> answeredLines(RawImap imap, String tag) throws Exception {
     List<String> lines = new ArrayList<>();
@@ -65,7 +58,7 @@ class ContinuationOnceIT {
   @Test
   void doneSentAsSoonAsIdleIsContinuedGetsOnlyTheTaggedOk() throws Exception {
     List<String> wrong = new ArrayList<>();
-    try (RawImap imap = selected()) {
+    try (RawImap imap = RawImap.selected(dovetail.imapPort(), "alice", "secret", "INBOX")) {
       for (int i = 0; i < ROUNDS; i++) {
         String tag = "i" + i;
         imap.send(tag + " IDLE");
@@ -85,7 +78,7 @@ class ContinuationOnceIT {
   @Test
   void doneSentWithIdleGetsOneContinuationAndOneTaggedOk() throws Exception {
     List<String> wrong = new ArrayList<>();
-    try (RawImap imap = selected()) {
+    try (RawImap imap = RawImap.selected(dovetail.imapPort(), "alice", "secret", "INBOX")) {
       for (int i = 0; i < ROUNDS; i++) {
         String tag = "p" + i;
         imap.send(tag + " IDLE\r\nDONE");
@@ -127,7 +120,7 @@ class ContinuationOnceIT {
       }
     });
     Pattern untagged = Pattern.compile("\\* (\\d+ (EXISTS|RECENT|EXPUNGE|FETCH \\(.*\\))|OK .*)");
-    try (RawImap imap = selected()) {
+    try (RawImap imap = RawImap.selected(dovetail.imapPort(), "alice", "secret", "INBOX")) {
       writer.start();
       for (int i = 0; i < ROUNDS * 2; i++) {
         String tag = "u" + i;

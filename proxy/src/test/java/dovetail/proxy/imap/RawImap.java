@@ -33,6 +33,19 @@ final class RawImap implements AutoCloseable {
     return new RawImap(s);
   }
 
+  /** A connection logged in as {@code user} with {@code folder} selected; throws if either is refused. */
+  static RawImap selected(int port, String user, String password, String folder) throws IOException {
+    RawImap imap = connect(port);
+    for (String command : List.of("LOGIN " + user + " " + password, "SELECT " + folder)) {
+      String answer = last(imap.command(command));
+      if (!answer.contains(" OK ")) {
+        imap.close();
+        throw new IOException(command.split(" ")[0] + " refused: " + answer);
+      }
+    }
+    return imap;
+  }
+
   /** A connection from {@code localAddress} (another loopback address: another client, for the servers). */
   static RawImap connectFrom(String localAddress, int port) throws IOException {
     Socket s = new Socket();

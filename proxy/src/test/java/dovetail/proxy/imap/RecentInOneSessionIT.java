@@ -32,16 +32,12 @@ class RecentInOneSessionIT {
     }
   }
 
-  private static RawImap selecting() throws Exception {
-    RawImap imap = RawImap.connect(dovetail.imapPort());
-    assertTrue(RawImap.last(imap.command("LOGIN alice secret")).contains(" OK "));
-    assertTrue(RawImap.last(imap.command("SELECT INBOX")).contains(" OK "));
-    return imap;
-  }
-
   @Test
   void aNewMessageIsRecentInOneOfTheSessionsThatSeeItArrive() throws Exception {
-    try (RawImap a = selecting(); RawImap b = selecting(); RawImap c = RawImap.connect(dovetail.imapPort())) {
+    int port = dovetail.imapPort();
+    try (RawImap a = RawImap.selected(port, "alice", "secret", "INBOX");
+        RawImap b = RawImap.selected(port, "alice", "secret", "INBOX");
+        RawImap c = RawImap.connect(port)) {
       c.command("LOGIN alice secret");
       assertTrue(RawImap.last(c.append("INBOX", "()", "Subject: new\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)))
           .contains(" OK "));
