@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One user's Dovecot-compatible Maildir++ store. Folder names are what clients see: Unicode, levels
@@ -27,6 +28,22 @@ public interface MailStore {
 
   /** @throws StoreException NOT_FOUND, UNREADABLE (the server may not look into its directory) */
   Mailbox open(String folder);
+
+  /**
+   * {@link #open}, or empty for a folder the server may not read (UNREADABLE), whose reason goes to {@code unreadable}:
+   * for the work that goes on with a user's other folders.
+   */
+  default Optional<Mailbox> openIfReadable(String folder, Consumer<String> unreadable) {
+    try {
+      return Optional.of(open(folder));
+    } catch (StoreException e) {
+      if (e.error() != StoreError.UNREADABLE) {
+        throw e;
+      }
+      unreadable.accept(e.getMessage());
+      return Optional.empty();
+    }
+  }
 
   /**
    * The folder read without writing anything ({@link MailboxPeek}); empty when it does not exist.

@@ -7,7 +7,7 @@ import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailStore;
-import dovetail.store.StoreError;
+import dovetail.store.Mailbox;
 import dovetail.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
@@ -327,17 +327,13 @@ public final class UserMigration {
       if (withState.contains(local)) {
         continue;
       }
-      try {
-        if (FolderState.of(store.open(local).dovetailState()).isPresent()) {
-          withState.add(local); // set up earlier; gone from the legacy LIST since
+      Optional<Mailbox> box = store.openIfReadable(local, why -> {
+        if (problems.stream().noneMatch(p -> p.contains(why))) { // the skeleton may have said so
+          problems.add(why); // the others are migrated all the same
         }
-      } catch (StoreException e) {
-        if (e.error() != StoreError.UNREADABLE) {
-          throw e;
-        }
-        if (problems.stream().noneMatch(p -> p.contains(e.getMessage()))) { // the skeleton may have said so
-          problems.add(e.getMessage()); // the others are migrated all the same
-        }
+      });
+      if (box.isPresent() && FolderState.of(box.get().dovetailState()).isPresent()) {
+        withState.add(local); // set up earlier; gone from the legacy LIST since
       }
     }
     if (onlyFolders.isEmpty()) {

@@ -14,7 +14,6 @@ import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
-import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.UidlFormat;
 import java.time.Clock;
@@ -98,15 +97,7 @@ final class LateMailSync {
    * checked (walk-through 11, W5: one such folder stopped the check of every folder after it).
    */
   private static Optional<Mailbox> readable(MailStore store, String folder) {
-    try {
-      return Optional.of(store.open(folder));
-    } catch (StoreException e) {
-      if (e.error() != StoreError.UNREADABLE) {
-        throw e;
-      }
-      LOG.warn("late mail of {} not checked: {}", folder, e.getMessage());
-      return Optional.empty();
-    }
+    return store.openIfReadable(folder, why -> LOG.warn("late mail of {} not checked: {}", folder, why));
   }
 
   /**

@@ -422,15 +422,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (!store.exists(folder)) {
       return false;
     }
-    Optional<FolderState> state;
-    try {
-      state = FolderState.of(store.open(folder).dovetailState());
-    } catch (StoreException e) {
-      if (e.error() == StoreError.UNREADABLE) {
-        return false; // nothing to migrate into it: the command goes on, and is refused where the folder is opened
-      }
-      throw e;
-    }
+    // One the server may not read has nothing to migrate into: the command goes on, and is refused where it opens it.
+    Optional<FolderState> state = store.openIfReadable(folder, why -> { })
+        .flatMap(box -> FolderState.of(box.dovetailState()));
     return state.isPresent() && resumable(state.get());
   }
 
@@ -773,16 +767,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private static List<String> remaining(MailStore store, FolderRun.Origin origin, List<String> problems) {
     List<String> out = new ArrayList<>();
     for (String folder : store.listFolders()) {
-      Optional<FolderState> s;
-      try {
-        s = FolderState.of(store.open(folder).dovetailState());
-      } catch (StoreException e) {
-        if (e.error() != StoreError.UNREADABLE) {
-          throw e;
-        }
-        problems.add(e.getMessage()); // nothing can be migrated into it: the user is not complete, and says why
-        continue;
-      }
+      // Nothing can be migrated into a folder the server may not read: the user is not complete, and says why.
+      Optional<FolderState> s = store.openIfReadable(folder, problems::add)
+          .flatMap(box -> FolderState.of(box.dovetailState()));
       if (s.isPresent() && (resumable(s.get()) || (origin == FolderRun.Origin.ADMIN && s.get() == FolderState.FAILED))) {
         out.add(folder);
       }
