@@ -55,6 +55,13 @@ public final class RecordFile {
       throw new NoSuchFileException(file.toString()); // made whole, with its header and owner, by StoreFiles.replace
     }
     try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
+      if (Files.size(file) == 0) { // by name: the stream's channel would close on an interrupt
+        // Removed since the check, and made again by this open (java.io cannot open without creating): a record
+        // without its header, owned by the server's user. Undone, and made whole by the caller's next write.
+        out.close();
+        Files.deleteIfExists(file);
+        throw new NoSuchFileException(file.toString());
+      }
       out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
       if (sync) {
         out.getFD().sync();

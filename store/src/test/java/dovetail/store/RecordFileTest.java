@@ -38,4 +38,15 @@ class RecordFileTest {
     assertThrows(NoSuchFileException.class, () -> RecordFile.append(file, "expunged 1", false));
     assertTrue(Files.notExists(file), "made whole, with its header and owner, by its first write");
   }
+
+  /**
+   * An empty file is what the append's own open leaves when the record was removed after its check (java.io creates
+   * what it opens): no line goes into a record without its header, and the file is not left behind (review 14, F8).
+   */
+  @Test
+  void anEmptyFileIsTakenAsNoRecord() throws Exception {
+    Path file = Files.createFile(dir.resolve("dovetail-changes"));
+    assertThrows(NoSuchFileException.class, () -> RecordFile.append(file, "expunged 1", false));
+    assertTrue(Files.notExists(file), "made whole, with its header and owner, by its first write");
+  }
 }
