@@ -26,10 +26,11 @@ import reactor.core.publisher.Mono;
  */
 final class IdleRounds {
   private static final Logger LOG = LoggerFactory.getLogger(IdleRounds.class);
-  /** How long DONE waits for a round under way; a round that takes longer is left to finish after the OK. */
-  private static final Duration ROUND_WAIT = Duration.ofSeconds(5);
+  /** How long DONE waits for a round under way; a session whose round takes longer is ended (see {@link #done}). */
+  private static final Duration ROUND_WAIT = Duration.ofSeconds(10);
 
   private final String folder;
+  private final Duration roundWait;
   private EventListener.ReactiveEventListener listener;
   private boolean answered;
   private boolean running;
@@ -37,7 +38,12 @@ final class IdleRounds {
 
   /** @param folder the folder's id, for the log */
   IdleRounds(String folder) {
+    this(folder, ROUND_WAIT);
+  }
+
+  IdleRounds(String folder, Duration roundWait) {
     this.folder = folder;
+    this.roundWait = roundWait;
   }
 
   /** An IDLE command starts listening; its rounds wait until it has been answered. */
@@ -82,17 +88,21 @@ final class IdleRounds {
   /**
    * DONE: no round starts from now on, and one under way is waited for (briefly; DONE's line handler runs here, off
    * the event loop), so that it is over before DONE is answered.
+   *
+   * @throws SessionMustEnd when the round is still under way after the wait: it would go on writing into the next
+   *     commands' answers, about whatever the session has selected by then, and dropping its lines would leave the
+   *     client's sequence numbers behind the server's; a client that reconnects resynchronizes
    */
   synchronized void done() {
     stop();
-    long deadline = System.nanoTime() + ROUND_WAIT.toNanos();
+    long deadline = System.nanoTime() + roundWait.toNanos();
     try {
       while (running) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          LOG.warn("a round of IDLE updates for {} is still under way after {} s; DONE is answered all the same",
-              folder, ROUND_WAIT.toSeconds());
-          return;
+          LOG.warn("a round of IDLE updates for {} is still under way after {} ms at DONE; the session is ended",
+              folder, roundWait.toMillis());
+          throw new SessionMustEnd("IDLE updates took too long, please reconnect");
         }
         wait(Math.max(1, left / 1_000_000));
       }

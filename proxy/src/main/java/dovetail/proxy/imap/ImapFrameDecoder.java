@@ -166,6 +166,10 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
           // The client left while the handler ran (IDLE's DONE, then a reset): James's session then finds no decoder
           // to pop the handler from (a NullPointerException). Nothing is left to answer.
           LOG.debug("line handler ended after the client left: {}", failed.toString());
+        } else if (failed instanceof SessionMustEnd end) {
+          LOG.info("session ended: {}", end.getMessage());
+          close(ctx, Unpooled.copiedBuffer("* BYE " + end.getMessage() + "\r\n", StandardCharsets.US_ASCII));
+          return;
         } else if (failed != null) {
           ctx.fireExceptionCaught(failed);
         }
