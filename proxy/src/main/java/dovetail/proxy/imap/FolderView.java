@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.mail.Flags;
 import org.apache.james.events.Event;
@@ -73,10 +74,14 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
   private final AtomicReference<Registration> registration = new AtomicReference<>();
   private final IdleRounds idle;
   private final RecentClaims recentClaims;
-  private final long uidValidity;
+  private final BooleanSupplier readOnly;
 
-  /** @param james James's selected mailbox for this selection (holds \Recent) */
-  FolderView(SelectedMailbox james, MailboxSession mailboxSession, EventBus eventBus, RecentClaims recentClaims) {
+  /**
+   * @param james James's selected mailbox for this selection (holds \Recent)
+   * @param readOnly whether the session has the folder open read-only (EXAMINE) now: it claims no \Recent message
+   */
+  FolderView(SelectedMailbox james, MailboxSession mailboxSession, EventBus eventBus, RecentClaims recentClaims,
+      BooleanSupplier readOnly) {
     this.james = james;
     this.messageManager = james.getMessageManager();
     this.mailboxId = james.getMailboxId();
@@ -84,15 +89,7 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
     this.eventBus = eventBus;
     this.idle = new IdleRounds(mailboxId.serialize());
     this.recentClaims = recentClaims;
-    this.uidValidity = uidValidity(messageManager);
-  }
-
-  private static long uidValidity(MessageManager messageManager) {
-    try {
-      return messageManager.getMailboxEntity().getUidValidity().asLong();
-    } catch (MailboxException e) {
-      return 0; // only the \Recent claims are keyed by it
-    }
+    this.readOnly = readOnly;
   }
 
   /** Listens to the folder, then loads what it holds: an event in between is neither lost nor counted twice. */
@@ -207,9 +204,7 @@ final class FolderView implements SelectedMailbox, EventListener.ReactiveEventLi
     }
     announced.addAll(added);
     // Recent in the first session to announce it (RecentClaims), counted in the RECENT that James sends after EXISTS.
-    String user = mailboxSession.getUser().asString();
-    added.stream().filter(uid -> recentClaims.claim(user, mailboxId, uidValidity, uid))
-        .forEach(uid -> james.addRecent(MessageUid.of(uid)));
+    recentClaims.claim(mailboxId, added, readOnly.getAsBoolean()).forEach(uid -> james.addRecent(MessageUid.of(uid)));
     added.clear();
     return true;
   }

@@ -35,7 +35,8 @@ final class FolderViewSession extends SessionOverlay {
   Object overlay(Method method, Object[] args) {
     if (method.getName().equals("selected") && args != null && args.length == 1
         && args[0] instanceof SelectedMailbox james && !(james instanceof FolderView)) {
-      FolderView view = new FolderView(james, target.getMailboxSession(), eventBus, recentClaims);
+      FolderView view = new FolderView(james, target.getMailboxSession(), eventBus, recentClaims,
+          () -> ReadOnlySelection.isReadOnly(target));
       return target.selected(view).then(view.start());
     }
     return PASS;

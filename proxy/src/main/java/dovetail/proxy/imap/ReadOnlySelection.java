@@ -49,6 +49,11 @@ final class ReadOnlySelection {
     this.responses = responses;
   }
 
+  /** Whether the session's folder was opened with EXAMINE. */
+  static boolean isReadOnly(ImapSession session) {
+    return Boolean.TRUE.equals(session.getAttribute(READ_ONLY));
+  }
+
   /**
    * The command for James to process: {@code message} itself, a FETCH made .PEEK, or empty when the command was
    * answered here.
@@ -58,7 +63,7 @@ final class ReadOnlySelection {
       session.setAttribute(READ_ONLY, message instanceof ExamineRequest);
       return Mono.just(message);
     }
-    if (session.getSelected() == null || !Boolean.TRUE.equals(session.getAttribute(READ_ONLY))) {
+    if (session.getSelected() == null || !isReadOnly(session)) {
       return Mono.just(message);
     }
     if (message instanceof FetchRequest fetch && fetch.getFetch().isSetSeen()) {

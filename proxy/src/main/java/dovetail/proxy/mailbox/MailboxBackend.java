@@ -50,7 +50,7 @@ public final class MailboxBackend {
   /** Cached header bytes (for SEARCH on header fields): 32 MB, some 30,000 ordinary headers. */
   private static final long HEADER_CACHE_BYTES = 32L << 20;
 
-  private final RecentClaims recentClaims = new RecentClaims();
+  private final RecentClaims recentClaims;
   private final MetricFactory metrics;
   private final EventBus eventBus;
   private final StoreMapperFactory mappers;
@@ -65,6 +65,7 @@ public final class MailboxBackend {
     eventBus = new GuardedEventBus(new InVMEventBus(new InVmEventDelivery(metrics), RetryBackoffConfiguration.DEFAULT,
         new MemoryEventDeadLetters()));
     users = new UserMailboxes.Registry(stores);
+    recentClaims = new RecentClaims(users);
     mappers = new StoreMapperFactory(users,
         new ShapeCache(SHAPE_CACHE_ENTRIES, HEADER_CACHE_BYTES), new ExternalChanges(eventBus), clock);
     this.sessions = sessions;

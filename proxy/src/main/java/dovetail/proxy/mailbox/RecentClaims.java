@@ -1,34 +1,39 @@
 package dovetail.proxy.mailbox;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import java.time.Duration;
-import java.util.LinkedHashSet;
+import dovetail.store.StoreException;
+import java.util.Collection;
 import java.util.Set;
+import org.apache.james.mailbox.exception.MailboxException;
 import org.apache.james.mailbox.model.MailboxId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Which session a message that arrives while the folder is selected is \Recent in: the first of the server's
- * sessions to announce it (RFC 3501 §2.3.2: in at most one session; every session with the folder open took it as
- * recent, and imaptest counted more recent messages than the folder held). Per user, folder and UIDVALIDITY (a folder
- * made again numbers from 1), the last {@value #KEPT} UIDs claimed; forgotten an hour after the folder's last arrival.
+ * Which of the new messages that a session with the folder selected learns of are \Recent in it ({@link
+ * RecentMessages}): in a read-write session those no session claimed before, which are then recent in it only; in a
+ * read-only (EXAMINE) one those no session claimed, without claiming them (RFC 3501 §2.3.2). A claim that cannot be
+ * read or written makes the messages not recent, never the command fail.
  */
 public final class RecentClaims {
-  private static final int KEPT = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(RecentClaims.class);
 
-  private final Cache<String, Set<Long>> claimed = Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(1)).build();
+  private final UserMailboxes.Registry users;
 
-  /** True for the first session that claims {@code uid} of the folder; false for every later one. */
-  public boolean claim(String user, MailboxId folder, long uidValidity, long uid) {
-    Set<Long> uids = claimed.get(user + "\0" + folder.serialize() + "\0" + uidValidity, k -> new LinkedHashSet<>());
-    synchronized (uids) {
-      if (!uids.add(uid)) {
-        return false;
-      }
-      if (uids.size() > KEPT) {
-        uids.remove(uids.iterator().next());
-      }
-      return true;
+  RecentClaims(UserMailboxes.Registry users) {
+    this.users = users;
+  }
+
+  /** The UIDs of {@code uids}, new in the folder, that are recent in the session. */
+  public Set<Long> claim(MailboxId folder, Collection<Long> uids, boolean readOnly) {
+    if (uids.isEmpty()) {
+      return Set.of();
+    }
+    try {
+      UserMailboxes.Folder f = users.folder((StoreMailboxId) folder);
+      return readOnly ? RecentMessages.unclaimed(f.mailbox(), uids) : RecentMessages.claim(f.mailbox(), uids);
+    } catch (MailboxException | StoreException e) {
+      LOG.warn("cannot tell whether new messages in folder {} are recent: {}", folder.serialize(), e.toString());
+      return Set.of();
     }
   }
 }

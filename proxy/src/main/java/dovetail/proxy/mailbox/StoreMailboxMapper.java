@@ -79,7 +79,7 @@ final class StoreMailboxMapper implements MailboxMapper {
       }
       String name = FolderNames.toStore(path.getName(), delimiter);
       try {
-        store().create(name);
+        RecentMessages.made(store().create(name));
         return toJames(name);
       } catch (StoreException e) {
         throw StoreErrors.forWrite(e, path.getName(), session); // a full disk: NO [OVERQUOTA], as APPEND

@@ -219,10 +219,45 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     return null;
   }
 
-  /** \Recent lives in Dovecot's index, not in Maildir; Dovetail reports no message as recent. */
+  /** STATUS RECENT, EXAMINE: the messages no read-write session has claimed yet ({@link RecentMessages}). */
   @Override
-  public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) {
-    return List.of();
+  public List<MessageUid> findRecentMessageUidsInMailbox(Mailbox mailbox) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    try {
+      return RecentMessages.recent(f.mailbox(), current(mailbox, f)).stream()
+          .map(m -> MessageUid.of(m.uid())).toList();
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+  }
+
+  /**
+   * SELECT: claims the recent messages for this session ({@link RecentMessages}); \Recent is not in the files, so
+   * nothing on disk changes but the claim.
+   */
+  @Override
+  public List<UpdatedFlags> resetRecent(Mailbox mailbox) throws MailboxException {
+    UserMailboxes.Folder f = folder(mailbox);
+    List<StoredMessage> claimed;
+    try {
+      claimed = RecentMessages.claimAll(f.mailbox(), current(mailbox, f));
+    } catch (StoreException e) {
+      throw StoreErrors.toJames(e, f.name());
+    }
+    List<UpdatedFlags> updated = new ArrayList<>(claimed.size());
+    for (StoredMessage m : claimed) {
+      Flags now = FlagsMapping.toJames(m.flags());
+      Flags before = new Flags(now);
+      before.add(Flags.Flag.RECENT);
+      updated.add(UpdatedFlags.builder()
+          .uid(MessageUid.of(m.uid()))
+          .messageId(new StoreMessageId(m.guid()))
+          .modSeq(ModSeq.of(f.state().modSeq(m.uid())))
+          .oldFlags(before)
+          .newFlags(now)
+          .build());
+    }
+    return updated;
   }
 
   @Override

@@ -258,6 +258,26 @@ class OnAccessMigrationDovecotIT {
     assertEquals("pending", store.open("Projekte/Über").dovetailState().get(STATE));
   }
 
+  /**
+   * The legacy server's \Recent is not migrated: a migrated folder holds no recent message (Dovecot's dsync leaves its
+   * messages in cur/, which Dovecot does not count recent either); one that arrives afterwards is, as on Dovecot.
+   */
+  @Test
+  void migratedMessagesAreNotRecentAndOneArrivingAfterwardsIs() throws Exception {
+    try (RawImap a = RawImap.connect(dovetail.imapPort()); RawImap b = RawImap.connect(dovetail.imapPort())) {
+      a.command("LOGIN frank secret");
+      b.command("LOGIN frank secret");
+      List<String> migrated = a.command("SELECT Work");
+      assertTrue(migrated.contains("* 30 EXISTS") && migrated.contains("* 0 RECENT"), migrated.toString());
+      assertTrue(RawImap.last(a.command("SELECT INBOX")).contains(" OK "));
+      assertTrue(RawImap.last(b.append("Work", "()", message("frank", "after"))).contains(" OK "));
+      List<String> status = b.command("STATUS Work (MESSAGES RECENT)");
+      assertTrue(status.stream().anyMatch(l -> l.contains("(MESSAGES 31 RECENT 1)")), status.toString());
+      List<String> again = a.command("SELECT Work");
+      assertTrue(again.contains("* 31 EXISTS") && again.contains("* 1 RECENT"), again.toString());
+    }
+  }
+
   @Test
   void tenClientsSelectingOneUnmigratedFolderAtOnceAllSeeTheLegacyUids() throws Exception {
     ImapProbe.FolderState expected;
