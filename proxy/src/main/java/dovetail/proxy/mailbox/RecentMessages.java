@@ -3,21 +3,29 @@ package dovetail.proxy.mailbox;
 import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.store.Mailbox;
+import dovetail.store.PerPath;
+import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * \Recent (RFC 3501 §2.3.2) as Dovecot keeps it: a message is recent in the first read-write session that learns of it
  * (a SELECT, or the news of its arrival in a session that has the folder selected) and in no later one. Dovecot keeps
- * the first UID not yet claimed in its index (first_recent_uid); Dovetail keeps it in the folder's dovetail-state
- * ({@value #KEY}), so that it holds across sessions, restarts and the server's processes. STATUS and EXAMINE count
- * the messages at or above it without claiming them.
+ * the first UID not yet claimed in its index (first_recent_uid); Dovetail keeps it in the folder's side file
+ * {@code dovetail-recent}, so that it holds across sessions and restarts, apart from dovetail-state: it changes with
+ * new mail, and losing it only makes messages recent again. STATUS and EXAMINE count the messages at or above it
+ * without claiming them.
  *
  * <p>Before the first claim the value follows from the folder's history: a migrated folder's messages are not recent
  * (the legacy server's \Recent is not migrated), those that arrived after its migration are; every message of a
@@ -26,20 +34,76 @@ import java.util.TreeSet;
  * records that.
  */
 final class RecentMessages {
-  static final String KEY = "recent.first.uid";
-  /** Not known from the state: the folder's first look decides. */
+  private static final Logger LOG = LoggerFactory.getLogger(RecentMessages.class);
+  static final String SUFFIX = "recent";
+  /** Not known from the folder's history: its first look decides. */
   private static final long UNKNOWN = -1;
+  /** Claims of one folder one at a time, in this process (the one that serves its sessions). */
+  private static final PerPath<Object> CLAIMS = new PerPath<>();
 
   private RecentMessages() {}
 
   /** A client made the folder here: every message it will hold is recent until claimed. */
   static void made(Mailbox folder) {
-    folder.updateDovetailState(state -> with(state, 1));
+    write(folder, 1);
+  }
+
+  /** The messages of {@code messages} (the folder now, in UID order) that are recent, claimed by none. */
+  static List<StoredMessage> recent(Mailbox folder, List<StoredMessage> messages) {
+    synchronized (lock(folder)) {
+      long first = firstRecentUid(folder);
+      if (first == UNKNOWN) {
+        first = messages.isEmpty() ? 1 : messages.get(messages.size() - 1).uid() + 1;
+        write(folder, first);
+      }
+      return atOrAbove(first, messages);
+    }
+  }
+
+  /** SELECT: the recent messages of {@code messages} (the folder now), recent in this session only from now on. */
+  static List<StoredMessage> claimAll(Mailbox folder, List<StoredMessage> messages) {
+    synchronized (lock(folder)) {
+      List<StoredMessage> recent = recent(folder, messages);
+      if (!recent.isEmpty()) {
+        write(folder, recent.get(recent.size() - 1).uid() + 1);
+      }
+      return recent;
+    }
+  }
+
+  /** A read-write session with the folder selected learnt of new messages: those of {@code uids} recent in it. */
+  static Set<Long> claim(Mailbox folder, Collection<Long> uids) {
+    TreeSet<Long> sorted = new TreeSet<>(uids);
+    synchronized (lock(folder)) {
+      long first = Math.max(firstRecentUid(folder), 1); // unknown (no SELECT recorded it): these are new
+      Set<Long> claimed = Set.copyOf(sorted.tailSet(first));
+      if (!claimed.isEmpty()) {
+        write(folder, sorted.last() + 1);
+      }
+      return claimed;
+    }
+  }
+
+  /** A read-only session learnt of new messages: those of {@code uids} that no session has claimed. */
+  static Set<Long> unclaimed(Mailbox folder, Collection<Long> uids) {
+    return Set.copyOf(new TreeSet<>(uids).tailSet(Math.max(firstRecentUid(folder), 1)));
   }
 
   /** The first UID that no session has claimed yet, or {@link #UNKNOWN}. */
-  static long firstRecentUid(Map<String, String> state) {
-    for (String key : List.of(KEY, LateMailState.MIGRATED_UIDNEXT, MigrationState.LEGACY_UIDNEXT)) {
+  private static long firstRecentUid(Mailbox folder) {
+    Path file = folder.dovetailFile(SUFFIX);
+    try {
+      return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+    } catch (NoSuchFileException e) {
+      return fromHistory(folder.dovetailState());
+    } catch (IOException | NumberFormatException e) {
+      LOG.warn("cannot read {} ({}): recent messages are counted from the folder's history", file, e.toString());
+      return fromHistory(folder.dovetailState());
+    }
+  }
+
+  static long fromHistory(Map<String, String> state) {
+    for (String key : List.of(LateMailState.MIGRATED_UIDNEXT, MigrationState.LEGACY_UIDNEXT)) {
       long uid = MigrationState.number(state.get(key));
       if (uid > 0) {
         return uid;
@@ -49,59 +113,18 @@ final class RecentMessages {
     return state.containsKey(MigrationState.STATE) ? Long.MAX_VALUE : UNKNOWN;
   }
 
-  /** The messages of {@code messages} (the folder now) that are recent, claimed by none. */
-  static List<StoredMessage> recent(Mailbox folder, List<StoredMessage> messages) {
-    long first = firstRecentUid(folder.dovetailState());
-    if (first == UNKNOWN) {
-      long next = messages.isEmpty() ? 1 : messages.get(messages.size() - 1).uid() + 1;
-      folder.updateDovetailState(state -> firstRecentUid(state) == UNKNOWN ? with(state, next) : state);
-      first = firstRecentUid(folder.dovetailState());
+  /** A failed write (a full disk) is logged, not the command's failure: the messages are only recent again. */
+  private static void write(Mailbox folder, long firstRecentUid) {
+    try {
+      folder.files().replace(folder.dovetailFile(SUFFIX),
+          (firstRecentUid + "\n").getBytes(StandardCharsets.US_ASCII));
+    } catch (StoreException e) {
+      LOG.warn("cannot record which messages of {} are no longer recent: {}", folder.name(), e.getMessage());
     }
-    return atOrAbove(first, messages);
   }
 
-  /**
-   * SELECT: the recent messages of {@code messages} (the folder now), which are recent in this session only from now
-   * on.
-   */
-  static List<StoredMessage> claimAll(Mailbox folder, List<StoredMessage> messages) {
-    if (recent(folder, messages).isEmpty()) {
-      return List.of(); // nothing to claim: no write
-    }
-    List<List<StoredMessage>> claimed = new ArrayList<>(1);
-    long last = messages.get(messages.size() - 1).uid();
-    folder.updateDovetailState(state -> {
-      long first = firstRecentUid(state); // another session may have claimed some meanwhile
-      claimed.add(atOrAbove(first, messages));
-      return with(state, Math.max(first, last + 1));
-    });
-    return claimed.get(claimed.size() - 1);
-  }
-
-  /** A session with the folder selected learnt of new messages: those of {@code uids} that are recent in it. */
-  static Set<Long> claim(Mailbox folder, Collection<Long> uids) {
-    TreeSet<Long> sorted = new TreeSet<>(uids);
-    if (sorted.isEmpty() || sorted.last() < firstRecentUid(folder.dovetailState())) {
-      return Set.of(); // claimed by another session already: no write
-    }
-    List<Set<Long>> claimed = new ArrayList<>(1);
-    folder.updateDovetailState(state -> {
-      long first = Math.max(firstRecentUid(state), 1); // unknown (no SELECT recorded it): these are new
-      claimed.add(Set.copyOf(sorted.tailSet(first)));
-      return with(state, Math.max(first, sorted.last() + 1));
-    });
-    return claimed.get(claimed.size() - 1);
-  }
-
-  /** A read-only session learnt of new messages: those of {@code uids} that no session has claimed. */
-  static Set<Long> unclaimed(Mailbox folder, Collection<Long> uids) {
-    return Set.copyOf(new TreeSet<>(uids).tailSet(Math.max(firstRecentUid(folder.dovetailState()), 1)));
-  }
-
-  private static Map<String, String> with(Map<String, String> state, long firstRecentUid) {
-    Map<String, String> next = new TreeMap<>(state);
-    next.put(KEY, Long.toString(firstRecentUid));
-    return next;
+  private static Object lock(Mailbox folder) {
+    return CLAIMS.of(folder.dovetailFile(SUFFIX), Object::new);
   }
 
   /** The tail of {@code messages} (in UID order) from {@code first} on. */
