@@ -30,14 +30,16 @@ final class StoreErrors {
   }
 
   /**
-   * For a read that failed: a folder the server may not look into refuses the command ({@link StoreRefusal}, so the
-   * client is told that this folder cannot be read, not that it does not exist); the rest read as {@link #toJames}.
+   * For a read that failed: a folder the server may not look into, and any failure of the store's files (a damaged
+   * dovecot-uidlist, an I/O error, a lock it could not take), refuse the command ({@link StoreRefusal}: the client is
+   * told that this folder cannot be read, or Dovecot's {@code [SERVERBUG]}, where James said "NO SELECT completed."
+   * and the log held only its own words); the rest (no such folder) read as {@link #toJames}.
    */
   static MailboxException forRead(StoreException e, String folder, MailboxSession session) {
-    if (e.error() == StoreError.UNREADABLE) {
-      return StoreRefusal.noted(session, e, folder);
-    }
-    return toJames(e, folder);
+    return switch (e.error()) {
+      case UNREADABLE, CORRUPT, IO, LOCK_TIMEOUT -> StoreRefusal.noted(session, e, folder);
+      default -> toJames(e, folder);
+    };
   }
 
   static MailboxException toJames(StoreException e, String folder) {

@@ -91,7 +91,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
         return new Look(messages, changes.publish(mailbox, f.state().sync(f.mailbox(), messages), f.state()));
       }
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forRead(e, f.name(), mailboxSession);
     }
   }
 
@@ -156,7 +156,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     try {
       return f.mailbox().status();
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forRead(e, f.name(), mailboxSession);
     }
   }
 
@@ -227,7 +227,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
       return RecentMessages.recent(f.mailbox(), current(mailbox, f)).stream()
           .map(m -> MessageUid.of(m.uid())).toList();
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forRead(e, f.name(), mailboxSession);
     }
   }
 
@@ -242,7 +242,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     try {
       claimed = RecentMessages.claimAll(f.mailbox(), current(mailbox, f));
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forRead(e, f.name(), mailboxSession);
     }
     List<UpdatedFlags> updated = new ArrayList<>(claimed.size());
     for (StoredMessage m : claimed) {
@@ -352,7 +352,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     try {
       state = MigrationState.FolderState.of(f.mailbox().dovetailState());
     } catch (StoreException e) {
-      throw StoreErrors.toJames(e, f.name());
+      throw StoreErrors.forRead(e, f.name(), mailboxSession);
     }
     if (state.isPresent() && state.get() != MigrationState.FolderState.COMPLETE) {
       throw StoreRefusal.notMigrated(mailboxSession, f.name(), state.get().configName());

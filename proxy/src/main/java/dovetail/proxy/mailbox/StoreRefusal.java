@@ -8,7 +8,7 @@ import org.apache.james.mailbox.exception.MailboxException;
 
 /**
  * A write that the store could not make (the disk is full, a file cannot be written), and that changed nothing; or a
- * folder the store cannot read. James answers any MailboxException with its own generic NO, so the refusal is also
+ * folder the store cannot read (its permissions, a damaged dovecot-uidlist, an I/O error). James answers any MailboxException with its own generic NO, so the refusal is also
  * noted in the session, where the IMAP layer finds it and answers in words that say which
  * ({@link #of(MailboxSession)}).
  */
@@ -69,19 +69,29 @@ public final class StoreRefusal extends MailboxException {
     return noted(session, new StoreRefusal(text, Reason.CANNOT, null));
   }
 
+  /**
+   * The first refusal of a command is what it is answered and logged with: a failure cancels the command's other
+   * store calls under way, whose own failures (an interrupted read) say nothing about the cause.
+   */
   private static StoreRefusal noted(MailboxSession session, StoreRefusal refusal) {
-    session.getAttributes().put(KEY, refusal);
+    synchronized (session) {
+      session.getAttributes().putIfAbsent(KEY, refusal);
+    }
     return refusal;
   }
 
   /** The refusal noted in {@code session} since {@link #forget}, if any. */
   public static Optional<StoreRefusal> of(MailboxSession session) {
-    return Optional.ofNullable((StoreRefusal) session.getAttributes().get(KEY));
+    synchronized (session) {
+      return Optional.ofNullable((StoreRefusal) session.getAttributes().get(KEY));
+    }
   }
 
   /** Called as a command starts and ends: a refusal belongs to one command. */
   public static void forget(MailboxSession session) {
-    session.getAttributes().remove(KEY);
+    synchronized (session) {
+      session.getAttributes().remove(KEY);
+    }
   }
 
   public Reason reason() {
