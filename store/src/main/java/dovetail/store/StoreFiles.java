@@ -26,4 +26,10 @@ public interface StoreFiles {
    * {@code mail_fsync} says, then renamed over {@code target}. Writers of one target must not overlap.
    */
   void replace(Path target, byte[] data);
+
+  /**
+   * As {@link #replace}, never synced, whatever {@code mail_fsync} says: for a file that changes with new mail and whose
+   * loss or emptying in a power failure costs nothing but a recount (which messages are \Recent).
+   */
+  void replaceUnsynced(Path target, byte[] data);
 }

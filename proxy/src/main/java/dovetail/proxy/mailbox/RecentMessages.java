@@ -116,7 +116,7 @@ final class RecentMessages {
   /** A failed write (a full disk) is logged, not the command's failure: the messages are only recent again. */
   private static void write(Mailbox folder, long firstRecentUid) {
     try {
-      folder.files().replace(folder.dovetailFile(SUFFIX),
+      folder.files().replaceUnsynced(folder.dovetailFile(SUFFIX),
           (firstRecentUid + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (StoreException e) {
       LOG.warn("cannot record which messages of {} are no longer recent: {}", folder.name(), e.getMessage());

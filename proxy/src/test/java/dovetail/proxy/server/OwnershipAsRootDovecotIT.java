@@ -128,9 +128,13 @@ class OwnershipAsRootDovecotIT {
       alice.expunge("Work", List.of(1L));
     }
     assertTrue(lmtp("alice", "stored").startsWith("250"));
+    try (ImapProbe alice = ImapProbe.login(dovetail.imapPort(), "alice", "secret")) {
+      alice.command("INBOX", "NOOP"); // selected read-write: the delivered messages are claimed (dovetail-recent)
+    }
     assertTrue(Files.exists(maildir.resolve("dovetail-passdb")), "the login was checked by the legacy server");
     assertTrue(Files.exists(maildir.resolve(".Work").resolve("dovetail-expunged")));
     assertTrue(Files.exists(maildir.resolve(".Work").resolve("dovetail-state")));
+    assertTrue(Files.exists(maildir.resolve("dovetail-recent")), "SELECT recorded its \\Recent claims");
 
     assertEquals(List.of(), ownedByOthers(dovetail.mailRoot()));
   }

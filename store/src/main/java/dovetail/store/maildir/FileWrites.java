@@ -92,6 +92,11 @@ final class FileWrites implements StoreFiles {
     replace(target, target.resolveSibling(target.getFileName() + ".tmp"), data);
   }
 
+  @Override
+  public void replaceUnsynced(Path target, byte[] data) {
+    replace(target, target.resolveSibling(target.getFileName() + ".tmp"), data, false, false);
+  }
+
   /** Gives a file we just created the store's owner. */
   void own(Path file) throws IOException {
     owner.apply(file);
@@ -118,7 +123,7 @@ final class FileWrites implements StoreFiles {
 
   /** Writes {@code data} to {@code tmp}, syncs it, and renames it over {@code target}. */
   void replace(Path target, Path tmp, byte[] data) {
-    replace(target, tmp, data, false);
+    replace(target, tmp, data, false, true);
   }
 
   /**
@@ -127,10 +132,10 @@ final class FileWrites implements StoreFiles {
    * the one it read (maildir-keywords.c, "mtime must grow every time"), and writes back what it holds otherwise.
    */
   void replaceWithGrowingMtime(Path target, Path tmp, byte[] data) {
-    replace(target, tmp, data, true);
+    replace(target, tmp, data, true, true);
   }
 
-  private void replace(Path target, Path tmp, byte[] data, boolean mtimeMustGrow) {
+  private void replace(Path target, Path tmp, byte[] data, boolean mtimeMustGrow, boolean sync) {
     try {
       long oldSeconds = mtimeMustGrow ? mtimeSeconds(target) : -1;
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -139,14 +144,18 @@ final class FileWrites implements StoreFiles {
         modes.settle(tmp, false);
         owner.apply(tmp);
         writeFully(ch, data);
-        if (files()) {
+        if (sync && files()) {
           ch.force(false);
         }
       }
       if (oldSeconds >= 0 && mtimeSeconds(tmp) <= oldSeconds) {
         Files.setLastModifiedTime(tmp, FileTime.from(oldSeconds + 1, TimeUnit.SECONDS));
       }
-      move(tmp, target);
+      if (sync) {
+        move(tmp, target);
+      } else {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
     } catch (IOException e) {
       try {
         Files.deleteIfExists(tmp);
