@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandlerAware {
   private static final Logger LOG = LoggerFactory.getLogger(ImapFrameDecoder.class);
+  private static final HumanReadableText NESTED_TOO_DEEPLY =
+      new HumanReadableText("dovetail.imap.NESTED_TOO_DEEPLY", "Command nested too deeply.");
   private static final StatusResponseFactory RESPONSES = new UnpooledStatusResponseFactory();
   private static final byte[] CONTINUE = "+ OK\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -221,10 +223,18 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     } catch (RuntimeException e) {
       // A decoder that throws must not cost the connection its place in the command stream.
       LOG.warn("decoding {} failed: {}", frame.command(), e.toString());
-      String tag = frame.tag();
-      return tag.equals("*") ? RESPONSES.untaggedBad(HumanReadableText.ILLEGAL_ARGUMENTS)
-          : RESPONSES.taggedBad(new Tag(tag), null, HumanReadableText.ILLEGAL_ARGUMENTS);
+      return bad(frame, HumanReadableText.ILLEGAL_ARGUMENTS);
+    } catch (StackOverflowError e) {
+      // James's parsers recurse per level of nesting (SEARCH's parentheses and NOTs, BODY[1.1.1...]): thousands of
+      // levels overflowed the stack, and the connection was dropped or the command never answered (walk-through 13).
+      LOG.info("{} refused: nested too deeply to parse", frame.command());
+      return bad(frame, NESTED_TOO_DEEPLY);
     }
+  }
+
+  private static ImapMessage bad(CommandFrame frame, HumanReadableText text) {
+    String tag = frame.tag();
+    return tag.equals("*") ? RESPONSES.untaggedBad(text) : RESPONSES.taggedBad(new Tag(tag), null, text);
   }
 
   /** Called from any thread once the command handed on has been processed. */

@@ -54,6 +54,7 @@ final class SortCommandParser extends SearchCommandParser {
     } while (request.nextChar() == ' ');
     request.eol();
     SearchKey key = search.size() == 1 ? search.get(0) : SearchKey.buildAnd(search);
+    SearchNesting.check(key);
     return new SortRequest(tag, keys, key, useUids);
   }
 
