@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.api.ProtocolSession;
@@ -40,8 +41,27 @@ final class DeliverHook implements DeliverToRecipientHook {
     this.hostname = hostname;
   }
 
+  /** What each recipient address of the transaction was answered: an address given twice is delivered once. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final ProtocolSession.AttachmentKey<Map<String, HookResult>> ANSWERED =
+      (ProtocolSession.AttachmentKey) ProtocolSession.AttachmentKey.of("dovetail-lmtp-answered", Map.class);
+
+  /**
+   * One answer per RCPT (RFC 2033), one message per recipient address: the same RCPT given 1,000 times stored 1,000
+   * copies (walk-through 13, B5), where Dovecot stores one.
+   */
   @Override
   public HookResult deliver(SMTPSession session, MailAddress recipient, MailEnvelope envelope) {
+    Map<String, HookResult> answered = session.getAttachment(ANSWERED, ProtocolSession.State.Transaction)
+        .orElse(null);
+    if (answered == null) {
+      answered = new HashMap<>();
+      session.setAttachment(ANSWERED, answered, ProtocolSession.State.Transaction);
+    }
+    return answered.computeIfAbsent(recipient.asString(), address -> deliverOnce(session, recipient, envelope));
+  }
+
+  private HookResult deliverOnce(SMTPSession session, MailAddress recipient, MailEnvelope envelope) {
     String user = session.getAttachment(RecipientHook.USERS, ProtocolSession.State.Transaction)
         .map(m -> m.get(recipient.asString())).orElse(null);
     if (user == null) {

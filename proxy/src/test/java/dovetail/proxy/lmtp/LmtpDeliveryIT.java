@@ -33,7 +33,8 @@ class LmtpDeliveryIT {
   static void start() throws Exception {
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("alice", "{PLAIN}secret")
         .user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret").user("dan", "{PLAIN}secret")
-        .user("erin", "{PLAIN}secret").user("fred", "{PLAIN}secret").user("gwen", "{PLAIN}secret").start();
+        .user("erin", "{PLAIN}secret").user("fred", "{PLAIN}secret").user("gwen", "{PLAIN}secret")
+        .user("hank", "{PLAIN}secret").start();
   }
 
   @AfterAll
@@ -77,6 +78,25 @@ class LmtpDeliveryIT {
       assertTrue(text.startsWith("Return-Path: <sender@example.org>\nDelivered-To: "), text);
       assertTrue(text.endsWith("Subject: to two\n\nhello both\n"), text);
     }
+  }
+
+  /**
+   * One reply per RCPT, one message per recipient address: the same RCPT given 100 times stored 100 copies
+   * (walk-through 13, B5); Dovecot stores one. Another address of the same user is a recipient of its own.
+   */
+  @Test
+  void aRecipientGivenManyTimesGetsOneMessageAndEveryReply() throws Exception {
+    List<String> to = new java.util.ArrayList<>(java.util.Collections.nCopies(100, "hank@example.org"));
+    to.add("hank");
+    try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) {
+      assertTrue(c.command("LHLO mta.example.org").startsWith("250"));
+      List<String> r = c.deliver("sender@example.org", to, "Subject: many\r\n\nonce\r\n");
+      List<String> afterData = r.subList(r.indexOf(r.stream().filter(l -> l.startsWith("354")).findFirst()
+          .orElseThrow()) + 1, r.size());
+      assertEquals(101, afterData.size(), r.toString());
+      assertTrue(afterData.stream().allMatch(l -> l.startsWith("250 2.0.0 <hank")), afterData.toString());
+    }
+    assertEquals(2, inbox("hank").size(), "one message per recipient address");
   }
 
   @Test
