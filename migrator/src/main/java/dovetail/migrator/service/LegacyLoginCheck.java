@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LegacyLoginCheck {
   private static final Logger LOG = LoggerFactory.getLogger(LegacyLoginCheck.class);
+  private static final String AUTHORIZATION_FAILED = "AUTHORIZATIONFAILED";
 
   private final Settings settings;
   private final ConnectionLimiter limiter;
@@ -58,8 +59,9 @@ final class LegacyLoginCheck {
       LOG.debug("{}: the legacy server accepts the login", user);
       worked(user, login);
     } catch (LegacyException e) {
-      throw new MigrationUnavailableException("the legacy server did not let " + user + " log in: " + e.getMessage(), e,
-          e.kind() == LegacyException.Kind.AUTH_FAILED);
+      String why = "the legacy server did not let " + user + " log in: " + e.getMessage();
+      throw e.kind() == LegacyException.Kind.AUTH_FAILED ? MigrationUnavailableException.loginRefused(why, e)
+          : new MigrationUnavailableException(why, e, false);
     }
   }
 
@@ -119,11 +121,12 @@ final class LegacyLoginCheck {
    * RFC 5530: {@code AUTHORIZATIONFAILED} says that the authentication identity (the master user, with its password)
    * was accepted, and only acting as the user asked for was refused; Dovecot answers so for a user it does not have,
    * and {@code AUTHENTICATIONFAILED} for a wrong master password. Such a refusal proves the master login itself, so no
-   * login is made to check it (see {@link #masterCheck}).
+   * login is made to check it (see {@link #masterCheck}). The code of the server's answer decides, never the message,
+   * which also holds the login name, the master user's name and the server's free text (review 12, F7: a text that
+   * mentioned the code made a wrong master password read as "no such user", a permanent 550 for LMTP).
    */
   private boolean masterAcceptedButNotAsUser(MigrationUnavailableException e) {
-    return e.loginRefused() && settings.imapc().hasMasterUser()
-        && e.getMessage() != null && e.getMessage().contains("[AUTHORIZATIONFAILED]");
+    return e.loginRefused() && settings.imapc().hasMasterUser() && AUTHORIZATION_FAILED.equals(e.responseCode());
   }
 
   /**
@@ -138,7 +141,7 @@ final class LegacyLoginCheck {
     MasterCheck master;
     if (!settings.imapc().hasMasterUser()) {
       why = "the legacy server refused the login for " + user + " (no such user there, or a wrong password)";
-    } else if (detail.contains("[AUTHORIZATIONFAILED]")) {
+    } else if (masterAcceptedButNotAsUser(refusal)) {
       why = "the legacy server does not know " + user + " (it accepted the master user, not acting as " + user + ")";
     } else if ((master = masterCheck(user, refusal)).noAccount()) {
       why = "the legacy server refused the login for " + user + " (no such user there: the master user logs in)";

@@ -261,8 +261,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
         MailStore store = stores.apply(user);
         UserResult r = migration(user, login, store).refreshSkeleton(user, asked, options.observer());
         if (r.abortReason().isPresent()) {
-          throw new MigrationUnavailableException("the folders of " + user + " cannot be read from the legacy server now: "
-              + r.abortReason().get(), null, r.abortReason().get().startsWith(UserMigration.LOGIN_REFUSED));
+          String why = "the folders of " + user + " cannot be read from the legacy server now: " + r.abortReason().get();
+          throw r.loginRefusal().isPresent() ? MigrationUnavailableException.loginRefused(why, r.loginRefusal().get())
+              : new MigrationUnavailableException(why);
         }
         loginCheck.worked(user, login);
         // The legacy folders left without a local twin are recorded with why (status shows them): each refresh tries

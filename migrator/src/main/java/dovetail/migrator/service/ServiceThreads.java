@@ -96,7 +96,7 @@ final class ServiceThreads {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof MigrationUnavailableException u) {
-        throw new MigrationUnavailableException(u.getMessage(), u, u.loginRefused()); // this caller's stack, same text
+        throw u.rethrown();
       }
       if (cause instanceof RuntimeException r) {
         throw r;
