@@ -31,6 +31,7 @@ final class LegacyLoginCheck {
   private final Predicate<String> readableSkeleton;
   /** The last user as whom a master-user login to the legacy server worked in this process (see {@link #masterCheck}). */
   private volatile String masterWitness;
+  private final WitnessLogins<MasterCheck> witnessLogins = new WitnessLogins<>();
 
   LegacyLoginCheck(Settings settings, ConnectionLimiter limiter, LegacyLogins logins,
       Supplier<List<String>> known, Predicate<String> readableSkeleton) {
@@ -77,7 +78,7 @@ final class LegacyLoginCheck {
    * to a wrong master password, or no code) tells neither apart, and a master login that worked earlier proves
    * nothing now (walk-through 11, W4: {@code imapc_password} changed on the legacy server): so the master user logs
    * in once more, now, as a user it logged in as before (in this process, or else a user with a skeleton). One extra
-   * login, only on a refusal.
+   * login, only on a refusal, shared by the refusals sent before it began ({@link WitnessLogins}).
    */
   private MasterCheck masterCheck(String user, MigrationUnavailableException refusal) {
     if (!refusal.loginRefused() || !settings.imapc().hasMasterUser()) {
@@ -97,8 +98,13 @@ final class LegacyLoginCheck {
       return new MasterCheck(false, "and no master login has worked yet: check imapc_master_user and imapc_password"
           + " (or the name)");
     }
+    return witnessLogins.check(master, user, refusal.refusedLoginSent(), witness.get(), this::witnessLogin);
+  }
+
+  /** Whether the master user logs in as {@code witness} now. */
+  private MasterCheck witnessLogin(String witness) {
     try {
-      checkLogin(witness.get(), logins.forUser(witness.get()));
+      checkLogin(witness, logins.forUser(witness));
       return new MasterCheck(true, "");
     } catch (MigrationUnavailableException e) {
       if (masterAcceptedButNotAsUser(e)) {
@@ -106,11 +112,11 @@ final class LegacyLoginCheck {
         masterWitness = null;
         return new MasterCheck(true, "");
       }
-      LOG.info("the master user cannot log in to the legacy server as {} now: {}", witness.get(), e.getMessage());
+      LOG.info("the master user cannot log in to the legacy server as {} now: {}", witness, e.getMessage());
       return new MasterCheck(false, e.loginRefused()
-          ? "and refused it now for " + witness.get() + " too, as whom it logged in before: check imapc_master_user"
+          ? "and refused it now for " + witness + " too, as whom it logged in before: check imapc_master_user"
               + " and imapc_password (changed on the legacy server?)"
-          : "and the master login could not be checked again now (as " + witness.get() + ": " + e.getMessage() + ")");
+          : "and the master login could not be checked again now (as " + witness + ": " + e.getMessage() + ")");
     }
   }
 

@@ -1,6 +1,7 @@
 package dovetail.migrator.service;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,8 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real Dovecot 2.3 with a master user, behind a {@link RefusingProxy}: what a refused master login means is read from
- * the RFC 5530 response code of the server's tagged answer, never from text that merely mentions a code.
+ * the RFC 5530 response code of the server's tagged answer, never from text that merely mentions a code; and the
+ * witness login that checks a plain refusal is shared by concurrent refusals, never by a later one.
  */
 class MasterLoginCheckMigrationServiceIT {
   private static final String MASTER = "master";
@@ -51,6 +57,50 @@ class MasterLoginCheckMigrationServiceIT {
   static void stop() {
     if (legacy != null) {
       legacy.close();
+    }
+  }
+
+  /**
+   * Review 11, F5: LMTP tries up to 4 names per unknown recipient, and each refusal cost a witness login as the same
+   * real user, uncoalesced: spam to unknown addresses used up that user's connection slots on the legacy server.
+   * Refusals whose logins all started before a witness login started share it (here: all of them are answered only
+   * once all were sent). A refusal after that check completed gets a login of its own: the earlier one proves nothing
+   * about it (the master password may have changed in between; walk-through 11, W4).
+   */
+  @Test
+  void concurrentRefusalsShareAWitnessLoginThatStartedAfterThem(@TempDir Path tmp) throws Exception {
+    int n = 6;
+    String plainRefusal = "NO [AUTHENTICATIONFAILED] Authentication failed.";
+    ExecutorService lookups = Executors.newFixedThreadPool(n);
+    try (RefusingProxy proxy = new RefusingProxy(legacy.imapPort());
+        MigrationService service = MigrationService.create(settings(tmp, proxy.port()), new ConnectionLimiter(2 * n),
+            Clock.systemUTC())) {
+      assertTrue(service.migrateUser("carol", List.of()).get().complete()); // the master user logged in as carol
+      proxy.count("AUTHENTICATE PLAIN");
+      proxy.refuseTogether("AUTHENTICATE PLAIN", n, plainRefusal);
+      List<Future<Boolean>> noAccount = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String user = "ghost" + i;
+        noAccount.add(lookups.submit(() -> {
+          MigrationUnavailableException e = assertThrows(MigrationUnavailableException.class,
+              () -> service.ensureSkeleton(user));
+          return service.refusalMeansNoAccount(user, e);
+        }));
+      }
+      for (Future<Boolean> verdict : noAccount) {
+        assertTrue(verdict.get(), "the master user still logs in as carol");
+      }
+      // All n were sent before any was answered, so before any witness login began: they share one (they cost n).
+      assertEquals(1, proxy.counted() - n, "witness logins for " + n + " concurrent refusals");
+
+      proxy.refuse("AUTHENTICATE PLAIN", 1, plainRefusal);
+      MigrationUnavailableException late = assertThrows(MigrationUnavailableException.class,
+          () -> service.ensureSkeleton("ghostlate"));
+      int before = proxy.counted();
+      assertTrue(service.refusalMeansNoAccount("ghostlate", late), late.getMessage());
+      assertEquals(before + 1, proxy.counted(), "a refusal after the check completed gets its own witness login");
+    } finally {
+      lookups.shutdownNow();
     }
   }
 
