@@ -105,6 +105,8 @@ public final class UserMigration {
     private final String user;
     private final RunProgress progress;
     private final AtomicReference<String> abort = new AtomicReference<>();
+    /** The legacy server's refusal of the login, when that is the abort. */
+    private volatile LegacyException loginRefusal;
 
     /** Null: the skeleton is built whole; else it is refreshed, with these names asked for. */
     private Set<String> refreshAsked;
@@ -132,14 +134,21 @@ public final class UserMigration {
         }
         results = migrateAll(targets, first);
       } catch (Abort a) {
-        abort.compareAndSet(null, a.getMessage());
+        stop(a);
       } catch (StoreException e) {
         abort.compareAndSet(null, "store: " + e.getMessage());
       } finally {
         first.closeSession();
       }
       return new UserResult(user, skeleton, results, problems, Optional.ofNullable(abort.get()), progress.runMessages(),
-          progress.runBytes(), progress.elapsed());
+          progress.runBytes(), progress.elapsed(), Optional.ofNullable(loginRefusal));
+    }
+
+    /** The run stops for {@code a}'s reason, unless it stopped for another one already. */
+    private void stop(Abort a) {
+      if (abort.compareAndSet(null, a.getMessage())) {
+        loginRefusal = a.loginRefusal;
+      }
     }
 
     /**
@@ -222,7 +231,7 @@ public final class UserMigration {
           try {
             r = migrate(folder, counters);
           } catch (Abort a) {
-            abort.compareAndSet(null, a.getMessage());
+            stop(a);
             r = new FolderResult(folder, counters.messages() > 0 ? Outcome.PARTIAL : Outcome.NOT_ATTEMPTED,
                 counters.messages(), counters.bytes(), List.of(), a.getMessage());
           } catch (StoreException e) {
@@ -258,7 +267,7 @@ public final class UserMigration {
       /** Waits before the next attempt, or gives up the run. Failures count while nothing was copied between them. */
       private void backOff(LegacyException e) {
         if (!RetryPolicy.retryable(e)) {
-          throw new Abort(describe(e));
+          throw new Abort(describe(e), e.kind() == LegacyException.Kind.AUTH_FAILED ? e : null);
         }
         if (abort.get() != null) {
           throw new Abort(abort.get());
@@ -364,8 +373,16 @@ public final class UserMigration {
 
   /** Ends the run early; the message says why. */
   private static final class Abort extends RuntimeException {
+    /** The legacy server's refusal of the login, when that is why; else null. */
+    final transient LegacyException loginRefusal;
+
     Abort(String reason) {
+      this(reason, null);
+    }
+
+    Abort(String reason, LegacyException loginRefusal) {
       super(reason, null, false, false);
+      this.loginRefusal = loginRefusal;
     }
   }
 }

@@ -1,7 +1,9 @@
 package dovetail.migrator.copy;
 
+import dovetail.migrator.source.LegacyException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,8 @@ import java.util.Optional;
  * @param messages messages copied by this run
  * @param bytes bytes copied by this run
  * @param elapsed how long the run took
+ * @param loginRefusal the legacy server's refusal of the login, when that is what stopped the run: its answer's
+ *     RFC 5530 code tells whether the master user was accepted ({@link LegacyException#responseCode()})
  */
 public record UserResult(
     String user,
@@ -24,11 +28,19 @@ public record UserResult(
     Optional<String> abortReason,
     long messages,
     long bytes,
-    Duration elapsed) {
+    Duration elapsed,
+    Optional<LegacyException> loginRefusal) {
 
   public UserResult {
     folders = List.copyOf(folders);
     problems = List.copyOf(problems);
+    Objects.requireNonNull(loginRefusal, "loginRefusal");
+  }
+
+  /** A run that was not stopped by a refused login. */
+  public UserResult(String user, SkeletonResult skeleton, List<FolderResult> folders, List<String> problems,
+      Optional<String> abortReason, long messages, long bytes, Duration elapsed) {
+    this(user, skeleton, folders, problems, abortReason, messages, bytes, elapsed, Optional.empty());
   }
 
   /** True only when everything that was asked for is in the store. */

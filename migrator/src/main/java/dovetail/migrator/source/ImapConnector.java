@@ -127,13 +127,18 @@ final class ImapConnector {
     String login = LoginName.expand(endpoint.userTemplate(), user);
     String context = connection.peer() + ": login as " + login
         + (endpoint.hasMasterUser() ? " via master user " + endpoint.masterUser() : "");
-    if (!endpoint.hasMasterUser()) {
-      plainLogin(connection, login, context);
-    } else if (endpoint.masterLoginStyle() == MasterLoginStyle.SEPARATOR) {
-      plainLogin(connection, LoginName.withMaster(login, endpoint.masterUser()), context);
-    } else {
-      // RFC 4616: authorization id = the user, authentication id = the master user.
-      authenticatePlain(connection, login, endpoint.masterUser(), context);
+    long sent = System.nanoTime(); // a refusal says when: a check of the same credentials must have begun after it
+    try {
+      if (!endpoint.hasMasterUser()) {
+        plainLogin(connection, login, context);
+      } else if (endpoint.masterLoginStyle() == MasterLoginStyle.SEPARATOR) {
+        plainLogin(connection, LoginName.withMaster(login, endpoint.masterUser()), context);
+      } else {
+        // RFC 4616: authorization id = the user, authentication id = the master user.
+        authenticatePlain(connection, login, endpoint.masterUser(), context);
+      }
+    } catch (LegacyException e) {
+      throw e.kind() == Kind.AUTH_FAILED ? e.loginSentAt(sent) : e;
     }
   }
 

@@ -56,7 +56,7 @@ final class ImapFailures {
       kind = usual;
     }
     String status = response.isBYE() ? "BYE" : response.isBAD() ? "BAD" : response.isNO() ? "NO" : "answer";
-    return new LegacyException(kind, context + ": server said " + status + " " + text, backoff(text), null);
+    return LegacyException.answered(kind, context + ": server said " + status + " " + text, backoff(text), code);
   }
 
   static boolean isThrottle(Response response) {

@@ -40,6 +40,10 @@ public final class LegacyException extends RuntimeException {
   private final Kind kind;
   private final Duration retryAfter;
   private final long messageUid;
+  private final String responseCode;
+  /** System.nanoTime() when the refused login was sent; meaningful only with {@link #loginSent}. */
+  private final long loginSentAt;
+  private final boolean loginSent;
 
   public LegacyException(Kind kind, String message) {
     this(kind, message, null, null);
@@ -50,23 +54,60 @@ public final class LegacyException extends RuntimeException {
   }
 
   public LegacyException(Kind kind, String message, Duration retryAfter, Throwable cause) {
-    this(kind, message, retryAfter, cause, 0);
+    this(kind, message, retryAfter, cause, 0, "", 0, false);
   }
 
-  private LegacyException(Kind kind, String message, Duration retryAfter, Throwable cause, long messageUid) {
+  /** A failure the server answered, with the RFC 5530 code of its answer ({@link #responseCode()}). */
+  static LegacyException answered(Kind kind, String message, Duration retryAfter, String responseCode) {
+    return new LegacyException(kind, message, retryAfter, null, 0, responseCode, 0, false);
+  }
+
+  private LegacyException(Kind kind, String message, Duration retryAfter, Throwable cause, long messageUid,
+      String responseCode, long loginSentAt, boolean loginSent) {
     super(message, cause);
     this.kind = kind;
     this.retryAfter = retryAfter;
     this.messageUid = messageUid;
+    this.responseCode = responseCode;
+    this.loginSentAt = loginSentAt;
+    this.loginSent = loginSent;
+  }
+
+  /** This refusal of a login, with when the login was sent ({@link #loginSent()}). */
+  LegacyException loginSentAt(long nanoTime) {
+    LegacyException e = new LegacyException(kind, getMessage(), retryAfter, getCause(), messageUid, responseCode,
+        nanoTime, true);
+    e.setStackTrace(getStackTrace());
+    return e;
   }
 
   /** The same failure, tied to the message that was being fetched when it happened. */
   public LegacyException about(long uid) {
-    return new LegacyException(kind, getMessage() + " (while fetching UID " + uid + ")", retryAfter, this, uid);
+    return new LegacyException(kind, getMessage() + " (while fetching UID " + uid + ")", retryAfter, this, uid,
+        responseCode, loginSentAt, loginSent);
   }
 
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * The RFC 5530 response code that opened the text of the server's answer ({@code AUTHORIZATIONFAILED} for
+   * {@code A1 NO [AUTHORIZATIONFAILED] ...}), upper case; empty when it had none, or the failure was not an answer.
+   * The message holds more (the peer, the login name, the server's free text), in which a code may merely be mentioned:
+   * a decision on what the server said reads this.
+   */
+  public String responseCode() {
+    return responseCode;
+  }
+
+  /**
+   * For a refused login ({@link Kind#AUTH_FAILED} from the login itself): {@link System#nanoTime()} just before the
+   * login command was sent, so that a later check of the same credentials can tell whether it began after this
+   * refusal; empty for other failures.
+   */
+  public OptionalLong loginSent() {
+    return loginSent ? OptionalLong.of(loginSentAt) : OptionalLong.empty();
   }
 
   /** A delay the server suggested (Exchange: "Suggested Backoff Time: 262 milliseconds"). */

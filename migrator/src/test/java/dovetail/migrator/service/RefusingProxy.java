@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * everything else goes through byte for byte. It reads the client's commands line by line, so it serves
  * clients that send no literals (the migrator's commands). It can also stall a connection at a command (forward it,
  * then pass nothing more of what the server sends, keeping the connection open: a server that stops answering) or
- * drop the connection there (a server that hangs up).
+ * drop the connection there (a server that hangs up). It counts the commands that match a pattern, answered or passed
+ * on, and can hold its refusals until a number of them were asked for (logins that overlap).
  */
 final class RefusingProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -31,6 +32,10 @@ final class RefusingProxy implements AutoCloseable {
   private volatile String reply = "";
   private int times;
   private int refused;
+  /** No refusal is answered before this many were taken. */
+  private int holdUntil;
+  private Pattern counting = Pattern.compile("(?!)");
+  private int counted;
   private volatile Pattern stallCommand = Pattern.compile("(?!)");
   private int stallTimes;
   private boolean stallDrops;
@@ -53,6 +58,26 @@ final class RefusingProxy implements AutoCloseable {
     this.command = Pattern.compile(commandRegex);
     this.reply = reply;
     this.times = times;
+  }
+
+  /**
+   * As {@link #refuse}, but none of these refusals is answered before all {@code times} commands arrived (each
+   * waits at most 30 s), so that the clients' commands were all sent before any of them hears its answer.
+   */
+  synchronized void refuseTogether(String commandRegex, int times, String reply) {
+    refuse(commandRegex, times, reply);
+    this.holdUntil = refused + times;
+  }
+
+  /** From now on, counts the commands (without their tag) that match {@code commandRegex}. */
+  synchronized void count(String commandRegex) {
+    this.counting = Pattern.compile(commandRegex);
+    this.counted = 0;
+  }
+
+  /** How many commands matched the pattern of {@link #count} since it was set, answered here or passed on. */
+  synchronized int counted() {
+    return counted;
   }
 
   /**
@@ -80,12 +105,28 @@ final class RefusingProxy implements AutoCloseable {
   }
 
   private synchronized boolean takeRefusal(String commandLine) {
+    if (counting.matcher(commandLine).matches()) {
+      counted++;
+    }
     if (times > 0 && command.matcher(commandLine).matches()) {
       times--;
       refused++;
+      notifyAll();
       return true;
     }
     return false;
+  }
+
+  /** Waits until the refusals held back by {@link #refuseTogether} were all asked for. */
+  private synchronized void awaitHeldRefusals() {
+    long end = System.nanoTime() + 30_000_000_000L;
+    try {
+      for (long left = end - System.nanoTime(); refused < holdUntil && left > 0; left = end - System.nanoTime()) {
+        wait(Math.max(1, left / 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void accept() {
@@ -165,6 +206,7 @@ final class RefusingProxy implements AutoCloseable {
         }
       }
       if (space > 0 && takeRefusal(text.substring(space + 1))) {
+        awaitHeldRefusals();
         synchronized (toClient) {
           toClient.write((text.substring(0, space) + " " + reply + "\r\n").getBytes(ISO_8859_1));
           toClient.flush();

@@ -48,6 +48,20 @@ class ImapFailuresTest {
     assertEquals(Kind.AUTH_FAILED, kind("A1 NO [AUTHORIZATIONFAILED] not a master", Kind.PROTOCOL));
   }
 
+  /** Review 12, F7: the code is the one the answer opens with, not one its free text mentions. */
+  @Test
+  void theResponseCodeIsTheAnswersOwnNotOneItsTextMentions() {
+    LegacyException wrongMasterPassword = ImapFailures.fromResponse(new Response(
+        "A1 NO [AUTHENTICATIONFAILED] Authentication failed (not [AUTHORIZATIONFAILED])"), Kind.AUTH_FAILED,
+        "127.0.0.1:143: login as [AUTHORIZATIONFAILED] via master user master");
+    assertEquals("AUTHENTICATIONFAILED", wrongMasterPassword.responseCode());
+    assertEquals("AUTHORIZATIONFAILED", ImapFailures.fromResponse(new Response("A1 NO [AUTHORIZATIONFAILED] no"),
+        Kind.AUTH_FAILED, "x").responseCode());
+    assertEquals("", ImapFailures.fromResponse(new Response("A1 NO Login failed [AUTHORIZATIONFAILED]"),
+        Kind.AUTH_FAILED, "x").responseCode());
+    assertEquals("AUTHENTICATIONFAILED", wrongMasterPassword.about(7).responseCode());
+  }
+
   @Test
   void byeMeansUnavailableAndBadMeansProtocol() {
     assertEquals(Kind.UNAVAILABLE, kind("* BYE Disconnected for inactivity.", Kind.PROTOCOL));
