@@ -246,6 +246,12 @@ public final class LmtpService implements AutoCloseable {
       return false;
     }
 
+    /** {@code MAIL FROM:bad} is 501, as in Dovecot (RFC 5321 paths have brackets); James took it as bad@localhost. */
+    @Override
+    public boolean useAddressBracketsEnforcement() {
+      return true;
+    }
+
     @Override
     public Optional<OidcSASLConfiguration> saslConfiguration() {
       return Optional.empty();

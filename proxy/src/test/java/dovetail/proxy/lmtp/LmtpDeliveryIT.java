@@ -99,6 +99,21 @@ class LmtpDeliveryIT {
     assertEquals(2, inbox("hank").size(), "one message per recipient address");
   }
 
+  /** A path without its angle brackets is a syntax error, as in Dovecot (James took MAIL FROM:bad as bad@localhost). */
+  @Test
+  void aPathWithoutBracketsIsASyntaxError() throws Exception {
+    try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) {
+      assertTrue(c.command("LHLO mta.example.org").startsWith("250"));
+      String bad = c.command("MAIL FROM:bad");
+      assertTrue(bad.startsWith("501"), bad);
+      assertTrue(c.command("MAIL FROM:<>").startsWith("250"), "the null sender of a bounce");
+      String rcpt = c.command("RCPT TO:alice@example.org");
+      assertTrue(rcpt.startsWith("501"), rcpt);
+      assertTrue(c.command("RCPT TO:<alice@example.org>").startsWith("250"));
+      assertTrue(c.command("RSET").startsWith("250"));
+    }
+  }
+
   @Test
   void pythonSmtplibLmtpDeliversAndReadsEveryRecipientsReply() throws Exception {
     assumeTrue(installed("python3"), "python3 is not installed");
