@@ -21,9 +21,9 @@ public interface MailboxTransaction extends AutoCloseable {
    * caller expunges {@code uid} from {@code source} after the commit, as it would after a copy, to record it there.
    * Where a move cannot be made (the same folder, another file system) the message is copied instead, and that
    * expunge removes the original. If the message is gone from the source by the commit (another writer expunged it),
-   * the commit changes nothing and throws NOT_FOUND.
+   * the commit changes nothing and throws EXPUNGED.
    *
-   * @throws StoreException NOT_FOUND when {@code source} has no message {@code uid}
+   * @throws StoreException EXPUNGED when {@code source} has no message {@code uid}
    */
   void addMoved(Mailbox source, long uid, Flags flags);
 

@@ -430,6 +430,16 @@ final class StoreMessageMapper extends AbstractMessageMapper {
   }
 
   /**
+   * One MOVE command, one {@link #move(Mailbox, List)}: James's default moves the messages one at a time (a target
+   * commit and a source expunge each), so a MOVE of 1,000 took 1,000 of both, and a message expunged by another writer
+   * half-way left the MOVE half done where Dovecot refuses it whole.
+   */
+  @Override
+  public Mono<List<MessageMetaData>> moveReactive(Mailbox mailbox, List<MailboxMessage> originals) {
+    return BlockingCalls.mono(() -> move(mailbox, originals));
+  }
+
+  /**
    * The MOVE of messages of one source, with both folders' monitors held: no look of this server at either folder
    * comes between, so none sees a message in both, or the source's record left without its file as another writer's
    * expunge. The source reserves its expunge's mod-sequence first: a source whose state cannot be written refuses the

@@ -104,6 +104,8 @@ final class MaildirSave implements MailboxTransaction {
         add(MessageMeta.next(m.internalDate(), flags), content);
       } catch (IOException e) {
         throw MaildirSync.io("cannot read UID " + uid + " of " + source.name(), e);
+      } catch (StoreException e) {
+        throw e.error() == StoreError.NOT_FOUND ? gone(source, uid) : e;
       }
       return;
     }
@@ -115,7 +117,7 @@ final class MaildirSave implements MailboxTransaction {
   }
 
   private static StoreException gone(Mailbox source, long uid) {
-    return new StoreException(StoreError.NOT_FOUND, "UID " + uid + " of " + source.name() + " is gone (expunged by "
+    return new StoreException(StoreError.EXPUNGED, "UID " + uid + " of " + source.name() + " is gone (expunged by "
         + "another writer); nothing was moved");
   }
 
@@ -324,7 +326,7 @@ final class MaildirSave implements MailboxTransaction {
   }
 
   private static StoreException gone(MovedFile file) {
-    return new StoreException(StoreError.NOT_FOUND, file.path() + " is gone (expunged by another writer); nothing was "
+    return new StoreException(StoreError.EXPUNGED, file.path() + " is gone (expunged by another writer); nothing was "
         + "moved");
   }
 

@@ -122,7 +122,7 @@ class MaildirMoveTest {
       originals.forEach(m -> tx.addMoved(a, m.uid(), Flags.NONE));
       Files.delete(fileOf("A", originals.get(1))); // another writer expunges UID 2
       StoreException e = assertThrows(StoreException.class, tx::commit);
-      assertEquals(StoreError.NOT_FOUND, e.error());
+      assertEquals(StoreError.EXPUNGED, e.error());
     }
     assertEquals(List.of(1L, 3L), store().open("A").messages().stream().map(StoredMessage::uid).toList());
     assertEquals(firstInode, inode(fileOf("A", originals.get(0))), "put back, not copied");
