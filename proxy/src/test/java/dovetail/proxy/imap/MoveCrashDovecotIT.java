@@ -18,30 +18,36 @@ import dovetail.store.dovecot.ImapProbe;
 import dovetail.store.dovecot.MailBytes;
 import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * W9: "a crash at any point (kill -9) must leave a store that resumes cleanly with no duplicate and no gap", for IMAP
  * MOVE. {@code dovetail serve} runs in a child JVM; a client moves every message of one folder into the other
- * ({@code UID MOVE 1:* B}, then back) and the server is killed with SIGKILL at a random moment of the MOVE, many times.
+ * ({@code UID MOVE 1:* B}, then back) and the server is killed with SIGKILL during the MOVE, 25 times: at a random
+ * moment, or as soon as the disk shows it at one of its steps (the target's records written; part of the files
+ * renamed; all renamed, the source's expunge next), each seen by polling the folders.
  * After each kill every message is in exactly one of the two folders with its bytes, flags and INTERNALDATE, and no
  * UID of either folder ever names another message. At the end a stock Dovecot reads the store and agrees.
  * Copy-then-expunge left the messages of a MOVE killed between the two in both folders.
  */
 class MoveCrashDovecotIT {
-  private static final int MESSAGES = 150;
+  private static final int MESSAGES = 300;
   private static final int KILLS = 25;
   private static final List<String> FOLDERS = List.of("A", "B");
 
@@ -61,12 +67,16 @@ class MoveCrashDovecotIT {
     Path conf = config();
     Random random = new Random(9);
 
-    long moveMillis = move(conf, -1); // one whole MOVE, timed, to spread the kills over a MOVE's length
+    long moveMillis = move(conf, null, 0); // one whole MOVE, timed, to spread the random kills over a MOVE's length
     check(root, "after an uninterrupted MOVE");
     for (int kill = 1; kill <= KILLS; kill++) {
-      long delay = random.nextInt((int) Math.max(2, moveMillis * 13 / 10));
-      move(conf, delay);
-      check(root, "after kill " + kill + " at " + delay + " ms into a MOVE of about " + moveMillis + " ms");
+      KillPoint point = KillPoint.values()[kill % KillPoint.values().length];
+      long at = point == KillPoint.RANDOM_TIME ? random.nextInt((int) Math.max(2, moveMillis * 13 / 10))
+          : 1 + random.nextInt(MESSAGES - 1);
+      move(conf, point, at);
+      String left = recordsWithoutFiles();
+      check(root, "after kill " + kill + " (" + point + " " + at + "; MOVE of about " + moveMillis + " ms; left "
+          + left + ")");
     }
 
     try (DovecotServer judge = DovecotServer.builder(dir.resolve("store")).user("alice", "judge-pw").noSpecialUse()
@@ -92,27 +102,89 @@ class MoveCrashDovecotIT {
     }
   }
 
+  /** Where a run is killed: at a random moment, or as soon as the disk shows the MOVE at one of its steps. */
+  private enum KillPoint {
+    /** {@code at} ms after the MOVE was sent. */
+    RANDOM_TIME,
+    /** The target's uidlist has grown: its records are written, the files still in the source. */
+    TARGET_RECORDS_WRITTEN,
+    /** {@code at} files are in the target's cur/ (of the MOVE's renames). */
+    MID_RENAMES,
+    /** The source's cur/ is empty: every file renamed, the source's expunge next. */
+    SOURCE_EMPTIED
+  }
+
   /**
-   * One server run: MOVE every message of the fuller folder into the other; kill the server {@code killAfterMillis}
-   * after sending the command, or (below 0) wait for the answer and return how long the MOVE took.
+   * One server run: MOVE every message of the fuller folder into the other; kill the server at {@code point}, or
+   * (null) wait for the answer and return how long the MOVE took.
    */
-  private long move(Path conf, long killAfterMillis) throws Exception {
+  private long move(Path conf, KillPoint point, long at) throws Exception {
     String from = fuller();
     String to = from.equals("A") ? "B" : "A";
+    Path source = folderDir(from);
+    Path target = folderDir(to);
     try (ServeChild child = ServeChild.start(conf)) {
       try (RawImap imap = RawImap.selected(child.awaitImapPort(60), "alice", "secret", from)) {
+        long uidlistBefore = Files.size(target.resolve("dovecot-uidlist"));
+        long inTargetBefore = filesIn(target.resolve("cur"));
         long start = System.nanoTime();
-        if (killAfterMillis < 0) {
+        if (point == null) {
           String answer = RawImap.last(imap.command("UID MOVE 1:* " + to));
           assertTrue(answer.contains(" OK "), answer);
           return (System.nanoTime() - start) / 1_000_000;
         }
         imap.send("m1 UID MOVE 1:* " + to);
-        Thread.sleep(killAfterMillis);
+        switch (point) {
+          case RANDOM_TIME -> Thread.sleep(at);
+          case TARGET_RECORDS_WRITTEN -> awaitOnDisk(() -> Files.size(target.resolve("dovecot-uidlist")) > uidlistBefore);
+          case MID_RENAMES -> awaitOnDisk(() -> filesIn(target.resolve("cur")) >= inTargetBefore + at);
+          case SOURCE_EMPTIED -> awaitOnDisk(() -> filesIn(source.resolve("cur")) == 0);
+        }
         child.kill();
       }
-      return killAfterMillis;
+      return at;
     }
+  }
+
+  private interface DiskCondition {
+    boolean holds() throws IOException;
+  }
+
+  /** Polls the disk until {@code condition} holds; gives up (the kill then lands where it lands) after 30 s. */
+  private static void awaitOnDisk(DiskCondition condition) throws IOException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!condition.holds() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+  }
+
+  private static long filesIn(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.count();
+    }
+  }
+
+  private Path folderDir(String folder) {
+    return DovecotServer.maildir(dir.resolve("store"), "alice").resolve("." + folder);
+  }
+
+  /** Each folder's records whose file is in neither cur/ nor new/, as the kill left them (before any reader settles). */
+  private String recordsWithoutFiles() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String folder : FOLDERS) {
+      Path d = folderDir(folder);
+      Set<String> bases = new HashSet<>();
+      for (String sub : List.of("cur", "new")) {
+        try (Stream<Path> files = Files.list(d.resolve(sub))) {
+          files.forEach(f -> bases.add(f.getFileName().toString().split(":", 2)[0]));
+        }
+      }
+      List<String> lines = Files.readAllLines(d.resolve("dovecot-uidlist"));
+      long without = lines.stream().skip(1).filter(l -> l.contains(":"))
+          .filter(l -> !bases.contains(l.substring(l.indexOf(':') + 1))).count();
+      out.add(folder + " " + without);
+    }
+    return "records without files: " + String.join(", ", out);
   }
 
   private String fuller() {
