@@ -19,8 +19,8 @@ public interface MailboxTransaction extends AutoCloseable {
    * source and becomes this folder's, with its bytes and INTERNALDATE and {@code flags}, so that a crash at any point
    * leaves it in exactly one of the two folders. The source then holds a record without a file, read as expunged; the
    * caller expunges {@code uid} from {@code source} after the commit, as it would after a copy, to record it there.
-   * Where a move cannot be made (the same folder, another file system) the message is copied instead, and that
-   * expunge removes the original. If the message is gone from the source by the commit (another writer expunged it),
+   * Within one folder the file takes its new name and UID the same way. Where a rename cannot be made (another file
+   * system) the message is copied instead, and that expunge removes the original. If the message is gone from the source by the commit (another writer expunged it),
    * the commit changes nothing and throws EXPUNGED.
    *
    * @throws StoreException EXPUNGED when {@code source} has no message {@code uid}

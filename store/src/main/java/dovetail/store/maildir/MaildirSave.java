@@ -92,13 +92,14 @@ final class MaildirSave implements MailboxTransaction {
   /**
    * Message {@code uid} of {@code source}, to be moved here at commit (IMAP MOVE): its file is renamed, under a fresh
    * base name (a name this folder may already record cannot collide) that keeps its sizes, with this folder's letters
-   * for {@code flags}. Where a rename cannot serve (the same folder, a source that is not a Maildir folder of this
-   * kind), the bytes are copied as {@link #add} does, and the caller's expunge of the source removes the original.
+   * for {@code flags}. Within one folder too: the file takes its new name and UID, and the old UID's record is left
+   * without a file. Where a rename cannot serve (a source that is not a Maildir folder of this kind), the bytes are
+   * copied as {@link #add} does, and the caller's expunge of the source removes the original.
    */
   @Override
   public void addMoved(Mailbox source, long uid, Flags flags) {
     checkOpen();
-    if (!(source instanceof MaildirFolder from) || from.directory().equals(folder.directory())) {
+    if (!(source instanceof MaildirFolder from)) {
       StoredMessage m = source.message(uid).orElseThrow(() -> gone(source, uid));
       try (InputStream content = source.openContent(uid)) {
         add(MessageMeta.next(m.internalDate(), flags), content);
@@ -269,7 +270,7 @@ final class MaildirSave implements MailboxTransaction {
           folder.fsync().directory(dirs.curDir());
           movedOutOf.forEach(folder.fsync()::directory); // else a power cut could bring a moved file back there
         }
-        sync.noteOwnRenames(Map.of(), added, curMtimeBefore);
+        sync.noteOwnRenames(leftThisFolder(), added, curMtimeBefore);
       }
       if (raiseNextUid > 0) {
         folder.raiseNextUidLocked(raiseNextUid);
@@ -280,6 +281,17 @@ final class MaildirSave implements MailboxTransaction {
     raiseNextUid = 0;
     dirs.close(); // reopened by the next add: a transaction left open between commits holds no directory handles
     return stored;
+  }
+
+  /** The files that MOVEs within this folder renamed away: base name to where each was. */
+  private Map<String, String> leftThisFolder() {
+    Map<String, String> left = new HashMap<>();
+    for (Pending p : pending) {
+      if (p.moved() != null && p.moved().isIn(folder.directory())) {
+        left.put(p.moved().baseName(), p.moved().relativePath());
+      }
+    }
+    return left;
   }
 
   /**

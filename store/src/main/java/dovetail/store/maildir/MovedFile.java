@@ -81,6 +81,19 @@ final class MovedFile {
     }
   }
 
+  boolean isIn(Path folderDir) {
+    return sourceDir.equals(folderDir);
+  }
+
+  String baseName() {
+    return baseName;
+  }
+
+  /** Where the file was in the source ("cur/…" or "new/…"), as last found. */
+  String relativePath() {
+    return relativePath;
+  }
+
   /** Where the file is, as last found. */
   Path path() {
     return sourceDir.resolve(relativePath);

@@ -132,13 +132,17 @@ class MaildirMoveTest {
   }
 
   @Test
-  void withinOneFolderTheMessageIsCopiedAndTheExpungeRemovesTheOriginal() throws IOException {
+  void withinOneFolderTheFileIsRenamedToANewUidAndTheOldOneReadsAsExpunged() throws IOException {
     Mailbox a = store().create("A");
     StoredMessage original = append(a, "Subject: same\r\n\r\n", Flags.of(SystemFlag.FLAGGED));
+    Object inode = inode(fileOf("A", original));
     StoredMessage moved = move(a, a, List.of(original.uid()), Flags.of(SystemFlag.FLAGGED)).get(0);
+    assertEquals(2, moved.uid());
+    assertEquals(inode, inode(fileOf("A", moved)), "renamed, not copied: a crash leaves no second copy");
+    assertEquals(List.of(moved), a.messages(), "before the expunge (a crash there) the old UID reads as expunged");
+    assertEquals(List.of(moved), store().open("A").messages());
     a.expunge(List.of(original.uid()));
     assertEquals(List.of(moved), a.messages());
-    assertEquals(2, moved.uid());
     assertArrayEquals("Subject: same\r\n\r\n".getBytes(StandardCharsets.US_ASCII), read(a, moved.uid()));
   }
 
