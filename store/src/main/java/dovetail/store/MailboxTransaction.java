@@ -14,6 +14,19 @@ public interface MailboxTransaction extends AutoCloseable {
   /** Streams {@code content} to a temporary file. An explicit UID must be above the previous one in this batch. */
   void add(MessageMeta meta, InputStream content);
 
+  /**
+   * Adds message {@code uid} of another folder {@code source} by moving it (IMAP MOVE): at commit its file leaves the
+   * source and becomes this folder's, with its bytes and INTERNALDATE and {@code flags}, so that a crash at any point
+   * leaves it in exactly one of the two folders. The source then holds a record without a file, read as expunged; the
+   * caller expunges {@code uid} from {@code source} after the commit, as it would after a copy, to record it there.
+   * Within one folder the file takes its new name and UID the same way. Where a rename cannot be made (another file
+   * system) the message is copied instead, and that expunge removes the original. If the message is gone from the source by the commit (another writer expunged it),
+   * the commit changes nothing and throws EXPUNGED.
+   *
+   * @throws StoreException EXPUNGED when {@code source} has no message {@code uid}
+   */
+  void addMoved(Mailbox source, long uid, Flags flags);
+
   /** Raise the folder's NEXTUID (header N) as part of this commit; never lowers it. */
   void raiseNextUid(long nextUid);
 

@@ -4,6 +4,11 @@ package dovetail.store;
 public enum StoreError {
   /** The folder or message does not exist. */
   NOT_FOUND,
+  /**
+   * A message the operation names is gone: another writer expunged it since the caller looked (a MOVE of it). The
+   * operation changed nothing.
+   */
+  EXPUNGED,
   /** A folder with that name exists already. */
   ALREADY_EXISTS,
   /** The folder or user name cannot be stored (a '.' in a level, an empty level, path tricks). */

@@ -26,7 +26,8 @@ import reactor.core.publisher.Mono;
  * folder can name is {@code NO [LIMIT]} (RFC 5530) and logs at INFO: the client's to change; so is what the store
  * does not do ({@code NO [CANNOT]}, RENAME INBOX). A new message for a folder whose migration is not complete (a
  * failed one) is {@code NO [UNAVAILABLE]}. A folder whose directory the server may not read is Dovecot's
- * {@code NO [SERVERBUG]}, in words that say so (Dovecot says "Internal error occurred").
+ * {@code NO [SERVERBUG]}, in words that say so (Dovecot says "Internal error occurred"). A MOVE of a message another
+ * writer expunged meanwhile is Dovecot's {@code NO [EXPUNGEISSUED] Some of the requested messages no longer exist.}
  */
 final class StoreRefusals implements ImapProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(StoreRefusals.class);
@@ -36,6 +37,9 @@ final class StoreRefusals implements ImapProcessor {
       "A folder holds at most 26 keywords (Maildir); remove one from every message to add another");
   static final HumanReadableText INTERNAL_ERROR = new HumanReadableText("dovetail.imap.INTERNAL_ERROR",
       "Internal error occurred. Refer to server log for more information.");
+
+  static final HumanReadableText EXPUNGE_ISSUED = new HumanReadableText("dovetail.imap.EXPUNGE_ISSUED",
+      "Some of the requested messages no longer exist.");
 
   private final ImapProcessor james;
 
@@ -97,6 +101,8 @@ final class StoreRefusals implements ImapProcessor {
         case UNREADABLE -> RESPONSES.taggedNo(request.getTag(), null, new HumanReadableText(
             "dovetail.imap.UNREADABLE", "Folder " + refusal.folder() + " cannot be read by the server (permission"
             + " denied). Refer to server log for more information."), ResponseCodeFix.plain("SERVERBUG"));
+        case EXPUNGE_ISSUED -> RESPONSES.taggedNo(request.getTag(), null, EXPUNGE_ISSUED,
+            ResponseCodeFix.plain("EXPUNGEISSUED"));
       };
     }
 

@@ -17,13 +17,14 @@ final class StoreErrors {
   private StoreErrors() {}
 
   /**
-   * For a write that failed: the store's own failures (I/O, including a full disk, and a lock it could not take)
-   * and a keyword beyond Maildir's 26 refuse the command ({@link StoreRefusal}, noted in the session); the others are the client's (no such folder)
+   * For a write that failed: the store's own failures (I/O, including a full disk, and a lock it could not take),
+   * a keyword beyond Maildir's 26 and a message another writer expunged meanwhile refuse the command ({@link StoreRefusal}, noted in the session); the others are the client's (no such folder)
    * and read as {@link #toJames}.
    */
   static MailboxException forWrite(StoreException e, String folder, MailboxSession session) {
     StoreError error = e.error();
-    if (error == StoreError.IO || error == StoreError.LOCK_TIMEOUT || error == StoreError.KEYWORD_LIMIT) {
+    if (error == StoreError.IO || error == StoreError.LOCK_TIMEOUT || error == StoreError.KEYWORD_LIMIT
+        || error == StoreError.EXPUNGED) {
       return StoreRefusal.noted(session, e, folder);
     }
     return forRead(e, folder, session);
@@ -47,7 +48,7 @@ final class StoreErrors {
       case NOT_FOUND -> new MailboxNotFoundException(folder);
       case ALREADY_EXISTS -> new MailboxExistsException(folder);
       case INVALID_NAME -> new MailboxNameException("invalid name: " + folder);
-      case UID_CONFLICT, KEYWORD_LIMIT, CORRUPT, LOCK_TIMEOUT, IO, UNREADABLE ->
+      case EXPUNGED, UID_CONFLICT, KEYWORD_LIMIT, CORRUPT, LOCK_TIMEOUT, IO, UNREADABLE ->
           new MailboxException("store failure on " + folder + " (" + e.error() + ")", e);
     };
   }

@@ -37,6 +37,8 @@ import org.apache.james.mailbox.store.mail.AbstractMessageMapper;
 import org.apache.james.mailbox.store.mail.ModSeqProvider;
 import org.apache.james.mailbox.store.mail.UidProvider;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -55,6 +57,7 @@ import reactor.core.publisher.Mono;
  * is refused whole, never left done but answered NO (a client's retry of such an APPEND stored it twice).
  */
 final class StoreMessageMapper extends AbstractMessageMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreMessageMapper.class);
 
   private final UserMailboxes user;
   private final ShapeCache shapes;
@@ -439,37 +442,74 @@ final class StoreMessageMapper extends AbstractMessageMapper {
   }
 
   /**
-   * MOVE: copy in one transaction, then expunge the originals in one. Each source reserves its expunge's
-   * mod-sequence before the copy, so that a source whose state cannot be written refuses the MOVE before anything
-   * is copied.
+   * MOVE: the messages' files move into the target (not copies: see {@link MailboxTransaction#addMoved}), so that a
+   * crash at any point leaves each in exactly one folder; then the source records their expunge as a client's EXPUNGE.
    */
   @Override
   public List<MessageMetaData> move(Mailbox mailbox, List<MailboxMessage> originals) throws MailboxException {
-    Map<StoreMailboxId, List<Long>> bySource = new LinkedHashMap<>();
+    if (originals.isEmpty()) {
+      return List.of();
+    }
+    UserMailboxes.Folder target = folder(mailbox);
+    refuseUnlessMigrated(target);
+    Map<StoreMailboxId, List<MailboxMessage>> bySource = new LinkedHashMap<>();
     for (MailboxMessage m : originals) {
-      bySource.computeIfAbsent((StoreMailboxId) m.getMailboxId(), k -> new ArrayList<>()).add(m.getUid().asLong());
+      bySource.computeIfAbsent((StoreMailboxId) m.getMailboxId(), k -> new ArrayList<>()).add(m);
     }
-    for (StoreMailboxId id : bySource.keySet()) {
-      UserMailboxes.Folder source = user.folder(id);
-      try {
-        source.state().reserveAhead(source.mailbox(), 1);
-      } catch (StoreException ex) {
-        throw StoreErrors.forWrite(ex, source.name(), mailboxSession);
-      }
-    }
-    List<MessageMetaData> moved = copy(mailbox, originals);
-    for (Map.Entry<StoreMailboxId, List<Long>> e : bySource.entrySet()) {
+    List<MessageMetaData> moved = new ArrayList<>();
+    for (Map.Entry<StoreMailboxId, List<MailboxMessage>> e : bySource.entrySet()) {
       UserMailboxes.Folder source = user.folder(e.getKey());
-      try {
-        synchronized (source.state()) {
-          source.mailbox().expunge(e.getValue());
-          source.state().recordExpunged(source.mailbox(), e.getValue());
-          source.state().recordClientExpunge(source.mailbox(), UidSet.of(e.getValue()));
-        }
-      } catch (StoreException ex) {
-        throw StoreErrors.forWrite(ex, source.name(), mailboxSession);
-      }
+      moved.addAll(FolderMonitors.holdingBoth(source, target, () -> moveFrom(source, target, e.getValue())));
     }
+    return moved;
+  }
+
+  /**
+   * One MOVE command, one {@link #move(Mailbox, List)}: James's default moves the messages one at a time (a target
+   * commit and a source expunge each), so a MOVE of 1,000 took 1,000 of both, and a message expunged by another writer
+   * half-way left the MOVE half done where Dovecot refuses it whole.
+   */
+  @Override
+  public Mono<List<MessageMetaData>> moveReactive(Mailbox mailbox, List<MailboxMessage> originals) {
+    return BlockingCalls.mono(() -> move(mailbox, originals));
+  }
+
+  /**
+   * The MOVE of messages of one source, with both folders' monitors held: no look of this server at either folder
+   * comes between, so none sees a message in both, or the source's record left without its file as another writer's
+   * expunge. The source reserves its expunge's mod-sequence first: a source whose state cannot be written refuses the
+   * MOVE before anything moves.
+   */
+  private List<MessageMetaData> moveFrom(UserMailboxes.Folder source, UserMailboxes.Folder target,
+      List<MailboxMessage> originals) throws MailboxException {
+    List<Long> uids = originals.stream().map(m -> m.getUid().asLong()).toList();
+    try {
+      source.state().reserveAhead(source.mailbox(), 1);
+    } catch (StoreException ex) {
+      throw StoreErrors.forWrite(ex, source.name(), mailboxSession);
+    }
+    List<MessageMetaData> moved;
+    try (MailboxTransaction tx = target.mailbox().begin()) {
+      for (MailboxMessage original : originals) {
+        Flags flags = original.createFlags();
+        flags.remove(Flags.Flag.RECENT);
+        tx.addMoved(source.mailbox(), original.getUid().asLong(), FlagsMapping.toStore(flags));
+      }
+      moved = commit(target, tx);
+    } catch (StoreException ex) {
+      throw StoreErrors.forWrite(ex, target.name(), mailboxSession);
+    }
+    try {
+      // The moved files have left the source: this drops their records, as a client's EXPUNGE would.
+      source.mailbox().expunge(uids);
+    } catch (StoreException ex) {
+      // The MOVE is done (its records without files read as expunged everywhere; the source's next write drops
+      // them): a NO now would tell the client that nothing moved.
+      LOG.warn("MOVE from {}: the moved messages' records stay there until its next write: {}", source.name(),
+          ex.getMessage());
+    }
+    source.state().recordExpunged(source.mailbox(), uids);
+    source.state().recordClientExpunge(source.mailbox(), UidSet.of(uids));
     return moved;
   }
 

@@ -28,11 +28,13 @@ public final class StoreRefusal extends MailboxException {
     /** What the store does not do (RFC 5530 CANNOT), in the exception's words: the client's to change. */
     CANNOT,
     /** A folder whose directory the server may not look into (its permissions): there, and nothing in it readable. */
-    UNREADABLE;
+    UNREADABLE,
+    /** A message the command names was expunged by another writer meanwhile (a MOVE of it): nothing was done. */
+    EXPUNGE_ISSUED;
 
     /** The client asked for what cannot be (logged at INFO), rather than the server failing (WARN). */
     public boolean clientsToChange() {
-      return this == KEYWORD_LIMIT || this == CANNOT;
+      return this == KEYWORD_LIMIT || this == CANNOT || this == EXPUNGE_ISSUED;
     }
   }
 
@@ -49,6 +51,7 @@ public final class StoreRefusal extends MailboxException {
     super(folder + ": " + cause.getMessage(), cause);
     this.reason = cause.error() == StoreError.KEYWORD_LIMIT ? Reason.KEYWORD_LIMIT
         : cause.error() == StoreError.UNREADABLE ? Reason.UNREADABLE
+        : cause.error() == StoreError.EXPUNGED ? Reason.EXPUNGE_ISSUED
         : DiskFull.is(cause) ? Reason.DISK_FULL : Reason.STORE_FAILURE;
     this.folder = folder;
   }

@@ -103,6 +103,11 @@ final class MaildirFolder implements Mailbox {
     return read(() -> Optional.ofNullable(sync.view().get(uid)).map(MaildirSync.Entry::message));
   }
 
+  /** The message's record and where its file is, as {@link #message} reads it. */
+  Optional<MaildirSync.Entry> entry(long uid) {
+    return read(() -> Optional.ofNullable(sync.view().get(uid)));
+  }
+
   @Override
   public InputStream openContent(long uid) {
     // A flag change renames the file between our lookup and the open: look up again once.
@@ -182,6 +187,9 @@ final class MaildirFolder implements Mailbox {
         fsync.directory(dir.resolve("cur"));
         sync.refresh(true);
         rewriteUidlist(sync.header(), sync.effectiveNextUid());
+      } else {
+        // A message moved out of this folder (MaildirSave#addMoved) left its record without a file: dropped here.
+        settleRecordsWithoutFiles();
       }
       return null;
     });
@@ -477,7 +485,17 @@ final class MaildirFolder implements Mailbox {
       }
       LOG.warn("{}: undid UID {} of a commit interrupted before its file reached cur/", dir, r.uid());
     }
-    rewriteUidlist(sync.header(), next);
+    try {
+      rewriteUidlist(sync.header(), next);
+    } catch (StoreException e) {
+      if (!undo.isEmpty()) {
+        throw e;
+      }
+      // Only expunged messages' records to drop (those of messages moved out leave after every MOVE), which every
+      // reader already takes as expunged: a full disk keeps them a while, and must not stop this folder's reads and
+      // writes (an EXPUNGE on a full disk is how room is made).
+      LOG.warn("{}: cannot drop the records of {} expunged message(s) yet: {}", dir, missing.size(), e.getMessage());
+    }
   }
 
   /** The names of the files in tmp/ (none when there is no tmp/). */

@@ -1,0 +1,27 @@
+package dovetail.proxy.mailbox;
+
+import org.apache.james.mailbox.exception.MailboxException;
+
+/**
+ * Holding two folders' monitors ({@link FolderState}) at once, as a MOVE does. They are taken in the order of the
+ * folders' names, so that two opposite MOVEs (A to B and B to A at once) take them in the same order and neither
+ * waits for the other while holding one.
+ */
+final class FolderMonitors {
+  private FolderMonitors() {}
+
+  interface Action<T> {
+    T run() throws MailboxException;
+  }
+
+  static <T> T holdingBoth(UserMailboxes.Folder a, UserMailboxes.Folder b, Action<T> action) throws MailboxException {
+    boolean aFirst = a.name().compareTo(b.name()) <= 0;
+    Object first = (aFirst ? a : b).state();
+    Object second = (aFirst ? b : a).state();
+    synchronized (first) {
+      synchronized (second) {
+        return action.run();
+      }
+    }
+  }
+}
