@@ -32,12 +32,11 @@ final class ImapConnector {
       ImapConnector.class, "DEBUG IMAP", false, new PrintStream(OutputStream.nullOutputStream()));
 
   private final LegacyImapEndpoint endpoint;
-  private final Properties properties;
+  private final SSLSocketFactory tls;
 
   ImapConnector(LegacyImapEndpoint endpoint) {
     this.endpoint = endpoint;
-    this.properties = properties(endpoint,
-        endpoint.sslMode() == SslMode.NONE ? null : TlsTrust.socketFactory(endpoint));
+    this.tls = endpoint.sslMode() == SslMode.NONE ? null : TlsTrust.socketFactory(endpoint);
   }
 
   ImapConnection open(String user) {
@@ -49,7 +48,9 @@ final class ImapConnector {
     String peer = endpoint.host() + ":" + endpoint.port();
     WireProtocol wire;
     try {
-      wire = new WireProtocol(endpoint.host(), endpoint.port(), properties,
+      // A factory per connection, which hands its TLS socket to our response framing.
+      wire = new WireProtocol(endpoint.host(), endpoint.port(),
+          properties(endpoint, tls == null ? null : new TlsSocketRecorder(tls)),
           endpoint.sslMode() == SslMode.IMAPS, ANGUS_LOG);
     } catch (IOException e) {
       throw ImapFailures.fromIo(e, peer + ": connect");
@@ -58,6 +59,8 @@ final class ImapConnector {
     }
     ImapConnection connection = new ImapConnection(wire, peer, endpoint.commandTimeout());
     try {
+      // From the first command on, so that every response after the greeting has a bounded length.
+      wire.frameResponsesOurselves();
       if (endpoint.sslMode() == SslMode.STARTTLS) {
         startTls(connection);
       }
@@ -72,8 +75,8 @@ final class ImapConnector {
       login(connection, user);
       // Capabilities change after login (Dovecot adds SPECIAL-USE, CONDSTORE, ...): ask again.
       wire.capability();
-      if (!wire.frameResponsesOurselves() && endpoint.sslMode() == SslMode.NONE) {
-        LOG.debug("{}: responses framed by Angus (no socket channel, or bytes already waiting after login)", peer);
+      if (!wire.frameResponsesOurselves()) {
+        LOG.debug("{}: responses framed by Angus (no socket, or bytes already waiting after login)", peer);
       }
       LOG.debug("{}: logged in for {}", peer, user);
       return connection;

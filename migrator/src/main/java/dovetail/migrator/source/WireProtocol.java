@@ -2,6 +2,7 @@ package dovetail.migrator.source;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -29,10 +30,13 @@ final class WireProtocol extends IMAPProtocol {
   private ResponseInputStream replay;
   /** Once {@link #frameResponsesOurselves} switched: where every response is read from. */
   private BufferedResponseInput framing;
+  /** The TLS socket factory of this connection (props' mail.imap.ssl.socketFactory), or null without TLS. */
+  private final TlsSocketRecorder tls;
 
   WireProtocol(String host, int port, Properties props, boolean ssl, MailLogger logger)
       throws IOException, ProtocolException {
     super("imap", host, port, props, ssl, logger);
+    tls = props.get("mail.imap.ssl.socketFactory") instanceof TlsSocketRecorder r ? r : null;
   }
 
   /** Like Angus's, but a FETCH that does not parse comes back as {@link UnparsedFetch}, not as an exception. */
@@ -89,19 +93,47 @@ final class WireProtocol extends IMAPProtocol {
 
   /**
    * From now on, frames responses with {@link BufferedResponseInput} instead of Angus's stream, where that is safe:
-   * a plain connection over a socket channel (mail.imap.usesocketchannels; TLS keeps Angus's framing), with nothing
-   * read ahead by Angus. Call it between commands. Returns whether our framing is in use.
+   * a plain connection over a socket channel (mail.imap.usesocketchannels) or a TLS one whose socket we made
+   * ({@link TlsSocketRecorder}), with nothing read ahead by Angus. Call it between commands. Returns whether our
+   * framing is in use: only then is the length of a response line bounded.
    */
   boolean frameResponsesOurselves() throws IOException {
     if (framing != null) {
       return true;
     }
-    SocketChannel channel = getChannel();
-    if (channel == null || isSSL() || super.getInputStream().available() != 0) {
+    if (super.getInputStream().available() != 0) {
       return false;
     }
-    framing = new BufferedResponseInput(channel.socket().getInputStream());
+    SocketChannel channel = getChannel();
+    if (isSSL()) {
+      Socket socket = tls == null ? null : tls.last();
+      if (socket == null) {
+        return false;
+      }
+      framing = new BufferedResponseInput(socket.getInputStream());
+    } else if (channel != null) {
+      framing = new BufferedResponseInput(channel.socket().getInputStream());
+    } else {
+      return false;
+    }
     return true;
+  }
+
+  /**
+   * STARTTLS, then our framing over the TLS socket: what the old framing may hold was sent in clear after the
+   * server's OK, and is dropped, as Angus drops its own (RFC 3501 11.1 forbids acting on it).
+   */
+  @Override
+  public void startTLS() throws ProtocolException {
+    super.startTLS();
+    if (framing != null) {
+      framing = null;
+      try {
+        frameResponsesOurselves();
+      } catch (IOException e) {
+        throw new ProtocolException("after STARTTLS: " + e.getMessage(), e);
+      }
+    }
   }
 
   Response[] loginUtf8(String user, String password) {
