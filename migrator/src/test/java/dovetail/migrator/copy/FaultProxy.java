@@ -35,7 +35,9 @@ final class FaultProxy implements AutoCloseable {
     /** The same in the first LIST response. */
     HUGE_LIST_ITEM,
     /** The same as the first message body fetched (a quoted string in place of the literal). */
-    HUGE_BODY;
+    HUGE_BODY,
+    /** Every FETCH of UID 3 says UID 2: two messages under one UID, as a broken server lists them. */
+    UID_3_AS_2;
 
     /** Where a HUGE_* fault puts its string: right after this text. */
     String hugeAfter() {
@@ -49,6 +51,8 @@ final class FaultProxy implements AutoCloseable {
   }
 
   static final long HUGE_ITEM_BYTES = 100L << 20;
+  private static final byte[] UID_3 = "FETCH (UID 3 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] UID_2 = "FETCH (UID 2 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final ServerSocket listener;
   private final int targetPort;
@@ -159,6 +163,26 @@ final class FaultProxy implements AutoCloseable {
         return;
       }
       switch (fault) {
+        case UID_3_AS_2 -> {
+          // A partial match is held back until it becomes the text (replaced) or not (written as it was): server
+          // output ends in CRLF, which the text lacks, so nothing stays held when the server waits.
+          for (int i = 0; i < n; i++) {
+            byte b = buffer[i];
+            if (b == UID_3[matched]) {
+              if (++matched == UID_3.length) {
+                struck.incrementAndGet();
+                out.write(UID_2);
+                matched = 0;
+              }
+            } else {
+              out.write(UID_3, 0, matched);
+              matched = b == UID_3[0] ? 1 : 0;
+              if (matched == 0) {
+                out.write(b);
+              }
+            }
+          }
+        }
         case HUGE_FETCH_ITEM, HUGE_LIST_ITEM, HUGE_BODY -> {
           for (int i = 0; i < n; i++) {
             out.write(buffer[i]);
