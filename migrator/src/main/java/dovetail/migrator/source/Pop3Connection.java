@@ -80,8 +80,8 @@ final class Pop3Connection implements LegacyPop3Session {
       throw new LegacyException(Kind.UNAVAILABLE, where + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(store);
-      throw new LegacyException(Kind.PROTOCOL, where + ": login: the server's answer cannot be read (" + e
-          + "); a broken legacy POP3 server", e);
+      throw new LegacyException(Kind.PROTOCOL, where + ": login: the server's answer cannot be read ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + "); a broken legacy POP3 server", e);
     }
   }
 
@@ -118,6 +118,8 @@ final class Pop3Connection implements LegacyPop3Session {
       return out;
     } catch (MessagingException e) {
       throw new LegacyException(Kind.UNAVAILABLE, where + ": UIDL/LIST failed: " + e.getMessage(), e);
+    } catch (LegacyException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw unreadable("UIDL/LIST", e);
     }
@@ -135,7 +137,7 @@ final class Pop3Connection implements LegacyPop3Session {
   /** Angus failed on an answer it cannot read (a NullPointerException on "+OK" without a UIDL, ...). */
   private LegacyException unreadable(String command, RuntimeException e) {
     return new LegacyException(Kind.PROTOCOL, where + ": " + command + ": the server's answer cannot be read ("
-        + e + "); a broken legacy POP3 server", e);
+        + e.getClass().getSimpleName() + ": " + e.getMessage() + "); a broken legacy POP3 server", e);
   }
 
   @Override
