@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.iap.ProtocolException;
@@ -53,9 +54,10 @@ final class ImapConnector {
           properties(endpoint, tls == null ? null : new TlsSocketRecorder(tls)),
           endpoint.sslMode() == SslMode.IMAPS, ANGUS_LOG);
     } catch (IOException e) {
-      throw ImapFailures.fromIo(e, peer + ": connect");
+      throw tooLong(e, peer + ": greeting").orElseGet(() -> ImapFailures.fromIo(e, peer + ": connect"));
     } catch (ProtocolException e) {
-      throw ImapFailures.fromProtocol(e, Kind.UNAVAILABLE, peer + ": greeting");
+      throw tooLong(e, peer + ": greeting")
+          .orElseGet(() -> ImapFailures.fromProtocol(e, Kind.UNAVAILABLE, peer + ": greeting"));
     }
     ImapConnection connection = new ImapConnection(wire, peer, endpoint.commandTimeout());
     try {
@@ -82,14 +84,32 @@ final class ImapConnector {
       return connection;
     } catch (ProtocolException e) {
       connection.close();
-      throw ImapFailures.fromProtocol(e, Kind.PROTOCOL, peer + ": CAPABILITY");
+      throw tooLong(e, peer + ": CAPABILITY")
+          .orElseGet(() -> ImapFailures.fromProtocol(e, Kind.PROTOCOL, peer + ": CAPABILITY"));
     } catch (IOException e) {
       connection.close();
-      throw ImapFailures.fromIo(e, peer + ": after login");
+      throw tooLong(e, peer + ": after login").orElseGet(() -> ImapFailures.fromIo(e, peer + ": after login"));
     } catch (RuntimeException e) {
       connection.close();
       throw e;
     }
+  }
+
+  /**
+   * A response too long to take, read by Angus's own commands (the greeting, CAPABILITY, STARTTLS), which wrap it:
+   * the server's fault, as in {@link ImapConnection}, not a connection lost.
+   */
+  private static Optional<LegacyException> tooLong(Throwable failure, String context) {
+    for (Throwable t = failure; t != null; ) {
+      if (t instanceof ResponseTooLongException e) {
+        LOG.warn("{}: {}", context, e.getMessage());
+        return Optional.of(new LegacyException(Kind.PROTOCOL, context + ": " + e.getMessage(), failure));
+      }
+      Throwable next = t instanceof ProtocolException p && p.getResponse() != null && p.getCause() == null
+          ? p.getResponse().getException() : t.getCause();
+      t = next == t ? null : next;
+    }
+    return Optional.empty();
   }
 
   private void startTls(ImapConnection connection) throws ProtocolException {

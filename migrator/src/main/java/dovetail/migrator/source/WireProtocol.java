@@ -2,6 +2,7 @@ package dovetail.migrator.source;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -28,15 +29,16 @@ import org.eclipse.angus.mail.util.MailLogger;
 final class WireProtocol extends IMAPProtocol {
   /** While {@link #parse} runs: the raw response that Angus's parser reads instead of the socket. */
   private ResponseInputStream replay;
-  /** Once {@link #frameResponsesOurselves} switched: where every response is read from. */
+  /**
+   * Once {@link #frameResponsesOurselves} switched: where every response is read from. No initializer, on purpose:
+   * Angus's constructor reads the greeting through {@link #getInputStream}, which sets it, before this class's
+   * field initializers would run.
+   */
   private BufferedResponseInput framing;
-  /** The TLS socket factory of this connection (props' mail.imap.ssl.socketFactory), or null without TLS. */
-  private final TlsSocketRecorder tls;
 
   WireProtocol(String host, int port, Properties props, boolean ssl, MailLogger logger)
       throws IOException, ProtocolException {
     super("imap", host, port, props, ssl, logger);
-    tls = props.get("mail.imap.ssl.socketFactory") instanceof TlsSocketRecorder r ? r : null;
   }
 
   /** Like Angus's, but a FETCH that does not parse comes back as {@link UnparsedFetch}, not as an exception. */
@@ -76,10 +78,23 @@ final class WireProtocol extends IMAPProtocol {
     }
   }
 
-  /** Where Angus's response parser takes its bytes from: the replay during {@link #parse}, else the connection. */
+  /**
+   * Where Angus's response parser takes its bytes from: the replay during {@link #parse}, else the connection, framed
+   * by us wherever that is safe (Angus asks for it at the start of every response, the greeting's included).
+   */
   @Override
   protected ResponseInputStream getInputStream() {
-    return replay != null ? replay : framing != null ? framing : super.getInputStream();
+    if (replay != null) {
+      return replay;
+    }
+    if (framing == null) {
+      try {
+        frameResponsesOurselves();
+      } catch (IOException e) {
+        // Angus's framing, then; its read will meet the same failure.
+      }
+    }
+    return framing != null ? framing : super.getInputStream();
   }
 
   @Override
@@ -94,28 +109,29 @@ final class WireProtocol extends IMAPProtocol {
   /**
    * From now on, frames responses with {@link BufferedResponseInput} instead of Angus's stream, where that is safe:
    * a plain connection over a socket channel (mail.imap.usesocketchannels) or a TLS one whose socket we made
-   * ({@link TlsSocketRecorder}), with nothing read ahead by Angus. Call it between commands. Returns whether our
-   * framing is in use: only then is the length of a response line bounded.
+   * ({@link TlsSocketRecorder}), with nothing read ahead by Angus. Called between responses ({@link #getInputStream}
+   * tries it at each until it works). Returns whether our framing is in use: only then is a response's length
+   * bounded.
    */
   boolean frameResponsesOurselves() throws IOException {
     if (framing != null) {
       return true;
     }
-    if (super.getInputStream().available() != 0) {
-      return false;
-    }
     SocketChannel channel = getChannel();
-    if (isSSL()) {
-      Socket socket = tls == null ? null : tls.last();
-      if (socket == null) {
-        return false;
-      }
-      framing = new BufferedResponseInput(socket.getInputStream());
-    } else if (channel != null) {
-      framing = new BufferedResponseInput(channel.socket().getInputStream());
-    } else {
+    Socket socket = isSSL()
+        ? props.get("mail.imap.ssl.socketFactory") instanceof TlsSocketRecorder tls ? tls.last() : null
+        : channel != null ? channel.socket() : null;
+    if (socket == null) {
       return false;
     }
+    InputStream in = socket.getInputStream();
+    // Angus's stream offers what it buffered plus what the socket has: equal means it buffered nothing (the socket
+    // is asked first, and what arrives in between only makes Angus's count larger, which declines, safely).
+    int waiting = in.available();
+    if (super.getInputStream().available() != waiting) {
+      return false;
+    }
+    framing = new BufferedResponseInput(in);
     return true;
   }
 
