@@ -61,8 +61,6 @@ final class ImapConnector {
     }
     ImapConnection connection = new ImapConnection(wire, peer, endpoint.commandTimeout());
     try {
-      // From the first command on, so that every response after the greeting has a bounded length.
-      wire.frameResponsesOurselves();
       if (endpoint.sslMode() == SslMode.STARTTLS) {
         startTls(connection);
       }

@@ -136,20 +136,14 @@ final class WireProtocol extends IMAPProtocol {
   }
 
   /**
-   * STARTTLS, then our framing over the TLS socket: what the old framing may hold was sent in clear after the
-   * server's OK, and is dropped, as Angus drops its own (RFC 3501 11.1 forbids acting on it).
+   * STARTTLS, after which the next response is framed over the TLS socket ({@link #getInputStream}): what the old
+   * framing may hold was sent in clear after the server's OK, and is dropped, as Angus drops its own (RFC 3501 11.1
+   * forbids acting on it).
    */
   @Override
   public void startTLS() throws ProtocolException {
     super.startTLS();
-    if (framing != null) {
-      framing = null;
-      try {
-        frameResponsesOurselves();
-      } catch (IOException e) {
-        throw new ProtocolException("after STARTTLS: " + e.getMessage(), e);
-      }
-    }
+    framing = null;
   }
 
   Response[] loginUtf8(String user, String password) {
