@@ -197,6 +197,7 @@ public final class FolderMigration {
     long committedAtStart = foreign.committed();
     List<LegacyMessageInfo> legacy = new ArrayList<>(session.fetchMetadata(legacyName, committedAtStart + 1));
     legacy.removeIf(m -> given.contains(m.uid()));
+    legacy.stream().filter(m -> m.duplicates() > 0).forEach(this::skipDuplicates);
     Set<Long> legacyUids = new HashSet<>();
     legacy.forEach(m -> legacyUids.add(m.uid()));
     long highestUid = legacy.isEmpty() ? 0 : legacy.get(legacy.size() - 1).uid();
@@ -507,6 +508,25 @@ public final class FolderMigration {
     skipped.add(u);
     writeState(FolderState.MIGRATING, Map.of(MigrationState.SKIPPED_PREFIX + u.uid(), MigrationState.oneLine(u.reason())));
     LOG.warn("{}: legacy UID {} given up (skip undeliverable): {}", mailbox.name(), u.uid(), u.reason());
+  }
+
+  /**
+   * A broken legacy server listed other messages under this UID: only one message can have it here, and the first
+   * listed is copied (its body too: {@code FetchInbox} keeps the first). The others are recorded as skipped, which
+   * status counts and backup names, whatever skip_undeliverable says: no retry can deliver them under their UID.
+   * Its key is not a bare UID, so the UID itself is still copied by a later run if this one stops before it.
+   */
+  private void skipDuplicates(LegacyMessageInfo m) {
+    Undeliverable u = new Undeliverable(m.uid(), "the legacy server lists " + (m.duplicates() + 1)
+        + " different messages under this UID; the first one is copied, " + m.duplicates() + " skipped");
+    skipped.add(u);
+    Map<String, String> keys = new HashMap<>();
+    for (int n = 1; n <= m.duplicates(); n++) {
+      keys.put(MigrationState.SKIPPED_PREFIX + m.uid() + MigrationState.DUPLICATE_INFIX + n,
+          MigrationState.oneLine(u.reason()));
+    }
+    writeState(FolderState.MIGRATING, keys);
+    LOG.warn("{}: legacy UID {}: {}", mailbox.name(), m.uid(), u.reason());
   }
 
   private List<Long> skippedUids() {

@@ -35,6 +35,11 @@ public final class MigrationState {
   public static final String ERROR = "migration.error";
   /** Prefix of {@code migration.skipped.<uid>=<reason>}: messages given up with the operator's consent. */
   public static final String SKIPPED_PREFIX = "migration.skipped.";
+  /**
+   * After {@code SKIPPED_PREFIX + uid}: {@code .duplicate.N}, the N-th other message a broken legacy server listed
+   * under that UID (skipped; the UID's first message is copied). Counted as skipped, but the UID is not given up.
+   */
+  public static final String DUPLICATE_INFIX = ".duplicate.";
   /** When the state last changed (ISO-8601 instant). */
   public static final String UPDATED = "migration.updated";
   /** Flag or keyword instances that Maildir could not hold and that were not copied (all runs). */

@@ -54,6 +54,7 @@ public final class Pop3UidlAssignment implements Pop3Uidls {
     Pop3UidlMatcher.Result result;
     try (LegacyPop3Session pop3 = LegacyPop3Session.open(endpoint, user)) {
       List<LegacyPop3Message> listing = pop3.list();
+      warnOfSharedUidls(listing);
       result = Pop3UidlMatcher.match(imap, listing, Pop3UidlMatcher.Headers.of(imapHeaders, pop3::headers), skipSizes);
     }
     // As Dovecot's plugin: a POP3 message without an IMAP twin stops the folder unless ignore_missing_uidls, or
@@ -90,5 +91,22 @@ public final class Pop3UidlAssignment implements Pop3Uidls {
     LOG.info("{}: {} POP3 UIDLs matched ({} by size), {} POP3 messages without IMAP, {} IMAP messages without UIDL",
         legacyName, out.size(), result.matchedBySize(), result.missingInImap().size(), result.withoutUidl().size());
     return out;
+  }
+
+  /**
+   * RFC 1939 wants a UIDL to be unique in the maildrop. Messages that share one are copied with it as the legacy
+   * server said (clients that saw them there see the same here), but an operator should know.
+   */
+  private void warnOfSharedUidls(List<LegacyPop3Message> listing) {
+    Map<String, List<Integer>> byUidl = new HashMap<>();
+    for (LegacyPop3Message m : listing) {
+      byUidl.computeIfAbsent(m.uidl(), u -> new ArrayList<>()).add(m.seq());
+    }
+    byUidl.forEach((uidl, seqs) -> {
+      if (seqs.size() > 1) {
+        LOG.warn("{}: the legacy POP3 server gives {} messages the same UIDL {} (messages {}); copied as it says",
+            user, seqs.size(), uidl, seqs);
+      }
+    });
   }
 }

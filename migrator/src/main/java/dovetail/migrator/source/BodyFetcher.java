@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
@@ -24,6 +26,8 @@ final class BodyFetcher {
   private final int firstPiece;
   private final Supplier<FetchInbox> resume;
   private FetchInbox inbox;
+  /** The UIDs of the fetch under way. */
+  private LongPredicate asked = uid -> true;
 
   /** @param resume a new connection on the same folder for a large message cut short, or null */
   BodyFetcher(FetchInbox inbox, FetchLimits limits, Supplier<FetchInbox> resume) {
@@ -35,6 +39,8 @@ final class BodyFetcher {
 
   /** @param uids strictly ascending */
   void fetch(long[] uids, BodyConsumer consumer) {
+    asked = uid -> Arrays.binarySearch(uids, uid) >= 0;
+    inbox.askedFor(asked);
     int batch = limits.effectiveBatch();
     ArrayDeque<Batch> inFlight = new ArrayDeque<>();
     int next = 0;
@@ -144,7 +150,10 @@ final class BodyFetcher {
       }
     } finally {
       stream.close();
-      inbox = stream.inbox();
+      if (inbox != stream.inbox()) {
+        inbox = stream.inbox();
+        inbox.askedFor(asked);
+      }
     }
     if (stream.sourceFailure() != null) {
       throw stream.sourceFailure();

@@ -11,19 +11,35 @@ import org.eclipse.angus.mail.iap.ResponseInputStream;
  * Angus's own {@link ResponseInputStream} reads every line byte by byte through a synchronized stream and asks the
  * socket how much is available before each literal read: about 3 µs per fetched message. The result is the same,
  * byte for byte, including Angus's reading of odd input (a bare LF does not end a line; {@code {x}} is no literal).
+ *
+ * <p>Unlike Angus's, it bounds what a response holds outside its literals ({@link #MAX_LINE_BYTES}): literals are
+ * what carries messages, and the body fetch asks for them in bounded pieces, but a server that sends one endless
+ * line (a quoted string in a FETCH, a LIST name) would otherwise fill the heap that every session shares.
  */
 final class BufferedResponseInput extends ResponseInputStream {
+  /**
+   * The most bytes a response may hold outside its literals. Far above what a sane server sends (a LIST line, a
+   * FETCH with thousands of keywords are kilobytes; messages come in literals), far below what hurts the heap.
+   * Dovecot's imapc has the same bound as a setting (imapc_max_line_length, unlimited by default); here it is fixed.
+   */
+  static final int MAX_LINE_BYTES = 4 << 20;
   private static final int BUFFER_BYTES = 64 * 1024;
   private static final int FIRST_RESPONSE_BYTES = 128;
 
   private final InputStream in;
+  private final int maxLineBytes;
   private final byte[] buffer = new byte[BUFFER_BYTES];
   private int pos;
   private int limit;
 
   BufferedResponseInput(InputStream in) {
+    this(in, MAX_LINE_BYTES);
+  }
+
+  BufferedResponseInput(InputStream in, int maxLineBytes) {
     super(InputStream.nullInputStream()); // Angus's own buffer stays empty: we read, not it
     this.in = in;
+    this.maxLineBytes = maxLineBytes;
   }
 
   @Override
@@ -35,13 +51,16 @@ final class BufferedResponseInput extends ResponseInputStream {
   public ByteArray readResponse(ByteArray reuse) throws IOException {
     ByteArray response = reuse != null ? reuse : new ByteArray(new byte[FIRST_RESPONSE_BYTES], 0, FIRST_RESPONSE_BYTES);
     int length = 0;
+    int literals = 0; // bytes of the response that came in literals, which the line bound does not count
     while (true) {
-      length = readLine(response, length);
+      length = readLine(response, length, length - literals);
       long literal = literalLength(response.getBytes(), length);
       if (literal < 0) {
         break;
       }
+      int before = length;
       length = readLiteral(response, length, (int) literal);
+      literals += length - before;
     }
     response.setCount(length);
     return response;
@@ -53,8 +72,13 @@ final class BufferedResponseInput extends ResponseInputStream {
     return limit - pos + in.available();
   }
 
-  /** Appends bytes through the next CRLF; returns the new length. */
-  private int readLine(ByteArray response, int length) throws IOException {
+  /**
+   * Appends bytes through the next CRLF; returns the new length.
+   *
+   * @param outside the response's bytes so far outside literals
+   * @throws ResponseTooLongException when they would exceed the bound; the rest of the response is left unread
+   */
+  private int readLine(ByteArray response, int length, int outside) throws IOException {
     while (true) {
       if (pos == limit) {
         fill();
@@ -64,6 +88,10 @@ final class BufferedResponseInput extends ResponseInputStream {
         lf++;
       }
       int end = lf < limit ? lf + 1 : limit;
+      outside += end - pos;
+      if (outside > maxLineBytes) {
+        throw new ResponseTooLongException(maxLineBytes);
+      }
       length = append(response, length, buffer, pos, end - pos);
       pos = end;
       if (lf < limit && length >= 2 && response.getBytes()[length - 2] == '\r') {

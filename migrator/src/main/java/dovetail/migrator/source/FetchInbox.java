@@ -4,11 +4,14 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.UID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes the responses of pipelined {@code UID FETCH ... BODY.PEEK[]<offset.length>} commands. With
@@ -20,6 +23,8 @@ import org.eclipse.angus.mail.imap.protocol.UID;
  * {@link BodyBuffers}, which whoever consumes the piece gives back ({@link #release}).
  */
 final class FetchInbox {
+  private static final Logger LOG = LoggerFactory.getLogger(FetchInbox.class);
+
   /** One BODY[] piece. {@code origin} is -1 when the server ignored the partial range and sent it all. */
   record Piece(ByteArray data, int origin) {
     int length() {
@@ -37,12 +42,18 @@ final class FetchInbox {
   private final BodyPieceParser bodies = new BodyPieceParser();
   private final BodyBuffers buffers;
   private ByteArray received = new ByteArray(RECEIVE_BYTES);
+  private LongPredicate asked = uid -> true;
 
   private static final int RECEIVE_BYTES = 64 * 1024;
 
   FetchInbox(ImapConnection connection, BodyBuffers buffers) {
     this.connection = connection;
     this.buffers = buffers;
+  }
+
+  /** Which UIDs bodies are filed for from now on: a body for another is a broken server's, and is dropped. */
+  void askedFor(LongPredicate uids) {
+    asked = uids;
   }
 
   /** Sends {@code UID FETCH <set> (UID BODY.PEEK[]<offset.length>)}; returns the tag. */
@@ -133,7 +144,20 @@ final class FetchInbox {
     }
   }
 
+  /**
+   * Files a piece for {@link #take}. A second piece for the same UID and offset is a broken server's second
+   * message under one UID: the first one stays (as the metadata pass keeps the first listed), the other is
+   * dropped with a warning; the metadata pass counts such a UID as a skipped duplicate.
+   */
   private void file(long uid, int origin, ByteArray data) {
-    pieces.put(new Key(uid, Math.max(0, origin)), new Piece(data, origin));
+    if (!asked.test(uid)) {
+      LOG.warn("{}: ignoring a body for UID {}, which was not asked for (a broken server)", connection.peer(), uid);
+      return;
+    }
+    Piece first = pieces.putIfAbsent(new Key(uid, Math.max(0, origin)), new Piece(data, origin));
+    if (first != null) {
+      LOG.warn("{}: the server sent a second body for UID {} (offset {}); the first one is kept", connection.peer(),
+          uid, Math.max(0, origin));
+    }
   }
 }

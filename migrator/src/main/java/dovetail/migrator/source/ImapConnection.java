@@ -75,7 +75,7 @@ final class ImapConnection implements AutoCloseable {
       try {
         r = wire.readResponse();
       } catch (IOException e) {
-        throw die(ImapFailures.fromRead(e, peer, readTimeout));
+        throw die(readFailure(e));
       } catch (ProtocolException e) {
         unparsable(e);
         continue;
@@ -98,8 +98,20 @@ final class ImapConnection implements AutoCloseable {
     try {
       return reuse == null ? wire.readRaw() : wire.readRaw(reuse);
     } catch (IOException e) {
-      throw die(ImapFailures.fromRead(e, peer, readTimeout));
+      throw die(readFailure(e));
     }
+  }
+
+  /**
+   * A response too long to take is the server's fault, not the network's: a protocol failure, which is not retried
+   * on a new connection as a drop is (the server would send it again).
+   */
+  private LegacyException readFailure(IOException e) {
+    if (e instanceof ResponseTooLongException) {
+      LOG.warn("{}: {}", peer, e.getMessage());
+      return new LegacyException(Kind.PROTOCOL, peer + ": " + e.getMessage(), e);
+    }
+    return ImapFailures.fromRead(e, peer, readTimeout);
   }
 
   /** A response from {@link #readRaw} as {@link #read} would have returned it, or null when it does not parse. */

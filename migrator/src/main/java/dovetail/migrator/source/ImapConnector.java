@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.iap.ProtocolException;
@@ -32,12 +33,11 @@ final class ImapConnector {
       ImapConnector.class, "DEBUG IMAP", false, new PrintStream(OutputStream.nullOutputStream()));
 
   private final LegacyImapEndpoint endpoint;
-  private final Properties properties;
+  private final SSLSocketFactory tls;
 
   ImapConnector(LegacyImapEndpoint endpoint) {
     this.endpoint = endpoint;
-    this.properties = properties(endpoint,
-        endpoint.sslMode() == SslMode.NONE ? null : TlsTrust.socketFactory(endpoint));
+    this.tls = endpoint.sslMode() == SslMode.NONE ? null : TlsTrust.socketFactory(endpoint);
   }
 
   ImapConnection open(String user) {
@@ -49,12 +49,15 @@ final class ImapConnector {
     String peer = endpoint.host() + ":" + endpoint.port();
     WireProtocol wire;
     try {
-      wire = new WireProtocol(endpoint.host(), endpoint.port(), properties,
+      // A factory per connection, which hands its TLS socket to our response framing.
+      wire = new WireProtocol(endpoint.host(), endpoint.port(),
+          properties(endpoint, tls == null ? null : new TlsSocketRecorder(tls)),
           endpoint.sslMode() == SslMode.IMAPS, ANGUS_LOG);
     } catch (IOException e) {
-      throw ImapFailures.fromIo(e, peer + ": connect");
+      throw tooLong(e, peer + ": greeting").orElseGet(() -> ImapFailures.fromIo(e, peer + ": connect"));
     } catch (ProtocolException e) {
-      throw ImapFailures.fromProtocol(e, Kind.UNAVAILABLE, peer + ": greeting");
+      throw tooLong(e, peer + ": greeting")
+          .orElseGet(() -> ImapFailures.fromProtocol(e, Kind.UNAVAILABLE, peer + ": greeting"));
     }
     ImapConnection connection = new ImapConnection(wire, peer, endpoint.commandTimeout());
     try {
@@ -72,21 +75,39 @@ final class ImapConnector {
       login(connection, user);
       // Capabilities change after login (Dovecot adds SPECIAL-USE, CONDSTORE, ...): ask again.
       wire.capability();
-      if (!wire.frameResponsesOurselves() && endpoint.sslMode() == SslMode.NONE) {
-        LOG.debug("{}: responses framed by Angus (no socket channel, or bytes already waiting after login)", peer);
+      if (!wire.frameResponsesOurselves()) {
+        LOG.debug("{}: responses framed by Angus (no socket, or bytes already waiting after login)", peer);
       }
       LOG.debug("{}: logged in for {}", peer, user);
       return connection;
     } catch (ProtocolException e) {
       connection.close();
-      throw ImapFailures.fromProtocol(e, Kind.PROTOCOL, peer + ": CAPABILITY");
+      throw tooLong(e, peer + ": CAPABILITY")
+          .orElseGet(() -> ImapFailures.fromProtocol(e, Kind.PROTOCOL, peer + ": CAPABILITY"));
     } catch (IOException e) {
       connection.close();
-      throw ImapFailures.fromIo(e, peer + ": after login");
+      throw tooLong(e, peer + ": after login").orElseGet(() -> ImapFailures.fromIo(e, peer + ": after login"));
     } catch (RuntimeException e) {
       connection.close();
       throw e;
     }
+  }
+
+  /**
+   * A response too long to take, read by Angus's own commands (the greeting, CAPABILITY, STARTTLS), which wrap it:
+   * the server's fault, as in {@link ImapConnection}, not a connection lost.
+   */
+  private static Optional<LegacyException> tooLong(Throwable failure, String context) {
+    for (Throwable t = failure; t != null; ) {
+      if (t instanceof ResponseTooLongException e) {
+        LOG.warn("{}: {}", context, e.getMessage());
+        return Optional.of(new LegacyException(Kind.PROTOCOL, context + ": " + e.getMessage(), failure));
+      }
+      Throwable next = t instanceof ProtocolException p && p.getResponse() != null && p.getCause() == null
+          ? p.getResponse().getException() : t.getCause();
+      t = next == t ? null : next;
+    }
+    return Optional.empty();
   }
 
   private void startTls(ImapConnection connection) throws ProtocolException {

@@ -16,6 +16,8 @@ import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
 import org.eclipse.angus.mail.imap.protocol.UID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code UID FETCH n:* (UID FLAGS INTERNALDATE RFC822.SIZE)}, read response by response so that a
@@ -23,6 +25,8 @@ import org.eclipse.angus.mail.imap.protocol.UID;
  * read by {@link MetadataParser}; Angus parses the rest.
  */
 final class MetadataFetcher {
+  private static final Logger LOG = LoggerFactory.getLogger(MetadataFetcher.class);
+
   private MetadataFetcher() {}
 
   static List<LegacyMessageInfo> fetch(ImapConnection connection, long fromUid, boolean withSize) {
@@ -33,9 +37,12 @@ final class MetadataFetcher {
     List<LegacyMessageInfo> infos = new ArrayList<>();
     List<String> unparsed = new ArrayList<>();
     Map<Long, Pieces> pieces = new HashMap<>();
+    long lastNumber = -1;
+    int outOfOrder = 0;
     while (true) {
       ByteArray raw = connection.readRaw();
       LegacyMessageInfo info = lean.parse(raw);
+      long number = info == null ? -1 : lean.messageNumber();
       Response r = info == null ? connection.parse(raw) : null;
       if (r != null && r.isTagged() && tag.equals(r.getTag())) {
         if (!r.isOK()) {
@@ -48,12 +55,17 @@ final class MetadataFetcher {
           // Loud, not silent: a message without metadata would otherwise never be migrated.
           throw new LegacyException(Kind.PROTOCOL, "UID FETCH metadata: unparsable responses: " + unparsed);
         }
+        if (outOfOrder > 0) {
+          LOG.warn("{}: UID FETCH metadata: {} answers came out of UID order (a broken server); sorted",
+              connection.peer(), outOfOrder);
+        }
         return byUid(infos);
       }
       if (r instanceof UnparsedFetch u && (u.uid() < 0 || u.uid() >= from)) {
         unparsed.add("UID " + u.uid() + " (" + u.reason() + ")");
       } else if (r instanceof FetchResponse f) {
         info = toInfo(f, withSize);
+        number = f.getNumber();
         UID uid = f.getItem(UID.class);
         if (info == null && uid != null && uid.uid >= from) {
           // A reply to us (it has the UID) without all we asked for: kept, never dropped as if unsolicited.
@@ -62,18 +74,30 @@ final class MetadataFetcher {
       }
       // RFC 3501 6.4.8: "n:*" always includes the highest UID, even when it is below n.
       if (info != null && info.uid() >= from) {
-        infos.add(info);
+        LegacyMessageInfo previous = infos.isEmpty() ? null : infos.get(infos.size() - 1);
+        if (previous != null && previous.uid() == info.uid() && number == lastNumber) {
+          infos.set(infos.size() - 1, info); // the same message answered again: its later answer
+        } else {
+          outOfOrder += previous != null && info.uid() < previous.uid() ? 1 : 0;
+          infos.add(info);
+        }
+        lastNumber = number;
       }
     }
   }
 
-  /** In UID order, one per UID (the last one sent wins). Servers answer in order already. */
+  /**
+   * In UID order, one per UID. Servers answer in order already. Two answers for one UID that the server
+   * gave from different message numbers are two messages under one UID (a broken server): the first listed is
+   * kept, and counted as having duplicates, so that the caller reports the others instead of losing them unsaid.
+   */
   private static List<LegacyMessageInfo> byUid(List<LegacyMessageInfo> infos) {
     infos.sort(Comparator.comparingLong(LegacyMessageInfo::uid)); // stable, linear on sorted input
     List<LegacyMessageInfo> result = new ArrayList<>(infos.size());
     for (LegacyMessageInfo info : infos) {
-      if (!result.isEmpty() && result.get(result.size() - 1).uid() == info.uid()) {
-        result.set(result.size() - 1, info);
+      int last = result.size() - 1;
+      if (last >= 0 && result.get(last).uid() == info.uid()) {
+        result.set(last, result.get(last).withDuplicates(result.get(last).duplicates() + 1));
       } else {
         result.add(info);
       }

@@ -35,6 +35,11 @@ final class MetadataParser {
     this.withSize = withSize;
   }
 
+  /** The message number of the FETCH that {@link #parse} recognized last. */
+  long messageNumber() {
+    return in.messageNumber();
+  }
+
   /** The message's metadata, or null when {@code raw} is not a metadata FETCH of the usual shape. */
   LegacyMessageInfo parse(ByteArray raw) {
     uid = -1;

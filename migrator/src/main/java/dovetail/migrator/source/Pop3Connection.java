@@ -18,16 +18,26 @@ import java.util.Properties;
 import org.eclipse.angus.mail.pop3.POP3Folder;
 import org.eclipse.angus.mail.pop3.POP3Message;
 import org.eclipse.angus.mail.pop3.POP3Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@link LegacyPop3Session} on Angus's POP3 store: the INBOX opened read-only, nothing ever deleted. */
+/**
+ * {@link LegacyPop3Session} on Angus's POP3 store: the INBOX opened read-only, nothing ever deleted. What Angus
+ * throws unchecked at a broken server's answer becomes a {@link LegacyException} with the reason, never a bare
+ * runtime exception that the user's login would fail on without one.
+ */
 final class Pop3Connection implements LegacyPop3Session {
+  private static final Logger LOG = LoggerFactory.getLogger(Pop3Connection.class);
+
   private final POP3Store store;
   private final POP3Folder inbox;
-  private Message[] messages;
+  /** "POP3 host:port for user", for messages. */
+  private final String where;
 
-  private Pop3Connection(POP3Store store, POP3Folder inbox) {
+  private Pop3Connection(POP3Store store, POP3Folder inbox, String where) {
     this.store = store;
     this.inbox = inbox;
+    this.where = where;
   }
 
   static Pop3Connection open(LegacyPop3Endpoint endpoint, String user) {
@@ -61,32 +71,73 @@ final class Pop3Connection implements LegacyPop3Session {
       store.connect(endpoint.host(), endpoint.port(), authenticateAs, endpoint.password());
       POP3Folder inbox = (POP3Folder) store.getFolder("INBOX");
       inbox.open(Folder.READ_ONLY);
-      return new Pop3Connection(store, inbox);
+      return new Pop3Connection(store, inbox, where);
     } catch (AuthenticationFailedException e) {
       closeQuietly(store);
       throw new LegacyException(Kind.AUTH_FAILED, where + ": login refused: " + e.getMessage());
     } catch (MessagingException e) {
       closeQuietly(store);
       throw new LegacyException(Kind.UNAVAILABLE, where + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(store);
+      throw new LegacyException(Kind.PROTOCOL, where + ": login: the server's answer cannot be read ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + "); a broken legacy POP3 server", e);
     }
   }
 
+  /**
+   * UIDL and LIST. A message that the server leaves out of its UIDL list (and has no UIDL for when asked alone) is
+   * left out here, with a warning: its IMAP twin then keeps no legacy UIDL, as an IMAP message without a POP3 twin.
+   */
   @Override
   public List<LegacyPop3Message> list() {
     try {
-      messages = inbox.getMessages();
+      // Not Folder.getMessages(): it sends NOOP first, and a server that refuses NOOP would close the folder.
+      Message[] messages = new Message[inbox.getMessageCount()];
+      for (int i = 0; i < messages.length; i++) {
+        messages[i] = inbox.getMessage(i + 1);
+      }
       FetchProfile profile = new FetchProfile();
       profile.add(UIDFolder.FetchProfileItem.UID); // UIDL
       profile.add(FetchProfile.Item.SIZE); // LIST
       inbox.fetch(messages, profile);
       List<LegacyPop3Message> out = new ArrayList<>(messages.length);
+      List<Integer> withoutUidl = new ArrayList<>();
       for (Message m : messages) {
-        out.add(new LegacyPop3Message(m.getMessageNumber(), inbox.getUID(m), m.getSize()));
+        String uidl = uidl(m.getMessageNumber(), m);
+        if (uidl == null) {
+          withoutUidl.add(m.getMessageNumber());
+        } else {
+          out.add(new LegacyPop3Message(m.getMessageNumber(), uidl, m.getSize()));
+        }
+      }
+      if (!withoutUidl.isEmpty()) {
+        LOG.warn("{}: {} of {} messages have no UIDL (a broken server; messages {}): their IMAP twins keep no legacy"
+            + " UIDL", where, withoutUidl.size(), messages.length, withoutUidl);
       }
       return out;
     } catch (MessagingException e) {
-      throw new LegacyException(Kind.UNAVAILABLE, "POP3 UIDL/LIST failed: " + e.getMessage(), e);
+      throw new LegacyException(Kind.UNAVAILABLE, where + ": UIDL/LIST failed: " + e.getMessage(), e);
+    } catch (LegacyException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unreadable("UIDL/LIST", e);
     }
+  }
+
+  /** Angus asks {@code UIDL n} alone for a message missing from the UIDL list: null when the server says -ERR. */
+  private String uidl(int seq, Message m) throws MessagingException {
+    try {
+      return inbox.getUID(m);
+    } catch (RuntimeException e) {
+      throw unreadable("message " + seq + " is missing from the UIDL list, and UIDL " + seq, e);
+    }
+  }
+
+  /** Angus failed on an answer it cannot read (a NullPointerException on "+OK" without a UIDL, ...). */
+  private LegacyException unreadable(String command, RuntimeException e) {
+    return new LegacyException(Kind.PROTOCOL, where + ": " + command + ": the server's answer cannot be read ("
+        + e.getClass().getSimpleName() + ": " + e.getMessage() + "); a broken legacy POP3 server", e);
   }
 
   @Override
@@ -96,7 +147,9 @@ final class Pop3Connection implements LegacyPop3Session {
       try (InputStream top = ((POP3Message) inbox.getMessage(seq)).top(0)) {
         out.put(seq, top.readAllBytes());
       } catch (MessagingException | IOException e) {
-        throw new LegacyException(Kind.UNAVAILABLE, "POP3 TOP " + seq + " 0 failed: " + e.getMessage(), e);
+        throw new LegacyException(Kind.UNAVAILABLE, where + ": TOP " + seq + " 0 failed: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        throw unreadable("TOP " + seq + " 0", e);
       }
     }
     return out;

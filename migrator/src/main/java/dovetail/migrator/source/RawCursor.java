@@ -10,6 +10,7 @@ final class RawCursor {
   private byte[] bytes;
   private int pos;
   private int end;
+  private long messageNumber;
 
   /**
    * Starts at the response's first byte; the end is before its final CRLF. False when there is no
@@ -99,7 +100,12 @@ final class RawCursor {
    * {@code "* n FETCH ("} with n a message number: the start of every response these parsers know.
    */
   boolean fetchStart() {
-    return word("* ") && number(10) > 0 && word(" FETCH (");
+    return word("* ") && (messageNumber = number(10)) > 0 && word(" FETCH (");
+  }
+
+  /** The message number of the FETCH that {@link #fetchStart} recognized last. */
+  long messageNumber() {
+    return messageNumber;
   }
 
   /**

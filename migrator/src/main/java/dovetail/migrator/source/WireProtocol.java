@@ -2,6 +2,8 @@ package dovetail.migrator.source;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -27,7 +29,11 @@ import org.eclipse.angus.mail.util.MailLogger;
 final class WireProtocol extends IMAPProtocol {
   /** While {@link #parse} runs: the raw response that Angus's parser reads instead of the socket. */
   private ResponseInputStream replay;
-  /** Once {@link #frameResponsesOurselves} switched: where every response is read from. */
+  /**
+   * Once {@link #frameResponsesOurselves} switched: where every response is read from. No initializer, on purpose:
+   * Angus's constructor reads the greeting through {@link #getInputStream}, which sets it, before this class's
+   * field initializers would run.
+   */
   private BufferedResponseInput framing;
 
   WireProtocol(String host, int port, Properties props, boolean ssl, MailLogger logger)
@@ -72,10 +78,23 @@ final class WireProtocol extends IMAPProtocol {
     }
   }
 
-  /** Where Angus's response parser takes its bytes from: the replay during {@link #parse}, else the connection. */
+  /**
+   * Where Angus's response parser takes its bytes from: the replay during {@link #parse}, else the connection, framed
+   * by us wherever that is safe (Angus asks for it at the start of every response, the greeting's included).
+   */
   @Override
   protected ResponseInputStream getInputStream() {
-    return replay != null ? replay : framing != null ? framing : super.getInputStream();
+    if (replay != null) {
+      return replay;
+    }
+    if (framing == null) {
+      try {
+        frameResponsesOurselves();
+      } catch (IOException e) {
+        // Angus's framing, then; its read will meet the same failure.
+      }
+    }
+    return framing != null ? framing : super.getInputStream();
   }
 
   @Override
@@ -89,19 +108,42 @@ final class WireProtocol extends IMAPProtocol {
 
   /**
    * From now on, frames responses with {@link BufferedResponseInput} instead of Angus's stream, where that is safe:
-   * a plain connection over a socket channel (mail.imap.usesocketchannels; TLS keeps Angus's framing), with nothing
-   * read ahead by Angus. Call it between commands. Returns whether our framing is in use.
+   * a plain connection over a socket channel (mail.imap.usesocketchannels) or a TLS one whose socket we made
+   * ({@link TlsSocketRecorder}), with nothing read ahead by Angus. Called between responses ({@link #getInputStream}
+   * tries it at each until it works). Returns whether our framing is in use: only then is a response's length
+   * bounded.
    */
   boolean frameResponsesOurselves() throws IOException {
     if (framing != null) {
       return true;
     }
     SocketChannel channel = getChannel();
-    if (channel == null || isSSL() || super.getInputStream().available() != 0) {
+    Socket socket = isSSL()
+        ? props.get("mail.imap.ssl.socketFactory") instanceof TlsSocketRecorder tls ? tls.last() : null
+        : channel != null ? channel.socket() : null;
+    if (socket == null) {
       return false;
     }
-    framing = new BufferedResponseInput(channel.socket().getInputStream());
+    InputStream in = socket.getInputStream();
+    // Angus's stream offers what it buffered plus what the socket has: equal means it buffered nothing (the socket
+    // is asked first, and what arrives in between only makes Angus's count larger, which declines, safely).
+    int waiting = in.available();
+    if (super.getInputStream().available() != waiting) {
+      return false;
+    }
+    framing = new BufferedResponseInput(in);
     return true;
+  }
+
+  /**
+   * STARTTLS, after which the next response is framed over the TLS socket ({@link #getInputStream}): what the old
+   * framing may hold was sent in clear after the server's OK, and is dropped, as Angus drops its own (RFC 3501 11.1
+   * forbids acting on it).
+   */
+  @Override
+  public void startTLS() throws ProtocolException {
+    super.startTLS();
+    framing = null;
   }
 
   Response[] loginUtf8(String user, String password) {

@@ -29,8 +29,30 @@ final class FaultProxy implements AutoCloseable {
     /** Forwards the server's bytes in small pieces with pauses: a slow, but correct server. */
     SLOW_DRIP,
     /** Closes right after the greeting, before login completes. */
-    DISCONNECT_AFTER_GREETING
+    DISCONNECT_AFTER_GREETING,
+    /** Puts a 100 MB quoted string (no literal) into the first FETCH response: a line without end. */
+    HUGE_FETCH_ITEM,
+    /** The same in the first LIST response. */
+    HUGE_LIST_ITEM,
+    /** The same as the first message body fetched (a quoted string in place of the literal). */
+    HUGE_BODY,
+    /** Every FETCH of UID 3 says UID 2: two messages under one UID, as a broken server lists them. */
+    UID_3_AS_2;
+
+    /** Where a HUGE_* fault puts its string: right after this text. */
+    String hugeAfter() {
+      return switch (this) {
+        case HUGE_FETCH_ITEM -> " FETCH (";
+        case HUGE_LIST_ITEM -> "* LIST (";
+        case HUGE_BODY -> " BODY[]<0> ";
+        default -> null;
+      };
+    }
   }
+
+  static final long HUGE_ITEM_BYTES = 100L << 20;
+  private static final byte[] UID_3 = "FETCH (UID 3 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] UID_2 = "FETCH (UID 2 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final ServerSocket listener;
   private final int targetPort;
@@ -133,12 +155,47 @@ final class FaultProxy implements AutoCloseable {
     byte[] buffer = new byte[16384];
     long sent = 0;
     Random local = new Random(offset);
+    String hugeAfter = fault.hugeAfter();
+    int matched = 0;
     while (true) {
       int n = in.read(buffer);
       if (n < 0) {
         return;
       }
       switch (fault) {
+        case UID_3_AS_2 -> {
+          // A partial match is held back until it becomes the text (replaced) or not (written as it was): server
+          // output ends in CRLF, which the text lacks, so nothing stays held when the server waits.
+          for (int i = 0; i < n; i++) {
+            byte b = buffer[i];
+            if (b == UID_3[matched]) {
+              if (++matched == UID_3.length) {
+                struck.incrementAndGet();
+                out.write(UID_2);
+                matched = 0;
+              }
+            } else {
+              out.write(UID_3, 0, matched);
+              matched = b == UID_3[0] ? 1 : 0;
+              if (matched == 0) {
+                out.write(b);
+              }
+            }
+          }
+        }
+        case HUGE_FETCH_ITEM, HUGE_LIST_ITEM, HUGE_BODY -> {
+          for (int i = 0; i < n; i++) {
+            out.write(buffer[i]);
+            matched = buffer[i] == hugeAfter.charAt(matched) ? matched + 1 : buffer[i] == hugeAfter.charAt(0) ? 1 : 0;
+            if (matched == hugeAfter.length()) {
+              struck.incrementAndGet();
+              writeHugeItem(out);
+              out.write(buffer, i + 1, n - i - 1);
+              fault = Fault.NONE; // once per connection
+              break;
+            }
+          }
+        }
         case CUT_AT_RANDOM_OFFSET, STALL -> {
           if (sent + n >= offset) {
             struck.incrementAndGet();
@@ -175,6 +232,17 @@ final class FaultProxy implements AutoCloseable {
       out.flush();
       sent += n;
     }
+  }
+
+  /** {@code "yyy..." } of {@link #HUGE_ITEM_BYTES}, written as it goes: the proxy holds none of it. */
+  private static void writeHugeItem(OutputStream out) throws IOException {
+    byte[] piece = new byte[1 << 16];
+    java.util.Arrays.fill(piece, (byte) 'y');
+    out.write('"');
+    for (long left = HUGE_ITEM_BYTES; left > 0; left -= piece.length) {
+      out.write(piece, 0, (int) Math.min(piece.length, left));
+    }
+    out.write(new byte[] {'"', ' '});
   }
 
   private static void closeQuietly(Socket s) {

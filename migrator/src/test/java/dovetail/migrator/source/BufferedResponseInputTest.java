@@ -124,4 +124,19 @@ class BufferedResponseInputTest {
     in.readResponse();
     assertEquals(0, in.available());
   }
+
+  /** A line without end would fill the heap: it fails once past the bound, literals not counted. */
+  @Test
+  void aResponseLongerThanTheBoundOutsideItsLiteralsFailsAndLiteralsDoNotCount() throws IOException {
+    String literal = "x".repeat(5000);
+    byte[] fine = ascii("* 1 FETCH (UID 1 BODY[] {5000}\r\n" + literal + " X \"" + "y".repeat(900) + "\")\r\n");
+    BufferedResponseInput bounded = new BufferedResponseInput(new ByteArrayInputStream(fine), 1000);
+    assertEquals(fine.length, bounded.readResponse().getCount(), "5 kB in a literal, under 1 kB outside it");
+
+    byte[] endless = ascii("* 1 FETCH (UID 1 X \"" + "y".repeat(100_000) + "\")\r\n");
+    ResponseTooLongException e = assertThrows(ResponseTooLongException.class,
+        () -> new BufferedResponseInput(new ByteArrayInputStream(endless), 1000).readResponse());
+    assertEquals("the server sent a response line longer than 1000 bytes (outside literals);"
+        + " a broken or hostile legacy server", e.getMessage());
+  }
 }

@@ -1,5 +1,6 @@
 package dovetail.migrator.source;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -69,6 +70,17 @@ class DovecotTlsIT {
       assertEquals(0, session.examine("INBOX").messageCount());
       // After STARTTLS the capabilities are asked again, so the post-login ones are known.
       assertEquals(true, session.listFolders().stream().anyMatch(f -> f.specialUse().isPresent()));
+    }
+  }
+
+  /** After STARTTLS, responses are framed by us over the TLS socket, so their length is bounded there too. */
+  @Test
+  void starttlsFramesResponsesOverTheTlsSocket() {
+    LegacyImapEndpoint endpoint = server.endpoint().ssl(SslMode.STARTTLS, true).caFile(caFile).build();
+    try (ImapConnection c = new ImapConnector(endpoint).open(server.user())) {
+      assertEquals(true, assertDoesNotThrow(() -> c.wire().frameResponsesOurselves()));
+      assertEquals(true, c.wire().isSSL());
+      assertEquals(true, c.run("NOOP", null).get(0).isOK(), "and it still speaks IMAP");
     }
   }
 

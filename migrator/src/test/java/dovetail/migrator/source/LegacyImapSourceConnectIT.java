@@ -54,6 +54,32 @@ class LegacyImapSourceConnectIT {
     }
   }
 
+  /** A greeting without end is read with the same bound as every other response: a protocol failure, not a heap. */
+  @Test
+  void aGreetingLongerThanTheBoundIsAProtocolFailure() throws Exception {
+    try (ServerSocket endless = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      Thread greeter = new Thread(() -> {
+        try (Socket s = endless.accept(); OutputStream out = s.getOutputStream()) {
+          out.write("* OK ".getBytes(StandardCharsets.US_ASCII));
+          byte[] piece = new byte[1 << 16];
+          java.util.Arrays.fill(piece, (byte) 'x');
+          for (int i = 0; i < 160; i++) { // 10 MB
+            out.write(piece);
+          }
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (Exception ignored) {
+          // the client hung up, as it should
+        }
+      });
+      greeter.start();
+      LegacyException e = assertThrows(LegacyException.class,
+          () -> source(endpoint(endless.getLocalPort())).open("alice"));
+      assertEquals(Kind.PROTOCOL, e.kind(), e::getMessage);
+      assertTrue(e.getMessage().contains("the server sent a response line longer than 4 MB"), e::getMessage);
+      greeter.join(5000);
+    }
+  }
+
   @Test
   void aByeGreetingAboutTooManyConnectionsIsThrottled() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
@@ -83,16 +109,17 @@ class LegacyImapSourceConnectIT {
     }
   }
 
-  /** Our response framing reads the socket itself, so it is for plain connections only; TLS stays with Angus. */
+  /** Our response framing (which bounds a response's length) reads the socket itself, plain or TLS. */
   @Test
-  void aPlainConnectionFramesResponsesItselfAndATlsOneLeavesThatToAngus() throws Exception {
+  void plainAndTlsConnectionsFrameResponsesThemselves() throws Exception {
     try (GreenMailFixture plain = GreenMailFixture.imap(); GreenMailFixture tls = GreenMailFixture.imaps()) {
       try (ImapConnection c = new ImapConnector(plain.endpoint().build()).open(plain.user())) {
         assertTrue(c.wire().frameResponsesOurselves());
         assertEquals("OK", c.run("NOOP", null).get(0).toString().split(" ")[1], "and it still speaks IMAP");
       }
       try (ImapConnection c = new ImapConnector(tls.endpoint().ssl(SslMode.IMAPS, false).build()).open(tls.user())) {
-        assertFalse(c.wire().frameResponsesOurselves());
+        assertTrue(c.wire().frameResponsesOurselves());
+        assertEquals("OK", c.run("NOOP", null).get(0).toString().split(" ")[1], "and it still speaks IMAP");
       }
     }
   }

@@ -106,6 +106,33 @@ class TranscriptLegacyImapSourceIT {
     }
   }
 
+  /**
+   * Two messages under one UID: the first listed is kept, metadata and body alike, and counted as having a
+   * duplicate (the migration reports it), where the last one won silently; a repeated answer for the same message
+   * is no duplicate; a body nobody asked for is not handed over.
+   */
+  @Test
+  void twoMessagesUnderOneUidKeepTheFirstAndCountTheOther() throws Exception {
+    try (TranscriptServer server = new TranscriptServer("duplicate-uid.transcript")) {
+      List<LegacyMessageInfo> infos;
+      Collected got = new Collected();
+      try (LegacyImapSession session = LegacyImapSource.create(server.endpoint().build(), LIMITS).open("alice")) {
+        session.examine("INBOX");
+        infos = session.fetchMetadata("INBOX", 1);
+        session.fetchBodies("INBOX", List.of(1L, 2L, 3L), got);
+      }
+      assertEquals(List.of(), server.mismatches());
+
+      assertEquals(List.of(1L, 2L, 3L), infos.stream().map(LegacyMessageInfo::uid).toList());
+      assertEquals(List.of(0, 1, 0), infos.stream().map(LegacyMessageInfo::duplicates).toList());
+      assertEquals(Instant.parse("2021-02-02T09:11:12Z"), infos.get(1).internalDate(), "the first listed");
+      assertEquals(Set.of("\\Seen", "\\Flagged"), infos.get(1).systemFlags(), "its later answer");
+      assertEquals(List.of(1L, 2L, 3L), got.order, "nothing for UID 77");
+      assertArrayEquals("Subject: b".getBytes(US_ASCII), got.bodies.get(2L), "the first body");
+      assertEquals(Map.of(), got.failures);
+    }
+  }
+
   @Test
   void onlyANoThatMeansNoSuchMailboxMakesTheFolderGone() throws Exception {
     try (TranscriptServer server = new TranscriptServer("examine-refused.transcript")) {

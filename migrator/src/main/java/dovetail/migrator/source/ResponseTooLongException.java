@@ -1,0 +1,18 @@
+package dovetail.migrator.source;
+
+import java.io.IOException;
+
+/**
+ * A response from the legacy server longer than {@link BufferedResponseInput} takes outside its literals. The
+ * connection is out of step after it (the rest of the response was never read): it must be given up.
+ */
+final class ResponseTooLongException extends IOException {
+  ResponseTooLongException(int maxBytes) {
+    super("the server sent a response line longer than " + size(maxBytes) + " (outside literals);"
+        + " a broken or hostile legacy server");
+  }
+
+  private static String size(int bytes) {
+    return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MB" : bytes + " bytes";
+  }
+}

@@ -1,0 +1,179 @@
+package dovetail.proxy.pop3;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A POP3 proxy in front of a real legacy POP3 server that breaks the protocol the way broken servers do, around
+ * message 3 (set with {@link #fault}, for every command from then on). It reads command by command (POP3 clients do
+ * not pipeline here) and knows which answers are multi-line. Listens on 127.0.0.1, a free port.
+ */
+final class Pop3FaultProxy implements AutoCloseable {
+  enum Fault {
+    /** Forwards faithfully. */
+    NONE,
+    /** Message 3 is left out of the UIDL list, and {@code UIDL 3} is answered -ERR. */
+    UIDL_MISSING,
+    /** Message 3 is left out of the UIDL list, and {@code UIDL 3} is answered "+OK" with no UIDL. */
+    UIDL_MISSING_UNREADABLE,
+    /** NOOP is answered -ERR. */
+    NOOP_REFUSED,
+    /** Message 3 is listed with message 2's UIDL. */
+    UIDL_SHARED
+  }
+
+  private static final Set<String> MULTI_LINE_ALWAYS = Set.of("CAPA", "RETR", "TOP");
+  private static final Set<String> MULTI_LINE_WITHOUT_ARGUMENT = Set.of("UIDL", "LIST");
+
+  private final ServerSocket listener;
+  private final int targetPort;
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private volatile Fault fault = Fault.NONE;
+  private volatile boolean closed;
+
+  Pop3FaultProxy(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.listener = new ServerSocket();
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    Thread acceptor = new Thread(this::acceptLoop, "pop3-fault-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  void fault(Fault value) {
+    fault = value;
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        open.add(client);
+        open.add(server);
+        Thread t = new Thread(() -> {
+          try (client; server) {
+            relay(new BufferedInputStream(client.getInputStream()), client.getOutputStream(),
+                new BufferedInputStream(server.getInputStream()), server.getOutputStream());
+          } catch (IOException e) {
+            // a side closed
+          }
+        }, "pop3-fault-proxy");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        if (!closed) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  private void relay(InputStream clientIn, OutputStream clientOut, InputStream serverIn, OutputStream serverOut)
+      throws IOException {
+    write(clientOut, line(serverIn)); // greeting
+    while (true) {
+      String command = line(clientIn);
+      if (command == null) {
+        return;
+      }
+      String[] words = command.trim().split(" ");
+      String verb = words[0].toUpperCase(Locale.ROOT);
+      Fault now = fault;
+      if (now == Fault.NOOP_REFUSED && verb.equals("NOOP")) {
+        write(clientOut, "-ERR Unknown command: NOOP\r\n");
+        continue;
+      }
+      if (verb.equals("UIDL") && words.length > 1 && words[1].equals("3")) {
+        if (now == Fault.UIDL_MISSING) {
+          write(clientOut, "-ERR No such message\r\n");
+          continue;
+        }
+        if (now == Fault.UIDL_MISSING_UNREADABLE) {
+          write(clientOut, "+OK\r\n");
+          continue;
+        }
+      }
+      write(serverOut, command);
+      String status = line(serverIn);
+      if (status == null) {
+        return;
+      }
+      write(clientOut, status);
+      boolean multiLine = status.startsWith("+OK") && (MULTI_LINE_ALWAYS.contains(verb)
+          || MULTI_LINE_WITHOUT_ARGUMENT.contains(verb) && words.length == 1);
+      String second = null;
+      while (multiLine) {
+        String line = line(serverIn);
+        if (line == null) {
+          return;
+        }
+        if (verb.equals("UIDL") && !line.equals(".\r\n")) {
+          if (line.startsWith("2 ")) {
+            second = line.substring(2);
+          } else if (line.startsWith("3 ") && (now == Fault.UIDL_MISSING || now == Fault.UIDL_MISSING_UNREADABLE)) {
+            continue;
+          } else if (line.startsWith("3 ") && now == Fault.UIDL_SHARED) {
+            line = "3 " + second;
+          }
+        }
+        write(clientOut, line);
+        multiLine = !line.equals(".\r\n");
+      }
+      if (verb.equals("QUIT")) {
+        return;
+      }
+    }
+  }
+
+  /** One line with its CRLF, or null at the end of the stream. */
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) >= 0) {
+      line.write(b);
+      if (b == '\n') {
+        break;
+      }
+    }
+    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // closing
+    }
+    for (Socket s : open) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+    }
+  }
+}
