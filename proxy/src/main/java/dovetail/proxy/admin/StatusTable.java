@@ -67,7 +67,8 @@ public final class StatusTable {
       }
       if (f.path("flags_dropped").asLong() > 0) {
         errors.add("  ! " + f.path("folder").asText() + ": " + f.path("flags_dropped").asLong() + " flag(s) not copied,"
-            + " Maildir holds 26 keywords per folder: " + f.path("flags_dropped_names").asText());
+            + " Maildir cannot hold them (26 keywords per folder, IMAP atoms only): "
+            + f.path("flags_dropped_names").asText());
       }
       if (f.hasNonNull("legacy_checked")) {
         late.add("  late mail: " + f.path("folder").asText() + ": " + f.path("late_merged").asLong()

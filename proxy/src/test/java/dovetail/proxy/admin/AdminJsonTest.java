@@ -122,7 +122,7 @@ class AdminJsonTest {
     assertEquals("$kw26 $kw27 $kw28 $kw29", folder.path("flags_dropped_names").asText());
     List<String> lines = StatusTable.render(doc, true);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("  Kw ") && l.contains("flags dropped")), lines.toString());
-    assertTrue(lines.contains("  ! Kw: 4 flag(s) not copied, Maildir holds 26 keywords per folder: $kw26 $kw27 $kw28"
+    assertTrue(lines.contains("  ! Kw: 4 flag(s) not copied, Maildir cannot hold them (26 keywords per folder, IMAP atoms only): $kw26 $kw27 $kw28"
         + " $kw29"), lines.toString());
   }
 
