@@ -23,6 +23,13 @@ final class BufferedResponseInput extends ResponseInputStream {
    * Dovecot's imapc has the same bound as a setting (imapc_max_line_length, unlimited by default); here it is fixed.
    */
   static final int MAX_LINE_BYTES = 4 << 20;
+  /**
+   * The most bytes one response may hold in literals: a body comes in pieces of at most a chunk (1 MB,
+   * {@link FetchLimits}), so this is far above any answer and bounds what a server that announces or sends a huge
+   * literal can make us hold (review 15, F2: an announced size was allocated whole, up to 2 GB). A literal is
+   * checked when announced, before room is made for it.
+   */
+  static final int MAX_LITERAL_BYTES = 16 << 20;
   private static final int BUFFER_BYTES = 64 * 1024;
   private static final int FIRST_RESPONSE_BYTES = 128;
 
@@ -57,6 +64,9 @@ final class BufferedResponseInput extends ResponseInputStream {
       long literal = literalLength(response.getBytes(), length);
       if (literal < 0) {
         break;
+      }
+      if (literal > MAX_LITERAL_BYTES - literals) {
+        throw ResponseTooLongException.literals(literals + literal, MAX_LITERAL_BYTES);
       }
       int before = length;
       length = readLiteral(response, length, (int) literal);

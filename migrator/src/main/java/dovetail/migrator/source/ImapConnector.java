@@ -196,8 +196,10 @@ final class ImapConnector {
     p.setProperty("mail.imap.starttls.enable", Boolean.toString(endpoint.sslMode() == SslMode.STARTTLS));
     p.setProperty("mail.imap.starttls.required", Boolean.toString(endpoint.sslMode() == SslMode.STARTTLS));
     p.setProperty("mail.imap.ssl.checkserveridentity", Boolean.toString(endpoint.sslVerify()));
-    // A plain connection over a socket channel lets WireProtocol read the socket itself (BufferedResponseInput).
-    p.setProperty("mail.imap.usesocketchannels", Boolean.toString(endpoint.sslMode() == SslMode.NONE));
+    // A connection over a socket channel lets WireProtocol read the socket itself (BufferedResponseInput), bounded:
+    // plain, and STARTTLS's plain start too (greeting, CAPABILITY, the STARTTLS answer), which anyone on the path
+    // could otherwise fill the heap with (review 15, F3). imaps frames over the TLS socket it recorded.
+    p.setProperty("mail.imap.usesocketchannels", Boolean.toString(endpoint.sslMode() != SslMode.IMAPS));
     // Keep passwords out of Angus's trace even if someone turns it on.
     p.setProperty("mail.debug.auth", "false");
     if (tls != null) {

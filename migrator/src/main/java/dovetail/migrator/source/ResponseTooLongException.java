@@ -12,6 +12,17 @@ final class ResponseTooLongException extends IOException {
         + " a broken or hostile legacy server");
   }
 
+  private ResponseTooLongException(String message) {
+    super(message);
+  }
+
+  /** Literals of one response above {@code maxBytes}: announced or sent. */
+  static ResponseTooLongException literals(long announced, int maxBytes) {
+    return new ResponseTooLongException("the server announced literals of " + announced + " bytes in one response,"
+        + " more than the " + size(maxBytes) + " any answer here holds (messages come in pieces of at most 1 MB);"
+        + " a broken or hostile legacy server");
+  }
+
   private static String size(int bytes) {
     return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MB" : bytes + " bytes";
   }

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,16 +56,35 @@ class LegacyImapSourceConnectIT {
     }
   }
 
-  /** A greeting without end is read with the same bound as every other response: a protocol failure, not a heap. */
-  @Test
-  void aGreetingLongerThanTheBoundIsAProtocolFailure() throws Exception {
-    try (ServerSocket endless = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+  /**
+   * A greeting without end is read with the same bound as every other response: a protocol failure, not a heap; with
+   * STARTTLS too, whose greeting comes in clear, from the server or anyone on the way (review 15, F3: Angus's unbounded
+   * framing read it).
+   */
+  @ParameterizedTest
+  @EnumSource(value = SslMode.class, names = {"NONE", "STARTTLS"})
+  void aGreetingLongerThanTheBoundIsAProtocolFailure(SslMode mode) throws Exception {
+    LegacyException e = hostileGreeting("* OK ", 160, mode); // 10 MB
+    assertTrue(e.getMessage().contains("the server sent a response line longer than 4 MB"), e::getMessage);
+  }
+
+  /** A literal is checked when announced: 300 MB were made room for before a byte came (review 15, F2). */
+  @ParameterizedTest
+  @EnumSource(value = SslMode.class, names = {"NONE", "STARTTLS"})
+  void aGreetingThatAnnouncesAHugeLiteralIsAProtocolFailure(SslMode mode) throws Exception {
+    LegacyException e = hostileGreeting("* OK {300000000}\r\n", 1, mode);
+    assertTrue(e.getMessage().contains("the server announced literals of 300000000 bytes"), e::getMessage);
+  }
+
+  /** What opening a connection makes of a greeting of {@code head} and {@code pieces} x 64 kB of 'x'. */
+  private static LegacyException hostileGreeting(String head, int pieces, SslMode mode) throws Exception {
+    try (ServerSocket hostile = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       Thread greeter = new Thread(() -> {
-        try (Socket s = endless.accept(); OutputStream out = s.getOutputStream()) {
-          out.write("* OK ".getBytes(StandardCharsets.US_ASCII));
+        try (Socket s = hostile.accept(); OutputStream out = s.getOutputStream()) {
+          out.write(head.getBytes(StandardCharsets.US_ASCII));
           byte[] piece = new byte[1 << 16];
           java.util.Arrays.fill(piece, (byte) 'x');
-          for (int i = 0; i < 160; i++) { // 10 MB
+          for (int i = 0; i < pieces; i++) {
             out.write(piece);
           }
           out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -72,11 +93,12 @@ class LegacyImapSourceConnectIT {
         }
       });
       greeter.start();
-      LegacyException e = assertThrows(LegacyException.class,
-          () -> source(endpoint(endless.getLocalPort())).open("alice"));
+      LegacyImapEndpoint endpoint = LegacyImapEndpoint.builder(HOST).port(hostile.getLocalPort()).password("pw")
+          .features(Set.of()).timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)).ssl(mode, false).build();
+      LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint).open("alice"));
       assertEquals(Kind.PROTOCOL, e.kind(), e::getMessage);
-      assertTrue(e.getMessage().contains("the server sent a response line longer than 4 MB"), e::getMessage);
       greeter.join(5000);
+      return e;
     }
   }
 
