@@ -488,6 +488,10 @@ final class StoreMessageMapper extends AbstractMessageMapper {
     } catch (StoreException ex) {
       throw StoreErrors.forWrite(ex, source.name(), mailboxSession);
     }
+    // verify's record first (dovetail-changes): a kill after the files left the source and before the end would
+    // otherwise leave them gone from it with no record that a client moved them, and verify report them lost. A MOVE
+    // that then fails leaves the messages where they were, and verify only asks the record about missing ones.
+    source.state().recordClientExpunge(source.mailbox(), UidSet.of(uids));
     List<MessageMetaData> moved;
     try (MailboxTransaction tx = target.mailbox().begin()) {
       for (MailboxMessage original : originals) {
@@ -509,7 +513,6 @@ final class StoreMessageMapper extends AbstractMessageMapper {
           ex.getMessage());
     }
     source.state().recordExpunged(source.mailbox(), uids);
-    source.state().recordClientExpunge(source.mailbox(), UidSet.of(uids));
     return moved;
   }
 
