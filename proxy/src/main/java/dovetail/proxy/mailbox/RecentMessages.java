@@ -89,11 +89,18 @@ final class RecentMessages {
     return Set.copyOf(new TreeSet<>(uids).tailSet(Math.max(firstRecentUid(folder), 1)));
   }
 
-  /** The first UID that no session has claimed yet, or {@link #UNKNOWN}. */
+  /**
+   * The first UID that no session has claimed yet, or {@link #UNKNOWN}. The record names the UIDVALIDITY it counts
+   * in: a uidlist made again numbers from 1, and a record of the old numbering would hide its new mail (review 15, F4).
+   */
   private static long firstRecentUid(Mailbox folder) {
     Path file = folder.dovetailFile(SUFFIX);
     try {
-      return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+      String[] record = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
+      if (record.length == 2 && Long.parseLong(record[0]) == folder.uidValidity()) {
+        return Long.parseLong(record[1]);
+      }
+      return fromHistory(folder.dovetailState()); // another numbering's: as if there were none
     } catch (NoSuchFileException e) {
       return fromHistory(folder.dovetailState());
     } catch (IOException | NumberFormatException e) {
@@ -117,7 +124,7 @@ final class RecentMessages {
   private static void write(Mailbox folder, long firstRecentUid) {
     try {
       folder.files().replaceUnsynced(folder.dovetailFile(SUFFIX),
-          (firstRecentUid + "\n").getBytes(StandardCharsets.US_ASCII));
+          (folder.uidValidity() + " " + firstRecentUid + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (StoreException e) {
       LOG.warn("cannot record which messages of {} are no longer recent: {}", folder.name(), e.getMessage());
     }

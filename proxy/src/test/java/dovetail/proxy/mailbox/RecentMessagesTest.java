@@ -74,6 +74,20 @@ class RecentMessagesTest {
     Files.writeString(made.dovetailFile(RecentMessages.SUFFIX), "garbage\n");
     assertEquals(List.of(), uids(RecentMessages.recent(made, made.messages())),
         "a damaged record counts from the folder's history (none for a folder without one) and is written again");
-    assertEquals("3", Files.readString(made.dovetailFile(RecentMessages.SUFFIX)).strip());
+    assertEquals(made.uidValidity() + " 3", Files.readString(made.dovetailFile(RecentMessages.SUFFIX)).strip());
+  }
+
+  /** A record of another UIDVALIDITY (the uidlist made again, numbering from 1) counts as none (review 15, F4). */
+  @Test
+  void aRecordOfAnotherUidValidityIsNone() throws Exception {
+    MailStore store = MaildirStore.open(dir.resolve("Maildir"), StoreOptions.DEFAULT);
+    Mailbox made = store.create("Made");
+    RecentMessages.made(made);
+    add(made, 2);
+    Files.writeString(made.dovetailFile(RecentMessages.SUFFIX), (made.uidValidity() + 1) + " 500\n");
+    assertEquals(List.of(), uids(RecentMessages.recent(made, made.messages())),
+        "no history: the first look records the folder as it is");
+    add(made, 1);
+    assertEquals(List.of(3L), uids(RecentMessages.recent(made, made.messages())), "UID 3 is below the old record's 500");
   }
 }
