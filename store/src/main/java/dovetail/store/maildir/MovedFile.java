@@ -73,11 +73,26 @@ final class MovedFile {
    * copy there is removed (the source kept its file).
    */
   void undo(Path target, FileWrites writes) throws IOException {
-    if (renamed) {
-      writes.move(target, sourceDir.resolve(relativePath));
-      renamed = false;
-    } else {
+    if (!renamed) {
       Files.deleteIfExists(target);
+      return;
+    }
+    Path at = target;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        writes.move(at, sourceDir.resolve(relativePath));
+        renamed = false;
+        return;
+      } catch (NoSuchFileException renamedMeanwhile) {
+        // A reader of the target (Dovecot) saw the message between its record and the undo and changed its flags:
+        // the file kept its base name there (review 15, F7).
+        Path targetDir = target.getParent().getParent();
+        String now = find(targetDir, MaildirFilename.baseName(target.getFileName().toString()));
+        if (now == null || attempt == RENAMED_RETRIES) {
+          throw renamedMeanwhile;
+        }
+        at = targetDir.resolve(now);
+      }
     }
   }
 
@@ -101,11 +116,16 @@ final class MovedFile {
 
   /** The file's path now, looked for under its base name in cur/ and new/; null when it is in neither. */
   private String currentPath() throws IOException {
+    return find(sourceDir, baseName);
+  }
+
+  /** Where the file of {@code base} is in {@code folderDir} ("cur/…" or "new/…"), or null. */
+  private static String find(Path folderDir, String base) throws IOException {
     for (String sub : new String[] {"cur", "new"}) {
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(sourceDir.resolve(sub))) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(folderDir.resolve(sub))) {
         for (Path p : entries) {
           String name = p.getFileName().toString();
-          if (MaildirFilename.baseName(name).equals(baseName)) {
+          if (MaildirFilename.baseName(name).equals(base)) {
             return sub + "/" + name;
           }
         }
