@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.proxy.mailbox.AnyEvent;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.james.core.Username;
 import org.apache.james.events.Event;
 import org.apache.james.events.EventListener;
 import org.junit.jupiter.api.Test;
@@ -40,33 +40,13 @@ class IdleRoundsTest {
     }
   }
 
-  private static Event event() {
-    Event.EventId id = Event.EventId.random();
-    return new Event() {
-      @Override
-      public Username getUsername() {
-        return Username.of("alice");
-      }
-
-      @Override
-      public boolean isNoop() {
-        return false;
-      }
-
-      @Override
-      public Event.EventId getEventId() {
-        return id;
-      }
-    };
-  }
-
   @Test
   void doneWaitsForTheRoundUnderWay() throws Exception {
     IdleRounds idle = new IdleRounds("INBOX", Duration.ofSeconds(30));
     SlowRound round = new SlowRound();
     idle.start(round);
     idle.commandAnswered();
-    idle.changed(event());
+    idle.changed(new AnyEvent());
     assertTrue(round.started.await(10, TimeUnit.SECONDS), "the round started");
     Thread releaser = new Thread(() -> {
       sleep(200);
@@ -84,7 +64,7 @@ class IdleRoundsTest {
     SlowRound round = new SlowRound();
     idle.start(round);
     idle.commandAnswered();
-    idle.changed(event());
+    idle.changed(new AnyEvent());
     assertTrue(round.started.await(10, TimeUnit.SECONDS), "the round started");
     try {
       SessionMustEnd end = assertThrows(SessionMustEnd.class, idle::done,
@@ -103,7 +83,7 @@ class IdleRoundsTest {
     idle.start(round);
     idle.commandAnswered();
     idle.done();
-    idle.changed(event());
+    idle.changed(new AnyEvent());
     assertEquals(0, round.rounds.get());
   }
 

@@ -14,8 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.james.core.Username;
-import org.apache.james.events.Event;
 import org.apache.james.events.EventBus;
 import org.apache.james.events.EventListener;
 import org.apache.james.events.Registration;
@@ -64,7 +62,7 @@ class GuardedEventBusTest {
       threads.add(new Thread(() -> {
         try {
           for (int n = 0; n < DISPATCHES_PER_THREAD && failure.get() == null; n++) {
-            bus.dispatch(new Appended(), Set.of(folder)).block();
+            bus.dispatch(new AnyEvent(), Set.of(folder)).block();
           }
         } catch (RuntimeException e) {
           failure.compareAndSet(null, e);
@@ -89,7 +87,7 @@ class GuardedEventBusTest {
     Mono.from(bus.register(counting(new AtomicInteger()), new MailboxIdRegistrationKey(new StoreMailboxId(7)))).block();
 
     // StoreMessageManager announces an APPEND after its commit, inside the APPEND's Mono: a failure here was the NO.
-    bus.dispatch(new Appended(), Set.of(new UnreadableKey())).block();
+    bus.dispatch(new AnyEvent(), Set.of(new UnreadableKey())).block();
   }
 
   private MailboxBackend backend() throws Exception {
@@ -120,23 +118,4 @@ class GuardedEventBusTest {
     }
   }
 
-  /** The smallest event that is not a no-op: the bus only looks at the keys it is sent to. */
-  private static final class Appended implements Event {
-    private final EventId id = EventId.random();
-
-    @Override
-    public Username getUsername() {
-      return Username.of("alice");
-    }
-
-    @Override
-    public boolean isNoop() {
-      return false;
-    }
-
-    @Override
-    public EventId getEventId() {
-      return id;
-    }
-  }
 }
