@@ -57,20 +57,24 @@ class Pop3LegacyDovecotIT {
       b.user(user, PASSWORD);
     }
     legacy = b.start();
-    dovetail = TestDovetail.builder(dir.resolve("dovetail"))
+    TestDovetail.Builder builder = TestDovetail.builder(dir.resolve("dovetail"))
         .user("alice", "{PLAIN}" + PASSWORD).user("bob", "{PLAIN}" + PASSWORD).user("carol", "{PLAIN}" + PASSWORD)
         .user("dave", "{PLAIN}" + PASSWORD).user("erin", "{PLAIN}" + PASSWORD)
         .user("frank", "{PLAIN}" + PASSWORD)
         // The store where a Dovecot "judge" (DovecotServer's layout) can serve it too.
         .mailLocation("maildir:" + dir.resolve("judge").resolve("home") + "/%n/Maildir")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
+        .setting("sweeper = no").setting("mail_fsync = never");
+    dovetail = migratingFrom(builder, legacy.imapPort(), legacy.pop3Port()).start();
+  }
+
+  /** Dovetail migrating from a legacy IMAP and POP3 server with the master user and the pop3_migration settings. */
+  static TestDovetail.Builder migratingFrom(TestDovetail.Builder builder, int imapPort, int pop3Port) {
+    return builder.setting("imapc_host = 127.0.0.1").setting("imapc_port = " + imapPort)
         .setting("imapc_master_user = master").setting("imapc_password = master-secret")
         .setting("imapc_features = rfc822.size")
-        .setting("pop3c_host = 127.0.0.1").setting("pop3c_port = " + legacy.pop3Port())
+        .setting("pop3c_host = 127.0.0.1").setting("pop3c_port = " + pop3Port)
         .setting("pop3c_master_user = master").setting("pop3c_password = master-secret")
-        .setting("plugin {\n  pop3_migration_mailbox = POP3-MIGRATION-NS/INBOX\n}")
-        .setting("sweeper = no").setting("mail_fsync = never")
-        .start();
+        .setting("plugin {\n  pop3_migration_mailbox = POP3-MIGRATION-NS/INBOX\n}");
   }
 
   @AfterAll

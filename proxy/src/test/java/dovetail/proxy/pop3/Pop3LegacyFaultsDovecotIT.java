@@ -71,14 +71,8 @@ class Pop3LegacyFaultsDovecotIT {
     }
     legacy = b.start();
     proxy = new Pop3FaultProxy(legacy.pop3Port());
-    dovetail = d.setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
-        .setting("imapc_features = rfc822.size")
-        .setting("pop3c_host = 127.0.0.1").setting("pop3c_port = " + proxy.port())
-        .setting("pop3c_master_user = master").setting("pop3c_password = master-secret")
-        .setting("plugin {\n  pop3_migration_mailbox = POP3-MIGRATION-NS/INBOX\n}")
-        .setting("sweeper = no").setting("mail_fsync = never")
-        .start();
+    dovetail = Pop3LegacyDovecotIT.migratingFrom(d, legacy.imapPort(), proxy.port())
+        .setting("sweeper = no").setting("mail_fsync = never").start();
   }
 
   @AfterAll
