@@ -21,10 +21,14 @@ import org.apache.james.events.EventBus;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.MessageManager;
 import org.apache.james.mailbox.SessionProvider;
+import org.apache.james.mailbox.MessageUid;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.exception.ReadOnlyException;
 import org.apache.james.mailbox.model.Mailbox;
 import org.apache.james.mailbox.model.MessageId;
 import org.apache.james.mailbox.store.JVMMailboxPathLocker;
 import org.apache.james.mailbox.store.MailboxManagerConfiguration;
+import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.apache.james.mailbox.store.MessageFactory;
 import org.apache.james.mailbox.store.MessageStorer;
 import org.apache.james.mailbox.store.PreDeletionHooks;
@@ -126,11 +130,32 @@ final class DovetailMailboxManager extends StoreMailboxManager {
    * (StoreMessageManager trims flags to the permanent ones), where with it the store refuses, NO [LIMIT].
    */
   static class DovetailMessageManager extends StoreMessageManager {
+    private final MailboxSessionMapperFactory mappers;
+
     DovetailMessageManager(DovetailMailboxManager manager, Mailbox mailbox, MessageStorer storer) {
       super(DEFAULT_NO_MESSAGE_CAPABILITIES, manager.getMapperFactory(), manager.getMessageSearchIndex(),
           manager.getEventBus(), manager.getLocker(), mailbox, manager.getQuotaComponents().getQuotaManager(),
           manager.getQuotaComponents().getQuotaRootResolver(), MailboxManagerConfiguration.DEFAULT.getBatchSizes(),
           manager.getStoreRightManager(), manager.getPreDeletionHooks(), storer);
+      this.mappers = manager.getMapperFactory();
+    }
+
+    /**
+     * SELECT's claim of the recent messages, without the FlagsUpdated event that James publishes for it: \Recent is
+     * this session's alone and nobody else is told of it, yet every session of the folder would process that event
+     * (one per SELECT after new mail) for nothing.
+     */
+    @Override
+    protected Mono<List<MessageUid>> recent(MessageManager.MailboxMetaData.RecentMode recentMode,
+        MailboxSession session) throws MailboxException {
+      if (recentMode != MessageManager.MailboxMetaData.RecentMode.RESET) {
+        return super.recent(recentMode, session);
+      }
+      if (!isWriteable(session)) {
+        throw new ReadOnlyException(getMailboxPath());
+      }
+      StoreMessageMapper mapper = (StoreMessageMapper) mappers.getMessageMapper(session);
+      return BlockingCalls.mono(() -> mapper.claimRecent(getMailboxEntity()));
     }
 
     @Override

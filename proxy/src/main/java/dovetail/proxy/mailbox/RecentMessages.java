@@ -1,5 +1,7 @@
 package dovetail.proxy.mailbox;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.store.Mailbox;
@@ -11,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +44,31 @@ final class RecentMessages {
   private static final long UNKNOWN = -1;
   /** Claims of one folder one at a time, in this process (the one that serves its sessions). */
   private static final PerPath<Object> CLAIMS = new PerPath<>();
+  /**
+   * How often a folder's record is written at most. Claims come with new mail (every APPEND or delivery seen by a
+   * selected session, every SELECT after one): a file written per new message otherwise; between writes the value
+   * lives in {@link #FLOORS}. A value not written yet when the server stops only makes its messages recent again.
+   */
+  private static final long WRITE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** The value as this process last had it, per record file: read once, not at every claim. */
+  private static final Cache<Path, Floor> FLOORS =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofHours(1)).build();
+
+  /** A folder's first unclaimed UID in one numbering, and when it was last written (System.nanoTime()). */
+  private record Floor(long uidValidity, long first, long writtenAt) {}
 
   private RecentMessages() {}
 
+  /** Forgets the values this process holds, as a restart does: the records are read again. */
+  static void forgetHeldValues() {
+    FLOORS.invalidateAll();
+  }
+
   /** A client made the folder here: every message it will hold is recent until claimed. */
   static void made(Mailbox folder) {
-    write(folder, 1);
+    synchronized (lock(folder)) {
+      record(folder, 1, true);
+    }
   }
 
   /** The messages of {@code messages} (the folder now, in UID order) that are recent, claimed by none. */
@@ -54,7 +77,7 @@ final class RecentMessages {
       long first = firstRecentUid(folder);
       if (first == UNKNOWN) {
         first = messages.isEmpty() ? 1 : messages.get(messages.size() - 1).uid() + 1;
-        write(folder, first);
+        record(folder, first, true);
       }
       return atOrAbove(first, messages);
     }
@@ -65,7 +88,7 @@ final class RecentMessages {
     synchronized (lock(folder)) {
       List<StoredMessage> recent = recent(folder, messages);
       if (!recent.isEmpty()) {
-        write(folder, recent.get(recent.size() - 1).uid() + 1);
+        record(folder, recent.get(recent.size() - 1).uid() + 1, false);
       }
       return recent;
     }
@@ -78,7 +101,7 @@ final class RecentMessages {
       long first = Math.max(firstRecentUid(folder), 1); // unknown (no SELECT recorded it): these are new
       Set<Long> claimed = Set.copyOf(sorted.tailSet(first));
       if (!claimed.isEmpty()) {
-        write(folder, sorted.last() + 1);
+        record(folder, sorted.last() + 1, false);
       }
       return claimed;
     }
@@ -95,17 +118,31 @@ final class RecentMessages {
    */
   private static long firstRecentUid(Mailbox folder) {
     Path file = folder.dovetailFile(SUFFIX);
+    Floor known = FLOORS.getIfPresent(file);
+    if (known != null && known.uidValidity() == folder.uidValidity()) {
+      return known.first();
+    }
+    long recorded = readRecord(folder, file);
+    if (recorded == UNKNOWN) {
+      return fromHistory(folder.dovetailState()); // not kept: a migration still changes it
+    }
+    FLOORS.put(file, new Floor(folder.uidValidity(), recorded, System.nanoTime()));
+    return recorded;
+  }
+
+  /** The record's value in the folder's numbering, or {@link #UNKNOWN} (none, another numbering's, unreadable). */
+  private static long readRecord(Mailbox folder, Path file) {
     try {
       String[] record = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
       if (record.length == 2 && Long.parseLong(record[0]) == folder.uidValidity()) {
         return Long.parseLong(record[1]);
       }
-      return fromHistory(folder.dovetailState()); // another numbering's: as if there were none
+      return UNKNOWN; // another numbering's: as if there were none
     } catch (NoSuchFileException e) {
-      return fromHistory(folder.dovetailState());
+      return UNKNOWN;
     } catch (IOException | NumberFormatException e) {
       LOG.warn("cannot read {} ({}): recent messages are counted from the folder's history", file, e.toString());
-      return fromHistory(folder.dovetailState());
+      return UNKNOWN;
     }
   }
 
@@ -118,6 +155,18 @@ final class RecentMessages {
     }
     // A folder whose migration has not set its legacy UIDNEXT yet holds no message of its own.
     return state.containsKey(MigrationState.STATE) ? Long.MAX_VALUE : UNKNOWN;
+  }
+
+  /** The new value, kept here and written now when {@code now} or a second after the last write (under the lock). */
+  private static void record(Mailbox folder, long first, boolean now) {
+    Path file = folder.dovetailFile(SUFFIX);
+    Floor last = FLOORS.getIfPresent(file);
+    long time = System.nanoTime();
+    boolean write = now || last == null || time - last.writtenAt() >= WRITE_EVERY_NANOS;
+    if (write) {
+      write(folder, first);
+    }
+    FLOORS.put(file, new Floor(folder.uidValidity(), first, write || last == null ? time : last.writtenAt()));
   }
 
   /** A failed write (a full disk) is logged, not the command's failure: the messages are only recent again. */

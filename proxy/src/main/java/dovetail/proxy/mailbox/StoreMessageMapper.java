@@ -236,19 +236,13 @@ final class StoreMessageMapper extends AbstractMessageMapper {
 
   /**
    * SELECT: claims the recent messages for this session ({@link RecentMessages}); \Recent is not in the files, so
-   * nothing on disk changes but the claim.
+   * nothing on disk changes but the claim. James's SELECT comes through {@link #claimRecent} instead (no event).
    */
   @Override
   public List<UpdatedFlags> resetRecent(Mailbox mailbox) throws MailboxException {
     UserMailboxes.Folder f = folder(mailbox);
-    List<StoredMessage> claimed;
-    try {
-      claimed = RecentMessages.claimAll(f.mailbox(), current(mailbox, f));
-    } catch (StoreException e) {
-      throw StoreErrors.forRead(e, f.name(), mailboxSession);
-    }
-    List<UpdatedFlags> updated = new ArrayList<>(claimed.size());
-    for (StoredMessage m : claimed) {
+    List<UpdatedFlags> updated = new ArrayList<>();
+    for (StoredMessage m : claimRecent(mailbox, f)) {
       Flags now = FlagsMapping.toJames(m.flags());
       Flags before = new Flags(now);
       before.add(Flags.Flag.RECENT);
@@ -261,6 +255,19 @@ final class StoreMessageMapper extends AbstractMessageMapper {
           .build());
     }
     return updated;
+  }
+
+  /** SELECT's claim of the recent messages ({@link RecentMessages}): their UIDs. */
+  List<MessageUid> claimRecent(Mailbox mailbox) throws MailboxException {
+    return claimRecent(mailbox, folder(mailbox)).stream().map(m -> MessageUid.of(m.uid())).toList();
+  }
+
+  private List<StoredMessage> claimRecent(Mailbox mailbox, UserMailboxes.Folder f) throws MailboxException {
+    try {
+      return RecentMessages.claimAll(f.mailbox(), current(mailbox, f));
+    } catch (StoreException e) {
+      throw StoreErrors.forRead(e, f.name(), mailboxSession);
+    }
   }
 
   @Override
