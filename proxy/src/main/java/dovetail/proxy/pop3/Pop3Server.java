@@ -105,6 +105,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         pass,
         new AuthCommand(rule, pass),
         new StlsCommand(metrics),
+        new LoginFirst(), // before James's handlers of the same commands: Dovecot's answer before a login
         new MessageNumbers(), // before James's handlers of the same commands: refuses what they mistake
         new StatCmdHandler(metrics),
         new ListingCommand(new ListCmdHandler(metrics)),

@@ -71,6 +71,22 @@ class Pop3MessageNumbersIT {
     }
   }
 
+  /** The mailbox commands before a login are Dovecot's "-ERR Unknown command." (a bare -ERR before; walk-through 13). */
+  @Test
+  void mailboxCommandsBeforeALoginAreUnknownAsInDovecot() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start();
+        RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
+      for (String command : List.of("STAT", "LIST", "UIDL", "RETR 1", "DELE 1", "TOP 1 0", "RSET")) {
+        assertEquals("-ERR Unknown command.", pop.command(command), command);
+      }
+      assertTrue(pop.command("USER alice").startsWith("+OK"));
+      assertEquals("-ERR Unknown command.", pop.command("STAT"), "after USER, before PASS");
+      assertTrue(pop.command("PASS secret").startsWith("+OK"));
+      assertTrue(pop.command("STAT").startsWith("+OK 0 "), "after the login James's STAT answers");
+      assertTrue(pop.command("QUIT").startsWith("+OK"));
+    }
+  }
+
   /**
    * A message whose header is empty (it starts with the empty line): TOP n 0 sends that line only, TOP n 1 one body line
    * more, as Dovecot 2.3 does (walk-through 8, W3: James sent the whole body, taking it for the header).
