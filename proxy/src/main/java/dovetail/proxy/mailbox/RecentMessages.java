@@ -66,29 +66,37 @@ final class RecentMessages {
 
   /** A client made the folder here: every message it will hold is recent until claimed. */
   static void made(Mailbox folder) {
-    synchronized (lock(folder)) {
-      record(folder, 1, true);
+    Path file = folder.dovetailFile(SUFFIX);
+    synchronized (lock(file)) {
+      record(folder, file, 1, true);
     }
   }
 
   /** The messages of {@code messages} (the folder now, in UID order) that are recent, claimed by none. */
   static List<StoredMessage> recent(Mailbox folder, List<StoredMessage> messages) {
-    synchronized (lock(folder)) {
-      long first = firstRecentUid(folder);
-      if (first == UNKNOWN) {
-        first = messages.isEmpty() ? 1 : messages.get(messages.size() - 1).uid() + 1;
-        record(folder, first, true);
-      }
-      return atOrAbove(first, messages);
+    Path file = folder.dovetailFile(SUFFIX);
+    synchronized (lock(file)) {
+      return atOrAbove(firstKnown(folder, file, messages), messages);
     }
+  }
+
+  /** {@link #firstRecentUid}, recorded from the folder as it is when nothing says it yet (its first look). */
+  private static long firstKnown(Mailbox folder, Path file, List<StoredMessage> messages) {
+    long first = firstRecentUid(folder, file);
+    if (first == UNKNOWN) {
+      first = messages.isEmpty() ? 1 : messages.get(messages.size() - 1).uid() + 1;
+      record(folder, file, first, true);
+    }
+    return first;
   }
 
   /** SELECT: the recent messages of {@code messages} (the folder now), recent in this session only from now on. */
   static List<StoredMessage> claimAll(Mailbox folder, List<StoredMessage> messages) {
-    synchronized (lock(folder)) {
-      List<StoredMessage> recent = recent(folder, messages);
+    Path file = folder.dovetailFile(SUFFIX);
+    synchronized (lock(file)) {
+      List<StoredMessage> recent = atOrAbove(firstKnown(folder, file, messages), messages);
       if (!recent.isEmpty()) {
-        record(folder, recent.get(recent.size() - 1).uid() + 1, false);
+        record(folder, file, recent.get(recent.size() - 1).uid() + 1, false);
       }
       return recent;
     }
@@ -97,11 +105,12 @@ final class RecentMessages {
   /** A read-write session with the folder selected learnt of new messages: those of {@code uids} recent in it. */
   static Set<Long> claim(Mailbox folder, Collection<Long> uids) {
     TreeSet<Long> sorted = new TreeSet<>(uids);
-    synchronized (lock(folder)) {
-      long first = Math.max(firstRecentUid(folder), 1); // unknown (no SELECT recorded it): these are new
+    Path file = folder.dovetailFile(SUFFIX);
+    synchronized (lock(file)) {
+      long first = Math.max(firstRecentUid(folder, file), 1); // unknown (no SELECT recorded it): these are new
       Set<Long> claimed = Set.copyOf(sorted.tailSet(first));
       if (!claimed.isEmpty()) {
-        record(folder, sorted.last() + 1, false);
+        record(folder, file, sorted.last() + 1, false);
       }
       return claimed;
     }
@@ -109,15 +118,15 @@ final class RecentMessages {
 
   /** A read-only session learnt of new messages: those of {@code uids} that no session has claimed. */
   static Set<Long> unclaimed(Mailbox folder, Collection<Long> uids) {
-    return Set.copyOf(new TreeSet<>(uids).tailSet(Math.max(firstRecentUid(folder), 1)));
+    long first = firstRecentUid(folder, folder.dovetailFile(SUFFIX));
+    return Set.copyOf(new TreeSet<>(uids).tailSet(Math.max(first, 1)));
   }
 
   /**
    * The first UID that no session has claimed yet, or {@link #UNKNOWN}. The record names the UIDVALIDITY it counts
    * in: a uidlist made again numbers from 1, and a record of the old numbering would hide its new mail (review 15, F4).
    */
-  private static long firstRecentUid(Mailbox folder) {
-    Path file = folder.dovetailFile(SUFFIX);
+  private static long firstRecentUid(Mailbox folder, Path file) {
     Floor known = FLOORS.getIfPresent(file);
     if (known != null && known.uidValidity() == folder.uidValidity()) {
       return known.first();
@@ -158,29 +167,28 @@ final class RecentMessages {
   }
 
   /** The new value, kept here and written now when {@code now} or a second after the last write (under the lock). */
-  private static void record(Mailbox folder, long first, boolean now) {
-    Path file = folder.dovetailFile(SUFFIX);
+  private static void record(Mailbox folder, Path file, long first, boolean now) {
     Floor last = FLOORS.getIfPresent(file);
     long time = System.nanoTime();
     boolean write = now || last == null || time - last.writtenAt() >= WRITE_EVERY_NANOS;
     if (write) {
-      write(folder, first);
+      write(folder, file, first);
     }
     FLOORS.put(file, new Floor(folder.uidValidity(), first, write || last == null ? time : last.writtenAt()));
   }
 
   /** A failed write (a full disk) is logged, not the command's failure: the messages are only recent again. */
-  private static void write(Mailbox folder, long firstRecentUid) {
+  private static void write(Mailbox folder, Path file, long firstRecentUid) {
     try {
-      folder.files().replaceUnsynced(folder.dovetailFile(SUFFIX),
+      folder.files().replaceUnsynced(file,
           (folder.uidValidity() + " " + firstRecentUid + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (StoreException e) {
       LOG.warn("cannot record which messages of {} are no longer recent: {}", folder.name(), e.getMessage());
     }
   }
 
-  private static Object lock(Mailbox folder) {
-    return CLAIMS.of(folder.dovetailFile(SUFFIX), Object::new);
+  private static Object lock(Path file) {
+    return CLAIMS.of(file, Object::new);
   }
 
   /** The tail of {@code messages} (in UID order) from {@code first} on. */
