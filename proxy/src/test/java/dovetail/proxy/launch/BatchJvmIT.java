@@ -78,7 +78,9 @@ class BatchJvmIT {
         pack(p, packed);
         p = packed;
       }
-      classPath.add(p.toUri().toString());
+      // Relative to the jar, as a Class-Path entry should be: the JVM's class archive takes entries as file paths
+      // under the jar's directory (a file: URI there is never found, so none of these classes would be archived).
+      classPath.add(jar.getParent().relativize(p).toString());
     }
     Manifest manifest = manifest(String.join(" ", classPath));
     try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
@@ -112,11 +114,18 @@ class BatchJvmIT {
   }
 
   private Process start(Map<String, String> environment, List<String> jvmOptions, String... appArgs) throws IOException {
+    return start(environment, jvmOptions, launcherJar().getParent(), launcherJar().toString(), appArgs);
+  }
+
+  /** Runs {@code java -jar JAR} in {@code workDir}; {@code jar} as the operator names it (relative to workDir or not). */
+  private Process start(Map<String, String> environment, List<String> jvmOptions, Path workDir, String jar,
+      String... appArgs) throws IOException {
+    launcherJar();
     List<String> command = new ArrayList<>(List.of(JAVA, "-D" + ClassArchive.DIRECTORY + "=" + dir.resolve("cache")));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", launcherJar().toString()));
+    command.addAll(List.of("-jar", jar));
     command.addAll(List.of(appArgs));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(workDir.toFile())
         .redirectOutput(dir.resolve("out.txt").toFile());
     builder.environment().putAll(environment);
     Process p = builder.start();
@@ -182,6 +191,10 @@ class BatchJvmIT {
 
   /** A complete backup of alice's {@code messages} messages from GreenMail through the jar; its exit must be 0. */
   private void completeBackup(int messages, List<String> jvmOptions) throws Exception {
+    completeBackup(messages, jvmOptions, dir, launcherJar().toString());
+  }
+
+  private void completeBackup(int messages, List<String> jvmOptions, Path workDir, String jar) throws Exception {
     GreenMail legacy = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
     legacy.start();
     try {
@@ -189,7 +202,8 @@ class BatchJvmIT {
       for (int i = 1; i <= messages; i++) {
         alice.deliver(GreenMailUtil.newMimeMessage("Subject: " + i + "\r\n\r\nbody " + i + "\r\n"));
       }
-      Process p = start(jvmOptions, "backup", "-c", conf(legacy.getImap().getPort(), "secret").toString(), "-u", "alice");
+      Process p = start(Map.of(), jvmOptions, workDir, jar, "backup", "-c", conf(legacy.getImap().getPort(), "secret").toString(),
+          "-u", "alice");
       assertTrue(p.waitFor(120, TimeUnit.SECONDS), "backup did not finish");
       assertEquals(0, p.exitValue(), output());
     } finally {
@@ -219,6 +233,24 @@ class BatchJvmIT {
     Process launcher = start(List.of(), "backup", "-c", conf(silentLegacy(), "x").toString(), "-u", "alice");
     List<String> args = arguments(awaitChild(launcher));
     assertTrue(args.contains("-XX:SharedArchiveFile=" + archives.get(0)), args.toString());
+  }
+
+  @Test
+  void theClassArchiveServesARunThatNamesTheJarFromAnotherDirectory() throws Exception {
+    completeBackup(1, List.of(), dir, "dovetail.jar"); // writes the archive
+    Path other = Files.createDirectories(dir.resolve("elsewhere"));
+    Path loads = dir.resolve("loads");
+    Files.createDirectories(loads);
+    completeBackup(1, List.of("-Xlog:class+load:file=" + loads.resolve("%p.txt")), other, "../dovetail.jar");
+    boolean mapped = false;
+    try (var logs = Files.list(loads)) {
+      for (Path log : (Iterable<Path>) logs::iterator) {
+        // Only the second JVM maps the archive; the launcher loads its few classes from the jar.
+        mapped |= Files.readAllLines(log).stream()
+            .anyMatch(l -> l.contains(" dovetail.migrator.") && l.contains("source: shared objects file"));
+      }
+    }
+    assertTrue(mapped, "the second run loaded our classes from the jar, not from the archive");
   }
 
   @Test

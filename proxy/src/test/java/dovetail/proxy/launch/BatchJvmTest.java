@@ -13,6 +13,11 @@ class BatchJvmTest {
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private static final String PID = "-D" + BatchJvm.LAUNCHER_PID + "=" + ProcessHandle.current().pid();
 
+  /** The jar as the second JVM names it: absolute, so that its class archive serves every working directory. */
+  private static String absolute(String jar) {
+    return Path.of(jar).toAbsolutePath().normalize().toString();
+  }
+
   private static List<String> expected(List<String> operatorOptions, List<String> launch, List<String> appArgs) {
     return expected(List.of(), operatorOptions, launch, appArgs);
   }
@@ -37,7 +42,7 @@ class BatchJvmTest {
     List<String> app = List.of("backup", "-c", "d.conf", "-u", "alice");
     List<String> argv = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=4", "-jar", "proxy/target/dovetail.jar"));
     argv.addAll(app);
-    assertEquals(expected(List.of("-Xmx256m", "-XX:TieredStopAtLevel=4"), List.of("-jar", "proxy/target/dovetail.jar"), app),
+    assertEquals(expected(List.of("-Xmx256m", "-XX:TieredStopAtLevel=4"), List.of("-jar", absolute("proxy/target/dovetail.jar")), app),
         BatchJvm.command(argv, app, List.of()).orElseThrow());
   }
 
@@ -62,7 +67,7 @@ class BatchJvmTest {
     List<String> argv = new ArrayList<>(List.of("-Xmx1g", "-jar", "d.jar"));
     argv.addAll(app);
     List<String> archive = List.of("-XX:SharedArchiveFile=/c/a.jsa", ClassArchive.QUIET);
-    assertEquals(expected(archive, List.of("-Xmx1g"), List.of("-jar", "d.jar"), app),
+    assertEquals(expected(archive, List.of("-Xmx1g"), List.of("-jar", absolute("d.jar")), app),
         BatchJvm.command(argv, app, archive).orElseThrow());
     assertEquals(Path.of("d.jar"), BatchJvm.jar(argv, app).orElseThrow());
     assertTrue(BatchJvm.jar(List.of("-cp", "d.jar", Launcher.class.getName(), "backup", "-u", "alice"), app).isEmpty());
