@@ -80,7 +80,7 @@ final class QresyncResync implements ImapProcessor {
     // Without ENABLE QRESYNC (or without CHANGEDSINCE), James answers BAD as the RFC asks.
     if (message instanceof AbstractMailboxSelectionRequest select) {
       return announceFirst(select, session)
-          .doOnNext(target -> closedFirst(enabled, target, session, responder))
+          .doOnNext(target -> Reopening.of(target, enabled, session, responder))
           .then(Mono.defer(() -> enabled && !select.getLastKnownUidValidity().isUnknown()
               ? select(select, responder, session) : james.processReactive(message, responder, session)));
     }
@@ -120,17 +120,6 @@ final class QresyncResync implements ImapProcessor {
             PathConverter.forSession(session).buildFullPath(select.getMailboxName()), mailboxSession).getId())
         .flatMap(id -> backend.refresh(mailboxSession, id).thenReturn(id))
         .onErrorResume(e -> Mono.empty()); // James's SELECT meets the same problem and answers it
-  }
-
-  /**
-   * RFC 7162 §3.2.11: a SELECT or EXAMINE closes the selected mailbox, the same one included, and says so with
-   * [CLOSED]. James 3.8.1 says it only for another mailbox.
-   */
-  private static void closedFirst(boolean enabled, MailboxId target, ImapSession session, Responder responder) {
-    SelectedMailbox selected = session.getSelected();
-    if (enabled && selected != null && selected.getMailboxId().equals(target)) {
-      responder.respond(RESPONSES.untaggedOk(HumanReadableText.QRESYNC_CLOSED, StatusResponse.ResponseCode.closed()));
-    }
   }
 
   private Mono<Void> select(AbstractMailboxSelectionRequest select, Responder responder, ImapSession session) {

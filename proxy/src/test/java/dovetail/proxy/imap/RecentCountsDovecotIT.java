@@ -47,12 +47,19 @@ class RecentCountsDovecotIT {
           counts.add("status after a third append: " + statusRecent(c.command("STATUS Box (RECENT)")));
           counts.add("a third session's select: " + recent(c.command("SELECT Box")));
           counts.add("recent flags in the first two sessions: " + (recentFlags(a) + recentFlags(b)));
+          // The selected folder selected again is reopened: what this session claimed is not recent there any more.
+          counts.add("the third session's select again: " + recent(c.command("SELECT Box")));
+          counts.add("recent flags after it: " + recentFlags(c));
+          assertTrue(RawImap.last(b.append("Box", "()", MESSAGE)).contains(" OK "));
+          counts.add("the first session's select again, after a fourth append: " + recent(a.command("SELECT Box")));
+          counts.add("examine after select in one session: " + recent(a.command("EXAMINE Box")));
         }
         seen.add(counts);
       }
       assertEquals(seen.get(0), seen.get(1), "Dovecot, then Dovetail");
       assertEquals("status after two appends: 2", seen.get(1).get(1));
       assertEquals("first select: 2", seen.get(1).get(5));
+      assertEquals("the third session's select again: 0", seen.get(1).get(13)); // 1 when the reopening counted it again
     } finally {
       twin.close();
     }
