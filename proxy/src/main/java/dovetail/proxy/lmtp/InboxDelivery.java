@@ -3,6 +3,7 @@ package dovetail.proxy.lmtp;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.service.MigrationUnavailableException;
 import dovetail.migrator.service.Migrations;
+import dovetail.proxy.mailbox.RecentMessages;
 import dovetail.store.Flags;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
@@ -62,6 +63,7 @@ final class InboxDelivery {
           spool(user, store).add(in);
           return Placement.SPOOLED;
         }
+        RecentMessages.beforeAdding(inbox.get());
         SpoolDrain.drain(spool(user, store), inbox.get()); // older spooled messages first
         inbox.get().append(MessageMeta.next(clock.instant(), Flags.NONE), in);
         return Placement.STORED;
@@ -106,6 +108,7 @@ final class InboxDelivery {
       if (inbox.isEmpty()) {
         return 0;
       }
+      RecentMessages.beforeAdding(inbox.get());
       int n = SpoolDrain.drain(spool, inbox.get());
       if (n > 0) {
         LOG.info("{}: INBOX: {} spooled deliveries appended", user, n);

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * starts with none recent, as Dovecot finds the messages in cur/ of a Maildir it has no index for: the first look
  * records that.
  */
-final class RecentMessages {
+public final class RecentMessages {
   private static final Logger LOG = LoggerFactory.getLogger(RecentMessages.class);
   static final String SUFFIX = "recent";
   /** Not known from the folder's history: its first look decides. */
@@ -69,6 +69,20 @@ final class RecentMessages {
     Path file = folder.dovetailFile(SUFFIX);
     synchronized (lock(file)) {
       record(folder, file, 1, true);
+    }
+  }
+
+  /**
+   * Messages are about to be added (APPEND, COPY, MOVE, a delivery): a folder that nothing has looked at yet gets its
+   * record now, so that they are recent, as in Dovecot, whose saving session opens the folder (and makes its index)
+   * first. Otherwise the first look would come after them and take them as old mail (a new user's first deliveries).
+   */
+  public static void beforeAdding(Mailbox folder) {
+    Path file = folder.dovetailFile(SUFFIX);
+    synchronized (lock(file)) {
+      if (firstRecentUid(folder, file) == UNKNOWN) {
+        record(folder, file, folder.status().nextUid(), true);
+      }
     }
   }
 

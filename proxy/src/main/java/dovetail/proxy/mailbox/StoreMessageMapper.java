@@ -392,6 +392,7 @@ final class StoreMessageMapper extends AbstractMessageMapper {
   private static List<MessageMetaData> commit(UserMailboxes.Folder f, MailboxTransaction tx) {
     synchronized (f.state()) {
       f.state().reserveAhead(f.mailbox(), 1);
+      RecentMessages.beforeAdding(f.mailbox());
       List<StoredMessage> stored = tx.commit();
       long modSeq = f.state().next(f.mailbox());
       List<MessageMetaData> out = new ArrayList<>();

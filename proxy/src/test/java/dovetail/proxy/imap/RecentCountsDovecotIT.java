@@ -65,6 +65,27 @@ class RecentCountsDovecotIT {
     }
   }
 
+  @Test
+  void aFolderNobodyLookedAtCountsItsFirstMessagesAsRecent() throws Exception {
+    DovecotTwin twin = DovecotTwin.start(dir, store -> { }); // a new user's empty INBOX: no index, no record
+    try {
+      List<List<String>> seen = new ArrayList<>();
+      for (DovecotTwin.Server server : List.of(twin.dovecot(), twin.dovetail())) {
+        List<String> counts = new ArrayList<>();
+        try (RawImap a = server.login(); RawImap b = server.login()) {
+          assertTrue(RawImap.last(b.append("INBOX", "()", MESSAGE)).contains(" OK "));
+          counts.add("status after the first append: " + statusRecent(b.command("STATUS INBOX (RECENT)")));
+          counts.add("first select: " + recent(a.command("SELECT INBOX")));
+        }
+        seen.add(counts);
+      }
+      assertEquals(seen.get(0), seen.get(1), "Dovecot, then Dovetail");
+      assertEquals("first select: 1", seen.get(1).get(1)); // 0 when the STATUS took the message as old mail
+    } finally {
+      twin.close();
+    }
+  }
+
   /** The count of an untagged "* N RECENT" line, or -1 when there is none. */
   private static int recent(List<String> lines) {
     return lines.stream().filter(l -> l.startsWith("* ") && l.endsWith(" RECENT"))

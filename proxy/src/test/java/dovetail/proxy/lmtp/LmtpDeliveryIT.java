@@ -34,7 +34,7 @@ class LmtpDeliveryIT {
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("alice", "{PLAIN}secret")
         .user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret").user("dan", "{PLAIN}secret")
         .user("erin", "{PLAIN}secret").user("fred", "{PLAIN}secret").user("gwen", "{PLAIN}secret")
-        .user("hank", "{PLAIN}secret").start();
+        .user("hank", "{PLAIN}secret").user("ivan", "{PLAIN}secret").start();
   }
 
   @AfterAll
@@ -330,6 +330,30 @@ class LmtpDeliveryIT {
       } while (!line.endsWith(" EXISTS"));
       assertEquals("* " + (exists + 1) + " EXISTS", line);
       out.write("DONE\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  @Test
+  void aNewUsersFirstDeliveriesAreRecentInTheFirstSelect() throws Exception {
+    try (LmtpClient c = new LmtpClient(dovetail.lmtpPort())) { // before any look at INBOX: it is made here
+      c.command("LHLO mta");
+      c.deliver("a@b", List.of("ivan"), "Subject: first\r\n\r\nx\r\n");
+      c.deliver("a@b", List.of("ivan"), "Subject: second\r\n\r\ny\r\n");
+    }
+    try (Socket imap = new Socket("127.0.0.1", dovetail.imapPort())) {
+      imap.setSoTimeout(30_000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(imap.getInputStream(), StandardCharsets.US_ASCII));
+      OutputStream out = imap.getOutputStream();
+      in.readLine();
+      out.write("a LOGIN ivan secret\r\nb SELECT INBOX\r\n".getBytes(StandardCharsets.US_ASCII));
+      List<String> recent = new java.util.ArrayList<>();
+      for (String l = in.readLine(); !l.startsWith("b "); l = in.readLine()) {
+        if (l.endsWith(" RECENT")) {
+          recent.add(l);
+        }
+      }
+      // As in Dovecot, whose delivery opens the new INBOX before it saves; "* 0 RECENT" before.
+      assertEquals(List.of("* 2 RECENT"), recent);
     }
   }
 
