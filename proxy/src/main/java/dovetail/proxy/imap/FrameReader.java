@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import dovetail.store.ModifiedUtf7;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.james.imap.api.display.HumanReadableText;
@@ -78,6 +79,20 @@ final class FrameReader extends ImapRequestLineReader {
         return literal.open();
       }
     };
+  }
+
+  /**
+   * A mailbox argument, decoded as Dovecot decodes it: James's decoder took "&AGE-" as "a", so CREATE "&AGE-" made a
+   * folder "a" where Dovecot answers that the name is not valid mUTF-7 ({@link MailboxNameGuard} gives that answer).
+   */
+  @Override
+  public String mailbox() throws DecodingException {
+    String name = mailboxUTF7();
+    try {
+      return ModifiedUtf7.decodeClientName(name);
+    } catch (IllegalArgumentException e) {
+      throw new DecodingException(MailboxNameGuard.INVALID_NAME, e.getMessage());
+    }
   }
 
   /** The framer has already sent "+" for a synchronizing literal, when the client needed it. */
