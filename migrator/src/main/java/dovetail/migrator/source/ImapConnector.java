@@ -53,6 +53,9 @@ final class ImapConnector {
       wire = new WireProtocol(endpoint.host(), endpoint.port(),
           properties(endpoint, tls == null ? null : new TlsSocketRecorder(tls)),
           endpoint.sslMode() == SslMode.IMAPS, ANGUS_LOG);
+    } catch (WireProtocol.NoGreetingException e) {
+      throw new LegacyException(Kind.UNAVAILABLE, peer + ": connected, but the server sent no greeting within "
+          + ImapFailures.seconds(endpoint.commandTimeout()) + " (imapc_cmd_timeout)", e);
     } catch (IOException e) {
       throw tooLong(e, peer + ": greeting").orElseGet(() -> ImapFailures.fromIo(e, peer + ": connect"));
     } catch (ProtocolException e) {
