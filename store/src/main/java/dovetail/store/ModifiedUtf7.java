@@ -135,7 +135,8 @@ public final class ModifiedUtf7 {
       }
     }
     // Round trip check: the canonical encoding must equal the input (no non-zero padding bits).
-    if (rules == Rules.CANONICAL && !ENCODER.encodeToString(run.getBytes(StandardCharsets.UTF_16BE)).replace('/', ',').equals(base64)) {
+    if (rules == Rules.CANONICAL
+        && !ENCODER.encodeToString(run.getBytes(StandardCharsets.UTF_16BE)).replace('/', ',').equals(base64)) {
       throw new IllegalArgumentException("not modified UTF-7 (non-canonical base64): " + whole);
     }
     return CharBuffer.wrap(run).toString();
