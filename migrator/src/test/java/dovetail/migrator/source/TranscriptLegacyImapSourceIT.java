@@ -180,4 +180,16 @@ class TranscriptLegacyImapSourceIT {
       assertEquals(List.of(), preauth.mismatches());
     }
   }
+
+  @Test
+  void aServerWithoutImap4rev1IsRefusedBeforeThePasswordIsSent() throws Exception {
+    try (TranscriptServer notRev1 = new TranscriptServer("no-imap4rev1.transcript")) {
+      LegacyException e = assertThrows(LegacyException.class,
+          () -> LegacyImapSource.create(notRev1.endpoint().build(), LIMITS).open("alice"));
+      assertEquals(Kind.PROTOCOL, e.kind());
+      assertEquals("127.0.0.1:" + notRev1.port() + ": CAPABILITY list is missing IMAP4rev1; not migrating from a "
+          + "server that is not IMAP4rev1, as Dovecot's imapc does not", e.getMessage());
+      assertEquals(List.of(), notRev1.mismatches(), "LOGOUT, and no LOGIN before it");
+    }
+  }
 }
