@@ -39,6 +39,29 @@ public final class ModifiedUtf7 {
 
   /** @throws IllegalArgumentException when {@code encoded} is not valid modified UTF-7 */
   public static String decode(String encoded) {
+    return decode(encoded, Rules.CANONICAL);
+  }
+
+  /**
+   * A mailbox name from an IMAP client, judged as Dovecot 2.3 judges it (imap-utf7.c): besides what {@link #decode}
+   * refuses, an encoded NUL and two encoded runs side by side ("&AOQ-&AOQ-", which one run writes) are refused;
+   * padding bits that are not zero are not (Dovecot reads "&AOR-" as "ä"), so a client gets the same answer here.
+   *
+   * @throws IllegalArgumentException when Dovecot would answer "Mailbox name is not valid mUTF-7"
+   */
+  public static String decodeClientName(String encoded) {
+    return decode(encoded, Rules.DOVECOT_CLIENT);
+  }
+
+  /** How strictly a name is read: names on disk and from a legacy server, or a client's as Dovecot reads it. */
+  private enum Rules {
+    /** Only the canonical form: what {@link #encode} writes. */
+    CANONICAL,
+    /** What {@link #decodeClientName} says. */
+    DOVECOT_CLIENT
+  }
+
+  private static String decode(String encoded, Rules rules) {
     StringBuilder out = new StringBuilder(encoded.length());
     int i = 0;
     while (i < encoded.length()) {
@@ -58,7 +81,14 @@ public final class ModifiedUtf7 {
       if (end == i + 1) {
         out.append('&');
       } else {
-        out.append(decodeRun(encoded.substring(i + 1, end), encoded));
+        String run = decodeRun(encoded.substring(i + 1, end), encoded, rules);
+        if (rules == Rules.DOVECOT_CLIENT && run.indexOf('\0') >= 0) {
+          throw new IllegalArgumentException("not modified UTF-7 (encoded NUL): " + encoded);
+        }
+        if (rules == Rules.DOVECOT_CLIENT && encoded.startsWith("&", end + 1) && !encoded.startsWith("&-", end + 1)) {
+          throw new IllegalArgumentException("not modified UTF-7 (adjacent encoded runs): " + encoded);
+        }
+        out.append(run);
       }
       i = end + 1;
     }
@@ -74,7 +104,7 @@ public final class ModifiedUtf7 {
     }
   }
 
-  private static String decodeRun(String base64, String whole) {
+  private static String decodeRun(String base64, String whole, Rules rules) {
     if (base64.indexOf('=') >= 0 || base64.indexOf('/') >= 0) {
       throw new IllegalArgumentException("not modified UTF-7 (bad base64): " + whole);
     }
@@ -105,7 +135,8 @@ public final class ModifiedUtf7 {
       }
     }
     // Round trip check: the canonical encoding must equal the input (no non-zero padding bits).
-    if (!ENCODER.encodeToString(run.getBytes(StandardCharsets.UTF_16BE)).replace('/', ',').equals(base64)) {
+    if (rules == Rules.CANONICAL
+        && !ENCODER.encodeToString(run.getBytes(StandardCharsets.UTF_16BE)).replace('/', ',').equals(base64)) {
       throw new IllegalArgumentException("not modified UTF-7 (non-canonical base64): " + whole);
     }
     return CharBuffer.wrap(run).toString();

@@ -30,4 +30,21 @@ class ModifiedUtf7Test {
     assertThrows(IllegalArgumentException.class, () -> ModifiedUtf7.decode("Entwürfe")); // 8-bit
     assertNull(ModifiedUtf7.decodeOrNull("&&-"));
   }
+
+  /** The answers Dovecot 2.3.19 gave to CREATE with each name (walk-through 13, B7). */
+  @Test
+  void readsClientNamesAsDovecotDoes() {
+    for (String refused : new String[] {"&AGE-", "x&AGEA5A-", "&AOQ-&AOQ-", "&AAA-", "&AO-", "&AOQA-", "&2D3-",
+        "&3gA-", "&2D3YAA-", "&AOQ", "&AOQ=-", "a&b-", "&AOQ-&", "B\u00e4r"}) {
+      assertThrows(IllegalArgumentException.class, () -> ModifiedUtf7.decodeClientName(refused), refused);
+    }
+    assertEquals("\u00e4", ModifiedUtf7.decodeClientName("&AOR-")); // padding bits that are not zero: as Dovecot
+    assertEquals("\u00e4&\u00e4", ModifiedUtf7.decodeClientName("&AOQ-&-&AOQ-"));
+    assertEquals("\u00e4x\u00e4", ModifiedUtf7.decodeClientName("&AOQ-x&AOQ-"));
+    assertEquals("\u007f", ModifiedUtf7.decodeClientName("&AH8-"));
+    assertEquals("\u001f", ModifiedUtf7.decodeClientName("&AB8-")); // CREATE refuses it later, as Dovecot does
+    assertEquals("&", ModifiedUtf7.decodeClientName("&-"));
+    assertEquals("\uD83D\uDE00", ModifiedUtf7.decodeClientName("&2D3eAA-"));
+    assertEquals("a-\u00e4", ModifiedUtf7.decodeClientName("a-&AOQ-"));
+  }
 }

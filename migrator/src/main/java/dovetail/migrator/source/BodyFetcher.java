@@ -28,6 +28,7 @@ final class BodyFetcher {
   private FetchInbox inbox;
   /** The UIDs of the fetch under way. */
   private LongPredicate asked = uid -> true;
+  private final UnaskedBodies unasked = new UnaskedBodies();
 
   /** @param resume a new connection on the same folder for a large message cut short, or null */
   BodyFetcher(FetchInbox inbox, FetchLimits limits, Supplier<FetchInbox> resume) {
@@ -40,7 +41,7 @@ final class BodyFetcher {
   /** @param uids strictly ascending */
   void fetch(long[] uids, BodyConsumer consumer) {
     asked = uid -> Arrays.binarySearch(uids, uid) >= 0;
-    inbox.askedFor(asked);
+    inbox.askedFor(asked, unasked);
     int batch = limits.effectiveBatch();
     ArrayDeque<Batch> inFlight = new ArrayDeque<>();
     int next = 0;
@@ -86,6 +87,11 @@ final class BodyFetcher {
   }
 
   private record Batch(String tag, int from, int to) {}
+
+  /** Bodies the server sent for UIDs this fetcher did not ask for, which were dropped. */
+  UnaskedBodies unasked() {
+    return unasked;
+  }
 
   /**
    * The connection died while a batch was coming in. Some servers do that on purpose for a message
@@ -152,7 +158,7 @@ final class BodyFetcher {
       stream.close();
       if (inbox != stream.inbox()) {
         inbox = stream.inbox();
-        inbox.askedFor(asked);
+        inbox.askedFor(asked, unasked);
       }
     }
     if (stream.sourceFailure() != null) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.Response;
@@ -43,6 +44,7 @@ final class FetchInbox {
   private final BodyBuffers buffers;
   private ByteArray received = new ByteArray(RECEIVE_BYTES);
   private LongPredicate asked = uid -> true;
+  private LongConsumer unasked = uid -> { };
 
   private static final int RECEIVE_BYTES = 64 * 1024;
 
@@ -51,9 +53,13 @@ final class FetchInbox {
     this.buffers = buffers;
   }
 
-  /** Which UIDs bodies are filed for from now on: a body for another is a broken server's, and is dropped. */
-  void askedFor(LongPredicate uids) {
+  /**
+   * Which UIDs bodies are filed for from now on: a body for another is a broken server's, and is dropped and told to
+   * {@code dropped}, which says so once for the whole fetch.
+   */
+  void askedFor(LongPredicate uids, LongConsumer dropped) {
     asked = uids;
+    unasked = dropped;
   }
 
   /** Sends {@code UID FETCH <set> (UID BODY.PEEK[]<offset.length>)}; returns the tag. */
@@ -151,7 +157,7 @@ final class FetchInbox {
    */
   private void file(long uid, int origin, ByteArray data) {
     if (!asked.test(uid)) {
-      LOG.warn("{}: ignoring a body for UID {}, which was not asked for (a broken server)", connection.peer(), uid);
+      unasked.accept(uid);
       return;
     }
     Piece first = pieces.putIfAbsent(new Key(uid, Math.max(0, origin)), new Piece(data, origin));

@@ -53,6 +53,9 @@ final class ImapConnector {
       wire = new WireProtocol(endpoint.host(), endpoint.port(),
           properties(endpoint, tls == null ? null : new TlsSocketRecorder(tls)),
           endpoint.sslMode() == SslMode.IMAPS, ANGUS_LOG);
+    } catch (WireProtocol.NoGreetingException e) {
+      throw new LegacyException(Kind.UNAVAILABLE, peer + ": connected, but the server sent no greeting within "
+          + ImapFailures.seconds(endpoint.commandTimeout()) + " (imapc_cmd_timeout)", e);
     } catch (IOException e) {
       throw tooLong(e, peer + ": greeting").orElseGet(() -> ImapFailures.fromIo(e, peer + ": connect"));
     } catch (ProtocolException e) {
@@ -64,6 +67,7 @@ final class ImapConnector {
       if (endpoint.sslMode() == SslMode.STARTTLS) {
         startTls(connection);
       }
+      requireImap4rev1(connection);
       if (wire.isAuthenticated()) {
         // PREAUTH: the server picked the identity, so every user would get the same mailbox.
         throw new LegacyException(Kind.PROTOCOL, peer + ": the server greeted with PREAUTH; "
@@ -108,6 +112,17 @@ final class ImapConnector {
       t = next == t ? null : next;
     }
     return Optional.empty();
+  }
+
+  /**
+   * Everything here speaks IMAP4rev1 (RFC 3501); a server that does not announce it is refused before the password is
+   * sent, with Dovecot imapc's words, rather than migrated from on guesses (walk-through 13, B9).
+   */
+  private static void requireImap4rev1(ImapConnection connection) {
+    if (!connection.hasCapability("IMAP4rev1")) {
+      throw new LegacyException(Kind.PROTOCOL, connection.peer() + ": CAPABILITY list is missing IMAP4rev1; "
+          + "not migrating from a server that is not IMAP4rev1, as Dovecot's imapc does not");
+    }
   }
 
   private void startTls(ImapConnection connection) throws ProtocolException {

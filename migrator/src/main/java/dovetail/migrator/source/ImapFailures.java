@@ -78,7 +78,8 @@ final class ImapFailures {
     return fromIo(failure, context);
   }
 
-  private static String seconds(Duration d) {
+  /** "10 s", or "500 ms" for a timeout that is not whole seconds. */
+  static String seconds(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 

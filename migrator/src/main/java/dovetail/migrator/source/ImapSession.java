@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link LegacyImapSession} over one connection. It remembers which folder is selected and each
  * folder's UIDVALIDITY, so that UIDs from two incarnations of a folder are never mixed.
  */
 final class ImapSession implements LegacyImapSession {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
   /** A new connection as the same user, when a large message was cut short in the middle. */
   private final Supplier<ImapConnection> reconnect;
   private ImapConnection connection;
@@ -79,7 +82,15 @@ final class ImapSession implements LegacyImapSession {
       throw new IllegalArgumentException("UIDs must be between 1 and 2^32-1");
     }
     select(legacyName);
-    new BodyFetcher(new FetchInbox(connection, bodyBuffers), limits, () -> resume(legacyName)).fetch(sorted, consumer);
+    BodyFetcher fetcher = new BodyFetcher(new FetchInbox(connection, bodyBuffers), limits, () -> resume(legacyName));
+    try {
+      fetcher.fetch(sorted, consumer);
+    } finally {
+      if (!fetcher.unasked().isEmpty()) {
+        LOG.warn("{}: {}: ignored {}: a broken server; nothing was stored from them", connection.peer(), legacyName,
+            fetcher.unasked().describe());
+      }
+    }
     checkUidValidity(legacyName);
   }
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -35,6 +36,8 @@ final class WireProtocol extends IMAPProtocol {
    * field initializers would run.
    */
   private BufferedResponseInput framing;
+  /** Whether the greeting came. No initializer either: Angus's constructor reads the greeting. */
+  private boolean greeted;
 
   WireProtocol(String host, int port, Properties props, boolean ssl, MailLogger logger)
       throws IOException, ProtocolException {
@@ -44,7 +47,7 @@ final class WireProtocol extends IMAPProtocol {
   /** Like Angus's, but a FETCH that does not parse comes back as {@link UnparsedFetch}, not as an exception. */
   @Override
   public Response readResponse() throws IOException, ProtocolException {
-    IMAPResponse r = new IMAPResponse(this);
+    IMAPResponse r = greeted ? new IMAPResponse(this) : greeting();
     if (!r.keyEquals("FETCH")) {
       return r;
     }
@@ -52,6 +55,29 @@ final class WireProtocol extends IMAPProtocol {
       return new FetchResponse(r, getFetchItems());
     } catch (ParsingException e) {
       return new UnparsedFetch(r, e.getMessage());
+    }
+  }
+
+  /**
+   * The first response, which Angus's constructor reads once the connection is made: a read that times out here is
+   * a server that accepted the connection and said nothing, told apart from a connect that timed out.
+   */
+  private IMAPResponse greeting() throws IOException, ProtocolException {
+    IMAPResponse r;
+    try {
+      r = new IMAPResponse(this);
+    } catch (SocketTimeoutException e) {
+      throw new NoGreetingException(e);
+    }
+    greeted = true;
+    return r;
+  }
+
+  /** The connection was made, and the server sent no greeting before the read timed out. */
+  static final class NoGreetingException extends SocketTimeoutException {
+    NoGreetingException(SocketTimeoutException cause) {
+      super("no greeting: " + cause.getMessage());
+      initCause(cause);
     }
   }
 

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dovetail.migrator.source.LegacyException.Kind;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Quirks of servers we cannot run here, played from transcripts in src/test/resources (C:/S: lines).
@@ -178,6 +183,44 @@ class TranscriptLegacyImapSourceIT {
           () -> LegacyImapSource.create(preauth.endpoint().build(), LIMITS).open("alice"));
       assertEquals(Kind.PROTOCOL, e.kind());
       assertEquals(List.of(), preauth.mismatches());
+    }
+  }
+
+  @Test
+  void aServerWithoutImap4rev1IsRefusedBeforeThePasswordIsSent() throws Exception {
+    try (TranscriptServer notRev1 = new TranscriptServer("no-imap4rev1.transcript")) {
+      LegacyException e = assertThrows(LegacyException.class,
+          () -> LegacyImapSource.create(notRev1.endpoint().build(), LIMITS).open("alice"));
+      assertEquals(Kind.PROTOCOL, e.kind());
+      assertEquals("127.0.0.1:" + notRev1.port() + ": CAPABILITY list is missing IMAP4rev1; not migrating from a "
+          + "server that is not IMAP4rev1, as Dovecot's imapc does not", e.getMessage());
+      assertEquals(List.of(), notRev1.mismatches(), "LOGOUT, and no LOGIN before it");
+    }
+  }
+
+  /**
+   * Bodies for UIDs the fetch did not ask for are dropped (nothing invented) and named in one WARN for the folder, so
+   * that an operator sees a misbehaving source without a line per body.
+   */
+  @Test
+  void bodiesNobodyAskedForAreDroppedAndNamedInOneWarning() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(log);
+    try (TranscriptServer server = new TranscriptServer("unasked-bodies.transcript")) {
+      Collected got = new Collected();
+      try (LegacyImapSession session = LegacyImapSource.create(server.endpoint().build(), LIMITS).open("alice")) {
+        session.fetchBodies("INBOX", List.of(1L, 2L), got);
+      }
+      assertEquals(List.of(), server.mismatches());
+      assertEquals(List.of(1L, 2L), got.order, "nothing for UIDs 77 and 78");
+      List<String> warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
+          .map(ILoggingEvent::getFormattedMessage).toList();
+      assertEquals(List.of("127.0.0.1:" + server.port() + ": INBOX: ignored 2 bodies for UIDs that were not asked for "
+          + "(77, 78): a broken server; nothing was stored from them"), warnings);
+    } finally {
+      root.detachAppender(log);
     }
   }
 }

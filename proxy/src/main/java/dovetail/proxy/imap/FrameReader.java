@@ -1,7 +1,9 @@
 package dovetail.proxy.imap;
 
+import dovetail.store.ModifiedUtf7;
 import java.io.IOException;
 import java.io.InputStream;
+import org.apache.commons.lang3.tuple.ImmutablePair;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.decode.DecodingException;
 import org.apache.james.imap.decode.ImapRequestLineReader;
@@ -16,6 +18,7 @@ final class FrameReader extends ImapRequestLineReader {
   private final CommandFrame frame;
   private int part;
   private int offset;
+  private boolean invalidLiteralSize;
 
   FrameReader(CommandFrame frame) {
     this.frame = frame;
@@ -78,6 +81,57 @@ final class FrameReader extends ImapRequestLineReader {
         return literal.open();
       }
     };
+  }
+
+  /**
+   * James reads any text between '{' and '}' as a literal's size and, when it is no number, fails with an error that
+   * APPEND and the mailbox parsers report as an I/O failure; the framer announced no literal here, so this is known
+   * before James reads on, and {@link LiteralSizeCheck} answers as Dovecot does.
+   */
+  @Override
+  public ImmutablePair<Integer, Literal> consumeLiteral(boolean extraCRLF) throws IOException {
+    if (nextChar() == '{' && !sizeIsNumberAhead()) {
+      invalidLiteralSize = true;
+      throw new DecodingException(HumanReadableText.ILLEGAL_ARGUMENTS, "Invalid literal size");
+    }
+    return super.consumeLiteral(extraCRLF);
+  }
+
+  /** Whether the '{' just read is followed by digits and then '}' or '+}', in the same line. */
+  private boolean sizeIsNumberAhead() {
+    if (part >= frame.parts().size() || !(frame.parts().get(part) instanceof CommandFrame.Text text)) {
+      return true; // not where a '{' can stand; James's own checks apply
+    }
+    byte[] line = text.bytes();
+    int i = offset;
+    int digits = 0;
+    while (i < line.length && line[i] >= '0' && line[i] <= '9') {
+      i++;
+      digits++;
+    }
+    if (i < line.length && line[i] == '+') {
+      i++;
+    }
+    return digits > 0 && i < line.length && line[i] == '}';
+  }
+
+  /** Whether a literal was announced with a size that is no number ({@code {-1}}, {@code {abc}}). */
+  boolean sawInvalidLiteralSize() {
+    return invalidLiteralSize;
+  }
+
+  /**
+   * A mailbox argument, decoded as Dovecot decodes it: James's decoder took "&AGE-" as "a", so CREATE "&AGE-" made a
+   * folder "a" where Dovecot answers that the name is not valid mUTF-7 ({@link MailboxNameGuard} gives that answer).
+   */
+  @Override
+  public String mailbox() throws DecodingException {
+    String name = mailboxUTF7();
+    try {
+      return ModifiedUtf7.decodeClientName(name);
+    } catch (IllegalArgumentException e) {
+      throw new DecodingException(MailboxNameGuard.INVALID_NAME, e.getMessage());
+    }
   }
 
   /** The framer has already sent "+" for a synchronizing literal, when the client needed it. */

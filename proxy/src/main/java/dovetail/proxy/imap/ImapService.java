@@ -135,10 +135,9 @@ public final class ImapService implements AutoCloseable {
     james = new ConditionalStores(james); // UNCHANGEDSINCE tested again under the folder's lock
     StatusResponseFactory responses = new UnpooledStatusResponseFactory();
     james = new ClientLogins(james, backend.mailboxManager(), responses, backend.metrics());
-    ImapDecoder decoder = new DefaultImapDecoder(responses, MailboxNameGuard.guarding(ListPatternsParser.over(
-        UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses), responses, masterNames),
-            responses),
-        responses), responses));
+    ImapDecoder decoder = new DefaultImapDecoder(responses, LiteralSizeCheck.over(MailboxNameGuard.guarding(
+        ListPatternsParser.over(UnofferedCommands.removedFrom(LoginParser.over(SortExtension.parsers(responses),
+            responses, masterNames), responses), responses), responses), responses));
     DovetailImapServer server = new DovetailImapServer(decoder,
         EightBitStrings.encoder(SpecialUseLsub.encoder(AuthenticateContinuation.encoder(SortExtension.encoder(
             new DefaultImapEncoderFactory().buildImapEncoder())))),

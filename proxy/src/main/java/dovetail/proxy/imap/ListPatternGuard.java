@@ -38,10 +38,12 @@ final class ListPatternGuard implements ImapProcessor {
 
   private static boolean matchesNothing(ImapMessage message) {
     if (message instanceof ListRequest list) {
-      return !MailboxNameGuard.isValid(list.getBaseReferenceName()) || !MailboxNameGuard.isValid(list.getMailboxPattern());
+      return !MailboxNameGuard.isValid(list.getBaseReferenceName())
+          || !MailboxNameGuard.isValidPattern(list.getMailboxPattern());
     }
     if (message instanceof LsubRequest lsub) {
-      return !MailboxNameGuard.isValid(lsub.getBaseReferenceName()) || !MailboxNameGuard.isValid(lsub.getMailboxPattern());
+      return !MailboxNameGuard.isValid(lsub.getBaseReferenceName())
+          || !MailboxNameGuard.isValidPattern(lsub.getMailboxPattern());
     }
     return false;
   }

@@ -64,6 +64,12 @@ final class MailboxNameGuard {
     return (request, tag, session) -> {
       try {
         ImapMessage parsed = parser.parse(request, tag, session);
+        if (parsed instanceof StatusResponse r && r.getServerResponseType() == StatusResponse.Type.BAD
+            && r.getTextKey() != null && INVALID_NAME.getKey().equals(r.getTextKey().getKey())) {
+          // FrameReader.mailbox refused the name: a mailbox is NO, a LIST or LSUB reference matches nothing
+          return patterns ? responses.taggedOk(tag, r.getCommand(), HumanReadableText.COMPLETED)
+              : responses.taggedNo(tag, null, INVALID_NAME);
+        }
         if ((namesOnly || patterns) && parsed instanceof StatusResponse r
             && r.getServerResponseType() == StatusResponse.Type.BAD
             && r.getTextKey() != null && ENCODING_FAILURES.contains(r.getTextKey().getKey())) {
@@ -81,7 +87,10 @@ final class MailboxNameGuard {
     };
   }
 
-  /** Whether a name or LIST pattern is valid modified UTF-7, judged by the same decoder James uses. */
+  /**
+   * Whether a LIST reference is valid modified UTF-7, judged by the same decoder James uses: the parser has decoded
+   * it once already (FrameReader.mailbox), and James's ListProcessor decodes it again.
+   */
   static boolean isValid(String name) {
     try {
       ModifiedUtf7.decodeModifiedUTF7(name);
@@ -91,6 +100,16 @@ final class MailboxNameGuard {
         return false;
       }
       throw e;
+    }
+  }
+
+  /** Whether a LIST pattern, as the client sent it, is valid modified UTF-7 as Dovecot reads a mailbox name. */
+  static boolean isValidPattern(String pattern) {
+    try {
+      dovetail.store.ModifiedUtf7.decodeClientName(pattern);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 }

@@ -4,21 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The command against a legacy address where nothing listens: exit 2 with a reason, not a stack trace. */
+/**
+ * The command against a legacy address where nothing listens, or a server that cannot be migrated from: exit 2 with a
+ * reason, not a stack trace.
+ */
 class BackupCommandIT {
   @TempDir Path dir;
 
@@ -29,11 +39,104 @@ class BackupCommandIT {
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       port = s.getLocalPort();
     }
+    return legacyAt(port);
+  }
+
+  private Path legacyAt(int port) throws IOException {
     Path conf = dir.resolve("dovetail.conf");
     Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + port + "\nimapc_password = x\n"
-        + "imapc_connection_retry_count = 1\nimapc_connection_retry_interval = 10 ms\n"
+        + "imapc_connection_retry_count = 1\nimapc_connection_retry_interval = 10 ms\nimapc_cmd_timeout = 1 secs\n"
         + "mail_location = maildir:" + dir + "/%n/Maildir\n");
     return conf;
+  }
+
+  /** The backup of alice: its exit code and the last line it printed on stderr. */
+  private static String[] backup(Path conf) {
+    StringWriter err = new StringWriter();
+    String[] args = {"backup", "-c", conf.toString(), "-u", "alice"};
+    CommandLine cli = DovetailCommand.newCommandLine(args);
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    return new String[] {Integer.toString(exit), err.toString().strip().lines().reduce((a, b) -> b).orElse("")};
+  }
+
+  /** Walk-through 13, B8: the connection is made (the listen backlog takes it) and no greeting comes. */
+  @Test
+  void aLegacyServerThatNeverGreetsIsNamedAsSuch() throws IOException {
+    try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      String[] result = backup(legacyAt(silent.getLocalPort()));
+      assertEquals("2", result[0], result[1]);
+      assertTrue(result[1].contains("connected, but the server sent no greeting within 1 s"), result[1]);
+    }
+  }
+
+  /** Walk-through 13, B9: refused as Dovecot's imapc refuses it, with the reason last. */
+  @Test
+  void aLegacyServerThatIsNotImap4rev1IsRefusedWithTheReason() throws Exception {
+    try (NotImap4rev1 legacy = new NotImap4rev1()) {
+      String[] result = backup(legacyAt(legacy.port()));
+      assertEquals("2", result[0], result[1]);
+      assertTrue(result[1].contains("CAPABILITY list is missing IMAP4rev1"), result[1]);
+      assertEquals(List.of(), legacy.logins(), "the password is not sent to it");
+    }
+  }
+
+  /**
+   * A legacy server that greets with a CAPABILITY without IMAP4rev1 and otherwise plays along: LOGIN and CAPABILITY
+   * are answered OK, anything else NO, so that only the missing IMAP4rev1 can be the reason a backup stops.
+   */
+  private static final class NotImap4rev1 implements AutoCloseable {
+    private final ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    private final List<String> logins = new CopyOnWriteArrayList<>();
+
+    NotImap4rev1() throws IOException {
+      Thread serving = new Thread(this::serve, "not-imap4rev1");
+      serving.setDaemon(true);
+      serving.start();
+    }
+
+    int port() {
+      return listener.getLocalPort();
+    }
+
+    List<String> logins() {
+      return List.copyOf(logins);
+    }
+
+    private void serve() {
+      while (!listener.isClosed()) {
+        try (Socket s = listener.accept();
+            BufferedReader in = new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1))) {
+          OutputStream out = s.getOutputStream();
+          String greeting = "* OK [CAPABILITY LITERAL+ AUTH=PLAIN ID] fake legacy ready\r\n";
+          out.write(greeting.getBytes(StandardCharsets.US_ASCII));
+          for (String line = in.readLine(); line != null; line = in.readLine()) {
+            String[] words = line.split(" ", 3);
+            String verb = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
+            if (verb.equals("LOGIN")) {
+              logins.add(line);
+            }
+            String answer = switch (verb) {
+              case "CAPABILITY" -> "* CAPABILITY LITERAL+ AUTH=PLAIN ID\r\n" + words[0] + " OK done\r\n";
+              case "LOGIN" -> words[0] + " OK logged in\r\n";
+              case "LOGOUT" -> "* BYE bye\r\n" + words[0] + " OK done\r\n";
+              default -> words[0] + " NO not here\r\n";
+            };
+            out.write(answer.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+          }
+        } catch (IOException e) {
+          // the next connection, or closed
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+    }
   }
 
   @Test

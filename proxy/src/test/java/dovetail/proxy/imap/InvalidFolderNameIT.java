@@ -104,8 +104,10 @@ class InvalidFolderNameIT {
       assertEquals(" NO [CANNOT] Invalid mailbox name: Name must not have '%' or '*' characters",
           tagged(imap, "CREATE \"to*do\""));
       assertEquals(" NO [CANNOT] Mailbox name too long", tagged(imap, "CREATE \"" + "x".repeat(300) + "\""));
+      // A raw control character is not modified UTF-7 (Dovecot 2.3 answers so); an encoded one reaches the name check.
+      assertEquals(" NO Mailbox name is not valid mUTF-7", tagged(imap, "CREATE \"a\u0001b\""));
       assertEquals(" NO [CANNOT] Invalid mailbox name: Name must not have control characters",
-          tagged(imap, "CREATE \"a\u0001b\""));
+          tagged(imap, "CREATE \"a&AAE-b\""));
       assertEquals(" NO [CANNOT] Invalid mailbox name: Has adjacent hierarchy separators",
           tagged(imap, "SUBSCRIBE \"a..b\""));
       assertTrue(tagged(imap, "CREATE \"Liste.\"").startsWith(" OK "), "a trailing separator is dropped, as before");

@@ -94,6 +94,56 @@ class Mutf7FolderNameDovecotIT {
     }
   }
 
+  /**
+   * Names that decode but are not how modified UTF-7 writes them (walk-through 13, B7): an encoded printable ASCII
+   * character ("&AGE-" is "a"), two adjacent encoded runs, an encoded NUL. Dovecot refuses each in
+   * every command that takes a mailbox name, and a LIST or LSUB with one matches nothing; James decoded them and
+   * CREATE "&AGE-" made a folder "a". (Dovecot 2.3 does not mind padding bits that are not zero: "&AOR-" is "ä".)
+   */
+  private static final List<String> NON_CANONICAL = List.of("&AGE-", "&AOQ-&AOQ-", "x&AGEA5A-", "&AAA-");
+
+  private static List<String> nonCanonicalAnswers(int port) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (RawImap imap = RawImap.connect(port)) {
+      imap.command("LOGIN alice secret");
+      imap.command("CREATE Real");
+      for (String name : NON_CANONICAL) {
+        for (String c : List.of("CREATE \"%s\"", "SELECT \"%s\"", "EXAMINE \"%s\"", "DELETE \"%s\"",
+            "RENAME Real \"%s\"", "RENAME \"%s\" Other", "STATUS \"%s\" (MESSAGES)", "SUBSCRIBE \"%s\"",
+            "UNSUBSCRIBE \"%s\"", "APPEND \"%s\" {1+}\r\nx", "LIST \"\" \"%s\"", "LIST \"%s\" \"*\"",
+            "LSUB \"\" \"%s\"")) {
+          String command = String.format(c, name);
+          List<String> reply = imap.command(command);
+          String answer = text(reply);
+          // Only the OK itself: the texts of LIST's and LSUB's OK differ ("List completed" / "LIST completed.")
+          out.add(command.replace("\r\n", " ") + " -> " + reply.subList(0, reply.size() - 1) + " "
+              + (answer.startsWith("OK ") ? "OK" : answer));
+        }
+      }
+      imap.command("APPEND INBOX {1+}\r\nx");
+      imap.command("SELECT INBOX");
+      for (String name : NON_CANONICAL) {
+        for (String c : List.of("COPY 1:* \"%s\"", "MOVE 1:* \"%s\"")) {
+          String command = String.format(c, name);
+          out.add(command + " -> " + text(imap.command(command)));
+        }
+      }
+      out.add(imap.command("LIST \"\" *").stream().filter(l -> l.startsWith("* LIST")).map(l -> l.replace("\"", ""))
+          .map(l -> l.substring(l.lastIndexOf(' ') + 1)).sorted().toList().toString());
+    }
+    return out;
+  }
+
+  @Test
+  void nonCanonicalNamesAreRefusedAsByDovecot() throws Exception {
+    List<String> dovecotAnswers = nonCanonicalAnswers(dovecot.imapPort());
+    List<String> dovetailAnswers = nonCanonicalAnswers(dovetail.imapPort());
+    assertTrue(dovecotAnswers.stream().anyMatch(a -> a.startsWith("CREATE \"&AGE-\" -> [] " + INVALID)), "Dovecot: "
+        + dovecotAnswers);
+    assertEquals(dovecotAnswers, dovetailAnswers);
+    assertEquals("[INBOX, Real]", dovetailAnswers.get(dovetailAnswers.size() - 1), "nothing was created");
+  }
+
   @Test
   void namesThatAreNotModifiedUtf7AreAnsweredNoAsByDovecot() throws Exception {
     List<String> dovecotAnswers = answers(dovecot.imapPort());
