@@ -1,5 +1,7 @@
 package dovetail.proxy.lmtp;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.service.MigrationUnavailableException;
 import dovetail.migrator.service.Migrations;
@@ -11,9 +13,7 @@ import dovetail.store.Mailbox;
 import dovetail.store.MessageMeta;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -39,8 +39,9 @@ final class InboxDelivery {
   private final Optional<Migrations> migrations;
   private final boolean fsync;
   private final Clock clock;
-  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-  private final Map<String, UserSpool> spools = new ConcurrentHashMap<>();
+  /** Held while a delivery or drain uses them, then forgotten (walk-through 14: one per user ever seen was kept). */
+  private final Cache<String, ReentrantLock> locks = Caffeine.newBuilder().weakValues().build();
+  private final Cache<String, UserSpool> spools = Caffeine.newBuilder().weakValues().build();
 
   InboxDelivery(MailLocation location, Function<String, MailStore> stores, Optional<Migrations> migrations,
       boolean fsync, Clock clock) {
@@ -147,10 +148,10 @@ final class InboxDelivery {
   }
 
   private UserSpool spool(String user, MailStore store) {
-    return spools.computeIfAbsent(user, u -> new UserSpool(store, fsync));
+    return spools.get(user, u -> new UserSpool(store, fsync));
   }
 
   private ReentrantLock lock(String user) {
-    return locks.computeIfAbsent(user, u -> new ReentrantLock());
+    return locks.get(user, u -> new ReentrantLock());
   }
 }

@@ -106,6 +106,22 @@ final class FolderState {
   /** What clients changed through this process, for verify; read on the first change. */
   private UserChanges userChanges;
 
+  /**
+   * The user's {@link UserMailboxes}, never read: a state in use keeps its user's registry entry, so that no second
+   * entry (with a second state of this folder handing out mod-sequences) can be made meanwhile.
+   */
+  @SuppressWarnings("unused")
+  private final Object owner;
+
+  FolderState(Object owner) {
+    this.owner = owner;
+  }
+
+  /** A state of its own (tests). */
+  FolderState() {
+    this(null);
+  }
+
   /** Loads the state on first use. Call with the folder's monitor held (all methods are synchronized). */
   synchronized void ensureLoaded(Mailbox folder) {
     if (loaded) {

@@ -13,6 +13,7 @@ import org.apache.james.mailbox.store.user.SubscriptionMapper;
 
 /** James's mapper SPI over the store: each session's mappers see only that session user's store. */
 final class StoreMapperFactory extends MailboxSessionMapperFactory {
+  private static final String USER_KEY = StoreMapperFactory.class.getName() + ".user";
   private final UserMailboxes.Registry users;
   private final ShapeCache shapes;
   private final ExternalChanges changes;
@@ -29,8 +30,9 @@ final class StoreMapperFactory extends MailboxSessionMapperFactory {
     this.modSeqs = new StoreModSeqProvider(users);
   }
 
+  /** The session's user, bound to the session: its registry entry stays while the session lives. */
   private UserMailboxes userOf(MailboxSession session) {
-    return users.of(session.getUser().asString());
+    return (UserMailboxes) session.getAttributes().computeIfAbsent(USER_KEY, k -> users.of(session.getUser().asString()));
   }
 
   @Override

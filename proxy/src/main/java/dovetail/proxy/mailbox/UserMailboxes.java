@@ -1,5 +1,7 @@
 package dovetail.proxy.mailbox;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dovetail.store.MailStore;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
@@ -31,10 +33,14 @@ final class UserMailboxes {
    */
   private final Map<String, LegacySpecialUse> legacySpecialUse = new ConcurrentHashMap<>();
 
-  private UserMailboxes(String user, MailStore store, AtomicLong idSource) {
+  /** The registry's index of ids to their user, told of every id made here. */
+  private final Cache<StoreMailboxId, UserMailboxes> owners;
+
+  private UserMailboxes(String user, MailStore store, AtomicLong idSource, Cache<StoreMailboxId, UserMailboxes> owners) {
     this.user = user;
     this.store = store;
     this.idSource = idSource;
+    this.owners = owners;
   }
 
   String user() {
@@ -68,6 +74,7 @@ final class UserMailboxes {
     return idsByName.computeIfAbsent(storeName, n -> {
       StoreMailboxId id = new StoreMailboxId(idSource.incrementAndGet());
       namesById.put(id, n);
+      owners.put(id, this);
       return id;
     });
   }
@@ -77,7 +84,7 @@ final class UserMailboxes {
   }
 
   synchronized FolderState stateOf(StoreMailboxId id) {
-    return states.computeIfAbsent(id, i -> new FolderState());
+    return states.computeIfAbsent(id, i -> new FolderState(this));
   }
 
   /** See {@link FolderState#legacyModSeqRose}; a folder this process has not loaded applies it at its load. */
@@ -129,13 +136,23 @@ final class UserMailboxes {
     if (id != null) {
       namesById.remove(id);
       states.remove(id);
+      owners.invalidate(id);
     }
   }
 
-  /** Every user's {@link UserMailboxes}, opened on first use. */
+  /**
+   * Every user's {@link UserMailboxes}, opened on first use. An entry holds the user's folder states, with every
+   * message's metadata of every folder selected, so the registry holds it softly: it stays while anything uses it (a
+   * session's mappers, a command, a {@link FolderState}, which names its owner) and after that while memory allows
+   * (a user who comes back soon finds the mod-sequences handed out); under memory pressure a user nobody uses is
+   * forgotten, and comes back as after a restart (walk-through 14, L1: every user ever seen was kept, and a
+   * long-running server ran out of heap). A user in use is never forgotten, so no two entries of one user exist at once.
+   */
   static final class Registry {
     private final Function<String, MailStore> opener;
-    private final Map<String, UserMailboxes> users = new ConcurrentHashMap<>();
+    private final Cache<String, UserMailboxes> users = Caffeine.newBuilder().softValues().build();
+    /** Which user an id belongs to: gone with its user (the same referent) or with its folder. */
+    private final Cache<StoreMailboxId, UserMailboxes> owners = Caffeine.newBuilder().weakValues().build();
     private final AtomicLong idSource = new AtomicLong();
 
     Registry(Function<String, MailStore> opener) {
@@ -143,17 +160,22 @@ final class UserMailboxes {
     }
 
     UserMailboxes of(String user) {
-      return users.computeIfAbsent(user, u -> new UserMailboxes(u, opener.apply(u), idSource));
+      return users.get(user, u -> new UserMailboxes(u, opener.apply(u), idSource, owners));
+    }
+
+    /** The users held now (in use, or kept while memory allows). */
+    long heldUsers() {
+      users.cleanUp();
+      return users.estimatedSize();
     }
 
     /** The folder behind an id, whoever owns it; for James parts that pass only a mailbox id. */
     Folder folder(StoreMailboxId id) throws MailboxException {
-      for (UserMailboxes u : users.values()) {
-        if (u.nameOf(id).isPresent()) {
-          return u.folder(id);
-        }
+      UserMailboxes owner = owners.getIfPresent(id);
+      if (owner == null) {
+        throw new MailboxNotFoundException(id);
       }
-      throw new MailboxNotFoundException(id);
+      return owner.folder(id);
     }
   }
 }

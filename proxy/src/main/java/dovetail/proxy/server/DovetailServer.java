@@ -1,5 +1,7 @@
 package dovetail.proxy.server;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dovetail.conf.FsyncMode;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.ConnectionLimiter;
@@ -21,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -90,10 +91,10 @@ public final class DovetailServer implements AutoCloseable {
       throw new StartupException("mail_location: " + e.getMessage());
     }
     StoreOptions options = StoreOptions.DEFAULT.withFsync(settings.store().fsync());
-    // One store object per user, shared by the front-end and the migrations.
-    ConcurrentHashMap<String, MailStore> opened = new ConcurrentHashMap<>();
-    Function<String, MailStore> stores = user -> opened.computeIfAbsent(user,
-        u -> MaildirStore.forUser(location, u, options));
+    // One store object per user, shared by the front-end, deliveries and the migrations while any of them uses it;
+    // then forgotten (walk-through 14, L1: one per user ever seen was kept).
+    Cache<String, MailStore> opened = Caffeine.newBuilder().weakValues().build();
+    Function<String, MailStore> stores = user -> opened.get(user, u -> MaildirStore.forUser(location, u, options));
     Optional<MigrationService> migrations = Optional.empty();
     Optional<AdminServer> admin = Optional.empty();
     Optional<LmtpService> lmtp = Optional.empty();
