@@ -2,6 +2,7 @@ package dovetail.proxy.cli;
 
 import dovetail.conf.Settings;
 import dovetail.proxy.server.DovetailServer;
+import dovetail.proxy.server.OutOfMemoryExit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = config.load(spec.commandLine().getErr());
+    OutOfMemoryExit.install();
     DovetailServer server;
     try {
       server = DovetailServer.start(settings);
