@@ -60,23 +60,8 @@ final class MaildirSync {
   private static final long FULL_SCAN_EVERY_MILLIS = 10_000;
 
   private final Path dir;
-  private final Path uidlistPath;
   private final Consumer<String> warnings;
-
-  // dovecot-uidlist as last read
-  private Object uidlistKey;
-  private long uidlistSize = -1;
-  private long uidlistMtime;
-  /** (inode, size, mtime) of the uidlist right after our own last commit appended to it, else null. */
-  private Object ownKey;
-  private long ownSize = -1;
-  private long ownMtime;
-  private String headerLine;
-  private int consumed;
-  private int nextLineNumber;
-  private UidlistHeader header;
-  private final List<UidlistRecord> records = new ArrayList<>();
-  private final Map<String, UidlistRecord> recordsByBase = new HashMap<>();
+  private final UidlistReader uidlist;
 
   // cur/ and new/ as last listed: base name -> "cur/<file name>"
   private long curMtime = -1;
@@ -88,6 +73,8 @@ final class MaildirSync {
 
   // what the view was built from: a full rebuild when anything but appends changed
   private boolean viewStale = true;
+  /** The uidlist's {@link UidlistReader#generation()} that the view was built from. */
+  private int viewUidlistGeneration = -1;
   /** dovecot-keywords changed since the view was built: no entry may be reused as it is. */
   private boolean keywordsChanged;
   private int fullRebuilds;
@@ -114,29 +101,29 @@ final class MaildirSync {
 
   MaildirSync(Path dir, Consumer<String> warnings) {
     this.dir = dir;
-    this.uidlistPath = dir.resolve("dovecot-uidlist");
     this.warnings = warnings;
+    this.uidlist = new UidlistReader(dir, warnings);
   }
 
   /** Re-reads what changed. {@code force} rescans the directories even when their mtimes look unchanged. */
   void refresh(boolean force) {
-    readUidlist();
+    uidlist.read();
     scanDirectories(force);
     readKeywords();
   }
 
   /** Re-reads the uidlist only (its header and new records); the directories wait for the next refresh. */
   UidlistHeader refreshUidlist() {
-    readUidlist();
-    return header;
+    uidlist.read();
+    return uidlist.header();
   }
 
   UidlistHeader header() {
-    return header;
+    return uidlist.header();
   }
 
   List<UidlistRecord> records() {
-    return Collections.unmodifiableList(records);
+    return uidlist.records();
   }
 
   /**
@@ -185,19 +172,18 @@ final class MaildirSync {
 
   /** max(N, highest record UID + 1), as Dovecot computes it. */
   long effectiveNextUid() {
-    long last = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
-    return Math.max(header == null ? 1 : header.nextUid(), last + 1);
+    return uidlist.effectiveNextUid();
   }
 
   /** Files in cur/ or new/ that no record names. */
   List<String> unrecordedFiles() {
     updateView();
-    if (files.size() <= view.size() && view.size() == recordsByBase.size()) {
+    if (files.size() <= view.size() && view.size() == uidlist.recordedBaseNames()) {
       return List.of(); // every file is in the view, so every file has a record
     }
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, String> f : files.entrySet()) {
-      if (!recordsByBase.containsKey(f.getKey())) {
+      if (uidlist.recordOf(f.getKey()) == null) {
         out.add(f.getValue());
       }
     }
@@ -207,11 +193,11 @@ final class MaildirSync {
   /** Records whose file is in neither cur/ nor new/. */
   List<UidlistRecord> recordsWithoutFiles() {
     updateView();
-    if (view.size() == records.size()) {
+    if (view.size() == uidlist.records().size()) {
       return List.of(); // every record is in the view, so every record has its file
     }
     List<UidlistRecord> out = new ArrayList<>();
-    for (UidlistRecord r : records) {
+    for (UidlistRecord r : uidlist.records()) {
       if (!files.containsKey(r.baseName())) {
         out.add(r);
       }
@@ -226,7 +212,7 @@ final class MaildirSync {
 
   /** True when the uidlist ends in a line without LF (an append cut short, or written by a careless tool). */
   boolean hasTrailingFragment() {
-    return header != null && uidlistSize > consumed;
+    return uidlist.hasTrailingFragment();
   }
 
   /**
@@ -236,34 +222,12 @@ final class MaildirSync {
    * null when the fragment is dropped.
    */
   UidlistRecord adoptTrailingFragment(Predicate<String> interruptedSave) {
-    byte[] data = readAll(uidlistPath);
-    byte[] fragment = java.util.Arrays.copyOfRange(data, Math.min(consumed, data.length), data.length);
-    byte[] line = java.util.Arrays.copyOf(fragment, fragment.length + 1);
-    line[fragment.length] = '\n';
-    long lastUid = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
-    List<UidlistRecord> parsed = new ArrayList<>();
-    try {
-      Uidlist.parseAppended(line, 0, nextLineNumber, lastUid, parsed, uidlistPath.toString(), warnings);
-    } catch (StoreException e) {
-      warnings.accept(uidlistPath + ": dropping an unreadable last line without LF: '"
-          + new String(fragment, StandardCharsets.UTF_8) + "' (" + e.getMessage() + ")");
-      return null;
-    }
-    if (parsed.size() != 1
-        || !files.containsKey(parsed.get(0).baseName()) && !interruptedSave.test(parsed.get(0).baseName())) {
-      warnings.accept(uidlistPath + ": dropping a last line without LF that names no file: '"
-          + new String(fragment, StandardCharsets.UTF_8) + "'");
-      return null;
-    }
-    addRecord(parsed.get(0));
-    warnings.accept(uidlistPath + ": kept UID " + parsed.get(0).uid() + " from a last line that lacked its LF");
-    return parsed.get(0);
+    return uidlist.adoptTrailingFragment(base -> files.containsKey(base) || interruptedSave.test(base));
   }
 
   /** Forget the uidlist so the next refresh reads it whole (after we replaced it). */
   void invalidateUidlist() {
-    uidlistKey = null;
-    uidlistSize = -1;
+    uidlist.invalidate();
   }
 
   void invalidateDirectories() {
@@ -280,7 +244,7 @@ final class MaildirSync {
    * @param curMtimeBefore cur/'s mtime read (under the lock) just before our renames
    */
   void noteOwnRenames(Map<String, String> removedBaseToPath, Map<String, String> addedBaseToPath, long curMtimeBefore) {
-    readUidlist();
+    uidlist.read();
     for (Map.Entry<String, String> e : removedBaseToPath.entrySet()) {
       files.remove(e.getKey(), e.getValue());
       if (!addedBaseToPath.containsKey(e.getKey())) {
@@ -296,95 +260,29 @@ final class MaildirSync {
     dirty = true; // a lockless rename in the same tick as ours leaves no trace in the mtime
   }
 
-  /**
-   * Our own records, just appended to the uidlist in {@code bytes} bytes (write lock held): taken as read when the
-   * file grew by exactly those bytes since we last read it, so that the commit does not read back and parse what it
-   * wrote. Otherwise (someone else wrote too, or we never read it whole) the next read of the uidlist finds them.
-   */
+  /** See {@link UidlistReader#noteOwnAppend}. */
   void noteOwnAppend(List<UidlistRecord> appended, int bytes) {
-    if (header == null || uidlistKey == null || uidlistSize != consumed) {
-      return;
-    }
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
-    } catch (IOException e) {
-      return; // the next read reports it
-    }
-    if (!uidlistKey.equals(attrs.fileKey()) || attrs.size() != uidlistSize + bytes) {
-      return;
-    }
-    appended.forEach(this::addRecord);
-    consumed += bytes;
-    nextLineNumber += appended.size();
-    uidlistSize = attrs.size();
-    uidlistMtime = attrs.lastModifiedTime().toMillis();
+    uidlist.noteOwnAppend(appended, bytes);
   }
 
-  /**
-   * Our own rewrite of the uidlist, {@code data} with {@code written} and {@code kept}, just renamed into place
-   * (write lock held): taken as read when the file there has its size, so that raising NEXTUID at the end of a
-   * folder's migration does not read back and parse every record it wrote. Otherwise the next read reads it whole.
-   */
+  /** See {@link UidlistReader#noteOwnRewrite}. */
   void noteOwnRewrite(UidlistHeader written, List<UidlistRecord> kept, byte[] data) {
-    invalidateUidlist();
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
-    } catch (IOException e) {
-      return; // the next read reports it
-    }
-    if (attrs.fileKey() == null || attrs.size() != data.length) {
-      return;
-    }
-    if (kept.size() != records.size()) { // kept is records without those whose file is gone
-      records.clear();
-      recordsByBase.clear();
-      kept.forEach(this::addRecord);
-      viewStale = true;
-    }
-    header = written;
-    headerLine = new String(data, 0, indexOf(data, (byte) '\n') + 1, StandardCharsets.UTF_8);
-    consumed = data.length;
-    nextLineNumber = 2 + kept.size(); // the header's line and one per record
-    uidlistKey = attrs.fileKey();
-    uidlistSize = data.length;
-    uidlistMtime = attrs.lastModifiedTime().toMillis();
+    uidlist.noteOwnRewrite(written, kept, data);
   }
 
-  /**
-   * The uidlist's record lines as the file holds them, when it is a version 3 file that we read to its end and whose
-   * every line after the header is one of our records (no duplicate, no empty line); null otherwise. A rewrite that
-   * only changes the header copies them instead of formatting every record again.
-   */
+  /** See {@link UidlistReader#recordLines}. */
   byte[] recordLines() {
-    if (!isVersion3() || uidlistKey == null || uidlistSize != consumed || nextLineNumber != 2 + records.size()) {
-      return null;
-    }
-    byte[] head = headerLine.getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(uidlistPath, StandardOpenOption.READ)) {
-      Object key = Files.readAttributes(uidlistPath, BasicFileAttributes.class).fileKey();
-      if (!uidlistKey.equals(key) || ch.size() != consumed || !Arrays.equals(readAt(ch, 0, head.length), head)) {
-        return null;
-      }
-      byte[] lines = readAt(ch, head.length, consumed - head.length);
-      return lines.length == consumed - head.length ? lines : null;
-    } catch (IOException e) {
-      return null; // the formatting rewrite reports real trouble
-    }
+    return uidlist.recordLines();
   }
 
   /** True when the uidlist as read has a version 3 header (false for a version 1 one, or none). */
   boolean isVersion3() {
-    return header != null && headerLine.startsWith("3 ");
+    return uidlist.isVersion3();
   }
 
   /** Remembers the uidlist as it is right after our own commit (called with the write lock held). */
   void noteOwnCommit() {
-    readUidlist();
-    ownKey = hasTrailingFragment() ? null : uidlistKey;
-    ownSize = uidlistSize;
-    ownMtime = uidlistMtime;
+    uidlist.noteOwnCommit();
   }
 
   /**
@@ -395,19 +293,7 @@ final class MaildirSync {
    * mtime within the dirty window), which makes a folder's migration quadratic in its size.
    */
   boolean refreshAfterOwnCommit() {
-    Object key = ownKey;
-    ownKey = null; // good for one commit: noteOwnCommit sets it again once that commit is through
-    if (key == null) {
-      return false;
-    }
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
-    } catch (IOException e) {
-      return false; // gone or unreadable: the full sync reports it
-    }
-    if (!key.equals(attrs.fileKey()) || attrs.size() != ownSize || attrs.lastModifiedTime().toMillis() != ownMtime
-        || !key.equals(uidlistKey) || ownSize != uidlistSize) {
+    if (!uidlist.unchangedSinceOwnCommit()) {
       return false;
     }
     readKeywords();
@@ -421,103 +307,6 @@ final class MaildirSync {
 
   long curMtime() {
     return mtime(dir.resolve("cur"));
-  }
-
-  private void readUidlist() {
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      if (header != null) {
-        viewStale = true;
-      }
-      header = null;
-      records.clear();
-      recordsByBase.clear();
-      uidlistKey = null;
-      uidlistSize = -1;
-      return;
-    } catch (IOException e) {
-      throw io("cannot stat " + uidlistPath, e);
-    }
-    Object key = attrs.fileKey();
-    long size = attrs.size();
-    long mtime = attrs.lastModifiedTime().toMillis();
-    // The uidlist only grows in place or is replaced by rename, so (inode, size, mtime) tells every change.
-    if (key != null && key.equals(uidlistKey) && size == uidlistSize && mtime == uidlistMtime) {
-      return;
-    }
-    byte[] tail = key != null && key.equals(uidlistKey) && size >= consumed && header != null
-        ? appendedTail() : null;
-    int length;
-    if (tail != null) {
-      long lastUid = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
-      List<UidlistRecord> added = new ArrayList<>();
-      int used = Uidlist.parseAppended(tail, 0, nextLineNumber, lastUid, added, uidlistPath.toString(), warnings);
-      nextLineNumber += countLines(tail, used);
-      length = consumed + tail.length;
-      consumed += used;
-      added.forEach(this::addRecord);
-    } else {
-      byte[] data = readAll(uidlistPath);
-      length = data.length;
-      Uidlist.Parsed parsed = Uidlist.parse(data, uidlistPath.toString(), warnings);
-      header = parsed.header();
-      records.clear();
-      recordsByBase.clear();
-      parsed.records().forEach(this::addRecord);
-      viewStale = true;
-      consumed = parsed.consumed();
-      int lf = indexOf(data, (byte) '\n');
-      headerLine = new String(data, 0, lf + 1, StandardCharsets.UTF_8);
-      nextLineNumber = 1 + countLines(data, consumed);
-    }
-    uidlistKey = key;
-    uidlistSize = length;
-    uidlistMtime = mtime;
-  }
-
-  /**
-   * The bytes after what was consumed, if the file still starts with the header line we parsed (it only
-   * grew by appends); null when it was rewritten in place and must be read whole. Reading only the tail
-   * keeps a commit's cost independent of the folder's size.
-   */
-  private byte[] appendedTail() {
-    try (FileChannel ch = FileChannel.open(uidlistPath, StandardOpenOption.READ)) {
-      byte[] head = headerLine.getBytes(StandardCharsets.UTF_8);
-      if (ch.size() < consumed || !Arrays.equals(readAt(ch, 0, head.length), head)) {
-        return null;
-      }
-      return readAt(ch, consumed, (int) Math.min(Integer.MAX_VALUE - 8, ch.size() - consumed));
-    } catch (NoSuchFileException e) {
-      return null; // replaced meanwhile: the whole read below reports it
-    } catch (IOException e) {
-      throw io("cannot read " + uidlistPath, e);
-    }
-  }
-
-  /** Up to {@code length} bytes at {@code position}; fewer when the file ends sooner. */
-  private static byte[] readAt(FileChannel ch, long position, int length) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, position + buf.position());
-      if (n < 0) {
-        break;
-      }
-    }
-    return buf.position() == length ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
-  }
-
-  /** Dovecot: a file named by two records keeps the later UID ("Duplicate file entry"). */
-  private void addRecord(UidlistRecord r) {
-    UidlistRecord before = recordsByBase.put(r.baseName(), r);
-    if (before != null) {
-      warnings.accept(uidlistPath + ": duplicate file entry " + r.baseName() + " (UIDs " + before.uid() + " and "
-          + r.uid() + "); the later UID wins");
-      records.remove(before);
-      viewStale = true;
-    }
-    records.add(r);
   }
 
   private void scanDirectories(boolean force) {
@@ -556,7 +345,7 @@ final class MaildirSync {
           continue;
         }
         String base = MaildirFilename.baseName(name);
-        UidlistRecord recorded = recordsByBase.get(base);
+        UidlistRecord recorded = uidlist.recordOf(base);
         // The record's string as the key when there is one: one copy of each base name in memory, not two.
         into.put(recorded != null ? recorded.baseName() : base, sub + "/" + name);
       }
@@ -617,16 +406,17 @@ final class MaildirSync {
 
   /** Rebuilds the view when anything but appends changed; otherwise adds the appended records and files. */
   private void updateView() {
-    if (viewStale) {
+    if (viewStale || uidlist.generation() != viewUidlistGeneration) {
       rebuildView();
       return;
     }
+    List<UidlistRecord> records = uidlist.records();
     for (int i = viewRecords; i < records.size(); i++) {
       addToView(records.get(i));
     }
     viewRecords = records.size();
     for (String base : filesAdded) {
-      UidlistRecord r = recordsByBase.get(base);
+      UidlistRecord r = uidlist.recordOf(base);
       if (r != null) {
         addToView(r);
       }
@@ -652,6 +442,7 @@ final class MaildirSync {
   }
 
   private void rebuildView() {
+    List<UidlistRecord> records = uidlist.records();
     TreeMap<Long, Entry> next = new TreeMap<>();
     for (UidlistRecord r : records) {
       String rel = files.get(r.baseName());
@@ -676,6 +467,7 @@ final class MaildirSync {
     viewRecords = records.size();
     filesAdded.clear();
     viewStale = false;
+    viewUidlistGeneration = uidlist.generation();
   }
 
   /** The message of a record whose file is at {@code rel} ("cur/…"); null when that file is gone. */
@@ -774,42 +566,6 @@ final class MaildirSync {
     } catch (IOException e) {
       throw io("cannot stat " + p, e);
     }
-  }
-
-  private static byte[] readAll(Path p) {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, ch.size() + 4096));
-      while (ch.read(buf) > 0) {
-        if (!buf.hasRemaining()) {
-          ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2);
-          buf.flip();
-          bigger.put(buf);
-          buf = bigger;
-        }
-      }
-      return java.util.Arrays.copyOf(buf.array(), buf.position());
-    } catch (IOException e) {
-      throw io("cannot read " + p, e);
-    }
-  }
-
-  private static int countLines(byte[] data, int upTo) {
-    int n = 0;
-    for (int i = 0; i < upTo; i++) {
-      if (data[i] == '\n') {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static int indexOf(byte[] data, byte b) {
-    for (int i = 0; i < data.length; i++) {
-      if (data[i] == b) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** An I/O failure as the store's error; one without a message (ClosedByInterruptException) by its kind. */
