@@ -37,49 +37,25 @@ import java.util.function.Predicate;
  * Keeps one folder's in-memory picture of the disk (maildir-sync.c plus maildir-uidlist.c reading): the
  * uidlist, read incrementally while it only grows, and the cur/ and new/ listings, rescanned when a
  * directory changed. It only reads; writers (MaildirFolder) change the disk under the lock and then call
- * {@link #refresh(boolean)}. Not thread-safe: the folder's mutex guards it.
- *
- * <p>When cur/ and new/ are listed again (Dovecot's bound, maildir-sync.c): a directory's mtime tells
- * that someone changed it, except for a change in the same clock tick as the mtime we already know. So
- * a read lists them when an mtime differs from the one we last listed or caused ourselves; and while
- * the directories are "dirty" (an mtime was within {@link #DIRTY_WINDOW_MILLIS} of the listing, or our
- * own renames set it) at most once per {@link #DIRTY_RELIST_MILLIS}, so another writer's change in the
- * same tick as ours shows up within about a second. Our own renames, appends and expunges update the
- * listing directly and never by themselves make a read list the directories. {@code refresh(true)} lists
- * them unconditionally, for callers that need certainty (a file renamed under us: look again).
+ * {@link #refresh(boolean)}. Not thread-safe: the folder's mutex guards it. When cur/ and new/ are listed
+ * again: see {@link CurNewListing}.
  */
 final class MaildirSync {
-  /**
-   * Directory mtimes this recent may hide a change in the same clock tick (Linux file times follow the
-   * coarse clock, a few milliseconds a tick): rescan such a directory next time too.
-   */
-  private static final long DIRTY_WINDOW_MILLIS = 100;
-  /** A dirty directory (see the class comment) is listed again at most this often (MAILDIR_SYNC_SECS). */
-  private static final long DIRTY_RELIST_MILLIS = 1_000;
-  /** Lock-free writers (Dovecot renames files to change flags) are caught by a full rescan this often. */
-  private static final long FULL_SCAN_EVERY_MILLIS = 10_000;
-
   private final Path dir;
   private final Consumer<String> warnings;
   private final UidlistReader uidlist;
-
-  // cur/ and new/ as last listed: base name -> "cur/<file name>"
-  private long curMtime = -1;
-  private long newMtime = -1;
-  private Map<String, String> files = new HashMap<>();
-  private long lastListing;
-  /** cur/ or new/ may hide a change that we have not listed (see the class comment). */
-  private boolean dirty = true;
+  private final CurNewListing listing;
 
   // what the view was built from: a full rebuild when anything but appends changed
   private boolean viewStale = true;
   /** The uidlist's {@link UidlistReader#generation()} that the view was built from. */
   private int viewUidlistGeneration = -1;
+  /** The listing's {@link CurNewListing#generation()} that the view was built from. */
+  private int viewListingGeneration = -1;
   /** dovecot-keywords changed since the view was built: no entry may be reused as it is. */
   private boolean keywordsChanged;
   private int fullRebuilds;
   private int entriesBuilt;
-  private int directoryListings;
   private int viewRecords;
   private final List<String> filesAdded = new ArrayList<>();
 
@@ -90,8 +66,6 @@ final class MaildirSync {
 
   private final Map<String, Instant> dates = new HashMap<>();
   private final Map<String, Long> virtualSizes = new HashMap<>();
-  /** Files skipped for their names, each told once. */
-  private final Set<String> ignoredNames = new HashSet<>();
   private TreeMap<Long, Entry> view = new TreeMap<>();
   /** The view's messages as an unmodifiable list, made once per change of the view (null: to be made). */
   private List<StoredMessage> messages;
@@ -103,12 +77,16 @@ final class MaildirSync {
     this.dir = dir;
     this.warnings = warnings;
     this.uidlist = new UidlistReader(dir, warnings);
+    this.listing = new CurNewListing(dir, warnings, base -> {
+      UidlistRecord recorded = uidlist.recordOf(base);
+      return recorded != null ? recorded.baseName() : base;
+    });
   }
 
   /** Re-reads what changed. {@code force} rescans the directories even when their mtimes look unchanged. */
   void refresh(boolean force) {
     uidlist.read();
-    scanDirectories(force);
+    listing.scan(force);
     readKeywords();
   }
 
@@ -163,7 +141,7 @@ final class MaildirSync {
 
   /** How often cur/ and new/ were listed (a commit after our own must not list them). */
   int directoryListings() {
-    return directoryListings;
+    return listing.directoryListings();
   }
 
   MaildirKeywords keywords() {
@@ -178,11 +156,11 @@ final class MaildirSync {
   /** Files in cur/ or new/ that no record names. */
   List<String> unrecordedFiles() {
     updateView();
-    if (files.size() <= view.size() && view.size() == uidlist.recordedBaseNames()) {
+    if (listing.size() <= view.size() && view.size() == uidlist.recordedBaseNames()) {
       return List.of(); // every file is in the view, so every file has a record
     }
     List<String> out = new ArrayList<>();
-    for (Map.Entry<String, String> f : files.entrySet()) {
+    for (Map.Entry<String, String> f : listing.files().entrySet()) {
       if (uidlist.recordOf(f.getKey()) == null) {
         out.add(f.getValue());
       }
@@ -198,7 +176,7 @@ final class MaildirSync {
     }
     List<UidlistRecord> out = new ArrayList<>();
     for (UidlistRecord r : uidlist.records()) {
-      if (!files.containsKey(r.baseName())) {
+      if (listing.fileOf(r.baseName()) == null) {
         out.add(r);
       }
     }
@@ -207,7 +185,7 @@ final class MaildirSync {
 
   /** The current relative path ("cur/…" or "new/…") of a base name, or null. */
   String fileOf(String baseName) {
-    return files.get(baseName);
+    return listing.fileOf(baseName);
   }
 
   /** True when the uidlist ends in a line without LF (an append cut short, or written by a careless tool). */
@@ -222,7 +200,7 @@ final class MaildirSync {
    * null when the fragment is dropped.
    */
   UidlistRecord adoptTrailingFragment(Predicate<String> interruptedSave) {
-    return uidlist.adoptTrailingFragment(base -> files.containsKey(base) || interruptedSave.test(base));
+    return uidlist.adoptTrailingFragment(base -> listing.fileOf(base) != null || interruptedSave.test(base));
   }
 
   /** Forget the uidlist so the next refresh reads it whole (after we replaced it). */
@@ -231,33 +209,14 @@ final class MaildirSync {
   }
 
   void invalidateDirectories() {
-    curMtime = -1;
-    newMtime = -1;
+    listing.invalidate();
   }
 
-  /**
-   * Our own renames in cur/ (new messages, flag changes), applied without listing the directory again.
-   * If nobody else changed cur/ since our last listing (its mtime is still the one we listed), the new
-   * mtime is taken as listed, and the directory is dirty (another writer may have renamed in the same
-   * tick): it is listed again within {@link #DIRTY_RELIST_MILLIS}. Otherwise the next refresh lists cur/.
-   *
-   * @param curMtimeBefore cur/'s mtime read (under the lock) just before our renames
-   */
+  /** Our own renames in cur/ (new messages, flag changes): see {@link CurNewListing#noteOwnRenames}. */
   void noteOwnRenames(Map<String, String> removedBaseToPath, Map<String, String> addedBaseToPath, long curMtimeBefore) {
     uidlist.read();
-    for (Map.Entry<String, String> e : removedBaseToPath.entrySet()) {
-      files.remove(e.getKey(), e.getValue());
-      if (!addedBaseToPath.containsKey(e.getKey())) {
-        viewStale = true; // a message left; a renamed one is replaced in place below
-      }
-    }
-    for (Map.Entry<String, String> e : addedBaseToPath.entrySet()) {
-      files.put(e.getKey(), e.getValue());
-      filesAdded.add(e.getKey());
-    }
-    long after = mtime(dir.resolve("cur"));
-    curMtime = curMtime != -1 && curMtime == curMtimeBefore ? after : -1;
-    dirty = true; // a lockless rename in the same tick as ours leaves no trace in the mtime
+    listing.noteOwnRenames(removedBaseToPath, addedBaseToPath, curMtimeBefore);
+    filesAdded.addAll(addedBaseToPath.keySet());
   }
 
   /** See {@link UidlistReader#noteOwnAppend}. */
@@ -306,91 +265,14 @@ final class MaildirSync {
   }
 
   long curMtime() {
-    return mtime(dir.resolve("cur"));
-  }
-
-  private void scanDirectories(boolean force) {
-    long cur = mtime(dir.resolve("cur"));
-    long neu = mtime(dir.resolve("new"));
-    long now = System.currentTimeMillis();
-    boolean changed = cur != curMtime || neu != newMtime;
-    boolean recheck = dirty && now - lastListing >= DIRTY_RELIST_MILLIS;
-    if (!force && !changed && !recheck && now - lastListing < FULL_SCAN_EVERY_MILLIS) {
-      return;
-    }
-    directoryListings++;
-    Map<String, String> listed = new HashMap<>(files.size() * 2 + 16);
-    list("cur", listed);
-    list("new", listed);
-    // A change in the same clock tick as our listing would leave the mtime as it is: stay dirty a while.
-    curMtime = cur;
-    newMtime = neu;
-    dirty = now - cur < DIRTY_WINDOW_MILLIS || now - neu < DIRTY_WINDOW_MILLIS;
-    lastListing = now;
-    if (!listed.equals(files)) {
-      files = listed;
-      viewStale = true;
-    }
-  }
-
-  private void list(String sub, Map<String, String> into) {
-    Path d = dir.resolve(sub);
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
-      for (Path p : entries) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue; // Dovecot skips dot files in cur/ and new/
-        }
-        if (unusableName(d, name)) {
-          continue;
-        }
-        String base = MaildirFilename.baseName(name);
-        UidlistRecord recorded = uidlist.recordOf(base);
-        // The record's string as the key when there is one: one copy of each base name in memory, not two.
-        into.put(recorded != null ? recorded.baseName() : base, sub + "/" + name);
-      }
-    } catch (NoSuchFileException e) {
-      // a missing new/ is harmless; a missing cur/ is repaired when the folder is opened
-    } catch (IOException e) {
-      throw io("cannot list " + d, e);
-    }
-  }
-
-  /**
-   * A file whose name cannot be a dovecot-uidlist record (a line feed would split the record and make the whole file
-   * unreadable; Dovecot ignores such a file too) or is not UTF-8 (Java cannot open it by the name it lists). Told once
-   * per name.
-   */
-  private boolean unusableName(Path d, String name) {
-    String why;
-    if (name.indexOf('\n') >= 0) {
-      why = "has a line feed, which dovecot-uidlist cannot hold";
-    } else if (name.indexOf('\uFFFD') >= 0 && !nameable(d, name)) {
-      why = "is not UTF-8 (or not in the JVM's file name encoding: run Dovetail with a UTF-8 locale, LANG=C.UTF-8)";
-    } else {
-      return false;
-    }
-    if (ignoredNames.add(d.getFileName() + "/" + name)) {
-      warnings.accept(d + ": ignoring a file whose name " + why + ": " + name.replace("\n", "\\n")
-          + " (rename it, then it is taken as a new message)");
-    }
-    return true;
-  }
-
-  /** Whether the file listed as {@code name} can be opened by that name (a name Java decoded with a replacement). */
-  private static boolean nameable(Path d, String name) {
-    try {
-      return Files.exists(d.resolve(name), LinkOption.NOFOLLOW_LINKS);
-    } catch (InvalidPathException e) {
-      return false; // the JVM's file name encoding (LANG unset or C) cannot even encode the name back
-    }
+    return listing.curMtime();
   }
 
   /** Rereads dovecot-keywords if it may have changed; a real change makes the view stale. */
   private void readKeywords() {
     long m = mtime(dir.resolve(MaildirKeywords.FILE));
     boolean stillMissing = m == -1 && keywordsMtime == -1;
-    if (keywords != null && m == keywordsMtime && (stillMissing || System.currentTimeMillis() - m > DIRTY_WINDOW_MILLIS)) {
+    if (keywords != null && m == keywordsMtime && (stillMissing || System.currentTimeMillis() - m > CurNewListing.DIRTY_WINDOW_MILLIS)) {
       return; // unchanged, or still absent: no reread and no rebuild of the view
     }
     MaildirKeywords read = MaildirKeywords.read(dir);
@@ -406,7 +288,7 @@ final class MaildirSync {
 
   /** Rebuilds the view when anything but appends changed; otherwise adds the appended records and files. */
   private void updateView() {
-    if (viewStale || uidlist.generation() != viewUidlistGeneration) {
+    if (viewStale || uidlist.generation() != viewUidlistGeneration || listing.generation() != viewListingGeneration) {
       rebuildView();
       return;
     }
@@ -425,7 +307,7 @@ final class MaildirSync {
   }
 
   private void addToView(UidlistRecord r) {
-    String rel = files.get(r.baseName());
+    String rel = listing.fileOf(r.baseName());
     if (rel == null) {
       return;
     }
@@ -445,7 +327,7 @@ final class MaildirSync {
     List<UidlistRecord> records = uidlist.records();
     TreeMap<Long, Entry> next = new TreeMap<>();
     for (UidlistRecord r : records) {
-      String rel = files.get(r.baseName());
+      String rel = listing.fileOf(r.baseName());
       if (rel == null) {
         continue;
       }
@@ -468,6 +350,7 @@ final class MaildirSync {
     filesAdded.clear();
     viewStale = false;
     viewUidlistGeneration = uidlist.generation();
+    viewListingGeneration = listing.generation();
   }
 
   /** The message of a record whose file is at {@code rel} ("cur/…"); null when that file is gone. */
@@ -558,7 +441,8 @@ final class MaildirSync {
     }
   }
 
-  private static long mtime(Path p) {
+  /** A file's mtime in milliseconds, or -1 when it does not exist. */
+  static long mtime(Path p) {
     try {
       return Files.getLastModifiedTime(p).toMillis();
     } catch (NoSuchFileException e) {
