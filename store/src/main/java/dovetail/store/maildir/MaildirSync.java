@@ -45,6 +45,7 @@ final class MaildirSync {
   private final Consumer<String> warnings;
   private final UidlistReader uidlist;
   private final CurNewListing listing;
+  private final KeywordsReader keywords;
 
   // what the view was built from: a full rebuild when anything but appends changed
   private boolean viewStale = true;
@@ -52,17 +53,12 @@ final class MaildirSync {
   private int viewUidlistGeneration = -1;
   /** The listing's {@link CurNewListing#generation()} that the view was built from. */
   private int viewListingGeneration = -1;
-  /** dovecot-keywords changed since the view was built: no entry may be reused as it is. */
-  private boolean keywordsChanged;
+  /** The keywords' {@link KeywordsReader#generation()} that the view was built from. */
+  private int viewKeywordsGeneration = -1;
   private int fullRebuilds;
   private int entriesBuilt;
   private int viewRecords;
   private final List<String> filesAdded = new ArrayList<>();
-
-  private MaildirKeywords keywords;
-  /** The file as last read: {@link #keywords} may gain letters in memory before the file is rewritten. */
-  private MaildirKeywords keywordsAsRead;
-  private long keywordsMtime = -1;
 
   private final Map<String, Instant> dates = new HashMap<>();
   private final Map<String, Long> virtualSizes = new HashMap<>();
@@ -81,13 +77,14 @@ final class MaildirSync {
       UidlistRecord recorded = uidlist.recordOf(base);
       return recorded != null ? recorded.baseName() : base;
     });
+    this.keywords = new KeywordsReader(dir);
   }
 
   /** Re-reads what changed. {@code force} rescans the directories even when their mtimes look unchanged. */
   void refresh(boolean force) {
     uidlist.read();
     listing.scan(force);
-    readKeywords();
+    keywords.read();
   }
 
   /** Re-reads the uidlist only (its header and new records); the directories wait for the next refresh. */
@@ -145,7 +142,7 @@ final class MaildirSync {
   }
 
   MaildirKeywords keywords() {
-    return keywords;
+    return keywords.keywords();
   }
 
   /** max(N, highest record UID + 1), as Dovecot computes it. */
@@ -255,7 +252,7 @@ final class MaildirSync {
     if (!uidlist.unchangedSinceOwnCommit()) {
       return false;
     }
-    readKeywords();
+    keywords.read();
     return true;
   }
 
@@ -268,27 +265,10 @@ final class MaildirSync {
     return listing.curMtime();
   }
 
-  /** Rereads dovecot-keywords if it may have changed; a real change makes the view stale. */
-  private void readKeywords() {
-    long m = mtime(dir.resolve(MaildirKeywords.FILE));
-    boolean stillMissing = m == -1 && keywordsMtime == -1;
-    if (keywords != null && m == keywordsMtime && (stillMissing || System.currentTimeMillis() - m > CurNewListing.DIRTY_WINDOW_MILLIS)) {
-      return; // unchanged, or still absent: no reread and no rebuild of the view
-    }
-    MaildirKeywords read = MaildirKeywords.read(dir);
-    keywordsMtime = m;
-    // A recent file is reread each time (its mtime may hide a change), but only a change rebuilds the view.
-    if (!read.sameAs(keywordsAsRead)) {
-      viewStale = true;
-      keywordsChanged = true;
-    }
-    keywordsAsRead = read.copy();
-    keywords = read;
-  }
-
   /** Rebuilds the view when anything but appends changed; otherwise adds the appended records and files. */
   private void updateView() {
-    if (viewStale || uidlist.generation() != viewUidlistGeneration || listing.generation() != viewListingGeneration) {
+    if (viewStale || uidlist.generation() != viewUidlistGeneration || listing.generation() != viewListingGeneration
+        || keywords.generation() != viewKeywordsGeneration) {
       rebuildView();
       return;
     }
@@ -331,7 +311,8 @@ final class MaildirSync {
       if (rel == null) {
         continue;
       }
-      Entry old = keywordsChanged ? null : view.get(r.uid());
+      // Other keywords may give an entry's letters other names: none is reused as it is.
+      Entry old = keywords.generation() != viewKeywordsGeneration ? null : view.get(r.uid());
       if (old != null && old.record().equals(r) && old.relativePath().equals(rel)) {
         next.put(r.uid(), old);
         continue;
@@ -345,12 +326,12 @@ final class MaildirSync {
     view = next;
     messages = null;
     fullRebuilds++;
-    keywordsChanged = false;
     viewRecords = records.size();
     filesAdded.clear();
     viewStale = false;
     viewUidlistGeneration = uidlist.generation();
     viewListingGeneration = listing.generation();
+    viewKeywordsGeneration = keywords.generation();
   }
 
   /** The message of a record whose file is at {@code rel} ("cur/…"); null when that file is gone. */
@@ -364,7 +345,7 @@ final class MaildirSync {
         system.add(f);
       }
     }
-    Flags flags = Flags.of(system, keywords.namesOf(letters));
+    Flags flags = Flags.of(system, keywords.keywords().namesOf(letters));
     Instant date = dates.get(r.baseName());
     long size = MaildirFilename.sizeField(r.baseName(), 'S');
     if (size < 0) {
