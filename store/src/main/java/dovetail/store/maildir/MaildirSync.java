@@ -1,203 +1,111 @@
 package dovetail.store.maildir;
 
-import dovetail.store.Flags;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import dovetail.store.StoredMessage;
-import dovetail.store.SystemFlag;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Keeps one folder's in-memory picture of the disk (maildir-sync.c plus maildir-uidlist.c reading): the
- * uidlist, read incrementally while it only grows, and the cur/ and new/ listings, rescanned when a
- * directory changed. It only reads; writers (MaildirFolder) change the disk under the lock and then call
- * {@link #refresh(boolean)}. Not thread-safe: the folder's mutex guards it.
- *
- * <p>When cur/ and new/ are listed again (Dovecot's bound, maildir-sync.c): a directory's mtime tells
- * that someone changed it, except for a change in the same clock tick as the mtime we already know. So
- * a read lists them when an mtime differs from the one we last listed or caused ourselves; and while
- * the directories are "dirty" (an mtime was within {@link #DIRTY_WINDOW_MILLIS} of the listing, or our
- * own renames set it) at most once per {@link #DIRTY_RELIST_MILLIS}, so another writer's change in the
- * same tick as ours shows up within about a second. Our own renames, appends and expunges update the
- * listing directly and never by themselves make a read list the directories. {@code refresh(true)} lists
- * them unconditionally, for callers that need certainty (a file renamed under us: look again).
+ * Keeps one folder's in-memory picture of the disk (maildir-sync.c plus maildir-uidlist.c reading), and is what the
+ * folder and its saves talk to: the uidlist ({@link UidlistReader}), read incrementally while it only grows, the cur/
+ * and new/ listings ({@link CurNewListing}), rescanned when a directory changed, dovecot-keywords
+ * ({@link KeywordsReader}), and the messages built from them ({@link MessageView}). It only reads; writers
+ * (MaildirFolder) change the disk under the lock and then call {@link #refresh(boolean)}. Not thread-safe: the
+ * folder's mutex guards it.
  */
 final class MaildirSync {
-  /**
-   * Directory mtimes this recent may hide a change in the same clock tick (Linux file times follow the
-   * coarse clock, a few milliseconds a tick): rescan such a directory next time too.
-   */
-  private static final long DIRTY_WINDOW_MILLIS = 100;
-  /** A dirty directory (see the class comment) is listed again at most this often (MAILDIR_SYNC_SECS). */
-  private static final long DIRTY_RELIST_MILLIS = 1_000;
-  /** Lock-free writers (Dovecot renames files to change flags) are caught by a full rescan this often. */
-  private static final long FULL_SCAN_EVERY_MILLIS = 10_000;
-
-  private final Path dir;
-  private final Path uidlistPath;
-  private final Consumer<String> warnings;
-
-  // dovecot-uidlist as last read
-  private Object uidlistKey;
-  private long uidlistSize = -1;
-  private long uidlistMtime;
-  /** (inode, size, mtime) of the uidlist right after our own last commit appended to it, else null. */
-  private Object ownKey;
-  private long ownSize = -1;
-  private long ownMtime;
-  private String headerLine;
-  private int consumed;
-  private int nextLineNumber;
-  private UidlistHeader header;
-  private final List<UidlistRecord> records = new ArrayList<>();
-  private final Map<String, UidlistRecord> recordsByBase = new HashMap<>();
-
-  // cur/ and new/ as last listed: base name -> "cur/<file name>"
-  private long curMtime = -1;
-  private long newMtime = -1;
-  private Map<String, String> files = new HashMap<>();
-  private long lastListing;
-  /** cur/ or new/ may hide a change that we have not listed (see the class comment). */
-  private boolean dirty = true;
-
-  // what the view was built from: a full rebuild when anything but appends changed
-  private boolean viewStale = true;
-  /** dovecot-keywords changed since the view was built: no entry may be reused as it is. */
-  private boolean keywordsChanged;
-  private int fullRebuilds;
-  private int entriesBuilt;
-  private int directoryListings;
-  private int viewRecords;
-  private final List<String> filesAdded = new ArrayList<>();
-
-  private MaildirKeywords keywords;
-  /** The file as last read: {@link #keywords} may gain letters in memory before the file is rewritten. */
-  private MaildirKeywords keywordsAsRead;
-  private long keywordsMtime = -1;
-
-  private final Map<String, Instant> dates = new HashMap<>();
-  private final Map<String, Long> virtualSizes = new HashMap<>();
-  /** Files skipped for their names, each told once. */
-  private final Set<String> ignoredNames = new HashSet<>();
-  private TreeMap<Long, Entry> view = new TreeMap<>();
-  /** The view's messages as an unmodifiable list, made once per change of the view (null: to be made). */
-  private List<StoredMessage> messages;
+  private final UidlistReader uidlist;
+  private final CurNewListing listing;
+  private final KeywordsReader keywords;
+  private final MessageView view;
 
   /** One visible message: its record, where its file is, and what clients see. */
   record Entry(UidlistRecord record, String relativePath, StoredMessage message) {}
 
   MaildirSync(Path dir, Consumer<String> warnings) {
-    this.dir = dir;
-    this.uidlistPath = dir.resolve("dovecot-uidlist");
-    this.warnings = warnings;
+    this.uidlist = new UidlistReader(dir, warnings);
+    this.listing = new CurNewListing(dir, warnings, base -> {
+      UidlistRecord recorded = uidlist.recordOf(base);
+      return recorded != null ? recorded.baseName() : base;
+    });
+    this.keywords = new KeywordsReader(dir);
+    this.view = new MessageView(dir, uidlist, listing, keywords);
   }
 
   /** Re-reads what changed. {@code force} rescans the directories even when their mtimes look unchanged. */
   void refresh(boolean force) {
-    readUidlist();
-    scanDirectories(force);
-    readKeywords();
+    uidlist.read();
+    listing.scan(force);
+    keywords.read();
   }
 
   /** Re-reads the uidlist only (its header and new records); the directories wait for the next refresh. */
   UidlistHeader refreshUidlist() {
-    readUidlist();
-    return header;
+    uidlist.read();
+    return uidlist.header();
   }
 
   UidlistHeader header() {
-    return header;
+    return uidlist.header();
   }
 
   List<UidlistRecord> records() {
-    return Collections.unmodifiableList(records);
+    return uidlist.records();
   }
 
-  /**
-   * The visible messages by UID. The view is brought up to date here, when it is read, not by each change: a
-   * writer that never reads it (a migration commits a folder's messages and moves on) never builds it.
-   */
+  /** The visible messages by UID: see {@link MessageView}. */
   TreeMap<Long, Entry> view() {
-    updateView();
-    return view;
+    return view.entries();
   }
 
-  /**
-   * The view's messages in UID order, unmodifiable. The same instance while the view does not change, so a
-   * caller may tell "nothing changed" by identity, and a read of an unchanged folder copies nothing.
-   */
+  /** See {@link MessageView#messages()}. */
   List<StoredMessage> messages() {
-    updateView();
-    if (messages == null) {
-      List<StoredMessage> out = new ArrayList<>(view.size());
-      for (Entry e : view.values()) {
-        out.add(e.message());
-      }
-      messages = Collections.unmodifiableList(out);
-    }
-    return messages;
+    return view.messages();
   }
 
   /** How often the whole view was rebuilt (a read of an unchanged folder must not rebuild it). */
   int fullRebuilds() {
-    return fullRebuilds;
+    return view.fullRebuilds();
   }
 
   /** How many view entries were made (a commit builds none; the next read of the view builds them). */
   int entriesBuilt() {
-    return entriesBuilt;
+    return view.entriesBuilt();
   }
 
   /** How often cur/ and new/ were listed (a commit after our own must not list them). */
   int directoryListings() {
-    return directoryListings;
+    return listing.directoryListings();
   }
 
   MaildirKeywords keywords() {
-    return keywords;
+    return keywords.keywords();
   }
 
   /** max(N, highest record UID + 1), as Dovecot computes it. */
   long effectiveNextUid() {
-    long last = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
-    return Math.max(header == null ? 1 : header.nextUid(), last + 1);
+    return uidlist.effectiveNextUid();
   }
 
   /** Files in cur/ or new/ that no record names. */
   List<String> unrecordedFiles() {
-    updateView();
-    if (files.size() <= view.size() && view.size() == recordsByBase.size()) {
+    TreeMap<Long, Entry> entries = view.entries();
+    if (listing.size() <= entries.size() && entries.size() == uidlist.recordedBaseNames()) {
       return List.of(); // every file is in the view, so every file has a record
     }
     List<String> out = new ArrayList<>();
-    for (Map.Entry<String, String> f : files.entrySet()) {
-      if (!recordsByBase.containsKey(f.getKey())) {
+    for (Map.Entry<String, String> f : listing.files().entrySet()) {
+      if (uidlist.recordOf(f.getKey()) == null) {
         out.add(f.getValue());
       }
     }
@@ -206,13 +114,12 @@ final class MaildirSync {
 
   /** Records whose file is in neither cur/ nor new/. */
   List<UidlistRecord> recordsWithoutFiles() {
-    updateView();
-    if (view.size() == records.size()) {
+    if (view.entries().size() == uidlist.records().size()) {
       return List.of(); // every record is in the view, so every record has its file
     }
     List<UidlistRecord> out = new ArrayList<>();
-    for (UidlistRecord r : records) {
-      if (!files.containsKey(r.baseName())) {
+    for (UidlistRecord r : uidlist.records()) {
+      if (listing.fileOf(r.baseName()) == null) {
         out.add(r);
       }
     }
@@ -221,12 +128,12 @@ final class MaildirSync {
 
   /** The current relative path ("cur/…" or "new/…") of a base name, or null. */
   String fileOf(String baseName) {
-    return files.get(baseName);
+    return listing.fileOf(baseName);
   }
 
   /** True when the uidlist ends in a line without LF (an append cut short, or written by a careless tool). */
   boolean hasTrailingFragment() {
-    return header != null && uidlistSize > consumed;
+    return uidlist.hasTrailingFragment();
   }
 
   /**
@@ -236,155 +143,48 @@ final class MaildirSync {
    * null when the fragment is dropped.
    */
   UidlistRecord adoptTrailingFragment(Predicate<String> interruptedSave) {
-    byte[] data = readAll(uidlistPath);
-    byte[] fragment = java.util.Arrays.copyOfRange(data, Math.min(consumed, data.length), data.length);
-    byte[] line = java.util.Arrays.copyOf(fragment, fragment.length + 1);
-    line[fragment.length] = '\n';
-    long lastUid = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
-    List<UidlistRecord> parsed = new ArrayList<>();
-    try {
-      Uidlist.parseAppended(line, 0, nextLineNumber, lastUid, parsed, uidlistPath.toString(), warnings);
-    } catch (StoreException e) {
-      warnings.accept(uidlistPath + ": dropping an unreadable last line without LF: '"
-          + new String(fragment, StandardCharsets.UTF_8) + "' (" + e.getMessage() + ")");
-      return null;
-    }
-    if (parsed.size() != 1
-        || !files.containsKey(parsed.get(0).baseName()) && !interruptedSave.test(parsed.get(0).baseName())) {
-      warnings.accept(uidlistPath + ": dropping a last line without LF that names no file: '"
-          + new String(fragment, StandardCharsets.UTF_8) + "'");
-      return null;
-    }
-    addRecord(parsed.get(0));
-    warnings.accept(uidlistPath + ": kept UID " + parsed.get(0).uid() + " from a last line that lacked its LF");
-    return parsed.get(0);
+    return uidlist.adoptTrailingFragment(base -> listing.fileOf(base) != null || interruptedSave.test(base));
   }
 
   /** Forget the uidlist so the next refresh reads it whole (after we replaced it). */
   void invalidateUidlist() {
-    uidlistKey = null;
-    uidlistSize = -1;
+    uidlist.invalidate();
   }
 
   void invalidateDirectories() {
-    curMtime = -1;
-    newMtime = -1;
+    listing.invalidate();
   }
 
-  /**
-   * Our own renames in cur/ (new messages, flag changes), applied without listing the directory again.
-   * If nobody else changed cur/ since our last listing (its mtime is still the one we listed), the new
-   * mtime is taken as listed, and the directory is dirty (another writer may have renamed in the same
-   * tick): it is listed again within {@link #DIRTY_RELIST_MILLIS}. Otherwise the next refresh lists cur/.
-   *
-   * @param curMtimeBefore cur/'s mtime read (under the lock) just before our renames
-   */
+  /** Our own renames in cur/ (new messages, flag changes): see {@link CurNewListing#noteOwnRenames}. */
   void noteOwnRenames(Map<String, String> removedBaseToPath, Map<String, String> addedBaseToPath, long curMtimeBefore) {
-    readUidlist();
-    for (Map.Entry<String, String> e : removedBaseToPath.entrySet()) {
-      files.remove(e.getKey(), e.getValue());
-      if (!addedBaseToPath.containsKey(e.getKey())) {
-        viewStale = true; // a message left; a renamed one is replaced in place below
-      }
-    }
-    for (Map.Entry<String, String> e : addedBaseToPath.entrySet()) {
-      files.put(e.getKey(), e.getValue());
-      filesAdded.add(e.getKey());
-    }
-    long after = mtime(dir.resolve("cur"));
-    curMtime = curMtime != -1 && curMtime == curMtimeBefore ? after : -1;
-    dirty = true; // a lockless rename in the same tick as ours leaves no trace in the mtime
+    uidlist.read();
+    listing.noteOwnRenames(removedBaseToPath, addedBaseToPath, curMtimeBefore);
+    view.noteFilesAdded(addedBaseToPath.keySet());
   }
 
-  /**
-   * Our own records, just appended to the uidlist in {@code bytes} bytes (write lock held): taken as read when the
-   * file grew by exactly those bytes since we last read it, so that the commit does not read back and parse what it
-   * wrote. Otherwise (someone else wrote too, or we never read it whole) the next read of the uidlist finds them.
-   */
+  /** See {@link UidlistReader#noteOwnAppend}. */
   void noteOwnAppend(List<UidlistRecord> appended, int bytes) {
-    if (header == null || uidlistKey == null || uidlistSize != consumed) {
-      return;
-    }
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
-    } catch (IOException e) {
-      return; // the next read reports it
-    }
-    if (!uidlistKey.equals(attrs.fileKey()) || attrs.size() != uidlistSize + bytes) {
-      return;
-    }
-    appended.forEach(this::addRecord);
-    consumed += bytes;
-    nextLineNumber += appended.size();
-    uidlistSize = attrs.size();
-    uidlistMtime = attrs.lastModifiedTime().toMillis();
+    uidlist.noteOwnAppend(appended, bytes);
   }
 
-  /**
-   * Our own rewrite of the uidlist, {@code data} with {@code written} and {@code kept}, just renamed into place
-   * (write lock held): taken as read when the file there has its size, so that raising NEXTUID at the end of a
-   * folder's migration does not read back and parse every record it wrote. Otherwise the next read reads it whole.
-   */
+  /** See {@link UidlistReader#noteOwnRewrite}. */
   void noteOwnRewrite(UidlistHeader written, List<UidlistRecord> kept, byte[] data) {
-    invalidateUidlist();
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
-    } catch (IOException e) {
-      return; // the next read reports it
-    }
-    if (attrs.fileKey() == null || attrs.size() != data.length) {
-      return;
-    }
-    if (kept.size() != records.size()) { // kept is records without those whose file is gone
-      records.clear();
-      recordsByBase.clear();
-      kept.forEach(this::addRecord);
-      viewStale = true;
-    }
-    header = written;
-    headerLine = new String(data, 0, indexOf(data, (byte) '\n') + 1, StandardCharsets.UTF_8);
-    consumed = data.length;
-    nextLineNumber = 2 + kept.size(); // the header's line and one per record
-    uidlistKey = attrs.fileKey();
-    uidlistSize = data.length;
-    uidlistMtime = attrs.lastModifiedTime().toMillis();
+    uidlist.noteOwnRewrite(written, kept, data);
   }
 
-  /**
-   * The uidlist's record lines as the file holds them, when it is a version 3 file that we read to its end and whose
-   * every line after the header is one of our records (no duplicate, no empty line); null otherwise. A rewrite that
-   * only changes the header copies them instead of formatting every record again.
-   */
+  /** See {@link UidlistReader#recordLines}. */
   byte[] recordLines() {
-    if (!isVersion3() || uidlistKey == null || uidlistSize != consumed || nextLineNumber != 2 + records.size()) {
-      return null;
-    }
-    byte[] head = headerLine.getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(uidlistPath, StandardOpenOption.READ)) {
-      Object key = Files.readAttributes(uidlistPath, BasicFileAttributes.class).fileKey();
-      if (!uidlistKey.equals(key) || ch.size() != consumed || !Arrays.equals(readAt(ch, 0, head.length), head)) {
-        return null;
-      }
-      byte[] lines = readAt(ch, head.length, consumed - head.length);
-      return lines.length == consumed - head.length ? lines : null;
-    } catch (IOException e) {
-      return null; // the formatting rewrite reports real trouble
-    }
+    return uidlist.recordLines();
   }
 
   /** True when the uidlist as read has a version 3 header (false for a version 1 one, or none). */
   boolean isVersion3() {
-    return header != null && headerLine.startsWith("3 ");
+    return uidlist.isVersion3();
   }
 
   /** Remembers the uidlist as it is right after our own commit (called with the write lock held). */
   void noteOwnCommit() {
-    readUidlist();
-    ownKey = hasTrailingFragment() ? null : uidlistKey;
-    ownSize = uidlistSize;
-    ownMtime = uidlistMtime;
+    uidlist.noteOwnCommit();
   }
 
   /**
@@ -395,378 +195,34 @@ final class MaildirSync {
    * mtime within the dirty window), which makes a folder's migration quadratic in its size.
    */
   boolean refreshAfterOwnCommit() {
-    Object key = ownKey;
-    ownKey = null; // good for one commit: noteOwnCommit sets it again once that commit is through
-    if (key == null) {
+    if (!uidlist.unchangedSinceOwnCommit()) {
       return false;
     }
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
-    } catch (IOException e) {
-      return false; // gone or unreadable: the full sync reports it
-    }
-    if (!key.equals(attrs.fileKey()) || attrs.size() != ownSize || attrs.lastModifiedTime().toMillis() != ownMtime
-        || !key.equals(uidlistKey) || ownSize != uidlistSize) {
-      return false;
-    }
-    readKeywords();
+    keywords.read();
     return true;
   }
 
   /** The mtime we gave a file we saved, so that building its view entry needs no stat. */
   void noteOwnDate(String baseName, Instant date) {
-    dates.put(baseName, date);
+    view.noteOwnDate(baseName, date);
   }
 
   long curMtime() {
-    return mtime(dir.resolve("cur"));
-  }
-
-  private void readUidlist() {
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(uidlistPath, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      if (header != null) {
-        viewStale = true;
-      }
-      header = null;
-      records.clear();
-      recordsByBase.clear();
-      uidlistKey = null;
-      uidlistSize = -1;
-      return;
-    } catch (IOException e) {
-      throw io("cannot stat " + uidlistPath, e);
-    }
-    Object key = attrs.fileKey();
-    long size = attrs.size();
-    long mtime = attrs.lastModifiedTime().toMillis();
-    // The uidlist only grows in place or is replaced by rename, so (inode, size, mtime) tells every change.
-    if (key != null && key.equals(uidlistKey) && size == uidlistSize && mtime == uidlistMtime) {
-      return;
-    }
-    byte[] tail = key != null && key.equals(uidlistKey) && size >= consumed && header != null
-        ? appendedTail() : null;
-    int length;
-    if (tail != null) {
-      long lastUid = records.isEmpty() ? 0 : records.get(records.size() - 1).uid();
-      List<UidlistRecord> added = new ArrayList<>();
-      int used = Uidlist.parseAppended(tail, 0, nextLineNumber, lastUid, added, uidlistPath.toString(), warnings);
-      nextLineNumber += countLines(tail, used);
-      length = consumed + tail.length;
-      consumed += used;
-      added.forEach(this::addRecord);
-    } else {
-      byte[] data = readAll(uidlistPath);
-      length = data.length;
-      Uidlist.Parsed parsed = Uidlist.parse(data, uidlistPath.toString(), warnings);
-      header = parsed.header();
-      records.clear();
-      recordsByBase.clear();
-      parsed.records().forEach(this::addRecord);
-      viewStale = true;
-      consumed = parsed.consumed();
-      int lf = indexOf(data, (byte) '\n');
-      headerLine = new String(data, 0, lf + 1, StandardCharsets.UTF_8);
-      nextLineNumber = 1 + countLines(data, consumed);
-    }
-    uidlistKey = key;
-    uidlistSize = length;
-    uidlistMtime = mtime;
-  }
-
-  /**
-   * The bytes after what was consumed, if the file still starts with the header line we parsed (it only
-   * grew by appends); null when it was rewritten in place and must be read whole. Reading only the tail
-   * keeps a commit's cost independent of the folder's size.
-   */
-  private byte[] appendedTail() {
-    try (FileChannel ch = FileChannel.open(uidlistPath, StandardOpenOption.READ)) {
-      byte[] head = headerLine.getBytes(StandardCharsets.UTF_8);
-      if (ch.size() < consumed || !Arrays.equals(readAt(ch, 0, head.length), head)) {
-        return null;
-      }
-      return readAt(ch, consumed, (int) Math.min(Integer.MAX_VALUE - 8, ch.size() - consumed));
-    } catch (NoSuchFileException e) {
-      return null; // replaced meanwhile: the whole read below reports it
-    } catch (IOException e) {
-      throw io("cannot read " + uidlistPath, e);
-    }
-  }
-
-  /** Up to {@code length} bytes at {@code position}; fewer when the file ends sooner. */
-  private static byte[] readAt(FileChannel ch, long position, int length) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, position + buf.position());
-      if (n < 0) {
-        break;
-      }
-    }
-    return buf.position() == length ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
-  }
-
-  /** Dovecot: a file named by two records keeps the later UID ("Duplicate file entry"). */
-  private void addRecord(UidlistRecord r) {
-    UidlistRecord before = recordsByBase.put(r.baseName(), r);
-    if (before != null) {
-      warnings.accept(uidlistPath + ": duplicate file entry " + r.baseName() + " (UIDs " + before.uid() + " and "
-          + r.uid() + "); the later UID wins");
-      records.remove(before);
-      viewStale = true;
-    }
-    records.add(r);
-  }
-
-  private void scanDirectories(boolean force) {
-    long cur = mtime(dir.resolve("cur"));
-    long neu = mtime(dir.resolve("new"));
-    long now = System.currentTimeMillis();
-    boolean changed = cur != curMtime || neu != newMtime;
-    boolean recheck = dirty && now - lastListing >= DIRTY_RELIST_MILLIS;
-    if (!force && !changed && !recheck && now - lastListing < FULL_SCAN_EVERY_MILLIS) {
-      return;
-    }
-    directoryListings++;
-    Map<String, String> listed = new HashMap<>(files.size() * 2 + 16);
-    list("cur", listed);
-    list("new", listed);
-    // A change in the same clock tick as our listing would leave the mtime as it is: stay dirty a while.
-    curMtime = cur;
-    newMtime = neu;
-    dirty = now - cur < DIRTY_WINDOW_MILLIS || now - neu < DIRTY_WINDOW_MILLIS;
-    lastListing = now;
-    if (!listed.equals(files)) {
-      files = listed;
-      viewStale = true;
-    }
-  }
-
-  private void list(String sub, Map<String, String> into) {
-    Path d = dir.resolve(sub);
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
-      for (Path p : entries) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue; // Dovecot skips dot files in cur/ and new/
-        }
-        if (unusableName(d, name)) {
-          continue;
-        }
-        String base = MaildirFilename.baseName(name);
-        UidlistRecord recorded = recordsByBase.get(base);
-        // The record's string as the key when there is one: one copy of each base name in memory, not two.
-        into.put(recorded != null ? recorded.baseName() : base, sub + "/" + name);
-      }
-    } catch (NoSuchFileException e) {
-      // a missing new/ is harmless; a missing cur/ is repaired when the folder is opened
-    } catch (IOException e) {
-      throw io("cannot list " + d, e);
-    }
-  }
-
-  /**
-   * A file whose name cannot be a dovecot-uidlist record (a line feed would split the record and make the whole file
-   * unreadable; Dovecot ignores such a file too) or is not UTF-8 (Java cannot open it by the name it lists). Told once
-   * per name.
-   */
-  private boolean unusableName(Path d, String name) {
-    String why;
-    if (name.indexOf('\n') >= 0) {
-      why = "has a line feed, which dovecot-uidlist cannot hold";
-    } else if (name.indexOf('\uFFFD') >= 0 && !nameable(d, name)) {
-      why = "is not UTF-8 (or not in the JVM's file name encoding: run Dovetail with a UTF-8 locale, LANG=C.UTF-8)";
-    } else {
-      return false;
-    }
-    if (ignoredNames.add(d.getFileName() + "/" + name)) {
-      warnings.accept(d + ": ignoring a file whose name " + why + ": " + name.replace("\n", "\\n")
-          + " (rename it, then it is taken as a new message)");
-    }
-    return true;
-  }
-
-  /** Whether the file listed as {@code name} can be opened by that name (a name Java decoded with a replacement). */
-  private static boolean nameable(Path d, String name) {
-    try {
-      return Files.exists(d.resolve(name), LinkOption.NOFOLLOW_LINKS);
-    } catch (InvalidPathException e) {
-      return false; // the JVM's file name encoding (LANG unset or C) cannot even encode the name back
-    }
-  }
-
-  /** Rereads dovecot-keywords if it may have changed; a real change makes the view stale. */
-  private void readKeywords() {
-    long m = mtime(dir.resolve(MaildirKeywords.FILE));
-    boolean stillMissing = m == -1 && keywordsMtime == -1;
-    if (keywords != null && m == keywordsMtime && (stillMissing || System.currentTimeMillis() - m > DIRTY_WINDOW_MILLIS)) {
-      return; // unchanged, or still absent: no reread and no rebuild of the view
-    }
-    MaildirKeywords read = MaildirKeywords.read(dir);
-    keywordsMtime = m;
-    // A recent file is reread each time (its mtime may hide a change), but only a change rebuilds the view.
-    if (!read.sameAs(keywordsAsRead)) {
-      viewStale = true;
-      keywordsChanged = true;
-    }
-    keywordsAsRead = read.copy();
-    keywords = read;
-  }
-
-  /** Rebuilds the view when anything but appends changed; otherwise adds the appended records and files. */
-  private void updateView() {
-    if (viewStale) {
-      rebuildView();
-      return;
-    }
-    for (int i = viewRecords; i < records.size(); i++) {
-      addToView(records.get(i));
-    }
-    viewRecords = records.size();
-    for (String base : filesAdded) {
-      UidlistRecord r = recordsByBase.get(base);
-      if (r != null) {
-        addToView(r);
-      }
-    }
-    filesAdded.clear();
-  }
-
-  private void addToView(UidlistRecord r) {
-    String rel = files.get(r.baseName());
-    if (rel == null) {
-      return;
-    }
-    Entry old = view.get(r.uid());
-    if (old != null && old.record().equals(r) && old.relativePath().equals(rel)) {
-      return;
-    }
-    StoredMessage m = toMessage(r, rel);
-    if (m != null) {
-      view.put(r.uid(), new Entry(r, rel, m));
-      messages = null;
-      entriesBuilt++;
-    }
-  }
-
-  private void rebuildView() {
-    TreeMap<Long, Entry> next = new TreeMap<>();
-    for (UidlistRecord r : records) {
-      String rel = files.get(r.baseName());
-      if (rel == null) {
-        continue;
-      }
-      Entry old = keywordsChanged ? null : view.get(r.uid());
-      if (old != null && old.record().equals(r) && old.relativePath().equals(rel)) {
-        next.put(r.uid(), old);
-        continue;
-      }
-      StoredMessage m = toMessage(r, rel);
-      if (m != null) {
-        next.put(r.uid(), new Entry(r, rel, m));
-        entriesBuilt++;
-      }
-    }
-    view = next;
-    messages = null;
-    fullRebuilds++;
-    keywordsChanged = false;
-    viewRecords = records.size();
-    filesAdded.clear();
-    viewStale = false;
+    return listing.curMtime();
   }
 
   /** The message of a record whose file is at {@code rel} ("cur/…"); null when that file is gone. */
   StoredMessage toMessage(UidlistRecord r, String rel) {
-    String fileName = rel.substring(rel.indexOf('/') + 1);
-    String letters = MaildirFilename.flagLetters(fileName);
-    Set<SystemFlag> system = EnumSet.noneOf(SystemFlag.class);
-    for (char c : letters.toCharArray()) {
-      SystemFlag f = SystemFlag.ofLetter(c);
-      if (f != null) {
-        system.add(f);
-      }
-    }
-    Flags flags = Flags.of(system, keywords.namesOf(letters));
-    Instant date = dates.get(r.baseName());
-    long size = MaildirFilename.sizeField(r.baseName(), 'S');
-    if (size < 0) {
-      size = parseLong(r.extension('S'));
-    }
-    Path file = null; // resolved only when the file must be read: our own saves need neither stat nor read
-    try {
-      if (date == null || size < 0) {
-        file = dir.resolve(rel);
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        date = Instant.ofEpochSecond(a.lastModifiedTime().toMillis() / 1000);
-        dates.put(r.baseName(), date);
-        if (size < 0) {
-          size = a.size();
-        }
-      }
-    } catch (NoSuchFileException e) {
-      return null; // renamed or expunged since the listing: the next refresh sees it
-    } catch (IOException e) {
-      throw io("cannot stat " + file, e);
-    }
-    long vsize = MaildirFilename.sizeField(r.baseName(), 'W');
-    if (vsize < 0) {
-      vsize = parseLong(r.extension('W'));
-    }
-    if (vsize < 0) {
-      Path path = file != null ? file : dir.resolve(rel);
-      vsize = virtualSizes.computeIfAbsent(r.baseName(), b -> countVirtualSize(path));
-    }
-    String guid = r.extension('G');
-    return new StoredMessage(r.uid(), flags, date, size, vsize, r.extension('P'), Math.max(0, parseLong(r.extension('O'))),
-        guid == null || guid.isEmpty() ? r.baseName() : guid, r.baseName());
+    return view.toMessage(r, rel);
   }
 
   /** The virtual size (CRLF line ends) of the file at {@code rel} ("new/…"): its W= field, else counted; -1 when gone. */
   long virtualSizeOf(String rel) {
-    String base = MaildirFilename.baseName(rel.substring(rel.indexOf('/') + 1));
-    long vsize = MaildirFilename.sizeField(base, 'W');
-    if (vsize >= 0) {
-      return vsize;
-    }
-    try {
-      return virtualSizes.computeIfAbsent(base, b -> countVirtualSize(dir.resolve(rel)));
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof NoSuchFileException) {
-        return -1; // moved or expunged since the listing
-      }
-      throw e;
-    }
+    return view.virtualSizeOf(rel);
   }
 
-  private static long countVirtualSize(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      SizeCounter counter = new SizeCounter();
-      byte[] buf = new byte[65536];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        counter.update(buf, 0, n);
-      }
-      return counter.virtualSize();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static long parseLong(String s) {
-    if (s == null || s.isEmpty()) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static long mtime(Path p) {
+  /** A file's mtime in milliseconds, or -1 when it does not exist. */
+  static long mtime(Path p) {
     try {
       return Files.getLastModifiedTime(p).toMillis();
     } catch (NoSuchFileException e) {
@@ -774,42 +230,6 @@ final class MaildirSync {
     } catch (IOException e) {
       throw io("cannot stat " + p, e);
     }
-  }
-
-  private static byte[] readAll(Path p) {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, ch.size() + 4096));
-      while (ch.read(buf) > 0) {
-        if (!buf.hasRemaining()) {
-          ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2);
-          buf.flip();
-          bigger.put(buf);
-          buf = bigger;
-        }
-      }
-      return java.util.Arrays.copyOf(buf.array(), buf.position());
-    } catch (IOException e) {
-      throw io("cannot read " + p, e);
-    }
-  }
-
-  private static int countLines(byte[] data, int upTo) {
-    int n = 0;
-    for (int i = 0; i < upTo; i++) {
-      if (data[i] == '\n') {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static int indexOf(byte[] data, byte b) {
-    for (int i = 0; i < data.length; i++) {
-      if (data[i] == b) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** An I/O failure as the store's error; one without a message (ClosedByInterruptException) by its kind. */
