@@ -400,6 +400,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
     sessions.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
   }
 
+  /** The users with a session now (the sweeper takes them first; admin and tests). */
+  public Set<String> loggedInUsers() {
+    return Set.copyOf(sessions.keySet());
+  }
+
   @Override
   public CompletableFuture<UserResult> migrateUser(String user, List<String> folders) {
     MailLocation.checkUserName(user); // before it becomes known: a bad name would break every later status

@@ -67,7 +67,10 @@ public interface Migrations {
    */
   void loggedIn(String user, Optional<String> password);
 
-  /** The user's last session ended. */
+  /**
+   * One session of the user ended: called once for each {@link #loggedIn}, so that the user counts as logged in
+   * (first for the sweeper) only while a session lasts.
+   */
   void loggedOut(String user);
 
   /**
