@@ -62,8 +62,9 @@ public interface Migrations {
       throws MigrationUnavailableException;
 
   /**
-   * The user logged in to Dovetail. The password, if given, may serve this user's migrations while the
-   * process lives (never written anywhere); the user becomes known to the sweeper and goes first.
+   * The user logged in to Dovetail. The password, if given and without a master user, serves this user's
+   * migrations while the user has a session and a bounded while after (never written anywhere); the user becomes
+   * known to the sweeper and goes first while logged in.
    */
   void loggedIn(String user, Optional<String> password);
 
