@@ -1,5 +1,6 @@
 package dovetail.migrator.service;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.ConnectionLimiter;
@@ -62,24 +63,32 @@ public final class MigrationService implements Migrations, AutoCloseable {
    * @param rescanPeriod how long the sweeper waits between rounds (admin commands shorten it)
    * @param closeWait how long {@link #close} waits for running migrations to stop
    * @param observer receives the events of every migration (metrics, logs, tests)
+   * @param passwordTicker measures how long a user's password is kept after the user's last session ({@link
+   *     LegacyLogins}; tests move it by hand)
    */
-  public record Options(Duration rescanPeriod, Duration closeWait, MigrationListener observer) {
+  public record Options(Duration rescanPeriod, Duration closeWait, MigrationListener observer, Ticker passwordTicker) {
     public Options {
       Objects.requireNonNull(rescanPeriod, "rescanPeriod");
       Objects.requireNonNull(closeWait, "closeWait");
       Objects.requireNonNull(observer, "observer");
+      Objects.requireNonNull(passwordTicker, "passwordTicker");
     }
 
     public static Options defaults() {
-      return new Options(Duration.ofMinutes(10), Duration.ofSeconds(30), MigrationListener.NONE);
+      return new Options(Duration.ofMinutes(10), Duration.ofSeconds(30), MigrationListener.NONE,
+          Ticker.systemTicker());
     }
 
     public Options withRescanPeriod(Duration value) {
-      return new Options(value, closeWait, observer);
+      return new Options(value, closeWait, observer, passwordTicker);
     }
 
     public Options withObserver(MigrationListener value) {
-      return new Options(rescanPeriod, closeWait, value);
+      return new Options(rescanPeriod, closeWait, value, passwordTicker);
+    }
+
+    public Options withPasswordTicker(Ticker value) {
+      return new Options(rescanPeriod, closeWait, observer, value);
     }
   }
 
@@ -122,7 +131,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     this.limiter = limiter;
     this.clock = clock;
     this.options = options;
-    this.logins = new LegacyLogins(settings);
+    this.logins = new LegacyLogins(settings, options.passwordTicker());
     this.known = new KnownUsers(settings.sweeper().usersFile(), location);
     this.loginCheck = new LegacyLoginCheck(settings, limiter, logins, known::all, lookups::readableSkeleton);
     this.sweeperRate = RateLimiter.perSecond(settings.sweeper().rate());
@@ -387,17 +396,31 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------- users
 
+  /** The session count and the password held for it change together (one user's at a time: the map's lock). */
   @Override
   public void loggedIn(String user, Optional<String> password) {
-    password.ifPresent(p -> logins.remember(user, p));
-    sessions.merge(user, 1, Integer::sum);
+    sessions.compute(user, (u, n) -> {
+      password.ifPresent(p -> logins.remember(u, p));
+      return n == null ? 1 : n + 1;
+    });
     known.add(user);
     sweeper.offer(user);
   }
 
   @Override
   public void loggedOut(String user) {
-    sessions.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+    sessions.computeIfPresent(user, (u, n) -> {
+      if (n > 1) {
+        return n - 1;
+      }
+      logins.sessionsEnded(u);
+      return null;
+    });
+  }
+
+  /** The users with a session now (the sweeper takes them first; admin and tests). */
+  public Set<String> loggedInUsers() {
+    return Set.copyOf(sessions.keySet());
   }
 
   @Override
@@ -445,7 +468,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     String abortedAt = null; // the folder whose migration could not run
     long messages = 0;
     long bytes = 0;
-    try {
+    try (LegacyLogins.Hold password = logins.hold(user)) { // each folder's run asks for it again
       if (gate != null && !gate.awaitTurn()) {
         throw new MigrationUnavailableException("the sweeper stopped");
       }

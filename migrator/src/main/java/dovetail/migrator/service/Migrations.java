@@ -62,12 +62,16 @@ public interface Migrations {
       throws MigrationUnavailableException;
 
   /**
-   * The user logged in to Dovetail. The password, if given, may serve this user's migrations while the
-   * process lives (never written anywhere); the user becomes known to the sweeper and goes first.
+   * The user logged in to Dovetail. The password, if given and without a master user, serves this user's
+   * migrations while the user has a session and a bounded while after (never written anywhere); the user becomes
+   * known to the sweeper and goes first while logged in.
    */
   void loggedIn(String user, Optional<String> password);
 
-  /** The user's last session ended. */
+  /**
+   * One session of the user ended: called once for each {@link #loggedIn}, so that the user counts as logged in
+   * (first for the sweeper) only while a session lasts.
+   */
   void loggedOut(String user);
 
   /**

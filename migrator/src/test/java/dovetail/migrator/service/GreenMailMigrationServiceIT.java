@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -219,6 +220,35 @@ class GreenMailMigrationServiceIT {
       assertTrue(reason != null && reason.contains("migrated from legacy 'Old'"), service.status(user).toString());
       assertEquals("Old", store.open("New").dovetailState().get("legacy.name"), "the renamed folder is untouched");
       assertFalse(service.status(user).complete());
+    }
+  }
+
+  /**
+   * Without a master user the password a login brought serves the user's migrations (on access and the sweeper's)
+   * while the user has a session, and for a bounded while after the last one ended; then the user must log in again
+   * (walk-through 14, L3).
+   */
+  @Test
+  void aLoginsPasswordServesMigrationsUntilABoundedWhileAfterTheLastSessionEnded(@TempDir Path tmp) throws Exception {
+    legacyUser("kim", "Work", "Old");
+    Settings settings = settings(tmp);
+    AtomicLong nanos = new AtomicLong();
+    try (MigrationService service = MigrationService.create(settings, user -> Backup.store(settings, user),
+        new ConnectionLimiter(10), Clock.systemUTC(), MigrationService.Options.defaults()
+            .withPasswordTicker(nanos::get))) {
+      service.loggedIn("kim", Optional.of(PASSWORD));
+      service.loggedIn("kim", Optional.of(PASSWORD));
+      service.loggedOut("kim");
+      nanos.addAndGet(java.time.Duration.ofDays(1).toNanos());
+      service.ensureSkeleton("kim"); // one session is left: its password serves however long it lasts
+      service.loggedOut("kim");
+      nanos.addAndGet(LegacyLogins.KEPT_AFTER_SESSIONS.minusSeconds(1).toNanos());
+      assertEquals(FolderResult.Outcome.COMPLETE,
+          service.ensureFolder("kim", "Work", MigrationListener.NONE).outcome(), "within the bound");
+      nanos.addAndGet(java.time.Duration.ofSeconds(2).toNanos());
+      MigrationUnavailableException e = assertThrows(MigrationUnavailableException.class,
+          () -> service.ensureFolder("kim", "Old", MigrationListener.NONE));
+      assertTrue(e.getMessage().contains("must log in"), e.getMessage());
     }
   }
 

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.conf.ConfigLoader;
 import dovetail.conf.Settings;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LegacyLoginsTest {
@@ -46,5 +48,66 @@ class LegacyLoginsTest {
     LegacyLogins logins = new LegacyLogins(settings("imapc_master_user = admin", "imapc_password = x"));
     MigrationUnavailableException e = assertThrows(MigrationUnavailableException.class, () -> logins.forUser("alice"));
     assertTrue(e.getMessage().contains("imapc_host"), e.getMessage());
+  }
+
+  /** A master user serves every migration: the users' passwords are never used, so never held (walk-through 14, L3). */
+  @Test
+  void withAMasterUserNoPasswordIsHeld() {
+    LegacyLogins logins = new LegacyLogins(settings("imapc_host = legacy.example.com", "imapc_master_user = admin",
+        "imapc_password = master-secret"));
+    logins.remember("alice", "alice-pw");
+    assertFalse(logins.holdsPassword("alice"));
+  }
+
+  /**
+   * Without a master user the password is held while the user has a session, however long, then for a bounded while
+   * after the last session ended, and then forgotten (walk-through 14, L3).
+   */
+  @Test
+  void withoutAMasterUserThePasswordIsForgottenABoundedWhileAfterTheSessionsEnded() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    LegacyLogins logins = new LegacyLogins(settings("imapc_host = legacy.example.com"), nanos::get);
+    logins.remember("alice", "alice-pw");
+    nanos.addAndGet(Duration.ofDays(1).toNanos());
+    assertEquals("alice-pw", logins.forUser("alice").imap().password(), "held while the session lasts");
+    logins.sessionsEnded("alice");
+    nanos.addAndGet(LegacyLogins.KEPT_AFTER_SESSIONS.minusSeconds(1).toNanos());
+    assertEquals("alice-pw", logins.forUser("alice").imap().password(), "still held just before the bound");
+    nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+    assertFalse(logins.holdsPassword("alice"));
+    MigrationUnavailableException none = assertThrows(MigrationUnavailableException.class,
+        () -> logins.forUser("alice"));
+    assertTrue(none.getMessage().contains("log in"), none.getMessage());
+  }
+
+  /** A later login with another password (changed on the legacy server) replaces the one held. */
+  @Test
+  void aLaterLoginReplacesThePasswordHeld() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    LegacyLogins logins = new LegacyLogins(settings("imapc_host = legacy.example.com"), nanos::get);
+    logins.remember("alice", "old-pw");
+    logins.sessionsEnded("alice");
+    logins.remember("alice", "new-pw");
+    nanos.addAndGet(LegacyLogins.KEPT_AFTER_SESSIONS.plusSeconds(1).toNanos());
+    assertEquals("new-pw", logins.forUser("alice").imap().password(), "the new login's session still lasts");
+  }
+
+  /** A run over the user's folders keeps the password while it goes on, and the bound counts from its end. */
+  @Test
+  void aRunHoldsThePasswordUntilItEnds() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    LegacyLogins logins = new LegacyLogins(settings("imapc_host = legacy.example.com"), nanos::get);
+    logins.remember("alice", "alice-pw");
+    try (LegacyLogins.Hold run = logins.hold("alice")) {
+      logins.sessionsEnded("alice");
+      nanos.addAndGet(Duration.ofDays(1).toNanos());
+      assertEquals("alice-pw", logins.forUser("alice").imap().password(), "held while the run goes on");
+    }
+    nanos.addAndGet(LegacyLogins.KEPT_AFTER_SESSIONS.minusSeconds(1).toNanos());
+    assertTrue(logins.holdsPassword("alice"));
+    nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+    assertFalse(logins.holdsPassword("alice"));
+    logins.hold("bob").close(); // nothing held: nothing to keep
+    assertFalse(logins.holdsPassword("bob"));
   }
 }

@@ -11,4 +11,11 @@ public interface LoginListener {
   LoginListener NONE = (user, password) -> { };
 
   void loggedIn(String user, String password);
+
+  /**
+   * The session of a login this listener heard of has ended (logout, a dropped connection, a timeout, or a login
+   * whose session could not be set up): once per {@link #loggedIn}, on the thread that saw the end.
+   */
+  default void loggedOut(String user) {
+  }
 }

@@ -42,10 +42,13 @@ final class MasterLoginSessions implements SessionProvider {
   private final MasterLoginName names;
   private final FailedLogins failed;
   private final ClientCheckLimit limit;
+  private final SuccessfulLogins succeeded;
 
+  /** @param succeeded what told the {@link LoginListener} of a user's login, to tell it of the session's end */
   MasterLoginSessions(SessionProvider james, UserPassdb users, MasterPasswords masters, MasterLoginName names,
-      FailedLogins failed) {
+      FailedLogins failed, SuccessfulLogins succeeded) {
     this.james = james;
+    this.succeeded = succeeded;
     this.users = users;
     this.masters = masters;
     this.names = names;
@@ -154,13 +157,28 @@ final class MasterLoginSessions implements SessionProvider {
     };
   }
 
-  /** The user's own password, asked of the users' passdb; James then opens the session, asking nothing more. */
+  /**
+   * The user's own password, asked of the users' passdb; James then opens the session, asking nothing more. The
+   * passdb told the {@link LoginListener} of the login: the session carries its end ({@link LoginSessionEnd}).
+   */
   private MailboxSession asUser(Username user, String password) throws MailboxException {
     return switch (users.verify(user.asString(), password == null ? "" : password)) {
-      case ACCEPTED -> james.authenticate(user).withoutDelegation();
+      case ACCEPTED -> heardSession(user);
       case REFUSED -> throw new BadCredentialsException();
       case UNAVAILABLE -> throw new PassdbUnavailableException();
     };
+  }
+
+  private MailboxSession heardSession(Username user) throws MailboxException {
+    MailboxSession session;
+    try {
+      session = james.authenticate(user).withoutDelegation();
+    } catch (MailboxException | RuntimeException e) {
+      succeeded.ended(user.asString()); // no session: the login ends here
+      throw e;
+    }
+    LoginSessionEnd.attach(session, () -> succeeded.ended(user.asString()));
+    return session;
   }
 
   private MailboxSession asMaster(String master, String password, String user) throws MailboxException {

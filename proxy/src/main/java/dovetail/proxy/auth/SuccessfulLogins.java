@@ -3,7 +3,10 @@ package dovetail.proxy.auth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every accepted login of a user (with the user's own password) gets: a log line and the {@link LoginListener}. */
+/**
+ * What every accepted login of a user (with the user's own password) gets: a log line and the {@link LoginListener},
+ * which then hears of the end of its session too.
+ */
 final class SuccessfulLogins {
   private static final Logger LOG = LoggerFactory.getLogger(SuccessfulLogins.class);
 
@@ -26,6 +29,15 @@ final class SuccessfulLogins {
       LOG.warn("the login listener failed for user {} ({}); the login stands", user, e.getClass().getName());
     }
     return true;
+  }
+
+  /** The session of a login {@link #accept} reported has ended ({@link LoginSessionEnd}). */
+  void ended(String user) {
+    try {
+      listener.loggedOut(user);
+    } catch (RuntimeException e) {
+      LOG.warn("the login listener failed at the session end of user {}: {}", user, e.toString());
+    }
   }
 
   /** As {@link #accept}, for a passdb's {@link UserPassdb#verify}. */

@@ -103,6 +103,7 @@ public final class DovetailImapServer extends IMAPServer {
         connections.add(pipeline.channel());
       }
       pipeline.addAfter(NettyConstants.TIMEOUT_HANDLER, LoginTimeout.NAME, new LoginTimeout(loginTimeout));
+      pipeline.addBefore(NettyConstants.CORE_HANDLER, LoginEndOnClose.NAME, LoginEndOnClose.INSTANCE);
     });
   }
 }

@@ -2,6 +2,7 @@ package dovetail.proxy.pop3;
 
 import dovetail.migrator.source.ForwardedClient;
 import dovetail.proxy.auth.LoginClient;
+import dovetail.proxy.auth.LoginSessionEnd;
 import dovetail.proxy.auth.MasterLoginName;
 import dovetail.proxy.auth.PassdbUnavailableException;
 import dovetail.proxy.imap.PlaintextAuthRule;
@@ -95,11 +96,14 @@ final class PassCommand implements CommandHandler<POP3Session> {
       drop = inboxes.open(user);
       session.setAttachment(POP3Session.UID_LIST, drop.getMessages(), State.Transaction);
     } catch (InboxAccess.Unavailable e) {
+      LoginSessionEnd.end(mailboxSession); // no session came of this login
       return Pop3Replies.temporaryFailure(e.getMessage());
     } catch (IOException e) {
+      LoginSessionEnd.end(mailboxSession);
       LOG.error("POP3: INBOX of {} cannot be listed: {}", user, e.getMessage());
       return Pop3Replies.temporaryFailure("INBOX cannot be listed now");
     }
+    session.setAttachment(LoginEndOnDisconnect.LOGIN, mailboxSession, State.Connection);
     session.setUsername(mailboxSession.getUser());
     session.setUserMailbox(drop);
     session.setAttachment(POP3Session.DELETED_UID_LIST, new ArrayList<>(), State.Transaction);

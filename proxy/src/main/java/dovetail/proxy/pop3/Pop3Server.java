@@ -116,6 +116,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
         new RsetCommand(metrics),
         new NoopCmdHandler(metrics),
         new QuitCommand(metrics),
+        new LoginEndOnDisconnect(), // first: a handler that throws would stop the ones after it
         new SeenOnDisconnect(),
         new UnknownCmdHandler()));
     chain.wireExtensibleHandlers();

@@ -118,7 +118,17 @@ public final class DovetailServer implements AutoCloseable {
         LOG.info("no legacy server (imapc_host): serving the store only, without migrations or admin socket");
       }
       Optional<MigrationService> service = migrations;
-      LoginListener onLogin = (user, password) -> service.ifPresent(m -> m.loggedIn(user, Optional.of(password)));
+      LoginListener onLogin = new LoginListener() {
+        @Override
+        public void loggedIn(String user, String password) {
+          service.ifPresent(m -> m.loggedIn(user, Optional.of(password)));
+        }
+
+        @Override
+        public void loggedOut(String user) {
+          service.ifPresent(m -> m.loggedOut(user));
+        }
+      };
       Authentication authentication;
       try {
         authentication = Authentication.create(settings, onLogin);

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Authentication#create}: the listener hears every login of a user with the user's own password (legacy and
- * passwd-file), never a refused one and never a master user's; a listener that throws does not fail the login.
+ * passwd-file), never a refused one and never a master user's, and the end of each such login's session once; a
+ * listener that throws does not fail the login.
  */
 class LoginListenerIT {
   @TempDir Path dir;
@@ -75,6 +76,31 @@ class LoginListenerIT {
     assertThrows(BadCredentialsException.class,
         () -> auth.sessionProvider().authenticate(Username.of("bob"), "nope").withoutDelegation());
     assertEquals(List.of("bob:bob-pw"), heard);
+  }
+
+  @Test
+  void theEndOfASessionIsHeardOncePerLoginHeardAndNeverForAMasterLogin() throws Exception {
+    List<String> ended = new CopyOnWriteArrayList<>();
+    Authentication auth = Authentication.create(settings("passwd-file:" + dir.resolve("passwd")), new LoginListener() {
+      @Override
+      public void loggedIn(String user, String password) {
+        heard.add(user);
+      }
+
+      @Override
+      public void loggedOut(String user) {
+        ended.add(user);
+      }
+    });
+    MailboxSession own = auth.sessionProvider().authenticate(Username.of("bob"), "bob-pw").withoutDelegation();
+    MailboxSession viaMaster = auth.sessionProvider().authenticate(Username.of("bob*admin"), "admin-pw")
+        .withoutDelegation();
+    LoginSessionEnd.end(viaMaster);
+    assertEquals(List.of(), ended, "a master login was not heard of");
+    LoginSessionEnd.end(own);
+    LoginSessionEnd.end(own); // LOGOUT, then the connection's close
+    assertEquals(List.of("bob"), heard);
+    assertEquals(List.of("bob"), ended);
   }
 
   @Test

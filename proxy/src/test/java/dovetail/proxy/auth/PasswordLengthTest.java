@@ -37,11 +37,11 @@ class PasswordLengthTest {
     Files.writeString(masters, "admin:" + PasswordSchemesTest.SHA512 + "::::::\n");
     FailedLogins failed = new FailedLogins(Duration.ZERO);
     MasterPasswords masterPasswords = MasterPasswords.of(Optional.of(masters), failed);
-    PasswdFileAuthenticator passdb = new PasswdFileAuthenticator(new PasswdFile(users), failed,
-        new SuccessfulLogins(LoginListener.NONE));
+    SuccessfulLogins succeeded = new SuccessfulLogins(LoginListener.NONE);
+    PasswdFileAuthenticator passdb = new PasswdFileAuthenticator(new PasswdFile(users), failed, succeeded);
     sessions = new MasterLoginSessions(new SessionProviderImpl(passdb,
         new MasterUserAuthorizator(masterPasswords, name -> true)), passdb, masterPasswords, new MasterLoginName("*"),
-        failed);
+        failed, succeeded);
   }
 
   @Test
