@@ -8,8 +8,8 @@ import java.util.function.IntConsumer;
  * {@code serve}: a thread that dies of OutOfMemoryError ends the process (exit 70, EX_SOFTWARE), so that a supervisor
  * starts it again. Without it the threads that ran out died one by one and the process stayed, holding its ports and
  * answering no one, and did not stop on SIGTERM (walk-through 14, L1). Nothing is allocated on the way out; shutdown
- * hooks are not run (they could wait for memory too). {@code -XX:+ExitOnOutOfMemoryError} does this for every thread,
- * also where a library catches the error.
+ * hooks are not run (they could wait for memory too). An error that Netty or Reactor catches never reaches this handler
+ * (the command that ran out fails, the server goes on); {@code -XX:+ExitOnOutOfMemoryError} exits on those too.
  */
 public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
   public static final int EXIT_CODE = 70;
