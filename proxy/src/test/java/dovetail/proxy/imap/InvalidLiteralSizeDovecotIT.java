@@ -3,8 +3,6 @@ package dovetail.proxy.imap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.server.TestDovetail;
-import dovetail.store.dovecot.DovecotServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -19,23 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InvalidLiteralSizeDovecotIT {
   @TempDir static Path dir;
-  private static DovecotServer dovecot;
-  private static TestDovetail dovetail;
+  private static DovecotTwin twin;
 
   @BeforeAll
   static void start() throws Exception {
-    DovecotServer.assumeInstalled();
-    dovecot = DovecotServer.builder(dir.resolve("dovecot")).user("alice", "secret").autoCreateSpecialUse(false).start();
-    dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("alice", "{PLAIN}secret").start();
+    twin = DovecotTwin.start(dir, store -> { });
   }
 
   @AfterAll
-  static void stop() {
-    if (dovetail != null) {
-      dovetail.close();
-    }
-    if (dovecot != null) {
-      dovecot.close();
+  static void stop() throws Exception {
+    if (twin != null) {
+      twin.close();
     }
   }
 
@@ -44,9 +36,9 @@ class InvalidLiteralSizeDovecotIT {
 
   @Test
   void aLiteralSizeThatIsNoNumberIsAnsweredBadInvalidLiteralSize() throws Exception {
-    for (int port : new int[] {dovecot.imapPort(), dovetail.imapPort()}) {
-      try (RawImap imap = RawImap.connect(port)) {
-        imap.command("LOGIN alice secret");
+    for (DovecotTwin.Server server : List.of(twin.dovecot(), twin.dovetail())) {
+      String port = server.name();
+      try (RawImap imap = server.login()) {
         for (String command : COMMANDS) {
           String tagged = RawImap.last(imap.command(command));
           String answer = tagged.substring(tagged.indexOf(' ') + 1).replaceFirst(" \\([0-9.+ ]+ secs\\)\\.$", "");
