@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import org.apache.james.events.EventBus;
 import org.apache.james.imap.api.process.ImapSession;
 import org.apache.james.imap.api.process.SelectedMailbox;
+import reactor.core.publisher.Mono;
 
 /**
  * The session as James's processors see it, so that a selected folder is a {@link FolderView}: when SELECT or
@@ -33,6 +34,14 @@ final class FolderViewSession extends SessionOverlay {
 
   @Override
   Object overlay(Method method, Object[] args) {
+    if (method.getName().equals("deselect") && (args == null || args.length == 0)) {
+      // James 3.8.1's NettyImapSession.deselect() forgets the selected folder before it closes it, so UNSELECT and
+      // CLOSE never closed it: the view stayed registered for the folder's events for the life of the process, with
+      // its UID list (walk-through 14, L2). Closing it twice is harmless (a later James may close it itself).
+      SelectedMailbox selected = target.getSelected();
+      Mono<Void> james = target.deselect();
+      return selected == null ? james : james.then(selected.deselect());
+    }
     if (method.getName().equals("selected") && args != null && args.length == 1
         && args[0] instanceof SelectedMailbox james && !(james instanceof FolderView)) {
       FolderView view = new FolderView(james, target.getMailboxSession(), eventBus, recentClaims,

@@ -2,6 +2,8 @@ package dovetail.proxy.mailbox;
 
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.james.events.Event;
 import org.apache.james.events.EventBus;
 import org.apache.james.events.EventBusName;
@@ -31,6 +33,7 @@ final class GuardedEventBus implements EventBus {
 
   private final InVMEventBus bus;
   private final Object keyListeners = new Object();
+  private final AtomicInteger registered = new AtomicInteger();
 
   GuardedEventBus(InVMEventBus bus) {
     this.bus = bus;
@@ -40,17 +43,27 @@ final class GuardedEventBus implements EventBus {
   public Mono<Registration> register(EventListener.ReactiveEventListener listener, RegistrationKey key) {
     // InVMEventBus adds the listener in register() itself, not on subscription.
     synchronized (keyListeners) {
+      registered.incrementAndGet();
       return bus.register(listener, key).map(this::unregisteringUnderLock);
     }
   }
 
   private Registration unregisteringUnderLock(Registration registration) {
+    AtomicBoolean once = new AtomicBoolean();
     // InVMEventBus removes the listener when its Mono is subscribed to, on the subscribing thread.
     return () -> Mono.fromRunnable(() -> {
       synchronized (keyListeners) {
         Mono.from(registration.unregister()).subscribe();
+        if (once.compareAndSet(false, true)) {
+          registered.decrementAndGet();
+        }
       }
     });
+  }
+
+  /** Listeners registered for a folder's events now: one per folder selected in a session. */
+  int keyRegistrations() {
+    return registered.get();
   }
 
   @Override

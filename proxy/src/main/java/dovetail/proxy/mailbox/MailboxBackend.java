@@ -52,7 +52,7 @@ public final class MailboxBackend {
 
   private final RecentClaims recentClaims;
   private final MetricFactory metrics;
-  private final EventBus eventBus;
+  private final GuardedEventBus eventBus;
   private final StoreMapperFactory mappers;
   private final SessionProvider sessions;
   private final DovetailMailboxManager mailboxManager;
@@ -120,6 +120,11 @@ public final class MailboxBackend {
 
   public EventBus eventBus() {
     return eventBus;
+  }
+
+  /** Listeners registered now for folders' events: one per folder selected in a session (a gauge; tests). */
+  public int folderListeners() {
+    return eventBus.keyRegistrations();
   }
 
   public QuotaManager quotaManager() {

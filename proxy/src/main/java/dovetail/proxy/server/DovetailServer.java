@@ -67,10 +67,13 @@ public final class DovetailServer implements AutoCloseable {
   private final Optional<MigrationService> migrations;
   private final Optional<AdminServer> admin;
   private final Optional<LmtpService> lmtp;
+  private final MailboxBackend backend;
 
   private DovetailServer(ScheduledExecutorService scheduler, ImapService imap, Pop3Service pop3,
-      Optional<MigrationService> migrations, Optional<AdminServer> admin, Optional<LmtpService> lmtp) {
+      Optional<MigrationService> migrations, Optional<AdminServer> admin, Optional<LmtpService> lmtp,
+      MailboxBackend backend) {
     this.lmtp = lmtp;
+    this.backend = backend;
     this.scheduler = scheduler;
     this.imap = imap;
     this.pop3 = pop3;
@@ -163,7 +166,7 @@ public final class DovetailServer implements AutoCloseable {
       OpenFilesLimit.warnIfLow();
       // Last: a start that fails on a listener has migrated nothing (walk-through 9, W8).
       migrations.ifPresent(MigrationService::startSweeper);
-      return new DovetailServer(scheduler, imap, pop3, migrations, admin, lmtp);
+      return new DovetailServer(scheduler, imap, pop3, migrations, admin, lmtp, backend);
     } catch (Exception | Error e) {
       admin.ifPresent(AdminServer::close);
       lmtp.ifPresent(LmtpService::close);
@@ -206,6 +209,11 @@ public final class DovetailServer implements AutoCloseable {
   }
 
   /** The LMTP listener, when lmtp_listen is set. */
+  /** Listeners registered now for folders' events: one per folder selected in an IMAP session. */
+  public int folderListeners() {
+    return backend.folderListeners();
+  }
+
   public Optional<LmtpService> lmtp() {
     return lmtp;
   }
