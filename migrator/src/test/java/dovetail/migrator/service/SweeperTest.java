@@ -56,6 +56,35 @@ class SweeperTest {
     }
   }
   /**
+   * The work after a round (a legacy login per complete user for the late-mail checks) runs at most once per period,
+   * however often logins and admin commands start a round (walk-through 14, L3: 12-15 passes an hour).
+   */
+  @Test
+  void roundsThatLoginsStartDoNotRepeatTheWorkAfterARound() throws Exception {
+    List<Integer> afterRounds = new CopyOnWriteArrayList<>();
+    Sweeper.Work work = new Work() {
+      @Override
+      public void afterRound() {
+        afterRounds.add(1);
+      }
+    };
+    ExecutorService workers = Executors.newFixedThreadPool(1);
+    Sweeper sweeper = new Sweeper(true, 1, Duration.ofHours(1), work, workers, user -> false);
+    try {
+      sweeper.start();
+      sweeper.awaitRounds(1);
+      for (int round = 2; round <= 4; round++) {
+        sweeper.wake(); // what a first login or an admin command does between rounds
+        sweeper.awaitRounds(round);
+      }
+      assertEquals(1, afterRounds.size(), "four rounds in far less than the period");
+    } finally {
+      sweeper.close();
+      workers.shutdownNow();
+    }
+  }
+
+  /**
    * A complete user who logs in during a round is not swept again: it cost a LIST of all its legacy folders each time,
    * and "users complete" counted it twice (walk-through 9, W6: 212 complete of 202 users).
    */
