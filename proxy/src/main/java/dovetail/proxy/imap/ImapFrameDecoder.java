@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import dovetail.proxy.server.ClientDisconnects;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import javax.net.ssl.SSLException;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.Tag;
@@ -298,16 +298,11 @@ final class ImapFrameDecoder extends ByteToMessageDecoder implements LineHandler
     super.channelInactive(ctx);
   }
 
-  /**
-   * A connection the client reset (or whose network went) is a normal end of the session, as Dovecot logs it: one
-   * line, not James's WARN with a stack trace. Other failures go on to James's handler.
-   */
+  /** A client that went away: {@link ClientDisconnects}. Other failures go on to James's handler. */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-    if (cause instanceof IOException && !(cause instanceof SSLException)) {
-      LOG.info("disconnected: {} (client {})", cause.getMessage(), ctx.channel().remoteAddress());
+    if (ClientDisconnects.handled(LOG, ctx, cause)) {
       closing = true;
-      ctx.close();
       return;
     }
     super.exceptionCaught(ctx, cause);

@@ -1,5 +1,6 @@
 package dovetail.proxy.lmtp;
 
+import dovetail.proxy.server.ClientDisconnects;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,6 +12,8 @@ import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.netty.NettyProtocolTransport;
 import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * James's connection handler (commands, hooks, per-recipient replies), run on the session's own executor, with three
@@ -19,6 +22,7 @@ import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
  * fails on anything else).
  */
 final class SessionHandler extends BasicChannelInboundHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
   /** Set on sessions that came in over the Unix socket: they have no client IP (Dovecot omits it from Received). */
   static final ProtocolSession.AttachmentKey<Boolean> UNIX_SOCKET =
       ProtocolSession.AttachmentKey.of("dovetail-lmtp-unix", Boolean.class);
@@ -29,6 +33,14 @@ final class SessionHandler extends BasicChannelInboundHandler {
   SessionHandler(Protocol protocol, ReadThrottle throttle) {
     super(new ProtocolMDCContextFactory.Standard(), protocol, null, false);
     this.throttle = throttle;
+  }
+
+  /** A client that went away: {@link ClientDisconnects}. Other failures go on to James's handler. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (!ClientDisconnects.handled(LOG, ctx, cause)) {
+      super.exceptionCaught(ctx, cause);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dovetail.proxy.pop3;
 
+import dovetail.proxy.server.ClientDisconnects;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,8 @@ import org.apache.james.protocols.api.Protocol;
 import org.apache.james.protocols.netty.BasicChannelInboundHandler;
 import org.apache.james.protocols.netty.Encryption;
 import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * James's POP3 connection handler, on Pop3Server's command pool, which tells the connection's {@link PendingInput}
@@ -19,8 +22,17 @@ import org.apache.james.protocols.netty.ProtocolMDCContextFactory;
  * SslHandler is in place: the event loop adds it before it reads again.
  */
 final class Pop3ConnectionHandler extends BasicChannelInboundHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(Pop3ConnectionHandler.class);
   Pop3ConnectionHandler(Protocol protocol, Encryption encryption) {
     super(new ProtocolMDCContextFactory.Standard(), protocol, encryption, false);
+  }
+
+  /** A client that went away: {@link ClientDisconnects}. Other failures go on to James's handler. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (!ClientDisconnects.handled(LOG, ctx, cause)) {
+      super.exceptionCaught(ctx, cause);
+    }
   }
 
   @Override
