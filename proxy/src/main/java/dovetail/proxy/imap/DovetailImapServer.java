@@ -1,5 +1,6 @@
 package dovetail.proxy.imap;
 
+import dovetail.proxy.server.OutputStall;
 import dovetail.proxy.server.AcceptFailures;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.group.ChannelGroup;
@@ -36,6 +37,8 @@ public final class DovetailImapServer extends IMAPServer {
   private ChannelGroup connections;
   /** How long a connection may stay silent before it logs in ({@link LoginTimeout}); Dovecot's 3 minutes. */
   private Duration loginTimeout = Duration.ofMinutes(3);
+  /** How long a client's output may stand still before it is disconnected ({@link OutputStall}); Dovecot's 5 minutes. */
+  private Duration outputStall = Duration.ofMinutes(5);
 
   public DovetailImapServer(ImapDecoder decoder, ImapEncoder encoder, ImapProcessor processor, ImapMetrics metrics,
       GaugeRegistry gauges) {
@@ -58,6 +61,10 @@ public final class DovetailImapServer extends IMAPServer {
   }
 
   /** How long a connection may stay silent before it logs in; Dovecot's 3 minutes unless set. */
+  void outputStall(Duration timeout) {
+    this.outputStall = timeout;
+  }
+
   void loginTimeout(Duration timeout) {
     this.loginTimeout = timeout;
   }
@@ -103,6 +110,7 @@ public final class DovetailImapServer extends IMAPServer {
         connections.add(pipeline.channel());
       }
       pipeline.addAfter(NettyConstants.TIMEOUT_HANDLER, LoginTimeout.NAME, new LoginTimeout(loginTimeout));
+      pipeline.addAfter(LoginTimeout.NAME, OutputStall.NAME, new OutputStall(outputStall));
       pipeline.addBefore(NettyConstants.CORE_HANDLER, LoginEndOnClose.NAME, LoginEndOnClose.INSTANCE);
     });
   }

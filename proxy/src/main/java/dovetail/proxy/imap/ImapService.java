@@ -80,11 +80,12 @@ public final class ImapService implements AutoCloseable {
    * @param progressInterval how often a client waiting on a migration hears of it
    * @param masterNames how LOGIN's name names a master login ({@code user*master})
    * @param loginTimeout how long a connection may stay silent before it logs in
+   * @param outputStall how long a client's output may stand still before it is disconnected
    */
   public static ImapService start(Optional<Endpoint.Tcp> imap, Optional<Endpoint.Tcp> imaps, TlsSettings tls,
       MailboxBackend backend, ScheduledExecutorService scheduler, Duration pollInterval,
       Optional<Migrations> migrations, Duration progressInterval, MasterLoginName masterNames,
-      Duration loginTimeout) throws Exception {
+      Duration loginTimeout, Duration outputStall) throws Exception {
     ImapService service = new ImapService();
     try {
       FolderPoller poller = new FolderPoller(backend);
@@ -93,10 +94,12 @@ public final class ImapService implements AutoCloseable {
           .orElse(null);
       PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
       if (imap.isPresent()) {
-        service.add("imap", imap.get(), tls, false, backend, rule, poller, onAccess, masterNames, loginTimeout);
+        service.add("imap", imap.get(), tls, false, backend, rule, poller, onAccess, masterNames, loginTimeout,
+            outputStall);
       }
       if (imaps.isPresent()) {
-        service.add("imaps", imaps.get(), tls, true, backend, rule, poller, onAccess, masterNames, loginTimeout);
+        service.add("imaps", imaps.get(), tls, true, backend, rule, poller, onAccess, masterNames, loginTimeout,
+            outputStall);
       }
       long millis = pollInterval.toMillis();
       // Its own thread: a look that waits for the mailbox layer must not hold up the progress lines on `scheduler`.
@@ -116,7 +119,7 @@ public final class ImapService implements AutoCloseable {
 
   private void add(String name, Endpoint.Tcp endpoint, TlsSettings tls, boolean implicitTls, MailboxBackend backend,
       PlaintextAuthRule rule, FolderPoller poller, MigrateOnAccess onAccess, MasterLoginName masterNames,
-      Duration loginTimeout) throws Exception {
+      Duration loginTimeout, Duration outputStall) throws Exception {
     // SelectionEventBus: SELECT's own selected mailbox stays silent, a FolderView takes its place (FolderViewSession).
     // James's default processor, with LIST's special-use attributes from the legacy server (SpecialUseTyper).
     MailboxTyper specialUse = new SpecialUseTyper(backend);
@@ -145,6 +148,7 @@ public final class ImapService implements AutoCloseable {
         new ImapMetrics(backend.metrics()), new NoopGaugeRegistry());
     server.trackConnections(connections);
     server.loginTimeout(loginTimeout);
+    server.outputStall(outputStall);
     server.setFileSystem(new PathFileSystem());
     server.configure(configuration(name, endpoint, tls, implicitTls));
     // James parses "bind" as host:port and cannot take an IPv6 literal; bind exactly what the settings say.

@@ -45,6 +45,8 @@ public final class DovetailServer implements AutoCloseable {
   public static final Duration SPOOL_CHECK = Duration.ofMinutes(1);
   /** An IMAP connection silent this long before it logs in is closed, as by Dovecot's imap-login. */
   public static final Duration LOGIN_TIMEOUT = Duration.ofMinutes(3);
+  /** An IMAP client whose output has not moved this long is disconnected, as by Dovecot ({@link OutputStall}). */
+  public static final Duration IMAP_OUTPUT_STALL = Duration.ofMinutes(5);
 
   /**
    * What a test may change about a running server.
@@ -52,12 +54,13 @@ public final class DovetailServer implements AutoCloseable {
    * @param migration the migration service's options (sweeper rescan period, an observer of every migration)
    * @param spoolCheck how often LMTP spools are checked ({@link #SPOOL_CHECK})
    * @param loginTimeout how long an IMAP connection may stay silent before it logs in ({@link #LOGIN_TIMEOUT})
+   * @param imapOutputStall how long an IMAP client's output may stand still ({@link #IMAP_OUTPUT_STALL})
    */
   public record Tuning(Clock clock, Duration pollInterval, Duration progressInterval,
-      MigrationService.Options migration, Duration spoolCheck, Duration loginTimeout) {
+      MigrationService.Options migration, Duration spoolCheck, Duration loginTimeout, Duration imapOutputStall) {
     public static Tuning defaults() {
       return new Tuning(Clock.systemUTC(), POLL_INTERVAL, PROGRESS_INTERVAL, MigrationService.Options.defaults(),
-          SPOOL_CHECK, LOGIN_TIMEOUT);
+          SPOOL_CHECK, LOGIN_TIMEOUT, IMAP_OUTPUT_STALL);
     }
   }
 
@@ -146,7 +149,7 @@ public final class DovetailServer implements AutoCloseable {
           "imaps_listen", settings.listeners().imaps()), () -> ImapService.start(settings.listeners().imap(),
               settings.listeners().imaps(), settings.tls(), backend, scheduler, tuning.pollInterval(),
               m0.map(m -> (Migrations) m), tuning.progressInterval(), authentication.masterLoginName(),
-              tuning.loginTimeout()));
+              tuning.loginTimeout(), tuning.imapOutputStall()));
       for (ImapService.Listener l : imap.listeners()) {
         LOG.info("{} listening on {}{}", l.name().toUpperCase(java.util.Locale.ROOT), l.address(),
             l.implicitTls() ? " (TLS)" : settings.tls().enabled() ? " (STARTTLS)" : "");

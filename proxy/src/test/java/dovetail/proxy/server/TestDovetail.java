@@ -105,6 +105,7 @@ public final class TestDovetail implements AutoCloseable {
     private Duration failureDelay = FAILURE_DELAY;
     private Duration spoolCheck = DovetailServer.SPOOL_CHECK;
     private Duration loginTimeout = DovetailServer.LOGIN_TIMEOUT;
+    private Duration outputStall = DovetailServer.IMAP_OUTPUT_STALL;
     private MigrationService.Options migration = MigrationService.Options.defaults().withRescanPeriod(Duration.ofMillis(200));
 
     private Builder(Path dir) {
@@ -163,6 +164,11 @@ public final class TestDovetail implements AutoCloseable {
     }
 
     /** How long an IMAP connection may stay silent before it logs in; {@link DovetailServer#LOGIN_TIMEOUT} unless set. */
+    public Builder outputStall(Duration timeout) {
+      this.outputStall = timeout;
+      return this;
+    }
+
     public Builder loginTimeout(Duration timeout) {
       this.loginTimeout = timeout;
       return this;
@@ -219,7 +225,7 @@ public final class TestDovetail implements AutoCloseable {
       Settings settings = ConfigLoader.load(file, List.of());
       DovetailServer server = DovetailServer.start(settings,
           new DovetailServer.Tuning(Clock.systemUTC(), POLL_INTERVAL, progressInterval, migration, spoolCheck,
-              loginTimeout));
+              loginTimeout, outputStall));
       return new TestDovetail(dir, server, certs, settings);
     }
   }
