@@ -1,5 +1,7 @@
 package dovetail.proxy.pop3;
 
+import dovetail.proxy.server.OutputStall;
+import java.time.Duration;
 import dovetail.proxy.auth.MasterLoginName;
 import dovetail.proxy.imap.AdjustedPipeline;
 import dovetail.proxy.imap.PlaintextAuthRule;
@@ -53,10 +55,15 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
   private final EventExecutorGroup commands;
   private final MasterLoginName masterNames;
   private POP3Protocol protocol;
+  private final Duration outputStall;
 
-  /** @param commands where commands run: {@link #commandPool}, which the caller shuts down */
+  /**
+   * @param commands where commands run: {@link #commandPool}, which the caller shuts down
+   * @param outputStall how long a client's output may stand still before it is disconnected ({@link OutputStall})
+   */
   Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, MasterLoginName masterNames, InboxAccess inboxes,
-      MetricFactory metrics, EventExecutorGroup commands) {
+      MetricFactory metrics, EventExecutorGroup commands, Duration outputStall) {
+    this.outputStall = outputStall;
     this.rule = rule;
     this.sessions = sessions;
     this.masterNames = masterNames;
@@ -89,6 +96,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
     // James's command handler, not yet active, gives way to one on the commands pool (a handler cannot be added twice).
     return AdjustedPipeline.of(super.createPipelineFactory(), pipeline -> {
       pipeline.remove(HandlerConstants.CORE_HANDLER);
+      pipeline.addLast(OutputStall.NAME, new OutputStall(outputStall));
       pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
     });
   }

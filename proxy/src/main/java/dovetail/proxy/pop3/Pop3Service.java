@@ -14,6 +14,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -62,18 +63,20 @@ public final class Pop3Service implements AutoCloseable {
    */
   public static Pop3Service start(Optional<Endpoint.Tcp> pop3, Optional<Endpoint.Tcp> pop3s, TlsSettings tls,
       SessionProvider sessions, Function<String, MailStore> stores, Optional<Migrations> migrations,
-      String uidlFormat, Pop3Settings changes, MasterLoginName masterNames) throws Exception {
+      String uidlFormat, Pop3Settings changes, MasterLoginName masterNames, Duration outputStall) throws Exception {
     InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat), changes);
     PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
     Pop3Service service = new Pop3Service();
     try {
       if (pop3.isPresent()) {
         service.add("pop3", pop3.get(), tls, false,
-            new Pop3Server(rule, sessions, masterNames, inboxes, new DefaultMetricFactory(), service.commands));
+            new Pop3Server(rule, sessions, masterNames, inboxes, new DefaultMetricFactory(), service.commands,
+                outputStall));
       }
       if (pop3s.isPresent()) {
         service.add("pop3s", pop3s.get(), tls, true,
-            new Pop3Server(rule, sessions, masterNames, inboxes, new DefaultMetricFactory(), service.commands));
+            new Pop3Server(rule, sessions, masterNames, inboxes, new DefaultMetricFactory(), service.commands,
+                outputStall));
       }
       return service;
     } catch (Exception e) {

@@ -47,6 +47,8 @@ public final class DovetailServer implements AutoCloseable {
   public static final Duration LOGIN_TIMEOUT = Duration.ofMinutes(3);
   /** An IMAP client whose output has not moved this long is disconnected, as by Dovecot ({@link OutputStall}). */
   public static final Duration IMAP_OUTPUT_STALL = Duration.ofMinutes(5);
+  /** A POP3 client whose output has not moved this long is disconnected, as by Dovecot's pop3. */
+  public static final Duration POP3_OUTPUT_STALL = Duration.ofMinutes(10);
 
   /**
    * What a test may change about a running server.
@@ -55,12 +57,14 @@ public final class DovetailServer implements AutoCloseable {
    * @param spoolCheck how often LMTP spools are checked ({@link #SPOOL_CHECK})
    * @param loginTimeout how long an IMAP connection may stay silent before it logs in ({@link #LOGIN_TIMEOUT})
    * @param imapOutputStall how long an IMAP client's output may stand still ({@link #IMAP_OUTPUT_STALL})
+   * @param pop3OutputStall how long a POP3 client's output may stand still ({@link #POP3_OUTPUT_STALL})
    */
   public record Tuning(Clock clock, Duration pollInterval, Duration progressInterval,
-      MigrationService.Options migration, Duration spoolCheck, Duration loginTimeout, Duration imapOutputStall) {
+      MigrationService.Options migration, Duration spoolCheck, Duration loginTimeout, Duration imapOutputStall,
+      Duration pop3OutputStall) {
     public static Tuning defaults() {
       return new Tuning(Clock.systemUTC(), POLL_INTERVAL, PROGRESS_INTERVAL, MigrationService.Options.defaults(),
-          SPOOL_CHECK, LOGIN_TIMEOUT, IMAP_OUTPUT_STALL);
+          SPOOL_CHECK, LOGIN_TIMEOUT, IMAP_OUTPUT_STALL, POP3_OUTPUT_STALL);
     }
   }
 
@@ -159,7 +163,7 @@ public final class DovetailServer implements AutoCloseable {
             "pop3s_listen", settings.listeners().pop3s()), () -> Pop3Service.start(settings.listeners().pop3(),
                 settings.listeners().pop3s(), settings.tls(), authentication.sessionProvider(), stores,
                 m0.map(m -> (Migrations) m), settings.pop3UidlFormat(),
-                settings.pop3(), authentication.masterLoginName()));
+                settings.pop3(), authentication.masterLoginName(), tuning.pop3OutputStall()));
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }

@@ -33,10 +33,11 @@ class ClientResetLogIT {
       dovetail.store("alice").open("INBOX").append(MessageMeta.next(Instant.now(), Flags.NONE), new ByteArrayInputStream(big));
 
       resetAfter(dovetail.pop3Port(), List.of("USER alice", "PASS secret", "RETR 1"));
-      awaitDisconnectLines(logs, 1);
       resetAfter(dovetail.lmtpPort(), List.of("LHLO mta", "MAIL FROM:<a@example.org>", "RCPT TO:<alice>", "DATA",
           "Subject: cut\r\n\r\nhalf a message"));
-      awaitDisconnectLines(logs, 2);
+      // LMTP's reader meets the reset for sure; a RETR's writer may see only a closed channel, which logs nothing.
+      awaitDisconnectLine(logs);
+      Thread.sleep(500);
 
       assertEquals(List.of(), logs.problems(), "a client that went away is not a problem of the server");
     }
@@ -62,13 +63,13 @@ class ClientResetLogIT {
     }
   }
 
-  private static void awaitDisconnectLines(LogCapture logs, int n) throws InterruptedException {
+  private static void awaitDisconnectLine(LogCapture logs) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
-      if (logs.lines().stream().filter(l -> l.startsWith("disconnected: ")).count() >= n) {
+      if (logs.contains("disconnected: ") || !logs.problems().isEmpty()) {
         return;
       }
       Thread.sleep(50);
     }
-    assertTrue(false, "no 'disconnected' line for the reset connection: " + logs.problems());
+    assertTrue(false, "no 'disconnected' line for the reset connections");
   }
 }

@@ -105,7 +105,8 @@ public final class TestDovetail implements AutoCloseable {
     private Duration failureDelay = FAILURE_DELAY;
     private Duration spoolCheck = DovetailServer.SPOOL_CHECK;
     private Duration loginTimeout = DovetailServer.LOGIN_TIMEOUT;
-    private Duration outputStall = DovetailServer.IMAP_OUTPUT_STALL;
+    private Duration imapOutputStall = DovetailServer.IMAP_OUTPUT_STALL;
+    private Duration pop3OutputStall = DovetailServer.POP3_OUTPUT_STALL;
     private MigrationService.Options migration = MigrationService.Options.defaults().withRescanPeriod(Duration.ofMillis(200));
 
     private Builder(Path dir) {
@@ -164,8 +165,10 @@ public final class TestDovetail implements AutoCloseable {
     }
 
     /** How long an IMAP connection may stay silent before it logs in; {@link DovetailServer#LOGIN_TIMEOUT} unless set. */
+    /** For IMAP and POP3 alike. */
     public Builder outputStall(Duration timeout) {
-      this.outputStall = timeout;
+      this.imapOutputStall = timeout;
+      this.pop3OutputStall = timeout;
       return this;
     }
 
@@ -225,7 +228,7 @@ public final class TestDovetail implements AutoCloseable {
       Settings settings = ConfigLoader.load(file, List.of());
       DovetailServer server = DovetailServer.start(settings,
           new DovetailServer.Tuning(Clock.systemUTC(), POLL_INTERVAL, progressInterval, migration, spoolCheck,
-              loginTimeout, outputStall));
+              loginTimeout, imapOutputStall, pop3OutputStall));
       return new TestDovetail(dir, server, certs, settings);
     }
   }
