@@ -44,7 +44,7 @@ final class FailedSelection {
         return Mono.empty();
       }
       Mono<Void> closing = session.getSelected() == null ? Mono.empty()
-          : session.deselect().then(Mono.fromRunnable(() ->
+          : FolderViewSession.deselect(session).then(Mono.fromRunnable(() ->
               responder.respond(responses.untaggedOk(CLOSED, ResponseCode.closed()))));
       return closing.then(Replies.sendLater(responder, refusal));
     }));

@@ -70,7 +70,7 @@ final class ReadOnlySelection {
       return Mono.just(new FetchRequest(fetch.isUseUids(), fetch.getIdSet(), peek(fetch.getFetch()), fetch.getTag()));
     }
     if (message instanceof CloseRequest close) {
-      return session.deselect().then(Replies.sendLater(responder, responses.taggedOk(close.getTag(), close.getCommand(),
+      return FolderViewSession.deselect(session).then(Replies.sendLater(responder, responses.taggedOk(close.getTag(), close.getCommand(),
           HumanReadableText.COMPLETED)));
     }
     if (message instanceof StoreRequest store) {

@@ -12,6 +12,7 @@ import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.MessageMeta;
 import java.io.InputStream;
+import java.lang.ref.Reference;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,8 +57,9 @@ final class InboxDelivery {
   Placement deliver(String user, Supplier<InputStream> content) throws java.io.IOException {
     ReentrantLock lock = lock(user);
     lock.lock();
+    MailStore store = null;
     try {
-      MailStore store = stores.apply(user);
+      store = stores.apply(user);
       Optional<Mailbox> inbox = readyInbox(user, store);
       try (InputStream in = content.get()) {
         if (inbox.isEmpty()) {
@@ -70,6 +72,8 @@ final class InboxDelivery {
         return Placement.STORED;
       }
     } finally {
+      // The user's store object stays the one every other part gets (weakly held) until the delivery is done.
+      Reference.reachabilityFence(store);
       lock.unlock();
     }
   }
@@ -99,11 +103,12 @@ final class InboxDelivery {
     }
     ReentrantLock lock = lock(user);
     lock.lock();
+    MailStore store = null;
     try {
       if (!askLegacy && migrations.isPresent() && !migrations.get().hasSkeleton(user)) {
         return 0;
       }
-      MailStore store = stores.apply(user);
+      store = stores.apply(user);
       UserSpool spool = spool(user, store);
       Optional<Mailbox> inbox = readyInbox(user, store);
       if (inbox.isEmpty()) {
@@ -116,6 +121,7 @@ final class InboxDelivery {
       }
       return n;
     } finally {
+      Reference.reachabilityFence(store); // as in deliver
       lock.unlock();
     }
   }
