@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.proxy.server.TestDovetail;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,14 +19,7 @@ class Pop3LegacyDownIT {
 
   @Test
   void aLoginThatNeedsTheMissingLegacyServerGetsSysTempAndTheConnectionCloses() throws Exception {
-    int deadPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      deadPort = s.getLocalPort(); // closed again: nothing listens there
-    }
-    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + deadPort)
-        .setting("imapc_connection_retry_count = 1").setting("imapc_connection_retry_interval = 20 ms")
-        .setting("sweeper = no").setting("mail_fsync = never").start();
+    try (TestDovetail dovetail = UnreachableLegacy.dovetail(dir, "alice", "secret");
         RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
       assertTrue(pop.command("USER alice").startsWith("+OK"));
       String reply = pop.command("PASS secret");

@@ -7,7 +7,6 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dovetail.migrator.service.MigrationService;
 import dovetail.proxy.server.TestDovetail;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -59,14 +58,7 @@ class Pop3SessionEndIT {
 
   @Test
   void aLoginWhoseMaildropCannotBeOpenedEndsAtOnce() throws Exception {
-    int deadPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      deadPort = s.getLocalPort(); // closed again: nothing listens there
-    }
-    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}alice-pw")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + deadPort)
-        .setting("imapc_connection_retry_count = 1").setting("imapc_connection_retry_interval = 20 ms")
-        .setting("sweeper = no").start();
+    try (TestDovetail dovetail = UnreachableLegacy.dovetail(dir, "alice", "alice-pw");
         RawPop3 pop = RawPop3.connect(dovetail.pop3Port())) {
       assertTrue(pop.command("USER alice").startsWith("+OK"));
       String reply = pop.command("PASS alice-pw");
