@@ -59,6 +59,12 @@ final class LegacyAuthenticator implements UserPassdb {
     try {
       legacy.check(user, password, LoginClient.current());
     } catch (LegacyException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        // The client went away (or the server stops) while the legacy server was asked: nobody waits for the answer,
+        // the legacy server is not down, and the stored hash must not let in a login that nobody will use.
+        LOG.info("password check of user {} abandoned: the client went away", user);
+        return LoginVerdict.UNAVAILABLE;
+      }
       if (e.kind() == LegacyException.Kind.AUTH_FAILED) {
         return failed.refused(user, "the legacy server refused the password (" + e.getMessage() + ")");
       }

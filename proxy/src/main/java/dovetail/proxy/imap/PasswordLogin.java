@@ -74,6 +74,7 @@ final class PasswordLogin {
       }
       session.authenticated();
       session.setMailboxSession(opened);
+      LoginEndOnClose.loginFinished(session);
       steps.provision().provision(session, mailboxes, opened);
       steps.succeeded().accept(request, responder);
       responder.flush();

@@ -1,13 +1,17 @@
 package dovetail.proxy.imap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dovetail.migrator.service.MigrationService;
+import dovetail.proxy.auth.LogCapture;
 import dovetail.proxy.server.TestDovetail;
+import dovetail.store.dovecot.Forwarder;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImapSessionEndIT {
   @TempDir Path dir;
   private GreenMail legacy;
+  private Forwarder toLegacy; // holds the legacy server's answers when a test needs a slow one
   private TestDovetail dovetail;
 
   @BeforeEach
@@ -32,15 +37,17 @@ class ImapSessionEndIT {
     for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
       legacy.setUser(user + "@example.com", user, user + "-pw");
     }
-    dovetail = TestDovetail.builder(dir).legacyPassdb(legacy.getImap().getPort()).masterUser("admin", "{PLAIN}admin-pw")
+    toLegacy = new Forwarder(legacy.getImap().getPort());
+    dovetail = TestDovetail.builder(dir).legacyPassdb(toLegacy.port()).masterUser("admin", "{PLAIN}admin-pw")
         .start();
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (dovetail != null) {
       dovetail.close();
     }
+    toLegacy.close();
     legacy.stop();
   }
 
@@ -78,6 +85,41 @@ class ImapSessionEndIT {
       assertEquals(Set.of("carol"), loggedIn(), "carol is still connected");
     }
     awaitLoggedIn(Set.of());
+  }
+
+  /**
+   * A client that gives up while the legacy server is slow to check its password closes before its login is through:
+   * the check is abandoned. It was taken as "legacy server unreachable" (a WARN), and the stored hash let the login
+   * through after the client had left: the close had found no login to end, so the user counted as logged in for good
+   * (and, without a master user, kept their password in memory).
+   */
+  @Test
+  void aLoginTheClientGaveUpOnIsAbandonedAndNotLetInByTheStoredHash() throws Exception {
+    login("alice").close(); // the legacy server's yes stores the password's hash
+    awaitLoggedIn(Set.of());
+    dovetail.close(); // a restart forgets the recent logins: the next check asks the legacy server
+    dovetail = TestDovetail.builder(dir).legacyPassdb(toLegacy.port()).masterUser("admin", "{PLAIN}admin-pw").start();
+    int before = toLegacy.connections();
+    toLegacy.stallAfter(0);
+    try (LogCapture logs = new LogCapture()) {
+      try (RawImap impatient = RawImap.connect(dovetail.imapPort())) {
+        impatient.send("a LOGIN alice alice-pw");
+        awaitTrue(() -> toLegacy.connections() > before, "the password check reached the legacy server");
+      }
+      awaitTrue(() -> logs.contains("password check of user alice abandoned"), "the check was abandoned");
+      toLegacy.flowing();
+      assertFalse(logs.contains("with the stored hash"), logs.lines().toString());
+      assertEquals(List.of(), logs.problems());
+    }
+    assertEquals(Set.of(), loggedIn());
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(condition.getAsBoolean(), what);
   }
 
   /** Session ends are heard on the server's threads after the client saw the connection close. */
