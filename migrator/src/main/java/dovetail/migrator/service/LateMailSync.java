@@ -165,7 +165,11 @@ final class LateMailSync {
       }
       return new LateMailReport(user, results, problems, Optional.empty());
     } catch (LegacyException | StoreException e) {
-      LOG.warn("{}: late mail not checked: {}", user, e.getMessage());
+      if (Thread.currentThread().isInterrupted()) { // the server stops: nothing is wrong with the legacy server
+        LOG.info("{}: late mail check stopped: {}", user, e.getMessage());
+      } else {
+        LOG.warn("{}: late mail not checked: {}", user, e.getMessage());
+      }
       return new LateMailReport(user, results, problems, Optional.of(e.getMessage()));
     } catch (IllegalStateException e) { // interrupted while waiting for a connection
       return new LateMailReport(user, results, problems, Optional.of(e.getMessage()));

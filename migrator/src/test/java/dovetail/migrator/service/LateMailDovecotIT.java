@@ -29,6 +29,7 @@ import dovetail.store.StoredMessage;
 import dovetail.store.SystemFlag;
 import dovetail.store.UidlFormat;
 import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.Forwarder;
 import dovetail.store.dovecot.ImapProbe;
 import dovetail.store.dovecot.Pop3Probe;
 import dovetail.store.maildir.MaildirStore;
@@ -48,10 +49,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cut-over window (issue #8) against real Dovecot 2.3 as the legacy server (master user): mail APPENDed on the
@@ -64,7 +70,7 @@ class LateMailDovecotIT {
   private static final String MASTER = "master";
   private static final String MASTER_PASSWORD = "master-secret";
   private static final List<String> FOLDERS = List.of("INBOX", "Keep", "Clash", "Closed", "Swept", "Pending", "Twice",
-      "Below", "Gone", "Later");
+      "Below", "Gone", "Later", "Stopped");
   @TempDir static Path shared;
   private static DovecotServer legacy;
 
@@ -419,9 +425,46 @@ class LateMailDovecotIT {
     return s.folders().stream().filter(f -> f.folder().equals(folder)).findFirst().orElseThrow();
   }
 
+  /** A check that the server's stop interrupts (it waited for a slow legacy server) is no warning about that server. */
+  @Test
+  void aCheckInterruptedByTheServerStoppingIsNoWarning(@TempDir Path tmp) throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(log);
+    try (Forwarder slow = new Forwarder(legacy.imapPort());
+        MigrationService service = MigrationService.create(settings(tmp, slow.port(), "sweeper = no",
+            "legacy_sync_window = 72h"), new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Stopped");
+      slow.stallAfter(0);
+      LateMailReport[] report = {null};
+      Thread check = new Thread(() -> {
+        try {
+          report[0] = service.syncLateMail(USER, List.of("Stopped"));
+        } catch (MigrationUnavailableException e) {
+          throw new AssertionError(e);
+        }
+      });
+      check.start();
+      Thread.sleep(500); // waiting for the stalled legacy server
+      check.interrupt();
+      check.join(10_000);
+      assertTrue(report[0] != null && report[0].abortReason().isPresent(), String.valueOf(report[0]));
+    } finally {
+      root.detachAppender(log);
+    }
+    List<String> warnings = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .map(ILoggingEvent::getFormattedMessage).toList();
+    assertEquals(List.of(), warnings);
+  }
+
   private static Settings settings(Path tmp, String... extra) throws Exception {
+    return settings(tmp, legacy.imapPort(), extra);
+  }
+
+  private static Settings settings(Path tmp, int imapPort, String... extra) throws Exception {
     StringBuilder c = new StringBuilder();
-    c.append("imapc_host = 127.0.0.1\nimapc_port = ").append(legacy.imapPort()).append('\n');
+    c.append("imapc_host = 127.0.0.1\nimapc_port = ").append(imapPort).append('\n');
     c.append("imapc_master_user = ").append(MASTER).append("\nimapc_password = ").append(MASTER_PASSWORD).append('\n');
     c.append("imapc_features = rfc822.size\n");
     c.append("mail_location = maildir:").append(tmp).append("/store/%n\nmail_fsync = never\n");
