@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * How the service logs in to the legacy servers for a user (DESIGN, "Credentials"): the master user
@@ -22,14 +23,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A user's password is held only while it can serve: not at all with a master user (it is never used then);
  * otherwise while the user has a session or a run over the user's folders holds it ({@link #hold}), and for
- * {@link #KEPT_AFTER_SESSIONS} after both ended (the sweeper or a late-mail check may still need it), at most
- * {@link #MAXIMUM_ENDED} users' that long, as Dovecot's auth cache is bounded. A later login replaces it. One lock
- * keeps the three places consistent; each step is a map operation.
+ * {@link #KEPT_AFTER_SESSIONS} after both ended (a late-mail check may still need it), at most {@link #MAXIMUM_ENDED}
+ * users' that long, as Dovecot's auth cache is bounded. While the sweeper still has folders of the user to migrate,
+ * that while is up to {@link #KEPT_FOR_SWEEPER} instead, until it has ({@link #userComplete}): a user who logged in
+ * once for a minute is otherwise not reached by a busy sweeper before the next login (review 16, F4). A later login
+ * replaces the password. One lock keeps the four places consistent; each step is a map operation.
  */
 final class LegacyLogins {
   /** How long a password is kept after its user's last session ended (as RecentLogins keeps an accepted login). */
   static final Duration KEPT_AFTER_SESSIONS = Duration.ofMinutes(5);
   static final long MAXIMUM_ENDED = 100_000;
+  /** How long at most a password is kept for the sweeper after its user's last session ended. */
+  static final Duration KEPT_FOR_SWEEPER = Duration.ofDays(1);
 
   /** The logins of one user. */
   record Endpoints(LegacyImapEndpoint imap, Optional<LegacyPop3Endpoint> pop3) {}
@@ -49,6 +54,10 @@ final class LegacyLogins {
   private final Map<String, Held> inRuns = new HashMap<>();
   /** The passwords of users whose sessions and runs ended a short while ago. */
   private final Cache<String, String> ended;
+  /** The passwords of users whose sessions and runs ended while the sweeper still had folders of theirs to migrate. */
+  private final Cache<String, String> forSweeper;
+  /** Whether the sweeper still has folders of the user to migrate (the service sets it: its sweeper knows). */
+  private Predicate<String> sweeperNeeds = user -> false;
 
   LegacyLogins(Settings settings) {
     this(settings, Ticker.systemTicker());
@@ -59,6 +68,22 @@ final class LegacyLogins {
     this.settings = settings;
     this.ended = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(KEPT_AFTER_SESSIONS)
         .maximumSize(MAXIMUM_ENDED).build();
+    this.forSweeper = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(KEPT_FOR_SWEEPER)
+        .maximumSize(MAXIMUM_ENDED).build();
+  }
+
+  /** What tells whether the sweeper still needs a user's password once the user's sessions and runs ended. */
+  synchronized void keepForSweeper(Predicate<String> needs) {
+    sweeperNeeds = needs;
+  }
+
+  /** The sweeper has migrated every folder of the user: a password kept for it is kept as after a session only. */
+  synchronized void userComplete(String user) {
+    String password = forSweeper.getIfPresent(user);
+    if (password != null) {
+      forSweeper.invalidate(user);
+      ended.put(user, password);
+    }
   }
 
   /** A login of the user brought this password: held while the user has a session ({@link #sessionsEnded}). */
@@ -69,14 +94,19 @@ final class LegacyLogins {
     inSession.put(user, password);
     inRuns.computeIfPresent(user, (u, h) -> new Held(password, h.runs()));
     ended.invalidate(user);
+    forSweeper.invalidate(user);
   }
 
   /** The user's last session ended: the password is kept a short while more (or while runs hold it). */
   synchronized void sessionsEnded(String user) {
     String password = inSession.remove(user);
     if (password != null && !inRuns.containsKey(user)) {
-      ended.put(user, password);
+      keepAfterUse(user, password);
     }
+  }
+
+  private void keepAfterUse(String user, String password) {
+    (sweeperNeeds.test(user) ? forSweeper : ended).put(user, password);
   }
 
   /** Holds the user's password, if one is held now, until the hold is closed. */
@@ -102,7 +132,7 @@ final class LegacyLogins {
     }
     inRuns.remove(user);
     if (!inSession.containsKey(user)) {
-      ended.put(user, h.password());
+      keepAfterUse(user, h.password());
     }
   }
 
@@ -117,7 +147,10 @@ final class LegacyLogins {
     if (current == null && run != null) {
       current = run.password();
     }
-    return Optional.ofNullable(current != null ? current : ended.getIfPresent(user));
+    if (current == null) {
+      current = ended.getIfPresent(user);
+    }
+    return Optional.ofNullable(current != null ? current : forSweeper.getIfPresent(user));
   }
 
   /** @throws MigrationUnavailableException when there are no credentials for this user, or no legacy server */

@@ -138,6 +138,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     this.sweeperMeter = new RateMeter(clock);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
         new SweeperWork(), threads.executor(), user -> sessions.containsKey(user));
+    logins.keepForSweeper(sweeper::needs);
     this.lateMail = new LateMailSync(settings, stores, logins, limiter, clock, this::alone, LATE_MAIL_ON_ACCESS_EVERY,
         legacyModSeqRose);
   }
@@ -673,6 +674,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
             toSweep.add(user);
           } else {
             complete.add(user);
+            logins.userComplete(user);
           }
         } catch (RuntimeException e) {
           LOG.warn("sweeper: {} skipped: {}", user, e.toString());
@@ -698,7 +700,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
         LOG.info("sweeper: {}: {} folders, {} messages, {} incomplete", user, r.folders().size(), r.messages(),
             r.incomplete().size());
       }
-      return r.complete() && !hasWork(user);
+      boolean userComplete = r.complete() && !hasWork(user);
+      if (userComplete) {
+        logins.userComplete(user);
+      }
+      return userComplete;
     }
 
     @Override

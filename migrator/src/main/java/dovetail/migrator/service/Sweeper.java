@@ -105,6 +105,14 @@ final class Sweeper implements SweeperControl {
         complete.size(), active.isEmpty() ? 0 : work.rate());
   }
 
+  /**
+   * Whether the sweeper will still migrate folders of the user: it runs, and the user was not complete at this round's
+   * start nor swept complete since (before the first round: everybody).
+   */
+  synchronized boolean needs(String user) {
+    return enabled && !closed && !complete.contains(user);
+  }
+
   /** A rescan as soon as the current round ends (admin commands). */
   synchronized void wake() {
     rescan = true;

@@ -253,6 +253,32 @@ class GreenMailMigrationServiceIT {
   }
 
   /**
+   * Without a master user, a user who logged in once for a minute while the sweeper was busy (here: paused) is still
+   * migrated by it an hour later: the password is kept while the sweeper has folders of the user left, up to a day
+   * (review 16, F4; it was forgotten 5 minutes after the session and the sweeper said "no credentials").
+   */
+  @Test
+  void theSweeperReachesAUserWhoLoggedInOnceWhileItWasBusy(@TempDir Path tmp) throws Exception {
+    legacyUser("lou", "Work");
+    Settings on = settings(tmp, "sweeper = yes");
+    AtomicLong nanos = new AtomicLong();
+    try (MigrationService service = MigrationService.create(on, user -> Backup.store(on, user), new ConnectionLimiter(10),
+        Clock.systemUTC(), MigrationService.Options.defaults().withRescanPeriod(java.time.Duration.ofMillis(50))
+            .withPasswordTicker(nanos::get))) {
+      service.sweeper().pause();
+      service.loggedIn("lou", Optional.of(PASSWORD));
+      service.loggedOut("lou");
+      nanos.addAndGet(java.time.Duration.ofHours(1).toNanos());
+      service.sweeper().resume();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!service.status("lou").complete() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(service.status("lou").complete(), service.status("lou").toString());
+    }
+  }
+
+  /**
    * The sweeper refreshes the skeleton of a user it migrates, so a legacy folder created since is migrated too; a user
    * who is complete is not asked (no LIST per round for users with nothing to do) and stays complete.
    */

@@ -110,4 +110,37 @@ class LegacyLoginsTest {
     logins.hold("bob").close(); // nothing held: nothing to keep
     assertFalse(logins.holdsPassword("bob"));
   }
+
+  /**
+   * While the sweeper still has folders of the user to migrate, the password outlives the session by up to a day, not
+   * 5 minutes: a user who logged in once for a minute was not reached by a busy sweeper (review 16, F4). Once the
+   * sweeper has completed the user, it is kept as after any session.
+   */
+  @Test
+  void whileTheSweeperHasFoldersLeftThePasswordIsKeptForItUntilTheUserIsComplete() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    LegacyLogins logins = new LegacyLogins(settings("imapc_host = legacy.example.com"), nanos::get);
+    java.util.Set<String> incomplete = new java.util.HashSet<>(java.util.Set.of("alice", "bob"));
+    logins.keepForSweeper(incomplete::contains);
+    logins.remember("alice", "alice-pw");
+    logins.remember("bob", "bob-pw");
+    logins.remember("carol", "carol-pw");
+    logins.sessionsEnded("alice");
+    logins.sessionsEnded("bob");
+    logins.sessionsEnded("carol");
+    nanos.addAndGet(Duration.ofHours(12).toNanos());
+    assertEquals("alice-pw", logins.forUser("alice").imap().password(), "the sweeper still needs it");
+    assertTrue(logins.holdsPassword("bob"));
+    assertFalse(logins.holdsPassword("carol"), "complete: kept 5 minutes only");
+
+    incomplete.remove("alice");
+    logins.userComplete("alice");
+    nanos.addAndGet(LegacyLogins.KEPT_AFTER_SESSIONS.minusSeconds(1).toNanos());
+    assertTrue(logins.holdsPassword("alice"), "as after a session, from the completion");
+    nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+    assertFalse(logins.holdsPassword("alice"));
+
+    nanos.addAndGet(LegacyLogins.KEPT_FOR_SWEEPER.toNanos());
+    assertFalse(logins.holdsPassword("bob"), "at most a day after the last session");
+  }
 }

@@ -50,6 +50,8 @@ class SweeperTest {
       assertEquals(4, status.completed());
       assertTrue(status.nextRoundSeconds() > 3500 && status.nextRoundSeconds() <= 3600, "" + status.nextRoundSeconds());
       assertEquals(0, status.messagesPerSecond(), "nobody is being swept");
+      assertTrue(sweeper.needs("bob"), "left incomplete: the next round tries him again");
+      assertEquals(List.of(false, false), List.of(sweeper.needs("alice"), sweeper.needs("carol")), "complete");
     } finally {
       sweeper.close();
       workers.shutdownNow();
