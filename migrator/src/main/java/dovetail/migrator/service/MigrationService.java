@@ -298,18 +298,24 @@ public final class MigrationService implements Migrations, AutoCloseable {
   // ---------------------------------------------------------------------------------------------- folders
 
   @Override
-  public boolean needsMigration(String user, String folder) {
+  public Access access(String user, String folder) {
     if (!lookups.storeExists(user)) {
-      return false;
+      return Access.READY;
     }
     MailStore store = stores.apply(user);
     if (!store.exists(folder)) {
-      return false;
+      return Access.READY;
     }
     // One the server may not read has nothing to migrate into: the command goes on, and is refused where it opens it.
     Optional<FolderState> state = store.openIfReadable(folder, why -> { })
         .flatMap(box -> FolderState.of(box.dovetailState()));
-    return state.isPresent() && FolderSelection.resumable(state.get());
+    if (state.isEmpty()) {
+      return Access.READY;
+    }
+    if (state.get() == FolderState.FAILED) {
+      return Access.REFUSED_UNTIL_OPERATOR;
+    }
+    return FolderSelection.resumable(state.get()) ? Access.MIGRATE_FIRST : Access.READY;
   }
 
   @Override

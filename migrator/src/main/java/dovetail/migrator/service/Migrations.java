@@ -43,8 +43,26 @@ public interface Migrations {
     return false;
   }
 
+  /** What a client's use of a local folder must wait for. */
+  enum Access {
+    /** Complete, created here, or no such folder: the command runs. */
+    READY,
+    /** Pending, migrating or partial: migrated first ({@link #ensureFolder}). */
+    MIGRATE_FIRST,
+    /**
+     * Its migration failed and waits for an operator ({@code migrate -f}, whose run is the consent to what a retry
+     * does): refused, as it was when it failed, never served as what was copied of it.
+     */
+    REFUSED_UNTIL_OPERATOR
+  }
+
+  /** What the user's local folder must wait for before a client may use it. Cheap: reads the store. */
+  Access access(String user, String folder);
+
   /** True when the local folder exists and is not complete (pending, migrating, partial). Cheap. */
-  boolean needsMigration(String user, String folder);
+  default boolean needsMigration(String user, String folder) {
+    return access(user, folder) == Access.MIGRATE_FIRST;
+  }
 
   /** The user's local folders for which {@link #needsMigration} is true. */
   default List<String> foldersNeedingMigration(String user) {

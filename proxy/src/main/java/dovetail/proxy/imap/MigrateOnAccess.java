@@ -118,8 +118,17 @@ final class MigrateOnAccess {
           }
           return true;
         }
-        if (folder.isPresent() && migrations.needsMigration(user, folder.get())) {
+        Migrations.Access access = folder.isPresent() ? migrations.access(user, folder.get()) : Migrations.Access.READY;
+        if (access == Migrations.Access.MIGRATE_FIRST) {
           return migrate(user, folder.get(), request, responder, session);
+        }
+        // Writes into it are refused by the mailbox layer, in its own words (nothing may take a legacy UID there).
+        if (access == Migrations.Access.REFUSED_UNTIL_OPERATOR
+            && (message instanceof AbstractMailboxSelectionRequest || message instanceof StatusRequest)) {
+          LOG.info("{} of {}: {} is refused: its migration failed and waits for the administrator",
+              request.getCommand().getName(), user, folder.get());
+          refuse(request, responder, waitsForOperator(clientName(folder.get(), session)));
+          return false;
         }
         if (folder.isPresent() && message instanceof AbstractMailboxSelectionRequest) {
           // Issue #8: inside the cut-over window, late legacy mail first (rate-limited; never fails the SELECT).
@@ -186,9 +195,13 @@ final class MigrateOnAccess {
     LOG.warn("{} of {}: {} is not fully migrated yet: {}", request.getCommand().getName(), user, folder,
         result.reason());
     refuse(request, responder, result.outcome() == FolderResult.Outcome.FAILED
-        ? "Folder " + folder + " cannot be migrated until the administrator has looked at it"
+        ? waitsForOperator(folder)
         : "Folder " + folder + " is not fully migrated yet; try again later");
     return false;
+  }
+
+  private static String waitsForOperator(String folder) {
+    return "Folder " + folder + " cannot be migrated until the administrator has looked at it";
   }
 
   private void refuse(ImapRequest request, Responder responder, String reason) {

@@ -60,7 +60,13 @@ final class InboxAccess {
   private static void migrateInbox(String user, Migrations m) throws Unavailable {
     try {
       m.ensureSkeleton(user);
-      if (!m.needsMigration(user, MailStore.INBOX)) {
+      Migrations.Access access = m.access(user, MailStore.INBOX);
+      if (access == Migrations.Access.REFUSED_UNTIL_OPERATOR) {
+        // As when its migration failed: never the part of it that was copied, as if it were the whole maildrop.
+        LOG.info("POP3: INBOX of {} is refused: its migration failed and waits for the administrator", user);
+        throw new Unavailable("INBOX is not fully migrated yet; try again later");
+      }
+      if (access == Migrations.Access.READY) {
         return;
       }
       FolderResult result = m.ensureFolder(user, MailStore.INBOX, MigrationListener.NONE);

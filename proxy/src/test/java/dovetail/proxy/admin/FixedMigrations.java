@@ -102,7 +102,7 @@ final class FixedMigrations implements Migrations {
   }
 
   @Override
-  public boolean needsMigration(String user, String folder) {
+  public Access access(String user, String folder) {
     throw new UnsupportedOperationException("not used by the admin endpoint");
   }
 

@@ -175,6 +175,13 @@ class WritesToUnmigratedFoldersDovecotIT {
       assertTrue(select.contains(" NO [UNAVAILABLE] SELECT Folder Archive cannot be migrated until the administrator"),
           select);
       assertEquals("failed", dovetail.store("frank").open("Archive").dovetailState().get(STATE));
+      // And so it stays until an operator looked, never served as the part of it that was copied (walk-through 15,
+      // F1: the next SELECT showed an empty folder under the legacy UIDVALIDITY, and a client's cache lost it all).
+      for (String again : List.of("SELECT Archive", "EXAMINE Archive", "STATUS Archive (MESSAGES UIDNEXT)")) {
+        String answer = RawImap.last(imap.command(again));
+        assertTrue(answer.contains(" NO [UNAVAILABLE] ") && answer.contains("Folder Archive cannot be migrated until "
+            + "the administrator has looked at it"), again + ": " + answer);
+      }
 
       // Refused with a reason (it was NO APPEND processing failed., and an ERROR with a stack trace in the log).
       String refused = " NO [UNAVAILABLE] Folder Archive takes no new messages until its migration is complete";
@@ -186,6 +193,10 @@ class WritesToUnmigratedFoldersDovecotIT {
       String moved = RawImap.last(imap.command("MOVE 1 Archive"));
       assertTrue(moved.endsWith(refused), moved);
       assertTrue(imap.command("FETCH 1 (UID)").contains("* 1 FETCH (UID 1)"), "the MOVE's source message stays");
+    }
+    try (RawImap later = login("frank")) {
+      String select = RawImap.last(later.command("SELECT Archive"));
+      assertTrue(select.contains(" NO [UNAVAILABLE] "), "a new session too: " + select);
     }
     MailStore store = dovetail.store("frank");
     assertEquals(List.of(), store.open("Archive").messages());

@@ -52,7 +52,7 @@ class Pop3LegacyDovecotIT {
     Path legacyDir = dir.resolve("legacy");
     DovecotServer.Builder b = DovecotServer.builder(legacyDir).pop3UidlFormat("%08Xu%08Xv")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false);
-    for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina")) {
       corpus(DovecotServer.maildir(legacyDir, user));
       b.user(user, PASSWORD);
     }
@@ -60,7 +60,7 @@ class Pop3LegacyDovecotIT {
     TestDovetail.Builder builder = TestDovetail.builder(dir.resolve("dovetail"))
         .user("alice", "{PLAIN}" + PASSWORD).user("bob", "{PLAIN}" + PASSWORD).user("carol", "{PLAIN}" + PASSWORD)
         .user("dave", "{PLAIN}" + PASSWORD).user("erin", "{PLAIN}" + PASSWORD)
-        .user("frank", "{PLAIN}" + PASSWORD)
+        .user("frank", "{PLAIN}" + PASSWORD).user("gina", "{PLAIN}" + PASSWORD)
         // The store where a Dovecot "judge" (DovecotServer's layout) can serve it too.
         .mailLocation("maildir:" + dir.resolve("judge").resolve("home") + "/%n/Maildir")
         .setting("sweeper = no").setting("mail_fsync = never");
@@ -107,6 +107,35 @@ class Pop3LegacyDovecotIT {
     MessageMeta meta = MessageMeta.withUid(uid, Instant.parse("2021-06-07T08:09:10Z"), Flags.NONE)
         .withPop3(uidl, order);
     box.append(meta, new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /**
+   * An INBOX whose migration failed (its legacy UIDVALIDITY changed after the skeleton) is refused at every login until
+   * an operator has looked, as at the login that failed it (walk-through 15, F1: the next login got "+OK" and an empty
+   * maildrop, and a client that keeps mail on the server took every message for deleted).
+   */
+  @Test
+  void anInboxWhoseMigrationFailedIsRefusedAtEveryLogin() throws Exception {
+    dovetail.server().migrations().orElseThrow().ensureSkeleton("gina"); // INBOX pending, with the legacy UIDVALIDITY
+    Path legacyInbox = DovecotServer.maildir(dir.resolve("legacy"), "gina");
+    Path uidlist = legacyInbox.resolve("dovecot-uidlist");
+    String header = java.nio.file.Files.readAllLines(uidlist).get(0);
+    String changed = header.replace(" V" + UIDVALIDITY + " ", " V" + (UIDVALIDITY + 1) + " ");
+    assertNotEquals(header, changed, header);
+    java.nio.file.Files.writeString(uidlist, java.nio.file.Files.readString(uidlist).replace(header, changed));
+    try (var indexes = java.nio.file.Files.list(legacyInbox)) { // so that the legacy Dovecot reads the new value
+      for (Path index : indexes.filter(f -> f.getFileName().toString().startsWith("dovecot.index")).toList()) {
+        java.nio.file.Files.delete(index);
+      }
+    }
+    for (int login = 1; login <= 2; login++) {
+      try (RawPop3 pop3 = RawPop3.connect(dovetail.pop3Port())) {
+        assertTrue(pop3.command("USER gina").startsWith("+OK"));
+        String pass = pop3.command("PASS " + PASSWORD);
+        assertTrue(pass.startsWith("-ERR [SYS/TEMP] "), "login " + login + ": " + pass);
+      }
+    }
+    assertEquals("failed", dovetail.store("gina").open("INBOX").dovetailState().get("migration.state"));
   }
 
   @Test
