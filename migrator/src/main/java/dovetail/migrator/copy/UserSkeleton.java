@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A user's folders, created locally from one LIST and one LSUB of the legacy server (DESIGN, "Skeleton
  * first"): every selectable legacy folder becomes a local folder with the legacy UIDVALIDITY, NEXTUID 1
- * and state {@code pending}; subscriptions are copied. Names are translated by {@link FolderNameMapper}
+ * and state {@code pending}; subscriptions are copied. Folders of other users' and shared namespaces are not listed
+ * (see {@link LegacyImapSession#listFolders}). Names are translated by {@link FolderNameMapper}
  * (imapc_list_prefix, separator, modified UTF-7).
  *
  * <p>Idempotent: folders that already have a migration state are left alone (the store is their master

@@ -3,29 +3,42 @@ package dovetail.migrator.source;
 import dovetail.migrator.source.LegacyException.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One LIST and one LSUB. Names are kept as raw octets: Angus's ListInfo decodes modified UTF-7 and
+ * One LIST and one LSUB, and NAMESPACE first when the server offers it: folders of other users' and shared
+ * namespaces are not the user's own and are left out (with one INFO line), so that they are neither created in the
+ * user's store nor subscribed there. Names are kept as raw octets: Angus's ListInfo decodes modified UTF-7 and
  * loses names that are not valid, which real servers do have.
  */
 final class FolderLister {
   private static final Logger LOG = LoggerFactory.getLogger(FolderLister.class);
 
+  /** Namespaces named in the INFO line; a server has a handful. */
+  private static final int MAX_NAMESPACES_LOGGED = 5;
+
   private FolderLister() {}
 
-  static List<LegacyFolder> list(ImapConnection connection) {
+  /**
+   * @param user for the log line naming what was left out
+   * @param listPrefix imapc_list_prefix: what is inside it is never left out (the operator chose it)
+   */
+  static List<LegacyFolder> list(ImapConnection connection, String user, String listPrefix) {
+    Optional<LegacyNamespaces> namespaces = namespaces(connection);
     // RFC 6154 section 5.1: RETURN (SPECIAL-USE) needs LIST-EXTENDED (RFC 5258). Servers with
     // SPECIAL-USE but without LIST-EXTENDED send the attributes on a plain LIST.
     boolean extended = connection.hasCapability("SPECIAL-USE") && connection.hasCapability("LIST-EXTENDED");
@@ -56,7 +69,71 @@ final class FolderLister {
       attributes.add(LegacyFolder.NONEXISTENT);
       folders.add(new LegacyFolder(e.name, e.separator, attributes, true));
     }
-    return folders;
+    return namespaces.map(ns -> ownFolders(folders, ns, new FolderNameMapper(listPrefix), user)).orElse(folders);
+  }
+
+  /** NAMESPACE (RFC 2342) when offered; empty when not, or when the answer is a NO, BAD or unreadable. */
+  private static Optional<LegacyNamespaces> namespaces(ImapConnection connection) {
+    if (!connection.hasCapability("NAMESPACE")) {
+      return Optional.empty();
+    }
+    List<Response> answer = connection.run("NAMESPACE", null);
+    Response last = answer.get(answer.size() - 1);
+    if (!last.isOK()) {
+      LOG.debug("{}: NAMESPACE refused ({}): every listed folder is taken as the user's own", connection.peer(), last);
+      return Optional.empty();
+    }
+    for (Response r : answer) {
+      if (r instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("NAMESPACE")) {
+        try {
+          return Optional.of(LegacyNamespaces.parse(ir));
+        } catch (ProtocolException e) {
+          LOG.warn("{}: unreadable NAMESPACE response ({}): every listed folder is taken as the user's own",
+              connection.peer(), e.getMessage());
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The folders that are the user's own: those in other users' or shared namespaces are left out, unless inside
+   * imapc_list_prefix. One INFO line counts those that would have become a folder or a subscription.
+   */
+  private static List<LegacyFolder> ownFolders(List<LegacyFolder> folders, LegacyNamespaces namespaces,
+      FolderNameMapper mapper, String user) {
+    List<LegacyFolder> own = new ArrayList<>();
+    Map<LegacyNamespaces.Namespace, Integer> leftOut = new HashMap<>();
+    for (LegacyFolder f : folders) {
+      Optional<LegacyNamespaces.Namespace> foreign = namespaces.foreign(f.legacyName());
+      if (foreign.isEmpty() || mapper.insideListPrefix(f.legacyName(), f.separator())) {
+        own.add(f);
+      } else if (f.selectable() || f.subscribed()) {
+        leftOut.merge(foreign.get(), 1, Integer::sum);
+        LOG.debug("{}: legacy folder '{}' is in the {} namespace: left out", user, f.legacyName(),
+            foreign.get().describe());
+      }
+    }
+    if (!leftOut.isEmpty()) {
+      int total = leftOut.values().stream().mapToInt(Integer::intValue).sum();
+      StringBuilder where = new StringBuilder();
+      int shown = 0;
+      for (LegacyNamespaces.Namespace ns : namespaces.all()) { // in the server's order: other users, then shared
+        Integer count = leftOut.get(ns);
+        if (count == null) {
+          continue;
+        }
+        if (shown++ == MAX_NAMESPACES_LOGGED) {
+          where.append(", ...");
+          break;
+        }
+        where.append(shown > 1 ? ", " : "").append(ns.describe()).append(": ").append(count);
+      }
+      LOG.info("{}: {} legacy folder(s) of other users' or shared namespaces left out, not migrated ({})", user,
+          total, where);
+    }
+    return own;
   }
 
   /**

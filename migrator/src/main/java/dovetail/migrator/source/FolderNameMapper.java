@@ -49,15 +49,11 @@ public final class FolderNameMapper {
       name = name.substring(0, name.length() - 1);
     }
     if (!listPrefix.isEmpty()) {
-      boolean ignoreCase = listPrefix.equalsIgnoreCase(INBOX);
-      int len = listPrefix.length();
-      boolean underPrefix = hasSeparator && name.length() > len + 1
-          && name.regionMatches(ignoreCase, 0, listPrefix, 0, len) && name.charAt(len) == separator;
-      if (!underPrefix) {
+      if (!underPrefix(name, separator)) {
         LOG.debug("legacy folder '{}' is outside imapc_list_prefix '{}': skipped", legacyName, listPrefix);
         return Optional.empty();
       }
-      name = name.substring(len + 1);
+      name = name.substring(listPrefix.length() + 1);
     }
     StringBuilder local = new StringBuilder(name.length());
     int start = 0;
@@ -74,6 +70,21 @@ public final class FolderNameMapper {
       start = end + 1;
     }
     return Optional.of(local.toString());
+  }
+
+  /**
+   * Whether imapc_list_prefix is set and {@code legacyName} lies below it: the operator chose that subtree, so it is
+   * migrated whatever namespace the server puts it in.
+   */
+  public boolean insideListPrefix(String legacyName, char separator) {
+    return !listPrefix.isEmpty() && !legacyName.equalsIgnoreCase(INBOX) && underPrefix(legacyName, separator);
+  }
+
+  private boolean underPrefix(String name, char separator) {
+    boolean ignoreCase = listPrefix.equalsIgnoreCase(INBOX);
+    int len = listPrefix.length();
+    return separator != LegacyFolder.NO_SEPARATOR && name.length() > len + 1
+        && name.regionMatches(ignoreCase, 0, listPrefix, 0, len) && name.charAt(len) == separator;
   }
 
   private static String decodeLevel(String level, String legacyName, char separator) {

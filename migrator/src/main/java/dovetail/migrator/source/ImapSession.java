@@ -19,14 +19,16 @@ final class ImapSession implements LegacyImapSession {
   private final Supplier<ImapConnection> reconnect;
   private ImapConnection connection;
   private final LegacyImapEndpoint endpoint;
+  private final String user;
   private final FetchLimits limits;
   /** Body arrays reused from one fetch to the next (as many bytes as the fetches in flight may hold). */
   private final BodyBuffers bodyBuffers;
   private final Map<String, Long> uidValidities = new HashMap<>();
   private String selected;
 
-  ImapSession(ImapConnection connection, Supplier<ImapConnection> reconnect, LegacyImapEndpoint endpoint,
+  ImapSession(String user, ImapConnection connection, Supplier<ImapConnection> reconnect, LegacyImapEndpoint endpoint,
       FetchLimits limits) {
+    this.user = user;
     this.connection = connection;
     this.reconnect = reconnect;
     this.endpoint = endpoint;
@@ -36,7 +38,7 @@ final class ImapSession implements LegacyImapSession {
 
   @Override
   public List<LegacyFolder> listFolders() {
-    return FolderLister.list(connection);
+    return FolderLister.list(connection, user, endpoint.listPrefix());
   }
 
   @Override

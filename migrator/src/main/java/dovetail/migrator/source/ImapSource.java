@@ -17,14 +17,14 @@ final class ImapSource implements LegacyImapSource {
   @Override
   public LegacyImapSession open(String user) {
     Objects.requireNonNull(user, "user");
-    return new ImapSession(connector.open(user), () -> connector.open(user), endpoint, limits);
+    return new ImapSession(user, connector.open(user), () -> connector.open(user), endpoint, limits);
   }
 
   @Override
   public LegacyImapSession open(String user, ForwardedClient client) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(client, "client");
-    return new ImapSession(connector.open(user, client), () -> connector.open(user, client), endpoint, limits);
+    return new ImapSession(user, connector.open(user, client), () -> connector.open(user, client), endpoint, limits);
   }
 
   @Override

@@ -9,9 +9,10 @@ import java.util.List;
  */
 public interface LegacyImapSession extends AutoCloseable {
   /**
-   * Every folder: one LIST (with RFC 6154 SPECIAL-USE attributes when the server offers them) and one
-   * LSUB, in the server's order; subscriptions to folders that LIST lacks come last, as
-   * {@code \NonExistent}.
+   * Every folder of the user's own: one LIST (with RFC 6154 SPECIAL-USE attributes when the server offers them) and
+   * one LSUB, in the server's order; subscriptions to folders that LIST lacks come last, as {@code \NonExistent}.
+   * When the server offers NAMESPACE (RFC 2342), folders in its other users' and shared namespaces are left out
+   * (those below imapc_list_prefix excepted), and one INFO line counts them.
    */
   List<LegacyFolder> listFolders();
 

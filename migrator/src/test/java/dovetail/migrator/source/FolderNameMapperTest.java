@@ -1,6 +1,8 @@
 package dovetail.migrator.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import java.util.Set;
@@ -90,5 +92,15 @@ class FolderNameMapperTest {
   void mapsALegacyFolder() {
     LegacyFolder folder = new LegacyFolder("INBOX.Entw&APw-rfe", '.', Set.of("\\Drafts"), true);
     assertEquals(Optional.of("Entwürfe"), courier.toLocal(folder));
+  }
+
+  @Test
+  void insideListPrefixIsWhatToLocalStripsAndNeverInboxOrAnEmptyPrefix() {
+    assertTrue(courier.insideListPrefix("INBOX.Sent", '.'));
+    assertTrue(courier.insideListPrefix("inbox.Sent", '.'));
+    assertFalse(courier.insideListPrefix("INBOX", '.'));
+    assertFalse(courier.insideListPrefix("shared.team", '.'));
+    assertFalse(plain.insideListPrefix("Shared Folders/Announcements", '/'), "no prefix chosen: nothing inside it");
+    assertTrue(new FolderNameMapper("Shared Folders").insideListPrefix("Shared Folders/Announcements", '/'));
   }
 }

@@ -61,6 +61,8 @@ class TranscriptLegacyImapSourceIT {
       assertTrue(byName.get("INBOX.Gone").subscribed());
       assertTrue(byName.get("INBOX.Gone").attributes().contains(LegacyFolder.NONEXISTENT));
       assertTrue(byName.containsKey("INBOX.Literal"), "a name sent as a literal");
+      assertFalse(byName.containsKey("shared.Announcements"), "a shared namespace's folder is not the user's own");
+      assertFalse(byName.containsKey("shared"));
 
       FolderNameMapper mapper = new FolderNameMapper("INBOX");
       Map<String, String> local = new TreeMap<>();

@@ -1,0 +1,92 @@
+package dovetail.migrator.copy;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dovetail.conf.ConfigLoader;
+import dovetail.store.MailStore;
+import dovetail.store.StoreOptions;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.ImapProbe;
+import dovetail.store.maildir.MaildirStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walk-through 15 F4: a legacy server whose personal namespace has no prefix (Cyrus's {@code altnamespace}, Dovecot's
+ * default) also lists other users' and shared folders. Real Dovecot 2.3 with an other-users ({@code type = shared})
+ * and a shared ({@code type = public}) namespace: only the user's own folders and subscriptions are migrated, and one
+ * INFO line says what was left out.
+ */
+class SharedNamespacesDovecotIT {
+  /** Subscriptions of all namespaces live in the personal one ({@code subscriptions = no}), as on Cyrus. */
+  private static final String NAMESPACES = """
+      namespace bob {
+        type = shared
+        separator = /
+        prefix = "Other Users/bob/"
+        location = maildir:~/bob-maildir
+        list = yes
+        subscriptions = no
+      }
+      namespace announcements {
+        type = public
+        separator = /
+        prefix = "Shared Folders/"
+        location = maildir:~/public-maildir
+        list = yes
+        subscriptions = no
+      }
+      """;
+  private static final byte[] MESSAGE = "Subject: hello\r\n\r\nbody\r\n".getBytes(US_ASCII);
+
+  @Test
+  void onlyTheUsersOwnFoldersAndSubscriptionsAreMigrated(@TempDir Path tmp) {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger lister = (Logger) LoggerFactory.getLogger("dovetail.migrator.source.FolderLister");
+    Level before = lister.getLevel();
+    lister.setLevel(Level.INFO);
+    log.start();
+    lister.addAppender(log);
+    try (DovecotServer legacy = DovecotLegacy.start(tmp.resolve("legacy"), root -> {}, NAMESPACES)) {
+      try (ImapProbe alice = ImapProbe.login(legacy, DovecotLegacy.USER)) {
+        for (String folder : List.of("Work", "Other Users/bob/Projects", "Shared Folders/Announcements")) {
+          alice.create(folder);
+          alice.append(folder, MESSAGE, List.of(), Instant.parse("2024-01-02T03:04:05Z"));
+          alice.subscribe(folder);
+        }
+        alice.create("Other Users/bob/Old");
+      }
+      Path judgeDir = tmp.resolve("judge");
+      Path conf = DovecotLegacy.conf(tmp.resolve("dovetail.conf"), legacy.imapPort(),
+          DovecotLegacy.mailLocation(judgeDir));
+      UserResult result = Backup.of(ConfigLoader.load(conf, List.of()), DovecotLegacy.USER, false,
+          new ConnectionLimiter(2), Clock.systemUTC()).run(List.of(), MigrationListener.NONE);
+
+      assertTrue(result.complete(), result.toString());
+      MailStore store = MaildirStore.open(judgeDir.resolve("home/alice/Maildir"), StoreOptions.DEFAULT);
+      assertEquals(Set.of("INBOX", "Work"), new TreeSet<>(store.listFolders()));
+      assertEquals(Set.of("Work"), store.subscriptions());
+      assertEquals(List.of(), legacy.logProblems());
+    } finally {
+      lister.detachAppender(log);
+      lister.setLevel(before);
+    }
+    List<String> infos = log.list.stream().filter(e -> e.getLevel() == Level.INFO)
+        .map(ILoggingEvent::getFormattedMessage).toList();
+    assertEquals(List.of("alice: 3 legacy folder(s) of other users' or shared namespaces left out, not migrated "
+        + "(other users \"Other Users/bob/\": 2, shared \"Shared Folders/\": 1)"), infos);
+  }
+}
