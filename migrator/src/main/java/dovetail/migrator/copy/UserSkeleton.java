@@ -182,8 +182,9 @@ public final class UserSkeleton {
           // Its state cannot be known: unset, and so named by status, rather than every folder of the user stopped.
           problem = "legacy folder '" + folder.legacyName() + "' is not set up: local " + e.getMessage();
         } else if (e.error() == StoreError.INVALID_NAME) {
+          // No rerun changes a name: say what does (walk-through 15, F5: the advice was only "run backup again").
           problem = "legacy folder '" + folder.legacyName() + "' cannot be stored as '" + local + "': "
-              + e.getMessage();
+              + e.getMessage() + "; to migrate it, rename it on the legacy server, then run the migration again";
         } else {
           throw e;
         }

@@ -127,6 +127,8 @@ class UserSkeletonTest {
       assertEquals(List.of("INBOX", "ok"), List.copyOf(r.folders().keySet()));
       assertEquals(1, r.problems().size());
       assertTrue(r.problems().get(0).contains("'a.b'"), r.problems().toString());
+      assertTrue(r.problems().get(0).endsWith("rename it on the legacy server, then run the migration again"),
+          "what to do, as no rerun alone helps: " + r.problems());
     }
   }
 }
