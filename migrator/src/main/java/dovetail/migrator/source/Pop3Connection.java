@@ -79,6 +79,7 @@ final class Pop3Connection implements LegacyPop3Session {
       store.connect(endpoint.host(), endpoint.port(), authenticateAs, password);
       POP3Folder inbox = (POP3Folder) store.getFolder("INBOX");
       inbox.open(Folder.READ_ONLY);
+      Pop3Utf8Mode.enableIfOffered(store, inbox, endpoint.host() + ":" + endpoint.port(), where);
       return new Pop3Connection(store, inbox, where);
     } catch (AuthenticationFailedException e) {
       closeQuietly(store);
@@ -86,6 +87,9 @@ final class Pop3Connection implements LegacyPop3Session {
     } catch (MessagingException e) {
       closeQuietly(store);
       throw new LegacyException(Kind.UNAVAILABLE, where + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      closeQuietly(store);
+      throw new LegacyException(Kind.UNAVAILABLE, where + ": UTF8: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(store);
       throw new LegacyException(Kind.PROTOCOL, where + ": login: the server's answer cannot be read ("
