@@ -83,6 +83,12 @@ final class Pop3Connection implements LegacyPop3Session {
       return new Pop3Connection(store, inbox, where);
     } catch (AuthenticationFailedException e) {
       closeQuietly(store);
+      if (e.getMessage() != null && e.getMessage().startsWith("EOF")) {
+        // Angus's word for a connection closed before its greeting, CAPA or login answer: couriertcpd over MAXPERIP.
+        throw new LegacyException(Kind.UNAVAILABLE, where + ": the server closed the connection before its greeting or"
+            + " at the login: a limit of connections per client address (Courier's MAXPERIP)? Dovetail's connections"
+            + " all come from one address (" + e.getMessage() + ")", e);
+      }
       throw new LegacyException(Kind.AUTH_FAILED, where + ": login refused: " + e.getMessage());
     } catch (MessagingException e) {
       closeQuietly(store);
