@@ -121,7 +121,7 @@ public final class LegacyEndpoints {
     String password = (master ? pop3c.password() : ownPassword.or(pop3c::password)).orElse("");
     if (password.isEmpty()) {
       throw new IllegalArgumentException("pop3c_password is not set: give the " + (pop3c.masterUser().isPresent()
-          ? "master user's" : "user's") + " password");
+          ? "master user's" : "user's") + " password (for example -o pop3c_password=...)");
     }
     LegacyPop3Endpoint.SslMode ssl = switch (pop3c.ssl()) {
       case NO -> LegacyPop3Endpoint.SslMode.NONE;

@@ -57,7 +57,7 @@ final class ImapConnector {
       throw new LegacyException(Kind.UNAVAILABLE, peer + ": connected, but the server sent no greeting within "
           + ImapFailures.seconds(endpoint.commandTimeout()) + " (imapc_cmd_timeout)", e);
     } catch (IOException e) {
-      throw tooLong(e, peer + ": greeting").orElseGet(() -> ImapFailures.fromIo(e, peer + ": connect"));
+      throw tooLong(e, peer + ": greeting").orElseGet(() -> ImapFailures.fromGreeting(e, peer));
     } catch (ProtocolException e) {
       throw tooLong(e, peer + ": greeting")
           .orElseGet(() -> ImapFailures.fromProtocol(e, Kind.UNAVAILABLE, peer + ": greeting"));

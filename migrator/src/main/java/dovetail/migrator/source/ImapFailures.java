@@ -102,6 +102,26 @@ final class ImapFailures {
     return new LegacyException(Kind.UNAVAILABLE, context + ": connection lost: " + failure, failure);
   }
 
+  /**
+   * A failure before the greeting came. A connection that was made and then closed (or reset) without a greeting is
+   * what couriertcpd does over its per-address limit (MAXPERIP): said so, since every connection of Dovetail's comes
+   * from one address and a bare "connection lost" reads as an outage of the legacy server (walk-through 15, F6).
+   */
+  static LegacyException fromGreeting(Throwable failure, String peer) {
+    LegacyException general = fromIo(failure, peer + ": connect");
+    if (general.kind() != Kind.UNAVAILABLE) {
+      return general;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException || t instanceof ConnectException || t instanceof UnknownHostException) {
+        return general; // never connected, or timed out: fromIo said which
+      }
+    }
+    return new LegacyException(Kind.UNAVAILABLE, peer + ": connected, but the server closed the connection before its"
+        + " greeting: a limit of connections per client address (Courier's MAXPERIP)? Dovetail's connections all"
+        + " come from one address (" + failure.getMessage() + ")", failure);
+  }
+
   /** Angus's exceptions carry the server's answer, or wrap a socket failure. */
   static LegacyException fromProtocol(ProtocolException e, Kind usual, String context) {
     if (e.getResponse() != null && !e.getResponse().isSynthetic()) {

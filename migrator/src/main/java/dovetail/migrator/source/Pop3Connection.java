@@ -10,6 +10,7 @@ import jakarta.mail.Session;
 import jakarta.mail.UIDFolder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,32 +58,58 @@ final class Pop3Connection implements LegacyPop3Session {
       props.put(p + "starttls.required", "true");
     }
     String login = LoginName.expand(endpoint.userTemplate(), user);
-    String authenticateAs = login;
-    if (!endpoint.masterUser().isEmpty()) {
+    String authenticateAs;
+    String password;
+    if (endpoint.masterUser().isEmpty()) {
+      // Dovecot's pop3c: USER and PASS, with the UTF-8 bytes of the strings.
+      props.put(p + "auth.mechanisms", "LOGIN");
+      authenticateAs = asUtf8Bytes(login);
+      password = asUtf8Bytes(endpoint.password());
+    } else {
       // Dovecot's pop3c: AUTH PLAIN, authorization id = the user, authentication id = the master user.
       props.put(p + "auth.mechanisms", "PLAIN");
       props.put(p + "sasl.authorizationid", login);
       authenticateAs = endpoint.masterUser();
+      password = endpoint.password();
     }
     String where = "POP3 " + endpoint.host() + ":" + endpoint.port() + " for " + user;
     POP3Store store = null;
     try {
       store = (POP3Store) Session.getInstance(props).getStore(protocol);
-      store.connect(endpoint.host(), endpoint.port(), authenticateAs, endpoint.password());
+      store.connect(endpoint.host(), endpoint.port(), authenticateAs, password);
       POP3Folder inbox = (POP3Folder) store.getFolder("INBOX");
       inbox.open(Folder.READ_ONLY);
+      Pop3Utf8Mode.enableIfOffered(store, inbox, endpoint.host() + ":" + endpoint.port(), where);
       return new Pop3Connection(store, inbox, where);
     } catch (AuthenticationFailedException e) {
       closeQuietly(store);
+      if (e.getMessage() != null && e.getMessage().startsWith("EOF")) {
+        // Angus's word for a connection closed before its greeting, CAPA or login answer: couriertcpd over MAXPERIP.
+        throw new LegacyException(Kind.UNAVAILABLE, where + ": the server closed the connection before its greeting or"
+            + " at the login: a limit of connections per client address (Courier's MAXPERIP)? Dovetail's connections"
+            + " all come from one address (" + e.getMessage() + ")", e);
+      }
       throw new LegacyException(Kind.AUTH_FAILED, where + ": login refused: " + e.getMessage());
     } catch (MessagingException e) {
       closeQuietly(store);
       throw new LegacyException(Kind.UNAVAILABLE, where + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      closeQuietly(store);
+      throw new LegacyException(Kind.UNAVAILABLE, where + ": UTF8: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(store);
       throw new LegacyException(Kind.PROTOCOL, where + ": login: the server's answer cannot be read ("
           + e.getClass().getSimpleName() + ": " + e.getMessage() + "); a broken legacy POP3 server", e);
     }
+  }
+
+  /**
+   * {@code text} as Angus must get it for USER and PASS: it writes them as ISO-8859-1, so a non-ASCII password (one
+   * char per UTF-8 byte here) reaches the server as its UTF-8 bytes, as Dovecot's pop3c sends it, not as ISO-8859-1
+   * (which no UTF-8 passdb matches, and which has no 'ł' or '€' at all). AUTH PLAIN encodes UTF-8 itself.
+   */
+  static String asUtf8Bytes(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
   /**

@@ -94,6 +94,16 @@ class LegacyEndpointsTest {
   }
 
   @Test
+  void aMissingPop3cPasswordSaysHowToGiveIt() throws IOException {
+    Settings s = load("imapc_host = h\npop3c_host = h\nplugin {\n  pop3_migration_mailbox = INBOX\n}\n",
+        "imapc_password=hers");
+    IllegalArgumentException noPassword = assertThrows(IllegalArgumentException.class,
+        () -> LegacyEndpoints.pop3(s, "alice"));
+    assertEquals("pop3c_password is not set: give the user's password (for example -o pop3c_password=...)",
+        noPassword.getMessage());
+  }
+
+  @Test
   void masterUserTemplatesAreExpandedForTheUser() throws IOException {
     Settings s = load("imapc_host = h\nimapc_master_user = admin@%d\nimapc_password = x\n");
     assertEquals("admin@example.org", LegacyEndpoints.imap(s, "bob@example.org").masterUser());

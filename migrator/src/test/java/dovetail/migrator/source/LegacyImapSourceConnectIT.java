@@ -108,6 +108,21 @@ class LegacyImapSourceConnectIT {
     }
   }
 
+  /**
+   * couriertcpd closes a connection over MAXPERIP at once, before any greeting: said with the likely cause, not as a
+   * bare "connection lost" that reads as an outage of the legacy server (walk-through 15, F6).
+   */
+  @Test
+  void aConnectionClosedBeforeTheGreetingNamesAPerAddressLimit() throws Exception {
+    try (ClosingServer closing = new ClosingServer()) {
+      LegacyException e = assertThrows(LegacyException.class, () -> source(endpoint(closing.port())).open("alice"));
+      assertEquals(Kind.UNAVAILABLE, e.kind());
+      assertTrue(e.getMessage().startsWith(HOST + ":" + closing.port() + ": connected, but the server closed the"
+          + " connection before its greeting: a limit of connections per client address (Courier's MAXPERIP)?"),
+          e::getMessage);
+    }
+  }
+
   @Test
   void aByeGreetingAboutTooManyConnectionsIsThrottled() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {

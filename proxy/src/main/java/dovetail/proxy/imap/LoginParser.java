@@ -1,6 +1,7 @@
 package dovetail.proxy.imap;
 
 import dovetail.proxy.auth.MasterLoginName;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.james.core.Username;
@@ -65,10 +66,14 @@ final class LoginParser extends AbstractImapCommandParser {
     }
   }
 
+  /**
+   * A quoted string or literal is UTF-8, as Dovecot takes it (James's {@code astring()} is US-ASCII and answered BAD to
+   * any non-ASCII password); an atom stays ASCII, as in Dovecot ("8bit data in atom").
+   */
   private static String argument(ImapRequestLineReader request) throws DecodingException {
     char next = request.nextWordChar();
     if (next == '"' || next == '{') {
-      return request.astring();
+      return request.astring(StandardCharsets.UTF_8);
     }
     return request.consumeWord(c -> ImapRequestLineReader.isCHAR(c) && c > ' ' && c != '(' && c != ')' && c != '{'
         && c != '"' && c != '\\');

@@ -16,7 +16,6 @@ import java.util.List;
 import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.ProtocolConfiguration;
-import org.apache.james.protocols.api.handler.CommandDispatcher;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerChainImpl;
 import org.apache.james.protocols.api.handler.WiringException;
@@ -106,7 +105,7 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
     ProtocolHandlerChainImpl chain = new ProtocolHandlerChainImpl();
     chain.addAll(List.<ProtocolHandler>of(
         new Welcome(),
-        new CommandDispatcher<POP3Session>(),
+        new Utf8CommandDispatcher(),
         new CapaCmdHandler(metrics),
         new ExtraCapabilities(),
         new UserCommand(rule, masterNames),

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A POP3 proxy in front of a real legacy POP3 server that breaks the protocol the way broken servers do, around
@@ -31,8 +32,18 @@ final class Pop3FaultProxy implements AutoCloseable {
     /** NOOP is answered -ERR. */
     NOOP_REFUSED,
     /** Message 3 is listed with message 2's UIDL. */
-    UIDL_SHARED
+    UIDL_SHARED,
+    /**
+     * As Courier: CAPA lists UTF8, and until the client sends UTF8 a message whose headers hold raw 8-bit bytes is
+     * served (TOP, RETR) as a generated notice with other headers.
+     */
+    UTF8_AS_COURIER,
+    /** CAPA lists UTF8, and the UTF8 command is refused; messages are served as they are. */
+    UTF8_REFUSED
   }
+
+  /** What Courier serves for a message with raw UTF-8 headers to a client that did not send UTF8. */
+  static final String UNICODE_PLACEHOLDER = "Subject: Cannot display Unicode content\r\n\r\n";
 
   private static final Set<String> MULTI_LINE_ALWAYS = Set.of("CAPA", "RETR", "TOP");
   private static final Set<String> MULTI_LINE_WITHOUT_ARGUMENT = Set.of("UIDL", "LIST");
@@ -42,6 +53,7 @@ final class Pop3FaultProxy implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile Fault fault = Fault.NONE;
   private volatile boolean closed;
+  private final AtomicInteger utf8Commands = new AtomicInteger();
 
   Pop3FaultProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -58,6 +70,11 @@ final class Pop3FaultProxy implements AutoCloseable {
 
   void fault(Fault value) {
     fault = value;
+  }
+
+  /** How many UTF8 commands clients sent (answered here, never forwarded). */
+  int utf8Commands() {
+    return utf8Commands.get();
   }
 
   private void acceptLoop() {
@@ -88,6 +105,7 @@ final class Pop3FaultProxy implements AutoCloseable {
   private void relay(InputStream clientIn, OutputStream clientOut, InputStream serverIn, OutputStream serverOut)
       throws IOException {
     write(clientOut, line(serverIn)); // greeting
+    boolean utf8 = false;
     while (true) {
       String command = line(clientIn);
       if (command == null) {
@@ -98,6 +116,13 @@ final class Pop3FaultProxy implements AutoCloseable {
       Fault now = fault;
       if (now == Fault.NOOP_REFUSED && verb.equals("NOOP")) {
         write(clientOut, "-ERR Unknown command: NOOP\r\n");
+        continue;
+      }
+      boolean listsUtf8 = now == Fault.UTF8_AS_COURIER || now == Fault.UTF8_REFUSED;
+      if (listsUtf8 && verb.equals("UTF8")) {
+        utf8Commands.incrementAndGet();
+        utf8 = now == Fault.UTF8_AS_COURIER;
+        write(clientOut, utf8 ? "+OK UTF8 enabled\r\n" : "-ERR Unknown command: UTF8\r\n");
         continue;
       }
       if (verb.equals("UIDL") && words.length > 1 && words[1].equals("3")) {
@@ -118,6 +143,10 @@ final class Pop3FaultProxy implements AutoCloseable {
       write(clientOut, status);
       boolean multiLine = status.startsWith("+OK") && (MULTI_LINE_ALWAYS.contains(verb)
           || MULTI_LINE_WITHOUT_ARGUMENT.contains(verb) && words.length == 1);
+      if (multiLine && now == Fault.UTF8_AS_COURIER && !utf8 && (verb.equals("TOP") || verb.equals("RETR"))) {
+        write(clientOut, withoutRawUtf8Headers(serverIn));
+        continue;
+      }
       String second = null;
       while (multiLine) {
         String line = line(serverIn);
@@ -133,6 +162,9 @@ final class Pop3FaultProxy implements AutoCloseable {
             line = "3 " + second;
           }
         }
+        if (listsUtf8 && verb.equals("CAPA") && line.equals(".\r\n")) {
+          write(clientOut, "UTF8 USER\r\n"); // as Courier lists it
+        }
         write(clientOut, line);
         multiLine = !line.equals(".\r\n");
       }
@@ -140,6 +172,22 @@ final class Pop3FaultProxy implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** The rest of a TOP or RETR answer, or Courier's notice instead when its headers hold 8-bit bytes. */
+  private static String withoutRawUtf8Headers(InputStream serverIn) throws IOException {
+    StringBuilder answer = new StringBuilder();
+    boolean inHeaders = true;
+    boolean eightBit = false;
+    for (String line = line(serverIn); line != null; line = line(serverIn)) {
+      answer.append(line);
+      if (line.equals(".\r\n")) {
+        break;
+      }
+      inHeaders = inHeaders && !line.equals("\r\n");
+      eightBit |= inHeaders && line.chars().anyMatch(c -> c > 0x7f);
+    }
+    return eightBit ? UNICODE_PLACEHOLDER + ".\r\n" : answer.toString();
   }
 
   /** One line with its CRLF, or null at the end of the stream. */

@@ -38,11 +38,14 @@ import org.slf4j.LoggerFactory;
  * {@code -ERR [SYS/TEMP]}, IMAP {@code NO [UNAVAILABLE]}, the reason in the folder's state for status), and a later
  * login resumes; a message without UIDL, a refused NOOP and a UIDL shared by two messages are migrated, with a
  * warning where the server broke RFC 1939. Before, each of the first three failed with an unchecked exception and
- * a bare -ERR.
+ * a bare -ERR. A server that lists UTF8 (RFC 6856) gets it, so that Courier's raw UTF-8 headers match (before:
+ * -ERR [SYS/TEMP], INBOX failed); one that refuses it is migrated from as before, with one warning.
  */
 class Pop3LegacyFaultsDovecotIT {
   private static final String PASSWORD = "secret";
-  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave");
+  private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina");
+  /** Their message 3 has a raw UTF-8 Subject (as SMTPUTF8 mail, or an APPEND with UTF8=ACCEPT). */
+  private static final List<String> UTF8_HEADER_USERS = List.of("erin", "frank", "gina");
 
   @TempDir static Path dir;
   private static DovecotServer legacy;
@@ -63,8 +66,9 @@ class Pop3LegacyFaultsDovecotIT {
       for (int uid = 1; uid <= 4; uid++) {
         MessageMeta meta = MessageMeta.withUid(uid, Instant.parse("2021-06-07T08:09:10Z"), Flags.NONE)
             .withPop3("legacy-" + uid, 0);
-        inbox.append(meta, new ByteArrayInputStream(("Subject: " + uid + "\r\n\r\n" + "x".repeat(10 * uid) + "\r\n")
-            .getBytes(StandardCharsets.US_ASCII)));
+        String subject = uid == 3 && UTF8_HEADER_USERS.contains(user) ? "Grüße aus Köln" : Integer.toString(uid);
+        inbox.append(meta, new ByteArrayInputStream(("Subject: " + subject + "\r\n\r\n" + "x".repeat(10 * uid)
+            + "\r\n").getBytes(StandardCharsets.UTF_8)));
       }
       b.user(user, PASSWORD);
       d.user(user, "{PLAIN}" + PASSWORD);
@@ -169,5 +173,31 @@ class Pop3LegacyFaultsDovecotIT {
         () -> log.list.toString());
     assertEquals(List.of("legacy-1", "legacy-2", "legacy-3", "legacy-4"), Pop3Probe.uidls(legacy, "dave"),
         "the fault is the proxy's");
+  }
+
+  @Test
+  void aServerThatServesRawUtf8HeadersOnlyAfterUtf8IsSentUtf8AndMatched() throws Exception {
+    proxy.fault(Fault.UTF8_AS_COURIER);
+    int before = proxy.utf8Commands();
+    String answer = login("erin");
+    assertTrue(answer.startsWith("+OK"), answer);
+    assertEquals(List.of("legacy-1", "legacy-2", "legacy-3", "legacy-4"), storedUidls("erin"));
+    assertEquals(before + 1, proxy.utf8Commands());
+  }
+
+  @Test
+  void aServerThatListsUtf8AndRefusesItIsMigratedFromAsBeforeSaidOnce() throws Exception {
+    capture();
+    proxy.fault(Fault.UTF8_REFUSED);
+    for (String user : List.of("frank", "gina")) {
+      String answer = login(user);
+      assertTrue(answer.startsWith("+OK"), answer);
+      assertEquals(List.of("legacy-1", "legacy-2", "legacy-3", "legacy-4"), storedUidls(user));
+    }
+    synchronized (log) {
+      assertEquals(1, log.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+          && e.getFormattedMessage().contains("lists UTF8 (RFC 6856), but UTF8 was not enabled (it answered -ERR"))
+          .count(), () -> log.list.toString());
+    }
   }
 }
