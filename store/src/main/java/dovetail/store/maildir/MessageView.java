@@ -2,7 +2,6 @@ package dovetail.store.maildir;
 
 import dovetail.store.Flags;
 import dovetail.store.StoredMessage;
-import dovetail.store.SystemFlag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,11 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -188,15 +185,7 @@ final class MessageView {
    */
   private StoredMessage toMessage(UidlistRecord r, String rel, MaildirSync.Entry before) {
     String fileName = rel.substring(rel.indexOf('/') + 1);
-    String letters = MaildirFilename.flagLetters(fileName);
-    Set<SystemFlag> system = EnumSet.noneOf(SystemFlag.class);
-    for (char c : letters.toCharArray()) {
-      SystemFlag f = SystemFlag.ofLetter(c);
-      if (f != null) {
-        system.add(f);
-      }
-    }
-    Flags flags = Flags.of(system, keywords.keywords().namesOf(letters));
+    Flags flags = keywords.keywords().flagsOf(MaildirFilename.flagLetters(fileName));
     Instant date = dates.get(r.baseName());
     if (date == null && before != null && before.record().baseName().equals(r.baseName())) {
       date = before.message().knownInternalDate();
