@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * LOGIN and SELECT from the index the first connection wrote. Dovecot and Dovetail alternate in going first.
  *
  * <p>Arguments: {@code [--messages 100000] [--runs 3] [--only dovecot|dovetail] [--java-option OPT]...
- * [--setting "key = value"]... [--dir /dev/shm/dovetail-cold-select-PID] [--keep-store DIR]} ({@code --java-option}
- * goes to serve's JVM, e.g. a flight recording; {@code --keep-store} reuses (or first writes) the primed store there,
- * so that repeated invocations skip the corpus).
+ * [--setting "key = value"]... [--dir /dev/shm/dovetail-cold-select-PID] [--keep-store DIR] [--baseline-jar JAR]}
+ * ({@code --java-option} goes to serve's JVM, e.g. a flight recording; {@code --keep-store} reuses (or first writes)
+ * the primed store there, so that repeated invocations skip the corpus; {@code --baseline-jar} also runs serve from
+ * another build's dovetail.jar in each run, as "baseline", for a before/after on the same machine at the same time).
  */
 public final class ColdSelectBench {
   private static final String USER = "user01";
@@ -39,6 +40,7 @@ public final class ColdSelectBench {
     int runs = 3;
     String only = "";
     Path keep = null;
+    Path baselineJar = null;
     List<String> javaOptions = new ArrayList<>();
     List<String> settings = new ArrayList<>();
     Path dir = Path.of("/dev/shm/dovetail-cold-select-" + ProcessHandle.current().pid());
@@ -51,6 +53,7 @@ public final class ColdSelectBench {
         case "--setting" -> settings.add(args[++i]);
         case "--dir" -> dir = Path.of(args[++i]);
         case "--keep-store" -> keep = Path.of(args[++i]);
+        case "--baseline-jar" -> baselineJar = Path.of(args[++i]).toAbsolutePath();
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -70,13 +73,20 @@ public final class ColdSelectBench {
       System.out.printf(Locale.ROOT, "store %s: %d messages; %d runs; %d cores; serve's JVM options %s%n", store,
           expected, runs, Runtime.getRuntime().availableProcessors(), javaOptions);
       for (int run = 1; run <= runs; run++) {
-        for (String server : run % 2 == 1 ? List.of("dovetail", "dovecot") : List.of("dovecot", "dovetail")) {
-          if (!only.isEmpty() && !only.equals(server)) {
+        List<String> servers = new ArrayList<>(List.of("dovetail", "dovecot"));
+        if (baselineJar != null) {
+          servers.add(1, "baseline");
+        }
+        if (run % 2 == 0) {
+          java.util.Collections.reverse(servers); // a trend in the machine's load hits each alike
+        }
+        for (String server : servers) {
+          if (!only.isEmpty() && !only.equals(server) && !(only.equals("dovetail") && server.equals("baseline"))) {
             continue;
           }
           Path runDir = dir.resolve(server + "-" + run);
-          Map<String, Double> times = server.equals("dovetail") ? dovetail(runDir, store, javaOptions, settings, expected)
-              : dovecot(runDir, store, expected);
+          Map<String, Double> times = server.equals("dovecot") ? dovecot(runDir, store, expected)
+              : dovetail(runDir, store, javaOptions, settings, expected, server.equals("baseline") ? baselineJar : null);
           StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "run %d %-8s", run, server));
           times.forEach((step, ms) -> {
             millis.computeIfAbsent(server + " " + step, k -> new ArrayList<>()).add(ms);
@@ -109,12 +119,24 @@ public final class ColdSelectBench {
     System.out.println("primed: " + listNonMessages(store));
   }
 
+  /** @param jar a jar to serve from instead of this tree's (--baseline-jar), or null */
   private static Map<String, Double> dovetail(Path dir, Path store, List<String> javaOptions, List<String> settings,
-      int expected) throws Exception {
+      int expected, Path jar) throws Exception {
     Path users = copyOfStoreAsUsers(dir, store, true);
     Map<String, Double> times = new LinkedHashMap<>();
     Path conf = config(dir, users, settings);
-    try (ServeChild child = ServeChild.start(conf, javaOptions)) {
+    String classPath = System.getProperty("java.class.path");
+    if (jar != null) { // ServeChild gives serve this JVM's class path: the same with the other jar in place of ours
+      System.setProperty("java.class.path", classPath.replaceAll("[^:]*dovetail\\.jar",
+          java.util.regex.Matcher.quoteReplacement(jar.toString())));
+    }
+    ServeChild started;
+    try {
+      started = ServeChild.start(conf, javaOptions);
+    } finally {
+      System.setProperty("java.class.path", classPath);
+    }
+    try (ServeChild child = started) {
       try (ImapWire imap = new ImapWire(child.awaitImapPort(60))) {
         long pid = ProcessHandle.current().children().filter(p -> p.info().commandLine().orElse("")
             .contains(conf.toString())).findFirst().orElseThrow().pid();
