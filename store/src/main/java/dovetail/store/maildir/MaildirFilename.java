@@ -83,6 +83,11 @@ final class MaildirFilename {
           .thenComparingLong(MaildirFilename::microseconds)
           .thenComparing(Comparator.naturalOrder());
 
+  /** The decimal seconds a name begins with (Dovecot's names begin with the delivery's time), or 0. */
+  static long leadingSeconds(String name) {
+    return leadingNumber(name, 0);
+  }
+
   private static long microseconds(String name) {
     int dot = name.indexOf('.');
     if (dot < 0 || dot + 1 >= name.length() || name.charAt(dot + 1) != 'M') {

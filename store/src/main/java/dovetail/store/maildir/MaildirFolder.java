@@ -56,7 +56,15 @@ final class MaildirFolder implements Mailbox {
     this.options = options;
     this.fsync = fsync;
     this.lock = FolderLock.of(dir, fsync.owner());
-    this.sync = new MaildirSync(dir, w -> LOG.warn("{}", w));
+    this.sync = new MaildirSync(dir, w -> LOG.warn("{}", w), this::relistedFileOf);
+  }
+
+  /** For a date read on use whose file was renamed since its view was built: where the file is now, or null. */
+  private String relistedFileOf(String baseName) {
+    return lock.read(() -> {
+      sync.refresh(true);
+      return sync.fileOf(baseName);
+    });
   }
 
   Path directory() {

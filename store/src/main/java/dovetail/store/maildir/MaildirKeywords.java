@@ -1,5 +1,11 @@
 package dovetail.store.maildir;
 
+import dovetail.store.Flags;
+import dovetail.store.SystemFlag;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.io.IOException;
@@ -24,6 +30,11 @@ final class MaildirKeywords {
   static final String FILE = "dovecot-keywords";
 
   private final String[] names = new String[MAX];
+  /**
+   * The flags of a file name's letters, one shared instance per combination ({@link #flagsOf}): a folder has a few
+   * combinations and many files. Emptied when a letter gets a name ({@link #assign}).
+   */
+  private final Map<String, Flags> flagsByLetters = new HashMap<>();
 
   static MaildirKeywords read(Path folderDir) {
     MaildirKeywords k = new MaildirKeywords();
@@ -67,6 +78,23 @@ final class MaildirKeywords {
     return out == null ? Set.of() : out;
   }
 
+  /** The system flags and keywords of a file name's flag letters (after ":2,"); unknown letters are ignored. */
+  Flags flagsOf(String flagLetters) {
+    Flags flags = flagsByLetters.get(flagLetters);
+    if (flags == null) {
+      Set<SystemFlag> system = EnumSet.noneOf(SystemFlag.class);
+      for (int i = 0; i < flagLetters.length(); i++) {
+        SystemFlag f = SystemFlag.ofLetter(flagLetters.charAt(i));
+        if (f != null) {
+          system.add(f);
+        }
+      }
+      flags = Flags.of(system, namesOf(flagLetters));
+      flagsByLetters.put(flagLetters, flags);
+    }
+    return flags;
+  }
+
   /** Letters for {@code keywords}, or null when one of them has no letter yet. */
   String lettersOrNull(Collection<String> keywords) {
     StringBuilder out = new StringBuilder();
@@ -99,6 +127,9 @@ final class MaildirKeywords {
     }
     for (String k : added) {
       names[letters.indexOf(null)] = k;
+    }
+    if (!added.isEmpty()) {
+      flagsByLetters.clear();
     }
     return !added.isEmpty();
   }

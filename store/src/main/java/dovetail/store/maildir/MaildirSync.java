@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Keeps one folder's in-memory picture of the disk (maildir-sync.c plus maildir-uidlist.c reading), and is what the
@@ -32,14 +33,18 @@ final class MaildirSync {
   /** One visible message: its record, where its file is, and what clients see. */
   record Entry(UidlistRecord record, String relativePath, StoredMessage message) {}
 
-  MaildirSync(Path dir, Consumer<String> warnings) {
+  /**
+   * @param relistedFileOf under the folder's mutex, {@link #refresh refresh(true)} and {@link #fileOf}: how a date read
+   *     on use finds a file renamed since the view was built
+   */
+  MaildirSync(Path dir, Consumer<String> warnings, UnaryOperator<String> relistedFileOf) {
     this.uidlist = new UidlistReader(dir, warnings);
     this.listing = new CurNewListing(dir, warnings, base -> {
       UidlistRecord recorded = uidlist.recordOf(base);
       return recorded != null ? recorded.baseName() : base;
     });
     this.keywords = new KeywordsReader(dir);
-    this.view = new MessageView(dir, uidlist, listing, keywords);
+    this.view = new MessageView(dir, uidlist, listing, keywords, relistedFileOf);
   }
 
   /** Re-reads what changed. {@code force} rescans the directories even when their mtimes look unchanged. */

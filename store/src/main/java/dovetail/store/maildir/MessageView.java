@@ -2,7 +2,6 @@ package dovetail.store.maildir;
 
 import dovetail.store.Flags;
 import dovetail.store.StoredMessage;
-import dovetail.store.SystemFlag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,12 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The messages that clients see in one folder, by UID: each uidlist record whose file is listed, with its flags (from
@@ -51,11 +50,16 @@ final class MessageView {
   /** The view's messages as an unmodifiable list, made once per change of the view (null: to be made). */
   private List<StoredMessage> messages;
 
-  MessageView(Path dir, UidlistReader uidlist, CurNewListing listing, KeywordsReader keywords) {
+  /** Under the folder's mutex: lists the directories again and gives the current path of a base name, or null. */
+  private final UnaryOperator<String> relistedFileOf;
+
+  MessageView(Path dir, UidlistReader uidlist, CurNewListing listing, KeywordsReader keywords,
+      UnaryOperator<String> relistedFileOf) {
     this.dir = dir;
     this.uidlist = uidlist;
     this.listing = listing;
     this.keywords = keywords;
+    this.relistedFileOf = relistedFileOf;
   }
 
   /** The visible messages by UID, brought up to date. */
@@ -130,7 +134,7 @@ final class MessageView {
     if (old != null && old.record().equals(r) && old.relativePath().equals(rel)) {
       return;
     }
-    StoredMessage m = toMessage(r, rel);
+    StoredMessage m = toMessage(r, rel, old);
     if (m != null) {
       view.put(r.uid(), new MaildirSync.Entry(r, rel, m));
       messages = null;
@@ -146,13 +150,14 @@ final class MessageView {
       if (rel == null) {
         continue;
       }
-      // Other keywords may give an entry's letters other names: none is reused as it is.
-      MaildirSync.Entry old = keywords.generation() != keywordsGeneration ? null : view.get(r.uid());
-      if (old != null && old.record().equals(r) && old.relativePath().equals(rel)) {
+      MaildirSync.Entry old = view.isEmpty() ? null : view.get(r.uid());
+      // Other keywords may give an entry's letters other names: none is reused as it is then.
+      if (old != null && keywords.generation() == keywordsGeneration && old.record().equals(r)
+          && old.relativePath().equals(rel)) {
         next.put(r.uid(), old);
         continue;
       }
-      StoredMessage m = toMessage(r, rel);
+      StoredMessage m = toMessage(r, rel, old);
       if (m != null) {
         next.put(r.uid(), new MaildirSync.Entry(r, rel, m));
         entriesBuilt++;
@@ -170,24 +175,28 @@ final class MessageView {
 
   /** The message of a record whose file is at {@code rel} ("cur/…"); null when that file is gone. */
   StoredMessage toMessage(UidlistRecord r, String rel) {
+    return toMessage(r, rel, null);
+  }
+
+  /**
+   * As {@link #toMessage(UidlistRecord, String)}; {@code before} is the view's entry of that UID (or null), whose date
+   * is kept if it was read. With the sizes in the name (or the record), the date is read on first use, not here: a
+   * SELECT needs none (Dovecot stats a file for its date on demand too).
+   */
+  private StoredMessage toMessage(UidlistRecord r, String rel, MaildirSync.Entry before) {
     String fileName = rel.substring(rel.indexOf('/') + 1);
-    String letters = MaildirFilename.flagLetters(fileName);
-    Set<SystemFlag> system = EnumSet.noneOf(SystemFlag.class);
-    for (char c : letters.toCharArray()) {
-      SystemFlag f = SystemFlag.ofLetter(c);
-      if (f != null) {
-        system.add(f);
-      }
-    }
-    Flags flags = Flags.of(system, keywords.keywords().namesOf(letters));
+    Flags flags = keywords.keywords().flagsOf(MaildirFilename.flagLetters(fileName));
     Instant date = dates.get(r.baseName());
+    if (date == null && before != null && before.record().baseName().equals(r.baseName())) {
+      date = before.message().knownInternalDate();
+    }
     long size = MaildirFilename.sizeField(r.baseName(), 'S');
     if (size < 0) {
       size = parseLong(r.extension('S'));
     }
     Path file = null; // resolved only when the file must be read: our own saves need neither stat nor read
     try {
-      if (date == null || size < 0) {
+      if (size < 0) {
         file = dir.resolve(rel);
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         date = Instant.ofEpochSecond(a.lastModifiedTime().toMillis() / 1000);
@@ -210,8 +219,50 @@ final class MessageView {
       vsize = virtualSizes.computeIfAbsent(r.baseName(), b -> countVirtualSize(path));
     }
     String guid = r.extension('G');
-    return new StoredMessage(r.uid(), flags, date, size, vsize, r.extension('P'), Math.max(0, parseLong(r.extension('O'))),
-        guid == null || guid.isEmpty() ? r.baseName() : guid, r.baseName());
+    String g = guid == null || guid.isEmpty() ? r.baseName() : guid;
+    long order = Math.max(0, parseLong(r.extension('O')));
+    if (date == null) {
+      return StoredMessage.withDateOnUse(r.uid(), flags, new FileDate(r.baseName(), rel), size, vsize, r.extension('P'),
+          order, g, r.baseName());
+    }
+    return new StoredMessage(r.uid(), flags, date, size, vsize, r.extension('P'), order, g, r.baseName());
+  }
+
+  /**
+   * A message's INTERNALDATE, its file's mtime, read when first asked for, from any thread: a stat of the path the
+   * view had; if the file was renamed since (another writer changed its flags), of the path a new listing gives
+   * (under the folder's mutex). A file gone meanwhile (expunged by another writer) has the time its name begins
+   * with (Dovecot's file names start with the delivery's seconds), else the epoch.
+   */
+  private final class FileDate implements Supplier<Instant> {
+    private final String baseName;
+    private final String rel;
+
+    FileDate(String baseName, String rel) {
+      this.baseName = baseName;
+      this.rel = rel;
+    }
+
+    @Override
+    public Instant get() {
+      Instant date = mtime(rel);
+      if (date == null) {
+        String now = relistedFileOf.apply(baseName);
+        date = now != null ? mtime(now) : null;
+      }
+      return date != null ? date : Instant.ofEpochSecond(MaildirFilename.leadingSeconds(baseName));
+    }
+
+    private Instant mtime(String relative) {
+      Path file = dir.resolve(relative);
+      try {
+        return Instant.ofEpochSecond(Files.getLastModifiedTime(file).toMillis() / 1000);
+      } catch (NoSuchFileException e) {
+        return null;
+      } catch (IOException e) {
+        throw MaildirSync.io("cannot stat " + file, e);
+      }
+    }
   }
 
   /** The virtual size (CRLF line ends) of the file at {@code rel} ("new/…"): its W= field, else counted; -1 when gone. */

@@ -64,10 +64,14 @@ final class Uidlist {
         warnings.accept(path + ": line " + lineNumber + " has no LF yet (append in progress or cut); not read");
         break;
       }
-      String line = new String(data, pos, lf - pos, StandardCharsets.UTF_8);
+      int from = pos;
       pos = lf + 1;
-      if (!line.isEmpty()) {
-        UidlistRecord record = v1 ? parseV1Record(line, path, lineNumber) : parseV3Record(line, path, lineNumber, warnings);
+      if (lf > from) {
+        UidlistRecord record = v1 ? null : plainV3Record(data, from, lf);
+        if (record == null) {
+          String line = new String(data, from, lf - from, StandardCharsets.UTF_8);
+          record = v1 ? parseV1Record(line, path, lineNumber) : parseV3Record(line, path, lineNumber, warnings);
+        }
         if (record.uid() <= previous) {
           throw corrupt(path, lineNumber, "UIDs are not strictly increasing (" + record.uid() + " after " + previous
               + "); refusing to renumber");
@@ -78,6 +82,29 @@ final class Uidlist {
       lineNumber++;
     }
     return pos;
+  }
+
+  /**
+   * The common record, {@code <uid> :<filename>} (no extensions), read straight from the bytes: one string per line
+   * instead of four and a list (a folder of 100,000 messages is read whole at its first SELECT). Null for any other
+   * line, which {@link #parseV3Record} reads (and reports, if it is broken).
+   */
+  private static UidlistRecord plainV3Record(byte[] data, int from, int lf) {
+    long uid = 0;
+    int i = from;
+    while (i < lf && data[i] >= '0' && data[i] <= '9' && i - from < 12) {
+      uid = uid * 10 + (data[i] - '0');
+      i++;
+    }
+    if (i == from || i + 2 >= lf || data[i] != ' ' || data[i + 1] != ':' || uid == 0 || uid > Uids.MAX_UID) {
+      return null;
+    }
+    for (int j = i + 2; j < lf; j++) {
+      if (data[j] == ':' || data[j] < 0) {
+        return null; // an info part to cut off, or UTF-8 beyond ASCII: the general path
+      }
+    }
+    return new UidlistRecord(uid, Map.of(), new String(data, i + 2, lf - i - 2, StandardCharsets.ISO_8859_1));
   }
 
   private static UidlistHeader parseV3Header(String line, String path) {
