@@ -93,7 +93,8 @@ public final class LateMailMerge {
       LOG.warn("{}: {}", mailbox.name(), why);
       return Result.notChecked(mailbox.name(), why);
     }
-    if (status.uidValidity() > 0 && status.uidValidity() != uidValidity) {
+    // An empty legacy folder has no late mail, whatever its UIDVALIDITY (Courier gives an empty one a new one each time).
+    if (status.uidValidity() > 0 && status.uidValidity() != uidValidity && status.messages() > 0) {
       String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
           + "; its late mail cannot be told from the migrated mail and is not merged";
       recordUnchecked(why);

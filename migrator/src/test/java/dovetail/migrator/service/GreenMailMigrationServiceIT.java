@@ -394,6 +394,41 @@ class GreenMailMigrationServiceIT {
     }
   }
 
+  /**
+   * Courier gives an empty folder that has no UID database yet a new UIDVALIDITY in every session (walk-through 15): a
+   * skeleton and a migration a second apart saw two values, and the folder failed, so that it was refused to clients
+   * until an operator came. Empty on both sides, no UID is at stake: it is migrated empty, under the skeleton's value.
+   * (A folder recreated with mail in it still fails: aFailedFolderMovedAwayIsSetUpAgainByAMigrateThatNamesIt.)
+   */
+  @Test
+  void anEmptyLegacyFolderWhoseUidValidityChangedIsMigratedEmpty(@TempDir Path tmp) throws Exception {
+    String user = "ida";
+    legacyUser(user, "Empty");
+    Settings settings = settings(tmp);
+    try (MigrationService service = service(settings)) {
+      service.loggedIn(user, Optional.of(PASSWORD));
+      service.ensureSkeleton(user);
+      MailStore store = Backup.store(settings, user);
+      long before = store.open("Empty").status().uidValidity();
+      try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+        long after;
+        do { // GreenMail's UIDVALIDITY is the second the folder was created
+          Thread.sleep(200);
+          var host = greenMail.getManagers().getImapHostManager();
+          var box = host.getFolder(greenMail.getManagers().getUserManager().getUser(user), "Empty");
+          box.deleteAllMessages(); // what it had when the skeleton was built is gone there: nothing is left to copy
+          host.getStore().deleteMailbox(box);
+          imap.create("Empty");
+          after = imap.status("Empty").uidValidity();
+        } while (after == before);
+      }
+      FolderResult r = service.ensureFolder(user, "Empty", MigrationListener.NONE);
+      assertEquals(FolderResult.Outcome.COMPLETE, r.outcome(), r.toString());
+      assertEquals(before, store.open("Empty").status().uidValidity());
+      assertEquals(List.of(), store.open("Empty").messages());
+    }
+  }
+
   @Test
   void withoutAMasterUserOrALoginThereAreNoCredentials(@TempDir Path tmp) throws Exception {
     try (MigrationService service = service(settings(tmp))) {
