@@ -325,6 +325,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   @Override
+  public List<String> foldersRefusedUntilOperator(String user) {
+    return lookups.storeExists(user) ? stores.apply(user).listFolders().stream()
+        .filter(f -> access(user, f) == Access.REFUSED_UNTIL_OPERATOR).toList() : List.of();
+  }
+
+  @Override
   public FolderResult ensureFolder(String user, String folder, MigrationListener listener)
       throws MigrationUnavailableException {
     return ensureFolder(user, folder, listener, FolderRun.Origin.ON_ACCESS);

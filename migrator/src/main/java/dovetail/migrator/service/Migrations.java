@@ -69,6 +69,12 @@ public interface Migrations {
     return status(user).folders().stream().map(FolderStatus::folder).filter(f -> needsMigration(user, f)).toList();
   }
 
+  /** The user's local folders that are {@link Access#REFUSED_UNTIL_OPERATOR}. */
+  default List<String> foldersRefusedUntilOperator(String user) {
+    return status(user).folders().stream().map(FolderStatus::folder)
+        .filter(f -> access(user, f) == Access.REFUSED_UNTIL_OPERATOR).toList();
+  }
+
   /**
    * Migrates one local folder, or joins its migration in progress, and waits for the end. A folder that is
    * complete, or that is not a migrated folder (created locally), returns at once with a COMPLETE result.

@@ -108,8 +108,9 @@ final class DovetailProcessor implements ImapProcessor {
         .then(onAccess == null ? Mono.just(true) : Mono.defer(() -> onAccess.prepare(message, session, answering)))
         .flatMap(proceed -> proceed ? keywords.check(message, answering) : Mono.<ImapMessage>empty())
         .flatMap(checked -> readOnly.before(checked, session, answering))
-        .flatMap(request -> james.processReactive(request, new ResponseCodeFix(new ViewResponder(request,
-            readOnly.replies(request, new FlushAtOnce(answering)), session), RESPONSES, copySource), view))
+        .flatMap(request -> james.processReactive(request, MigrateOnAccess.leavingOutStatus(request, session,
+            new ResponseCodeFix(new ViewResponder(request, readOnly.replies(request, new FlushAtOnce(answering)),
+                session), RESPONSES, copySource)), view))
         .onErrorResume(e -> answerEscapedError(message, answering, e)));
   }
 

@@ -7,7 +7,9 @@ import dovetail.migrator.service.MigrationUnavailableException;
 import dovetail.migrator.service.Migrations;
 import dovetail.proxy.mailbox.FolderNames;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.ImapSessionState;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.ImapRequest;
+import org.apache.james.imap.api.message.response.ImapResponseMessage;
 import org.apache.james.imap.api.message.response.StatusResponseFactory;
 import org.apache.james.imap.api.process.ImapProcessor.Responder;
 import org.apache.james.imap.api.process.ImapSession;
@@ -33,6 +36,7 @@ import org.apache.james.imap.message.request.NamespaceRequest;
 import org.apache.james.imap.message.request.NoopRequest;
 import org.apache.james.imap.message.request.ReplaceRequest;
 import org.apache.james.imap.message.request.StatusRequest;
+import org.apache.james.imap.message.response.MailboxStatusResponse;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.exception.MailboxNameException;
 import org.slf4j.Logger;
@@ -54,6 +58,8 @@ import reactor.core.scheduler.Schedulers;
 final class MigrateOnAccess {
   private static final Logger LOG = LoggerFactory.getLogger(MigrateOnAccess.class);
   private static final String SKELETON_READY = MigrateOnAccess.class.getName() + ".skeleton";
+  /** The client names of the folders whose STATUS the LIST-STATUS being run leaves out. */
+  private static final String STATUS_LEFT_OUT = MigrateOnAccess.class.getName() + ".statusLeftOut";
 
   /**
    * Commands that wait for a migration wait on threads of their own: on Reactor's shared bounded-elastic threads
@@ -116,6 +122,13 @@ final class MigrateOnAccess {
               return false;
             }
           }
+          // Failed ones are listed without their STATUS (RFC 5819 allows it): the part copied is not the folder.
+          Set<String> leftOut = new HashSet<>();
+          for (String each : ListStatusFolders.of((ListRequest) message, session,
+              migrations.foldersRefusedUntilOperator(user))) {
+            leftOut.add(clientName(each, session));
+          }
+          session.setAttribute(STATUS_LEFT_OUT, leftOut.isEmpty() ? null : Set.copyOf(leftOut));
           return true;
         }
         Migrations.Access access = folder.isPresent() ? migrations.access(user, folder.get()) : Migrations.Access.READY;
@@ -159,6 +172,30 @@ final class MigrateOnAccess {
     return message instanceof LogoutRequest || message instanceof CapabilityRequest || message instanceof NoopRequest
         || message instanceof IDRequest || message instanceof EnableRequest || message instanceof NamespaceRequest
         || message instanceof CompressRequest;
+  }
+
+  /**
+   * The responder of a LIST-STATUS that leaves out the STATUS of folders whose migration failed (as a STATUS of one is
+   * refused), as {@link #prepare} found them for this command; any other command's as it is.
+   */
+  static Responder leavingOutStatus(ImapMessage message, ImapSession session, Responder responder) {
+    if (!(message instanceof ListRequest list) || list.getStatusDataItems().isEmpty()
+        || !(session.getAttribute(STATUS_LEFT_OUT) instanceof Set<?> leftOut)) {
+      return responder;
+    }
+    return new Responder() {
+      @Override
+      public void respond(ImapResponseMessage response) {
+        if (!(response instanceof MailboxStatusResponse status && leftOut.contains(status.getMailbox()))) {
+          responder.respond(response);
+        }
+      }
+
+      @Override
+      public void flush() {
+        responder.flush();
+      }
+    };
   }
 
   /** A store folder's name as the client wrote it, for the texts of untagged OKs and refusals. */

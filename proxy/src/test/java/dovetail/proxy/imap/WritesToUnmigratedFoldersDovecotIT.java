@@ -197,6 +197,15 @@ class WritesToUnmigratedFoldersDovecotIT {
     try (RawImap later = login("frank")) {
       String select = RawImap.last(later.command("SELECT Archive"));
       assertTrue(select.contains(" NO [UNAVAILABLE] "), "a new session too: " + select);
+      // Nor through LIST-STATUS (review 17): listed, without its STATUS; the others' are there.
+      List<String> listed = later.command("LIST \"\" \"*\" RETURN (STATUS (MESSAGES UIDNEXT UIDVALIDITY))");
+      assertTrue(RawImap.last(listed).contains(" OK "), listed.toString());
+      assertTrue(listed.stream().anyMatch(l -> l.startsWith("* LIST ")
+          && (l.endsWith(" Archive") || l.endsWith(" \"Archive\""))), listed.toString());
+      assertTrue(listed.stream().noneMatch(l -> l.startsWith("* STATUS Archive ") || l.startsWith("* STATUS \"Archive\"")),
+          listed.toString());
+      assertTrue(listed.stream().anyMatch(l -> l.startsWith("* STATUS INBOX ") || l.startsWith("* STATUS \"INBOX\"")),
+          listed.toString());
     }
     MailStore store = dovetail.store("frank");
     assertEquals(List.of(), store.open("Archive").messages());
