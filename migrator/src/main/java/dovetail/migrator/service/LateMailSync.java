@@ -165,6 +165,9 @@ final class LateMailSync {
       }
       return new LateMailReport(user, results, problems, Optional.empty());
     } catch (LegacyException | StoreException e) {
+      if (e instanceof LegacyException legacy && legacy.kind() == LegacyException.Kind.AUTH_FAILED) {
+        logins.refused(user);
+      }
       if (Thread.currentThread().isInterrupted()) { // the server stops: nothing is wrong with the legacy server
         LOG.info("{}: late mail check stopped: {}", user, e.getMessage());
       } else {

@@ -97,6 +97,16 @@ final class LegacyLogins {
     forSweeper.invalidate(user);
   }
 
+  /**
+   * The legacy server refused the user's password in a run: what was kept for later runs is dropped, since each round
+   * would try it again for up to a day, from Dovetail's one address (review 17: an account lockout, or a ban that stops
+   * every user's migration). A session's own, and a run's, stay until they end; a later login brings a new one.
+   */
+  synchronized void refused(String user) {
+    forSweeper.invalidate(user);
+    ended.invalidate(user);
+  }
+
   /** The user's last session ended: the password is kept a short while more (or while runs hold it). */
   synchronized void sessionsEnded(String user) {
     String password = inSession.remove(user);

@@ -11,6 +11,7 @@ import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.SkeletonState;
 import dovetail.migrator.copy.UserMigration;
 import dovetail.migrator.copy.UserResult;
+import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.copy.UserSkeleton;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
@@ -479,6 +480,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     List<FolderResult> results = new ArrayList<>();
     String abort = null;
     String abortedAt = null; // the folder whose migration could not run
+    LegacyException refusal = null; // the legacy server refused the login
     long messages = 0;
     long bytes = 0;
     try (LegacyLogins.Hold password = logins.hold(user)) { // each folder's run asks for it again
@@ -510,6 +512,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
         } catch (MigrationUnavailableException e) {
           abort = e.getMessage();
           abortedAt = folder;
+          refusal = refusalOf(e);
           // What the folder's run copied before the failure stays, and is said (it was "not attempted, 0 copied").
           String why = e.getMessage();
           FolderResult stopped = e.copied()
@@ -522,10 +525,24 @@ public final class MigrationService implements Migrations, AutoCloseable {
       }
     } catch (MigrationUnavailableException e) {
       abort = e.getMessage();
+      refusal = refusalOf(e);
       stop.set(e);
     }
     return new UserResult(user, null, results, problems, Optional.ofNullable(abort), messages, bytes,
-        Duration.between(start, clock.instant()));
+        Duration.between(start, clock.instant()), Optional.ofNullable(refusal));
+  }
+
+  /** The legacy server's refusal of the login behind {@code e} (rethrown across threads: a cause or two down), or null. */
+  private static LegacyException refusalOf(MigrationUnavailableException e) {
+    if (!e.loginRefused()) {
+      return null;
+    }
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof LegacyException refused) {
+        return refused;
+      }
+    }
+    return null;
   }
 
   /**
@@ -706,6 +723,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     @Override
     public boolean sweep(String user, Sweeper gate) {
       UserResult r = migrateRemaining(user, List.of(), FolderRun.Origin.SWEEPER, gate);
+      if (r.loginRefusal().isPresent()) {
+        logins.refused(user);
+      }
       if (r.abortReason().isPresent()) {
         LOG.info("sweeper: {}: not now: {}", user, r.abortReason().get());
       } else if (r.messages() > 0 || !r.incomplete().isEmpty()) {

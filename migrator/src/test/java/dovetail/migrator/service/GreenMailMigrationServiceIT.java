@@ -279,6 +279,28 @@ class GreenMailMigrationServiceIT {
   }
 
   /**
+   * A kept password that the legacy server refuses (changed there since the login) is tried once, not at every round
+   * for a day from Dovetail's one address (review 17: an account lockout, or a ban of the address): the sweeper then
+   * waits for the user's next login.
+   */
+  @Test
+  void aKeptPasswordTheLegacyServerRefusesIsNotTriedAgainEachRound(@TempDir Path tmp) throws Exception {
+    legacyUser("max", "Work");
+    Settings on = settings(tmp, "sweeper = yes");
+    try (MigrationService service = MigrationService.create(on, user -> Backup.store(on, user), new ConnectionLimiter(10),
+        Clock.systemUTC(), MigrationService.Options.defaults().withRescanPeriod(java.time.Duration.ofMillis(50)))) {
+      service.sweeper().pause();
+      service.loggedIn("max", Optional.of("changed-since")); // as a login let in by the stored hash
+      service.loggedOut("max");
+      int before = forwarder.connections();
+      service.sweeper().resume();
+      service.awaitSweeperRounds(5);
+      assertEquals(1, forwarder.connections() - before, "one legacy login, refused, then none");
+      assertFalse(service.status("max").complete());
+    }
+  }
+
+  /**
    * The sweeper refreshes the skeleton of a user it migrates, so a legacy folder created since is migrated too; a user
    * who is complete is not asked (no LIST per round for users with nothing to do) and stays complete.
    */

@@ -143,4 +143,19 @@ class LegacyLoginsTest {
     nanos.addAndGet(LegacyLogins.KEPT_FOR_SWEEPER.toNanos());
     assertFalse(logins.holdsPassword("bob"), "at most a day after the last session");
   }
+
+  /** A refusal by the legacy server drops what was kept for later runs, not a session's own password. */
+  @Test
+  void aRefusedPasswordIsNoLongerKeptForLaterRuns() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    LegacyLogins logins = new LegacyLogins(settings("imapc_host = legacy.example.com"), nanos::get);
+    logins.keepForSweeper(user -> true);
+    logins.remember("alice", "alice-pw");
+    logins.sessionsEnded("alice");
+    logins.remember("bob", "bob-pw");
+    logins.refused("alice");
+    logins.refused("bob");
+    assertFalse(logins.holdsPassword("alice"));
+    assertEquals("bob-pw", logins.forUser("bob").imap().password(), "bob's session goes on");
+  }
 }
