@@ -86,7 +86,14 @@ final class FolderLister {
     for (Response r : answer) {
       if (r instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("NAMESPACE")) {
         try {
-          return Optional.of(LegacyNamespaces.parse(ir));
+          LegacyNamespaces parsed = LegacyNamespaces.parse(ir);
+          if (!parsed.hasPersonal()) {
+            // Review 17: a shared namespace "" would otherwise leave out every folder but INBOX.
+            LOG.warn("{}: NAMESPACE names no personal namespace: every listed folder is taken as the user's own",
+                connection.peer());
+            return Optional.empty();
+          }
+          return Optional.of(parsed);
         } catch (ProtocolException e) {
           LOG.warn("{}: unreadable NAMESPACE response ({}): every listed folder is taken as the user's own",
               connection.peer(), e.getMessage());

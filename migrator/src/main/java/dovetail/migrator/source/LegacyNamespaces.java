@@ -61,6 +61,11 @@ final class LegacyNamespaces {
     return namespaces;
   }
 
+  /** Whether the server named a personal namespace: without one, nothing tells the user's own folders apart. */
+  boolean hasPersonal() {
+    return namespaces.stream().anyMatch(n -> n.kind() == Kind.PERSONAL);
+  }
+
   /**
    * The other users' or shared namespace that holds {@code legacyName}, if that is the most specific namespace
    * holding it (the longest prefix; personal wins a tie). INBOX is always the user's own; so is a name that no

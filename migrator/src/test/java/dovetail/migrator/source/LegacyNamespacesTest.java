@@ -1,6 +1,8 @@
 package dovetail.migrator.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dovetail.migrator.source.LegacyNamespaces.Kind;
@@ -61,5 +63,12 @@ class LegacyNamespacesTest {
     LegacyNamespaces tie = parse("* NAMESPACE ((\"\" \"/\")) NIL ((\"\" \"/\"))");
     assertEquals(Optional.empty(), foreign(tie, "Anything"));
     assertThrows(ProtocolException.class, () -> parse("* NAMESPACE ((\"\" \"/\")) garbage NIL"));
+  }
+
+  /** Without a personal namespace nothing tells the user's own folders apart: the listing ignores NAMESPACE then. */
+  @Test
+  void anAnswerWithoutAPersonalNamespaceSaysSo() throws Exception {
+    assertFalse(parse("* NAMESPACE NIL NIL ((\"\" \".\"))").hasPersonal());
+    assertTrue(parse("* NAMESPACE ((\"\" \".\")) NIL NIL").hasPersonal());
   }
 }
