@@ -59,20 +59,27 @@ final class LegacyAuthenticator implements UserPassdb {
     try {
       legacy.check(user, password, LoginClient.current());
     } catch (LegacyException e) {
+      if (e.kind() == LegacyException.Kind.AUTH_FAILED) { // counted and logged even if the client left meanwhile
+        return failed.refused(user, "the legacy server refused the password (" + e.getMessage() + ")");
+      }
       if (Thread.currentThread().isInterrupted()) {
         // The client went away (or the server stops) while the legacy server was asked: nobody waits for the answer,
         // the legacy server is not down, and the stored hash must not let in a login that nobody will use.
-        LOG.info("password check of user {} abandoned: the client went away", user);
-        return LoginVerdict.UNAVAILABLE;
-      }
-      if (e.kind() == LegacyException.Kind.AUTH_FAILED) {
-        return failed.refused(user, "the legacy server refused the password (" + e.getMessage() + ")");
+        return abandoned(user);
       }
       return fallBack(user, password, e);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return abandoned(user); // over TLS the interruption does not stop the check: its yes comes for nobody
     }
     recent.remember(user, password);
     keepHash(user, password);
     return succeeded.accepted(user, password, " (checked by the legacy server)");
+  }
+
+  private static LoginVerdict abandoned(String user) {
+    LOG.info("password check of user {} abandoned: the client went away", user);
+    return LoginVerdict.UNAVAILABLE;
   }
 
   /** Only a stored hash that matches can answer for the legacy server; nothing here refuses. */
