@@ -19,7 +19,7 @@ public final class ClientDisconnects {
 
   /** Logs and closes when {@code cause} is the client going away; false for anything else (the caller goes on). */
   public static boolean handled(Logger log, ChannelHandlerContext ctx, Throwable cause) {
-    if (!fromTheConnection(cause)) {
+    if (!fromTheConnection(cause) && !(cause instanceof ClosedChannelException && !ctx.channel().isActive())) {
       return false;
     }
     log.info("disconnected: {} (client {})", cause.getMessage(), ctx.channel().remoteAddress());
@@ -36,8 +36,9 @@ public final class ClientDisconnects {
     if (cause instanceof SSLException || !(cause instanceof IOException)) {
       return false;
     }
-    if (cause instanceof SocketException || cause instanceof ClosedChannelException
-        || cause.getClass().getName().startsWith("io.netty.channel.unix.")) {
+    // Not ClosedChannelException as such: an interrupted file write throws one too (handled() takes it when the
+    // connection is closed, as Netty's own are).
+    if (cause instanceof SocketException || cause.getClass().getName().startsWith("io.netty.channel.unix.")) {
       return true;
     }
     for (StackTraceElement frame : cause.getStackTrace()) {

@@ -50,4 +50,27 @@ class ClientDisconnectsTest {
     assertFalse(ClientDisconnects.fromTheConnection(new javax.net.ssl.SSLHandshakeException("no cipher")));
     assertFalse(ClientDisconnects.fromTheConnection(new IllegalStateException("a bug")));
   }
+
+  /** An interrupted file write is a ClosedChannelException too (review 17): the client's only once it is gone. */
+  @Test
+  void anInterruptedFileWriteIsNotTheClientUnlessTheConnectionIsClosed(@TempDir Path dir) throws Exception {
+    IOException interrupted;
+    try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(dir.resolve("f"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      Thread.currentThread().interrupt();
+      interrupted = assertThrows(java.nio.channels.ClosedByInterruptException.class,
+          () -> file.write(ByteBuffer.wrap(new byte[1])));
+    } finally {
+      Thread.interrupted();
+    }
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientDisconnectsTest.class);
+    io.netty.channel.embedded.EmbeddedChannel open =
+        new io.netty.channel.embedded.EmbeddedChannel(new io.netty.channel.ChannelInboundHandlerAdapter());
+    assertFalse(ClientDisconnects.handled(log, open.pipeline().firstContext(), interrupted));
+    io.netty.channel.embedded.EmbeddedChannel closed =
+        new io.netty.channel.embedded.EmbeddedChannel(new io.netty.channel.ChannelInboundHandlerAdapter());
+    io.netty.channel.ChannelHandlerContext context = closed.pipeline().firstContext();
+    closed.close();
+    assertTrue(ClientDisconnects.handled(log, context, new java.nio.channels.ClosedChannelException()));
+  }
 }
