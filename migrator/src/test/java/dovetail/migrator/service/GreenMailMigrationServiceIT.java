@@ -107,6 +107,27 @@ class GreenMailMigrationServiceIT {
     return MigrationService.create(settings, new ConnectionLimiter(10), Clock.systemUTC());
   }
 
+  /**
+   * Deletes the legacy folder (its messages too) and creates it again, empty, until it has another UIDVALIDITY than
+   * {@code before} (GreenMail's is the second the folder was created); returns the new one.
+   */
+  private static long recreateLegacy(String user, String folder, long before) throws Exception {
+    try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+      long after;
+      do {
+        Thread.sleep(200);
+        // Through its store: GreenMail's DELETE fails on the listener that the skeleton's EXAMINE left behind.
+        var host = greenMail.getManagers().getImapHostManager();
+        var box = host.getFolder(greenMail.getManagers().getUserManager().getUser(user), folder);
+        box.deleteAllMessages();
+        host.getStore().deleteMailbox(box);
+        imap.create(folder);
+        after = imap.status(folder).uidValidity();
+      } while (after == before);
+      return after;
+    }
+  }
+
   /** A legacy user of its own, with one message in each folder named. */
   private static void legacyUser(String user, String... folders) {
     greenMail.setUser(user + "@example.com", user, PASSWORD);
@@ -381,18 +402,8 @@ class GreenMailMigrationServiceIT {
       service.ensureSkeleton(user);
       MailStore store = Backup.store(settings, user);
       long before = store.open("Box").status().uidValidity();
-      long after;
+      long after = recreateLegacy(user, "Box", before);
       try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
-        do { // GreenMail's UIDVALIDITY is the second the folder was created
-          Thread.sleep(200);
-          // Through its store: GreenMail's DELETE fails on the listener that the skeleton's EXAMINE left behind.
-          var host = greenMail.getManagers().getImapHostManager();
-          var box = host.getFolder(greenMail.getManagers().getUserManager().getUser(user), "Box");
-          box.deleteAllMessages();
-          host.getStore().deleteMailbox(box);
-          imap.create("Box");
-          after = imap.status("Box").uidValidity();
-        } while (after == before);
         for (int i = 1; i <= 3; i++) {
           imap.append("Box", message("hal box " + i), List.of(), Instant.parse("2024-05-05T00:00:00Z"));
         }
@@ -432,18 +443,7 @@ class GreenMailMigrationServiceIT {
       service.ensureSkeleton(user);
       MailStore store = Backup.store(settings, user);
       long before = store.open("Empty").status().uidValidity();
-      try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
-        long after;
-        do { // GreenMail's UIDVALIDITY is the second the folder was created
-          Thread.sleep(200);
-          var host = greenMail.getManagers().getImapHostManager();
-          var box = host.getFolder(greenMail.getManagers().getUserManager().getUser(user), "Empty");
-          box.deleteAllMessages(); // what it had when the skeleton was built is gone there: nothing is left to copy
-          host.getStore().deleteMailbox(box);
-          imap.create("Empty");
-          after = imap.status("Empty").uidValidity();
-        } while (after == before);
-      }
+      recreateLegacy(user, "Empty", before); // what it had when the skeleton was built is gone there
       FolderResult r = service.ensureFolder(user, "Empty", MigrationListener.NONE);
       assertEquals(FolderResult.Outcome.COMPLETE, r.outcome(), r.toString());
       assertEquals(before, store.open("Empty").status().uidValidity());
