@@ -8,7 +8,8 @@
 # It builds in the reactor (no `mvn install`), and compiles this bench with MigrationBench.java, whose corpus it uses.
 set -eu
 cd "$(dirname "$0")/.."
-OFFLINE=${OFFLINE:--o}
+# Offline once the dependency plugin is here (a fresh machine fetches it first); OFFLINE= forces online.
+OFFLINE=${OFFLINE-$([ -d "$HOME/.m2/repository/org/apache/maven/plugins/maven-dependency-plugin" ] && echo -o || true)}
 mkdir -p target
 mvn -B -q $OFFLINE package -DskipTests -pl proxy -am dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/target/imap-load.classpath"

@@ -5,7 +5,8 @@
 # doing UID FETCH 1:* (UID FLAGS INTERNALDATE BODY.PEEK[]). Needs dovecot-imapd installed.
 set -eu
 cd "$(dirname "$0")/.."
-OFFLINE=${OFFLINE:--o}
+# Offline once the dependency plugin is here (a fresh machine fetches it first); OFFLINE= forces online.
+OFFLINE=${OFFLINE-$([ -d "$HOME/.m2/repository/org/apache/maven/plugins/maven-dependency-plugin" ] && echo -o || true)}
 # package, not install: the bench runs this tree's jars (the reactor resolves the modules' own target/).
 mvn -B -q $OFFLINE package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench.classpath
