@@ -41,20 +41,20 @@ public record Progress(
     return perSecond(runMessages, elapsed);
   }
 
-  /** Time left for this folder at its own rate so far, by bytes when sizes are known, else by messages. */
+  /**
+   * Time left for this folder at its own rate so far, by bytes when sizes are known, else by messages. Not before a
+   * hundredth of it is stored or 5 seconds have passed (and never in the first second): a large message in flight
+   * counts only once it is stored, so an early rate said 2 hours for a folder done a second later (walk-through 15, F8).
+   */
   public Optional<Duration> folderEta() {
     double seconds = folderElapsed.toNanos() / 1e9;
-    if (seconds <= 0.2) {
+    boolean bySize = bytesTotal > 0;
+    double done = bySize ? bytesDone : messagesDone;
+    double total = bySize ? bytesTotal : messagesTotal;
+    if (seconds < 1 || done <= 0 || (done < total / 100 && seconds < 5)) {
       return Optional.empty();
     }
-    double left;
-    if (bytesTotal > 0 && bytesDone > 0) {
-      left = (bytesTotal - bytesDone) / (bytesDone / seconds);
-    } else if (messagesDone > 0) {
-      left = (messagesTotal - messagesDone) / (messagesDone / seconds);
-    } else {
-      return Optional.empty();
-    }
+    double left = (total - done) / (done / seconds);
     return Optional.of(Duration.ofMillis((long) (Math.max(0, left) * 1000)));
   }
 
