@@ -58,7 +58,7 @@ import reactor.core.scheduler.Schedulers;
 final class MigrateOnAccess {
   private static final Logger LOG = LoggerFactory.getLogger(MigrateOnAccess.class);
   private static final String SKELETON_READY = MigrateOnAccess.class.getName() + ".skeleton";
-  /** The client names of the folders whose STATUS the LIST-STATUS being run leaves out. */
+  /** The names (James's: Unicode) of the folders whose STATUS the LIST-STATUS being run leaves out. */
   private static final String STATUS_LEFT_OUT = MigrateOnAccess.class.getName() + ".statusLeftOut";
 
   /**
@@ -126,7 +126,7 @@ final class MigrateOnAccess {
           Set<String> leftOut = new HashSet<>();
           for (String each : ListStatusFolders.of((ListRequest) message, session,
               migrations.foldersRefusedUntilOperator(user))) {
-            leftOut.add(clientName(each, session));
+            leftOut.add(FolderNames.toJames(each, session.getMailboxSession().getPathDelimiter())); // as James names it
           }
           session.setAttribute(STATUS_LEFT_OUT, leftOut.isEmpty() ? null : Set.copyOf(leftOut));
           return true;

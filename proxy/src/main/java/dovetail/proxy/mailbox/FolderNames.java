@@ -30,7 +30,8 @@ public final class FolderNames {
     return name;
   }
 
-  static String toJames(String storeName, char delimiter) {
+  /** The name as James's requests and responses carry it, before modified UTF-7: its delimiter, Unicode. */
+  public static String toJames(String storeName, char delimiter) {
     return storeName.replace(MailStore.SEPARATOR, delimiter);
   }
 

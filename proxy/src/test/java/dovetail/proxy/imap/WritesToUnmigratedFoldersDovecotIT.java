@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WritesToUnmigratedFoldersDovecotIT {
   private static final String STATE = "migration.state";
   private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "erin", "frank", "gina", "hugo",
-      "ivan");
+      "ivan", "kurt");
 
   @TempDir static Path dir;
   private static DovecotServer legacy;
@@ -210,6 +210,31 @@ class WritesToUnmigratedFoldersDovecotIT {
     MailStore store = dovetail.store("frank");
     assertEquals(List.of(), store.open("Archive").messages());
     assertEquals(1, store.open("Archive").status().nextUid(), "no UID taken");
+  }
+
+  /** A failed folder whose name is not ASCII is listed without its STATUS too (review 18: only ASCII names were). */
+  @Test
+  void aFailedFolderWithANonAsciiNameIsListedWithoutItsStatus() throws Exception {
+    String name = "Entw&APw-rfe";
+    String unicode = "Entw\u00fcrfe";
+    try (ImapProbe p = ImapProbe.login(legacy, "kurt")) {
+      p.create(unicode);
+      p.append(unicode, message("kurt", "draft"), List.of(), Instant.parse("2020-02-02T00:00:00Z"));
+    }
+    try (RawImap imap = login("kurt")) {
+      assertTrue(RawImap.last(imap.command("LIST \"\" *")).contains(" OK ")); // the skeleton
+      try (ImapProbe p = ImapProbe.login(legacy, "kurt")) {
+        p.command(null, "DELETE " + name);
+        p.create(unicode); // a new UIDVALIDITY
+        p.append(unicode, message("kurt", "new"), List.of(), Instant.parse("2020-02-02T00:00:00Z"));
+      }
+      String select = RawImap.last(imap.command("SELECT " + name));
+      assertTrue(select.contains(" NO [UNAVAILABLE] "), select);
+      List<String> listed = imap.command("LIST \"\" \"*\" RETURN (STATUS (MESSAGES UIDNEXT UIDVALIDITY))");
+      assertTrue(listed.stream().anyMatch(l -> l.startsWith("* LIST ") && l.contains(name)), listed.toString());
+      assertTrue(listed.stream().noneMatch(l -> l.startsWith("* STATUS " + name) || l.startsWith("* STATUS \"" + name)),
+          listed.toString());
+    }
   }
 
   /** The folder was migrated whole (legacy UIDs 1-3 with their own messages), then written at UID 4. */
