@@ -167,14 +167,19 @@ public final class FolderMigration {
 
   private FolderResult copyFolder(LegacyImapSession session, String legacyName, long expected) {
     FolderSnapshot snapshot = session.examine(legacyName);
+    boolean migratedEmpty = false;
     if (snapshot.uidValidity() != expected) {
-      if (!emptyOnBothSides(snapshot)) {
+      long setUpUidNext = parseLong(mailbox.dovetailState().get(MigrationState.SETUP_UIDNEXT));
+      if (setUpUidNext <= 0 || !emptyOnBothSides(snapshot)) {
         return fail(uidValidityChanged(legacyName, mailbox.name(), expected, snapshot.uidValidity()));
       }
       // Courier gives an empty folder that has no UID database yet a new UIDVALIDITY in every session (walk-through
-      // 15): no UID of either value names a message, so there is nothing to mix; it is kept as the skeleton set it.
+      // 15): no message is at stake, so it is kept as the skeleton set it, and no UID that value gave out before the
+      // skeleton is given out again here (review 18: a folder emptied and made again on the legacy server).
       LOG.info("{}: the legacy folder '{}' is empty and its UIDVALIDITY changed from {} to {}: migrated empty, under {}",
           mailbox.name(), legacyName, expected, snapshot.uidValidity(), expected);
+      mailbox.raiseNextUid(setUpUidNext);
+      migratedEmpty = true;
     }
     // A no-op raise takes the folder's write lock, and whoever takes it first settles a commit that a kill
     // cut short (MaildirFolder#settleRecordsWithoutFiles).
@@ -202,6 +207,9 @@ public final class FolderMigration {
     // writing the folder moves too (ForeignWrites).
     long committedAtStart = foreign.committed();
     List<LegacyMessageInfo> legacy = new ArrayList<>(session.fetchMetadata(legacyName, committedAtStart + 1));
+    if (migratedEmpty && !legacy.isEmpty()) { // mail came between the EXAMINE and the fetch: its UIDs are not ours
+      return fail(uidValidityChanged(legacyName, mailbox.name(), expected, snapshot.uidValidity()));
+    }
     legacy.removeIf(m -> given.contains(m.uid()));
     legacy.stream().filter(m -> m.duplicates() > 0).forEach(this::skipDuplicates);
     Set<Long> legacyUids = new HashSet<>();

@@ -23,6 +23,11 @@ public final class MigrationState {
   public static final String LEGACY_UIDVALIDITY = "legacy.uidvalidity";
   /** The RFC 6154 special-use attribute LIST reported (e.g. {@code \Sent}); absent when none. */
   public static final String LEGACY_SPECIAL_USE = "legacy.specialuse";
+  /**
+   * The legacy UIDNEXT when the skeleton set the folder up: the UIDs its UIDVALIDITY had given out by then, which a
+   * folder migrated empty under that UIDVALIDITY must not give out again.
+   */
+  public static final String SETUP_UIDNEXT = "legacy.setup.uidnext";
   /** The legacy UIDNEXT when the folder completed (the local NEXTUID was raised to it). */
   public static final String LEGACY_UIDNEXT = "legacy.uidnext";
   /** The legacy HIGHESTMODSEQ when the folder completed (0: no CONDSTORE); the front-end starts above it. */

@@ -269,6 +269,7 @@ public final class UserSkeleton {
     updates.put(MigrationState.LEGACY_SEPARATOR,
         folder.separator() == LegacyFolder.NO_SEPARATOR ? "" : String.valueOf(folder.separator()));
     updates.put(MigrationState.LEGACY_UIDVALIDITY, Long.toString(uidValidity));
+    updates.put(MigrationState.SETUP_UIDNEXT, Long.toString(snapshot.uidNext()));
     updates.put(MigrationState.LEGACY_SPECIAL_USE, folder.specialUse().orElse(null));
     updates.put(MigrationState.UPDATED, clock.instant().toString());
     mailbox.updateDovetailState(s -> MigrationState.merge(s, updates));
