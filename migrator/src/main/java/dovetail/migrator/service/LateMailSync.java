@@ -127,6 +127,7 @@ final class LateMailSync {
    * @throws MigrationUnavailableException when there are no credentials for the user
    */
   LateMailReport check(String user, List<String> folders, List<String> asked) throws MigrationUnavailableException {
+    long started = logins.now(); // a refusal drops only what was kept before this check began
     List<String> problems = new ArrayList<>(asked);
     MailStore store = stores.apply(user);
     List<LateMailMerge.Result> results = new ArrayList<>();
@@ -166,7 +167,7 @@ final class LateMailSync {
       return new LateMailReport(user, results, problems, Optional.empty());
     } catch (LegacyException | StoreException e) {
       if (e instanceof LegacyException legacy && legacy.kind() == LegacyException.Kind.AUTH_FAILED) {
-        logins.refused(user);
+        logins.refused(user, started);
       }
       if (Thread.currentThread().isInterrupted()) { // the server stops: nothing is wrong with the legacy server
         LOG.info("{}: late mail check stopped: {}", user, e.getMessage());

@@ -9,6 +9,7 @@ import dovetail.migrator.source.LegacyImapEndpoint;
 import dovetail.migrator.source.LegacyPop3Endpoint;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,19 +46,23 @@ final class LegacyLogins {
     void close();
   }
 
-  private record Held(String password, int runs) {}
+  /** A password and when the login that brought it was heard ({@link #now}). */
+  private record Kept(String password, long at) {}
+
+  private record Held(Kept kept, int runs) {}
 
   private final Settings settings;
   /** The passwords of users with a session now: as many as there are logged-in users. */
-  private final Map<String, String> inSession = new HashMap<>();
+  private final Map<String, Kept> inSession = new HashMap<>();
   /** The passwords held by runs over users' folders (the sweeper's, an admin's), with how many runs hold each. */
   private final Map<String, Held> inRuns = new HashMap<>();
   /** The passwords of users whose sessions and runs ended a short while ago. */
-  private final Cache<String, String> ended;
+  private final Cache<String, Kept> ended;
   /** The passwords of users whose sessions and runs ended while the sweeper still had folders of theirs to migrate. */
-  private final Cache<String, String> forSweeper;
+  private final Cache<String, Kept> forSweeper;
   /** Whether the sweeper still has folders of the user to migrate (the service sets it: its sweeper knows). */
   private Predicate<String> sweeperNeeds = user -> false;
+  private final Ticker ticker;
 
   LegacyLogins(Settings settings) {
     this(settings, Ticker.systemTicker());
@@ -66,6 +71,7 @@ final class LegacyLogins {
   /** @param ticker the time source of {@link #KEPT_AFTER_SESSIONS} */
   LegacyLogins(Settings settings, Ticker ticker) {
     this.settings = settings;
+    this.ticker = ticker;
     this.ended = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(KEPT_AFTER_SESSIONS)
         .maximumSize(MAXIMUM_ENDED).build();
     this.forSweeper = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(KEPT_FOR_SWEEPER)
@@ -79,10 +85,10 @@ final class LegacyLogins {
 
   /** The sweeper has migrated every folder of the user: a password kept for it is kept as after a session only. */
   synchronized void userComplete(String user) {
-    String password = forSweeper.getIfPresent(user);
-    if (password != null) {
+    Kept kept = forSweeper.getIfPresent(user);
+    if (kept != null) {
       forSweeper.invalidate(user);
-      ended.put(user, password);
+      ended.put(user, kept);
     }
   }
 
@@ -91,41 +97,52 @@ final class LegacyLogins {
     if (password == null || password.isEmpty() || settings.imapc().hasMasterUser()) {
       return;
     }
-    inSession.put(user, password);
-    inRuns.computeIfPresent(user, (u, h) -> new Held(password, h.runs()));
+    Kept kept = new Kept(password, now());
+    inSession.put(user, kept);
+    inRuns.computeIfPresent(user, (u, h) -> new Held(kept, h.runs()));
     ended.invalidate(user);
     forSweeper.invalidate(user);
   }
 
+  /** The time of this object's clock, for {@link #refused}. */
+  long now() {
+    return ticker.read();
+  }
+
   /**
-   * The legacy server refused the user's password in a run: what was kept for later runs is dropped, since each round
-   * would try it again for up to a day, from Dovetail's one address (review 17: an account lockout, or a ban that stops
-   * every user's migration). A session's own, and a run's, stay until they end; a later login brings a new one.
+   * The legacy server refused the user's password in a run that started at {@code runStart} ({@link #now}): what was
+   * kept for later runs is dropped, since each round would try it again for up to a day, from Dovetail's one address
+   * (review 17: an account lockout, or a ban that stops every user's migration), unless a login brought it after the
+   * run started (review 18: that one was not refused). A session's own, and a run's, stay until they end.
    */
-  synchronized void refused(String user) {
-    forSweeper.invalidate(user);
-    ended.invalidate(user);
+  synchronized void refused(String user, long runStart) {
+    for (Cache<String, Kept> kept : List.of(forSweeper, ended)) {
+      Kept k = kept.getIfPresent(user);
+      if (k != null && k.at() - runStart <= 0) {
+        kept.invalidate(user);
+      }
+    }
   }
 
   /** The user's last session ended: the password is kept a short while more (or while runs hold it). */
   synchronized void sessionsEnded(String user) {
-    String password = inSession.remove(user);
-    if (password != null && !inRuns.containsKey(user)) {
-      keepAfterUse(user, password);
+    Kept kept = inSession.remove(user);
+    if (kept != null && !inRuns.containsKey(user)) {
+      keepAfterUse(user, kept);
     }
   }
 
-  private void keepAfterUse(String user, String password) {
-    (sweeperNeeds.test(user) ? forSweeper : ended).put(user, password);
+  private void keepAfterUse(String user, Kept kept) {
+    (sweeperNeeds.test(user) ? forSweeper : ended).put(user, kept);
   }
 
   /** Holds the user's password, if one is held now, until the hold is closed. */
   synchronized Hold hold(String user) {
-    Optional<String> password = password(user);
-    if (password.isEmpty()) {
+    Kept kept = kept(user);
+    if (kept == null) {
       return () -> { };
     }
-    inRuns.merge(user, new Held(password.get(), 1), (a, b) -> new Held(a.password(), a.runs() + 1));
+    inRuns.merge(user, new Held(kept, 1), (a, b) -> new Held(a.kept(), a.runs() + 1));
     AtomicBoolean closed = new AtomicBoolean();
     return () -> {
       if (closed.compareAndSet(false, true)) {
@@ -137,30 +154,34 @@ final class LegacyLogins {
   private synchronized void release(String user) {
     Held h = inRuns.get(user);
     if (h.runs() > 1) {
-      inRuns.put(user, new Held(h.password(), h.runs() - 1));
+      inRuns.put(user, new Held(h.kept(), h.runs() - 1));
       return;
     }
     inRuns.remove(user);
     if (!inSession.containsKey(user)) {
-      keepAfterUse(user, h.password());
+      keepAfterUse(user, h.kept());
     }
   }
 
   /** Whether a password of the user is in memory (tests). */
   synchronized boolean holdsPassword(String user) {
-    return password(user).isPresent();
+    return kept(user) != null;
   }
 
   private synchronized Optional<String> password(String user) {
-    String current = inSession.get(user);
+    return Optional.ofNullable(kept(user)).map(Kept::password);
+  }
+
+  private synchronized Kept kept(String user) {
+    Kept current = inSession.get(user);
     Held run = inRuns.get(user);
     if (current == null && run != null) {
-      current = run.password();
+      current = run.kept();
     }
     if (current == null) {
       current = ended.getIfPresent(user);
     }
-    return Optional.ofNullable(current != null ? current : forSweeper.getIfPresent(user));
+    return current != null ? current : forSweeper.getIfPresent(user);
   }
 
   /** @throws MigrationUnavailableException when there are no credentials for this user, or no legacy server */

@@ -722,9 +722,10 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
     @Override
     public boolean sweep(String user, Sweeper gate) {
+      long started = logins.now();
       UserResult r = migrateRemaining(user, List.of(), FolderRun.Origin.SWEEPER, gate);
       if (r.loginRefusal().isPresent()) {
-        logins.refused(user);
+        logins.refused(user, started);
       }
       if (r.abortReason().isPresent()) {
         LOG.info("sweeper: {}: not now: {}", user, r.abortReason().get());
