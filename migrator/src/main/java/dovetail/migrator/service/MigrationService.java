@@ -320,15 +320,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   @Override
-  public List<String> foldersNeedingMigration(String user) {
-    return lookups.storeExists(user)
-        ? stores.apply(user).listFolders().stream().filter(f -> needsMigration(user, f)).toList() : List.of();
-  }
-
-  @Override
-  public List<String> foldersRefusedUntilOperator(String user) {
-    return lookups.storeExists(user) ? stores.apply(user).listFolders().stream()
-        .filter(f -> access(user, f) == Access.REFUSED_UNTIL_OPERATOR).toList() : List.of();
+  public Map<String, Access> foldersNotReady(String user) {
+    return lookups.storeExists(user) ? notReady(user, stores.apply(user).listFolders()) : Map.of();
   }
 
   @Override

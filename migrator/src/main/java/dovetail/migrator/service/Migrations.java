@@ -3,7 +3,9 @@ package dovetail.migrator.service;
 import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.UserResult;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -64,15 +66,27 @@ public interface Migrations {
     return access(user, folder) == Access.MIGRATE_FIRST;
   }
 
-  /** The user's local folders for which {@link #needsMigration} is true. */
-  default List<String> foldersNeedingMigration(String user) {
-    return status(user).folders().stream().map(FolderStatus::folder).filter(f -> needsMigration(user, f)).toList();
+  /** The user's local folders that are not {@link Access#READY}, in store order, each with what it waits for. */
+  default Map<String, Access> foldersNotReady(String user) {
+    return notReady(user, status(user).folders().stream().map(FolderStatus::folder).toList());
   }
 
-  /** The user's local folders that are {@link Access#REFUSED_UNTIL_OPERATOR}. */
-  default List<String> foldersRefusedUntilOperator(String user) {
-    return status(user).folders().stream().map(FolderStatus::folder)
-        .filter(f -> access(user, f) == Access.REFUSED_UNTIL_OPERATOR).toList();
+  /** Of the user's {@code folders}, those not {@link Access#READY}, in that order, with what each waits for. */
+  default Map<String, Access> notReady(String user, List<String> folders) {
+    Map<String, Access> out = new LinkedHashMap<>();
+    for (String folder : folders) {
+      Access access = access(user, folder);
+      if (access != Access.READY) {
+        out.put(folder, access);
+      }
+    }
+    return out;
+  }
+
+  /** The user's local folders for which {@link #needsMigration} is true. */
+  default List<String> foldersNeedingMigration(String user) {
+    return foldersNotReady(user).entrySet().stream().filter(e -> e.getValue() == Access.MIGRATE_FIRST)
+        .map(Map.Entry::getKey).toList();
   }
 
   /**

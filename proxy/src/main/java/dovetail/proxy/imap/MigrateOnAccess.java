@@ -8,6 +8,8 @@ import dovetail.migrator.service.Migrations;
 import dovetail.proxy.mailbox.FolderNames;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -116,8 +118,9 @@ final class MigrateOnAccess {
         if (listStatus) {
           // STATUS of each listed folder: pending ones migrate first, as for STATUS itself, so that neither their
           // counts nor their mod-sequence base are taken from a folder that is still empty.
+          Map<String, Migrations.Access> notReady = migrations.foldersNotReady(user); // one read of each state
           for (String each : ListStatusFolders.of((ListRequest) message, session,
-              migrations.foldersNeedingMigration(user))) {
+              waiting(notReady, Migrations.Access.MIGRATE_FIRST))) {
             if (!migrate(user, each, request, responder, session)) {
               return false;
             }
@@ -125,7 +128,7 @@ final class MigrateOnAccess {
           // Failed ones are listed without their STATUS (RFC 5819 allows it): the part copied is not the folder.
           Set<String> leftOut = new HashSet<>();
           for (String each : ListStatusFolders.of((ListRequest) message, session,
-              migrations.foldersRefusedUntilOperator(user))) {
+              waiting(notReady, Migrations.Access.REFUSED_UNTIL_OPERATOR))) {
             leftOut.add(FolderNames.toJames(each, session.getMailboxSession().getPathDelimiter())); // as James names it
           }
           session.setAttribute(STATUS_LEFT_OUT, leftOut.isEmpty() ? null : Set.copyOf(leftOut));
@@ -196,6 +199,10 @@ final class MigrateOnAccess {
         responder.flush();
       }
     };
+  }
+
+  private static List<String> waiting(Map<String, Migrations.Access> notReady, Migrations.Access what) {
+    return notReady.entrySet().stream().filter(e -> e.getValue() == what).map(Map.Entry::getKey).toList();
   }
 
   /** A store folder's name as the client wrote it, for the texts of untagged OKs and refusals. */
