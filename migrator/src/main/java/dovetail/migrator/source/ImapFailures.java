@@ -118,9 +118,12 @@ final class ImapFailures {
       }
     }
     return new LegacyException(Kind.UNAVAILABLE, peer + ": connected, but the server closed the connection before its"
-        + " greeting: a limit of connections per client address (Courier's MAXPERIP)? Dovetail's connections all"
-        + " come from one address (" + failure.getMessage() + ")", failure);
+        + " greeting: " + PER_ADDRESS_LIMIT + " (" + failure.getMessage() + ")", failure);
   }
+
+  /** What a connection closed at once most likely met; IMAP's and POP3's early closes both say it. */
+  static final String PER_ADDRESS_LIMIT = "a limit of connections per client address (Courier's MAXPERIP)? Dovetail's"
+      + " connections all come from one address";
 
   /** Angus's exceptions carry the server's answer, or wrap a socket failure. */
   static LegacyException fromProtocol(ProtocolException e, Kind usual, String context) {

@@ -86,8 +86,7 @@ final class Pop3Connection implements LegacyPop3Session {
       if (e.getMessage() != null && e.getMessage().startsWith("EOF")) {
         // Angus's word for a connection closed before its greeting, CAPA or login answer: couriertcpd over MAXPERIP.
         throw new LegacyException(Kind.UNAVAILABLE, where + ": the server closed the connection before its greeting or"
-            + " at the login: a limit of connections per client address (Courier's MAXPERIP)? Dovetail's connections"
-            + " all come from one address (" + e.getMessage() + ")", e);
+            + " at the login: " + ImapFailures.PER_ADDRESS_LIMIT + " (" + e.getMessage() + ")", e);
       }
       throw new LegacyException(Kind.AUTH_FAILED, where + ": login refused: " + e.getMessage());
     } catch (MessagingException e) {
