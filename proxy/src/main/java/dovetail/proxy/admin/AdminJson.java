@@ -107,7 +107,20 @@ final class AdminJson {
     return n;
   }
 
-  /** The end of a {@code migrate --wait}. */
+  /**
+   * The end of a {@code migrate --wait}: the run's folders, and the summary of all the user's folders after it
+   * (walk-through 15, F8: a run takes only what is left, so its own figures leave out what was complete before it).
+   */
+  static ObjectNode migrated(UserResult r, UserStatus after) {
+    ObjectNode n = migrated(r);
+    if (after.error().isEmpty()) {
+      Summary s = new Summary();
+      after.folders().forEach(s::add);
+      s.writeTo(n.putObject("user_summary"));
+    }
+    return n;
+  }
+
   static ObjectNode migrated(UserResult r) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("user", r.user()).put("complete", r.complete())
         .put("login_refused", false).put("messages", r.messages()).put("bytes", r.bytes())

@@ -27,7 +27,10 @@ public final class AdminText {
     return line.append(rateAndEta(s)).toString();
   }
 
-  /** The end of {@code migrate --wait}: one line per folder, the problems, and a summary line. */
+  /**
+   * The end of {@code migrate --wait}: one line per folder, the problems, a summary line of the run, and one of all
+   * the user's folders when the run did not take them all.
+   */
   public static List<String> migrated(JsonNode r) {
     List<String> lines = new ArrayList<>();
     if (r.path("login_refused").asBoolean()) {
@@ -57,6 +60,11 @@ public final class AdminText {
         + complete + "/" + r.path("folders").size() + " folders complete, " + r.path("messages").asLong()
         + " messages and " + bytes(r.path("bytes").asLong()) + " copied in "
         + duration(Math.round(r.path("elapsed_seconds").asDouble())));
+    JsonNode all = r.path("user_summary");
+    if (all.isObject() && all.path("folders").asLong() != r.path("folders").size()) {
+      // The run took only the folders left to migrate; the user's whole picture is another line, not a changed one.
+      lines.add(summary(r.path("user").asText() + " (all folders)", all));
+    }
     return lines;
   }
 

@@ -54,7 +54,7 @@ final class MigrateVerb implements AdminVerb {
       try {
         UserResult result = run.get(pollEvery.toMillis(), TimeUnit.MILLISECONDS);
         logEnd(user, result, null);
-        replies.result(AdminJson.migrated(result));
+        replies.result(AdminJson.migrated(result, migrations.status(user)));
         return;
       } catch (TimeoutException stillRunning) {
         if (!wait) {

@@ -132,6 +132,9 @@ class AdminEndToEndDovecotIT {
     Run inbox = run("migrate", "-c", conf, "-u", "carol", "-f", "INBOX", "--wait");
     assertEquals(0, inbox.exit(), inbox.out() + inbox.err());
     assertTrue(inbox.out().contains("  INBOX: complete (40 messages"), inbox.out());
+    // The run took one folder; the user's whole picture follows it (walk-through 15, F8).
+    assertTrue(inbox.out().lines().anyMatch(l -> l.startsWith("carol (all folders): 1/3 folders complete, 2 pending; 40/?"
+        + " messages")), inbox.out());
     JsonNode mid = status("carol");
     assertTrue(mid.path("skeleton").asBoolean(), mid.toString());
     assertFalse(mid.path("complete").asBoolean(), mid.toString());
@@ -151,6 +154,8 @@ class AdminEndToEndDovecotIT {
     assertTrue(all.out().contains("  Sent: complete (25 messages"), all.out());
     assertTrue(all.out().contains("  Archive/2024: complete (30 messages"), all.out());
     assertTrue(all.out().lines().anyMatch(l -> l.startsWith("carol: complete, 2/2 folders complete, 55 messages")), all.out());
+    assertTrue(all.out().lines().anyMatch(l -> l.startsWith("carol (all folders): 3/3 folders complete; 95/95 messages")),
+        all.out());
     JsonNode after = status("carol");
     assertTrue(after.path("complete").asBoolean(), after.toString());
     for (Map.Entry<String, Integer> f : CAROL.entrySet()) {
