@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * cached either server's state; this is dsync's rule (Dovecot's dsync-mailbox-import.c renumbers both sides of a
  * UID conflict).
  *
+ * <p><b>UIDVALIDITY.</b> A legacy folder that held no message when it was migrated, and that got a new UIDVALIDITY
+ * before any late mail was merged, holds late mail only: the new value is adopted ({@link LateMailUidValidity}) and
+ * merging starts at its UID 1. Any other change is refused: its UIDs cannot be told from the migrated or merged ones.
+ *
  * <p>Legacy expunges and flag changes are not applied: the store is the master after migration. The legacy
  * HIGHESTMODSEQ they raise is recorded, so that a client still syncing with the legacy server is told every flag again.
  */
@@ -70,15 +74,15 @@ public final class LateMailMerge {
   public Result run(LegacyImapSession session) {
     Map<String, String> state = mailbox.dovetailState();
     String legacyName = state.get(MigrationState.LEGACY_NAME);
-    long uidValidity = MigrationState.number(state.get(MigrationState.LEGACY_UIDVALIDITY));
+    long uidValidity = LateMailUidValidity.of(state);
     long recorded = MigrationState.number(state.get(MigrationState.LEGACY_UIDNEXT));
     if (legacyName == null || uidValidity <= 0 || recorded <= 0) {
       return Result.notChecked(mailbox.name(), "its state lacks the legacy name, UIDVALIDITY or UIDNEXT");
     }
     if (state.get(LateMailState.MIGRATED_UIDNEXT) == null && count(LateMailState.MERGED) == 0) {
       // A folder completed before the key existed: nothing merged yet, so the recorded UIDNEXT is still the migrated one.
-      mailbox.updateDovetailState(s -> MigrationState.merge(s, Map.of(LateMailState.MIGRATED_UIDNEXT,
-          Long.toString(recorded))));
+      Map<String, String> migrated = Map.of(LateMailState.MIGRATED_UIDNEXT, Long.toString(recorded));
+      mailbox.updateDovetailState(s -> MigrationState.merge(s, migrated));
     }
     LegacyFolderStatus status;
     try {
@@ -95,11 +99,19 @@ public final class LateMailMerge {
     }
     // An empty legacy folder has no late mail, whatever its UIDVALIDITY (Courier gives an empty one a new one each time).
     if (status.uidValidity() > 0 && status.uidValidity() != uidValidity && status.messages() > 0) {
-      String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
-          + "; its late mail cannot be told from the migrated mail and is not merged";
-      recordUnchecked(why);
-      LOG.warn("{}: {}", mailbox.name(), why);
-      return Result.notChecked(mailbox.name(), why);
+      if (!LateMailUidValidity.adoptable(mailbox.dovetailState(), mailbox)) {
+        String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
+            + "; its late mail cannot be told from the migrated mail and is not merged";
+        recordUnchecked(why);
+        LOG.warn("{}: {}", mailbox.name(), why);
+        return Result.notChecked(mailbox.name(), why);
+      }
+      // Nothing was in the legacy folder at migration, nor merged since: every message it has now is late mail.
+      mailbox.updateDovetailState(s -> MigrationState.merge(s, LateMailUidValidity.adoption(status.uidValidity())));
+      LOG.info("{}: the legacy folder {} held no message when migrated and its UIDVALIDITY changed from {} to {}: its {}"
+          + " messages are late mail, merged from legacy UID 1 under the new UIDVALIDITY", mailbox.name(), legacyName,
+          uidValidity, status.uidValidity(), status.messages());
+      recorded = 1;
     }
     if (status.highestModSeq() > MigrationState.number(state.get(MigrationState.LEGACY_HIGHESTMODSEQ))) {
       // Flags changed on the legacy server since (a device still syncing there): the front-end raises the folder's
