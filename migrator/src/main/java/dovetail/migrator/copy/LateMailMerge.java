@@ -4,6 +4,7 @@ import dovetail.migrator.source.LegacyFolderStatus;
 import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyMessageInfo;
+import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.MessageMeta;
 import dovetail.store.StoreError;
@@ -56,14 +57,15 @@ public final class LateMailMerge {
   private final Pop3Uidls pop3;
   private final Clock clock;
   private final Renumbering moves;
+  private final UidlFormat uidlFormat;
 
   /** @param uidlFormat {@code pop3_uidl_format}: a renumbered message keeps the UIDL it showed */
   public LateMailMerge(Mailbox mailbox, Pop3Uidls pop3, UidlFormat uidlFormat, Clock clock) {
     this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
     this.pop3 = Objects.requireNonNull(pop3, "pop3");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.moves = new Renumbering(mailbox, Objects.requireNonNull(uidlFormat, "uidlFormat"), LateMailState.PENDING,
-        this::record);
+    this.uidlFormat = Objects.requireNonNull(uidlFormat, "uidlFormat");
+    this.moves = new Renumbering(mailbox, uidlFormat, LateMailState.PENDING, this::record);
   }
 
   /**
@@ -112,6 +114,7 @@ public final class LateMailMerge {
           + " messages are late mail, merged from legacy UID 1 under the new UIDVALIDITY", mailbox.name(), legacyName,
           uidValidity, status.uidValidity(), status.messages());
       recorded = 1;
+      uidValidity = status.uidValidity();
     }
     if (status.highestModSeq() > MigrationState.number(state.get(MigrationState.LEGACY_HIGHESTMODSEQ))) {
       // Flags changed on the legacy server since (a device still syncing there): the front-end raises the folder's
@@ -135,7 +138,9 @@ public final class LateMailMerge {
       Step step = null;
       for (int attempt = 1; step == null; attempt++) {
         try {
-          step = merge(session, legacyName, info, flags, uidls.get(info.uid()));
+          Pop3Uidls.Uidl uidl = uidls.containsKey(info.uid()) ? uidls.get(info.uid())
+              : assumedUidl(uidValidity, info.uid());
+          step = merge(session, legacyName, info, flags, uidl);
         } catch (StoreException e) {
           // A local delivery took the UID between our look and our commit: look again.
           if (e.error() != StoreError.UID_CONFLICT || attempt >= 3) {
@@ -266,6 +271,20 @@ public final class LateMailMerge {
       LOG.warn("{}: late messages merged without their legacy POP3 UIDLs: {}", mailbox.name(), e.getMessage());
       return Map.of();
     }
+  }
+
+  /**
+   * Without the legacy POP3 server's word, the UIDL Dovetail takes the legacy server to have shown (as for migrated
+   * mail): {@code pop3_uidl_format} at the legacy UID and UIDVALIDITY. Given only where that is not the store's own
+   * UIDVALIDITY (one adopted for late mail), in a folder POP3 serves; null elsewhere, as the format gives it anyway.
+   */
+  private Pop3Uidls.Uidl assumedUidl(long legacyUidValidity, long legacyUid) {
+    boolean pop3Folder = MailStore.INBOX.equals(mailbox.name()) || pop3.appliesTo(mailbox.name());
+    if (!pop3Folder || legacyUidValidity == mailbox.uidValidity()) {
+      return null;
+    }
+    String shown = uidlFormat.forUid(legacyUidValidity, legacyUid);
+    return shown == null ? null : new Pop3Uidls.Uidl(shown, 0);
   }
 
   private Set<String> keywords() {

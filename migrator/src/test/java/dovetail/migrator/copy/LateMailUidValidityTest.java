@@ -92,6 +92,24 @@ class LateMailUidValidityTest {
     assertEquals(0, check("Sent").merged(), "nothing is merged twice");
   }
 
+  /**
+   * Without a legacy POP3 server, Dovetail takes the legacy server to show pop3_uidl_format at the message's UID and
+   * UIDVALIDITY (as for migrated mail): under an adopted UIDVALIDITY that is not the store's, so it is stored as P.
+   */
+  @Test
+  void aLateInboxMessageUnderTheAdoptedValueShowsTheUidlOfThatValue() {
+    inbox.messages.clear(); // emptied before the migration
+    migrate("INBOX");
+    renew(inbox, 300);
+    late(inbox, 1, "first");
+    late(inbox, 2, "second");
+    assertEquals(2, check("INBOX").merged());
+    UidlFormat format = UidlFormat.parse(UidlFormat.DOVECOT_DEFAULT);
+    Mailbox box = store.open("INBOX");
+    assertEquals(List.of(format.forUid(300, 1), format.forUid(300, 2)),
+        box.messages().stream().map(m -> format.uidl(box.uidValidity(), m)).toList());
+  }
+
   @Test
   void aCheckKilledAfterTheNewValueWasAdoptedResumesFromLegacyUidOne() {
     migrate("Sent");
@@ -188,7 +206,7 @@ class LateMailUidValidityTest {
 
   private LateMailMerge.Result check(String folder) {
     try (LegacyImapSession s = legacy.open("alice")) {
-      return new LateMailMerge(store.open(folder), Pop3Uidls.NONE, UidlFormat.parse("%08Xu%08Xv"), Clock.systemUTC())
+      return new LateMailMerge(store.open(folder), Pop3Uidls.NONE, UidlFormat.parse(UidlFormat.DOVECOT_DEFAULT), Clock.systemUTC())
           .run(s);
     }
   }
