@@ -526,6 +526,8 @@ class LateMailDovecotIT {
       assertTrue(r.problem().contains("cannot be told from the migrated mail"), r.toString());
       assertEquals(List.of("Drafted late 1"), subjects(store(settings).open("Drafted")));
       assertTrue(byName(service.status(USER), "Drafted").error().isPresent());
+      assertEquals(List.of(Difference.Kind.UIDVALIDITY), differences(UserVerifier.of(settings, USER).verify(USER),
+          "Drafted").stream().map(Difference::kind).toList());
     }
   }
 
@@ -544,6 +546,8 @@ class LateMailDovecotIT {
       assertTrue(r.problem().contains("cannot be told from the migrated mail"), r.toString());
       assertEquals(3, store(settings).open("Rebuilt").messages().size());
       assertFalse(store(settings).open("Rebuilt").dovetailState().containsKey(LateMailState.UIDVALIDITY));
+      assertEquals(List.of(Difference.Kind.UIDVALIDITY), differences(UserVerifier.of(settings, USER).verify(USER),
+          "Rebuilt").stream().map(Difference::kind).toList());
     }
   }
 
