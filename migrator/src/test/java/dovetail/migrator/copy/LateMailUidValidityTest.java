@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dovetail.conf.FsyncMode;
 import dovetail.migrator.source.FolderNameMapper;
 import dovetail.migrator.source.LegacyException;
@@ -33,6 +37,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Review 18, N3: a legacy folder that held no message when it was migrated and has a new UIDVALIDITY once mail
@@ -67,7 +72,22 @@ class LateMailUidValidityTest {
     FakeLegacy.Message first = late(sent, 1, "first");
     late(sent, 2, "second");
 
-    LateMailMerge.Result r = check("Sent");
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(LateMailMerge.class);
+    Level level = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    logger.addAppender(log);
+    LateMailMerge.Result r;
+    try {
+      r = check("Sent");
+      check("Sent");
+    } finally {
+      logger.detachAppender(log);
+      logger.setLevel(level);
+    }
+    assertEquals(1, log.list.stream().filter(e -> e.getLevel() == Level.INFO
+        && e.getFormattedMessage().contains("UIDVALIDITY changed from 200 to 300")).count(), "one INFO line: " + log.list);
     assertEquals("", r.problem(), r.toString());
     assertEquals(2, r.merged());
     Mailbox box = store.open("Sent");

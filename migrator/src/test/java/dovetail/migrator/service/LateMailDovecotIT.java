@@ -496,6 +496,8 @@ class LateMailDovecotIT {
       assertEquals(List.of("Fresh late 1", "Fresh late 2"), subjects(store(settings).open("Fresh")));
       assertEquals(2, second);
 
+      FolderResult rerun = service.ensureFolder(USER, "Fresh", MigrationListener.NONE);
+      assertEquals(FolderResult.Outcome.COMPLETE, rerun.outcome(), "a rerun finds it complete: " + rerun);
       FolderStatus status = byName(service.status(USER), "Fresh");
       assertEquals(Optional.empty(), status.error(), status.toString());
       assertEquals(2, status.lateMerged());
