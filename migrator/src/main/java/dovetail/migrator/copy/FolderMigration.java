@@ -210,6 +210,8 @@ public final class FolderMigration {
     if (migratedEmpty && !legacy.isEmpty()) { // mail came between the EXAMINE and the fetch: its UIDs are not ours
       return fail(uidValidityChanged(legacyName, mailbox.name(), expected, snapshot.uidValidity()));
     }
+    // Then every message the legacy folder gets later is late mail, even under a new UIDVALIDITY (LateMailUidValidity).
+    boolean nothingFromLegacy = legacy.isEmpty() && given.isEmpty() && emptyOnBothSides(snapshot);
     legacy.removeIf(m -> given.contains(m.uid()));
     legacy.stream().filter(m -> m.duplicates() > 0).forEach(this::skipDuplicates);
     Set<Long> legacyUids = new HashSet<>();
@@ -280,6 +282,7 @@ public final class FolderMigration {
         Map<String, String> updates = new HashMap<>();
         updates.put(MigrationState.LEGACY_UIDNEXT, Long.toString(nextUid));
         updates.put(LateMailState.MIGRATED_UIDNEXT, Long.toString(nextUid));
+        updates.put(LateMailState.MIGRATED_EMPTY, Boolean.toString(nothingFromLegacy));
         updates.put(MigrationState.LEGACY_HIGHESTMODSEQ, Long.toString(snapshot.highestModSeq()));
         updates.put(ForeignWrites.COMMITTED, null);
         writeState(FolderState.COMPLETE, updates);

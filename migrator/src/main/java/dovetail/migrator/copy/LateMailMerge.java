@@ -4,6 +4,7 @@ import dovetail.migrator.source.LegacyFolderStatus;
 import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyMessageInfo;
+import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
 import dovetail.store.MessageMeta;
 import dovetail.store.StoreError;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * cached either server's state; this is dsync's rule (Dovecot's dsync-mailbox-import.c renumbers both sides of a
  * UID conflict).
  *
+ * <p><b>UIDVALIDITY.</b> A legacy folder that held no message when it was migrated, and that got a new UIDVALIDITY
+ * before any late mail was merged, holds late mail only: the new value is adopted ({@link LateMailUidValidity}) and
+ * merging starts at its UID 1. Any other change is refused: its UIDs cannot be told from the migrated or merged ones.
+ *
  * <p>Legacy expunges and flag changes are not applied: the store is the master after migration. The legacy
  * HIGHESTMODSEQ they raise is recorded, so that a client still syncing with the legacy server is told every flag again.
  */
@@ -52,14 +57,15 @@ public final class LateMailMerge {
   private final Pop3Uidls pop3;
   private final Clock clock;
   private final Renumbering moves;
+  private final UidlFormat uidlFormat;
 
   /** @param uidlFormat {@code pop3_uidl_format}: a renumbered message keeps the UIDL it showed */
   public LateMailMerge(Mailbox mailbox, Pop3Uidls pop3, UidlFormat uidlFormat, Clock clock) {
     this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
     this.pop3 = Objects.requireNonNull(pop3, "pop3");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.moves = new Renumbering(mailbox, Objects.requireNonNull(uidlFormat, "uidlFormat"), LateMailState.PENDING,
-        this::record);
+    this.uidlFormat = Objects.requireNonNull(uidlFormat, "uidlFormat");
+    this.moves = new Renumbering(mailbox, uidlFormat, LateMailState.PENDING, this::record);
   }
 
   /**
@@ -70,15 +76,15 @@ public final class LateMailMerge {
   public Result run(LegacyImapSession session) {
     Map<String, String> state = mailbox.dovetailState();
     String legacyName = state.get(MigrationState.LEGACY_NAME);
-    long uidValidity = MigrationState.number(state.get(MigrationState.LEGACY_UIDVALIDITY));
+    long uidValidity = LateMailUidValidity.of(state);
     long recorded = MigrationState.number(state.get(MigrationState.LEGACY_UIDNEXT));
     if (legacyName == null || uidValidity <= 0 || recorded <= 0) {
       return Result.notChecked(mailbox.name(), "its state lacks the legacy name, UIDVALIDITY or UIDNEXT");
     }
     if (state.get(LateMailState.MIGRATED_UIDNEXT) == null && count(LateMailState.MERGED) == 0) {
       // A folder completed before the key existed: nothing merged yet, so the recorded UIDNEXT is still the migrated one.
-      mailbox.updateDovetailState(s -> MigrationState.merge(s, Map.of(LateMailState.MIGRATED_UIDNEXT,
-          Long.toString(recorded))));
+      Map<String, String> migrated = Map.of(LateMailState.MIGRATED_UIDNEXT, Long.toString(recorded));
+      mailbox.updateDovetailState(s -> MigrationState.merge(s, migrated));
     }
     LegacyFolderStatus status;
     try {
@@ -95,11 +101,20 @@ public final class LateMailMerge {
     }
     // An empty legacy folder has no late mail, whatever its UIDVALIDITY (Courier gives an empty one a new one each time).
     if (status.uidValidity() > 0 && status.uidValidity() != uidValidity && status.messages() > 0) {
-      String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
-          + "; its late mail cannot be told from the migrated mail and is not merged";
-      recordUnchecked(why);
-      LOG.warn("{}: {}", mailbox.name(), why);
-      return Result.notChecked(mailbox.name(), why);
+      if (!LateMailUidValidity.adoptable(mailbox.dovetailState(), mailbox)) {
+        String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
+            + "; its late mail cannot be told from the migrated mail and is not merged";
+        recordUnchecked(why);
+        LOG.warn("{}: {}", mailbox.name(), why);
+        return Result.notChecked(mailbox.name(), why);
+      }
+      // Nothing was in the legacy folder at migration, nor merged since: every message it has now is late mail.
+      mailbox.updateDovetailState(s -> MigrationState.merge(s, LateMailUidValidity.adoption(status.uidValidity())));
+      LOG.info("{}: the legacy folder {} held no message when migrated and its UIDVALIDITY changed from {} to {}: its {}"
+          + " messages are late mail, merged from legacy UID 1 under the new UIDVALIDITY", mailbox.name(), legacyName,
+          uidValidity, status.uidValidity(), status.messages());
+      recorded = 1;
+      uidValidity = status.uidValidity();
     }
     if (status.highestModSeq() > MigrationState.number(state.get(MigrationState.LEGACY_HIGHESTMODSEQ))) {
       // Flags changed on the legacy server since (a device still syncing there): the front-end raises the folder's
@@ -123,7 +138,9 @@ public final class LateMailMerge {
       Step step = null;
       for (int attempt = 1; step == null; attempt++) {
         try {
-          step = merge(session, legacyName, info, flags, uidls.get(info.uid()));
+          Pop3Uidls.Uidl uidl = uidls.containsKey(info.uid()) ? uidls.get(info.uid())
+              : assumedUidl(uidValidity, info.uid());
+          step = merge(session, legacyName, info, flags, uidl);
         } catch (StoreException e) {
           // A local delivery took the UID between our look and our commit: look again.
           if (e.error() != StoreError.UID_CONFLICT || attempt >= 3) {
@@ -254,6 +271,20 @@ public final class LateMailMerge {
       LOG.warn("{}: late messages merged without their legacy POP3 UIDLs: {}", mailbox.name(), e.getMessage());
       return Map.of();
     }
+  }
+
+  /**
+   * Without the legacy POP3 server's word, the UIDL Dovetail takes the legacy server to have shown (as for migrated
+   * mail): {@code pop3_uidl_format} at the legacy UID and UIDVALIDITY. Given only where that is not the store's own
+   * UIDVALIDITY (one adopted for late mail), in a folder POP3 serves; null elsewhere, as the format gives it anyway.
+   */
+  private Pop3Uidls.Uidl assumedUidl(long legacyUidValidity, long legacyUid) {
+    boolean pop3Folder = MailStore.INBOX.equals(mailbox.name()) || pop3.appliesTo(mailbox.name());
+    if (!pop3Folder || legacyUidValidity == mailbox.uidValidity()) {
+      return null;
+    }
+    String shown = uidlFormat.forUid(legacyUidValidity, legacyUid);
+    return shown == null ? null : new Pop3Uidls.Uidl(shown, 0);
   }
 
   private Set<String> keywords() {

@@ -12,6 +12,18 @@ public final class LateMailState {
    * move with merges: a store message at or above it that is no legacy message is one delivered or appended here.
    */
   public static final String MIGRATED_UIDNEXT = "sync.migrated.uidnext";
+  /**
+   * {@code true} when the legacy folder held no message when it was migrated (nothing was copied from it), else
+   * {@code false}; absent in a folder that completed before the key existed ({@link LateMailUidValidity} derives it).
+   * Then every message that folder gets later is late mail, also under a new UIDVALIDITY.
+   */
+  public static final String MIGRATED_EMPTY = "sync.migrated.empty";
+  /**
+   * The legacy UIDVALIDITY late mail is read under, when it is not {@link MigrationState#LEGACY_UIDVALIDITY} (which
+   * the folder was set up with, and keeps): the new one a folder migrated empty got on the legacy server before any
+   * late mail was merged (Courier creates a UID database with a new one; a folder deleted and made again there).
+   */
+  public static final String UIDVALIDITY = "sync.uidvalidity";
   /** When the legacy folder was last asked for late mail (ISO-8601). */
   public static final String CHECKED = "sync.checked";
   /** How many late legacy messages were merged into the folder, in all. */

@@ -3,6 +3,7 @@ package dovetail.migrator.verify;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.LateMailState;
+import dovetail.migrator.copy.LateMailUidValidity;
 import dovetail.migrator.copy.LegacyEndpoints;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
@@ -177,16 +178,22 @@ public final class UserVerifier {
         return;
       }
       long migratedValidity = Long.parseLong(state.getOrDefault(MigrationState.LEGACY_UIDVALIDITY, "0"));
-      if (snapshot.uidValidity() != migratedValidity || box.status().uidValidity() != migratedValidity) {
+      long lateValidity = LateMailUidValidity.of(state);
+      // A legacy folder that was empty at migration and got a new UIDVALIDITY holds late mail only (the next check
+      // adopts the new value, unless late mail was merged under the old one), or nothing at all.
+      boolean allLate = snapshot.uidValidity() != lateValidity && LateMailUidValidity.migratedEmpty(state)
+          && (snapshot.messageCount() == 0 || LateMailUidValidity.adoptable(state, box));
+      if ((!allLate && snapshot.uidValidity() != lateValidity) || box.status().uidValidity() != migratedValidity) {
         out.add(new Difference(name, 0, Kind.UIDVALIDITY, "legacy " + snapshot.uidValidity() + ", migrated "
-            + migratedValidity + ", store " + box.status().uidValidity()));
+            + migratedValidity + (lateValidity != migratedValidity ? ", late mail merged under " + lateValidity : "")
+            + ", store " + box.status().uidValidity()));
         return;
       }
       // Legacy messages at or above the UIDNEXT recorded last (it moves with late merges) are late, not yet merged.
-      long boundary = parse(state.getOrDefault(MigrationState.LEGACY_UIDNEXT, "0"));
+      long boundary = allLate ? 1 : parse(state.getOrDefault(MigrationState.LEGACY_UIDNEXT, "0"));
       // Store messages at or above the UIDNEXT of the migration that are no legacy message were delivered or
       // appended here (and perhaps renumbered since): local mail, not a difference.
-      long migrated = parse(state.getOrDefault(LateMailState.MIGRATED_UIDNEXT, Long.toString(boundary)));
+      long migrated = allLate ? 1 : parse(state.getOrDefault(LateMailState.MIGRATED_UIDNEXT, Long.toString(boundary)));
       TreeMap<Long, LegacyMessageInfo> remote = new TreeMap<>();
       for (LegacyMessageInfo m : legacy.fetchMetadata(legacyName, 1)) {
         remote.put(m.uid(), m);

@@ -1,6 +1,7 @@
 package dovetail.migrator.service;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -70,7 +71,9 @@ class LateMailDovecotIT {
   private static final String MASTER = "master";
   private static final String MASTER_PASSWORD = "master-secret";
   private static final List<String> FOLDERS = List.of("INBOX", "Keep", "Clash", "Closed", "Swept", "Pending", "Twice",
-      "Below", "Gone", "Later", "Stopped", "Emptied");
+      "Below", "Gone", "Later", "Stopped", "Emptied", "Rebuilt");
+  /** Legacy folders without a message: "Fresh" had UIDs 1 to 3 given out and expunged before the migration. */
+  private static final Map<String, Long> EMPTY_FOLDERS = Map.of("Fresh", 4L, "Drafted", 1L);
   @TempDir static Path shared;
   private static DovecotServer legacy;
 
@@ -90,6 +93,7 @@ class LateMailDovecotIT {
         tx.commit();
       }
     }
+    EMPTY_FOLDERS.forEach((folder, uidNext) -> store.create(folder, 600 + uidNext, uidNext));
     legacy = DovecotServer.builder(dir).user(USER, "erin-pw").masterUser(MASTER, MASTER_PASSWORD)
         .autoCreateSpecialUse(false).start();
   }
@@ -445,6 +449,112 @@ class LateMailDovecotIT {
       assertEquals(0, emptied.merged());
       assertEquals(3, store(settings).open("Emptied").messages().size(), "the migrated messages stay");
     }
+  }
+
+  /**
+   * Review 18, N3: a folder migrated while its legacy folder was empty, which then gets a new UIDVALIDITY there
+   * (deleted and made again, or Courier creating its UID database) before mail reaches it: all that mail is late,
+   * merged with its flags, date and bytes; so is later mail; verify and status find nothing wrong.
+   */
+  @Test
+  void aFolderMigratedEmptyMergesTheMailItsLegacyFolderGotUnderANewUidValidity(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Fresh");
+      long setUp = store(settings).open("Fresh").status().uidValidity();
+      byte[] first = body("Fresh late 1").readAllBytes();
+      ImapProbe.Appended appended;
+      try (ImapProbe imap = ImapProbe.login(legacy, USER)) {
+        imap.delete("Fresh");
+        imap.create("Fresh");
+        appended = imap.append("Fresh", first, List.of("\\Flagged", "Work"), Instant.parse("2024-07-01T09:00:00Z"));
+      }
+      assertNotEquals(setUp, appended.uidValidity());
+      assertEquals(1, appended.uid());
+      List<Difference> before = differences(UserVerifier.of(settings, USER).verify(USER), "Fresh");
+      assertEquals(List.of(Difference.Kind.LATE_ON_LEGACY), before.stream().map(Difference::kind).toList(),
+          "not merged yet, and not a changed UIDVALIDITY: " + before);
+
+      LateMailReport report = service.syncLateMail(USER, List.of("Fresh"));
+      assertEquals(Optional.empty(), report.abortReason(), report.toString());
+      assertEquals("", report.folders().get(0).problem(), report.toString());
+      assertEquals(1, report.merged());
+      Mailbox fresh = store(settings).open("Fresh");
+      assertEquals(setUp, fresh.status().uidValidity());
+      StoredMessage late = fresh.message(4).orElseThrow(() -> new AssertionError(
+          "legacy UID 1 is below NEXTUID 4: it gets UID 4, " + fresh.messages()));
+      assertTrue(late.flags().has(SystemFlag.FLAGGED), late.flags().toString());
+      assertEquals(Set.of("Work"), late.flags().keywords());
+      assertEquals(Instant.parse("2024-07-01T09:00:00Z"), late.internalDate());
+      try (InputStream in = fresh.openContent(4)) {
+        assertArrayEquals(first, in.readAllBytes());
+      }
+      assertEquals(Long.toString(appended.uidValidity()), fresh.dovetailState().get(LateMailState.UIDVALIDITY));
+
+      long second = appendOnLegacy("Fresh", "Fresh late 2", List.of());
+      assertEquals(1, service.syncLateMail(USER, List.of("Fresh")).merged(), "later mail follows the new value");
+      assertEquals(List.of("Fresh late 1", "Fresh late 2"), subjects(store(settings).open("Fresh")));
+      assertEquals(2, second);
+
+      FolderResult rerun = service.ensureFolder(USER, "Fresh", MigrationListener.NONE);
+      assertEquals(FolderResult.Outcome.COMPLETE, rerun.outcome(), "a rerun finds it complete: " + rerun);
+      FolderStatus status = byName(service.status(USER), "Fresh");
+      assertEquals(Optional.empty(), status.error(), status.toString());
+      assertEquals(2, status.lateMerged());
+      assertEquals(2, status.messagesDone(), status.toString());
+      assertEquals(0, status.messagesLocal(), status.toString());
+      VerifyReport verify = UserVerifier.of(settings, USER).verify(USER);
+      assertEquals(List.of(), differences(verify, "Fresh"));
+      assertTrue(verify.renumbered().stream().filter(d -> d.folder().equals("Fresh"))
+          .allMatch(d -> d.detail().startsWith("arrived on the legacy server after the migration")),
+          verify.renumbered().toString());
+    }
+  }
+
+  /** Mail merged under the old UIDVALIDITY could mix with the new one's UIDs: a second value stays refused. */
+  @Test
+  void aFolderMigratedEmptyWhoseLateMailWasMergedRefusesANewUidValidity(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Drafted");
+      appendOnLegacy("Drafted", "Drafted late 1", List.of());
+      assertEquals(1, service.syncLateMail(USER, List.of("Drafted")).merged());
+      try (ImapProbe imap = ImapProbe.login(legacy, USER)) {
+        imap.delete("Drafted");
+        imap.create("Drafted");
+      }
+      appendOnLegacy("Drafted", "Drafted late 2", List.of());
+      LateMailMerge.Result r = service.syncLateMail(USER, List.of("Drafted")).folders().get(0);
+      assertTrue(r.problem().contains("cannot be told from the migrated mail"), r.toString());
+      assertEquals(List.of("Drafted late 1"), subjects(store(settings).open("Drafted")));
+      assertTrue(byName(service.status(USER), "Drafted").error().isPresent());
+      assertEquals(List.of(Difference.Kind.UIDVALIDITY), differences(UserVerifier.of(settings, USER).verify(USER),
+          "Drafted").stream().map(Difference::kind).toList());
+    }
+  }
+
+  /** A folder that held legacy messages at migration: its late mail under a new UIDVALIDITY stays refused. */
+  @Test
+  void aFolderMigratedWithMessagesRefusesMailUnderANewUidValidity(@TempDir Path tmp) throws Exception {
+    Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+      migrate(service, "Rebuilt");
+      try (ImapProbe imap = ImapProbe.login(legacy, USER)) {
+        imap.delete("Rebuilt");
+        imap.create("Rebuilt");
+      }
+      appendOnLegacy("Rebuilt", "Rebuilt late", List.of());
+      LateMailMerge.Result r = service.syncLateMail(USER, List.of("Rebuilt")).folders().get(0);
+      assertTrue(r.problem().contains("cannot be told from the migrated mail"), r.toString());
+      assertEquals(3, store(settings).open("Rebuilt").messages().size());
+      assertFalse(store(settings).open("Rebuilt").dovetailState().containsKey(LateMailState.UIDVALIDITY));
+      assertEquals(List.of(Difference.Kind.UIDVALIDITY), differences(UserVerifier.of(settings, USER).verify(USER),
+          "Rebuilt").stream().map(Difference::kind).toList());
+    }
+  }
+
+  private static List<String> subjects(Mailbox box) {
+    return box.messages().stream().map(m -> subjectOf(box, m.uid())).toList();
   }
 
   /** A check that the server's stop interrupts (it waited for a slow legacy server) is no warning about that server. */
