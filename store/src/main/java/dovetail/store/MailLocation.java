@@ -209,7 +209,7 @@ public final class MailLocation {
         return Optional.of(quoted + "a space is not allowed");
       }
       if (c < 0x20 || c == 0x7f) {
-        return Optional.of(quoted + String.format("control character U+%04X is not allowed", (int) c));
+        return Optional.of(quoted + String.format(Locale.ROOT, "control character U+%04X is not allowed", (int) c));
       }
       if (c == '/' || c == '\\') {
         return Optional.of(quoted + "'" + c + "' is not allowed");
@@ -238,7 +238,7 @@ public final class MailLocation {
     StringBuilder out = new StringBuilder(user.length());
     for (int i = 0; i < user.length(); i++) {
       char c = user.charAt(i);
-      out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+      out.append(c < 0x20 || c == 0x7f ? String.format(Locale.ROOT, "\\x%02x", (int) c) : String.valueOf(c));
     }
     return out.toString();
   }

@@ -7,6 +7,7 @@ import dovetail.migrator.verify.UserVerifier;
 import dovetail.migrator.verify.VerifyReport;
 import dovetail.store.StoreException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ final class VerifyCommand implements Callable<Integer> {
     for (Difference d : report.renumbered()) {
       out.println(d);
     }
-    out.printf("%s: %d folders, %d messages compared, %d new in the store since migration, %s%s%d differences%n",
+    out.printf(Locale.ROOT, "%s: %d folders, %d messages compared, %d new in the store since migration, %s%s%d differences%n",
         user, report.folders(), report.compared(), report.localOnly(), report.renumbered().isEmpty() ? ""
             : report.renumbered().size() + " under new UIDs by design (not differences), ", usersWork(report),
         report.differences().size());

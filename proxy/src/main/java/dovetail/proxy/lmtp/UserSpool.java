@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -69,7 +70,7 @@ final class UserSpool {
     try {
       Path tmp = dir.resolve("tmp");
       files.createDirectories(tmp);
-      String name = String.format("%020d", nextSequence()) + SUFFIX;
+      String name = String.format(Locale.ROOT, "%020d", nextSequence()) + SUFFIX;
       Path part = tmp.resolve(name + "." + UUID.randomUUID());
       try {
         try (FileChannel ch = files.createNew(part);

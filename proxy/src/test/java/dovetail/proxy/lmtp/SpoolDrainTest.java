@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,25 @@ class SpoolDrainTest {
 
   @Test
   void aCrashAfterTheCommitBeforeTheFilesWentAppendsNothingTwice() throws Exception {
+    crashAfterTheCommitBeforeTheFilesWent();
+  }
+
+  /**
+   * Walk-through 16, F1: under a locale whose digits are not ASCII (Arabic, Persian, Bengali...) the spool's names had
+   * those digits, the marker (ASCII) lost them, and a drain after such a crash appended the batch a second time.
+   */
+  @Test
+  void aCrashAfterTheCommitAppendsNothingTwiceUnderALocaleWithOtherDigits() throws Exception {
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.forLanguageTag("ar-EG"));
+    try {
+      crashAfterTheCommitBeforeTheFilesWent();
+    } finally {
+      Locale.setDefault(before);
+    }
+  }
+
+  private void crashAfterTheCommitBeforeTheFilesWent() throws Exception {
     MailStore store = MaildirStore.open(dir.resolve("Maildir"), StoreOptions.DEFAULT);
     Mailbox inbox = inboxWithLegacyUidnext(store);
     UserSpool spool = new UserSpool(store, true);
