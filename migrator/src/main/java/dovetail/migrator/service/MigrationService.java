@@ -109,7 +109,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final KnownUsers known;
   private final StoreLookups lookups;
   private final Map<Key, FolderRun> running = new ConcurrentHashMap<>();
-  private final Map<String, CompletableFuture<Void>> skeletons = new ConcurrentHashMap<>();
   private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
   private final ServiceThreads threads = new ServiceThreads();
   private final RateLimiter sweeperRate;
@@ -117,9 +116,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final Sweeper sweeper;
   private final LateMailSync lateMail;
   private final LegacyLoginCheck loginCheck;
-  private volatile Predicate<String> localAccounts = user -> false;
-  /** Local accounts found to have nothing on the legacy server (see {@link #ensureSkeleton}). */
-  private final Set<String> localOnly = ConcurrentHashMap.newKeySet();
+  private final UserMigrations migrations;
+  private final SkeletonBuilds skeletons;
   private final FolderListeners completed = new FolderListeners("after migration");
   private final FolderListeners legacyModSeqRose = new FolderListeners("after the legacy HIGHESTMODSEQ rose");
 
@@ -135,6 +133,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     this.logins = new LegacyLogins(settings, options.passwordTicker());
     this.known = new KnownUsers(settings.sweeper().usersFile(), location);
     this.loginCheck = new LegacyLoginCheck(settings, limiter, logins, known::all, lookups::readableSkeleton);
+    this.migrations = new UserMigrations(settings, limiter, clock);
+    this.skeletons = new SkeletonBuilds(stores, lookups, logins, loginCheck, migrations, threads, options.observer(),
+        completed);
     this.sweeperRate = RateLimiter.perSecond(settings.sweeper().rate());
     this.sweeperMeter = new RateMeter(clock);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
@@ -187,15 +188,15 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   /**
    * The users Dovetail itself lists (a passwd-file passdb). Such a user whom the legacy server refuses, while a master
-   * login is known to work, has nothing to migrate: see {@link #ensureSkeleton}.
+   * login is known to work, has nothing to migrate: see {@link SkeletonBuilds#ensure}.
    */
   public void localAccounts(Predicate<String> listed) {
-    this.localAccounts = listed;
+    skeletons.localAccounts(listed);
   }
 
   @Override
   public boolean hasSkeleton(String user) {
-    return localOnly.contains(user) || lookups.skeletonOnDisk(user);
+    return skeletons.exists(user);
   }
 
   @Override
@@ -205,95 +206,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   @Override
   public void ensureSkeleton(String user) throws MigrationUnavailableException {
-    if (hasSkeleton(user)) {
-      return;
-    }
-    skeleton(user, FolderRun.Origin.ON_ACCESS, Set.of());
-  }
-
-  /**
-   * Builds the user's skeleton, or refreshes it ({@link UserSkeleton#refresh}): one run per user at a time. Serving
-   * (which only builds a missing one) and the sweeper join the run in progress; an admin's waits for it and then
-   * runs its own, so that the legacy folder list is read after the operator asked, with the names asked for.
-   *
-   * @param asked legacy or local names to set up even if seen before (admin only)
-   */
-  private void skeleton(String user, FolderRun.Origin origin, Set<String> asked) throws MigrationUnavailableException {
-    while (true) {
-      CompletableFuture<Void> mine = new CompletableFuture<>();
-      CompletableFuture<Void> running = skeletons.putIfAbsent(user, mine);
-      if (running == null) {
-        threads.submit(() -> buildSkeleton(user, origin, asked, mine), mine);
-        awaitSkeleton(user, mine);
-        return;
-      }
-      if (origin != FolderRun.Origin.ADMIN) {
-        awaitSkeleton(user, running);
-        return;
-      }
-      try {
-        ServiceThreads.await(running);
-      } catch (MigrationUnavailableException | RuntimeException e) {
-        // that run's callers hear of its failure; this one runs its own next
-      }
-      threads.checkOpen();
-    }
-  }
-
-  private void awaitSkeleton(String user, CompletableFuture<Void> build) throws MigrationUnavailableException {
-    try {
-      ServiceThreads.await(build);
-    } catch (MigrationUnavailableException e) {
-      if (!e.loginRefused() || !localAccounts.test(user) || !refusalMeansNoAccount(user, e)) {
-        throw e;
-      }
-      // A local account the legacy server does not know: its store is all there is. Kept in memory only, so that a
-      // legacy account that turns up later (a fixed setting) is still migrated after a restart.
-      MailStore store = stores.apply(user);
-      if (!store.exists(MailStore.INBOX)) {
-        store.create(MailStore.INBOX);
-      }
-      if (localOnly.add(user)) {
-        LOG.info("{}: listed locally, unknown to the legacy server: nothing to migrate", user);
-        completed.fire(user, MailStore.INBOX); // INBOX is servable now, as after a migration: LMTP drains its spool
-      }
-    }
-  }
-
-  private void buildSkeleton(String user, FolderRun.Origin origin, Set<String> asked, CompletableFuture<Void> done) {
-    try {
-      // Serving only builds a missing skeleton; another caller may have built it since this one looked.
-      if (origin != FolderRun.Origin.ON_ACCESS || !hasSkeleton(user)) {
-        threads.checkOpen();
-        LegacyLogins.Endpoints login = logins.forUser(user); // before the store: no store for a user we cannot serve
-        if (!lookups.storeExists(user)) {
-          loginCheck.checkLogin(user, login);
-        }
-        MailStore store = stores.apply(user);
-        UserResult r = migration(user, login, store).refreshSkeleton(user, asked, options.observer());
-        if (r.abortReason().isPresent()) {
-          String why = "the folders of " + user + " cannot be read from the legacy server now: " + r.abortReason().get();
-          throw r.loginRefusal().isPresent() ? MigrationUnavailableException.loginRefused(why, r.loginRefusal().get())
-              : new MigrationUnavailableException(why);
-        }
-        loginCheck.worked(user, login);
-        // The legacy folders left without a local twin are recorded with why (status shows them): each refresh tries
-        // them again, and the user is not counted complete meanwhile (nothing may be left behind silently).
-        r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
-        if (r.skeleton().unset().isEmpty()) {
-          LOG.info("{}: skeleton {}: {} folders, {} new", user, origin == FolderRun.Origin.ON_ACCESS ? "built"
-              : "refreshed", r.skeleton().folders().size(), r.skeleton().created().size());
-        } else {
-          LOG.warn("{}: skeleton not final: {} folders, {} new, {} legacy folder(s) not set up; tried again next time",
-              user, r.skeleton().folders().size(), r.skeleton().created().size(), r.skeleton().unset().size());
-        }
-      }
-      skeletons.remove(user, done);
-      done.complete(null);
-    } catch (Throwable t) {
-      skeletons.remove(user, done);
-      done.completeExceptionally(t);
-    }
+    skeletons.ensure(user);
   }
 
   // ---------------------------------------------------------------------------------------------- folders
@@ -369,7 +282,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
       LegacyLogins.Endpoints login = logins.forUser(user);
       MailStore store = stores.apply(user);
       RunListener listener = new RunListener(run, store, options.observer(), threads::closing, sweeperMeter, sweeperRate);
-      UserResult r = migration(user, login, store).runFolders(user, List.of(folder), listener);
+      UserResult r = migrations.open(user, login, store).runFolders(user, List.of(folder), listener);
       if (r.abortReason().isPresent()) {
         String reason = r.abortReason().get();
         FolderRecords.recordError(store, folder, reason);
@@ -391,10 +304,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
       running.remove(new Key(user, folder), run);
       run.result().completeExceptionally(t);
     }
-  }
-
-  private UserMigration migration(String user, LegacyLogins.Endpoints login, MailStore store) {
-    return Backup.migration(settings, user, login.imap(), login.pop3(), store, o -> o, limiter, clock);
   }
 
   private static FolderResult nothingToDo(String folder) {
@@ -556,7 +465,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
       return;
     }
     try {
-      skeleton(user, origin, asked);
+      skeletons.build(user, origin, asked);
     } catch (MigrationUnavailableException e) {
       if (!hasSkeleton(user)) {
         throw e;
