@@ -93,8 +93,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  private record Key(String user, String folder) {}
-
   /** A SELECT checks a folder for late legacy mail at most this often (issue #8). */
   private static final Duration LATE_MAIL_ON_ACCESS_EVERY = Duration.ofMinutes(1);
   /** How long a SELECT waits for that check before it goes on without it (the check goes on). */
@@ -108,7 +106,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final LegacyLogins logins;
   private final KnownUsers known;
   private final StoreLookups lookups;
-  private final Map<Key, FolderRun> running = new ConcurrentHashMap<>();
   private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
   private final ServiceThreads threads = new ServiceThreads();
   private final RateLimiter sweeperRate;
@@ -118,6 +115,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final LegacyLoginCheck loginCheck;
   private final UserMigrations migrations;
   private final SkeletonBuilds skeletons;
+  private final FolderRuns folderRuns;
   private final FolderListeners completed = new FolderListeners("after migration");
   private final FolderListeners legacyModSeqRose = new FolderListeners("after the legacy HIGHESTMODSEQ rose");
 
@@ -138,11 +136,13 @@ public final class MigrationService implements Migrations, AutoCloseable {
         completed);
     this.sweeperRate = RateLimiter.perSecond(settings.sweeper().rate());
     this.sweeperMeter = new RateMeter(clock);
+    this.folderRuns = new FolderRuns(stores, skeletons, logins, migrations, threads, clock, completed,
+        (run, store) -> new RunListener(run, store, options.observer(), threads::closing, sweeperMeter, sweeperRate));
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
         new SweeperWork(), threads.executor(), user -> sessions.containsKey(user));
     logins.keepForSweeper(sweeper::needs);
-    this.lateMail = new LateMailSync(settings, stores, logins, limiter, clock, this::alone, LATE_MAIL_ON_ACCESS_EVERY,
-        legacyModSeqRose);
+    this.lateMail = new LateMailSync(settings, stores, logins, limiter, clock, folderRuns::alone,
+        LATE_MAIL_ON_ACCESS_EVERY, legacyModSeqRose);
   }
 
   /**
@@ -240,74 +240,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   @Override
   public FolderResult ensureFolder(String user, String folder, MigrationListener listener)
       throws MigrationUnavailableException {
-    return ensureFolder(user, folder, listener, FolderRun.Origin.ON_ACCESS);
-  }
-
-  private FolderResult ensureFolder(String user, String folder, MigrationListener listener, FolderRun.Origin origin)
-      throws MigrationUnavailableException {
-    ensureSkeleton(user);
-    MailStore store = stores.apply(user);
-    if (!store.exists(folder)) {
-      return nothingToDo(folder); // not a legacy folder; the caller answers as for any missing folder
-    }
-    Optional<FolderState> state = FolderState.of(store.open(folder).dovetailState());
-    if (state.isEmpty() || state.get() == FolderState.COMPLETE) {
-      return nothingToDo(folder);
-    }
-    Key key = new Key(user, store.open(folder).name());
-    boolean[] created = {false};
-    FolderRun run = running.computeIfAbsent(key, k -> {
-      created[0] = true;
-      return new FolderRun(k.user(), k.folder(), origin);
-    });
-    run.join(listener, origin);
-    if (created[0]) {
-      threads.submit(() -> migrate(run), run.result());
-    }
-    try {
-      return ServiceThreads.await(run.result());
-    } catch (MigrationUnavailableException e) {
-      throw e.forCaller(run.lastProgress()); // a caller that joined late still learns what the run copied
-    } finally {
-      run.leave(listener);
-    }
-  }
-
-  private void migrate(FolderRun run) {
-    String user = run.user();
-    String folder = run.folder();
-    Instant start = clock.instant();
-    try {
-      threads.checkOpen();
-      LegacyLogins.Endpoints login = logins.forUser(user);
-      MailStore store = stores.apply(user);
-      RunListener listener = new RunListener(run, store, options.observer(), threads::closing, sweeperMeter, sweeperRate);
-      UserResult r = migrations.open(user, login, store).runFolders(user, List.of(folder), listener);
-      if (r.abortReason().isPresent()) {
-        String reason = r.abortReason().get();
-        FolderRecords.recordError(store, folder, reason);
-        throw new MigrationUnavailableException("'" + folder + "' cannot be migrated now: " + reason);
-      }
-      FolderResult result = r.folders().get(0);
-      if (result.outcome() == Outcome.COMPLETE) {
-        completed.fire(user, folder); // before the waiters wake: they then see what the listeners added
-      }
-      LOG.info("{}: {}: {} ({} messages, {} bytes in {} ms){}", user, folder, result.outcome(), result.messages(),
-          result.bytes(), Duration.between(start, clock.instant()).toMillis(),
-          result.reason().isEmpty() ? "" : ": " + result.reason());
-      running.remove(new Key(user, folder), run);
-      run.result().complete(result);
-    } catch (RunListener.Stopped s) {
-      running.remove(new Key(user, folder), run);
-      run.result().completeExceptionally(new MigrationUnavailableException(s.getMessage()));
-    } catch (Throwable t) {
-      running.remove(new Key(user, folder), run);
-      run.result().completeExceptionally(t);
-    }
-  }
-
-  private static FolderResult nothingToDo(String folder) {
-    return new FolderResult(folder, Outcome.COMPLETE, 0, 0, List.of(), "");
+    return folderRuns.ensure(user, folder, listener, FolderRun.Origin.ON_ACCESS);
   }
 
   // ---------------------------------------------------------------------------------------------- users
@@ -407,7 +340,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
           continue;
         }
         try {
-          FolderResult r = ensureFolder(user, folder, MigrationListener.NONE, origin);
+          FolderResult r = folderRuns.ensure(user, folder, MigrationListener.NONE, origin);
           results.add(r);
           messages += r.messages();
           bytes += r.bytes();
@@ -481,7 +414,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
     Map<String, String> unset = lookups.unsetFolders(user);
     return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unset.isEmpty(), unset,
-        folder -> running.get(new Key(user, folder)));
+        folder -> folderRuns.runOf(user, folder));
   }
 
   // ---------------------------------------------------------------------------------------------- late mail
@@ -539,27 +472,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  /** Runs {@code work} as the folder's only run: after a migration running now, and with none starting meanwhile. */
-  private <T> T alone(String user, String folder, java.util.function.Supplier<T> work)
-      throws MigrationUnavailableException {
-    Key key = new Key(user, folder);
-    FolderRun mine = new FolderRun(user, folder, FolderRun.Origin.ADMIN);
-    for (FolderRun other = running.putIfAbsent(key, mine); other != null; other = running.putIfAbsent(key, mine)) {
-      try {
-        ServiceThreads.await(other.result());
-      } catch (MigrationUnavailableException | RuntimeException e) {
-        // that run's own caller hears of its failure; this one only waited for its end
-      }
-      threads.checkOpen();
-    }
-    try {
-      return work.get();
-    } finally {
-      running.remove(key, mine);
-      mine.result().complete(nothingToDo(folder));
-    }
-  }
-
   @Override
   public List<String> knownUsers() {
     return known.all();
@@ -585,7 +497,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   /** Waits until {@code n} callers have joined the folder's running migration (tests; call it during the run). */
   void awaitJoiners(String user, String folder, int n) throws InterruptedException {
-    running.get(new Key(user, folder)).awaitJoiners(n);
+    folderRuns.runOf(user, folder).awaitJoiners(n);
   }
 
   /** Waits until the sweeper has ended {@code n} rounds (tests). */
