@@ -93,11 +93,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  /** A SELECT checks a folder for late legacy mail at most this often (issue #8). */
-  private static final Duration LATE_MAIL_ON_ACCESS_EVERY = Duration.ofMinutes(1);
-  /** How long a SELECT waits for that check before it goes on without it (the check goes on). */
-  private static final Duration LATE_MAIL_ON_ACCESS_WAIT = Duration.ofSeconds(10);
-
   private final Settings settings;
   private final Function<String, MailStore> stores;
   private final ConnectionLimiter limiter;
@@ -111,7 +106,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final RateLimiter sweeperRate;
   private final RateMeter sweeperMeter;
   private final Sweeper sweeper;
-  private final LateMailSync lateMail;
+  private final LateMailTriggers lateMailTriggers;
   private final LegacyLoginCheck loginCheck;
   private final UserMigrations migrations;
   private final SkeletonBuilds skeletons;
@@ -138,11 +133,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
     this.sweeperMeter = new RateMeter(clock);
     this.folderRuns = new FolderRuns(stores, skeletons, logins, migrations, threads, clock, completed,
         (run, store) -> new RunListener(run, store, options.observer(), threads::closing, sweeperMeter, sweeperRate));
+    LateMailSync lateMail = new LateMailSync(settings, stores, logins, limiter, clock, folderRuns::alone,
+        LateMailTriggers.ON_ACCESS_EVERY, legacyModSeqRose);
+    this.lateMailTriggers = new LateMailTriggers(stores, lookups, skeletons, lateMail, threads);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
         new SweeperWork(), threads.executor(), user -> sessions.containsKey(user));
     logins.keepForSweeper(sweeper::needs);
-    this.lateMail = new LateMailSync(settings, stores, logins, limiter, clock, folderRuns::alone,
-        LATE_MAIL_ON_ACCESS_EVERY, legacyModSeqRose);
   }
 
   /**
@@ -421,55 +417,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   @Override
   public LateMailReport syncLateMail(String user, List<String> folders) throws MigrationUnavailableException {
-    threads.checkOpen();
-    if (!hasSkeleton(user)) {
-      throw new MigrationUnavailableException(user + " has no migrated folders");
-    }
-    MailStore store = stores.apply(user);
-    List<String> problems = new ArrayList<>();
-    List<String> targets = new ArrayList<>();
-    for (String folder : folders.isEmpty() ? store.listFolders() : FolderSelection.named(store, folders, problems)) {
-      Optional<FolderState> s = FolderState.of(store.open(folder).dovetailState());
-      if (s.isPresent() && s.get() == FolderState.COMPLETE) {
-        targets.add(folder);
-      } else if (!folders.isEmpty()) {
-        problems.add("'" + folder + "' is " + s.map(FolderState::configName).orElse("local")
-            + ", not a complete migrated folder");
-      }
-    }
-    return lateMail.check(user, targets, problems);
+    return lateMailTriggers.forAdmin(user, folders);
   }
 
   @Override
   public void lateMailOnAccess(String user, String folder) {
-    try {
-      if (threads.closing() || !lookups.storeExists(user) || !stores.apply(user).exists(folder)
-          || !lateMail.takeOnAccess(user, stores.apply(user).open(folder))) {
-        return;
-      }
-      CompletableFuture<LateMailReport> check = new CompletableFuture<>();
-      threads.submit(() -> {
-        try {
-          check.complete(lateMail.check(user, List.of(folder), List.of()));
-        } catch (Throwable t) {
-          check.completeExceptionally(t);
-        }
-      }, check);
-      check.get(LATE_MAIL_ON_ACCESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (StoreException e) {
-      if (e.error() != StoreError.UNREADABLE) { // that one refuses the client's command, which logs it
-        LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, e.toString());
-      }
-    } catch (TimeoutException e) {
-      LOG.warn("{}: {}: the client did not wait for the check for late legacy mail, which took more than {} s; the"
-          + " check carries on, and what it merges reaches the client at its next sync", user, folder,
-          LATE_MAIL_ON_ACCESS_WAIT.toSeconds());
-    } catch (Exception e) { // the client goes on with what the store has; the check itself may still finish
-      Throwable why = e instanceof ExecutionException x && x.getCause() != null ? x.getCause() : e;
-      LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, why.toString());
-    }
+    lateMailTriggers.onAccess(user, folder);
   }
 
   @Override
@@ -562,21 +515,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     /** Each round ends with the late-mail check of every folder inside the window (issue #8). */
     @Override
     public void afterRound() {
-      for (String user : known.all()) {
-        try {
-          if (threads.closing()) {
-            return;
-          }
-          if (hasSkeleton(user)) {
-            List<String> due = lateMail.due(stores.apply(user));
-            if (!due.isEmpty()) {
-              lateMail.check(user, due, List.of());
-            }
-          }
-        } catch (MigrationUnavailableException | RuntimeException e) {
-          LOG.debug("sweeper: {}: late mail not checked: {}", user, e.toString());
-        }
-      }
+      lateMailTriggers.checkDue(known.all());
     }
   }
 
