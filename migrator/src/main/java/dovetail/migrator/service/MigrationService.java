@@ -111,6 +111,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final UserMigrations migrations;
   private final SkeletonBuilds skeletons;
   private final FolderRuns folderRuns;
+  private final UserRuns userRuns;
   private final FolderListeners completed = new FolderListeners("after migration");
   private final FolderListeners legacyModSeqRose = new FolderListeners("after the legacy HIGHESTMODSEQ rose");
 
@@ -136,8 +137,10 @@ public final class MigrationService implements Migrations, AutoCloseable {
     LateMailSync lateMail = new LateMailSync(settings, stores, logins, limiter, clock, folderRuns::alone,
         LateMailTriggers.ON_ACCESS_EVERY, legacyModSeqRose);
     this.lateMailTriggers = new LateMailTriggers(stores, lookups, skeletons, lateMail, threads);
+    this.userRuns = new UserRuns(clock, logins, lookups, stores, skeletons, folderRuns);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
-        new SweeperWork(), threads.executor(), user -> sessions.containsKey(user));
+        new SweeperWork(known, logins, userRuns, lateMailTriggers, sweeperMeter), threads.executor(),
+        user -> sessions.containsKey(user));
     logins.keepForSweeper(sweeper::needs);
   }
 
@@ -276,14 +279,14 @@ public final class MigrationService implements Migrations, AutoCloseable {
     CompletableFuture<UserResult> result = new CompletableFuture<>();
     threads.submit(() -> {
       AtomicReference<MigrationUnavailableException> stop = new AtomicReference<>();
-      UserResult r = migrateRemaining(user, folders, FolderRun.Origin.ADMIN, null, stop);
+      UserResult r = userRuns.migrateRemaining(user, folders, FolderRun.Origin.ADMIN, null, stop);
       if (stop.get() == null || !stop.get().loginRefused()) {
         result.complete(r);
         return;
       }
       // Refused at the first login, so nothing migrated: running it again will not help. A name with nothing of it
       // here (a typo) keeps no trace, or the sweeper would try it every round and status list it for good. A local
-      // account is not refused (awaitSkeleton).
+      // account is not refused (SkeletonBuilds).
       boolean nothingHere = !lookups.storeExists(user);
       if (newName && nothingHere) {
         known.forget(user);
@@ -291,116 +294,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
       result.completeExceptionally(loginCheck.refused(user, stop.get(), nothingHere));
     }, result);
     return result;
-  }
-
-  /**
-   * The user's remaining folders (or the named ones), one after the other through {@link #ensureFolder}, so
-   * that admin and sweeper join what a client started. Stops at the first folder the legacy server cannot serve.
-   *
-   * @param gate the sweeper, asked before each folder; null for admin work
-   */
-  private UserResult migrateRemaining(String user, List<String> folders, FolderRun.Origin origin, Sweeper gate) {
-    return migrateRemaining(user, folders, origin, gate, new AtomicReference<>());
-  }
-
-  /** @param stop receives what stopped the run before its first folder (no skeleton: the login refused, ...) */
-  private UserResult migrateRemaining(String user, List<String> folders, FolderRun.Origin origin, Sweeper gate,
-      AtomicReference<MigrationUnavailableException> stop) {
-    Instant start = clock.instant();
-    List<String> problems = new ArrayList<>();
-    List<FolderResult> results = new ArrayList<>();
-    String abort = null;
-    String abortedAt = null; // the folder whose migration could not run
-    LegacyException refusal = null; // the legacy server refused the login
-    long messages = 0;
-    long bytes = 0;
-    try (LegacyLogins.Hold password = logins.hold(user)) { // each folder's run asks for it again
-      if (gate != null && !gate.awaitTurn()) {
-        throw new MigrationUnavailableException("the sweeper stopped");
-      }
-      refreshSkeleton(user, folders, origin, problems);
-      if (folders.isEmpty()) {
-        problems.addAll(lookups.unsetFolders(user).values()); // the user is not complete: say why
-      }
-      MailStore store = stores.apply(user);
-      List<String> targets = folders.isEmpty() ? FolderSelection.remaining(store, origin, problems)
-          : FolderSelection.named(store, folders, problems);
-      for (String folder : targets) {
-        if (abort == null && gate != null && !gate.awaitTurn()) {
-          abort = "the sweeper stopped";
-        }
-        if (abort != null) {
-          // Another folder's reason: say so, or the line reads as this folder's own problem.
-          results.add(new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(),
-              abortedAt == null ? abort : "the run stopped at " + abortedAt + ": " + abort));
-          continue;
-        }
-        try {
-          FolderResult r = folderRuns.ensure(user, folder, MigrationListener.NONE, origin);
-          results.add(r);
-          messages += r.messages();
-          bytes += r.bytes();
-        } catch (MigrationUnavailableException e) {
-          abort = e.getMessage();
-          abortedAt = folder;
-          refusal = refusalOf(e);
-          // What the folder's run copied before the failure stays, and is said (it was "not attempted, 0 copied").
-          String why = e.getMessage();
-          FolderResult stopped = e.copied()
-              .map(p -> new FolderResult(folder, Outcome.PARTIAL, p.messagesDone(), p.bytesDone(), List.of(), why))
-              .orElseGet(() -> new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(), why));
-          results.add(stopped);
-          messages += stopped.messages();
-          bytes += stopped.bytes();
-        }
-      }
-    } catch (MigrationUnavailableException e) {
-      abort = e.getMessage();
-      refusal = refusalOf(e);
-      stop.set(e);
-    }
-    return new UserResult(user, null, results, problems, Optional.ofNullable(abort), messages, bytes,
-        Duration.between(start, clock.instant()), Optional.ofNullable(refusal));
-  }
-
-  /** The legacy server's refusal of the login behind {@code e} (rethrown across threads: a cause or two down), or null. */
-  private static LegacyException refusalOf(MigrationUnavailableException e) {
-    if (!e.loginRefused()) {
-      return null;
-    }
-    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof LegacyException refused) {
-        return refused;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Before the sweeper or an admin migrates a user, the skeleton is refreshed: legacy folders created since are set
-   * up, and those it left unset are tried again. An admin's {@code -f} refreshes only when a name asked for has no
-   * local folder (it is then set up even if seen before) or the skeleton is not final. A refresh that fails for a
-   * user whose skeleton exists is a problem of this run; the folders set up before are migrated all the same.
-   */
-  private void refreshSkeleton(String user, List<String> folders, FolderRun.Origin origin, List<String> problems)
-      throws MigrationUnavailableException {
-    Set<String> asked = new LinkedHashSet<>();
-    if (lookups.storeExists(user)) {
-      MailStore store = stores.apply(user);
-      List<String> all = store.listFolders();
-      folders.stream().filter(f -> FolderSelection.local(store, all, f).isEmpty()).forEach(asked::add);
-    }
-    if (hasSkeleton(user) && lookups.unsetFolders(user).isEmpty() && !folders.isEmpty() && asked.isEmpty()) {
-      return;
-    }
-    try {
-      skeletons.build(user, origin, asked);
-    } catch (MigrationUnavailableException e) {
-      if (!hasSkeleton(user)) {
-        throw e;
-      }
-      problems.add(e.getMessage());
-    }
   }
 
   @Override
@@ -456,67 +349,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
   /** Waits until the sweeper has ended {@code n} rounds (tests). */
   void awaitSweeperRounds(int n) throws InterruptedException {
     sweeper.awaitRounds(n);
-  }
-
-  /** The sweeper's view of the service. */
-  private final class SweeperWork implements Sweeper.Work {
-    @Override
-    public Sweeper.Round round() {
-      List<String> toSweep = new ArrayList<>();
-      Set<String> complete = new HashSet<>();
-      for (String user : known.all()) {
-        try {
-          if (hasWork(user)) {
-            toSweep.add(user);
-          } else {
-            complete.add(user);
-            logins.userComplete(user);
-          }
-        } catch (RuntimeException e) {
-          LOG.warn("sweeper: {} skipped: {}", user, e.toString());
-        }
-      }
-      return new Sweeper.Round(toSweep, complete);
-    }
-
-    private boolean hasWork(String user) {
-      if (!hasSkeleton(user)) {
-        return true;
-      }
-      return !lookups.unsetFolders(user).isEmpty()
-          || !FolderSelection.remaining(stores.apply(user), FolderRun.Origin.SWEEPER, new ArrayList<>()).isEmpty();
-    }
-
-    @Override
-    public boolean sweep(String user, Sweeper gate) {
-      long started = logins.now();
-      UserResult r = migrateRemaining(user, List.of(), FolderRun.Origin.SWEEPER, gate);
-      if (r.loginRefusal().isPresent()) {
-        logins.refused(user, started);
-      }
-      if (r.abortReason().isPresent()) {
-        LOG.info("sweeper: {}: not now: {}", user, r.abortReason().get());
-      } else if (r.messages() > 0 || !r.incomplete().isEmpty()) {
-        LOG.info("sweeper: {}: {} folders, {} messages, {} incomplete", user, r.folders().size(), r.messages(),
-            r.incomplete().size());
-      }
-      boolean userComplete = r.complete() && !hasWork(user);
-      if (userComplete) {
-        logins.userComplete(user);
-      }
-      return userComplete;
-    }
-
-    @Override
-    public double rate() {
-      return sweeperMeter.perSecond();
-    }
-
-    /** Each round ends with the late-mail check of every folder inside the window (issue #8). */
-    @Override
-    public void afterRound() {
-      lateMailTriggers.checkDue(known.all());
-    }
   }
 
   // ---------------------------------------------------------------------------------------------- plumbing
