@@ -101,7 +101,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final LegacyLogins logins;
   private final KnownUsers known;
   private final StoreLookups lookups;
-  private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
+  private final UserSessions sessions;
   private final ServiceThreads threads = new ServiceThreads();
   private final RateLimiter sweeperRate;
   private final RateMeter sweeperMeter;
@@ -125,6 +125,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     this.clock = clock;
     this.options = options;
     this.logins = new LegacyLogins(settings, options.passwordTicker());
+    this.sessions = new UserSessions(logins);
     this.known = new KnownUsers(settings.sweeper().usersFile(), location);
     this.loginCheck = new LegacyLoginCheck(settings, limiter, logins, known::all, lookups::readableSkeleton);
     this.migrations = new UserMigrations(settings, limiter, clock);
@@ -140,7 +141,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
     this.userRuns = new UserRuns(clock, logins, lookups, stores, skeletons, folderRuns);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
         new SweeperWork(known, logins, userRuns, lateMailTriggers, sweeperMeter), threads.executor(),
-        user -> sessions.containsKey(user));
+        sessions::has);
     logins.keepForSweeper(sweeper::needs);
   }
 
@@ -244,31 +245,21 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------- users
 
-  /** The session count and the password held for it change together (one user's at a time: the map's lock). */
   @Override
   public void loggedIn(String user, Optional<String> password) {
-    sessions.compute(user, (u, n) -> {
-      password.ifPresent(p -> logins.remember(u, p));
-      return n == null ? 1 : n + 1;
-    });
+    sessions.opened(user, password);
     known.add(user);
     sweeper.offer(user);
   }
 
   @Override
   public void loggedOut(String user) {
-    sessions.computeIfPresent(user, (u, n) -> {
-      if (n > 1) {
-        return n - 1;
-      }
-      logins.sessionsEnded(u);
-      return null;
-    });
+    sessions.closed(user);
   }
 
   /** The users with a session now (the sweeper takes them first; admin and tests). */
   public Set<String> loggedInUsers() {
-    return Set.copyOf(sessions.keySet());
+    return sessions.users();
   }
 
   @Override
