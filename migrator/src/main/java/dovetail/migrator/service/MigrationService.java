@@ -4,60 +4,42 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.ConnectionLimiter;
-import dovetail.migrator.copy.FolderResult.Outcome;
 import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.MigrationState.FolderState;
-import dovetail.migrator.copy.SkeletonState;
-import dovetail.migrator.copy.UserMigration;
 import dovetail.migrator.copy.UserResult;
-import dovetail.migrator.source.LegacyException;
-import dovetail.migrator.copy.UserSkeleton;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
-import dovetail.store.StoreError;
-import dovetail.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks.
- * A user's skeleton is built before the user is served ({@link SkeletonState#BUILT} in INBOX's state says so
- * across restarts), and serving never waits on the legacy server again for it. The sweeper, when it works on a
- * user, and an admin's migrate refresh it ({@link UserSkeleton#refresh}): legacy folders created since are set up,
- * and those a build could not set up are tried again. A folder migration runs on the service's own threads, so a
- * caller that gives up does not stop it for the others. Folders are copied by {@link UserMigration#runFolders} (no
- * LIST/LSUB per folder), with its reconnects and backoff, behind the shared per-host connection cap.
+ * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks. A user's
+ * skeleton is built before the user is served, and serving never waits on the legacy server again for it; the sweeper
+ * and an admin's migrate refresh it. A folder migration runs on the service's own threads, so a caller that gives up
+ * does not stop it for the others.
  *
  * <p>Read-only questions (hasSkeleton, status, the sweeper's scan) look at {@code mail_location} first and do
  * not create a store for a user who has none ({@link StoreLookups}).
  *
- * <p>This class wires the service's parts and keeps who runs what, when: the legacy login checks and what a refusal
- * means ({@link LegacyLoginCheck}), the folders a run works on ({@link FolderSelection}), the records status reads
- * ({@link FolderRecords}, written by each run's {@link RunListener}), and the threads ({@link ServiceThreads}).
+ * <p>This class wires the service's parts and hands each call to the one whose job it is: the skeleton builds ({@link
+ * SkeletonBuilds}), one run per folder ({@link FolderRuns}), a user's folders one after the other for the sweeper and
+ * the admin ({@link UserRuns}), when late legacy mail is checked ({@link LateMailTriggers}; the check itself is {@link
+ * LateMailSync}), the sweeper ({@link Sweeper}, its work {@link SweeperWork}), the users with a session ({@link
+ * UserSessions}), the legacy login checks and what a refusal means ({@link LegacyLoginCheck}), the folders a run works
+ * on ({@link FolderSelection}), the records status reads ({@link FolderRecords}, written by each run's {@link
+ * RunListener}), and the threads ({@link ServiceThreads}).
  */
 public final class MigrationService implements Migrations, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
-
   /**
    * What tests and the wiring may tune.
    *
@@ -93,22 +75,16 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  private final Settings settings;
   private final Function<String, MailStore> stores;
-  private final ConnectionLimiter limiter;
-  private final Clock clock;
   private final Options options;
   private final LegacyLogins logins;
   private final KnownUsers known;
   private final StoreLookups lookups;
   private final UserSessions sessions;
   private final ServiceThreads threads = new ServiceThreads();
-  private final RateLimiter sweeperRate;
-  private final RateMeter sweeperMeter;
   private final Sweeper sweeper;
   private final LateMailTriggers lateMailTriggers;
   private final LegacyLoginCheck loginCheck;
-  private final UserMigrations migrations;
   private final SkeletonBuilds skeletons;
   private final FolderRuns folderRuns;
   private final UserRuns userRuns;
@@ -117,22 +93,19 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
       Options options) {
-    this.settings = settings;
     this.stores = stores;
     MailLocation location = MailLocation.parse(settings.store().mailLocation());
     this.lookups = new StoreLookups(stores, location);
-    this.limiter = limiter;
-    this.clock = clock;
     this.options = options;
     this.logins = new LegacyLogins(settings, options.passwordTicker());
     this.sessions = new UserSessions(logins);
     this.known = new KnownUsers(settings.sweeper().usersFile(), location);
     this.loginCheck = new LegacyLoginCheck(settings, limiter, logins, known::all, lookups::readableSkeleton);
-    this.migrations = new UserMigrations(settings, limiter, clock);
+    UserMigrations migrations = new UserMigrations(settings, limiter, clock);
     this.skeletons = new SkeletonBuilds(stores, lookups, logins, loginCheck, migrations, threads, options.observer(),
         completed);
-    this.sweeperRate = RateLimiter.perSecond(settings.sweeper().rate());
-    this.sweeperMeter = new RateMeter(clock);
+    RateLimiter sweeperRate = RateLimiter.perSecond(settings.sweeper().rate());
+    RateMeter sweeperMeter = new RateMeter(clock);
     this.folderRuns = new FolderRuns(stores, skeletons, logins, migrations, threads, clock, completed,
         (run, store) -> new RunListener(run, store, options.observer(), threads::closing, sweeperMeter, sweeperRate));
     LateMailSync lateMail = new LateMailSync(settings, stores, logins, limiter, clock, folderRuns::alone,
@@ -356,6 +329,4 @@ public final class MigrationService implements Migrations, AutoCloseable {
     beginClose();
     threads.shutdown(options.closeWait());
   }
-
-
 }
