@@ -4,60 +4,42 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.ConnectionLimiter;
-import dovetail.migrator.copy.FolderResult.Outcome;
 import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.MigrationState.FolderState;
-import dovetail.migrator.copy.SkeletonState;
-import dovetail.migrator.copy.UserMigration;
 import dovetail.migrator.copy.UserResult;
-import dovetail.migrator.source.LegacyException;
-import dovetail.migrator.copy.UserSkeleton;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
-import dovetail.store.StoreError;
-import dovetail.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks.
- * A user's skeleton is built before the user is served ({@link SkeletonState#BUILT} in INBOX's state says so
- * across restarts), and serving never waits on the legacy server again for it. The sweeper, when it works on a
- * user, and an admin's migrate refresh it ({@link UserSkeleton#refresh}): legacy folders created since are set up,
- * and those a build could not set up are tried again. A folder migration runs on the service's own threads, so a
- * caller that gives up does not stop it for the others. Folders are copied by {@link UserMigration#runFolders} (no
- * LIST/LSUB per folder), with its reconnects and backoff, behind the shared per-host connection cap.
+ * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks. A user's
+ * skeleton is built before the user is served, and serving never waits on the legacy server again for it; the sweeper
+ * and an admin's migrate refresh it. A folder migration runs on the service's own threads, so a caller that gives up
+ * does not stop it for the others.
  *
  * <p>Read-only questions (hasSkeleton, status, the sweeper's scan) look at {@code mail_location} first and do
  * not create a store for a user who has none ({@link StoreLookups}).
  *
- * <p>This class wires the service's parts and keeps who runs what, when: the legacy login checks and what a refusal
- * means ({@link LegacyLoginCheck}), the folders a run works on ({@link FolderSelection}), the records status reads
- * ({@link FolderRecords}, written by each run's {@link RunListener}), and the threads ({@link ServiceThreads}).
+ * <p>This class wires the service's parts and hands each call to the one whose job it is: the skeleton builds ({@link
+ * SkeletonBuilds}), one run per folder ({@link FolderRuns}), a user's folders one after the other for the sweeper and
+ * the admin ({@link UserRuns}), when late legacy mail is checked ({@link LateMailTriggers}; the check itself is {@link
+ * LateMailSync}), the sweeper ({@link Sweeper}, its work {@link SweeperWork}), the users with a session ({@link
+ * UserSessions}), the legacy login checks and what a refusal means ({@link LegacyLoginCheck}), the folders a run works
+ * on ({@link FolderSelection}), the records status reads ({@link FolderRecords}, written by each run's {@link
+ * RunListener}), and the threads ({@link ServiceThreads}).
  */
 public final class MigrationService implements Migrations, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
-
   /**
    * What tests and the wiring may tune.
    *
@@ -93,55 +75,47 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
   }
 
-  private record Key(String user, String folder) {}
-
-  /** A SELECT checks a folder for late legacy mail at most this often (issue #8). */
-  private static final Duration LATE_MAIL_ON_ACCESS_EVERY = Duration.ofMinutes(1);
-  /** How long a SELECT waits for that check before it goes on without it (the check goes on). */
-  private static final Duration LATE_MAIL_ON_ACCESS_WAIT = Duration.ofSeconds(10);
-
-  private final Settings settings;
   private final Function<String, MailStore> stores;
-  private final ConnectionLimiter limiter;
-  private final Clock clock;
   private final Options options;
   private final LegacyLogins logins;
   private final KnownUsers known;
   private final StoreLookups lookups;
-  private final Map<Key, FolderRun> running = new ConcurrentHashMap<>();
-  private final Map<String, CompletableFuture<Void>> skeletons = new ConcurrentHashMap<>();
-  private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
+  private final UserSessions sessions;
   private final ServiceThreads threads = new ServiceThreads();
-  private final RateLimiter sweeperRate;
-  private final RateMeter sweeperMeter;
   private final Sweeper sweeper;
-  private final LateMailSync lateMail;
+  private final LateMailTriggers lateMailTriggers;
   private final LegacyLoginCheck loginCheck;
-  private volatile Predicate<String> localAccounts = user -> false;
-  /** Local accounts found to have nothing on the legacy server (see {@link #ensureSkeleton}). */
-  private final Set<String> localOnly = ConcurrentHashMap.newKeySet();
+  private final SkeletonBuilds skeletons;
+  private final FolderRuns folderRuns;
+  private final UserRuns userRuns;
   private final FolderListeners completed = new FolderListeners("after migration");
   private final FolderListeners legacyModSeqRose = new FolderListeners("after the legacy HIGHESTMODSEQ rose");
 
   private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
       Options options) {
-    this.settings = settings;
     this.stores = stores;
     MailLocation location = MailLocation.parse(settings.store().mailLocation());
     this.lookups = new StoreLookups(stores, location);
-    this.limiter = limiter;
-    this.clock = clock;
     this.options = options;
     this.logins = new LegacyLogins(settings, options.passwordTicker());
+    this.sessions = new UserSessions(logins);
     this.known = new KnownUsers(settings.sweeper().usersFile(), location);
     this.loginCheck = new LegacyLoginCheck(settings, limiter, logins, known::all, lookups::readableSkeleton);
-    this.sweeperRate = RateLimiter.perSecond(settings.sweeper().rate());
-    this.sweeperMeter = new RateMeter(clock);
+    UserMigrations migrations = new UserMigrations(settings, limiter, clock);
+    this.skeletons = new SkeletonBuilds(stores, lookups, logins, loginCheck, migrations, threads, options.observer(),
+        completed);
+    RateLimiter sweeperRate = RateLimiter.perSecond(settings.sweeper().rate());
+    RateMeter sweeperMeter = new RateMeter(clock);
+    this.folderRuns = new FolderRuns(stores, skeletons, logins, migrations, threads, clock, completed,
+        (run, store) -> new RunListener(run, store, options.observer(), threads::closing, sweeperMeter, sweeperRate));
+    LateMailSync lateMail = new LateMailSync(settings, stores, logins, limiter, clock, folderRuns::alone,
+        LateMailTriggers.ON_ACCESS_EVERY, legacyModSeqRose);
+    this.lateMailTriggers = new LateMailTriggers(stores, lookups, skeletons, lateMail, threads);
+    this.userRuns = new UserRuns(clock, logins, lookups, stores, skeletons, folderRuns);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
-        new SweeperWork(), threads.executor(), user -> sessions.containsKey(user));
+        new SweeperWork(known, logins, userRuns, lateMailTriggers, sweeperMeter), threads.executor(),
+        sessions::has);
     logins.keepForSweeper(sweeper::needs);
-    this.lateMail = new LateMailSync(settings, stores, logins, limiter, clock, this::alone, LATE_MAIL_ON_ACCESS_EVERY,
-        legacyModSeqRose);
   }
 
   /**
@@ -187,15 +161,15 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   /**
    * The users Dovetail itself lists (a passwd-file passdb). Such a user whom the legacy server refuses, while a master
-   * login is known to work, has nothing to migrate: see {@link #ensureSkeleton}.
+   * login is known to work, has nothing to migrate: see {@link SkeletonBuilds#ensure}.
    */
   public void localAccounts(Predicate<String> listed) {
-    this.localAccounts = listed;
+    skeletons.localAccounts(listed);
   }
 
   @Override
   public boolean hasSkeleton(String user) {
-    return localOnly.contains(user) || lookups.skeletonOnDisk(user);
+    return skeletons.exists(user);
   }
 
   @Override
@@ -205,95 +179,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   @Override
   public void ensureSkeleton(String user) throws MigrationUnavailableException {
-    if (hasSkeleton(user)) {
-      return;
-    }
-    skeleton(user, FolderRun.Origin.ON_ACCESS, Set.of());
-  }
-
-  /**
-   * Builds the user's skeleton, or refreshes it ({@link UserSkeleton#refresh}): one run per user at a time. Serving
-   * (which only builds a missing one) and the sweeper join the run in progress; an admin's waits for it and then
-   * runs its own, so that the legacy folder list is read after the operator asked, with the names asked for.
-   *
-   * @param asked legacy or local names to set up even if seen before (admin only)
-   */
-  private void skeleton(String user, FolderRun.Origin origin, Set<String> asked) throws MigrationUnavailableException {
-    while (true) {
-      CompletableFuture<Void> mine = new CompletableFuture<>();
-      CompletableFuture<Void> running = skeletons.putIfAbsent(user, mine);
-      if (running == null) {
-        threads.submit(() -> buildSkeleton(user, origin, asked, mine), mine);
-        awaitSkeleton(user, mine);
-        return;
-      }
-      if (origin != FolderRun.Origin.ADMIN) {
-        awaitSkeleton(user, running);
-        return;
-      }
-      try {
-        ServiceThreads.await(running);
-      } catch (MigrationUnavailableException | RuntimeException e) {
-        // that run's callers hear of its failure; this one runs its own next
-      }
-      threads.checkOpen();
-    }
-  }
-
-  private void awaitSkeleton(String user, CompletableFuture<Void> build) throws MigrationUnavailableException {
-    try {
-      ServiceThreads.await(build);
-    } catch (MigrationUnavailableException e) {
-      if (!e.loginRefused() || !localAccounts.test(user) || !refusalMeansNoAccount(user, e)) {
-        throw e;
-      }
-      // A local account the legacy server does not know: its store is all there is. Kept in memory only, so that a
-      // legacy account that turns up later (a fixed setting) is still migrated after a restart.
-      MailStore store = stores.apply(user);
-      if (!store.exists(MailStore.INBOX)) {
-        store.create(MailStore.INBOX);
-      }
-      if (localOnly.add(user)) {
-        LOG.info("{}: listed locally, unknown to the legacy server: nothing to migrate", user);
-        completed.fire(user, MailStore.INBOX); // INBOX is servable now, as after a migration: LMTP drains its spool
-      }
-    }
-  }
-
-  private void buildSkeleton(String user, FolderRun.Origin origin, Set<String> asked, CompletableFuture<Void> done) {
-    try {
-      // Serving only builds a missing skeleton; another caller may have built it since this one looked.
-      if (origin != FolderRun.Origin.ON_ACCESS || !hasSkeleton(user)) {
-        threads.checkOpen();
-        LegacyLogins.Endpoints login = logins.forUser(user); // before the store: no store for a user we cannot serve
-        if (!lookups.storeExists(user)) {
-          loginCheck.checkLogin(user, login);
-        }
-        MailStore store = stores.apply(user);
-        UserResult r = migration(user, login, store).refreshSkeleton(user, asked, options.observer());
-        if (r.abortReason().isPresent()) {
-          String why = "the folders of " + user + " cannot be read from the legacy server now: " + r.abortReason().get();
-          throw r.loginRefusal().isPresent() ? MigrationUnavailableException.loginRefused(why, r.loginRefusal().get())
-              : new MigrationUnavailableException(why);
-        }
-        loginCheck.worked(user, login);
-        // The legacy folders left without a local twin are recorded with why (status shows them): each refresh tries
-        // them again, and the user is not counted complete meanwhile (nothing may be left behind silently).
-        r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
-        if (r.skeleton().unset().isEmpty()) {
-          LOG.info("{}: skeleton {}: {} folders, {} new", user, origin == FolderRun.Origin.ON_ACCESS ? "built"
-              : "refreshed", r.skeleton().folders().size(), r.skeleton().created().size());
-        } else {
-          LOG.warn("{}: skeleton not final: {} folders, {} new, {} legacy folder(s) not set up; tried again next time",
-              user, r.skeleton().folders().size(), r.skeleton().created().size(), r.skeleton().unset().size());
-        }
-      }
-      skeletons.remove(user, done);
-      done.complete(null);
-    } catch (Throwable t) {
-      skeletons.remove(user, done);
-      done.completeExceptionally(t);
-    }
+    skeletons.ensure(user);
   }
 
   // ---------------------------------------------------------------------------------------------- folders
@@ -327,107 +213,26 @@ public final class MigrationService implements Migrations, AutoCloseable {
   @Override
   public FolderResult ensureFolder(String user, String folder, MigrationListener listener)
       throws MigrationUnavailableException {
-    return ensureFolder(user, folder, listener, FolderRun.Origin.ON_ACCESS);
-  }
-
-  private FolderResult ensureFolder(String user, String folder, MigrationListener listener, FolderRun.Origin origin)
-      throws MigrationUnavailableException {
-    ensureSkeleton(user);
-    MailStore store = stores.apply(user);
-    if (!store.exists(folder)) {
-      return nothingToDo(folder); // not a legacy folder; the caller answers as for any missing folder
-    }
-    Optional<FolderState> state = FolderState.of(store.open(folder).dovetailState());
-    if (state.isEmpty() || state.get() == FolderState.COMPLETE) {
-      return nothingToDo(folder);
-    }
-    Key key = new Key(user, store.open(folder).name());
-    boolean[] created = {false};
-    FolderRun run = running.computeIfAbsent(key, k -> {
-      created[0] = true;
-      return new FolderRun(k.user(), k.folder(), origin);
-    });
-    run.join(listener, origin);
-    if (created[0]) {
-      threads.submit(() -> migrate(run), run.result());
-    }
-    try {
-      return ServiceThreads.await(run.result());
-    } catch (MigrationUnavailableException e) {
-      throw e.forCaller(run.lastProgress()); // a caller that joined late still learns what the run copied
-    } finally {
-      run.leave(listener);
-    }
-  }
-
-  private void migrate(FolderRun run) {
-    String user = run.user();
-    String folder = run.folder();
-    Instant start = clock.instant();
-    try {
-      threads.checkOpen();
-      LegacyLogins.Endpoints login = logins.forUser(user);
-      MailStore store = stores.apply(user);
-      RunListener listener = new RunListener(run, store, options.observer(), threads::closing, sweeperMeter, sweeperRate);
-      UserResult r = migration(user, login, store).runFolders(user, List.of(folder), listener);
-      if (r.abortReason().isPresent()) {
-        String reason = r.abortReason().get();
-        FolderRecords.recordError(store, folder, reason);
-        throw new MigrationUnavailableException("'" + folder + "' cannot be migrated now: " + reason);
-      }
-      FolderResult result = r.folders().get(0);
-      if (result.outcome() == Outcome.COMPLETE) {
-        completed.fire(user, folder); // before the waiters wake: they then see what the listeners added
-      }
-      LOG.info("{}: {}: {} ({} messages, {} bytes in {} ms){}", user, folder, result.outcome(), result.messages(),
-          result.bytes(), Duration.between(start, clock.instant()).toMillis(),
-          result.reason().isEmpty() ? "" : ": " + result.reason());
-      running.remove(new Key(user, folder), run);
-      run.result().complete(result);
-    } catch (RunListener.Stopped s) {
-      running.remove(new Key(user, folder), run);
-      run.result().completeExceptionally(new MigrationUnavailableException(s.getMessage()));
-    } catch (Throwable t) {
-      running.remove(new Key(user, folder), run);
-      run.result().completeExceptionally(t);
-    }
-  }
-
-  private UserMigration migration(String user, LegacyLogins.Endpoints login, MailStore store) {
-    return Backup.migration(settings, user, login.imap(), login.pop3(), store, o -> o, limiter, clock);
-  }
-
-  private static FolderResult nothingToDo(String folder) {
-    return new FolderResult(folder, Outcome.COMPLETE, 0, 0, List.of(), "");
+    return folderRuns.ensure(user, folder, listener, FolderRun.Origin.ON_ACCESS);
   }
 
   // ---------------------------------------------------------------------------------------------- users
 
-  /** The session count and the password held for it change together (one user's at a time: the map's lock). */
   @Override
   public void loggedIn(String user, Optional<String> password) {
-    sessions.compute(user, (u, n) -> {
-      password.ifPresent(p -> logins.remember(u, p));
-      return n == null ? 1 : n + 1;
-    });
+    sessions.opened(user, password);
     known.add(user);
     sweeper.offer(user);
   }
 
   @Override
   public void loggedOut(String user) {
-    sessions.computeIfPresent(user, (u, n) -> {
-      if (n > 1) {
-        return n - 1;
-      }
-      logins.sessionsEnded(u);
-      return null;
-    });
+    sessions.closed(user);
   }
 
   /** The users with a session now (the sweeper takes them first; admin and tests). */
   public Set<String> loggedInUsers() {
-    return Set.copyOf(sessions.keySet());
+    return sessions.users();
   }
 
   @Override
@@ -438,14 +243,14 @@ public final class MigrationService implements Migrations, AutoCloseable {
     CompletableFuture<UserResult> result = new CompletableFuture<>();
     threads.submit(() -> {
       AtomicReference<MigrationUnavailableException> stop = new AtomicReference<>();
-      UserResult r = migrateRemaining(user, folders, FolderRun.Origin.ADMIN, null, stop);
+      UserResult r = userRuns.migrateRemaining(user, folders, FolderRun.Origin.ADMIN, null, stop);
       if (stop.get() == null || !stop.get().loginRefused()) {
         result.complete(r);
         return;
       }
       // Refused at the first login, so nothing migrated: running it again will not help. A name with nothing of it
       // here (a typo) keeps no trace, or the sweeper would try it every round and status list it for good. A local
-      // account is not refused (awaitSkeleton).
+      // account is not refused (SkeletonBuilds).
       boolean nothingHere = !lookups.storeExists(user);
       if (newName && nothingHere) {
         known.forget(user);
@@ -455,116 +260,6 @@ public final class MigrationService implements Migrations, AutoCloseable {
     return result;
   }
 
-  /**
-   * The user's remaining folders (or the named ones), one after the other through {@link #ensureFolder}, so
-   * that admin and sweeper join what a client started. Stops at the first folder the legacy server cannot serve.
-   *
-   * @param gate the sweeper, asked before each folder; null for admin work
-   */
-  private UserResult migrateRemaining(String user, List<String> folders, FolderRun.Origin origin, Sweeper gate) {
-    return migrateRemaining(user, folders, origin, gate, new AtomicReference<>());
-  }
-
-  /** @param stop receives what stopped the run before its first folder (no skeleton: the login refused, ...) */
-  private UserResult migrateRemaining(String user, List<String> folders, FolderRun.Origin origin, Sweeper gate,
-      AtomicReference<MigrationUnavailableException> stop) {
-    Instant start = clock.instant();
-    List<String> problems = new ArrayList<>();
-    List<FolderResult> results = new ArrayList<>();
-    String abort = null;
-    String abortedAt = null; // the folder whose migration could not run
-    LegacyException refusal = null; // the legacy server refused the login
-    long messages = 0;
-    long bytes = 0;
-    try (LegacyLogins.Hold password = logins.hold(user)) { // each folder's run asks for it again
-      if (gate != null && !gate.awaitTurn()) {
-        throw new MigrationUnavailableException("the sweeper stopped");
-      }
-      refreshSkeleton(user, folders, origin, problems);
-      if (folders.isEmpty()) {
-        problems.addAll(lookups.unsetFolders(user).values()); // the user is not complete: say why
-      }
-      MailStore store = stores.apply(user);
-      List<String> targets = folders.isEmpty() ? FolderSelection.remaining(store, origin, problems)
-          : FolderSelection.named(store, folders, problems);
-      for (String folder : targets) {
-        if (abort == null && gate != null && !gate.awaitTurn()) {
-          abort = "the sweeper stopped";
-        }
-        if (abort != null) {
-          // Another folder's reason: say so, or the line reads as this folder's own problem.
-          results.add(new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(),
-              abortedAt == null ? abort : "the run stopped at " + abortedAt + ": " + abort));
-          continue;
-        }
-        try {
-          FolderResult r = ensureFolder(user, folder, MigrationListener.NONE, origin);
-          results.add(r);
-          messages += r.messages();
-          bytes += r.bytes();
-        } catch (MigrationUnavailableException e) {
-          abort = e.getMessage();
-          abortedAt = folder;
-          refusal = refusalOf(e);
-          // What the folder's run copied before the failure stays, and is said (it was "not attempted, 0 copied").
-          String why = e.getMessage();
-          FolderResult stopped = e.copied()
-              .map(p -> new FolderResult(folder, Outcome.PARTIAL, p.messagesDone(), p.bytesDone(), List.of(), why))
-              .orElseGet(() -> new FolderResult(folder, Outcome.NOT_ATTEMPTED, 0, 0, List.of(), why));
-          results.add(stopped);
-          messages += stopped.messages();
-          bytes += stopped.bytes();
-        }
-      }
-    } catch (MigrationUnavailableException e) {
-      abort = e.getMessage();
-      refusal = refusalOf(e);
-      stop.set(e);
-    }
-    return new UserResult(user, null, results, problems, Optional.ofNullable(abort), messages, bytes,
-        Duration.between(start, clock.instant()), Optional.ofNullable(refusal));
-  }
-
-  /** The legacy server's refusal of the login behind {@code e} (rethrown across threads: a cause or two down), or null. */
-  private static LegacyException refusalOf(MigrationUnavailableException e) {
-    if (!e.loginRefused()) {
-      return null;
-    }
-    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof LegacyException refused) {
-        return refused;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Before the sweeper or an admin migrates a user, the skeleton is refreshed: legacy folders created since are set
-   * up, and those it left unset are tried again. An admin's {@code -f} refreshes only when a name asked for has no
-   * local folder (it is then set up even if seen before) or the skeleton is not final. A refresh that fails for a
-   * user whose skeleton exists is a problem of this run; the folders set up before are migrated all the same.
-   */
-  private void refreshSkeleton(String user, List<String> folders, FolderRun.Origin origin, List<String> problems)
-      throws MigrationUnavailableException {
-    Set<String> asked = new LinkedHashSet<>();
-    if (lookups.storeExists(user)) {
-      MailStore store = stores.apply(user);
-      List<String> all = store.listFolders();
-      folders.stream().filter(f -> FolderSelection.local(store, all, f).isEmpty()).forEach(asked::add);
-    }
-    if (hasSkeleton(user) && lookups.unsetFolders(user).isEmpty() && !folders.isEmpty() && asked.isEmpty()) {
-      return;
-    }
-    try {
-      skeleton(user, origin, asked);
-    } catch (MigrationUnavailableException e) {
-      if (!hasSkeleton(user)) {
-        throw e;
-      }
-      problems.add(e.getMessage());
-    }
-  }
-
   @Override
   public UserStatus status(String user) {
     if (!lookups.storeExists(user)) {
@@ -572,83 +267,19 @@ public final class MigrationService implements Migrations, AutoCloseable {
     }
     Map<String, String> unset = lookups.unsetFolders(user);
     return StatusReader.read(user, stores.apply(user), hasSkeleton(user) && unset.isEmpty(), unset,
-        folder -> running.get(new Key(user, folder)));
+        folder -> folderRuns.runOf(user, folder));
   }
 
   // ---------------------------------------------------------------------------------------------- late mail
 
   @Override
   public LateMailReport syncLateMail(String user, List<String> folders) throws MigrationUnavailableException {
-    threads.checkOpen();
-    if (!hasSkeleton(user)) {
-      throw new MigrationUnavailableException(user + " has no migrated folders");
-    }
-    MailStore store = stores.apply(user);
-    List<String> problems = new ArrayList<>();
-    List<String> targets = new ArrayList<>();
-    for (String folder : folders.isEmpty() ? store.listFolders() : FolderSelection.named(store, folders, problems)) {
-      Optional<FolderState> s = FolderState.of(store.open(folder).dovetailState());
-      if (s.isPresent() && s.get() == FolderState.COMPLETE) {
-        targets.add(folder);
-      } else if (!folders.isEmpty()) {
-        problems.add("'" + folder + "' is " + s.map(FolderState::configName).orElse("local")
-            + ", not a complete migrated folder");
-      }
-    }
-    return lateMail.check(user, targets, problems);
+    return lateMailTriggers.forAdmin(user, folders);
   }
 
   @Override
   public void lateMailOnAccess(String user, String folder) {
-    try {
-      if (threads.closing() || !lookups.storeExists(user) || !stores.apply(user).exists(folder)
-          || !lateMail.takeOnAccess(user, stores.apply(user).open(folder))) {
-        return;
-      }
-      CompletableFuture<LateMailReport> check = new CompletableFuture<>();
-      threads.submit(() -> {
-        try {
-          check.complete(lateMail.check(user, List.of(folder), List.of()));
-        } catch (Throwable t) {
-          check.completeExceptionally(t);
-        }
-      }, check);
-      check.get(LATE_MAIL_ON_ACCESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (StoreException e) {
-      if (e.error() != StoreError.UNREADABLE) { // that one refuses the client's command, which logs it
-        LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, e.toString());
-      }
-    } catch (TimeoutException e) {
-      LOG.warn("{}: {}: the client did not wait for the check for late legacy mail, which took more than {} s; the"
-          + " check carries on, and what it merges reaches the client at its next sync", user, folder,
-          LATE_MAIL_ON_ACCESS_WAIT.toSeconds());
-    } catch (Exception e) { // the client goes on with what the store has; the check itself may still finish
-      Throwable why = e instanceof ExecutionException x && x.getCause() != null ? x.getCause() : e;
-      LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, why.toString());
-    }
-  }
-
-  /** Runs {@code work} as the folder's only run: after a migration running now, and with none starting meanwhile. */
-  private <T> T alone(String user, String folder, java.util.function.Supplier<T> work)
-      throws MigrationUnavailableException {
-    Key key = new Key(user, folder);
-    FolderRun mine = new FolderRun(user, folder, FolderRun.Origin.ADMIN);
-    for (FolderRun other = running.putIfAbsent(key, mine); other != null; other = running.putIfAbsent(key, mine)) {
-      try {
-        ServiceThreads.await(other.result());
-      } catch (MigrationUnavailableException | RuntimeException e) {
-        // that run's own caller hears of its failure; this one only waited for its end
-      }
-      threads.checkOpen();
-    }
-    try {
-      return work.get();
-    } finally {
-      running.remove(key, mine);
-      mine.result().complete(nothingToDo(folder));
-    }
+    lateMailTriggers.onAccess(user, folder);
   }
 
   @Override
@@ -676,87 +307,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   /** Waits until {@code n} callers have joined the folder's running migration (tests; call it during the run). */
   void awaitJoiners(String user, String folder, int n) throws InterruptedException {
-    running.get(new Key(user, folder)).awaitJoiners(n);
+    folderRuns.runOf(user, folder).awaitJoiners(n);
   }
 
   /** Waits until the sweeper has ended {@code n} rounds (tests). */
   void awaitSweeperRounds(int n) throws InterruptedException {
     sweeper.awaitRounds(n);
-  }
-
-  /** The sweeper's view of the service. */
-  private final class SweeperWork implements Sweeper.Work {
-    @Override
-    public Sweeper.Round round() {
-      List<String> toSweep = new ArrayList<>();
-      Set<String> complete = new HashSet<>();
-      for (String user : known.all()) {
-        try {
-          if (hasWork(user)) {
-            toSweep.add(user);
-          } else {
-            complete.add(user);
-            logins.userComplete(user);
-          }
-        } catch (RuntimeException e) {
-          LOG.warn("sweeper: {} skipped: {}", user, e.toString());
-        }
-      }
-      return new Sweeper.Round(toSweep, complete);
-    }
-
-    private boolean hasWork(String user) {
-      if (!hasSkeleton(user)) {
-        return true;
-      }
-      return !lookups.unsetFolders(user).isEmpty()
-          || !FolderSelection.remaining(stores.apply(user), FolderRun.Origin.SWEEPER, new ArrayList<>()).isEmpty();
-    }
-
-    @Override
-    public boolean sweep(String user, Sweeper gate) {
-      long started = logins.now();
-      UserResult r = migrateRemaining(user, List.of(), FolderRun.Origin.SWEEPER, gate);
-      if (r.loginRefusal().isPresent()) {
-        logins.refused(user, started);
-      }
-      if (r.abortReason().isPresent()) {
-        LOG.info("sweeper: {}: not now: {}", user, r.abortReason().get());
-      } else if (r.messages() > 0 || !r.incomplete().isEmpty()) {
-        LOG.info("sweeper: {}: {} folders, {} messages, {} incomplete", user, r.folders().size(), r.messages(),
-            r.incomplete().size());
-      }
-      boolean userComplete = r.complete() && !hasWork(user);
-      if (userComplete) {
-        logins.userComplete(user);
-      }
-      return userComplete;
-    }
-
-    @Override
-    public double rate() {
-      return sweeperMeter.perSecond();
-    }
-
-    /** Each round ends with the late-mail check of every folder inside the window (issue #8). */
-    @Override
-    public void afterRound() {
-      for (String user : known.all()) {
-        try {
-          if (threads.closing()) {
-            return;
-          }
-          if (hasSkeleton(user)) {
-            List<String> due = lateMail.due(stores.apply(user));
-            if (!due.isEmpty()) {
-              lateMail.check(user, due, List.of());
-            }
-          }
-        } catch (MigrationUnavailableException | RuntimeException e) {
-          LOG.debug("sweeper: {}: late mail not checked: {}", user, e.toString());
-        }
-      }
-    }
   }
 
   // ---------------------------------------------------------------------------------------------- plumbing
@@ -773,6 +329,4 @@ public final class MigrationService implements Migrations, AutoCloseable {
     beginClose();
     threads.shutdown(options.closeWait());
   }
-
-
 }

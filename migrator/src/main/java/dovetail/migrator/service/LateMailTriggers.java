@@ -1,0 +1,117 @@
+package dovetail.migrator.service;
+
+import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.store.MailStore;
+import dovetail.store.StoreError;
+import dovetail.store.StoreException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When {@link LateMailSync} checks for late legacy mail, and who waits for it (issue #8): the admin's {@code sync}
+ * until done, a client that opens a folder a bounded while, and the sweeper at the end of a round.
+ */
+final class LateMailTriggers {
+  private static final Logger LOG = LoggerFactory.getLogger(LateMailTriggers.class);
+
+  /** A SELECT checks a folder for late legacy mail at most this often (issue #8). */
+  static final Duration ON_ACCESS_EVERY = Duration.ofMinutes(1);
+  /** How long a SELECT waits for that check before it goes on without it (the check goes on). */
+  private static final Duration ON_ACCESS_WAIT = Duration.ofSeconds(10);
+
+  private final Function<String, MailStore> stores;
+  private final StoreLookups lookups;
+  private final SkeletonBuilds skeletons;
+  private final LateMailSync lateMail;
+  private final ServiceThreads threads;
+
+  LateMailTriggers(Function<String, MailStore> stores, StoreLookups lookups, SkeletonBuilds skeletons,
+      LateMailSync lateMail, ServiceThreads threads) {
+    this.stores = stores;
+    this.lookups = lookups;
+    this.skeletons = skeletons;
+    this.lateMail = lateMail;
+    this.threads = threads;
+  }
+
+  /** {@link Migrations#syncLateMail}. */
+  LateMailReport forAdmin(String user, List<String> folders) throws MigrationUnavailableException {
+    threads.checkOpen();
+    if (!skeletons.exists(user)) {
+      throw new MigrationUnavailableException(user + " has no migrated folders");
+    }
+    MailStore store = stores.apply(user);
+    List<String> problems = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
+    for (String folder : folders.isEmpty() ? store.listFolders() : FolderSelection.named(store, folders, problems)) {
+      Optional<FolderState> s = FolderState.of(store.open(folder).dovetailState());
+      if (s.isPresent() && s.get() == FolderState.COMPLETE) {
+        targets.add(folder);
+      } else if (!folders.isEmpty()) {
+        problems.add("'" + folder + "' is " + s.map(FolderState::configName).orElse("local")
+            + ", not a complete migrated folder");
+      }
+    }
+    return lateMail.check(user, targets, problems);
+  }
+
+  /** {@link Migrations#lateMailOnAccess}. */
+  void onAccess(String user, String folder) {
+    try {
+      if (threads.closing() || !lookups.storeExists(user) || !stores.apply(user).exists(folder)
+          || !lateMail.takeOnAccess(user, stores.apply(user).open(folder))) {
+        return;
+      }
+      CompletableFuture<LateMailReport> check = new CompletableFuture<>();
+      threads.submit(() -> {
+        try {
+          check.complete(lateMail.check(user, List.of(folder), List.of()));
+        } catch (Throwable t) {
+          check.completeExceptionally(t);
+        }
+      }, check);
+      check.get(ON_ACCESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (StoreException e) {
+      if (e.error() != StoreError.UNREADABLE) { // that one refuses the client's command, which logs it
+        LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, e.toString());
+      }
+    } catch (TimeoutException e) {
+      LOG.warn("{}: {}: the client did not wait for the check for late legacy mail, which took more than {} s; the"
+          + " check carries on, and what it merges reaches the client at its next sync", user, folder,
+          ON_ACCESS_WAIT.toSeconds());
+    } catch (Exception e) { // the client goes on with what the store has; the check itself may still finish
+      Throwable why = e instanceof ExecutionException x && x.getCause() != null ? x.getCause() : e;
+      LOG.warn("{}: {}: late legacy mail not checked on access: {}", user, folder, why.toString());
+    }
+  }
+
+  /** The sweeper's pass after a round: every folder of {@code users} inside the window, until the service closes. */
+  void checkDue(List<String> users) {
+    for (String user : users) {
+      try {
+        if (threads.closing()) {
+          return;
+        }
+        if (skeletons.exists(user)) {
+          List<String> due = lateMail.due(stores.apply(user));
+          if (!due.isEmpty()) {
+            lateMail.check(user, due, List.of());
+          }
+        }
+      } catch (MigrationUnavailableException | RuntimeException e) {
+        LOG.debug("sweeper: {}: late mail not checked: {}", user, e.toString());
+      }
+    }
+  }
+}
