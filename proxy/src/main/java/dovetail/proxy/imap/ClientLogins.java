@@ -5,6 +5,8 @@ import dovetail.proxy.auth.LoginClient;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.james.core.Username;
 import org.apache.james.imap.api.ImapConfiguration;
 import org.apache.james.imap.api.ImapMessage;
 import org.apache.james.imap.api.display.HumanReadableText;
@@ -136,6 +138,22 @@ final class ClientLogins implements ImapProcessor {
         answering.popLineHandler();
         responder.flush();
       });
+    }
+
+    /** As James's, with the message read as UTF-8 ({@link SaslPlainMessage}); a malformed one fails as James's does. */
+    @Override
+    protected void doPlainAuth(String initialClientResponse, ImapSession session, ImapRequest request,
+        Responder responder) {
+      Optional<SaslPlainMessage> message = SaslPlainMessage.decode(initialClientResponse);
+      if (message.isPresent() && message.get().authorizationId().isPresent()) {
+        doAuthWithDelegation(delegation(Username.of(message.get().authorizationId().get()),
+            Username.of(message.get().authenticationId()), message.get().password()), session, request, responder);
+      } else {
+        doAuth(message.isPresent() ? noDelegation(Username.of(message.get().authenticationId()),
+            message.get().password()) : noDelegation(null, null), session, request, responder,
+            HumanReadableText.AUTHENTICATION_FAILED);
+      }
+      session.stopDetectingCommandInjection();
     }
 
     private static String withoutLineEnd(byte[] line) {
