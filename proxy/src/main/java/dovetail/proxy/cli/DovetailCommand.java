@@ -1,5 +1,8 @@
 package dovetail.proxy.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +26,7 @@ public final class DovetailCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    TextEncoding.outputInUtf8();
     System.exit(newCommandLine(args).execute(args));
   }
 
@@ -42,6 +46,9 @@ public final class DovetailCommand implements Runnable {
       COMMANDS.forEach(cli::addSubcommand);
       cli.addSubcommand(CommandLine.HelpCommand.class);
     }
+    // UTF-8 whatever the locale (TextEncoding); picocli's own writers would encode in the locale's charset.
+    cli.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
     return cli.setExecutionExceptionHandler(new ConfigOptions.ErrorHandler());
   }
 

@@ -47,6 +47,7 @@ final class ServeCommand implements Callable<Integer> {
       LOG.info("stopped");
       stopped.countDown();
     }, "dovetail-shutdown"));
+    TextEncoding.fileNamesNotUtf8().ifPresent(LOG::warn);
     LOG.info("Dovetail is running; stop it with SIGTERM or Ctrl-C");
     stopped.await();
     return 0;

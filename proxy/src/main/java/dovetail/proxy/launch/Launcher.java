@@ -1,6 +1,7 @@
 package dovetail.proxy.launch;
 
 import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.TextEncoding;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,11 @@ public final class Launcher {
   private Launcher() {}
 
   public static void main(String[] args) {
+    Optional<String> unreadable = TextEncoding.unreadableArguments();
+    if (unreadable.isPresent()) {
+      System.err.println("dovetail: " + unreadable.get());
+      System.exit(2); // a usage error, before anything runs
+    }
     if (BatchJvm.isBatchJvm()) {
       BatchJvm.stopWithLauncher();
     } else {

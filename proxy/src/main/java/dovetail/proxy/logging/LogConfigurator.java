@@ -13,6 +13,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.util.Loader;
 import ch.qos.logback.core.util.OptionHelper;
 import dovetail.proxy.server.SessionConverter;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern(PATTERN);
+    encoder.setCharset(StandardCharsets.UTF_8); // not the locale's: in the C locale every non-ASCII name became '?'
     encoder.start();
 
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
