@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dovetail.migrator.copy.UserResult;
 import dovetail.migrator.service.MigrationUnavailableException;
 import dovetail.migrator.service.Migrations;
+import dovetail.migrator.service.UserStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ final class MigrateVerb implements AdminVerb {
       try {
         UserResult result = run.get(pollEvery.toMillis(), TimeUnit.MILLISECONDS);
         logEnd(user, result, null);
-        replies.result(AdminJson.migrated(result, migrations.status(user)));
+        replies.result(AdminJson.migrated(result, statusAfter(user)));
         return;
       } catch (TimeoutException stillRunning) {
         if (!wait) {
@@ -80,6 +81,15 @@ final class MigrateVerb implements AdminVerb {
       return migrations.status(user).skeleton();
     } catch (RuntimeException e) {
       return false; // the store cannot be read now: the run will say why
+    }
+  }
+
+  /** The user's status after the run, for its summary of all folders; one that cannot be read leaves that out. */
+  private UserStatus statusAfter(String user) {
+    try {
+      return migrations.status(user);
+    } catch (RuntimeException e) {
+      return UserStatus.unreadable(user, String.valueOf(e.getMessage())); // the run's own lines say why
     }
   }
 
