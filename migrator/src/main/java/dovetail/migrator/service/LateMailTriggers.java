@@ -2,11 +2,13 @@ package dovetail.migrator.service;
 
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.store.MailStore;
+import dovetail.store.MailboxPeek;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,14 +48,16 @@ final class LateMailTriggers {
   /** {@link Migrations#syncLateMail}. */
   LateMailReport forAdmin(String user, List<String> folders) throws MigrationUnavailableException {
     threads.checkOpen();
-    if (!skeletons.exists(user)) {
+    if (!lookups.storeExists(user)) { // a question creates no store
       throw new MigrationUnavailableException(user + " has no migrated folders");
     }
     MailStore store = stores.apply(user);
     List<String> problems = new ArrayList<>();
     List<String> targets = new ArrayList<>();
+    boolean anyMigrated = false;
     for (String folder : folders.isEmpty() ? store.listFolders() : FolderSelection.named(store, folders, problems)) {
-      Optional<FolderState> s = FolderState.of(store.open(folder).dovetailState());
+      Optional<FolderState> s = FolderState.of(stateOf(store, folder));
+      anyMigrated |= s.isPresent();
       if (s.isPresent() && s.get() == FolderState.COMPLETE) {
         targets.add(folder);
       } else if (!folders.isEmpty()) {
@@ -61,7 +65,17 @@ final class LateMailTriggers {
             + ", not a complete migrated folder");
       }
     }
+    // A user migrated by the offline backup has folder states but no skeleton record (walk-through 16): its complete
+    // folders are checked all the same, or the cut-over's last sync -1 failed for every user migrated offline.
+    if (!anyMigrated && !skeletons.exists(user)) {
+      throw new MigrationUnavailableException(user + " has no migrated folders");
+    }
     return lateMail.check(user, targets, problems);
+  }
+
+  /** The folder's Dovetail state, read without writing (a peek): empty for a folder gone meanwhile. */
+  private static Map<String, String> stateOf(MailStore store, String folder) {
+    return store.peek(folder).map(MailboxPeek::dovetailState).orElse(Map.of());
   }
 
   /** {@link Migrations#lateMailOnAccess}. */
@@ -103,7 +117,8 @@ final class LateMailTriggers {
         if (threads.closing()) {
           return;
         }
-        if (skeletons.exists(user)) {
+        // Not only users with a skeleton: one migrated by the offline backup has complete folders without one.
+        if (lookups.storeExists(user) && hasMigratedFolder(user)) {
           List<String> due = lateMail.due(stores.apply(user));
           if (!due.isEmpty()) {
             lateMail.check(user, due, List.of());
@@ -113,5 +128,14 @@ final class LateMailTriggers {
         LOG.debug("sweeper: {}: late mail not checked: {}", user, e.toString());
       }
     }
+  }
+
+  /** A skeleton, or a folder with a migration state (read without writing, for a store LMTP's spool alone made). */
+  private boolean hasMigratedFolder(String user) {
+    if (skeletons.exists(user)) {
+      return true;
+    }
+    MailStore store = stores.apply(user);
+    return store.listFolders().stream().anyMatch(f -> FolderState.of(stateOf(store, f)).isPresent());
   }
 }

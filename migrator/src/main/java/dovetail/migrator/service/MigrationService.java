@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running server's migrations ({@link Migrations}): one per (user, folder) at a time, whoever asks. A user's
@@ -40,6 +42,8 @@ import java.util.function.Predicate;
  * RunListener}), and the threads ({@link ServiceThreads}).
  */
 public final class MigrationService implements Migrations, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
+
   /**
    * What tests and the wiring may tune.
    *
@@ -323,10 +327,21 @@ public final class MigrationService implements Migrations, AutoCloseable {
     sweeper.close();
   }
 
-  /** Stops the sweeper, ends running migrations at their next message, and waits up to closeWait for them. */
+  /**
+   * Stops the sweeper, ends running migrations at their next message, and waits up to closeWait in all for them and
+   * for the sweeper's own thread (its late-mail checks), so that nothing of the service writes after it returns.
+   */
   @Override
   public void close() {
     beginClose();
+    long deadline = System.nanoTime() + options.closeWait().toNanos();
     threads.shutdown(options.closeWait());
+    try {
+      if (!sweeper.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        LOG.warn("the sweeper's late-mail check still running after {}; not waiting longer", options.closeWait());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

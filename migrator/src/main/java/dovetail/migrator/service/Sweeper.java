@@ -162,6 +162,25 @@ final class Sweeper implements SweeperControl {
     }
   }
 
+  /**
+   * Waits up to {@code wait} for the coordinator to end after {@link #close}: its work after a round (the late-mail
+   * checks) runs on it, not on the service's threads, and a blocked legacy read does not end at the interrupt. A
+   * service that returned from close() while it ran could still write to the store.
+   *
+   * @return whether it ended (or never started)
+   */
+  boolean awaitStopped(Duration wait) throws InterruptedException {
+    Thread t;
+    synchronized (this) {
+      t = coordinator;
+    }
+    if (t == null) {
+      return true;
+    }
+    t.join(Math.max(1, wait.toMillis()));
+    return !t.isAlive();
+  }
+
   private void loop() {
     try {
       while (awaitTurn()) {

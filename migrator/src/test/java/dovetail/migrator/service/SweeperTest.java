@@ -127,4 +127,50 @@ class SweeperTest {
       workers.shutdownNow();
     }
   }
+
+  /**
+   * The late-mail checks after a round run on the sweeper's own thread, which close() interrupts, but a legacy read
+   * that ignores the interrupt goes on and writes to the store. MigrationService.close() waits for that thread
+   * (bounded): before, it returned at once and the check wrote into a store a test was deleting ("DirectoryNotEmpty").
+   */
+  @Test
+  void closeLetsTheWorkAfterARoundEndBeforeTheServiceReturns() throws Exception {
+    CountDownLatch checking = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean wrote = new java.util.concurrent.atomic.AtomicBoolean();
+    Sweeper.Work work = new Work() {
+      @Override
+      public void afterRound() {
+        checking.countDown();
+        long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
+        while (System.nanoTime() < until) { // a blocking socket read: the interrupt does not end it
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            // ignored, as a read on a plain socket ignores it
+          }
+        }
+        wrote.set(true);
+      }
+    };
+    ExecutorService workers = Executors.newFixedThreadPool(2);
+    Sweeper sweeper = new Sweeper(true, 2, Duration.ofHours(1), work, workers, user -> false);
+    try {
+      sweeper.start();
+      checking.await();
+      sweeper.close();
+      assertTrue(sweeper.awaitStopped(Duration.ofSeconds(10)), "the sweeper's thread ended within the bound");
+      assertTrue(wrote.get(), "the check's write happened before close returned, not after");
+    } finally {
+      sweeper.close();
+      workers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSweeperThatNeverStartedHasNothingToWaitFor() throws Exception {
+    Sweeper sweeper = new Sweeper(false, 1, Duration.ofHours(1), new Work(), Runnable::run, user -> false);
+    sweeper.start();
+    sweeper.close();
+    assertTrue(sweeper.awaitStopped(Duration.ofMillis(1)));
+  }
 }

@@ -3,6 +3,7 @@ package dovetail.proxy.cli;
 import dovetail.conf.Settings;
 import dovetail.proxy.handover.HandoverScript;
 import dovetail.proxy.handover.ModSeqFloors;
+import dovetail.proxy.lmtp.LmtpSpools;
 import dovetail.proxy.server.UnixSocketFile;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code handover -c FILE [-u USER]...}: prints the sh script that, run before stock Dovecot first opens the store,
  * keeps every folder's mod-sequences above what Dovetail and the legacy server showed. Reads the stores offline and
- * writes nothing. Exit 0 with the script on stdout, 2 (and no script) when a store cannot be read, or holds mail but
- * no {@code dovetail-state} (removed before handover ran: a script that raised nothing would pass for success).
+ * writes nothing. Exit 0 with the script on stdout, 2 (and no script) when a store cannot be read, holds mail but
+ * no {@code dovetail-state} (removed before handover ran: a script that raised nothing would pass for success), or
+ * has an LMTP spool that still holds mail (Dovecot never reads it).
  */
 @Command(name = "handover", mixinStandardHelpOptions = true,
     description = "Print the sh script that carries each folder's mod-sequences over to stock Dovecot (run it as "
@@ -54,6 +56,7 @@ final class HandoverCommand implements Callable<Integer> {
     Settings settings = config.load(err);
     String value = settings.store().mailLocation();
     List<ModSeqFloors.Floor> floors = new ArrayList<>();
+    List<String> spooled = new ArrayList<>();
     try {
       if (value.toUpperCase(Locale.ROOT).contains(":INDEX=")) {
         // The floor lives in Dovecot's index; the script looks for it, and puts it, beside the messages.
@@ -78,6 +81,16 @@ final class HandoverCommand implements Callable<Integer> {
               + " restore them from a backup; leave out with -u a user Dovetail never served");
         }
         floors.addAll(ModSeqFloors.of(user, store, separator));
+        if (LmtpSpools.holdMail(root)) {
+          spooled.add(user);
+        }
+      }
+      if (!spooled.isEmpty()) {
+        // Dovecot never reads the spool: what waits there would be lost to the user once Dovecot takes over.
+        throw new IllegalArgumentException(String.join(", ", spooled) + ": the LMTP spool (" + LmtpSpools.DIR
+            + "/ in the Maildir) still holds mail not yet in INBOX, which Dovecot never reads: start serve again and"
+            + " let it append it (within a minute when INBOX is complete; otherwise run dovetail migrate -u USER"
+            + " --wait), stop serve and run handover again (README, cut-over step 9)");
       }
     } catch (StoreException | IllegalArgumentException | java.io.UncheckedIOException e) {
       err.println("dovetail handover: " + e.getMessage());

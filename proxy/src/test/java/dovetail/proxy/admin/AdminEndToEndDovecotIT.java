@@ -46,6 +46,7 @@ class AdminEndToEndDovecotIT {
   private static final Map<String, Integer> DAVE = LegacyMailboxes.counts("INBOX", 3, "Sent", 4);
   private static final Map<String, Integer> HAL = LegacyMailboxes.counts("INBOX", 6);
   private static final Map<String, Integer> IVY = LegacyMailboxes.counts("INBOX", 8, "Sent", 3);
+  private static final Map<String, Integer> KIM = LegacyMailboxes.counts("INBOX", 5, "Sent", 2);
 
   @TempDir static Path dir;
   private static Path sweeperUsers;
@@ -67,8 +68,9 @@ class AdminEndToEndDovecotIT {
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "gus"), GUS, 9);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "hal"), HAL, 10);
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "ivy"), IVY, 11);
+    LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "kim"), KIM, 12);
     legacy = DovecotServer.builder(legacyDir).user("carol", "carol-pw").user("dave", "dave-pw").user("fay", "fay-pw")
-        .user("gus", "gus-pw").user("hal", "hal-pw").user("ivy", "ivy-pw")
+        .user("gus", "gus-pw").user("hal", "hal-pw").user("ivy", "ivy-pw").user("kim", "kim-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
     try (ImapProbe fay = ImapProbe.login(legacy, "fay")) {
       for (int i = 0; i < 30; i++) { // Dovecot keeps them all in its index; a Maildir folder holds 26
@@ -178,6 +180,44 @@ class AdminEndToEndDovecotIT {
    * A legacy folder the skeleton could not set up keeps the user from being complete: migrate and status say which
    * and why (here a local folder of the same name, with mail of its own, is in the way).
    */
+  /**
+   * The cut-over's last {@code sync -1} for a user the offline {@code backup} migrated (beside the running server): its
+   * folders are complete but it has no skeleton record, and sync said "kim has no migrated folders", exit 2
+   * (walk-through 16). It checks her complete folders and merges the late mail.
+   */
+  @Test
+  void syncMergesLateMailOfAUserMigratedByBackup() throws Exception {
+    String conf = dovetail.configFile().toString();
+    Run backup = run("backup", "-c", conf, "-u", "kim");
+    assertEquals(0, backup.exit(), backup.out() + backup.err());
+    JsonNode before = status("kim");
+    assertFalse(before.path("skeleton").asBoolean(), "backup keeps no skeleton record: " + before);
+    assertEquals("complete", folders(before).get("INBOX").path("state").asText(), before.toString());
+    try (ImapProbe kim = ImapProbe.login(legacy, "kim")) {
+      kim.append("INBOX", "Subject: late\r\n\r\nafter the backup\r\n".getBytes(StandardCharsets.US_ASCII), List.of(),
+          Instant.parse("2024-05-01T00:00:00Z"));
+    }
+
+    Run sync = run("sync", "-c", conf, "-1", "-u", "kim");
+    assertEquals(0, sync.exit(), sync.out() + sync.err());
+    assertTrue(sync.out().contains("  INBOX: checked, 1 late messages merged"), sync.out());
+    assertTrue(sync.out().contains("  Sent: checked, 0 late messages merged"), sync.out());
+    JsonNode after = folders(status("kim")).get("INBOX");
+    assertEquals(1, after.path("late_merged").asLong(), after.toString());
+    Run again = run("sync", "-c", conf, "-1", "-u", "kim");
+    assertEquals(0, again.exit(), again.out() + again.err());
+    assertTrue(again.out().contains("kim: 0 late messages merged"), again.out());
+  }
+
+  /** A user with no store at all is still refused, and no store is created by asking. */
+  @Test
+  void syncForAUserWithoutAStoreSaysSoAndCreatesNone() {
+    Run sync = run("sync", "-c", dovetail.configFile().toString(), "-1", "-u", "zed");
+    assertEquals(2, sync.exit(), sync.out() + sync.err());
+    assertTrue(sync.err().contains("zed has no migrated folders"), sync.err());
+    assertFalse(Files.exists(dovetail.mailRoot().resolve("zed")), "sync creates no store");
+  }
+
   @Test
   void statusAndMigrateSayWhichLegacyFolderIsNotSetUpAndWhy() throws Exception {
     String conf = dovetail.configFile().toString();
