@@ -140,7 +140,7 @@ public final class LateMailMerge {
         try {
           Pop3Uidls.Uidl uidl = uidls.containsKey(info.uid()) ? uidls.get(info.uid())
               : assumedUidl(uidValidity, info.uid());
-          step = merge(session, legacyName, info, flags, uidl);
+          step = merge(session, legacyName, info, flags, uidl, uidValidity == mailbox.uidValidity());
         } catch (StoreException e) {
           // A local delivery took the UID between our look and our commit: look again.
           if (e.error() != StoreError.UID_CONFLICT || attempt >= 3) {
@@ -168,15 +168,20 @@ public final class LateMailMerge {
   private record Step(boolean renumbered, long bytes, String problem) {}
 
   /** One late message: the local occupant of its UID renumbered if need be, then the message added. */
+  /**
+   * @param sameNumbering whether the late mail is numbered under the folder's own UIDVALIDITY; under an adopted one
+   *     (LateMailUidValidity) no client knows the legacy UIDs in this folder, so none is worth renumbering a local
+   *     message for (review 19, F3)
+   */
   private Step merge(LegacyImapSession session, String legacyName, LegacyMessageInfo info, MessageFlags flags,
-      Pop3Uidls.Uidl uidl) {
+      Pop3Uidls.Uidl uidl, boolean sameNumbering) {
     boolean renumbered = false;
     long target = info.uid();
     String moved = null;
     // Read before the occupant moves: it keeps its UIDL, which the late message then must not take.
     Set<String> used = moves.uidlsInUse(info.uid());
     if (info.uid() < mailbox.status().nextUid()) {
-      Optional<StoredMessage> occupant = mailbox.message(info.uid());
+      Optional<StoredMessage> occupant = sameNumbering ? mailbox.message(info.uid()) : Optional.empty();
       // The legacy server showed the occupant's UIDL for the late message (the same pop3_uidl_format at the same UID):
       // then neither keeps it, so that a keep client of either server fetches both again rather than miss one.
       boolean clash = occupant.isPresent() && moves.sameUidl(occupant.get(), info.uid(), uidl);

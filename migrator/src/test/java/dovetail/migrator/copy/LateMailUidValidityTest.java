@@ -27,6 +27,7 @@ import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -110,6 +111,31 @@ class LateMailUidValidityTest {
     assertEquals(1, again.merged(), again.toString());
     assertEquals(List.of(5L, 6L, 7L), store.open("Sent").messages().stream().map(StoredMessage::uid).toList());
     assertEquals(0, check("Sent").merged(), "nothing is merged twice");
+  }
+
+  /**
+   * Review 19, F3: under an adopted UIDVALIDITY no client knows the legacy UIDs in this folder, so a local message
+   * (delivered or appended here since) keeps its UID; late mail goes after it.
+   */
+  @Test
+  void localMailKeepsItsUidsUnderAnAdoptedUidValidity() throws IOException {
+    migrate("Sent");
+    Mailbox box = store.open("Sent");
+    for (int i = 0; i < 3; i++) {
+      box.append(MessageMeta.next(Instant.parse("2024-07-02T09:00:00Z"), Flags.NONE),
+          new ByteArrayInputStream(("Subject: local " + i + "\r\n\r\nlocal\r\n").getBytes(StandardCharsets.US_ASCII)));
+    }
+    List<Long> local = store.open("Sent").messages().stream().map(StoredMessage::uid).toList();
+    assertEquals(List.of(5L, 6L, 7L), local);
+    renew(sent, 300);
+    late(sent, 5, "late five");
+    late(sent, 6, "late six");
+
+    LateMailMerge.Result r = check("Sent");
+    assertEquals(2, r.merged(), r.toString());
+    assertEquals(0, r.renumbered(), "a local message was renumbered for a UID no client knows here");
+    assertEquals(List.of(5L, 6L, 7L, 8L, 9L), store.open("Sent").messages().stream().map(StoredMessage::uid).toList());
+    assertTrue(new String(bytes(store.open("Sent"), 5), StandardCharsets.US_ASCII).contains("local 0"));
   }
 
   /**
