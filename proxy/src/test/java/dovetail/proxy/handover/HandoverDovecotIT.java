@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
 import jakarta.mail.Flags;
@@ -16,8 +16,6 @@ import jakarta.mail.event.MailEvent;
 import jakarta.mail.event.MessageChangedEvent;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -252,17 +250,13 @@ class HandoverDovecotIT {
 
   /** {exit, stdout, stderr} of {@code handover args}. */
   private static String[] run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     String[] full = new String[args.length + 1];
     full[0] = "handover";
     System.arraycopy(args, 0, full, 1, args.length);
-    picocli.CommandLine cli = DovetailCommand.newCommandLine(full);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(full);
-    return new String[] {Integer.toString(exit), out.toString(), err.toString()};
+    CliRun run = CliRun.of(full);
+    return new String[] {Integer.toString(run.exit()), run.out(), run.err()};
   }
+
 
   /** {exit, stdout, stderr} of {@code sh script}. */
   private static String[] sh(Path script) throws Exception {

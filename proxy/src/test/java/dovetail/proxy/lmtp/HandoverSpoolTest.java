@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,15 +79,11 @@ class HandoverSpoolTest {
 
   /** {exit, stdout, stderr} of {@code handover args}. */
   private static String[] handover(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     String[] full = new String[args.length + 1];
     full[0] = "handover";
     System.arraycopy(args, 0, full, 1, args.length);
-    picocli.CommandLine cli = DovetailCommand.newCommandLine(full);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(full);
-    return new String[] {Integer.toString(exit), out.toString(), err.toString()};
+    CliRun run = CliRun.of(full);
+    return new String[] {Integer.toString(run.exit()), run.out(), run.err()};
   }
+
 }
