@@ -22,8 +22,6 @@ import dovetail.store.dovecot.ImapProbe;
 import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +30,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `backup` then `verify` as an operator types them, against real Dovecot as the legacy server. */
 class VerifyCommandDovecotIT {
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return new Run(cli.execute(args), out.toString(), err.toString());
-  }
 
   @Test
   void verifyPassesAfterBackupAndFailsWithTheDifferenceAfterALocalChange() throws IOException {
@@ -62,28 +48,28 @@ class VerifyCommandDovecotIT {
     try (DovecotServer legacy = DovecotServer.builder(legacyDir).user("alice", "alice-pw").masterUser("master", "m-pw")
         .noSpecialUse().start()) {
       Path conf = writeConfig(legacy);
-      Run backup = run("backup", "-c", conf.toString(), "-u", "alice");
+      CliRun backup = CliRun.of("backup", "-c", conf.toString(), "-u", "alice");
       assertEquals(0, backup.exit(), backup.out() + backup.err());
 
-      Run same = run("verify", "-c", conf.toString(), "-u", "alice");
+      CliRun same = CliRun.of("verify", "-c", conf.toString(), "-u", "alice");
       assertEquals(0, same.exit(), same.out() + same.err());
       assertTrue(same.out().contains("alice: 1 folders, 3 messages compared, 0 new in the store since migration, 0 differences"),
           same.out());
 
       MailStore store = MaildirStore.open(dir.resolve("store/alice/Maildir"), StoreOptions.DEFAULT);
       store.open("INBOX").setFlags(8, Flags.of(SystemFlag.SEEN, SystemFlag.FLAGGED).withKeywords("$Important"));
-      Run different = run("verify", "-c", conf.toString(), "-u", "alice");
+      CliRun different = CliRun.of("verify", "-c", conf.toString(), "-u", "alice");
       assertEquals(1, different.exit(), different.out() + different.err());
       // Keywords as the store spells them (walk-through 5: verify printed them lower-cased).
       assertTrue(different.out().contains("INBOX UID 8: flags: legacy [\\Seen], store [$Important, \\Flagged, \\Seen]"),
           different.out());
     }
-    Run down = run("verify", "-c", dir.resolve("dovetail.conf").toString(), "-u", "alice");
+    CliRun down = CliRun.of("verify", "-c", dir.resolve("dovetail.conf").toString(), "-u", "alice");
     assertEquals(2, down.exit(), down.out() + down.err());
     assertTrue(down.err().startsWith("dovetail verify: alice: "), down.err());
     // A name with no store (a typo) is refused before anything is opened: no store is made for it (walk-through 5,
     // F16: the empty store it left made serve take the typo for a user and try it every sweeper round).
-    Run typo = run("verify", "-c", dir.resolve("dovetail.conf").toString(), "-u", "nosuch");
+    CliRun typo = CliRun.of("verify", "-c", dir.resolve("dovetail.conf").toString(), "-u", "nosuch");
     assertEquals(2, typo.exit(), typo.out() + typo.err());
     assertTrue(typo.err().startsWith("dovetail verify: nosuch: no store at "), typo.err()); // the name once
     assertFalse(Files.exists(dir.resolve("store/nosuch")), "no store made for the typo");
@@ -105,7 +91,7 @@ class VerifyCommandDovecotIT {
     try (DovecotServer legacy = DovecotServer.builder(legacyDir).user("alice", "alice-pw").masterUser("master", "m-pw")
         .noSpecialUse().start()) {
       Path conf = writeConfig(legacy);
-      Run backup = run("backup", "-c", conf.toString(), "-u", "alice");
+      CliRun backup = CliRun.of("backup", "-c", conf.toString(), "-u", "alice");
       assertEquals(0, backup.exit(), backup.out() + backup.err());
 
       Mailbox inbox = MaildirStore.open(dir.resolve("store/alice/Maildir"), StoreOptions.DEFAULT).open("INBOX");
@@ -125,7 +111,7 @@ class VerifyCommandDovecotIT {
         assertEquals(1, merged.renumbered(), merged.toString());
       }
 
-      Run verify = run("verify", "-c", conf.toString(), "-u", "alice");
+      CliRun verify = CliRun.of("verify", "-c", conf.toString(), "-u", "alice");
       assertEquals(0, verify.exit(), verify.out() + verify.err());
       assertTrue(verify.out().contains("INBOX UID " + late + ": renumbered: arrived on the legacy server after the "
           + "migration and was merged as UID "), verify.out());

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.LegacyMailboxes;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Folders named like a Maildir's own subdirectories ({@code new}, {@code tmp}, {@code cur}, also nested): in
@@ -79,17 +76,6 @@ class MaildirSubdirectoryNamesDovecotIT {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return new Run(cli.execute(args), out.toString(), err.toString());
-  }
-
   /** Same folders, UIDs, flags, dates and bytes on the legacy server, in Dovetail and in Dovecot over the store. */
   private static void assertMigrated(String user) {
     judge.chownStore(user);
@@ -109,7 +95,7 @@ class MaildirSubdirectoryNamesDovecotIT {
   @Test
   void migrateCopiesFoldersNamedNewTmpAndCurAndCountsThem() throws Exception {
     String conf = dovetail.configFile().toString();
-    Run migrate = run("migrate", "-c", conf, "-u", "hank", "--wait");
+    CliRun migrate = CliRun.of("migrate", "-c", conf, "-u", "hank", "--wait");
     assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
     for (String folder : FOLDERS) {
       assertTrue(migrate.out().contains("  " + folder + ": complete (1 messages"), migrate.out());
@@ -117,7 +103,7 @@ class MaildirSubdirectoryNamesDovecotIT {
     assertTrue(migrate.out().lines().anyMatch(l -> l.startsWith("hank: complete, 7/7 folders complete, 7 messages")),
         migrate.out());
 
-    Run status = run("status", "-c", conf, "-u", "hank", "--json");
+    CliRun status = CliRun.of("status", "-c", conf, "-u", "hank", "--json");
     assertEquals(0, status.exit(), status.err());
     JsonNode user = new ObjectMapper().readTree(status.out()).path("users").path(0);
     assertTrue(user.path("complete").asBoolean(), user.toString());
@@ -130,14 +116,14 @@ class MaildirSubdirectoryNamesDovecotIT {
     expected.add("INBOX");
     assertEquals(expected, listed, user.toString());
 
-    Run verify = run("verify", "-c", conf, "-u", "hank");
+    CliRun verify = CliRun.of("verify", "-c", conf, "-u", "hank");
     assertEquals(0, verify.exit(), verify.out() + verify.err());
     assertMigrated("hank");
   }
 
   @Test
   void backupCopiesFoldersNamedNewTmpAndCur() throws Exception {
-    Run backup = run("backup", "-c", dovetail.configFile().toString(), "-u", "ivy");
+    CliRun backup = CliRun.of("backup", "-c", dovetail.configFile().toString(), "-u", "ivy");
     assertEquals(0, backup.exit(), backup.out() + backup.err());
     assertTrue(backup.out().contains("ivy: complete, 7/7 folders complete, 7 messages"), backup.out());
     assertMigrated("ivy");

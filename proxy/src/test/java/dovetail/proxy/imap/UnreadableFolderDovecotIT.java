@@ -6,20 +6,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.LegacyMailboxes;
 import dovetail.proxy.server.Nobody;
 import dovetail.proxy.server.ServeChild;
 import dovetail.store.dovecot.DovecotServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A folder directory the server may not read (walk-through 11, W5: {@code chmod 000 .Work}, with serve running as
@@ -49,7 +46,7 @@ class UnreadableFolderDovecotIT {
       Nobody.own(serveDir);
       try (ServeChild serve = ServeChild.startAsNobody(conf, classpath)) {
         int port = serve.awaitImapPort(60);
-        Run migrated = run("migrate", "-c", conf.toString(), "-u", "alice", "--wait");
+        CliRun migrated = CliRun.of("migrate", "-c", conf.toString(), "-u", "alice", "--wait");
         assertEquals(0, migrated.exit(), migrated.out() + migrated.err() + serve.tail(30));
         Path work = serveDir.resolve("store/alice/Maildir/.Work");
         Nobody.chmod("000", work);
@@ -76,14 +73,14 @@ class UnreadableFolderDovecotIT {
         assertTrue(Files.isDirectory(work), "still there after its DELETE was refused");
         assertTrue(log.stream().noneMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + String.join("\n", log));
 
-        Run status = run("status", "-c", conf.toString(), "-u", "alice", "--json");
+        CliRun status = CliRun.of("status", "-c", conf.toString(), "-u", "alice", "--json");
         JsonNode user = new ObjectMapper().readTree(status.out()).path("users").path(0);
         assertEquals(2, status.exit(), "an error, as for any user whose status cannot be read: " + status.out());
         assertEquals(false, user.path("complete").asBoolean(), user.toString());
         assertTrue(user.path("error").asText().contains("folder Work cannot be read"), user.toString());
 
         // A second migrate names the folder as what keeps the user incomplete (it stopped "on an unexpected error").
-        Run again = run("migrate", "-c", conf.toString(), "-u", "alice", "--wait");
+        CliRun again = CliRun.of("migrate", "-c", conf.toString(), "-u", "alice", "--wait");
         assertEquals(1, again.exit(), again.out() + again.err());
         assertTrue(again.out().contains("! folder Work cannot be read: " + work) && again.out().contains("INCOMPLETE"),
             again.out());
@@ -123,15 +120,4 @@ class UnreadableFolderDovecotIT {
         "admin_socket = " + serveDir.resolve("admin.sock")) + "\n");
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 }

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.admin.AdminClient;
 import dovetail.proxy.admin.AdminException;
-import dovetail.proxy.cli.DovetailCommand;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 5: "kill -9 in the middle, restart: it completes with no duplicate, no gap, and no UID change". Real
@@ -37,8 +34,6 @@ class SweeperCrashDovecotIT {
   private static final long WAIT_SECONDS = 240;
 
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
 
   @Test
   void killedFourTimesMidSweepItCompletesEveryUserWithNoDuplicateGapOrUidChange() throws Exception {
@@ -66,7 +61,7 @@ class SweeperCrashDovecotIT {
       config(legacy.imapPort(), "sweeper_rate = 0");
       try (ServeChild child = ServeChild.start(conf)) {
         awaitComplete(child, total, kills);
-        Run status = run("status", "-c", conf.toString(), "--json");
+        CliRun status = CliRun.of("status", "-c", conf.toString(), "--json");
         assertEquals(0, status.exit(), status.err());
         JsonNode doc = new ObjectMapper().readTree(status.out());
         for (JsonNode user : doc.path("users")) {
@@ -78,7 +73,7 @@ class SweeperCrashDovecotIT {
         assertEquals(0, doc.path("total").path("failed").asInt(), status.out());
         assertEquals(0, doc.path("total").path("skipped").asInt(), status.out());
         for (String user : USERS) {
-          Run verify = run("verify", "-c", conf.toString(), "-u", user);
+          CliRun verify = CliRun.of("verify", "-c", conf.toString(), "-u", user);
           assertEquals(0, verify.exit(), user + " (killed at " + kills + "):\n" + verify.out() + verify.err());
           assertTrue(verify.out().contains(" 0 differences"), verify.out());
         }
@@ -188,12 +183,4 @@ class SweeperCrashDovecotIT {
     }
   }
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return new Run(cli.execute(args), out.toString(), err.toString());
-  }
 }
