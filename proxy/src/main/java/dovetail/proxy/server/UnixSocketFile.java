@@ -44,7 +44,8 @@ public final class UnixSocketFile implements AutoCloseable {
 
   /**
    * A socket file at {@code target} that nobody answers on is replaced; one with a live server behind it, or a file
-   * that is not a socket, is refused. The parent directory is created if missing. Two servers started at the same
+   * that is not a socket, is refused. A missing parent directory is created 0700 (0750, 0755 when the mode lets the
+   * group, others connect), whatever the umask. Two servers started at the same
    * instant could both pass that check (the second rename wins): an operator's mistake this does not make safe.
    *
    * @param setting the setting that names the path, for the operator's error messages
@@ -55,7 +56,7 @@ public final class UnixSocketFile implements AutoCloseable {
     Path parent = Objects.requireNonNull(socket.getParent(), setting + ": the socket has no parent directory");
     Path dir;
     try {
-      Files.createDirectories(parent);
+      NewDirectories.create(parent, NewDirectories.forSocket(mode));
       refuseIfInUse(setting, socket);
       dir = privateDirectory(parent);
     } catch (java.nio.file.FileSystemException e) {
