@@ -1,7 +1,11 @@
 package dovetail.proxy.server;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -58,6 +62,26 @@ public final class NewDirectories {
       mode.add(PosixFilePermission.OTHERS_EXECUTE);
     }
     return mode;
+  }
+
+  /**
+   * Why a directory (or a file in it) could not be made, for the operator: the JDK's message is often the path alone
+   * ("/etc/dovetail.conf").
+   */
+  public static String why(FileSystemException e) {
+    if (e.getReason() != null) {
+      return e.getReason();
+    }
+    if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException) {
+      return "not a directory"; // a file is where a directory must be
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getClass().getSimpleName();
   }
 
   /** Owner only: java.io.tmpdir, when Dovetail has to create it. */

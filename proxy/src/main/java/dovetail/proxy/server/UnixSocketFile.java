@@ -61,7 +61,7 @@ public final class UnixSocketFile implements AutoCloseable {
       dir = privateDirectory(parent);
     } catch (java.nio.file.FileSystemException e) {
       // The JDK's message is often the path alone ("/etc/dovetail.conf"): say which setting, and what went wrong.
-      throw new IOException(setting + " " + socket + ": " + why(e) + " (" + e.getFile() + ")", e);
+      throw new IOException(setting + " " + socket + ": " + NewDirectories.why(e) + " (" + e.getFile() + ")", e);
     }
     Path inside = dir.resolve("s");
     try {
@@ -74,22 +74,6 @@ public final class UnixSocketFile implements AutoCloseable {
       Files.deleteIfExists(inside);
       Files.deleteIfExists(dir);
     }
-  }
-
-  private static String why(java.nio.file.FileSystemException e) {
-    if (e.getReason() != null) {
-      return e.getReason();
-    }
-    if (e instanceof java.nio.file.NotDirectoryException || e instanceof java.nio.file.FileAlreadyExistsException) {
-      return "not a directory"; // createDirectories: a file is where a directory must be
-    }
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getClass().getSimpleName();
   }
 
   public Path path() {
