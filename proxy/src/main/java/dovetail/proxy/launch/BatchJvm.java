@@ -146,10 +146,7 @@ final class BatchJvm {
       return 143; // stopped before the second JVM started; the JVM is exiting on the signal anyway
     }
     int exit = waitFor(child);
-    if (archive.isPresent()) {
-      archive.get().settle(exit);
-    }
-    return exit;
+    return archive.isPresent() ? archive.get().settle(exit) : exit;
   }
 
   /**

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
@@ -19,21 +20,32 @@ import java.util.zip.CRC32;
  * a rebuilt jar or another JDK gets a new one and the old one is removed. The JVM checks an archive against
  * the jar and itself and ignores one that does not match; its messages about archives (picocli's Java 5
  * classes cannot be archived, for one) are turned off, so the operator's terminal shows none of this.
+ *
+ * <p>The JVM writes the archive after the command, and when it cannot (a full file system, a quota) it exits 1
+ * whatever the command's code was. So a dump is only asked for with room to spare, the second JVM records the
+ * command's exit code before it exits ({@link #recordExit}), and a failed dump costs one line and is not tried again.
  */
 final class ClassArchive {
   static final String DIRECTORY = "dovetail.classArchiveDir";
   /** The JVM's own messages about class-data archives: not the operator's concern. */
   static final String QUIET = "-Xlog:cds*=off";
+  /** Set in a dumping second JVM: the file whose modification time records the command's exit code. */
+  static final String EXIT_RECORD = "dovetail.classArchive.exitRecord";
+  /** Free space below which no dump is asked for: archives take 8-13 MB, and the run's own files need room too. */
+  static final long MIN_FREE_BYTES = 64L << 20;
 
   private final Path archive;
   private final Path writing;
   /** Left when a complete run wrote no archive (a JDK without a base archive): do not pay the dump again. */
   private final Path unavailable;
+  /** Created empty before a dumping run; the second JVM stamps the command's exit code on it. */
+  private final Path exitRecord;
 
   private ClassArchive(Path archive, Path writing) {
     this.archive = archive;
     this.writing = writing;
     this.unavailable = archive.resolveSibling(archive.getFileName() + ".unavailable");
+    this.exitRecord = writing.resolveSibling(writing.getFileName() + ".exit");
   }
 
   /** The archive for this jar, or empty when there is no usable cache directory. */
@@ -52,19 +64,89 @@ final class ClassArchive {
     }
   }
 
-  /** JVM options: map the archive, or write it at exit when there is none yet. */
+  /** JVM options: map the archive, or write it at exit when there is none yet and room for it. */
   List<String> options() {
+    return options(archive.getParent().toFile().getUsableSpace()); // 0 when unknown: no dump
+  }
+
+  List<String> options(long usableBytes) {
     if (Files.isReadable(archive)) {
       return List.of("-XX:SharedArchiveFile=" + archive, QUIET);
     }
-    if (Files.exists(unavailable)) {
-      return List.of();
+    if (Files.exists(unavailable) || usableBytes < MIN_FREE_BYTES) {
+      return List.of(); // no marker for too little room: there may be room next time
     }
-    return List.of("-XX:ArchiveClassesAtExit=" + writing, QUIET);
+    try {
+      Files.deleteIfExists(exitRecord);
+      Files.createFile(exitRecord);
+    } catch (IOException e) {
+      return List.of(); // without the record a failed dump could not be told from the command's own exit 1
+    }
+    return List.of("-XX:ArchiveClassesAtExit=" + writing, QUIET, "-D" + EXIT_RECORD + "=" + exitRecord);
   }
 
-  /** After the second JVM ended: keep what a complete run wrote (and drop older archives of the jar). */
-  void settle(int exitCode) {
+  /**
+   * In a dumping second JVM, just before it exits: records the command's exit code for the launcher, as the record's
+   * modification time (metadata only, so it is written on a full file system too).
+   */
+  static void recordExit(int exitCode) {
+    String record = System.getProperty(EXIT_RECORD);
+    if (record != null) {
+      try {
+        Files.setLastModifiedTime(Path.of(record), FileTime.fromMillis(exitCode));
+      } catch (IOException | RuntimeException e) {
+        // the launcher then takes the JVM's exit code, as without an archive
+      }
+    }
+  }
+
+  /**
+   * After the second JVM ended with {@code jvmExit}: keep what a complete run wrote (and drop older archives of the
+   * jar); returns the command's exit code, which a failed dump does not change.
+   */
+  int settle(int jvmExit) {
+    int commandExit = recordedExit().orElse(jvmExit);
+    if (commandExit != jvmExit) {
+      dumpFailed();
+      return commandExit;
+    }
+    settleDump(commandExit);
+    return commandExit;
+  }
+
+  /** The exit code that the second JVM recorded, if it got as far as recording one. */
+  private Optional<Integer> recordedExit() {
+    try {
+      if (!Files.exists(exitRecord)) {
+        return Optional.empty();
+      }
+      long stamp = Files.getLastModifiedTime(exitRecord).toMillis();
+      Files.deleteIfExists(exitRecord);
+      return stamp >= 0 && stamp <= 255 ? Optional.of((int) stamp) : Optional.empty(); // else: the creation time
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The command ended with its code, then the JVM could not write the archive and exited 1: give it up for this jar. */
+  private void dumpFailed() {
+    try {
+      Files.deleteIfExists(writing);
+    } catch (IOException e) {
+      // a partial archive under a temporary name is harmless
+    }
+    String retry;
+    try {
+      Files.writeString(unavailable, "");
+      retry = "; later runs do without it (remove " + unavailable + " to try again)";
+    } catch (IOException e) {
+      retry = ""; // no room even for the marker: the next run sees too little space and does not try
+    }
+    System.err.println("dovetail: could not write the class-data archive in " + archive.getParent()
+        + " (a full file system or a quota?)" + retry);
+  }
+
+  private void settleDump(int exitCode) {
     try {
       if (!Files.exists(writing)) {
         if (exitCode == 0 && !Files.isReadable(archive)) {

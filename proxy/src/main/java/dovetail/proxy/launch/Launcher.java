@@ -2,6 +2,10 @@ package dovetail.proxy.launch;
 
 import dovetail.proxy.cli.DovetailCommand;
 import dovetail.proxy.cli.TextEncoding;
+import dovetail.proxy.server.NewDirectories;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -18,8 +22,14 @@ public final class Launcher {
       System.err.println("dovetail: " + unreadable.get());
       System.exit(2); // a usage error, before anything runs
     }
+    privateTmpdirIfMissing();
     if (BatchJvm.isBatchJvm()) {
       BatchJvm.stopWithLauncher();
+      // DovetailCommand.main, with the exit code recorded before the JVM writes a class archive at exit and may fail
+      TextEncoding.outputInUtf8();
+      int exit = DovetailCommand.newCommandLine(args).execute(args);
+      ClassArchive.recordExit(exit);
+      System.exit(exit);
     } else {
       Optional<BatchJvm> batch = BatchJvm.forCommand(args);
       if (batch.isPresent()) {
@@ -27,5 +37,21 @@ public final class Launcher {
       }
     }
     DovetailCommand.main(args);
+  }
+
+  /**
+   * A java.io.tmpdir that is not there is made now, owner-only: else Netty makes it (mkdirs) with the umask's mode,
+   * world-writable under umask 000.
+   */
+  private static void privateTmpdirIfMissing() {
+    String tmpdir = System.getProperty("java.io.tmpdir");
+    if (tmpdir == null || tmpdir.isEmpty() || new File(tmpdir).isDirectory()) {
+      return;
+    }
+    try {
+      NewDirectories.create(Path.of(tmpdir), NewDirectories.ownerOnly());
+    } catch (IOException | RuntimeException e) {
+      // said where a command needs the directory (LMTP's temporary directory names java.io.tmpdir and why)
+    }
   }
 }

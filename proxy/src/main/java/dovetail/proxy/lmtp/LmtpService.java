@@ -2,12 +2,14 @@ package dovetail.proxy.lmtp;
 
 import dovetail.conf.Endpoint;
 import dovetail.migrator.service.Migrations;
+import dovetail.proxy.server.NewDirectories;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -83,7 +85,7 @@ public final class LmtpService implements AutoCloseable {
     if (endpoint.isEmpty()) {
       return Optional.empty();
     }
-    Path received = Files.createTempDirectory(w.tempDir(), "dovetail-lmtp-");
+    Path received = temporaryDirectory(w.tempDir());
     InboxDelivery delivery = new InboxDelivery(w.location(), w.stores(), w.migrations(), w.fsync(), w.clock());
     UserLookup lookup = new UserLookup(w.location(), w.passwdUsers(), w.migrations(), w.recipientDelimiter());
     String hostname = hostname();
@@ -100,6 +102,17 @@ public final class LmtpService implements AutoCloseable {
     } catch (Exception | Error e) {
       clean(received);
       throw e;
+    }
+  }
+
+  /** This listener's directory for DATA in transit (0700: Files.createTempDirectory's mode, which the umask cannot widen). */
+  static Path temporaryDirectory(Path tempDir) throws IOException {
+    try {
+      return Files.createTempDirectory(tempDir, "dovetail-lmtp-");
+    } catch (FileSystemException e) {
+      // The JDK's message is the path alone: say whose directory it is, why it failed, and how to move it.
+      throw new IOException("lmtp_listen: cannot create its temporary directory under java.io.tmpdir " + tempDir + ": "
+          + NewDirectories.why(e) + " (java -Djava.io.tmpdir=DIR ... puts it elsewhere)", e);
     }
   }
 

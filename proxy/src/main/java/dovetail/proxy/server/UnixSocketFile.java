@@ -44,7 +44,8 @@ public final class UnixSocketFile implements AutoCloseable {
 
   /**
    * A socket file at {@code target} that nobody answers on is replaced; one with a live server behind it, or a file
-   * that is not a socket, is refused. The parent directory is created if missing. Two servers started at the same
+   * that is not a socket, is refused. A missing parent directory is created 0700 (0750, 0755 when the mode lets the
+   * group, others connect), whatever the umask. Two servers started at the same
    * instant could both pass that check (the second rename wins): an operator's mistake this does not make safe.
    *
    * @param setting the setting that names the path, for the operator's error messages
@@ -55,12 +56,12 @@ public final class UnixSocketFile implements AutoCloseable {
     Path parent = Objects.requireNonNull(socket.getParent(), setting + ": the socket has no parent directory");
     Path dir;
     try {
-      Files.createDirectories(parent);
+      NewDirectories.create(parent, NewDirectories.forSocket(mode));
       refuseIfInUse(setting, socket);
       dir = privateDirectory(parent);
     } catch (java.nio.file.FileSystemException e) {
       // The JDK's message is often the path alone ("/etc/dovetail.conf"): say which setting, and what went wrong.
-      throw new IOException(setting + " " + socket + ": " + why(e) + " (" + e.getFile() + ")", e);
+      throw new IOException(setting + " " + socket + ": " + NewDirectories.why(e) + " (" + e.getFile() + ")", e);
     }
     Path inside = dir.resolve("s");
     try {
@@ -73,22 +74,6 @@ public final class UnixSocketFile implements AutoCloseable {
       Files.deleteIfExists(inside);
       Files.deleteIfExists(dir);
     }
-  }
-
-  private static String why(java.nio.file.FileSystemException e) {
-    if (e.getReason() != null) {
-      return e.getReason();
-    }
-    if (e instanceof java.nio.file.NotDirectoryException || e instanceof java.nio.file.FileAlreadyExistsException) {
-      return "not a directory"; // createDirectories: a file is where a directory must be
-    }
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getClass().getSimpleName();
   }
 
   public Path path() {

@@ -48,6 +48,8 @@ class BatchJvmIT {
   private final List<Process> started = new ArrayList<>();
   private ServerSocket silent;
   private final List<Socket> held = new ArrayList<>();
+  /** Put before the java command: a shell that limits what the JVMs may write. */
+  private List<String> wrapper = List.of();
 
   @AfterEach
   void stop() throws IOException {
@@ -121,7 +123,8 @@ class BatchJvmIT {
   private Process start(Map<String, String> environment, List<String> jvmOptions, Path workDir, String jar,
       String... appArgs) throws IOException {
     launcherJar();
-    List<String> command = new ArrayList<>(List.of(JAVA, "-D" + ClassArchive.DIRECTORY + "=" + dir.resolve("cache")));
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(JAVA, "-D" + ClassArchive.DIRECTORY + "=" + dir.resolve("cache")));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar));
     command.addAll(List.of(appArgs));
@@ -251,6 +254,54 @@ class BatchJvmIT {
       }
     }
     assertTrue(mapped, "the second run loaded our classes from the jar, not from the archive");
+  }
+
+  /** Files of at most 1 MB (ulimit -f; the JVM ignores SIGXFSZ): the store's messages fit, a 10 MB archive does not,
+   * and the JVM fails at exit as on a full file system ("Unable to write to shared archive file", exit 1). */
+  private static final List<String> SMALL_FILES_ONLY = List.of("/bin/sh", "-c", "ulimit -f 1024 && exec \"$@\"", "sh");
+
+  @Test
+  void aClassArchiveThatCannotBeWrittenLeavesABackupsExitCodeAloneAndIsNotTriedAgain() throws Exception {
+    wrapper = SMALL_FILES_ONLY;
+    completeBackup(2, List.of()); // exit 0 (the JVM's own would be 1)
+    assertTrue(output().contains("alice: complete"), output());
+    assertTrue(output().contains("dovetail: could not write the class-data archive in " + dir.resolve("cache")), output());
+    assertEquals(List.of("unavailable"), cacheFileKinds());
+
+    Process again = start(List.of(), "backup", "-c", dir.resolve("missing.conf").toString(), "-u", "alice");
+    assertTrue(again.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(78, again.exitValue(), output());
+    assertFalse(output().contains("archive"), "given up, not tried again: " + output());
+    assertEquals(List.of("unavailable"), cacheFileKinds());
+  }
+
+  @Test
+  void aClassArchiveThatCannotBeWrittenLeavesVerifysExitCodeAlone() throws Exception {
+    GreenMail legacy = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+    legacy.start();
+    try {
+      GreenMailUser alice = legacy.setUser("alice@example.com", "alice", "secret");
+      alice.deliver(GreenMailUtil.newMimeMessage("Subject: s\r\n\r\nbody\r\n"));
+      Path conf = conf(legacy.getImap().getPort(), "secret");
+      Process backup = start(List.of("-D" + BatchJvm.SWITCH + "=false"), "backup", "-c", conf.toString(), "-u", "alice");
+      assertTrue(backup.waitFor(120, TimeUnit.SECONDS));
+      assertEquals(0, backup.exitValue(), output());
+
+      wrapper = SMALL_FILES_ONLY;
+      Process verify = start(List.of(), "verify", "-c", conf.toString(), "-u", "alice");
+      assertTrue(verify.waitFor(120, TimeUnit.SECONDS));
+      assertTrue(output().contains("could not write the class-data archive"), output());
+      assertEquals(0, verify.exitValue(), "verify's own 0 (same), not the JVM's 1 (different): " + output());
+    } finally {
+      legacy.stop();
+    }
+  }
+
+  /** What the archive cache holds, by the last part of each name ("jsa", "unavailable", ...). */
+  private List<String> cacheFileKinds() throws IOException {
+    try (var files = Files.list(dir.resolve("cache"))) {
+      return files.map(f -> f.getFileName().toString()).map(n -> n.substring(n.lastIndexOf('.') + 1)).sorted().toList();
+    }
   }
 
   @Test

@@ -91,6 +91,51 @@ class ClassArchiveTest {
   }
 
   @Test
+  void tooLittleRoomMeansNoDumpThisTimeButNoGivingUp() {
+    ClassArchive a = ClassArchive.forJar(jar).orElseThrow();
+    assertEquals(List.of(), a.options(ClassArchive.MIN_FREE_BYTES - 1));
+    assertTrue(a.options(ClassArchive.MIN_FREE_BYTES).stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=")));
+  }
+
+  @Test
+  void aFailedDumpKeepsTheCommandsExitCodeAndIsNotTriedAgain() throws IOException {
+    ClassArchive a = ClassArchive.forJar(jar).orElseThrow();
+    List<String> options = a.options();
+    Path written = Path.of(option(options, "-XX:ArchiveClassesAtExit="));
+    System.setProperty(ClassArchive.EXIT_RECORD, option(options, "-D" + ClassArchive.EXIT_RECORD + "="));
+    try {
+      ClassArchive.recordExit(0); // the backup completed...
+    } finally {
+      System.clearProperty(ClassArchive.EXIT_RECORD);
+    }
+    Files.writeString(written, "partial"); // ...then the JVM could not write all of the archive and exited 1
+    assertEquals(0, a.settle(1));
+    assertFalse(Files.exists(written));
+    assertEquals(List.of(), ClassArchive.forJar(jar).orElseThrow().options(), "given up for this jar");
+    try (var left = Files.list(cache)) {
+      assertEquals(1, left.count(), "only the marker");
+    }
+  }
+
+  @Test
+  void theCommandsOwnExitCodeIsTheJvmsWhenTheDumpWorkedOrNothingWasRecorded() {
+    ClassArchive a = ClassArchive.forJar(jar).orElseThrow();
+    List<String> options = a.options();
+    System.setProperty(ClassArchive.EXIT_RECORD, option(options, "-D" + ClassArchive.EXIT_RECORD + "="));
+    try {
+      ClassArchive.recordExit(1); // verify: differences
+    } finally {
+      System.clearProperty(ClassArchive.EXIT_RECORD);
+    }
+    assertEquals(1, a.settle(1));
+    ClassArchive b = ClassArchive.forJar(jar).orElseThrow();
+    b.options();
+    assertEquals(143, b.settle(143), "stopped by a signal before recording");
+    assertTrue(ClassArchive.forJar(jar).orElseThrow().options().stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit=")),
+        "a run cut short is no reason to give up");
+  }
+
+  @Test
   void noUsableCacheDirectoryMeansNoArchive() throws IOException {
     Path file = Files.writeString(dir.resolve("not-a-directory"), "");
     System.setProperty(ClassArchive.DIRECTORY, file.resolve("sub").toString());
