@@ -21,7 +21,7 @@ import java.util.Optional;
 public final class TextEncoding {
   private TextEncoding() {}
 
-  /** System.out and System.err in UTF-8 when the locale's charset is another (JSON and the handover script are UTF-8). */
+  /** System.out and System.err in UTF-8 when the locale's charset is another (JSON and the handover script are). */
   public static void outputInUtf8() {
     if (Charset.defaultCharset().equals(StandardCharsets.UTF_8)) {
       return;
@@ -34,18 +34,27 @@ public final class TextEncoding {
     return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 8192), true, StandardCharsets.UTF_8);
   }
 
+  /** The charset the JVM reads its command line and names files in: the locale's, chosen at start-up. */
+  private static String namesCharset() {
+    return System.getProperty("sun.jnu.encoding", "UTF-8");
+  }
+
+  private static boolean namesInUtf8() {
+    String names = namesCharset();
+    return Charset.isSupported(names) && Charset.forName(names).equals(StandardCharsets.UTF_8);
+  }
+
   /**
    * Why file names with non-ASCII characters (a user {@code jürgen} under {@code %n}, a store path) cannot be used by
    * this JVM: it names files in its locale's charset, ASCII in the C locale; empty when that is UTF-8.
    */
   public static Optional<String> fileNamesNotUtf8() {
-    String names = System.getProperty("sun.jnu.encoding", "UTF-8");
-    if (Charset.isSupported(names) && Charset.forName(names).equals(StandardCharsets.UTF_8)) {
+    if (namesInUtf8()) {
       return Optional.empty();
     }
-    return Optional.of("the JVM names files in " + names + " in this locale (LANG/LC_ALL unset or C): users and paths"
-        + " with non-ASCII characters cannot be served; run it in a UTF-8 locale, e.g. LANG=C.UTF-8 (a systemd"
-        + " service: Environment=LANG=C.UTF-8)");
+    return Optional.of("the JVM names files in " + namesCharset() + " in this locale (LANG/LC_ALL unset or C): users"
+        + " and paths with non-ASCII characters cannot be served; run it in a UTF-8 locale, e.g. LANG=C.UTF-8 (a"
+        + " systemd service: Environment=LANG=C.UTF-8)");
   }
 
   /**
@@ -53,8 +62,7 @@ public final class TextEncoding {
    * arguments in another charset than UTF-8 (they became '?'); empty when they are fine or cannot be looked at.
    */
   public static Optional<String> unreadableArguments() {
-    String decodedAs = System.getProperty("sun.jnu.encoding", "UTF-8");
-    if (Charset.isSupported(decodedAs) && Charset.forName(decodedAs).equals(StandardCharsets.UTF_8)) {
+    if (namesInUtf8()) {
       return Optional.empty();
     }
     byte[] commandLine;
@@ -65,7 +73,7 @@ public final class TextEncoding {
     }
     for (byte b : commandLine) {
       if (b < 0) {
-        return Optional.of("the command line has non-ASCII characters, which the JVM reads in " + decodedAs
+        return Optional.of("the command line has non-ASCII characters, which the JVM reads in " + namesCharset()
             + " in this locale (LANG/LC_ALL unset or C) and so cannot read; run it in a UTF-8 locale, e.g. LANG=C.UTF-8"
             + " (a systemd service: Environment=LANG=C.UTF-8)");
       }
