@@ -26,8 +26,13 @@ public final class DovetailCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** What {@code main} runs, up to its exit code (the launcher records that code before it exits). */
+  public static int execute(String[] args) {
     TextEncoding.outputInUtf8();
-    System.exit(newCommandLine(args).execute(args));
+    return newCommandLine(args).execute(args);
   }
 
   /**

@@ -26,8 +26,7 @@ public final class Launcher {
     if (BatchJvm.isBatchJvm()) {
       BatchJvm.stopWithLauncher();
       // DovetailCommand.main, with the exit code recorded before the JVM writes a class archive at exit and may fail
-      TextEncoding.outputInUtf8();
-      int exit = DovetailCommand.newCommandLine(args).execute(args);
+      int exit = DovetailCommand.execute(args);
       ClassArchive.recordExit(exit);
       System.exit(exit);
     } else {
