@@ -85,6 +85,15 @@ public interface Mailbox {
   void raiseNextUid(long nextUid);
 
   /**
+   * Gives a folder that holds no message another UIDVALIDITY, keeping its NEXTUID and GUID: with no message, no client
+   * can mix up UIDs of the two values. For a folder whose legacy folder changed its UIDVALIDITY before anything of it
+   * was copied.
+   *
+   * @throws StoreException UID_CONFLICT when the folder holds a message (then nothing changed)
+   */
+  void replaceUidValidityOfEmpty(long uidValidity);
+
+  /**
    * Dovetail's own per-folder state (migration state, legacy UIDVALIDITY, ...), kept in a file beside
    * Dovecot's that Dovecot ignores. Keys and values are single-line strings.
    */

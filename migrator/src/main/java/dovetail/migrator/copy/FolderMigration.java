@@ -165,8 +165,22 @@ public final class FolderMigration {
     }
   }
 
-  private FolderResult copyFolder(LegacyImapSession session, String legacyName, long expected) {
+  private FolderResult copyFolder(LegacyImapSession session, String legacyName, long setUpUnder) {
     FolderSnapshot snapshot = session.examine(legacyName);
+    long expected = setUpUnder;
+    if (snapshot.uidValidity() != expected && snapshot.messageCount() > 0 && nothingCopied()) {
+      // No UID of the old value is in the store (and no client saw this folder: it is served once migrated), so the
+      // new value is taken as the skeleton would take it now. Courier without a UID database gives a new value in
+      // every session (a folder read over POP3 only); a folder made again on the legacy server since its skeleton.
+      LOG.info("{}: the legacy folder '{}' has UIDVALIDITY {}, {} when it was set up, and nothing of it is copied yet:"
+          + " migrating it under {}", mailbox.name(), legacyName, snapshot.uidValidity(), expected,
+          snapshot.uidValidity());
+      expected = snapshot.uidValidity();
+      Map<String, String> adopted = new HashMap<>();
+      adopted.put(MigrationState.LEGACY_UIDVALIDITY, Long.toString(expected));
+      adopted.put(MigrationState.SETUP_UIDNEXT, Long.toString(snapshot.uidNext()));
+      mailbox.updateDovetailState(s -> MigrationState.merge(s, adopted));
+    }
     boolean migratedEmpty = false;
     if (snapshot.uidValidity() != expected) {
       long setUpUidNext = parseLong(mailbox.dovetailState().get(MigrationState.SETUP_UIDNEXT));
@@ -185,6 +199,11 @@ public final class FolderMigration {
     // cut short (MaildirFolder#settleRecordsWithoutFiles).
     mailbox.raiseNextUid(1);
     MailboxStatus local = mailbox.status();
+    if (local.uidValidity() != expected && nothingCopied()) {
+      // Adopted above (or by a run that a kill stopped before this line), or an empty folder made again locally.
+      mailbox.replaceUidValidityOfEmpty(expected);
+      local = mailbox.status();
+    }
     if (local.uidValidity() != expected) {
       return fail("the local folder has UIDVALIDITY " + local.uidValidity() + " but was set up for the legacy UIDVALIDITY "
           + expected + ": it was recreated outside the migration. " + migrateAgain(mailbox.name()));
@@ -560,13 +579,23 @@ public final class FolderMigration {
   }
 
   /** Nothing on the legacy side, and nothing copied nor stored here: no UID is at stake. */
+  /** Nothing of the legacy folder is in the store: no message, no commit recorded, no message given up. */
+  private boolean nothingCopied() {
+    return foreign.committed() <= 0 && mailbox.status().messages() == 0 && skippedUids().isEmpty();
+  }
+
   private boolean emptyOnBothSides(FolderSnapshot legacy) {
     return legacy.messageCount() == 0 && foreign.committed() <= 0 && mailbox.status().messages() == 0;
   }
 
+  /** For a refusal because the legacy UIDVALIDITY changed: the one cause the operator can remove by a setting. */
+  public static final String NEW_UIDVALIDITY_EVERY_SESSION = "A legacy server that shows a new UIDVALIDITY in every session"
+      + " (Courier, for a folder that no client ever opened read-write) needs imapc_features = no-examine";
+
   static String uidValidityChanged(String legacyName, String local, long expected, long now) {
     return "the legacy UIDVALIDITY of '" + legacyName + "' changed from " + expected + " to " + now
-        + ": its UIDs are not the ones this folder holds, so nothing was copied or mixed. " + migrateAgain(local);
+        + ": its UIDs are not the ones this folder holds, so nothing was copied or mixed. " + migrateAgain(local)
+        + ". " + NEW_UIDVALIDITY_EVERY_SESSION;
   }
 
   /** What the operator does to migrate a folder afresh (the running server sets it up again only when asked to). */

@@ -103,7 +103,8 @@ public final class LateMailMerge {
     if (status.uidValidity() > 0 && status.uidValidity() != uidValidity && status.messages() > 0) {
       if (!LateMailUidValidity.adoptable(mailbox.dovetailState(), mailbox)) {
         String why = "the legacy UIDVALIDITY changed from " + uidValidity + " to " + status.uidValidity()
-            + "; its late mail cannot be told from the migrated mail and is not merged";
+            + "; its late mail cannot be told from the migrated mail and is not merged. "
+            + FolderMigration.NEW_UIDVALIDITY_EVERY_SESSION;
         recordUnchecked(why);
         LOG.warn("{}: {}", mailbox.name(), why);
         return Result.notChecked(mailbox.name(), why);

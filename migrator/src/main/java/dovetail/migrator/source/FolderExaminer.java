@@ -13,13 +13,22 @@ import org.eclipse.angus.mail.imap.protocol.UID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** EXAMINE (read-only SELECT), plus STATUS for servers whose EXAMINE has no UIDNEXT (Courier). */
+/**
+ * EXAMINE (read-only SELECT), or SELECT with {@code imapc_features = no-examine}, plus STATUS for servers whose
+ * EXAMINE has no UIDNEXT (Courier).
+ */
 final class FolderExaminer {
   private static final Logger LOG = LoggerFactory.getLogger(FolderExaminer.class);
 
   private FolderExaminer() {}
 
-  static FolderSnapshot examine(ImapConnection connection, String legacyName) {
+  /**
+   * @param select SELECT instead of EXAMINE: Courier gives a folder that has no UID database (mail delivered there and
+   *     read over POP3 only) a new UIDVALIDITY in every session, and makes the database at a read-write SELECT only
+   *     (Dovecot's imapc has the same workaround under the same name). Nothing else differs: fetches still PEEK, and
+   *     the folder is left by selecting another or by LOGOUT, never by CLOSE, which would expunge.
+   */
+  static FolderSnapshot examine(ImapConnection connection, String legacyName, boolean select) {
     // RFC 7162 3.1.8: the CONDSTORE select parameter makes the server report HIGHESTMODSEQ.
     boolean condstore = connection.hasCapability("CONDSTORE");
     Argument args = new Argument();
@@ -28,19 +37,20 @@ final class FolderExaminer {
       args.writeArgument(new Argument().writeAtom("CONDSTORE"));
     }
     connection.selecting();
-    List<Response> answer = connection.run("EXAMINE", args);
+    String command = select ? "SELECT" : "EXAMINE";
+    List<Response> answer = connection.run(command, args);
     Response last = answer.get(answer.size() - 1);
     if (!last.isOK()) {
-      throw refused(connection, legacyName, last);
+      throw refused(connection, command + " " + legacyName, legacyName, last);
     }
     MailboxInfo info;
     try {
       info = new MailboxInfo(answer.toArray(new Response[0]));
     } catch (ParsingException e) {
-      throw new LegacyException(Kind.PROTOCOL, "EXAMINE " + legacyName + ": unparsable answer: " + e.getMessage(), e);
+      throw new LegacyException(Kind.PROTOCOL, command + " " + legacyName + ": unparsable answer: " + e.getMessage(), e);
     }
     if (info.uidvalidity <= 0) {
-      throw new LegacyException(Kind.PROTOCOL, "EXAMINE " + legacyName + ": the server sent no UIDVALIDITY");
+      throw new LegacyException(Kind.PROTOCOL, command + " " + legacyName + ": the server sent no UIDVALIDITY");
     }
     long count = Math.max(0, connection.exists() >= 0 ? connection.exists() : info.total);
     long uidNext = info.uidnext > 0 ? info.uidnext : statusUidNext(connection, legacyName);
@@ -60,8 +70,8 @@ final class FolderExaminer {
    * Any other NO ("Internal error", "mailbox is locked", {@code [SERVERBUG]}) says nothing about the folder:
    * FOLDER_REFUSED, tried again later.
    */
-  private static LegacyException refused(ImapConnection connection, String legacyName, Response answer) {
-    LegacyException e = ImapFailures.fromResponse(answer, Kind.FOLDER_NOT_FOUND, "EXAMINE " + legacyName);
+  private static LegacyException refused(ImapConnection connection, String sent, String legacyName, Response answer) {
+    LegacyException e = ImapFailures.fromResponse(answer, Kind.FOLDER_NOT_FOUND, sent);
     if (e.kind() != Kind.FOLDER_NOT_FOUND
         || "NONEXISTENT".equals(ImapFailures.responseCode(ImapFailures.text(answer)))) {
       return e;

@@ -45,7 +45,7 @@ final class ImapSession implements LegacyImapSession {
   public FolderSnapshot examine(String legacyName) {
     Objects.requireNonNull(legacyName, "legacyName");
     selected = null;
-    FolderSnapshot snapshot = FolderExaminer.examine(connection, legacyName);
+    FolderSnapshot snapshot = FolderExaminer.examine(connection, legacyName, endpoint.hasFeature("no-examine"));
     Long known = uidValidities.putIfAbsent(legacyName, snapshot.uidValidity());
     if (known != null && known != snapshot.uidValidity()) {
       throw new LegacyException(Kind.UIDVALIDITY_CHANGED, "folder " + legacyName

@@ -2,6 +2,7 @@ package dovetail.migrator.verify;
 
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
+import dovetail.migrator.copy.FolderMigration;
 import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.LateMailUidValidity;
 import dovetail.migrator.copy.LegacyEndpoints;
@@ -186,7 +187,8 @@ public final class UserVerifier {
       if ((!allLate && snapshot.uidValidity() != lateValidity) || box.status().uidValidity() != migratedValidity) {
         out.add(new Difference(name, 0, Kind.UIDVALIDITY, "legacy " + snapshot.uidValidity() + ", migrated "
             + migratedValidity + (lateValidity != migratedValidity ? ", late mail merged under " + lateValidity : "")
-            + ", store " + box.status().uidValidity()));
+            + ", store " + box.status().uidValidity()
+            + (snapshot.uidValidity() != lateValidity ? ". " + FolderMigration.NEW_UIDVALIDITY_EVERY_SESSION : "")));
         return;
       }
       // Legacy messages at or above the UIDNEXT recorded last (it moves with late merges) are late, not yet merged.

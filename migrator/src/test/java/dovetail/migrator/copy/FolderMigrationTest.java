@@ -169,6 +169,30 @@ class FolderMigrationTest {
   }
 
   @Test
+  void aChangedUidValidityBeforeAnythingWasCopiedIsTakenOver() throws IOException {
+    // Courier without a UID database: the skeleton's session and the migration's see two values.
+    skeleton();
+    inbox.uidValidity = 99;
+    FolderResult r = run();
+    assertEquals(Outcome.COMPLETE, r.outcome(), r.reason());
+    assertEquals(99L, store.open("INBOX").status().uidValidity());
+    assertEquals("99", store.open("INBOX").dovetailState().get(MigrationState.LEGACY_UIDVALIDITY));
+    assertExactCopy();
+  }
+
+  @Test
+  void aRunKilledAfterTakingOverAChangedUidValidityIsFinishedByTheNext() throws IOException {
+    skeleton();
+    inbox.uidValidity = 99;
+    // The kill came after the state was written, before the folder was given the value.
+    store.open("INBOX").updateDovetailState(s -> MigrationState.merge(s, Map.of(MigrationState.LEGACY_UIDVALIDITY, "99")));
+    FolderResult r = run();
+    assertEquals(Outcome.COMPLETE, r.outcome(), r.reason());
+    assertEquals(99L, store.open("INBOX").status().uidValidity());
+    assertExactCopy();
+  }
+
+  @Test
   void anUndeliverableMessageStopsTheFolderThereAndTheNextRunRetriesIt() throws IOException {
     skeleton();
     legacy.refuse.put(10L, 2); // the batch and the retry alone

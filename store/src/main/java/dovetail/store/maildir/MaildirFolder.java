@@ -244,6 +244,27 @@ final class MaildirFolder implements Mailbox {
   }
 
   @Override
+  public void replaceUidValidityOfEmpty(long uidValidity) {
+    if (uidValidity < 1 || uidValidity > Uids.MAX_UIDVALIDITY) {
+      throw new StoreException(StoreError.UID_CONFLICT, "UIDVALIDITY out of range: " + uidValidity);
+    }
+    write(() -> {
+      if (!sync.records().isEmpty() || !sync.unrecordedFiles().isEmpty()) {
+        throw new StoreException(StoreError.UID_CONFLICT, name + " holds messages: its UIDVALIDITY "
+            + sync.header().uidValidity() + " stays");
+      }
+      UidlistHeader h = sync.header();
+      UidValidityFile.noteUsed(root, uidValidity, fsync);
+      fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
+          Uidlist.format(new UidlistHeader(uidValidity, h.nextUid(), h.guid() != null ? h.guid()
+              : MaildirMailStore.newGuid(), h.extra()), List.of()));
+      sync.invalidateUidlist();
+      sync.refresh(true);
+      return null;
+    });
+  }
+
+  @Override
   public Map<String, String> dovetailState() {
     return DovetailStateFile.read(dir);
   }

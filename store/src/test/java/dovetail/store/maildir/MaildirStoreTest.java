@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dovetail.store.Flags;
 import dovetail.store.MailStore;
 import dovetail.store.Mailbox;
+import dovetail.store.MailboxStatus;
 import dovetail.store.MailboxTransaction;
 import dovetail.store.MessageMeta;
 import dovetail.store.StoreError;
@@ -302,6 +303,23 @@ class MaildirStoreTest {
     assertEquals(1234567, inbox.status().uidValidity());
     inbox.append(MessageMeta.withUid(5, DATE, Flags.NONE), bytes("x\n"));
     assertEquals(StoreError.ALREADY_EXISTS, assertThrows(StoreException.class, () -> s.create("INBOX", 1, 1)).error());
+  }
+
+  @Test
+  void anEmptyFolderTakesAnotherUidValidityKeepingItsNextUidAndGuid() throws IOException {
+    Mailbox box = store().create("S", 9, 40);
+    String guid = box.status().guid();
+    box.replaceUidValidityOfEmpty(0x7654321);
+    MailboxStatus after = store().open("S").status();
+    assertEquals(0x7654321, after.uidValidity());
+    assertEquals(40, after.nextUid());
+    assertEquals(guid, after.guid());
+    // Dovecot gives the next folder it creates a higher value than any in use.
+    assertEquals("07654321", Files.readString(root.resolve("dovecot-uidvalidity")));
+    box.append(MessageMeta.withUid(41, DATE, Flags.NONE), bytes("x\n"));
+    assertEquals(StoreError.UID_CONFLICT,
+        assertThrows(StoreException.class, () -> box.replaceUidValidityOfEmpty(5)).error());
+    assertEquals(0x7654321, store().open("S").status().uidValidity());
   }
 
   @Test
