@@ -99,6 +99,7 @@ public final class LateMailMerge {
       LOG.warn("{}: {}", mailbox.name(), why);
       return Result.notChecked(mailbox.name(), why);
     }
+    long adoptedFrom = 0;
     // An empty legacy folder has no late mail, whatever its UIDVALIDITY (Courier gives an empty one a new one each time).
     if (status.uidValidity() > 0 && status.uidValidity() != uidValidity && status.messages() > 0) {
       if (!LateMailUidValidity.adoptable(mailbox.dovetailState(), mailbox)) {
@@ -109,11 +110,9 @@ public final class LateMailMerge {
         LOG.warn("{}: {}", mailbox.name(), why);
         return Result.notChecked(mailbox.name(), why);
       }
-      // Nothing was in the legacy folder at migration, nor merged since: every message it has now is late mail.
-      mailbox.updateDovetailState(s -> MigrationState.merge(s, LateMailUidValidity.adoption(status.uidValidity())));
-      LOG.info("{}: the legacy folder {} held no message when migrated and its UIDVALIDITY changed from {} to {}: its {}"
-          + " messages are late mail, merged from legacy UID 1 under the new UIDVALIDITY", mailbox.name(), legacyName,
-          uidValidity, status.uidValidity(), status.messages());
+      // Nothing was in the legacy folder at migration, nor merged since: every message it has now is late mail
+      // (adopted below, once the EXAMINE that the UIDs come from shows the same value).
+      adoptedFrom = uidValidity;
       recorded = 1;
       uidValidity = status.uidValidity();
     }
@@ -127,6 +126,23 @@ public final class LateMailMerge {
     if (status.uidNext() <= recorded && mailbox.dovetailState().get(LateMailState.PENDING) == null) {
       record(cleared());
       return new Result(mailbox.name(), true, 0, 0, 0, "");
+    }
+    // The UIDs come from this EXAMINE: a folder made again since the STATUS is not merged under the STATUS's value
+    // (review 19, F2). The session then holds the folder to this value for the fetches that follow.
+    long examined = session.examine(legacyName).uidValidity();
+    if (examined != uidValidity) {
+      String why = "the legacy UIDVALIDITY changed during the check (STATUS " + uidValidity + ", then EXAMINE "
+          + examined + "); nothing was merged, the next check looks again";
+      recordUnchecked(why);
+      LOG.warn("{}: {}", mailbox.name(), why);
+      return Result.notChecked(mailbox.name(), why);
+    }
+    if (adoptedFrom > 0) {
+      long adopted = uidValidity;
+      mailbox.updateDovetailState(s -> MigrationState.merge(s, LateMailUidValidity.adoption(adopted)));
+      LOG.info("{}: the legacy folder {} held no message when migrated and its UIDVALIDITY changed from {} to {}: its {}"
+          + " messages are late mail, merged from legacy UID 1 under the new UIDVALIDITY", mailbox.name(), legacyName,
+          adoptedFrom, adopted, status.messages());
     }
     List<LegacyMessageInfo> late = new ArrayList<>(session.fetchMetadata(legacyName, recorded));
     settlePending(late);

@@ -5,6 +5,7 @@ import dovetail.migrator.source.FolderSnapshot;
 import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyException.Kind;
 import dovetail.migrator.source.LegacyFolder;
+import dovetail.migrator.source.LegacyFolderStatus;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.migrator.source.LegacyMessageInfo;
@@ -87,6 +88,8 @@ final class FakeLegacy implements LegacyImapSource {
   int dieAfterBodies;
   /** Runs at the start of every metadata fetch (a test holds one worker there while another does something). */
   volatile Runnable beforeMetadata = () -> {};
+  /** Runs after each STATUS has its answer: another client changing the folder between a STATUS and what follows. */
+  volatile Runnable afterStatus = () -> {};
   final AtomicInteger sessionsOpened = new AtomicInteger();
   final AtomicInteger sessionsOpen = new AtomicInteger();
   final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -144,6 +147,13 @@ final class FakeLegacy implements LegacyImapSource {
         throw new LegacyException(Kind.FOLDER_NOT_FOUND, "EXAMINE " + legacyName + ": NO no such folder");
       }
       return new FolderSnapshot(f.uidValidity, f.uidNext, f.highestModSeq, f.messages.size());
+    }
+
+    @Override
+    public LegacyFolderStatus status(String legacyName) {
+      LegacyFolderStatus answer = LegacyImapSession.super.status(legacyName);
+      afterStatus.run();
+      return answer;
     }
 
     @Override

@@ -240,6 +240,31 @@ class LateMailUidValidityTest {
     assertFalse(store.open("Drafts").dovetailState().containsKey(LateMailState.UIDVALIDITY));
   }
 
+  /** Review 19, F2: the folder made again between the check's STATUS and its EXAMINE, whose UIDs are the ones fetched. */
+  @Test
+  void aFolderMadeAgainBetweenStatusAndExamineIsNotMergedUnderTheStatusValue() throws IOException {
+    migrate("Sent");
+    renew(sent, 300);
+    late(sent, 1, "late under 300");
+    legacy.afterStatus = () -> {
+      legacy.afterStatus = () -> {};
+      renew(sent, 400);
+      late(sent, 1, "late under 400 #1");
+      late(sent, 2, "late under 400 #2");
+    };
+    LateMailMerge.Result r = check("Sent");
+    assertFalse(r.checked(), r.toString());
+    assertTrue(r.problem().contains("changed during the check"), r.problem());
+    assertEquals(List.of(), store.open("Sent").messages());
+    assertNull(state("Sent").get(LateMailState.UIDVALIDITY), "nothing adopted");
+
+    late(sent, 3, "late under 400 #3");
+    LateMailMerge.Result again = check("Sent");
+    assertEquals(3, again.merged(), again.toString());
+    assertEquals("400", state("Sent").get(LateMailState.UIDVALIDITY));
+    assertNull(state("Sent").get(LateMailState.ERROR));
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
 
   private void migrate(String folder) {

@@ -18,8 +18,11 @@ import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.Progress;
 import dovetail.migrator.copy.Views;
+import dovetail.store.Flags;
 import dovetail.store.MailStore;
+import dovetail.store.MessageMeta;
 import dovetail.store.dovecot.ImapProbe;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -388,9 +391,35 @@ class GreenMailMigrationServiceIT {
   }
 
   /**
-   * A folder whose legacy UIDVALIDITY changed fails, and its error tells the operator what to do: move the local
-   * folder out of the store and run {@code migrate -f FOLDER}, which sets it up again (a plain migrate does not: the
-   * folder was seen before, and it might be the user's deletion) with the new UIDVALIDITY and every message.
+   * A folder made again on the legacy server between the user's login (the skeleton) and its migration: nothing of it
+   * was copied, so it is migrated under its new UIDVALIDITY (it failed until an operator came before; Courier shows a
+   * folder without a UID database so in every session).
+   */
+  @Test
+  void aFolderMadeAgainOnTheLegacyServerBeforeItsMigrationIsMigratedUnderItsNewValue(@TempDir Path tmp)
+      throws Exception {
+    String user = "hugo";
+    legacyUser(user, "Box");
+    Settings settings = settings(tmp);
+    try (MigrationService service = service(settings)) {
+      service.loggedIn(user, Optional.of(PASSWORD));
+      service.ensureSkeleton(user);
+      MailStore store = Backup.store(settings, user);
+      long after = recreateLegacy(user, "Box", store.open("Box").status().uidValidity());
+      appendThree(user, "Box");
+
+      FolderResult r = service.ensureFolder(user, "Box", MigrationListener.NONE);
+      assertTrue(r.complete(), r.toString());
+      assertEquals(after, store.open("Box").status().uidValidity());
+      assertEquals(3, store.open("Box").messages().size());
+    }
+  }
+
+  /**
+   * A folder whose legacy UIDVALIDITY changed once something is in it fails, and its error tells the operator what to
+   * do: move the local folder out of the store and run {@code migrate -f FOLDER}, which sets it up again (a plain
+   * migrate does not: the folder was seen before, and it might be the user's deletion) with the new UIDVALIDITY and
+   * every message.
    */
   @Test
   void aFailedFolderMovedAwayIsSetUpAgainByAMigrateThatNamesIt(@TempDir Path tmp) throws Exception {
@@ -402,12 +431,11 @@ class GreenMailMigrationServiceIT {
       service.ensureSkeleton(user);
       MailStore store = Backup.store(settings, user);
       long before = store.open("Box").status().uidValidity();
+      // Another program (a Dovecot on the same store) wrote into the folder before its migration.
+      store.open("Box").append(MessageMeta.withUid(1, Instant.parse("2024-05-04T00:00:00Z"), Flags.NONE),
+          new ByteArrayInputStream(message("written here")));
       long after = recreateLegacy(user, "Box", before);
-      try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
-        for (int i = 1; i <= 3; i++) {
-          imap.append("Box", message("hal box " + i), List.of(), Instant.parse("2024-05-05T00:00:00Z"));
-        }
-      }
+      appendThree(user, "Box");
 
       FolderResult failed = service.ensureFolder(user, "Box", MigrationListener.NONE);
       assertEquals(FolderResult.Outcome.FAILED, failed.outcome(), failed.toString());
@@ -427,11 +455,20 @@ class GreenMailMigrationServiceIT {
     }
   }
 
+  private void appendThree(String user, String folder) throws Exception {
+    try (ImapProbe imap = ImapProbe.login(greenMail.getImap().getPort(), user, PASSWORD)) {
+      for (int i = 1; i <= 3; i++) {
+        imap.append(folder, message(user + " box " + i), List.of(), Instant.parse("2024-05-05T00:00:00Z"));
+      }
+    }
+  }
+
   /**
    * Courier gives an empty folder that has no UID database yet a new UIDVALIDITY in every session (walk-through 15): a
    * skeleton and a migration a second apart saw two values, and the folder failed, so that it was refused to clients
    * until an operator came. Empty on both sides, no UID is at stake: it is migrated empty, under the skeleton's value.
-   * (A folder recreated with mail in it still fails: aFailedFolderMovedAwayIsSetUpAgainByAMigrateThatNamesIt.)
+   * (A folder recreated with mail in it takes the new value:
+   * aFolderMadeAgainOnTheLegacyServerBeforeItsMigrationIsMigratedUnderItsNewValue.)
    */
   @Test
   void anEmptyLegacyFolderWhoseUidValidityChangedIsMigratedEmpty(@TempDir Path tmp) throws Exception {
