@@ -172,9 +172,9 @@ public final class FolderMigration {
       // No UID of the old value is in the store (and no client saw this folder: it is served once migrated), so the
       // new value is taken as the skeleton would take it now. Courier without a UID database gives a new value in
       // every session (a folder read over POP3 only); a folder made again on the legacy server since its skeleton.
-      LOG.info("{}: the legacy folder '{}' has UIDVALIDITY {}, {} when it was set up, and nothing of it is copied yet:"
-          + " migrating it under {}", mailbox.name(), legacyName, snapshot.uidValidity(), expected,
-          snapshot.uidValidity());
+      LOG.warn("{}: the legacy folder '{}' has UIDVALIDITY {}, {} when it was set up, and nothing of it is copied yet:"
+          + " migrating it under {}. {}", mailbox.name(), legacyName, snapshot.uidValidity(), expected,
+          snapshot.uidValidity(), NEW_UIDVALIDITY_EVERY_SESSION);
       expected = snapshot.uidValidity();
       Map<String, String> adopted = new HashMap<>();
       adopted.put(MigrationState.LEGACY_UIDVALIDITY, Long.toString(expected));
