@@ -81,6 +81,19 @@ public interface Mailbox {
   /** Removes messages; UIDs that are not present are ignored. */
   void expunge(Collection<Long> uids);
 
+  /**
+   * Waits until no other migration of this folder runs, in this process or another (a {@code backup} beside
+   * {@code serve}), and holds the folder for one until the hold is closed. {@code waiting} runs once if that means
+   * waiting. A killed holder's hold is gone with it.
+   */
+  Hold holdForMigration(Runnable waiting);
+
+  /** What {@link #holdForMigration} holds; closing it lets the next one go on. */
+  interface Hold extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Raises NEXTUID (the uidlist header N); never lowers it. */
   void raiseNextUid(long nextUid);
 

@@ -120,6 +120,15 @@ public final class FolderMigration {
    *     new session
    */
   public FolderResult run(LegacyImapSession session) {
+    // One migration of a folder at a time, also across processes: a backup beside serve took each other's copies for
+    // another program's mail and renumbered the folder (walk-through 17, F8). The one that waited finds it complete.
+    try (Mailbox.Hold held = mailbox.holdForMigration(() -> LOG.info(
+        "{}: another process migrates this folder (a backup beside serve?); waiting for it", mailbox.name()))) {
+      return runHeld(session);
+    }
+  }
+
+  private FolderResult runHeld(LegacyImapSession session) {
     sessionBroken = false;
     String name = mailbox.name();
     Map<String, String> state = mailbox.dovetailState();

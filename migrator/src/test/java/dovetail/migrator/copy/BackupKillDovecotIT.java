@@ -71,6 +71,38 @@ class BackupKillDovecotIT {
     }
   }
 
+  /**
+   * Walk-through 17, F8: a second backup (or serve) of the same user while one runs took the other's copies for another
+   * program's mail and renumbered whole folders. One migration of a folder at a time: the second waits for it.
+   */
+  @Test
+  void twoBackupsOfOneUserAtOnceCopyEveryMessageOnceUnderItsUid(@TempDir Path tmp) {
+    try (DovecotServer legacy = DovecotLegacy.start(tmp.resolve("legacy"), root -> KillCorpus.write(root, PER_FOLDER, 13), "")) {
+      Path judgeDir = tmp.resolve("judge");
+      Path conf = DovecotLegacy.conf(tmp.resolve("dovetail.conf"), legacy.imapPort(), DovecotLegacy.mailLocation(judgeDir),
+          "mail_prefetch_count = 10", "dsync_commit_msgs_interval = 25");
+      Map<String, Views.FolderView> expected =
+          DovecotLegacy.views(legacy, DovecotLegacy.USER, DovecotLegacy.identity(KillCorpus.FOLDERS));
+      ChildJvm first = ChildJvm.start("-Xmx256m", conf, DovecotLegacy.USER);
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (first.process.isAlive() && first.progressLines() < 20 && System.nanoTime() < deadline) {
+        sleep(1);
+      }
+      assertTrue(first.process.isAlive(), "the first backup ended before the second began:\n" + first.output());
+      ChildJvm second = ChildJvm.start("-Xmx256m", conf, DovecotLegacy.USER);
+      assertEquals(0, second.waitFor(120), second.output());
+      assertEquals(0, first.waitFor(120), first.output());
+      for (ChildJvm child : List.of(first, second)) {
+        assertTrue(child.resultLine().startsWith("result complete"), child.resultLine());
+        assertTrue(child.lines.stream().noneMatch(l -> l.contains("another program")), child.output());
+      }
+      try (DovecotServer judge = DovecotLegacy.judge(judgeDir)) {
+        Views.assertSame(expected, DovecotLegacy.views(judge, DovecotLegacy.USER,
+            DovecotLegacy.identity(KillCorpus.FOLDERS)));
+      }
+    }
+  }
+
   @Test
   void aLegacyUidValidityThatChangesBetweenRunsStopsLoudlyAndMixesNothing(@TempDir Path tmp) {
     try (DovecotServer legacy = DovecotLegacy.start(tmp.resolve("legacy"), root -> KillCorpus.write(root, 200, 12), "")) {

@@ -244,6 +244,11 @@ final class MaildirFolder implements Mailbox {
   }
 
   @Override
+  public Hold holdForMigration(Runnable waiting) {
+    return MigrationLockFile.hold(dir, waiting, fsync);
+  }
+
+  @Override
   public void replaceUidValidityOfEmpty(long uidValidity) {
     if (uidValidity < 1 || uidValidity > Uids.MAX_UIDVALIDITY) {
       throw new StoreException(StoreError.UID_CONFLICT, "UIDVALIDITY out of range: " + uidValidity);

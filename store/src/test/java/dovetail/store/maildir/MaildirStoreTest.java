@@ -323,6 +323,34 @@ class MaildirStoreTest {
   }
 
   @Test
+  void aSecondMigrationHoldWaitsForTheFirstAndIsToldOnce() throws Exception {
+    Mailbox box = store().create("S", 9, 1);
+    java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+    Mailbox.Hold first = box.holdForMigration(() -> told.addAndGet(100));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> second = pool.submit(() -> {
+        try (Mailbox.Hold held = store().open("S").holdForMigration(told::incrementAndGet)) {
+          return null;
+        }
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (told.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(1, told.get(), "the second is told it waits; the first was not");
+      Thread.sleep(300);
+      assertFalse(second.isDone(), "it waits while the first holds the folder");
+      first.close();
+      second.get(10, TimeUnit.SECONDS);
+      assertEquals(1, told.get());
+      assertTrue(Files.exists(root.resolve(".S/dovetail-migration.lock")));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void dovetailStateRoundTrips() {
     Mailbox box = store().create("S", 9, 1);
     assertEquals(Map.of(), box.dovetailState());
