@@ -47,9 +47,20 @@ final class ServeCommand implements Callable<Integer> {
       LOG.info("stopped");
       stopped.countDown();
     }, "dovetail-shutdown"));
+    keepRunningOnHangUp();
     TextEncoding.fileNamesNotUtf8().ifPresent(LOG::warn);
     LOG.info("Dovetail is running; stop it with SIGTERM or Ctrl-C");
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Dovecot's habits send SIGHUP (logrotate's postrotate, a unit's ExecReload=kill -HUP); the JVM's default ends the
+   * process with 129, which systemd counts as a clean stop, so Restart=on-failure left it down (walk-through 17, F6).
+   * Nothing here is reloadable and the log is stderr, which has nothing to reopen: it says so and goes on.
+   */
+  private static void keepRunningOnHangUp() {
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> LOG.warn("SIGHUP ignored: Dovetail reloads nothing"
+        + " (a changed configuration needs a restart) and logs to stderr (nothing to reopen); it keeps running"));
   }
 }

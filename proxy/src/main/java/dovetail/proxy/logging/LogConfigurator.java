@@ -30,7 +30,7 @@ import java.util.Map;
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
   static final String APPENDER = "STDERR";
   /** The empty {@code {}} after {@code %safe(%msg)}: without it logback reads the {@code %n} after it as text. */
-  static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%safe(%X{user:-}):%session] %logger{20} - %safe(%msg){}%n";
+  static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%safe(%X{user:-}):%session] %logger{20} - %safe(%msg){}%n";
 
   /** What logback's own configurators look for before logback.xml (ContextInitializer, logback 1.5). */
   private static final List<String> PREFERRED_PROPERTIES = List.of(ClassicConstants.CONFIG_FILE_PROPERTY,

@@ -41,7 +41,7 @@ class LogConfiguratorIT {
     Path classes = dir.resolve("classes.log");
     List<String> lines = run(List.of("-Xlog:class+load:file=" + classes), classpath());
     assertEquals(2, lines.size(), String.join("\n", lines));
-    String time = "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ";
+    String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ";
     assertTrue(lines.get(0).matches(time + "INFO  \\[alice:S1] d\\.p\\.l\\.LogConfiguratorIT - hello"), lines.get(0));
     assertTrue(lines.get(1).matches(time + "WARN  \\[alice:S1] i\\.n\\.channel\\.Pipeline - netty at warn"), lines.get(1));
     String loaded = Files.readString(classes);

@@ -135,6 +135,14 @@ public final class ServeChild implements AutoCloseable {
     deleteTmpDir();
   }
 
+  /** SIGHUP, as logrotate's postrotate or a unit's ExecReload sends it. */
+  public void hangUp() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -HUP " + process.pid() + " failed");
+    }
+  }
+
   /** SIGTERM, as an operator stops it; the exit code (143 after a clean stop). */
   public int stop() throws InterruptedException {
     process.toHandle().destroy();

@@ -88,6 +88,36 @@ class ServeCommandIT {
     assertTrue(log.stream().noneMatch(l -> l.contains("secret")), "no password in the log:\n" + all);
   }
 
+  /**
+   * Walk-through 17, F6: SIGHUP (logrotate's postrotate, a unit's ExecReload, both Dovecot habits) ended serve with 129,
+   * which systemd counts as a clean stop: Restart=on-failure left every user without a server. Log lines carry the date.
+   */
+  @Test
+  void aHangUpIsLoggedAndServeKeepsServing() throws Exception {
+    Path conf = config("passwd-file:" + dir.resolve("passwd"));
+    try (ServeChild serve = ServeChild.start(conf)) {
+      int port = serve.awaitImapPort(60);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (serve.lines().stream().noneMatch(l -> l.contains("Dovetail is running")) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      serve.hangUp();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (serve.lines().stream().noneMatch(l -> l.contains("SIGHUP ignored")) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(serve.lines().stream().anyMatch(l -> l.contains("SIGHUP ignored")), serve.output());
+      assertTrue(serve.isAlive(), serve.output());
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        String greeting = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        assertTrue(greeting.startsWith("* OK"), greeting);
+      }
+      assertTrue(serve.lines().stream().filter(l -> l.contains("SIGHUP ignored")).allMatch(
+          l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN .*")), serve.output());
+      assertEquals(143, serve.stop(), serve.output());
+    }
+  }
+
   /** A low open-files limit is told at start (walk-through 9, W9: clients beyond it hung without a word in the log). */
   @Test
   void aLowOpenFilesLimitIsToldAtStart() throws Exception {
