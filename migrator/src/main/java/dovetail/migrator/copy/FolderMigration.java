@@ -157,9 +157,9 @@ public final class FolderMigration {
               + e.getMessage());
         }
         case FOLDER_NOT_FOUND -> {
-          return fail("the legacy folder '" + legacyName + "' no longer exists: " + e.getMessage() + ". If it was"
-              + " deleted or renamed there, move this folder out of the store (or delete it" + holding() + "), then"
-              + " run `dovetail migrate -u USER`, which sets up a renamed folder under its new name");
+          return fail("the legacy folder '" + legacyName + "' no longer exists: " + withoutEndStop(e.getMessage())
+              + ". If it was deleted or renamed there, delete this folder (a client's DELETE, or move it out of the store"
+              + holding() + "), then run `dovetail migrate -u USER`, which sets up a renamed folder under its new name");
         }
         case FOLDER_REFUSED -> {
           return partial(null, "the legacy server would not open '" + legacyName + "' now: " + e.getMessage());
@@ -614,9 +614,14 @@ public final class FolderMigration {
   }
 
   /** ": it holds N messages", or nothing when the store cannot say (this is a failure's text, which must not fail). */
+  /** A server's text ends with its own full stop, which ours would double. */
+  private static String withoutEndStop(String text) {
+    return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+  }
+
   private String holding() {
     try {
-      return ": it holds " + mailbox.status().messages() + " messages";
+      return "; it holds " + mailbox.status().messages() + " messages";
     } catch (StoreException e) {
       return "";
     }

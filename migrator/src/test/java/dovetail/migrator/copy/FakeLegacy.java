@@ -144,7 +144,7 @@ final class FakeLegacy implements LegacyImapSource {
       log.add("EXAMINE " + legacyName);
       Folder f = folders.get(legacyName);
       if (f == null || !f.selectable) {
-        throw new LegacyException(Kind.FOLDER_NOT_FOUND, "EXAMINE " + legacyName + ": NO no such folder");
+        throw new LegacyException(Kind.FOLDER_NOT_FOUND, "EXAMINE " + legacyName + ": NO Mailbox does not exist (0.001 + 0.000 secs).");
       }
       return new FolderSnapshot(f.uidValidity, f.uidNext, f.highestModSeq, f.messages.size());
     }

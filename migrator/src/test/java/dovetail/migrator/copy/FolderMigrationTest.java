@@ -336,8 +336,9 @@ class FolderMigrationTest {
       assertEquals(Outcome.FAILED, r.outcome());
       assertTrue(r.reason().contains("no longer exists"), r.reason());
       // What to do about it (walk-through 8, W4: the error said nothing of it).
-      assertTrue(r.reason().contains("move this folder out of the store (or delete it: it holds 0 messages), then"
-          + " run `dovetail migrate -u USER`"), r.reason());
+      assertTrue(r.reason().contains("delete this folder (a client's DELETE, or move it out of the store; it holds 0"
+          + " messages), then run `dovetail migrate -u USER`"), r.reason());
+      assertFalse(r.reason().contains(".."), r.reason()); // the server's full stop and ours (walk-through 17, F4)
     }
   }
 }
