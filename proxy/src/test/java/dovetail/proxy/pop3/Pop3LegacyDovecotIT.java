@@ -110,13 +110,17 @@ class Pop3LegacyDovecotIT {
   }
 
   /**
-   * An INBOX whose migration failed (its legacy UIDVALIDITY changed after the skeleton) is refused at every login until
+   * An INBOX whose migration failed (its legacy UIDVALIDITY changed after the skeleton, and another program had written
+   * into it here, so that the new value cannot simply be taken) is refused at every login until
    * an operator has looked, as at the login that failed it (walk-through 15, F1: the next login got "+OK" and an empty
    * maildrop, and a client that keeps mail on the server took every message for deleted).
    */
   @Test
   void anInboxWhoseMigrationFailedIsRefusedAtEveryLogin() throws Exception {
     dovetail.server().migrations().orElseThrow().ensureSkeleton("gina"); // INBOX pending, with the legacy UIDVALIDITY
+    dovetail.store("gina").open("INBOX").append(MessageMeta.withUid(1,
+        java.time.Instant.parse("2024-01-01T00:00:00Z"), Flags.NONE),
+        new java.io.ByteArrayInputStream("Subject: written here\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
     Path legacyInbox = DovecotServer.maildir(dir.resolve("legacy"), "gina");
     Path uidlist = legacyInbox.resolve("dovecot-uidlist");
     String header = java.nio.file.Files.readAllLines(uidlist).get(0);
