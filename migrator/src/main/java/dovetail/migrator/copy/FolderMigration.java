@@ -598,8 +598,10 @@ public final class FolderMigration {
   }
 
   /** For a refusal because the legacy UIDVALIDITY changed: the one cause the operator can remove by a setting. */
-  public static final String NEW_UIDVALIDITY_EVERY_SESSION = "A legacy server that shows a new UIDVALIDITY in every session"
-      + " (Courier, for a folder that no client ever opened read-write) needs imapc_features = no-examine";
+  public static final String NEW_UIDVALIDITY_EVERY_SESSION = "If the legacy server shows a new UIDVALIDITY in every"
+      + " session (Courier, for a folder no client ever opened read-write), it must be read with SELECT (imapc_features ="
+      + " no-examine; on by itself for a server that greets as Courier-IMAP), and a folder migrated without it is"
+      + " migrated again: move it out of the store, then run `dovetail migrate -u USER -f FOLDER`";
 
   static String uidValidityChanged(String legacyName, String local, long expected, long now) {
     return "the legacy UIDVALIDITY of '" + legacyName + "' changed from " + expected + " to " + now

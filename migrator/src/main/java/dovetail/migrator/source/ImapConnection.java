@@ -53,6 +53,11 @@ final class ImapConnection implements AutoCloseable {
     return wire;
   }
 
+  /** Whether the server greeted as Courier-IMAP, which needs SELECT to number a folder for good (FolderExaminer). */
+  boolean isCourier() {
+    return wire.greetingText().contains("Courier-IMAP");
+  }
+
   /** Writes one command; returns its tag. */
   String send(String command, Argument args) {
     alive();

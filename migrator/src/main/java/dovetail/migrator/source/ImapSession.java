@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ImapSession implements LegacyImapSession {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
+  private static final java.util.concurrent.atomic.AtomicBoolean COURIER_TOLD =
+      new java.util.concurrent.atomic.AtomicBoolean();
   /** A new connection as the same user, when a large message was cut short in the middle. */
   private final Supplier<ImapConnection> reconnect;
   private ImapConnection connection;
@@ -45,7 +47,7 @@ final class ImapSession implements LegacyImapSession {
   public FolderSnapshot examine(String legacyName) {
     Objects.requireNonNull(legacyName, "legacyName");
     selected = null;
-    FolderSnapshot snapshot = FolderExaminer.examine(connection, legacyName, endpoint.hasFeature("no-examine"));
+    FolderSnapshot snapshot = FolderExaminer.examine(connection, legacyName, selectsFolders());
     Long known = uidValidities.putIfAbsent(legacyName, snapshot.uidValidity());
     if (known != null && known != snapshot.uidValidity()) {
       throw new LegacyException(Kind.UIDVALIDITY_CHANGED, "folder " + legacyName
@@ -53,6 +55,26 @@ final class ImapSession implements LegacyImapSession {
     }
     selected = legacyName;
     return snapshot;
+  }
+
+  /**
+   * SELECT, not EXAMINE: with {@code imapc_features = no-examine}, and always on Courier-IMAP (review 20: its EXAMINE
+   * numbers a folder's new mail for that session only, and a folder never SELECTed anew in every session; late mail was
+   * then missed without a word). Told once per process.
+   */
+  private boolean selectsFolders() {
+    if (endpoint.hasFeature("no-examine")) {
+      return true;
+    }
+    if (!connection.isCourier()) {
+      return false;
+    }
+    if (COURIER_TOLD.compareAndSet(false, true)) {
+      LOG.info("{}: the legacy server is Courier-IMAP: its folders are opened with SELECT, as with imapc_features ="
+          + " no-examine (Courier numbers mail for good only then; fetches still PEEK, nothing is expunged)",
+          connection.peer());
+    }
+    return true;
   }
 
   @Override

@@ -38,6 +38,8 @@ final class WireProtocol extends IMAPProtocol {
   private BufferedResponseInput framing;
   /** Whether the greeting came. No initializer either: Angus's constructor reads the greeting. */
   private boolean greeted;
+  /** The greeting's text after its status (and response code), e.g. "Courier-IMAP ready. ...". */
+  private String greetingText;
 
   WireProtocol(String host, int port, Properties props, boolean ssl, MailLogger logger)
       throws IOException, ProtocolException {
@@ -70,7 +72,13 @@ final class WireProtocol extends IMAPProtocol {
       throw new NoGreetingException(e);
     }
     greeted = true;
+    greetingText = r.getRest();
     return r;
+  }
+
+  /** The greeting's text (after its response code); empty before it came. */
+  String greetingText() {
+    return greetingText == null ? "" : greetingText;
   }
 
   /** The connection was made, and the server sent no greeting before the read timed out. */

@@ -58,7 +58,7 @@ class CourierUidValidityDovecotIT {
     DovecotServer.assumeInstalled();
     Path dir = shared.resolve("legacy");
     MailStore store = MaildirStore.open(DovecotServer.maildir(dir, USER), StoreOptions.DEFAULT.withFsync(FsyncMode.NEVER));
-    for (String folder : List.of("Delivered", "Filtered")) {
+    for (String folder : List.of("Delivered", "Filtered", "Sorted")) {
       Mailbox box = store.create(folder, DOVECOT_UIDVALIDITY, 1);
       try (MailboxTransaction tx = box.begin()) {
         for (long uid = 1; uid <= 3; uid++) {
@@ -82,7 +82,7 @@ class CourierUidValidityDovecotIT {
   @Test
   void withNoExamineTheFolderGetsItsUidDatabaseAndKeepsItsValueForLateMailAndVerify(@TempDir Path tmp)
       throws Exception {
-    try (CourierUidValidityProxy courier = new CourierUidValidityProxy(legacy.imapPort())) {
+    try (CourierUidValidityProxy courier = new CourierUidValidityProxy(legacy.imapPort(), false)) {
       Settings settings = settings(tmp, courier.port(), "rfc822.size no-examine");
       try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
         service.ensureSkeleton(USER);
@@ -106,7 +106,7 @@ class CourierUidValidityDovecotIT {
   @Test
   void withoutNoExamineTheFolderIsMigratedUnderTheValueItsMigrationSawAndLateMailSaysWhatToSet(@TempDir Path tmp)
       throws Exception {
-    try (CourierUidValidityProxy courier = new CourierUidValidityProxy(legacy.imapPort())) {
+    try (CourierUidValidityProxy courier = new CourierUidValidityProxy(legacy.imapPort(), false)) {
       Settings settings = settings(tmp, courier.port(), "rfc822.size");
       try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
         service.ensureSkeleton(USER);
@@ -126,13 +126,32 @@ class CourierUidValidityDovecotIT {
         assertEquals(0, report.merged(), report.toString());
         LateMailMerge.Result result = report.folders().get(0);
         assertFalse(result.checked());
-        assertTrue(result.problem().contains("imapc_features = no-examine"), result.problem());
+        assertTrue(result.problem().contains("imapc_features = no-examine; on by itself"), result.problem());
       }
       List<Difference> differences = UserVerifier.of(settings, USER).verify(USER).differences().stream()
           .filter(d -> d.folder().equals("Filtered")).toList();
       assertEquals(1, differences.size(), differences.toString());
       assertEquals(Difference.Kind.UIDVALIDITY, differences.get(0).kind());
-      assertTrue(differences.get(0).detail().contains("imapc_features = no-examine"), differences.toString());
+      assertTrue(differences.get(0).detail().contains("imapc_features = no-examine; on by itself"), differences.toString());
+    }
+  }
+
+  /**
+   * Review 20, F1: Courier's EXAMINE numbers a folder's new mail for that session only, even where the folder has a UID
+   * database, so without SELECT late mail was missed without a word. A server that greets as Courier-IMAP is read
+   * with SELECT whatever imapc_features says.
+   */
+  @Test
+  void aServerThatGreetsAsCourierIsReadWithSelectUntold(@TempDir Path tmp) throws Exception {
+    try (CourierUidValidityProxy courier = new CourierUidValidityProxy(legacy.imapPort(), true)) {
+      Settings settings = settings(tmp, courier.port(), "rfc822.size");
+      try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
+        service.ensureSkeleton(USER);
+        FolderResult r = service.ensureFolder(USER, "Sorted", MigrationListener.NONE);
+        assertTrue(r.complete(), r.toString());
+        assertEquals(DOVECOT_UIDVALIDITY, Backup.store(settings, USER).open("Sorted").status().uidValidity());
+        assertTrue(courier.selects() > 0, "SELECT without no-examine");
+      }
     }
   }
 

@@ -43,8 +43,12 @@ final class CourierUidValidityProxy implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  CourierUidValidityProxy(int targetPort) throws IOException {
+  private final boolean greetAsCourier;
+
+  /** @param greetAsCourier whether the greeting names Courier-IMAP too (Dovetail then SELECTs without being told) */
+  CourierUidValidityProxy(int targetPort, boolean greetAsCourier) throws IOException {
     this.targetPort = targetPort;
+    this.greetAsCourier = greetAsCourier;
     this.listener = new ServerSocket();
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     Thread t = new Thread(this::accept, "courier-proxy-accept");
@@ -86,6 +90,7 @@ final class CourierUidValidityProxy implements AutoCloseable {
   /** One client's session: which folder its last SELECT or EXAMINE named. */
   private final class Connection {
     private volatile String selecting;
+    private boolean greeted;
 
     void fromClient(Socket client, Socket server) {
       pump(client, server, line -> {
@@ -104,6 +109,11 @@ final class CourierUidValidityProxy implements AutoCloseable {
 
     void fromServer(Socket server, Socket client) {
       pump(server, client, line -> {
+        if (!greeted) {
+          greeted = true;
+          return greetAsCourier ? line.replaceFirst("] .*$", "] Courier-IMAP ready. Copyright 1998-2019 Double"
+              + " Precision, Inc.  See COPYING for distribution information.") : line;
+        }
         Matcher status = STATUS.matcher(line);
         String folder = status.find() ? unquote(status.group(1))
             : line.startsWith("* OK [UIDVALIDITY ") ? selecting : null;
