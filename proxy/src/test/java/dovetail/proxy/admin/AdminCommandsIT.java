@@ -9,12 +9,10 @@ import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.UserResult;
 import dovetail.migrator.service.MigrationUnavailableException;
 import dovetail.migrator.service.UserStatus;
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.store.StoreError;
 import dovetail.store.StoreException;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -27,14 +25,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The admin commands, run as `main` runs them, against a real AdminServer on a temporary socket. */
 class AdminCommandsIT {
   @TempDir Path dir;
   private AdminServer server;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @AfterEach
   void stop() {
@@ -48,23 +43,13 @@ class AdminCommandsIT {
     return server.socket();
   }
 
-  private int run(String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return cli.execute(args);
-  }
-
-  private List<String> outLines() {
-    return out.toString().lines().toList();
-  }
-
   @Test
   void statusPrintsATablePerUserWithProgressBarsErrorsAndSummaries() throws IOException {
     Path socket = serve(FixedMigrations.aliceAndBob());
-    assertEquals(0, run("status", "--socket", socket.toString()), err.toString());
-    List<String> lines = outLines();
-    String text = out.toString();
+    CliRun status = CliRun.of("status", "--socket", socket.toString());
+    assertEquals(0, status.exit(), status.err());
+    List<String> lines = status.out().lines().toList();
+    String text = status.out();
     assertEquals("alice", lines.get(0));
     assertTrue(lines.get(1).matches("\\s+FOLDER\\s+STATE\\s+MESSAGES\\s+BYTES\\s+PROGRESS\\s+ERRORS\\s+RATE\\s+ETA"),
         text);
@@ -84,7 +69,7 @@ class AdminCommandsIT {
     assertEquals(bob + 2, lines.size() - 2, "bob has no summary line of zeros: a blank line, then the total");
     assertEquals("total (2 users, 0 complete): 1/4 folders complete, 1 pending, 1 migrating, 1 failed; 5310/? "
         + "messages, 53.4 MB; 1 with errors; 100 msg/s; ETA unknown", lines.get(lines.size() - 1));
-    assertEquals("", err.toString());
+    assertEquals("", status.err());
   }
 
   /** Each cell of a row, in column order, separated by at least two spaces. */
@@ -104,15 +89,15 @@ class AdminCommandsIT {
     migrations.statusFailsFor.put("alice", new StoreException(StoreError.CORRUPT,
         "INBOX: dovecot-uidlist line 3 unreadable"));
     Path socket = serve(migrations);
-    assertEquals(0, run("status", "--socket", socket.toString()), err.toString());
-    List<String> lines = outLines();
+    CliRun table = CliRun.of("status", "--socket", socket.toString());
+    assertEquals(0, table.exit(), table.err());
     assertEquals(List.of("alice", "  ! status cannot be read: INBOX: dovecot-uidlist line 3 unreadable", "",
         "bob", "  not migrated yet: no folders mirrored from the legacy server", "",
-        "total (2 users, 0 complete): 0/0 folders complete; 0/0 messages, 0 B of 0 B"), lines);
+        "total (2 users, 0 complete): 0/0 folders complete; 0/0 messages, 0 B of 0 B"), table.out().lines().toList());
 
-    out.getBuffer().setLength(0);
-    assertEquals(0, run("status", "--socket", socket.toString(), "--json"), err.toString());
-    JsonNode doc = AdminProtocol.JSON.readTree(out.toString());
+    CliRun json = CliRun.of("status", "--socket", socket.toString(), "--json");
+    assertEquals(0, json.exit(), json.err());
+    JsonNode doc = AdminProtocol.JSON.readTree(json.out());
     assertEquals("status cannot be read: INBOX: dovecot-uidlist line 3 unreadable",
         doc.path("users").path(0).path("error").asText());
     assertTrue(doc.path("users").path(1).path("error").isNull(), doc.toString());
@@ -120,26 +105,29 @@ class AdminCommandsIT {
 
     // Asked for by name, a user whose status cannot be read is still an error (exit 2), with its reason (it said
     // "internal error"; walk-through 11, W10).
-    out.getBuffer().setLength(0);
-    assertEquals(2, run("status", "--socket", socket.toString(), "-u", "alice"));
-    assertEquals(List.of("alice", "  ! status cannot be read: INBOX: dovecot-uidlist line 3 unreadable"), outLines());
+    CliRun alice = CliRun.of("status", "--socket", socket.toString(), "-u", "alice");
+    assertEquals(2, alice.exit());
+    assertEquals(List.of("alice", "  ! status cannot be read: INBOX: dovecot-uidlist line 3 unreadable"),
+        alice.out().lines().toList());
   }
 
   @Test
   void aUserNameNoStoreCanHaveIsAUsageErrorBeforeTheServerIsAsked() throws IOException {
     FixedMigrations migrations = FixedMigrations.aliceAndBob();
     Path socket = serve(migrations);
-    assertEquals(2, run("migrate", "--socket", socket.toString(), "-u", "../Alice"));
-    assertTrue(err.toString().startsWith("Invalid value for option '-u': invalid user name '../alice': '/' is not "
-        + "allowed"), err.toString());
+    CliRun migrate = CliRun.of("migrate", "--socket", socket.toString(), "-u", "../Alice");
+    assertEquals(2, migrate.exit());
+    assertTrue(migrate.err().startsWith("Invalid value for option '-u': invalid user name '../alice': '/' is not "
+        + "allowed"), migrate.err());
     assertEquals(List.of(), migrations.migrateCalls);
   }
 
   @Test
   void statusJsonIsTheDocumentedDocument() throws IOException {
     Path socket = serve(FixedMigrations.aliceAndBob());
-    assertEquals(0, run("status", "--socket", socket.toString(), "-u", "alice", "--json"), err.toString());
-    JsonNode doc = AdminProtocol.JSON.readTree(out.toString());
+    CliRun status = CliRun.of("status", "--socket", socket.toString(), "-u", "alice", "--json");
+    assertEquals(0, status.exit(), status.err());
+    JsonNode doc = AdminProtocol.JSON.readTree(status.out());
     assertEquals(1, doc.path("version").asInt());
     assertEquals(1, doc.path("users").size());
     JsonNode alice = doc.path("users").path(0);
@@ -176,13 +164,13 @@ class AdminCommandsIT {
     migrations.steps.add(new UserStatus("alice", true, List.of(
         FixedMigrations.folder("INBOX", "migrating", 1, 3, 100, 300, Optional.empty(), 2, 1))));
     Path socket = serve(migrations);
-    assertEquals(0, run("migrate", "--socket", socket.toString(), "-u", "alice", "-f", "INBOX", "--wait"),
-        err.toString());
+    CliRun migrate = CliRun.of("migrate", "--socket", socket.toString(), "-u", "alice", "-f", "INBOX", "--wait");
+    assertEquals(0, migrate.exit(), migrate.err());
     assertEquals(List.of(
         "alice: reading the folder list from the legacy server",
         "alice: 0/1 folders complete; 1/3 messages, 100 B; migrating INBOX 1/3 messages; 2 msg/s; ETA 0:01",
         "  INBOX: complete (3 messages, 300 B copied)",
-        "alice: complete, 1/1 folders complete, 3 messages and 300 B copied in 0:42"), outLines());
+        "alice: complete, 1/1 folders complete, 3 messages and 300 B copied in 0:42"), migrate.out().lines().toList());
     assertEquals(List.of("alice [INBOX]"), migrations.migrateCalls);
   }
 
@@ -193,10 +181,11 @@ class AdminCommandsIT {
         new FolderResult("Sent", FolderResult.Outcome.PARTIAL, 1, 10, List.of(), "legacy server went away"));
     migrations.outcome = () -> CompletableFuture.completedFuture(partial);
     Path socket = serve(migrations);
-    assertEquals(1, run("migrate", "--socket", socket.toString(), "-u", "alice", "--wait"), err.toString());
-    assertTrue(out.toString().contains("  Sent: partial: legacy server went away (1 messages, 10 B copied)"),
-        out.toString());
-    assertTrue(out.toString().contains("alice: INCOMPLETE, 1/2 folders complete"), out.toString());
+    CliRun migrate = CliRun.of("migrate", "--socket", socket.toString(), "-u", "alice", "--wait");
+    assertEquals(1, migrate.exit(), migrate.err());
+    assertTrue(migrate.out().contains("  Sent: partial: legacy server went away (1 messages, 10 B copied)"),
+        migrate.out());
+    assertTrue(migrate.out().contains("alice: INCOMPLETE, 1/2 folders complete"), migrate.out());
   }
 
   @Test
@@ -205,8 +194,9 @@ class AdminCommandsIT {
     migrations.outcome = () -> CompletableFuture.failedFuture(
         new MigrationUnavailableException("legacy server unavailable: connection refused"));
     Path socket = serve(migrations);
-    assertEquals(1, run("migrate", "--socket", socket.toString(), "-u", "alice", "--wait"), err.toString());
-    assertTrue(out.toString().contains("  stopped: legacy server unavailable: connection refused"), out.toString());
+    CliRun migrate = CliRun.of("migrate", "--socket", socket.toString(), "-u", "alice", "--wait");
+    assertEquals(1, migrate.exit(), migrate.err());
+    assertTrue(migrate.out().contains("  stopped: legacy server unavailable: connection refused"), migrate.out());
   }
 
   @Test
@@ -214,8 +204,9 @@ class AdminCommandsIT {
     FixedMigrations migrations = FixedMigrations.aliceAndBob();
     migrations.outcome = () -> CompletableFuture.failedFuture(new IllegalStateException("bug"));
     Path socket = serve(migrations);
-    assertEquals(2, run("migrate", "--socket", socket.toString(), "-u", "alice", "--wait"));
-    assertEquals("dovetail migrate: " + MigrateVerb.FAILED, err.toString().trim());
+    CliRun migrate = CliRun.of("migrate", "--socket", socket.toString(), "-u", "alice", "--wait");
+    assertEquals(2, migrate.exit());
+    assertEquals("dovetail migrate: " + MigrateVerb.FAILED, migrate.err().trim());
   }
 
   @Test
@@ -223,10 +214,10 @@ class AdminCommandsIT {
     FixedMigrations migrations = FixedMigrations.aliceAndBob();
     migrations.outcome = CompletableFuture::new; // still running when the command returns
     Path socket = serve(migrations);
-    assertEquals(0, run("migrate", "--socket", socket.toString(), "-u", "bob", "-f", "INBOX", "-f", "Sent"),
-        err.toString());
+    CliRun migrate = CliRun.of("migrate", "--socket", socket.toString(), "-u", "bob", "-f", "INBOX", "-f", "Sent");
+    assertEquals(0, migrate.exit(), migrate.err());
     assertEquals("bob: migration started (INBOX, Sent); follow it with `dovetail status -u bob`",
-        out.toString().trim());
+        migrate.out().trim());
     assertEquals(List.of("bob [INBOX, Sent]"), migrations.migrateCalls);
   }
 
@@ -234,28 +225,33 @@ class AdminCommandsIT {
   void sweeperPausesResumesAndReports() throws IOException {
     FixedMigrations migrations = FixedMigrations.aliceAndBob();
     Path socket = serve(migrations);
-    assertEquals(0, run("sweeper", "--socket", socket.toString(), "pause"), err.toString());
+    CliRun pause = CliRun.of("sweeper", "--socket", socket.toString(), "pause");
+    assertEquals(0, pause.exit(), pause.err());
     assertTrue(migrations.sweeper.paused);
     assertEquals("sweeper: paused; active: alice; 2 queued (next: bob, carol); 7 users complete; 42 msg/s",
-        out.toString().trim());
-    assertEquals(0, run("sweeper", "--socket", socket.toString(), "resume"), err.toString());
+        pause.out().trim());
+    CliRun resume = CliRun.of("sweeper", "--socket", socket.toString(), "resume");
+    assertEquals(0, resume.exit(), resume.err());
     assertFalse(migrations.sweeper.paused);
-    assertEquals(0, run("sweeper", "--socket", socket.toString(), "status"), err.toString());
-    assertTrue(out.toString().trim().endsWith("sweeper: running; active: alice; 2 queued (next: bob, carol); "
-        + "7 users complete; 42 msg/s"), out.toString());
+    CliRun running = CliRun.of("sweeper", "--socket", socket.toString(), "status");
+    assertEquals(0, running.exit(), running.err());
+    assertTrue(running.out().trim().endsWith("sweeper: running; active: alice; 2 queued (next: bob, carol); "
+        + "7 users complete; 42 msg/s"), running.out());
     migrations.sweeper.waiting = List.of("dave", "erin");
     migrations.sweeper.nextRoundSeconds = 42;
-    assertEquals(0, run("sweeper", "--socket", socket.toString(), "status"), err.toString());
-    assertTrue(out.toString().trim().endsWith("2 queued (next: bob, carol); 2 waiting for the next round (in 42 s); "
-        + "7 users complete; 42 msg/s"), out.toString());
+    CliRun waiting = CliRun.of("sweeper", "--socket", socket.toString(), "status");
+    assertEquals(0, waiting.exit(), waiting.err());
+    assertTrue(waiting.out().trim().endsWith("2 queued (next: bob, carol); 2 waiting for the next round (in 42 s); "
+        + "7 users complete; 42 msg/s"), waiting.out());
   }
 
   @Test
   void anUnknownSweeperActionIsAUsageError() throws IOException {
     FixedMigrations migrations = FixedMigrations.aliceAndBob();
     Path socket = serve(migrations);
-    assertEquals(2, run("sweeper", "--socket", socket.toString(), "stop"));
-    assertTrue(err.toString().contains("expected pause, resume or status, found 'stop'"), err.toString());
+    CliRun stop = CliRun.of("sweeper", "--socket", socket.toString(), "stop");
+    assertEquals(2, stop.exit());
+    assertTrue(stop.err().contains("expected pause, resume or status, found 'stop'"), stop.err());
     assertFalse(migrations.sweeper.paused);
   }
 
@@ -269,18 +265,15 @@ class AdminCommandsIT {
     for (Path socket : List.of(missing, stale)) {
       for (String[] args : List.of(new String[] {"status"}, new String[] {"status", "--json"},
           new String[] {"migrate", "-u", "alice", "--wait"}, new String[] {"sweeper", "status"})) {
-        StringWriter e = new StringWriter();
         String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
             java.util.stream.Stream.of("--socket", socket.toString())).toArray(String[]::new);
-        CommandLine cli = DovetailCommand.newCommandLine(full);
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(e));
-        assertEquals(2, cli.execute(full), String.join(" ", full));
-        assertTrue(e.toString().startsWith("dovetail " + args[0] + ": cannot reach the Dovetail server at " + socket
-            + ": is `dovetail serve` running?"), e.toString());
+        CliRun run = CliRun.of(full);
+        assertEquals(2, run.exit(), String.join(" ", full));
+        assertTrue(run.err().startsWith("dovetail " + args[0] + ": cannot reach the Dovetail server at " + socket
+            + ": is `dovetail serve` running?"), run.err());
+        assertEquals("", run.out(), String.join(" ", full));
       }
     }
-    assertEquals("", out.toString());
   }
 
   @Test
@@ -288,16 +281,18 @@ class AdminCommandsIT {
     Path socket = serve(FixedMigrations.aliceAndBob());
     Path conf = dir.resolve("dovetail.conf");
     Files.writeString(conf, "# the running server's settings\nadmin_socket = " + socket + "\n");
-    assertEquals(0, run("sweeper", "-c", conf.toString(), "status"), err.toString());
-    assertTrue(out.toString().startsWith("sweeper: running"), out.toString());
+    CliRun status = CliRun.of("sweeper", "-c", conf.toString(), "status");
+    assertEquals(0, status.exit(), status.err());
+    assertTrue(status.out().startsWith("sweeper: running"), status.out());
   }
 
   @Test
   void aConfigurationMistakeExits78WithOneLine() throws IOException {
     Path conf = dir.resolve("dovetail.conf");
     Files.writeString(conf, "admin_socket =\n");
-    assertEquals(78, run("status", "-c", conf.toString()));
-    String text = err.toString().trim();
+    CliRun status = CliRun.of("status", "-c", conf.toString());
+    assertEquals(78, status.exit());
+    String text = status.err().trim();
     assertEquals(1, text.lines().count(), text);
     assertTrue(text.startsWith("dovetail: " + conf + ":1: admin_socket: "), text);
   }
@@ -306,7 +301,8 @@ class AdminCommandsIT {
   void socketAndConfigurationTogetherAreAUsageError() throws IOException {
     Path conf = dir.resolve("dovetail.conf");
     Files.writeString(conf, "admin_socket = /nowhere/admin.sock\n");
-    assertEquals(2, run("status", "-c", conf.toString(), "--socket", dir.resolve("x.sock").toString()));
-    assertTrue(err.toString().contains("--socket excludes -c and -o"), err.toString());
+    CliRun status = CliRun.of("status", "-c", conf.toString(), "--socket", dir.resolve("x.sock").toString());
+    assertEquals(2, status.exit());
+    assertTrue(status.err().contains("--socket excludes -c and -o"), status.err());
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.LegacyMailboxes;
 import dovetail.proxy.server.RawLines;
 import dovetail.proxy.server.TestDovetail;
@@ -15,8 +15,6 @@ import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code dovetail migrate|status|verify} as an operator types them, against the real service of a running server,
@@ -52,12 +49,6 @@ class AdminEndToEndDovecotIT {
   private static Path sweeperUsers;
   private static DovecotServer legacy;
   private static TestDovetail dovetail;
-
-  private record Run(int exit, String out, String err) {
-    JsonNode json() throws IOException {
-      return AdminProtocol.JSON.readTree(out);
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -97,20 +88,14 @@ class AdminEndToEndDovecotIT {
     }
   }
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static JsonNode json(CliRun run) throws IOException {
+    return AdminProtocol.JSON.readTree(run.out());
   }
 
   private static JsonNode status(String user) throws IOException {
-    Run status = run("status", "-c", dovetail.configFile().toString(), "-u", user, "--json");
+    CliRun status = CliRun.of("status", "-c", dovetail.configFile().toString(), "-u", user, "--json");
     assertEquals(0, status.exit(), status.err());
-    JsonNode doc = status.json();
+    JsonNode doc = json(status);
     assertEquals(1, doc.path("users").size(), status.out());
     assertEquals(user, doc.path("users").path(0).path("user").asText());
     return doc.path("users").path(0);
@@ -131,7 +116,7 @@ class AdminEndToEndDovecotIT {
     assertEquals(0, before.path("summary").path("messages_done").asLong(), before.toString());
     assertFalse(Files.exists(dovetail.mailRoot().resolve("carol")), "status creates no store");
 
-    Run inbox = run("migrate", "-c", conf, "-u", "carol", "-f", "INBOX", "--wait");
+    CliRun inbox = CliRun.of("migrate", "-c", conf, "-u", "carol", "-f", "INBOX", "--wait");
     assertEquals(0, inbox.exit(), inbox.out() + inbox.err());
     assertTrue(inbox.out().contains("  INBOX: complete (40 messages"), inbox.out());
     // The run took one folder; the user's whole picture follows it (walk-through 15, F8).
@@ -151,7 +136,7 @@ class AdminEndToEndDovecotIT {
     }
     assertEquals(2, mid.path("summary").path("pending").asInt(), mid.toString());
 
-    Run all = run("migrate", "-c", conf, "-u", "carol", "--wait");
+    CliRun all = CliRun.of("migrate", "-c", conf, "-u", "carol", "--wait");
     assertEquals(0, all.exit(), all.out() + all.err());
     assertTrue(all.out().contains("  Sent: complete (25 messages"), all.out());
     assertTrue(all.out().contains("  Archive/2024: complete (30 messages"), all.out());
@@ -170,7 +155,7 @@ class AdminEndToEndDovecotIT {
     }
     assertEquals(95, after.path("summary").path("messages_done").asLong());
 
-    Run verify = run("verify", "-c", conf, "-u", "carol");
+    CliRun verify = CliRun.of("verify", "-c", conf, "-u", "carol");
     assertEquals(0, verify.exit(), verify.out() + verify.err());
     assertTrue(verify.out().contains("carol: 3 folders, 95 messages compared, 0 new in the store since migration, "
         + "0 differences"), verify.out());
@@ -188,7 +173,7 @@ class AdminEndToEndDovecotIT {
   @Test
   void syncMergesLateMailOfAUserMigratedByBackup() throws Exception {
     String conf = dovetail.configFile().toString();
-    Run backup = run("backup", "-c", conf, "-u", "kim");
+    CliRun backup = CliRun.of("backup", "-c", conf, "-u", "kim");
     assertEquals(0, backup.exit(), backup.out() + backup.err());
     JsonNode before = status("kim");
     assertFalse(before.path("skeleton").asBoolean(), "backup keeps no skeleton record: " + before);
@@ -198,13 +183,13 @@ class AdminEndToEndDovecotIT {
           Instant.parse("2024-05-01T00:00:00Z"));
     }
 
-    Run sync = run("sync", "-c", conf, "-1", "-u", "kim");
+    CliRun sync = CliRun.of("sync", "-c", conf, "-1", "-u", "kim");
     assertEquals(0, sync.exit(), sync.out() + sync.err());
     assertTrue(sync.out().contains("  INBOX: checked, 1 late messages merged"), sync.out());
     assertTrue(sync.out().contains("  Sent: checked, 0 late messages merged"), sync.out());
     JsonNode after = folders(status("kim")).get("INBOX");
     assertEquals(1, after.path("late_merged").asLong(), after.toString());
-    Run again = run("sync", "-c", conf, "-1", "-u", "kim");
+    CliRun again = CliRun.of("sync", "-c", conf, "-1", "-u", "kim");
     assertEquals(0, again.exit(), again.out() + again.err());
     assertTrue(again.out().contains("kim: 0 late messages merged"), again.out());
   }
@@ -212,7 +197,7 @@ class AdminEndToEndDovecotIT {
   /** A user with no store at all is still refused, and no store is created by asking. */
   @Test
   void syncForAUserWithoutAStoreSaysSoAndCreatesNone() {
-    Run sync = run("sync", "-c", dovetail.configFile().toString(), "-1", "-u", "zed");
+    CliRun sync = CliRun.of("sync", "-c", dovetail.configFile().toString(), "-1", "-u", "zed");
     assertEquals(2, sync.exit(), sync.out() + sync.err());
     assertTrue(sync.err().contains("zed has no migrated folders"), sync.err());
     assertFalse(Files.exists(dovetail.mailRoot().resolve("zed")), "sync creates no store");
@@ -224,11 +209,11 @@ class AdminEndToEndDovecotIT {
     dovetail.store("dave").create("Sent", 42, 1).append(MessageMeta.next(Instant.parse("2024-01-01T00:00:00Z"), null),
         new ByteArrayInputStream("Subject: mine\r\n\r\nkept here\r\n".getBytes(StandardCharsets.US_ASCII)));
 
-    Run migrate = run("migrate", "-c", conf, "-u", "dave", "--wait");
+    CliRun migrate = CliRun.of("migrate", "-c", conf, "-u", "dave", "--wait");
     assertEquals(1, migrate.exit(), migrate.out() + migrate.err());
     assertTrue(migrate.out().contains("  ! local folder 'Sent' exists with 1 messages"), migrate.out());
 
-    Run text = run("status", "-c", conf, "-u", "dave");
+    CliRun text = CliRun.of("status", "-c", conf, "-u", "dave");
     assertEquals(0, text.exit(), text.err());
     String line = text.out().lines().filter(l -> l.startsWith("  ! not set up: ")).findFirst().orElse("");
     assertTrue(line.contains("local folder 'Sent' exists with 1 messages under UIDVALIDITY 42 but no migration state")
@@ -257,9 +242,9 @@ class AdminEndToEndDovecotIT {
     Files.writeString(maildir.resolve("new").resolve("1700000000.M1P1.mda"), "Subject: hi\n\nfrom an MDA\n");
     Map<String, String> before = tree(maildir);
 
-    Run text = run("status", "-c", conf, "-u", "erin");
+    CliRun text = CliRun.of("status", "-c", conf, "-u", "erin");
     JsonNode erin = status("erin");
-    Run everyone = run("status", "-c", conf, "--json");
+    CliRun everyone = CliRun.of("status", "-c", conf, "--json");
 
     assertEquals(before, tree(maildir), "status wrote to the store");
     assertEquals(0, text.exit(), text.err());
@@ -298,7 +283,7 @@ class AdminEndToEndDovecotIT {
   @Test
   void statusCountsLocalMessagesApartFromTheMigratedLegacyOnes() throws Exception {
     String conf = dovetail.configFile().toString();
-    Run migrate = run("migrate", "-c", conf, "-u", "gus", "--wait");
+    CliRun migrate = CliRun.of("migrate", "-c", conf, "-u", "gus", "--wait");
     assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
     try (ImapProbe gus = ImapProbe.login(dovetail.imapPort(), "gus", "gus-pw")) {
       for (int i = 0; i < 2; i++) {
@@ -314,7 +299,7 @@ class AdminEndToEndDovecotIT {
     assertTrue(inbox.path("bytes_local").asLong() > 0, inbox.toString());
     assertEquals(2, status("gus").path("summary").path("messages_local").asLong());
 
-    Run text = run("status", "-c", conf, "-u", "gus");
+    CliRun text = CliRun.of("status", "-c", conf, "-u", "gus");
     assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+complete\\s+3/3 \\+2 local\\s.*")),
         text.out());
     assertTrue(text.out().contains("gus: 1/1 folders complete; 3/3 messages +2 local"), text.out());
@@ -327,7 +312,7 @@ class AdminEndToEndDovecotIT {
   @Test
   void statusOfACompleteFolderIsNotShortOfWhatTheUserDeletedSince() throws Exception {
     String conf = dovetail.configFile().toString();
-    Run migrate = run("migrate", "-c", conf, "-u", "hal", "--wait");
+    CliRun migrate = CliRun.of("migrate", "-c", conf, "-u", "hal", "--wait");
     assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
     try (java.net.Socket pop = new java.net.Socket("127.0.0.1", dovetail.pop3Port())) {
       pop.setSoTimeout(30_000);
@@ -349,7 +334,7 @@ class AdminEndToEndDovecotIT {
     assertEquals(inbox.path("bytes_total").asLong(), inbox.path("bytes_done").asLong(), inbox.toString());
     assertEquals(2, inbox.path("messages_expunged").asLong(), inbox.toString());
     assertEquals(0, inbox.path("messages_local").asLong(), inbox.toString());
-    Run text = run("status", "-c", conf, "-u", "hal");
+    CliRun text = CliRun.of("status", "-c", conf, "-u", "hal");
     assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+complete\\s+6/6 \\(2 expunged since\\)\\s.*100%.*")),
         text.out());
   }
@@ -362,7 +347,7 @@ class AdminEndToEndDovecotIT {
   @Test
   void verifyAfterUseCountsWhatClientsChangedThroughDovetailAndStillReportsOtherChanges() throws Exception {
     String conf = dovetail.configFile().toString();
-    Run migrate = run("migrate", "-c", conf, "-u", "ivy", "--wait");
+    CliRun migrate = CliRun.of("migrate", "-c", conf, "-u", "ivy", "--wait");
     assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
     List<Long> uids; // the legacy corpus has UID gaps
     try (ImapProbe imap = ImapProbe.login(dovetail.imapPort(), "ivy", "ivy-pw")) {
@@ -385,7 +370,7 @@ class AdminEndToEndDovecotIT {
         assertTrue(reply.startsWith("+OK"), command + ": " + reply);
       }
     }
-    Run afterUse = run("verify", "-c", conf, "-u", "ivy");
+    CliRun afterUse = CliRun.of("verify", "-c", conf, "-u", "ivy");
     assertEquals(0, afterUse.exit(), uids + afterUse.out() + afterUse.err());
     assertTrue(afterUse.out().contains("ivy: 2 folders, 8 messages compared, 1 new in the store since migration, "
         + "2 with flags changed and 3 expunged by users through Dovetail since migration (not differences), "
@@ -394,7 +379,7 @@ class AdminEndToEndDovecotIT {
     // Another program changes the store (or a copy went wrong): still differences.
     dovetail.store("ivy").open("INBOX").setFlags(uids.get(5), Flags.NONE.withKeywords("direct"));
     dovetail.store("ivy").open("INBOX").expunge(List.of(uids.get(6)));
-    Run other = run("verify", "-c", conf, "-u", "ivy");
+    CliRun other = CliRun.of("verify", "-c", conf, "-u", "ivy");
     assertEquals(1, other.exit(), other.out() + other.err());
     assertTrue(other.out().contains("INBOX UID " + uids.get(5) + ": flags: legacy "), other.out());
     assertTrue(other.out().contains("INBOX UID " + uids.get(6) + ": missing in store"), other.out());
@@ -406,7 +391,7 @@ class AdminEndToEndDovecotIT {
   @Test
   void migratePrintsAFoldersWarningsAsBackupDoes() throws Exception {
     String conf = dovetail.configFile().toString();
-    Run migrate = run("migrate", "-c", conf, "-u", "fay", "--wait");
+    CliRun migrate = CliRun.of("migrate", "-c", conf, "-u", "fay", "--wait");
     assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
     String note = "! 4 flag(s) not copied, Maildir cannot hold them: kw26 kw27 kw28 kw29";
     List<String> lines = migrate.out().lines().toList();
@@ -414,8 +399,8 @@ class AdminEndToEndDovecotIT {
     assertTrue(inbox >= 0, migrate.out());
     assertEquals("    " + note, lines.get(inbox + 1), migrate.out());
 
-    Run backup = run("backup", "-c", conf, "-o", "mail_location=maildir:" + dir.resolve("backup") + "/%n/Maildir",
-        "-u", "fay");
+    CliRun backup = CliRun.of("backup", "-c", conf,
+        "-o", "mail_location=maildir:" + dir.resolve("backup") + "/%n/Maildir", "-u", "fay");
     assertEquals(0, backup.exit(), backup.out() + backup.err());
     assertTrue(backup.out().lines().anyMatch(("  " + note)::equals), backup.out());
   }
@@ -427,7 +412,7 @@ class AdminEndToEndDovecotIT {
   @Test
   void migrateForAUserTheLegacyServerDoesNotKnowSaysSoAndKeepsNothing() throws Exception {
     String conf = dovetail.configFile().toString();
-    Run r = run("migrate", "-c", conf, "-u", "nobody", "--wait");
+    CliRun r = CliRun.of("migrate", "-c", conf, "-u", "nobody", "--wait");
     assertEquals(67, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("nobody: not migrated: the legacy server does not know nobody"), r.out());
     assertTrue(r.out().contains("[AUTHORIZATIONFAILED]"), r.out());
@@ -438,7 +423,7 @@ class AdminEndToEndDovecotIT {
 
     // Without --wait the answer waits for the legacy login too (walk-through 5: "migration started", exit 0, and
     // nothing but an ERROR in the server log ever told the operator): the same refusal, the same exit code.
-    Run refused = run("migrate", "-c", conf, "-u", "nosuchuser");
+    CliRun refused = CliRun.of("migrate", "-c", conf, "-u", "nosuchuser");
     assertEquals(67, refused.exit(), refused.out() + refused.err());
     assertTrue(refused.out().contains("nosuchuser: not migrated: the legacy server does not know nosuchuser"),
         refused.out());
@@ -460,7 +445,7 @@ class AdminEndToEndDovecotIT {
         new String[] {"sync", "-c", conf, "-1", "-u", "../alice"},
         new String[] {"verify", "-c", conf, "-u", "../alice"},
         new String[] {"backup", "-c", conf, "-u", "../alice"})) {
-      Run r = run(args);
+      CliRun r = CliRun.of(args);
       assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.out() + r.err());
       assertTrue(r.err().contains(why), r.err());
       assertEquals("", r.out(), String.join(" ", args));
@@ -480,12 +465,12 @@ class AdminEndToEndDovecotIT {
     // sweeper_users is read again on every call: a bad line there is skipped (and logged), not a user.
     Files.writeString(sweeperUsers, "../evil\n", java.nio.file.StandardOpenOption.APPEND);
     try {
-      Run all = run("status", "-c", conf, "--json");
+      CliRun all = CliRun.of("status", "-c", conf, "--json");
       assertEquals(0, all.exit(), all.out() + all.err());
       List<String> users = new ArrayList<>();
-      all.json().path("users").forEach(u -> users.add(u.path("user").asText()));
+      json(all).path("users").forEach(u -> users.add(u.path("user").asText()));
       assertFalse(users.stream().anyMatch(u -> u.contains("..") || u.contains("alice")), users.toString());
-      Run text = run("status", "-c", conf);
+      CliRun text = CliRun.of("status", "-c", conf);
       assertEquals(0, text.exit(), text.out() + text.err());
     } finally {
       Files.writeString(sweeperUsers, "# read again on every status\n");
@@ -500,10 +485,10 @@ class AdminEndToEndDovecotIT {
 
   /** The users {@code status} shows without -u. */
   private static List<String> knownUsers() throws IOException {
-    Run all = run("status", "-c", dovetail.configFile().toString(), "--json");
+    CliRun all = CliRun.of("status", "-c", dovetail.configFile().toString(), "--json");
     assertEquals(0, all.exit(), all.err());
     List<String> users = new ArrayList<>();
-    all.json().path("users").forEach(u -> users.add(u.path("user").asText()));
+    json(all).path("users").forEach(u -> users.add(u.path("user").asText()));
     return users;
   }
 }

@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.lmtp.LmtpClient;
 import dovetail.proxy.server.LegacyMailboxes;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Walk-through 11, W4: the legacy master user's password changes while {@code serve} runs, after master logins have
@@ -29,16 +26,9 @@ import picocli.CommandLine;
 class MasterPasswordChangedDovecotIT {
   private static final String MASTER_PASSWORD = "master-secret";
 
-  private record Run(int exit, String out) {}
-
-  private static Run migrate(TestDovetail dovetail, String user) {
-    String[] args = {"migrate", "-c", dovetail.configFile().toString(), "-u", user, "--wait"};
-    StringWriter out = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(out));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString());
+  /** stdout and stderr in one text: what the operator reads. */
+  private static CliRun migrate(TestDovetail dovetail, String user) {
+    return CliRun.merged("migrate", "-c", dovetail.configFile().toString(), "-u", user, "--wait");
   }
 
   private static String rcpt(LmtpClient c, String user) throws Exception {
@@ -86,21 +76,21 @@ class MasterPasswordChangedDovecotIT {
   @Test
   void migrateNamesTheMasterSettingsWhenTheMasterPasswordChangedAfterMasterLoginsWorked() throws Exception {
     try (TestDovetail dovetail = dovetail("migrate")) {
-      Run carol = migrate(dovetail, "carol");
+      CliRun carol = migrate(dovetail, "carol");
       assertEquals(0, carol.exit(), carol.out()); // a master login worked in this process
 
       legacy.changeMasterPassword("changed-on-the-legacy-server");
-      Run dave = migrate(dovetail, "dave");
+      CliRun dave = migrate(dovetail, "dave");
       assertEquals(1, dave.exit(), "a rerun helps once the password is fixed: " + dave.out());
       assertTrue(dave.out().contains("check imapc_master_user and imapc_password"), dave.out());
       assertTrue(dave.out().contains("[AUTHENTICATIONFAILED]"), dave.out());
       assertFalse(dave.out().contains("check the name") || dave.out().contains("no such user"), dave.out());
 
       legacy.changeMasterPassword(MASTER_PASSWORD);
-      Run again = migrate(dovetail, "dave");
+      CliRun again = migrate(dovetail, "dave");
       assertEquals(0, again.exit(), again.out());
       // With working master credentials a user the legacy server does not have is still "no such user".
-      Run ghost = migrate(dovetail, "ghost");
+      CliRun ghost = migrate(dovetail, "ghost");
       assertEquals(67, ghost.exit(), ghost.out());
       assertTrue(ghost.out().contains("check the name"), ghost.out());
     }

@@ -8,8 +8,6 @@ import dovetail.store.StoreOptions;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
 import dovetail.store.maildir.MaildirStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +15,16 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `dovetail backup` end to end against real Dovecot 2.3 as the legacy server, with a master user. */
 class BackupCommandDovecotIT {
   @TempDir Path tmp;
 
-  private int backup(Path conf, StringWriter out, StringWriter err, String... more) {
+  private static CliRun backup(Path conf, String... more) {
     String[] args = new String[5 + more.length];
     System.arraycopy(new String[] {"backup", "-c", conf.toString(), "-u", "alice"}, 0, args, 0, 5);
     System.arraycopy(more, 0, args, 5, more.length);
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return cli.execute(args);
+    return CliRun.of(args);
   }
 
   @Test
@@ -49,10 +43,9 @@ class BackupCommandDovecotIT {
       Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + legacy.imapPort() + "\n"
           + "imapc_master_user = master\nimapc_password = master-secret\nimapc_features = rfc822.size\n"
           + "mail_location = maildir:" + tmp + "/store/%n/Maildir\nmail_fsync = never\n");
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      assertEquals(0, backup(conf, out, err), out + "\n" + err);
-      String text = out.toString();
+      CliRun first = backup(conf);
+      assertEquals(0, first.exit(), first.out() + "\n" + first.err());
+      String text = first.out();
       assertTrue(text.contains("folders: 2 to migrate, 2 created now"), text);
       assertTrue(text.contains("INBOX: complete (15 msgs"), text);
       assertTrue(text.contains("Projekte/Über: complete (15 msgs"), text);
@@ -61,14 +54,13 @@ class BackupCommandDovecotIT {
       assertEquals(15, store.open("Projekte/Über").status().messages());
       assertTrue(store.subscriptions().contains("Projekte/Über"));
 
-      StringWriter again = new StringWriter();
-      assertEquals(0, backup(conf, again, new StringWriter()));
-      assertTrue(again.toString().contains("alice: complete, 2/2 folders complete, 0 messages"), again.toString());
+      CliRun again = backup(conf);
+      assertEquals(0, again.exit());
+      assertTrue(again.out().contains("alice: complete, 2/2 folders complete, 0 messages"), again.out());
 
-      StringWriter unknown = new StringWriter();
-      StringWriter unknownErr = new StringWriter();
-      assertEquals(2, backup(conf, unknown, unknownErr, "-f", "Nope"));
-      assertTrue(unknownErr.toString().contains("no folder 'Nope' on the legacy server"), unknownErr.toString());
+      CliRun unknown = backup(conf, "-f", "Nope");
+      assertEquals(2, unknown.exit());
+      assertTrue(unknown.err().contains("no folder 'Nope' on the legacy server"), unknown.err());
     }
   }
 }

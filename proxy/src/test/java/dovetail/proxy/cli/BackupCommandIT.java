@@ -8,8 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The command against a legacy address where nothing listens, or a server that cannot be migrated from: exit 2 with a
@@ -52,13 +49,8 @@ class BackupCommandIT {
 
   /** The backup of alice: its exit code and the last line it printed on stderr. */
   private static String[] backup(Path conf) {
-    StringWriter err = new StringWriter();
-    String[] args = {"backup", "-c", conf.toString(), "-u", "alice"};
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(new StringWriter()));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new String[] {Integer.toString(exit), err.toString().strip().lines().reduce((a, b) -> b).orElse("")};
+    CliRun backup = CliRun.of("backup", "-c", conf.toString(), "-u", "alice");
+    return new String[] {Integer.toString(backup.exit()), backup.err().strip().lines().reduce((a, b) -> b).orElse("")};
   }
 
   /** Walk-through 13, B8: the connection is made (the listen backlog takes it) and no greeting comes. */
@@ -142,30 +134,21 @@ class BackupCommandIT {
   @Test
   void anUnreachableLegacyServerExitsTwoWithTheReason() throws IOException {
     Path conf = unreachable();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] args = {"backup", "-c", conf.toString(), "-u", "alice"};
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    assertEquals(2, cli.execute(args));
-    String last = err.toString().strip().lines().reduce((a, b) -> b).orElse("");
-    assertTrue(last.startsWith("dovetail backup: alice is not completely migrated; run backup again."), err.toString());
+    CliRun backup = CliRun.of("backup", "-c", conf.toString(), "-u", "alice");
+    assertEquals(2, backup.exit());
+    String last = backup.err().strip().lines().reduce((a, b) -> b).orElse("");
+    assertTrue(last.startsWith("dovetail backup: alice is not completely migrated; run backup again."), backup.err());
     assertTrue(last.contains("unavailable"), last);
-    assertTrue(out.toString().contains("reconnecting in 10 ms (attempt 1)"), out.toString());
+    assertTrue(backup.out().contains("reconnecting in 10 ms (attempt 1)"), backup.out());
   }
 
   /** "-u Alice" is the user alice who logs in (James and Dovecot's %Lu lower-case every login): one store, not two. */
   @Test
   void theUserNameIsTakenInLowerCase() throws IOException {
     Path conf = unreachable();
-    StringWriter err = new StringWriter();
-    String[] args = {"backup", "-c", conf.toString(), "-u", "Alice"};
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(new StringWriter()));
-    cli.setErr(new PrintWriter(err));
-    assertEquals(2, cli.execute(args));
-    assertTrue(err.toString().contains("dovetail backup: alice is not completely migrated"), err.toString());
+    CliRun backup = CliRun.of("backup", "-c", conf.toString(), "-u", "Alice");
+    assertEquals(2, backup.exit());
+    assertTrue(backup.err().contains("dovetail backup: alice is not completely migrated"), backup.err());
     assertFalse(Files.exists(dir.resolve("Alice")), "a store for Alice");
   }
 

@@ -21,25 +21,17 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class BackupCommandTest {
   @TempDir Path dir;
-
-  private int run(StringWriter out, StringWriter err, String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(out));
-    return cli.execute(args);
-  }
 
   @Test
   void withoutALegacyServerItIsAConfigurationErrorNamingTheKey() throws IOException {
     Path conf = dir.resolve("dovetail.conf");
     Files.writeString(conf, "mail_location = maildir:" + dir + "/%n/Maildir\n");
-    StringWriter err = new StringWriter();
-    assertEquals(78, run(new StringWriter(), err, "backup", "-c", conf.toString(), "-u", "alice"));
-    assertTrue(err.toString().startsWith("dovetail backup: imapc_host"), err.toString());
+    CliRun backup = CliRun.of("backup", "-c", conf.toString(), "-u", "alice");
+    assertEquals(78, backup.exit());
+    assertTrue(backup.err().startsWith("dovetail backup: imapc_host"), backup.err());
   }
 
   /** The offline commands read the same configuration: a store shared by every user is refused there too. */
@@ -49,11 +41,11 @@ class BackupCommandTest {
     Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_master_user = master\nimapc_password = pw\n"
         + "mail_location = maildir:" + dir + "/shared/Maildir\n");
     for (String command : List.of("backup", "verify")) {
-      StringWriter err = new StringWriter();
-      assertEquals(78, run(new StringWriter(), err, command, "-c", conf.toString(), "-u", "alice"), command);
+      CliRun run = CliRun.of(command, "-c", conf.toString(), "-u", "alice");
+      assertEquals(78, run.exit(), command);
       assertEquals("dovetail: " + conf + ":4: mail_location: expected a path that names the user (%u or %n, e.g. "
           + "maildir:/var/vmail/%d/%n/Maildir), found 'maildir:" + dir + "/shared/Maildir', one store for every user",
-          err.toString().strip(), command);
+          run.err().strip(), command);
     }
     assertTrue(Files.notExists(dir.resolve("shared")), "no store was made");
   }
@@ -63,9 +55,9 @@ class BackupCommandTest {
     Path conf = dir.resolve("dovetail.conf");
     Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_master_user = master\nmail_location = maildir:" + dir
         + "/%n/Maildir\n");
-    StringWriter err = new StringWriter();
-    assertEquals(78, run(new StringWriter(), err, "backup", "-c", conf.toString(), "-u", "alice"));
-    assertTrue(err.toString().contains("imapc_password"), err.toString());
+    CliRun backup = CliRun.of("backup", "-c", conf.toString(), "-u", "alice");
+    assertEquals(78, backup.exit());
+    assertTrue(backup.err().contains("imapc_password"), backup.err());
   }
 
   @Test

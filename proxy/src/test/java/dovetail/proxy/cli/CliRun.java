@@ -8,10 +8,21 @@ public record CliRun(int exit, String out, String err) {
   public static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    int exit = execute(out, err, args);
+    return new CliRun(exit, out.toString(), err.toString());
+  }
+
+  /** As {@link #of}, but stderr goes into {@code out} in the order written, as a terminal shows both; err is empty. */
+  public static CliRun merged(String... args) {
+    StringWriter both = new StringWriter();
+    int exit = execute(both, both, args);
+    return new CliRun(exit, both.toString(), "");
+  }
+
+  private static int execute(StringWriter out, StringWriter err, String... args) {
     picocli.CommandLine cli = DovetailCommand.newCommandLine(args);
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new CliRun(exit, out.toString(), err.toString());
+    return cli.execute(args);
   }
 }

@@ -19,12 +19,10 @@ class DovetailCommandTest {
 
   @Test
   void helpListsEveryContractCommand() {
-    StringWriter out = new StringWriter();
-    CommandLine cli = DovetailCommand.newCommandLine("--help");
-    cli.setOut(new PrintWriter(out));
-    assertEquals(0, cli.execute("--help"));
+    CliRun help = CliRun.of("--help");
+    assertEquals(0, help.exit());
     for (String command : new String[] {"serve", "demo", "backup", "migrate", "status", "sweeper", "verify"}) {
-      assertTrue(out.toString().contains(command), "help mentions " + command + ":\n" + out);
+      assertTrue(help.out().contains(command), "help mentions " + command + ":\n" + help.out());
     }
   }
 
@@ -43,8 +41,7 @@ class DovetailCommandTest {
       }
       assertEquals(Set.of(name), DovetailCommand.newCommandLine(name).getSubcommands().keySet());
       for (String[] args : List.of(new String[] {name, "--help"}, new String[] {name, "--no-such-option"})) {
-        assertEquals(execute(DovetailCommand.newCommandLine(), args),
-            execute(DovetailCommand.newCommandLine(args), args), String.join(" ", args));
+        assertEquals(runInTheFullCommandLine(args), CliRun.of(args), String.join(" ", args));
       }
     }
   }
@@ -55,37 +52,31 @@ class DovetailCommandTest {
     for (String first : new String[] {"--help", "-V", "help", "bakup"}) {
       assertEquals(every, DovetailCommand.newCommandLine(first, "backup").getSubcommands().size(), first);
     }
-    StringWriter err = new StringWriter();
-    assertEquals(2, run(err, "bakup", "-c", "x"));
-    assertTrue(err.toString().contains("Did you mean: dovetail backup?"), err.toString());
+    CliRun typo = CliRun.of("bakup", "-c", "x");
+    assertEquals(2, typo.exit());
+    assertTrue(typo.err().contains("Did you mean: dovetail backup?"), typo.err());
   }
 
-  /** Exit code, stdout and stderr of one run. */
-  private static List<String> execute(CommandLine cli, String... args) {
+  /** As {@link CliRun#of}, but in the command line with every command, not the one `main` builds for these args. */
+  private static CliRun runInTheFullCommandLine(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    CommandLine cli = DovetailCommand.newCommandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int exit = cli.execute(args);
-    return List.of(Integer.toString(exit), out.toString(), err.toString());
+    return new CliRun(exit, out.toString(), err.toString());
   }
 
   @TempDir Path dir;
-
-  private static int run(StringWriter err, String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
-    return cli.execute(args);
-  }
 
   @Test
   void aConfigurationMistakeIsOneLineNamingFileLineAndKey() throws IOException {
     Path conf = dir.resolve("dovetail.conf");
     Files.writeString(conf, "# comment\nmail_prefetch_count = lots\n");
-    StringWriter err = new StringWriter();
-    assertEquals(78, run(err, "serve", "-c", conf.toString()));
-    String text = err.toString().trim();
+    CliRun serve = CliRun.of("serve", "-c", conf.toString());
+    assertEquals(78, serve.exit());
+    String text = serve.err().trim();
     assertEquals(1, text.lines().count(), text);
     assertTrue(text.startsWith("dovetail: " + conf + ":2: mail_prefetch_count: "), text);
   }
@@ -94,8 +85,7 @@ class DovetailCommandTest {
   void ignoredDovecotSettingsAreReportedOnceEach() throws IOException {
     Path conf = dir.resolve("dovetail.conf");
     Files.writeString(conf, "protocols = imap pop3\nmail_location = maildir:/var/vmail/%d/%n/Maildir\n");
-    StringWriter err = new StringWriter();
-    run(err, "serve", "-c", conf.toString());
-    assertEquals(1, err.toString().lines().filter(l -> l.contains("ignored") && l.contains("protocols")).count(), err.toString());
+    String err = CliRun.of("serve", "-c", conf.toString()).err();
+    assertEquals(1, err.lines().filter(l -> l.contains("ignored") && l.contains("protocols")).count(), err);
   }
 }

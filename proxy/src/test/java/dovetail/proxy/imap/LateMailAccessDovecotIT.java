@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.Forwarder;
 import dovetail.store.dovecot.ImapProbe;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The cut-over window (issue #8) through the running server, with real Dovecot 2.3 as the legacy server (master
@@ -112,31 +109,28 @@ class LateMailAccessDovecotIT {
     long second = appendOnLegacy("bob", "Cmd", "Cmd late 2");
     Path socket = dir.resolve("dovetail").resolve("admin.sock");
 
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    assertEquals(0, run(out, err, "sync", "-1", "--socket", socket.toString(), "-u", "bob", "-f", "Cmd"),
-        out + " / " + err);
-    assertTrue(out.toString().contains("Cmd: checked, 2 late messages merged"), out.toString());
+    CliRun sync = CliRun.of("sync", "-1", "--socket", socket.toString(), "-u", "bob", "-f", "Cmd");
+    assertEquals(0, sync.exit(), sync.out() + " / " + sync.err());
+    assertTrue(sync.out().contains("Cmd: checked, 2 late messages merged"), sync.out());
     assertTrue(dovetail.store("bob").open("Cmd").message(first).isPresent());
     assertTrue(dovetail.store("bob").open("Cmd").message(second).isPresent());
 
-    StringWriter json = new StringWriter();
-    assertEquals(0, run(json, err, "status", "--socket", socket.toString(), "-u", "bob", "--json"), err.toString());
+    CliRun json = CliRun.of("status", "--socket", socket.toString(), "-u", "bob", "--json");
+    assertEquals(0, json.exit(), json.err());
     JsonNode cmd = null;
-    for (JsonNode f : new ObjectMapper().readTree(json.toString()).path("users").get(0).path("folders")) {
+    for (JsonNode f : new ObjectMapper().readTree(json.out()).path("users").get(0).path("folders")) {
       if (f.path("folder").asText().equals("Cmd")) {
         cmd = f;
       }
     }
     assertEquals(2, cmd.path("late_merged").asLong(), cmd.toString());
     assertTrue(cmd.hasNonNull("legacy_checked"), cmd.toString());
-    StringWriter table = new StringWriter();
-    assertEquals(0, run(table, err, "status", "--socket", socket.toString(), "-u", "bob"), err.toString());
-    assertTrue(table.toString().contains("late mail: Cmd: 2 merged, legacy last checked "), table.toString());
+    CliRun table = CliRun.of("status", "--socket", socket.toString(), "-u", "bob");
+    assertEquals(0, table.exit(), table.err());
+    assertTrue(table.out().contains("late mail: Cmd: 2 merged, legacy last checked "), table.out());
 
-    StringWriter none = new StringWriter();
-    assertEquals(2, run(none, err, "sync", "-1", "--socket", socket.toString(), "-u", "nobody"),
-        "a user without migrated folders is refused: " + none);
+    CliRun none = CliRun.of("sync", "-1", "--socket", socket.toString(), "-u", "nobody");
+    assertEquals(2, none.exit(), "a user without migrated folders is refused: " + none.out());
   }
 
   @Test
@@ -147,10 +141,9 @@ class LateMailAccessDovecotIT {
       long uid = appendOnLegacy("alice", "Idle", "Idle late 1");
       imap.send("i1 IDLE");
       assertTrue(imap.readResponse().startsWith("+"), "idling");
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      assertEquals(0, run(out, err, "sync", "-1", "--socket", dir.resolve("dovetail").resolve("admin.sock").toString(),
-          "-u", "alice", "-f", "Idle"), out + " / " + err);
+      CliRun sync = CliRun.of("sync", "-1", "--socket", dir.resolve("dovetail").resolve("admin.sock").toString(),
+          "-u", "alice", "-f", "Idle");
+      assertEquals(0, sync.exit(), sync.out() + " / " + sync.err());
       List<String> seen = new java.util.ArrayList<>();
       String line;
       while (!(line = imap.readResponse()).equals("* 4 EXISTS")) { // RawImap's read times out after 20 s
@@ -256,13 +249,6 @@ class LateMailAccessDovecotIT {
       }
     }
     throw new AssertionError(name + " not in " + lines);
-  }
-
-  private static int run(StringWriter out, StringWriter err, String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return cli.execute(args);
   }
 
   private static long appendOnLegacy(String user, String folder, String subject) {

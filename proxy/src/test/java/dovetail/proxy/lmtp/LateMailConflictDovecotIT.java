@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue #8's conflict, end to end: after INBOX is migrated, an LMTP delivery takes UID N in Dovetail, then a message
@@ -60,8 +57,8 @@ class LateMailConflictDovecotIT {
         assertEquals(n, legacyUid, "the late legacy message has the same UID");
 
         Path socket = dir.resolve("dovetail").resolve("admin.sock");
-        StringWriter out = new StringWriter();
-        assertEquals(0, run(out, "sync", "-1", "--socket", socket.toString(), "-u", "alice", "-f", "INBOX"), out.toString());
+        CliRun sync = CliRun.merged("sync", "-1", "--socket", socket.toString(), "-u", "alice", "-f", "INBOX");
+        assertEquals(0, sync.exit(), sync.out());
 
         try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "alice", "secret")) {
           ImapProbe.FolderState inbox = client.examine("INBOX");
@@ -71,9 +68,8 @@ class LateMailConflictDovecotIT {
           long late = uidOf(inbox, "Subject: late");
           assertTrue(delivered > n && late > n && delivered != late, delivered + " / " + late);
         }
-        StringWriter verified = new StringWriter();
-        run(verified, "verify", "-c", dovetail.configFile().toString(), "-u", "alice");
-        assertTrue(verified.toString().contains("renumbered to UID"), verified.toString());
+        String verified = CliRun.merged("verify", "-c", dovetail.configFile().toString(), "-u", "alice").out();
+        assertTrue(verified.contains("renumbered to UID"), verified);
       }
     }
   }
@@ -81,13 +77,6 @@ class LateMailConflictDovecotIT {
   private static long uidOf(ImapProbe.FolderState state, String header) {
     return state.messages().stream().filter(m -> new String(m.body(), StandardCharsets.US_ASCII).contains(header))
         .findFirst().orElseThrow(() -> new AssertionError("no message with " + header)).uid();
-  }
-
-  private static int run(StringWriter out, String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(out));
-    return cli.execute(args);
   }
 
   private static byte[] message(String subject) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.service.Migrations;
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.DovetailServer;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.MailStore;
@@ -16,8 +16,6 @@ import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.Forwarder;
 import dovetail.store.dovecot.ImapProbe;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * LMTP for users the legacy server (a real Dovecot 2.3 with a master user) does not know, and for recipients written
@@ -234,13 +231,8 @@ class LmtpLocalUsersDovecotIT {
       List<String> r = c.deliver("s@example.org", List.of("erin@example.org"), "Subject: cut-over\r\n\r\nx\r\n");
       assertTrue(r.get(r.size() - 1).startsWith("250 2.0.0"), r.toString());
       assertEquals(1, spooled(dovetail, "erin"));
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      String[] args = {"backup", "-c", dovetail.configFile().toString(), "-u", "erin", "-f", "INBOX"};
-      CommandLine backup = DovetailCommand.newCommandLine(args);
-      backup.setOut(new PrintWriter(out));
-      backup.setErr(new PrintWriter(err));
-      assertEquals(0, backup.execute(args), out + "\n" + err);
+      CliRun backup = CliRun.of("backup", "-c", dovetail.configFile().toString(), "-u", "erin", "-f", "INBOX");
+      assertEquals(0, backup.exit(), backup.out() + "\n" + backup.err());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (spooled(dovetail, "erin") > 0 && System.nanoTime() < deadline) {
         Thread.sleep(50);
@@ -258,13 +250,9 @@ class LmtpLocalUsersDovecotIT {
   void migrateOfALocalAccountUnknownToTheLegacyServerCompletesIt() throws Exception {
     try (TestDovetail dovetail = dovetail("migrate-local", DovetailServer.SPOOL_CHECK)) {
       String conf = dovetail.configFile().toString();
-      StringWriter out = new StringWriter();
-      String[] args = {"migrate", "-c", conf, "-u", "newbie2", "--wait"};
-      CommandLine migrate = DovetailCommand.newCommandLine(args);
-      migrate.setOut(new PrintWriter(out));
-      migrate.setErr(new PrintWriter(out));
-      assertEquals(0, migrate.execute(args), out.toString());
-      assertTrue(out.toString().contains("newbie2: complete"), out.toString());
+      CliRun migrate = CliRun.merged("migrate", "-c", conf, "-u", "newbie2", "--wait");
+      assertEquals(0, migrate.exit(), migrate.out());
+      assertTrue(migrate.out().contains("newbie2: complete"), migrate.out());
       Migrations migrations = dovetail.server().migrations().orElseThrow();
       assertTrue(migrations.knownUsers().contains("newbie2"), migrations.knownUsers().toString());
       assertTrue(migrations.status("newbie2").complete(), migrations.status("newbie2").toString());

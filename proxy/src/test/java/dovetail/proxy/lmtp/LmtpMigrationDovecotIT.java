@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.Progress;
 import dovetail.migrator.service.Migrations;
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.MailStore;
 import dovetail.store.StoredMessage;
@@ -327,14 +327,10 @@ class LmtpMigrationDovecotIT {
       }
       // The operator's migrate of a user the legacy server has: the settings are named, not the user (walk-through 5,
       // F12: "check the name" and exit 67, "running it again will not help", for every user until the conf is fixed).
-      String[] args = {"migrate", "-c", wrong.configFile().toString(), "-u", "bob", "--wait"};
-      java.io.StringWriter out = new java.io.StringWriter();
-      picocli.CommandLine cli = DovetailCommand.newCommandLine(args);
-      cli.setOut(new java.io.PrintWriter(out));
-      cli.setErr(new java.io.PrintWriter(out));
-      assertEquals(1, cli.execute(args), out.toString());
-      assertTrue(out.toString().contains("check imapc_master_user and imapc_password"), out.toString());
-      assertFalse(out.toString().contains("check the name"), out.toString());
+      CliRun migrate = CliRun.merged("migrate", "-c", wrong.configFile().toString(), "-u", "bob", "--wait");
+      assertEquals(1, migrate.exit(), migrate.out());
+      assertTrue(migrate.out().contains("check imapc_master_user and imapc_password"), migrate.out());
+      assertFalse(migrate.out().contains("check the name"), migrate.out());
     }
   }
 }

@@ -3,15 +3,13 @@ package dovetail.proxy.pop3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.proxy.cli.DovetailCommand;
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.lmtp.LmtpClient;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
 import dovetail.store.dovecot.Pop3Probe;
 import dovetail.store.dovecot.Pop3Probe.Pop3Message;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Walk-through 2, finding 2: a late legacy message whose UID a local delivery had takes that delivery's place, and
@@ -86,10 +83,10 @@ class Pop3LateMailUidlDovecotIT {
           long legacyUid = appendToLegacy(legacy, "late " + i);
           assertEquals(n + i - 1, legacyUid, "the late legacy message has a UID Dovetail already gave");
           assertEquals(i == 1 ? 4 : 1, onLegacy.poll(legacy.pop3Port(), "bob", PASSWORD), "the legacy server's mail");
-          StringWriter out = new StringWriter();
-          assertEquals(0, run(out, "sync", "-1", "--socket", dir.resolve("dovetail").resolve("admin.sock").toString(),
-              "-u", "bob", "-f", "INBOX"), out.toString());
-          assertTrue(out.toString().contains("1 late messages merged"), out.toString());
+          String socket = dir.resolve("dovetail").resolve("admin.sock").toString();
+          CliRun sync = CliRun.merged("sync", "-1", "--socket", socket, "-u", "bob", "-f", "INBOX");
+          assertEquals(0, sync.exit(), sync.out());
+          assertTrue(sync.out().contains("1 late messages merged"), sync.out());
           // The delivery gave up the UIDL the legacy server showed for late 1 (and then shows its file name, which
           // late 2's legacy UIDL does not meet): the client fetches it once more with late 1, and late 2 alone.
           assertEquals(i == 1 ? 2 : 1, fetchmail.poll(dovetail.pop3Port(), "bob", PASSWORD),
@@ -155,13 +152,6 @@ class Pop3LateMailUidlDovecotIT {
       n++;
     }
     return n;
-  }
-
-  private static int run(StringWriter out, String... args) {
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(out));
-    return cli.execute(args);
   }
 
   private static byte[] message(String subject) {

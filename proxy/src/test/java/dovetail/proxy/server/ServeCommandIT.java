@@ -3,12 +3,11 @@ package dovetail.proxy.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.cli.DovetailCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -25,7 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code dovetail serve -c FILE}: where it listens, that it serves, and a clean stop on SIGTERM. */
 class ServeCommandIT {
@@ -274,10 +272,10 @@ class ServeCommandIT {
             + "passdb = passwd-file:" + dir.resolve("passwd") + "\n"
             + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
             + "admin_socket = " + dir.resolve("admin.sock") + "\n");
-        StringWriter err = new StringWriter();
-        assertEquals(69, serve(conf, err), err.toString());
+        CliRun serve = serve(conf);
+        assertEquals(69, serve.exit(), serve.err());
         assertEquals(List.of("dovetail: cannot start: " + key + " 127.0.0.1:" + port + ": address already in use"),
-            err.toString().lines().toList());
+            serve.err().lines().toList());
       }
     }
   }
@@ -297,28 +295,24 @@ class ServeCommandIT {
         + "passdb = passwd-file:" + dir.resolve("passwd") + "\n"
         + "mail_location = maildir:" + dir.resolve("mail") + "/%n/Maildir\n"
         + "admin_socket = " + socket + "\n");
-    StringWriter err = new StringWriter();
-    assertEquals(69, serve(conf, err), err.toString());
+    CliRun serve = serve(conf);
+    assertEquals(69, serve.exit(), serve.err());
     assertEquals(List.of("dovetail: cannot start: admin_socket " + socket + ": not a directory (" + inTheWay + ")"),
-        err.toString().lines().toList());
+        serve.err().lines().toList());
   }
 
   @Test
   void legacyPassdbWithoutALegacyServerIsRefusedWithOneLine() throws Exception {
     Path conf = config("legacy");
-    StringWriter err = new StringWriter();
-    assertEquals(78, serve(conf, err));
-    List<String> lines = err.toString().lines().toList();
-    assertEquals(1, lines.size(), err.toString());
+    CliRun serve = serve(conf);
+    assertEquals(78, serve.exit());
+    List<String> lines = serve.err().lines().toList();
+    assertEquals(1, lines.size(), serve.err());
     assertTrue(lines.get(0).startsWith("dovetail: passdb = legacy needs imapc_host"), lines.get(0));
   }
 
-  /** {@code serve -c conf} in this JVM, for a start that fails: its exit code, its stderr into {@code err}. */
-  private static int serve(Path conf, StringWriter err) {
-    String[] args = {"serve", "-c", conf.toString()};
-    CommandLine cli = DovetailCommand.newCommandLine(args);
-    cli.setErr(new PrintWriter(err));
-    cli.setOut(new PrintWriter(new StringWriter()));
-    return cli.execute(args);
+  /** {@code serve -c conf} in this JVM, for a start that fails. */
+  private static CliRun serve(Path conf) {
+    return CliRun.of("serve", "-c", conf.toString());
   }
 }
