@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,12 +89,12 @@ public final class UserSkeleton {
     Mailbox inbox = store.open(MailStore.INBOX);
     Map<String, String> before = inbox.dovetailState();
     boolean built = SkeletonState.built(before);
-    Optional<Set<String>> seen = SkeletonState.seen(before);
     Set<String> unset = new HashSet<>();
     SkeletonState.unset(before).keySet().forEach(n -> unset.add(LegacyFolder.key(n)));
+    Predicate<String> notSeen = notSeenBefore(before);
     BiPredicate<String, String> wanted = !built ? (legacy, local) -> true
         : (legacy, local) -> unset.contains(LegacyFolder.key(legacy)) || asked.contains(legacy) || asked.contains(local)
-            || seen.map(s -> !s.contains(LegacyFolder.key(legacy))).orElse(false);
+            || notSeen.test(legacy);
     Consumer<String> record = !built ? legacy -> {}
         : legacy -> inbox.updateDovetailState(s -> SkeletonState.withSetUp(s, legacy));
     List<LegacyFolder> listed = session.listFolders();
@@ -106,6 +107,32 @@ public final class UserSkeleton {
     }
     inbox.updateDovetailState(s -> SkeletonState.withRefresh(s, clock.instant(), seenNow, result.unset()));
     return result;
+  }
+
+  /**
+   * The listed legacy folders that appeared since the skeleton was last refreshed, by local name: those a {@link
+   * #refresh} would set up as new (selectable, not seen before, no local twin with a migration state). For a store
+   * without a skeleton record (the offline backup's) every listed folder without such a twin. Reads only: the
+   * late-mail check asks it of every LIST, and a refresh follows only when it names one.
+   */
+  public List<String> newSince(List<LegacyFolder> listed) {
+    Map<String, String> inbox = store.open(MailStore.INBOX).dovetailState();
+    Predicate<String> isNew = SkeletonState.built(inbox) ? notSeenBefore(inbox) : legacy -> true;
+    List<String> out = new ArrayList<>();
+    for (LegacyFolder folder : listed) {
+      Optional<String> local = mapper.toLocal(folder);
+      if (folder.selectable() && local.isPresent() && isNew.test(folder.legacyName()) && !hasState(local.get())
+          && !out.contains(local.get())) {
+        out.add(local.get());
+      }
+    }
+    return out;
+  }
+
+  /** Legacy names the seen record does not hold; none without a record (a skeleton from before it: see refresh). */
+  private static Predicate<String> notSeenBefore(Map<String, String> inbox) {
+    Optional<Set<String>> seen = SkeletonState.seen(inbox);
+    return legacy -> seen.map(s -> !s.contains(LegacyFolder.key(legacy))).orElse(false);
   }
 
   /**

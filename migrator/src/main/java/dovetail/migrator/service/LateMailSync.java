@@ -9,6 +9,8 @@ import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.Pop3UidlAssignment;
 import dovetail.migrator.copy.Pop3Uidls;
+import dovetail.migrator.copy.UserSkeleton;
+import dovetail.migrator.source.FolderNameMapper;
 import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * themselves, one legacy session per user, opened only when some folder needs it. A folder is checked while
  * {@code legacy_sync_window} has not passed since its migration completed; after that no connection is made for
  * it (the admin's {@code sync} may still ask explicitly). Each check runs as the folder's one run, through the
- * service's per-folder map, so it never overlaps a migration of the same folder.
+ * service's per-folder map, so it never overlaps a migration of the same folder. A check of a whole user may also list
+ * the legacy folders on that session, to find those created since the skeleton ({@link UserSkeleton#newSince}).
  */
 final class LateMailSync {
   private static final Logger LOG = LoggerFactory.getLogger(LateMailSync.class);
@@ -59,6 +62,7 @@ final class LateMailSync {
   private final Map<Key, Instant> lastOnAccess = new ConcurrentHashMap<>();
   private final UidlFormat uidlFormat;
   private final FolderListeners legacyModSeqRose;
+  private final FolderNameMapper mapper;
 
   LateMailSync(Settings settings, Function<String, MailStore> stores, LegacyLogins logins, ConnectionLimiter limiter,
       Clock clock, FolderLock lock, Duration onAccessEvery, FolderListeners legacyModSeqRose) {
@@ -71,6 +75,7 @@ final class LateMailSync {
     this.onAccessEvery = onAccessEvery;
     this.uidlFormat = UidlFormat.parse(settings.pop3UidlFormat());
     this.legacyModSeqRose = legacyModSeqRose;
+    this.mapper = new FolderNameMapper(settings.imapc().listPrefix());
   }
 
   Duration window() {
@@ -124,9 +129,13 @@ final class LateMailSync {
   /**
    * Checks the given local folders (all must exist), over one legacy session opened on the first need.
    *
+   * @param listLegacy also LIST the user's legacy folders on that session, and report those that appeared since the
+   *     skeleton ({@link LateMailReport#newOnLegacy}): a device or a sieve {@code fileinto :create} still acting on
+   *     the legacy server makes them after the user is complete (walk-through 17, F7)
    * @throws MigrationUnavailableException when there are no credentials for the user
    */
-  LateMailReport check(String user, List<String> folders, List<String> asked) throws MigrationUnavailableException {
+  LateMailReport check(String user, List<String> folders, List<String> asked, boolean listLegacy)
+      throws MigrationUnavailableException {
     long started = logins.now(); // a refusal drops only what was kept before this check began
     List<String> problems = new ArrayList<>(asked);
     MailStore store = stores.apply(user);
@@ -164,7 +173,17 @@ final class LateMailSync {
         }
         results.add(r);
       }
-      return new LateMailReport(user, results, problems, Optional.empty());
+      List<String> newOnLegacy = List.of();
+      if (listLegacy) {
+        if (session == null) {
+          session = source.open(user);
+        }
+        newOnLegacy = new UserSkeleton(store, mapper, clock).newSince(session.listFolders());
+        if (!newOnLegacy.isEmpty()) {
+          LOG.info("{}: new on the legacy server since the skeleton: {}", user, newOnLegacy);
+        }
+      }
+      return new LateMailReport(user, results, problems, Optional.empty(), newOnLegacy, List.of());
     } catch (LegacyException | StoreException e) {
       if (e instanceof LegacyException legacy && legacy.kind() == LegacyException.Kind.AUTH_FAILED) {
         logins.refused(user, started);

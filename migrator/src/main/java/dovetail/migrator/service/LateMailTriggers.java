@@ -1,6 +1,7 @@
 package dovetail.migrator.service;
 
 import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.migrator.copy.UserResult;
 import dovetail.store.MailStore;
 import dovetail.store.MailboxPeek;
 import dovetail.store.StoreError;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * When {@link LateMailSync} checks for late legacy mail, and who waits for it (issue #8): the admin's {@code sync}
- * until done, a client that opens a folder a bounded while, and the sweeper at the end of a round.
+ * until done, a client that opens a folder a bounded while, and the sweeper at the end of a round. The admin's and the
+ * sweeper's checks of a whole user also take in legacy folders made since the user's skeleton (walk-through 17, F7).
  */
 final class LateMailTriggers {
   private static final Logger LOG = LoggerFactory.getLogger(LateMailTriggers.class);
@@ -35,14 +38,16 @@ final class LateMailTriggers {
   private final SkeletonBuilds skeletons;
   private final LateMailSync lateMail;
   private final ServiceThreads threads;
+  private final UserRuns userRuns;
 
   LateMailTriggers(Function<String, MailStore> stores, StoreLookups lookups, SkeletonBuilds skeletons,
-      LateMailSync lateMail, ServiceThreads threads) {
+      LateMailSync lateMail, ServiceThreads threads, UserRuns userRuns) {
     this.stores = stores;
     this.lookups = lookups;
     this.skeletons = skeletons;
     this.lateMail = lateMail;
     this.threads = threads;
+    this.userRuns = userRuns;
   }
 
   /** {@link Migrations#syncLateMail}. */
@@ -70,7 +75,37 @@ final class LateMailTriggers {
     if (!anyMigrated && !skeletons.exists(user)) {
       throw new MigrationUnavailableException(user + " has no migrated folders");
     }
-    return lateMail.check(user, targets, problems);
+    // The whole user's check also lists the legacy folders: one made there since the user was complete is migrated
+    // now, as migrate -u does, or the runbook's last sync -1 passed while its mail stayed behind (walk-through 17, F7).
+    LateMailReport checked = lateMail.check(user, targets, problems, folders.isEmpty());
+    if (checked.newOnLegacy().isEmpty()) {
+      return checked;
+    }
+    return migrateNew(checked);
+  }
+
+  /** The check's report, once the new legacy folders it found are set up and migrated as {@code migrate -u} does. */
+  private LateMailReport migrateNew(LateMailReport checked) {
+    String user = checked.user();
+    List<String> created = checked.newOnLegacy();
+    List<String> problems = new ArrayList<>();
+    try {
+      skeletons.build(user, FolderRun.Origin.ADMIN, Set.copyOf(created));
+    } catch (MigrationUnavailableException e) {
+      problems.add("the legacy folders new since the skeleton are not set up: " + e.getMessage());
+    }
+    MailStore store = stores.apply(user);
+    List<String> setUp = created.stream().filter(f -> FolderState.of(stateOf(store, f)).isPresent()).toList();
+    if (setUp.size() < created.size()) {
+      problems.addAll(lookups.unsetFolders(user).values()); // why they could not be (status shows them too)
+    }
+    if (setUp.isEmpty()) { // an empty list would ask for every remaining folder
+      return checked.withNewFolders(List.of(), problems);
+    }
+    UserResult r = userRuns.migrateRemaining(user, setUp, FolderRun.Origin.ADMIN, null);
+    problems.addAll(r.problems());
+    r.abortReason().ifPresent(why -> problems.add("the legacy folders new since the skeleton: " + why));
+    return checked.withNewFolders(r.folders(), problems);
   }
 
   /** The folder's Dovetail state, read without writing (a peek): empty for a folder gone meanwhile. */
@@ -88,7 +123,7 @@ final class LateMailTriggers {
       CompletableFuture<LateMailReport> check = new CompletableFuture<>();
       threads.submit(() -> {
         try {
-          check.complete(lateMail.check(user, List.of(folder), List.of()));
+          check.complete(lateMail.check(user, List.of(folder), List.of(), false));
         } catch (Throwable t) {
           check.completeExceptionally(t);
         }
@@ -110,24 +145,38 @@ final class LateMailTriggers {
     }
   }
 
-  /** The sweeper's pass after a round: every folder of {@code users} inside the window, until the service closes. */
-  void checkDue(List<String> users) {
+  /**
+   * The sweeper's pass after a round: every folder of {@code users} inside the window, until the service closes. A
+   * user whose legacy folder list shows folders made since the skeleton gets them set up (pending), which gives the
+   * sweeper work on the user again: its rounds migrate them, at the sweeper's rate.
+   *
+   * @return whether some user got folders set up so (the sweeper then starts its next round at once)
+   */
+  boolean checkDue(List<String> users) {
+    boolean setUp = false;
     for (String user : users) {
       try {
         if (threads.closing()) {
-          return;
+          return setUp;
         }
         // Not only users with a skeleton: one migrated by the offline backup has complete folders without one.
         if (lookups.storeExists(user) && hasMigratedFolder(user)) {
           List<String> due = lateMail.due(stores.apply(user));
           if (!due.isEmpty()) {
-            lateMail.check(user, due, List.of());
+            LateMailReport r = lateMail.check(user, due, List.of(), true);
+            if (!r.newOnLegacy().isEmpty()) {
+              skeletons.build(user, FolderRun.Origin.SWEEPER, Set.of());
+              LOG.info("sweeper: {}: set up {} legacy folder(s) made since the user was complete: {}", user,
+                  r.newOnLegacy().size(), r.newOnLegacy());
+              setUp = true;
+            }
           }
         }
       } catch (MigrationUnavailableException | RuntimeException e) {
         LOG.debug("sweeper: {}: late mail not checked: {}", user, e.toString());
       }
     }
+    return setUp;
   }
 
   /** A skeleton, or a folder with a migration state (read without writing, for a store LMTP's spool alone made). */

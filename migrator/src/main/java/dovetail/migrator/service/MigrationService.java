@@ -114,11 +114,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
         (run, store) -> new RunListener(run, store, options.observer(), threads::closing, sweeperMeter, sweeperRate));
     LateMailSync lateMail = new LateMailSync(settings, stores, logins, limiter, clock, folderRuns::alone,
         LateMailTriggers.ON_ACCESS_EVERY, legacyModSeqRose);
-    this.lateMailTriggers = new LateMailTriggers(stores, lookups, skeletons, lateMail, threads);
     this.userRuns = new UserRuns(clock, logins, lookups, stores, skeletons, folderRuns);
+    this.lateMailTriggers = new LateMailTriggers(stores, lookups, skeletons, lateMail, threads, userRuns);
     this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
-        new SweeperWork(known, logins, userRuns, lateMailTriggers, sweeperMeter), threads.executor(),
-        sessions::has);
+        new SweeperWork(known, logins, userRuns, lateMailTriggers, sweeperMeter, this::wakeSweeper),
+        threads.executor(), sessions::has);
     logins.keepForSweeper(sweeper::needs);
   }
 
@@ -144,6 +144,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
   public static MigrationService prepare(Settings settings, Function<String, MailStore> stores,
       ConnectionLimiter limiter, Clock clock, Options options) {
     return new MigrationService(settings, stores, limiter, clock, options);
+  }
+
+  /** The sweeper's next round as soon as the current one ends (its own work found more). */
+  private void wakeSweeper() {
+    sweeper.wake();
   }
 
   /** Starts the sweeper when {@code sweeper = yes}. */

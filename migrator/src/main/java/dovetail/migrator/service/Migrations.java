@@ -128,7 +128,9 @@ public interface Migrations {
 
   /**
    * Admin ({@code dovetail sync -1}): checks the user's complete folders (or only {@code folders}) for late legacy
-   * mail now and merges it (issue #8), even outside {@code legacy_sync_window}. Blocks until done.
+   * mail now and merges it (issue #8), even outside {@code legacy_sync_window}. Without {@code folders} it also lists
+   * the legacy folders and sets up and migrates those created since the skeleton, as {@link #migrateUser} does
+   * ({@link LateMailReport#newFolders}). Blocks until done.
    *
    * @throws MigrationUnavailableException when the user has no migrated folders or no legacy credentials
    */

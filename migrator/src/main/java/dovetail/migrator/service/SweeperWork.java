@@ -18,7 +18,12 @@ final class SweeperWork implements Sweeper.Work {
   private final LateMailTriggers lateMail;
   private final RateMeter meter;
 
-  SweeperWork(KnownUsers known, LegacyLogins logins, UserRuns users, LateMailTriggers lateMail, RateMeter meter) {
+  private final Runnable rescan;
+
+  /** @param rescan starts the sweeper's next round as soon as this one ends */
+  SweeperWork(KnownUsers known, LegacyLogins logins, UserRuns users, LateMailTriggers lateMail, RateMeter meter,
+      Runnable rescan) {
+    this.rescan = rescan;
     this.known = known;
     this.logins = logins;
     this.users = users;
@@ -70,9 +75,14 @@ final class SweeperWork implements Sweeper.Work {
     return meter.perSecond();
   }
 
-  /** Each round ends with the late-mail check of every folder inside the window (issue #8). */
+  /**
+   * Each round ends with the late-mail check of every folder inside the window (issue #8). Legacy folders it set up
+   * (made there since the user was complete) are migrated by the next round, which starts at once.
+   */
   @Override
   public void afterRound() {
-    lateMail.checkDue(known.all());
+    if (lateMail.checkDue(known.all())) {
+      rescan.run();
+    }
   }
 }

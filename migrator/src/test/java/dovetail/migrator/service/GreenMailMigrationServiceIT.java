@@ -326,7 +326,8 @@ class GreenMailMigrationServiceIT {
 
   /**
    * The sweeper refreshes the skeleton of a user it migrates, so a legacy folder created since is migrated too; a user
-   * who is complete is not asked (no LIST per round for users with nothing to do) and stays complete.
+   * who is complete is not swept, and stays complete. Inside {@code legacy_sync_window} its late-mail pass lists her
+   * legacy folders (at most once per period) and takes in one made since (walk-through 17, F7); outside it, no LIST.
    */
   @Test
   void theSweeperTakesNewLegacyFoldersOfTheUsersItMigratesAndLeavesCompleteUsersComplete(@TempDir Path tmp)
@@ -351,8 +352,24 @@ class GreenMailMigrationServiceIT {
       service.awaitSweeperRounds(3);
       assertTrue(service.status("erin").complete(), service.status("erin").toString());
       assertEquals(1, Backup.store(on, "erin").open("Later").messages().size());
-      assertFalse(Backup.store(on, "fay").exists("Later"), "a complete user is not refreshed by the sweeper");
+      assertEquals(1, Backup.store(on, "fay").open("Later").messages().size(), "the late-mail pass took it in");
       assertTrue(service.status("fay").complete());
+    }
+  }
+
+  /** Outside {@code legacy_sync_window} a complete user is not asked at all: a folder made since stays on legacy. */
+  @Test
+  void outsideTheWindowTheSweeperLeavesACompleteUsersNewLegacyFolderAlone(@TempDir Path tmp) throws Exception {
+    legacyUser("hal", "Work");
+    Settings on = settings(tmp, "sweeper = yes\nlegacy_sync_window = 0");
+    try (MigrationService service = MigrationService.create(on, user -> Backup.store(on, user), new ConnectionLimiter(10),
+        Clock.systemUTC(), MigrationService.Options.defaults().withRescanPeriod(java.time.Duration.ofMillis(50)))) {
+      service.loggedIn("hal", Optional.of(PASSWORD));
+      assertTrue(service.migrateUser("hal", List.of()).get().complete());
+      createLegacy("hal", "Later");
+      Thread.sleep(1000); // some twenty rounds of 50 ms
+      assertFalse(Backup.store(on, "hal").exists("Later"), "a complete user is not refreshed by the sweeper");
+      assertTrue(service.status("hal").complete());
     }
   }
 

@@ -87,6 +87,11 @@ final class AdminJson {
       folders.addObject().put("folder", f.folder()).put("checked", f.checked()).put("merged", f.merged())
           .put("renumbered", f.renumbered()).put("bytes", f.bytes()).put("problem", f.problem());
     }
+    ArrayNode created = n.putArray("new_folders"); // made on the legacy server since the skeleton, migrated now
+    for (FolderResult f : r.newFolders()) {
+      created.addObject().put("folder", f.folder()).put("outcome", f.outcome().name().toLowerCase(Locale.ROOT))
+          .put("messages", f.messages()).put("bytes", f.bytes()).put("reason", f.reason());
+    }
     r.problems().forEach(n.putArray("problems")::add);
     if (r.abortReason().isPresent()) {
       n.put("abort_reason", r.abortReason().get());

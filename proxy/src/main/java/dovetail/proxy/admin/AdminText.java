@@ -88,16 +88,29 @@ public final class AdminText {
           + (f.path("renumbered").asLong() > 0 ? ", " + f.path("renumbered").asLong() + " local renumbered" : "")
           + (problem.isEmpty() ? "" : "; " + problem));
     }
+    long newMessages = 0;
+    int newMigrated = 0;
+    for (JsonNode f : r.path("new_folders")) {
+      boolean complete = f.path("outcome").asText().equals("complete");
+      newMessages += f.path("messages").asLong();
+      newMigrated += complete ? 1 : 0;
+      String reason = f.path("reason").asText();
+      lines.add("  " + f.path("folder").asText() + ": new on the legacy server: "
+          + (complete ? "migrated" : f.path("outcome").asText().replace('_', ' ') + (reason.isEmpty() ? "" : ": "
+          + reason)) + ", " + f.path("messages").asLong() + " messages" + (complete ? "" : " copied"));
+    }
     for (JsonNode problem : r.path("problems")) {
       lines.add("  ! " + problem.asText());
     }
     if (r.hasNonNull("abort_reason")) {
       lines.add("  stopped: " + r.path("abort_reason").asText());
     }
+    int created = r.path("new_folders").size();
     lines.add(r.path("user").asText() + ": " + r.path("merged").asLong() + " late messages merged from the legacy "
         + "server into " + checked + " folders checked" + (checked < r.path("folders").size()
         ? ", " + (r.path("folders").size() - checked) + " not checked" : "") + (renumbered > 0 ? ", " + renumbered
-        + " local messages renumbered" : ""));
+        + " local messages renumbered" : "") + (created > 0 ? "; new legacy folders: " + newMigrated + "/" + created
+        + " migrated, " + newMessages + " messages" : ""));
     return lines;
   }
 

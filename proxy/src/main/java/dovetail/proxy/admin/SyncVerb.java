@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code sync user [folders]} ({@code dovetail sync -1}, issue #8): checks the user's migrated folders for mail that
  * reached the legacy server after their migration, merges it now, and answers what came. It waits for the end; the
- * checks are one STATUS per folder, plus the late messages.
+ * checks are one STATUS per folder, plus the late messages, and for the whole user one LIST: legacy folders made since
+ * the skeleton are set up and migrated then, as {@code migrate} does.
  */
 final class SyncVerb implements AdminVerb {
   private static final Logger LOG = LoggerFactory.getLogger(SyncVerb.class);
@@ -33,7 +34,8 @@ final class SyncVerb implements AdminVerb {
     } catch (MigrationUnavailableException e) {
       throw new BadRequest(e.getMessage());
     }
-    LOG.info("admin: sync of {}: {} late messages merged{}", user, report.merged(),
+    LOG.info("admin: sync of {}: {} late messages merged{}{}", user, report.merged(),
+        report.newFolders().isEmpty() ? "" : "; new legacy folders migrated: " + report.newFolders().size(),
         report.abortReason().map(r -> "; stopped: " + r).orElse(""));
     replies.result(AdminJson.synced(report));
   }

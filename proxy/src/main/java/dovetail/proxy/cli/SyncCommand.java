@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code sync -1 -u USER [-f FOLDER]...}: the running server checks the user's migrated folders for mail that still
  * reached the legacy server after their migration, and merges it now (issue #8; Dovecot's {@code doveadm sync -1},
- * one-way). Exit 0 when every folder was checked, 1 when some could not be, 2 when the server cannot be reached or
- * refuses.
+ * one-way). Without {@code -f} it also migrates the legacy folders made since the user's skeleton, as {@code migrate}
+ * does. Exit 0 when every folder was checked (and every such new one migrated), 1 when some could not be, 2 when the
+ * server cannot be reached or refuses.
  */
 @Command(
     name = "sync",
@@ -54,6 +55,9 @@ final class SyncCommand implements Callable<Integer> {
     boolean allChecked = !result.hasNonNull("abort_reason") && result.path("problems").isEmpty();
     for (JsonNode f : result.path("folders")) {
       allChecked &= f.path("checked").asBoolean() && f.path("problem").asText().isEmpty();
+    }
+    for (JsonNode f : result.path("new_folders")) { // made on the legacy server since the skeleton
+      allChecked &= f.path("outcome").asText().equals("complete");
     }
     return allChecked ? EXIT_CHECKED : EXIT_INCOMPLETE;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.LateMailMerge;
 import dovetail.migrator.service.FolderStatus;
 import dovetail.migrator.service.LateMailReport;
@@ -161,5 +162,21 @@ class AdminJsonTest {
     assertEquals("  Sent: not checked, 0 late messages merged; the legacy UIDVALIDITY changed from 7 to 9", lines.get(1));
     assertEquals("dave: 2 late messages merged from the legacy server into 1 folders checked, 1 not checked",
         lines.get(lines.size() - 1));
+  }
+
+  /** A folder made on the legacy server since the skeleton is a line of its own, and counted (walk-through 17, F7). */
+  @Test
+  void syncSaysWhichNewLegacyFoldersItMigrated() {
+    LateMailReport report = new LateMailReport("erin", List.of(new LateMailMerge.Result("INBOX", true, 0, 0, 0, "")),
+        List.of(), Optional.empty(), List.of("Later", "Slow"), List.of(
+            new FolderResult("Later", FolderResult.Outcome.COMPLETE, 2, 400, List.of(), "", List.of()),
+            new FolderResult("Slow", FolderResult.Outcome.PARTIAL, 1, 100, List.of(), "the legacy server went away",
+                List.of())));
+    List<String> lines = AdminText.synced(AdminJson.synced(report));
+    assertEquals("  Later: new on the legacy server: migrated, 2 messages", lines.get(1));
+    assertEquals("  Slow: new on the legacy server: partial: the legacy server went away, 1 messages copied",
+        lines.get(2));
+    assertEquals("erin: 0 late messages merged from the legacy server into 1 folders checked; new legacy folders: 1/2"
+        + " migrated, 3 messages", lines.get(lines.size() - 1));
   }
 }
