@@ -160,7 +160,7 @@ class LogConfiguratorTest {
   }
 
   private static String time() {
-    return DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+    return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
         .format(Instant.ofEpochMilli(TIME).atZone(ZoneId.systemDefault()));
   }
 }
