@@ -1,16 +1,24 @@
 package dovetail.migrator.copy;
 
 import dovetail.conf.Settings;
+import dovetail.migrator.copy.MigrationState.FolderState;
+import dovetail.migrator.source.LegacyException;
+import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapEndpoint;
 import dovetail.migrator.source.LegacyPop3Endpoint;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
+import dovetail.store.Mailbox;
+import dovetail.store.UidlFormat;
 import dovetail.store.StoreOptions;
 import dovetail.store.maildir.MaildirStore;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The offline {@code backup} of one user ({@code doveadm backup -R -u USER imapc:}), assembled from the
@@ -20,10 +28,17 @@ import java.util.Optional;
 public final class Backup {
   private final UserMigration migration;
   private final String user;
+  private final MailStore store;
+  private final LateMail lateMail;
 
-  private Backup(UserMigration migration, String user) {
+  /** What a check for late mail needs beside the store: the legacy source and how INBOX's UIDLs are read. */
+  private record LateMail(LegacyImapSource source, Pop3Uidls pop3, UidlFormat uidlFormat, Clock clock) {}
+
+  private Backup(UserMigration migration, String user, MailStore store, LateMail lateMail) {
     this.migration = migration;
     this.user = user;
+    this.store = store;
+    this.lateMail = lateMail;
   }
 
   /**
@@ -43,7 +58,11 @@ public final class Backup {
       ConnectionLimiter limiter, Clock clock) {
     LegacyImapEndpoint endpoint = LegacyEndpoints.imap(settings, user);
     Optional<LegacyPop3Endpoint> pop3 = LegacyEndpoints.pop3(settings, user);
-    return new Backup(migration(settings, user, endpoint, pop3, store(settings, user), tune, limiter, clock), user);
+    MailStore store = store(settings, user);
+    LegacyImapSource source = source(settings, endpoint, limiter);
+    MigrationOptions options = options(settings, user, pop3, tune);
+    LateMail lateMail = new LateMail(source, options.pop3Uidls(), options.pop3UidlFormat(), clock);
+    return new Backup(new UserMigration(source, store, options, clock), user, store, lateMail);
   }
 
   /**
@@ -69,17 +88,60 @@ public final class Backup {
   public static UserMigration migration(Settings settings, String user, LegacyImapEndpoint endpoint,
       Optional<LegacyPop3Endpoint> pop3, MailStore store, java.util.function.UnaryOperator<MigrationOptions> tune,
       ConnectionLimiter limiter, Clock clock) {
-    LegacyImapSource source = limiter.limit(
-        LegacyImapSource.create(endpoint, LegacyEndpoints.fetchLimits(settings)), endpoint.host());
+    return new UserMigration(source(settings, endpoint, limiter), store, options(settings, user, pop3, tune), clock);
+  }
+
+  private static LegacyImapSource source(Settings settings, LegacyImapEndpoint endpoint, ConnectionLimiter limiter) {
+    return limiter.limit(LegacyImapSource.create(endpoint, LegacyEndpoints.fetchLimits(settings)), endpoint.host());
+  }
+
+  private static MigrationOptions options(Settings settings, String user, Optional<LegacyPop3Endpoint> pop3,
+      java.util.function.UnaryOperator<MigrationOptions> tune) {
     MigrationOptions options = tune.apply(LegacyEndpoints.options(settings));
     if (pop3.isPresent()) {
       options = options.withPop3Uidls(new Pop3UidlAssignment(pop3.get(), settings.pop3Migration(), user));
     }
-    return new UserMigration(source, store, options, clock);
+    return options;
   }
 
   /** Runs the migration; see {@link UserMigration#run}. */
   public UserResult run(List<String> folders, MigrationListener listener) {
     return migration.run(user, folders, listener);
+  }
+
+  /**
+   * The local folders that are complete now: a run after which some are complete already checks them for late mail
+   * ({@link #mergeLateMail}).
+   */
+  public Set<String> completeFolders() {
+    Set<String> complete = new TreeSet<>();
+    for (String folder : store.listFolders()) {
+      Optional<Mailbox> box = store.openIfReadable(folder, why -> { });
+      if (box.isPresent() && FolderState.of(box.get().dovetailState()).orElse(null) == FolderState.COMPLETE) {
+        complete.add(folder);
+      }
+    }
+    return complete;
+  }
+
+  /**
+   * Merges mail that reached the legacy server after these folders were migrated, as {@code sync -1} does (walk-through
+   * 17, F5: a backup run again said "complete" while the store missed it), over one legacy session opened on the
+   * first need. A folder that is refused (its legacy UIDVALIDITY changed) or cannot be checked says so in its result.
+   *
+   * @throws LegacyException when the legacy server cannot be reached or refuses the login
+   */
+  public List<LateMailMerge.Result> mergeLateMail(Set<String> folders) {
+    List<LateMailMerge.Result> results = new ArrayList<>();
+    if (folders.isEmpty()) {
+      return results;
+    }
+    try (LegacyImapSession session = lateMail.source().open(user)) {
+      for (String folder : folders) {
+        results.add(new LateMailMerge(store.open(folder), lateMail.pop3(), lateMail.uidlFormat(), lateMail.clock())
+            .run(session));
+      }
+    }
+    return results;
   }
 }

@@ -74,6 +74,14 @@ public final class LateMailMerge {
    * @throws LegacyException UNAVAILABLE and the like; what was merged before stays, and is recorded
    */
   public Result run(LegacyImapSession session) {
+    // Not beside a migration or another check of this folder in another process (a backup beside serve).
+    try (Mailbox.Hold held = mailbox.holdForMigration(() -> LOG.info(
+        "{}: another process migrates or checks this folder; waiting for it", mailbox.name()))) {
+      return runHeld(session);
+    }
+  }
+
+  private Result runHeld(LegacyImapSession session) {
     Map<String, String> state = mailbox.dovetailState();
     String legacyName = state.get(MigrationState.LEGACY_NAME);
     long uidValidity = LateMailUidValidity.of(state);

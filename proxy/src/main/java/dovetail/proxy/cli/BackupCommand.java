@@ -7,7 +7,9 @@ import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.Progress;
 import dovetail.migrator.copy.SkeletonResult;
+import dovetail.migrator.copy.LateMailMerge;
 import dovetail.migrator.copy.UserResult;
+import dovetail.migrator.source.LegacyException;
 import dovetail.proxy.admin.FolderNotes;
 import dovetail.store.StoreException;
 import java.io.PrintWriter;
@@ -16,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,14 +78,55 @@ final class BackupCommand implements Callable<Integer> {
       return EXIT_REPEAT;
     }
     Terminal terminal = new Terminal(out, System.console() != null, clock);
+    Set<String> completeBefore = backup.completeFolders();
     UserResult result = backup.run(folders, terminal);
     terminal.summary(result);
-    if (result.complete()) {
-      return EXIT_COMPLETE;
+    if (!result.complete()) {
+      err.println("dovetail backup: " + user + " is not completely migrated; run backup again. " + reason(result));
+      err.flush();
+      return EXIT_REPEAT;
     }
-    err.println("dovetail backup: " + user + " is not completely migrated; run backup again. " + reason(result));
-    err.flush();
-    return EXIT_REPEAT;
+    String late = mergeLateMail(backup, completeBefore, result, out);
+    if (!late.isEmpty()) {
+      err.println("dovetail backup: " + user + ": mail that reached the legacy server after the migration is not"
+          + " all in the store. " + late);
+      err.flush();
+      return EXIT_REPEAT;
+    }
+    return EXIT_COMPLETE;
+  }
+
+  /**
+   * Folders that were complete before this run are checked for mail that reached the legacy server since, as
+   * {@code doveadm backup} would copy it (walk-through 17, F5). One line per folder that merged or could not be
+   * checked; returns the first problem, or "".
+   */
+  private static String mergeLateMail(Backup backup, Set<String> completeBefore, UserResult result, PrintWriter out) {
+    Set<String> check = new TreeSet<>();
+    for (FolderResult f : result.folders()) {
+      if (completeBefore.contains(f.folder())) {
+        check.add(f.folder());
+      }
+    }
+    List<LateMailMerge.Result> merged;
+    try {
+      merged = backup.mergeLateMail(check);
+    } catch (LegacyException e) {
+      return "legacy server: " + e.getMessage();
+    }
+    String first = "";
+    for (LateMailMerge.Result r : merged) {
+      if (r.merged() > 0) {
+        out.println(r.folder() + ": " + r.merged() + " late message" + (r.merged() == 1 ? "" : "s")
+            + " merged (arrived on the legacy server after its migration)");
+      }
+      if (!r.problem().isEmpty()) {
+        out.println(r.folder() + ": late mail: " + r.problem());
+        first = first.isEmpty() ? r.folder() + ": " + r.problem() : first;
+      }
+    }
+    out.flush();
+    return first;
   }
 
   /** The first thing that kept the run from completing, in one line. */

@@ -61,6 +61,21 @@ class BackupCommandDovecotIT {
       CliRun unknown = backup(conf, "-f", "Nope");
       assertEquals(2, unknown.exit());
       assertTrue(unknown.err().contains("no folder 'Nope' on the legacy server"), unknown.err());
+
+      // Walk-through 17, F5: mail that reached the legacy server after a folder's migration was left there by a
+      // backup run again ("complete", exit 0); doveadm backup copies it. It is merged under its legacy UID now.
+      long lateUid;
+      try (ImapProbe p = ImapProbe.login(legacy, "alice")) {
+        lateUid = p.append("INBOX", "Subject: late\r\n\r\nlate body\r\n".getBytes(StandardCharsets.US_ASCII),
+            List.of("\\Flagged"), Instant.parse("2020-02-01T00:00:00Z")).uid();
+      }
+      CliRun late = backup(conf);
+      assertEquals(0, late.exit(), late.out() + "\n" + late.err());
+      assertTrue(late.out().contains("INBOX: 1 late message merged"), late.out());
+      assertTrue(store.open("INBOX").message(lateUid).isPresent(), "under its legacy UID " + lateUid);
+      CliRun settled = backup(conf);
+      assertEquals(0, settled.exit());
+      assertTrue(!settled.out().contains("late message"), settled.out());
     }
   }
 }
