@@ -98,7 +98,8 @@ public interface Mailbox {
   void raiseNextUid(long nextUid);
 
   /**
-   * Gives a folder that holds no message another UIDVALIDITY, keeping its NEXTUID and GUID: with no message, no client
+   * Gives a folder that holds no message another UIDVALIDITY, with NEXTUID 1 (UIDs start again under a new value;
+   * review 21: one kept from the old value took the new value's UID 1) and its GUID kept: with no message, no client
    * can mix up UIDs of the two values. For a folder whose legacy folder changed its UIDVALIDITY before anything of it
    * was copied.
    *

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The record the running server keeps of a user's skeleton, in INBOX's Dovetail state beside INBOX's own
- * {@link MigrationState} keys (see {@link UserSkeleton#refresh}). The offline backup builds the skeleton whole and
- * neither reads nor writes it. Legacy names are kept as {@link LegacyFolder#key}.
+ * {@link MigrationState} keys (see {@link UserSkeleton#refresh}). The offline backup builds the skeleton whole without
+ * reading it, and writes it. Legacy names are kept as {@link LegacyFolder#key}.
  */
 public final class SkeletonState {
   /** When the skeleton was last built or refreshed (ISO-8601); its presence means the user's skeleton exists. */

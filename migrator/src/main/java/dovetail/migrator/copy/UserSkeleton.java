@@ -61,14 +61,31 @@ public final class UserSkeleton {
   }
 
   /**
-   * Every listed folder without a local twin (the offline backup): no record is read or written.
+   * Every listed folder without a local twin (the offline backup). No record is read, and the record of what was
+   * listed is written, as {@link #refresh} writes it: a later refresh or late-mail check then tells a folder made on
+   * the legacy server since from one the user deleted here (review 21: with no record, both looked new).
    *
    * @throws LegacyException when LIST or LSUB fails, or an EXAMINE for a reason other than a missing or refused
    *     folder (INBOX refused is thrown too: the local INBOX exists and would be served as empty)
    * @throws StoreException when the store cannot be written
    */
   public SkeletonResult build(LegacyImapSession session) {
-    return build(session, session.listFolders(), (legacy, local) -> true, legacy -> {});
+    List<LegacyFolder> listed = session.listFolders();
+    SkeletonResult result = build(session, listed, (legacy, local) -> true, legacy -> {});
+    record(listed, result);
+    return result;
+  }
+
+  /** The record of a build or refresh: when, every selectable folder listed, and those left unset. */
+  private void record(List<LegacyFolder> listed, SkeletonResult result) {
+    List<String> seenNow = new ArrayList<>(List.of(MailStore.INBOX)); // listed or not (RFC 3501 5.1); never empty
+    for (LegacyFolder folder : listed) {
+      if (folder.selectable() && mapper.toLocal(folder).isPresent()) {
+        seenNow.add(folder.legacyName());
+      }
+    }
+    store.open(MailStore.INBOX).updateDovetailState(
+        s -> SkeletonState.withRefresh(s, clock.instant(), seenNow, result.unset()));
   }
 
   /**
@@ -99,25 +116,20 @@ public final class UserSkeleton {
         : legacy -> inbox.updateDovetailState(s -> SkeletonState.withSetUp(s, legacy));
     List<LegacyFolder> listed = session.listFolders();
     SkeletonResult result = build(session, listed, wanted, record);
-    List<String> seenNow = new ArrayList<>(List.of(MailStore.INBOX)); // listed or not (RFC 3501 5.1); never empty
-    for (LegacyFolder folder : listed) {
-      if (folder.selectable() && mapper.toLocal(folder).isPresent()) {
-        seenNow.add(folder.legacyName());
-      }
-    }
-    inbox.updateDovetailState(s -> SkeletonState.withRefresh(s, clock.instant(), seenNow, result.unset()));
+    record(listed, result);
     return result;
   }
 
   /**
    * The listed legacy folders that appeared since the skeleton was last refreshed, by local name: those a {@link
-   * #refresh} would set up as new (selectable, not seen before, no local twin with a migration state). For a store
-   * without a skeleton record (the offline backup's) every listed folder without such a twin. Reads only: the
+   * #refresh} would set up as new (selectable, not seen before, no local twin with a migration state); none for a store
+   * without a record of what was listed (one an older backup made). Reads only: the
    * late-mail check asks it of every LIST, and a refresh follows only when it names one.
    */
   public List<String> newSince(List<LegacyFolder> listed) {
     Map<String, String> inbox = store.open(MailStore.INBOX).dovetailState();
-    Predicate<String> isNew = SkeletonState.built(inbox) ? notSeenBefore(inbox) : legacy -> true;
+    // Without a record (a store an older backup made) a folder the user deleted here would look new too (review 21).
+    Predicate<String> isNew = notSeenBefore(inbox);
     List<String> out = new ArrayList<>();
     for (LegacyFolder folder : listed) {
       Optional<String> local = mapper.toLocal(folder);

@@ -180,6 +180,21 @@ class FolderMigrationTest {
     assertExactCopy();
   }
 
+  /** Review 21, F2: the old value's NEXTUID (raised by a message written and expunged here) took the new value's UIDs. */
+  @Test
+  void aTakenOverUidValidityStartsItsUidsAgain() throws IOException {
+    skeleton();
+    Mailbox local = store.open("INBOX");
+    local.append(dovetail.store.MessageMeta.withUid(30, java.time.Instant.parse("2024-01-01T00:00:00Z"),
+        dovetail.store.Flags.NONE), new java.io.ByteArrayInputStream("Subject: here\r\n\r\nx\r\n".getBytes()));
+    local.expunge(List.of(30L));
+    inbox.uidValidity = 99;
+    FolderResult r = run();
+    assertEquals(Outcome.COMPLETE, r.outcome(), r.reason());
+    assertEquals(99L, store.open("INBOX").status().uidValidity());
+    assertExactCopy();
+  }
+
   @Test
   void aRunKilledAfterTakingOverAChangedUidValidityIsFinishedByTheNext() throws IOException {
     skeleton();

@@ -144,15 +144,20 @@ class NewLegacyFolderDovecotIT {
     }
   }
 
-  /** Walk-through 16: a user the offline backup migrated has folder states but no skeleton record. */
+  /**
+   * A user the offline backup migrated. Review 21, F1: the backup kept no record of what it listed, so a folder the
+   * user deleted here afterwards looked new too, and sync -1 brought it back; the backup writes the record now.
+   */
   @Test
   void syncMigratesALegacyFolderMadeAfterABackupOfTheUser(@TempDir Path tmp) throws Exception {
     String user = "pia";
     Settings settings = settings(tmp, "sweeper = no", "legacy_sync_window = 72h");
+    makeOnLegacy(user, "Deleted", 1);
     UserResult backup = Backup.of(settings, user, false, new ConnectionLimiter(2), Clock.systemUTC())
         .run(List.of(), MigrationListener.NONE);
     assertTrue(backup.complete(), backup.toString());
-    assertFalse(SkeletonState.built(store(settings, user).open(MailStore.INBOX).dovetailState()), "no skeleton record");
+    assertTrue(SkeletonState.built(store(settings, user).open(MailStore.INBOX).dovetailState()), "a skeleton record");
+    store(settings, user).delete("Deleted"); // by the user, through Dovecot or Dovetail
     makeOnLegacy(user, "Later", 2);
 
     try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(4), Clock.systemUTC())) {
@@ -162,6 +167,7 @@ class NewLegacyFolderDovecotIT {
       assertTrue(report.newFolders().get(0).complete(), report.toString());
       assertEquals(2, store(settings, user).open("Later").messages().size());
       assertEquals(3, store(settings, user).open("Old").messages().size(), "the backup's folders stay as they are");
+      assertFalse(store(settings, user).exists("Deleted"), "a folder the user deleted does not come back");
     }
   }
 

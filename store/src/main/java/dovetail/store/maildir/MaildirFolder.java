@@ -261,7 +261,7 @@ final class MaildirFolder implements Mailbox {
       UidlistHeader h = sync.header();
       UidValidityFile.noteUsed(root, uidValidity, fsync);
       fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
-          Uidlist.format(new UidlistHeader(uidValidity, h.nextUid(), h.guid() != null ? h.guid()
+          Uidlist.format(new UidlistHeader(uidValidity, 1, h.guid() != null ? h.guid()
               : MaildirMailStore.newGuid(), h.extra()), List.of()));
       sync.invalidateUidlist();
       sync.refresh(true);

@@ -306,13 +306,13 @@ class MaildirStoreTest {
   }
 
   @Test
-  void anEmptyFolderTakesAnotherUidValidityKeepingItsNextUidAndGuid() throws IOException {
+  void anEmptyFolderTakesAnotherUidValidityStartingItsUidsAgainAndKeepingItsGuid() throws IOException {
     Mailbox box = store().create("S", 9, 40);
     String guid = box.status().guid();
     box.replaceUidValidityOfEmpty(0x7654321);
     MailboxStatus after = store().open("S").status();
     assertEquals(0x7654321, after.uidValidity());
-    assertEquals(40, after.nextUid());
+    assertEquals(1, after.nextUid(), "UIDs start again under the new value");
     assertEquals(guid, after.guid());
     // Dovecot gives the next folder it creates a higher value than any in use.
     assertEquals("07654321", Files.readString(root.resolve("dovecot-uidvalidity")));
