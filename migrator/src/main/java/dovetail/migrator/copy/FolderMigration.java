@@ -593,12 +593,12 @@ public final class FolderMigration {
     return uids;
   }
 
-  /** Nothing on the legacy side, and nothing copied nor stored here: no UID is at stake. */
   /** Nothing of the legacy folder is in the store: no message, no commit recorded, no message given up. */
   private boolean nothingCopied() {
     return foreign.committed() <= 0 && mailbox.status().messages() == 0 && skippedUids().isEmpty();
   }
 
+  /** Nothing on the legacy side, and nothing copied nor stored here: no UID is at stake. */
   private boolean emptyOnBothSides(FolderSnapshot legacy) {
     return legacy.messageCount() == 0 && foreign.committed() <= 0 && mailbox.status().messages() == 0;
   }
@@ -621,12 +621,12 @@ public final class FolderMigration {
         + " `dovetail migrate -u USER -f '" + local + "'` (offline: `backup` again)";
   }
 
-  /** ": it holds N messages", or nothing when the store cannot say (this is a failure's text, which must not fail). */
   /** A server's text ends with its own full stop, which ours would double. */
   private static String withoutEndStop(String text) {
     return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
   }
 
+  /** "; it holds N messages", or nothing when the store cannot say (this is a failure's text, which must not fail). */
   private String holding() {
     try {
       return "; it holds " + mailbox.status().messages() + " messages";

@@ -77,6 +77,11 @@ final class LateMailTriggers {
     }
     // The whole user's check also lists the legacy folders: one made there since the user was complete is migrated
     // now, as migrate -u does, or the runbook's last sync -1 passed while its mail stayed behind (walk-through 17, F7).
+    if (folders.isEmpty()) {
+      // Legacy folders left unset (a local folder of that name holds mail) stay a problem of every sync until mended,
+      // not of the first one only (review 21, F4): the runbook asks for a last sync -1 that exits 0.
+      problems.addAll(lookups.unsetFolders(user).values());
+    }
     LateMailReport checked = lateMail.check(user, targets, problems, folders.isEmpty());
     if (checked.newOnLegacy().isEmpty()) {
       return checked;
@@ -96,8 +101,8 @@ final class LateMailTriggers {
     }
     MailStore store = stores.apply(user);
     List<String> setUp = created.stream().filter(f -> FolderState.of(stateOf(store, f)).isPresent()).toList();
-    if (setUp.size() < created.size()) {
-      problems.addAll(lookups.unsetFolders(user).values()); // why they could not be (status shows them too)
+    if (setUp.size() < created.size()) { // why they could not be (status shows them too)
+      lookups.unsetFolders(user).values().stream().filter(p -> !checked.problems().contains(p)).forEach(problems::add);
     }
     if (setUp.isEmpty()) { // an empty list would ask for every remaining folder
       return checked.withNewFolders(List.of(), problems);

@@ -190,6 +190,12 @@ class NewLegacyFolderDovecotIT {
       assertTrue(report.problems().stream().anyMatch(p -> p.contains("local folder 'Later' exists with 1 messages")),
           report.toString());
       assertEquals(1, store(settings, user).open("Later").messages().size(), "the user's folder is not touched");
+      assertEquals(1, report.problems().stream().filter(p -> p.contains("local folder 'Later' exists")).count(),
+          report.toString());
+      // Review 21, F4: and so every sync says until it is mended, not the first only.
+      LateMailReport again = service.syncLateMail(user, List.of());
+      assertTrue(again.problems().stream().anyMatch(p -> p.contains("local folder 'Later' exists with 1 messages")),
+          again.toString());
     }
   }
 

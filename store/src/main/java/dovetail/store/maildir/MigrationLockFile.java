@@ -27,6 +27,10 @@ final class MigrationLockFile {
   /** Waits until nobody else migrates the folder; {@code waiting} runs once if that means waiting. */
   static Mailbox.Hold hold(Path folderDir, Runnable waiting, FileWrites fsync) {
     ReentrantLock inProcess = LOCKS.of(folderDir, ReentrantLock::new);
+    if (inProcess.isHeldByCurrentThread()) {
+      // A second channel's lock attempt would fail, and closing it would drop this process's file lock (review 21).
+      throw new IllegalStateException("this thread holds " + folderDir.resolve(FILE) + " already");
+    }
     boolean toldWaiting = false;
     if (!inProcess.tryLock()) {
       waiting.run();
