@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.conf.ConfigLoader;
 import dovetail.conf.FsyncMode;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
@@ -29,7 +28,6 @@ import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
 import dovetail.store.maildir.MaildirStore;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -168,13 +166,7 @@ class CourierUidValidityDovecotIT {
   }
 
   private static Settings settings(Path tmp, int imapPort, String features) throws Exception {
-    String conf = "imapc_host = 127.0.0.1\nimapc_port = " + imapPort + "\n"
-        + "imapc_master_user = " + MASTER + "\nimapc_password = " + MASTER_PASSWORD + "\n"
-        + "imapc_features = " + features + "\n"
-        + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\n"
-        + "sweeper = no\nlegacy_sync_window = 72h\n";
-    Path file = tmp.resolve("dovetail.conf");
-    Files.writeString(file, conf);
-    return ConfigLoader.load(file, List.of());
+    return LegacySettings.of(tmp, imapPort, MASTER, MASTER_PASSWORD, List.of("imapc_features = " + features,
+        "sweeper = no", "legacy_sync_window = 72h"));
   }
 }

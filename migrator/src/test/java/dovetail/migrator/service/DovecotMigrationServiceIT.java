@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.conf.ConfigLoader;
 import dovetail.conf.FsyncMode;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
@@ -149,19 +148,10 @@ class DovecotMigrationServiceIT {
   }
 
   private static Settings settings(Path tmp, int port, String... extra) throws Exception {
-    StringBuilder c = new StringBuilder();
-    c.append("imapc_host = 127.0.0.1\nimapc_port = ").append(port).append('\n');
-    c.append("imapc_master_user = ").append(MASTER).append("\nimapc_password = ").append(MASTER_PASSWORD).append('\n');
-    c.append("imapc_features = rfc822.size\n");
-    c.append("imapc_connection_retry_count = 2\nimapc_connection_retry_interval = 20 ms\n");
-    c.append("mail_location = maildir:").append(tmp).append("/store/%n\nmail_fsync = never\n");
-    c.append("dsync_commit_msgs_interval = 5\nmail_prefetch_count = 4\n");
-    for (String line : extra) {
-      c.append(line).append('\n');
-    }
-    Path conf = tmp.resolve("dovetail.conf");
-    Files.writeString(conf, c.toString());
-    return ConfigLoader.load(conf, List.of());
+    return LegacySettings.of(tmp, port, MASTER, MASTER_PASSWORD,
+        List.of("imapc_features = rfc822.size",
+            "imapc_connection_retry_count = 2", "imapc_connection_retry_interval = 20 ms",
+            "dsync_commit_msgs_interval = 5", "mail_prefetch_count = 4"), extra);
   }
 
   private static Path usersFile(Path tmp) throws Exception {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.conf.ConfigLoader;
 import dovetail.conf.FsyncMode;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
@@ -595,17 +594,8 @@ class LateMailDovecotIT {
   }
 
   private static Settings settings(Path tmp, int imapPort, String... extra) throws Exception {
-    StringBuilder c = new StringBuilder();
-    c.append("imapc_host = 127.0.0.1\nimapc_port = ").append(imapPort).append('\n');
-    c.append("imapc_master_user = ").append(MASTER).append("\nimapc_password = ").append(MASTER_PASSWORD).append('\n');
-    c.append("imapc_features = rfc822.size\n");
-    c.append("mail_location = maildir:").append(tmp).append("/store/%n\nmail_fsync = never\n");
-    for (String line : extra) {
-      c.append(line).append('\n');
-    }
-    Path conf = tmp.resolve("dovetail.conf");
-    Files.writeString(conf, c.toString());
-    return ConfigLoader.load(conf, List.of());
+    return LegacySettings.of(tmp, imapPort, MASTER, MASTER_PASSWORD,
+        List.of("imapc_features = rfc822.size"), extra);
   }
 
   /** A clock the test moves. */

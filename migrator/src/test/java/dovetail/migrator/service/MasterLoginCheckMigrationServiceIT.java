@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.conf.ConfigLoader;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.ConnectionLimiter;
 import dovetail.store.dovecot.DovecotServer;
@@ -105,11 +104,8 @@ class MasterLoginCheckMigrationServiceIT {
   }
 
   static Settings settings(Path tmp, int port) throws Exception {
-    String c = "imapc_host = 127.0.0.1\nimapc_port = " + port + "\n"
-        + "imapc_master_user = " + MASTER + "\nimapc_password = " + MASTER_PASSWORD + "\n"
-        + "imapc_connection_retry_count = 0\nimapc_connection_retry_interval = 20 ms\n"
-        + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\nsweeper = no\n";
-    return ConfigLoader.load(Files.writeString(tmp.resolve("dovetail.conf"), c), List.of());
+    return LegacySettings.of(tmp, port, MASTER, MASTER_PASSWORD, List.of("imapc_connection_retry_count = 0",
+        "imapc_connection_retry_interval = 20 ms", "sweeper = no"));
   }
 
   /**

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.conf.ConfigLoader;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.ConnectionLimiter;
@@ -71,17 +70,9 @@ class MasterPasswordChangedMigrationServiceIT {
   }
 
   private static Settings settings(Path tmp, int port, String... extra) throws Exception {
-    StringBuilder c = new StringBuilder();
-    c.append("imapc_host = 127.0.0.1\nimapc_port = ").append(port).append('\n');
-    c.append("imapc_master_user = ").append(MASTER).append("\nimapc_password = ").append(MASTER_PASSWORD).append('\n');
-    c.append("imapc_connection_retry_count = 0\nimapc_connection_retry_interval = 20 ms\n");
-    c.append("mail_location = maildir:").append(tmp).append("/store/%n\nmail_fsync = never\n");
-    for (String line : extra) {
-      c.append(line).append('\n');
-    }
-    Path conf = tmp.resolve("dovetail.conf");
-    Files.writeString(conf, c.toString());
-    return ConfigLoader.load(conf, List.of());
+    return LegacySettings.of(tmp, port, MASTER, MASTER_PASSWORD,
+        List.of("imapc_connection_retry_count = 0",
+            "imapc_connection_retry_interval = 20 ms"), extra);
   }
 
   private static MigrationUnavailableException refusal(MigrationService service, String user) {

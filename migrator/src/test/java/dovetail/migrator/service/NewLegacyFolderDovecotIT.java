@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.conf.ConfigLoader;
 import dovetail.conf.FsyncMode;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
@@ -229,16 +228,7 @@ class NewLegacyFolderDovecotIT {
   }
 
   private static Settings settings(Path tmp, String... extra) throws Exception {
-    StringBuilder c = new StringBuilder();
-    c.append("imapc_host = 127.0.0.1\nimapc_port = ").append(legacy.imapPort()).append('\n');
-    c.append("imapc_master_user = ").append(MASTER).append("\nimapc_password = ").append(MASTER_PASSWORD).append('\n');
-    c.append("imapc_features = rfc822.size\n");
-    c.append("mail_location = maildir:").append(tmp).append("/store/%n\nmail_fsync = never\n");
-    for (String line : extra) {
-      c.append(line).append('\n');
-    }
-    Path conf = tmp.resolve("dovetail.conf");
-    Files.writeString(conf, c.toString());
-    return ConfigLoader.load(conf, List.of());
+    return LegacySettings.of(tmp, legacy.imapPort(), MASTER, MASTER_PASSWORD,
+        List.of("imapc_features = rfc822.size"), extra);
   }
 }
