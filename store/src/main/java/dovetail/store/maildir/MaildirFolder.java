@@ -260,11 +260,8 @@ final class MaildirFolder implements Mailbox {
       }
       UidlistHeader h = sync.header();
       UidValidityFile.noteUsed(root, uidValidity, fsync);
-      fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
-          Uidlist.format(new UidlistHeader(uidValidity, 1, h.guid() != null ? h.guid()
-              : MaildirMailStore.newGuid(), h.extra()), List.of()));
-      sync.invalidateUidlist();
-      sync.refresh(true);
+      writeEmptyUidlist(new UidlistHeader(uidValidity, 1, h.guid() != null ? h.guid() : MaildirMailStore.newGuid(),
+          h.extra()));
       return null;
     });
   }
@@ -550,8 +547,12 @@ final class MaildirFolder implements Mailbox {
   private void createUidlist() {
     long uidValidity = UidValidityFile.allocate(root, fsync);
     LOG.info("{}: no dovecot-uidlist; creating one with UIDVALIDITY {}", dir, uidValidity);
-    fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
-        Uidlist.format(new UidlistHeader(uidValidity, 1, MaildirMailStore.newGuid(), List.of()), List.of()));
+    writeEmptyUidlist(new UidlistHeader(uidValidity, 1, MaildirMailStore.newGuid(), List.of()));
+  }
+
+  /** Replaces the uidlist with one that holds no record, under {@code header}, and reads the folder from it anew. */
+  void writeEmptyUidlist(UidlistHeader header) {
+    fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"), Uidlist.format(header, List.of()));
     sync.invalidateUidlist();
     sync.refresh(true);
   }

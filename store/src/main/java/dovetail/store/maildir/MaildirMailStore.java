@@ -194,10 +194,7 @@ final class MaildirMailStore implements MailStore {
         throw new StoreException(StoreError.ALREADY_EXISTS, "INBOX exists already and is not empty");
       }
       UidValidityFile.noteUsed(layout.root(), uidValidity, fsync);
-      fsync.replace(inbox.directory().resolve("dovecot-uidlist"), inbox.directory().resolve("dovecot-uidlist.tmp"),
-          Uidlist.format(new UidlistHeader(uidValidity, nextUid, newGuid(), List.of()), List.of()));
-      inbox.sync().invalidateUidlist();
-      inbox.sync().refresh(true);
+      inbox.writeEmptyUidlist(new UidlistHeader(uidValidity, nextUid, newGuid(), List.of()));
       return null;
     });
     return inbox;
