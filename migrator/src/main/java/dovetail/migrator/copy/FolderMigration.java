@@ -188,13 +188,7 @@ public final class FolderMigration {
       Map<String, String> adopted = new HashMap<>();
       adopted.put(MigrationState.LEGACY_UIDVALIDITY, Long.toString(expected));
       adopted.put(MigrationState.SETUP_UIDNEXT, Long.toString(snapshot.uidNext()));
-      // What was recorded of other programs' writes names UIDs of the old value.
-      mailbox.updateDovetailState(s -> {
-        Map<String, String> next = new HashMap<>(s);
-        next.keySet().removeIf(k -> k.startsWith(ForeignWrites.TAKEN_PREFIX) || k.startsWith(ForeignWrites.FOREIGN_PREFIX)
-            || k.equals(ForeignWrites.PENDING));
-        return MigrationState.merge(next, adopted);
-      });
+      mailbox.updateDovetailState(s -> MigrationState.merge(ForeignWrites.withoutRecords(s), adopted));
     }
     boolean migratedEmpty = false;
     if (snapshot.uidValidity() != expected) {

@@ -67,6 +67,13 @@ final class ForeignWrites {
   /** The value of a taken key once the operator consented to new UIDs. */
   static final String CONSENTED = "renumber";
 
+  /** {@code state} without what is recorded here of other programs' writes: UIDs of a UIDVALIDITY given up. */
+  static Map<String, String> withoutRecords(Map<String, String> state) {
+    Map<String, String> next = new HashMap<>(state);
+    next.keySet().removeIf(k -> k.startsWith(TAKEN_PREFIX) || k.startsWith(FOREIGN_PREFIX) || k.equals(PENDING));
+    return next;
+  }
+
   /** How many UIDs a reason lists before it says "and N more". */
   private static final int LISTED = 12;
 

@@ -192,8 +192,9 @@ public final class LateMailMerge {
 
   private record Step(boolean renumbered, long bytes, String problem) {}
 
-  /** One late message: the local occupant of its UID renumbered if need be, then the message added. */
   /**
+   * One late message: the local occupant of its UID renumbered if need be, then the message added.
+   *
    * @param sameNumbering whether the late mail is numbered under the folder's own UIDVALIDITY; under an adopted one
    *     (LateMailUidValidity) no client knows the legacy UIDs in this folder, so none is worth renumbering a local
    *     message for (review 19, F3)

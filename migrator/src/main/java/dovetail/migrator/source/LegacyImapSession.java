@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * One logged-in connection to the legacy server. Read-only: nothing it does changes the legacy
- * mailbox (EXAMINE, and SELECT only with {@code imapc_features = no-examine}, which clears \Recent there; BODY.PEEK,
- * never BODY; never STORE, EXPUNGE or CLOSE). Every method throws {@link LegacyException};
+ * mailbox (EXAMINE; SELECT only on Courier-IMAP or with {@code imapc_features = no-examine}, which clears \Recent
+ * there; BODY.PEEK, never BODY; never STORE, EXPUNGE or CLOSE). Every method throws {@link LegacyException};
  * after UNAVAILABLE the session is dead and a new one must be opened.
  */
 public interface LegacyImapSession extends AutoCloseable {
@@ -18,8 +18,8 @@ public interface LegacyImapSession extends AutoCloseable {
   List<LegacyFolder> listFolders();
 
   /**
-   * EXAMINEs the folder (SELECTs it with {@code no-examine}; with CONDSTORE when offered). Later fetches on the same folder check that
-   * its UIDVALIDITY stays the same.
+   * EXAMINEs the folder (SELECTs it on Courier or with {@code no-examine}; with CONDSTORE when offered). Later fetches
+   * on the same folder check that its UIDVALIDITY stays the same.
    *
    * @throws LegacyException FOLDER_NOT_FOUND only when the folder is gone ({@code NO [NONEXISTENT]}, or LIST no
    *     longer shows it); FOLDER_REFUSED for any other NO; UIDVALIDITY_CHANGED if it differs from an earlier
