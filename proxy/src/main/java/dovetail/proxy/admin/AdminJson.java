@@ -11,6 +11,7 @@ import dovetail.migrator.service.SweeperStatus;
 import dovetail.migrator.service.UserStatus;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The admin endpoint's JSON documents, written field by field so that renaming a Java record never changes what
@@ -88,17 +89,8 @@ final class AdminJson {
           .put("renumbered", f.renumbered()).put("bytes", f.bytes()).put("problem", f.problem());
     }
     ArrayNode created = n.putArray("new_folders"); // made on the legacy server since the skeleton, migrated now
-    for (FolderResult f : r.newFolders()) {
-      created.addObject().put("folder", f.folder()).put("outcome", f.outcome().name().toLowerCase(Locale.ROOT))
-          .put("messages", f.messages()).put("bytes", f.bytes()).put("reason", f.reason());
-    }
-    r.problems().forEach(n.putArray("problems")::add);
-    if (r.abortReason().isPresent()) {
-      n.put("abort_reason", r.abortReason().get());
-    } else {
-      n.putNull("abort_reason");
-    }
-    return n;
+    r.newFolders().forEach(f -> folderResult(created, f));
+    return ended(n, r.problems(), r.abortReason());
   }
 
   /** A {@code migrate --wait} progress line: the user's totals and the folders migrating now. */
@@ -126,26 +118,30 @@ final class AdminJson {
     return n;
   }
 
+  /** {@code n} with a run's last fields: its problems, and why it stopped short (null when it did not). */
+  private static ObjectNode ended(ObjectNode n, List<String> problems, Optional<String> abortReason) {
+    problems.forEach(n.putArray("problems")::add);
+    return n.put("abort_reason", abortReason.orElse(null));
+  }
+
+  /** One folder's migration: its name, outcome, what it copied and why it stopped. */
+  private static ObjectNode folderResult(ArrayNode into, FolderResult f) {
+    return into.addObject().put("folder", f.folder()).put("outcome", f.outcome().name().toLowerCase(Locale.ROOT))
+        .put("messages", f.messages()).put("bytes", f.bytes()).put("reason", f.reason());
+  }
+
   static ObjectNode migrated(UserResult r) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("user", r.user()).put("complete", r.complete())
         .put("login_refused", false).put("messages", r.messages()).put("bytes", r.bytes())
         .put("elapsed_seconds", round(r.elapsed().toMillis() / 1000.0));
     ArrayNode folders = n.putArray("folders");
     for (FolderResult f : r.folders()) {
-      ObjectNode fn = folders.addObject().put("folder", f.folder())
-          .put("outcome", f.outcome().name().toLowerCase(Locale.ROOT)).put("messages", f.messages())
-          .put("bytes", f.bytes()).put("reason", f.reason());
+      ObjectNode fn = folderResult(folders, f);
       ArrayNode undeliverable = fn.putArray("undeliverable");
       f.undeliverable().forEach(u -> undeliverable.add(u.toString()));
       f.warnings().forEach(fn.putArray("warnings")::add);
     }
-    r.problems().forEach(n.putArray("problems")::add);
-    if (r.abortReason().isPresent()) {
-      n.put("abort_reason", r.abortReason().get());
-    } else {
-      n.putNull("abort_reason");
-    }
-    return n;
+    return ended(n, r.problems(), r.abortReason());
   }
 
   /**
