@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One folder, one algorithm (DESIGN, "Migration semantics"): EXAMINE the legacy folder; refuse to go on
  * if its UIDVALIDITY is not the one the local folder was created with; fetch the metadata of every
- * message above the last UID the migration recorded as committed (the resume point; not the store's next
- * UID, which another program writing the folder moves too: see {@link ForeignWrites}); fetch the
+ * message; bring what an earlier run copied up to date with the legacy expunges and flags ({@link EarlierCopies});
+ * copy every message above the last UID the migration recorded as committed (the resume point; not the store's next
+ * UID, which another program writing the folder moves too: see {@link ForeignWrites}): fetch the
  * bodies in pipelined batches and stream each into the store under its legacy UID, flags, keywords and
  * INTERNALDATE; commit every {@code dsync_commit_msgs_interval} messages, recording the last UID of each
  * commit; finish with NEXTUID = the legacy UIDNEXT and state {@code complete}, recording the legacy UIDNEXT
@@ -234,7 +235,11 @@ public final class FolderMigration {
     // Resume point: what this migration recorded as committed, not the store's next UID, which another program
     // writing the folder moves too (ForeignWrites).
     long committedAtStart = foreign.committed();
-    List<LegacyMessageInfo> legacy = new ArrayList<>(session.fetchMetadata(legacyName, committedAtStart + 1));
+    // From UID 1 in one command: a resumed run also compares what an earlier run copied (EarlierCopies).
+    List<LegacyMessageInfo> whole = session.fetchMetadata(legacyName, 1);
+    List<LegacyMessageInfo> earlier = new ArrayList<>();
+    List<LegacyMessageInfo> legacy = new ArrayList<>();
+    whole.forEach(m -> (m.uid() <= committedAtStart ? earlier : legacy).add(m));
     if (migratedEmpty && !legacy.isEmpty()) { // mail came between the EXAMINE and the fetch: its UIDs are not ours
       return fail(uidValidityChanged(legacyName, mailbox.name(), expected, snapshot.uidValidity()));
     }
@@ -248,12 +253,15 @@ public final class FolderMigration {
     if (flags == null) {
       flags = new MessageFlags(mailbox.name(), local.messages() == 0 ? Set.of() : existingKeywords());
     }
+    if (committedAtStart > 0) {
+      Set<Long> others = new HashSet<>(foreign.foreign());
+      others.addAll(foreign.taken().keySet());
+      EarlierCopies.update(mailbox, committedAtStart, earlier, whole.size() >= snapshot.messageCount(), others, flags);
+    }
     if (options.pop3Uidls().appliesTo(mailbox.name()) && (!legacy.isEmpty() || !foreign.taken().isEmpty())) {
       // POP3 matching needs the whole maildrop, also what an earlier run committed.
-      List<LegacyMessageInfo> all = committedAtStart <= 0 && given.isEmpty() ? legacy
-          : session.fetchMetadata(legacyName, 1);
       try {
-        uidls = options.pop3Uidls().assign(session, legacyName, all);
+        uidls = options.pop3Uidls().assign(session, legacyName, whole);
       } catch (Pop3Uidls.MismatchException e) {
         return fail("POP3 UIDLs: " + e.getMessage());
       }

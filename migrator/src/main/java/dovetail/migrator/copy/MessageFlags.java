@@ -34,12 +34,21 @@ final class MessageFlags {
   }
 
   Flags of(LegacyMessageInfo info) {
+    return convert(info, true);
+  }
+
+  /** {@link #of} without a warning or a count for what is dropped: for a comparison, when it was reported before. */
+  Flags quietly(LegacyMessageInfo info) {
+    return convert(info, false);
+  }
+
+  private Flags convert(LegacyMessageInfo info, boolean report) {
     Set<SystemFlag> system = EnumSet.noneOf(SystemFlag.class);
     for (String name : info.systemFlags()) {
       SystemFlag flag = system(name);
       if (flag != null) {
         system.add(flag);
-      } else if (!name.equalsIgnoreCase("\\Recent")) {
+      } else if (report && !name.equalsIgnoreCase("\\Recent")) {
         LOG.warn("{}: UID {}: flag {} has no place in Maildir; not copied", folder, info.uid(), name);
         drop(name);
       }
@@ -47,12 +56,15 @@ final class MessageFlags {
     Set<String> keywords = new TreeSet<>();
     for (String k : info.keywords()) {
       if (!validKeyword(k)) {
+        if (!report) {
+          continue;
+        }
         LOG.warn("{}: UID {}: keyword '{}' is not an IMAP atom; not copied", folder, info.uid(), k);
         drop(k);
       } else if (known.contains(k) || known.size() < MAX_KEYWORDS) {
         known.add(k);
         keywords.add(k);
-      } else {
+      } else if (report) {
         LOG.warn("{}: UID {}: keyword '{}' not copied: the folder already uses the {} keywords Maildir can hold",
             folder, info.uid(), k, MAX_KEYWORDS);
         drop(k);

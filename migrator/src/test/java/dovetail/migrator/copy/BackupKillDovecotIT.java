@@ -130,6 +130,40 @@ class BackupKillDovecotIT {
     }
   }
 
+  /**
+   * Walk-through 17, F3: expunges and flag changes that a device still at the legacy server makes between a killed run
+   * and the next one reach the part the killed run copied too (no client has seen that part yet).
+   */
+  @Test
+  void legacyExpungesAndFlagChangesBetweenRunsReachWhatTheKilledRunCopied(@TempDir Path tmp) {
+    try (DovecotServer legacy = DovecotLegacy.start(tmp.resolve("legacy"), root -> KillCorpus.write(root, 1300, 14), "")) {
+      Path judgeDir = tmp.resolve("judge");
+      Path conf = DovecotLegacy.conf(tmp.resolve("dovetail.conf"), legacy.imapPort(), DovecotLegacy.mailLocation(judgeDir),
+          "dsync_commit_msgs_interval = 50");
+      ChildJvm first = ChildJvm.start("-Xmx128m", conf, DovecotLegacy.USER, "--halt-after", "1200", "-f", "Work");
+      assertEquals(137, first.waitFor(60), first.output());
+      MailStore store = MaildirStore.open(judgeDir.resolve("home/alice/Maildir"), StoreOptions.DEFAULT);
+      List<Long> copied = Views.store(store, "Work").uids();
+      // What the changes below touch lies at or below the recorded resume point (recorded every 1,000 UIDs): above
+      // it, a message gone from the legacy server cannot be told from another program's (EarlierCopies).
+      long recorded = MigrationState.number(store.open("Work").dovetailState().get(ForeignWrites.COMMITTED));
+      assertTrue(copied.size() >= 1150 && recorded >= copied.get(30), copied.size() + " copied, recorded " + recorded);
+
+      try (ImapProbe probe = ImapProbe.login(legacy, DovecotLegacy.USER)) {
+        probe.expunge("Work", List.of(copied.get(2), copied.get(30)));
+        probe.setFlags("Work", copied.get(5), List.of("\\Flagged", "\\Answered", "Later"));
+        probe.setFlags("Work", copied.get(6), List.of());
+      }
+      Map<String, Views.FolderView> expected =
+          DovecotLegacy.views(legacy, DovecotLegacy.USER, DovecotLegacy.identity(List.of("Work")));
+      ChildJvm second = ChildJvm.start("-Xmx128m", conf, DovecotLegacy.USER, "-f", "Work");
+      assertEquals(0, second.waitFor(60), second.output());
+      try (DovecotServer judge = DovecotLegacy.judge(judgeDir)) {
+        Views.assertSame(expected, DovecotLegacy.views(judge, DovecotLegacy.USER, DovecotLegacy.identity(List.of("Work"))));
+      }
+    }
+  }
+
   /** Each folder holds the first n legacy messages exactly (n may be 0), and a complete one holds all. */
   private static void assertEveryFolderIsAPrefix(Path root, Map<String, Views.FolderView> expected, String when) {
     MailStore store = MaildirStore.open(root, StoreOptions.DEFAULT);

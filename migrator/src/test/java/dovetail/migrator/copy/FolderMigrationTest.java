@@ -132,8 +132,40 @@ class FolderMigrationTest {
     legacy.log.clear();
     FolderResult r = run();
     assertEquals(Outcome.COMPLETE, r.outcome(), r.reason());
-    assertTrue(legacy.log.contains("FETCH META INBOX 9"), "resumes after the last committed UID: " + legacy.log);
+    assertTrue(legacy.log.contains("FETCH BODIES INBOX 6"), "resumes after the last committed UID: " + legacy.log);
     assertExactCopy();
+  }
+
+  @Test
+  void aResumedRunTakesTheLegacyExpungesAndFlagChangesOfWhatAnEarlierRunCopied() throws IOException {
+    skeleton();
+    legacy.dieAfterBodies = 5;
+    assertThrows(LegacyException.class, this::run);
+    assertEquals(List.of(2L, 3L, 5L, 8L), storedUids());
+    // Meanwhile a device still at the legacy server deletes one copied message and flags two others.
+    inbox.messages.remove(5L);
+    inbox.messages.get(2L).flags(Set.of("\\Seen", "\\Flagged"), Set.of("Later"));
+    inbox.messages.get(3L).flags(Set.of("\\Seen"), Set.of());
+
+    FolderResult r = run();
+    assertEquals(Outcome.COMPLETE, r.outcome(), r.reason());
+    assertExactCopy();
+    Mailbox box = store.open("INBOX");
+    assertEquals(Set.of(SystemFlag.SEEN, SystemFlag.FLAGGED), box.message(2).orElseThrow().flags().system());
+    assertEquals(Set.of(SystemFlag.SEEN), box.message(3).orElseThrow().flags().system());
+    assertEquals(Set.of(), box.message(3).orElseThrow().flags().keywords());
+  }
+
+  @Test
+  void aResumeKeepsWhatAnEarlierRunCopiedWhenTheLegacyServerListsFewerMessagesThanItCounts() {
+    skeleton();
+    legacy.dieAfterBodies = 5;
+    assertThrows(LegacyException.class, this::run);
+    legacy.beforeMetadata = () -> inbox.messages.remove(3L); // after EXAMINE counted it: expunged while listing
+
+    FolderResult r = run();
+    assertEquals(Outcome.COMPLETE, r.outcome(), r.reason());
+    assertTrue(storedUids().contains(3L), "a message missing from a short listing is no expunge: " + storedUids());
   }
 
   @Test
