@@ -159,13 +159,14 @@ public final class LateMailMerge {
     int merged = 0;
     int renumbered = 0;
     long bytes = 0;
+    long highestLate = late.isEmpty() ? 0 : late.get(late.size() - 1).uid();
     for (LegacyMessageInfo info : late) {
       Step step = null;
       for (int attempt = 1; step == null; attempt++) {
         try {
           Pop3Uidls.Uidl uidl = uidls.containsKey(info.uid()) ? uidls.get(info.uid())
               : assumedUidl(uidValidity, info.uid());
-          step = merge(session, legacyName, info, flags, uidl, uidValidity == mailbox.uidValidity());
+          step = merge(session, legacyName, info, flags, uidl, uidValidity == mailbox.uidValidity(), highestLate);
         } catch (StoreException e) {
           // A local delivery took the UID between our look and our commit: look again.
           if (e.error() != StoreError.UID_CONFLICT || attempt >= 3) {
@@ -198,9 +199,11 @@ public final class LateMailMerge {
    * @param sameNumbering whether the late mail is numbered under the folder's own UIDVALIDITY; under an adopted one
    *     (LateMailUidValidity) no client knows the legacy UIDs in this folder, so none is worth renumbering a local
    *     message for (review 19, F3)
+   * @param highestLate the highest legacy UID of this check: a local message in the way moves above it, so that a
+   *     later late message of the same check does not find it in its way again (review 20, F5: moved twice)
    */
   private Step merge(LegacyImapSession session, String legacyName, LegacyMessageInfo info, MessageFlags flags,
-      Pop3Uidls.Uidl uidl, boolean sameNumbering) {
+      Pop3Uidls.Uidl uidl, boolean sameNumbering, long highestLate) {
     boolean renumbered = false;
     long target = info.uid();
     String moved = null;
@@ -211,6 +214,9 @@ public final class LateMailMerge {
       // The legacy server showed the occupant's UIDL for the late message (the same pop3_uidl_format at the same UID):
       // then neither keeps it, so that a keep client of either server fetches both again rather than miss one.
       boolean clash = occupant.isPresent() && moves.sameUidl(occupant.get(), info.uid(), uidl);
+      if (occupant.isPresent()) {
+        mailbox.raiseNextUid(highestLate + 1);
+      }
       long renumberedTo = occupant.isPresent() ? renumber(occupant.get(), !clash) : 0;
       renumbered = occupant.isPresent();
       target = mailbox.status().nextUid();
