@@ -1,15 +1,11 @@
 package dovetail.migrator.copy;
 
+import dovetail.store.dovecot.LoopbackRelay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -54,15 +50,12 @@ final class FaultProxy implements AutoCloseable {
   private static final byte[] UID_3 = "FETCH (UID 3 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] UID_2 = "FETCH (UID 2 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private final ServerSocket listener;
-  private final int targetPort;
+  private final LoopbackRelay relay;
   private final IntFunction<Fault> faults;
   private final long minCutOffset;
   private final long maxCutOffset;
   private final Random random;
-  private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger struck = new AtomicInteger();
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /**
@@ -76,16 +69,11 @@ final class FaultProxy implements AutoCloseable {
   /** As above, with cuts and stalls uniformly in [minCutOffset, maxCutOffset] server bytes. */
   FaultProxy(int targetPort, IntFunction<Fault> faults, long minCutOffset, long maxCutOffset, long seed)
       throws IOException {
-    this.targetPort = targetPort;
     this.faults = faults;
     this.minCutOffset = minCutOffset;
     this.maxCutOffset = maxCutOffset;
     this.random = new Random(seed);
-    this.listener = new ServerSocket();
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    Thread acceptor = new Thread(this::acceptLoop, "fault-proxy-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    this.relay = new LoopbackRelay("fault-proxy", () -> targetPort, this::start);
   }
 
   /** A seed for the proxy's offsets: {@code -Dfault.seed=N} replays a failure, else a new one each run. */
@@ -95,11 +83,11 @@ final class FaultProxy implements AutoCloseable {
   }
 
   int port() {
-    return listener.getLocalPort();
+    return relay.port();
   }
 
   int connections() {
-    return connections.get();
+    return relay.connections();
   }
 
   /**
@@ -110,45 +98,18 @@ final class FaultProxy implements AutoCloseable {
     return struck.get();
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      try {
-        Socket client = listener.accept();
-        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        open.add(client);
-        open.add(server);
-        Fault fault = faults.apply(connections.incrementAndGet());
-        long offset;
-        synchronized (random) {
-          offset = minCutOffset + (long) (random.nextDouble() * (maxCutOffset - minCutOffset + 1));
-        }
-        start(() -> pump(client.getInputStream(), server.getOutputStream(), Fault.NONE, 0), client, server);
-        start(() -> pump(server.getInputStream(), client.getOutputStream(), fault, offset), client, server);
-      } catch (IOException e) {
-        if (!closed) {
-          throw new IllegalStateException(e);
-        }
-      }
+  private void start(int number, Socket client, Socket server) throws IOException {
+    Fault fault = faults.apply(number);
+    long offset;
+    synchronized (random) {
+      offset = minCutOffset + (long) (random.nextDouble() * (maxCutOffset - minCutOffset + 1));
     }
-  }
-
-  private interface Pump {
-    void run() throws IOException, InterruptedException;
-  }
-
-  private void start(Pump pump, Socket a, Socket b) {
-    Thread t = new Thread(() -> {
-      try {
-        pump.run();
-      } catch (IOException | InterruptedException e) {
-        // a side closed
-      } finally {
-        closeQuietly(a);
-        closeQuietly(b);
-      }
-    }, "fault-proxy-pump");
-    t.setDaemon(true);
-    t.start();
+    InputStream fromClient = client.getInputStream();
+    OutputStream toServer = server.getOutputStream();
+    InputStream fromServer = server.getInputStream();
+    OutputStream toClient = client.getOutputStream();
+    LoopbackRelay.relay(client, server, () -> pump(fromClient, toServer, Fault.NONE, 0));
+    LoopbackRelay.relay(client, server, () -> pump(fromServer, toClient, fault, offset));
   }
 
   private void pump(InputStream in, OutputStream out, Fault fault, long offset) throws IOException, InterruptedException {
@@ -245,22 +206,9 @@ final class FaultProxy implements AutoCloseable {
     out.write(new byte[] {'"', ' '});
   }
 
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing
-    }
-  }
-
   @Override
   public void close() {
     closed = true;
-    try {
-      listener.close();
-    } catch (IOException ignored) {
-      // closing
-    }
-    open.forEach(FaultProxy::closeQuietly);
+    relay.close();
   }
 }

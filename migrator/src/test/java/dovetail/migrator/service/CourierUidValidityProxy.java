@@ -1,20 +1,16 @@
 package dovetail.migrator.service;
 
+import dovetail.store.dovecot.LoopbackRelay;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,31 +29,27 @@ final class CourierUidValidityProxy implements AutoCloseable {
   private static final Pattern UIDVALIDITY = Pattern.compile("UIDVALIDITY \\d+");
   private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)\\+?\\}$");
 
-  private final ServerSocket listener;
-  private final int targetPort;
+  private final LoopbackRelay relay;
   /** Folders that got their UID database (a SELECT went through), by name as the client sent it. */
   private final Set<String> withDatabase = ConcurrentHashMap.newKeySet();
   /** Courier's value is the time; each report here is a later one. */
   private final AtomicLong clock = new AtomicLong(795_000_000L);
   private final AtomicLong selects = new AtomicLong();
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
 
   private final boolean greetAsCourier;
 
   /** @param greetAsCourier whether the greeting names Courier-IMAP too (Dovetail then SELECTs without being told) */
   CourierUidValidityProxy(int targetPort, boolean greetAsCourier) throws IOException {
-    this.targetPort = targetPort;
     this.greetAsCourier = greetAsCourier;
-    this.listener = new ServerSocket();
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    Thread t = new Thread(this::accept, "courier-proxy-accept");
-    t.setDaemon(true);
-    t.start();
+    this.relay = new LoopbackRelay("courier-proxy", () -> targetPort, (n, client, server) -> {
+      Connection c = new Connection();
+      LoopbackRelay.relay(client, server, () -> c.fromClient(client, server));
+      LoopbackRelay.relay(server, client, () -> c.fromServer(server, client));
+    });
   }
 
   int port() {
-    return listener.getLocalPort();
+    return relay.port();
   }
 
   /** Read-write SELECTs that went through. */
@@ -65,34 +57,12 @@ final class CourierUidValidityProxy implements AutoCloseable {
     return selects.get();
   }
 
-  private void accept() {
-    while (!closed) {
-      try {
-        Socket client = listener.accept();
-        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        open.add(client);
-        open.add(server);
-        Connection c = new Connection();
-        start(() -> c.fromClient(client, server), "courier-proxy-up");
-        start(() -> c.fromServer(server, client), "courier-proxy-down");
-      } catch (IOException e) {
-        return;
-      }
-    }
-  }
-
-  private static void start(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    t.start();
-  }
-
   /** One client's session: which folder its last SELECT or EXAMINE named. */
   private final class Connection {
     private volatile String selecting;
     private boolean greeted;
 
-    void fromClient(Socket client, Socket server) {
+    void fromClient(Socket client, Socket server) throws IOException {
       pump(client, server, line -> {
         Matcher m = COMMAND.matcher(line);
         if (m.find()) {
@@ -107,7 +77,7 @@ final class CourierUidValidityProxy implements AutoCloseable {
       });
     }
 
-    void fromServer(Socket server, Socket client) {
+    void fromServer(Socket server, Socket client) throws IOException {
       pump(server, client, line -> {
         if (!greeted) {
           greeted = true;
@@ -126,7 +96,7 @@ final class CourierUidValidityProxy implements AutoCloseable {
   }
 
   /** Copies lines, each through {@code edit}; the bytes of a literal that ends a line go through as they are. */
-  private void pump(Socket from, Socket to, java.util.function.UnaryOperator<String> edit) {
+  private static void pump(Socket from, Socket to, java.util.function.UnaryOperator<String> edit) throws IOException {
     try (InputStream in = new BufferedInputStream(from.getInputStream()); OutputStream out = to.getOutputStream()) {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       int b;
@@ -145,11 +115,6 @@ final class CourierUidValidityProxy implements AutoCloseable {
         }
         out.flush();
       }
-    } catch (IOException e) {
-      // the other side closed
-    } finally {
-      closeQuietly(from);
-      closeQuietly(to);
     }
   }
 
@@ -157,20 +122,8 @@ final class CourierUidValidityProxy implements AutoCloseable {
     return name.startsWith("\"") ? name.substring(1, name.length() - 1).replaceAll("\\\\(.)", "$1") : name;
   }
 
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-  }
-
   @Override
-  public void close() throws IOException {
-    closed = true;
-    listener.close();
-    for (Socket s : open) {
-      closeQuietly(s);
-    }
+  public void close() {
+    relay.close();
   }
 }

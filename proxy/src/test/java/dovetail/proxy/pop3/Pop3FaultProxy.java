@@ -1,19 +1,14 @@
 package dovetail.proxy.pop3;
 
+import dovetail.store.dovecot.LoopbackRelay;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,24 +43,21 @@ final class Pop3FaultProxy implements AutoCloseable {
   private static final Set<String> MULTI_LINE_ALWAYS = Set.of("CAPA", "RETR", "TOP");
   private static final Set<String> MULTI_LINE_WITHOUT_ARGUMENT = Set.of("UIDL", "LIST");
 
-  private final ServerSocket listener;
-  private final int targetPort;
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final LoopbackRelay relay;
   private volatile Fault fault = Fault.NONE;
-  private volatile boolean closed;
   private final AtomicInteger utf8Commands = new AtomicInteger();
 
   Pop3FaultProxy(int targetPort) throws IOException {
-    this.targetPort = targetPort;
-    this.listener = new ServerSocket();
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    Thread acceptor = new Thread(this::acceptLoop, "pop3-fault-proxy-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    this.relay = new LoopbackRelay("pop3-fault-proxy", () -> targetPort, (n, client, server) -> {
+      InputStream clientIn = new BufferedInputStream(client.getInputStream());
+      InputStream serverIn = new BufferedInputStream(server.getInputStream());
+      LoopbackRelay.relay(client, server, () -> relay(clientIn, client.getOutputStream(), serverIn,
+          server.getOutputStream()));
+    });
   }
 
   int port() {
-    return listener.getLocalPort();
+    return relay.port();
   }
 
   void fault(Fault value) {
@@ -75,31 +67,6 @@ final class Pop3FaultProxy implements AutoCloseable {
   /** How many UTF8 commands clients sent (answered here, never forwarded). */
   int utf8Commands() {
     return utf8Commands.get();
-  }
-
-  private void acceptLoop() {
-    while (!closed) {
-      try {
-        Socket client = listener.accept();
-        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        open.add(client);
-        open.add(server);
-        Thread t = new Thread(() -> {
-          try (client; server) {
-            relay(new BufferedInputStream(client.getInputStream()), client.getOutputStream(),
-                new BufferedInputStream(server.getInputStream()), server.getOutputStream());
-          } catch (IOException e) {
-            // a side closed
-          }
-        }, "pop3-fault-proxy");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        if (!closed) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
   }
 
   private void relay(InputStream clientIn, OutputStream clientOut, InputStream serverIn, OutputStream serverOut)
@@ -210,18 +177,6 @@ final class Pop3FaultProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    try {
-      listener.close();
-    } catch (IOException ignored) {
-      // closing
-    }
-    for (Socket s : open) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // closing
-      }
-    }
+    relay.close();
   }
 }

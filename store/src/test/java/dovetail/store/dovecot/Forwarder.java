@@ -3,13 +3,7 @@ package dovetail.store.dovecot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A plain TCP forwarder on a fixed loopback port in front of the legacy server: the service's settings keep
@@ -17,56 +11,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections, which is how a test sees how many legacy sessions the service opened.
  */
 public final class Forwarder implements AutoCloseable {
-  private final ServerSocket listener;
-  private final AtomicInteger connections = new AtomicInteger();
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final LoopbackRelay relay;
   private volatile int target;
-  private volatile boolean closed;
   private long fromServer;
   private long stallAt = Long.MAX_VALUE;
 
   public Forwarder(int target) throws IOException {
     this.target = target;
-    this.listener = new ServerSocket();
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    Thread t = new Thread(this::accept, "forwarder-accept");
-    t.setDaemon(true);
-    t.start();
+    this.relay = new LoopbackRelay("forwarder", () -> this.target, (n, client, server) -> {
+      LoopbackRelay.relay(client, server, () -> pump(client, server, false));
+      LoopbackRelay.relay(server, client, () -> pump(server, client, true));
+    });
   }
 
   public int port() {
-    return listener.getLocalPort();
+    return relay.port();
   }
 
   public int connections() {
-    return connections.get();
+    return relay.connections();
   }
 
   public void retarget(int port) {
     target = port;
-  }
-
-  private void accept() {
-    while (!closed) {
-      Socket client;
-      try {
-        client = listener.accept();
-      } catch (IOException e) {
-        return;
-      }
-      connections.incrementAndGet();
-      Socket server;
-      try {
-        server = new Socket(InetAddress.getLoopbackAddress(), target);
-      } catch (IOException refused) {
-        closeQuietly(client); // the legacy server is down: the client sees the connection end
-        continue;
-      }
-      open.add(client);
-      open.add(server);
-      pump(client, server, false);
-      pump(server, client, true);
-    }
   }
 
   /**
@@ -92,47 +59,27 @@ public final class Forwarder implements AutoCloseable {
     return !to.isClosed();
   }
 
-  private void pump(Socket from, Socket to, boolean fromLegacy) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[1 << 16];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          if (fromLegacy && !mayPass(n, to)) {
-            break;
-          }
-          out.write(buffer, 0, n);
-          out.flush();
+  private void pump(Socket from, Socket to, boolean fromLegacy) throws IOException, InterruptedException {
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        if (fromLegacy && !mayPass(n, to)) {
+          break;
         }
-      } catch (IOException | InterruptedException ignored) {
-        // one side went away
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
+        out.write(buffer, 0, n);
+        out.flush();
       }
-    }, "forwarder-pump");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // closing anyway
     }
   }
 
   /** Closes every forwarded connection now, as a legacy server that dies would; new ones still reach the target. */
   public void cutAll() {
-    open.forEach(Forwarder::closeQuietly);
-    open.clear();
+    relay.cutAll();
   }
 
   @Override
-  public void close() throws IOException {
-    closed = true;
-    listener.close();
-    open.forEach(Forwarder::closeQuietly);
+  public void close() {
+    relay.close();
   }
 }
