@@ -15,13 +15,21 @@ import java.util.Map;
  *     Maildir++, two legacy names map to one local name, the server would not open it now, ...). They are not
  *     migrated.
  * @param unset the legacy names of those folders, each with its problem line
+ * @param deletedHere local names of legacy folders that an earlier skeleton set up and the user deleted here since:
+ *     not set up again (the offline backup of a user whom serve serves; the running server's refresh never lists them)
  */
 public record SkeletonResult(Map<String, String> folders, List<String> created, List<String> problems,
-    Map<String, String> unset) {
+    Map<String, String> unset, List<String> deletedHere) {
   public SkeletonResult {
     folders = Collections.unmodifiableMap(new LinkedHashMap<>(folders));
     created = List.copyOf(created);
     problems = List.copyOf(problems);
     unset = Collections.unmodifiableMap(new LinkedHashMap<>(unset));
+    deletedHere = List.copyOf(deletedHere);
+  }
+
+  public SkeletonResult(Map<String, String> folders, List<String> created, List<String> problems,
+      Map<String, String> unset) {
+    this(folders, created, problems, unset, List.of());
   }
 }

@@ -73,7 +73,8 @@ public final class UserMigration {
    * Migrates {@code user}.
    *
    * @param onlyFolders local folder names (or legacy names) to migrate; empty for all. The skeleton is
-   *     always built whole.
+   *     always built whole, but for the folders the user deleted here since an earlier skeleton (see {@link
+   *     UserSkeleton#build}); these are set up again when named here.
    */
   public UserResult run(String user, List<String> onlyFolders, MigrationListener listener) {
     return new Run(user, listener).execute(onlyFolders, true, true);
@@ -110,6 +111,8 @@ public final class UserMigration {
 
     /** Null: the skeleton is built whole; else it is refreshed, with these names asked for. */
     private Set<String> refreshAsked;
+    /** The folders the run was asked for (none: all): a built skeleton sets them up even if deleted here. */
+    private List<String> onlyFolders = List.of();
 
     Run(String user, MigrationListener listener) {
       this.user = user;
@@ -117,6 +120,7 @@ public final class UserMigration {
     }
 
     UserResult execute(List<String> onlyFolders, boolean withSkeleton, boolean withFolders) {
+      this.onlyFolders = List.copyOf(onlyFolders);
       List<String> problems = new ArrayList<>();
       SkeletonResult skeleton = null;
       List<FolderResult> results = new ArrayList<>();
@@ -208,7 +212,8 @@ public final class UserMigration {
         UserSkeleton builder = new UserSkeleton(store, new FolderNameMapper(options.listPrefix()), clock);
         while (true) {
           try {
-            return refreshAsked == null ? builder.build(session()) : builder.refresh(session(), refreshAsked);
+            return refreshAsked == null ? builder.build(session(), Set.copyOf(onlyFolders))
+                : builder.refresh(session(), refreshAsked);
           } catch (LegacyException e) {
             closeSession();
             backOff(e);

@@ -61,17 +61,39 @@ public final class UserSkeleton {
   }
 
   /**
-   * Every listed folder without a local twin (the offline backup). No record is read, and the record of what was
-   * listed is written, as {@link #refresh} writes it: a later refresh or late-mail check then tells a folder made on
-   * the legacy server since from one the user deleted here (review 21: with no record, both looked new).
+   * Every listed folder without a local twin (the offline backup), except one that an earlier skeleton listed and the
+   * user deleted here since (no local folder with a migration state: a DELETE, or a RENAME, through serve), unless
+   * {@code asked} names it: a backup beside serve brought such a folder back with its mail (review 21). A store without
+   * a record of what was listed (a first backup, or one made by an older build) gets every folder. The record of what
+   * was listed is written, as {@link #refresh} writes it: a later refresh or late-mail check then tells a folder made
+   * on the legacy server since from one the user deleted here (review 21: with no record, both looked new).
    *
+   * @param asked legacy or local names to set up even if deleted here (the operator named them)
    * @throws LegacyException when LIST or LSUB fails, or an EXAMINE for a reason other than a missing or refused
    *     folder (INBOX refused is thrown too: the local INBOX exists and would be served as empty)
    * @throws StoreException when the store cannot be written
    */
-  public SkeletonResult build(LegacyImapSession session) {
+  public SkeletonResult build(LegacyImapSession session, Set<String> asked) {
+    Map<String, String> before = store.open(MailStore.INBOX).dovetailState();
+    Predicate<String> notSeen = notSeenBefore(before);
+    boolean recorded = SkeletonState.seen(before).isPresent();
+    Set<String> unsetBefore = new HashSet<>();
+    SkeletonState.unset(before).keySet().forEach(n -> unsetBefore.add(LegacyFolder.key(n)));
+    List<String> deletedHere = new ArrayList<>();
+    BiPredicate<String, String> wanted = (legacy, local) -> {
+      if (!recorded || notSeen.test(legacy) || unsetBefore.contains(LegacyFolder.key(legacy)) || asked.contains(legacy)
+          || asked.contains(local) || MailStore.INBOX.equals(local) || stateOrUnreadable(local)) {
+        return true;
+      }
+      if (!deletedHere.contains(local)) {
+        deletedHere.add(local);
+      }
+      return false;
+    };
     List<LegacyFolder> listed = session.listFolders();
-    SkeletonResult result = build(session, listed, (legacy, local) -> true, legacy -> {});
+    SkeletonResult built = build(session, listed, wanted, legacy -> {});
+    SkeletonResult result = new SkeletonResult(built.folders(), built.created(), built.problems(), built.unset(),
+        deletedHere);
     record(listed, result);
     return result;
   }
@@ -251,6 +273,15 @@ public final class UserSkeleton {
     }
     return "local folder '" + local + "' is in the way of legacy '" + folder.legacyName() + "': it was migrated from"
         + " legacy '" + from + "'. Not touched: rename it to migrate '" + folder.legacyName() + "'";
+  }
+
+  /** Whether the local folder has a migration state, or one that cannot be read (set up below as a problem line). */
+  private boolean stateOrUnreadable(String local) {
+    try {
+      return hasState(local);
+    } catch (StoreException e) {
+      return true;
+    }
   }
 
   private boolean hasState(String local) {

@@ -55,7 +55,7 @@ class FolderMigrationTest {
 
   private void skeleton() {
     try (LegacyImapSession s = legacy.open("alice")) {
-      new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s);
+      new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s, Set.of());
     }
   }
 

@@ -61,7 +61,7 @@ class LateMailUidValidityTest {
     sent = legacy.folder("Sent", SET_UP);
     sent.uidNext = 5; // emptied before the migration: UIDs 1 to 4 were given out under SET_UP
     try (LegacyImapSession s = legacy.open("alice")) {
-      new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s);
+      new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s, Set.of());
     }
   }
 
@@ -222,7 +222,7 @@ class LateMailUidValidityTest {
     sent.uidNext = 1;
     legacy.folder("Drafts", 210).uidNext = 7;
     try (LegacyImapSession s = legacy.open("alice")) {
-      new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s);
+      new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s, Set.of());
     }
     migrate("Sent");
     migrate("Drafts");

@@ -46,7 +46,7 @@ class UserSkeletonTest {
 
   private SkeletonResult build() {
     try (LegacyImapSession s = legacy.open("alice")) {
-      return new UserSkeleton(store, new FolderNameMapper("INBOX"), Clock.systemUTC()).build(s);
+      return new UserSkeleton(store, new FolderNameMapper("INBOX"), Clock.systemUTC()).build(s, Set.of());
     }
   }
 
@@ -123,7 +123,7 @@ class UserSkeletonTest {
     slash.folder("a.b", 2);
     slash.folder("ok", 3);
     try (LegacyImapSession s = slash.open("alice")) {
-      SkeletonResult r = new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s);
+      SkeletonResult r = new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s, Set.of());
       assertEquals(List.of("INBOX", "ok"), List.copyOf(r.folders().keySet()));
       assertEquals(1, r.problems().size());
       assertTrue(r.problems().get(0).contains("'a.b'"), r.problems().toString());

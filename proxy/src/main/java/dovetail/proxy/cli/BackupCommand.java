@@ -168,6 +168,10 @@ final class BackupCommand implements Callable<Integer> {
       for (String problem : skeleton.problems()) {
         out.println("  ! " + problem);
       }
+      for (String folder : skeleton.deletedHere()) {
+        out.println(folder + ": deleted here since it was set up; not migrated again (name it with -f to migrate it"
+            + " again)");
+      }
       out.flush();
     }
 

@@ -8,6 +8,7 @@ import dovetail.store.StoreOptions;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
 import dovetail.store.maildir.MaildirStore;
+import dovetail.proxy.server.TestDovetail;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,41 @@ class BackupCommandDovecotIT {
       CliRun settled = backup(conf);
       assertEquals(0, settled.exit());
       assertTrue(!settled.out().contains("late message"), settled.out());
+    }
+  }
+
+  /**
+   * Review 21: a backup run beside serve set up again a folder the user had DELETEd through serve, and copied its
+   * legacy mail back. A folder an earlier skeleton listed and the user deleted here is left deleted, unless named.
+   */
+  @Test
+  void aFolderTheUserDeletedInServeIsNotBroughtBackUnlessNamed() throws Exception {
+    try (DovecotServer legacy = DovecotServer.builder(tmp.resolve("legacy")).user("alice", "secret")
+        .masterUser("master", "master-secret").autoCreateSpecialUse(false).start()) {
+      try (ImapProbe p = ImapProbe.login(legacy, "alice")) {
+        p.create("Old");
+        for (int i = 0; i < 3; i++) {
+          p.append("Old", ("Subject: old " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII), List.of(),
+              Instant.parse("2020-01-01T00:00:00Z"));
+        }
+      }
+      try (TestDovetail serve = TestDovetail.builder(tmp.resolve("serve")).legacyPassdb(legacy.imapPort())
+          .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+          .setting("sweeper = no").setting("mail_fsync = never").start()) {
+        try (ImapProbe client = ImapProbe.login(serve.imapPort(), "alice", "secret")) {
+          assertEquals(3, client.status("Old").messages());
+          client.delete("Old");
+        }
+        Path conf = serve.configFile();
+        CliRun again = CliRun.of("backup", "-c", conf.toString(), "-u", "alice");
+        assertEquals(0, again.exit(), again.out() + "\n" + again.err());
+        assertTrue(again.out().contains("Old: deleted here since it was set up; not migrated again"), again.out());
+        assertTrue(!serve.store("alice").exists("Old"), "the user's DELETE stands");
+
+        CliRun named = CliRun.of("backup", "-c", conf.toString(), "-u", "alice", "-f", "Old");
+        assertEquals(0, named.exit(), named.out() + "\n" + named.err());
+        assertEquals(3, serve.store("alice").open("Old").status().messages(), named.out());
+      }
     }
   }
 }
