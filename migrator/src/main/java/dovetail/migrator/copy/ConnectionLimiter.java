@@ -102,6 +102,11 @@ public final class ConnectionLimiter {
     }
 
     @Override
+    public java.util.Optional<String> otherUsersOrSharedNamespace(String legacyName) {
+      return session.otherUsersOrSharedNamespace(legacyName);
+    }
+
+    @Override
     public Map<Long, byte[]> fetchHeaders(String legacyName, List<Long> uids) {
       return session.fetchHeaders(legacyName, uids);
     }

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,6 +145,14 @@ public final class FolderMigration {
       return fail("its migration state lacks the legacy name or UIDVALIDITY; it cannot be matched to a legacy folder");
     }
     try {
+      Optional<String> namespace = session.otherUsersOrSharedNamespace(legacyName);
+      if (namespace.isPresent()) {
+        // Set up by a build from before such folders were left out (walk-through 17, F1): not the user's mail.
+        return fail("the legacy folder '" + legacyName + "' is in the " + namespace.get() + " namespace: another user's"
+            + " or a shared folder, not the user's own, so it is not migrated (a Dovetail build from before 2026-11-27"
+            + " set it up). Nothing more is copied into it; delete this folder here (a client's DELETE, or move it out"
+            + " of the store" + holding() + ")");
+      }
       return copyFolder(session, legacyName, expected);
     } catch (LegacyException e) {
       switch (e.kind()) {

@@ -89,6 +89,15 @@ public final class LateMailMerge {
     if (legacyName == null || uidValidity <= 0 || recorded <= 0) {
       return Result.notChecked(mailbox.name(), "its state lacks the legacy name, UIDVALIDITY or UIDNEXT");
     }
+    Optional<String> namespace = session.otherUsersOrSharedNamespace(legacyName);
+    if (namespace.isPresent()) {
+      // Migrated by a build from before such folders were left out (walk-through 17, F1): not the user's late mail.
+      String why = "the legacy folder " + legacyName + " is in the " + namespace.get() + " namespace, not the user's"
+          + " own: its mail is not merged (a Dovetail build from before 2026-11-27 migrated it; delete it here)";
+      recordUnchecked(why);
+      LOG.warn("{}: {}", mailbox.name(), why);
+      return Result.notChecked(mailbox.name(), why);
+    }
     if (state.get(LateMailState.MIGRATED_UIDNEXT) == null && count(LateMailState.MERGED) == 0) {
       // A folder completed before the key existed: nothing merged yet, so the recorded UIDNEXT is still the migrated one.
       Map<String, String> migrated = Map.of(LateMailState.MIGRATED_UIDNEXT, Long.toString(recorded));

@@ -73,7 +73,7 @@ final class FolderLister {
   }
 
   /** NAMESPACE (RFC 2342) when offered; empty when not, or when the answer is a NO, BAD or unreadable. */
-  private static Optional<LegacyNamespaces> namespaces(ImapConnection connection) {
+  static Optional<LegacyNamespaces> namespaces(ImapConnection connection) {
     if (!connection.hasCapability("NAMESPACE")) {
       return Optional.empty();
     }

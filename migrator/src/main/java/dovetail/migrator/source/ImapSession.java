@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,8 @@ final class ImapSession implements LegacyImapSession {
   private final BodyBuffers bodyBuffers;
   private final Map<String, Long> uidValidities = new HashMap<>();
   private String selected;
+  /** NAMESPACE's answer, asked once per session on first need; null until then. */
+  private Optional<LegacyNamespaces> namespaces;
 
   ImapSession(String user, ImapConnection connection, Supplier<ImapConnection> reconnect, LegacyImapEndpoint endpoint,
       FetchLimits limits) {
@@ -75,6 +78,19 @@ final class ImapSession implements LegacyImapSession {
           connection.peer());
     }
     return true;
+  }
+
+  @Override
+  public Optional<String> otherUsersOrSharedNamespace(String legacyName) {
+    if (namespaces == null) {
+      namespaces = FolderLister.namespaces(connection);
+    }
+    Optional<LegacyNamespaces.Namespace> foreign = namespaces.flatMap(n -> n.foreign(legacyName));
+    if (foreign.isEmpty()
+        || new FolderNameMapper(endpoint.listPrefix()).insideListPrefix(legacyName, foreign.get().separator())) {
+      return Optional.empty();
+    }
+    return Optional.of(foreign.get().describe());
   }
 
   @Override

@@ -42,6 +42,14 @@ public interface LegacyImapSession extends AutoCloseable {
   List<LegacyMessageInfo> fetchMetadata(String legacyName, long fromUid);
 
   /**
+   * The other users' or shared namespace (RFC 2342 NAMESPACE) that holds {@code legacyName}, described for a message
+   * ({@code shared "Public/"}); empty for the user's own folders, for a name inside imapc_list_prefix, and on a server
+   * without NAMESPACE. Such folders are not the user's and are not migrated: LIST leaves them out ({@link #listFolders}),
+   * and a migration asks this for a folder that an older build set up (walk-through 17, F1).
+   */
+  java.util.Optional<String> otherUsersOrSharedNamespace(String legacyName);
+
+  /**
    * The exact bytes of the given messages (sorted, duplicates dropped), in batches of
    * {@link FetchLimits#batchMessages()} with BODY.PEEK so nothing gets \Seen. Every UID ends in exactly
    * one call of {@link BodyConsumer#accept} or {@link BodyConsumer#failed}, unless this method throws.

@@ -175,6 +175,11 @@ final class FakeLegacy implements LegacyImapSource {
     }
 
     @Override
+    public java.util.Optional<String> otherUsersOrSharedNamespace(String legacyName) {
+      return java.util.Optional.empty(); // no NAMESPACE here
+    }
+
+    @Override
     public void fetchBodies(String legacyName, List<Long> uids, BodyConsumer consumer) {
       alive();
       log.add("FETCH BODIES " + legacyName + " " + uids.size());

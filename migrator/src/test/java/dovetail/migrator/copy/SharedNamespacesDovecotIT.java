@@ -89,4 +89,42 @@ class SharedNamespacesDovecotIT {
     assertEquals(List.of("alice: 3 legacy folder(s) of other users' or shared namespaces left out, not migrated "
         + "(other users \"Other Users/bob/\": 2, shared \"Shared Folders/\": 1)"), infos);
   }
+
+  /**
+   * Walk-through 17, F1: a build from before such folders were left out set them up; after an upgrade they were still
+   * migrated (another user's mail into this user's store). Now their migration fails at once, copying nothing, and
+   * names the namespace; a backup run again says so, and the user's own folders are migrated as before.
+   */
+  @Test
+  void aFolderOfAnotherUsersNamespaceSetUpByAnOlderBuildIsNotMigrated(@TempDir Path tmp) {
+    try (DovecotServer legacy = DovecotLegacy.start(tmp.resolve("legacy"), root -> {}, NAMESPACES)) {
+      long uidValidity;
+      try (ImapProbe alice = ImapProbe.login(legacy, DovecotLegacy.USER)) {
+        for (String folder : List.of("Work", "Other Users/bob/Projects")) {
+          alice.create(folder);
+          alice.append(folder, MESSAGE, List.of(), Instant.parse("2024-01-02T03:04:05Z"));
+        }
+        uidValidity = alice.status("Other Users/bob/Projects").uidValidity();
+      }
+      Path judgeDir = tmp.resolve("judge");
+      Path conf = DovecotLegacy.conf(tmp.resolve("dovetail.conf"), legacy.imapPort(),
+          DovecotLegacy.mailLocation(judgeDir));
+      MailStore store = MaildirStore.open(judgeDir.resolve("home/alice/Maildir"), StoreOptions.DEFAULT);
+      // As the older build's skeleton left it: the folder pending under its legacy name.
+      String local = "Other Users/bob/Projects";
+      store.create(local, uidValidity, 1).updateDovetailState(s -> MigrationState.merge(s, java.util.Map.of(
+          MigrationState.STATE, "pending", MigrationState.LEGACY_NAME, "Other Users/bob/Projects",
+          MigrationState.LEGACY_SEPARATOR, "/", MigrationState.LEGACY_UIDVALIDITY, Long.toString(uidValidity))));
+
+      UserResult result = Backup.of(ConfigLoader.load(conf, List.of()), DovecotLegacy.USER, false,
+          new ConnectionLimiter(2), Clock.systemUTC()).run(List.of(), MigrationListener.NONE);
+
+      FolderResult shared = result.folders().stream().filter(f -> f.folder().equals(local)).findFirst().orElseThrow();
+      assertEquals(FolderResult.Outcome.FAILED, shared.outcome(), result.toString());
+      assertTrue(shared.reason().contains("is in the other users \"Other Users/bob/\" namespace"), shared.reason());
+      assertEquals(0, store.open(local).status().messages(), "nothing of bob's mail in alice's store");
+      assertEquals("failed", store.open(local).dovetailState().get(MigrationState.STATE));
+      assertEquals(1, store.open("Work").status().messages());
+    }
+  }
 }
