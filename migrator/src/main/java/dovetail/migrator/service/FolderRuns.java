@@ -61,14 +61,20 @@ final class FolderRuns {
   /** {@link Migrations#ensureFolder}, for {@code origin}. */
   FolderResult ensure(String user, String folder, MigrationListener listener, FolderRun.Origin origin)
       throws MigrationUnavailableException {
+    return ensureWithin(user, folder, listener, origin, null).orElseThrow(); // without a bound it never gives up
+  }
+
+  /** {@link Migrations#ensureFolderWithin}, for {@code origin}; a null {@code maxWait} waits for the end. */
+  Optional<FolderResult> ensureWithin(String user, String folder, MigrationListener listener, FolderRun.Origin origin,
+      Duration maxWait) throws MigrationUnavailableException {
     skeletons.ensure(user);
     MailStore store = stores.apply(user);
     if (!store.exists(folder)) {
-      return nothingToDo(folder); // not a legacy folder; the caller answers as for any missing folder
+      return Optional.of(nothingToDo(folder)); // not a legacy folder; the caller answers as for any missing folder
     }
     Optional<FolderState> state = FolderState.of(store.open(folder).dovetailState());
     if (state.isEmpty() || state.get() == FolderState.COMPLETE) {
-      return nothingToDo(folder);
+      return Optional.of(nothingToDo(folder));
     }
     Key key = new Key(user, store.open(folder).name());
     boolean[] created = {false};
@@ -81,7 +87,7 @@ final class FolderRuns {
       threads.submit(() -> migrate(run), run.result());
     }
     try {
-      return ServiceThreads.await(run.result());
+      return ServiceThreads.awaitWithin(run.result(), maxWait);
     } catch (MigrationUnavailableException e) {
       throw e.forCaller(run.lastProgress()); // a caller that joined late still learns what the run copied
     } finally {

@@ -225,6 +225,12 @@ public final class MigrationService implements Migrations, AutoCloseable {
     return folderRuns.ensure(user, folder, listener, FolderRun.Origin.ON_ACCESS);
   }
 
+  @Override
+  public Optional<FolderResult> ensureFolderWithin(String user, String folder, MigrationListener listener,
+      java.time.Duration maxWait) throws MigrationUnavailableException {
+    return folderRuns.ensureWithin(user, folder, listener, FolderRun.Origin.ON_ACCESS, maxWait);
+  }
+
   // ---------------------------------------------------------------------------------------------- users
 
   @Override

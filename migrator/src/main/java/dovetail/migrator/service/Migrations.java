@@ -100,6 +100,13 @@ public interface Migrations {
       throws MigrationUnavailableException;
 
   /**
+   * {@link #ensureFolder}, waiting at most {@code maxWait}: empty when the migration still runs then. It goes on, and a
+   * later call joins it or finds the folder complete. For a client that hears nothing while it waits (POP3 at login).
+   */
+  java.util.Optional<FolderResult> ensureFolderWithin(String user, String folder, MigrationListener listener,
+      java.time.Duration maxWait) throws MigrationUnavailableException;
+
+  /**
    * The user logged in to Dovetail. The password, if given and without a master user, serves this user's
    * migrations while the user has a session and a bounded while after (never written anywhere); the user becomes
    * known to the sweeper and goes first while logged in.

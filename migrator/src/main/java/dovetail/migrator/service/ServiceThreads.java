@@ -1,6 +1,7 @@
 package dovetail.migrator.service;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -8,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +91,24 @@ final class ServiceThreads {
 
   static <T> T await(Future<T> f) throws MigrationUnavailableException {
     try {
-      return f.get();
+      return get(f, null);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e); // no bound, no time-out
+    }
+  }
+
+  /** {@link #await} of a result that is never null, giving up after {@code maxWait}: empty then; the work goes on. */
+  static <T> Optional<T> awaitWithin(Future<T> f, Duration maxWait) throws MigrationUnavailableException {
+    try {
+      return Optional.of(get(f, maxWait));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static <T> T get(Future<T> f, Duration maxWait) throws MigrationUnavailableException, TimeoutException {
+    try {
+      return maxWait == null ? f.get() : f.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MigrationUnavailableException("interrupted while waiting for the migration");

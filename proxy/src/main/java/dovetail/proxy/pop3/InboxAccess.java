@@ -8,6 +8,7 @@ import dovetail.migrator.service.Migrations;
 import dovetail.store.MailStore;
 import dovetail.store.StoreException;
 import dovetail.store.UidlFormat;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -32,14 +33,19 @@ final class InboxAccess {
   private final Optional<Migrations> migrations;
   private final UidlFormat uidlFormat;
   private final Pop3Settings changes;
+  private final Duration inboxWait;
 
-  /** @param changes how POP3 changes the maildrop (pop3_deleted_flag, pop3_no_flag_updates) */
+  /**
+   * @param changes how POP3 changes the maildrop (pop3_deleted_flag, pop3_no_flag_updates)
+   * @param inboxWait how long a login waits for INBOX's migration before it is told to come back
+   */
   InboxAccess(Function<String, MailStore> stores, Optional<Migrations> migrations, UidlFormat uidlFormat,
-      Pop3Settings changes) {
+      Pop3Settings changes, Duration inboxWait) {
     this.stores = stores;
     this.migrations = migrations;
     this.uidlFormat = uidlFormat;
     this.changes = changes;
+    this.inboxWait = inboxWait;
   }
 
   Maildrop open(String user) throws Unavailable {
@@ -57,7 +63,7 @@ final class InboxAccess {
     }
   }
 
-  private static void migrateInbox(String user, Migrations m) throws Unavailable {
+  private void migrateInbox(String user, Migrations m) throws Unavailable {
     try {
       m.ensureSkeleton(user);
       Migrations.Access access = m.access(user, MailStore.INBOX);
@@ -69,7 +75,15 @@ final class InboxAccess {
       if (access == Migrations.Access.READY) {
         return;
       }
-      FolderResult result = m.ensureFolder(user, MailStore.INBOX, MigrationListener.NONE);
+      // POP3 has no way to say "still working": a client that hears nothing for a minute gives up (review 21
+      // F7: a backup's copy of INBOX held logins for as long as it ran). The migration goes on meanwhile.
+      Optional<FolderResult> done = m.ensureFolderWithin(user, MailStore.INBOX, MigrationListener.NONE, inboxWait);
+      if (done.isEmpty()) {
+        LOG.info("POP3: INBOX of {} is still being migrated after {} s; the client is told to try again later", user,
+            inboxWait.toSeconds());
+        throw new Unavailable("INBOX is being migrated; try again in a few minutes");
+      }
+      FolderResult result = done.get();
       if (!result.complete()) {
         LOG.warn("POP3: INBOX of {} is not fully migrated ({}): {}", user, result.outcome(), result.reason());
         throw new Unavailable("INBOX is not fully migrated yet; try again later");

@@ -59,12 +59,14 @@ public final class Pop3Service implements AutoCloseable {
    * @param migrations the legacy server's migrations, when there is one: INBOX is migrated at login
    * @param uidlFormat pop3_uidl_format, for messages without a stored UIDL
    * @param changes how POP3 changes the maildrop (pop3_deleted_flag, pop3_no_flag_updates)
+   * @param inboxWait how long a login waits for INBOX's migration before it is told to come back
    * @throws IllegalArgumentException naming pop3_uidl_format when it uses a variable this build cannot expand
    */
   public static Pop3Service start(Optional<Endpoint.Tcp> pop3, Optional<Endpoint.Tcp> pop3s, TlsSettings tls,
       SessionProvider sessions, Function<String, MailStore> stores, Optional<Migrations> migrations,
-      String uidlFormat, Pop3Settings changes, MasterLoginName masterNames, Duration outputStall) throws Exception {
-    InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat), changes);
+      String uidlFormat, Pop3Settings changes, MasterLoginName masterNames, Duration outputStall, Duration inboxWait)
+      throws Exception {
+    InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat), changes, inboxWait);
     PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
     Pop3Service service = new Pop3Service();
     try {

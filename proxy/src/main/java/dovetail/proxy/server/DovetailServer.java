@@ -49,6 +49,11 @@ public final class DovetailServer implements AutoCloseable {
   public static final Duration IMAP_OUTPUT_STALL = Duration.ofMinutes(5);
   /** A POP3 client whose output has not moved this long is disconnected, as by Dovecot's pop3. */
   public static final Duration POP3_OUTPUT_STALL = Duration.ofMinutes(10);
+  /**
+   * A POP3 login waits this long for INBOX's migration, then is told to come back (-ERR [SYS/TEMP]) while it goes on:
+   * POP3 cannot say "still working", and clients give up after about a minute (Outlook's default).
+   */
+  public static final Duration POP3_INBOX_WAIT = Duration.ofSeconds(30);
 
   /**
    * What a test may change about a running server.
@@ -58,13 +63,14 @@ public final class DovetailServer implements AutoCloseable {
    * @param loginTimeout how long an IMAP connection may stay silent before it logs in ({@link #LOGIN_TIMEOUT})
    * @param imapOutputStall how long an IMAP client's output may stand still ({@link #IMAP_OUTPUT_STALL})
    * @param pop3OutputStall how long a POP3 client's output may stand still ({@link #POP3_OUTPUT_STALL})
+   * @param pop3InboxWait how long a POP3 login waits for INBOX's migration ({@link #POP3_INBOX_WAIT})
    */
   public record Tuning(Clock clock, Duration pollInterval, Duration progressInterval,
       MigrationService.Options migration, Duration spoolCheck, Duration loginTimeout, Duration imapOutputStall,
-      Duration pop3OutputStall) {
+      Duration pop3OutputStall, Duration pop3InboxWait) {
     public static Tuning defaults() {
       return new Tuning(Clock.systemUTC(), POLL_INTERVAL, PROGRESS_INTERVAL, MigrationService.Options.defaults(),
-          SPOOL_CHECK, LOGIN_TIMEOUT, IMAP_OUTPUT_STALL, POP3_OUTPUT_STALL);
+          SPOOL_CHECK, LOGIN_TIMEOUT, IMAP_OUTPUT_STALL, POP3_OUTPUT_STALL, POP3_INBOX_WAIT);
     }
   }
 
@@ -163,7 +169,7 @@ public final class DovetailServer implements AutoCloseable {
             "pop3s_listen", settings.listeners().pop3s()), () -> Pop3Service.start(settings.listeners().pop3(),
                 settings.listeners().pop3s(), settings.tls(), authentication.sessionProvider(), stores,
                 m0.map(m -> (Migrations) m), settings.pop3UidlFormat(),
-                settings.pop3(), authentication.masterLoginName(), tuning.pop3OutputStall()));
+                settings.pop3(), authentication.masterLoginName(), tuning.pop3OutputStall(), tuning.pop3InboxWait()));
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }

@@ -112,6 +112,12 @@ final class FixedMigrations implements Migrations {
   }
 
   @Override
+  public Optional<FolderResult> ensureFolderWithin(String user, String folder,
+      dovetail.migrator.copy.MigrationListener listener, java.time.Duration maxWait) {
+    throw new UnsupportedOperationException("not used by the admin endpoint");
+  }
+
+  @Override
   public void loggedIn(String user, Optional<String> password) {
     throw new UnsupportedOperationException("not used by the admin endpoint");
   }

@@ -107,6 +107,7 @@ public final class TestDovetail implements AutoCloseable {
     private Duration loginTimeout = DovetailServer.LOGIN_TIMEOUT;
     private Duration imapOutputStall = DovetailServer.IMAP_OUTPUT_STALL;
     private Duration pop3OutputStall = DovetailServer.POP3_OUTPUT_STALL;
+    private Duration pop3InboxWait = DovetailServer.POP3_INBOX_WAIT;
     private MigrationService.Options migration = MigrationService.Options.defaults().withRescanPeriod(Duration.ofMillis(200));
 
     private Builder(Path dir) {
@@ -183,6 +184,12 @@ public final class TestDovetail implements AutoCloseable {
       return this;
     }
 
+    /** How long a POP3 login waits for INBOX's migration ({@link DovetailServer#POP3_INBOX_WAIT}). */
+    public Builder pop3InboxWait(Duration wait) {
+      this.pop3InboxWait = wait;
+      return this;
+    }
+
     public Builder setting(String line) {
       extra.add(line);
       return this;
@@ -228,7 +235,7 @@ public final class TestDovetail implements AutoCloseable {
       Settings settings = ConfigLoader.load(file, List.of());
       DovetailServer server = DovetailServer.start(settings,
           new DovetailServer.Tuning(Clock.systemUTC(), POLL_INTERVAL, progressInterval, migration, spoolCheck,
-              loginTimeout, imapOutputStall, pop3OutputStall));
+              loginTimeout, imapOutputStall, pop3OutputStall, pop3InboxWait));
       return new TestDovetail(dir, server, certs, settings);
     }
   }
