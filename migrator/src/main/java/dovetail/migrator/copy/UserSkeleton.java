@@ -309,10 +309,18 @@ public final class UserSkeleton {
       throw e;
     }
     long uidValidity = snapshot.uidValidity();
-    Mailbox mailbox;
+    Mailbox mailbox = null;
     if (!store.exists(local)) {
-      mailbox = store.create(local, uidValidity, 1);
-    } else {
+      try {
+        mailbox = store.create(local, uidValidity, 1);
+      } catch (StoreException e) {
+        if (e.error() != StoreError.ALREADY_EXISTS) {
+          throw e;
+        }
+        // Made meanwhile by another process setting up the same user (two backups at once): looked at as any other.
+      }
+    }
+    if (mailbox == null) {
       mailbox = store.open(local);
       MailboxStatus status = mailbox.status();
       if (status.uidValidity() != uidValidity) {

@@ -165,17 +165,25 @@ final class MaildirMailStore implements MailStore {
       throw new StoreException(StoreError.ALREADY_EXISTS, "folder " + folder + " exists already, and cannot be read: "
           + FolderDirectory.why(dir));
     }
-    long v = uidValidity != 0 ? uidValidity : UidValidityFile.allocate(layout.root(), fsync);
-    if (uidValidity != 0) {
-      UidValidityFile.noteUsed(layout.root(), uidValidity, fsync);
-    }
     fsync.createDirectories(dir.resolve("tmp"));
     fsync.createDirectories(dir.resolve("new"));
     fsync.createFile(dir.resolve("maildirfolder"));
-    fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
-        Uidlist.format(new UidlistHeader(v, nextUid, newGuid(), List.of()), List.of()));
-    // cur/ last: the folder exists for Dovecot only once it has its uidlist.
-    createSubdirectories(dir);
+    // Under the folder's lock, looked at again: two processes creating one folder at once (two backups of a user
+    // started together) both wrote dovecot-uidlist.tmp, and one failed (review 21, F6). The second finds it made.
+    FolderLock.of(dir, fsync.owner()).write(options.lockTimeout(), () -> {
+      if (Files.isDirectory(dir.resolve("cur"))) {
+        throw new StoreException(StoreError.ALREADY_EXISTS, "folder " + folder + " exists already");
+      }
+      long v = uidValidity != 0 ? uidValidity : UidValidityFile.allocate(layout.root(), fsync);
+      if (uidValidity != 0) {
+        UidValidityFile.noteUsed(layout.root(), uidValidity, fsync);
+      }
+      fsync.replace(dir.resolve("dovecot-uidlist"), dir.resolve("dovecot-uidlist.tmp"),
+          Uidlist.format(new UidlistHeader(v, nextUid, newGuid(), List.of()), List.of()));
+      // cur/ last: the folder exists for Dovecot only once it has its uidlist.
+      createSubdirectories(dir);
+      return null;
+    });
     fsync.directory(layout.root());
     return open(folder);
   }

@@ -57,6 +57,42 @@ class MaildirStoreTest {
     }
   }
 
+  /**
+   * Review 21, F6: two processes setting up one user at once (two backups) created the same folder together; both
+   * wrote dovecot-uidlist.tmp and one failed with an I/O error. Now one creates it and the other is told it exists.
+   */
+  @Test
+  void twoCreatorsOfOneFolderAtOnceMakeItOnceAndTheOtherIsToldItExists() throws Exception {
+    MailStore[] stores = {store(), store()};
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 100; round++) {
+        String folder = "Same" + round;
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Future<String>> outcomes = new ArrayList<>();
+        for (MailStore s : stores) {
+          outcomes.add(pool.submit(() -> {
+            start.await();
+            try {
+              s.create(folder, 4242, 1);
+              return "created";
+            } catch (StoreException e) {
+              return e.error() == StoreError.ALREADY_EXISTS ? "exists" : e.getMessage();
+            }
+          }));
+        }
+        List<String> seen = new ArrayList<>();
+        for (Future<String> f : outcomes) {
+          seen.add(f.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(new TreeSet<>(List.of("created", "exists")), new TreeSet<>(seen), "round " + round + ": " + seen);
+        assertEquals(4242, store().open(folder).status().uidValidity());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void explicitUidsFlagsKeywordsDatesAndPop3FieldsRoundTrip() throws IOException {
     Mailbox box = store().create("Archive/2023", 7654321, 1);
