@@ -80,17 +80,20 @@ public final class UserSkeleton {
     Set<String> unsetBefore = new HashSet<>();
     SkeletonState.unset(before).keySet().forEach(n -> unsetBefore.add(LegacyFolder.key(n)));
     List<String> deletedHere = new ArrayList<>();
+    Map<String, String> claimed = recorded ? localNamesByLegacyName() : Map.of();
     BiPredicate<String, String> wanted = (legacy, local) -> {
       if (!recorded || notSeen.test(legacy) || unsetBefore.contains(LegacyFolder.key(legacy)) || asked.contains(legacy)
           || asked.contains(local) || MailStore.INBOX.equals(local) || stateOrUnreadable(local)) {
         return true;
       }
-      if (!deletedHere.contains(local)) {
+      // Seen before, and no folder here under that name: renamed here (a local folder still names it), or deleted.
+      if (!claimed.containsKey(LegacyFolder.key(legacy)) && !deletedHere.contains(local)) {
         deletedHere.add(local);
       }
       return false;
     };
     List<LegacyFolder> listed = session.listFolders();
+    warnOfKeptNames(listed, claimed);
     SkeletonResult built = build(session, listed, wanted, legacy -> {});
     SkeletonResult result = new SkeletonResult(built.folders(), built.created(), built.problems(), built.unset(),
         deletedHere);
@@ -137,9 +140,48 @@ public final class UserSkeleton {
     Consumer<String> record = !built ? legacy -> {}
         : legacy -> inbox.updateDovetailState(s -> SkeletonState.withSetUp(s, legacy));
     List<LegacyFolder> listed = session.listFolders();
+    if (built) {
+      warnOfKeptNames(listed, localNamesByLegacyName());
+    }
     SkeletonResult result = build(session, listed, wanted, record);
     record(listed, result);
     return result;
+  }
+
+  /** The local folders with a migration state, by the (key of the) legacy name they were set up from. */
+  private Map<String, String> localNamesByLegacyName() {
+    Map<String, String> out = new HashMap<>();
+    for (String local : store.listFolders()) {
+      Optional<Mailbox> box = store.openIfReadable(local, why -> { });
+      String legacy = box.map(b -> b.dovetailState().get(MigrationState.LEGACY_NAME)).orElse(null);
+      if (legacy != null) {
+        out.putIfAbsent(LegacyFolder.key(legacy), local);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Folders set up under another local name than the current settings give their legacy name keep it (their clients
+   * know it): said once per build, since it looks like a setting that did nothing (walk-through 17, F2: an
+   * imapc_list_prefix set or removed after users were set up). A folder a client renamed here is told apart: its
+   * local name is not what any prefix would give.
+   */
+  private void warnOfKeptNames(List<LegacyFolder> listed, Map<String, String> claimed) {
+    List<String> kept = new ArrayList<>();
+    for (LegacyFolder folder : listed) {
+      String now = mapper.toLocal(folder).orElse(null);
+      String was = claimed.get(LegacyFolder.key(folder.legacyName()));
+      if (now != null && was != null && !now.equals(was) && (was.endsWith("/" + now) || now.endsWith("/" + was))) {
+        kept.add("'" + was + "' (now it would be '" + now + "')");
+      }
+    }
+    if (!kept.isEmpty()) {
+      LOG.warn("{} folder(s) keep the local names they were set up under, which imapc_list_prefix no longer gives: {}{}."
+          + " Users set up from now on get the new names; to rename an existing user's folders, rename them through"
+          + " IMAP (clients follow a rename)", kept.size(), String.join(", ", kept.subList(0, Math.min(5, kept.size()))),
+          kept.size() > 5 ? ", ..." : "");
+    }
   }
 
   /**

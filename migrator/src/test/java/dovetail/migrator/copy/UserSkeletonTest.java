@@ -131,4 +131,35 @@ class UserSkeletonTest {
           "what to do, as no rerun alone helps: " + r.problems());
     }
   }
+
+  /**
+   * Walk-through 17, F2: imapc_list_prefix set after a user was set up changed nothing for that user, and nothing said
+   * so. The folders keep the names they were set up under (clients know them), none is set up again under the new
+   * name nor reported as deleted here, and one WARN says why.
+   */
+  @Test
+  void aPrefixSetAfterTheSkeletonKeepsTheNamesItGaveAndSaysSo() {
+    try (LegacyImapSession s = legacy.open("alice")) {
+      new UserSkeleton(store, new FolderNameMapper(""), Clock.systemUTC()).build(s, Set.of());
+    }
+    assertTrue(store.exists("INBOX/Sent Items"));
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(UserSkeleton.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    logger.addAppender(log);
+    SkeletonResult r;
+    try {
+      r = build(); // with imapc_list_prefix = INBOX now
+    } finally {
+      logger.detachAppender(log);
+    }
+    assertFalse(store.exists("Sent Items"), store.listFolders().toString());
+    assertEquals(List.of(), r.deletedHere());
+    List<String> warnings = log.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+        .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("'INBOX/Sent Items' (now it would be 'Sent Items')"), warnings.get(0));
+  }
 }
