@@ -17,19 +17,26 @@ import java.util.Map;
  * @param unset the legacy names of those folders, each with its problem line
  * @param deletedHere local names of legacy folders that an earlier skeleton set up and the user deleted here since:
  *     not set up again (the offline backup of a user whom serve serves; the running server's refresh never lists them)
+ * @param notices what the operator should know of folders set up earlier under other rules, one line per kind
+ *     ({@link SkeletonNotices}): they are left as they are
  */
 public record SkeletonResult(Map<String, String> folders, List<String> created, List<String> problems,
-    Map<String, String> unset, List<String> deletedHere) {
+    Map<String, String> unset, List<String> deletedHere, List<String> notices) {
   public SkeletonResult {
     folders = Collections.unmodifiableMap(new LinkedHashMap<>(folders));
     created = List.copyOf(created);
     problems = List.copyOf(problems);
     unset = Collections.unmodifiableMap(new LinkedHashMap<>(unset));
     deletedHere = List.copyOf(deletedHere);
+    notices = List.copyOf(notices);
   }
 
   public SkeletonResult(Map<String, String> folders, List<String> created, List<String> problems,
       Map<String, String> unset) {
-    this(folders, created, problems, unset, List.of());
+    this(folders, created, problems, unset, List.of(), List.of());
+  }
+
+  SkeletonResult withNotices(List<String> notices) {
+    return new SkeletonResult(folders, created, problems, unset, deletedHere, notices);
   }
 }

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * (imapc_list_prefix, separator, modified UTF-7).
  *
  * <p>Idempotent: folders that already have a migration state are left alone (the store is their master
- * from then on). {@link #build} sets up every listed folder without a local twin; the running server's
- * {@link #refresh} only those it has not seen before (see there). Subscriptions are copied when a folder is set
+ * from then on); those set up under other rules than today's are named in the result's notices. {@link #build} sets
+ * up every listed folder without a local twin; the running server's {@link #refresh} only those it has not seen
+ * before (see there). Subscriptions are copied when a folder is set
  * up, and LSUB-only names (subscribed but not listed) on the user's first skeleton only, so a later unsubscribe
  * by the user is never undone.
  *
@@ -96,7 +97,7 @@ public final class UserSkeleton {
     warnOfKeptNames(listed, claimed);
     SkeletonResult built = build(session, listed, wanted, legacy -> {});
     SkeletonResult result = new SkeletonResult(built.folders(), built.created(), built.problems(), built.unset(),
-        deletedHere);
+        deletedHere, SkeletonNotices.of(store, mapper, session));
     record(listed, result);
     return result;
   }
@@ -143,7 +144,8 @@ public final class UserSkeleton {
     if (built) {
       warnOfKeptNames(listed, localNamesByLegacyName());
     }
-    SkeletonResult result = build(session, listed, wanted, record);
+    SkeletonResult result = build(session, listed, wanted, record)
+        .withNotices(SkeletonNotices.of(store, mapper, session));
     record(listed, result);
     return result;
   }

@@ -34,6 +34,8 @@ final class SkeletonBuilds {
   private volatile Predicate<String> localAccounts = user -> false;
   /** Local accounts found to have nothing on the legacy server (see {@link #ensure}). */
   private final Set<String> localOnly = ConcurrentHashMap.newKeySet();
+  /** The skeleton notices already logged, per user (user, newline, notice). */
+  private final Set<String> told = ConcurrentHashMap.newKeySet();
 
   SkeletonBuilds(Function<String, MailStore> stores, StoreLookups lookups, LegacyLogins logins,
       LegacyLoginCheck loginCheck, UserMigrations migrations, ServiceThreads threads, MigrationListener observer,
@@ -137,6 +139,9 @@ final class SkeletonBuilds {
         // The legacy folders left without a local twin are recorded with why (status shows them): each refresh tries
         // them again, and the user is not counted complete meanwhile (nothing may be left behind silently).
         r.skeleton().problems().forEach(p -> LOG.warn("{}: skeleton: {}", user, p));
+        // Refreshed on every sweeper pass and admin run; the same notice once is enough.
+        r.skeleton().notices().stream().filter(n -> told.add(user + '\n' + n))
+            .forEach(n -> LOG.warn("{}: {}", user, n));
         if (r.skeleton().unset().isEmpty()) {
           LOG.info("{}: skeleton {}: {} folders, {} new", user, origin == FolderRun.Origin.ON_ACCESS ? "built"
               : "refreshed", r.skeleton().folders().size(), r.skeleton().created().size());

@@ -9,6 +9,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dovetail.conf.ConfigLoader;
+import dovetail.conf.Settings;
+import dovetail.migrator.service.MigrationService;
 import dovetail.store.MailStore;
 import dovetail.store.StoreOptions;
 import dovetail.store.dovecot.DovecotServer;
@@ -18,8 +20,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -126,5 +130,57 @@ class SharedNamespacesDovecotIT {
       assertEquals("failed", store.open(local).dovetailState().get(MigrationState.STATE));
       assertEquals(1, store.open("Work").status().messages());
     }
+  }
+
+  /**
+   * Walk-through 17, F1: the operator is told once per user which folders an older build set up from other users' or
+   * shared namespaces, and to remove them; a complete one (its mail came then) as well as one not migrated. Two admin
+   * runs refresh the skeleton twice: one WARN.
+   */
+  @Test
+  void theOperatorIsToldOnceWhichFoldersAnOlderBuildSetUpFromOtherNamespaces(@TempDir Path tmp) throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger builds = (Logger) LoggerFactory.getLogger("dovetail.migrator.service.SkeletonBuilds");
+    log.start();
+    builds.addAppender(log);
+    try (DovecotServer legacy = DovecotLegacy.start(tmp.resolve("legacy"), root -> {}, NAMESPACES)) {
+      Map<String, Long> uidValidities = new java.util.HashMap<>();
+      try (ImapProbe alice = ImapProbe.login(legacy, DovecotLegacy.USER)) {
+        for (String folder : List.of("Work", "Other Users/bob/Projects", "Shared Folders/News")) {
+          alice.create(folder);
+          alice.append(folder, MESSAGE, List.of(), Instant.parse("2024-01-02T03:04:05Z"));
+          uidValidities.put(folder, alice.status(folder).uidValidity());
+        }
+      }
+      Path judgeDir = tmp.resolve("judge");
+      Settings settings = ConfigLoader.load(DovecotLegacy.conf(tmp.resolve("dovetail.conf"), legacy.imapPort(),
+          DovecotLegacy.mailLocation(judgeDir), "sweeper = no"), List.of());
+      MailStore store = MaildirStore.open(judgeDir.resolve("home/alice/Maildir"), StoreOptions.DEFAULT);
+      // As the older build left them: one still pending, one it migrated.
+      for (String folder : List.of("Other Users/bob/Projects", "Shared Folders/News")) {
+        String state = folder.startsWith("Shared") ? "complete" : "pending";
+        store.create(folder, uidValidities.get(folder), 1).updateDovetailState(s -> MigrationState.merge(s, Map.of(
+            MigrationState.STATE, state, MigrationState.LEGACY_NAME, folder, MigrationState.LEGACY_SEPARATOR, "/",
+            MigrationState.LEGACY_UIDVALIDITY, Long.toString(uidValidities.get(folder)))));
+      }
+
+      try (MigrationService service = MigrationService.create(settings, new ConnectionLimiter(2), Clock.systemUTC())) {
+        service.migrateUser(DovecotLegacy.USER, List.of()).get(60, TimeUnit.SECONDS);
+        service.migrateUser(DovecotLegacy.USER, List.of()).get(60, TimeUnit.SECONDS);
+      }
+
+      assertEquals(0, store.open("Other Users/bob/Projects").status().messages(), "nothing of bob's mail here");
+      assertEquals(1, store.open("Work").status().messages());
+    } finally {
+      builds.detachAppender(log);
+    }
+    List<String> warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("namespaces")).toList();
+    assertEquals(1, warnings.size(), warnings.toString());
+    String warning = warnings.get(0);
+    assertTrue(warning.startsWith("alice: 2 folder(s) of other users' or shared namespaces"), warning);
+    assertTrue(warning.contains("Other Users/bob/Projects (other users \"Other Users/bob/\", not migrated)"), warning);
+    assertTrue(warning.contains("Shared Folders/News (shared \"Shared Folders/\", migrated by that build)"), warning);
+    assertTrue(warning.contains("remove them from the user's store"), warning);
   }
 }

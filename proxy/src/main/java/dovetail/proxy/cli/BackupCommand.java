@@ -168,6 +168,9 @@ final class BackupCommand implements Callable<Integer> {
       for (String problem : skeleton.problems()) {
         out.println("  ! " + problem);
       }
+      for (String notice : skeleton.notices()) {
+        out.println("  ! " + notice);
+      }
       for (String folder : skeleton.deletedHere()) {
         out.println(folder + ": deleted here since it was set up; not migrated again (name it with -f to migrate it"
             + " again)");
