@@ -1,7 +1,6 @@
 package dovetail.migrator.copy;
 
 import dovetail.migrator.copy.MigrationState.FolderState;
-import dovetail.migrator.source.FolderNameMapper;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.store.MailStore;
 import java.util.ArrayList;
@@ -22,21 +21,23 @@ import java.util.Optional;
 final class SkeletonNotices {
   private SkeletonNotices() {}
 
-  /** Reads every local folder's migration state; asks the legacy session only for NAMESPACE (once per session). */
-  static List<String> of(MailStore store, FolderNameMapper mapper, LegacyImapSession session) {
+  /**
+   * @param states the migration state of each local folder set up from a legacy folder (it names one), by local name
+   * @param session asked only for NAMESPACE (once per session)
+   */
+  static List<String> of(Map<String, Map<String, String>> states, LegacyImapSession session) {
     List<String> foreign = new ArrayList<>();
-    for (String local : store.listFolders()) {
-      Map<String, String> state = store.openIfReadable(local, unreadable -> {}).map(b -> b.dovetailState())
-          .orElse(Map.of());
-      Optional<FolderState> folderState = FolderState.of(state);
-      String legacyName = state.get(MigrationState.LEGACY_NAME);
-      if (folderState.isEmpty() || legacyName == null || MailStore.INBOX.equals(local)) {
+    for (Map.Entry<String, Map<String, String>> folder : states.entrySet()) {
+      String local = folder.getKey();
+      Map<String, String> state = folder.getValue();
+      if (MailStore.INBOX.equals(local)) {
         continue;
       }
-      Optional<String> namespace = session.otherUsersOrSharedNamespace(legacyName);
+      Optional<String> namespace = session.otherUsersOrSharedNamespace(state.get(MigrationState.LEGACY_NAME));
       if (namespace.isPresent()) {
-        foreign.add(local + " (" + namespace.get() + ", " + (folderState.get() == FolderState.COMPLETE
-            ? "migrated by that build" : "not migrated") + ")");
+        boolean complete = FolderState.of(state).orElse(null) == FolderState.COMPLETE;
+        foreign.add(local + " (" + namespace.get() + ", " + (complete ? "migrated by that build" : "not migrated")
+            + ")");
       }
     }
     List<String> notices = new ArrayList<>();

@@ -81,7 +81,8 @@ public final class UserSkeleton {
     Set<String> unsetBefore = new HashSet<>();
     SkeletonState.unset(before).keySet().forEach(n -> unsetBefore.add(LegacyFolder.key(n)));
     List<String> deletedHere = new ArrayList<>();
-    Map<String, String> claimed = recorded ? localNamesByLegacyName() : Map.of();
+    Map<String, Map<String, String>> states = migratedStates();
+    Map<String, String> claimed = recorded ? localNamesByLegacyName(states) : Map.of();
     BiPredicate<String, String> wanted = (legacy, local) -> {
       if (!recorded || notSeen.test(legacy) || unsetBefore.contains(LegacyFolder.key(legacy)) || asked.contains(legacy)
           || asked.contains(local) || MailStore.INBOX.equals(local) || stateOrUnreadable(local)) {
@@ -97,7 +98,7 @@ public final class UserSkeleton {
     warnOfKeptNames(listed, claimed);
     SkeletonResult built = build(session, listed, wanted, legacy -> {});
     SkeletonResult result = new SkeletonResult(built.folders(), built.created(), built.problems(), built.unset(),
-        deletedHere, SkeletonNotices.of(store, mapper, session));
+        deletedHere, SkeletonNotices.of(states, session));
     record(listed, result);
     return result;
   }
@@ -141,25 +142,34 @@ public final class UserSkeleton {
     Consumer<String> record = !built ? legacy -> {}
         : legacy -> inbox.updateDovetailState(s -> SkeletonState.withSetUp(s, legacy));
     List<LegacyFolder> listed = session.listFolders();
+    Map<String, Map<String, String>> states = migratedStates();
     if (built) {
-      warnOfKeptNames(listed, localNamesByLegacyName());
+      warnOfKeptNames(listed, localNamesByLegacyName(states));
     }
-    SkeletonResult result = build(session, listed, wanted, record)
-        .withNotices(SkeletonNotices.of(store, mapper, session));
+    SkeletonResult result = build(session, listed, wanted, record).withNotices(SkeletonNotices.of(states, session));
     record(listed, result);
     return result;
   }
 
-  /** The local folders with a migration state, by the (key of the) legacy name they were set up from. */
-  private Map<String, String> localNamesByLegacyName() {
-    Map<String, String> out = new HashMap<>();
+  /**
+   * The migration state of every local folder set up from a legacy folder (it names one), read once per build or
+   * refresh for what looks at folders set up earlier (kept names, notices); unreadable ones are left out.
+   */
+  private Map<String, Map<String, String>> migratedStates() {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
     for (String local : store.listFolders()) {
-      Optional<Mailbox> box = store.openIfReadable(local, why -> { });
-      String legacy = box.map(b -> b.dovetailState().get(MigrationState.LEGACY_NAME)).orElse(null);
-      if (legacy != null) {
-        out.putIfAbsent(LegacyFolder.key(legacy), local);
+      Map<String, String> state = store.openIfReadable(local, why -> { }).map(Mailbox::dovetailState).orElse(Map.of());
+      if (FolderState.of(state).isPresent() && state.get(MigrationState.LEGACY_NAME) != null) {
+        out.put(local, state);
       }
     }
+    return out;
+  }
+
+  /** The local folders of {@code states}, by the (key of the) legacy name they were set up from. */
+  private static Map<String, String> localNamesByLegacyName(Map<String, Map<String, String>> states) {
+    Map<String, String> out = new HashMap<>();
+    states.forEach((local, state) -> out.putIfAbsent(LegacyFolder.key(state.get(MigrationState.LEGACY_NAME)), local));
     return out;
   }
 
@@ -179,10 +189,10 @@ public final class UserSkeleton {
       }
     }
     if (!kept.isEmpty()) {
-      LOG.warn("{} folder(s) keep the local names they were set up under, which imapc_list_prefix no longer gives: {}{}."
-          + " Users set up from now on get the new names; to rename an existing user's folders, rename them through"
-          + " IMAP (clients follow a rename)", kept.size(), String.join(", ", kept.subList(0, Math.min(5, kept.size()))),
-          kept.size() > 5 ? ", ..." : "");
+      LOG.warn("{} folder(s) keep the local names they were set up under, which imapc_list_prefix no longer gives:"
+          + " {}{}. Users set up from now on get the new names; to rename an existing user's folders, rename them"
+          + " through IMAP (clients follow a rename)", kept.size(),
+          String.join(", ", kept.subList(0, Math.min(5, kept.size()))), kept.size() > 5 ? ", ..." : "");
     }
   }
 
