@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +75,20 @@ public final class LateMailMerge {
    * @throws LegacyException UNAVAILABLE and the like; what was merged before stays, and is recorded
    */
   public Result run(LegacyImapSession session) {
+    return run(session, notice -> { });
+  }
+
+  /**
+   * As {@link #run(LegacyImapSession)}; {@code waitNotice} also gets the line logged when another process holds the
+   * folder first, for an operator waiting at a terminal ({@code sync -1}; review 21, F7: it showed nothing).
+   */
+  public Result run(LegacyImapSession session, Consumer<String> waitNotice) {
     // Not beside a migration or another check of this folder in another process (a backup beside serve).
-    try (Mailbox.Hold held = mailbox.holdForMigration(() -> LOG.info(
-        "{}: another process migrates or checks this folder; waiting for it", mailbox.name()))) {
+    try (Mailbox.Hold held = mailbox.holdForMigration(() -> {
+      String notice = mailbox.name() + ": another process migrates or checks this folder (a backup?); waiting for it";
+      LOG.info("{}", notice);
+      waitNotice.accept(notice);
+    })) {
       return runHeld(session);
     }
   }

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -132,10 +133,11 @@ final class LateMailSync {
    * @param listLegacy also LIST the user's legacy folders on that session, and report those that appeared since the
    *     skeleton ({@link LateMailReport#newOnLegacy}): a device or a sieve {@code fileinto :create} still acting on
    *     the legacy server makes them after the user is complete (walk-through 17, F7)
+   * @param waitNotices hears, at once, of each folder whose check waits for another process holding it
    * @throws MigrationUnavailableException when there are no credentials for the user
    */
-  LateMailReport check(String user, List<String> folders, List<String> asked, boolean listLegacy)
-      throws MigrationUnavailableException {
+  LateMailReport check(String user, List<String> folders, List<String> asked, boolean listLegacy,
+      Consumer<String> waitNotices) throws MigrationUnavailableException {
     long started = logins.now(); // a refusal drops only what was kept before this check began
     List<String> problems = new ArrayList<>(asked);
     MailStore store = stores.apply(user);
@@ -163,7 +165,7 @@ final class LateMailSync {
         LegacyImapSession s = session;
         String modSeqBefore = box.dovetailState().get(MigrationState.LEGACY_HIGHESTMODSEQ);
         LateMailMerge.Result r = lock.alone(user, box.name(),
-            () -> new LateMailMerge(box, pop3, uidlFormat, clock).run(s));
+            () -> new LateMailMerge(box, pop3, uidlFormat, clock).run(s, waitNotices));
         if (!Objects.equals(modSeqBefore, box.dovetailState().get(MigrationState.LEGACY_HIGHESTMODSEQ))) {
           legacyModSeqRose.fire(user, box.name());
         }

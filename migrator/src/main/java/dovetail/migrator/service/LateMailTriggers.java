@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +51,9 @@ final class LateMailTriggers {
     this.userRuns = userRuns;
   }
 
-  /** {@link Migrations#syncLateMail}. */
-  LateMailReport forAdmin(String user, List<String> folders) throws MigrationUnavailableException {
+  /** {@link Migrations#syncLateMail(String, List, Consumer)}. */
+  LateMailReport forAdmin(String user, List<String> folders, Consumer<String> waitNotices)
+      throws MigrationUnavailableException {
     threads.checkOpen();
     if (!lookups.storeExists(user)) { // a question creates no store
       throw new MigrationUnavailableException(user + " has no migrated folders");
@@ -82,7 +84,7 @@ final class LateMailTriggers {
       // not of the first one only (review 21, F4): the runbook asks for a last sync -1 that exits 0.
       problems.addAll(lookups.unsetFolders(user).values());
     }
-    LateMailReport checked = lateMail.check(user, targets, problems, folders.isEmpty());
+    LateMailReport checked = lateMail.check(user, targets, problems, folders.isEmpty(), waitNotices);
     if (checked.newOnLegacy().isEmpty()) {
       return checked;
     }
@@ -128,7 +130,7 @@ final class LateMailTriggers {
       CompletableFuture<LateMailReport> check = new CompletableFuture<>();
       threads.submit(() -> {
         try {
-          check.complete(lateMail.check(user, List.of(folder), List.of(), false));
+          check.complete(lateMail.check(user, List.of(folder), List.of(), false, notice -> { }));
         } catch (Throwable t) {
           check.completeExceptionally(t);
         }
@@ -168,7 +170,7 @@ final class LateMailTriggers {
         if (lookups.storeExists(user) && hasMigratedFolder(user)) {
           List<String> due = lateMail.due(stores.apply(user));
           if (!due.isEmpty()) {
-            LateMailReport r = lateMail.check(user, due, List.of(), true);
+            LateMailReport r = lateMail.check(user, due, List.of(), true, notice -> { });
             if (!r.newOnLegacy().isEmpty()) {
               skeletons.build(user, FolderRun.Origin.SWEEPER, Set.of());
               LOG.info("sweeper: {}: set up {} legacy folder(s) made since the user was complete: {}", user,

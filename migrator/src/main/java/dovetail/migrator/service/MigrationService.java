@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -288,8 +289,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
   // ---------------------------------------------------------------------------------------------- late mail
 
   @Override
-  public LateMailReport syncLateMail(String user, List<String> folders) throws MigrationUnavailableException {
-    return lateMailTriggers.forAdmin(user, folders);
+  public LateMailReport syncLateMail(String user, List<String> folders, Consumer<String> waitNotices)
+      throws MigrationUnavailableException {
+    return lateMailTriggers.forAdmin(user, folders, waitNotices);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The running server's migrations, shared by the on-access hook, the sweeper and the admin endpoint. At most one
@@ -142,6 +143,15 @@ public interface Migrations {
    * @throws MigrationUnavailableException when the user has no migrated folders or no legacy credentials
    */
   default LateMailReport syncLateMail(String user, List<String> folders) throws MigrationUnavailableException {
+    return syncLateMail(user, folders, notice -> { });
+  }
+
+  /**
+   * As {@link #syncLateMail(String, List)}; {@code waitNotices} hears at once, on the calling thread, of each folder
+   * whose check waits for another process holding it (a {@code backup}), so that the operator sees why nothing moves.
+   */
+  default LateMailReport syncLateMail(String user, List<String> folders, Consumer<String> waitNotices)
+      throws MigrationUnavailableException {
     throw new MigrationUnavailableException("this server does not merge late legacy mail");
   }
 

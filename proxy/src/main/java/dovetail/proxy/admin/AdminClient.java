@@ -38,9 +38,12 @@ public final class AdminClient {
     return call(AdminProtocol.migrate(user, folders, wait), progress);
   }
 
-  /** Checks the user's migrated folders (or the named ones) for late legacy mail now; the answer says what came. */
-  public JsonNode sync(String user, List<String> folders) throws AdminException {
-    return call(AdminProtocol.sync(user, folders), progress -> { });
+  /**
+   * Checks the user's migrated folders (or the named ones) for late legacy mail now; the answer says what came. A
+   * progress line (a folder waited for, {@code notice}) goes to {@code progress} as it comes.
+   */
+  public JsonNode sync(String user, List<String> folders, Consumer<JsonNode> progress) throws AdminException {
+    return call(AdminProtocol.sync(user, folders), progress);
   }
 
   /** {@code pause}, {@code resume} or {@code status}; the answer is the sweeper's status. */

@@ -93,6 +93,11 @@ final class AdminJson {
     return ended(n, r.problems(), r.abortReason());
   }
 
+  /** A {@code sync} progress line: why it waits ({@code INBOX: another process ...; waiting for it}). */
+  static ObjectNode notice(String text) {
+    return AdminProtocol.JSON.createObjectNode().put("notice", text);
+  }
+
   /** A {@code migrate --wait} progress line: the user's totals and the folders migrating now. */
   static ObjectNode progress(UserStatus u) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("user", u.user()).put("skeleton", u.skeleton());

@@ -74,6 +74,11 @@ public final class AdminText {
     return out;
   }
 
+  /** One line per {@code sync} progress report: why it waits. */
+  public static String syncProgress(JsonNode p) {
+    return p.path("notice").asText();
+  }
+
   /** The answer to {@code sync}: one line per folder checked, the problems, and a summary line. */
   public static List<String> synced(JsonNode r) {
     List<String> lines = new ArrayList<>();

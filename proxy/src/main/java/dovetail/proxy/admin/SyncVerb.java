@@ -30,7 +30,8 @@ final class SyncVerb implements AdminVerb {
     LOG.info("admin: sync {}", folders.isEmpty() ? "all migrated folders" : folders);
     LateMailReport report;
     try {
-      report = migrations.syncLateMail(user, folders);
+      // The check waits, silently, for a folder another process holds (a backup copying it): said at once.
+      report = migrations.syncLateMail(user, folders, notice -> tell(replies, notice));
     } catch (MigrationUnavailableException e) {
       throw new BadRequest(e.getMessage());
     }
@@ -38,5 +39,13 @@ final class SyncVerb implements AdminVerb {
         report.newFolders().isEmpty() ? "" : "; new legacy folders migrated: " + report.newFolders().size(),
         report.abortReason().map(r -> "; stopped: " + r).orElse(""));
     replies.result(AdminJson.synced(report));
+  }
+
+  private static void tell(Replies replies, String notice) {
+    try {
+      replies.progress(AdminJson.notice(notice));
+    } catch (IOException e) {
+      // the client went away (Ctrl-C): the check goes on, as migrate's does
+    }
   }
 }

@@ -43,13 +43,16 @@ final class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
     JsonNode result;
     try {
-      result = new AdminClient(admin.socket()).sync(user, folders);
+      result = new AdminClient(admin.socket()).sync(user, folders, progress -> {
+        out.println(AdminText.syncProgress(progress));
+        out.flush();
+      });
     } catch (AdminException e) {
       return admin.fail(e.getMessage());
     }
-    PrintWriter out = spec.commandLine().getOut();
     AdminText.synced(result).forEach(out::println);
     out.flush();
     boolean allChecked = !result.hasNonNull("abort_reason") && result.path("problems").isEmpty();

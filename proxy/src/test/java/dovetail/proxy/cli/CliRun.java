@@ -12,6 +12,13 @@ public record CliRun(int exit, String out, String err) {
     return new CliRun(exit, out.toString(), err.toString());
   }
 
+  /** As {@link #of}, its output written into {@code out} as it comes, so that a test can read it while it runs. */
+  public static CliRun of(StringWriter out, String... args) {
+    StringWriter err = new StringWriter();
+    int exit = execute(out, err, args);
+    return new CliRun(exit, out.toString(), err.toString());
+  }
+
   /** As {@link #of}, but stderr goes into {@code out} in the order written, as a terminal shows both; err is empty. */
   public static CliRun merged(String... args) {
     StringWriter both = new StringWriter();

@@ -1,0 +1,85 @@
+package dovetail.proxy.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dovetail.proxy.cli.CliRun;
+import dovetail.proxy.server.LegacyMailboxes;
+import dovetail.proxy.server.TestDovetail;
+import dovetail.store.dovecot.DovecotServer;
+import dovetail.store.dovecot.ImapProbe;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Review 21, F7: {@code sync -1 -u USER -f INBOX} while another process held INBOX (a backup copying it) printed
+ * nothing until that process let go; only the server log said it waited. Now the terminal says so at once.
+ */
+class SyncWaitDovecotIT {
+  static final String WAITING = "INBOX: another process migrates or checks this folder (a backup?); waiting for it";
+
+  @TempDir Path dir;
+
+  @Test
+  void syncSaysAtOnceThatItWaitsForAnotherProcessAndMergesOnceItLetsGo() throws Exception {
+    DovecotServer.assumeInstalled();
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
+    Path legacyDir = dir.resolve("legacy");
+    LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "tess"), LegacyMailboxes.counts("INBOX", 3), 31);
+    try (DovecotServer legacy = DovecotServer.builder(legacyDir).user("tess", "tess-pw")
+        .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
+        TestDovetail dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
+            .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+            .setting("sweeper = no").setting("mail_fsync = never").start()) {
+      String conf = dovetail.configFile().toString();
+      CliRun migrate = CliRun.of("migrate", "-c", conf, "-u", "tess", "--wait");
+      assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
+      try (ImapProbe tess = ImapProbe.login(legacy, "tess")) {
+        tess.append("INBOX", "Subject: late\r\n\r\nafter the migration\r\n".getBytes(StandardCharsets.US_ASCII),
+            List.of(), Instant.parse("2024-05-01T00:00:00Z"));
+      }
+
+      StringWriter out = new StringWriter();
+      CompletableFuture<CliRun> sync;
+      Process holder = holdInAnotherProcess(dovetail.mailRoot().resolve("tess").resolve("Maildir")
+          .resolve("dovetail-migration.lock"));
+      try {
+        sync = CompletableFuture.supplyAsync(() -> CliRun.of(out, "sync", "-c", conf, "-1", "-u", "tess", "-f", "INBOX"));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!out.toString().contains(WAITING) && System.nanoTime() < end && !sync.isDone()) {
+          Thread.sleep(50);
+        }
+        assertTrue(out.toString().contains(WAITING), "nothing on the terminal while sync waits: '" + out + "'");
+        assertTrue(!sync.isDone(), "sync did not wait: " + out);
+      } finally {
+        holder.getOutputStream().close(); // lets go, as the other process's end would
+        holder.waitFor(10, TimeUnit.SECONDS);
+      }
+      CliRun done = sync.get(60, TimeUnit.SECONDS);
+      assertEquals(0, done.exit(), done.out() + done.err());
+      assertTrue(done.out().contains("  INBOX: checked, 1 late messages merged"), done.out());
+    }
+  }
+
+  /** Holds the file's fcntl lock, as another process's migration does, until its stdin closes. */
+  private static Process holdInAnotherProcess(Path lockFile) throws Exception {
+    assertTrue(Files.exists(lockFile), lockFile + " is not the lock the migration took");
+    Process p = new ProcessBuilder("python3", "-c", "import fcntl,sys\n"
+        + "f=open(sys.argv[1],'a'); fcntl.lockf(f, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()",
+        lockFile.toString()).redirectErrorStream(true).start();
+    String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    assertEquals("held", first);
+    return p;
+  }
+}
