@@ -424,10 +424,13 @@ final class MaildirFolder implements Mailbox {
           || sync.hasTrailingFragment()) {
         // Files without records (another writer mid-commit, or an MDA), or no uidlist yet: settle it
         // if the lock is free now; otherwise show what is recorded and let the writer finish.
-        lock.tryWrite(this::syncLocked);
-        if (sync.header() == null) {
-          throw new StoreException(StoreError.LOCK_TIMEOUT, "folder " + name + " has no dovecot-uidlist yet and "
-              + "its lock is held; try again");
+        if (!lock.tryWrite(this::syncLocked) && sync.header() == null) {
+          // Nothing recorded to show: the holder is most likely making the uidlist now (two backups of a new user at
+          // once; review 21, F6). Waited for as a writer waits, then read; failing made that backup exit 2.
+          lock.write(options.lockTimeout(), () -> {
+            syncLocked();
+            return null;
+          });
         }
       }
       return action.get();

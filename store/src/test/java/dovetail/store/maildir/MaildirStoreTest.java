@@ -93,6 +93,40 @@ class MaildirStoreTest {
     }
   }
 
+  /**
+   * Review 21, F6, the same two backups a step earlier: the first makes INBOX's dovecot-uidlist (the store's root has
+   * none yet) under its lock, and the second, reading INBOX meanwhile, failed with "has no dovecot-uidlist yet and its
+   * lock is held; try again" (exit 2). Now it waits for that lock, as a writer does, and reads what the first made.
+   */
+  @Test
+  void aFolderWhoseUidlistAnotherProcessIsWritingIsWaitedForNotFailed() throws Exception {
+    for (String sub : List.of("cur", "new", "tmp")) {
+      Files.createDirectories(root.resolve(sub));
+    }
+    Path lock = root.resolve(FolderLock.FILE);
+    Files.writeString(lock, "1:" + HostName.get()); // a live process on this host holds it: never stale
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<MailboxStatus> reader = pool.submit(() -> store().open("INBOX").status());
+      Thread.sleep(300);
+      assertFalse(reader.isDone(), () -> "did not wait: " + outcome(reader));
+      Files.write(root.resolve("dovecot-uidlist"),
+          Uidlist.format(new UidlistHeader(4711, 1, MaildirMailStore.newGuid(), List.of()), List.of()));
+      Files.delete(lock); // the other process is done
+      assertEquals(4711, reader.get(30, TimeUnit.SECONDS).uidValidity());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static String outcome(Future<?> f) {
+    try {
+      return String.valueOf(f.get());
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
   @Test
   void explicitUidsFlagsKeywordsDatesAndPop3FieldsRoundTrip() throws IOException {
     Mailbox box = store().create("Archive/2023", 7654321, 1);
