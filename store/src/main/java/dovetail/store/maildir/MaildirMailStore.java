@@ -106,14 +106,34 @@ final class MaildirMailStore implements MailStore {
     Path dir = layout.directoryOf(folder);
     checkReadable(folder, dir);
     if (!Files.isDirectory(dir.resolve("cur"))) {
-      // Documented repair: a folder that lost cur/ but still has its uidlist keeps its UIDs.
-      LOG.warn("{}: cur/ is missing; recreating it", dir);
-      createSubdirectories(dir);
+      recreateCur(dir);
     }
     return open.get(dir, d -> {
       removeOldTemporaryFiles(d, System.currentTimeMillis() - TmpLeftovers.ABANDONED_AFTER.toMillis());
       return new MaildirFolder(MaildirLayout.canonical(folder), d, layout.root(), options, fsync);
     });
+  }
+
+  /**
+   * Documented repair: a folder that lost cur/ but still has its uidlist keeps its UIDs. With a uidlist, under the
+   * folder's lock and looked at again: a creator holds it from writing the uidlist until cur/ is made, and a folder
+   * another process was creating (two backups at once) was "repaired" with a WARN of a loss (review 21, F6).
+   */
+  private void recreateCur(Path dir) {
+    Runnable repair = () -> {
+      if (!Files.isDirectory(dir.resolve("cur"))) {
+        LOG.warn("{}: cur/ is missing; recreating it", dir);
+        createSubdirectories(dir);
+      }
+    };
+    if (Files.exists(dir.resolve("dovecot-uidlist"))) {
+      FolderLock.of(dir, fsync.owner()).write(options.lockTimeout(), () -> {
+        repair.run();
+        return null;
+      });
+    } else {
+      repair.run(); // INBOX of a new store: no folder of its own to lock yet
+    }
   }
 
   @Override

@@ -119,6 +119,35 @@ class MaildirStoreTest {
     }
   }
 
+  /**
+   * Review 21, F6: while one backup created a folder (its uidlist written, cur/ not yet), the other opened it, took it
+   * for a folder that lost cur/, and warned "cur/ is missing; recreating it" for a folder nothing had happened to. The
+   * repair now waits for the folder's lock, which the creator holds until cur/ is made, and looks again.
+   */
+  @Test
+  void aFolderThatAnotherProcessIsCreatingIsNotRepairedUnderIt() throws Exception {
+    Path dir = root.resolve(".Made");
+    for (String sub : List.of("tmp", "new")) {
+      Files.createDirectories(dir.resolve(sub));
+    }
+    Files.write(dir.resolve("dovecot-uidlist"),
+        Uidlist.format(new UidlistHeader(4712, 1, MaildirMailStore.newGuid(), List.of()), List.of()));
+    Path lock = dir.resolve(FolderLock.FILE);
+    Files.writeString(lock, "1:" + HostName.get()); // the creator, a live process on this host
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Long> opener = pool.submit(() -> store().open("Made").uidValidity());
+      Thread.sleep(300);
+      assertFalse(opener.isDone(), () -> "did not wait: " + outcome(opener));
+      assertFalse(Files.exists(dir.resolve("cur")), "cur/ is the creator's to make");
+      Files.createDirectory(dir.resolve("cur"));
+      Files.delete(lock);
+      assertEquals(4712, opener.get(30, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static String outcome(Future<?> f) {
     try {
       return String.valueOf(f.get());
