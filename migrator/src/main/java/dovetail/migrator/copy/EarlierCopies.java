@@ -30,18 +30,19 @@ final class EarlierCopies {
   private EarlierCopies() {}
 
   /**
+   * @param stored the folder's messages, listed before this run copied anything
    * @param earlier the legacy metadata of every message at or below {@code committed}
    * @param listedAll whether the legacy listing holds at least as many messages as EXAMINE counted: only then is a
    *     message missing from it an expunge, and not a server that left one out
    * @param othersUids local UIDs that hold other programs' messages
    */
-  static void update(Mailbox mailbox, long committed, List<LegacyMessageInfo> earlier, boolean listedAll,
+  static void update(Mailbox mailbox, List<StoredMessage> stored, long committed, List<LegacyMessageInfo> earlier, boolean listedAll,
       Set<Long> othersUids, MessageFlags flags) {
     Map<Long, LegacyMessageInfo> legacy = new HashMap<>();
     earlier.forEach(m -> legacy.put(m.uid(), m));
     List<Long> gone = new ArrayList<>();
     Map<Flags, List<Long>> reflagged = new LinkedHashMap<>();
-    for (StoredMessage local : mailbox.messages()) {
+    for (StoredMessage local : stored) {
       long uid = local.uid();
       if (uid > committed || othersUids.contains(uid)) {
         continue;

@@ -259,13 +259,17 @@ public final class FolderMigration {
     Set<Long> legacyUids = new HashSet<>();
     legacy.forEach(m -> legacyUids.add(m.uid()));
     long highestUid = legacy.isEmpty() ? 0 : legacy.get(legacy.size() - 1).uid();
+    // One listing of what is here serves the keywords in use and the earlier run's copies (a resumed folder).
+    boolean keywordsNeeded = flags == null && local.messages() > 0;
+    List<StoredMessage> stored = keywordsNeeded || committedAtStart > 0 ? mailbox.messages() : List.of();
     if (flags == null) {
-      flags = new MessageFlags(mailbox.name(), local.messages() == 0 ? Set.of() : existingKeywords());
+      flags = new MessageFlags(mailbox.name(), keywordsOf(stored));
     }
     if (committedAtStart > 0) {
       Set<Long> others = new HashSet<>(foreign.foreign());
       others.addAll(foreign.taken().keySet());
-      EarlierCopies.update(mailbox, committedAtStart, earlier, whole.size() >= snapshot.messageCount(), others, flags);
+      EarlierCopies.update(mailbox, stored, committedAtStart, earlier, whole.size() >= snapshot.messageCount(), others,
+          flags);
     }
     if (options.pop3Uidls().appliesTo(mailbox.name()) && (!legacy.isEmpty() || !foreign.taken().isEmpty())) {
       // POP3 matching needs the whole maildrop, also what an earlier run committed.
@@ -547,9 +551,9 @@ public final class FolderMigration {
     return uidl == null ? meta : meta.withPop3(uidl.uidl(), uidl.order());
   }
 
-  private Set<String> existingKeywords() {
+  private static Set<String> keywordsOf(List<StoredMessage> stored) {
     Set<String> keywords = new HashSet<>();
-    for (StoredMessage m : mailbox.messages()) {
+    for (StoredMessage m : stored) {
       keywords.addAll(m.flags().keywords());
     }
     return keywords;
