@@ -68,8 +68,7 @@ class MasterPasswordChangedDovecotIT {
   }
 
   private static TestDovetail dovetail(String name) throws Exception {
-    return TestDovetail.builder(dir.resolve(name)).legacyPassdb(legacy.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = " + MASTER_PASSWORD)
+    return TestDovetail.builder(dir.resolve(name)).legacyPassdb(legacy.imapPort(), "master", MASTER_PASSWORD)
         .setting("sweeper = no").setting("mail_fsync = never").start();
   }
 

@@ -42,8 +42,7 @@ class SyncNewLegacyFolderDovecotIT {
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "sam"), LegacyMailboxes.counts("INBOX", 2), 22);
     legacy = DovecotServer.builder(legacyDir).user("rita", "rita-pw").user("sam", "sam-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
-    dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+    dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort(), "master", "master-secret")
         .setting("imapc_features = rfc822.size").setting("sweeper = no").setting("mail_fsync = never")
         .setting("legacy_sync_window = 72h").start();
   }

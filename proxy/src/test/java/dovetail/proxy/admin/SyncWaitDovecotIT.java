@@ -39,8 +39,8 @@ class SyncWaitDovecotIT {
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "tess"), LegacyMailboxes.counts("INBOX", 3), 31);
     try (DovecotServer legacy = DovecotServer.builder(legacyDir).user("tess", "tess-pw")
         .masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
-        TestDovetail dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
-            .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        TestDovetail dovetail = TestDovetail.builder(dir.resolve("dovetail"))
+            .legacyPassdb(legacy.imapPort(), "master", "master-secret")
             .setting("sweeper = no").setting("mail_fsync = never").start()) {
       String conf = dovetail.configFile().toString();
       CliRun migrate = CliRun.of("migrate", "-c", conf, "-u", "tess", "--wait");

@@ -95,8 +95,8 @@ class BackupCommandDovecotIT {
               Instant.parse("2020-01-01T00:00:00Z"));
         }
       }
-      try (TestDovetail serve = TestDovetail.builder(tmp.resolve("serve")).legacyPassdb(legacy.imapPort())
-          .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+      try (TestDovetail serve = TestDovetail.builder(tmp.resolve("serve"))
+          .legacyPassdb(legacy.imapPort(), "master", "master-secret")
           .setting("sweeper = no").setting("mail_fsync = never").start()) {
         try (ImapProbe client = ImapProbe.login(serve.imapPort(), "alice", "secret")) {
           assertEquals(3, client.status("Old").messages());

@@ -52,8 +52,7 @@ class LateMailAccessDovecotIT {
     forwarder = new Forwarder(legacy.imapPort());
     dovetail = TestDovetail.builder(dir.resolve("dovetail"))
         .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        .legacyImap(forwarder.port(), "master", "master-secret")
         .setting("sweeper = no").setting("mail_fsync = never").setting("legacy_sync_window = 72h")
         .start();
   }

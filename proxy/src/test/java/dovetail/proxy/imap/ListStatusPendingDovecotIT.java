@@ -54,8 +54,7 @@ class ListStatusPendingDovecotIT {
       }
     }
     dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("gina", "{PLAIN}secret").user("hugo", "{PLAIN}secret")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        .legacyImap(legacy.imapPort(), "master", "master-secret")
         .setting("sweeper = no").setting("mail_fsync = never")
         .start();
   }

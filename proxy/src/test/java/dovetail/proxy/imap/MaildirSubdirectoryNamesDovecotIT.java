@@ -52,8 +52,7 @@ class MaildirSubdirectoryNamesDovecotIT {
     // The judge serves the store Dovetail writes (its homes exist and belong to the mail uid before Dovetail starts).
     judge = DovecotServer.builder(dir.resolve("judge")).user("hank", "hank-pw").user("ivy", "ivy-pw")
         .user("jo", "jo-pw").autoCreateSpecialUse(false).start();
-    dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+    dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort(), "master", "master-secret")
         .setting("imapc_features = rfc822.size").setting("sweeper = no").setting("mail_fsync = never")
         .mailLocation("maildir:" + dir.resolve("judge/home") + "/%n/Maildir").start();
   }

@@ -97,8 +97,7 @@ class OnAccessMigrationDovecotIT {
     dovetail = TestDovetail.builder(dir.resolve("dovetail"))
         .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret").user("dave", "{PLAIN}secret").user("erin", "{PLAIN}secret")
         .user("frank", "{PLAIN}secret").user("gina", "{PLAIN}secret").user("hank", "{PLAIN}secret")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        .legacyImap(forwarder.port(), "master", "master-secret")
         .setting("sweeper = no").setting("mail_fsync = never")
         .setting("mail_prefetch_count = 10") // bodies come in batches of 10, so a cut at message 40 interrupts
         .progressInterval(java.time.Duration.ofMillis(100))

@@ -30,8 +30,7 @@ class RenameIntoOwnChildDovecotIT {
       p.create("Sent");
       p.append("Sent", message("sent"), List.of("\\Seen"), Instant.parse("2023-03-03T03:03:03Z"));
     }
-    dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(dovecot.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+    dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(dovecot.imapPort(), "master", "master-secret")
         .setting("imapc_features = rfc822.size").setting("sweeper = no").setting("mail_fsync = never").start();
   }
 

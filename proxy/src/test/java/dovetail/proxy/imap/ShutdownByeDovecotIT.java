@@ -41,8 +41,7 @@ class ShutdownByeDovecotIT {
         }
       }
       TestDovetail dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("alice", "{PLAIN}secret")
-          .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
-          .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+          .legacyImap(legacy.imapPort(), "master", "master-secret")
           .setting("sweeper = no").setting("mail_fsync = never").setting("mail_prefetch_count = 5")
           .migrationObserver(new MigrationListener() {
             @Override

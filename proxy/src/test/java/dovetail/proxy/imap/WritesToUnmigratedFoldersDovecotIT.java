@@ -52,8 +52,7 @@ class WritesToUnmigratedFoldersDovecotIT {
         p.append("INBOX", message(user, "in the inbox"), List.of(), Instant.parse("2021-01-01T00:00:00Z"));
       }
     }
-    dovetail = d.setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+    dovetail = d.legacyImap(legacy.imapPort(), "master", "master-secret")
         .setting("sweeper = no").setting("mail_fsync = never")
         .start();
   }

@@ -34,8 +34,7 @@ class LateMailConflictDovecotIT {
         }
       }
       try (TestDovetail dovetail = TestDovetail.builder(dir.resolve("dovetail")).user("alice", "{PLAIN}secret")
-          .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
-          .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+          .legacyImap(legacy.imapPort(), "master", "master-secret")
           .setting("sweeper = no").setting("legacy_sync_window = 72h").start()) {
         long n;
         try (ImapProbe client = ImapProbe.login(dovetail.imapPort(), "alice", "secret")) {

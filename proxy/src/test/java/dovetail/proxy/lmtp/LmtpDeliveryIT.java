@@ -206,8 +206,7 @@ class LmtpDeliveryIT {
     }
     Path users = Files.writeString(dir.resolve("sweeper-users.txt"), "zed\nyan@example.org\n");
     try (TestDovetail listed = TestDovetail.builder(dir.resolve("listed")).user("alice", "{PLAIN}secret")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + closed).setting("imapc_master_user = master")
-        .setting("imapc_password = pw").setting("sweeper = no").setting("sweeper_users = " + users)
+        .legacyImap(closed, "master", "pw").setting("sweeper = no").setting("sweeper_users = " + users)
         .spoolCheck(java.time.Duration.ofMillis(50)).start()) {
       LmtpService lmtp = listed.server().lmtp().orElseThrow();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -76,8 +76,7 @@ class LmtpLocalUsersDovecotIT {
   /** A Dovetail of its own: passwd-file users (none of them known to the legacy server), the legacy master user. */
   private static TestDovetail dovetail(String name, Duration spoolCheck) throws Exception {
     return TestDovetail.builder(dir.resolve(name)).user("newbie", "{PLAIN}newbiepw").user("newbie2", "{PLAIN}pw2")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret").setting("sweeper = no")
+        .legacyImap(forwarder.port(), "master", "master-secret").setting("sweeper = no")
         .spoolCheck(spoolCheck).start();
   }
 

@@ -72,8 +72,7 @@ class LmtpMigrationDovecotIT {
         .user("alice", "{PLAIN}secret").user("bob", "{PLAIN}secret").user("carol", "{PLAIN}secret")
         .user("frank", "{PLAIN}secret") // in the passwd-file only: no legacy account
         .mailLocation("maildir:" + dir.resolve("twin").resolve("home") + "/%n/Maildir")
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + forwarder.port())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+        .legacyImap(forwarder.port(), "master", "master-secret")
         .setting("sweeper = no").setting("mail_prefetch_count = 2")
         .migrationObserver(new MigrationListener() {
           @Override
@@ -308,8 +307,7 @@ class LmtpMigrationDovecotIT {
   void aRefusalIsNoProofOfNoAccountWhileTheMasterPasswordIsWrong() throws Exception {
     try (TestDovetail wrong = TestDovetail.builder(dir.resolve("wrong-master"))
         .user("henry", "{PLAIN}secret") // in the passwd-file only
-        .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = not-the-master-password")
+        .legacyImap(legacy.imapPort(), "master", "not-the-master-password")
         .setting("sweeper = no").start();
         LmtpClient c = new LmtpClient(wrong.lmtpPort())) {
       c.command("LHLO mta");

@@ -38,8 +38,8 @@ class Pop3InboxWaitDovecotIT {
               Instant.parse("2020-01-01T00:00:00Z"));
         }
       }
-      try (TestDovetail serve = TestDovetail.builder(tmp.resolve("serve")).legacyPassdb(legacy.imapPort())
-          .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+      try (TestDovetail serve = TestDovetail.builder(tmp.resolve("serve"))
+          .legacyPassdb(legacy.imapPort(), "master", "master-secret")
           .setting("sweeper = no").setting("mail_fsync = never").pop3InboxWait(Duration.ofSeconds(1)).start()) {
         try (ImapProbe client = ImapProbe.login(serve.imapPort(), "erin", "secret")) {
           client.list(); // the skeleton: INBOX pending

@@ -58,8 +58,7 @@ class Pop3LateMailUidlDovecotIT {
       }
       TestDovetail.Builder b = TestDovetail.builder(dir.resolve("dovetail")).user("bob", "{PLAIN}" + PASSWORD)
           .mailLocation("maildir:" + dir.resolve("judge").resolve("home") + "/%n/Maildir")
-          .setting("imapc_host = 127.0.0.1").setting("imapc_port = " + legacy.imapPort())
-          .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+          .legacyImap(legacy.imapPort(), "master", "master-secret")
           .setting("pop3_uidl_format = " + FORMAT)
           .setting("sweeper = no").setting("legacy_sync_window = 72h").setting("mail_fsync = never");
       if (pop3c) {

@@ -69,8 +69,7 @@ class Pop3LegacyDovecotIT {
 
   /** Dovetail migrating from a legacy IMAP and POP3 server with the master user and the pop3_migration settings. */
   static TestDovetail.Builder migratingFrom(TestDovetail.Builder builder, int imapPort, int pop3Port) {
-    return builder.setting("imapc_host = 127.0.0.1").setting("imapc_port = " + imapPort)
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret")
+    return builder.legacyImap(imapPort, "master", "master-secret")
         .setting("imapc_features = rfc822.size")
         .setting("pop3c_host = 127.0.0.1").setting("pop3c_port = " + pop3Port)
         .setting("pop3c_master_user = master").setting("pop3c_password = master-secret")

@@ -58,8 +58,8 @@ class OwnershipAsRootDovecotIT {
     Files.createDirectories(mailRoot);
     Files.setAttribute(mailRoot, "unix:uid", NOBODY);
     Files.setAttribute(mailRoot, "unix:gid", NOBODY);
-    dovetail = TestDovetail.builder(dir.resolve("dovetail")).legacyPassdb(legacy.imapPort())
-        .setting("imapc_master_user = master").setting("imapc_password = master-secret").setting("sweeper = no")
+    dovetail = TestDovetail.builder(dir.resolve("dovetail"))
+        .legacyPassdb(legacy.imapPort(), "master", "master-secret").setting("sweeper = no")
         .start();
   }
 

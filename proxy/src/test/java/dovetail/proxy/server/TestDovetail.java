@@ -129,6 +129,18 @@ public final class TestDovetail implements AutoCloseable {
       return this;
     }
 
+    /** {@link #legacyPassdb(int)}, and migrations log in there as its master user. */
+    public Builder legacyPassdb(int port, String masterUser, String masterPassword) {
+      return legacyPassdb(port).setting("imapc_master_user = " + masterUser)
+          .setting("imapc_password = " + masterPassword);
+    }
+
+    /** Migrates from the legacy IMAP server at 127.0.0.1:{@code port}, logged in there as its master user. */
+    public Builder legacyImap(int port, String masterUser, String masterPassword) {
+      return setting("imapc_host = 127.0.0.1").setting("imapc_port = " + port)
+          .setting("imapc_master_user = " + masterUser).setting("imapc_password = " + masterPassword);
+    }
+
     /** A master user in {@code master_passdb} (its own passwd-file), e.g. {@code masterUser("admin", "{PLAIN}pw")}. */
     public Builder masterUser(String name, String stored) {
       masterUsers.put(name, stored);
@@ -165,14 +177,14 @@ public final class TestDovetail implements AutoCloseable {
       return this;
     }
 
-    /** How long an IMAP connection may stay silent before it logs in; {@link DovetailServer#LOGIN_TIMEOUT} unless set. */
-    /** For IMAP and POP3 alike. */
+    /** How long a client may leave output unread before it is dropped, for IMAP and POP3 alike. */
     public Builder outputStall(Duration timeout) {
       this.imapOutputStall = timeout;
       this.pop3OutputStall = timeout;
       return this;
     }
 
+    /** How long an IMAP connection may stay silent before login ({@link DovetailServer#LOGIN_TIMEOUT} unless set). */
     public Builder loginTimeout(Duration timeout) {
       this.loginTimeout = timeout;
       return this;
