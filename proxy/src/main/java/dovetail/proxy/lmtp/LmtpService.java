@@ -2,14 +2,12 @@ package dovetail.proxy.lmtp;
 
 import dovetail.conf.Endpoint;
 import dovetail.migrator.service.Migrations;
-import dovetail.proxy.server.NewDirectories;
 import dovetail.store.MailLocation;
 import dovetail.store.MailStore;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -55,14 +53,14 @@ public final class LmtpService implements AutoCloseable {
 
   private final LmtpServer server;
   private final InboxDelivery delivery;
-  private final Path tempDir;
+  private final TransitDirectory transit;
   private volatile ScheduledExecutorService spoolWatch;
   private final java.util.concurrent.atomic.AtomicLong spoolChecks = new java.util.concurrent.atomic.AtomicLong();
 
-  private LmtpService(LmtpServer server, InboxDelivery delivery, Path tempDir) {
+  private LmtpService(LmtpServer server, InboxDelivery delivery, TransitDirectory transit) {
     this.server = server;
     this.delivery = delivery;
-    this.tempDir = tempDir;
+    this.transit = transit;
   }
 
   /**
@@ -85,12 +83,12 @@ public final class LmtpService implements AutoCloseable {
     if (endpoint.isEmpty()) {
       return Optional.empty();
     }
-    Path received = temporaryDirectory(w.tempDir());
+    TransitDirectory received = TransitDirectory.create(w.tempDir());
     InboxDelivery delivery = new InboxDelivery(w.location(), w.stores(), w.migrations(), w.fsync(), w.clock());
     UserLookup lookup = new UserLookup(w.location(), w.passwdUsers(), w.migrations(), w.recipientDelimiter());
     String hostname = hostname();
     SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(new DefaultMetricFactory(), false);
-    chain.addAll(handlers(received));
+    chain.addAll(handlers(received.path()));
     chain.add(new RecipientHook(lookup));
     chain.add(new DeliverHook(delivery, w.clock(), hostname));
     chain.wireExtensibleHandlers();
@@ -100,19 +98,8 @@ public final class LmtpService implements AutoCloseable {
           w.socketMode());
       return Optional.of(new LmtpService(server, delivery, received));
     } catch (Exception | Error e) {
-      clean(received);
+      received.close();
       throw e;
-    }
-  }
-
-  /** This listener's directory for DATA in transit (0700: Files.createTempDirectory's mode, which the umask cannot widen). */
-  static Path temporaryDirectory(Path tempDir) throws IOException {
-    try {
-      return Files.createTempDirectory(tempDir, "dovetail-lmtp-");
-    } catch (FileSystemException e) {
-      // The JDK's message is the path alone: say whose directory it is, why it failed, and how to move it.
-      throw new IOException("lmtp_listen: cannot create its temporary directory under java.io.tmpdir " + tempDir + ": "
-          + NewDirectories.why(e) + " (java -Djava.io.tmpdir=DIR ... puts it elsewhere)", e);
     }
   }
 
@@ -212,19 +199,7 @@ public final class LmtpService implements AutoCloseable {
       watch.shutdownNow();
     }
     server.close();
-    clean(tempDir);
-  }
-
-  /** Messages in transit: never acknowledged, so never promised to anyone. */
-  private static void clean(Path dir) {
-    try (var files = Files.newDirectoryStream(dir)) {
-      for (Path f : files) {
-        Files.deleteIfExists(f);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      LOG.warn("LMTP temporary directory {} not removed: {}", dir, e.toString());
-    }
+    transit.close();
   }
 
   private static String hostname() {

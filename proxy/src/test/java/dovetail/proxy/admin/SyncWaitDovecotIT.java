@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.LegacyMailboxes;
+import dovetail.proxy.server.OtherProcessLock;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +32,6 @@ class SyncWaitDovecotIT {
   @Test
   void syncSaysAtOnceThatItWaitsForAnotherProcessAndMergesOnceItLetsGo() throws Exception {
     DovecotServer.assumeInstalled();
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
     Path legacyDir = dir.resolve("legacy");
     LegacyMailboxes.write(DovecotServer.maildir(legacyDir, "tess"), LegacyMailboxes.counts("INBOX", 3), 31);
     try (DovecotServer legacy = DovecotServer.builder(legacyDir).user("tess", "tess-pw")
@@ -52,9 +49,9 @@ class SyncWaitDovecotIT {
 
       StringWriter out = new StringWriter();
       CompletableFuture<CliRun> sync;
-      Process holder = holdInAnotherProcess(dovetail.mailRoot().resolve("tess").resolve("Maildir")
-          .resolve("dovetail-migration.lock"));
-      try {
+      Path lock = dovetail.mailRoot().resolve("tess").resolve("Maildir").resolve("dovetail-migration.lock");
+      assertTrue(Files.exists(lock), lock + " is not the lock the migration took");
+      try (OtherProcessLock held = OtherProcessLock.hold(lock)) {
         sync = CompletableFuture.supplyAsync(() -> CliRun.of(out, "sync", "-c", conf, "-1", "-u", "tess", "-f", "INBOX"));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!out.toString().contains(WAITING) && System.nanoTime() < end && !sync.isDone()) {
@@ -62,24 +59,10 @@ class SyncWaitDovecotIT {
         }
         assertTrue(out.toString().contains(WAITING), "nothing on the terminal while sync waits: '" + out + "'");
         assertTrue(!sync.isDone(), "sync did not wait: " + out);
-      } finally {
-        holder.getOutputStream().close(); // lets go, as the other process's end would
-        holder.waitFor(10, TimeUnit.SECONDS);
       }
       CliRun done = sync.get(60, TimeUnit.SECONDS);
       assertEquals(0, done.exit(), done.out() + done.err());
       assertTrue(done.out().contains("  INBOX: checked, 1 late messages merged"), done.out());
     }
-  }
-
-  /** Holds the file's fcntl lock, as another process's migration does, until its stdin closes. */
-  private static Process holdInAnotherProcess(Path lockFile) throws Exception {
-    assertTrue(Files.exists(lockFile), lockFile + " is not the lock the migration took");
-    Process p = new ProcessBuilder("python3", "-c", "import fcntl,sys\n"
-        + "f=open(sys.argv[1],'a'); fcntl.lockf(f, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()",
-        lockFile.toString()).redirectErrorStream(true).start();
-    String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-    assertEquals("held", first);
-    return p;
   }
 }
