@@ -34,7 +34,8 @@ final class EarlierCopies {
    * @param earlier the legacy metadata of every message at or below {@code committed}
    * @param listedAll whether the legacy listing holds at least as many messages as EXAMINE counted: only then is a
    *     message missing from it an expunge, and not a server that left one out
-   * @param othersUids local UIDs that hold other programs' messages
+   * @param othersUids local UIDs that hold no copy of the legacy message of the same UID
+   *     ({@link ForeignWrites#notLegacyCopies})
    */
   static void update(Mailbox mailbox, List<StoredMessage> stored, long committed, List<LegacyMessageInfo> earlier, boolean listedAll,
       Set<Long> othersUids, MessageFlags flags) {
@@ -51,7 +52,7 @@ final class EarlierCopies {
       if (there == null) {
         gone.add(uid);
       } else if (!flags.quietly(there).equals(local.flags())) {
-        reflagged.computeIfAbsent(flags.of(there), f -> new ArrayList<>()).add(uid);
+        reflagged.computeIfAbsent(flags.quietly(there), f -> new ArrayList<>()).add(uid); // told once, at the copy
       }
     }
     int changed = 0;

@@ -266,10 +266,8 @@ public final class FolderMigration {
       flags = new MessageFlags(mailbox.name(), keywordsOf(stored));
     }
     if (committedAtStart > 0) {
-      Set<Long> others = new HashSet<>(foreign.foreign());
-      others.addAll(foreign.taken().keySet());
-      EarlierCopies.update(mailbox, stored, committedAtStart, earlier, whole.size() >= snapshot.messageCount(), others,
-          flags);
+      EarlierCopies.update(mailbox, stored, committedAtStart, earlier, whole.size() >= snapshot.messageCount(),
+          foreign.notLegacyCopies(), flags);
     }
     if (options.pop3Uidls().appliesTo(mailbox.name()) && (!legacy.isEmpty() || !foreign.taken().isEmpty())) {
       // POP3 matching needs the whole maildrop, also what an earlier run committed.
@@ -334,6 +332,7 @@ public final class FolderMigration {
         updates.put(LateMailState.MIGRATED_EMPTY, Boolean.toString(nothingFromLegacy));
         updates.put(MigrationState.LEGACY_HIGHESTMODSEQ, Long.toString(snapshot.highestModSeq()));
         updates.put(ForeignWrites.COMMITTED, null);
+        updates.putAll(foreign.foreignRecordsToClear());
         writeState(FolderState.COMPLETE, updates);
         completed = true;
         return result(Outcome.COMPLETE, "");
@@ -633,7 +632,7 @@ public final class FolderMigration {
   /** What the operator does to migrate a folder afresh (the running server sets it up again only when asked to). */
   private static String migrateAgain(String local) {
     return "To migrate it afresh, move the local folder out of the store (or delete it), then run"
-        + " `dovetail migrate -u USER -f '" + local + "'` (offline: `backup` again)";
+        + " `dovetail migrate -u USER -f '" + local + "'` (offline: `dovetail backup -u USER -f '" + local + "'`)";
   }
 
   /** A server's text ends with its own full stop, which ours would double. */

@@ -118,6 +118,34 @@ final class ForeignWrites {
     return new TreeSet<>(uids(mailbox.dovetailState(), FOREIGN_PREFIX).keySet());
   }
 
+  /**
+   * Local UIDs that hold no copy of the legacy message of the same UID: other programs' messages, the occupants of
+   * taken legacy UIDs, and what a UID conflict's move put above the legacy UIDNEXT (a legacy message under a new UID,
+   * its occupant). What a resumed run may change to follow the legacy server excludes them ({@link EarlierCopies}).
+   */
+  Set<Long> notLegacyCopies() {
+    Map<String, String> state = mailbox.dovetailState();
+    Set<Long> out = new HashSet<>(uids(state, FOREIGN_PREFIX).keySet());
+    out.addAll(uids(state, TAKEN_PREFIX).keySet());
+    uids(state, LateMailState.MOVED_PREFIX).values().forEach(to -> {
+      for (String uid : to.trim().split(" ")) {
+        out.add(MigrationState.number(uid));
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The records of other programs' messages, removed with the folder's completion: not sooner, as the resume point's
+   * record covers messages above the legacy UIDNEXT after a kill, and only these records keep a resumed run from
+   * taking them for copies the legacy server expunged (review 22, F2).
+   */
+  Map<String, String> foreignRecordsToClear() {
+    Map<String, String> out = new HashMap<>();
+    foreign().forEach(uid -> out.put(FOREIGN_PREFIX + uid, null));
+    return out;
+  }
+
   static TreeMap<Long, String> uids(Map<String, String> state, String prefix) {
     TreeMap<Long, String> out = new TreeMap<>();
     state.forEach((k, v) -> {
@@ -237,9 +265,14 @@ final class ForeignWrites {
   void committed(long first, long last, boolean othersMayHaveWritten) {
     Map<String, String> updates = new HashMap<>();
     if (expectedNext > 0 && othersMayHaveWritten) {
-      for (long uid = expectedNext; uid < first && mailbox.message(uid).isPresent(); uid++) {
-        updates.put(FOREIGN_PREFIX + uid, "");
-        LOG.warn("{}: another program stored a message as UID {} during the migration", mailbox.name(), uid);
+      // All of them, not only up to the first hole: its user may have expunged one already (review 22, F1: the one
+      // behind the hole went unrecorded, and a resumed run took it for a copy the legacy server had expunged).
+      for (StoredMessage m : tail(mailbox.messages(), expectedNext - 1)) {
+        if (m.uid() >= first) {
+          break;
+        }
+        updates.put(FOREIGN_PREFIX + m.uid(), "");
+        LOG.warn("{}: another program stored a message as UID {} during the migration", mailbox.name(), m.uid());
       }
     }
     if (!updates.isEmpty() || last - recorded >= RECORD_EVERY) {
@@ -359,9 +392,12 @@ final class ForeignWrites {
     List<Long> movedTo = new ArrayList<>();
     for (long uid : foreign()) {
       Optional<StoredMessage> m = mailbox.message(uid);
-      if (m.isEmpty() || uid >= legacyUidNext) {
-        record.accept(foreignMoved(uid)); // expunged meanwhile, or above the legacy UIDs already
+      if (m.isEmpty()) {
+        record.accept(foreignMoved(uid)); // expunged meanwhile
         continue;
+      }
+      if (uid >= legacyUidNext) {
+        continue; // above the legacy UIDs already; its record goes with the completion (foreignRecordsToClear)
       }
       movedFrom.add(uid);
       movedTo.add(moveForeign(m.get(), true));

@@ -147,6 +147,67 @@ class ForeignWritesDovecotIT {
     }
   }
 
+  /**
+   * Review 22, F1: Dovecot APPENDs two messages into a gap of the legacy UIDs and its user expunges the first. The
+   * commit's check for foreign messages stopped at that hole and missed the second; a later run that resumed the folder
+   * then took it for a copy the legacy server had expunged since, and deleted it (the user's only copy).
+   */
+  @Test
+  void dovecotsMessageBehindAnExpungedOneInALegacyGapIsKept(@TempDir Path tmp) throws Exception {
+    try (Setup whole = setup(tmp)) {
+      List<Long> legacyUids = new ArrayList<>(whole.expected().keySet());
+      try (ImapProbe legacy = ImapProbe.login(whole.legacy(), DovecotLegacy.USER)) {
+        legacy.expunge(FOLDER, List.of(legacyUids.get(25), legacyUids.get(26))); // a gap right after the 25th
+      }
+      TreeMap<Long, Views.MessageView> expected = new TreeMap<>(whole.expected());
+      expected.remove(legacyUids.remove(26));
+      expected.remove(legacyUids.remove(25));
+      Setup s = new Setup(whole.legacy(), whole.dovecot(), whole.conf(), whole.settings(), expected,
+          whole.legacyUidNext());
+      int conflictAt = 50; // a commit after which the next UID is a legacy one, for Dovecot to take
+      while (legacyUids.get(conflictAt) != legacyUids.get(conflictAt - 1) + 1) {
+        conflictAt += 25;
+      }
+      int takeAt = conflictAt + 15;
+      Map<Long, String> foreign = new TreeMap<>();
+      UserResult first = backup(s).run(List.of(FOLDER), new MigrationListener() {
+        @Override
+        public void progress(Progress p) {
+          if (p.messagesDone() == 40 && foreign.isEmpty()) { // 25 committed: the next UIDs are the gap's
+            try (ImapProbe dovecot = ImapProbe.login(s.dovecot(), DovecotLegacy.USER)) {
+              long deleted = dovecot.append(FOLDER, dovecotMessage("deleted by its user"), List.of(), null).uid();
+              long kept = dovecot.append(FOLDER, dovecotMessage("kept by its user"), List.of(), null).uid();
+              dovecot.expunge(FOLDER, List.of(deleted));
+              foreign.put(kept, storedSha(s, kept));
+            }
+          } else if (p.messagesDone() == takeAt && foreign.size() == 1) { // this one takes a legacy UID
+            try (ImapProbe dovecot = ImapProbe.login(s.dovecot(), DovecotLegacy.USER)) {
+              long uid = dovecot.append(FOLDER, dovecotMessage("takes a legacy UID"), List.of(), null).uid();
+              foreign.put(uid, storedSha(s, uid));
+            }
+          }
+        }
+      });
+      assertEquals(2, foreign.size(), "the test's appends: " + foreign);
+      long kept = foreign.keySet().iterator().next();
+      assertTrue(kept < legacyUids.get(25), "Dovecot's message is in the legacy gap: " + kept);
+      FolderResult failed = folder(first);
+      assertEquals(Outcome.FAILED, failed.outcome(), failed.toString());
+      TreeSet<Long> taken = new TreeSet<>(ForeignWrites.uids(s.box().dovetailState(), ForeignWrites.TAKEN_PREFIX)
+          .keySet());
+      assertFalse(taken.isEmpty(), s.box().dovetailState().toString());
+
+      FolderResult done = folder(backup(s).run(List.of(FOLDER), MigrationListener.NONE)); // the operator's run
+      assertEquals(Outcome.COMPLETE, done.outcome(), done.toString());
+      assertNothingLostNothingInvented(s, taken, foreign.values());
+    }
+  }
+
+  private static byte[] dovecotMessage(String what) {
+    return ("From: lda@example.org\r\nSubject: Dovecot's, " + what + "\r\n\r\nfrom Dovecot\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
   /** Crash: Dovetail killed mid-folder, Dovecot APPENDs, then the migration runs again (twice: fail, then resolve). */
   @Test
   void dovecotAppendingAfterAKillCostsNoLegacyMessage(@TempDir Path tmp) throws Exception {
