@@ -43,7 +43,7 @@ public record RetryPolicy(
   }
 
   /** Whether a failure of this kind is worth another connection. */
-  static boolean retryable(LegacyException e) {
+  public static boolean retryable(LegacyException e) {
     return e.kind() == LegacyException.Kind.UNAVAILABLE || e.kind() == LegacyException.Kind.THROTTLED;
   }
 

@@ -41,6 +41,14 @@ final class ImapFailures {
    * @param usual the kind when the answer carries no more specific hint (e.g. AUTH_FAILED for LOGIN)
    */
   static LegacyException fromResponse(Response response, Kind usual, String context) {
+    if (response.isSynthetic()) {
+      // Angus's stand-in for a connection that closed without an answer: its "BYE Jakarta Mail Exception" is no word
+      // of the server's (walk-through 18, F1: quoted as one, it sent the operator looking for a network fault).
+      Exception why = response.getException();
+      return new LegacyException(Kind.UNAVAILABLE, context + ": the server closed the connection without an answer"
+          + (usual == Kind.AUTH_FAILED ? " to the login (" + LIMIT_AT_LOGIN + ")" : "")
+          + (why != null ? ": " + why.getMessage() : ""), why);
+    }
     String text = text(response);
     String code = responseCode(text);
     Kind kind;
@@ -120,6 +128,10 @@ final class ImapFailures {
     return new LegacyException(Kind.UNAVAILABLE, peer + ": connected, but the server closed the connection before its"
         + " greeting: " + PER_ADDRESS_LIMIT + " (" + failure.getMessage() + ")", failure);
   }
+
+  /** What a connection closed at the login most likely met: Dovecot's imap-login drops it there when full. */
+  static final String LIMIT_AT_LOGIN = "a limit of the legacy server's processes, such as Dovecot's process_limit,"
+      + " or of connections per client address?";
 
   /** What a connection closed at once most likely met; IMAP's and POP3's early closes both say it. */
   static final String PER_ADDRESS_LIMIT = "a limit of connections per client address (Courier's MAXPERIP)? Dovetail's"

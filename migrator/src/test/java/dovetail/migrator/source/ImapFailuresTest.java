@@ -69,6 +69,19 @@ class ImapFailuresTest {
     assertEquals(Kind.FOLDER_NOT_FOUND, kind("A1 NO Mailbox doesn't exist: Foo", Kind.FOLDER_NOT_FOUND));
   }
 
+  /** Walk-through 18, F1: a connection dropped at the login was logged as "server said BYE Jakarta Mail Exception". */
+  @Test
+  void aConnectionDroppedAtTheLoginIsSaidSoAndNotQuotedAsTheServersBye() {
+    Response dropped = Response.byeResponse(new IOException("Connection dropped by server?"));
+    LegacyException e = ImapFailures.fromResponse(dropped, Kind.AUTH_FAILED, "127.0.0.1:143: login as u27");
+    assertEquals(Kind.UNAVAILABLE, e.kind());
+    assertEquals("127.0.0.1:143: login as u27: the server closed the connection without an answer to the login (a limit"
+        + " of the legacy server's processes, such as Dovecot's process_limit, or of connections per client address?):"
+        + " Connection dropped by server?", e.getMessage());
+    assertEquals("UID FETCH 7: the server closed the connection without an answer: Connection dropped by server?",
+        ImapFailures.fromResponse(dropped, Kind.PROTOCOL, "UID FETCH 7").getMessage());
+  }
+
   @Test
   void socketFailuresAreUnavailableAndCertificatesAreTls() {
     assertEquals(Kind.UNAVAILABLE, ImapFailures.fromIo(new ConnectException("refused"), "x").kind());

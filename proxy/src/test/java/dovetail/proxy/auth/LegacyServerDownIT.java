@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dovetail.proxy.server.TestDovetail;
+import dovetail.store.dovecot.Forwarder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -140,6 +141,28 @@ class LegacyServerDownIT {
     try (Client pop3 = Client.pop3(dovetail.pop3Port())) {
       assertTrue(pop3.command("USER alice").startsWith("+OK"));
       assertEquals("-ERR [AUTH] Authentication failed.", pop3.command("PASS " + WRONG));
+    }
+  }
+
+  /**
+   * Walk-through 18, F1: a legacy Dovecot whose imap processes are all busy (process_limit) drops a login's connection
+   * without an answer. A first login, with no stored hash to fall back on, was told "temporary failure" at once, while
+   * the migrations beside it reconnected; the check is now asked again (imapc_connection_retry_count).
+   */
+  @Test
+  void aLoginWhoseLegacyConnectionIsDroppedOnceIsAskedAgain() throws Exception {
+    try (Forwarder busy = new Forwarder(legacyPort)) {
+      dovetail.close();
+      dovetail = null;
+      dovetail = TestDovetail.builder(dir.resolve("busy")).legacyPassdb(busy.port()).setting("sweeper = no").start();
+      busy.dropAtLogin(1);
+      try (Client imap = Client.imap(dovetail.imapPort())) {
+        assertTrue(imap.tagged("a1 LOGIN alice " + PASSWORD).startsWith("a1 OK"), "asked again, the legacy said yes");
+      }
+      assertEquals(2, busy.connections(), "one dropped, one answered");
+      assertTrue(logs.contains("password check of user alice: 127.0.0.1:" + busy.port() + ": login as alice: the server"
+          + " closed the connection without an answer to the login"), logs.lines().toString());
+      assertFalse(logs.contains("Jakarta Mail Exception"), "Angus's stand-in is not quoted as the server's BYE");
     }
   }
 

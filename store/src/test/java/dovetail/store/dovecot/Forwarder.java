@@ -15,12 +15,14 @@ public final class Forwarder implements AutoCloseable {
   private volatile int target;
   private long fromServer;
   private long stallAt = Long.MAX_VALUE;
+  private final java.util.concurrent.atomic.AtomicInteger dropAtLogin = new java.util.concurrent.atomic.AtomicInteger();
 
   public Forwarder(int target) throws IOException {
     this.target = target;
     this.relay = new LoopbackRelay("forwarder", () -> this.target, (n, client, server) -> {
-      LoopbackRelay.relay(client, server, () -> pump(client, server, false));
-      LoopbackRelay.relay(server, client, () -> pump(server, client, true));
+      boolean drop = dropAtLogin.getAndUpdate(k -> Math.max(0, k - 1)) > 0;
+      LoopbackRelay.relay(client, server, () -> pump(client, server, false, drop));
+      LoopbackRelay.relay(server, client, () -> pump(server, client, true, false));
     });
   }
 
@@ -44,6 +46,14 @@ public final class Forwarder implements AutoCloseable {
     stallAt = fromServer + bytes;
   }
 
+  /**
+   * The next {@code count} connections are closed when the client sends LOGIN or AUTHENTICATE, without an answer, as
+   * Dovecot's imap-login drops a client whose session no imap process is free for (process_limit reached).
+   */
+  public void dropAtLogin(int count) {
+    dropAtLogin.set(count);
+  }
+
   /** Undoes {@link #stallAfter}. */
   public synchronized void flowing() {
     stallAt = Long.MAX_VALUE;
@@ -59,13 +69,18 @@ public final class Forwarder implements AutoCloseable {
     return !to.isClosed();
   }
 
-  private void pump(Socket from, Socket to, boolean fromLegacy) throws IOException, InterruptedException {
+  private void pump(Socket from, Socket to, boolean fromLegacy, boolean dropAtLogin)
+      throws IOException, InterruptedException {
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) > 0) {
         if (fromLegacy && !mayPass(n, to)) {
           break;
+        }
+        String sent = dropAtLogin ? new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+        if (sent.matches("(?is)\\S+ (LOGIN|AUTHENTICATE) .*")) {
+          break; // both sides closed, the login unanswered
         }
         out.write(buffer, 0, n);
         out.flush();
