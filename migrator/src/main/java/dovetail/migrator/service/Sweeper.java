@@ -53,6 +53,8 @@ final class Sweeper implements SweeperControl {
   private long lastAfterRound;
   private final List<String> queue = new ArrayList<>();
   private final Set<String> active = new LinkedHashSet<>();
+  /** Active users whose worker waits at the pause (its folder in flight finished): shown apart from active ones. */
+  private final Set<String> held = new LinkedHashSet<>();
   /** Users this round swept and left incomplete (the legacy server was down): the next round tries them again. */
   private final Set<String> waiting = new LinkedHashSet<>();
   /** When the next round starts (System.nanoTime()), while the sweeper waits between rounds; else 0. */
@@ -101,8 +103,10 @@ final class Sweeper implements SweeperControl {
     long nextRound = nextRoundAt == 0 ? -1
         : Math.max(0, (nextRoundAt - System.nanoTime() + 999_999_999) / 1_000_000_000); // whole seconds, up
     // The rate covers the last 30 s: with nobody active it would show work that has ended.
-    return new SweeperStatus(enabled, paused, List.copyOf(active), List.copyOf(queue), List.copyOf(waiting), nextRound,
-        complete.size(), active.isEmpty() ? 0 : work.rate());
+    // Held users migrate nothing (walk-through 18, F2: a pause showed them active, at a rate that decayed for 30 s).
+    List<String> migrating = active.stream().filter(u -> !held.contains(u)).toList();
+    return new SweeperStatus(enabled, paused, migrating, List.copyOf(held), List.copyOf(queue), List.copyOf(waiting),
+        nextRound, complete.size(), migrating.isEmpty() ? 0 : work.rate());
   }
 
   /**
@@ -135,15 +139,29 @@ final class Sweeper implements SweeperControl {
    * Waits while paused; false when the sweeper is closing, and the worker must stop.
    */
   synchronized boolean awaitTurn() {
-    while (paused && !closed) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
+    return awaitTurn(null);
+  }
+
+  /** As {@link #awaitTurn()}, for a worker sweeping {@code user}, who is shown as held while it waits. */
+  synchronized boolean awaitTurn(String user) {
+    try {
+      while (paused && !closed) {
+        if (user != null) {
+          held.add(user);
+        }
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return !closed;
+    } finally {
+      if (user != null) {
+        held.remove(user);
       }
     }
-    return !closed;
   }
 
   /** Waits until {@code n} rounds have ended (tests). */

@@ -62,7 +62,7 @@ final class UserRuns {
     long messages = 0;
     long bytes = 0;
     try (LegacyLogins.Hold password = logins.hold(user)) { // each folder's run asks for it again
-      if (gate != null && !gate.awaitTurn()) {
+      if (gate != null && !gate.awaitTurn(user)) {
         throw new MigrationUnavailableException("the sweeper stopped");
       }
       refreshSkeleton(user, folders, origin, problems);
@@ -73,7 +73,7 @@ final class UserRuns {
       List<String> targets = folders.isEmpty() ? FolderSelection.remaining(store, origin, problems)
           : FolderSelection.named(store, folders, problems);
       for (String folder : targets) {
-        if (abort == null && gate != null && !gate.awaitTurn()) {
+        if (abort == null && gate != null && !gate.awaitTurn(user)) {
           abort = "the sweeper stopped";
         }
         if (abort != null) {

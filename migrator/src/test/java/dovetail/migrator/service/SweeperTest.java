@@ -173,4 +173,55 @@ class SweeperTest {
     sweeper.close();
     assertTrue(sweeper.awaitStopped(Duration.ofMillis(1)));
   }
+
+  /**
+   * Walk-through 18, F2: after a pause the workers wait at the gate (what was in flight finished), and status still
+   * showed their users active, at a rate of the last 30 s that decayed slowly. They are shown held, and no rate.
+   */
+  @Test
+  void usersWhoseSweepWaitsForAResumeAreShownHeldNotActive() throws Exception {
+    CountDownLatch aliceFirstFolder = new CountDownLatch(1);
+    CountDownLatch pausedNow = new CountDownLatch(1);
+    Sweeper.Work work = new Work() {
+      @Override
+      public Sweeper.Round round() {
+        return new Sweeper.Round(List.of("alice"), Set.of());
+      }
+
+      @Override
+      public boolean sweep(String user, Sweeper gate) {
+        aliceFirstFolder.countDown();
+        try {
+          pausedNow.await();
+        } catch (InterruptedException e) {
+          return false;
+        }
+        return gate.awaitTurn(user); // her next folder
+      }
+    };
+    ExecutorService workers = Executors.newFixedThreadPool(1);
+    Sweeper sweeper = new Sweeper(true, 1, Duration.ofHours(1), work, workers, user -> false);
+    try {
+      sweeper.start();
+      aliceFirstFolder.await();
+      assertEquals(List.of("alice"), sweeper.status().active());
+      assertEquals(250, sweeper.status().messagesPerSecond());
+      sweeper.pause();
+      pausedNow.countDown();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (sweeper.status().held().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      SweeperStatus status = sweeper.status();
+      assertEquals(List.of("alice"), status.held());
+      assertEquals(List.of(), status.active());
+      assertEquals(0, status.messagesPerSecond(), "nobody migrates while paused");
+      sweeper.resume();
+      sweeper.awaitRounds(1);
+      assertEquals(List.of(), sweeper.status().held());
+    } finally {
+      sweeper.close();
+      workers.shutdownNow();
+    }
+  }
 }

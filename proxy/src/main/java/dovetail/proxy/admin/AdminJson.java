@@ -171,6 +171,7 @@ final class AdminJson {
   static ObjectNode sweeper(SweeperStatus s) {
     ObjectNode n = AdminProtocol.JSON.createObjectNode().put("enabled", s.enabled()).put("paused", s.paused());
     s.active().forEach(n.putArray("active")::add);
+    s.held().forEach(n.putArray("held")::add);
     s.queued().forEach(n.putArray("queued")::add);
     s.waiting().forEach(n.putArray("waiting")::add);
     return n.put("next_round_seconds", s.nextRoundSeconds()).put("completed", s.completed())

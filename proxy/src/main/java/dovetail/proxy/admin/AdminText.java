@@ -138,12 +138,14 @@ public final class AdminText {
     int queued = next.size();
     String shown = String.join(", ", next.subList(0, Math.min(SHOW_QUEUED, queued)))
         + (queued > SHOW_QUEUED ? ", ..." : "");
+    List<String> held = new ArrayList<>();
+    s.path("held").forEach(u -> held.add(u.asText()));
     int waiting = s.path("waiting").size();
     long nextRound = s.path("next_round_seconds").asLong(-1);
     String retry = waiting == 0 ? ""
         : "; " + waiting + " waiting for the next round" + (nextRound >= 0 ? " (in " + nextRound + " s)" : "");
     return "sweeper: " + state + "; active: " + (active.isEmpty() ? "none" : String.join(", ", active)) + "; "
-        + queued + " queued" + (queued > 0 ? " (next: " + shown + ")" : "") + retry + "; "
+        + (held.isEmpty() ? "" : "held by the pause: " + String.join(", ", held) + "; ") + queued + " queued" + (queued > 0 ? " (next: " + shown + ")" : "") + retry + "; "
         + s.path("completed").asLong() + " users complete; " + rate(s.path("messages_per_second").asDouble());
   }
 

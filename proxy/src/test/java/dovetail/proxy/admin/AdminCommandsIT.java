@@ -228,8 +228,8 @@ class AdminCommandsIT {
     CliRun pause = CliRun.of("sweeper", "--socket", socket.toString(), "pause");
     assertEquals(0, pause.exit(), pause.err());
     assertTrue(migrations.sweeper.paused);
-    assertEquals("sweeper: paused; active: alice; 2 queued (next: bob, carol); 7 users complete; 42 msg/s",
-        pause.out().trim());
+    assertEquals("sweeper: paused; active: none; held by the pause: alice; 2 queued (next: bob, carol); 7 users complete;"
+        + " 0 msg/s", pause.out().trim());
     CliRun resume = CliRun.of("sweeper", "--socket", socket.toString(), "resume");
     assertEquals(0, resume.exit(), resume.err());
     assertFalse(migrations.sweeper.paused);

@@ -177,8 +177,9 @@ final class FixedMigrations implements Migrations {
 
     @Override
     public SweeperStatus status() {
-      return new SweeperStatus(true, paused, List.of("alice"), List.of("bob", "carol"), waiting, nextRoundSeconds, 7,
-          42.0);
+      // Paused: alice's folder in flight finished, and her sweep waits for a resume.
+      return new SweeperStatus(true, paused, paused ? List.of() : List.of("alice"), paused ? List.of("alice") : List.of(),
+          List.of("bob", "carol"), waiting, nextRoundSeconds, 7, paused ? 0 : 42.0);
     }
   }
 }
