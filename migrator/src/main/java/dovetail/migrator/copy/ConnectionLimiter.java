@@ -1,5 +1,6 @@
 package dovetail.migrator.copy;
 
+import dovetail.migrator.source.LegacyException;
 import dovetail.migrator.source.LegacyImapSession;
 import dovetail.migrator.source.LegacyImapSource;
 import dovetail.migrator.source.LegacyFolder;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,8 +20,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * wiring and hand it to every {@link #limit limited source}.
  */
 public final class ConnectionLimiter {
+  /** How often a migration waiting for a permit looks whether the process stops. */
+  private static final long STOP_CHECK_MILLIS = 100;
   private final int perHost;
   private final Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
 
   /** @param perHost connections allowed at once to one host ({@code legacy_max_connections}) */
   public ConnectionLimiter(int perHost) {
@@ -40,17 +45,36 @@ public final class ConnectionLimiter {
   }
 
   /**
+   * No connection is opened any more: the process stops. A migration waiting for a permit then hears so at once and
+   * ends, instead of starting after the stop began (walk-through 18, F3: queued INBOX migrations opened sessions
+   * for 23 s after SIGTERM, and the stop ran into its cap, interrupting writes).
+   */
+  public void stopOpening() {
+    stopped = true;
+  }
+
+  /**
    * A source whose sessions each hold one of {@code host}'s permits from open to close; {@code open}
    * waits while the host is at its cap.
+   *
+   * @throws LegacyException UNAVAILABLE once {@link #stopOpening} was called
    */
   public LegacyImapSource limit(LegacyImapSource source, String host) {
     Semaphore permits = hosts.computeIfAbsent(key(host), h -> new Semaphore(perHost, true));
     return user -> {
       try {
-        permits.acquire();
+        while (!permits.tryAcquire(STOP_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+          checkOpening(host);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for a connection to " + host, e);
+      }
+      try {
+        checkOpening(host);
+      } catch (LegacyException e) {
+        permits.release();
+        throw e;
       }
       try {
         return new Limited(source.open(user), permits);
@@ -59,6 +83,13 @@ public final class ConnectionLimiter {
         throw e;
       }
     };
+  }
+
+  private void checkOpening(String host) {
+    if (stopped) {
+      throw new LegacyException(LegacyException.Kind.UNAVAILABLE, "Dovetail is shutting down: no new connection to "
+          + host);
+    }
   }
 
   private static String key(String host) {

@@ -87,6 +87,8 @@ public final class MigrationService implements Migrations, AutoCloseable {
   private final StoreLookups lookups;
   private final UserSessions sessions;
   private final ServiceThreads threads = new ServiceThreads();
+  /** The process's legacy_max_connections cap: closed to new connections when the service closes. */
+  private final ConnectionLimiter limiter;
   private final Sweeper sweeper;
   private final LateMailTriggers lateMailTriggers;
   private final LegacyLoginCheck loginCheck;
@@ -98,6 +100,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
 
   private MigrationService(Settings settings, Function<String, MailStore> stores, ConnectionLimiter limiter, Clock clock,
       Options options) {
+    this.limiter = limiter;
     this.stores = stores;
     MailLocation location = MailLocation.parse(settings.store().mailLocation());
     this.lookups = new StoreLookups(stores, location);
@@ -337,6 +340,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
   /** Stops taking work and tells running migrations to stop at their next message (tests call it alone). */
   void beginClose() {
     threads.beginClose();
+    limiter.stopOpening();
     sweeper.close();
   }
 

@@ -80,6 +80,9 @@ final class RunListener implements MigrationListener {
 
   @Override
   public void retrying(String reason, Duration delay, int attempt) {
+    if (closing.getAsBoolean()) {
+      throw new Stopped(); // no wait for another attempt while the process stops
+    }
     observer.retrying(reason, delay, attempt);
     fanOut.retrying(reason, delay, attempt);
   }

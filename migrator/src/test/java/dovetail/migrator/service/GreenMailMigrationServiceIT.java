@@ -277,6 +277,54 @@ class GreenMailMigrationServiceIT {
   }
 
   /**
+   * Walk-through 18, F3: at a stop, a migration waiting for a legacy connection (legacy_max_connections all busy) went
+   * on to open one once a connection came free, after the stop had begun, and the stop ran into its cap. It now ends
+   * at once, and no connection is opened after the stop began.
+   */
+  @Test
+  void aMigrationWaitingForALegacyConnectionWhenTheServiceStopsOpensNone(@TempDir Path tmp) throws Exception {
+    try (Forwarder slow = new Forwarder(greenMail.getImap().getPort())) {
+      Path conf = tmp.resolve("dovetail.conf");
+      Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + slow.port() + "\n"
+          + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\nsweeper = no\n"
+          + "dsync_commit_msgs_interval = 5\nmail_prefetch_count = 4\n");
+      Settings settings = ConfigLoader.load(conf, List.of());
+      MigrationService service = MigrationService.create(settings, new ConnectionLimiter(1), Clock.systemUTC());
+      ExecutorService clients = Executors.newFixedThreadPool(3);
+      try {
+        service.loggedIn(USER, Optional.of(PASSWORD));
+        service.ensureSkeleton(USER);
+        int before = slow.connections();
+        slow.stallAfter(2000); // Archive's migration holds the one connection, stalled in its metadata
+        Future<FolderResult> archive =
+            clients.submit(() -> service.ensureFolder(USER, "Archive", MigrationListener.NONE));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (slow.connections() == before && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(before + 1, slow.connections(), "Archive's migration connected");
+        Future<FolderResult> work = clients.submit(() -> service.ensureFolder(USER, "Work", MigrationListener.NONE));
+        Thread.sleep(500); // Work's migration waits for the connection Archive holds
+
+        Future<?> stop = clients.submit(service::close);
+        Thread.sleep(200);
+        slow.flowing(); // Archive goes on to its next message, stops there, and gives its connection back
+        stop.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(before + 1, slow.connections(), "a connection was opened after the stop began");
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> work.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof MigrationUnavailableException
+            && e.getCause().getMessage().contains("shutting down"), e.getCause().toString());
+        assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> archive.get(10, java.util.concurrent.TimeUnit.SECONDS), "Archive stopped at its next message");
+      } finally {
+        service.close();
+        clients.shutdownNow();
+      }
+    }
+  }
+
+  /**
    * Without a master user, a user who logged in once for a minute while the sweeper was busy (here: paused) is still
    * migrated by it an hour later: the password is kept while the sweeper has folders of the user left, up to a day
    * (review 16, F4; it was forgotten 5 minutes after the session and the sweeper said "no credentials").

@@ -91,8 +91,7 @@ final class DovetailStateFile {
         write(folderDir, next, fsync);
         return next;
       } catch (IOException e) {
-        throw new StoreException(StoreError.IO, "cannot lock " + folderDir.resolve(LOCK_FILE) + ": " + e.getMessage(),
-            e);
+        throw MaildirSync.io("cannot lock " + folderDir.resolve(LOCK_FILE), e);
       }
     } finally {
       lock.unlock();

@@ -237,9 +237,13 @@ final class MaildirSync {
     }
   }
 
-  /** An I/O failure as the store's error; one without a message (ClosedByInterruptException) by its kind. */
+  /**
+   * An I/O failure as the store's error; one without a message by its kind, and an interrupted thread's as such (the
+   * cap of a server's stop; walk-through 18, F3: "cannot lock ...: null").
+   */
   static StoreException io(String what, IOException e) {
-    String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    String why = e instanceof java.nio.channels.ClosedByInterruptException ? "interrupted (the process is stopping?)"
+        : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     return new StoreException(StoreError.IO, what + ": " + why, e);
   }
 }

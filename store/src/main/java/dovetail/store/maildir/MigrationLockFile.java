@@ -72,7 +72,7 @@ final class MigrationLockFile {
       if (e instanceof RuntimeException r) {
         throw r;
       }
-      throw new StoreException(StoreError.IO, "cannot lock " + file + ": " + e.getMessage(), e);
+      throw MaildirSync.io("cannot lock " + file, (IOException) e);
     }
   }
 
