@@ -195,6 +195,11 @@ public final class MigrationService implements Migrations, AutoCloseable {
     skeletons.ensure(user);
   }
 
+  @Override
+  public boolean ensureSkeletonWithin(String user, Duration maxWait) throws MigrationUnavailableException {
+    return skeletons.ensureWithin(user, maxWait);
+  }
+
   // ---------------------------------------------------------------------------------------------- folders
 
   @Override

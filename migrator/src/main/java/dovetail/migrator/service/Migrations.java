@@ -35,6 +35,15 @@ public interface Migrations {
   void ensureSkeleton(String user) throws MigrationUnavailableException;
 
   /**
+   * As {@link #ensureSkeleton}, waiting at most {@code maxWait}: false when the build goes on after it (it waits for a
+   * legacy connection, or the legacy server is slow), for a caller that must answer its client in time (POP3).
+   */
+  default boolean ensureSkeletonWithin(String user, java.time.Duration maxWait) throws MigrationUnavailableException {
+    ensureSkeleton(user);
+    return true;
+  }
+
+  /**
    * True when the legacy server's refusal of {@code user}'s login shows that the user has no account there, rather
    * than that the credentials are wrong: with a master user only, when the refusal says {@code [AUTHORIZATIONFAILED]}
    * (the master user's credentials accepted, acting as that user refused: Dovecot's answer for a user it does not

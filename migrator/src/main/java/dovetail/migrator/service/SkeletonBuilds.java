@@ -5,6 +5,7 @@ import dovetail.migrator.copy.SkeletonState;
 import dovetail.migrator.copy.UserResult;
 import dovetail.migrator.copy.UserSkeleton;
 import dovetail.store.MailStore;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -68,6 +69,24 @@ final class SkeletonBuilds {
       return;
     }
     build(user, FolderRun.Origin.ON_ACCESS, Set.of());
+  }
+
+  /** {@link Migrations#ensureSkeletonWithin}: the build goes on when this gives up. */
+  boolean ensureWithin(String user, Duration maxWait) throws MigrationUnavailableException {
+    if (exists(user)) {
+      return true;
+    }
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = skeletons.putIfAbsent(user, mine);
+    if (running == null) {
+      threads.submit(() -> run(user, FolderRun.Origin.ON_ACCESS, Set.of(), mine), mine);
+    }
+    CompletableFuture<Void> build = running == null ? mine : running;
+    if (ServiceThreads.awaitWithin(build.handle((done, failed) -> Boolean.TRUE), maxWait).isEmpty()) {
+      return false;
+    }
+    await(user, build); // ended: its failure, or a local account the legacy server does not know
+    return true;
   }
 
   /**

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class InboxAccess {
   private static final Logger LOG = LoggerFactory.getLogger(InboxAccess.class);
+  /** What a login hears when INBOX is not ready within the bound: POP3 cannot say "still working". */
+  static final String STILL_MIGRATING = "INBOX is being migrated; try again in a few minutes";
 
   /** The maildrop cannot be opened now; the message is for the client (no internals). */
   static final class Unavailable extends Exception {
@@ -64,8 +66,16 @@ final class InboxAccess {
   }
 
   private void migrateInbox(String user, Migrations m) throws Unavailable {
+    // POP3 has no way to say "still working": a client that hears nothing for a minute gives up (review 21 F7: a
+    // backup's copy of INBOX held logins for as long as it ran). One bound for the folder list and INBOX together
+    // (walk-through 18, F4: the list waited for a legacy connection first, and logins took 39 s); the work goes on.
+    long start = System.nanoTime();
     try {
-      m.ensureSkeleton(user);
+      if (!m.ensureSkeletonWithin(user, inboxWait)) {
+        LOG.info("POP3: the folders of {} are still being read from the legacy server after {} s; the client is told"
+            + " to try again later", user, inboxWait.toSeconds());
+        throw new Unavailable(STILL_MIGRATING);
+      }
       Migrations.Access access = m.access(user, MailStore.INBOX);
       if (access == Migrations.Access.REFUSED_UNTIL_OPERATOR) {
         // As when its migration failed: never the part of it that was copied, as if it were the whole maildrop.
@@ -75,13 +85,13 @@ final class InboxAccess {
       if (access == Migrations.Access.READY) {
         return;
       }
-      // POP3 has no way to say "still working": a client that hears nothing for a minute gives up (review 21
-      // F7: a backup's copy of INBOX held logins for as long as it ran). The migration goes on meanwhile.
-      Optional<FolderResult> done = m.ensureFolderWithin(user, MailStore.INBOX, MigrationListener.NONE, inboxWait);
+      Duration left = inboxWait.minusNanos(System.nanoTime() - start);
+      Optional<FolderResult> done = m.ensureFolderWithin(user, MailStore.INBOX, MigrationListener.NONE,
+          left.isNegative() ? Duration.ZERO : left);
       if (done.isEmpty()) {
         LOG.info("POP3: INBOX of {} is still being migrated after {} s; the client is told to try again later", user,
             inboxWait.toSeconds());
-        throw new Unavailable("INBOX is being migrated; try again in a few minutes");
+        throw new Unavailable(STILL_MIGRATING);
       }
       FolderResult result = done.get();
       if (!result.complete()) {

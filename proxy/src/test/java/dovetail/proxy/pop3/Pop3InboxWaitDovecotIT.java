@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dovetail.migrator.copy.MigrationListener;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.Mailbox;
 import dovetail.store.dovecot.DovecotServer;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +65,62 @@ class Pop3InboxWaitDovecotIT {
         assertTrue(session != null, "no login succeeded once INBOX was free");
         assertEquals(3, session.get("stat").get(0).asInt(), session.toString());
       }
+    }
+  }
+
+  /**
+   * Walk-through 18, F4: the bound began only once the user's folder list was read, and reading it waited for a legacy
+   * connection while every one was busy (legacy_max_connections): logins took 39 s. The list and INBOX now share it.
+   */
+  @Test
+  void theBoundCoversTheWaitForTheFolderList() throws Exception {
+    DovecotServer.assumeInstalled();
+    PoplibClient.assumeInstalled();
+    CountDownLatch bobHeld = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (DovecotServer legacy = DovecotServer.builder(tmp.resolve("legacy")).user("erin", "secret")
+        .user("bob", "secret").masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
+        TestDovetail serve = TestDovetail.builder(tmp.resolve("serve"))
+            .legacyPassdb(legacy.imapPort(), "master", "master-secret").setting("legacy_max_connections = 1")
+            .setting("sweeper = no").setting("mail_fsync = never").pop3InboxWait(Duration.ofSeconds(1))
+            .migrationObserver(new MigrationListener() {
+              @Override
+              public void folderStarted(String folder, long messages, long bytes) {
+                if (Thread.currentThread().getName().startsWith("dovetail-migration") && bobHeld.getCount() > 0) {
+                  bobHeld.countDown(); // bob's INBOX: its run holds the one legacy connection until released
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              }
+            }).start()) {
+      Thread bob = new Thread(() -> {
+        try (ImapProbe client = ImapProbe.login(serve.imapPort(), "bob", "secret")) {
+          client.examine("INBOX");
+        }
+      });
+      bob.start();
+      try {
+        assertTrue(bobHeld.await(30, TimeUnit.SECONDS), "bob's INBOX migration started");
+        IOException refused = assertThrows(IOException.class,
+            () -> PoplibClient.session(tmp, serve.pop3Port(), "erin", "secret"));
+        assertTrue(refused.getMessage().contains("[SYS/TEMP] " + InboxAccess.STILL_MIGRATING), refused.getMessage());
+      } finally {
+        release.countDown();
+        bob.join(30_000);
+      }
+      JsonNode session = null;
+      for (long end = System.nanoTime() + 30_000_000_000L; session == null && System.nanoTime() < end; ) {
+        try {
+          session = PoplibClient.session(tmp, serve.pop3Port(), "erin", "secret");
+        } catch (IOException stillMigrating) {
+          Thread.sleep(200);
+        }
+      }
+      assertTrue(session != null, "no login succeeded once a legacy connection was free");
+      assertEquals(0, session.get("stat").get(0).asInt(), session.toString());
     }
   }
 }
