@@ -120,7 +120,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
         LateMailTriggers.ON_ACCESS_EVERY, legacyModSeqRose);
     this.userRuns = new UserRuns(clock, logins, lookups, stores, skeletons, folderRuns);
     this.lateMailTriggers = new LateMailTriggers(stores, lookups, skeletons, lateMail, threads, userRuns);
-    this.sweeper = new Sweeper(settings.sweeper().enabled(), settings.sweeper().concurrency(), options.rescanPeriod(),
+    this.sweeper = new Sweeper(settings.sweeper().enabled(),
+        sweeperConcurrency(settings.sweeper().enabled(), settings.sweeper().concurrency(), limiter.perHost()),
+        options.rescanPeriod(),
         new SweeperWork(known, logins, userRuns, lateMailTriggers, sweeperMeter, this::wakeSweeper),
         threads.executor(), sessions::has);
     logins.keepForSweeper(sweeper::needs);
@@ -341,6 +343,20 @@ public final class MigrationService implements Migrations, AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------- plumbing
+
+  /**
+   * The users the sweeper takes at once: each holds a legacy connection for a whole folder, so at most
+   * legacy_max_connections - 1, and one connection stays for clients (walk-through 18, F7: with both of two taken, a
+   * new user's first LIST waited 47 s, silently, for a sweep to finish a folder).
+   */
+  static int sweeperConcurrency(boolean enabled, int asked, int maxConnections) {
+    int most = Math.max(1, maxConnections - 1);
+    if (enabled && asked > most) {
+      LOG.warn("sweeper_concurrency = {} would leave clients no legacy connection (legacy_max_connections = {}): the"
+          + " sweeper takes {} user(s) at a time", asked, maxConnections, most);
+    }
+    return Math.min(asked, most);
+  }
 
   /** Stops taking work and tells running migrations to stop at their next message (tests call it alone). */
   void beginClose() {

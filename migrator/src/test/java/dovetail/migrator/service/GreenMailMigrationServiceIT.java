@@ -277,6 +277,55 @@ class GreenMailMigrationServiceIT {
   }
 
   /**
+   * Walk-through 18, F7: with legacy_max_connections = 2 and sweeper_concurrency = 2, the sweeper's two folder runs held
+   * both legacy connections, and a new user's first LIST (its skeleton) waited for one of them to finish a folder. The
+   * sweeper now leaves one connection for clients.
+   */
+  @Test
+  void theSweeperLeavesALegacyConnectionForAClientsFolderList(@TempDir Path tmp) throws Exception {
+    legacyUser("sam", "Box");
+    legacyUser("sue", "Box");
+    legacyUser("neo", "Box");
+    Settings on = settings(tmp, "sweeper = yes\nsweeper_concurrency = 2\nlegacy_max_connections = 2");
+    CountDownLatch sweeping = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    MigrationListener holdSweeps = new MigrationListener() {
+      @Override
+      public void folderStarted(String folder, long messages, long bytes) {
+        sweeping.countDown();
+        try {
+          release.await(); // a large folder: the run holds its legacy connection meanwhile
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    ExecutorService client = Executors.newSingleThreadExecutor();
+    try (MigrationService service = MigrationService.create(on, user -> Backup.store(on, user), new ConnectionLimiter(2),
+        Clock.systemUTC(), MigrationService.Options.defaults().withRescanPeriod(java.time.Duration.ofMillis(50))
+            .withObserver(holdSweeps))) {
+      service.loggedIn("sam", Optional.of(PASSWORD));
+      service.loggedIn("sue", Optional.of(PASSWORD));
+      assertTrue(sweeping.await(20, java.util.concurrent.TimeUnit.SECONDS), "the sweeper migrates");
+      Thread.sleep(500); // a second sweep would have taken the other connection by now
+      service.loggedIn("neo", Optional.of(PASSWORD));
+      Future<?> list = client.submit(() -> {
+        service.ensureSkeleton("neo");
+        return null;
+      });
+      try {
+        list.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        release.countDown();
+      }
+      assertTrue(service.hasSkeleton("neo"));
+    } finally {
+      release.countDown();
+      client.shutdownNow();
+    }
+  }
+
+  /**
    * Walk-through 18, F3: at a stop, a migration waiting for a legacy connection (legacy_max_connections all busy) went
    * on to open one once a connection came free, after the stop had begun, and the stop ran into its cap. It now ends
    * at once, and no connection is opened after the stop began.
