@@ -27,12 +27,8 @@ final class Sweeper implements SweeperControl {
     /** The known users, split into those with work left (in order) and those already complete. */
     Round round();
 
-    /**
-     * Migrates the user's remaining folders, asking {@code gate} before each one.
-     *
-     * @return true when the user is complete afterwards
-     */
-    boolean sweep(String user, Sweeper gate);
+    /** Migrates the user's remaining folders, asking {@code gate} before each one. */
+    Swept sweep(String user, Sweeper gate);
 
     /** Messages per second of the sweeper's migrations, recently. */
     double rate();
@@ -42,6 +38,19 @@ final class Sweeper implements SweeperControl {
   }
 
   record Round(List<String> toSweep, Set<String> complete) {}
+
+  /** What a sweep of one user came to. */
+  enum Swept {
+    /** Every folder is complete. */
+    COMPLETE,
+    /** Some folder is not (it waits for an operator, or a folder stopped at a message). */
+    INCOMPLETE,
+    /** The legacy server could not be reached or refused for now: a short outage should not cost a whole period. */
+    LEGACY_UNAVAILABLE
+  }
+
+  /** The first wait before a round after one that found the legacy server unavailable; doubles, up to the period. */
+  static final Duration OUTAGE_RETRY = Duration.ofSeconds(30);
 
   private final boolean enabled;
   private final int concurrency;
@@ -66,6 +75,9 @@ final class Sweeper implements SweeperControl {
   /** The users complete in this round: at its start, or swept complete since; a login does not queue them again. */
   private Set<String> complete = new HashSet<>();
   private int rounds;
+  /** Rounds in a row that found the legacy server unavailable for some user: the next one comes sooner. */
+  private int outageRounds;
+  private boolean outageThisRound;
 
   Sweeper(boolean enabled, int concurrency, Duration period, Work work, Executor executor, Predicate<String> loggedIn) {
     this.enabled = enabled;
@@ -208,6 +220,7 @@ final class Sweeper implements SweeperControl {
           queue.clear();
           queue.addAll(round.toSweep());
           waiting.clear();
+          outageThisRound = false;
         }
         if (!round.toSweep().isEmpty()) {
           LOG.info("sweeper: {} users to migrate, {} complete", round.toSweep().size(), round.complete().size());
@@ -220,7 +233,8 @@ final class Sweeper implements SweeperControl {
         synchronized (this) {
           rounds++;
           notifyAll();
-          long until = System.nanoTime() + period.toNanos();
+          outageRounds = outageThisRound ? outageRounds + 1 : 0;
+          long until = System.nanoTime() + untilNextRound().toNanos();
           nextRoundAt = until;
           while (!closed && !rescan && until - System.nanoTime() > 0) {
             wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
@@ -267,21 +281,37 @@ final class Sweeper implements SweeperControl {
   }
 
   private void sweepOne(String user) {
-    boolean userComplete = false;
+    Swept swept = Swept.INCOMPLETE;
     try {
-      userComplete = work.sweep(user, this);
+      swept = work.sweep(user, this);
     } catch (RuntimeException e) {
       LOG.warn("sweeper: {}: {}", user, e.toString(), e);
     } finally {
       synchronized (this) {
         active.remove(user);
-        if (userComplete) {
+        if (swept == Swept.COMPLETE) {
           complete.add(user);
         } else {
           waiting.add(user);
         }
+        outageThisRound |= swept == Swept.LEGACY_UNAVAILABLE;
       }
     }
+  }
+
+  /**
+   * The period, or after rounds that found the legacy server unavailable, {@link #OUTAGE_RETRY} doubling up to it:
+   * a legacy restart of 18 s parked every user left for the whole period, 10 minutes (walk-through 18, F5).
+   */
+  private Duration untilNextRound() {
+    if (outageRounds == 0) {
+      return period;
+    }
+    Duration wait = OUTAGE_RETRY;
+    for (int i = 1; i < outageRounds && wait.compareTo(period) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(period) < 0 ? wait : period;
   }
 
   /** The next user: the first one logged in right now, else the first in line. */

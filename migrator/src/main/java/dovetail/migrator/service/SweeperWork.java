@@ -51,7 +51,7 @@ final class SweeperWork implements Sweeper.Work {
   }
 
   @Override
-  public boolean sweep(String user, Sweeper gate) {
+  public Sweeper.Swept sweep(String user, Sweeper gate) {
     long started = logins.now();
     UserResult r = users.migrateRemaining(user, List.of(), FolderRun.Origin.SWEEPER, gate);
     if (r.loginRefusal().isPresent()) {
@@ -66,8 +66,11 @@ final class SweeperWork implements Sweeper.Work {
     boolean userComplete = r.complete() && !users.hasWork(user);
     if (userComplete) {
       logins.userComplete(user);
+      return Sweeper.Swept.COMPLETE;
     }
-    return userComplete;
+    // Not now (the legacy server is down or busy): soon again. A refused login waits for the user's next one instead.
+    return r.abortReason().isPresent() && r.loginRefusal().isEmpty() ? Sweeper.Swept.LEGACY_UNAVAILABLE
+        : Sweeper.Swept.INCOMPLETE;
   }
 
   @Override

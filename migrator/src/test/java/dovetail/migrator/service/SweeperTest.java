@@ -26,8 +26,8 @@ class SweeperTest {
     }
 
     @Override
-    public boolean sweep(String user, Sweeper gate) {
-      return user.equals("alice");
+    public Sweeper.Swept sweep(String user, Sweeper gate) {
+      return user.equals("alice") ? Sweeper.Swept.COMPLETE : Sweeper.Swept.INCOMPLETE;
     }
 
     @Override
@@ -97,7 +97,7 @@ class SweeperTest {
     List<String> swept = new CopyOnWriteArrayList<>();
     Sweeper.Work work = new Work() {
       @Override
-      public boolean sweep(String user, Sweeper gate) {
+      public Sweeper.Swept sweep(String user, Sweeper gate) {
         swept.add(user);
         if (user.equals("alice")) {
           aliceStarted.countDown();
@@ -189,14 +189,14 @@ class SweeperTest {
       }
 
       @Override
-      public boolean sweep(String user, Sweeper gate) {
+      public Sweeper.Swept sweep(String user, Sweeper gate) {
         aliceFirstFolder.countDown();
         try {
           pausedNow.await();
         } catch (InterruptedException e) {
-          return false;
+          return Sweeper.Swept.INCOMPLETE;
         }
-        return gate.awaitTurn(user); // her next folder
+        return gate.awaitTurn(user) ? Sweeper.Swept.COMPLETE : Sweeper.Swept.INCOMPLETE; // her next folder
       }
     };
     ExecutorService workers = Executors.newFixedThreadPool(1);
@@ -219,6 +219,42 @@ class SweeperTest {
       sweeper.resume();
       sweeper.awaitRounds(1);
       assertEquals(List.of(), sweeper.status().held());
+    } finally {
+      sweeper.close();
+      workers.shutdownNow();
+    }
+  }
+
+  /**
+   * Walk-through 18, F5: a round during a legacy restart of 18 s left every user "waiting for the next round", which
+   * came after the whole period (10 minutes). After a round that found the legacy server unavailable the next one
+   * comes after 30 s, then 60 s, ... up to the period; a round without an outage goes back to the period.
+   */
+  @Test
+  void afterARoundThatFoundTheLegacyServerDownTheNextOneComesSoon() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean legacyDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Sweeper.Work work = new Work() {
+      @Override
+      public Sweeper.Swept sweep(String user, Sweeper gate) {
+        return legacyDown.get() ? Sweeper.Swept.LEGACY_UNAVAILABLE : super.sweep(user, gate);
+      }
+    };
+    ExecutorService workers = Executors.newFixedThreadPool(2);
+    Sweeper sweeper = new Sweeper(true, 2, Duration.ofHours(1), work, workers, user -> false);
+    try {
+      sweeper.start();
+      sweeper.awaitRounds(1);
+      long first = sweeper.status().nextRoundSeconds();
+      assertTrue(first > 0 && first <= 30, "next round in " + first + " s");
+      assertEquals(List.of("alice", "bob"), sweeper.status().waiting());
+      sweeper.wake(); // as a login would: a second round, the legacy server still down
+      sweeper.awaitRounds(2);
+      long second = sweeper.status().nextRoundSeconds();
+      assertTrue(second > 30 && second <= 60, "then in " + second + " s");
+      legacyDown.set(false);
+      sweeper.wake();
+      sweeper.awaitRounds(3);
+      assertTrue(sweeper.status().nextRoundSeconds() > 3500, "back to the period: " + sweeper.status());
     } finally {
       sweeper.close();
       workers.shutdownNow();
