@@ -38,6 +38,13 @@ public record FolderStatus(String folder, String state, long messagesDone, long 
   /** The state of a folder created in Dovetail: it has no legacy twin. */
   public static final String LOCAL = "local";
 
+  /** The same, in another state. */
+  public FolderStatus withState(String other) {
+    return new FolderStatus(folder, other, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error,
+        messagesPerSecond, etaSeconds, legacyChecked, lateMerged, messagesLocal, bytesLocal, messagesExpunged,
+        flagsDropped);
+  }
+
   /** Migrated, or made here: nothing of it is left on the legacy server. */
   public boolean nothingToMigrate() {
     return state.equals(MigrationState.FolderState.COMPLETE.configName()) || state.equals(LOCAL);

@@ -21,17 +21,25 @@ final class StatusReader {
   private StatusReader() {}
 
   /**
+   * @param listed whether the user's legacy folders were ever listed (a skeleton exists)
    * @param unset the legacy folders the skeleton left unset, with why
    * @param running the migration of this user's local folder in progress now, if any
    */
-  static UserStatus read(String user, MailStore store, boolean skeleton, Map<String, String> unset,
+  static UserStatus read(String user, MailStore store, boolean listed, Map<String, String> unset,
       Function<String, FolderRun> running) {
     List<FolderStatus> folders = new ArrayList<>();
     for (String name : store.listFolders()) {
       // A peek, not an open: status writes nothing, not even the uidlist a folder that an MDA filled lacks.
-      store.peek(name).ifPresent(box -> folders.add(folder(box, running)));
+      store.peek(name).ifPresent(box -> {
+        FolderStatus f = folder(box, running);
+        // Before the legacy folders were listed, one without a migration state is not known to be made here: the
+        // INBOX a login or a delivery made while the legacy server could not be read is still to migrate
+        // (walk-through 18, F6: shown "local", which says there is nothing to migrate).
+        folders.add(!listed && f.state().equals(FolderStatus.LOCAL)
+            ? f.withState(FolderState.PENDING.configName()) : f);
+      });
     }
-    return new UserStatus(user, skeleton, folders, unset);
+    return new UserStatus(user, listed && unset.isEmpty(), folders, unset);
   }
 
   /**

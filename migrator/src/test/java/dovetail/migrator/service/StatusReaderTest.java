@@ -65,4 +65,25 @@ class StatusReaderTest {
     });
     assertEquals("complete", status.state());
   }
+
+  /**
+   * Walk-through 18, F6: during a legacy outage a login made INBOX before the user's legacy folders could be listed,
+   * and status showed it "local" (made here, nothing to migrate) while its 61 legacy messages waited. Until the folders
+   * are listed such a folder is pending; afterwards a folder without a migration state is the user's own.
+   */
+  @Test
+  void aFolderWithoutMigrationStateIsPendingUntilTheLegacyFoldersWereListed() {
+    MailStore store = MaildirStore.open(dir.resolve("una"), StoreOptions.DEFAULT);
+    if (!store.exists(MailStore.INBOX)) {
+      store.create(MailStore.INBOX); // as a login or a delivery makes it
+    }
+    UserStatus before = StatusReader.read("una", store, false, Map.of(), name -> null);
+    assertEquals("pending", before.folders().get(0).state());
+    assertEquals(false, before.skeleton());
+    UserStatus after = StatusReader.read("una", store, true, Map.of(), name -> null);
+    assertEquals("local", after.folders().get(0).state());
+    assertEquals(true, after.skeleton());
+    assertEquals(false, StatusReader.read("una", store, true, Map.of("Old", "why"), name -> null).skeleton(),
+        "a legacy folder left unset: the skeleton is not final");
+  }
 }
