@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
 final class LateMailSync {
   private static final Logger LOG = LoggerFactory.getLogger(LateMailSync.class);
 
+  /** One WARN a minute per cause: an outage fails every user's check the same way. */
+  private final FoldedWarnings folded = new FoldedWarnings(Duration.ofMinutes(1), System::nanoTime);
+
   /** Runs work as the folder's only run (the service's per-folder map). */
   interface FolderLock {
     <T> T alone(String user, String folder, Supplier<T> work) throws MigrationUnavailableException;
@@ -151,8 +154,10 @@ final class LateMailSync {
     LegacyImapSource source = limiter.limit(
         LegacyImapSource.create(login.imap(), LegacyEndpoints.fetchLimits(settings)), login.imap().host());
     LegacyImapSession session = null;
+    String at = null; // the folder being checked, for the log
     try {
       for (String folder : folders) {
+        at = folder;
         Optional<Mailbox> readable = readable(store, folder);
         if (readable.isEmpty()) {
           problems.add("'" + folder + "' cannot be read");
@@ -177,6 +182,7 @@ final class LateMailSync {
       }
       List<String> newOnLegacy = List.of();
       if (listLegacy) {
+        at = null;
         if (session == null) {
           session = source.open(user);
         }
@@ -193,7 +199,14 @@ final class LateMailSync {
       if (Thread.currentThread().isInterrupted()) { // the server stops: nothing is wrong with the legacy server
         LOG.info("{}: late mail check stopped: {}", user, e.getMessage());
       } else {
-        LOG.warn("{}: late mail not checked: {}", user, e.getMessage());
+        String where = at == null ? ""
+            : " ('" + at + "'" + (folders.size() > 1 ? " of " + folders.size() + " folders" : "") + ")";
+        Optional<String> line = folded.admit(e.getMessage());
+        if (line.isPresent()) {
+          LOG.warn("{}: late mail not checked{}: {}{}", user, where, e.getMessage(), line.get());
+        } else {
+          LOG.debug("{}: late mail not checked{}: {}", user, where, e.getMessage());
+        }
       }
       return new LateMailReport(user, results, problems, Optional.of(e.getMessage()));
     } catch (IllegalStateException e) { // interrupted while waiting for a connection
