@@ -112,7 +112,7 @@ final class MigrateOnAccess {
     return Mono.fromCallable(() -> {
       try {
         if (!skeletonKnown) {
-          migrations.ensureSkeleton(user);
+          ensureSkeleton(user, responder);
           session.setAttribute(SKELETON_READY, Boolean.TRUE);
         }
         if (listStatus) {
@@ -221,11 +221,33 @@ final class MigrateOnAccess {
     waits.dispose();
   }
 
+  /**
+   * The user's legacy folder list, read on the first command that needs it, while the client hears progress lines as
+   * for a folder: it may wait for a legacy connection that the migrations hold, or for a slow server (walk-through 18,
+   * F7: a first LIST said nothing for 47 s, past some clients' time-outs).
+   */
+  private void ensureSkeleton(String user, Responder responder) throws MigrationUnavailableException {
+    ProgressLines lines = new ProgressLines("Reading your folders from the legacy server, please wait", responder);
+    ScheduledFuture<?> tick = tick(lines);
+    try {
+      migrations.ensureSkeleton(user);
+    } finally {
+      tick.cancel(false);
+      lines.close();
+    }
+  }
+
+  private ScheduledFuture<?> tick(ProgressLines lines) {
+    return ticker.scheduleAtFixedRate(lines::tick, progressInterval.toMillis(), progressInterval.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
   private boolean migrate(String user, String folder, ImapRequest request, Responder responder, ImapSession session)
       throws MigrationUnavailableException {
-    ProgressLines lines = new ProgressLines(clientName(folder, session), responder);
-    ScheduledFuture<?> tick = ticker.scheduleAtFixedRate(lines::tick, progressInterval.toMillis(),
-        progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+    String name = clientName(folder, session);
+    ProgressLines lines = new ProgressLines("Migrating " + name + " from the legacy server, please wait", responder,
+        name);
+    ScheduledFuture<?> tick = tick(lines);
     FolderResult result;
     try {
       result = migrations.ensureFolder(user, folder, lines);
@@ -301,16 +323,23 @@ final class MigrateOnAccess {
 
   /** Untagged progress lines for one waiting command: on news, and as a keep-alive when there is none. */
   private final class ProgressLines implements MigrationListener {
-    private final String folder;
+    private final String waiting;
     private final Responder responder;
+    private final String folder;
     private volatile Progress latest;
     private Progress lastSent;
     private int quietTicks;
     private boolean closed;
 
-    ProgressLines(String folder, Responder responder) {
-      this.folder = folder;
+    /** @param waiting the line before any progress (and without a folder: always) */
+    ProgressLines(String waiting, Responder responder) {
+      this(waiting, responder, null);
+    }
+
+    ProgressLines(String waiting, Responder responder, String folder) {
+      this.waiting = waiting;
       this.responder = responder;
+      this.folder = folder;
     }
 
     @Override
@@ -333,7 +362,7 @@ final class MigrateOnAccess {
       }
       quietTicks = 0;
       lastSent = now;
-      String text = now == null ? "Migrating " + folder + " from the legacy server, please wait"
+      String text = now == null || folder == null ? waiting
           : "Migrating " + folder + ": " + now.messagesDone() + "/" + now.messagesTotal() + " messages";
       Replies.send(responder, responses.untaggedOk(new HumanReadableText("org.apache.james.imap.dovetail.progress", text)));
     }
