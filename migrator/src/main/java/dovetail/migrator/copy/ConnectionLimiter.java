@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,8 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * wiring and hand it to every {@link #limit limited source}.
  */
 public final class ConnectionLimiter {
-  /** How often a migration waiting for a permit looks whether the process stops. */
-  private static final long STOP_CHECK_MILLIS = 100;
   private final int perHost;
   private final Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
   private volatile boolean stopped;
@@ -51,6 +48,8 @@ public final class ConnectionLimiter {
    */
   public void stopOpening() {
     stopped = true;
+    // One more permit per host wakes the first waiter, which finds the stop and passes it on: all of them, in order.
+    hosts.values().forEach(Semaphore::release);
   }
 
   /**
@@ -62,10 +61,9 @@ public final class ConnectionLimiter {
   public LegacyImapSource limit(LegacyImapSource source, String host) {
     Semaphore permits = hosts.computeIfAbsent(key(host), h -> new Semaphore(perHost, true));
     return user -> {
+      checkOpening(host);
       try {
-        while (!permits.tryAcquire(STOP_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
-          checkOpening(host);
-        }
+        permits.acquire(); // fair: first come, first served
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for a connection to " + host, e);

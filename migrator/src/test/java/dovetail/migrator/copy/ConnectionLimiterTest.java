@@ -48,4 +48,27 @@ class ConnectionLimiterTest {
     held.close();
     assertFalse(limiter.inUse("one") > 0);
   }
+
+  /** Walk-through 18, F3: at a stop, migrations waiting for a permit opened sessions as permits came free. */
+  @Test
+  void everyOneWaitingForAPermitHearsOfTheStopAndNoneOpens() throws Exception {
+    ConnectionLimiter limiter = new ConnectionLimiter(1);
+    FakeLegacy legacy = new FakeLegacy('/');
+    LegacyImapSource source = limiter.limit(legacy, "legacy");
+    LegacyImapSession held = source.open("alice"); // a migration in flight
+    java.util.List<CompletableFuture<LegacyImapSession>> waiting = new java.util.ArrayList<>();
+    for (String user : java.util.List.of("bob", "carol", "dave")) {
+      waiting.add(CompletableFuture.supplyAsync(() -> source.open(user)));
+    }
+    assertThrows(TimeoutException.class, () -> waiting.get(0).get(200, TimeUnit.MILLISECONDS));
+    limiter.stopOpening();
+    for (CompletableFuture<LegacyImapSession> w : waiting) {
+      java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> w.get(5, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof LegacyException l && l.kind() == LegacyException.Kind.UNAVAILABLE
+          && l.getMessage().startsWith("Dovetail is shutting down"), e.getCause().toString());
+    }
+    held.close(); // the one in flight ends as before
+    assertThrows(LegacyException.class, () -> source.open("erin"), "none opens after the stop");
+  }
 }
