@@ -2,14 +2,13 @@ package dovetail.proxy.imap;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dovetail.migrator.copy.MigrationListener;
+import dovetail.proxy.server.HeldMigration;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.dovecot.DovecotServer;
 import dovetail.store.dovecot.ImapProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,27 +27,14 @@ class FolderListWaitDovecotIT {
   @Test
   void aFirstListWaitingForALegacyConnectionHearsProgress() throws Exception {
     DovecotServer.assumeInstalled();
-    CountDownLatch bobHeld = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    HeldMigration bobsInbox = new HeldMigration(); // its run holds the one legacy connection until released
     ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     try (DovecotServer legacy = DovecotServer.builder(tmp.resolve("legacy")).user("erin", "secret")
         .user("bob", "secret").masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
         TestDovetail serve = TestDovetail.builder(tmp.resolve("serve"))
             .legacyPassdb(legacy.imapPort(), "master", "master-secret").setting("legacy_max_connections = 1")
             .setting("sweeper = no").setting("mail_fsync = never").progressInterval(Duration.ofMillis(100))
-            .migrationObserver(new MigrationListener() {
-              @Override
-              public void folderStarted(String folder, long messages, long bytes) {
-                if (bobHeld.getCount() > 0) {
-                  bobHeld.countDown(); // bob's INBOX: its run holds the one legacy connection until released
-                  try {
-                    release.await();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }
-              }
-            }).start()) {
+            .migrationObserver(bobsInbox).start()) {
       Thread bob = new Thread(() -> {
         try (ImapProbe client = ImapProbe.login(serve.imapPort(), "bob", "secret")) {
           client.examine("INBOX");
@@ -56,15 +42,15 @@ class FolderListWaitDovecotIT {
       });
       bob.start();
       try (RawImap erin = RawImap.connect(serve.imapPort())) {
-        assertTrue(bobHeld.await(30, TimeUnit.SECONDS), "bob's INBOX migration started");
+        bobsInbox.awaitStarted();
         assertTrue(RawImap.last(erin.command("LOGIN erin secret")).contains(" OK"));
-        later.schedule(release::countDown, 1500, TimeUnit.MILLISECONDS);
+        later.schedule(bobsInbox::release, 1500, TimeUnit.MILLISECONDS);
         List<String> list = erin.command("LIST \"\" \"*\"");
         assertTrue(RawImap.last(list).contains(" OK"), list.toString());
         assertTrue(list.contains("* OK Reading your folders from the legacy server, please wait"), list.toString());
         assertTrue(list.stream().anyMatch(l -> l.startsWith("* LIST ") && l.endsWith(" \"INBOX\"")), list.toString());
       } finally {
-        release.countDown();
+        bobsInbox.release();
         bob.join(30_000);
         later.shutdownNow();
       }

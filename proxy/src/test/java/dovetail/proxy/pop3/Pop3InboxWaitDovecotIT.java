@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dovetail.migrator.copy.MigrationListener;
+import dovetail.proxy.server.HeldMigration;
 import dovetail.proxy.server.TestDovetail;
 import dovetail.store.Mailbox;
 import dovetail.store.dovecot.DovecotServer;
@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,15 +52,7 @@ class Pop3InboxWaitDovecotIT {
           assertTrue(refused.getMessage().contains("[SYS/TEMP] INBOX is being migrated; try again in a few minutes"),
               refused.getMessage());
         }
-        JsonNode session = null;
-        for (long end = System.nanoTime() + 30_000_000_000L; session == null && System.nanoTime() < end; ) {
-          try {
-            session = PoplibClient.session(tmp, serve.pop3Port(), "erin", "secret");
-          } catch (IOException stillMigrating) {
-            Thread.sleep(200);
-          }
-        }
-        assertTrue(session != null, "no login succeeded once INBOX was free");
+        JsonNode session = sessionOnceReady(serve, "erin");
         assertEquals(3, session.get("stat").get(0).asInt(), session.toString());
       }
     }
@@ -76,26 +66,13 @@ class Pop3InboxWaitDovecotIT {
   void theBoundCoversTheWaitForTheFolderList() throws Exception {
     DovecotServer.assumeInstalled();
     PoplibClient.assumeInstalled();
-    CountDownLatch bobHeld = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    HeldMigration bobsInbox = new HeldMigration(); // its run holds the one legacy connection until released
     try (DovecotServer legacy = DovecotServer.builder(tmp.resolve("legacy")).user("erin", "secret")
         .user("bob", "secret").masterUser("master", "master-secret").autoCreateSpecialUse(false).start();
         TestDovetail serve = TestDovetail.builder(tmp.resolve("serve"))
             .legacyPassdb(legacy.imapPort(), "master", "master-secret").setting("legacy_max_connections = 1")
             .setting("sweeper = no").setting("mail_fsync = never").pop3InboxWait(Duration.ofSeconds(1))
-            .migrationObserver(new MigrationListener() {
-              @Override
-              public void folderStarted(String folder, long messages, long bytes) {
-                if (Thread.currentThread().getName().startsWith("dovetail-migration") && bobHeld.getCount() > 0) {
-                  bobHeld.countDown(); // bob's INBOX: its run holds the one legacy connection until released
-                  try {
-                    release.await();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }
-              }
-            }).start()) {
+            .migrationObserver(bobsInbox).start()) {
       Thread bob = new Thread(() -> {
         try (ImapProbe client = ImapProbe.login(serve.imapPort(), "bob", "secret")) {
           client.examine("INBOX");
@@ -103,24 +80,28 @@ class Pop3InboxWaitDovecotIT {
       });
       bob.start();
       try {
-        assertTrue(bobHeld.await(30, TimeUnit.SECONDS), "bob's INBOX migration started");
+        bobsInbox.awaitStarted();
         IOException refused = assertThrows(IOException.class,
             () -> PoplibClient.session(tmp, serve.pop3Port(), "erin", "secret"));
         assertTrue(refused.getMessage().contains("[SYS/TEMP] " + InboxAccess.STILL_MIGRATING), refused.getMessage());
       } finally {
-        release.countDown();
+        bobsInbox.release();
         bob.join(30_000);
       }
-      JsonNode session = null;
-      for (long end = System.nanoTime() + 30_000_000_000L; session == null && System.nanoTime() < end; ) {
-        try {
-          session = PoplibClient.session(tmp, serve.pop3Port(), "erin", "secret");
-        } catch (IOException stillMigrating) {
-          Thread.sleep(200);
-        }
-      }
-      assertTrue(session != null, "no login succeeded once a legacy connection was free");
+      JsonNode session = sessionOnceReady(serve, "erin");
       assertEquals(0, session.get("stat").get(0).asInt(), session.toString());
     }
+  }
+
+  /** A whole POP3 session (password "secret") as soon as a login is let in: the migration goes on between tries. */
+  private JsonNode sessionOnceReady(TestDovetail serve, String user) throws Exception {
+    for (long end = System.nanoTime() + 30_000_000_000L; System.nanoTime() < end; ) {
+      try {
+        return PoplibClient.session(tmp, serve.pop3Port(), user, "secret");
+      } catch (IOException stillMigrating) {
+        Thread.sleep(200);
+      }
+    }
+    throw new AssertionError("no POP3 login of " + user + " was let in within 30 s");
   }
 }
