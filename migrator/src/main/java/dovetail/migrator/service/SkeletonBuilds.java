@@ -76,12 +76,7 @@ final class SkeletonBuilds {
     if (exists(user)) {
       return true;
     }
-    CompletableFuture<Void> mine = new CompletableFuture<>();
-    CompletableFuture<Void> running = skeletons.putIfAbsent(user, mine);
-    if (running == null) {
-      threads.submit(() -> run(user, FolderRun.Origin.ON_ACCESS, Set.of(), mine), mine);
-    }
-    CompletableFuture<Void> build = running == null ? mine : running;
+    CompletableFuture<Void> build = startOrJoin(user, FolderRun.Origin.ON_ACCESS, Set.of()).build();
     if (ServiceThreads.awaitWithin(build.handle((done, failed) -> Boolean.TRUE), maxWait).isEmpty()) {
       return false;
     }
@@ -98,24 +93,31 @@ final class SkeletonBuilds {
    */
   void build(String user, FolderRun.Origin origin, Set<String> asked) throws MigrationUnavailableException {
     while (true) {
-      CompletableFuture<Void> mine = new CompletableFuture<>();
-      CompletableFuture<Void> running = skeletons.putIfAbsent(user, mine);
-      if (running == null) {
-        threads.submit(() -> run(user, origin, asked, mine), mine);
-        await(user, mine);
-        return;
-      }
-      if (origin != FolderRun.Origin.ADMIN) {
-        await(user, running);
+      Joined run = startOrJoin(user, origin, asked);
+      if (run.own() || origin != FolderRun.Origin.ADMIN) {
+        await(user, run.build());
         return;
       }
       try {
-        ServiceThreads.await(running);
+        ServiceThreads.await(run.build());
       } catch (MigrationUnavailableException | RuntimeException e) {
         // that run's callers hear of its failure; this one runs its own next
       }
       threads.checkOpen();
     }
+  }
+
+  /** The user's build: the one running now, or one this call started ({@code own}). */
+  private record Joined(CompletableFuture<Void> build, boolean own) {}
+
+  private Joined startOrJoin(String user, FolderRun.Origin origin, Set<String> asked) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = skeletons.putIfAbsent(user, mine);
+    if (running != null) {
+      return new Joined(running, false);
+    }
+    threads.submit(() -> run(user, origin, asked, mine), mine);
+    return new Joined(mine, true);
   }
 
   private void await(String user, CompletableFuture<Void> build) throws MigrationUnavailableException {
