@@ -10,6 +10,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,8 @@ final class TransitDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransitDirectory.class);
   static final String PREFIX = "dovetail-lmtp-";
   static final String OWNER = "owner.lock";
+  /** Its name while it is being made: other servers do not look at it. */
+  private static final String MAKING = ".making-dovetail-lmtp-";
   /** This JVM's own: never tried, as closing a second channel on a locked file would drop the process's lock. */
   private static final Set<Path> OWN = ConcurrentHashMap.newKeySet();
 
@@ -40,26 +43,33 @@ final class TransitDirectory implements AutoCloseable {
 
   /** Makes this listener's directory under {@code tempDir}, then removes those of servers that ended without it. */
   static TransitDirectory create(Path tempDir) throws IOException {
-    Path dir;
+    Path making;
     try {
-      dir = Files.createTempDirectory(tempDir, PREFIX);
+      // Made under another name, and given the one other servers look at only once its lock is held: one that found
+      // it between the lock file's creation and its lock took it for a dead server's and removed it (review 23, F1).
+      making = Files.createTempDirectory(tempDir, MAKING);
     } catch (FileSystemException e) {
       // The JDK's message is the path alone: say whose directory it is, why it failed, and how to move it.
       throw new IOException("lmtp_listen: cannot create its temporary directory under java.io.tmpdir " + tempDir + ": "
           + NewDirectories.why(e) + " (java -Djava.io.tmpdir=DIR ... puts it elsewhere)", e);
     }
+    Path dir = tempDir.resolve(PREFIX + making.getFileName().toString().substring(MAKING.length()));
     OWN.add(dir);
-    FileChannel owner;
+    FileChannel owner = null;
     try {
-      owner = FileChannel.open(dir.resolve(OWNER), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      try {
-        owner.lock();
-      } catch (IOException | RuntimeException e) {
-        owner.close();
-        throw e;
-      }
+      owner = FileChannel.open(making.resolve(OWNER), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      owner.lock();
+      Files.move(making, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
+      if (owner != null) {
+        owner.close();
+      }
       OWN.remove(dir);
+      try {
+        removeFilesAndDirectory(making);
+      } catch (IOException left) {
+        e.addSuppressed(left);
+      }
       throw e;
     }
     removeAbandoned(tempDir);
