@@ -61,7 +61,9 @@ public final class Authentication {
     } else {
       MailLocation location = MailLocation.parse(settings.store().mailLocation());
       StoreOptions options = StoreOptions.DEFAULT.withFsync(settings.store().fsync());
-      users = new LegacyAuthenticator(LegacyPasswordCheck.imap(settings), new RecentLogins(RECENT_LOGIN_TTL,
+      LegacyAuthenticator.Retry retry = new LegacyAuthenticator.Retry(settings.imapc().connectionRetryCount(),
+          settings.imapc().connectionRetryInterval());
+      users = new LegacyAuthenticator(LegacyPasswordCheck.imap(settings), retry, new RecentLogins(RECENT_LOGIN_TTL,
           RECENT_LOGIN_USERS), new StoredPasswordHash(location, options), failed, succeeded);
       // Only the legacy server knows every user; a master user may open those Dovetail has a store for, so that
       // a typo does not make an empty store.

@@ -1,9 +1,11 @@
 package dovetail.proxy.auth;
 
+import dovetail.migrator.copy.RetryPolicy;
 import dovetail.migrator.source.LegacyException;
 import dovetail.store.MailLocation;
 import dovetail.store.StoreException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +35,17 @@ final class LegacyAuthenticator implements UserPassdb {
   private final StoredPasswordHash stored;
   private final FailedLogins failed;
   private final SuccessfulLogins succeeded;
+  private final Retry retry;
 
-  LegacyAuthenticator(LegacyPasswordCheck legacy, RecentLogins recent, StoredPasswordHash stored,
+  /** How often and how far apart a quick failure of the legacy server is asked again. */
+  record Retry(int count, Duration interval) {}
+
+  /** A failure later than this is a time-out, not a refusal or a drop. */
+  private static final Duration QUICK_FAILURE = Duration.ofSeconds(5);
+
+  LegacyAuthenticator(LegacyPasswordCheck legacy, Retry retry, RecentLogins recent, StoredPasswordHash stored,
       FailedLogins failed, SuccessfulLogins succeeded) {
+    this.retry = retry;
     this.legacy = legacy;
     this.recent = recent;
     this.stored = stored;
@@ -56,18 +66,9 @@ final class LegacyAuthenticator implements UserPassdb {
     if (recent.matches(user, password)) {
       return succeeded.accepted(user, password, " (accepted by the legacy server recently)");
     }
-    try {
-      legacy.check(user, password, LoginClient.current());
-    } catch (LegacyException e) {
-      if (e.kind() == LegacyException.Kind.AUTH_FAILED) { // counted and logged even if the client left meanwhile
-        return failed.refused(user, "the legacy server refused the password (" + e.getMessage() + ")");
-      }
-      if (Thread.currentThread().isInterrupted()) {
-        // The client went away (or the server stops) while the legacy server was asked: nobody waits for the answer,
-        // the legacy server is not down, and the stored hash must not let in a login that nobody will use.
-        return abandoned(user);
-      }
-      return fallBack(user, password, e);
+    LoginVerdict notAccepted = askLegacy(user, password);
+    if (notAccepted != null) {
+      return notAccepted;
     }
     if (Thread.currentThread().isInterrupted()) {
       return abandoned(user); // over TLS the interruption does not stop the check: its yes comes for nobody
@@ -75,6 +76,52 @@ final class LegacyAuthenticator implements UserPassdb {
     recent.remember(user, password);
     keepHash(user, password);
     return succeeded.accepted(user, password, " (checked by the legacy server)");
+  }
+
+  /**
+   * The legacy server's answer: null when it accepted the password. A quick failure (a connection refused, or dropped
+   * at the login: a legacy Dovecot over its process_limit drops it there) is asked again as imapc reconnects
+   * ({@code imapc_connection_retry_count}, {@code _interval}; walk-through 18, F1: 12 of 40 first logins were told
+   * "temporary failure" while the migrations beside them reconnected), unless the stored hash lets the password in at
+   * once; a time-out is not asked again, as it would double a wait that clients already find long (review 23, F2).
+   */
+  private LoginVerdict askLegacy(String user, String password) {
+    for (int attempt = 0; ; attempt++) {
+      long began = System.nanoTime();
+      try {
+        legacy.check(user, password, LoginClient.current());
+        return null;
+      } catch (LegacyException e) {
+        if (e.kind() == LegacyException.Kind.AUTH_FAILED) { // counted and logged even if the client left meanwhile
+          return failed.refused(user, "the legacy server refused the password (" + e.getMessage() + ")");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          // The client went away (or the server stops) while the legacy server was asked: nobody waits for the answer,
+          // the legacy server is not down, and the stored hash must not let in a login that nobody will use.
+          return abandoned(user);
+        }
+        boolean quick = System.nanoTime() - began < QUICK_FAILURE.toNanos();
+        if (attempt >= retry.count() || !RetryPolicy.retryable(e) || !quick || storedHashMatches(user, password)) {
+          return fallBack(user, password, e);
+        }
+        LOG.info("password check of user {}: {}; asking again in {} ms (imapc_connection_retry_count)", user,
+            e.getMessage(), retry.interval().toMillis());
+        try {
+          Thread.sleep(retry.interval().toMillis());
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          return abandoned(user);
+        }
+      }
+    }
+  }
+
+  private boolean storedHashMatches(String user, String password) {
+    try {
+      return stored.verify(user, password) == PasswordSchemes.Result.MATCH;
+    } catch (IOException | StoreException e) {
+      return false; // the fallback says why
+    }
   }
 
   private static LoginVerdict abandoned(String user) {

@@ -25,15 +25,14 @@ interface LegacyPasswordCheck {
    * IMAP LOGIN (or AUTHENTICATE PLAIN where LOGIN is disabled) to imapc_host as the user's own imapc_user, with
    * imapc_ssl and the CAs of ssl_client_ca_*; then LOGOUT. Never the master user: only the user's password proves
    * anything about the user. Before the login, the client's address (IMAP ID), unless proxy_not_trusted: a legacy
-   * Dovecot that trusts Dovetail then penalises a wrong password of the client's address, not of Dovetail's. Asked
-   * again while the legacy server cannot answer ({@link RetryingPasswordCheck}).
+   * Dovecot that trusts Dovetail then penalises a wrong password of the client's address, not of Dovetail's.
    */
   static LegacyPasswordCheck imap(Settings settings) {
     if (!settings.imapc().configured()) {
       throw new IllegalArgumentException("passdb = legacy needs imapc_host: the legacy IMAP server checks passwords");
     }
     boolean forward = !(settings.passdb() instanceof Passdb.Legacy legacy && legacy.proxyNotTrusted());
-    LegacyPasswordCheck once = (user, password, client) -> {
+    return (user, password, client) -> {
       LegacyImapSource source = LegacyImapSource.create(LegacyEndpoints.userLogin(settings, password),
           FetchLimits.defaults());
       Optional<ForwardedClient> sent = client.filter(c -> forward);
@@ -41,7 +40,5 @@ interface LegacyPasswordCheck {
         // logged in: that is the whole answer
       }
     };
-    return new RetryingPasswordCheck(once, settings.imapc().connectionRetryCount(),
-        settings.imapc().connectionRetryInterval());
   }
 }

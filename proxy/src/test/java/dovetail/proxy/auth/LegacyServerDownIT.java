@@ -130,6 +130,24 @@ class LegacyServerDownIT {
         + "the password does not match the stored hash"), logs.lines().toString());
   }
 
+  /**
+   * Review 23, F2: while the legacy server was down, each check was asked again (imapc_connection_retry_count), also
+   * for a password the stored hash would let in at once: a login took a retry interval longer, or two time-outs. The
+   * stored hash answers after the first failure now; only a password it cannot let in is asked again.
+   */
+  @Test
+  void aPasswordTheStoredHashLetsInIsNotAskedAgainWhileTheLegacyServerIsDown() throws Exception {
+    try (Client imap = Client.imap(dovetail.imapPort())) {
+      assertTrue(imap.tagged("a1 LOGIN alice " + PASSWORD).startsWith("a1 OK"), "the legacy server said yes");
+    }
+    legacyGoesDown();
+    try (Client imap = Client.imap(dovetail.imapPort())) {
+      assertTrue(imap.tagged("a1 LOGIN alice " + PASSWORD).startsWith("a1 OK"), "the stored hash lets alice in");
+    }
+    assertFalse(logs.contains("password check of user alice:"), "asked again: " + logs.lines());
+    assertTrue(logs.contains("legacy server unreachable for user alice"), logs.lines().toString());
+  }
+
   @Test
   void aLegacyServerThatIsUpAndRefusesIsStillARefusalAfterTheDelay() throws Exception {
     try (Client imap = Client.imap(dovetail.imapPort())) {
