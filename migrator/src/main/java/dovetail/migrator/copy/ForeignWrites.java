@@ -264,7 +264,8 @@ final class ForeignWrites {
    */
   void committed(long first, long last, boolean othersMayHaveWritten) {
     Map<String, String> updates = new HashMap<>();
-    if (expectedNext > 0 && othersMayHaveWritten) {
+    // Nothing can lie between two commits whose UIDs meet (it would have failed this commit): no read of the folder.
+    if (expectedNext > 0 && expectedNext < first && othersMayHaveWritten) {
       // All of them, not only up to the first hole: its user may have expunged one already (review 22, F1: the one
       // behind the hole went unrecorded, and a resumed run took it for a copy the legacy server had expunged).
       for (StoredMessage m : tail(mailbox.messages(), expectedNext - 1)) {
