@@ -56,7 +56,7 @@ public final class ConnectionLimiter {
    * A source whose sessions each hold one of {@code host}'s permits from open to close; {@code open}
    * waits while the host is at its cap.
    *
-   * @throws LegacyException UNAVAILABLE once {@link #stopOpening} was called
+   * @throws LegacyException STOPPING once {@link #stopOpening} was called
    */
   public LegacyImapSource limit(LegacyImapSource source, String host) {
     Semaphore permits = hosts.computeIfAbsent(key(host), h -> new Semaphore(perHost, true));
@@ -85,7 +85,7 @@ public final class ConnectionLimiter {
 
   private void checkOpening(String host) {
     if (stopped) {
-      throw new LegacyException(LegacyException.Kind.UNAVAILABLE, "Dovetail is shutting down: no new connection to "
+      throw new LegacyException(LegacyException.Kind.STOPPING, "Dovetail is shutting down: no new connection to "
           + host);
     }
   }

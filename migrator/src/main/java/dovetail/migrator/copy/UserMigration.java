@@ -372,6 +372,7 @@ public final class UserMigration {
     return switch (e.kind()) {
       case AUTH_FAILED -> LOGIN_REFUSED + e.getMessage();
       case TLS_FAILED -> "TLS to the legacy server failed: " + e.getMessage();
+      case STOPPING -> e.getMessage();
       default -> "legacy server: " + e.getMessage();
     };
   }

@@ -196,7 +196,8 @@ final class LateMailSync {
       if (e instanceof LegacyException legacy && legacy.kind() == LegacyException.Kind.AUTH_FAILED) {
         logins.refused(user, started);
       }
-      if (Thread.currentThread().isInterrupted()) { // the server stops: nothing is wrong with the legacy server
+      boolean stopping = e instanceof LegacyException l && l.kind() == LegacyException.Kind.STOPPING;
+      if (stopping || Thread.currentThread().isInterrupted()) { // the server stops: the legacy server is fine
         LOG.info("{}: late mail check stopped: {}", user, e.getMessage());
       } else {
         String where = at == null ? ""

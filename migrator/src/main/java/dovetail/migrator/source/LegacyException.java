@@ -34,7 +34,12 @@ public final class LegacyException extends RuntimeException {
     /** TLS could not be set up: no STARTTLS offered, untrusted certificate, wrong host name. */
     TLS_FAILED,
     /** The server answered something we cannot use (BAD, missing UIDVALIDITY, unparsable reply). */
-    PROTOCOL
+    PROTOCOL,
+    /**
+     * Dovetail itself stops and opens no new connection: nothing is wrong with the legacy server, and waiting to try
+     * again would only hold up the stop.
+     */
+    STOPPING
   }
 
   private final Kind kind;

@@ -65,7 +65,7 @@ class ConnectionLimiterTest {
     for (CompletableFuture<LegacyImapSession> w : waiting) {
       java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
           () -> w.get(5, TimeUnit.SECONDS));
-      assertTrue(e.getCause() instanceof LegacyException l && l.kind() == LegacyException.Kind.UNAVAILABLE
+      assertTrue(e.getCause() instanceof LegacyException l && l.kind() == LegacyException.Kind.STOPPING
           && l.getMessage().startsWith("Dovetail is shutting down"), e.getCause().toString());
     }
     held.close(); // the one in flight ends as before

@@ -374,6 +374,60 @@ class GreenMailMigrationServiceIT {
   }
 
   /**
+   * Review 23, F3: a new user's folder list waiting for a legacy connection when the stop began heard "Dovetail is
+   * shutting down" and took it for an outage: it waited imapc_connection_retry_interval and asked again, and the stop
+   * ran into its cap. The stop ends the wait at once, and nothing retries.
+   */
+  @Test
+  void aFolderListWaitingForALegacyConnectionWhenTheServiceStopsEndsAtOnce(@TempDir Path tmp) throws Exception {
+    legacyUser("bert", "Work");
+    try (Forwarder slow = new Forwarder(greenMail.getImap().getPort())) {
+      Path conf = tmp.resolve("dovetail.conf");
+      Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + slow.port() + "\n"
+          + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\nsweeper = no\n"
+          + "imapc_connection_retry_count = 3\nimapc_connection_retry_interval = 2 mins\n"
+          + "dsync_commit_msgs_interval = 5\nmail_prefetch_count = 4\n");
+      Settings settings = ConfigLoader.load(conf, List.of());
+      Backup.store(settings, "bert"); // a store made (mail delivered) before his first login, so no login check
+      MigrationService service = MigrationService.create(settings, new ConnectionLimiter(1), Clock.systemUTC());
+      ExecutorService clients = Executors.newFixedThreadPool(3);
+      try {
+        service.loggedIn(USER, Optional.of(PASSWORD));
+        service.loggedIn("bert", Optional.of(PASSWORD));
+        service.ensureSkeleton(USER);
+        int before = slow.connections();
+        slow.stallAfter(2000); // Archive's migration holds the one connection, stalled in its metadata
+        Future<FolderResult> archive =
+            clients.submit(() -> service.ensureFolder(USER, "Archive", MigrationListener.NONE));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (slow.connections() == before && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(before + 1, slow.connections(), "Archive's migration connected");
+        Future<?> skeleton = clients.submit(() -> {
+          service.ensureSkeleton("bert");
+          return null;
+        });
+        Thread.sleep(500); // bert's folder list waits for the connection Archive holds
+
+        Future<?> stop = clients.submit(service::close);
+        Thread.sleep(200);
+        slow.flowing();
+        stop.get(20, java.util.concurrent.TimeUnit.SECONDS); // the cap is 30 s; a retry would wait 2 minutes
+        assertEquals(before + 1, slow.connections(), "a connection was opened after the stop began");
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> skeleton.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("shutting down"), e.getCause().toString());
+        assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> archive.get(10, java.util.concurrent.TimeUnit.SECONDS), "Archive stopped at its next message");
+      } finally {
+        service.close();
+        clients.shutdownNow();
+      }
+    }
+  }
+
+  /**
    * Without a master user, a user who logged in once for a minute while the sweeper was busy (here: paused) is still
    * migrated by it an hour later: the password is kept while the sweeper has folders of the user left, up to a day
    * (review 16, F4; it was forgotten 5 minutes after the session and the sweeper said "no credentials").

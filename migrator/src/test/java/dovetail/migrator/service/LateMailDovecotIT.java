@@ -591,6 +591,31 @@ class LateMailDovecotIT {
     assertEquals(List.of(), warnings);
   }
 
+  /**
+   * A check that starts after the stop closed the legacy connections (the sweeper's or a client's, in the stop's
+   * first moments) logged "late mail not checked ... Dovetail is shutting down" as a WARN about the legacy server.
+   */
+  @Test
+  void aCheckStartedAfterTheStopClosedTheLegacyConnectionsIsNoWarning(@TempDir Path tmp) throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(log);
+    ConnectionLimiter limiter = new ConnectionLimiter(4);
+    try (MigrationService service = MigrationService.create(settings(tmp, "sweeper = no", "legacy_sync_window = 72h"),
+        limiter, Clock.systemUTC())) {
+      migrate(service, "Stopped");
+      limiter.stopOpening();
+      LateMailReport report = service.syncLateMail(USER, List.of("Stopped"));
+      assertTrue(report.abortReason().orElse("").contains("shutting down"), String.valueOf(report));
+    } finally {
+      root.detachAppender(log);
+    }
+    List<String> warnings = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .map(ILoggingEvent::getFormattedMessage).toList();
+    assertEquals(List.of(), warnings);
+  }
+
   private static Settings settings(Path tmp, String... extra) throws Exception {
     return settings(tmp, legacy.imapPort(), extra);
   }
