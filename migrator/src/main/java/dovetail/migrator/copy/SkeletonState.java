@@ -21,6 +21,13 @@ public final class SkeletonState {
   /** When the skeleton was last built or refreshed (ISO-8601); its presence means the user's skeleton exists. */
   public static final String BUILT = "skeleton.built";
   /**
+   * When a passwd-file account was found unknown to the legacy server (ISO-8601): its store is all there is, so
+   * status counts its folders listed. Serving does not trust it across a restart: the next login asks the legacy
+   * server again, so that an account it knows by then (a setting fixed meanwhile) is still migrated. A built skeleton
+   * replaces it.
+   */
+  public static final String LOCAL_ONLY = "skeleton.local_only";
+  /**
    * {@code skeleton.seen.1}, {@code .2}, ...: every selectable legacy folder the last refresh listed, set up or not.
    * A refresh sets up only the names not in it, so a folder the user deleted or renamed is not set up again. Absent
    * in stores whose skeleton was built before it existed.
@@ -39,6 +46,18 @@ public final class SkeletonState {
 
   public static boolean built(Map<String, String> inbox) {
     return inbox.containsKey(BUILT);
+  }
+
+  /** Whether the account was found to have nothing on the legacy server ({@link #LOCAL_ONLY}), and no skeleton since. */
+  public static boolean localOnly(Map<String, String> inbox) {
+    return inbox.containsKey(LOCAL_ONLY) && !built(inbox);
+  }
+
+  /** {@code inbox} once the account was found unknown to the legacy server at {@code now}. */
+  public static Map<String, String> withLocalOnly(Map<String, String> inbox, Instant now) {
+    Map<String, String> out = new TreeMap<>(inbox);
+    out.put(LOCAL_ONLY, now.toString());
+    return out;
   }
 
   /** The legacy names seen; empty when there is no record (a skeleton built before it was kept). */
@@ -102,7 +121,7 @@ public final class SkeletonState {
   static Map<String, String> withRefresh(Map<String, String> inbox, Instant now, Collection<String> seen,
       Map<String, String> unset) {
     Map<String, String> out = new TreeMap<>(inbox);
-    out.keySet().removeIf(k -> k.startsWith(SEEN_PREFIX) || k.startsWith(UNSET_PREFIX));
+    out.keySet().removeIf(k -> k.startsWith(SEEN_PREFIX) || k.startsWith(UNSET_PREFIX) || k.equals(LOCAL_ONLY));
     out.put(BUILT, now.toString());
     int i = 0;
     for (String name : new TreeSet<>(seen)) {

@@ -292,7 +292,7 @@ public final class MigrationService implements Migrations, AutoCloseable {
       return new UserStatus(user, false, List.of());
     }
     Map<String, String> unset = lookups.unsetFolders(user);
-    return StatusReader.read(user, stores.apply(user), hasSkeleton(user), unset,
+    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) || lookups.listedOnDisk(user), unset,
         folder -> folderRuns.runOf(user, folder));
   }
 

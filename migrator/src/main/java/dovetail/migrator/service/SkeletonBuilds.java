@@ -6,6 +6,7 @@ import dovetail.migrator.copy.UserResult;
 import dovetail.migrator.copy.UserSkeleton;
 import dovetail.store.MailStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -134,6 +135,8 @@ final class SkeletonBuilds {
         store.create(MailStore.INBOX);
       }
       if (localOnly.add(user)) {
+        // For status after a restart (review 23, F6: the INBOX showed "pending" until the user's next login).
+        store.open(MailStore.INBOX).updateDovetailState(s -> SkeletonState.withLocalOnly(s, Instant.now()));
         LOG.info("{}: listed locally, unknown to the legacy server: nothing to migrate", user);
         completed.fire(user, MailStore.INBOX); // INBOX is servable now, as after a migration: LMTP drains its spool
       }

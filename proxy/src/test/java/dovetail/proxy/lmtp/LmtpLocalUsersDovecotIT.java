@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.service.Migrations;
+import dovetail.migrator.service.UserStatus;
 import dovetail.proxy.cli.CliRun;
 import dovetail.proxy.server.DovetailServer;
 import dovetail.proxy.server.TestDovetail;
@@ -256,6 +257,23 @@ class LmtpLocalUsersDovecotIT {
       assertTrue(migrations.knownUsers().contains("newbie2"), migrations.knownUsers().toString());
       assertTrue(migrations.status("newbie2").complete(), migrations.status("newbie2").toString());
       assertEquals("local", migrations.status("newbie2").folders().get(0).state());
+    }
+  }
+
+  /**
+   * Review 23, F6: that finding was kept in memory only, so after a restart status showed the user's INBOX "pending"
+   * and the user incomplete until the user logged in again, which overstated what was left before a hand-over.
+   */
+  @Test
+  void aLocalAccountFoundUnknownToTheLegacyServerIsStillCompleteAfterARestart() throws Exception {
+    try (TestDovetail dovetail = dovetail("restart-local", DovetailServer.SPOOL_CHECK)) {
+      CliRun migrate = CliRun.merged("migrate", "-c", dovetail.configFile().toString(), "-u", "newbie2", "--wait");
+      assertEquals(0, migrate.exit(), migrate.out());
+    }
+    try (TestDovetail restarted = dovetail("restart-local", DovetailServer.SPOOL_CHECK)) {
+      UserStatus status = restarted.server().migrations().orElseThrow().status("newbie2");
+      assertTrue(status.complete(), status.toString());
+      assertEquals("local", status.folders().get(0).state(), status.toString());
     }
   }
 }
