@@ -38,11 +38,13 @@ public record FolderStatus(String folder, String state, long messagesDone, long 
   /** The state of a folder created in Dovetail: it has no legacy twin. */
   public static final String LOCAL = "local";
 
-  /** The same, in another state. */
-  public FolderStatus withState(String other) {
-    return new FolderStatus(folder, other, messagesDone, messagesTotal, bytesDone, bytesTotal, skipped, error,
-        messagesPerSecond, etaSeconds, legacyChecked, lateMerged, messagesLocal, bytesLocal, messagesExpunged,
-        flagsDropped);
+  /**
+   * This folder, without a migration state, as it stands before the user's legacy folders were listed: pending, its
+   * legacy size not known, and what is here so far (a delivery's) local, not migrated.
+   */
+  public FolderStatus beforeListing() {
+    return new FolderStatus(folder, MigrationState.FolderState.PENDING.configName(), 0, -1, 0, -1, skipped, error,
+        0, -1, legacyChecked, 0, messagesDone + messagesLocal, bytesDone + bytesLocal, 0, flagsDropped);
   }
 
   /** Migrated, or made here: nothing of it is left on the legacy server. */

@@ -35,8 +35,7 @@ final class StatusReader {
         // Before the legacy folders were listed, one without a migration state is not known to be made here: the
         // INBOX a login or a delivery made while the legacy server could not be read is still to migrate
         // (walk-through 18, F6: shown "local", which says there is nothing to migrate).
-        folders.add(!listed && f.state().equals(FolderStatus.LOCAL)
-            ? f.withState(FolderState.PENDING.configName()) : f);
+        folders.add(!listed && f.state().equals(FolderStatus.LOCAL) ? f.beforeListing() : f);
       });
     }
     return new UserStatus(user, listed && unset.isEmpty(), folders, unset);

@@ -249,14 +249,16 @@ class AdminEndToEndDovecotIT {
     assertEquals(before, tree(maildir), "status wrote to the store");
     assertEquals(0, text.exit(), text.err());
     // Not known to be made here before the legacy folders were listed: pending (walk-through 18, F6).
-    assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+pending\\s+1/1\\s.*")), text.out());
+    // Its legacy size is not known yet, and the MDA's message is not a migrated one (it showed "1/1 ... 100%").
+    assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+INBOX\\s+pending\\s+0/\\? \\+1 local\\s.*\\?.*")),
+        text.out());
     // No skeleton yet: the legacy folders are not counted, and the table says so (walk-through 10, W2).
     assertTrue(text.out().contains(
         "! not compared with the legacy server yet (at erin's next command, or migrate -u erin)"), text.out());
     JsonNode inbox = folders(erin).get("INBOX");
     assertEquals("pending", inbox.path("state").asText(), erin.toString());
-    assertEquals(1, inbox.path("messages_done").asLong(), erin.toString());
-    assertTrue(inbox.path("bytes_done").asLong() > 0, erin.toString());
+    assertEquals(1, inbox.path("messages_local").asLong(), erin.toString());
+    assertTrue(inbox.path("bytes_local").asLong() > 0, erin.toString());
     assertEquals(0, everyone.exit(), everyone.err());
     assertTrue(everyone.out().contains("\"erin\""), everyone.out());
   }
