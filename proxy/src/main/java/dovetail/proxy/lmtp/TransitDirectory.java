@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -28,8 +30,10 @@ final class TransitDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransitDirectory.class);
   static final String PREFIX = "dovetail-lmtp-";
   static final String OWNER = "owner.lock";
-  /** Its name while it is being made: other servers do not look at it. */
-  private static final String MAKING = ".making-dovetail-lmtp-";
+  /** Its name while it is being made: other servers do not look at it, except to remove one left long ago. */
+  static final String MAKING = ".making-dovetail-lmtp-";
+  /** A directory is made in microseconds; one this old was left by a server killed while making it (empty). */
+  static final Duration MAKING_LEFT_AFTER = Duration.ofMinutes(10);
   /** This JVM's own: never tried, as closing a second channel on a locked file would drop the process's lock. */
   private static final Set<Path> OWN = ConcurrentHashMap.newKeySet();
 
@@ -107,6 +111,16 @@ final class TransitDirectory implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.debug("cannot list {} for abandoned LMTP directories: {}", tempDir, e.toString());
+    }
+    Instant leftBefore = Instant.now().minus(MAKING_LEFT_AFTER);
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tempDir, MAKING + "*")) {
+      for (Path d : dirs) {
+        if (Files.getLastModifiedTime(d).toInstant().isBefore(leftBefore)) {
+          removeFilesAndDirectory(d); // at most an owner.lock: no message is received before the rename
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot remove LMTP directories left half made in {}: {}", tempDir, e.toString());
     }
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dovetail.proxy.server.OtherProcessLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,20 @@ class TransitDirectoryTest {
       assertTrue(Files.isDirectory(older));
     }
     assertEquals(List.of(older), entries());
+  }
+
+  /** A server killed in the microseconds it makes its directory left it under its making name, never removed. */
+  @Test
+  void aDirectoryLeftHalfMadeLongAgoIsRemovedAndOneBeingMadeNowIsNot() throws Exception {
+    Path old = Files.createDirectory(tmp.resolve(TransitDirectory.MAKING + "old"));
+    Files.createFile(old.resolve(TransitDirectory.OWNER));
+    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(TransitDirectory.MAKING_LEFT_AFTER)
+        .minusSeconds(60)));
+    Path now = Files.createDirectory(tmp.resolve(TransitDirectory.MAKING + "now"));
+    try (TransitDirectory mine = TransitDirectory.create(tmp)) {
+      assertFalse(Files.exists(old), "the half-made directory of a server killed long ago is still there");
+      assertTrue(Files.isDirectory(now), "a directory another server is making now was removed");
+    }
   }
 
   private List<Path> entries() throws Exception {
