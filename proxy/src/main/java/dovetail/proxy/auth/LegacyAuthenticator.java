@@ -101,8 +101,10 @@ final class LegacyAuthenticator implements UserPassdb {
           return abandoned(user);
         }
         boolean quick = System.nanoTime() - began < QUICK_FAILURE.toNanos();
-        if (attempt >= retry.count() || !RetryPolicy.retryable(e) || !quick || storedHashMatches(user, password)) {
-          return fallBack(user, password, e);
+        StoredAnswer byHash = storedAnswer(user, password); // read and hashed once per failure
+        if (attempt >= retry.count() || !RetryPolicy.retryable(e) || !quick
+            || byHash.result() == PasswordSchemes.Result.MATCH) {
+          return fallBack(user, password, e, byHash);
         }
         LOG.info("password check of user {}: {}; asking again in {} ms (imapc_connection_retry_count)", user,
             e.getMessage(), retry.interval().toMillis());
@@ -116,11 +118,16 @@ final class LegacyAuthenticator implements UserPassdb {
     }
   }
 
-  private boolean storedHashMatches(String user, String password) {
+  /** What the stored hash says of the password; without a result, {@code missing} says why there is none. */
+  private record StoredAnswer(PasswordSchemes.Result result, String missing) {}
+
+  private StoredAnswer storedAnswer(String user, String password) {
     try {
-      return stored.verify(user, password) == PasswordSchemes.Result.MATCH;
+      Optional<String> hash = stored.read(user);
+      return hash.isEmpty() ? new StoredAnswer(null, "no stored hash")
+          : new StoredAnswer(PasswordSchemes.verify(hash.get(), password), null);
     } catch (IOException | StoreException e) {
-      return false; // the fallback says why
+      return new StoredAnswer(null, "the stored hash cannot be read: " + e.getMessage());
     }
   }
 
@@ -130,24 +137,18 @@ final class LegacyAuthenticator implements UserPassdb {
   }
 
   /** Only a stored hash that matches can answer for the legacy server; nothing here refuses. */
-  private LoginVerdict fallBack(String user, String password, LegacyException why) {
+  private LoginVerdict fallBack(String user, String password, LegacyException why, StoredAnswer byHash) {
     LOG.warn("legacy server unreachable for user {} ({}: {}); checking the password against the stored hash",
         user, why.kind(), why.getMessage());
-    try {
-      Optional<String> hash = stored.read(user);
-      if (hash.isEmpty()) {
-        return failed.unavailable(user, "legacy server unreachable, and no stored hash");
-      }
-      return switch (PasswordSchemes.verify(hash.get(), password)) {
-        case MATCH -> succeeded.accepted(user, password, " with the stored hash (legacy server unreachable)");
-        case MISMATCH -> failed.unavailable(user,
-            "legacy server unreachable, and the password does not match the stored hash");
-        case UNSUPPORTED -> failed.unavailable(user, "legacy server unreachable, and the stored hash is unreadable");
-      };
-    } catch (IOException | StoreException e) {
-      return failed.unavailable(user, "legacy server unreachable, and the stored hash cannot be read: "
-          + e.getMessage());
+    if (byHash.result() == null) {
+      return failed.unavailable(user, "legacy server unreachable, and " + byHash.missing());
     }
+    return switch (byHash.result()) {
+      case MATCH -> succeeded.accepted(user, password, " with the stored hash (legacy server unreachable)");
+      case MISMATCH -> failed.unavailable(user,
+          "legacy server unreachable, and the password does not match the stored hash");
+      case UNSUPPORTED -> failed.unavailable(user, "legacy server unreachable, and the stored hash is unreadable");
+    };
   }
 
   /** A failure to write the hash costs only the fallback later; the login itself stands. */
