@@ -332,45 +332,10 @@ class GreenMailMigrationServiceIT {
    */
   @Test
   void aMigrationWaitingForALegacyConnectionWhenTheServiceStopsOpensNone(@TempDir Path tmp) throws Exception {
-    try (Forwarder slow = new Forwarder(greenMail.getImap().getPort())) {
-      Path conf = tmp.resolve("dovetail.conf");
-      Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + slow.port() + "\n"
-          + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\nsweeper = no\n"
-          + "dsync_commit_msgs_interval = 5\nmail_prefetch_count = 4\n");
-      Settings settings = ConfigLoader.load(conf, List.of());
-      MigrationService service = MigrationService.create(settings, new ConnectionLimiter(1), Clock.systemUTC());
-      ExecutorService clients = Executors.newFixedThreadPool(3);
-      try {
-        service.loggedIn(USER, Optional.of(PASSWORD));
-        service.ensureSkeleton(USER);
-        int before = slow.connections();
-        slow.stallAfter(2000); // Archive's migration holds the one connection, stalled in its metadata
-        Future<FolderResult> archive =
-            clients.submit(() -> service.ensureFolder(USER, "Archive", MigrationListener.NONE));
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (slow.connections() == before && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        assertEquals(before + 1, slow.connections(), "Archive's migration connected");
-        Future<FolderResult> work = clients.submit(() -> service.ensureFolder(USER, "Work", MigrationListener.NONE));
-        Thread.sleep(500); // Work's migration waits for the connection Archive holds
-
-        Future<?> stop = clients.submit(service::close);
-        Thread.sleep(200);
-        slow.flowing(); // Archive goes on to its next message, stops there, and gives its connection back
-        stop.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(before + 1, slow.connections(), "a connection was opened after the stop began");
-        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
-            () -> work.get(10, java.util.concurrent.TimeUnit.SECONDS));
-        assertTrue(e.getCause() instanceof MigrationUnavailableException
-            && e.getCause().getMessage().contains("shutting down"), e.getCause().toString());
-        assertThrows(java.util.concurrent.ExecutionException.class,
-            () -> archive.get(10, java.util.concurrent.TimeUnit.SECONDS), "Archive stopped at its next message");
-      } finally {
-        service.close();
-        clients.shutdownNow();
-      }
-    }
+    Throwable why = stopWhileWaitingForTheOneConnection(tmp, "", settings -> { },
+        service -> () -> service.ensureFolder(USER, "Work", MigrationListener.NONE), 60);
+    assertTrue(why instanceof MigrationUnavailableException && why.getMessage().contains("shutting down"),
+        why.toString());
   }
 
   /**
@@ -381,45 +346,62 @@ class GreenMailMigrationServiceIT {
   @Test
   void aFolderListWaitingForALegacyConnectionWhenTheServiceStopsEndsAtOnce(@TempDir Path tmp) throws Exception {
     legacyUser("bert", "Work");
+    Throwable why = stopWhileWaitingForTheOneConnection(tmp,
+        "imapc_connection_retry_count = 3\nimapc_connection_retry_interval = 2 mins\n",
+        // a store made (mail delivered) before his first login, so no login check comes first
+        settings -> Backup.store(settings, "bert"),
+        service -> () -> {
+          service.loggedIn("bert", Optional.of(PASSWORD));
+          service.ensureSkeleton("bert");
+          return null;
+        }, 20); // the stop's cap is 30 s; a retry would wait 2 minutes
+    assertTrue(why.getMessage().contains("shutting down"), why.toString());
+  }
+
+  /**
+   * Archive's migration holds the one legacy connection (stalled in its metadata), {@code waiter} waits for it, and the
+   * service stops: the stop ends within {@code stopWithinSeconds}, no connection is opened after it began, and
+   * Archive's migration stops at its next message.
+   *
+   * @return why the waiter failed
+   */
+  private static Throwable stopWhileWaitingForTheOneConnection(Path tmp, String extraSettings,
+      java.util.function.Consumer<Settings> before,
+      java.util.function.Function<MigrationService, java.util.concurrent.Callable<?>> waiter, int stopWithinSeconds)
+      throws Exception {
     try (Forwarder slow = new Forwarder(greenMail.getImap().getPort())) {
       Path conf = tmp.resolve("dovetail.conf");
       Files.writeString(conf, "imapc_host = 127.0.0.1\nimapc_port = " + slow.port() + "\n"
           + "mail_location = maildir:" + tmp + "/store/%n\nmail_fsync = never\nsweeper = no\n"
-          + "imapc_connection_retry_count = 3\nimapc_connection_retry_interval = 2 mins\n"
-          + "dsync_commit_msgs_interval = 5\nmail_prefetch_count = 4\n");
+          + "dsync_commit_msgs_interval = 5\nmail_prefetch_count = 4\n" + extraSettings);
       Settings settings = ConfigLoader.load(conf, List.of());
-      Backup.store(settings, "bert"); // a store made (mail delivered) before his first login, so no login check
+      before.accept(settings);
       MigrationService service = MigrationService.create(settings, new ConnectionLimiter(1), Clock.systemUTC());
       ExecutorService clients = Executors.newFixedThreadPool(3);
       try {
         service.loggedIn(USER, Optional.of(PASSWORD));
-        service.loggedIn("bert", Optional.of(PASSWORD));
         service.ensureSkeleton(USER);
-        int before = slow.connections();
-        slow.stallAfter(2000); // Archive's migration holds the one connection, stalled in its metadata
+        int connected = slow.connections();
+        slow.stallAfter(2000);
         Future<FolderResult> archive =
             clients.submit(() -> service.ensureFolder(USER, "Archive", MigrationListener.NONE));
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (slow.connections() == before && System.nanoTime() < deadline) {
+        while (slow.connections() == connected && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
-        assertEquals(before + 1, slow.connections(), "Archive's migration connected");
-        Future<?> skeleton = clients.submit(() -> {
-          service.ensureSkeleton("bert");
-          return null;
-        });
-        Thread.sleep(500); // bert's folder list waits for the connection Archive holds
+        assertEquals(connected + 1, slow.connections(), "Archive's migration connected");
+        Future<?> waiting = clients.submit(waiter.apply(service));
+        Thread.sleep(500); // it waits for the connection Archive holds
 
         Future<?> stop = clients.submit(service::close);
         Thread.sleep(200);
-        slow.flowing();
-        stop.get(20, java.util.concurrent.TimeUnit.SECONDS); // the cap is 30 s; a retry would wait 2 minutes
-        assertEquals(before + 1, slow.connections(), "a connection was opened after the stop began");
-        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
-            () -> skeleton.get(10, java.util.concurrent.TimeUnit.SECONDS));
-        assertTrue(e.getCause().getMessage().contains("shutting down"), e.getCause().toString());
+        slow.flowing(); // Archive goes on to its next message, stops there, and gives its connection back
+        stop.get(stopWithinSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(connected + 1, slow.connections(), "a connection was opened after the stop began");
         assertThrows(java.util.concurrent.ExecutionException.class,
             () -> archive.get(10, java.util.concurrent.TimeUnit.SECONDS), "Archive stopped at its next message");
+        return assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).getCause();
       } finally {
         service.close();
         clients.shutdownNow();

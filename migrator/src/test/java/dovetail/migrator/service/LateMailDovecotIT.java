@@ -561,34 +561,27 @@ class LateMailDovecotIT {
   /** A check that the server's stop interrupts (it waited for a slow legacy server) is no warning about that server. */
   @Test
   void aCheckInterruptedByTheServerStoppingIsNoWarning(@TempDir Path tmp) throws Exception {
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    log.start();
-    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.addAppender(log);
-    try (Forwarder slow = new Forwarder(legacy.imapPort());
-        MigrationService service = MigrationService.create(settings(tmp, slow.port(), "sweeper = no",
-            "legacy_sync_window = 72h"), new ConnectionLimiter(4), Clock.systemUTC())) {
-      migrate(service, "Stopped");
-      slow.stallAfter(0);
-      LateMailReport[] report = {null};
-      Thread check = new Thread(() -> {
-        try {
-          report[0] = service.syncLateMail(USER, List.of("Stopped"));
-        } catch (MigrationUnavailableException e) {
-          throw new AssertionError(e);
-        }
-      });
-      check.start();
-      Thread.sleep(500); // waiting for the stalled legacy server
-      check.interrupt();
-      check.join(10_000);
-      assertTrue(report[0] != null && report[0].abortReason().isPresent(), String.valueOf(report[0]));
-    } finally {
-      root.detachAppender(log);
-    }
-    List<String> warnings = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-        .map(ILoggingEvent::getFormattedMessage).toList();
-    assertEquals(List.of(), warnings);
+    assertEquals(List.of(), warningsDuring(() -> {
+      try (Forwarder slow = new Forwarder(legacy.imapPort());
+          MigrationService service = MigrationService.create(settings(tmp, slow.port(), "sweeper = no",
+              "legacy_sync_window = 72h"), new ConnectionLimiter(4), Clock.systemUTC())) {
+        migrate(service, "Stopped");
+        slow.stallAfter(0);
+        LateMailReport[] report = {null};
+        Thread check = new Thread(() -> {
+          try {
+            report[0] = service.syncLateMail(USER, List.of("Stopped"));
+          } catch (MigrationUnavailableException e) {
+            throw new AssertionError(e);
+          }
+        });
+        check.start();
+        Thread.sleep(500); // waiting for the stalled legacy server
+        check.interrupt();
+        check.join(10_000);
+        assertTrue(report[0] != null && report[0].abortReason().isPresent(), String.valueOf(report[0]));
+      }
+    }));
   }
 
   /**
@@ -597,23 +590,36 @@ class LateMailDovecotIT {
    */
   @Test
   void aCheckStartedAfterTheStopClosedTheLegacyConnectionsIsNoWarning(@TempDir Path tmp) throws Exception {
+    ConnectionLimiter limiter = new ConnectionLimiter(4);
+    assertEquals(List.of(), warningsDuring(() -> {
+      try (MigrationService service = MigrationService.create(settings(tmp, "sweeper = no",
+          "legacy_sync_window = 72h"), limiter, Clock.systemUTC())) {
+        migrate(service, "Stopped");
+        limiter.stopOpening();
+        LateMailReport report = service.syncLateMail(USER, List.of("Stopped"));
+        assertTrue(report.abortReason().orElse("").contains("shutting down"), String.valueOf(report));
+      }
+    }));
+  }
+
+  /** Something a test does. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** The WARN and ERROR lines logged while {@code step} ran. */
+  private static List<String> warningsDuring(Step step) throws Exception {
     ListAppender<ILoggingEvent> log = new ListAppender<>();
     log.start();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(log);
-    ConnectionLimiter limiter = new ConnectionLimiter(4);
-    try (MigrationService service = MigrationService.create(settings(tmp, "sweeper = no", "legacy_sync_window = 72h"),
-        limiter, Clock.systemUTC())) {
-      migrate(service, "Stopped");
-      limiter.stopOpening();
-      LateMailReport report = service.syncLateMail(USER, List.of("Stopped"));
-      assertTrue(report.abortReason().orElse("").contains("shutting down"), String.valueOf(report));
+    try {
+      step.run();
     } finally {
       root.detachAppender(log);
     }
-    List<String> warnings = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+    return log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(ILoggingEvent::getFormattedMessage).toList();
-    assertEquals(List.of(), warnings);
   }
 
   private static Settings settings(Path tmp, String... extra) throws Exception {
