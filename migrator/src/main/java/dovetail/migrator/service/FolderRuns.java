@@ -106,6 +106,9 @@ final class FolderRuns {
       RunListener listener = listeners.of(run, store);
       UserResult r = migrations.open(user, login, store).runFolders(user, List.of(folder), listener);
       if (r.abortReason().isPresent()) {
+        if (threads.closing()) {
+          throw new RunListener.Stopped(); // the stop, not the folder: nothing for status to show (review 24, F1)
+        }
         String reason = r.abortReason().get();
         FolderRecords.recordError(store, folder, reason);
         throw new MigrationUnavailableException("'" + folder + "' cannot be migrated now: " + reason);

@@ -13,6 +13,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dovetail.conf.ConfigLoader;
 import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
+import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.ConnectionLimiter;
 import dovetail.migrator.copy.FolderResult;
 import dovetail.migrator.copy.MigrationListener;
@@ -336,6 +337,10 @@ class GreenMailMigrationServiceIT {
         service -> () -> service.ensureFolder(USER, "Work", MigrationListener.NONE), 60);
     assertTrue(why instanceof MigrationUnavailableException && why.getMessage().contains("shutting down"),
         why.toString());
+    // Nothing is wrong with the folder: the stop leaves no error in its state for status to show (review 24, F1).
+    Settings settings = ConfigLoader.load(tmp.resolve("dovetail.conf"), List.of());
+    Map<String, String> work = Backup.store(settings, USER).open("Work").dovetailState();
+    assertFalse(work.containsKey(MigrationState.ERROR), work.toString());
   }
 
   /**
