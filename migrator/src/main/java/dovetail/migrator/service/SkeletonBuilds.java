@@ -128,14 +128,14 @@ final class SkeletonBuilds {
       if (!e.loginRefused() || !localAccounts.test(user) || !loginCheck.meansNoAccount(user, e)) {
         throw e;
       }
-      // A local account the legacy server does not know: its store is all there is. Kept in memory only, so that a
-      // legacy account that turns up later (a fixed setting) is still migrated after a restart.
+      // A local account the legacy server does not know: its store is all there is. Serving trusts this in memory
+      // only, so that a legacy account that turns up later (a fixed setting) is still migrated after a restart; the
+      // record in INBOX's state is for status.
       MailStore store = stores.apply(user);
       if (!store.exists(MailStore.INBOX)) {
         store.create(MailStore.INBOX);
       }
-      if (localOnly.add(user)) {
-        // For status after a restart (review 23, F6: the INBOX showed "pending" until the user's next login).
+      if (localOnly.add(user)) { // recorded for status after a restart (review 23, F6: it showed INBOX "pending")
         store.open(MailStore.INBOX).updateDovetailState(s -> SkeletonState.withLocalOnly(s, Instant.now()));
         LOG.info("{}: listed locally, unknown to the legacy server: nothing to migrate", user);
         completed.fire(user, MailStore.INBOX); // INBOX is servable now, as after a migration: LMTP drains its spool

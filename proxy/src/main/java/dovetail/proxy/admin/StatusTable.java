@@ -79,7 +79,7 @@ public final class StatusTable {
     lines.addAll(errors);
     if (!user.path("skeleton").asBoolean() && user.path("unset").isEmpty()) {
       // A first login made INBOX, "local" until the skeleton: without this line it read as nothing to migrate. A user
-      // the legacy server does not know is found so again after a restart (that finding is kept in memory only).
+      // the legacy server was found not to know counts as listed (skeleton.local_only), also after a restart.
       lines.add("  ! not compared with the legacy server yet (at " + name + "'s next command, or migrate -u " + name
           + "): what the legacy server holds, if anything, is not counted");
     }

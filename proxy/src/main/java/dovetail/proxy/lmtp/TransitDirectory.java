@@ -115,12 +115,16 @@ final class TransitDirectory implements AutoCloseable {
     Instant leftBefore = Instant.now().minus(MAKING_LEFT_AFTER);
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tempDir, MAKING + "*")) {
       for (Path d : dirs) {
-        if (Files.getLastModifiedTime(d).toInstant().isBefore(leftBefore)) {
-          removeFilesAndDirectory(d); // at most an owner.lock: no message is received before the rename
+        try {
+          if (Files.getLastModifiedTime(d).toInstant().isBefore(leftBefore)) {
+            removeFilesAndDirectory(d); // at most an owner.lock: no message is received before the rename
+          }
+        } catch (IOException e) { // one renamed by its maker meanwhile, say: the others are still looked at
+          LOG.debug("cannot remove {}: {}", d, e.toString());
         }
       }
     } catch (IOException e) {
-      LOG.debug("cannot remove LMTP directories left half made in {}: {}", tempDir, e.toString());
+      LOG.debug("cannot list {} for LMTP directories left half made: {}", tempDir, e.toString());
     }
   }
 
