@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * so an operator may add users while the server runs), the users whose store exists, and the users seen at
  * a login or in an admin command. In that order, without repeats.
  */
-final class KnownUsers {
+public final class KnownUsers {
   private static final Logger LOG = LoggerFactory.getLogger(KnownUsers.class);
 
   private final Optional<Path> usersFile;
@@ -54,34 +54,38 @@ final class KnownUsers {
     return List.copyOf(users);
   }
 
-  /**
-   * One address per line; blank lines and lines starting with '#' are skipped, and so is a name no store can have
-   * (warned about once per name: the file is read again on every call).
-   */
   private List<String> fromFile() {
     if (usersFile.isEmpty()) {
       return List.of();
     }
     try {
-      List<String> users = new ArrayList<>();
-      List<String> lines = Files.readAllLines(usersFile.get(), StandardCharsets.UTF_8);
-      for (int i = 0; i < lines.size(); i++) {
-        String line = lines.get(i).trim();
-        if (line.isEmpty() || line.startsWith("#")) {
-          continue;
-        }
-        String user = MailLocation.canonicalUser(line);
-        Optional<String> problem = MailLocation.userNameProblem(user);
-        if (problem.isEmpty()) {
-          users.add(user);
-        } else if (warned.add(user)) {
-          LOG.warn("sweeper_users: {} line {}: {}; skipped", usersFile.get(), i + 1, problem.get());
-        }
-      }
-      return users;
+      return listedIn(usersFile.get(), warned);
     } catch (IOException e) {
       LOG.warn("sweeper_users: cannot read {}: {}", usersFile.get(), e.getMessage());
       return List.of();
     }
+  }
+
+  /**
+   * The users a {@code sweeper_users} file lists: one address per line; blank lines and lines starting with '#' are
+   * skipped, and so is a name no store can have (logged once per name in {@code warned}).
+   */
+  public static List<String> listedIn(Path file, Set<String> warned) throws IOException {
+    List<String> users = new ArrayList<>();
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String user = MailLocation.canonicalUser(line);
+      Optional<String> problem = MailLocation.userNameProblem(user);
+      if (problem.isEmpty()) {
+        users.add(user);
+      } else if (warned.add(user)) {
+        LOG.warn("sweeper_users: {} line {}: {}; skipped", file, i + 1, problem.get());
+      }
+    }
+    return users;
   }
 }

@@ -43,4 +43,16 @@ public record UserStatus(String user, boolean skeleton, List<FolderStatus> folde
   public boolean complete() {
     return error.isEmpty() && skeleton && unset.isEmpty() && folders.stream().allMatch(FolderStatus::nothingToMigrate);
   }
+
+  /** What keeps the user from being complete, one short phrase each ("Archive partial"); empty when complete. */
+  public List<String> left() {
+    List<String> left = new java.util.ArrayList<>();
+    error.ifPresent(e -> left.add("status unreadable: " + e));
+    if (error.isEmpty() && !skeleton && unset.isEmpty()) {
+      left.add("legacy folders never listed");
+    }
+    folders.stream().filter(f -> !f.nothingToMigrate()).forEach(f -> left.add(f.folder() + " " + f.state()));
+    unset.keySet().forEach(name -> left.add("legacy '" + name + "' not set up"));
+    return left;
+  }
 }

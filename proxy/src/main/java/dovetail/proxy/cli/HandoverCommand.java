@@ -1,6 +1,9 @@
 package dovetail.proxy.cli;
 
 import dovetail.conf.Settings;
+import dovetail.migrator.service.KnownUsers;
+import dovetail.migrator.service.StoredStatus;
+import dovetail.migrator.service.UserStatus;
 import dovetail.proxy.handover.HandoverScript;
 import dovetail.proxy.handover.ModSeqFloors;
 import dovetail.proxy.lmtp.LmtpSpools;
@@ -49,6 +52,10 @@ final class HandoverCommand implements Callable<Integer> {
       description = "the hierarchy separator of Dovecot's inbox namespace (default: ${DEFAULT-VALUE})")
   char separator;
 
+  @CommandLine.Option(names = "--allow-incomplete",
+      description = "hand over users whose migration is not complete (what is left stays on the legacy server)")
+  boolean allowIncomplete;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -68,6 +75,15 @@ final class HandoverCommand implements Callable<Integer> {
             + " answers): stop it first (README, cut-over step 10)");
       }
       MailLocation location = MailLocation.parse(value);
+      boolean migrating = settings.imapc().configured();
+      List<String> unfinished = new ArrayList<>();
+      if (migrating && users.isEmpty() && settings.sweeper().usersFile().isPresent()) {
+        for (String user : KnownUsers.listedIn(settings.sweeper().usersFile().get(), new java.util.HashSet<>())) {
+          if (!Files.isDirectory(location.rootFor(user))) {
+            unfinished.add(user + ": never migrated (listed in sweeper_users, no store)");
+          }
+        }
+      }
       for (String user : users.isEmpty() ? location.users() : users) {
         Path root = location.rootFor(user);
         if (!Files.isDirectory(root.resolve("cur")) || !Files.isDirectory(root.resolve("new"))
@@ -81,9 +97,24 @@ final class HandoverCommand implements Callable<Integer> {
               + " restore them from a backup; leave out with -u a user Dovetail never served");
         }
         floors.addAll(ModSeqFloors.of(user, store, separator));
+        UserStatus status = StoredStatus.of(user, store);
+        if (migrating && !status.complete()) {
+          unfinished.add(user + ": " + String.join(", ", status.left()));
+        }
         if (LmtpSpools.holdMail(root)) {
           spooled.add(user);
         }
+      }
+      if (!unfinished.isEmpty()) {
+        // Dovecot would serve these users without the rest of their legacy mail (walk-through 20, F4).
+        String list = String.join("; ", unfinished);
+        if (!allowIncomplete) {
+          throw new IllegalArgumentException("the migration is not complete: " + list + ". Stock Dovecot would serve"
+              + " these users without the rest of their legacy mail: finish them (serve, then dovetail migrate -u USER"
+              + " --wait; status shows what is left), leave a user out with -u, or accept it with --allow-incomplete"
+              + " (README, cut-over steps 7 and 10)");
+        }
+        err.println("dovetail handover: not complete, handed over as asked (--allow-incomplete): " + list);
       }
       if (!spooled.isEmpty()) {
         // Dovecot never reads the spool: what waits there would be lost to the user once Dovecot takes over.
@@ -92,7 +123,7 @@ final class HandoverCommand implements Callable<Integer> {
             + " let it append it (within a minute when INBOX is complete; otherwise run dovetail migrate -u USER"
             + " --wait), stop serve and run handover again (README, cut-over step 9)");
       }
-    } catch (StoreException | IllegalArgumentException | java.io.UncheckedIOException e) {
+    } catch (StoreException | IllegalArgumentException | java.io.UncheckedIOException | java.io.IOException e) {
       err.println("dovetail handover: " + e.getMessage());
       err.flush();
       return EXIT_FAILED;

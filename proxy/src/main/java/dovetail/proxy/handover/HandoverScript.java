@@ -69,8 +69,8 @@ public final class HandoverScript {
                      return
                    fi ;;
               esac
-              printf 'FAILED %s %s: Dovecot has indexed it already (%s) below %s; not raised, see README (handover)\\n' \\
-                "$1" "$2" "$index" "$3" >&2
+              printf 'FAILED %s %s: Dovecot has indexed it already (%s) below %s; not raised: %s\\n' \\
+                "$1" "$2" "$index" "$3" "stop Dovecot and its deliveries, remove these files, run again (README, cut-over 9-10)" >&2
               status=1
               return
             fi
