@@ -4,13 +4,15 @@ import dovetail.conf.Settings;
 import dovetail.migrator.copy.Backup;
 import dovetail.migrator.copy.ConnectionLimiter;
 import dovetail.migrator.copy.FolderResult;
+import dovetail.migrator.copy.LateMailMerge;
 import dovetail.migrator.copy.MigrationListener;
 import dovetail.migrator.copy.Progress;
 import dovetail.migrator.copy.SkeletonResult;
-import dovetail.migrator.copy.LateMailMerge;
 import dovetail.migrator.copy.UserResult;
 import dovetail.migrator.source.LegacyException;
 import dovetail.proxy.admin.FolderNotes;
+import dovetail.proxy.handover.HandoverMarker;
+import dovetail.store.MailLocation;
 import dovetail.store.StoreException;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -18,11 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code backup -c FILE -u USER [-f FOLDER]...}: the offline migration of one user, like Dovecot's
@@ -64,6 +67,10 @@ final class BackupCommand implements Callable<Integer> {
     try {
       if (parallel < 1) {
         throw new IllegalArgumentException("--parallel must be at least 1");
+      }
+      Optional<String> handedOver = HandoverMarker.refusal(MailLocation.parse(settings.store().mailLocation()), user);
+      if (handedOver.isPresent()) {
+        throw new IllegalArgumentException(handedOver.get());
       }
       int connections = Math.min(parallel, settings.migration().maxConnectionsPerHost());
       backup = Backup.of(settings, user, o -> o.withSkipUndeliverable(skipUndeliverable).withParallelFolders(connections),

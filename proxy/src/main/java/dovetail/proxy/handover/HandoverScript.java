@@ -82,7 +82,21 @@ public final class HandoverScript {
             status=1
           fi
         }
+
         """);
+    // Once every folder of USER is done, the store is marked (Dovetail then refuses to serve it or migrate into it).
+    s.append("handed_over() {\n")
+        .append("  if [ \"$status\" = 0 ]; then\n")
+        .append("    marker=\"$maildir\"/").append(quote(HandoverMarker.FILE)).append('\n')
+        .append("""
+                if ! { date -u '+handed over to stock Dovecot at %Y-%m-%dT%H:%M:%SZ' > "$marker" &&
+                    chown --reference="$maildir" "$marker"; }; then
+                  printf 'FAILED %s: cannot write %s\\n' "$1" "$marker" >&2
+                  status=1
+                fi
+              fi
+            }
+            """);
     for (Map.Entry<String, List<Floor>> user : byUser(floors).entrySet()) {
       Path maildir = user.getValue().get(0).maildir();
       s.append('\n').append("maildir=").append(quote(maildir.toString()))
@@ -91,6 +105,7 @@ public final class HandoverScript {
         s.append("floor ").append(quote(f.user())).append(' ').append(quote(f.dovecotName())).append(' ')
             .append(f.modSeq()).append(' ').append(quote(f.directory().toString())).append('\n');
       }
+      s.append("handed_over ").append(quote(user.getKey())).append('\n');
     }
     s.append("""
 

@@ -10,6 +10,7 @@ import dovetail.migrator.service.Migrations;
 import dovetail.proxy.admin.AdminServer;
 import dovetail.proxy.auth.Authentication;
 import dovetail.proxy.auth.LoginListener;
+import dovetail.proxy.handover.HandoverMarker;
 import dovetail.proxy.imap.ImapService;
 import dovetail.proxy.lmtp.LmtpService;
 import dovetail.proxy.mailbox.MailboxBackend;
@@ -105,6 +106,12 @@ public final class DovetailServer implements AutoCloseable {
       location = MailLocation.parse(settings.store().mailLocation());
     } catch (IllegalArgumentException e) {
       throw new StartupException("mail_location: " + e.getMessage());
+    }
+    List<String> handedOver = location.users().stream().map(u -> HandoverMarker.refusal(location, u))
+        .flatMap(Optional::stream).toList();
+    if (!handedOver.isEmpty()) {
+      throw new StartupException(handedOver.get(0)
+          + (handedOver.size() > 1 ? "; and " + (handedOver.size() - 1) + " more store(s) handed over" : ""));
     }
     StoreOptions options = StoreOptions.DEFAULT.withFsync(settings.store().fsync());
     // One store object per user, shared by the front-end, deliveries and the migrations while any of them uses it;

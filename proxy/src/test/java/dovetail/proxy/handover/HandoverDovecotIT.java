@@ -2,6 +2,7 @@ package dovetail.proxy.handover;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dovetail.proxy.cli.CliRun;
@@ -89,6 +90,19 @@ class HandoverDovecotIT {
       }
       assertEquals(List.of(), dovecot.logProblems());
     }
+
+    // Going back would mix what Dovecot wrote since with the legacy mail (walk-through 20, F1: expunged messages back,
+    // F2: mod-sequences below Dovecot's): the script marked the store, and Dovetail neither serves nor migrates into it.
+    Path maildir = work.resolve("home").resolve(USER).resolve("Maildir");
+    assertTrue(Files.readString(maildir.resolve(HandoverMarker.FILE)).startsWith("handed over to stock Dovecot at "));
+    Exception serve = assertThrows(Exception.class, () -> TestDovetail.builder(tmp.resolve("again"))
+        .user(USER, "{PLAIN}" + PASSWORD).mailLocation("maildir:" + work.resolve("home") + "/%n/Maildir").start());
+    assertTrue(serve.getMessage().contains(USER + ": the store was handed over to stock Dovecot at "), serve.toString());
+    Path legacyConf = Files.writeString(tmp.resolve("backup.conf"), "imapc_host = 127.0.0.1\nimapc_password = x\n"
+        + "mail_location = maildir:" + work.resolve("home") + "/%n/Maildir\n");
+    CliRun backup = CliRun.of("backup", "-c", legacyConf.toString(), "-u", USER);
+    assertEquals(78, backup.exit(), backup.err()); // EX_CONFIG: a run again would not help
+    assertTrue(backup.err().contains("Dovetail does not serve it or migrate into it"), backup.err());
   }
 
   /**

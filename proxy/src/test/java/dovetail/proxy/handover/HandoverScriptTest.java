@@ -60,7 +60,8 @@ class HandoverScriptTest {
 
     // The whole script, its function swapped for one that prints its arguments: the words as doveadm would get them.
     String probe = Files.readString(script).replace("\nfloor() {",
-        "\nfloor() { printf '<%s>' \"$@\"; printf '\\n'; }\nreal_floor() {");
+        "\nfloor() { printf '<%s>' \"$@\"; printf '\\n'; }\nreal_floor() {")
+        .replace("\nhanded_over() {", "\nhanded_over() { printf '[%s]\\n' \"$@\"; }\nreal_handed_over() {");
     Path probeScript = dir.resolve("probe.sh");
     Files.writeString(probeScript, probe);
     Run words = sh(List.of(probeScript.toString()));
@@ -70,7 +71,7 @@ class HandoverScriptTest {
       expected.append('<').append(f.user()).append("><").append(f.dovecotName()).append("><").append(f.modSeq())
           .append("><").append(f.directory()).append(">\n");
     }
-    assertEquals(expected + "handover: 0 folder(s) raised\n", words.out());
+    assertEquals(expected + "[us'er $x]\n" + "handover: 0 folder(s) raised\n", words.out());
   }
 
   @Test
