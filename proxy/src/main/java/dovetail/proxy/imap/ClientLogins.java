@@ -145,9 +145,13 @@ final class ClientLogins implements ImapProcessor {
     protected void doPlainAuth(String initialClientResponse, ImapSession session, ImapRequest request,
         Responder responder) {
       Optional<SaslPlainMessage> message = SaslPlainMessage.decode(initialClientResponse);
-      if (message.isPresent() && message.get().authorizationId().isPresent()) {
-        doAuthWithDelegation(delegation(Username.of(message.get().authorizationId().get()),
-            Username.of(message.get().authenticationId()), message.get().password()), session, request, responder);
+      // An authorization id that is the user itself in other letter case is no master login (James compares names
+      // without case, and refused it as a delegation with an ERROR and no failure delay: walk-through 19, F1).
+      Optional<Username> actAs = message.flatMap(SaslPlainMessage::authorizationId).map(Username::of)
+          .filter(target -> !target.equals(Username.of(message.get().authenticationId())));
+      if (actAs.isPresent()) {
+        doAuthWithDelegation(delegation(actAs.get(), Username.of(message.get().authenticationId()),
+            message.get().password()), session, request, responder);
       } else {
         doAuth(message.isPresent() ? noDelegation(Username.of(message.get().authenticationId()),
             message.get().password()) : noDelegation(null, null), session, request, responder,
