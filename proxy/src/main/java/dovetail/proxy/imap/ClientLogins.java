@@ -144,7 +144,8 @@ final class ClientLogins implements ImapProcessor {
     @Override
     protected void doPlainAuth(String initialClientResponse, ImapSession session, ImapRequest request,
         Responder responder) {
-      Optional<SaslPlainMessage> message = SaslPlainMessage.decode(initialClientResponse);
+      // A name James cannot take ("a@b@c") failed with an ERROR: here it fails as a malformed message does.
+      Optional<SaslPlainMessage> message = SaslPlainMessage.decode(initialClientResponse).filter(m -> namesUsers(m));
       // An authorization id that is the user itself in other letter case is no master login (James compares names
       // without case, and refused it as a delegation with an ERROR and no failure delay: walk-through 19, F1).
       Optional<Username> actAs = message.flatMap(SaslPlainMessage::authorizationId).map(Username::of)
@@ -158,6 +159,16 @@ final class ClientLogins implements ImapProcessor {
             HumanReadableText.AUTHENTICATION_FAILED);
       }
       session.stopDetectingCommandInjection();
+    }
+
+    private static boolean namesUsers(SaslPlainMessage m) {
+      try {
+        Username.of(m.authenticationId());
+        m.authorizationId().ifPresent(Username::of);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
     }
 
     private static String withoutLineEnd(byte[] line) {

@@ -50,4 +50,19 @@ class SaslPlainSelfIT {
       assertTrue(RawImap.last(refused).contains("NO [AUTHENTICATIONFAILED]"), refused.toString());
     }
   }
+
+  /** Names no user can have, on either side: a failed login like any other, not an error of the server. */
+  @Test
+  void anImpossibleNameIsAFailedLogin() throws Exception {
+    for (String[] fields : new String[][] {{"a@b@c", "bob", "bob-pw"}, {"", "a@b@c", "pw"}}) {
+      try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+        List<String> refused = imap.command("AUTHENTICATE PLAIN " + plain(fields[0], fields[1], fields[2]));
+        assertTrue(RawImap.last(refused).contains("NO [AUTHENTICATIONFAILED]"), refused.toString());
+      }
+    }
+    try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
+      List<String> refused = imap.command("LOGIN a@b@c pw"); // James's: BAD, the argument is refused
+      assertTrue(RawImap.last(refused).matches("a\\d+ BAD .*"), refused.toString());
+    }
+  }
 }
