@@ -20,14 +20,23 @@ final class Structures {
   }
 
   private record Node(MimePart part) implements FetchResponse.Structure {
+    /**
+     * A message/rfc822 part deeper than the parser goes ({@link MimeParser#MAX_DEPTH}) has no message to describe, and
+     * James's encoder needs one for that type (walk-through 19, F2: a NullPointerException cut the FETCH line off, so
+     * the folder never synced): it is shown as the opaque body it is served as.
+     */
+    private boolean opaque() {
+      return part.message == null && part.type.is("message", "rfc822");
+    }
+
     @Override
     public String getMediaType() {
-      return part.type.type();
+      return opaque() ? "application" : part.type.type();
     }
 
     @Override
     public String getSubType() {
-      return part.type.subType();
+      return opaque() ? "octet-stream" : part.type.subType();
     }
 
     @Override

@@ -30,6 +30,8 @@ import org.apache.james.mime4j.stream.RecursionMode;
  */
 final class MessageText {
   private static final int PIECE = 8192;
+  /** How deep parts are told apart; below, each is searched as one text. */
+  static final int MAX_DEPTH = 100;
 
   private final TextFinder finder;
   private final boolean headers;
@@ -57,14 +59,29 @@ final class MessageText {
     MimeTokenStream stream = new MimeTokenStream(MimeConfig.PERMISSIVE);
     stream.setRecursionMode(RecursionMode.M_RECURSE);
     stream.parse(message);
+    int depth = 0;
     for (EntityState state = stream.getState(); state != EntityState.T_END_OF_STREAM; state = stream.next()) {
       boolean found = switch (state) {
         case T_START_HEADER -> {
           finder.reset();
+          if (depth >= MAX_DEPTH) {
+            // mime4j reads a part through one stream per enclosing multipart, recursively: 20,000 levels overflowed
+            // the stack on a worker thread and the SEARCH was never answered (walk-through 19, F3). Deeper parts are
+            // one body each, as in Dovecot (max_nested_mime_parts = 100).
+            stream.setRecursionMode(RecursionMode.M_FLAT);
+          }
+          yield false;
+        }
+        case T_START_MULTIPART, T_START_MESSAGE -> {
+          depth++;
+          yield false;
+        }
+        case T_END_MULTIPART, T_END_MESSAGE -> {
+          depth--;
           yield false;
         }
         case T_FIELD -> headers && finder.feed(headerLine(stream.getField()));
-        case T_BODY -> isText(stream.getBodyDescriptor()) && bodyContains(stream);
+        case T_BODY -> (depth >= MAX_DEPTH || isText(stream.getBodyDescriptor())) && bodyContains(stream);
         default -> false;
       };
       if (found) {
