@@ -57,7 +57,7 @@ class DeepMimeIT {
   @Test
   void deeplyNestedMessagesAreFetchedAndSearchedAndTheSessionGoesOn() throws Exception {
     try (RawImap imap = RawImap.selected(dovetail.imapPort(), "alice", "secret", "INBOX")) {
-      for (byte[] message : List.of(forwardedDeep(200), forwardedDeep(2_000), multipartDeep(200),
+      for (byte[] message : List.of(forwardedDeep(200), forwardedDeep(20_000), multipartDeep(200),
           multipartDeep(20_000))) {
         List<String> appended = imap.append("INBOX", "()", message);
         assertTrue(RawImap.last(appended).contains(" OK "), appended.toString());
