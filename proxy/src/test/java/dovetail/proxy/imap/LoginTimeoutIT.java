@@ -30,4 +30,32 @@ class LoginTimeoutIT {
       assertTrue(RawImap.last(loggedIn.command("NOOP")).contains(" OK"), "a logged-in session stays");
     }
   }
+
+  /** Walk-through 19, F4: NOOPs (or a LOGIN line sent a byte at a time) kept an idle timer from ever firing. */
+  @Test
+  void aConnectionThatKeepsTalkingWithoutLoggingInIsClosedToo() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret")
+        .loginTimeout(Duration.ofSeconds(1)).start();
+        RawImap chatty = RawImap.connect(dovetail.imapPort())) {
+      Thread talker = new Thread(() -> {
+        try {
+          for (int i = 0; i < 100; i++) { // 20 s of a NOOP every 200 ms
+            chatty.send("n" + i + " NOOP");
+            Thread.sleep(200);
+          }
+        } catch (java.io.IOException | InterruptedException closed) {
+          // the server closed it, or the test is over
+        }
+      });
+      talker.start();
+      try {
+        List<String> lines = chatty.untilClosed(); // the client's read time-out is 20 s
+        assertTrue(lines.contains(LoginTimeout.BYE), "closed without the BYE");
+        assertTrue(talker.isAlive(), "closed only once the client fell silent");
+      } finally {
+        talker.interrupt();
+        talker.join();
+      }
+    }
+  }
 }
