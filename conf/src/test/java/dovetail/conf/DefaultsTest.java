@@ -79,4 +79,13 @@ class DefaultsTest {
         assertFalse(withPasswords.toString().contains("hunter"), withPasswords.toString());
         assertTrue(withPasswords.imapc().toString().contains("password=(set)"));
     }
+
+    /** README's way to give a password to backup without putting it where ps shows it (walk-through 19, F6). */
+    @Test
+    void aPasswordOverrideCanBeReadFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("alice.pw"), "s3cret\n");
+        Settings settings = ConfigLoader.load(List.of("imapc_password=<" + file, "pop3c_password=<" + file));
+        assertEquals(java.util.Optional.of("s3cret"), settings.imapc().password());
+        assertEquals(java.util.Optional.of("s3cret"), settings.pop3c().password());
+    }
 }
