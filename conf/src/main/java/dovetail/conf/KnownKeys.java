@@ -74,7 +74,7 @@ final class KnownKeys {
             mail_home mail_index_log2_max_age mail_index_log_rotate_max_size mail_index_log_rotate_min_age
             mail_index_log_rotate_min_size mail_index_rewrite_max_log_bytes mail_index_rewrite_min_log_bytes
             mail_log_events mail_log_fields mail_log_prefix mail_max_keyword_length mail_max_lock_timeout
-            mail_max_userip_connections mail_never_cache_fields mail_nfs_index mail_nfs_storage
+            mail_never_cache_fields mail_nfs_index mail_nfs_storage
             mail_plugin_dir mail_plugins mail_privileged_group mail_replica mail_save_crlf mail_server_admin
             mail_server_comment mail_shared_explicit_inbox mail_sort_max_read_count mail_temp_dir
             mail_temp_scan_interval mail_uid mail_vsize_bg_after_count mailbox_idle_check_interval
@@ -167,6 +167,7 @@ final class KnownKeys {
         m.put("pop3_no_flag_updates", "no");
         m.put("recipient_delimiter", "+");
         m.put("auth_failure_delay", "2 secs");
+        m.put("mail_max_userip_connections", "10");
         // store
         m.put("mail_location", "maildir:/var/vmail/%d/%n/Maildir");
         m.put("mail_fsync", "optimized");

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param recipientDelimiter {@code recipient_delimiter}: characters that start an address's detail
  *                       ({@code user+news@}), stripped to find the LMTP recipient as Dovecot does; empty: none
  * @param authFailureDelay {@code auth_failure_delay}: how long a refused login waits before its answer
+ * @param maxUserIpConnections {@code mail_max_userip_connections}: sessions of one user from one address, per
+ *                       protocol (IMAP, POP3); 0 for no limit
  * @param adminSocket    {@code admin_socket}: the admin endpoint's Unix domain socket
  * @param warnings       one line each, "file:line: ignored: ...", in file order
  */
@@ -22,7 +24,7 @@ public record Settings(ImapcSettings imapc, Pop3cSettings pop3c, Pop3MigrationSe
                        MigrationSettings migration, StoreSettings store, ListenerSettings listeners,
                        TlsSettings tls, Passdb passdb, MasterUsers masterUsers, SweeperSettings sweeper, Path adminSocket,
                        String pop3UidlFormat, Pop3Settings pop3, String recipientDelimiter,
-                       Duration authFailureDelay, List<String> warnings) {
+                       Duration authFailureDelay, int maxUserIpConnections, List<String> warnings) {
     public Settings {
         Objects.requireNonNull(imapc, "imapc");
         Objects.requireNonNull(pop3c, "pop3c");

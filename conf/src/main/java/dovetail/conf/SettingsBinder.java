@@ -36,7 +36,7 @@ final class SettingsBinder {
         return new Settings(imapc(), pop3c(), pop3Migration(), migration(), store(), network.listeners(tls), tls,
                 passdb(), masterUsers(), sweeper(), adminSocket(), pop3UidlFormat(), pop3(),
                 get("recipient_delimiter").text(), Values.duration(get("auth_failure_delay"), ChronoUnit.SECONDS),
-                values.warnings());
+                Values.number(get("mail_max_userip_connections"), 0, Integer.MAX_VALUE), values.warnings());
     }
 
     private SettingValue get(String key) {

@@ -30,7 +30,8 @@ class KnownKeysTest {
                 "pop3c_ssl_verify", "mail_prefetch_count", "dsync_commit_msgs_interval", "dsync_features", "mail_fsync",
                 "pop3_migration_mailbox", "imap_listen", "imaps_listen", "pop3_listen", "pop3s_listen", "lmtp_listen",
                 "admin_socket", "ssl", "ssl_cert", "ssl_key", "passdb", "mail_location", "sweeper", "sweeper_users",
-                "sweeper_concurrency", "sweeper_rate", "legacy_max_connections", "legacy_sync_window")) {
+                "sweeper_concurrency", "sweeper_rate", "legacy_max_connections", "legacy_sync_window",
+                "mail_max_userip_connections")) {
             assertEquals(KnownKeys.Group.DOVETAIL, KnownKeys.group(key), key);
         }
     }
@@ -39,7 +40,7 @@ class KnownKeysTest {
     void commonDovecotKeysAreIgnored() {
         for (String key : List.of("protocols", "listen", "base_dir", "log_path", "info_log_path", "mail_plugins",
                 "auth_verbose", "auth_mechanisms", "first_valid_uid", "mail_uid", "mail_gid",
-                "postmaster_address", "ssl_cipher_list", "mail_max_userip_connections",
+                "postmaster_address", "ssl_cipher_list",
                 "imapc_rawlog_dir", "pop3c_rawlog_dir", "mail_debug", "auth_debug", "verbose_ssl", "ssl_dh")) {
             assertEquals(KnownKeys.Group.DOVECOT_IGNORED, KnownKeys.group(key), key);
         }

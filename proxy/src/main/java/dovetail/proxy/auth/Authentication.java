@@ -74,7 +74,7 @@ public final class Authentication {
     Authorizator authorizator = new MasterUserAuthorizator(masters, userExists);
     MasterLoginName masterNames = new MasterLoginName(settings.masterUsers().separator());
     SessionProvider sessions = new MasterLoginSessions(new SessionProviderImpl(users, authorizator), users, masters,
-        masterNames, failed, succeeded);
+        masterNames, failed, succeeded, new UserIpSessions(settings.maxUserIpConnections()));
     return new Authentication(users, authorizator, sessions,
         settings.passdb() instanceof Passdb.PasswdFile ? userExists : name -> false, masterNames);
   }

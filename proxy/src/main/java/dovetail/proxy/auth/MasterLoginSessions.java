@@ -1,5 +1,6 @@
 package dovetail.proxy.auth;
 
+import dovetail.migrator.source.ForwardedClient;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -43,12 +44,17 @@ final class MasterLoginSessions implements SessionProvider {
   private final FailedLogins failed;
   private final ClientCheckLimit limit;
   private final SuccessfulLogins succeeded;
+  private final UserIpSessions userIp;
 
-  /** @param succeeded what told the {@link LoginListener} of a user's login, to tell it of the session's end */
+  /**
+   * @param succeeded what told the {@link LoginListener} of a user's login, to tell it of the session's end
+   * @param userIp the sessions of each user from each address, limited
+   */
   MasterLoginSessions(SessionProvider james, UserPassdb users, MasterPasswords masters, MasterLoginName names,
-      FailedLogins failed, SuccessfulLogins succeeded) {
+      FailedLogins failed, SuccessfulLogins succeeded, UserIpSessions userIp) {
     this.james = james;
     this.succeeded = succeeded;
+    this.userIp = userIp;
     this.users = users;
     this.masters = masters;
     this.names = names;
@@ -170,15 +176,36 @@ final class MasterLoginSessions implements SessionProvider {
   }
 
   private MailboxSession heardSession(Username user) throws MailboxException {
+    Runnable release = place(user.asString());
     MailboxSession session;
     try {
       session = james.authenticate(user).withoutDelegation();
     } catch (MailboxException | RuntimeException e) {
+      release.run();
       succeeded.ended(user.asString()); // no session: the login ends here
       throw e;
     }
-    LoginSessionEnd.attach(session, () -> succeeded.ended(user.asString()));
+    LoginSessionEnd.attach(session, () -> {
+      release.run();
+      succeeded.ended(user.asString());
+    });
     return session;
+  }
+
+  /** The session's place among its user's from its client's address ({@link UserIpSessions}), or the refusal. */
+  private Runnable place(String user) throws SessionLimitException {
+    Optional<ForwardedClient> client = LoginClient.current();
+    if (client.isEmpty()) {
+      return () -> { };
+    }
+    Optional<Runnable> place = userIp.open(user, client.get().remote().getAddress(), client.get().local().getPort());
+    if (place.isEmpty()) {
+      succeeded.ended(user); // the login was reported; no session comes of it
+      LOG.warn("user {} refused from {}: {}", user, client.get().remote().getAddress().getHostAddress(),
+          userIp.refusal());
+      throw new SessionLimitException(userIp.refusal());
+    }
+    return place.get();
   }
 
   private MailboxSession asMaster(String master, String password, String user) throws MailboxException {

@@ -1,6 +1,7 @@
 package dovetail.proxy.imap;
 
 import dovetail.proxy.auth.PassdbUnavailableException;
+import dovetail.proxy.auth.SessionLimitException;
 import org.apache.james.core.Username;
 import org.apache.james.imap.api.display.HumanReadableText;
 import org.apache.james.imap.api.message.request.ImapRequest;
@@ -70,6 +71,11 @@ final class PasswordLogin {
         // Without the command name James's no() would put before the text: Dovecot's words exactly.
         Replies.send(responder, responses.taggedNo(request.getTag(), null, TEMPORARY_FAILURE,
             ResponseCodeFix.plain("UNAVAILABLE")));
+        return;
+      } catch (SessionLimitException e) { // mail_max_userip_connections, logged where it was counted
+        Replies.send(responder, responses.taggedNo(request.getTag(), null,
+            new HumanReadableText("org.apache.james.imap.dovetail.userip_limit", e.getMessage()),
+            ResponseCodeFix.plain("LIMIT")));
         return;
       }
       session.authenticated();

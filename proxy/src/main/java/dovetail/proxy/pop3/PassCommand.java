@@ -5,6 +5,7 @@ import dovetail.proxy.auth.LoginClient;
 import dovetail.proxy.auth.LoginSessionEnd;
 import dovetail.proxy.auth.MasterLoginName;
 import dovetail.proxy.auth.PassdbUnavailableException;
+import dovetail.proxy.auth.SessionLimitException;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -87,6 +88,8 @@ final class PassCommand implements CommandHandler<POP3Session> {
       mailboxSession = credentials.authenticate(sessions);
     } catch (PassdbUnavailableException e) {
       return Pop3Replies.AUTH_UNAVAILABLE; // logged and delayed by the passdb; no wrong password
+    } catch (SessionLimitException e) {
+      return Pop3Replies.temporaryFailure(e.getMessage()); // mail_max_userip_connections, logged where counted
     } catch (MailboxException e) {
       return Pop3Replies.AUTH_FAILED; // logged and delayed by the authenticator
     }

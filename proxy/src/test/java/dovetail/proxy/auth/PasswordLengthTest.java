@@ -41,7 +41,7 @@ class PasswordLengthTest {
     PasswdFileAuthenticator passdb = new PasswdFileAuthenticator(new PasswdFile(users), failed, succeeded);
     sessions = new MasterLoginSessions(new SessionProviderImpl(passdb,
         new MasterUserAuthorizator(masterPasswords, name -> true)), passdb, masterPasswords, new MasterLoginName("*"),
-        failed, succeeded);
+        failed, succeeded, new UserIpSessions(10));
   }
 
   @Test
