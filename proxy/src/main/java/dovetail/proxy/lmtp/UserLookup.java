@@ -54,9 +54,28 @@ final class UserLookup {
     return local;
   }
 
+  /**
+   * {@code "alice"} is alice (RFC 5321 §4.1.2: a quoted local part names the same mailbox as its unquoted form), as
+   * Dovecot's LMTP takes it; the quoted pair {@code \x} is x. What quoting alone allows is still refused below.
+   */
+  static String unquoted(String local) {
+    if (local.length() < 2 || local.charAt(0) != '"' || local.charAt(local.length() - 1) != '"') {
+      return local;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 1; i < local.length() - 1; i++) {
+      char c = local.charAt(i);
+      if (c == '\\' && i + 1 < local.length() - 1) {
+        c = local.charAt(++i);
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
   Result find(MailAddress address) {
     List<String> candidates = new ArrayList<>();
-    String local = MailLocation.canonicalUser(address.getLocalPart());
+    String local = MailLocation.canonicalUser(unquoted(address.getLocalPart()));
     String domain = "@" + MailLocation.canonicalUser(address.getDomain().asString());
     boolean localOnly = LocalPartRecipients.isLocalPartOnly(address);
     // A user whose name holds the delimiter (a passwd-file "a+b") is found before the detail is taken off.

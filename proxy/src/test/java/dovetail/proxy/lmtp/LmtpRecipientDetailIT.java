@@ -53,4 +53,21 @@ class LmtpRecipientDetailIT {
       assertTrue(rcpt.startsWith("550 5.1.1"), rcpt);
     }
   }
+
+  /**
+   * A quoted local part that needs no quotes ({@code "alice"@...}, RFC 5321 allows both forms) is the same mailbox:
+   * Dovecot's LMTP delivers it; here it was 550 (walk-through 19, F7).
+   */
+  @Test
+  void aQuotedLocalPartIsTheSameUser() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret").start();
+        LmtpClient lmtp = new LmtpClient(dovetail.lmtpPort())) {
+      lmtp.command("LHLO mta.example.org");
+      List<String> replies = lmtp.deliver("list@example.org", List.of("\"alice\"@example.org"),
+          "Subject: quoted\r\n\r\nhi\r\n");
+      assertTrue(replies.get(1).startsWith("250 2.1.5") && replies.get(replies.size() - 1).startsWith("250 2.0.0"),
+          replies.toString());
+      assertEquals(1, dovetail.store("alice").open(MailStore.INBOX).messages().size());
+    }
+  }
 }
