@@ -109,7 +109,7 @@ public final class DovetailImapServer extends IMAPServer {
       if (connections != null) {
         connections.add(pipeline.channel());
       }
-      pipeline.addAfter(NettyConstants.TIMEOUT_HANDLER, LoginTimeout.NAME, new LoginTimeout(loginTimeout));
+      pipeline.addAfter(NettyConstants.TIMEOUT_HANDLER, LoginTimeout.NAME, LoginTimeout.handler(loginTimeout));
       pipeline.addAfter(LoginTimeout.NAME, OutputStall.NAME, new OutputStall(outputStall));
       pipeline.addBefore(NettyConstants.CORE_HANDLER, LoginEndOnClose.NAME, LoginEndOnClose.INSTANCE);
     });

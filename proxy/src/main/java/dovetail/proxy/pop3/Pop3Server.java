@@ -1,17 +1,20 @@
 package dovetail.proxy.pop3;
 
-import dovetail.proxy.server.OutputStall;
-import java.time.Duration;
 import dovetail.proxy.auth.MasterLoginName;
 import dovetail.proxy.imap.AdjustedPipeline;
 import dovetail.proxy.imap.PlaintextAuthRule;
 import dovetail.proxy.server.AcceptFailures;
+import dovetail.proxy.server.LoginDeadline;
+import dovetail.proxy.server.OutputStall;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.NonStickyEventExecutorGroup;
 import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
+import java.time.Duration;
 import java.util.List;
 import org.apache.james.mailbox.SessionProvider;
 import org.apache.james.metrics.api.MetricFactory;
@@ -55,20 +58,32 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
   private final MasterLoginName masterNames;
   private POP3Protocol protocol;
   private final Duration outputStall;
+  private final Duration loginTimeout;
 
   /**
    * @param commands where commands run: {@link #commandPool}, which the caller shuts down
    * @param outputStall how long a client's output may stand still before it is disconnected ({@link OutputStall})
+   * @param loginTimeout how long after connecting a client may be without a login ({@link LoginDeadline}); James's
+   *     idle timeout of 10 minutes (RFC 1939) covered it, renewed by every command
    */
   Pop3Server(PlaintextAuthRule rule, SessionProvider sessions, MasterLoginName masterNames, InboxAccess inboxes,
-      MetricFactory metrics, EventExecutorGroup commands, Duration outputStall) {
+      MetricFactory metrics, EventExecutorGroup commands, Duration outputStall, Duration loginTimeout) {
     this.outputStall = outputStall;
+    this.loginTimeout = loginTimeout;
     this.rule = rule;
     this.sessions = sessions;
     this.masterNames = masterNames;
     this.inboxes = inboxes;
     this.metrics = metrics;
     this.commands = commands;
+  }
+
+  private static final String LOGIN_DEADLINE = "dovetail-login-deadline";
+  /** Where James's connection handler keeps the session (BasicChannelInboundHandler's key). */
+  private static final AttributeKey<Object> SESSION = AttributeKey.valueOf("session");
+
+  private static boolean loggedIn(Channel channel) {
+    return channel.attr(SESSION).get() instanceof POP3Session session && session.getUsername() != null;
   }
 
   /** @param threads how many commands of different connections may run (or wait) at once; more wait their turn */
@@ -96,6 +111,8 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
     return AdjustedPipeline.of(super.createPipelineFactory(), pipeline -> {
       pipeline.remove(HandlerConstants.CORE_HANDLER);
       pipeline.addLast(OutputStall.NAME, new OutputStall(outputStall));
+      pipeline.addLast(LOGIN_DEADLINE, new LoginDeadline(loginTimeout, Pop3Server::loggedIn,
+          "-ERR Disconnected for inactivity."));
       pipeline.addLast(commands, HandlerConstants.CORE_HANDLER, createCoreHandler());
     });
   }

@@ -60,12 +60,13 @@ public final class Pop3Service implements AutoCloseable {
    * @param uidlFormat pop3_uidl_format, for messages without a stored UIDL
    * @param changes how POP3 changes the maildrop (pop3_deleted_flag, pop3_no_flag_updates)
    * @param inboxWait how long a login waits for INBOX's migration before it is told to come back
+   * @param loginTimeout how long after connecting a client may be without a login ({@link Pop3Server})
    * @throws IllegalArgumentException naming pop3_uidl_format when it uses a variable this build cannot expand
    */
   public static Pop3Service start(Optional<Endpoint.Tcp> pop3, Optional<Endpoint.Tcp> pop3s, TlsSettings tls,
       SessionProvider sessions, Function<String, MailStore> stores, Optional<Migrations> migrations,
-      String uidlFormat, Pop3Settings changes, MasterLoginName masterNames, Duration outputStall, Duration inboxWait)
-      throws Exception {
+      String uidlFormat, Pop3Settings changes, MasterLoginName masterNames, Duration outputStall, Duration inboxWait,
+      Duration loginTimeout) throws Exception {
     InboxAccess inboxes = new InboxAccess(stores, migrations, UidlFormat.parse(uidlFormat), changes, inboxWait);
     PlaintextAuthRule rule = PlaintextAuthRule.of(tls);
     Pop3Service service = new Pop3Service();
@@ -73,12 +74,12 @@ public final class Pop3Service implements AutoCloseable {
       if (pop3.isPresent()) {
         service.add("pop3", pop3.get(), tls, false,
             new Pop3Server(rule, sessions, masterNames, inboxes, new DefaultMetricFactory(), service.commands,
-                outputStall));
+                outputStall, loginTimeout));
       }
       if (pop3s.isPresent()) {
         service.add("pop3s", pop3s.get(), tls, true,
             new Pop3Server(rule, sessions, masterNames, inboxes, new DefaultMetricFactory(), service.commands,
-                outputStall));
+                outputStall, loginTimeout));
       }
       return service;
     } catch (Exception e) {

@@ -176,7 +176,8 @@ public final class DovetailServer implements AutoCloseable {
             "pop3s_listen", settings.listeners().pop3s()), () -> Pop3Service.start(settings.listeners().pop3(),
                 settings.listeners().pop3s(), settings.tls(), authentication.sessionProvider(), stores,
                 m0.map(m -> (Migrations) m), settings.pop3UidlFormat(),
-                settings.pop3(), authentication.masterLoginName(), tuning.pop3OutputStall(), tuning.pop3InboxWait()));
+                settings.pop3(), authentication.masterLoginName(), tuning.pop3OutputStall(), tuning.pop3InboxWait(),
+                tuning.loginTimeout()));
       } catch (IllegalArgumentException e) {
         throw new StartupException(e.getMessage());
       }

@@ -3,6 +3,7 @@ package dovetail.proxy.imap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dovetail.proxy.server.RawLines;
 import dovetail.proxy.server.TestDovetail;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,52 @@ class LoginTimeoutIT {
         talker.interrupt();
         talker.join();
       }
+    }
+  }
+
+  /** POP3 had James's 10 minutes of idleness before the login too, renewed by every CAPA (walk-through 19, F4). */
+  @Test
+  void aPop3ConnectionThatKeepsTalkingWithoutLoggingInIsClosedALoggedInOneIsNot() throws Exception {
+    try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret")
+        .loginTimeout(Duration.ofSeconds(1)).start();
+        java.net.Socket chatty = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), dovetail.pop3Port());
+        java.net.Socket loggedIn = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), dovetail.pop3Port())) {
+      chatty.setSoTimeout(20_000);
+      loggedIn.setSoTimeout(20_000);
+      java.io.InputStream in = loggedIn.getInputStream();
+      java.io.OutputStream out = loggedIn.getOutputStream();
+      RawLines.line(in);
+      RawLines.send(out, "USER alice");
+      RawLines.line(in);
+      RawLines.send(out, "PASS secret");
+      assertTrue(RawLines.line(in).startsWith("+OK"));
+      Thread talker = new Thread(() -> {
+        try {
+          for (int i = 0; i < 100; i++) { // 20 s of a NOOP every 200 ms
+            RawLines.send(chatty.getOutputStream(), "NOOP");
+            Thread.sleep(200);
+          }
+        } catch (java.io.IOException | InterruptedException closed) {
+          // the server closed it, or the test is over
+        }
+      });
+      talker.start();
+      try {
+        // Until the server's last line, or the end of the stream (""); one still open fails at the read time-out.
+        List<String> lines = new java.util.ArrayList<>();
+        String line;
+        do {
+          line = RawLines.line(chatty.getInputStream());
+          lines.add(line);
+        } while (!line.isEmpty() && !line.startsWith("-ERR Disconnected"));
+        assertTrue(lines.contains("-ERR Disconnected for inactivity."), lines.toString());
+        assertTrue(talker.isAlive(), "closed only once the client fell silent");
+      } finally {
+        talker.interrupt();
+        talker.join();
+      }
+      RawLines.send(out, "NOOP");
+      assertTrue(RawLines.line(in).startsWith("+OK"), "a logged-in session stays");
     }
   }
 }
