@@ -32,7 +32,8 @@ class AppendWhileOthersSelectIT {
   @Test
   void everyAppendIsAnsweredOkWhileOtherSessionsSelectAndClose() throws Exception {
     try (TestDovetail dovetail = TestDovetail.builder(dir).user("alice", "{PLAIN}secret")
-        .setting("mail_fsync = never").start()) { // nothing here must survive a crash: no fsync, a quicker APPEND
+        .setting("mail_fsync = never") // nothing here must survive a crash: no fsync, a quicker APPEND
+        .setting("mail_max_userip_connections = 0").start()) { // many sessions of alice: UserIpLimitIT tests the limit
       dovetail.store("alice").create("INBOX", 777, 1);
       List<RawImap> watching = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(APPENDING_SESSIONS + SELECTING_SESSIONS);

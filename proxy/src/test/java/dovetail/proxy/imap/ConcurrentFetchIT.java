@@ -28,7 +28,8 @@ class ConcurrentFetchIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dovetail = TestDovetail.builder(tmp.resolve("dovetail")).user("alice", "{PLAIN}secret").start();
+    dovetail = TestDovetail.builder(tmp.resolve("dovetail")).user("alice", "{PLAIN}secret")
+        .setting("mail_max_userip_connections = 0").start(); // 48 sessions of alice: UserIpLimitIT tests the limit
     try (RawImap imap = RawImap.connect(dovetail.imapPort())) {
       imap.command("LOGIN alice secret");
       for (int i = 0; i < MESSAGES; i++) {

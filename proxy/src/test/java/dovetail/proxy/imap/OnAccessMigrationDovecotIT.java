@@ -99,6 +99,7 @@ class OnAccessMigrationDovecotIT {
         .user("frank", "{PLAIN}secret").user("gina", "{PLAIN}secret").user("hank", "{PLAIN}secret")
         .legacyImap(forwarder.port(), "master", "master-secret")
         .setting("sweeper = no").setting("mail_fsync = never")
+        .setting("mail_max_userip_connections = 0") // many sessions of one user at once: UserIpLimitIT tests the limit
         .setting("mail_prefetch_count = 10") // bodies come in batches of 10, so a cut at message 40 interrupts
         .progressInterval(java.time.Duration.ofMillis(100))
         .migrationObserver(new MigrationListener() {
