@@ -107,7 +107,14 @@ public final class DovetailServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new StartupException("mail_location: " + e.getMessage());
     }
-    List<String> handedOver = location.users().stream().map(u -> HandoverMarker.refusal(location, u))
+    List<String> users;
+    try {
+      users = location.users();
+    } catch (java.io.UncheckedIOException e) { // an unreadable directory beside the users' (lost+found): not ours
+      LOG.warn("cannot look at every store for a hand-over to Dovecot: {}", e.getMessage());
+      users = List.of();
+    }
+    List<String> handedOver = users.stream().map(u -> HandoverMarker.refusal(location, u))
         .flatMap(Optional::stream).toList();
     if (!handedOver.isEmpty()) {
       throw new StartupException(handedOver.get(0)
