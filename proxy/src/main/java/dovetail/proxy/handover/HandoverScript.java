@@ -50,6 +50,7 @@ public final class HandoverScript {
           if ! owner=$(stat -c %u:%g "$maildir"); then
             printf 'FAILED %s %s: cannot read the owner of %s\\n' "$1" "$2" "$maildir" >&2
             status=1
+            user_failed=1
             return
           fi
           # doveadm as the store's owner (files it creates must be Dovecot's); Dovecot refuses root anyway
@@ -72,6 +73,7 @@ public final class HandoverScript {
               printf 'FAILED %s %s: Dovecot has indexed it already (%s) below %s; not raised: %s\\n' \\
                 "$1" "$2" "$index" "$3" "stop Dovecot and its deliveries, remove these files, run again (README, cut-over 9-10)" >&2
               status=1
+              user_failed=1
               return
             fi
           done
@@ -80,17 +82,25 @@ public final class HandoverScript {
           else
             printf 'FAILED %s %s: doveadm mailbox update --min-highest-modseq %s\\n' "$1" "$2" "$3" >&2
             status=1
+            user_failed=1
           fi
         }
 
         """);
     // Once every folder of USER is done, the store is marked (Dovetail then refuses to serve it or migrate into it).
+    // Written as the store's owner, as doveadm runs: root writing into the owner's directory would follow a link the
+    // owner put there (review 25, F3).
     s.append("handed_over() {\n")
-        .append("  if [ \"$status\" = 0 ]; then\n")
+        .append("  if [ \"$user_failed\" = 0 ]; then\n")
         .append("    marker=\"$maildir\"/").append(quote(HandoverMarker.FILE)).append('\n')
         .append("""
-                if ! { date -u '+handed over to stock Dovecot at %Y-%m-%dT%H:%M:%SZ' > "$marker" &&
-                    chown --reference="$maildir" "$marker"; }; then
+                owner=$(stat -c %u:%g "$maildir") || owner=unknown
+                as=""
+                if [ "$(id -u):$(id -g)" != "$owner" ]; then
+                  as="setpriv --reuid=${owner%:*} --regid=${owner#*:} --clear-groups"
+                fi
+                if [ "$owner" = unknown ] || ! $as sh -c \\
+                    'rm -f "$1" && date -u "+handed over to stock Dovecot at %Y-%m-%dT%H:%M:%SZ" > "$1"' sh "$marker"; then
                   printf 'FAILED %s: cannot write %s\\n' "$1" "$marker" >&2
                   status=1
                 fi
@@ -100,7 +110,7 @@ public final class HandoverScript {
     for (Map.Entry<String, List<Floor>> user : byUser(floors).entrySet()) {
       Path maildir = user.getValue().get(0).maildir();
       s.append('\n').append("maildir=").append(quote(maildir.toString()))
-          .append(" location=").append(quote(mailLocation(maildir))).append('\n');
+          .append(" location=").append(quote(mailLocation(maildir))).append(" user_failed=0").append('\n');
       for (Floor f : user.getValue()) {
         s.append("floor ").append(quote(f.user())).append(' ').append(quote(f.dovecotName())).append(' ')
             .append(f.modSeq()).append(' ').append(quote(f.directory().toString())).append('\n');

@@ -86,4 +86,37 @@ class HandoverScriptTest {
     assertEquals("Work/Clients", ModSeqFloors.dovecotName("Work/Clients", '/'));
     assertThrows(IllegalArgumentException.class, () -> ModSeqFloors.dovecotName("a.b", '.'));
   }
+
+  /**
+   * The marker is written as the store's owner (review 25, F3: as root through a link the owner put there, it took over
+   * a root file), and only for a user whose own folders were all raised (F4: one user's failure withheld every later
+   * user's marker). Run as root, as the script is; the Maildirs belong to nobody (65534).
+   */
+  @Test
+  void theMarkerIsTheOwnersAndEachUsersOwn() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        "needs root, as the script runs");
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path victim = Files.writeString(dir.resolve("victim"), "root's\n");
+    List<Floor> floors = new ArrayList<>();
+    for (String user : List.of("alice", "bob")) {
+      Path maildir = Files.createDirectories(dir.resolve("mail").resolve(user).resolve("Maildir"));
+      floors.add(new Floor(user, maildir, maildir, "INBOX", 10));
+      Files.setOwner(maildir, maildir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+      Files.createSymbolicLink(maildir.resolve(HandoverMarker.FILE), victim);
+    }
+    // alice's floor fails, bob's is raised (floor() stands in for doveadm)
+    String script = HandoverScript.render(floors, dir.resolve("dovecot.conf")).replace("\nfloor() {",
+        "\nfloor() { if [ \"$1\" = alice ]; then status=1; user_failed=1; fi; }\nreal_floor() {");
+    Path file = Files.writeString(dir.resolve("handover.sh"), script);
+    Run run = sh(List.of(file.toString()));
+    assertEquals(1, run.exit(), run.err());
+    assertEquals("root's\n", Files.readString(victim), "written through the owner's link");
+    assertEquals("root", Files.getOwner(victim).getName());
+    Path bobs = dir.resolve("mail/bob/Maildir").resolve(HandoverMarker.FILE);
+    assertTrue(Files.isRegularFile(bobs, java.nio.file.LinkOption.NOFOLLOW_LINKS), "bob's marker: " + run.err());
+    assertEquals("nobody", Files.getOwner(bobs, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName());
+    assertTrue(Files.isSymbolicLink(dir.resolve("mail/alice/Maildir").resolve(HandoverMarker.FILE)),
+        "alice, whose folder failed, is not marked");
+  }
 }
