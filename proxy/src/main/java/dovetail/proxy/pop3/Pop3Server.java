@@ -83,7 +83,9 @@ final class Pop3Server extends AbstractConfigurableAsyncServer {
   private static final AttributeKey<Object> SESSION = AttributeKey.valueOf("session");
 
   private static boolean loggedIn(Channel channel) {
-    return channel.attr(SESSION).get() instanceof POP3Session session && session.getUsername() != null;
+    // Not the user name: USER sets it before any password (review 25, F5).
+    return channel.attr(SESSION).get() instanceof POP3Session session
+        && session.getHandlerState() == POP3Session.TRANSACTION;
   }
 
   /** @param threads how many commands of different connections may run (or wait) at once; more wait their turn */

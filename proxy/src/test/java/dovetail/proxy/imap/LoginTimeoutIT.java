@@ -76,6 +76,9 @@ class LoginTimeoutIT {
       RawLines.line(in);
       RawLines.send(out, "PASS secret");
       assertTrue(RawLines.line(in).startsWith("+OK"));
+      RawLines.line(chatty.getInputStream());
+      // USER names a user before any password: no login (review 25, F5: it counted as one, and the deadline left)
+      RawLines.send(chatty.getOutputStream(), "USER alice");
       Thread talker = new Thread(() -> {
         try {
           for (int i = 0; i < 100; i++) { // 20 s of a NOOP every 200 ms
