@@ -64,12 +64,10 @@ final class MessageText {
       boolean found = switch (state) {
         case T_START_HEADER -> {
           finder.reset();
-          if (depth >= MAX_DEPTH) {
-            // mime4j reads a part through one stream per enclosing multipart, recursively: 20,000 levels overflowed
-            // the stack on a worker thread and the SEARCH was never answered (walk-through 19, F3). Deeper parts are
-            // one body each, as in Dovecot (max_nested_mime_parts = 100).
-            stream.setRecursionMode(RecursionMode.M_FLAT);
-          }
+          // mime4j reads a part through one stream per enclosing multipart, recursively: 20,000 levels overflowed the
+          // stack on a worker thread and the SEARCH was never answered (walk-through 19, F3). A part that deep is one
+          // body, as in Dovecot (max_nested_mime_parts = 100); its siblings after it are parts again (review 25, F2).
+          stream.setRecursionMode(depth >= MAX_DEPTH ? RecursionMode.M_FLAT : RecursionMode.M_RECURSE);
           yield false;
         }
         case T_START_MULTIPART, T_START_MESSAGE -> {

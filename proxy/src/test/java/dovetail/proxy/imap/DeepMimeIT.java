@@ -76,4 +76,21 @@ class DeepMimeIT {
       assertTrue(RawImap.last(imap.command("NOOP")).matches("a\\d+ OK .*"), "the session goes on");
     }
   }
+
+  /** Review 25, F2: once a part was deeper than 100 levels, the parts after it were no longer told apart. */
+  @Test
+  void thePartsAfterADeepOneAreSearchedAsParts() throws Exception {
+    String message = "Subject: mixed\r\nContent-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n--outer\r\n"
+        + new String(forwardedDeep(120), StandardCharsets.US_ASCII).replace("invoice", "deepword")
+        + "--outer\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\n"
+        + "Content-Type: text/plain\r\n\r\nsiblingword\r\n--alt--\r\n--outer--\r\n";
+    try (RawImap imap = RawImap.selected(dovetail.imapPort(), "alice", "secret", "INBOX")) {
+      List<String> appended = imap.append("INBOX", "()", message.getBytes(StandardCharsets.US_ASCII));
+      String uid = RawImap.last(appended).replaceAll(".*APPENDUID \\d+ (\\d+).*", "$1");
+      for (String word : List.of("deepword", "siblingword")) {
+        List<String> found = imap.command("UID SEARCH BODY " + word);
+        assertTrue(found.get(0).matches("\\* SEARCH.* " + uid + "( .*)?"), word + ": " + found);
+      }
+    }
+  }
 }
