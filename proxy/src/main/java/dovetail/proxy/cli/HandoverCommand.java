@@ -111,7 +111,8 @@ final class HandoverCommand implements Callable<Integer> {
         if (!allowIncomplete) {
           throw new IllegalArgumentException("the migration is not complete: " + list + ". Stock Dovecot would serve"
               + " these users without the rest of their legacy mail: finish them (serve, then dovetail migrate -u USER"
-              + " --wait; status shows what is left), leave a user out with -u, or accept it with --allow-incomplete"
+              + " --wait; status shows what is left), hand over only the finished users (-u USER for each), or accept it"
+              + " with --allow-incomplete"
               + " (README, cut-over steps 7 and 10)");
         }
         err.println("dovetail handover: not complete, handed over as asked (--allow-incomplete): " + list);
