@@ -45,18 +45,24 @@ public final class HandoverScript {
             -o mailbox_list_index=no -o "mail_location=$location" "$@"
         }
 
+        # as_owner: sets $as, the prefix that runs a command as the owner of $maildir (files it creates must be the
+        # owner's, and root writing there would follow the owner's links; Dovecot refuses root anyway); fails when the
+        # owner cannot be read
+        as_owner() {
+          owner=$(stat -c %u:%g "$maildir") || return 1
+          as=""
+          if [ "$(id -u):$(id -g)" != "$owner" ]; then
+            as="setpriv --reuid=${owner%:*} --regid=${owner#*:} --clear-groups"
+          fi
+        }
+
         # floor USER FOLDER MODSEQ DIRECTORY, with $maildir and $location of USER's store set
         floor() {
-          if ! owner=$(stat -c %u:%g "$maildir"); then
+          if ! as_owner; then
             printf 'FAILED %s %s: cannot read the owner of %s\\n' "$1" "$2" "$maildir" >&2
             status=1
             user_failed=1
             return
-          fi
-          # doveadm as the store's owner (files it creates must be Dovecot's); Dovecot refuses root anyway
-          as=""
-          if [ "$(id -u):$(id -g)" != "$owner" ]; then
-            as="setpriv --reuid=${owner%:*} --regid=${owner#*:} --clear-groups"
           fi
           for index in "$4"/dovecot.index*; do
             if [ -e "$index" ]; then
@@ -87,19 +93,13 @@ public final class HandoverScript {
         }
 
         """);
-    // Once every folder of USER is done, the store is marked (Dovetail then refuses to serve it or migrate into it).
-    // Written as the store's owner, as doveadm runs: root writing into the owner's directory would follow a link the
-    // owner put there (review 25, F3).
+    // Once every folder of USER is done, the store is marked (Dovetail then refuses to serve it or migrate into it),
+    // as the store's owner (review 25, F3: root followed a link the owner put there).
     s.append("handed_over() {\n")
         .append("  if [ \"$user_failed\" = 0 ]; then\n")
         .append("    marker=\"$maildir\"/").append(quote(HandoverMarker.FILE)).append('\n')
         .append("""
-                owner=$(stat -c %u:%g "$maildir") || owner=unknown
-                as=""
-                if [ "$(id -u):$(id -g)" != "$owner" ]; then
-                  as="setpriv --reuid=${owner%:*} --regid=${owner#*:} --clear-groups"
-                fi
-                if [ "$owner" = unknown ] || ! $as sh -c \\
+                if ! as_owner || ! $as sh -c \\
                     'rm -f "$1" && date -u "+handed over to stock Dovecot at %Y-%m-%dT%H:%M:%SZ" > "$1"' sh "$marker"; then
                   printf 'FAILED %s: cannot write %s\\n' "$1" "$marker" >&2
                   status=1
