@@ -53,6 +53,11 @@ public final class SkeletonState {
     return inbox.containsKey(LOCAL_ONLY) && !built(inbox);
   }
 
+  /** Whether the user's legacy folders were listed: a skeleton was built, or the account found to have none there. */
+  public static boolean listed(Map<String, String> inbox) {
+    return built(inbox) || localOnly(inbox);
+  }
+
   /** {@code inbox} once the account was found unknown to the legacy server at {@code now}. */
   public static Map<String, String> withLocalOnly(Map<String, String> inbox, Instant now) {
     Map<String, String> out = new TreeMap<>(inbox);

@@ -291,9 +291,9 @@ public final class MigrationService implements Migrations, AutoCloseable {
     if (!lookups.storeExists(user)) {
       return new UserStatus(user, false, List.of());
     }
-    Map<String, String> unset = lookups.unsetFolders(user);
-    return StatusReader.read(user, stores.apply(user), hasSkeleton(user) || lookups.listedOnDisk(user), unset,
-        folder -> folderRuns.runOf(user, folder));
+    // INBOX's state read once; the skeleton builds asked only when it records no listing (a local-only finding of
+    // this process)
+    return StatusReader.read(user, stores.apply(user), () -> hasSkeleton(user), folder -> folderRuns.runOf(user, folder));
   }
 
   // ---------------------------------------------------------------------------------------------- late mail

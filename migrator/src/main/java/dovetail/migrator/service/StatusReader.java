@@ -4,6 +4,7 @@ import dovetail.migrator.copy.LateMailState;
 import dovetail.migrator.copy.MigrationState;
 import dovetail.migrator.copy.MigrationState.FolderState;
 import dovetail.migrator.copy.Progress;
+import dovetail.migrator.copy.SkeletonState;
 import dovetail.migrator.copy.StoredOrigins;
 import dovetail.store.MailStore;
 import dovetail.store.MailboxPeek;
@@ -14,11 +15,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /** A user's {@link UserStatus}: the store's per-folder state, plus the live progress of the folders migrating now. */
 final class StatusReader {
   private StatusReader() {}
+
+  /**
+   * From the store: listed as INBOX's state records it ({@link SkeletonState#listed}), or when {@code listedHere}
+   * says so (asked only if not: a question that may read the disk).
+   */
+  static UserStatus read(String user, MailStore store, BooleanSupplier listedHere,
+      Function<String, FolderRun> running) {
+    Map<String, String> inbox = store.peek(MailStore.INBOX).map(MailboxPeek::dovetailState).orElse(Map.of());
+    return read(user, store, SkeletonState.listed(inbox) || listedHere.getAsBoolean(), SkeletonState.unset(inbox),
+        running);
+  }
 
   /**
    * @param listed whether the user's legacy folders were ever listed (a skeleton exists)

@@ -31,15 +31,6 @@ final class StoreLookups {
     return SkeletonState.built(inboxState(user));
   }
 
-  /**
-   * Whether the user's folders were ever listed: a skeleton, or the legacy server found not to know the account
-   * ({@link SkeletonState#LOCAL_ONLY}, recorded across restarts for status; serving asks again).
-   */
-  boolean listedOnDisk(String user) {
-    Map<String, String> inbox = inboxState(user);
-    return SkeletonState.built(inbox) || SkeletonState.localOnly(inbox);
-  }
-
   /** {@link #skeletonOnDisk}, false for a user whose INBOX state cannot be read (another user's damaged file). */
   boolean readableSkeleton(String user) {
     try {

@@ -1,9 +1,6 @@
 package dovetail.migrator.service;
 
-import dovetail.migrator.copy.SkeletonState;
 import dovetail.store.MailStore;
-import dovetail.store.MailboxPeek;
-import java.util.Map;
 
 /**
  * A user's {@link UserStatus} from the store alone, with no server running: what {@code handover} checks before stock
@@ -13,8 +10,6 @@ public final class StoredStatus {
   private StoredStatus() {}
 
   public static UserStatus of(String user, MailStore store) {
-    Map<String, String> inbox = store.peek(MailStore.INBOX).map(MailboxPeek::dovetailState).orElse(Map.of());
-    boolean listed = SkeletonState.built(inbox) || SkeletonState.localOnly(inbox);
-    return StatusReader.read(user, store, listed, SkeletonState.unset(inbox), folder -> null);
+    return StatusReader.read(user, store, () -> false, folder -> null);
   }
 }
